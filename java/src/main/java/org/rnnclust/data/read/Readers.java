@@ -1,0 +1,153 @@
+package org.rnnclust.data.read;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.rnnclust.InputException;
+import org.rnnclust.data.Dataset;
+
+/**
+ * Reads a dataset file of any supported format, gzip-compressed or not.
+ *
+ * <p>With {@link Format#AUTO} the format comes from the file name, after stripping a trailing
+ * {@code .gz}: {@code .tsv} and {@code .txt} are UCR, {@code .csv} is plain CSV, {@code .ts} is
+ * sktime/UEA, {@code .npy} is NumPy, and {@code *idx<N>-ubyte} or {@code .idx} is IDX. A UCR file
+ * with commas saved as {@code .csv} therefore needs {@code --format ucr}. Compression is detected
+ * from the gzip magic bytes, not from the name.
+ *
+ * <p>Every failure to read (missing file, permission, corrupt or truncated gzip, malformed content)
+ * surfaces as an {@link InputException} with one line naming the file as given.
+ */
+public final class Readers {
+    /** Largest decompressed size a binary reader loads into memory (a Java array's limit). */
+    static final int MAX_BYTES = Integer.MAX_VALUE - 8;
+
+    private static final Pattern IDX_NAME = Pattern.compile(".*idx[0-9]+-ubyte");
+    private static final String ACCEPTED =
+            ".tsv/.txt (UCR), .csv, .ts, .npy, *-idx<N>-ubyte or .idx (IDX), each optionally .gz";
+
+    private Readers() {}
+
+    /** Reads one file; {@code options} may be null for the defaults. */
+    public static Dataset read(Path file, ReadOptions options) {
+        ReadOptions opts = options == null ? ReadOptions.defaults() : options;
+        Format format = opts.format() == null || opts.format() == Format.AUTO ? formatOf(file) : opts.format();
+        checkOptions(file, format, opts);
+        DatasetReader reader = switch (format) {
+            case UCR -> new UcrReader();
+            case TS -> new TsReader();
+            case CSV -> new CsvReader();
+            case IDX -> new IdxReader();
+            case NPY -> new NpyReader();
+            case AUTO -> throw new IllegalStateException("AUTO resolved above");
+        };
+        String source = file.toString();
+        return withStream(file, in -> reader.read(in, source, opts));
+    }
+
+    /**
+     * TRAIN followed by TEST as one dataset (see {@link Dataset#concat}). A separate labels file
+     * cannot serve both, so {@code options.labelsFile()} must be null here.
+     */
+    public static Dataset readMerged(Path train, Path test, ReadOptions options) {
+        if (options != null && options.labelsFile() != null) {
+            throw new InputException(options.labelsFile() + ": one labels file cannot label both "
+                    + train + " and " + test + "; read them separately");
+        }
+        Dataset a = read(train, options);
+        Dataset b = read(test, options);
+        return Dataset.concat(train + " + " + test, a, b);
+    }
+
+    /** The format AUTO picks for this file name; an unknown extension is an InputException. */
+    public static Format formatOf(Path file) {
+        Path fileName = file.getFileName();
+        String name = fileName == null ? "" : fileName.toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gz")) name = name.substring(0, name.length() - 3);
+        if (name.endsWith(".tsv") || name.endsWith(".txt")) return Format.UCR;
+        if (name.endsWith(".csv")) return Format.CSV;
+        if (name.endsWith(".ts")) return Format.TS;
+        if (name.endsWith(".npy")) return Format.NPY;
+        if (name.endsWith(".idx") || IDX_NAME.matcher(name).matches()) return Format.IDX;
+        throw new InputException(file + ": cannot tell the format from the file name; accepted: " + ACCEPTED
+                + " (or name the format explicitly)");
+    }
+
+    /** Options that the chosen format would otherwise silently ignore. */
+    private static void checkOptions(Path file, Format format, ReadOptions opts) {
+        if (opts.labelsFile() != null && format != Format.IDX && format != Format.NPY) {
+            throw new InputException(file + ": a separate labels file is only used with IDX and NPY data, not "
+                    + format.name().toLowerCase(Locale.ROOT));
+        }
+        if ((opts.labelColumn() != null || opts.header() != null) && format != Format.CSV) {
+            throw new InputException(file + ": a label column or header setting is only used with CSV data, not "
+                    + format.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Body of {@link #withStream}: reads the decompressed bytes. */
+    @FunctionalInterface
+    interface StreamBody<T> {
+        T apply(InputStream in) throws IOException;
+    }
+
+    /**
+     * Opens {@code file}, decompresses it when it starts with the gzip magic bytes, and runs
+     * {@code body} on the result, turning every I/O failure into a one-line InputException.
+     * Also used for the labels files of IDX and NPY data.
+     */
+    static <T> T withStream(Path file, StreamBody<T> body) {
+        if (Files.isDirectory(file)) throw new InputException(file + ": is a directory, not a data file");
+        boolean gzip = false;
+        try (InputStream raw = Files.newInputStream(file)) {
+            BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+            gzip = startsWithGzipMagic(buffered);
+            InputStream in = gzip
+                    ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
+                    : buffered;
+            in.mark(1);
+            if (in.read() < 0) throw new InputException(file + ": empty file" + (gzip ? " (after gunzip)" : ""));
+            in.reset();
+            return body.apply(in);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new InputException(file + ": permission denied", e);
+        } catch (ZipException e) {
+            throw new InputException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
+        } catch (EOFException e) {
+            throw new InputException(file + (gzip ? ": truncated gzip data" : ": unexpected end of file"), e);
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean startsWithGzipMagic(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b;
+    }
+
+    /**
+     * All bytes of a binary file, up to {@link #MAX_BYTES}. Reading in chunks keeps memory at what
+     * is really there, whatever a header claims.
+     */
+    static byte[] readAll(InputStream in, String source) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BYTES);
+        if (bytes.length == MAX_BYTES && in.read() >= 0) {
+            throw new InputException(source + ": larger than 2 GiB, too large to load");
+        }
+        return bytes;
+    }
+}

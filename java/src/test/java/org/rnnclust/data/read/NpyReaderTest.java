@@ -1,0 +1,121 @@
+package org.rnnclust.data.read;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.rnnclust.data.read.TestFiles.assertSeries;
+import static org.rnnclust.data.read.TestFiles.bytes;
+import static org.rnnclust.data.read.TestFiles.fails;
+import static org.rnnclust.data.read.TestFiles.floatsLE;
+import static org.rnnclust.data.read.TestFiles.labelOf;
+import static org.rnnclust.data.read.TestFiles.npy;
+import static org.rnnclust.data.read.TestFiles.npyDict;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.rnnclust.InputException;
+import org.rnnclust.data.Dataset;
+
+class NpyReaderTest {
+    @TempDir Path dir;
+
+    private static final float[] VALUES = {0.1f, -2.5f, 3e-8f, 4f, 5.5f, 6f, 7f, 8.125f, 9f, 10f, 11f, -12f};
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x.npy", "x.npy.gz"})
+    void float32ThreeDimensions(String name) {
+        Path f = bytes(dir, name, npy(1, npyDict("<f4", false, "(2, 3, 2)"), floatsLE(VALUES)));
+        Dataset d = Readers.read(f, null);
+        assertEquals(2, d.size());
+        assertEquals(2, d.channels());
+        assertEquals(3, d.length(0));
+        assertSeries(d, 0, 0.1f, -2.5f, 3e-8f, 4f, 5.5f, 6f);
+        assertSeries(d, 1, 7f, 8.125f, 9f, 10f, 11f, -12f);
+    }
+
+    @Test
+    void float64BigEndianVersion2() {
+        ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.BIG_ENDIAN).putDouble(0.1).putDouble(2).putDouble(-3).putDouble(1e-300);
+        Dataset d = Readers.read(bytes(dir, "x.npy", npy(2, npyDict(">f8", false, "(2, 2)"), b.array())), null);
+        assertEquals(1, d.channels());
+        assertSeries(d, 0, 0.1f, 2f);
+        assertSeries(d, 1, -3f, 0f);
+    }
+
+    @Test
+    void fortranOrderIsTransposed() {
+        // C-order [[1,2,3],[4,5,6]] stored column by column
+        Dataset d = Readers.read(bytes(dir, "x.npy", npy(3, npyDict("<f4", true, "(2, 3)"), floatsLE(1, 4, 2, 5, 3, 6))), null);
+        assertSeries(d, 0, 1f, 2f, 3f);
+        assertSeries(d, 1, 4f, 5f, 6f);
+    }
+
+    @Test
+    void unsignedBytesAndIntegerLabels() {
+        Path data = bytes(dir, "x.npy", npy(1, npyDict("|u1", false, "(3, 2)"), new byte[] {0, (byte) 200, 1, 2, 3, 4}));
+        ByteBuffer ints = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(10).putLong(-1).putLong(2);
+        Path labels = bytes(dir, "y.npy.gz", npy(1, npyDict("<i8", false, "(3,)"), ints.array()));
+        Dataset d = Readers.read(data, ReadOptions.defaults().withLabelsFile(labels));
+        assertSeries(d, 0, 0f, 200f);
+        assertEquals(List.of("-1", "2", "10"), d.labelNames());
+        assertEquals("10", labelOf(d, 0));
+    }
+
+    @Test
+    void floatLabelsMustBeIntegral() {
+        Path data = bytes(dir, "x.npy", npy(1, npyDict("<f4", false, "(2, 1)"), floatsLE(1, 2)));
+        Path good = bytes(dir, "good.npy", npy(1, npyDict("<f4", false, "(2,)"), floatsLE(1, 0)));
+        assertEquals(List.of("0", "1"), Readers.read(data, ReadOptions.defaults().withLabelsFile(good)).labelNames());
+        Path bad = bytes(dir, "bad.npy", npy(1, npyDict("<f4", false, "(2,)"), floatsLE(1, 0.5f)));
+        assertEquals(bad + ": label 1 is not an integer: 0.5", labelsError(data, bad));
+    }
+
+    @Test
+    void wrongLengthLabels() {
+        Path data = bytes(dir, "x.npy", npy(1, npyDict("<f4", false, "(2, 1)"), floatsLE(1, 2)));
+        Path labels = bytes(dir, "y.npy", npy(1, npyDict("<i4", false, "(3,)"), new byte[12]));
+        assertEquals(labels + ": 3 labels for the 2 sequences of " + data, labelsError(data, labels));
+    }
+
+    @Test
+    void hugeDeclaredShapeOnTinyFile() {
+        Path f = bytes(dir, "huge.npy", npy(1, npyDict("<f8", false, "(1000000000, 1000000)"), new byte[8]));
+        fails(f, "truncated", "shape (1000000000, 1000000)", "needs 8000000000000000 bytes but 8 follow");
+    }
+
+    @Test
+    void shapeProductOverflow() {
+        Path f = bytes(dir, "over.npy", npy(1, npyDict("<f8", false, "(2000000000, 2000000000, 2000000000)"), new byte[8]));
+        fails(f, "is too large");
+    }
+
+    @Test
+    void extraBytesAndUnsupportedDtype() {
+        fails(bytes(dir, "x.npy", npy(1, npyDict("<f4", false, "(1, 1)"), new byte[8])), "needs 4 bytes but 8 follow");
+        fails(bytes(dir, "c.npy", npy(1, npyDict("<c16", false, "(1, 1)"), new byte[16])), "unsupported NPY dtype");
+        fails(bytes(dir, "s.npy", npy(1, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", new byte[4])),
+                "unsupported NPY dtype");
+    }
+
+    @Test
+    void notNpyAndWrongRank() {
+        fails(bytes(dir, "x.npy", "hello world, not numpy".getBytes()), "not an NPY file");
+        fails(bytes(dir, "v.npy", npy(1, npyDict("<f4", false, "(2,)"), floatsLE(1, 2))), "shape (2,)", "expected (N, T)");
+    }
+
+    @Test
+    void truncatedHeader() {
+        byte[] full = npy(1, npyDict("<f4", false, "(1, 1)"), floatsLE(1));
+        fails(bytes(dir, "x.npy", java.util.Arrays.copyOf(full, 30)), "truncated NPY header");
+    }
+
+    private static String labelsError(Path data, Path labels) {
+        return assertThrows(InputException.class,
+                () -> Readers.read(data, ReadOptions.defaults().withLabelsFile(labels))).getMessage();
+    }
+}
