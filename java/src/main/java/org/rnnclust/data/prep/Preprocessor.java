@@ -1,0 +1,204 @@
+package org.rnnclust.data.prep;
+
+import java.util.Arrays;
+import org.rnnclust.InputException;
+import org.rnnclust.data.Dataset;
+
+/**
+ * Applies {@link PreprocessOptions} in a fixed order: missing values, outlier clipping,
+ * normalisation, resampling. Dataset-wide statistics (per-channel mean/std or min/max, the resample
+ * length) are fitted once, on the training data, and then applied unchanged to any other data, so
+ * TEST is scaled the way TRAIN was. The fitted state is plain numbers, to be stored with a model.
+ */
+public final class Preprocessor {
+    /** 1 / Φ⁻¹(3/4): makes the MAD a consistent estimator of σ for Gaussian data. */
+    static final double MAD_TO_SIGMA = 1.4826;
+
+    private final PreprocessOptions options;
+    private final double[] shift;   // per channel, subtracted (STANDARDIZE, MINMAX)
+    private final double[] scale;   // per channel, divided by
+    private final int steps;        // resample length, 0 when padding
+
+    private Preprocessor(PreprocessOptions options, double[] shift, double[] scale, int steps) {
+        this.options = options;
+        this.shift = shift;
+        this.scale = scale;
+        this.steps = steps;
+    }
+
+    /** Fits the dataset-wide statistics on {@code train} (after missing values and clipping). */
+    public static Preprocessor fit(PreprocessOptions options, Dataset train) {
+        Dataset cleaned = clean(options, train);
+        int c = train.channels();
+        double[] shift = new double[c];
+        double[] scale = new double[c];
+        Arrays.fill(scale, 1.0);
+        switch (options.normalization()) {
+            case STANDARDIZE -> channelMeanStd(cleaned, shift, scale);
+            case MINMAX -> channelMinRange(cleaned, shift, scale);
+            default -> { }
+        }
+        int steps = 0;
+        if (options.length() == LengthPolicy.RESAMPLE) {
+            steps = options.resampleLength() > 0 ? options.resampleLength() : train.maxLength();
+        }
+        return new Preprocessor(options, shift, scale, steps);
+    }
+
+    /** Restores a fitted preprocessor (from a model file). */
+    public static Preprocessor of(PreprocessOptions options, double[] shift, double[] scale, int steps) {
+        return new Preprocessor(options, shift.clone(), scale.clone(), steps);
+    }
+
+    public PreprocessOptions options() { return options; }
+
+    public double[] shift() { return shift.clone(); }
+
+    public double[] scale() { return scale.clone(); }
+
+    public int resampleSteps() { return steps; }
+
+    public Dataset apply(Dataset data) {
+        if (data.channels() != shift.length) {
+            throw new InputException(data.name() + ": has " + data.channels() + " channels, the fitted data had "
+                    + shift.length);
+        }
+        Dataset cleaned = clean(options, data);
+        int c = data.channels();
+        float[][] out = new float[data.size()][];
+        for (int i = 0; i < data.size(); i++) {
+            float[] s = cleaned.series(i).clone();
+            switch (options.normalization()) {
+                case ZNORM -> zNormalise(s, c);
+                case STANDARDIZE, MINMAX -> {
+                    for (int t = 0; t < s.length; t++) s[t] = (float) ((s[t] - shift[t % c]) / scale[t % c]);
+                }
+                case NONE -> { }
+            }
+            out[i] = steps > 0 ? Resample.linear(s, c, steps) : s;
+        }
+        return data.withSeries(out);
+    }
+
+    /** Missing values and outlier clipping: the steps that need no fitted statistics. */
+    private static Dataset clean(PreprocessOptions options, Dataset data) {
+        int c = data.channels();
+        float[][] out = new float[data.size()][];
+        boolean changed = false;
+        for (int i = 0; i < data.size(); i++) {
+            float[] s = data.series(i);
+            if (data.length(i) == 0) throw new InputException(data.name() + ": record " + (i + 1) + ": empty sequence");
+            int bad = firstNonFinite(s);
+            if (bad >= 0) {
+                if (options.missing() == MissingValues.REFUSE || !Float.isNaN(s[bad])) {
+                    throw new InputException(data.name() + ": record " + (i + 1) + ": "
+                            + (Float.isNaN(s[bad]) ? "missing value (NaN)" : "infinite value") + " at step " + (bad / c + 1)
+                            + (c > 1 ? ", channel " + (bad % c + 1) : "")
+                            + (Float.isNaN(s[bad]) ? " (use --missing interpolate to fill it)" : ""));
+                }
+                s = s.clone();
+                for (int ch = 0; ch < c; ch++) {
+                    if (!Interpolate.fillChannel(s, c, ch)) {
+                        throw new InputException(data.name() + ": record " + (i + 1) + ": channel " + (ch + 1)
+                                + " has no values to interpolate from");
+                    }
+                }
+                changed = true;
+            }
+            if (options.clipMad() > 0) {
+                s = s == data.series(i) ? s.clone() : s;
+                for (int ch = 0; ch < c; ch++) clipChannel(s, c, ch, options.clipMad());
+                changed = true;
+            }
+            out[i] = s;
+        }
+        return changed ? data.withSeries(out) : data;
+    }
+
+    private static int firstNonFinite(float[] s) {
+        for (int t = 0; t < s.length; t++) if (!Float.isFinite(s[t])) return t;
+        return -1;
+    }
+
+    static void clipChannel(float[] s, int c, int ch, double k) {
+        int len = s.length / c;
+        double[] v = new double[len];
+        for (int t = 0; t < len; t++) v[t] = s[t * c + ch];
+        double median = median(v.clone());
+        double[] dev = new double[len];
+        for (int t = 0; t < len; t++) dev[t] = Math.abs(v[t] - median);
+        double mad = median(dev) * MAD_TO_SIGMA;
+        if (mad == 0) return; // more than half the values equal: nothing sensible to clip against
+        double lo = median - k * mad;
+        double hi = median + k * mad;
+        for (int t = 0; t < len; t++) s[t * c + ch] = (float) Math.min(hi, Math.max(lo, v[t]));
+    }
+
+    static double median(double[] v) {
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+
+    /** Mean 0 and (population) std 1 per channel; a constant channel becomes all zeros. */
+    static void zNormalise(float[] s, int c) {
+        int len = s.length / c;
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0;
+            for (int t = 0; t < len; t++) sum += s[t * c + ch];
+            double mean = sum / len;
+            double ss = 0;
+            for (int t = 0; t < len; t++) {
+                double d = s[t * c + ch] - mean;
+                ss += d * d;
+            }
+            double std = Math.sqrt(ss / len);
+            double div = std > 1e-8 ? std : 1.0;
+            for (int t = 0; t < len; t++) s[t * c + ch] = (float) ((s[t * c + ch] - mean) / div);
+        }
+    }
+
+    private static void channelMeanStd(Dataset d, double[] mean, double[] std) {
+        int c = d.channels();
+        double[] sum = new double[c];
+        double[] sq = new double[c];
+        long[] count = new long[c];
+        for (int i = 0; i < d.size(); i++) {
+            float[] s = d.series(i);
+            for (int t = 0; t < s.length; t++) {
+                sum[t % c] += s[t];
+                count[t % c]++;
+            }
+        }
+        for (int ch = 0; ch < c; ch++) mean[ch] = sum[ch] / count[ch];
+        for (int i = 0; i < d.size(); i++) {
+            float[] s = d.series(i);
+            for (int t = 0; t < s.length; t++) {
+                double dev = s[t] - mean[t % c];
+                sq[t % c] += dev * dev;
+            }
+        }
+        for (int ch = 0; ch < c; ch++) {
+            double sd = Math.sqrt(sq[ch] / count[ch]);
+            std[ch] = sd > 1e-8 ? sd : 1.0;
+        }
+    }
+
+    private static void channelMinRange(Dataset d, double[] min, double[] range) {
+        int c = d.channels();
+        double[] max = new double[c];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < d.size(); i++) {
+            float[] s = d.series(i);
+            for (int t = 0; t < s.length; t++) {
+                min[t % c] = Math.min(min[t % c], s[t]);
+                max[t % c] = Math.max(max[t % c], s[t]);
+            }
+        }
+        for (int ch = 0; ch < c; ch++) {
+            double r = max[ch] - min[ch];
+            range[ch] = r > 1e-12 ? r : 1.0;
+        }
+    }
+}

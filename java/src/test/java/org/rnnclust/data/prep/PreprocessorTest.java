@@ -1,0 +1,102 @@
+package org.rnnclust.data.prep;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rnnclust.InputException;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.PaddedSequences;
+
+/** Each step against values worked out by hand or by its definition. */
+class PreprocessorTest {
+    static Dataset of(int channels, float[]... series) {
+        return Dataset.unlabelled("test-data", series, channels);
+    }
+
+    @Test
+    void znormPerSeriesAndChannel() {
+        // Two channels, interleaved: channel 0 = 1,2,3,4 ; channel 1 = 10,10,10,10 (constant).
+        Dataset d = of(2, new float[] {1, 10, 2, 10, 3, 10, 4, 10});
+        Dataset z = Preprocessor.fit(PreprocessOptions.defaults(), d).apply(d);
+        double std = Math.sqrt(1.25); // population std of 1,2,3,4
+        float[] expected = {(float) (-1.5 / std), 0, (float) (-0.5 / std), 0, (float) (0.5 / std), 0,
+                (float) (1.5 / std), 0};
+        assertArrayEquals(expected, z.series(0), 1e-6f);
+    }
+
+    @Test
+    void standardizeIsFittedOnTrainAndReusedOnTest() {
+        Dataset train = of(1, new float[] {0, 2}, new float[] {4, 6}); // mean 3, std sqrt(5)
+        Dataset test = of(1, new float[] {3, 8});
+        Preprocessor p = Preprocessor.fit(PreprocessOptions.defaults().withNormalization(Normalization.STANDARDIZE), train);
+        assertArrayEquals(new float[] {0, (float) (5 / Math.sqrt(5))}, p.apply(test).series(0), 1e-6f);
+    }
+
+    @Test
+    void minMaxPerChannel() {
+        Dataset train = of(2, new float[] {0, 100, 10, 300}, new float[] {5, 200});
+        Preprocessor p = Preprocessor.fit(PreprocessOptions.defaults().withNormalization(Normalization.MINMAX), train);
+        assertArrayEquals(new float[] {0, 0, 1, 1}, p.apply(train).series(0), 1e-6f);
+        assertArrayEquals(new float[] {0.5f, 0.5f}, p.apply(train).series(1), 1e-6f);
+    }
+
+    @Test
+    void madClippingBoundsOutliers() {
+        // median 3, |x - 3| = 2,1,0,1,97 -> MAD 1 -> sigma 1.4826; k = 2 clips to 3 ± 2.9652.
+        Dataset d = of(1, new float[] {1, 2, 3, 4, 100});
+        PreprocessOptions o = PreprocessOptions.defaults().withNormalization(Normalization.NONE).withClipMad(2);
+        float[] s = Preprocessor.fit(o, d).apply(d).series(0);
+        assertArrayEquals(new float[] {1, 2, 3, 4, (float) (3 + 2 * 1.4826)}, s, 1e-5f);
+    }
+
+    @Test
+    void missingValuesRefusedByDefaultWithRecordNamed() {
+        Dataset d = of(1, new float[] {1, 2}, new float[] {1, Float.NaN, 3});
+        InputException e = assertThrows(InputException.class,
+                () -> Preprocessor.fit(PreprocessOptions.defaults(), d).apply(d));
+        assertTrue(e.getMessage().contains("test-data: record 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("step 2"), e.getMessage());
+    }
+
+    @Test
+    void interpolationIsLinearAndEdgesTakeNearest() {
+        float nan = Float.NaN;
+        Dataset d = of(1, new float[] {nan, 1, nan, nan, 4, nan});
+        PreprocessOptions o = PreprocessOptions.defaults().withNormalization(Normalization.NONE)
+                .withMissing(MissingValues.INTERPOLATE);
+        assertArrayEquals(new float[] {1, 1, 2, 3, 4, 4}, Preprocessor.fit(o, d).apply(d).series(0), 1e-6f);
+        Dataset allMissing = of(1, new float[] {nan, nan});
+        assertThrows(InputException.class, () -> Preprocessor.fit(o, allMissing));
+    }
+
+    @Test
+    void infinityIsNeverInterpolated() {
+        Dataset d = of(1, new float[] {1, Float.POSITIVE_INFINITY, 3});
+        PreprocessOptions o = PreprocessOptions.defaults().withMissing(MissingValues.INTERPOLATE);
+        InputException e = assertThrows(InputException.class, () -> Preprocessor.fit(o, d));
+        assertTrue(e.getMessage().contains("infinite"), e.getMessage());
+    }
+
+    @Test
+    void resampleKeepsEndpointsAndIsLinear() {
+        Dataset d = of(1, new float[] {0, 10}, new float[] {0, 1, 2, 3, 4});
+        PreprocessOptions o = PreprocessOptions.defaults().withNormalization(Normalization.NONE).withResample(3);
+        Dataset r = Preprocessor.fit(o, d).apply(d);
+        assertArrayEquals(new float[] {0, 5, 10}, r.series(0), 1e-6f);
+        assertArrayEquals(new float[] {0, 2, 4}, r.series(1), 1e-6f);
+    }
+
+    @Test
+    void paddingKeepsLengthsAndZeroFills() {
+        Dataset d = new Dataset("x", new float[][] {{1, 2}, {3, 4, 5, 6}}, 2, new int[] {0, 1}, List.of("a", "b"));
+        PaddedSequences p = PaddedSequences.of(d);
+        assertEquals(2, p.maxLength());
+        assertArrayEquals(new int[] {1, 2}, p.lengths());
+        assertArrayEquals(new float[] {1, 2, 0, 0, 3, 4, 5, 6}, p.values());
+        assertThrows(IllegalArgumentException.class, () -> PaddedSequences.of(d, 1));
+    }
+}
