@@ -1,0 +1,24 @@
+package org.rnnclust.backend;
+
+/**
+ * One compute device. Everything above this interface (the k-means loop, later the training loop)
+ * is written once; a backend answers the device-specific questions. Implementations own native
+ * resources, hence {@link AutoCloseable}.
+ */
+public interface Backend extends AutoCloseable {
+    /** "cpu", "cuda:0", ... */
+    String name();
+
+    /** One line describing the device and its libraries, for logs and {@code rnnclust info}. */
+    String description();
+
+    /**
+     * Holds the n×d row-major points {@code x} on the device for repeated nearest-centroid queries.
+     * The array is not copied where the device can read it in place; do not modify it while the
+     * index is open.
+     */
+    CentroidIndex centroidIndex(float[] x, int n, int d);
+
+    @Override
+    void close();
+}

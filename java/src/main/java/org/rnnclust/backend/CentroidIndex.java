@@ -1,0 +1,35 @@
+package org.rnnclust.backend;
+
+/**
+ * The device-side half of k-means (the FAISS split): n points of dimension d held by a backend,
+ * answering the questions the k-means loop asks of them. Squared Euclidean distances are computed
+ * as ‖x‖² − 2x·c + ‖c‖² with a GEMM, tiled so that memory stays bounded whatever n and k are.
+ */
+public interface CentroidIndex extends AutoCloseable {
+    int size();
+
+    int dim();
+
+    /**
+     * For every point, the nearest of the k centroids (row-major k×d) and its squared distance.
+     * Ties go to the lowest centroid index.
+     *
+     * @return the sum of the squared distances (the inertia), accumulated in double
+     */
+    double assign(float[] centroids, int k, int[] nearest, float[] sqDistance);
+
+    /** Squared distances from every point to each of m centres: out is n×m row-major. */
+    void sqDistances(float[] centres, int m, float[] out);
+
+    /**
+     * Per-cluster sums of the points (k×d, double) and counts, for the centroid update.
+     * Labels outside [0, k) are ignored.
+     */
+    void clusterSums(int[] labels, int k, double[] sums, long[] counts);
+
+    /** Copies point i into {@code out} (length d). */
+    void point(int i, float[] out);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,59 @@
+package org.rnnclust.backend.cpu;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.CentroidIndex;
+
+/**
+ * The reference backend: OpenBLAS SGEMM plus plain Java loops, parallel over row tiles with Java
+ * threads. OpenBLAS runs single-threaded inside each tile, so the two thread pools never compete
+ * for the cores.
+ */
+public final class CpuBackend implements Backend {
+    private final int threads;
+    private final ExecutorService pool;
+
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public CpuBackend(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+        OpenBlas.load();
+        OpenBlas.setThreads(1);
+        this.threads = threads;
+        this.pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "rnnclust-cpu");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String description() {
+        String coretype = System.getenv("OPENBLAS_CORETYPE");
+        return "CPU, " + threads + " threads, OpenBLAS " + OpenBlas.VERSION + " (kernel "
+                + (coretype != null ? coretype + " from OPENBLAS_CORETYPE" : "picked at run time")
+                + ")";
+    }
+
+    @Override
+    public CentroidIndex centroidIndex(float[] x, int n, int d) {
+        return new CpuCentroidIndex(x, n, d, pool, threads);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,224 @@
+package org.rnnclust.backend.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.bytedeco.javacpp.FloatPointer;
+import org.rnnclust.backend.CentroidIndex;
+
+/**
+ * Points held off-heap for OpenBLAS. Distances are computed tile by tile: one SGEMM gives
+ * ‖c‖² − 2x·c for a tile of rows and all centroids, then a plain scan takes each row's minimum.
+ * The SGEMM computes that expression directly because the points carry an extra column of ones and
+ * the centroids are passed as [−2c, ‖c‖²]: the scan is then a pure argmin, and ‖x‖² is added to
+ * the winner only. A tile's product buffer holds at most {@link #TILE_FLOATS} floats per thread
+ * (small enough to stay in L2 while it is scanned), so memory stays bounded for any n and k.
+ */
+final class CpuCentroidIndex implements CentroidIndex {
+    /** Per-thread product buffer: 64 Ki floats (256 KiB), inside the L2 cache of current x86 cores. */
+    static final int TILE_FLOATS = 1 << 16;
+
+    private final float[] x;
+    private final int n;
+    private final int d;
+    private final int threads;
+    private final FloatPointer xAugmented;  // n × (d+1): the points, then a 1
+    private final float[] xNorm;
+    private final ExecutorService pool;
+
+    CpuCentroidIndex(float[] x, int n, int d, ExecutorService pool, int threads) {
+        if (n < 1 || d < 1) throw new IllegalArgumentException("empty point set: n=" + n + ", d=" + d);
+        if ((long) n * d > x.length) throw new IllegalArgumentException("x holds " + x.length + " floats, not n*d");
+        this.x = x;
+        this.n = n;
+        this.d = d;
+        this.threads = Math.max(1, Math.min(threads, n));
+        this.xAugmented = new FloatPointer((long) n * (d + 1));
+        int chunkRows = Math.max(1, TILE_FLOATS / (d + 1));
+        float[] chunk = new float[chunkRows * (d + 1)];
+        for (int from = 0; from < n; from += chunkRows) {
+            int rows = Math.min(chunkRows, n - from);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x, (from + r) * d, chunk, r * (d + 1), d);
+                chunk[r * (d + 1) + d] = 1f;
+            }
+            xAugmented.position((long) from * (d + 1)).put(chunk, 0, rows * (d + 1));
+        }
+        xAugmented.position(0);
+        this.xNorm = new float[n];
+        for (int i = 0; i < n; i++) xNorm[i] = sqNorm(x, i * d, d);
+        this.pool = pool;
+    }
+
+    @Override
+    public int size() { return n; }
+
+    @Override
+    public int dim() { return d; }
+
+    @Override
+    public double assign(float[] centroids, int k, int[] nearest, float[] sqDistance) {
+        checkCentres(centroids, k);
+        double[] partial = new double[threads];
+        try (FloatPointer c = augmentedCentres(centroids, k)) {
+            forEachTile(k, (worker, from, rows, buffer, heap) -> {
+                product(from, rows, c, k, buffer, heap);
+                double sum = 0;
+                for (int r = 0; r < rows; r++) {
+                    int base = r * k;
+                    int best = 0;
+                    float bestValue = heap[base];
+                    for (int j = 1; j < k; j++) {
+                        float v = heap[base + j];
+                        if (v < bestValue) {
+                            bestValue = v;
+                            best = j;
+                        }
+                    }
+                    int i = from + r;
+                    // Rounding can make ‖x‖² + ‖c‖² − 2x·c slightly negative for a point on its centre.
+                    float dist = Math.max(0f, xNorm[i] + bestValue);
+                    nearest[i] = best;
+                    sqDistance[i] = dist;
+                    sum += dist;
+                }
+                partial[worker] += sum;
+            });
+        }
+        double total = 0;
+        for (double p : partial) total += p;
+        return total;
+    }
+
+    @Override
+    public void sqDistances(float[] centres, int m, float[] out) {
+        checkCentres(centres, m);
+        try (FloatPointer c = augmentedCentres(centres, m)) {
+            forEachTile(m, (worker, from, rows, buffer, heap) -> {
+                product(from, rows, c, m, buffer, heap);
+                for (int r = 0; r < rows; r++) {
+                    int i = from + r;
+                    for (int j = 0; j < m; j++) out[i * m + j] = Math.max(0f, xNorm[i] + heap[r * m + j]);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void clusterSums(int[] labels, int k, double[] sums, long[] counts) {
+        int chunk = (n + threads - 1) / threads;
+        List<Future<?>> parts = new ArrayList<>();
+        double[][] partSums = new double[threads][];
+        long[][] partCounts = new long[threads][];
+        for (int t = 0; t < threads; t++) {
+            int tt = t;
+            int from = t * chunk;
+            int to = Math.min(n, from + chunk);
+            parts.add(pool.submit(() -> {
+                double[] s = new double[k * d];
+                long[] c = new long[k];
+                for (int i = from; i < to; i++) {
+                    int l = labels[i];
+                    if (l < 0 || l >= k) continue;
+                    c[l]++;
+                    int row = i * d;
+                    int base = l * d;
+                    for (int j = 0; j < d; j++) s[base + j] += x[row + j];
+                }
+                partSums[tt] = s;
+                partCounts[tt] = c;
+            }));
+        }
+        await(parts);
+        java.util.Arrays.fill(sums, 0, k * d, 0.0);
+        java.util.Arrays.fill(counts, 0, k, 0L);
+        for (int t = 0; t < threads; t++) {
+            for (int j = 0; j < k * d; j++) sums[j] += partSums[t][j];
+            for (int j = 0; j < k; j++) counts[j] += partCounts[t][j];
+        }
+    }
+
+    @Override
+    public void point(int i, float[] out) {
+        System.arraycopy(x, i * d, out, 0, d);
+    }
+
+    @Override
+    public void close() {
+        xAugmented.close();
+    }
+
+    /** heap[r*k + j] = ‖c_j‖² − 2 x_{from+r}·c_j for the tile's rows. */
+    private void product(int from, int rows, FloatPointer c, int k, FloatPointer buffer, float[] heap) {
+        FloatPointer a = new FloatPointer(xAugmented).position((long) from * (d + 1));
+        OpenBlas.sgemm(false, true, rows, k, d + 1, 1f, a, d + 1, c, d + 1, 0f, buffer, k);
+        buffer.get(heap, 0, rows * k);
+    }
+
+    /** k × (d+1), row j = [−2c_j, ‖c_j‖²]. */
+    private FloatPointer augmentedCentres(float[] c, int k) {
+        float[] aug = new float[k * (d + 1)];
+        for (int j = 0; j < k; j++) {
+            for (int t = 0; t < d; t++) aug[j * (d + 1) + t] = -2f * c[j * d + t];
+            aug[j * (d + 1) + d] = sqNorm(c, j * d, d);
+        }
+        FloatPointer p = new FloatPointer(aug.length);
+        p.put(aug);
+        return p;
+    }
+
+    @FunctionalInterface
+    private interface TileWork {
+        void run(int worker, int from, int rows, FloatPointer buffer, float[] heap);
+    }
+
+    /** Splits the rows into tiles of at most TILE_FLOATS/k rows; each worker takes a contiguous run. */
+    private void forEachTile(int k, TileWork work) {
+        int tileRows = Math.max(1, Math.min(n, TILE_FLOATS / k));
+        int perWorker = (n + threads - 1) / threads;
+        List<Future<?>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int worker = t;
+            int start = t * perWorker;
+            int end = Math.min(n, start + perWorker);
+            if (start >= end) break;
+            parts.add(pool.submit(() -> {
+                int maxRows = Math.min(tileRows, end - start);
+                try (FloatPointer buffer = new FloatPointer((long) maxRows * k)) {
+                    float[] heap = new float[maxRows * k];
+                    for (int from = start; from < end; from += maxRows) {
+                        work.run(worker, from, Math.min(maxRows, end - from), buffer, heap);
+                    }
+                }
+            }));
+        }
+        await(parts);
+    }
+
+    private static void await(List<Future<?>> parts) {
+        try {
+            for (Future<?> f : parts) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private void checkCentres(float[] c, int k) {
+        if (k < 1) throw new IllegalArgumentException("need at least one centre");
+        if ((long) k * d > c.length) throw new IllegalArgumentException("centres hold " + c.length + " floats, not k*d");
+    }
+
+    private static float sqNorm(float[] v, int off, int len) {
+        double s = 0;
+        for (int j = 0; j < len; j++) s += (double) v[off + j] * v[off + j];
+        return (float) s;
+    }
+}

@@ -1,0 +1,242 @@
+package org.rnnclust.cluster;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.CentroidIndex;
+
+/**
+ * k-means, written once above the backend: k-means++ seeding (greedy, with 2 + ln k local trials as
+ * in scikit-learn), Lloyd iterations or mini-batch steps, {@code nInit} restarts keeping the lowest
+ * inertia, and deterministic handling of empty clusters. The backend's {@link CentroidIndex} answers
+ * "which centroid is nearest" and "sum the points of each cluster"; nothing here is device-specific.
+ *
+ * <p>Reproducible: every restart draws from its own generator split off the seed in order, so the
+ * same seed gives the same model on the same backend.
+ */
+public final class KMeans {
+    private final KMeansParams params;
+
+    public KMeans(KMeansParams params) {
+        this.params = params;
+    }
+
+    public KMeansParams params() {
+        return params;
+    }
+
+    /** Fits k centroids to the n×d row-major points x. */
+    public KMeansModel fit(Backend backend, float[] x, int n, int d) {
+        int k = params.k();
+        if (n < 1 || d < 1) throw new IllegalArgumentException("no data to cluster (n=" + n + ", d=" + d + ")");
+        if (k > n) throw new IllegalArgumentException("k=" + k + " exceeds the number of points n=" + n);
+        for (int i = 0; i < n * d; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new IllegalArgumentException("point " + (i / d) + " has a non-finite value at dimension " + (i % d));
+            }
+        }
+        double tolAbs = params.tol() * meanVariance(x, n, d);
+        SplittableRandom root = new SplittableRandom(params.seed());
+        try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
+            KMeansModel best = null;
+            for (int run = 0; run < params.nInit(); run++) {
+                SplittableRandom rng = root.split();
+                KMeansModel model = params.batchSize() > 0 && params.batchSize() < n
+                        ? miniBatch(backend, index, x, n, d, rng, tolAbs)
+                        : lloyd(index, n, d, rng, tolAbs);
+                if (best == null || model.inertia() < best.inertia()) best = model;
+            }
+            return best;
+        }
+    }
+
+    private KMeansModel lloyd(CentroidIndex index, int n, int d, SplittableRandom rng, double tolAbs) {
+        int k = params.k();
+        float[] centres = KMeansPlusPlus.seed(index, k, rng);
+        int[] labels = new int[n];
+        int[] previous = new int[n];
+        float[] dist = new float[n];
+        double[] sums = new double[k * d];
+        long[] counts = new long[k];
+        List<KMeansModel.IterationStats> history = new ArrayList<>();
+        boolean converged = false;
+        int iter = 0;
+        while (iter < params.maxIter()) {
+            long start = System.nanoTime();
+            double inertia = index.assign(centres, k, labels, dist);
+            iter++;
+            if (iter > 1 && Arrays.equals(labels, previous)) {
+                // Strict convergence: the update would reproduce the same centres.
+                history.add(new KMeansModel.IterationStats(iter, inertia, 0, 0, seconds(start)));
+                converged = true;
+                break;
+            }
+            System.arraycopy(labels, 0, previous, 0, n);
+            index.clusterSums(labels, k, sums, counts);
+            int split = relocateEmpty(index, labels, dist, sums, counts, d);
+            float[] next = means(sums, counts, centres, d);
+            double shift = sqShift(centres, next);
+            centres = next;
+            history.add(new KMeansModel.IterationStats(iter, inertia, shift, split, seconds(start)));
+            if (shift <= tolAbs) {
+                converged = true;
+                break;
+            }
+        }
+        // Labels and inertia that belong to the final centres.
+        double inertia = index.assign(centres, k, labels, dist);
+        return new KMeansModel(k, d, centres, labels, inertia, iter, converged, List.copyOf(history));
+    }
+
+    /**
+     * Mini-batch k-means (Sculley 2010, with scikit-learn's per-centre count weighting): each step
+     * assigns a batch and moves each centre to the count-weighted mean of what it has seen. Stops
+     * after maxIter passes over the data, or when the centres move less than the tolerance.
+     */
+    private KMeansModel miniBatch(Backend backend, CentroidIndex full, float[] x, int n, int d,
+                                  SplittableRandom rng, double tolAbs) {
+        int k = params.k();
+        int batch = params.batchSize();
+        float[] centres = KMeansPlusPlus.seed(full, k, rng);
+        double[] weight = new double[k];
+        float[] bx = new float[batch * d];
+        int[] bl = new int[batch];
+        float[] bd = new float[batch];
+        double[] sums = new double[k * d];
+        long[] counts = new long[k];
+        int[] order = identity(n);
+        List<KMeansModel.IterationStats> history = new ArrayList<>();
+        int steps = (int) Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch));
+        boolean converged = false;
+        int step = 0;
+        int cursor = n;
+        while (step < steps) {
+            long start = System.nanoTime();
+            if (cursor + batch > n) {
+                shuffle(order, rng);
+                cursor = 0;
+            }
+            for (int b = 0; b < batch; b++) System.arraycopy(x, order[cursor + b] * d, bx, b * d, d);
+            cursor += batch;
+            double inertia;
+            try (CentroidIndex index = backend.centroidIndex(bx, batch, d)) {
+                inertia = index.assign(centres, k, bl, bd);
+                index.clusterSums(bl, k, sums, counts);
+            }
+            float[] next = centres.clone();
+            for (int c = 0; c < k; c++) {
+                if (counts[c] == 0) continue;
+                double w = weight[c] + counts[c];
+                for (int j = 0; j < d; j++) {
+                    next[c * d + j] = (float) ((centres[c * d + j] * weight[c] + sums[c * d + j]) / w);
+                }
+                weight[c] = w;
+            }
+            double shift = sqShift(centres, next);
+            centres = next;
+            step++;
+            history.add(new KMeansModel.IterationStats(step, inertia, shift, 0, seconds(start)));
+            if (step > 1 && shift <= tolAbs * batch / n) {
+                converged = true;
+                break;
+            }
+        }
+        int[] labels = new int[n];
+        float[] dist = new float[n];
+        double inertia = full.assign(centres, k, labels, dist);
+        return new KMeansModel(k, d, centres, labels, inertia, step, converged, List.copyOf(history));
+    }
+
+    /**
+     * Empty clusters take the points farthest from their current centre, farthest first (the
+     * scikit-learn rule): deterministic, and each such point leaves its old cluster's sums.
+     *
+     * @return how many clusters were refilled
+     */
+    static int relocateEmpty(CentroidIndex index, int[] labels, float[] dist, double[] sums, long[] counts, int d) {
+        int k = counts.length;
+        int empty = 0;
+        for (long c : counts) if (c == 0) empty++;
+        if (empty == 0) return 0;
+        int n = labels.length;
+        Integer[] far = new Integer[n];
+        for (int i = 0; i < n; i++) far[i] = i;
+        // Stable sort: equal distances keep index order, so the choice does not depend on the sort.
+        Arrays.sort(far, (a, b) -> Float.compare(dist[b], dist[a]));
+        float[] p = new float[d];
+        int next = 0;
+        int split = 0;
+        for (int c = 0; c < k; c++) {
+            if (counts[c] != 0) continue;
+            // Never empty another cluster by taking its last point.
+            while (next < n && counts[labels[far[next]]] <= 1) next++;
+            if (next == n) break;
+            int i = far[next++];
+            int old = labels[i];
+            index.point(i, p);
+            for (int j = 0; j < d; j++) {
+                sums[old * d + j] -= p[j];
+                sums[c * d + j] = p[j];
+            }
+            counts[old]--;
+            counts[c] = 1;
+            labels[i] = c;
+            split++;
+        }
+        return split;
+    }
+
+    private static float[] means(double[] sums, long[] counts, float[] previous, int d) {
+        float[] out = previous.clone();
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) continue; // only when n < k: keep the old centre
+            for (int j = 0; j < d; j++) out[c * d + j] = (float) (sums[c * d + j] / counts[c]);
+        }
+        return out;
+    }
+
+    private static double sqShift(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            double t = (double) a[i] - b[i];
+            s += t * t;
+        }
+        return s;
+    }
+
+    /** Mean over dimensions of the per-dimension variance: the scale of scikit-learn's tol. */
+    static double meanVariance(float[] x, int n, int d) {
+        double[] mean = new double[d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += x[i * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= n;
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                double t = x[i * d + j] - mean[j];
+                var += t * t;
+            }
+        }
+        return var / ((double) n * d);
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        return a;
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,123 @@
+package org.rnnclust.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.rnnclust.backend.CentroidIndex;
+
+/** The GEMM-based distances against a direct double-precision computation, odd sizes included. */
+class CpuCentroidIndexTest {
+    static CpuBackend backend;
+
+    @BeforeAll
+    static void open() {
+        backend = new CpuBackend(2);
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    static float[] random(int size, SplittableRandom rng) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) v[i] = (float) (rng.nextDouble() * 4 - 2);
+        return v;
+    }
+
+    static double exact(float[] x, int i, float[] c, int j, int d) {
+        double s = 0;
+        for (int t = 0; t < d; t++) {
+            double diff = (double) x[i * d + t] - c[j * d + t];
+            s += diff * diff;
+        }
+        return s;
+    }
+
+    // n, d, k: odd sizes, k larger than a tile's worth of columns, n not a multiple of the tile
+    @ParameterizedTest
+    @CsvSource({"1,1,1", "7,3,5", "333,17,13", "2049,64,100", "5000,5,1023"})
+    void assignMatchesDirectComputation(int n, int d, int k) {
+        SplittableRandom rng = new SplittableRandom(n * 31L + d * 7L + k);
+        float[] x = random(n * d, rng);
+        float[] c = random(k * d, rng);
+        int[] nearest = new int[n];
+        float[] dist = new float[n];
+        double total;
+        try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
+            total = index.assign(c, k, nearest, dist);
+        }
+        double expectedTotal = 0;
+        for (int i = 0; i < n; i++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < k; j++) best = Math.min(best, exact(x, i, c, j, d));
+            expectedTotal += best;
+            // Tie-aware: the chosen centroid's exact distance equals the minimum within float error.
+            double tolerance = 1e-5 * (1 + best) * Math.max(1, d / 4.0);
+            assertEquals(best, exact(x, i, c, nearest[i], d), tolerance, "point " + i);
+            assertEquals(best, dist[i], tolerance, "distance of point " + i);
+        }
+        assertEquals(expectedTotal, total, 1e-5 * expectedTotal);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"5,2,3", "1000,33,7"})
+    void sqDistancesMatchDirectComputation(int n, int d, int m) {
+        SplittableRandom rng = new SplittableRandom(99);
+        float[] x = random(n * d, rng);
+        float[] c = random(m * d, rng);
+        float[] out = new float[n * m];
+        try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
+            index.sqDistances(c, m, out);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                double e = exact(x, i, c, j, d);
+                assertEquals(e, out[i * m + j], 1e-5 * (1 + e) * d, "(" + i + "," + j + ")");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10,3,4", "3001,9,5"})
+    void clusterSumsMatchDirectSums(int n, int d, int k) {
+        SplittableRandom rng = new SplittableRandom(5);
+        float[] x = random(n * d, rng);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = rng.nextInt(k + 1) - 1; // -1 is ignored
+        double[] sums = new double[k * d];
+        long[] counts = new long[k];
+        try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
+            index.clusterSums(labels, k, sums, counts);
+        }
+        double[] expected = new double[k * d];
+        long[] expectedCounts = new long[k];
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0) continue;
+            expectedCounts[labels[i]]++;
+            for (int t = 0; t < d; t++) expected[labels[i] * d + t] += x[i * d + t];
+        }
+        assertArrayEquals(expectedCounts, counts);
+        assertArrayEquals(expected, sums, 1e-9);
+    }
+
+    @org.junit.jupiter.api.Test
+    void tiesGoToTheLowestIndex() {
+        float[] x = {0, 0, 1, 1};
+        float[] c = {0.5f, 0.5f, 0.5f, 0.5f, 0, 0}; // centroids 0 and 1 identical
+        int[] nearest = new int[2];
+        float[] dist = new float[2];
+        try (CentroidIndex index = backend.centroidIndex(x, 2, 2)) {
+            index.assign(c, 3, nearest, dist);
+        }
+        assertEquals(2, nearest[0]);
+        assertEquals(0, nearest[1]);
+        assertTrue(dist[0] == 0f);
+    }
+}
