@@ -1,0 +1,67 @@
+package org.rnnclust.cli;
+
+import java.nio.file.Path;
+import org.rnnclust.InputException;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.read.Format;
+import org.rnnclust.data.read.ReadOptions;
+import org.rnnclust.data.read.Readers;
+import picocli.CommandLine.Option;
+
+/** The input files of a command: --data, --test and how to read them. */
+final class DataOptions {
+    @Option(names = "--data", required = true, paramLabel = "FILE",
+            description = "Training sequences (UCR .tsv/.txt, .ts, IDX, .csv, .npy; each may be .gz).")
+    Path data;
+
+    @Option(names = "--test", paramLabel = "FILE",
+            description = "Test sequences: fit on --data, then assign and score these.")
+    Path test;
+
+    @Option(names = "--merge", description = "Concatenate --data and --test and fit and score on all of it.")
+    boolean merge;
+
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "auto",
+            description = "auto (from the file name), ucr, ts, idx, csv, npy. Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "Labels of --data in a separate file (IDX labels, .npy).")
+    Path labels;
+
+    @Option(names = "--test-labels", paramLabel = "FILE", description = "Labels of --test in a separate file.")
+    Path testLabels;
+
+    @Option(names = "--label-column", paramLabel = "COL",
+            description = "CSV: the label column, by header name or 0-based index (-1 = last).")
+    String labelColumn;
+
+    @Option(names = "--header", negatable = true,
+            description = "CSV: the first row is (not) a header. Default: detected.")
+    Boolean header;
+
+    /** The training data, or TRAIN+TEST when --merge. */
+    Dataset train() {
+        Dataset d = Readers.read(data, options(labels));
+        if (merge) {
+            requireTest();
+            Dataset t = Readers.read(test, options(testLabels));
+            return Dataset.concat(data.getFileName() + "+" + test.getFileName(), d, t);
+        }
+        return d;
+    }
+
+    /** The data to assign and score separately, or null (no --test, or --merge). */
+    Dataset testSet() {
+        if (test == null || merge) return null;
+        return Readers.read(test, options(testLabels));
+    }
+
+    private void requireTest() {
+        if (test == null) throw new InputException("--merge needs --test");
+    }
+
+    private ReadOptions options(Path labelsFile) {
+        return new ReadOptions(format, labelsFile, labelColumn, header);
+    }
+}

@@ -1,0 +1,35 @@
+package org.rnnclust.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.metrics.ClusteringScores;
+
+/** The short result table commands print on stdout. */
+final class Table {
+    private Table() {}
+
+    static void header(PrintWriter w) {
+        w.printf(Locale.ROOT, "%-12s %8s %4s %12s %7s %7s %7s %9s%n",
+                "method", "n", "k", "inertia", "ACC", "NMI", "ARI", "seconds");
+    }
+
+    static void row(PrintWriter w, String method, int n, int k, double inertia, ClusteringScores s, double seconds) {
+        w.printf(Locale.ROOT, "%-12s %8d %4d %12.4g %7s %7s %7s %9.2f%n", method, n, k, inertia,
+                fmt(s == null ? Double.NaN : s.acc()), fmt(s == null ? Double.NaN : s.nmi()),
+                fmt(s == null ? Double.NaN : s.ari()), seconds);
+    }
+
+    static void print(PrintWriter w, String method, Dataset scored, int k, double inertia, ClusteringScores s,
+                      double seconds) {
+        w.println(scored.name() + ": " + scored.size() + " sequences, " + scored.channels() + " channel(s), length "
+                + (scored.equalLength() ? scored.maxLength() : scored.minLength() + ".." + scored.maxLength())
+                + (scored.hasLabels() ? ", " + scored.numClasses() + " classes" : ", no labels"));
+        header(w);
+        row(w, method, scored.size(), k, inertia, s, seconds);
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+    }
+}

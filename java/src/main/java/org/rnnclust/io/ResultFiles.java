@@ -1,0 +1,55 @@
+package org.rnnclust.io;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The result files every clustering command writes: assignments.csv and metrics.json. */
+public final class ResultFiles {
+    public static final String ASSIGNMENTS = "assignments.csv";
+    public static final String METRICS = "metrics.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ResultFiles() {}
+
+    /**
+     * One row per sequence in input order: {@code index,cluster}, plus {@code label} (as written in
+     * the data file) when labels exist.
+     */
+    public static void writeAssignments(Path file, int[] clusters, int[] labels, List<String> labelNames)
+            throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(labels != null ? "index,cluster,label\n" : "index,cluster\n");
+            for (int i = 0; i < clusters.length; i++) {
+                w.write(Integer.toString(i));
+                w.write(',');
+                w.write(Integer.toString(clusters[i]));
+                if (labels != null) {
+                    w.write(',');
+                    w.write(csvField(labelNames.get(labels[i])));
+                }
+                w.write('\n');
+            }
+        }
+    }
+
+    public static void writeJson(Path file, Map<String, ?> values) throws IOException {
+        JSON.writeValue(file.toFile(), values);
+    }
+
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    private static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}

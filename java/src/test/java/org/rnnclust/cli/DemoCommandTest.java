@@ -1,0 +1,30 @@
+package org.rnnclust.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class DemoCommandTest {
+    @Test
+    void demoPrintsScoresInRange() {
+        CliRun run = CliRun.of("demo", "--per-class", "50", "--device", "cpu");
+        assertEquals(0, run.exitCode(), run.err());
+        Matcher m = Pattern.compile("kmeans \\(raw\\)\\s+150\\s+3\\s+\\S+\\s+([0-9.]+)\\s+([0-9.]+)\\s+(-?[0-9.]+)")
+                .matcher(run.out());
+        assertTrue(m.find(), run.out());
+        double acc = Double.parseDouble(m.group(1));
+        // Raw k-means on CBF is well above chance (1/3) and well below perfect.
+        assertTrue(acc > 0.4 && acc < 0.95, "ACC " + acc);
+    }
+
+    @Test
+    void infoNamesWhyCudaIsUnavailable() {
+        CliRun run = CliRun.of("info");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().contains("OpenBLAS   0.3.31"), run.out());
+        assertTrue(run.out().matches("(?s).*CUDA +unavailable: .+"), run.out());
+    }
+}

@@ -1,0 +1,182 @@
+package org.rnnclust.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.metrics.ClusteringScores;
+
+/** The kmeans command end to end: outputs, their consistency, and bad input giving exit 2 and one line. */
+class KMeansCommandTest {
+    @TempDir Path tmp;
+
+    /** Two shapes (rising ramp, falling ramp) plus noise: any sane k-means separates them. */
+    Path twoShapes(String name, int perClass, long seed) throws IOException {
+        SplittableRandom rng = new SplittableRandom(seed);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 2 * perClass; i++) {
+            int label = i % 2 == 0 ? 1 : -1;
+            sb.append(label);
+            for (int t = 0; t < 40; t++) {
+                double v = label * t / 40.0 + 0.05 * rng.nextGaussian();
+                sb.append('\t').append(String.format(Locale.ROOT, "%.6f", v));
+            }
+            sb.append('\n');
+        }
+        Path p = tmp.resolve(name);
+        Files.writeString(p, sb);
+        return p;
+    }
+
+    @Test
+    void writesAssignmentsAndMetricsThatAgree() throws IOException {
+        Path train = twoShapes("train.tsv", 20, 1);
+        Path test = twoShapes("test.tsv", 30, 2);
+        Path out = tmp.resolve("out");
+        CliRun run = CliRun.of("kmeans", "--data", train.toString(), "--test", test.toString(), "--out",
+                out.toString(), "--device", "cpu");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("ACC"), run.out());
+
+        List<String> rows = Files.readAllLines(out.resolve("assignments.csv"));
+        assertEquals("index,cluster,label", rows.get(0));
+        assertEquals(61, rows.size(), "one row per test sequence");
+        int[] cluster = new int[60];
+        int[] label = new int[60];
+        for (int i = 0; i < 60; i++) {
+            String[] f = rows.get(i + 1).split(",");
+            assertEquals(i, Integer.parseInt(f[0]));
+            cluster[i] = Integer.parseInt(f[1]);
+            label[i] = f[2].equals("1") ? 0 : 1;
+            assertEquals(i % 2 == 0 ? "1" : "-1", f[2], "labels as written in the file, in input order");
+        }
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        ClusteringScores s = ClusteringScores.of(label, cluster);
+        assertEquals(1.0, s.acc(), "two ramps are separable");
+        assertEquals(s.acc(), m.get("acc").asDouble(), 1e-12);
+        assertEquals(s.nmi(), m.get("nmi").asDouble(), 1e-12);
+        assertEquals(s.ari(), m.get("ari").asDouble(), 1e-12);
+        assertEquals(60, m.get("n").asInt());
+        assertEquals(2, m.get("k").asInt(), "k defaults to the number of classes");
+        assertTrue(m.get("inertia").asDouble() > 0);
+        assertTrue(m.get("seconds").asDouble() > 0);
+        try (var files = Files.list(out)) {
+            assertEquals(2, files.count(), "no staging leftovers");
+        }
+    }
+
+    @Test
+    void unlabelledDataNeedK() throws IOException {
+        Path csv = tmp.resolve("x.csv");
+        Files.writeString(csv, "1,2,3\n4,5,6\n7,8,9\n");
+        CliRun run = CliRun.of("kmeans", "--data", csv.toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--k is required"), run.err());
+        CliRun ok = CliRun.of("kmeans", "--data", csv.toString(), "--k", "2", "--out", tmp.resolve("o").toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertEquals("index,cluster", Files.readAllLines(tmp.resolve("o/assignments.csv")).get(0));
+        assertFalse(Files.readString(tmp.resolve("o/metrics.json")).contains("acc"));
+    }
+
+    /** Each malformed input: exit 2, one line naming the file and the problem, no output folder. */
+    void assertRefused(Path data, String expected, String... extra) {
+        Path out = tmp.resolve("refused-" + data.getFileName());
+        List<String> args = new ArrayList<>(List.of("kmeans", "--data", data.toString(), "--k", "2",
+                "--out", out.toString()));
+        args.addAll(List.of(extra));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals(1, run.errLines(), "one line: " + run.err());
+        assertTrue(run.err().contains(data.getFileName().toString()), run.err());
+        assertTrue(run.err().contains(expected), "expected '" + expected + "' in: " + run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace");
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void malformedInputsAreRefusedWithOneLine() throws IOException {
+        Path missing = tmp.resolve("missing.tsv");
+        Files.writeString(missing, "1\t1\t2\t3\n2\t1\tNaN\t3\n1\t0\t0\t1\n");
+        assertRefused(missing, "record 2");
+
+        Path nonNumeric = tmp.resolve("text.tsv");
+        Files.writeString(nonNumeric, "1\t1\t2\n2\t1\tabc\n");
+        assertRefused(nonNumeric, "line 2");
+
+        Path empty = tmp.resolve("empty.tsv");
+        Files.writeString(empty, "");
+        assertRefused(empty, "empty.tsv");
+
+        Path ragged = tmp.resolve("ragged.csv");
+        Files.writeString(ragged, "1,2,3\n4,5\n6,7,8\n");
+        assertRefused(ragged, "line 2");
+
+        Path idx = tmp.resolve("images-idx3-ubyte");
+        ByteBuffer header = ByteBuffer.allocate(16).putInt(2051).putInt(100).putInt(28).putInt(28);
+        Files.write(idx, header.array()); // declares 100 images, holds none
+        assertRefused(idx, "truncated");
+
+        Path magic = tmp.resolve("wrong-idx3-ubyte");
+        Files.write(magic, ByteBuffer.allocate(16).putInt(1234).putInt(1).putInt(2).putInt(2).array());
+        assertRefused(magic, "magic");
+
+        Path ts = tmp.resolve("bad.ts");
+        Files.writeString(ts, "@problemName x\n@univariate true\n@bogusKey 3\n@classLabel true a b\n@data\n1,2,3:a\n");
+        assertRefused(ts, "line 3");
+
+        Path gz = tmp.resolve("broken.tsv.gz");
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (OutputStream z = new GZIPOutputStream(bytes)) {
+            z.write("1\t1\t2\t3\n".repeat(200).getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] full = bytes.toByteArray();
+        Files.write(gz, java.util.Arrays.copyOf(full, full.length / 2));
+        assertRefused(gz, "broken.tsv.gz");
+    }
+
+    @Test
+    void interpolationRepairsWhatRefuseRejects() throws IOException {
+        Path p = tmp.resolve("gaps.tsv");
+        Files.writeString(p, "1\t0\tNaN\t2\t3\n2\t3\t2\tNaN\t0\n1\t0\t1\t2\t3\n2\t3\t2\t1\t0\n");
+        assertRefused(p, "--missing interpolate");
+        CliRun run = CliRun.of("kmeans", "--data", p.toString(), "--out", tmp.resolve("g").toString(),
+                "--missing", "interpolate");
+        assertEquals(0, run.exitCode(), run.err());
+    }
+
+    @Test
+    void badUsageIsExitTwo() {
+        CliRun run = CliRun.of("kmeans", "--no-such-flag");
+        assertEquals(2, run.exitCode());
+        CliRun device = CliRun.of("demo", "--device", "cuda");
+        assertEquals(2, device.exitCode());
+        assertTrue(device.err().contains("CUDA"), device.err());
+        assertEquals(1, device.errLines(), device.err());
+    }
+
+    @Test
+    void unwritableOutputFolderIsOneLine() throws IOException {
+        Path train = twoShapes("t.tsv", 5, 3);
+        Path blocker = tmp.resolve("file-not-folder");
+        Files.writeString(blocker, "x");
+        CliRun run = CliRun.of("kmeans", "--data", train.toString(), "--out", blocker.resolve("sub").toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals(1, run.errLines(), run.err());
+        assertEquals("x", Files.readString(blocker));
+    }
+}
