@@ -16,16 +16,19 @@ public interface CentroidIndex extends AutoCloseable {
      *
      * @return the sum of the squared distances (the inertia), accumulated in double
      */
-    double assign(float[] centroids, int k, int[] nearest, float[] sqDistance);
+    default double assign(float[] centroids, int k, int[] nearest, float[] sqDistance) {
+        return assign(centroids, k, nearest, sqDistance, null, null);
+    }
+
+    /**
+     * {@link #assign(float[], int, int[], float[])} and, in the same pass over the points, the
+     * per-cluster sums (k×d) and counts that the centroid update needs (one pass over the data per
+     * Lloyd iteration, not two). {@code sums} and {@code counts} are overwritten; null skips them.
+     */
+    double assign(float[] centroids, int k, int[] nearest, float[] sqDistance, double[] sums, long[] counts);
 
     /** Squared distances from every point to each of m centres: out is n×m row-major. */
     void sqDistances(float[] centres, int m, float[] out);
-
-    /**
-     * Per-cluster sums of the points (k×d, double) and counts, for the centroid update.
-     * Labels outside [0, k) are ignored.
-     */
-    void clusterSums(int[] labels, int k, double[] sums, long[] counts);
 
     /** Copies point i into {@code out} (length d). */
     void point(int i, float[] out);

@@ -114,8 +114,7 @@ final class BenchCommand implements Callable<Integer> {
         try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
             for (int r = -warmup; r < repeat; r++) {
                 long t0 = System.nanoTime();
-                index.assign(centroids, k, labels, dist);
-                index.clusterSums(labels, k, sums, counts);
+                index.assign(centroids, k, labels, dist, sums, counts);
                 for (int c = 0; c < k; c++) {
                     if (counts[c] == 0) continue;
                     for (int j = 0; j < d; j++) centroids[c * d + j] = (float) (sums[c * d + j] / counts[c]);

@@ -65,7 +65,7 @@ public final class KMeans {
         int iter = 0;
         while (iter < params.maxIter()) {
             long start = System.nanoTime();
-            double inertia = index.assign(centres, k, labels, dist);
+            double inertia = index.assign(centres, k, labels, dist, sums, counts);
             iter++;
             if (iter > 1 && Arrays.equals(labels, previous)) {
                 // Strict convergence: the update would reproduce the same centres.
@@ -74,7 +74,6 @@ public final class KMeans {
                 break;
             }
             System.arraycopy(labels, 0, previous, 0, n);
-            index.clusterSums(labels, k, sums, counts);
             int split = relocateEmpty(index, labels, dist, sums, counts, d);
             float[] next = means(sums, counts, centres, d);
             double shift = sqShift(centres, next);
@@ -122,8 +121,7 @@ public final class KMeans {
             cursor += batch;
             double inertia;
             try (CentroidIndex index = backend.centroidIndex(bx, batch, d)) {
-                inertia = index.assign(centres, k, bl, bd);
-                index.clusterSums(bl, k, sums, counts);
+                inertia = index.assign(centres, k, bl, bd, sums, counts);
             }
             float[] next = centres.clone();
             for (int c = 0; c < k; c++) {

@@ -1,6 +1,7 @@
 package org.rnnclust.backend.cpu;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import org.rnnclust.backend.CentroidIndex;
  * the centroids are passed as [−2c, ‖c‖²]: the scan is then a pure argmin, and ‖x‖² is added to
  * the winner only. A tile's product buffer holds at most {@link #TILE_FLOATS} floats per thread
  * (small enough to stay in L2 while it is scanned), so memory stays bounded for any n and k.
+ * Each worker thread takes a contiguous run of tiles; OpenBLAS runs single-threaded inside it.
  */
 final class CpuCentroidIndex implements CentroidIndex {
     /** Per-thread product buffer: 64 Ki floats (256 KiB), inside the L2 cache of current x86 cores. */
@@ -35,6 +37,7 @@ final class CpuCentroidIndex implements CentroidIndex {
         this.n = n;
         this.d = d;
         this.threads = Math.max(1, Math.min(threads, n));
+        this.pool = pool;
         this.xAugmented = new FloatPointer((long) n * (d + 1));
         int chunkRows = Math.max(1, TILE_FLOATS / (d + 1));
         float[] chunk = new float[chunkRows * (d + 1)];
@@ -49,7 +52,6 @@ final class CpuCentroidIndex implements CentroidIndex {
         xAugmented.position(0);
         this.xNorm = new float[n];
         for (int i = 0; i < n; i++) xNorm[i] = sqNorm(x, i * d, d);
-        this.pool = pool;
     }
 
     @Override
@@ -59,37 +61,75 @@ final class CpuCentroidIndex implements CentroidIndex {
     public int dim() { return d; }
 
     @Override
-    public double assign(float[] centroids, int k, int[] nearest, float[] sqDistance) {
+    public double assign(float[] centroids, int k, int[] nearest, float[] sqDistance, double[] sums, long[] counts) {
         checkCentres(centroids, k);
-        double[] partial = new double[threads];
+        boolean summing = sums != null;
+        double[] inertia = new double[threads];
+        double[][] workerSums = new double[threads][];
+        long[][] workerCounts = new long[threads][];
         try (FloatPointer c = augmentedCentres(centroids, k)) {
             forEachTile(k, (worker, from, rows, buffer, heap) -> {
                 product(from, rows, c, k, buffer, heap);
-                double sum = 0;
+                double total = 0;
                 for (int r = 0; r < rows; r++) {
-                    int base = r * k;
-                    int best = 0;
-                    float bestValue = heap[base];
-                    for (int j = 1; j < k; j++) {
-                        float v = heap[base + j];
-                        if (v < bestValue) {
-                            bestValue = v;
-                            best = j;
-                        }
-                    }
+                    int best = argmin(heap, r * k, k);
                     int i = from + r;
                     // Rounding can make ‖x‖² + ‖c‖² − 2x·c slightly negative for a point on its centre.
-                    float dist = Math.max(0f, xNorm[i] + bestValue);
+                    float dist = Math.max(0f, xNorm[i] + heap[r * k + best]);
                     nearest[i] = best;
                     sqDistance[i] = dist;
-                    sum += dist;
+                    total += dist;
                 }
-                partial[worker] += sum;
+                inertia[worker] += total;
+                if (summing) {
+                    if (workerSums[worker] == null) {
+                        workerSums[worker] = new double[k * d];
+                        workerCounts[worker] = new long[k];
+                    }
+                    addTile(from, rows, nearest, k, workerSums[worker], workerCounts[worker], heap);
+                }
             });
         }
+        if (summing) {
+            Arrays.fill(sums, 0, k * d, 0.0);
+            Arrays.fill(counts, 0, k, 0L);
+            for (int t = 0; t < threads; t++) {
+                if (workerSums[t] == null) continue;
+                for (int j = 0; j < k * d; j++) sums[j] += workerSums[t][j];
+                for (int j = 0; j < k; j++) counts[j] += workerCounts[t][j];
+            }
+        }
         double total = 0;
-        for (double p : partial) total += p;
+        for (double p : inertia) total += p;
         return total;
+    }
+
+    /**
+     * Adds a tile's points to their clusters' sums. The tile is summed in float (a few hundred
+     * rows: small error, and the loop vectorises), then flushed into the double totals.
+     * {@code scratch} is the tile's product buffer, free again once the argmin is taken.
+     */
+    private void addTile(int from, int rows, int[] nearest, int k, double[] sums, long[] counts, float[] scratch) {
+        int span = k * d;
+        if (span > scratch.length) {
+            // Too many centroids to hold a float copy of all sums in the scratch buffer: add directly.
+            for (int r = 0; r < rows; r++) {
+                int i = from + r;
+                int base = nearest[i] * d;
+                counts[nearest[i]]++;
+                for (int j = 0; j < d; j++) sums[base + j] += x[i * d + j];
+            }
+            return;
+        }
+        Arrays.fill(scratch, 0, span, 0f);
+        for (int r = 0; r < rows; r++) {
+            int i = from + r;
+            int base = nearest[i] * d;
+            int row = i * d;
+            counts[nearest[i]]++;
+            for (int j = 0; j < d; j++) scratch[base + j] += x[row + j];
+        }
+        for (int j = 0; j < span; j++) sums[j] += scratch[j];
     }
 
     @Override
@@ -107,40 +147,6 @@ final class CpuCentroidIndex implements CentroidIndex {
     }
 
     @Override
-    public void clusterSums(int[] labels, int k, double[] sums, long[] counts) {
-        int chunk = (n + threads - 1) / threads;
-        List<Future<?>> parts = new ArrayList<>();
-        double[][] partSums = new double[threads][];
-        long[][] partCounts = new long[threads][];
-        for (int t = 0; t < threads; t++) {
-            int tt = t;
-            int from = t * chunk;
-            int to = Math.min(n, from + chunk);
-            parts.add(pool.submit(() -> {
-                double[] s = new double[k * d];
-                long[] c = new long[k];
-                for (int i = from; i < to; i++) {
-                    int l = labels[i];
-                    if (l < 0 || l >= k) continue;
-                    c[l]++;
-                    int row = i * d;
-                    int base = l * d;
-                    for (int j = 0; j < d; j++) s[base + j] += x[row + j];
-                }
-                partSums[tt] = s;
-                partCounts[tt] = c;
-            }));
-        }
-        await(parts);
-        java.util.Arrays.fill(sums, 0, k * d, 0.0);
-        java.util.Arrays.fill(counts, 0, k, 0L);
-        for (int t = 0; t < threads; t++) {
-            for (int j = 0; j < k * d; j++) sums[j] += partSums[t][j];
-            for (int j = 0; j < k; j++) counts[j] += partCounts[t][j];
-        }
-    }
-
-    @Override
     public void point(int i, float[] out) {
         System.arraycopy(x, i * d, out, 0, d);
     }
@@ -148,6 +154,20 @@ final class CpuCentroidIndex implements CentroidIndex {
     @Override
     public void close() {
         xAugmented.close();
+    }
+
+    /** Index of the smallest of h[base..base+k), the lowest index among equals. */
+    static int argmin(float[] h, int base, int k) {
+        int best = 0;
+        float bestValue = h[base];
+        for (int j = 1; j < k; j++) {
+            float v = h[base + j];
+            if (v < bestValue) {
+                bestValue = v;
+                best = j;
+            }
+        }
+        return best;
     }
 
     /** heap[r*k + j] = ‖c_j‖² − 2 x_{from+r}·c_j for the tile's rows. */
@@ -186,8 +206,9 @@ final class CpuCentroidIndex implements CentroidIndex {
             if (start >= end) break;
             parts.add(pool.submit(() -> {
                 int maxRows = Math.min(tileRows, end - start);
+                // The heap copy doubles as scratch for the tile's cluster sums, hence at least k*d.
+                float[] heap = new float[Math.max(maxRows * k, Math.min(k * d, TILE_FLOATS))];
                 try (FloatPointer buffer = new FloatPointer((long) maxRows * k)) {
-                    float[] heap = new float[maxRows * k];
                     for (int from = start; from < end; from += maxRows) {
                         work.run(worker, from, Math.min(maxRows, end - from), buffer, heap);
                     }
