@@ -34,6 +34,7 @@ final class InfoCommand implements Callable<Integer> {
         } catch (UnsatisfiedLinkError e) {
             w.printf("OpenBLAS   unavailable: %s%n", e.getMessage());
         }
+        w.printf("Native     %s%n", org.rnnclust.backend.cpu.NativeCpu.status());
         String why = Backends.cudaUnavailableReason();
         w.printf("CUDA       %s%n", why == null ? "available" : "unavailable: " + why);
         w.flush();

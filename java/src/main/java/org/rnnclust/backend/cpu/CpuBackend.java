@@ -44,12 +44,12 @@ public final class CpuBackend implements Backend {
         String coretype = System.getenv("OPENBLAS_CORETYPE");
         return "CPU, " + threads + " threads, OpenBLAS " + OpenBlas.VERSION + " (kernel "
                 + (coretype != null ? coretype + " from OPENBLAS_CORETYPE" : "picked at run time")
-                + ")";
+                + "), native kernels " + NativeCpu.status();
     }
 
     @Override
     public CentroidIndex centroidIndex(float[] x, int n, int d) {
-        return new CpuCentroidIndex(x, n, d, pool, threads);
+        return new CpuCentroidIndex(x, n, d, pool, threads, NativeCpu.available());
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.rnnclust.backend.CentroidIndex;
  * the winner only. A tile's product buffer holds at most {@link #TILE_FLOATS} floats per thread
  * (small enough to stay in L2 while it is scanned), so memory stays bounded for any n and k.
  * Each worker thread takes a contiguous run of tiles; OpenBLAS runs single-threaded inside it.
+ * The row minima come from {@link NativeCpu} (SIMD) when it is loaded, else from a Java loop.
  */
 final class CpuCentroidIndex implements CentroidIndex {
     /** Per-thread product buffer: 64 Ki floats (256 KiB), inside the L2 cache of current x86 cores. */
@@ -29,8 +30,10 @@ final class CpuCentroidIndex implements CentroidIndex {
     private final FloatPointer xAugmented;  // n × (d+1): the points, then a 1
     private final float[] xNorm;
     private final ExecutorService pool;
+    private final boolean useNative;
 
-    CpuCentroidIndex(float[] x, int n, int d, ExecutorService pool, int threads) {
+    /** @param useNative take row minima with {@link NativeCpu} (else the Java loop, its reference) */
+    CpuCentroidIndex(float[] x, int n, int d, ExecutorService pool, int threads, boolean useNative) {
         if (n < 1 || d < 1) throw new IllegalArgumentException("empty point set: n=" + n + ", d=" + d);
         if ((long) n * d > x.length) throw new IllegalArgumentException("x holds " + x.length + " floats, not n*d");
         this.x = x;
@@ -38,6 +41,7 @@ final class CpuCentroidIndex implements CentroidIndex {
         this.d = d;
         this.threads = Math.max(1, Math.min(threads, n));
         this.pool = pool;
+        this.useNative = useNative;
         this.xAugmented = new FloatPointer((long) n * (d + 1));
         int chunkRows = Math.max(1, TILE_FLOATS / (d + 1));
         float[] chunk = new float[chunkRows * (d + 1)];
@@ -69,14 +73,22 @@ final class CpuCentroidIndex implements CentroidIndex {
         long[][] workerCounts = new long[threads][];
         try (FloatPointer c = augmentedCentres(centroids, k)) {
             forEachTile(k, (worker, from, rows, buffer, heap) -> {
-                product(from, rows, c, k, buffer, heap);
+                gemm(from, rows, c, k, buffer);
+                // Row minima of ‖c‖² − 2x·c land in sqDistance, then become distances below.
+                if (useNative) {
+                    NativeCpu.argminRows(buffer, rows, k, nearest, sqDistance, from);
+                } else {
+                    buffer.get(heap, 0, rows * k);
+                    for (int r = 0; r < rows; r++) {
+                        int best = argmin(heap, r * k, k);
+                        nearest[from + r] = best;
+                        sqDistance[from + r] = heap[r * k + best];
+                    }
+                }
                 double total = 0;
-                for (int r = 0; r < rows; r++) {
-                    int best = argmin(heap, r * k, k);
-                    int i = from + r;
+                for (int i = from; i < from + rows; i++) {
                     // Rounding can make ‖x‖² + ‖c‖² − 2x·c slightly negative for a point on its centre.
-                    float dist = Math.max(0f, xNorm[i] + heap[r * k + best]);
-                    nearest[i] = best;
+                    float dist = Math.max(0f, xNorm[i] + sqDistance[i]);
                     sqDistance[i] = dist;
                     total += dist;
                 }
@@ -137,7 +149,8 @@ final class CpuCentroidIndex implements CentroidIndex {
         checkCentres(centres, m);
         try (FloatPointer c = augmentedCentres(centres, m)) {
             forEachTile(m, (worker, from, rows, buffer, heap) -> {
-                product(from, rows, c, m, buffer, heap);
+                gemm(from, rows, c, m, buffer);
+                buffer.get(heap, 0, rows * m);
                 for (int r = 0; r < rows; r++) {
                     int i = from + r;
                     for (int j = 0; j < m; j++) out[i * m + j] = Math.max(0f, xNorm[i] + heap[r * m + j]);
@@ -170,11 +183,10 @@ final class CpuCentroidIndex implements CentroidIndex {
         return best;
     }
 
-    /** heap[r*k + j] = ‖c_j‖² − 2 x_{from+r}·c_j for the tile's rows. */
-    private void product(int from, int rows, FloatPointer c, int k, FloatPointer buffer, float[] heap) {
+    /** buffer[r*k + j] = ‖c_j‖² − 2 x_{from+r}·c_j for the tile's rows. */
+    private void gemm(int from, int rows, FloatPointer c, int k, FloatPointer buffer) {
         FloatPointer a = new FloatPointer(xAugmented).position((long) from * (d + 1));
         OpenBlas.sgemm(false, true, rows, k, d + 1, 1f, a, d + 1, c, d + 1, 0f, buffer, k);
-        buffer.get(heap, 0, rows * k);
     }
 
     /** k × (d+1), row j = [−2c_j, ‖c_j‖²]. */
