@@ -19,6 +19,9 @@ public interface Backend extends AutoCloseable {
      */
     CentroidIndex centroidIndex(float[] x, int n, int d);
 
+    /** Measures this device's GEMM rate and memory bandwidth (takes a second or so). */
+    Peaks measurePeaks();
+
     @Override
     void close();
 }

@@ -14,6 +14,9 @@ import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.Peaks;
+import org.rnnclust.bench.MachineInfo;
+import org.rnnclust.bench.Timing;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.read.ReadOptions;
@@ -26,12 +29,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Times the engine's kernels. For now: one k-means Lloyd iteration (assignment through the
- * backend's GEMM + argmin, then the centroid sums) at given N,D,K.
+ * Times the engine's kernels on one device, next to the floor the hardware allows: the device's
+ * GEMM rate and memory bandwidth are measured in the same run, and each operation's floor is
+ * max(FLOPs / GEMM rate, bytes / bandwidth).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Time one k-means iteration (assign + centroid update) at each --kmeans N,D,K.",
-                "Prints median, min and max of --repeat runs after --warmup runs."})
+        description = {"Time k-means iterations and assignment steps at each --kmeans N,D,K, with the",
+                "device's measured GEMM rate and bandwidth and each operation's floor.",
+                "Prints median, min and max of --repeat runs after --warmup runs; --json writes every figure."})
 final class BenchCommand implements Callable<Integer> {
     /** The CPU shape set of the foundation issue. */
     static final String[] DEFAULT_CPU_KMEANS = {"100000,64,100", "1000000,32,100", "200000,128,256"};
@@ -44,60 +49,76 @@ final class BenchCommand implements Callable<Integer> {
     List<String> kmeans;
 
     @Option(names = "--kmeans-data", paramLabel = "X.npy",
-            description = "Points to use instead of generated ones (shape [N,D]); with one --kmeans shape whose "
-                    + "N and D match, its first K rows are the centroids.")
+            description = "Points to use instead of generated Gaussian ones (shape [N,D], one --kmeans shape "
+                    + "whose N and D match); the centroids start as its first K rows.")
     Path kmeansData;
 
-    @Option(names = "--repeat", defaultValue = "7", description = "Timed runs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--repeat", defaultValue = "10", description = "Timed runs. Default: ${DEFAULT-VALUE}.")
     int repeat;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs first. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed runs first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write every figure as JSON.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the machine and every figure as JSON.")
     Path json;
 
     @Override
     public Integer call() throws IOException {
         if (repeat < 1 || warmup < 0) throw new InputException("--repeat must be >= 1 and --warmup >= 0");
         List<String> shapes = kmeans != null ? kmeans : List.of(DEFAULT_CPU_KMEANS);
+        List<int[]> parsed = shapes.stream().map(BenchCommand::parseShape).toList();
+        if (kmeansData != null && parsed.size() != 1) {
+            throw new InputException("--kmeans-data goes with exactly one --kmeans shape");
+        }
         PrintWriter w = spec.commandLine().getOut();
         List<Map<String, Object>> results = new ArrayList<>();
         try (Backend backend = device.open()) {
             w.println("device: " + backend.description());
-            w.printf(Locale.ROOT, "%-26s %10s %10s %10s %10s%n", "k-means iteration N,D,K", "median ms", "min ms",
-                    "max ms", "GFLOP/s");
-            for (String shape : shapes) {
-                int[] s = parseShape(shape);
+            Peaks peaks = backend.measurePeaks();
+            w.printf(Locale.ROOT, "measured: SGEMM %.1f GFLOP/s, memory %.1f GB/s%n%n", peaks.gemmGflops(),
+                    peaks.bandwidthGBs());
+            w.printf(Locale.ROOT, "%-18s %-16s %10s %9s %9s %9s %9s %7s%n", "operation", "N,D,K", "median ms",
+                    "min ms", "max ms", "GFLOP/s", "floor ms", "floor/t");
+            w.flush();
+            for (int[] s : parsed) {
                 int n = s[0], d = s[1], k = s[2];
                 float[] x = points(n, d);
-                float[] centroids = Arrays.copyOf(x, k * d);
-                double[] ms = timeIteration(backend, x, n, d, centroids, k);
-                double median = median(ms);
-                double gflops = 2.0 * n * d * k / (median / 1e3) / 1e9;
-                w.printf(Locale.ROOT, "%-26s %10.2f %10.2f %10.2f %10.1f%n", shape, median,
-                        Arrays.stream(ms).min().orElseThrow(), Arrays.stream(ms).max().orElseThrow(), gflops);
-                w.flush();
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("kind", "kmeans_iteration");
-                r.put("n", n);
-                r.put("d", d);
-                r.put("k", k);
-                r.put("median_ms", median);
-                r.put("runs_ms", ms);
-                r.put("gflops", gflops);
-                results.add(r);
+                for (boolean update : new boolean[] {false, true}) {
+                    Timing t = timeKMeans(backend, x, n, d, Arrays.copyOf(x, k * d), k, update);
+                    // The GEMM multiplies N×(D+1) by (D+1)×K; the data are read once per pass.
+                    double flops = 2.0 * n * k * (d + 1);
+                    double bytes = 4.0 * n * (d + 2);
+                    double floor = peaks.floorMs(flops, bytes);
+                    String op = update ? "kmeans_iteration" : "kmeans_assign";
+                    String shape = n + "," + d + "," + k;
+                    w.printf(Locale.ROOT, "%-18s %-16s %10.2f %9.2f %9.2f %9.1f %9.2f %7.2f%n", op, shape,
+                            t.medianMs(), t.minMs(), t.maxMs(), flops / t.medianMs() / 1e6, floor,
+                            floor / t.medianMs());
+                    w.flush();
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("operation", op);
+                    r.put("n", n);
+                    r.put("d", d);
+                    r.put("k", k);
+                    r.put("median_ms", t.medianMs());
+                    r.put("min_ms", t.minMs());
+                    r.put("max_ms", t.maxMs());
+                    r.put("runs_ms", t.runsMs());
+                    r.put("gflops", flops / t.medianMs() / 1e6);
+                    r.put("floor_ms", floor);
+                    r.put("floor_ratio", floor / t.medianMs());
+                    results.add(r);
+                }
             }
             if (json != null) {
                 Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("device", backend.description());
-                doc.put("cores", Runtime.getRuntime().availableProcessors());
-                doc.put("java", System.getProperty("java.version"));
-                doc.put("repeat", repeat);
+                doc.put("machine", MachineInfo.collect(backend.description()));
+                doc.put("peaks", Map.of("sgemm_gflops", peaks.gemmGflops(), "bandwidth_gbs", peaks.bandwidthGBs()));
                 doc.put("warmup", warmup);
+                doc.put("repeat", repeat);
                 doc.put("results", results);
                 ResultFiles.writeJson(json, doc);
             }
@@ -105,24 +126,22 @@ final class BenchCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private double[] timeIteration(Backend backend, float[] x, int n, int d, float[] centroids, int k) {
+    /** One assignment pass, or a whole Lloyd iteration (assignment with the fused sums, then the means). */
+    private Timing timeKMeans(Backend backend, float[] x, int n, int d, float[] centroids, int k, boolean update) {
         int[] labels = new int[n];
         float[] dist = new float[n];
         double[] sums = new double[k * d];
         long[] counts = new long[k];
-        double[] ms = new double[repeat];
         try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
-            for (int r = -warmup; r < repeat; r++) {
-                long t0 = System.nanoTime();
+            if (!update) return Timing.measure(warmup, repeat, () -> index.assign(centroids, k, labels, dist));
+            return Timing.measure(warmup, repeat, () -> {
                 index.assign(centroids, k, labels, dist, sums, counts);
                 for (int c = 0; c < k; c++) {
                     if (counts[c] == 0) continue;
                     for (int j = 0; j < d; j++) centroids[c * d + j] = (float) (sums[c * d + j] / counts[c]);
                 }
-                if (r >= 0) ms[r] = (System.nanoTime() - t0) / 1e6;
-            }
+            });
         }
-        return ms;
     }
 
     private float[] points(int n, int d) {
@@ -153,12 +172,9 @@ final class BenchCommand implements Callable<Integer> {
         if (out[0] < 1 || out[1] < 1 || out[2] < 1 || out[2] > out[0]) {
             throw new InputException("--kmeans " + shape + ": need N,D,K >= 1 and K <= N");
         }
+        if ((long) out[0] * out[1] > Integer.MAX_VALUE - 8) {
+            throw new InputException("--kmeans " + shape + ": N×D is too large for one array");
+        }
         return out;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

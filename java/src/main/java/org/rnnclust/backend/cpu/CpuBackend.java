@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.Peaks;
 
 /**
  * The reference backend: OpenBLAS SGEMM plus plain Java loops, parallel over row tiles with Java
@@ -50,6 +51,11 @@ public final class CpuBackend implements Backend {
     @Override
     public CentroidIndex centroidIndex(float[] x, int n, int d) {
         return new CpuCentroidIndex(x, n, d, pool, threads, NativeCpu.available());
+    }
+
+    @Override
+    public Peaks measurePeaks() {
+        return CpuPeaks.measure(pool, threads);
     }
 
     @Override

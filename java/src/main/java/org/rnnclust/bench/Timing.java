@@ -1,0 +1,43 @@
+package org.rnnclust.bench;
+
+import java.util.Arrays;
+
+/**
+ * Repeated wall-clock timings of one piece of work, after untimed warm-up runs (the JIT compiles the
+ * hot loops during those). The median is the figure to quote; min and max show the noise.
+ */
+public record Timing(double[] runsMs) {
+
+    /** Something to time; it may throw nothing checked. */
+    @FunctionalInterface
+    public interface Work {
+        void run();
+    }
+
+    public static Timing measure(int warmup, int repeat, Work work) {
+        if (repeat < 1 || warmup < 0) throw new IllegalArgumentException("need repeat >= 1, warmup >= 0");
+        for (int i = 0; i < warmup; i++) work.run();
+        double[] ms = new double[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long t0 = System.nanoTime();
+            work.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return new Timing(ms);
+    }
+
+    public double medianMs() {
+        double[] s = runsMs.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    }
+
+    public double minMs() {
+        return Arrays.stream(runsMs).min().orElseThrow();
+    }
+
+    public double maxMs() {
+        return Arrays.stream(runsMs).max().orElseThrow();
+    }
+}
