@@ -1,0 +1,108 @@
+package org.rnnclust.backend;
+
+/**
+ * The operations a training step needs, on buffers that stay on the device: everything above the
+ * backend (layers, losses, the optimizer, the trainer) is written against this interface and never
+ * touches host arrays in the hot path. The CPU implementation is the reference that a GPU one
+ * implements op by op.
+ *
+ * <p>Conventions: matrices are row-major; every buffer argument comes with an element offset (a
+ * pointer, as a kernel would take it), except biases, which start at offset 0. "Writes" overwrites
+ * the destination, "adds" accumulates into it. Calls are issued from one thread, in order; a GPU
+ * implementation may run them asynchronously, so only ops that return a value (and
+ * {@link #download}) wait for the device.
+ */
+public interface TensorOps extends RecurrentCellOps, AutoCloseable {
+    /** "cpu", "cuda:0", ... */
+    String name();
+
+    // ---- memory ----
+
+    /** A new buffer of {@code size} floats, all zero. */
+    DeviceBuffer allocate(long size);
+
+    void upload(float[] src, int srcOff, DeviceBuffer dst, long dstOff, int n);
+
+    default void upload(float[] src, DeviceBuffer dst) {
+        upload(src, 0, dst, 0, src.length);
+    }
+
+    void download(DeviceBuffer src, long srcOff, float[] dst, int dstOff, int n);
+
+    default void download(DeviceBuffer src, float[] dst) {
+        download(src, 0, dst, 0, dst.length);
+    }
+
+    /** A host copy of the whole buffer (tests, export; not for the hot path). */
+    default float[] toHost(DeviceBuffer src) {
+        float[] out = new float[Math.toIntExact(src.size())];
+        download(src, out);
+        return out;
+    }
+
+    void zero(DeviceBuffer buf, long off, long n);
+
+    default void zero(DeviceBuffer buf) {
+        zero(buf, 0, buf.size());
+    }
+
+    /** Copies n floats; the ranges must not overlap. */
+    void copy(DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff, long n);
+
+    /** Swaps the first two axes: src [d0, d1, inner] to dst [d1, d0, inner] (batch- to time-major). */
+    void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
+
+    // ---- BLAS ----
+
+    /** C = alpha·op(A)·op(B) + beta·C, row-major, op(A) m×k, op(B) k×n. With beta = 0, C is not read. */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
+              float beta, DeviceBuffer c, long offC, int ldc);
+
+    // ---- elementwise and reductions ----
+
+    /** Adds bias[0..cols) to every row of the rows×cols matrix at dst (row stride ld). */
+    void addRowVector(int rows, int cols, DeviceBuffer bias, DeviceBuffer dst, long dstOff, int ld);
+
+    /** dst[j] += Σ_r src[r·ld + j] for j < cols: a bias gradient. */
+    void addColumnSums(int rows, int cols, DeviceBuffer src, long srcOff, int ld, DeviceBuffer dst, long dstOff);
+
+    /** Σ x², accumulated in double on the CPU (a gradient norm); waits for the device. */
+    double sumSquares(DeviceBuffer x, long off, long n);
+
+    /** x *= alpha. */
+    void scale(DeviceBuffer x, long off, long n, float alpha);
+
+    /** y += alpha·x. */
+    void axpy(long n, float alpha, DeviceBuffer x, long xOff, DeviceBuffer y, long yOff);
+
+    // ---- loss ----
+
+    /**
+     * Masked mean squared error over a rows×cols matrix (rows are (sequence, step) pairs, in either
+     * layout, with the matching mask): Σ_r w_r Σ_c (p−t)² / (cols·Σ_r w_r), 0 when Σ w = 0.
+     * Waits for the device.
+     */
+    double mseLoss(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
+                   DeviceBuffer rowWeight, long weightOff);
+
+    /** Writes grad = scale · ∂mseLoss/∂pred = scale · 2·w_r·(p−t) / (cols·Σ w). */
+    void mseLossBackward(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
+                         DeviceBuffer rowWeight, long weightOff, float scale, DeviceBuffer grad, long gradOff);
+
+    // ---- optimizer ----
+
+    /**
+     * One step of torch.optim.Adam (amsgrad off) on n parameters, in place: with weight decay
+     * g = grad + wd·p (L2, not AdamW); m = β₁m + (1−β₁)g; v = β₂v + (1−β₂)g²;
+     * p −= lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε). {@code step} t counts from 1. The
+     * hyperparameters are doubles because PyTorch derives its scalars (1−β, the bias corrections)
+     * in double and rounds them to float once: 1 − (float) 0.999 is 1.3e-5 away from (float) 0.001.
+     */
+    void adam(long n, DeviceBuffer param, long paramOff, DeviceBuffer grad, long gradOff,
+              DeviceBuffer m, long mOff, DeviceBuffer v, long vOff,
+              double lr, double beta1, double beta2, double eps, double weightDecay, int step);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,227 @@
+package org.rnnclust.nn;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.TensorOps;
+
+/**
+ * One direction of one layer of a {@link RecurrentStack}, on time-major activations [T, B, ·].
+ *
+ * <p>Forward: one GEMM projects the inputs of all steps (T·B × G·H); each step then runs one
+ * recurrent GEMM (B × G·H) and one fused cell op. The states of all steps stay in {@code states}
+ * ([T+1, B, H]): the forward direction keeps the state entering step t in slot t and the one
+ * leaving it in slot t+1; the reverse direction runs t = T−1..0 with entering slot t+1 and leaving
+ * slot t. Masked (padding) steps carry the state over, so the final slot (T forward, 0 reverse)
+ * holds each sequence's state at its last valid step, and the reverse direction starts every
+ * sequence from h0 at its own last valid step, as PyTorch's packed sequences do.
+ *
+ * <p>Backward mirrors it: per step the fused backward op and one GEMM dh += dGates·W_hh, then the
+ * weight gradients as GEMMs over all T·B rows: dW_ih += dGatesᵀ·X, dW_hh += dGatesᵀ·H_prev, where
+ * the entering states of all steps are contiguous slots of {@code states}.
+ */
+final class RecurrentLayer implements AutoCloseable {
+    private final TensorOps ops;
+    private final CellType cell;
+    private final int in;
+    private final int hid;
+    private final int gh;
+    private final boolean reverse;
+    final Parameter wIh;
+    final Parameter wHh;
+    final Parameter bIh;
+    final Parameter bHh;
+    private final GrowableBuffer states;
+    private final GrowableBuffer cells;
+    private final GrowableBuffer workspace;
+    // What the last forward saw, for backward.
+    private int steps;
+    private int batch;
+    private DeviceBuffer input;
+    private boolean zeroInitialState;
+
+    RecurrentLayer(TensorOps ops, CellType cell, int in, int hid, boolean reverse, String suffix) {
+        this.ops = ops;
+        this.cell = cell;
+        this.in = in;
+        this.hid = hid;
+        this.gh = cell.gates() * hid;
+        this.reverse = reverse;
+        this.wIh = new Parameter(ops, "weight_ih_" + suffix, gh, in);
+        this.wHh = new Parameter(ops, "weight_hh_" + suffix, gh, hid);
+        this.bIh = new Parameter(ops, "bias_ih_" + suffix, gh);
+        this.bHh = new Parameter(ops, "bias_hh_" + suffix, gh);
+        this.states = new GrowableBuffer(ops);
+        this.cells = new GrowableBuffer(ops);
+        this.workspace = new GrowableBuffer(ops);
+    }
+
+    List<Parameter> parameters() {
+        return List.of(wIh, wHh, bIh, bHh);
+    }
+
+    void initUniform(SplittableRandom random, double bound) {
+        for (Parameter p : parameters()) p.initUniform(random, bound);
+    }
+
+    private long enteringSlot(int t) {
+        return (long) (reverse ? t + 1 : t) * batch * hid;
+    }
+
+    private long leavingSlot(int t) {
+        return (long) (reverse ? t : t + 1) * batch * hid;
+    }
+
+    /** Offset in {@link #states()} (and {@link #cells()}) of the state after the last valid step. */
+    long finalStateOffset() {
+        return reverse ? 0 : (long) steps * batch * hid;
+    }
+
+    DeviceBuffer states() {
+        return states.ensure(0);
+    }
+
+    DeviceBuffer cells() {
+        return cells.ensure(0);
+    }
+
+    /**
+     * @param x    [T, B, in], kept (not copied) for backward: it must not change before then
+     * @param mask [T, B]
+     * @param h0   [B, H] at h0Off, or null for zeros; c0 likewise (LSTM)
+     * @param y    receives h of step t, row b at yOff + (t·B + b)·ldY
+     */
+    void forward(int steps, int batch, DeviceBuffer x, DeviceBuffer mask, DeviceBuffer h0, long h0Off,
+                 DeviceBuffer c0, long c0Off, DeviceBuffer y, long yOff, int ldY, RecurrentScratch scratch) {
+        this.steps = steps;
+        this.batch = batch;
+        this.input = x;
+        this.zeroInitialState = h0 == null;
+        long rows = (long) steps * batch;
+        long bh = (long) batch * hid;
+        DeviceBuffer xProj = scratch.xProj.ensure(rows * gh);
+        DeviceBuffer hProj = scratch.hProj.ensure((long) batch * gh);
+        DeviceBuffer hs = states.ensure((steps + 1) * bh);
+        DeviceBuffer cs = cell == CellType.LSTM ? cells.ensure((steps + 1) * bh) : null;
+        DeviceBuffer ws = workspace.ensure(rows * cell.workspaceGates() * hid);
+
+        ops.gemm(false, true, Math.toIntExact(rows), gh, in, 1f, x, 0, in, wIh.value(), 0, in, 0f, xProj, 0, gh);
+        long init = reverse ? steps * bh : 0;
+        setState(hs, init, h0, h0Off, bh);
+        if (cs != null) setState(cs, init, c0, c0Off, bh);
+
+        for (int s = 0; s < steps; s++) {
+            int t = reverse ? steps - 1 - s : s;
+            long prev = enteringSlot(t);
+            long next = leavingSlot(t);
+            if (s == 0 && h0 == null) {
+                ops.zero(hProj, 0, (long) batch * gh);
+            } else {
+                ops.gemm(false, true, batch, gh, hid, 1f, hs, prev, hid, wHh.value(), 0, hid, 0f, hProj, 0, gh);
+            }
+            long xo = (long) t * batch * gh;
+            long mo = (long) t * batch;
+            long yo = yOff + (long) t * batch * ldY;
+            long wo = (long) t * batch * cell.workspaceGates() * hid;
+            switch (cell) {
+                case LSTM -> ops.lstmForward(batch, hid, xProj, xo, hProj, 0, bIh.value(), bHh.value(), mask, mo,
+                        hs, prev, cs, prev, hs, next, cs, next, y, yo, ldY, ws, wo);
+                case GRU -> ops.gruForward(batch, hid, xProj, xo, hProj, 0, bIh.value(), bHh.value(), mask, mo,
+                        hs, prev, hs, next, y, yo, ldY, ws, wo);
+                case RNN -> ops.rnnTanhForward(batch, hid, xProj, xo, hProj, 0, bIh.value(), bHh.value(), mask, mo,
+                        hs, prev, hs, next, y, yo, ldY);
+            }
+        }
+    }
+
+    private void setState(DeviceBuffer dst, long dstOff, DeviceBuffer src, long srcOff, long n) {
+        if (src == null) {
+            ops.zero(dst, dstOff, n);
+        } else {
+            ops.copy(src, srcOff, dst, dstOff, n);
+        }
+    }
+
+    /**
+     * Adds this layer's parameter gradients and writes (or adds, with {@code accumulateDx}) the
+     * input gradient.
+     *
+     * @param dY  gradient of the outputs, row b of step t at dYOff + (t·B + b)·ldY; null for none
+     * @param dhN gradient of the final state [B, H] at dhNOff, or null; dcN likewise (LSTM)
+     * @param dX  [T, B, in] input gradient, or null to skip it
+     * @param dh0 receives the gradient of the initial state, or null; dc0 likewise
+     */
+    void backward(DeviceBuffer dY, long dYOff, int ldY, DeviceBuffer dhN, long dhNOff, DeviceBuffer dcN, long dcNOff,
+                  DeviceBuffer dX, boolean accumulateDx, DeviceBuffer dh0, long dh0Off, DeviceBuffer dc0, long dc0Off,
+                  DeviceBuffer mask, RecurrentScratch scratch) {
+        if (input == null) throw new IllegalStateException("backward before forward");
+        long rows = (long) steps * batch;
+        long bh = (long) batch * hid;
+        DeviceBuffer dgi = scratch.dGatesIh.ensure(rows * gh);
+        // LSTM and RNN gates get the same gradient from both weight sides; GRU's n-gate does not.
+        DeviceBuffer dgh = cell == CellType.GRU ? scratch.dGatesHh.ensure(rows * gh) : dgi;
+        DeviceBuffer dh = scratch.dh.ensure(bh);
+        DeviceBuffer dc = cell == CellType.LSTM ? scratch.dc.ensure(bh) : null;
+        DeviceBuffer hs = states.ensure(0);
+        DeviceBuffer cs = cell == CellType.LSTM ? cells.ensure(0) : null;
+        DeviceBuffer ws = workspace.ensure(0);
+        setState(dh, 0, dhN, dhNOff, bh);
+        if (dc != null) setState(dc, 0, dcN, dcNOff, bh);
+
+        for (int s = 0; s < steps; s++) {
+            int t = reverse ? s : steps - 1 - s;
+            long prev = enteringSlot(t);
+            long next = leavingSlot(t);
+            long go = (long) t * batch * gh;
+            long mo = (long) t * batch;
+            long yo = dYOff + (long) t * batch * ldY;
+            long wo = (long) t * batch * cell.workspaceGates() * hid;
+            switch (cell) {
+                case LSTM -> ops.lstmBackward(batch, hid, ws, wo, mask, mo, cs, prev, cs, next,
+                        dY, yo, ldY, dh, 0, dc, 0, dgi, go);
+                case GRU -> ops.gruBackward(batch, hid, ws, wo, mask, mo, hs, prev, dY, yo, ldY, dh, 0,
+                        dgi, go, dgh, go);
+                case RNN -> ops.rnnTanhBackward(batch, hid, mask, mo, hs, next, dY, yo, ldY, dh, 0, dgi, go);
+            }
+            // The last step's recurrent GEMM only feeds dh0.
+            if (s < steps - 1 || dh0 != null) {
+                ops.gemm(false, false, batch, hid, gh, 1f, dgh, go, gh, wHh.value(), 0, hid, 1f, dh, 0, hid);
+            }
+        }
+        if (dh0 != null) ops.copy(dh, 0, dh0, dh0Off, bh);
+        if (dc0 != null && dc != null) ops.copy(dc, 0, dc0, dc0Off, bh);
+
+        int r = Math.toIntExact(rows);
+        ops.gemm(true, false, gh, in, r, 1f, dgi, 0, gh, input, 0, in, 1f, wIh.grad(), 0, in);
+        // dW_hh: the step whose entering state is a zero h0 (t = 0 forward, T−1 reverse) adds nothing.
+        int skip = zeroInitialState ? batch : 0;
+        long dghFirst = reverse ? 0 : (long) skip * gh;
+        long enteringFirst = reverse || skip > 0 ? bh : 0;
+        if (r > skip) {
+            ops.gemm(true, false, gh, hid, r - skip, 1f, dgh, dghFirst, gh, hs, enteringFirst, hid, 1f,
+                    wHh.grad(), 0, hid);
+        }
+        if (dgh == dgi) {
+            // One column sum serves both biases.
+            DeviceBuffer sum = scratch.biasGrad.ensure(gh);
+            ops.zero(sum, 0, gh);
+            ops.addColumnSums(r, gh, dgi, 0, gh, sum, 0);
+            ops.axpy(gh, 1f, sum, 0, bIh.grad(), 0);
+            ops.axpy(gh, 1f, sum, 0, bHh.grad(), 0);
+        } else {
+            ops.addColumnSums(r, gh, dgi, 0, gh, bIh.grad(), 0);
+            ops.addColumnSums(r, gh, dgh, 0, gh, bHh.grad(), 0);
+        }
+        if (dX != null) {
+            ops.gemm(false, false, r, in, gh, 1f, dgi, 0, gh, wIh.value(), 0, in, accumulateDx ? 1f : 0f, dX, 0, in);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Parameter p : parameters()) p.close();
+        states.close();
+        cells.close();
+        workspace.close();
+    }
+}

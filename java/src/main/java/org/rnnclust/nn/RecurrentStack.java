@@ -1,0 +1,238 @@
+package org.rnnclust.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.TensorOps;
+
+/**
+ * A multi-layer, optionally bidirectional RNN, LSTM or GRU: the function of PyTorch's
+ * {@code nn.RNN/LSTM/GRU(batch_first=True)} applied to a {@code pack_padded_sequence(...,
+ * enforce_sorted=False)} batch, with forward and backward (BPTT) on a {@link TensorOps} device.
+ *
+ * <p>Parameters have PyTorch's names, shapes and order ({@code weight_ih_l0}, {@code
+ * weight_hh_l0}, {@code bias_ih_l0}, {@code bias_hh_l0}, then {@code ..._l0_reverse}, then layer
+ * 1, ...); layer k > 0 reads the H·directions outputs of layer k−1. They start as PyTorch's
+ * default U(−1/√H, 1/√H), drawn from {@code new SplittableRandom(seed)} in that order, each
+ * tensor row-major.
+ *
+ * <p>Shapes: B sequences of T steps (the {@link SequenceMask}); input [B, T, I]; output [B, T,
+ * H·dirs] with zeros at padding steps; initial and final states [L·dirs, B, H] (PyTorch's h_n
+ * layout, index layer·dirs + direction), the final one being each sequence's state at its last
+ * valid step. {@link #forwardTimeMajor} and {@link #backwardTimeMajor} take [T, B, ·] instead,
+ * the layout used inside (each step's rows contiguous), which saves two transposes.
+ *
+ * <p>Forward keeps what backward needs (inputs and states of every layer) until the next forward;
+ * {@link #backward} uses the last forward's batch. Gradients accumulate into the parameters'
+ * gradient buffers ({@link Module#zeroGrad} clears them).
+ */
+public final class RecurrentStack implements Module {
+    private final TensorOps ops;
+    private final RecurrentSpec spec;
+    private final RecurrentLayer[][] layers;  // [layer][direction]
+    private final List<Parameter> parameters;
+    private final RecurrentScratch scratch;
+    private final GrowableBuffer input;      // [T, B, I], the copy that layer 0 keeps for backward
+    private final GrowableBuffer[] outputs;  // per layer, [T, B, H·dirs]
+    private final GrowableBuffer gradA;      // ping-pong gradients of layer outputs/inputs
+    private final GrowableBuffer gradB;
+    private final GrowableBuffer gradInput;  // [T, B, I] before the transpose to the caller's layout
+    private SequenceMask mask;
+
+    public RecurrentStack(TensorOps ops, RecurrentSpec spec, long seed) {
+        this.ops = ops;
+        this.spec = spec;
+        int dirs = spec.directions();
+        this.layers = new RecurrentLayer[spec.layers()][dirs];
+        List<Parameter> params = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(seed);
+        double bound = 1.0 / Math.sqrt(spec.hiddenSize());
+        for (int l = 0; l < spec.layers(); l++) {
+            int in = l == 0 ? spec.inputSize() : spec.outputSize();
+            for (int d = 0; d < dirs; d++) {
+                String suffix = "l" + l + (d == 1 ? "_reverse" : "");
+                RecurrentLayer layer = new RecurrentLayer(ops, spec.cell(), in, spec.hiddenSize(), d == 1, suffix);
+                layer.initUniform(random, bound);
+                layers[l][d] = layer;
+                params.addAll(layer.parameters());
+            }
+        }
+        this.parameters = Collections.unmodifiableList(params);
+        this.scratch = new RecurrentScratch(ops);
+        this.input = new GrowableBuffer(ops);
+        this.outputs = new GrowableBuffer[spec.layers()];
+        for (int l = 0; l < outputs.length; l++) outputs[l] = new GrowableBuffer(ops);
+        this.gradA = new GrowableBuffer(ops);
+        this.gradB = new GrowableBuffer(ops);
+        this.gradInput = new GrowableBuffer(ops);
+    }
+
+    public RecurrentStack(TensorOps ops, CellType cell, int inputSize, int hiddenSize, int layers,
+                          boolean bidirectional, long seed) {
+        this(ops, new RecurrentSpec(cell, inputSize, hiddenSize, layers, bidirectional), seed);
+    }
+
+    public RecurrentSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** Floats in a [L·dirs, B, H] state for a batch of B. */
+    public long stateSize(int batch) {
+        return (long) spec.layers() * spec.directions() * batch * spec.hiddenSize();
+    }
+
+    /**
+     * Runs the stack on a batch-major input.
+     *
+     * @param x    [B, T, I]
+     * @param mask lengths of the B sequences and T; must stay unchanged until backward
+     * @param h0   [L·dirs, B, H] initial hidden state, or null for zeros
+     * @param c0   initial cell state (LSTM only), or null for zeros
+     * @param out  receives [B, T, H·dirs], or null
+     * @param hN   receives the final hidden state [L·dirs, B, H], or null
+     * @param cN   receives the final cell state (LSTM only), or null
+     */
+    public void forward(DeviceBuffer x, SequenceMask mask, DeviceBuffer h0, DeviceBuffer c0,
+                        DeviceBuffer out, DeviceBuffer hN, DeviceBuffer cN) {
+        int batch = mask.batch();
+        int steps = mask.steps();
+        DeviceBuffer x0 = input.ensure((long) steps * batch * spec.inputSize());
+        ops.transpose01(batch, steps, spec.inputSize(), x, 0, x0, 0);
+        run(mask, h0, c0, hN, cN);
+        if (out != null) ops.transpose01(steps, batch, spec.outputSize(), lastOutput(), 0, out, 0);
+    }
+
+    /** {@link #forward} with x [T, B, I] and out [T, B, H·dirs]. */
+    public void forwardTimeMajor(DeviceBuffer x, SequenceMask mask, DeviceBuffer h0, DeviceBuffer c0,
+                                 DeviceBuffer out, DeviceBuffer hN, DeviceBuffer cN) {
+        long n = (long) mask.steps() * mask.batch() * spec.inputSize();
+        ops.copy(x, 0, input.ensure(n), 0, n);
+        run(mask, h0, c0, hN, cN);
+        if (out != null) ops.copy(lastOutput(), 0, out, 0, (long) mask.steps() * mask.batch() * spec.outputSize());
+    }
+
+    private DeviceBuffer lastOutput() {
+        return outputs[spec.layers() - 1].ensure(0);
+    }
+
+    private void run(SequenceMask mask, DeviceBuffer h0, DeviceBuffer c0, DeviceBuffer hN, DeviceBuffer cN) {
+        boolean lstm = spec.cell() == CellType.LSTM;
+        if (!lstm && (c0 != null || cN != null)) throw new IllegalArgumentException("cell states exist only for LSTM");
+        this.mask = mask;
+        int batch = mask.batch();
+        int steps = mask.steps();
+        int dirs = spec.directions();
+        int width = spec.outputSize();
+        long bh = (long) batch * spec.hiddenSize();
+        DeviceBuffer x = input.ensure(0);
+        for (int l = 0; l < spec.layers(); l++) {
+            DeviceBuffer y = outputs[l].ensure((long) steps * batch * width);
+            for (int d = 0; d < dirs; d++) {
+                RecurrentLayer layer = layers[l][d];
+                long s = (l * dirs + d) * bh;
+                layer.forward(steps, batch, x, mask.timeMajor(), h0, s, c0, s, y, (long) d * spec.hiddenSize(),
+                        width, scratch);
+                if (hN != null) ops.copy(layer.states(), layer.finalStateOffset(), hN, s, bh);
+                if (cN != null) ops.copy(layer.cells(), layer.finalStateOffset(), cN, s, bh);
+            }
+            x = y;
+        }
+    }
+
+    /**
+     * Backpropagates through the last forward: adds every parameter's gradient and returns the
+     * input gradient. Each argument may be null (no gradient from there / not wanted).
+     *
+     * @param dOut gradient of the output [B, T, H·dirs] (padding steps are ignored)
+     * @param dHN  gradient of the final hidden state [L·dirs, B, H]
+     * @param dCN  gradient of the final cell state (LSTM)
+     * @param dX   receives the input gradient [B, T, I] (zero at padding steps)
+     * @param dH0  receives the gradient of the initial hidden state [L·dirs, B, H]
+     * @param dC0  receives the gradient of the initial cell state (LSTM)
+     */
+    public void backward(DeviceBuffer dOut, DeviceBuffer dHN, DeviceBuffer dCN,
+                         DeviceBuffer dX, DeviceBuffer dH0, DeviceBuffer dC0) {
+        requireForward();
+        int batch = mask.batch();
+        int steps = mask.steps();
+        DeviceBuffer dTop = null;
+        if (dOut != null) {
+            dTop = gradA.ensure(topGradSize());
+            ops.transpose01(batch, steps, spec.outputSize(), dOut, 0, dTop, 0);
+        }
+        DeviceBuffer dIn = dX == null ? null : gradInput.ensure((long) steps * batch * spec.inputSize());
+        propagate(dTop, dHN, dCN, dIn, dH0, dC0);
+        if (dX != null) ops.transpose01(steps, batch, spec.inputSize(), dIn, 0, dX, 0);
+    }
+
+    /** {@link #backward} with dOut [T, B, H·dirs] and dX [T, B, I]. */
+    public void backwardTimeMajor(DeviceBuffer dOut, DeviceBuffer dHN, DeviceBuffer dCN,
+                                  DeviceBuffer dX, DeviceBuffer dH0, DeviceBuffer dC0) {
+        requireForward();
+        DeviceBuffer dTop = null;
+        if (dOut != null) {
+            long n = topGradSize();
+            dTop = gradA.ensure(n);
+            ops.copy(dOut, 0, dTop, 0, n);
+        }
+        propagate(dTop, dHN, dCN, dX, dH0, dC0);
+    }
+
+    private long topGradSize() {
+        return (long) mask.steps() * mask.batch() * spec.outputSize();
+    }
+
+    private void requireForward() {
+        if (mask == null) throw new IllegalStateException("backward before forward");
+    }
+
+    /** dTop is in gradA (or null); gradients of lower layers' outputs alternate gradB, gradA. */
+    private void propagate(DeviceBuffer dTop, DeviceBuffer dHN, DeviceBuffer dCN,
+                           DeviceBuffer dX, DeviceBuffer dH0, DeviceBuffer dC0) {
+        boolean lstm = spec.cell() == CellType.LSTM;
+        if (!lstm && (dCN != null || dC0 != null)) throw new IllegalArgumentException("cell states exist only for LSTM");
+        int batch = mask.batch();
+        int steps = mask.steps();
+        int dirs = spec.directions();
+        int width = spec.outputSize();
+        long bh = (long) batch * spec.hiddenSize();
+        long inner = (long) steps * batch * width;
+        DeviceBuffer dY = dTop;
+        boolean inA = true;
+        for (int l = spec.layers() - 1; l >= 0; l--) {
+            DeviceBuffer dBelow;
+            if (l == 0) {
+                dBelow = dX;
+            } else {
+                dBelow = (inA ? gradB : gradA).ensure(inner);
+                inA = !inA;
+            }
+            for (int d = 0; d < dirs; d++) {
+                long s = (l * dirs + d) * bh;
+                layers[l][d].backward(dY, (long) d * spec.hiddenSize(), width, dHN, s, dCN, s,
+                        dBelow, d > 0, dH0, s, dC0, s, mask.timeMajor(), scratch);
+            }
+            dY = dBelow;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (RecurrentLayer[] layer : layers) {
+            for (RecurrentLayer dir : layer) dir.close();
+        }
+        scratch.close();
+        input.close();
+        for (GrowableBuffer o : outputs) o.close();
+        gradA.close();
+        gradB.close();
+        gradInput.close();
+    }
+}

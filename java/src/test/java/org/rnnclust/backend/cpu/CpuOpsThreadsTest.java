@@ -1,0 +1,132 @@
+package org.rnnclust.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+import org.rnnclust.backend.DeviceBuffer;
+
+/**
+ * Every op split across threads (split thresholds of 1), and the cell ops in tiles of one and of
+ * two rows, give what the default single-threaded, single-tile path gives: bitwise for the
+ * row-parallel pointwise ops, to rounding for GEMMs (the blocking differs). The default path is
+ * the one checked against PyTorch and finite differences (whose batches fit one tile).
+ */
+class CpuOpsThreadsTest {
+    static final int B = 37;
+    static final int H = 11;
+    static final int LD = 2 * H + 3;
+
+    /** Runs the same op sequence on two CpuOps with the same inputs, returning the named outputs. */
+    private static List<float[]> run(CpuOps ops, float[][] inputs, BiConsumer<CpuOps, DeviceBuffer[]> op) {
+        DeviceBuffer[] bufs = new DeviceBuffer[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            bufs[i] = ops.allocate(inputs[i].length);
+            ops.upload(inputs[i], bufs[i]);
+        }
+        op.accept(ops, bufs);
+        List<float[]> out = new ArrayList<>();
+        for (DeviceBuffer b : bufs) {
+            out.add(ops.toHost(b));
+            b.close();
+        }
+        return out;
+    }
+
+    private static void same(float[][] inputs, double tol, BiConsumer<CpuOps, DeviceBuffer[]> op) {
+        try (CpuOps one = new CpuOps(1); CpuOps rowTiles = new CpuOps(3, 1, 1, 1);
+             CpuOps pairTiles = new CpuOps(2, 1, 1, 2 * H)) {
+            List<float[]> a = run(one, inputs, op);
+            for (CpuOps other : new CpuOps[] {rowTiles, pairTiles}) {
+                List<float[]> b = run(other, inputs, op);
+                for (int i = 0; i < a.size(); i++) {
+                    if (tol == 0) {
+                        assertArrayEquals(a.get(i), b.get(i), "buffer " + i);
+                    } else {
+                        for (int j = 0; j < a.get(i).length; j++) {
+                            assertEquals(a.get(i)[j], b.get(i)[j], tol, "buffer " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+        return v;
+    }
+
+    private static float[] mask(Random r) {
+        float[] m = new float[B + 2];
+        for (int i = 0; i < m.length; i++) m[i] = r.nextInt(4) == 0 ? 0f : 1f;
+        return m;
+    }
+
+    @Test
+    void lstmSteps() {
+        Random r = new Random(1);
+        int g = 4 * H;
+        float[][] in = {random(r, 3 + B * g), random(r, B * g), random(r, g), random(r, g), mask(r),
+                random(r, 5 + B * H), random(r, B * H), new float[B * H], new float[B * H],
+                random(r, B * LD), new float[B * g], random(r, B * H), random(r, B * H), new float[B * g]};
+        same(in, 0, (ops, b) -> {
+            ops.lstmForward(B, H, b[0], 3, b[1], 0, b[2], b[3], b[4], 2, b[5], 5, b[6], 0, b[7], 0, b[8], 0,
+                    b[9], H + 1, LD, b[10], 0);
+            ops.lstmBackward(B, H, b[10], 0, b[4], 2, b[6], 0, b[8], 0, b[9], 1, LD, b[11], 0, b[12], 0, b[13], 0);
+        });
+    }
+
+    @Test
+    void gruSteps() {
+        Random r = new Random(2);
+        int g = 3 * H;
+        float[][] in = {random(r, B * g), random(r, 1 + B * g), random(r, g), random(r, g), mask(r),
+                random(r, B * H), new float[B * H], random(r, B * LD), new float[B * 4 * H],
+                random(r, B * H), new float[B * g], new float[B * g]};
+        same(in, 0, (ops, b) -> {
+            ops.gruForward(B, H, b[0], 0, b[1], 1, b[2], b[3], b[4], 1, b[5], 0, b[6], 0, b[7], 2, LD, b[8], 0);
+            ops.gruBackward(B, H, b[8], 0, b[4], 1, b[5], 0, b[7], 0, LD, b[9], 0, b[10], 0, b[11], 0);
+            ops.gruBackward(B, H, b[8], 0, b[4], 0, b[5], 0, null, 0, LD, b[9], 0, b[10], 0, b[11], 0);
+        });
+    }
+
+    @Test
+    void rnnSteps() {
+        Random r = new Random(3);
+        float[][] in = {random(r, B * H), random(r, B * H), random(r, H), random(r, H), mask(r),
+                random(r, B * H), new float[B * H], random(r, B * LD), random(r, B * H), new float[B * H]};
+        same(in, 0, (ops, b) -> {
+            ops.rnnTanhForward(B, H, b[0], 0, b[1], 0, b[2], b[3], b[4], 0, b[5], 0, b[6], 0, b[7], H, LD);
+            ops.rnnTanhBackward(B, H, b[4], 2, b[6], 0, b[7], 0, LD, b[8], 0, b[9], 0);
+        });
+    }
+
+    @Test
+    void gemmSplitByRowsAndByColumns() {
+        Random r = new Random(4);
+        // 70×40 (split by rows) and 20×90 (by columns), with transposes, offsets and strides.
+        float[][] in = {random(r, 2 + 70 * 33), random(r, 40 * 31), random(r, 70 * 41),
+                random(r, 33 * 21), random(r, 90 * 33 + 4), random(r, 20 * 90)};
+        same(in, 1e-5, (ops, b) -> {
+            ops.gemm(false, true, 70, 40, 31, 0.5f, b[0], 2, 33, b[1], 0, 31, 1f, b[2], 0, 41);
+            ops.gemm(true, true, 20, 90, 33, 1f, b[3], 0, 21, b[4], 4, 33, 0f, b[5], 0, 90);
+        });
+    }
+
+    @Test
+    void rowAndColumnOps() {
+        Random r = new Random(5);
+        float[][] in = {random(r, 1 + 300 * 50), random(r, 47), random(r, 3 + 47), random(r, 7 * 9 * 5), new float[7 * 9 * 5]};
+        same(in, 0, (ops, b) -> {
+            ops.addColumnSums(300, 47, b[0], 1, 50, b[2], 3);
+            ops.addRowVector(300, 47, b[1], b[0], 1, 50);
+            ops.transpose01(7, 9, 5, b[3], 0, b[4], 0);
+        });
+    }
+}
