@@ -19,6 +19,12 @@ public interface Backend extends AutoCloseable {
      */
     CentroidIndex centroidIndex(float[] x, int n, int d);
 
+    /**
+     * The tensor operations of this device (training and inference of the networks). Owned by the
+     * backend: created on first use, closed with it.
+     */
+    TensorOps tensorOps();
+
     /** Measures this device's GEMM rate and memory bandwidth (takes a second or so). */
     Peaks measurePeaks();
 

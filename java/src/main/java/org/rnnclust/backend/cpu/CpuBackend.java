@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.Peaks;
+import org.rnnclust.backend.TensorOps;
 
 /**
  * The reference backend: OpenBLAS SGEMM plus plain Java loops, parallel over row tiles with Java
@@ -14,6 +15,7 @@ import org.rnnclust.backend.Peaks;
 public final class CpuBackend implements Backend {
     private final int threads;
     private final ExecutorService pool;
+    private CpuOps ops;
 
     public CpuBackend() {
         this(Runtime.getRuntime().availableProcessors());
@@ -54,12 +56,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public synchronized TensorOps tensorOps() {
+        if (ops == null) ops = new CpuOps(threads);
+        return ops;
+    }
+
+    @Override
     public Peaks measurePeaks() {
         return CpuPeaks.measure(pool, threads);
     }
 
     @Override
     public void close() {
+        if (ops != null) ops.close();
         pool.shutdownNow();
     }
 }

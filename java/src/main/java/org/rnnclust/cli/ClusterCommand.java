@@ -1,0 +1,85 @@
+package org.rnnclust.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnnclust.InputException;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.read.ReadOptions;
+import org.rnnclust.data.read.Readers;
+import org.rnnclust.io.AtomicOutput;
+import org.rnnclust.io.ResultFiles;
+import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.train.TrainedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Assigns new sequences to a trained model's clusters. */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = {"Assign sequences to the clusters of a trained model.",
+                "Writes DIR/assignments.csv and DIR/metrics.json like train and kmeans."})
+final class ClusterCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DeviceMixin device;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE",
+            description = "The training output folder, or the model file itself.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Sequences to assign.")
+    Path data;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Labels in a separate file (IDX, .npy).")
+    Path labels;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        long start = System.nanoTime();
+        TrainedModel m = ModelInput.load(model);
+        Dataset d = Readers.read(data, ReadOptions.defaults().withLabelsFile(labels));
+        KMeansModel.Assignment a;
+        try (Backend backend = device.open()) {
+            float[] emb = ModelInput.embed(backend, m, d);
+            KMeansModel km = new KMeansModel(m.k(), m.spec().latent(), m.centroids(), null, Double.NaN, 0, true,
+                    java.util.List.of());
+            a = km.predict(backend, emb, d.size());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("method", "rnn-" + m.spec().cell().name().toLowerCase(java.util.Locale.ROOT));
+        metrics.put("data", d.name());
+        metrics.put("n", d.size());
+        metrics.put("k", m.k());
+        metrics.put("inertia", a.inertia());
+        ClusteringScores scores = null;
+        if (d.hasLabels()) {
+            scores = ClusteringScores.of(d.labels(), a.labels());
+            metrics.put("acc", scores.acc());
+            metrics.put("nmi", scores.nmi());
+            metrics.put("ari", scores.ari());
+        }
+        metrics.put("seconds", seconds);
+        try (AtomicOutput output = AtomicOutput.in(out)) {
+            ResultFiles.writeAssignments(output.file(ResultFiles.ASSIGNMENTS), a.labels(), d.labels(), d.labelNames());
+            ResultFiles.writeJson(output.file(ResultFiles.METRICS), metrics);
+            output.commit();
+        } catch (IOException e) {
+            throw new InputException(AtomicOutput.describe(out, e));
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        Table.print(w, (String) metrics.get("method"), d, m.k(), a.inertia(), scores, seconds);
+        w.flush();
+        return Main.EXIT_OK;
+    }
+}

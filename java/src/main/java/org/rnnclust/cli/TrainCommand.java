@@ -1,0 +1,157 @@
+package org.rnnclust.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnnclust.InputException;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.cluster.KMeans;
+import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.io.AtomicOutput;
+import org.rnnclust.io.ModelFile;
+import org.rnnclust.io.ResultFiles;
+import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.train.Checkpoint;
+import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.TrainedModel;
+import org.rnnclust.train.Trainer;
+import org.rnnclust.train.TrainingResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Trains a recurrent autoencoder, embeds the sequences, clusters the embeddings with k-means. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a recurrent sequence autoencoder, embed every sequence, cluster the embeddings.",
+                "Writes DIR/model.rnnclust, DIR/assignments.csv, DIR/metrics.json; checkpoints in DIR/checkpoints/."})
+final class TrainCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec CommandSpec spec;
+    @Mixin DataOptions data;
+    @Mixin PreprocessMixin prep;
+    @Mixin DeviceMixin device;
+    @Mixin ModelMixin model;
+    @Mixin KMeansMixin kmeans;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (required unless --resume).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the interrupted run in DIR from its last checkpoint (same flags as the first run).")
+    Path resume;
+
+    @Override
+    public Integer call() {
+        long start = System.nanoTime();
+        Path dir = resume != null ? resume : out;
+        if (dir == null) throw new InputException("--out DIR is required (or --resume DIR)");
+        if (resume != null && out != null && !resume.equals(out)) {
+            throw new InputException("--resume " + resume + " writes into that folder; drop --out " + out);
+        }
+        PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
+        Dataset trainRaw = prepared.trainRaw();
+        int k = kmeans.k(trainRaw);
+        if (k > trainRaw.size()) {
+            throw new InputException("--k " + k + " exceeds the number of training sequences (" + trainRaw.size() + ")");
+        }
+        AutoencoderSpec arch = model.spec(trainRaw.channels());
+        TrainConfig config = model.config(kmeans.seed);
+        ObjectNode run = ModelMixin.describe(arch, config, JSON.createObjectNode());
+        Path checkpoints = dir.resolve("checkpoints");
+        Path checkpoint = checkpoints.resolve(Checkpoint.FILE);
+        ModelFile.Loaded resumed = null;
+        if (resume != null) {
+            if (!Files.isRegularFile(checkpoint)) throw new InputException(checkpoint + ": no checkpoint to resume from");
+            resumed = Checkpoint.read(checkpoint);
+            requireSameRun(checkpoint, Checkpoint.run(resumed), run);
+        }
+        try {
+            Files.createDirectories(checkpoints);
+        } catch (IOException e) {
+            throw new InputException(AtomicOutput.describe(checkpoints, e));
+        }
+
+        try (Backend backend = device.open()) {
+            var ops = backend.tensorOps();
+            try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, config.seed())) {
+                TrainingResult result = new Trainer(ops, config, new ProgressListener())
+                        .train(net, prepared.train(), checkpoint, checkpoint, resumed, run);
+                float[] trainEmb = Trainer.embed(ops, net, prepared.train(), config.batchSize());
+                KMeansModel km = new KMeans(kmeans.params(k)).fit(backend, trainEmb, trainRaw.size(), arch.latent());
+                KMeansModel.Assignment scored = prepared.test() == null
+                        ? new KMeansModel.Assignment(km.labels(), null, km.inertia())
+                        : km.predict(backend, Trainer.embed(ops, net, prepared.test(), config.batchSize()),
+                                prepared.test().n());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                ObjectNode training = run.deepCopy();
+                training.put("epochs_completed", result.epochs());
+                training.put("final_loss", result.finalLoss());
+                TrainedModel saved = new TrainedModel(arch, prepared.preprocessor(), km.centroids(), k,
+                        TrainedModel.weightsOf(net), trainRaw.labelNames(), training);
+                Dataset scoredRaw = prepared.scoredRaw();
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                metrics.put("method", "rnn-" + arch.cell().name().toLowerCase(java.util.Locale.ROOT));
+                metrics.put("data", scoredRaw.name());
+                metrics.put("n", scoredRaw.size());
+                metrics.put("k", k);
+                metrics.put("inertia", scored.inertia());
+                metrics.put("fit_inertia", km.inertia());
+                ClusteringScores scores = null;
+                if (scoredRaw.hasLabels()) {
+                    scores = ClusteringScores.of(scoredRaw.labels(), scored.labels());
+                    metrics.put("acc", scores.acc());
+                    metrics.put("nmi", scores.nmi());
+                    metrics.put("ari", scores.ari());
+                }
+                metrics.put("final_loss", result.finalLoss());
+                metrics.put("epochs", result.epochs());
+                metrics.put("stopped_early", result.stoppedEarly());
+                metrics.put("parameters", net.parameterCount());
+                metrics.put("loss_history", result.lossHistory());
+                metrics.put("seed", kmeans.seed);
+                metrics.put("seconds", seconds);
+                try (AtomicOutput output = AtomicOutput.in(dir)) {
+                    saved.save(output.file(TrainedModel.FILE), net);
+                    ResultFiles.writeAssignments(output.file(ResultFiles.ASSIGNMENTS), scored.labels(),
+                            scoredRaw.labels(), scoredRaw.labelNames());
+                    ResultFiles.writeJson(output.file(ResultFiles.METRICS), metrics);
+                    output.commit();
+                } catch (IOException e) {
+                    throw new InputException(AtomicOutput.describe(dir, e));
+                }
+                PrintWriter w = spec.commandLine().getOut();
+                Table.print(w, (String) metrics.get("method"), scoredRaw, k, scored.inertia(), scores, seconds);
+                w.printf(java.util.Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", result.epochs(),
+                        result.stoppedEarly() ? " (loss plateau)" : "", result.finalLoss(), net.parameterCount());
+                w.println("wrote " + dir.resolve(TrainedModel.FILE) + ", " + ResultFiles.ASSIGNMENTS + ", "
+                        + ResultFiles.METRICS);
+                w.flush();
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** A resumed run must use the settings of the run it continues, or it would not end with the same model. */
+    static void requireSameRun(Path checkpoint, ObjectNode saved, ObjectNode now) {
+        for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!now.get(key).equals(saved.get(key))) {
+                throw new InputException(checkpoint + ": made with " + key + " = " + saved.get(key) + ", this run has "
+                        + now.get(key) + "; resume with the flags of the first run");
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package org.rnnclust.nn;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.TensorOps;
+
+/**
+ * A recurrent sequence autoencoder whose bottleneck is the embedding that gets clustered.
+ *
+ * <pre>
+ *   x [T, B, C] ──encoder (RNN/LSTM/GRU, L layers, optionally bidirectional)──▶ h_n of the last layer
+ *   [B, H·dirs] ──latent (Linear)──▶ z [B, D]                                    (the embedding)
+ *   z repeated at every step [T, B, D] ──decoder (same cell, L layers, forward)──▶ [T, B, H]
+ *   ──output (Linear)──▶ x̂ [T, B, C];   loss = MSE(x̂, x) over the valid steps only
+ * </pre>
+ *
+ * The decoder sees only z (repeated), never the input, so everything it reconstructs must pass
+ * through the embedding. Batches are time-major ([T, B, ·], each step's rows contiguous), the
+ * layout the recurrent layers use inside. Parameter names are prefixed by module:
+ * {@code encoder.weight_ih_l0}, {@code latent.weight}, {@code decoder.weight_ih_l0},
+ * {@code output.bias}, ... (the recurrent ones in PyTorch's state_dict naming).
+ */
+public final class SequenceAutoencoder implements Module {
+    private final TensorOps ops;
+    private final AutoencoderSpec spec;
+    private final RecurrentStack encoder;
+    private final Linear latent;
+    private final RecurrentStack decoder;
+    private final Linear output;
+    private final Map<String, Parameter> named;
+    private final List<Parameter> parameters;
+
+    // Activations of the last forward, kept for backward; reused across batches.
+    private final GrowableBuffer summary;
+    private final GrowableBuffer z;
+    private final GrowableBuffer decoderIn;
+    private final GrowableBuffer decoderOut;
+    private final GrowableBuffer reconstruction;
+    private final GrowableBuffer dReconstruction;
+    private final GrowableBuffer dDecoderOut;
+    private final GrowableBuffer dDecoderIn;
+    private final GrowableBuffer dz;
+    private final GrowableBuffer dSummary;
+    private final GrowableBuffer dHN;
+    private final GrowableBuffer encoderHN;
+    private DeviceBuffer lastInput;
+    private SequenceMask lastMask;
+
+    /** Parameters drawn as PyTorch initialises them, from seeds derived from {@code seed}. */
+    public SequenceAutoencoder(TensorOps ops, AutoencoderSpec spec, long seed) {
+        this.ops = ops;
+        this.spec = spec;
+        java.util.SplittableRandom seeds = new java.util.SplittableRandom(seed);
+        this.encoder = new RecurrentStack(ops, spec.encoder(), seeds.nextLong());
+        this.latent = new Linear(ops, spec.summarySize(), spec.latent(), seeds.nextLong());
+        this.decoder = new RecurrentStack(ops, spec.decoder(), seeds.nextLong());
+        this.output = new Linear(ops, spec.hidden(), spec.channels(), seeds.nextLong());
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        addAll(m, "encoder.", encoder);
+        addAll(m, "latent.", latent);
+        addAll(m, "decoder.", decoder);
+        addAll(m, "output.", output);
+        this.named = Collections.unmodifiableMap(m);
+        this.parameters = List.copyOf(m.values());
+        this.summary = new GrowableBuffer(ops);
+        this.z = new GrowableBuffer(ops);
+        this.decoderIn = new GrowableBuffer(ops);
+        this.decoderOut = new GrowableBuffer(ops);
+        this.reconstruction = new GrowableBuffer(ops);
+        this.dReconstruction = new GrowableBuffer(ops);
+        this.dDecoderOut = new GrowableBuffer(ops);
+        this.dDecoderIn = new GrowableBuffer(ops);
+        this.dz = new GrowableBuffer(ops);
+        this.dSummary = new GrowableBuffer(ops);
+        this.dHN = new GrowableBuffer(ops);
+        this.encoderHN = new GrowableBuffer(ops);
+    }
+
+    private static void addAll(Map<String, Parameter> m, String prefix, Module module) {
+        for (Parameter p : module.parameters()) m.put(prefix + p.name(), p);
+    }
+
+    public AutoencoderSpec spec() {
+        return spec;
+    }
+
+    /** Every parameter under its prefixed name, in a fixed order. */
+    public Map<String, Parameter> namedParameters() {
+        return named;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public Parameter parameter(String name) {
+        Parameter p = named.get(name);
+        if (p == null) throw new IllegalArgumentException("no parameter '" + name + "'; the model has " + named.keySet());
+        return p;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters) n += p.size();
+        return n;
+    }
+
+    /**
+     * The embeddings z [B, D] of a time-major batch x [T, B, C]. The returned buffer belongs to the
+     * model and is overwritten by the next call.
+     */
+    public DeviceBuffer embed(DeviceBuffer x, SequenceMask mask) {
+        int batch = mask.batch();
+        int dirs = spec.encoder().directions();
+        int h = spec.hidden();
+        long bh = (long) batch * h;
+        DeviceBuffer states = encoderHN.ensure(encoder.stateSize(batch));
+        encoder.forwardTimeMajor(x, mask, null, null, null, states, null);
+        // The last layer's final states are [dirs, B, H] at the end of h_n; z reads them as [B, dirs·H].
+        long last = (long) (spec.layers() - 1) * dirs * bh;
+        DeviceBuffer s = summary.ensure(bh * dirs);
+        ops.transpose01(dirs, batch, h, states, last, s, 0);
+        DeviceBuffer out = z.ensure((long) batch * spec.latent());
+        latent.forward(batch, s, 0, out, 0);
+        return out;
+    }
+
+    /**
+     * Forward through encoder and decoder; returns the masked MSE reconstruction loss of the batch.
+     * Keeps what {@link #backward} needs.
+     */
+    public double forward(DeviceBuffer x, SequenceMask mask) {
+        int batch = mask.batch();
+        int steps = mask.steps();
+        DeviceBuffer emb = embed(x, mask);
+        long bd = (long) batch * spec.latent();
+        DeviceBuffer in = decoderIn.ensure(steps * bd);
+        for (int t = 0; t < steps; t++) ops.copy(emb, 0, in, t * bd, bd);
+        long rows = (long) steps * batch;
+        DeviceBuffer dec = decoderOut.ensure(rows * spec.hidden());
+        decoder.forwardTimeMajor(in, mask, null, null, dec, null, null);
+        DeviceBuffer rec = reconstruction.ensure(rows * spec.channels());
+        output.forward(Math.toIntExact(rows), dec, 0, rec, 0);
+        lastInput = x;
+        lastMask = mask;
+        return ops.mseLoss(Math.toIntExact(rows), spec.channels(), rec, 0, x, 0, mask.timeMajor(), 0);
+    }
+
+    /** The reconstruction [T, B, C] of the last forward (owned by the model). */
+    public DeviceBuffer reconstruction() {
+        return reconstruction.ensure(0);
+    }
+
+    /** Adds the gradient of the last forward's loss to every parameter's gradient. */
+    public void backward() {
+        if (lastMask == null) throw new IllegalStateException("backward before forward");
+        SequenceMask mask = lastMask;
+        int batch = mask.batch();
+        int steps = mask.steps();
+        int rows = Math.multiplyExact(steps, batch);
+        int dirs = spec.encoder().directions();
+        int h = spec.hidden();
+        long bh = (long) batch * h;
+        long bd = (long) batch * spec.latent();
+
+        DeviceBuffer dRec = dReconstruction.ensure((long) rows * spec.channels());
+        ops.mseLossBackward(rows, spec.channels(), reconstruction.ensure(0), 0, lastInput, 0, mask.timeMajor(), 0,
+                1f, dRec, 0);
+        DeviceBuffer dDec = dDecoderOut.ensure((long) rows * h);
+        output.backward(rows, decoderOut.ensure(0), 0, dRec, 0, dDec, 0);
+        DeviceBuffer dIn = dDecoderIn.ensure(steps * bd);
+        decoder.backwardTimeMajor(dDec, null, null, dIn, null, null);
+        // z was copied to every step: its gradient is the sum over steps ([T, B·D] column sums).
+        DeviceBuffer dZ = dz.ensure(bd);
+        ops.zero(dZ, 0, bd);
+        ops.addColumnSums(steps, Math.toIntExact(bd), dIn, 0, Math.toIntExact(bd), dZ, 0);
+        DeviceBuffer dS = dSummary.ensure(bh * dirs);
+        latent.backward(batch, summary.ensure(0), 0, dZ, 0, dS, 0);
+        DeviceBuffer dStates = dHN.ensure(encoder.stateSize(batch));
+        long last = (long) (spec.layers() - 1) * dirs * bh;
+        ops.zero(dStates, 0, encoder.stateSize(batch));
+        ops.transpose01(batch, dirs, h, dS, 0, dStates, last);
+        encoder.backwardTimeMajor(null, dStates, null, null, null, null);
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+        latent.close();
+        decoder.close();
+        output.close();
+        for (GrowableBuffer b : new GrowableBuffer[] {summary, z, decoderIn, decoderOut, reconstruction,
+                dReconstruction, dDecoderOut, dDecoderIn, dz, dSummary, dHN, encoderHN}) {
+            b.close();
+        }
+    }
+
+    /** The layers, for tests and weight export. */
+    public RecurrentStack encoder() { return encoder; }
+
+    public RecurrentStack decoder() { return decoder; }
+}

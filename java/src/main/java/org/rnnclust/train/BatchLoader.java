@@ -1,0 +1,60 @@
+package org.rnnclust.train;
+
+import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.TensorOps;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.nn.SequenceMask;
+
+/**
+ * Copies a batch of sequences, chosen by index, to the device in the time-major layout the model
+ * takes ([T_b, B, C], T_b the longest in the batch), and sets the batch's mask. Buffers are
+ * allocated once for the largest batch.
+ */
+final class BatchLoader implements AutoCloseable {
+    private final TensorOps ops;
+    private final PaddedSequences data;
+    private final SequenceMask mask;
+    private final float[] host;
+    private final DeviceBuffer device;
+
+    BatchLoader(TensorOps ops, PaddedSequences data, int maxBatch) {
+        this.ops = ops;
+        this.data = data;
+        this.mask = new SequenceMask(ops);
+        int rows = Math.min(maxBatch, data.n());
+        this.host = new float[Math.multiplyExact(Math.multiplyExact(rows, data.maxLength()), data.channels())];
+        this.device = ops.allocate(host.length);
+    }
+
+    /** Loads sequences {@code index[from..from+count)}; returns the batch's mask (owned by the loader). */
+    SequenceMask load(int[] index, int from, int count) {
+        int c = data.channels();
+        int t = data.maxLength();
+        int[] lengths = new int[count];
+        int steps = 1;
+        for (int b = 0; b < count; b++) {
+            lengths[b] = data.lengths()[index[from + b]];
+            steps = Math.max(steps, lengths[b]);
+        }
+        float[] values = data.values();
+        for (int b = 0; b < count; b++) {
+            int src = index[from + b] * t * c;
+            for (int s = 0; s < steps; s++) {
+                System.arraycopy(values, src + s * c, host, (s * count + b) * c, c);
+            }
+        }
+        ops.upload(host, 0, device, 0, steps * count * c);
+        mask.set(lengths, steps);
+        return mask;
+    }
+
+    DeviceBuffer input() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        mask.close();
+        device.close();
+    }
+}

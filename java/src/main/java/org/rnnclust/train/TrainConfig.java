@@ -1,0 +1,47 @@
+package org.rnnclust.train;
+
+/**
+ * How to train an autoencoder. The defaults suit UCR-sized data (hundreds to thousands of series).
+ *
+ * @param epochs       passes over the data at most
+ * @param batchSize    sequences per optimizer step
+ * @param lr           Adam learning rate
+ * @param weightDecay  L2 penalty as in torch.optim.Adam (0 = none)
+ * @param clipNorm     global gradient-norm clipping threshold (0 = off)
+ * @param patience     stop after this many epochs without a relative loss improvement of minDelta
+ *                     (0 = never stop early)
+ * @param minDelta     relative improvement that counts (1e-3 = 0.1 %)
+ * @param seed         initialisation and shuffling; the same seed gives the same model
+ */
+public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
+                          double minDelta, long seed) {
+    public static final int DEFAULT_EPOCHS = 60;
+    public static final int DEFAULT_BATCH = 32;
+    public static final double DEFAULT_LR = 1e-3;
+    public static final double DEFAULT_CLIP = 1.0;
+    public static final int DEFAULT_PATIENCE = 10;
+    public static final double DEFAULT_MIN_DELTA = 1e-3;
+
+    public TrainConfig {
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+        if (!(clipNorm >= 0)) throw new IllegalArgumentException("clip norm must be >= 0, got " + clipNorm);
+        if (patience < 0) throw new IllegalArgumentException("patience must be >= 0, got " + patience);
+        if (!(minDelta >= 0)) throw new IllegalArgumentException("min delta must be >= 0, got " + minDelta);
+    }
+
+    public static TrainConfig defaults(long seed) {
+        return new TrainConfig(DEFAULT_EPOCHS, DEFAULT_BATCH, DEFAULT_LR, 0, DEFAULT_CLIP, DEFAULT_PATIENCE,
+                DEFAULT_MIN_DELTA, seed);
+    }
+
+    public TrainConfig withEpochs(int e) {
+        return new TrainConfig(e, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed);
+    }
+
+    public TrainConfig withLr(double l) {
+        return new TrainConfig(epochs, batchSize, l, weightDecay, clipNorm, patience, minDelta, seed);
+    }
+}
