@@ -1,0 +1,71 @@
+package org.rnnclust.nn;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.cpu.CpuOps;
+
+/**
+ * The autoencoder's backward (decoder, the sum over repeated z, the latent layer, the encoder's
+ * final states) against central finite differences of its loss, for every parameter tensor.
+ */
+class SequenceAutoencoderGradientTest {
+
+    @ParameterizedTest(name = "{0} layers={1} bidirectional={2}")
+    @CsvSource({"lstm,1,false", "gru,2,true", "rnn,1,true"})
+    void backwardMatchesFiniteDifferences(String cell, int layers, boolean bidirectional) {
+        int batch = 3;
+        int steps = 5;
+        int channels = 2;
+        int[] lengths = {5, 2, 4};
+        try (CpuOps ops = new CpuOps(1);
+             SequenceAutoencoder model = new SequenceAutoencoder(ops,
+                     new AutoencoderSpec(CellType.parse(cell), channels, 4, layers, bidirectional, 3), 7);
+             SequenceMask mask = new SequenceMask(ops, lengths, steps);
+             DeviceBuffer x = ops.allocate((long) steps * batch * channels)) {
+            SplittableRandom rng = new SplittableRandom(3);
+            float[] hx = new float[steps * batch * channels];
+            for (int t = 0; t < steps; t++) {
+                for (int b = 0; b < batch; b++) {
+                    for (int c = 0; c < channels; c++) {
+                        hx[(t * batch + b) * channels + c] = t < lengths[b] ? (float) rng.nextGaussian() : 0f;
+                    }
+                }
+            }
+            ops.upload(hx, x);
+            model.zeroGrad();
+            model.forward(x, mask);
+            model.backward();
+            double worst = 0;
+            for (var e : model.namedParameters().entrySet()) {
+                Parameter p = e.getValue();
+                float[] w = p.get();
+                float[] g = p.gradient();
+                double num = 0;
+                double den = 0;
+                for (int i = 0; i < w.length; i++) {
+                    float keep = w[i];
+                    double h = 1e-2;
+                    w[i] = (float) (keep + h);
+                    p.set(w);
+                    double up = model.forward(x, mask);
+                    w[i] = (float) (keep - h);
+                    p.set(w);
+                    double down = model.forward(x, mask);
+                    w[i] = keep;
+                    p.set(w);
+                    double fd = (up - down) / (2 * h);
+                    num += (fd - g[i]) * (fd - g[i]);
+                    den += fd * fd;
+                }
+                double rel = Math.sqrt(num / Math.max(den, 1e-20));
+                worst = Math.max(worst, rel);
+                assertTrue(rel < 2e-2, e.getKey() + ": relative error " + rel);
+            }
+            assertTrue(worst < 2e-2);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.rnnclust.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.backend.cpu.CpuOps;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.data.gen.Cbf;
+import org.rnnclust.data.prep.PreprocessOptions;
+import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.CellType;
+import org.rnnclust.nn.SequenceAutoencoder;
+
+/** Reproducibility, resume, divergence and early stopping of the training loop. */
+class TrainerTest {
+    @TempDir Path tmp;
+
+    static PaddedSequences data() {
+        Dataset cbf = Cbf.generate(10, 32, 5);
+        return PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), cbf).apply(cbf));
+    }
+
+    static final AutoencoderSpec SPEC = new AutoencoderSpec(CellType.LSTM, 1, 8, 1, false, 4);
+
+    static TrainConfig config(int epochs) {
+        return new TrainConfig(epochs, 7, 1e-2, 0, 1.0, 0, 1e-3, 11);
+    }
+
+    Map<String, float[]> train(TrainConfig cfg, Path ckpt, TrainingListener listener) {
+        try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, cfg.seed())) {
+            new Trainer(ops, cfg, listener).train(m, data(), ckpt, null, null, null);
+            return TrainedModel.weightsOf(m);
+        }
+    }
+
+    static void assertSameWeights(Map<String, float[]> a, Map<String, float[]> b) {
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(a.get(k), b.get(k), k);
+    }
+
+    @Test
+    void sameSeedGivesBitwiseIdenticalModel() {
+        assertSameWeights(train(config(3), null, null), train(config(3), null, null));
+    }
+
+    @Test
+    void resumedRunEndsWithTheUninterruptedModel() {
+        Map<String, float[]> whole = train(config(5), null, null);
+        Path ckpt = tmp.resolve("last.ckpt");
+        // Interrupt after epoch 2 (its checkpoint is written before listeners hear of it).
+        TrainingListener stopAfter2 = new TrainingListener() {
+            @Override
+            public void epochFinished(Epoch e) {
+                if (e.epoch() == 2) throw new IllegalStateException("simulated crash");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> train(config(5), ckpt, stopAfter2));
+        assertTrue(Files.exists(ckpt));
+        try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 999)) {
+            // A different init seed: everything must come from the checkpoint.
+            TrainingResult r = new Trainer(ops, config(5), null)
+                    .train(m, data(), ckpt, ckpt, Checkpoint.read(ckpt), null);
+            assertEquals(5, r.epochs());
+            assertSameWeights(whole, TrainedModel.weightsOf(m));
+        }
+    }
+
+    @Test
+    void divergenceStopsWithTheEpochNamed() {
+        TrainConfig huge = new TrainConfig(3, 7, 1e30, 0, 0, 0, 1e-3, 1);
+        Path ckpt = tmp.resolve("d.ckpt");
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> train(huge, ckpt, null));
+        assertTrue(e.getMessage().contains("epoch " + e.epoch()), e.getMessage());
+        assertTrue(e.getMessage().contains("lower --lr"), e.getMessage());
+        if (e.epoch() > 1) {
+            // The checkpoint on disk is the last good epoch's and loads.
+            assertEquals(e.epoch() - 1, Checkpoint.read(ckpt).header().get("epochs").asInt());
+        }
+    }
+
+    @Test
+    void plateauStopsEarly() {
+        // lr 0: the loss never improves, so patience 2 stops after 1 + 2 epochs.
+        TrainConfig flat = new TrainConfig(20, 7, 1e-30, 0, 1.0, 2, 1e-3, 1);
+        try (CpuOps ops = new CpuOps(1); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 1)) {
+            TrainingResult r = new Trainer(ops, flat, null).train(m, data(), null, null, null, null);
+            assertEquals(3, r.epochs());
+            assertTrue(r.stoppedEarly());
+        }
+    }
+}
