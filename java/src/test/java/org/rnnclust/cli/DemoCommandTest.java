@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DemoCommandTest {
     @Test
     void demoPrintsScoresInRange() {
-        CliRun run = CliRun.of("demo", "--per-class", "50", "--device", "cpu");
+        CliRun run = CliRun.of("demo", "--per-class", "50", "--device", "cpu", "--no-train");
         assertEquals(0, run.exitCode(), run.err());
         Matcher m = Pattern.compile("kmeans \\(raw\\)\\s+150\\s+3\\s+\\S+\\s+([0-9.]+)\\s+([0-9.]+)\\s+(-?[0-9.]+)")
                 .matcher(run.out());

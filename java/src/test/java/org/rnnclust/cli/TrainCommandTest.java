@@ -1,0 +1,106 @@
+package org.rnnclust.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.gen.Cbf;
+import org.rnnclust.io.Npy;
+import org.rnnclust.io.NpyArray;
+
+/** train → model file → cluster/embed, and a damaged model refused with one line. */
+class TrainCommandTest {
+    @TempDir Path tmp;
+    Path data;
+    Path out;
+
+    @BeforeEach
+    void trainSmallModel() throws IOException {
+        Dataset cbf = Cbf.generate(8, 24, 3);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cbf.size(); i++) {
+            sb.append(cbf.labelNames().get(cbf.labels()[i]));
+            for (float v : cbf.series(i)) sb.append('\t').append(String.format(Locale.ROOT, "%.5f", v));
+            sb.append('\n');
+        }
+        data = tmp.resolve("cbf.tsv");
+        Files.writeString(data, sb);
+        out = tmp.resolve("run");
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "3",
+                "--hidden", "6", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4");
+        assertEquals(0, run.exitCode(), run.err());
+    }
+
+    static int[] clusters(Path assignments) throws IOException {
+        List<String> rows = Files.readAllLines(assignments);
+        return rows.stream().skip(1).mapToInt(r -> Integer.parseInt(r.split(",")[1])).toArray();
+    }
+
+    @Test
+    void trainWritesModelAndMetrics() throws IOException {
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(3, m.get("epochs").asInt());
+        assertEquals(24, m.get("n").asInt());
+        assertEquals(3, m.get("k").asInt());
+        assertTrue(m.get("final_loss").asDouble() > 0);
+        // LSTM(1→6) + Linear(6→3) + LSTM(3→6) + Linear(6→1), PyTorch's parameter counts.
+        long lstm1 = 4 * 6 * (1 + 6) + 2 * 4 * 6;
+        long lstm2 = 4 * 6 * (3 + 6) + 2 * 4 * 6;
+        assertEquals(lstm1 + (6 * 3 + 3) + lstm2 + (6 + 1), m.get("parameters").asLong());
+        assertTrue(Files.exists(out.resolve("model.rnnclust")));
+        assertTrue(Files.exists(out.resolve("checkpoints/last.ckpt")));
+    }
+
+    @Test
+    void clusterWithTheSavedModelReproducesTrainingAssignments() throws IOException {
+        CliRun run = CliRun.of("cluster", "--model", out.toString(), "--data", data.toString(), "--out",
+                tmp.resolve("again").toString(), "--device", "cpu");
+        assertEquals(0, run.exitCode(), run.err());
+        assertArrayEquals(clusters(out.resolve("assignments.csv")), clusters(tmp.resolve("again/assignments.csv")));
+
+        Path emb = tmp.resolve("e.npy");
+        CliRun e = CliRun.of("embed", "--model", out.resolve("model.rnnclust").toString(), "--data", data.toString(),
+                "--out", emb.toString(), "--device", "cpu");
+        assertEquals(0, e.exitCode(), e.err());
+        NpyArray z = Npy.read(emb);
+        assertArrayEquals(new int[] {24, 3}, z.shape());
+    }
+
+    @Test
+    void damagedModelIsRefusedWithOneLine() throws IOException {
+        Path model = out.resolve("model.rnnclust");
+        byte[] bytes = Files.readAllBytes(model);
+        Path flipped = tmp.resolve("flipped.rnnclust");
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(flipped, bytes);
+        Path truncated = tmp.resolve("truncated.rnnclust");
+        Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(model), 100));
+        for (Path bad : List.of(flipped, truncated, data)) {
+            Path dir = tmp.resolve("c-" + bad.getFileName());
+            CliRun run = CliRun.of("cluster", "--model", bad.toString(), "--data", data.toString(), "--out", dir.toString());
+            assertEquals(2, run.exitCode(), run.err());
+            assertEquals(1, run.errLines(), run.err());
+            assertTrue(run.err().contains(bad.getFileName().toString()), run.err());
+            assertTrue(Files.notExists(dir));
+        }
+    }
+
+    @Test
+    void resumeWithOtherSettingsIsRefused() {
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--resume", out.toString(), "--epochs", "3",
+                "--hidden", "7", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("hidden"), run.err());
+    }
+}
