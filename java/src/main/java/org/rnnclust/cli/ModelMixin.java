@@ -13,7 +13,7 @@ final class ModelMixin {
             description = "lstm, gru or rnn. Default: ${DEFAULT-VALUE}.")
     String cell;
 
-    @Option(names = "--hidden", paramLabel = "H", defaultValue = "64",
+    @Option(names = "--hidden", paramLabel = "H", defaultValue = "32",
             description = "Hidden size of every recurrent layer. Default: ${DEFAULT-VALUE}.")
     int hidden;
 
@@ -24,7 +24,7 @@ final class ModelMixin {
     @Option(names = "--bidirectional", description = "Bidirectional encoder.")
     boolean bidirectional;
 
-    @Option(names = "--latent", paramLabel = "D", defaultValue = "16",
+    @Option(names = "--latent", paramLabel = "D", defaultValue = "8",
             description = "Embedding size. Default: ${DEFAULT-VALUE}.")
     int latent;
 

@@ -148,7 +148,8 @@ final class TrainCommand implements Callable<Integer> {
     static void requireSameRun(Path checkpoint, ObjectNode saved, ObjectNode now) {
         for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!now.get(key).equals(saved.get(key))) {
+            // Compared as text: Jackson reads a long 7 back as an int node, which equals() tells apart.
+            if (!saved.has(key) || !now.get(key).asText().equals(saved.get(key).asText())) {
                 throw new InputException(checkpoint + ": made with " + key + " = " + saved.get(key) + ", this run has "
                         + now.get(key) + "; resume with the flags of the first run");
             }

@@ -15,9 +15,9 @@ package org.rnnclust.train;
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
                           double minDelta, long seed) {
-    public static final int DEFAULT_EPOCHS = 60;
+    public static final int DEFAULT_EPOCHS = 150;
     public static final int DEFAULT_BATCH = 32;
-    public static final double DEFAULT_LR = 1e-3;
+    public static final double DEFAULT_LR = 3e-3;
     public static final double DEFAULT_CLIP = 1.0;
     public static final int DEFAULT_PATIENCE = 10;
     public static final double DEFAULT_MIN_DELTA = 1e-3;

@@ -97,6 +97,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void resumeWithTheSameFlagsReproducesTheModel() throws IOException {
+        byte[] before = Files.readAllBytes(out.resolve("model.rnnclust"));
+        Files.delete(out.resolve("model.rnnclust"));
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--resume", out.toString(), "--epochs", "3",
+                "--hidden", "6", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4");
+        assertEquals(0, run.exitCode(), run.err());
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("model.rnnclust")));
+    }
+
+    @Test
     void resumeWithOtherSettingsIsRefused() {
         CliRun run = CliRun.of("train", "--data", data.toString(), "--resume", out.toString(), "--epochs", "3",
                 "--hidden", "7", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4");
