@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# rnnclust CPU vs scikit-learn, same data, same run: one k-means Lloyd iteration at each shape.
+# rnnclust CPU vs scikit-learn and PyTorch CPU, same machine, same run:
+#   - one k-means Lloyd iteration at each N,D,K (same data) against scikit-learn;
+#   - one recurrent layer's forward and training step (forward + backward) against PyTorch.
 #
-#   bench/compare-cpu.sh [N,D,K ...]      (default: 100000,64,100 1000000,32,100 200000,128,256)
+#   bench/compare-cpu.sh            (shapes below; KMEANS_SHAPES / RNN_SHAPES override them)
 #
 # Installs Debian's python3-sklearn if missing and builds the jar if missing. scikit-learn runs
 # under Debian's OpenBLAS, which on some CPUs picks a slow generic kernel unless OPENBLAS_CORETYPE
@@ -12,13 +14,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 py=/usr/bin/python3
-shapes=("$@")
-[[ ${#shapes[@]} -gt 0 ]] || shapes=(100000,64,100 1000000,32,100 200000,128,256)
+read -r -a shapes <<<"${KMEANS_SHAPES:-100000,64,100 1000000,32,100 200000,128,256}"
+read -r -a rnn_shapes <<<"${RNN_SHAPES:-lstm:256,28,28,128 lstm:64,140,1,64 lstm:64,256,1,256 gru:256,28,28,128}"
 kernels=(${SKLEARN_CORETYPES:-Haswell SkylakeX Zen})
 
-if ! "$py" -c "import sklearn, threadpoolctl" 2>/dev/null; then
-  echo "installing python3-sklearn (Debian) ..." >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-sklearn python3-threadpoolctl >/dev/null
+if ! "$py" -c "import sklearn, threadpoolctl, torch" 2>/dev/null; then
+  echo "installing python3-sklearn and python3-torch (Debian) ..." >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-sklearn python3-threadpoolctl \
+      python3-torch >/dev/null
 fi
 [[ -f "$root/target/rnnclust.jar" ]] || (cd "$root" && mvn -q -B package -DskipTests)
 
@@ -41,9 +44,30 @@ for shape in "${shapes[@]}"; do
   done
 
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$root/rnnclust" bench --device cpu --kmeans "$shape" \
-      --kmeans-data "$x" --warmup 10 --repeat 15 --json "$work/r.json" >&2
+      --kmeans-data "$x" --warmup 10 --repeat 25 --json "$work/r.json" >&2
   ours=$("$py" -c "import json; r=[r for r in json.load(open('$work/r.json'))['results'] if r['operation']=='kmeans_iteration']; print(r[0]['median_ms'])")
   rows+=("$shape $ours $best $best_kernel")
+done
+
+rnn_rows=()
+for shape in "${rnn_shapes[@]}"; do
+  IFS=: read -r cell dims <<<"$shape"
+  IFS=, read -r b t i h <<<"$dims"
+  best_f=""; best_s=""; how=""
+  for kern in "${kernels[@]}"; do
+    for threads in 1 "$(nproc)"; do
+      out=$(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$kern" TORCH_THREADS="$threads" \
+            "$py" "$root/bench/torch_cpu_rnn.py" "$cell" "$b" "$t" "$i" "$h" 7)
+      read -r f s <<<"$(echo "$out" | "$py" -c "import json,sys; d=json.load(sys.stdin); print(d['forward_ms'], d['train_step_ms'])")"
+      echo "pytorch $shape kernel $kern threads $threads: forward $f ms, train step $s ms" >&2
+      if [[ -z "$best_s" ]] || "$py" -c "import sys; sys.exit(0 if $s < $best_s else 1)"; then best_s=$s; how="$kern/$threads"; fi
+      if [[ -z "$best_f" ]] || "$py" -c "import sys; sys.exit(0 if $f < $best_f else 1)"; then best_f=$f; fi
+    done
+  done
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$root/rnnclust" bench --device cpu --rnn "$shape" \
+      --warmup 3 --repeat 9 --json "$work/r.json" >&2
+  read -r of os <<<"$("$py" -c "import json; r={x['operation'].split('_',1)[1]: x['median_ms'] for x in json.load(open('$work/r.json'))['results']}; print(r['forward'], r['train_step'])")"
+  rnn_rows+=("$shape $of $best_f $os $best_s $how")
 done
 
 echo
@@ -51,4 +75,12 @@ printf '%-18s %14s %16s %-10s %8s\n' "k-means N,D,K" "rnnclust ms" "scikit-learn
 for r in "${rows[@]}"; do
   read -r shape ours ref kern <<<"$r"
   "$py" -c "print('%-18s %14.2f %16.2f %-10s %7.2fx' % ('$shape', $ours, $ref, '$kern', $ref / $ours))"
+done
+
+echo
+printf '%-20s %10s %10s %7s   %10s %10s %7s  %s\n' "recurrent B,T,I,H" "fwd ours" "fwd torch" "ratio" \
+    "step ours" "step torch" "ratio" "(torch best: kernel/threads)"
+for r in "${rnn_rows[@]}"; do
+  read -r shape of tf os ts how <<<"$r"
+  "$py" -c "print('%-20s %10.2f %10.2f %6.2fx   %10.2f %10.2f %6.2fx  %s' % ('$shape', $of, $tf, $tf / $of, $os, $ts, $ts / $os, '$how'))"
 done

@@ -16,6 +16,7 @@ import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.Peaks;
 import org.rnnclust.bench.MachineInfo;
+import org.rnnclust.bench.RecurrentBench;
 import org.rnnclust.bench.Timing;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
@@ -44,9 +45,18 @@ final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceMixin device;
 
-    @Option(names = "--kmeans", paramLabel = "N,D,K", split = " ",
+    @Option(names = "--kmeans", paramLabel = "N,D,K", arity = "1..*",
             description = "k-means shapes. Default: 100000,64,100 1000000,32,100 200000,128,256.")
     List<String> kmeans;
+
+    @Option(names = "--rnn", paramLabel = "CELL:B,T,I,H", arity = "1..*",
+            description = "Recurrent layers to time (forward, and forward + backward = one training step), "
+                    + "e.g. lstm:256,28,28,128. Default: none unless --kmeans is also absent, then the CPU set.")
+    List<String> rnn;
+
+    /** The recurrent CPU shape set of the autoencoder issue. */
+    static final String[] DEFAULT_CPU_RNN = {"lstm:256,28,28,128", "lstm:64,140,1,64", "lstm:64,256,1,256",
+            "gru:256,28,28,128"};
 
     @Option(names = "--kmeans-data", paramLabel = "X.npy",
             description = "Points to use instead of generated Gaussian ones (shape [N,D], one --kmeans shape "
@@ -68,7 +78,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (repeat < 1 || warmup < 0) throw new InputException("--repeat must be >= 1 and --warmup >= 0");
-        List<String> shapes = kmeans != null ? kmeans : List.of(DEFAULT_CPU_KMEANS);
+        boolean defaults = kmeans == null && rnn == null;
+        List<String> shapes = kmeans != null ? kmeans : defaults ? List.of(DEFAULT_CPU_KMEANS) : List.of();
+        List<String> recurrent = rnn != null ? rnn : defaults ? List.of(DEFAULT_CPU_RNN) : List.of();
         List<int[]> parsed = shapes.stream().map(BenchCommand::parseShape).toList();
         if (kmeansData != null && parsed.size() != 1) {
             throw new InputException("--kmeans-data goes with exactly one --kmeans shape");
@@ -80,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
             Peaks peaks = backend.measurePeaks();
             w.printf(Locale.ROOT, "measured: SGEMM %.1f GFLOP/s, memory %.1f GB/s%n%n", peaks.gemmGflops(),
                     peaks.bandwidthGBs());
-            w.printf(Locale.ROOT, "%-18s %-16s %10s %9s %9s %9s %9s %7s%n", "operation", "N,D,K", "median ms",
+            w.printf(Locale.ROOT, "%-18s %-16s %10s %9s %9s %9s %9s %7s%n", "operation", "shape", "median ms",
                     "min ms", "max ms", "GFLOP/s", "floor ms", "floor/t");
             w.flush();
             for (int[] s : parsed) {
@@ -111,6 +123,33 @@ final class BenchCommand implements Callable<Integer> {
                     r.put("floor_ms", floor);
                     r.put("floor_ratio", floor / t.medianMs());
                     results.add(r);
+                }
+            }
+            for (String r : recurrent) {
+                RecurrentBench.Shape s = RecurrentBench.Shape.parse(r);
+                for (boolean train : new boolean[] {false, true}) {
+                    Timing t = RecurrentBench.time(backend.tensorOps(), s, train, warmup, repeat, seed);
+                    double flops = s.forwardFlops() * (train ? 3 : 1);
+                    double floor = peaks.floorMs(flops, s.bytes(train));
+                    String op = s.cell() + (train ? "_train_step" : "_forward");
+                    String shape = s.batch() + "," + s.steps() + "," + s.input() + "," + s.hidden();
+                    w.printf(Locale.ROOT, "%-18s %-16s %10.2f %9.2f %9.2f %9.1f %9.2f %7.2f%n", op, shape,
+                            t.medianMs(), t.minMs(), t.maxMs(), flops / t.medianMs() / 1e6, floor, floor / t.medianMs());
+                    w.flush();
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("operation", op);
+                    row.put("batch", s.batch());
+                    row.put("steps", s.steps());
+                    row.put("input", s.input());
+                    row.put("hidden", s.hidden());
+                    row.put("median_ms", t.medianMs());
+                    row.put("min_ms", t.minMs());
+                    row.put("max_ms", t.maxMs());
+                    row.put("runs_ms", t.runsMs());
+                    row.put("gflops", flops / t.medianMs() / 1e6);
+                    row.put("floor_ms", floor);
+                    row.put("floor_ratio", floor / t.medianMs());
+                    results.add(row);
                 }
             }
             if (json != null) {

@@ -44,10 +44,6 @@ public final class ResultFiles {
         JSON.writeValue(file.toFile(), values);
     }
 
-    public static ObjectMapper json() {
-        return JSON;
-    }
-
     private static String csvField(String s) {
         if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
         return '"' + s.replace("\"", "\"\"") + '"';

@@ -54,6 +54,8 @@ final class CpuCentroidIndex implements CentroidIndex {
             xAugmented.position((long) from * (d + 1)).put(chunk, 0, rows * (d + 1));
         }
         xAugmented.position(0);
+        this.scratch = new Scratch[this.threads];
+        for (int t = 0; t < this.threads; t++) scratch[t] = new Scratch();
         this.xNorm = new float[n];
         for (int i = 0; i < n; i++) xNorm[i] = sqNorm(x, i * d, d);
     }
@@ -69,8 +71,14 @@ final class CpuCentroidIndex implements CentroidIndex {
         checkCentres(centroids, k);
         boolean summing = sums != null;
         double[] inertia = new double[threads];
-        double[][] workerSums = new double[threads][];
-        long[][] workerCounts = new long[threads][];
+        if (summing) {
+            for (Scratch s : scratch) {
+                if (s.sums.length < k * d) s.sums = new double[k * d];
+                if (s.counts.length < k) s.counts = new long[k];
+                Arrays.fill(s.sums, 0, k * d, 0.0);
+                Arrays.fill(s.counts, 0, k, 0L);
+            }
+        }
         try (FloatPointer c = augmentedCentres(centroids, k)) {
             forEachTile(k, (worker, from, rows, buffer, heap) -> {
                 gemm(from, rows, c, k, buffer);
@@ -93,22 +101,15 @@ final class CpuCentroidIndex implements CentroidIndex {
                     total += dist;
                 }
                 inertia[worker] += total;
-                if (summing) {
-                    if (workerSums[worker] == null) {
-                        workerSums[worker] = new double[k * d];
-                        workerCounts[worker] = new long[k];
-                    }
-                    addTile(from, rows, nearest, k, workerSums[worker], workerCounts[worker], heap);
-                }
+                if (summing) addTile(from, rows, nearest, k, scratch[worker]);
             });
         }
         if (summing) {
             Arrays.fill(sums, 0, k * d, 0.0);
             Arrays.fill(counts, 0, k, 0L);
-            for (int t = 0; t < threads; t++) {
-                if (workerSums[t] == null) continue;
-                for (int j = 0; j < k * d; j++) sums[j] += workerSums[t][j];
-                for (int j = 0; j < k; j++) counts[j] += workerCounts[t][j];
+            for (Scratch s : scratch) {
+                for (int j = 0; j < k * d; j++) sums[j] += s.sums[j];
+                for (int j = 0; j < k; j++) counts[j] += s.counts[j];
             }
         }
         double total = 0;
@@ -117,31 +118,29 @@ final class CpuCentroidIndex implements CentroidIndex {
     }
 
     /**
-     * Adds a tile's points to their clusters' sums. The tile is summed in float (a few hundred
-     * rows: small error, and the loop vectorises), then flushed into the double totals.
-     * {@code scratch} is the tile's product buffer, free again once the argmin is taken.
+     * Adds a tile's points to their clusters' sums. The points are read from the augmented copy the
+     * tile's GEMM has just brought into cache (not from the heap array: a second pass over memory
+     * would cost as much as the GEMM at small k). The tile is summed in float (a few hundred rows:
+     * small error, and the loop vectorises), then flushed into the worker's double totals.
      */
-    private void addTile(int from, int rows, int[] nearest, int k, double[] sums, long[] counts, float[] scratch) {
+    private void addTile(int from, int rows, int[] nearest, int k, Scratch s) {
+        int stride = d + 1;
+        if (s.rows.length < rows * stride) s.rows = new float[rows * stride];
+        new FloatPointer(xAugmented).position((long) from * stride).get(s.rows, 0, rows * stride);
+        float[] p = s.rows;
         int span = k * d;
-        if (span > scratch.length) {
-            // Too many centroids to hold a float copy of all sums in the scratch buffer: add directly.
-            for (int r = 0; r < rows; r++) {
-                int i = from + r;
-                int base = nearest[i] * d;
-                counts[nearest[i]]++;
-                for (int j = 0; j < d; j++) sums[base + j] += x[i * d + j];
-            }
-            return;
-        }
-        Arrays.fill(scratch, 0, span, 0f);
+        if (s.tileSums.length < span) s.tileSums = new float[span];
+        float[] acc = s.tileSums;
+        Arrays.fill(acc, 0, span, 0f);
         for (int r = 0; r < rows; r++) {
-            int i = from + r;
-            int base = nearest[i] * d;
-            int row = i * d;
-            counts[nearest[i]]++;
-            for (int j = 0; j < d; j++) scratch[base + j] += x[row + j];
+            int c = nearest[from + r];
+            int base = c * d;
+            int row = r * stride;
+            s.counts[c]++;
+            for (int j = 0; j < d; j++) acc[base + j] += p[row + j];
         }
-        for (int j = 0; j < span; j++) sums[j] += scratch[j];
+        double[] sums = s.sums;
+        for (int j = 0; j < span; j++) sums[j] += acc[j];
     }
 
     @Override
@@ -167,6 +166,9 @@ final class CpuCentroidIndex implements CentroidIndex {
     @Override
     public void close() {
         xAugmented.close();
+        for (Scratch s : scratch) {
+            if (s.products != null) s.products.close();
+        }
     }
 
     /** Index of the smallest of h[base..base+k), the lowest index among equals. */
@@ -206,6 +208,26 @@ final class CpuCentroidIndex implements CentroidIndex {
         void run(int worker, int from, int rows, FloatPointer buffer, float[] heap);
     }
 
+    /** A worker's buffers, kept across calls so that an iteration allocates nothing once warm. */
+    private static final class Scratch {
+        FloatPointer products;
+        float[] heap = new float[0];
+        float[] rows = new float[0];
+        float[] tileSums = new float[0];
+        double[] sums = new double[0];
+        long[] counts = new long[0];
+
+        FloatPointer products(long size) {
+            if (products == null || products.capacity() < size) {
+                if (products != null) products.close();
+                products = new FloatPointer(size);
+            }
+            return products;
+        }
+    }
+
+    private final Scratch[] scratch;
+
     /** Splits the rows into tiles of at most TILE_FLOATS/k rows; each worker takes a contiguous run. */
     private void forEachTile(int k, TileWork work) {
         int tileRows = Math.max(1, Math.min(n, TILE_FLOATS / k));
@@ -218,12 +240,11 @@ final class CpuCentroidIndex implements CentroidIndex {
             if (start >= end) break;
             parts.add(pool.submit(() -> {
                 int maxRows = Math.min(tileRows, end - start);
-                // The heap copy doubles as scratch for the tile's cluster sums, hence at least k*d.
-                float[] heap = new float[Math.max(maxRows * k, Math.min(k * d, TILE_FLOATS))];
-                try (FloatPointer buffer = new FloatPointer((long) maxRows * k)) {
-                    for (int from = start; from < end; from += maxRows) {
-                        work.run(worker, from, Math.min(maxRows, end - from), buffer, heap);
-                    }
+                Scratch s = scratch[worker];
+                if (s.heap.length < maxRows * k) s.heap = new float[maxRows * k];
+                FloatPointer buffer = s.products((long) maxRows * k);
+                for (int from = start; from < end; from += maxRows) {
+                    work.run(worker, from, Math.min(maxRows, end - from), buffer, s.heap);
                 }
             }));
         }
