@@ -58,6 +58,13 @@ final class BenchCommand implements Callable<Integer> {
     static final String[] DEFAULT_CPU_RNN = {"lstm:256,28,28,128", "lstm:64,140,1,64", "lstm:64,256,1,256",
             "gru:256,28,28,128"};
 
+    @Option(names = "--train-epoch", paramLabel = "DATA",
+            description = "Time whole training epochs of the default autoencoder (train's flags) on DATA: a data "
+                    + "file, or 'cbf' for 900 generated CBF series of length 128.")
+    String trainEpoch;
+
+    @Mixin ModelMixin model;
+
     @Option(names = "--kmeans-data", paramLabel = "X.npy",
             description = "Points to use instead of generated Gaussian ones (shape [N,D], one --kmeans shape "
                     + "whose N and D match); the centroids start as its first K rows.")
@@ -78,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (repeat < 1 || warmup < 0) throw new InputException("--repeat must be >= 1 and --warmup >= 0");
-        boolean defaults = kmeans == null && rnn == null;
+        boolean defaults = kmeans == null && rnn == null && trainEpoch == null;
         List<String> shapes = kmeans != null ? kmeans : defaults ? List.of(DEFAULT_CPU_KMEANS) : List.of();
         List<String> recurrent = rnn != null ? rnn : defaults ? List.of(DEFAULT_CPU_RNN) : List.of();
         List<int[]> parsed = shapes.stream().map(BenchCommand::parseShape).toList();
@@ -152,6 +159,7 @@ final class BenchCommand implements Callable<Integer> {
                     results.add(row);
                 }
             }
+            if (trainEpoch != null) results.add(timeEpoch(backend, w));
             if (json != null) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("machine", MachineInfo.collect(backend.description()));
@@ -163,6 +171,51 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /** Whole training epochs (shuffle, batches, forward, backward, clipping, Adam) of train's default model. */
+    private Map<String, Object> timeEpoch(Backend backend, PrintWriter w) {
+        Dataset raw = trainEpoch.equalsIgnoreCase("cbf") ? org.rnnclust.data.gen.Cbf.generate(300, 128, seed)
+                : Readers.read(Path.of(trainEpoch), ReadOptions.defaults());
+        PaddedSequences x = PaddedSequences.of(org.rnnclust.data.prep.Preprocessor
+                .fit(org.rnnclust.data.prep.PreprocessOptions.defaults(), raw).apply(raw));
+        var arch = model.spec(raw.channels());
+        var ops = backend.tensorOps();
+        int epochs = warmup + repeat;
+        var config = model.config(seed).withEpochs(epochs);
+        double[] ms = new double[epochs];
+        try (var net = new org.rnnclust.nn.SequenceAutoencoder(ops, arch, seed)) {
+            new org.rnnclust.train.Trainer(ops, new org.rnnclust.train.TrainConfig(epochs, config.batchSize(), config.lr(),
+                    config.weightDecay(), config.clipNorm(), 0, config.minDelta(), seed),
+                    new org.rnnclust.train.TrainingListener() {
+                        @Override
+                        public void epochFinished(Epoch e) {
+                            ms[e.epoch() - 1] = e.seconds() * 1e3;
+                        }
+                    }).train(net, x, null, null, null, null);
+        }
+        Timing t = new Timing(java.util.Arrays.copyOfRange(ms, warmup, epochs));
+        String shape = raw.size() + "x" + raw.maxLength() + "x" + raw.channels();
+        w.printf(Locale.ROOT, "%-18s %-16s %10.2f %9.2f %9.2f %9s %9s %7s   (%s, H %d, D %d, batch %d: %.0f sequences/s)%n",
+                "train_epoch", shape, t.medianMs(), t.minMs(), t.maxMs(), "-", "-", "-", arch.cell(), arch.hidden(),
+                arch.latent(), config.batchSize(), raw.size() / (t.medianMs() / 1e3));
+        w.flush();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("operation", "train_epoch");
+        r.put("data", raw.name());
+        r.put("sequences", raw.size());
+        r.put("max_length", raw.maxLength());
+        r.put("channels", raw.channels());
+        r.put("cell", arch.cell().name().toLowerCase(Locale.ROOT));
+        r.put("hidden", arch.hidden());
+        r.put("latent", arch.latent());
+        r.put("batch", config.batchSize());
+        r.put("median_ms", t.medianMs());
+        r.put("min_ms", t.minMs());
+        r.put("max_ms", t.maxMs());
+        r.put("runs_ms", t.runsMs());
+        r.put("sequences_per_second", raw.size() / (t.medianMs() / 1e3));
+        return r;
     }
 
     /** One assignment pass, or a whole Lloyd iteration (assignment with the fused sums, then the means). */
