@@ -1,19 +1,15 @@
 package org.rnnclust.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.rnnclust.InputException;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.read.ReadOptions;
 import org.rnnclust.data.read.Readers;
-import org.rnnclust.io.AtomicOutput;
-import org.rnnclust.io.ResultFiles;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.train.TrainedModel;
 import picocli.CommandLine.Command;
@@ -62,21 +58,9 @@ final class ClusterCommand implements Callable<Integer> {
         metrics.put("n", d.size());
         metrics.put("k", m.k());
         metrics.put("inertia", a.inertia());
-        ClusteringScores scores = null;
-        if (d.hasLabels()) {
-            scores = ClusteringScores.of(d.labels(), a.labels());
-            metrics.put("acc", scores.acc());
-            metrics.put("nmi", scores.nmi());
-            metrics.put("ari", scores.ari());
-        }
+        ClusteringScores scores = ClusteringOutput.score(d, a.labels(), metrics);
         metrics.put("seconds", seconds);
-        try (AtomicOutput output = AtomicOutput.in(out)) {
-            ResultFiles.writeAssignments(output.file(ResultFiles.ASSIGNMENTS), a.labels(), d.labels(), d.labelNames());
-            ResultFiles.writeJson(output.file(ResultFiles.METRICS), metrics);
-            output.commit();
-        } catch (IOException e) {
-            throw new InputException(AtomicOutput.describe(out, e));
-        }
+        ClusteringOutput.write(out, d, a.labels(), metrics, null);
         PrintWriter w = spec.commandLine().getOut();
         Table.print(w, (String) metrics.get("method"), d, m.k(), a.inertia(), scores, seconds);
         w.flush();

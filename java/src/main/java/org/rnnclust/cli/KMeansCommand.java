@@ -9,10 +9,8 @@ import org.rnnclust.InputException;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
-import org.rnnclust.cluster.KMeansParams;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
-import org.rnnclust.io.AtomicOutput;
 import org.rnnclust.io.ResultFiles;
 import org.rnnclust.metrics.ClusteringScores;
 import picocli.CommandLine.Command;
@@ -64,25 +62,12 @@ final class KMeansCommand implements Callable<Integer> {
         metrics.put("fit_inertia", model.inertia());
         metrics.put("iterations", model.iterations());
         metrics.put("converged", model.converged());
-        ClusteringScores scores = null;
-        if (scoredRaw.hasLabels()) {
-            scores = ClusteringScores.of(scoredRaw.labels(), scored.labels());
-            metrics.put("acc", scores.acc());
-            metrics.put("nmi", scores.nmi());
-            metrics.put("ari", scores.ari());
-        }
+        ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
         metrics.put("seed", kmeans.seed);
         metrics.put("n_init", kmeans.nInit);
         metrics.put("seconds", seconds);
 
-        try (AtomicOutput output = AtomicOutput.in(out)) {
-            ResultFiles.writeAssignments(output.file(ResultFiles.ASSIGNMENTS), scored.labels(),
-                    scoredRaw.labels(), scoredRaw.labelNames());
-            ResultFiles.writeJson(output.file(ResultFiles.METRICS), metrics);
-            output.commit();
-        } catch (IOException e) {
-            throw new InputException(AtomicOutput.describe(out, e));
-        }
+        ClusteringOutput.write(out, scoredRaw, scored.labels(), metrics, null);
 
         PrintWriter w = spec.commandLine().getOut();
         Table.print(w, "kmeans", scoredRaw, k, scored.inertia(), scores, seconds);

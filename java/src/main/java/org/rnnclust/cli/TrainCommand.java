@@ -109,13 +109,7 @@ final class TrainCommand implements Callable<Integer> {
                 metrics.put("k", k);
                 metrics.put("inertia", scored.inertia());
                 metrics.put("fit_inertia", km.inertia());
-                ClusteringScores scores = null;
-                if (scoredRaw.hasLabels()) {
-                    scores = ClusteringScores.of(scoredRaw.labels(), scored.labels());
-                    metrics.put("acc", scores.acc());
-                    metrics.put("nmi", scores.nmi());
-                    metrics.put("ari", scores.ari());
-                }
+                ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
                 metrics.put("final_loss", result.finalLoss());
                 metrics.put("epochs", result.epochs());
                 metrics.put("stopped_early", result.stoppedEarly());
@@ -123,15 +117,8 @@ final class TrainCommand implements Callable<Integer> {
                 metrics.put("loss_history", result.lossHistory());
                 metrics.put("seed", kmeans.seed);
                 metrics.put("seconds", seconds);
-                try (AtomicOutput output = AtomicOutput.in(dir)) {
-                    saved.save(output.file(TrainedModel.FILE), net);
-                    ResultFiles.writeAssignments(output.file(ResultFiles.ASSIGNMENTS), scored.labels(),
-                            scoredRaw.labels(), scoredRaw.labelNames());
-                    ResultFiles.writeJson(output.file(ResultFiles.METRICS), metrics);
-                    output.commit();
-                } catch (IOException e) {
-                    throw new InputException(AtomicOutput.describe(dir, e));
-                }
+                ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics,
+                        output -> saved.save(output.file(TrainedModel.FILE), net));
                 PrintWriter w = spec.commandLine().getOut();
                 Table.print(w, (String) metrics.get("method"), scoredRaw, k, scored.inertia(), scores, seconds);
                 w.printf(java.util.Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", result.epochs(),
