@@ -8,8 +8,6 @@ import java.util.concurrent.Callable;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
-import org.rnnclust.data.read.ReadOptions;
-import org.rnnclust.data.read.Readers;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.train.TrainedModel;
 import picocli.CommandLine.Command;
@@ -26,15 +24,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceMixin device;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|FILE",
-            description = "The training output folder, or the model file itself.")
-    Path model;
-
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Sequences to assign.")
-    Path data;
-
-    @Option(names = "--labels", paramLabel = "FILE", description = "Labels in a separate file (IDX, .npy).")
-    Path labels;
+    @Mixin ModelInput input;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
@@ -42,8 +32,8 @@ final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
-        TrainedModel m = ModelInput.load(model);
-        Dataset d = Readers.read(data, ReadOptions.defaults().withLabelsFile(labels));
+        TrainedModel m = input.load();
+        Dataset d = input.read();
         KMeansModel.Assignment a;
         try (Backend backend = device.open()) {
             float[] emb = ModelInput.embed(backend, m, d);

@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.data.Dataset;
-import org.rnnclust.data.read.ReadOptions;
-import org.rnnclust.data.read.Readers;
 import org.rnnclust.io.Npy;
 import org.rnnclust.io.NpyArray;
 import org.rnnclust.train.TrainedModel;
@@ -22,23 +20,15 @@ final class EmbedCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceMixin device;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR|FILE",
-            description = "The training output folder, or the model file itself.")
-    Path model;
-
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Sequences to embed.")
-    Path data;
-
-    @Option(names = "--labels", paramLabel = "FILE", description = "Labels in a separate file (IDX, .npy); unused here but allowed.")
-    Path labels;
+    @Mixin ModelInput input;
 
     @Option(names = "--out", required = true, paramLabel = "E.npy", description = "Output .npy file.")
     Path out;
 
     @Override
     public Integer call() {
-        TrainedModel m = ModelInput.load(model);
-        Dataset d = Readers.read(data, ReadOptions.defaults().withLabelsFile(labels));
+        TrainedModel m = input.load();
+        Dataset d = input.read();
         float[] emb;
         try (Backend backend = device.open()) {
             emb = ModelInput.embed(backend, m, d);

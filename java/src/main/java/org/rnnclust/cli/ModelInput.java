@@ -2,6 +2,9 @@ package org.rnnclust.cli;
 
 import java.nio.file.Path;
 import org.rnnclust.InputException;
+import org.rnnclust.data.read.ReadOptions;
+import org.rnnclust.data.read.Readers;
+import picocli.CommandLine.Option;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
@@ -9,12 +12,27 @@ import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.TrainedModel;
 import org.rnnclust.train.Trainer;
 
-/** Applying a saved model: --model, the data, preprocessing as fitted at training time, embedding. */
+/**
+ * Applying a saved model (embed, cluster): --model, --data, --labels, the preprocessing fitted at
+ * training time, and the embedding.
+ */
 final class ModelInput {
-    private ModelInput() {}
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE",
+            description = "The training output folder, or the model file itself.")
+    Path model;
 
-    static TrainedModel load(Path modelArg) {
-        return TrainedModel.load(TrainedModel.resolve(modelArg));
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Sequences to apply the model to.")
+    Path data;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Labels of --data in a separate file (IDX, .npy).")
+    Path labels;
+
+    TrainedModel load() {
+        return TrainedModel.load(TrainedModel.resolve(model));
+    }
+
+    Dataset read() {
+        return Readers.read(data, ReadOptions.defaults().withLabelsFile(labels));
     }
 
     /** The embeddings [N, D] of {@code data} under {@code model}. */
