@@ -1,0 +1,62 @@
+package org.rnnclust.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The build compiles every kernels/*.cu into a fatbin on the classpath, and each fatbin holds every
+ * kernel its source declares (by its unmangled name). Whether the kernels compute the right thing
+ * is for the GPU parity tests, which need a GPU; this checks the build wiring, here, without one.
+ */
+class KernelBuildTest {
+    private static final Pattern KERNEL = Pattern.compile("RNNCLUST_KERNEL\\s+void\\s+(\\w+)\\s*\\(");
+
+    static boolean nvccPresent() {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "nvcc"))) return true;
+        }
+        return Files.isExecutable(Path.of("/usr/local/cuda/bin/nvcc"));
+    }
+
+    @Test
+    void everyKernelSourceHasAFatbinWithItsKernels() throws IOException {
+        assumeTrue(nvccPresent(), "nvcc not found: this build has no fatbins (NVRTC at run time); skipping");
+        Path sources = Path.of("kernels");
+        assumeTrue(Files.isDirectory(sources), "kernels/ not found from " + Path.of("").toAbsolutePath());
+        List<Path> cu = new ArrayList<>();
+        try (Stream<Path> s = Files.list(sources)) {
+            s.filter(p -> p.toString().endsWith(".cu")).forEach(cu::add);
+        }
+        assertTrue(!cu.isEmpty(), "no kernels/*.cu");
+        for (Path src : cu) {
+            String name = src.getFileName().toString().replace(".cu", ".fatbin");
+            byte[] fatbin;
+            try (InputStream in = KernelBuildTest.class.getResourceAsStream(name)) {
+                assertNotNull(in, name + " is not on the classpath");
+                fatbin = in.readAllBytes();
+            }
+            String bytes = new String(fatbin, StandardCharsets.ISO_8859_1);
+            Matcher m = KERNEL.matcher(Files.readString(src));
+            int kernels = 0;
+            while (m.find()) {
+                kernels++;
+                assertTrue(bytes.contains(m.group(1)), name + " lacks kernel " + m.group(1));
+            }
+            assertTrue(kernels > 0, src + " declares no RNNCLUST_KERNEL");
+        }
+    }
+}
