@@ -2,6 +2,7 @@ package org.rnnclust.backend;
 
 import org.rnnclust.InputException;
 import org.rnnclust.backend.cpu.CpuBackend;
+import org.rnnclust.backend.cuda.CudaProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,11 +13,14 @@ public final class Backends {
     private Backends() {}
 
     /**
-     * Why CUDA cannot be used here, in one line, or null when it can. The CUDA backend (kernels,
-     * cuBLAS through the JavaCPP presets) is not part of this build yet.
+     * Why CUDA cannot be used here, in one line, or null when it can. Until the CUDA backend
+     * (kernels/ launched through the JavaCPP presets) is written, a machine with working GPUs still
+     * gets a reason: the backend is missing.
      */
     public static String cudaUnavailableReason() {
-        return "this build of rnnclust has no CUDA backend yet";
+        CudaProbe.Result probe = CudaProbe.probe();
+        if (probe.unavailableReason() != null) return probe.unavailableReason();
+        return probe.devices().size() + " GPU(s) found, but this build of rnnclust has no CUDA backend yet";
     }
 
     /**

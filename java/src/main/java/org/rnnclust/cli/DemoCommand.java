@@ -54,12 +54,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         if (perClass < 2 || length < 8) throw new InputException("--per-class must be >= 2 and --length >= 8");
         PrintWriter w = spec.commandLine().getOut();
-        Dataset cbf = Cbf.generate(perClass, length, seed);
-        PreparedData data = PreparedData.prepare(cbf, null, PreprocessOptions.defaults());
-        PaddedSequences x = data.train();
-        w.printf("CBF: %d generated series of length %d, 3 classes (seed %d), z-normalised%n", cbf.size(), length, seed);
-        w.flush();
-        try (Backend backend = device.open()) {
+        try (Backend backend = device.open()) {  // first: a device error must come before any output
+            Dataset cbf = Cbf.generate(perClass, length, seed);
+            PreparedData data = PreparedData.prepare(cbf, null, PreprocessOptions.defaults());
+            PaddedSequences x = data.train();
+            w.printf("CBF: %d generated series of length %d, 3 classes (seed %d), z-normalised%n", cbf.size(), length,
+                    seed);
+            w.flush();
             long start = System.nanoTime();
             KMeansModel raw = new KMeans(KMeansParams.of(3, seed)).fit(backend, x.values(), x.n(), x.rowSize());
             double rawSeconds = (System.nanoTime() - start) / 1e9;

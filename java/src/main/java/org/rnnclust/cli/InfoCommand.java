@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.rnnclust.backend.Backends;
 import org.rnnclust.backend.cpu.OpenBlas;
+import org.rnnclust.backend.cuda.CudaProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -35,6 +36,12 @@ final class InfoCommand implements Callable<Integer> {
             w.printf("OpenBLAS   unavailable: %s%n", e.getMessage());
         }
         w.printf("Native     %s%n", org.rnnclust.backend.cpu.NativeCpu.status());
+        CudaProbe.Result cuda = CudaProbe.probe();
+        if (cuda.runtimeVersion() > 0) {
+            w.printf("CUDA       runtime %s, driver %s%n", CudaProbe.version(cuda.runtimeVersion()),
+                    CudaProbe.version(cuda.driverVersion()));
+        }
+        for (CudaProbe.Device d : cuda.devices()) w.printf("GPU        %s%n", d.describe());
         String why = Backends.cudaUnavailableReason();
         w.printf("CUDA       %s%n", why == null ? "available" : "unavailable: " + why);
         w.flush();
