@@ -112,24 +112,8 @@ final class BenchCommand implements Callable<Integer> {
                     double bytes = 4.0 * n * (d + 2);
                     double floor = peaks.floorMs(flops, bytes);
                     String op = update ? "kmeans_iteration" : "kmeans_assign";
-                    String shape = n + "," + d + "," + k;
-                    w.printf(Locale.ROOT, "%-18s %-16s %10.2f %9.2f %9.2f %9.1f %9.2f %7.2f%n", op, shape,
-                            t.medianMs(), t.minMs(), t.maxMs(), flops / t.medianMs() / 1e6, floor,
-                            floor / t.medianMs());
-                    w.flush();
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("operation", op);
-                    r.put("n", n);
-                    r.put("d", d);
-                    r.put("k", k);
-                    r.put("median_ms", t.medianMs());
-                    r.put("min_ms", t.minMs());
-                    r.put("max_ms", t.maxMs());
-                    r.put("runs_ms", t.runsMs());
-                    r.put("gflops", flops / t.medianMs() / 1e6);
-                    r.put("floor_ms", floor);
-                    r.put("floor_ratio", floor / t.medianMs());
-                    results.add(r);
+                    results.add(report(w, op, n + "," + d + "," + k, t, flops, floor,
+                            "n", n, "d", d, "k", k));
                 }
             }
             for (String r : recurrent) {
@@ -140,23 +124,8 @@ final class BenchCommand implements Callable<Integer> {
                     double floor = peaks.floorMs(flops, s.bytes(train));
                     String op = s.cell() + (train ? "_train_step" : "_forward");
                     String shape = s.batch() + "," + s.steps() + "," + s.input() + "," + s.hidden();
-                    w.printf(Locale.ROOT, "%-18s %-16s %10.2f %9.2f %9.2f %9.1f %9.2f %7.2f%n", op, shape,
-                            t.medianMs(), t.minMs(), t.maxMs(), flops / t.medianMs() / 1e6, floor, floor / t.medianMs());
-                    w.flush();
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("operation", op);
-                    row.put("batch", s.batch());
-                    row.put("steps", s.steps());
-                    row.put("input", s.input());
-                    row.put("hidden", s.hidden());
-                    row.put("median_ms", t.medianMs());
-                    row.put("min_ms", t.minMs());
-                    row.put("max_ms", t.maxMs());
-                    row.put("runs_ms", t.runsMs());
-                    row.put("gflops", flops / t.medianMs() / 1e6);
-                    row.put("floor_ms", floor);
-                    row.put("floor_ratio", floor / t.medianMs());
-                    results.add(row);
+                    results.add(report(w, op, shape, t, flops, floor,
+                            "batch", s.batch(), "steps", s.steps(), "input", s.input(), "hidden", s.hidden()));
                 }
             }
             if (trainEpoch != null) results.add(timeEpoch(backend, w));
@@ -171,6 +140,26 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /** Prints one table row and returns the same figures for the JSON; {@code sizes} are name, value pairs. */
+    private static Map<String, Object> report(PrintWriter w, String op, String shape, Timing t, double flops,
+                                              double floor, Object... sizes) {
+        double gflops = flops / t.medianMs() / 1e6;
+        w.printf(Locale.ROOT, "%-18s %-16s %10.2f %9.2f %9.2f %9.1f %9.2f %7.2f%n", op, shape, t.medianMs(), t.minMs(),
+                t.maxMs(), gflops, floor, floor / t.medianMs());
+        w.flush();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("operation", op);
+        for (int i = 0; i + 1 < sizes.length; i += 2) r.put((String) sizes[i], sizes[i + 1]);
+        r.put("median_ms", t.medianMs());
+        r.put("min_ms", t.minMs());
+        r.put("max_ms", t.maxMs());
+        r.put("runs_ms", t.runsMs());
+        r.put("gflops", gflops);
+        r.put("floor_ms", floor);
+        r.put("floor_ratio", floor / t.medianMs());
+        return r;
     }
 
     /** Whole training epochs (shuffle, batches, forward, backward, clipping, Adam) of train's default model. */
