@@ -52,6 +52,27 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     /** Swaps the first two axes: src [d0, d1, inner] to dst [d1, d0, inner] (batch- to time-major). */
     void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
 
+    // ---- independent row ranges ----
+
+    /** Work on rows [from, to) of a batch, issued on {@code ops}. */
+    @FunctionalInterface
+    interface RowRangeTask {
+        void run(TensorOps ops, int from, int to);
+    }
+
+    /**
+     * Runs {@code task} over [0, rows) split into contiguous ranges that may run at the same time,
+     * each issuing its ops on the TensorOps it is handed (never on this one). For work whose rows
+     * never interact, such as the batch rows of a recurrence: splitting the whole time loop by rows
+     * costs one hand-off per layer instead of one per op and step. The ranges must read and write
+     * disjoint memory. {@code workPerRow} (about the flops of one row) decides whether splitting
+     * pays. The default runs the whole range on this object, which is right for a device whose
+     * every op is parallel already.
+     */
+    default void forEachRowRange(int rows, long workPerRow, RowRangeTask task) {
+        task.run(this, 0, rows);
+    }
+
     // ---- BLAS ----
 
     /** C = alpha·op(A)·op(B) + beta·C, row-major, op(A) m×k, op(B) k×n. With beta = 0, C is not read. */

@@ -49,7 +49,7 @@ final class ModelMixin {
     double clip;
 
     @Option(names = "--patience", paramLabel = "P", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE,
-            description = "Stop after P epochs without a 0.1% loss improvement; 0 = never. Default: ${DEFAULT-VALUE}.")
+            description = "Stop after P epochs without a 0.1%% loss improvement; 0 = never. Default: ${DEFAULT-VALUE}.")
     int patience;
 
     AutoencoderSpec spec(int channels) {

@@ -110,25 +110,43 @@ final class RecurrentLayer implements AutoCloseable {
         setState(hs, init, h0, h0Off, bh);
         if (cs != null) setState(cs, init, c0, c0Off, bh);
 
+        // Batch rows never interact in the recurrence: the time loop runs on row ranges, possibly
+        // at the same time, each range with its rows of every buffer.
+        ops.forEachRowRange(batch, rowWork(steps), (lane, b0, b1) -> forwardSteps(lane, b0, b1 - b0, xProj, hProj,
+                hs, cs, ws, mask, h0 == null, y, yOff, ldY));
+    }
+
+    /** About the flops of one batch row through all steps of forward or backward (the GEMMs). */
+    private long rowWork(int steps) {
+        return 2L * steps * gh * (hid + 8);
+    }
+
+    /** The time loop of forward for batch rows [b0, b0 + nb), issued on {@code lane}. */
+    private void forwardSteps(TensorOps lane, int b0, int nb, DeviceBuffer xProj, DeviceBuffer hProj,
+                              DeviceBuffer hs, DeviceBuffer cs, DeviceBuffer ws, DeviceBuffer mask, boolean zeroH0,
+                              DeviceBuffer y, long yOff, int ldY) {
+        int wsg = cell.workspaceGates() * hid;
+        long hpo = (long) b0 * gh;
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
-            long prev = enteringSlot(t);
-            long next = leavingSlot(t);
-            if (s == 0 && h0 == null) {
-                ops.zero(hProj, 0, (long) batch * gh);
+            long row = (long) t * batch + b0;
+            long prev = enteringSlot(t) + (long) b0 * hid;
+            long next = leavingSlot(t) + (long) b0 * hid;
+            if (s == 0 && zeroH0) {
+                lane.zero(hProj, hpo, (long) nb * gh);
             } else {
-                ops.gemm(false, true, batch, gh, hid, 1f, hs, prev, hid, wHh.value(), 0, hid, 0f, hProj, 0, gh);
+                lane.gemm(false, true, nb, gh, hid, 1f, hs, prev, hid, wHh.value(), 0, hid, 0f, hProj, hpo, gh);
             }
-            long xo = (long) t * batch * gh;
-            long mo = (long) t * batch;
-            long yo = yOff + (long) t * batch * ldY;
-            long wo = (long) t * batch * cell.workspaceGates() * hid;
+            long xo = row * gh;
+            long mo = row;
+            long yo = yOff + row * ldY;
+            long wo = row * wsg;
             switch (cell) {
-                case LSTM -> ops.lstmForward(batch, hid, xProj, xo, hProj, 0, bIh.value(), bHh.value(), mask, mo,
+                case LSTM -> lane.lstmForward(nb, hid, xProj, xo, hProj, hpo, bIh.value(), bHh.value(), mask, mo,
                         hs, prev, cs, prev, hs, next, cs, next, y, yo, ldY, ws, wo);
-                case GRU -> ops.gruForward(batch, hid, xProj, xo, hProj, 0, bIh.value(), bHh.value(), mask, mo,
+                case GRU -> lane.gruForward(nb, hid, xProj, xo, hProj, hpo, bIh.value(), bHh.value(), mask, mo,
                         hs, prev, hs, next, y, yo, ldY, ws, wo);
-                case RNN -> ops.rnnTanhForward(batch, hid, xProj, xo, hProj, 0, bIh.value(), bHh.value(), mask, mo,
+                case RNN -> lane.rnnTanhForward(nb, hid, xProj, xo, hProj, hpo, bIh.value(), bHh.value(), mask, mo,
                         hs, prev, hs, next, y, yo, ldY);
             }
         }
@@ -168,26 +186,9 @@ final class RecurrentLayer implements AutoCloseable {
         setState(dh, 0, dhN, dhNOff, bh);
         if (dc != null) setState(dc, 0, dcN, dcNOff, bh);
 
-        for (int s = 0; s < steps; s++) {
-            int t = reverse ? s : steps - 1 - s;
-            long prev = enteringSlot(t);
-            long next = leavingSlot(t);
-            long go = (long) t * batch * gh;
-            long mo = (long) t * batch;
-            long yo = dYOff + (long) t * batch * ldY;
-            long wo = (long) t * batch * cell.workspaceGates() * hid;
-            switch (cell) {
-                case LSTM -> ops.lstmBackward(batch, hid, ws, wo, mask, mo, cs, prev, cs, next,
-                        dY, yo, ldY, dh, 0, dc, 0, dgi, go);
-                case GRU -> ops.gruBackward(batch, hid, ws, wo, mask, mo, hs, prev, dY, yo, ldY, dh, 0,
-                        dgi, go, dgh, go);
-                case RNN -> ops.rnnTanhBackward(batch, hid, mask, mo, hs, next, dY, yo, ldY, dh, 0, dgi, go);
-            }
-            // The last step's recurrent GEMM only feeds dh0.
-            if (s < steps - 1 || dh0 != null) {
-                ops.gemm(false, false, batch, hid, gh, 1f, dgh, go, gh, wHh.value(), 0, hid, 1f, dh, 0, hid);
-            }
-        }
+        boolean needDh0 = dh0 != null;
+        ops.forEachRowRange(batch, rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask,
+                hs, cs, dY, dYOff, ldY, dh, dc, dgi, dgh, needDh0));
         if (dh0 != null) ops.copy(dh, 0, dh0, dh0Off, bh);
         if (dc0 != null && dc != null) ops.copy(dc, 0, dc0, dc0Off, bh);
 
@@ -214,6 +215,35 @@ final class RecurrentLayer implements AutoCloseable {
         }
         if (dX != null) {
             ops.gemm(false, false, r, in, gh, 1f, dgi, 0, gh, wIh.value(), 0, in, accumulateDx ? 1f : 0f, dX, 0, in);
+        }
+    }
+
+    /** The time loop of backward for batch rows [b0, b0 + nb), issued on {@code lane}. */
+    private void backwardSteps(TensorOps lane, int b0, int nb, DeviceBuffer ws, DeviceBuffer mask, DeviceBuffer hs,
+                               DeviceBuffer cs, DeviceBuffer dY, long dYOff, int ldY, DeviceBuffer dh, DeviceBuffer dc,
+                               DeviceBuffer dgi, DeviceBuffer dgh, boolean needDh0) {
+        int wsg = cell.workspaceGates() * hid;
+        long so = (long) b0 * hid;
+        for (int s = 0; s < steps; s++) {
+            int t = reverse ? s : steps - 1 - s;
+            long row = (long) t * batch + b0;
+            long prev = enteringSlot(t) + so;
+            long next = leavingSlot(t) + so;
+            long go = row * gh;
+            long mo = row;
+            long yo = dYOff + row * ldY;
+            long wo = row * wsg;
+            switch (cell) {
+                case LSTM -> lane.lstmBackward(nb, hid, ws, wo, mask, mo, cs, prev, cs, next,
+                        dY, yo, ldY, dh, so, dc, so, dgi, go);
+                case GRU -> lane.gruBackward(nb, hid, ws, wo, mask, mo, hs, prev, dY, yo, ldY, dh, so,
+                        dgi, go, dgh, go);
+                case RNN -> lane.rnnTanhBackward(nb, hid, mask, mo, hs, next, dY, yo, ldY, dh, so, dgi, go);
+            }
+            // The last step's recurrent GEMM only feeds dh0.
+            if (s < steps - 1 || needDh0) {
+                lane.gemm(false, false, nb, hid, gh, 1f, dgh, go, gh, wHh.value(), 0, hid, 1f, dh, so, hid);
+            }
         }
     }
 

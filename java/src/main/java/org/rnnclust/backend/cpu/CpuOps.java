@@ -15,6 +15,11 @@ import org.rnnclust.backend.TensorOps;
  * Pointwise loops stage rows into per-thread heap arrays and run plain float loops that the JIT
  * vectorises (see {@link CpuCells}, {@link CpuMath}). Calls must come from one thread at a time.
  *
+ * <p>The time loop of a recurrent layer is the exception to op-by-op splitting: its ops are small
+ * (a B×4H×H GEMM and a B×H cell update per step) and a hand-off per op costs about as much as it
+ * saves. {@link #forEachRowRange} instead gives each thread its own batch rows for the whole loop,
+ * on a single-threaded lane of this object, so the threads meet once per layer.
+ *
  * <p>GEMM speed depends on the OpenBLAS kernel: on an AVX-512 AMD Zen 5, OpenBLAS 0.3.31 picks an
  * AVX2 kernel, and {@code OPENBLAS_CORETYPE=SKYLAKEX} makes the GEMMs of a training step about
  * 1.9× faster.
@@ -24,31 +29,71 @@ public final class CpuOps implements TensorOps {
     static final long MIN_GEMM_FLOPS = 2L << 20;
     /** Pointwise element updates below which a loop stays on one thread. */
     static final long MIN_POINTWISE = 1L << 15;
+    /** Work (≈ flops) per part below which {@link #forEachRowRange} stays on one thread. */
+    static final long MIN_ROW_RANGE_WORK = 4L << 20;
+    /** Row ranges start at multiples of this, so that each lane's GEMMs keep whole register tiles. */
+    private static final int ROW_RANGE_ALIGN = 8;
 
     private final int threads;
     private final long minGemmFlops;
     private final long minPointwise;
+    private final long minRowRangeWork;
     private final CpuParallel parallel;
     private final CpuCells.Scratch[] scratch;
+    /** The instance that allocated the buffers: this one, or the parent of a lane. */
+    private final CpuOps root;
+    /**
+     * Single-threaded views of this object for {@link #forEachRowRange}, one per thread (null
+     * with one thread, and in a lane): a lane runs every op inline on the thread that calls it.
+     */
+    private final CpuOps[] lanes;
 
     public CpuOps(int threads) {
-        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, CpuCells.TILE_UNITS);
+        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, CpuCells.TILE_UNITS);
+    }
+
+    /**
+     * For parity tests in other packages: splits every op and every {@link #forEachRowRange} that
+     * can be split, so that the multi-threaded paths run at test sizes.
+     */
+    public static CpuOps splittingEverything(int threads) {
+        return new CpuOps(threads, 1, 1, 1, CpuCells.TILE_UNITS);
     }
 
     /**
      * With other split thresholds and cell tile size: tests use 1s to split every op across all
      * threads and to make every row its own tile.
      */
-    CpuOps(int threads, long minGemmFlops, long minPointwise, int tileUnits) {
+    CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, int tileUnits) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.minGemmFlops = minGemmFlops;
         this.minPointwise = minPointwise;
+        this.minRowRangeWork = minRowRangeWork;
         OpenBlas.load();
         OpenBlas.setThreads(1);
         this.threads = threads;
         this.parallel = new CpuParallel(threads);
         this.scratch = new CpuCells.Scratch[threads];
         for (int i = 0; i < threads; i++) scratch[i] = new CpuCells.Scratch(tileUnits);
+        this.root = this;
+        if (threads > 1) {
+            this.lanes = new CpuOps[threads];
+            for (int i = 0; i < threads; i++) lanes[i] = new CpuOps(this, tileUnits);
+        } else {
+            this.lanes = null;
+        }
+    }
+
+    /** A lane of {@code root}: one thread, its own cell scratch, the root's buffers. */
+    private CpuOps(CpuOps root, int tileUnits) {
+        this.minGemmFlops = root.minGemmFlops;
+        this.minPointwise = root.minPointwise;
+        this.minRowRangeWork = root.minRowRangeWork;
+        this.threads = 1;
+        this.parallel = new CpuParallel(1);
+        this.scratch = new CpuCells.Scratch[] {new CpuCells.Scratch(tileUnits)};
+        this.root = root;
+        this.lanes = null;
     }
 
     public int threads() {
@@ -64,7 +109,7 @@ public final class CpuOps implements TensorOps {
 
     @Override
     public DeviceBuffer allocate(long size) {
-        return new CpuBuffer(this, size);
+        return new CpuBuffer(root, size);
     }
 
     @Override
@@ -107,6 +152,18 @@ public final class CpuOps implements TensorOps {
                 }
             }
         });
+    }
+
+    // ---- independent row ranges ----
+
+    @Override
+    public void forEachRowRange(int rows, long workPerRow, RowRangeTask task) {
+        int parts = lanes == null ? 1 : parallel.parts((long) rows * workPerRow, minRowRangeWork);
+        if (parts <= 1) {
+            task.run(this, 0, rows);
+            return;
+        }
+        parallel.run(rows, parts, ROW_RANGE_ALIGN, (part, from, to) -> task.run(lanes[part], from, to));
     }
 
     // ---- BLAS ----
@@ -426,12 +483,15 @@ public final class CpuOps implements TensorOps {
     @Override
     public void close() {
         parallel.close();
+        if (lanes != null) {
+            for (CpuOps lane : lanes) lane.close();
+        }
     }
 
     // ---- argument checks: a wrong offset must fail here, not corrupt native memory ----
 
     private CpuBuffer cpu(DeviceBuffer buf) {
-        if (!(buf instanceof CpuBuffer b) || b.owner != this) {
+        if (!(buf instanceof CpuBuffer b) || b.owner != root) {
             throw new IllegalArgumentException("buffer " + buf + " was not allocated by this CpuOps");
         }
         if (b.isClosed()) throw new IllegalStateException("buffer used after close");

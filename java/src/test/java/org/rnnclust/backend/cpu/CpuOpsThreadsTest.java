@@ -38,8 +38,8 @@ class CpuOpsThreadsTest {
     }
 
     private static void same(float[][] inputs, double tol, BiConsumer<CpuOps, DeviceBuffer[]> op) {
-        try (CpuOps one = new CpuOps(1); CpuOps rowTiles = new CpuOps(3, 1, 1, 1);
-             CpuOps pairTiles = new CpuOps(2, 1, 1, 2 * H)) {
+        try (CpuOps one = new CpuOps(1); CpuOps rowTiles = new CpuOps(3, 1, 1, 1, 1);
+             CpuOps pairTiles = new CpuOps(2, 1, 1, 1, 2 * H)) {
             List<float[]> a = run(one, inputs, op);
             for (CpuOps other : new CpuOps[] {rowTiles, pairTiles}) {
                 List<float[]> b = run(other, inputs, op);
