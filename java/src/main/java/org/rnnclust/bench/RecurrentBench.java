@@ -48,7 +48,12 @@ public final class RecurrentBench {
         }
     }
 
-    public static Timing time(TensorOps ops, Shape s, boolean train, int warmup, int repeat, long seed) {
+    /**
+     * Times forward (or a training step) of one layer at shape s; large shapes get fewer runs, so
+     * that each measurement takes about {@code budgetMs} (see {@link Timing#measureWithin}).
+     */
+    public static Timing time(TensorOps ops, Shape s, boolean train, int warmup, int repeat, double budgetMs,
+                              long seed) {
         int[] lengths = new int[s.batch()];
         Arrays.fill(lengths, s.steps());
         SplittableRandom rng = new SplittableRandom(seed);
@@ -62,7 +67,7 @@ public final class RecurrentBench {
              DeviceBuffer dOut = ops.allocate(r.length); DeviceBuffer dIn = ops.allocate(x.length)) {
             ops.upload(x, in);
             ops.upload(r, dOut);
-            return Timing.measure(warmup, repeat, () -> {
+            return Timing.measureWithin(budgetMs, warmup, repeat, () -> {
                 stack.forward(in, mask, null, null, out, null, null);
                 if (train) {
                     stack.zeroGrad();

@@ -26,6 +26,22 @@ public record Timing(double[] runsMs) {
         return new Timing(ms);
     }
 
+    /**
+     * As {@link #measure}, but a slow piece of work gets fewer runs: when the first warm-up run
+     * shows that all runs would take more than {@code budgetMs}, it runs one warm-up and as many
+     * timed runs as fit in the budget, at least 3 (a median needs them).
+     */
+    public static Timing measureWithin(double budgetMs, int warmup, int repeat, Work work) {
+        if (repeat < 1 || warmup < 0) throw new IllegalArgumentException("need repeat >= 1, warmup >= 0");
+        if (warmup == 0) return measure(0, repeat, work);
+        long t0 = System.nanoTime();
+        work.run();
+        double firstMs = (System.nanoTime() - t0) / 1e6;
+        if (firstMs * (warmup + repeat) <= budgetMs) return measure(warmup - 1, repeat, work);
+        int fits = (int) Math.min(repeat, Math.max(3, Math.floor(budgetMs / Math.max(firstMs, 1e-3))));
+        return measure(0, fits, work);
+    }
+
     public double medianMs() {
         double[] s = runsMs.clone();
         Arrays.sort(s);

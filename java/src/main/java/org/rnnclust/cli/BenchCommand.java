@@ -35,8 +35,10 @@ import picocli.CommandLine.Spec;
  * max(FLOPs / GEMM rate, bytes / bandwidth).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Time k-means iterations and assignment steps at each --kmeans N,D,K, with the",
-                "device's measured GEMM rate and bandwidth and each operation's floor.",
+        description = {"Time k-means iterations and assignment steps (--kmeans N,D,K), recurrent layers'",
+                "forward and training step (--rnn CELL:B,T,I,H) and whole training epochs (--train-epoch),",
+                "with the device's measured GEMM rate and bandwidth and each operation's floor.",
+                "Without any of them: the default k-means and recurrent sets and an epoch on generated CBF.",
                 "Prints median, min and max of --repeat runs after --warmup runs; --json writes every figure."})
 final class BenchCommand implements Callable<Integer> {
     /** The CPU shape set of the foundation issue. */
@@ -51,12 +53,20 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rnn", paramLabel = "CELL:B,T,I,H", arity = "1..*",
             description = "Recurrent layers to time (forward, and forward + backward = one training step), "
-                    + "e.g. lstm:256,28,28,128. Default: none unless --kmeans is also absent, then the CPU set.")
+                    + "e.g. lstm:256,28,28,128. Default: none unless --kmeans is also absent, then "
+                    + "lstm:256,28,28,128 lstm:256,28,28,512 lstm:64,256,1,256 lstm:1024,100,64,512 "
+                    + "lstm:64,140,1,64 gru:256,28,28,128.")
     List<String> rnn;
 
-    /** The recurrent CPU shape set of the autoencoder issue. */
-    static final String[] DEFAULT_CPU_RNN = {"lstm:256,28,28,128", "lstm:64,140,1,64", "lstm:64,256,1,256",
-            "gru:256,28,28,128"};
+    /**
+     * The recurrent shape set: the benchmark issue's (the cuDNN reference shapes of
+     * ../shared/device) and the autoencoder issue's CPU comparison (64,140,1,64).
+     */
+    static final String[] DEFAULT_RNN = {"lstm:256,28,28,128", "lstm:256,28,28,512", "lstm:64,256,1,256",
+            "lstm:1024,100,64,512", "lstm:64,140,1,64", "gru:256,28,28,128"};
+
+    /** Time a slow shape gets per measurement: fewer runs instead of minutes (see Timing#measureWithin). */
+    static final double BUDGET_MS_PER_MEASUREMENT = 15_000;
 
     @Option(names = "--train-epoch", paramLabel = "DATA",
             description = "Time whole training epochs of the default autoencoder (train's flags) on DATA: a data "
@@ -87,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         if (repeat < 1 || warmup < 0) throw new InputException("--repeat must be >= 1 and --warmup >= 0");
         boolean defaults = kmeans == null && rnn == null && trainEpoch == null;
         List<String> shapes = kmeans != null ? kmeans : defaults ? List.of(DEFAULT_CPU_KMEANS) : List.of();
-        List<String> recurrent = rnn != null ? rnn : defaults ? List.of(DEFAULT_CPU_RNN) : List.of();
+        List<String> recurrent = rnn != null ? rnn : defaults ? List.of(DEFAULT_RNN) : List.of();
         List<int[]> parsed = shapes.stream().map(BenchCommand::parseShape).toList();
         if (kmeansData != null && parsed.size() != 1) {
             throw new InputException("--kmeans-data goes with exactly one --kmeans shape");
@@ -119,7 +129,8 @@ final class BenchCommand implements Callable<Integer> {
             for (String r : recurrent) {
                 RecurrentBench.Shape s = RecurrentBench.Shape.parse(r);
                 for (boolean train : new boolean[] {false, true}) {
-                    Timing t = RecurrentBench.time(backend.tensorOps(), s, train, warmup, repeat, seed);
+                    Timing t = RecurrentBench.time(backend.tensorOps(), s, train, warmup, repeat,
+                            BUDGET_MS_PER_MEASUREMENT, seed);
                     double flops = s.forwardFlops() * (train ? 3 : 1);
                     double floor = peaks.floorMs(flops, s.bytes(train));
                     String op = s.cell() + (train ? "_train_step" : "_forward");
@@ -128,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
                             "batch", s.batch(), "steps", s.steps(), "input", s.input(), "hidden", s.hidden()));
                 }
             }
-            if (trainEpoch != null) results.add(timeEpoch(backend, w));
+            if (trainEpoch != null || defaults) results.add(timeEpoch(backend, w, trainEpoch != null ? trainEpoch : "cbf"));
             if (json != null) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("machine", MachineInfo.collect(backend.description()));
@@ -163,9 +174,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Whole training epochs (shuffle, batches, forward, backward, clipping, Adam) of train's default model. */
-    private Map<String, Object> timeEpoch(Backend backend, PrintWriter w) {
-        Dataset raw = trainEpoch.equalsIgnoreCase("cbf") ? org.rnnclust.data.gen.Cbf.generate(300, 128, seed)
-                : Readers.read(Path.of(trainEpoch), ReadOptions.defaults());
+    private Map<String, Object> timeEpoch(Backend backend, PrintWriter w, String data) {
+        Dataset raw = data.equalsIgnoreCase("cbf") ? org.rnnclust.data.gen.Cbf.generate(300, 128, seed)
+                : Readers.read(Path.of(data), ReadOptions.defaults());
         PaddedSequences x = PaddedSequences.of(org.rnnclust.data.prep.Preprocessor
                 .fit(org.rnnclust.data.prep.PreprocessOptions.defaults(), raw).apply(raw));
         var arch = model.spec(raw.channels());
