@@ -21,5 +21,5 @@ dest="$out/org/rnnclust/backend/cpu/linux-x86_64"
 mkdir -p "$dest"
 gcc -O3 -std=c11 -shared -fPIC -Wall -Wextra -Werror \
     -I"$jhome/include" -I"$jhome/include/linux" \
-    -o "$dest/librnnclust_cpu.so" "$here/cpu/rnnclust_cpu.c"
+    -o "$dest/librnnclust_cpu.so" "$here/cpu/rnnclust_cpu.c" "$here/cpu/cells.c"
 echo "native: built $dest/librnnclust_cpu.so"

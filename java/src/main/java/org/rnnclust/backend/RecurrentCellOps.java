@@ -26,6 +26,9 @@ package org.rnnclust.backend;
  * part of the gradient for the previous state that does not go through W_hh; the caller then adds
  * dGatesHh·W_hh to dh with a GEMM. Gate gradients are w.r.t. the pre-activations; they are written
  * (not accumulated), with zeros in masked rows, so weight gradients are GEMMs over all steps.
+ *
+ * <p>No output may overlap an input (the CPU's native kernels and a GPU's assume it): states go
+ * from one slot of the [T+1, B, H] state buffer to the next, never in place.
  */
 public interface RecurrentCellOps {
     /** Saves in {@code ws} ([B, 4H]) the activations i, f, g, o for backward. */

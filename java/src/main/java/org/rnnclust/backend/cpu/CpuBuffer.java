@@ -44,6 +44,11 @@ final class CpuBuffer implements DeviceBuffer {
         return new FloatView(memory.address() + offset * Float.BYTES, size - offset);
     }
 
+    /** The native address of element {@code offset}, for the JNI kernels (the caller checks ranges). */
+    long address(long offset) {
+        return memory.address() + offset * Float.BYTES;
+    }
+
     /** The same as bytes, for {@link Pointer#memcpy}/{@link Pointer#memset}, which count positions in bytes. */
     BytePointer bytesAt(long offset) {
         return new ByteView(memory.address() + offset * Float.BYTES, (size - offset) * Float.BYTES);

@@ -38,6 +38,8 @@ public final class CpuOps implements TensorOps {
     private final long minGemmFlops;
     private final long minPointwise;
     private final long minRowRangeWork;
+    /** Cell steps in native/cpu/cells.c when the native library loaded, else in {@link CpuCells}. */
+    private final boolean nativeCells;
     private final CpuParallel parallel;
     private final CpuCells.Scratch[] scratch;
     /** The instance that allocated the buffers: this one, or the parent of a lane. */
@@ -49,7 +51,12 @@ public final class CpuOps implements TensorOps {
     private final CpuOps[] lanes;
 
     public CpuOps(int threads) {
-        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, CpuCells.TILE_UNITS);
+        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, CpuCells.TILE_UNITS, NativeCpu.available());
+    }
+
+    /** With the cell steps in Java ({@link CpuCells}) even where the native library loaded: parity tests. */
+    static CpuOps javaCells(int threads) {
+        return new CpuOps(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, CpuCells.TILE_UNITS, false);
     }
 
     /**
@@ -57,18 +64,20 @@ public final class CpuOps implements TensorOps {
      * can be split, so that the multi-threaded paths run at test sizes.
      */
     public static CpuOps splittingEverything(int threads) {
-        return new CpuOps(threads, 1, 1, 1, CpuCells.TILE_UNITS);
+        return new CpuOps(threads, 1, 1, 1, CpuCells.TILE_UNITS, NativeCpu.available());
     }
 
     /**
      * With other split thresholds and cell tile size: tests use 1s to split every op across all
      * threads and to make every row its own tile.
      */
-    CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, int tileUnits) {
+    CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, int tileUnits,
+           boolean nativeCells) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.minGemmFlops = minGemmFlops;
         this.minPointwise = minPointwise;
         this.minRowRangeWork = minRowRangeWork;
+        this.nativeCells = nativeCells;
         OpenBlas.load();
         OpenBlas.setThreads(1);
         this.threads = threads;
@@ -89,6 +98,7 @@ public final class CpuOps implements TensorOps {
         this.minGemmFlops = root.minGemmFlops;
         this.minPointwise = root.minPointwise;
         this.minRowRangeWork = root.minRowRangeWork;
+        this.nativeCells = root.nativeCells;
         this.threads = 1;
         this.parallel = new CpuParallel(1);
         this.scratch = new CpuCells.Scratch[] {new CpuCells.Scratch(tileUnits)};
@@ -381,6 +391,16 @@ public final class CpuOps implements TensorOps {
         FloatBuffer c1 = check(c, cOff, state).data;
         FloatBuffer o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").data;
         FloatBuffer w = check(ws, wsOff, gates).data;
+        if (nativeCells) {
+            int g = 4 * hidden;
+            parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> NativeCpu.lstmForward(to - from,
+                    hidden, at(xProj, xProjOff + (long) from * g), at(hProj, hProjOff + (long) from * g),
+                    at(biasIh, 0), at(biasHh, 0), at(mask, maskOff + from), at(hPrev, hPrevOff + (long) from * hidden),
+                    at(cPrev, cPrevOff + (long) from * hidden), at(h, hOff + (long) from * hidden),
+                    at(c, cOff + (long) from * hidden), at(out, outOff + (long) from * ldOut), ldOut,
+                    at(ws, wsOff + (long) from * g)));
+            return;
+        }
         parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(scratch[part],
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, c0, (int) cPrevOff, h1, (int) hOff, c1, (int) cOff, o, (int) outOff, ldOut,
@@ -402,6 +422,16 @@ public final class CpuOps implements TensorOps {
         FloatBuffer dH = check(dh, dhOff, state).data;
         FloatBuffer dC = check(dc, dcOff, state).data;
         FloatBuffer dG = check(dGates, dGatesOff, gates).data;
+        if (nativeCells) {
+            int g = 4 * hidden;
+            parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> NativeCpu.lstmBackward(to - from,
+                    hidden, at(ws, wsOff + (long) from * g), at(mask, maskOff + from),
+                    at(cPrev, cPrevOff + (long) from * hidden), at(c, cOff + (long) from * hidden),
+                    dOut == null ? 0 : at(dOut, dOutOff + (long) from * ldDOut), ldDOut,
+                    at(dh, dhOff + (long) from * hidden), at(dc, dcOff + (long) from * hidden),
+                    at(dGates, dGatesOff + (long) from * g)));
+            return;
+        }
         parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(scratch[part],
                 from, to, hidden, w, (int) wsOff, mk, (int) maskOff, c0, (int) cPrevOff, c1, (int) cOff,
                 dO, (int) dOutOff, ldDOut, dH, (int) dhOff, dC, (int) dcOff, dG, (int) dGatesOff));
@@ -423,6 +453,15 @@ public final class CpuOps implements TensorOps {
         FloatBuffer h1 = check(h, hOff, state).data;
         FloatBuffer o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").data;
         FloatBuffer w = check(ws, wsOff, 4 * state).data;
+        if (nativeCells) {
+            int g = 3 * hidden;
+            parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> NativeCpu.gruForward(to - from,
+                    hidden, at(xProj, xProjOff + (long) from * g), at(hProj, hProjOff + (long) from * g),
+                    at(biasIh, 0), at(biasHh, 0), at(mask, maskOff + from), at(hPrev, hPrevOff + (long) from * hidden),
+                    at(h, hOff + (long) from * hidden), at(out, outOff + (long) from * ldOut), ldOut,
+                    at(ws, wsOff + 4L * from * hidden)));
+            return;
+        }
         parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(scratch[part],
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut, w, (int) wsOff));
@@ -441,6 +480,16 @@ public final class CpuOps implements TensorOps {
         FloatBuffer dH = check(dh, dhOff, state).data;
         FloatBuffer dI = check(dGatesIh, dGatesIhOff, 3 * state).data;
         FloatBuffer dR = check(dGatesHh, dGatesHhOff, 3 * state).data;
+        if (nativeCells) {
+            int g = 3 * hidden;
+            parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> NativeCpu.gruBackward(to - from,
+                    hidden, at(ws, wsOff + 4L * from * hidden), at(mask, maskOff + from),
+                    at(hPrev, hPrevOff + (long) from * hidden),
+                    dOut == null ? 0 : at(dOut, dOutOff + (long) from * ldDOut), ldDOut,
+                    at(dh, dhOff + (long) from * hidden), at(dGatesIh, dGatesIhOff + (long) from * g),
+                    at(dGatesHh, dGatesHhOff + (long) from * g)));
+            return;
+        }
         parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(scratch[part],
                 from, to, hidden, w, (int) wsOff, mk, (int) maskOff, h0, (int) hPrevOff, dO, (int) dOutOff, ldDOut,
                 dH, (int) dhOff, dI, (int) dGatesIhOff, dR, (int) dGatesHhOff));
@@ -460,6 +509,13 @@ public final class CpuOps implements TensorOps {
         FloatBuffer h0 = check(hPrev, hPrevOff, state).data;
         FloatBuffer h1 = check(h, hOff, state).data;
         FloatBuffer o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").data;
+        if (nativeCells) {
+            parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> NativeCpu.rnnTanhForward(to - from,
+                    hidden, at(xProj, xProjOff + (long) from * hidden), at(hProj, hProjOff + (long) from * hidden),
+                    at(biasIh, 0), at(biasHh, 0), at(mask, maskOff + from), at(hPrev, hPrevOff + (long) from * hidden),
+                    at(h, hOff + (long) from * hidden), at(out, outOff + (long) from * ldOut), ldOut));
+            return;
+        }
         parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(scratch[part],
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut));
@@ -475,6 +531,13 @@ public final class CpuOps implements TensorOps {
         FloatBuffer dO = dOut == null ? null : checkMatrix(dOut, dOutOff, batch, hidden, ldDOut, "dOut").data;
         FloatBuffer dH = check(dh, dhOff, state).data;
         FloatBuffer dG = check(dGates, dGatesOff, state).data;
+        if (nativeCells) {
+            parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> NativeCpu.rnnTanhBackward(to - from,
+                    hidden, at(mask, maskOff + from), at(h, hOff + (long) from * hidden),
+                    dOut == null ? 0 : at(dOut, dOutOff + (long) from * ldDOut), ldDOut,
+                    at(dh, dhOff + (long) from * hidden), at(dGates, dGatesOff + (long) from * hidden)));
+            return;
+        }
         parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(scratch[part],
                 from, to, hidden, mk, (int) maskOff, h1, (int) hOff, dO, (int) dOutOff, ldDOut, dH, (int) dhOff,
                 dG, (int) dGatesOff));
@@ -489,6 +552,11 @@ public final class CpuOps implements TensorOps {
     }
 
     // ---- argument checks: a wrong offset must fail here, not corrupt native memory ----
+
+    /** Address of element off of a buffer that {@link #check} has accepted. */
+    private static long at(DeviceBuffer buf, long off) {
+        return ((CpuBuffer) buf).address(off);
+    }
 
     private CpuBuffer cpu(DeviceBuffer buf) {
         if (!(buf instanceof CpuBuffer b) || b.owner != root) {

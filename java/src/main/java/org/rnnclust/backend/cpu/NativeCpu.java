@@ -87,4 +87,25 @@ public final class NativeCpu {
         }
         argminRows(products.address() + products.position() * Float.BYTES, rows, k, index, value, offset);
     }
+
+    // ---- recurrent cell steps (native/cpu/cells.c): raw addresses of checked ranges, 0 for no dOut ----
+    // Arguments as in RecurrentCellOps, for rows [0, rows) from each address; CpuCells is the twin.
+
+    static native void lstmForward(int rows, int hid, long xProj, long hProj, long biasIh, long biasHh, long mask,
+                                   long hPrev, long cPrev, long h, long c, long out, int ldOut, long ws);
+
+    static native void lstmBackward(int rows, int hid, long ws, long mask, long cPrev, long c, long dOut, int ldDOut,
+                                    long dh, long dc, long dGates);
+
+    static native void gruForward(int rows, int hid, long xProj, long hProj, long biasIh, long biasHh, long mask,
+                                  long hPrev, long h, long out, int ldOut, long ws);
+
+    static native void gruBackward(int rows, int hid, long ws, long mask, long hPrev, long dOut, int ldDOut, long dh,
+                                   long dGatesIh, long dGatesHh);
+
+    static native void rnnTanhForward(int rows, int hid, long xProj, long hProj, long biasIh, long biasHh, long mask,
+                                      long hPrev, long h, long out, int ldOut);
+
+    static native void rnnTanhBackward(int rows, int hid, long mask, long h, long dOut, int ldDOut, long dh,
+                                       long dGates);
 }

@@ -38,19 +38,33 @@ class CpuOpsThreadsTest {
     }
 
     private static void same(float[][] inputs, double tol, BiConsumer<CpuOps, DeviceBuffer[]> op) {
-        try (CpuOps one = new CpuOps(1); CpuOps rowTiles = new CpuOps(3, 1, 1, 1, 1);
-             CpuOps pairTiles = new CpuOps(2, 1, 1, 1, 2 * H)) {
+        try (CpuOps one = CpuOps.javaCells(1); CpuOps rowTiles = new CpuOps(3, 1, 1, 1, 1, false);
+             CpuOps pairTiles = new CpuOps(2, 1, 1, 1, 2 * H, false)) {
             List<float[]> a = run(one, inputs, op);
-            for (CpuOps other : new CpuOps[] {rowTiles, pairTiles}) {
-                List<float[]> b = run(other, inputs, op);
-                for (int i = 0; i < a.size(); i++) {
-                    if (tol == 0) {
-                        assertArrayEquals(a.get(i), b.get(i), "buffer " + i);
-                    } else {
-                        for (int j = 0; j < a.get(i).length; j++) {
-                            assertEquals(a.get(i)[j], b.get(i)[j], tol, "buffer " + i);
-                        }
-                    }
+            for (CpuOps other : new CpuOps[] {rowTiles, pairTiles}) compare(a, run(other, inputs, op), tol);
+            if (NativeCpu.available()) {
+                // The native cell steps, whole and split at every row, against the Java twin: the same
+                // formulas in the same order, apart from contracted multiply-adds (a few ulp).
+                try (CpuOps nativeOne = new CpuOps(1); CpuOps nativeRows = new CpuOps(3, 1, 1, 1, 1, true)) {
+                    compare(a, run(nativeOne, inputs, op), Math.max(tol, NATIVE_TOL));
+                    compare(a, run(nativeRows, inputs, op), Math.max(tol, NATIVE_TOL));
+                }
+            } else {
+                System.out.println("native CPU library unavailable (" + NativeCpu.status() + "): native cells not compared");
+            }
+        }
+    }
+
+    /** Absolute tolerance between the native and Java cell steps on O(1) values. */
+    static final double NATIVE_TOL = 2e-6;
+
+    private static void compare(List<float[]> a, List<float[]> b, double tol) {
+        for (int i = 0; i < a.size(); i++) {
+            if (tol == 0) {
+                assertArrayEquals(a.get(i), b.get(i), "buffer " + i);
+            } else {
+                for (int j = 0; j < a.get(i).length; j++) {
+                    assertEquals(a.get(i)[j], b.get(i)[j], tol, "buffer " + i + " [" + j + "]");
                 }
             }
         }
