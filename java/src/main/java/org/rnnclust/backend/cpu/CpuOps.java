@@ -154,6 +154,15 @@ public final class CpuOps implements TensorOps {
         FloatBuffer d = check(dst, dstOff, n).data;
         int so = (int) srcOff;
         int dof = (int) dstOff;
+        if (inner == 1) {
+            // A plain matrix transpose (W_hh to W_hhᵀ): element by element, a bulk call per float costs more.
+            parallel.run(d0, parallel.parts(n, minPointwise), 1, (part, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    for (int j = 0; j < d1; j++) d.put(dof + j * d0 + i, s.get(so + i * d1 + j));
+                }
+            });
+            return;
+        }
         parallel.run(d0, parallel.parts(n, minPointwise), 1, (part, from, to) -> {
             for (int i = from; i < to; i++) {
                 for (int j = 0; j < d1; j++) {

@@ -96,6 +96,13 @@ class CpuOpsTest {
             ops.transpose01(2, 3, 2, s, 1, d, 2);
             assertArrayEquals(new float[] {0, 0, 0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11}, ops.toHost(d));
         }
+        // A plain matrix transpose (inner = 1): [5, 3] -> [3, 5], src at offset 2, dst at offset 1.
+        float[] m = new float[17];
+        for (int i = 0; i < 15; i++) m[2 + i] = i;
+        try (DeviceBuffer s = upload(m); DeviceBuffer d = ops.allocate(16)) {
+            ops.transpose01(5, 3, 1, s, 2, d, 1);
+            assertArrayEquals(new float[] {0, 0, 3, 6, 9, 12, 1, 4, 7, 10, 13, 2, 5, 8, 11, 14}, ops.toHost(d));
+        }
     }
 
     @Test
