@@ -82,10 +82,13 @@ public final class Methods {
 
     /**
      * A recurrent sequence autoencoder trained on the training sequences (train's Trainer), then
-     * k-means on its embeddings. {@code spec} is given the channel count of the data.
+     * k-means on the embeddings of all of them. {@code spec} is given the channel count of the data;
+     * {@code config} the rows and steps of the sequences it trains on (their epochs depend on it);
+     * at most {@code maxRows} training sequences, a seeded subsample, are used to train.
      */
-    public static ClusteringMethod rnn(java.util.function.IntFunction<AutoencoderSpec> spec, TrainConfig config,
-                                       int nInit, TrainingListener listener) {
+    public static ClusteringMethod rnn(java.util.function.IntFunction<AutoencoderSpec> spec,
+                                       java.util.function.BiFunction<Integer, Integer, TrainConfig> config,
+                                       int maxRows, int nInit, TrainingListener listener) {
         return new ClusteringMethod() {
             @Override public String name() { return "rnn"; }
 
@@ -93,11 +96,13 @@ public final class Methods {
             public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
                 TensorOps ops = backend.tensorOps();
                 AutoencoderSpec arch = spec.apply(train.channels());
-                TrainConfig seeded = new TrainConfig(config.epochs(), config.batchSize(), config.lr(),
-                        config.weightDecay(), config.clipNorm(), config.patience(), config.minDelta(), seed);
+                PaddedSequences fitRows = Subsample.rows(train, maxRows, seed);
+                TrainConfig base = config.apply(fitRows.n(), fitRows.maxLength());
+                TrainConfig seeded = new TrainConfig(base.epochs(), base.batchSize(), base.lr(), base.weightDecay(),
+                        base.clipNorm(), base.patience(), base.minDelta(), seed);
                 SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seed);
                 try {
-                    TrainingResult result = new Trainer(ops, seeded, listener).train(net, train, null, null, null, null);
+                    TrainingResult result = new Trainer(ops, seeded, listener).train(net, fitRows, null, null, null, null);
                     FittedClustering.Embedder embedder = (b, x) -> Trainer.embed(ops, net, x, seeded.batchSize());
                     float[] z = embedder.embed(backend, train);
                     KMeansModel km = kmeans(backend, KMeansParams.of(k, seed).withNInit(nInit), z, train.n(),
