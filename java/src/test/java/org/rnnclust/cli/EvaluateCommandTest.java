@@ -123,6 +123,19 @@ class EvaluateCommandTest {
         }
     }
 
+    @Test
+    void trainWritesAReportWithEveryPlot(@TempDir Path tmp) throws IOException {
+        Path data = tinyDataDir(tmp.resolve("data")).resolve("Shapes");
+        Path report = tmp.resolve("report");
+        CliRun run = CliRun.of("train", "--data", data.resolve("Shapes_TRAIN.tsv").toString(), "--test",
+                data.resolve("Shapes_TEST.tsv").toString(), "--epochs", "3", "--hidden", "8", "--device", "cpu",
+                "--out", tmp.resolve("model").toString(), "--report", report.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(ReportWriterTest.checkLinkedPngs(report.resolve("index.html")).containsAll(java.util.List.of(
+                "loss.png", "embedding_clusters.png", "embedding_labels.png", "confusion.png", "cluster_00.png",
+                "cluster_01.png")));
+    }
+
     private static JsonNode withoutSeconds(JsonNode node) {
         if (node instanceof ObjectNode o) {
             for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
