@@ -47,8 +47,33 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Where to write the HTML report. Default: a new rnnclust-demo-* folder in the temp directory.")
+    java.nio.file.Path report;
+
     @Option(names = "--no-train", description = "Only the raw k-means baseline (seconds instead of a minute).")
     boolean noTrain;
+
+    private static java.util.Map<String, Object> scoreFacts(ClusteringScores s, double seconds) {
+        java.util.Map<String, Object> facts = new java.util.LinkedHashMap<>();
+        facts.put("acc", s.acc());
+        facts.put("nmi", s.nmi());
+        facts.put("ari", s.ari());
+        facts.put("seconds", seconds);
+        return facts;
+    }
+
+    private void writeReport(PrintWriter w, org.rnnclust.report.ClusteringReport r) {
+        java.nio.file.Path dir = report;
+        if (dir == null) {
+            try {
+                dir = java.nio.file.Files.createTempDirectory("rnnclust-demo-");
+            } catch (java.io.IOException e) {
+                throw new InputException("cannot create a report folder in the temp directory: " + e.getMessage());
+            }
+        }
+        w.println("report: " + org.rnnclust.report.ReportWriter.write(dir, r));
+    }
 
     @Override
     public Integer call() {
@@ -68,6 +93,8 @@ final class DemoCommand implements Callable<Integer> {
             if (noTrain) {
                 Table.header(w);
                 Table.row(w, "kmeans (raw)", cbf.size(), 3, raw.inertia(), rawScores, rawSeconds);
+                writeReport(w, Reports.clustering("raw k-means on generated CBF", scoreFacts(rawScores, rawSeconds),
+                        java.util.List.of(), x.values(), x.rowSize(), raw.labels(), cbf, x));
                 w.flush();
                 return Main.EXIT_OK;
             }
@@ -86,7 +113,14 @@ final class DemoCommand implements Callable<Integer> {
                         method, arch.hidden(), arch.latent(), result.epochs(), result.finalLoss());
                 Table.header(w);
                 Table.row(w, "kmeans (raw)", cbf.size(), 3, raw.inertia(), rawScores, rawSeconds);
-                Table.row(w, method, cbf.size(), 3, km.inertia(), ClusteringScores.of(cbf.labels(), km.labels()), seconds);
+                ClusteringScores scores = ClusteringScores.of(cbf.labels(), km.labels());
+                Table.row(w, method, cbf.size(), 3, km.inertia(), scores, seconds);
+                java.util.Map<String, Object> facts = scoreFacts(scores, seconds);
+                facts.put("epochs", result.epochs());
+                facts.put("final_loss", result.finalLoss());
+                facts.put("raw k-means NMI", rawScores.nmi());
+                writeReport(w, Reports.clustering(method + " autoencoder + k-means on generated CBF", facts,
+                        result.lossHistory(), emb, arch.latent(), km.labels(), cbf, x));
             }
         }
         w.flush();

@@ -20,6 +20,7 @@ import org.rnnclust.io.ModelFile;
 import org.rnnclust.io.ResultFiles;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.report.ReportWriter;
 import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.Checkpoint;
 import org.rnnclust.train.TrainConfig;
@@ -48,6 +49,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (required unless --resume).")
     Path out;
+
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Also write an HTML report (loss, embeddings, cluster means, confusion matrix) into DIR.")
+    Path report;
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the interrupted run in DIR from its last checkpoint (same flags as the first run).")
@@ -91,10 +96,11 @@ final class TrainCommand implements Callable<Integer> {
                         .train(net, prepared.train(), checkpoint, checkpoint, resumed, run);
                 float[] trainEmb = Trainer.embed(ops, net, prepared.train(), config.batchSize());
                 KMeansModel km = new KMeans(kmeans.params(k)).fit(backend, trainEmb, trainRaw.size(), arch.latent());
+                float[] scoredEmb = prepared.test() == null ? trainEmb
+                        : Trainer.embed(ops, net, prepared.test(), config.batchSize());
                 KMeansModel.Assignment scored = prepared.test() == null
                         ? new KMeansModel.Assignment(km.labels(), null, km.inertia())
-                        : km.predict(backend, Trainer.embed(ops, net, prepared.test(), config.batchSize()),
-                                prepared.test().n());
+                        : km.predict(backend, scoredEmb, prepared.test().n());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 ObjectNode training = run.deepCopy();
                 training.put("epochs_completed", result.epochs());
@@ -125,6 +131,11 @@ final class TrainCommand implements Callable<Integer> {
                         result.stoppedEarly() ? " (loss plateau)" : "", result.finalLoss(), net.parameterCount());
                 w.println("wrote " + dir.resolve(TrainedModel.FILE) + ", " + ResultFiles.ASSIGNMENTS + ", "
                         + ResultFiles.METRICS);
+                if (report != null) {
+                    w.println("report: " + ReportWriter.write(report, Reports.clustering((String) metrics.get("method")
+                            + " on " + scoredRaw.name(), metrics, result.lossHistory(), scoredEmb, arch.latent(),
+                            scored.labels(), scoredRaw, prepared.scored())));
+                }
                 w.flush();
             }
         }

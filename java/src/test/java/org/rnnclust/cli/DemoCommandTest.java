@@ -9,8 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class DemoCommandTest {
     @Test
-    void demoPrintsScoresInRange() {
-        CliRun run = CliRun.of("demo", "--per-class", "50", "--device", "cpu", "--no-train");
+    void demoPrintsScoresInRangeAndWritesItsReport(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        java.nio.file.Path report = tmp.resolve("report");
+        CliRun run = CliRun.of("demo", "--per-class", "50", "--device", "cpu", "--no-train", "--report", report.toString());
+        assertTrue(run.out().contains("report: " + report.resolve("index.html")), run.out());
+        assertTrue(org.rnnclust.report.ReportWriterTest.checkLinkedPngs(report.resolve("index.html"))
+                .contains("confusion.png"));
         assertEquals(0, run.exitCode(), run.err());
         Matcher m = Pattern.compile("kmeans \\(raw\\)\\s+150\\s+3\\s+\\S+\\s+([0-9.]+)\\s+([0-9.]+)\\s+(-?[0-9.]+)")
                 .matcher(run.out());

@@ -1,0 +1,124 @@
+package org.rnnclust.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnnclust.InputException;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.eval.DatasetCatalog;
+import org.rnnclust.eval.Evaluation;
+import org.rnnclust.eval.EvaluationBudget;
+import org.rnnclust.eval.EvaluationFiles;
+import org.rnnclust.eval.MethodNames;
+import org.rnnclust.io.AtomicOutput;
+import org.rnnclust.report.EvaluationReport;
+import org.rnnclust.report.ReportWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Every method on every dataset of a folder, several seeds: the comparison table. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Run clustering methods on every dataset under --data-dir (UCR/UEA TRAIN/TEST pairs, IDX and",
+                "CSV digit sets): fit on TRAIN without labels, score TEST. Writes DIR/results.md and DIR/results.json."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DeviceMixin device;
+
+    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Folder of datasets (one per subfolder).")
+    Path dataDir;
+
+    @Option(names = "--methods", paramLabel = "LIST", defaultValue = "kmeans,pca-kmeans,forest,rnn",
+            description = "Comma-separated: kmeans, pca-kmeans, forest, rnn. Default: ${DEFAULT-VALUE}.")
+    String methods;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "3",
+            description = "Seeds 0..N-1 per method and dataset. Default: ${DEFAULT-VALUE}.")
+    int seeds;
+
+    @Option(names = "--datasets", paramLabel = "NAMES",
+            description = "Comma-separated dataset names (case-insensitive) to run; default: all found.")
+    String datasets;
+
+    @Option(names = "--quick", description = "Smoke-test budget: a few epochs, small forests (scores not comparable).")
+    boolean quick;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Also write an HTML report with a bar chart of NMI.")
+    Path report;
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> methodNames = MethodNames.parse(methods);
+        if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
+        List<DatasetCatalog.Entry> found = select(DatasetCatalog.find(dataDir));
+        EvaluationBudget budget = quick ? EvaluationBudget.quick() : EvaluationBudget.defaults();
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%n", found.size(), String.join(",", methodNames),
+                seeds, quick ? ", quick budget" : "");
+        w.flush();
+        Evaluation.Result result;
+        try (Backend backend = device.open()) {
+            result = Evaluation.run(backend, found, methodNames, seeds, budget, line -> {
+                w.println(line);
+                w.flush();
+            });
+        }
+        try (AtomicOutput output = AtomicOutput.in(out)) {
+            EvaluationFiles.writeMarkdown(output.file(EvaluationFiles.MARKDOWN), result);
+            EvaluationFiles.writeJson(output.file(EvaluationFiles.JSON), result);
+            output.commit();
+        } catch (IOException e) {
+            throw new InputException(AtomicOutput.describe(out, e));
+        }
+        w.printf(Locale.ROOT, "%.0f s; wrote %s and %s%n", result.seconds(), out.resolve(EvaluationFiles.MARKDOWN),
+                out.resolve(EvaluationFiles.JSON));
+        if (report != null) {
+            w.println("report: " + ReportWriter.write(report, reportOf(result, Files.readString(out.resolve(EvaluationFiles.MARKDOWN)))));
+        }
+        w.flush();
+        return Main.EXIT_OK;
+    }
+
+    private List<DatasetCatalog.Entry> select(List<DatasetCatalog.Entry> all) {
+        if (all.isEmpty()) throw new InputException(dataDir + ": no dataset found (NAME_TRAIN/NAME_TEST .tsv/.ts, IDX, CSV)");
+        if (datasets == null) return all;
+        List<DatasetCatalog.Entry> chosen = new ArrayList<>();
+        for (String part : datasets.split(",")) {
+            String name = part.strip();
+            if (name.isEmpty()) continue;
+            DatasetCatalog.Entry e = all.stream().filter(x -> x.name().equalsIgnoreCase(name)).findFirst()
+                    .orElseThrow(() -> new InputException("--datasets: no dataset '" + name + "' under " + dataDir));
+            if (!chosen.contains(e)) chosen.add(e);
+        }
+        if (chosen.isEmpty()) throw new InputException("--datasets: no dataset named");
+        return chosen;
+    }
+
+    static EvaluationReport reportOf(Evaluation.Result r, String markdown) {
+        List<String> names = new ArrayList<>();
+        double[][] nmi = new double[r.datasets().size()][r.methods().size()];
+        for (int d = 0; d < r.datasets().size(); d++) {
+            Evaluation.DatasetResult ds = r.datasets().get(d);
+            names.add(ds.name());
+            for (int m = 0; m < r.methods().size(); m++) nmi[d][m] = ds.method(r.methods().get(m)).nmi().mean();
+        }
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("datasets", String.valueOf(names.size()));
+        facts.put("methods", String.join(", ", r.methods()));
+        facts.put("seeds", String.valueOf(r.seeds()));
+        facts.put("seconds", String.format(Locale.ROOT, "%.1f", r.seconds()));
+        return new EvaluationReport("rnnclust evaluate", facts, names, r.methods(), nmi, markdown);
+    }
+}

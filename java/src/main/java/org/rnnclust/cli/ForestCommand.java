@@ -1,0 +1,57 @@
+package org.rnnclust.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnnclust.InputException;
+import org.rnnclust.baseline.ForestParams;
+import org.rnnclust.eval.Methods;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Totally random trees, spectral embedding of their proximity, k-means: the random-forest baseline. */
+@Command(name = "forest", mixinStandardHelpOptions = true,
+        description = {"Random-forest baseline: totally random trees fitted on --data, the spectral embedding of",
+                "their proximity (shared leaves), k-means on it. Writes DIR/assignments.csv and DIR/metrics.json."})
+final class ForestCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOptions data;
+    @Mixin PreprocessMixin prep;
+    @Mixin DeviceMixin device;
+    @Mixin KMeansMixin kmeans;
+
+    @Option(names = "--trees", paramLabel = "N", defaultValue = "" + ForestParams.DEFAULT_TREES,
+            description = "Trees. Default: ${DEFAULT-VALUE}.")
+    int trees;
+
+    @Option(names = "--depth", paramLabel = "D", defaultValue = "" + ForestParams.DEFAULT_DEPTH,
+            description = "Depth of each tree. Default: ${DEFAULT-VALUE}.")
+    int depth;
+
+    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "" + ForestParams.DEFAULT_MAX_ROWS,
+            description = "Training rows the proximity is built on (a seeded subsample beyond). Default: ${DEFAULT-VALUE}.")
+    int maxRows;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        ForestParams params;
+        try {
+            params = new ForestParams(trees, depth, maxRows);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("trees", trees);
+        settings.put("depth", depth);
+        settings.put("max_rows", maxRows);
+        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, kmeans, out,
+                Methods.forest(params, kmeans.nInit), settings);
+    }
+}

@@ -1,0 +1,55 @@
+package org.rnnclust.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.rnnclust.InputException;
+import org.rnnclust.baseline.PcaComponents;
+import org.rnnclust.eval.Methods;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** PCA of the raw series, then k-means on the projections: the linear-embedding baseline. */
+@Command(name = "pca-kmeans", mixinStandardHelpOptions = true,
+        description = {"PCA of the raw (preprocessed) series fitted on --data, then k-means on the projections.",
+                "Writes DIR/assignments.csv and DIR/metrics.json like kmeans."})
+final class PcaKMeansCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataOptions data;
+    @Mixin PreprocessMixin prep;
+    @Mixin DeviceMixin device;
+    @Mixin KMeansMixin kmeans;
+
+    @Option(names = "--components", paramLabel = "N", defaultValue = "0",
+            description = "Components to keep; 0 = the fewest explaining --variance. Default: ${DEFAULT-VALUE}.")
+    int components;
+
+    @Option(names = "--variance", paramLabel = "F", defaultValue = "" + PcaComponents.DEFAULT_VARIANCE,
+            description = "Fraction of variance the kept components explain. Default: ${DEFAULT-VALUE}.")
+    double variance;
+
+    @Option(names = "--max-components", paramLabel = "N", defaultValue = "" + PcaComponents.DEFAULT_MAX,
+            description = "At most this many components by the variance rule. Default: ${DEFAULT-VALUE}.")
+    int maxComponents;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        PcaComponents rule;
+        try {
+            rule = new PcaComponents(components, variance, maxComponents);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("pca", rule.toString());
+        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, kmeans, out,
+                Methods.pcaKMeans(rule, kmeans.nInit), settings);
+    }
+}

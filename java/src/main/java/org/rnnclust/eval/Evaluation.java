@@ -1,0 +1,126 @@
+package org.rnnclust.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.rnnclust.InputException;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.data.prep.LengthPolicy;
+import org.rnnclust.data.prep.MissingValues;
+import org.rnnclust.data.prep.Normalization;
+import org.rnnclust.data.prep.PreprocessOptions;
+import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.metrics.ClusteringScores;
+
+/**
+ * The evaluation protocol of the published tables: fit each method on TRAIN without labels, assign
+ * TEST, score TEST against its labels (ACC, NMI, ARI); a set without split is fitted and scored on
+ * itself. k is the number of classes. Seeds are 0..seeds−1, so the same call gives the same scores.
+ *
+ * <p>Preprocessing: series are z-normalised one by one (the UCR convention), images min-max scaled
+ * per pixel column with TRAIN's statistics; missing values are interpolated; unequal lengths are
+ * padded (with the mask the autoencoder honours).
+ */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /** One seed's outcome. {@code steps}: epochs or k-means iterations. */
+    public record Run(long seed, double acc, double nmi, double ari, double fitSeconds, long parameters, int steps) {}
+
+    /** Mean and sample standard deviation (0 for a single value). */
+    public record Stat(double mean, double std) {
+        static Stat of(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+            double mean = runs.stream().mapToDouble(f).average().orElse(Double.NaN);
+            if (runs.size() < 2) return new Stat(mean, 0);
+            double ss = runs.stream().mapToDouble(r -> (f.applyAsDouble(r) - mean) * (f.applyAsDouble(r) - mean)).sum();
+            return new Stat(mean, Math.sqrt(ss / (runs.size() - 1)));
+        }
+    }
+
+    /** One method on one dataset over all seeds; {@code lossHistory} is the first seed's (empty if none). */
+    public record MethodResult(String method, List<Run> runs, String stepUnit, List<Double> lossHistory) {
+        public Stat acc() { return Stat.of(runs, Run::acc); }
+
+        public Stat nmi() { return Stat.of(runs, Run::nmi); }
+
+        public Stat ari() { return Stat.of(runs, Run::ari); }
+
+        public Stat fitSeconds() { return Stat.of(runs, Run::fitSeconds); }
+
+        public Stat steps() { return Stat.of(runs, Run::steps); }
+
+        /** The same for every seed (the sizes do not depend on it), but the subsample and splits may. */
+        public long parameters() { return runs.get(0).parameters(); }
+    }
+
+    /** One dataset: its shape, protocol and every method's result. */
+    public record DatasetResult(String name, boolean split, int trainSize, int testSize, int length, int channels,
+                                int classes, List<MethodResult> methods) {
+        public MethodResult method(String name) {
+            return methods.stream().filter(m -> m.method().equals(name)).findFirst().orElse(null);
+        }
+    }
+
+    /** Everything evaluate measured. */
+    public record Result(List<String> methods, int seeds, EvaluationBudget budget, List<DatasetResult> datasets,
+                         double seconds) {}
+
+    /** Runs every method with every seed on every dataset; {@code progress} hears one line per dataset × method. */
+    public static Result run(Backend backend, List<DatasetCatalog.Entry> datasets, List<String> methods, int seeds,
+                             EvaluationBudget budget, Consumer<String> progress) {
+        if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
+        long start = System.nanoTime();
+        List<DatasetResult> out = new ArrayList<>();
+        for (DatasetCatalog.Entry entry : datasets) {
+            out.add(evaluate(backend, entry, methods, seeds, budget, progress));
+        }
+        return new Result(List.copyOf(methods), seeds, budget, out, (System.nanoTime() - start) / 1e9);
+    }
+
+    static DatasetResult evaluate(Backend backend, DatasetCatalog.Entry entry, List<String> methods, int seeds,
+                                  EvaluationBudget budget, Consumer<String> progress) {
+        Dataset trainRaw = entry.readTrain();
+        Dataset testRaw = entry.readTest();
+        if (!trainRaw.hasLabels() || (testRaw != null && !testRaw.hasLabels())) {
+            throw new InputException(entry.name() + ": no labels, so it cannot be scored");
+        }
+        Normalization norm = entry.kind() == DatasetCatalog.Kind.SERIES ? Normalization.ZNORM : Normalization.MINMAX;
+        PreprocessOptions options = new PreprocessOptions(norm, 0, MissingValues.INTERPOLATE, LengthPolicy.PAD, 0);
+        Preprocessor prep = Preprocessor.fit(options, trainRaw);
+        Dataset trainP = prep.apply(trainRaw);
+        Dataset testP = testRaw == null ? null : prep.apply(testRaw);
+        int steps = Math.max(trainP.maxLength(), testP == null ? 0 : testP.maxLength());
+        PaddedSequences train = PaddedSequences.of(trainP, steps);
+        PaddedSequences test = testP == null ? train : PaddedSequences.of(testP, steps);
+        Dataset scored = testRaw == null ? trainRaw : testRaw;
+        int k = trainRaw.numClasses();
+        List<MethodResult> results = new ArrayList<>();
+        for (String name : methods) {
+            ClusteringMethod method = MethodNames.build(name, budget);
+            List<Run> runs = new ArrayList<>();
+            List<Double> loss = List.of();
+            String unit = "iterations";
+            for (long seed = 0; seed < seeds; seed++) {
+                long t0 = System.nanoTime();
+                try (FittedClustering fit = method.fit(backend, train, Math.min(k, train.n()), seed)) {
+                    double fitSeconds = (System.nanoTime() - t0) / 1e9;
+                    int[] clusters = fit.assign(backend, test);
+                    ClusteringScores s = ClusteringScores.of(scored.labels(), clusters);
+                    runs.add(new Run(seed, s.acc(), s.nmi(), s.ari(), fitSeconds, fit.parameterCount(), fit.steps()));
+                    if (seed == 0) loss = fit.lossHistory();
+                    unit = fit.stepUnit();
+                }
+            }
+            MethodResult r = new MethodResult(name, runs, unit, loss);
+            results.add(r);
+            progress.accept(String.format(Locale.ROOT, "%-22s %-10s ACC %.3f  NMI %.3f ± %.3f  ARI %.3f  fit %.2f s",
+                    entry.name(), name, r.acc().mean(), r.nmi().mean(), r.nmi().std(), r.ari().mean(),
+                    r.fitSeconds().mean()));
+        }
+        return new DatasetResult(entry.name(), testRaw != null, trainRaw.size(), scored.size(), steps,
+                trainRaw.channels(), k, results);
+    }
+}

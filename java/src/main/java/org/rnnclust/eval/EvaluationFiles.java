@@ -1,0 +1,132 @@
+package org.rnnclust.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * results.md (one table per score, datasets × methods, mean ± std over seeds, then fit seconds,
+ * parameters and epochs/iterations) and results.json (every run). Only the seconds differ between
+ * two runs with the same seeds.
+ */
+public final class EvaluationFiles {
+    public static final String MARKDOWN = "results.md";
+    public static final String JSON = "results.json";
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private EvaluationFiles() {}
+
+    public static void writeJson(Path file, Evaluation.Result r) throws IOException {
+        MAPPER.writeValue(file.toFile(), toMap(r));
+    }
+
+    public static void writeMarkdown(Path file, Evaluation.Result r) throws IOException {
+        Files.writeString(file, markdown(r), StandardCharsets.UTF_8);
+    }
+
+    static Map<String, Object> toMap(Evaluation.Result r) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("methods", r.methods());
+        root.put("seeds", r.seeds());
+        root.put("budget", r.budget().toString());
+        root.put("seconds", r.seconds());
+        List<Object> sets = new ArrayList<>();
+        for (Evaluation.DatasetResult d : r.datasets()) {
+            Map<String, Object> ds = new LinkedHashMap<>();
+            ds.put("name", d.name());
+            ds.put("protocol", d.split() ? "fit TRAIN, score TEST" : "fit and score the same set");
+            ds.put("train_size", d.trainSize());
+            ds.put("scored_size", d.testSize());
+            ds.put("length", d.length());
+            ds.put("channels", d.channels());
+            ds.put("classes", d.classes());
+            List<Object> methods = new ArrayList<>();
+            for (Evaluation.MethodResult m : d.methods()) {
+                Map<String, Object> mm = new LinkedHashMap<>();
+                mm.put("method", m.method());
+                mm.put("acc_mean", m.acc().mean());
+                mm.put("acc_std", m.acc().std());
+                mm.put("nmi_mean", m.nmi().mean());
+                mm.put("nmi_std", m.nmi().std());
+                mm.put("ari_mean", m.ari().mean());
+                mm.put("ari_std", m.ari().std());
+                mm.put("fit_seconds_mean", m.fitSeconds().mean());
+                mm.put("parameters", m.parameters());
+                mm.put(m.stepUnit() + "_mean", m.steps().mean());
+                mm.put("runs", m.runs());
+                mm.put("loss_history_seed0", m.lossHistory());
+                methods.add(mm);
+            }
+            ds.put("methods", methods);
+            sets.add(ds);
+        }
+        root.put("datasets", sets);
+        return root;
+    }
+
+    static String markdown(Evaluation.Result r) {
+        StringBuilder b = new StringBuilder();
+        b.append("# rnnclust evaluate\n\n");
+        b.append(String.format(Locale.ROOT, "%d dataset(s), methods %s, seeds 0..%d, %.0f s in all.%n%n",
+                r.datasets().size(), String.join(", ", r.methods()), r.seeds() - 1, r.seconds()));
+        b.append("Protocol: fit on TRAIN without labels, assign and score TEST (sets without a split: fit and score "
+                + "the same items); k = number of classes; mean ± sample std over seeds.\n\n");
+        scoreTable(b, r, "NMI", Evaluation.MethodResult::nmi);
+        scoreTable(b, r, "ACC", Evaluation.MethodResult::acc);
+        scoreTable(b, r, "ARI", Evaluation.MethodResult::ari);
+        b.append("## Cost: fit seconds (mean) / parameters / epochs or k-means iterations (mean)\n\n");
+        header(b, r);
+        for (Evaluation.DatasetResult d : r.datasets()) {
+            b.append("| ").append(d.name());
+            for (String name : r.methods()) {
+                Evaluation.MethodResult m = d.method(name);
+                b.append(String.format(Locale.ROOT, " | %.2f s / %d / %.0f %s", m.fitSeconds().mean(), m.parameters(),
+                        m.steps().mean(), m.stepUnit().equals("epochs") ? "ep" : "it"));
+            }
+            b.append(" |\n");
+        }
+        b.append('\n');
+        return b.toString();
+    }
+
+    private static void header(StringBuilder b, Evaluation.Result r) {
+        b.append("| dataset");
+        for (String m : r.methods()) b.append(" | ").append(m);
+        b.append(" |\n|---");
+        for (int i = 0; i < r.methods().size(); i++) b.append("|---");
+        b.append("|\n");
+    }
+
+    private static void scoreTable(StringBuilder b, Evaluation.Result r, String score,
+                                   java.util.function.Function<Evaluation.MethodResult, Evaluation.Stat> f) {
+        b.append("## ").append(score).append(" (best in bold)\n\n");
+        header(b, r);
+        double[] sums = new double[r.methods().size()];
+        for (Evaluation.DatasetResult d : r.datasets()) {
+            double best = d.methods().stream().mapToDouble(m -> round3(f.apply(m).mean())).max().orElse(Double.NaN);
+            b.append("| ").append(d.name());
+            for (int i = 0; i < r.methods().size(); i++) {
+                Evaluation.Stat s = f.apply(d.method(r.methods().get(i)));
+                sums[i] += s.mean();
+                String cell = String.format(Locale.ROOT, "%.3f ± %.3f", s.mean(), s.std());
+                b.append(" | ").append(round3(s.mean()) == best ? "**" + cell + "**" : cell);
+            }
+            b.append(" |\n");
+        }
+        b.append("| *mean*");
+        for (double s : sums) b.append(String.format(Locale.ROOT, " | *%.3f*", s / Math.max(1, r.datasets().size())));
+        b.append(" |\n\n");
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,120 @@
+package org.rnnclust.eval;
+
+import java.util.List;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.TensorOps;
+import org.rnnclust.baseline.ForestParams;
+import org.rnnclust.baseline.ForestSpectralEmbedding;
+import org.rnnclust.baseline.Pca;
+import org.rnnclust.baseline.PcaComponents;
+import org.rnnclust.cluster.KMeans;
+import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.cluster.KMeansParams;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.Trainer;
+import org.rnnclust.train.TrainingListener;
+import org.rnnclust.train.TrainingResult;
+
+/** The clustering methods the evaluation compares, each an embedding followed by k-means. */
+public final class Methods {
+    private Methods() {}
+
+    private static final AutoCloseable NOTHING = () -> {};
+
+    private static KMeansModel kmeans(Backend backend, KMeansParams params, float[] x, int n, int d) {
+        return new KMeans(params).fit(backend, x, n, d);
+    }
+
+    /** k-means on the flattened (padded) preprocessed series. */
+    public static ClusteringMethod rawKMeans(int nInit) {
+        return new ClusteringMethod() {
+            @Override public String name() { return "kmeans"; }
+
+            @Override
+            public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
+                KMeansModel km = kmeans(backend, KMeansParams.of(k, seed).withNInit(nInit), train.values(), train.n(),
+                        train.rowSize());
+                return new FittedClustering(name(), (b, x) -> x.values(), train.rowSize(), km,
+                        (long) k * train.rowSize(), km.iterations(), "iterations", List.of(), NOTHING);
+            }
+        };
+    }
+
+    /** PCA of the flattened series (components by {@code rule}), then k-means on the projections. */
+    public static ClusteringMethod pcaKMeans(PcaComponents rule, int nInit) {
+        return new ClusteringMethod() {
+            @Override public String name() { return "pca-kmeans"; }
+
+            @Override
+            public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
+                Pca pca = Pca.fit(train.values(), train.n(), train.rowSize(), rule);
+                float[] z = pca.transform(train.values(), train.n());
+                KMeansModel km = kmeans(backend, KMeansParams.of(k, seed).withNInit(nInit), z, train.n(),
+                        pca.components());
+                return new FittedClustering(name(), (b, x) -> pca.transform(x.values(), x.n()), pca.components(), km,
+                        pca.parameterCount() + (long) k * pca.components(), km.iterations(), "iterations", List.of(),
+                        NOTHING);
+            }
+        };
+    }
+
+    /** Spectral embedding of a totally-random-trees proximity, then k-means (see ForestSpectralEmbedding). */
+    public static ClusteringMethod forest(ForestParams params, int nInit) {
+        return new ClusteringMethod() {
+            @Override public String name() { return "forest"; }
+
+            @Override
+            public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
+                ForestSpectralEmbedding emb = ForestSpectralEmbedding.fit(train.values(), train.n(), train.rowSize(), k,
+                        params, seed);
+                float[] z = emb.embed(train.values(), train.n());
+                KMeansModel km = kmeans(backend, KMeansParams.of(k, seed).withNInit(nInit), z, train.n(),
+                        emb.dimensions());
+                return new FittedClustering(name(), (b, x) -> emb.embed(x.values(), x.n()), emb.dimensions(), km,
+                        emb.parameterCount() + (long) k * emb.dimensions(), km.iterations(), "iterations", List.of(),
+                        NOTHING);
+            }
+        };
+    }
+
+    /**
+     * A recurrent sequence autoencoder trained on the training sequences (train's Trainer), then
+     * k-means on the embeddings of all of them. {@code spec} is given the channel count of the data;
+     * {@code config} the rows and steps of the sequences it trains on (their epochs depend on it);
+     * at most {@code maxRows} training sequences, a seeded subsample, are used to train.
+     */
+    public static ClusteringMethod rnn(java.util.function.IntFunction<AutoencoderSpec> spec,
+                                       java.util.function.BiFunction<Integer, Integer, TrainConfig> config,
+                                       int maxRows, int nInit, TrainingListener listener) {
+        return new ClusteringMethod() {
+            @Override public String name() { return "rnn"; }
+
+            @Override
+            public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
+                TensorOps ops = backend.tensorOps();
+                AutoencoderSpec arch = spec.apply(train.channels());
+                PaddedSequences fitRows = Subsample.rows(train, maxRows, seed);
+                TrainConfig base = config.apply(fitRows.n(), fitRows.maxLength());
+                TrainConfig seeded = new TrainConfig(base.epochs(), base.batchSize(), base.lr(), base.weightDecay(),
+                        base.clipNorm(), base.patience(), base.minDelta(), seed);
+                SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seed);
+                try {
+                    TrainingResult result = new Trainer(ops, seeded, listener).train(net, fitRows, null, null, null, null);
+                    FittedClustering.Embedder embedder = (b, x) -> Trainer.embed(ops, net, x, seeded.batchSize());
+                    float[] z = embedder.embed(backend, train);
+                    KMeansModel km = kmeans(backend, KMeansParams.of(k, seed).withNInit(nInit), z, train.n(),
+                            arch.latent());
+                    return new FittedClustering(name(), embedder, arch.latent(), km,
+                            net.parameterCount() + (long) k * arch.latent(), result.epochs(), "epochs",
+                            List.copyOf(result.lossHistory()), net);
+                } catch (RuntimeException e) {
+                    net.close();
+                    throw e;
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,35 @@
+package org.rnnclust.report;
+
+import java.util.List;
+import java.util.Map;
+import org.rnnclust.data.PaddedSequences;
+
+/**
+ * What a report on one clustering shows; the commands fill it, {@link ReportWriter} draws it.
+ *
+ * @param title         page heading
+ * @param facts         name → value lines shown as a table (data, method, scores, time)
+ * @param lossHistory   training loss per epoch (empty: no loss plot)
+ * @param embeddings    n × dimensions, row-major: what was clustered
+ * @param dimensions    size of one embedding
+ * @param clusters      the cluster of each of the n items
+ * @param labels        the true class of each item, or null
+ * @param labelNames    class names (for the legend and the confusion matrix)
+ * @param sequences     the n items as preprocessed sequences (for the cluster means), or null
+ */
+public record ClusteringReport(String title, Map<String, String> facts, List<Double> lossHistory, float[] embeddings,
+                               int dimensions, int[] clusters, int[] labels, List<String> labelNames,
+                               PaddedSequences sequences) {
+    public ClusteringReport {
+        if (embeddings.length != (long) clusters.length * dimensions) {
+            throw new IllegalArgumentException(embeddings.length + " embedding values for " + clusters.length
+                    + " items of " + dimensions);
+        }
+        if (labels != null && labels.length != clusters.length) {
+            throw new IllegalArgumentException(labels.length + " labels for " + clusters.length + " items");
+        }
+        if (sequences != null && sequences.n() != clusters.length) {
+            throw new IllegalArgumentException(sequences.n() + " sequences for " + clusters.length + " items");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package org.rnnclust.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.rnnclust.InputException;
+import org.rnnclust.baseline.Pca;
+import org.rnnclust.baseline.PcaComponents;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.io.AtomicOutput;
+
+/**
+ * Writes a report folder: {@code index.html} and the PNG plots it links, all at once (through
+ * {@link AtomicOutput}) or not at all. Plots are drawn by XChart off-screen (headless AWT).
+ */
+public final class ReportWriter {
+    public static final String INDEX = "index.html";
+    /** Cluster-mean plots drawn at most (one PNG each). */
+    static final int MAX_CLUSTER_PLOTS = 24;
+    /** Points drawn at most in a scatter plot (an even stride through the items beyond). */
+    static final int MAX_POINTS = 5000;
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private ReportWriter() {}
+
+    /** Writes the report of one clustering into {@code dir}; returns the path of index.html. */
+    public static Path write(Path dir, ClusteringReport r) {
+        Page page = new Page(r.title());
+        page.facts(r.facts());
+        if (!r.lossHistory().isEmpty()) {
+            page.plot("loss.png", "Training loss per epoch", lossChart(r.lossHistory()));
+        }
+        float[] xy = projection2d(r.embeddings(), r.clusters().length, r.dimensions());
+        page.plot("embedding_clusters.png", "Embeddings, first two principal components, coloured by cluster",
+                scatter(xy, r.clusters(), null, "cluster "));
+        if (r.labels() != null) {
+            page.plot("embedding_labels.png", "Embeddings, first two principal components, coloured by label",
+                    scatter(xy, r.labels(), r.labelNames(), "label "));
+            page.plot("confusion.png", "Confusion matrix: clusters (rows) against labels (columns)",
+                    confusion(r.clusters(), r.labels(), r.labelNames()));
+        }
+        if (r.sequences() != null) {
+            int k = 0;
+            for (int c : r.clusters()) k = Math.max(k, c + 1);
+            for (int c = 0; c < Math.min(k, MAX_CLUSTER_PLOTS); c++) {
+                page.plot(String.format("cluster_%02d.png", c), "Cluster " + c + ": mean sequence ± 1 std (channel 0)",
+                        clusterMean(r.sequences(), r.clusters(), c));
+            }
+            if (k > MAX_CLUSTER_PLOTS) page.note("(" + (k - MAX_CLUSTER_PLOTS) + " more clusters not drawn)");
+        }
+        return page.write(dir);
+    }
+
+    /** Writes the evaluate report into {@code dir}; returns the path of index.html. */
+    public static Path write(Path dir, EvaluationReport r) {
+        Page page = new Page(r.title());
+        page.facts(r.facts());
+        page.plot("nmi.png", "NMI per dataset and method (mean over seeds)", nmiBars(r));
+        page.pre(r.markdown());
+        return page.write(dir);
+    }
+
+    // ---- charts -------------------------------------------------------------------------------
+
+    private static XYChart lossChart(List<Double> loss) {
+        XYChart chart = new XYChartBuilder().width(720).height(420).title("Training loss").xAxisTitle("epoch")
+                .yAxisTitle("mean squared error").build();
+        chart.getStyler().setLegendVisible(false);
+        double[] x = new double[loss.size()];
+        double[] y = new double[loss.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+            y[i] = loss.get(i);
+        }
+        chart.addSeries("loss", x, y).setMarker(SeriesMarkers.NONE);
+        return chart;
+    }
+
+    /** The first two principal components of the embeddings (the second is zero for 1-D embeddings). */
+    static float[] projection2d(float[] emb, int n, int d) {
+        if (d >= 2 && n >= 3) {
+            return Pca.fit(emb, n, d, PcaComponents.exactly(2)).transform(emb, n);
+        }
+        float[] xy = new float[2 * n];
+        for (int i = 0; i < n; i++) xy[2 * i] = emb[i * d];
+        return xy;
+    }
+
+    private static XYChart scatter(float[] xy, int[] groups, List<String> names, String prefix) {
+        XYChart chart = new XYChartBuilder().width(720).height(560).xAxisTitle("PC 1").yAxisTitle("PC 2").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(5);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        int n = groups.length;
+        int stride = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
+        Map<Integer, List<double[]>> byGroup = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i += stride) {
+            byGroup.computeIfAbsent(groups[i], g -> new ArrayList<>()).add(new double[] {xy[2 * i], xy[2 * i + 1]});
+        }
+        for (Map.Entry<Integer, List<double[]>> e : byGroup.entrySet()) {
+            List<double[]> pts = e.getValue();
+            double[] x = new double[pts.size()];
+            double[] y = new double[pts.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = pts.get(i)[0];
+                y[i] = pts.get(i)[1];
+            }
+            String name = names != null && e.getKey() < names.size() ? prefix + names.get(e.getKey()) : prefix + e.getKey();
+            chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+        return chart;
+    }
+
+    private static HeatMapChart confusion(int[] clusters, int[] labels, List<String> labelNames) {
+        int k = 0;
+        for (int c : clusters) k = Math.max(k, c + 1);
+        int l = Math.max(labelNames.size(), 1);
+        for (int v : labels) l = Math.max(l, v + 1);
+        int[][] counts = new int[k][l];
+        for (int i = 0; i < clusters.length; i++) counts[clusters[i]][labels[i]]++;
+        List<String> xs = new ArrayList<>();
+        for (int j = 0; j < l; j++) xs.add(j < labelNames.size() ? labelNames.get(j) : String.valueOf(j));
+        List<String> ys = new ArrayList<>();
+        for (int c = 0; c < k; c++) ys.add("cluster " + c);
+        List<Number[]> cells = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < l; j++) cells.add(new Number[] {j, c, counts[c][j]});
+        }
+        int size = Math.min(1400, 240 + 36 * Math.max(k, l));
+        HeatMapChart chart = new HeatMapChartBuilder().width(size + 160).height(size).title("Confusion matrix")
+                .xAxisTitle("label").yAxisTitle("cluster").build();
+        chart.getStyler().setShowValue(Math.max(k, l) <= 20);
+        chart.getStyler().setRangeColors(new Color[] {new Color(255, 255, 255), new Color(49, 130, 189),
+                new Color(8, 48, 107)});
+        chart.getStyler().setLegendVisible(false);
+        chart.addSeries("counts", xs, ys, cells);
+        return chart;
+    }
+
+    private static XYChart clusterMean(PaddedSequences s, int[] clusters, int cluster) {
+        int t = s.maxLength();
+        int ch = s.channels();
+        double[] sum = new double[t];
+        double[] sq = new double[t];
+        int[] count = new int[t];
+        for (int i = 0; i < s.n(); i++) {
+            if (clusters[i] != cluster) continue;
+            for (int step = 0; step < s.lengths()[i]; step++) {
+                double v = s.values()[(i * t + step) * ch];
+                sum[step] += v;
+                sq[step] += v * v;
+                count[step]++;
+            }
+        }
+        List<Double> x = new ArrayList<>();
+        List<Double> mean = new ArrayList<>();
+        List<Double> lo = new ArrayList<>();
+        List<Double> hi = new ArrayList<>();
+        for (int step = 0; step < t; step++) {
+            if (count[step] == 0) continue;
+            double m = sum[step] / count[step];
+            double sd = Math.sqrt(Math.max(0, sq[step] / count[step] - m * m));
+            x.add((double) step);
+            mean.add(m);
+            lo.add(m - sd);
+            hi.add(m + sd);
+        }
+        int members = 0;
+        for (int c : clusters) if (c == cluster) members++;
+        XYChart chart = new XYChartBuilder().width(560).height(300)
+                .title("cluster " + cluster + " (" + members + " items)").xAxisTitle("step").yAxisTitle("value").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        if (x.isEmpty()) {
+            x.add(0.0);
+            mean.add(0.0);
+            lo.add(0.0);
+            hi.add(0.0);
+        }
+        BasicStroke dashed = new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f}, 0f);
+        Color band = new Color(120, 150, 200);
+        chart.addSeries("mean + std", x, hi).setMarker(SeriesMarkers.NONE).setLineColor(band).setLineStyle(dashed);
+        chart.addSeries("mean", x, mean).setMarker(SeriesMarkers.NONE).setLineColor(new Color(20, 60, 140));
+        chart.addSeries("mean - std", x, lo).setMarker(SeriesMarkers.NONE).setLineColor(band).setLineStyle(dashed);
+        return chart;
+    }
+
+    private static CategoryChart nmiBars(EvaluationReport r) {
+        int width = Math.max(800, 160 + r.datasets().size() * (14 * r.methods().size() + 12));
+        CategoryChart chart = new CategoryChartBuilder().width(width).height(520).title("NMI (mean over seeds)")
+                .xAxisTitle("dataset").yAxisTitle("NMI").build();
+        chart.getStyler().setXAxisLabelRotation(90);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        chart.getStyler().setOverlapped(false);
+        for (int m = 0; m < r.methods().size(); m++) {
+            List<Double> ys = new ArrayList<>();
+            for (int d = 0; d < r.datasets().size(); d++) ys.add(r.nmi()[d][m]);
+            chart.addSeries(r.methods().get(m), r.datasets(), ys);
+        }
+        return chart;
+    }
+
+    // ---- the page -----------------------------------------------------------------------------
+
+    /** The HTML page and the PNGs it links, written together. */
+    private static final class Page {
+        private final StringBuilder html = new StringBuilder();
+        private final Map<String, byte[]> images = new LinkedHashMap<>();
+
+        Page(String title) {
+            html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
+                    .append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1500px}"
+                            + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}"
+                            + "img{max-width:100%;border:1px solid #eee}figure{display:inline-block;margin:0.5em}"
+                            + "pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style></head><body>\n<h1>")
+                    .append(esc(title)).append("</h1>\n");
+        }
+
+        void facts(Map<String, String> facts) {
+            if (facts.isEmpty()) return;
+            html.append("<table>\n");
+            facts.forEach((k, v) -> html.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v))
+                    .append("</td></tr>\n"));
+            html.append("</table>\n");
+        }
+
+        void plot(String file, String caption, Chart<?, ?> chart) {
+            try {
+                images.put(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+            } catch (IOException e) {
+                throw new IllegalStateException("drawing " + file + ": " + e.getMessage(), e);
+            }
+            html.append("<figure><img src=\"").append(file).append("\" alt=\"").append(esc(caption))
+                    .append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>\n");
+        }
+
+        void note(String text) {
+            html.append("<p>").append(esc(text)).append("</p>\n");
+        }
+
+        void pre(String text) {
+            html.append("<pre>").append(esc(text)).append("</pre>\n");
+        }
+
+        Path write(Path dir) {
+            html.append("</body></html>\n");
+            try (AtomicOutput out = AtomicOutput.in(dir)) {
+                for (Map.Entry<String, byte[]> e : images.entrySet()) Files.write(out.file(e.getKey()), e.getValue());
+                Files.writeString(out.file(INDEX), html.toString(), StandardCharsets.UTF_8);
+                out.commit();
+            } catch (IOException e) {
+                throw new InputException(AtomicOutput.describe(dir, e));
+            }
+            return dir.resolve(INDEX);
+        }
+
+        private static String esc(String s) {
+            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        }
+    }
+}

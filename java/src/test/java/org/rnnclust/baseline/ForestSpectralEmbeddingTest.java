@@ -1,0 +1,95 @@
+package org.rnnclust.baseline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.Backends;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.eval.FittedClustering;
+import org.rnnclust.eval.Methods;
+import org.rnnclust.metrics.ClusteringScores;
+
+/** The random-forest baseline: proximity properties, determinism, and a sanity oracle on separated blobs. */
+class ForestSpectralEmbeddingTest {
+    /** n points in d dimensions around k centres 10 apart, unit noise; labels in {@code labels}. */
+    private static float[] blobs(int n, int d, int k, long seed, int[] labels) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % k;
+            for (int j = 0; j < d; j++) {
+                double centre = (j % k == labels[i]) ? 10 : 0;
+                x[i * d + j] = (float) (centre + r.nextGaussian());
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void proximityIsSymmetricWithUnitDiagonalInTheUnitInterval() {
+        int n = 60;
+        int d = 7;
+        float[] x = blobs(n, d, 3, 1, new int[n]);
+        ForestSpectralEmbedding emb = ForestSpectralEmbedding.fit(x, n, d, 3, new ForestParams(50, 4, 1000), 5);
+        double[] p = emb.proximity(x, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(1.0, p[i * n + i], 1e-12, "a row shares every leaf with itself");
+            for (int j = 0; j < n; j++) {
+                assertEquals(p[i * n + j], p[j * n + i], 1e-12, "symmetric");
+                assertTrue(p[i * n + j] >= 0 && p[i * n + j] <= 1 + 1e-12, "in [0, 1]");
+            }
+        }
+        double[] eig = emb.eigenvalues();
+        assertEquals(1.0, eig[0], 1e-9, "the normalised proximity's top eigenvalue is 1");
+    }
+
+    @Test
+    void trainingRowsKeepTheirSpectralCoordinatesUnderNystrom() {
+        int n = 40;
+        int d = 5;
+        float[] x = blobs(n, d, 2, 2, new int[n]);
+        ForestSpectralEmbedding emb = ForestSpectralEmbedding.fit(x, n, d, 2, new ForestParams(30, 3, 1000), 9);
+        float[] z = emb.embed(x, n);
+        for (int i = 0; i < n; i++) {
+            double norm = Math.hypot(z[2 * i], z[2 * i + 1]);
+            assertEquals(1.0, norm, 1e-5, "unit rows");
+        }
+    }
+
+    @Test
+    void sameSeedSameResultAndSeparatedBlobsAreFound() {
+        int n = 300;
+        int d = 6;
+        int k = 3;
+        int[] labels = new int[n];
+        float[] x = blobs(n, d, k, 3, labels);
+        int[] testLabels = new int[n];
+        float[] test = blobs(n, d, k, 4, testLabels);
+        PaddedSequences train = flat(x, n, d);
+        PaddedSequences held = flat(test, n, d);
+        try (Backend backend = Backends.open("cpu", 1)) {
+            var method = Methods.forest(ForestParams.defaults(), 4);
+            int[] first;
+            int[] second;
+            try (FittedClustering a = method.fit(backend, train, k, 11);
+                 FittedClustering b = method.fit(backend, train, k, 11)) {
+                first = a.assign(backend, held);
+                second = b.assign(backend, held);
+                assertArrayEquals(a.embed(backend, held), b.embed(backend, held), "same seed, same embedding");
+            }
+            assertArrayEquals(first, second, "same seed, same clusters");
+            double ari = ClusteringScores.of(testLabels, first).ari();
+            assertTrue(ari > 0.98, "ARI on held-out separated blobs " + ari);
+        }
+    }
+
+    private static PaddedSequences flat(float[] x, int n, int d) {
+        int[] lengths = new int[n];
+        java.util.Arrays.fill(lengths, d);
+        return new PaddedSequences(n, d, 1, x, lengths);
+    }
+}

@@ -1,0 +1,164 @@
+package org.rnnclust.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.report.ReportWriterTest;
+
+class EvaluateCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A UCR pair (two shapes, noisy) in its own folder, a CSV of 4×4 "images" without split, and a README. */
+    static Path tinyDataDir(Path root) throws IOException {
+        SplittableRandom r = new SplittableRandom(3);
+        Path ucr = Files.createDirectories(root.resolve("Shapes"));
+        for (String split : new String[] {"TRAIN", "TEST"}) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 24; i++) {
+                int label = i % 2 + 1;
+                b.append(label);
+                for (int t = 0; t < 24; t++) {
+                    double v = label == 1 ? Math.sin(t * 0.5) : (t > 8 && t < 16 ? 1 : -1);
+                    b.append('\t').append(String.format(Locale.ROOT, "%.4f", v + 0.2 * r.nextGaussian()));
+                }
+                b.append('\n');
+            }
+            Files.writeString(ucr.resolve("Shapes_" + split + ".tsv"), b);
+        }
+        Files.writeString(ucr.resolve("README.md"), "not data\n");
+        Path img = Files.createDirectories(root.resolve("blocks"));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            int label = i % 3;
+            for (int p = 0; p < 16; p++) {
+                int on = (p / 4 == label || p % 4 == label) ? 12 : 0;
+                b.append(on + r.nextInt(3)).append(',');
+            }
+            b.append(label).append('\n');
+        }
+        Files.writeString(img.resolve("blocks.csv"), b);
+        return root;
+    }
+
+    @Test
+    void sameSeedsGiveTheSameTableTwiceAndTheReportLinksItsChart(@TempDir Path tmp) throws IOException {
+        Path data = tinyDataDir(tmp.resolve("data"));
+        String[] common = {"evaluate", "--data-dir", data.toString(), "--seeds", "2", "--quick", "--device", "cpu",
+                "--methods", "kmeans,pca-kmeans,forest,rnn"};
+        CliRun a = CliRun.of(concat(common, "--out", tmp.resolve("a").toString(), "--report",
+                tmp.resolve("rep").toString()));
+        assertEquals(0, a.exitCode(), a.err());
+        CliRun b = CliRun.of(concat(common, "--out", tmp.resolve("b").toString()));
+        assertEquals(0, b.exitCode(), b.err());
+
+        JsonNode ja = withoutSeconds(JSON.readTree(tmp.resolve("a/results.json").toFile()));
+        JsonNode jb = withoutSeconds(JSON.readTree(tmp.resolve("b/results.json").toFile()));
+        assertEquals(ja, jb, "same seeds, same results (timings aside)");
+        assertEquals(scores(tmp.resolve("a/results.md")), scores(tmp.resolve("b/results.md")));
+
+        JsonNode sets = ja.get("datasets");
+        assertEquals(2, sets.size());
+        assertEquals("blocks", sets.get(0).get("name").asText());
+        assertEquals("fit and score the same set", sets.get(0).get("protocol").asText());
+        assertEquals(4, sets.get(0).get("channels").asInt(), "16 pixels read as 4 rows of 4");
+        assertEquals("Shapes", sets.get(1).get("name").asText());
+        assertEquals(24, sets.get(1).get("scored_size").asInt());
+        for (JsonNode ds : sets) {
+            assertEquals(4, ds.get("methods").size());
+            for (JsonNode m : ds.get("methods")) {
+                assertEquals(2, m.get("runs").size());
+                double nmi = m.get("nmi_mean").asDouble();
+                assertTrue(nmi >= 0 && nmi <= 1, m.toString());
+                assertTrue(m.get("parameters").asLong() > 0, m.toString());
+            }
+        }
+        // The two shapes are far apart: raw k-means separates them.
+        assertTrue(sets.get(1).get("methods").get(0).get("acc_mean").asDouble() > 0.9);
+        assertTrue(ReportWriterTest.checkLinkedPngs(tmp.resolve("rep/index.html")).contains("nmi.png"));
+    }
+
+    @Test
+    void decMethodsAreRefusedWithOneLine(@TempDir Path tmp) throws IOException {
+        Path data = tinyDataDir(tmp.resolve("data"));
+        for (String m : new String[] {"rnn-dec", "rnn-idec"}) {
+            CliRun run = CliRun.of("evaluate", "--data-dir", data.toString(), "--methods", "kmeans," + m, "--out",
+                    tmp.resolve("o").toString());
+            assertEquals(2, run.exitCode());
+            assertEquals(1, run.errLines(), run.err());
+            assertTrue(run.err().contains(m) && run.err().contains("not in this build"), run.err());
+            assertFalse(Files.exists(tmp.resolve("o/results.json")));
+        }
+        CliRun unknown = CliRun.of("evaluate", "--data-dir", data.toString(), "--datasets", "Nope", "--out",
+                tmp.resolve("o").toString());
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("Nope"), unknown.err());
+    }
+
+    @Test
+    void baselineCommandsWriteTheKMeansFiles(@TempDir Path tmp) throws IOException {
+        Path data = tinyDataDir(tmp.resolve("data")).resolve("Shapes");
+        for (String cmd : new String[] {"pca-kmeans", "forest"}) {
+            Path out = tmp.resolve(cmd);
+            CliRun run = CliRun.of(cmd, "--data", data.resolve("Shapes_TRAIN.tsv").toString(), "--test",
+                    data.resolve("Shapes_TEST.tsv").toString(), "--device", "cpu", "--out", out.toString());
+            assertEquals(0, run.exitCode(), run.err());
+            JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+            assertEquals(cmd, metrics.get("method").asText());
+            assertEquals(24, metrics.get("n").asInt());
+            assertTrue(metrics.get("acc").asDouble() > 0.9, metrics.toString());
+            assertEquals(25, Files.readAllLines(out.resolve("assignments.csv")).size(), "header + 24 rows");
+        }
+    }
+
+    @Test
+    void trainWritesAReportWithEveryPlot(@TempDir Path tmp) throws IOException {
+        Path data = tinyDataDir(tmp.resolve("data")).resolve("Shapes");
+        Path report = tmp.resolve("report");
+        CliRun run = CliRun.of("train", "--data", data.resolve("Shapes_TRAIN.tsv").toString(), "--test",
+                data.resolve("Shapes_TEST.tsv").toString(), "--epochs", "3", "--hidden", "8", "--device", "cpu",
+                "--out", tmp.resolve("model").toString(), "--report", report.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(ReportWriterTest.checkLinkedPngs(report.resolve("index.html")).containsAll(java.util.List.of(
+                "loss.png", "embedding_clusters.png", "embedding_labels.png", "confusion.png", "cluster_00.png",
+                "cluster_01.png")));
+    }
+
+    private static JsonNode withoutSeconds(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().toLowerCase(Locale.ROOT).contains("seconds")) it.remove();
+                else withoutSeconds(e.getValue());
+            }
+        } else if (node.isArray()) {
+            node.forEach(EvaluateCommandTest::withoutSeconds);
+        }
+        return node;
+    }
+
+    /** results.md up to the cost table, without the line that states the total time. */
+    private static String scores(Path md) throws IOException {
+        String text = Files.readString(md);
+        text = text.substring(0, text.indexOf("## Cost"));
+        return text.replaceAll("(?m)^.* s in all\\.$", "");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,98 @@
+package org.rnnclust.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.data.PaddedSequences;
+
+/** The report pages link every plot, and every plot is a real, non-empty PNG. */
+public class ReportWriterTest {
+    private static final Pattern IMG = Pattern.compile("<img src=\"([^\"]+)\"");
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    /** The PNGs index.html links, each checked: present, PNG signature, decodes to a non-blank image. */
+    public static List<String> checkLinkedPngs(Path index) throws IOException {
+        String html = Files.readString(index);
+        Matcher m = IMG.matcher(html);
+        List<String> linked = new ArrayList<>();
+        while (m.find()) linked.add(m.group(1));
+        for (String name : linked) {
+            Path png = index.resolveSibling(name);
+            assertTrue(Files.isRegularFile(png), name + " linked but missing");
+            byte[] bytes = Files.readAllBytes(png);
+            assertTrue(bytes.length > 1000, name + " is only " + bytes.length + " bytes");
+            assertTrue(Arrays.equals(PNG_MAGIC, Arrays.copyOf(bytes, 8)), name + " is not a PNG");
+            BufferedImage img = ImageIO.read(png.toFile());
+            assertNotNull(img, name + " does not decode");
+            assertTrue(img.getWidth() > 100 && img.getHeight() > 100, name + " too small");
+            assertTrue(distinctColours(img) > 3, name + " is blank");
+        }
+        return linked;
+    }
+
+    private static int distinctColours(BufferedImage img) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int y = 0; y < img.getHeight(); y += 3) {
+            for (int x = 0; x < img.getWidth(); x += 3) {
+                seen.add(img.getRGB(x, y));
+                if (seen.size() > 10) return seen.size();
+            }
+        }
+        return seen.size();
+    }
+
+    @Test
+    void clusteringReportLinksEveryPlot(@TempDir Path dir) throws IOException {
+        int n = 60;
+        int t = 20;
+        int dims = 3;
+        SplittableRandom r = new SplittableRandom(1);
+        float[] emb = new float[n * dims];
+        int[] clusters = new int[n];
+        int[] labels = new int[n];
+        float[] values = new float[n * t];
+        int[] lengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            clusters[i] = i % 3;
+            labels[i] = (i / 2) % 2;
+            for (int j = 0; j < dims; j++) emb[i * dims + j] = (float) (clusters[i] * 3 + r.nextGaussian());
+            lengths[i] = t - (i % 4);  // padded sequences: the means use only the valid steps
+            for (int s = 0; s < lengths[i]; s++) values[i * t + s] = (float) Math.sin(s * 0.3 * (1 + clusters[i]));
+        }
+        ClusteringReport report = new ClusteringReport("test <report>", Map.of("nmi", "0.5"),
+                List.of(1.0, 0.6, 0.4, 0.35), emb, dims, clusters, labels, List.of("a", "b"),
+                new PaddedSequences(n, t, 1, values, lengths));
+        Path index = ReportWriter.write(dir, report);
+        List<String> linked = checkLinkedPngs(index);
+        assertTrue(linked.containsAll(List.of("loss.png", "embedding_clusters.png", "embedding_labels.png",
+                "confusion.png", "cluster_00.png", "cluster_01.png", "cluster_02.png")), linked.toString());
+        assertTrue(Files.readString(index).contains("test &lt;report&gt;"), "title escaped");
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".staging")), "no staging left");
+        }
+    }
+
+    @Test
+    void evaluationReportLinksTheNmiChart(@TempDir Path dir) throws IOException {
+        EvaluationReport report = new EvaluationReport("eval", Map.of("seeds", "2"), List.of("A", "B", "C"),
+                List.of("kmeans", "rnn"), new double[][] {{0.1, 0.2}, {0.5, 0.4}, {0.9, 0.95}}, "| table |");
+        List<String> linked = checkLinkedPngs(ReportWriter.write(dir, report));
+        assertEquals(List.of("nmi.png"), linked);
+    }
+}
