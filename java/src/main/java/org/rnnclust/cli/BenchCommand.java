@@ -145,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
                             "batch", s.batch(), "steps", s.steps(), "input", s.input(), "hidden", s.hidden()));
                 }
             }
-            if (trainEpoch != null || defaults) results.add(timeEpoch(backend, w, trainEpoch != null ? trainEpoch : "cbf"));
+            if (trainEpoch != null || (defaults && !gpu)) results.add(timeEpoch(backend, w, trainEpoch != null ? trainEpoch : "cbf"));
             if (json != null) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("machine", MachineInfo.collect(backend.description()));

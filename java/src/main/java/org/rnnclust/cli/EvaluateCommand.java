@@ -69,7 +69,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 seeds, quick ? ", quick budget" : "");
         w.flush();
         Evaluation.Result result;
-        try (Backend backend = device.open()) {
+        // The recurrent methods need a backend that runs the networks (auto picks accordingly).
+        boolean networks = methodNames.stream().anyMatch(m -> m.startsWith("rnn"));
+        try (Backend backend = device.open(networks)) {
             result = Evaluation.run(backend, found, methodNames, seeds, budget, line -> {
                 w.println(line);
                 w.flush();
