@@ -13,7 +13,9 @@ import org.rnnclust.backend.TensorOps;
  * the Java threads for the cores during the pointwise op of every time step (measured on 2 cores:
  * 0.7 s per LSTM training step at B,T,I,H = 256,28,28,128 with both pools, 31 ms with this one).
  * Pointwise loops stage rows into per-thread heap arrays and run plain float loops that the JIT
- * vectorises (see {@link CpuCells}, {@link CpuMath}). Calls must come from one thread at a time.
+ * vectorises (see {@link CpuCells}, {@link CpuMath}). Safe to share between threads: calls from
+ * several threads at once share the pool and give the results each would get alone (buffers, and
+ * the networks that own them, are not shared).
  *
  * <p>GEMM speed depends on the OpenBLAS kernel: on an AVX-512 AMD Zen 5, OpenBLAS 0.3.31 picks an
  * AVX2 kernel, and {@code OPENBLAS_CORETYPE=SKYLAKEX} makes the GEMMs of a training step about
@@ -29,7 +31,12 @@ public final class CpuOps implements TensorOps {
     private final long minGemmFlops;
     private final long minPointwise;
     private final CpuParallel parallel;
-    private final CpuCells.Scratch[] scratch;
+    /**
+     * Staging arrays of the thread running a loop part. Per thread rather than per part, so that
+     * several callers may use one CpuOps at once: their parts run on the same pool and the callers'
+     * own threads, and two parts numbered alike must not share arrays.
+     */
+    private final ThreadLocal<CpuCells.Scratch> scratch;
 
     public CpuOps(int threads) {
         this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, CpuCells.TILE_UNITS);
@@ -47,8 +54,7 @@ public final class CpuOps implements TensorOps {
         OpenBlas.setThreads(1);
         this.threads = threads;
         this.parallel = new CpuParallel(threads);
-        this.scratch = new CpuCells.Scratch[threads];
-        for (int i = 0; i < threads; i++) scratch[i] = new CpuCells.Scratch(tileUnits);
+        this.scratch = ThreadLocal.withInitial(() -> new CpuCells.Scratch(tileUnits));
     }
 
     public int threads() {
@@ -145,8 +151,8 @@ public final class CpuOps implements TensorOps {
         FloatBuffer d = checkMatrix(dst, dstOff, rows, cols, ld, "dst").data;
         int o = (int) dstOff;
         parallel.run(rows, parallel.parts((long) rows * cols, minPointwise), 1, (part, from, to) -> {
-            float[] bh = scratch[part].get(0, cols);
-            float[] row = scratch[part].get(1, cols);
+            float[] bh = scratch.get().get(0, cols);
+            float[] row = scratch.get().get(1, cols);
             bv.get(0, bh, 0, cols);
             for (int r = from; r < to; r++) {
                 d.get(o + r * ld, row, 0, cols);
@@ -166,8 +172,8 @@ public final class CpuOps implements TensorOps {
         // blocks of 64 (a vectorised loop), and the block sums in double.
         parallel.run(cols, parallel.parts((long) rows * cols, minPointwise), 8, (part, from, to) -> {
             int w = to - from;
-            float[] block = scratch[part].get(0, w);
-            float[] row = scratch[part].get(1, w);
+            float[] block = scratch.get().get(0, w);
+            float[] row = scratch.get().get(1, w);
             double[] acc = new double[w];
             for (int r0 = 0; r0 < rows; r0 += 64) {
                 java.util.Arrays.fill(block, 0, w, 0f);
@@ -324,7 +330,7 @@ public final class CpuOps implements TensorOps {
         FloatBuffer c1 = check(c, cOff, state).data;
         FloatBuffer o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").data;
         FloatBuffer w = check(ws, wsOff, gates).data;
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(scratch.get(),
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, c0, (int) cPrevOff, h1, (int) hOff, c1, (int) cOff, o, (int) outOff, ldOut,
                 w, (int) wsOff));
@@ -345,7 +351,7 @@ public final class CpuOps implements TensorOps {
         FloatBuffer dH = check(dh, dhOff, state).data;
         FloatBuffer dC = check(dc, dcOff, state).data;
         FloatBuffer dG = check(dGates, dGatesOff, gates).data;
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(scratch.get(),
                 from, to, hidden, w, (int) wsOff, mk, (int) maskOff, c0, (int) cPrevOff, c1, (int) cOff,
                 dO, (int) dOutOff, ldDOut, dH, (int) dhOff, dC, (int) dcOff, dG, (int) dGatesOff));
     }
@@ -366,7 +372,7 @@ public final class CpuOps implements TensorOps {
         FloatBuffer h1 = check(h, hOff, state).data;
         FloatBuffer o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").data;
         FloatBuffer w = check(ws, wsOff, 4 * state).data;
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(scratch.get(),
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut, w, (int) wsOff));
     }
@@ -384,7 +390,7 @@ public final class CpuOps implements TensorOps {
         FloatBuffer dH = check(dh, dhOff, state).data;
         FloatBuffer dI = check(dGatesIh, dGatesIhOff, 3 * state).data;
         FloatBuffer dR = check(dGatesHh, dGatesHhOff, 3 * state).data;
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(scratch.get(),
                 from, to, hidden, w, (int) wsOff, mk, (int) maskOff, h0, (int) hPrevOff, dO, (int) dOutOff, ldDOut,
                 dH, (int) dhOff, dI, (int) dGatesIhOff, dR, (int) dGatesHhOff));
     }
@@ -403,7 +409,7 @@ public final class CpuOps implements TensorOps {
         FloatBuffer h0 = check(hPrev, hPrevOff, state).data;
         FloatBuffer h1 = check(h, hOff, state).data;
         FloatBuffer o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").data;
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(scratch.get(),
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut));
     }
@@ -418,7 +424,7 @@ public final class CpuOps implements TensorOps {
         FloatBuffer dO = dOut == null ? null : checkMatrix(dOut, dOutOff, batch, hidden, ldDOut, "dOut").data;
         FloatBuffer dH = check(dh, dhOff, state).data;
         FloatBuffer dG = check(dGates, dGatesOff, state).data;
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(scratch.get(),
                 from, to, hidden, mk, (int) maskOff, h1, (int) hOff, dO, (int) dOutOff, ldDOut, dH, (int) dhOff,
                 dG, (int) dGatesOff));
     }
