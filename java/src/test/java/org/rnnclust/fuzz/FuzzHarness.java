@@ -49,7 +49,7 @@ public final class FuzzHarness {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    /** Per format: inputs tried, loaded, refused; the largest allocation ratio seen. */
+    /** Per format: inputs tried, loaded, refused; the largest allocation seen. */
     private static final Map<String, long[]> STATS = new ConcurrentHashMap<>();
     private static final AtomicLong SAVED = new AtomicLong();
     private static ExecutorService worker = newWorker();
@@ -104,7 +104,7 @@ public final class FuzzHarness {
         long allowed = BYTES_PER_INPUT_BYTE * basis + FIXED_BYTES;
         stats[0]++;
         stats[outcome[0] == 1 ? 1 : 2]++;
-        if (outcome[1] > FIXED_BYTES / 4) stats[3] = Math.max(stats[3], outcome[1] / Math.max(basis, 1));
+        stats[3] = Math.max(stats[3], outcome[1]);
         if (outcome[1] > allowed) {
             throw failure(format, input, fileName, "allocated " + outcome[1] + " bytes for " + basis
                     + " bytes of input (allowed " + allowed + ")", null);
@@ -142,11 +142,11 @@ public final class FuzzHarness {
         return Math.max(n, bytes.length);
     }
 
-    /** One line per format: tries, loaded, refused, largest allocation per input byte among inputs that allocated over 4 MiB. */
+    /** One line per format: tries, loaded, refused, the most any one input allocated. */
     public static void printStats() {
         if (!Boolean.getBoolean("rnnclust.fuzz.stats")) return;
         STATS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> System.out.printf(
-                "fuzz %-14s tries %7d  loaded %7d  refused %7d  max alloc/byte %d%n",
-                e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]));
+                "fuzz %-14s tries %7d  loaded %7d  refused %7d  most allocated by one input %.1f MiB%n",
+                e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3] / 1048576.0));
     }
 }
