@@ -40,7 +40,7 @@ import org.rnnclust.InputException;
  */
 public final class FuzzHarness {
     /** Bytes that may be allocated per byte of input (decompressed). */
-    public static final long BYTES_PER_INPUT_BYTE = 64;
+    public static final long BYTES_PER_INPUT_BYTE = 128;
     /** Fixed allowance: stream buffers, the JSON parser, a small model on the CPU. */
     public static final long FIXED_BYTES = 16L << 20;
 

@@ -88,7 +88,7 @@ class ModelFileFuzzTest {
                 model.save(m, net);
                 MODELS.add(new Seed(Files.readAllBytes(m), specs[i]));
                 Path c = dir.resolve("seed.ckpt");
-                Checkpoint.write(c, net, adam, new Checkpoint.State(1, 3, 0.5, 0, List.of(0.9, 0.5)), training);
+                Checkpoint.write(c, net, adam, new Checkpoint.State(2, 3, 0.5, 0, List.of(0.9, 0.5)), training);
                 CHECKPOINTS.add(new Seed(Files.readAllBytes(c), specs[i]));
             }
         }
