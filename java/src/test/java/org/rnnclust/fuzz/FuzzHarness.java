@@ -31,7 +31,7 @@ import org.rnnclust.InputException;
  * declares a billion values must be refused before anything that size is allocated. It is
  * measured with {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes} on the thread that
  * runs the loader (total allocation, garbage included, so the factor is generous: text parsing
- * makes many short-lived strings per byte).
+ * makes many short-lived strings per byte: the long run measured up to 50 bytes per byte).
  *
  * <p>Settings (system properties): {@code rnnclust.fuzz.timeout-s} (default 20, per input; generous
  * because the CI machine may be shared), {@code rnnclust.fuzz.failures} (folder where failing
