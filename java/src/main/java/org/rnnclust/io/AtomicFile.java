@@ -27,6 +27,12 @@ final class AtomicFile {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * Test seam for disk faults: wraps the stream to the temporary file. Identity in production;
+     * tests install a stream that fails like a full disk, to check what a failed write leaves.
+     */
+    static volatile java.util.function.UnaryOperator<OutputStream> faults = java.util.function.UnaryOperator.identity();
+
     private AtomicFile() {}
 
     /** Writes {@code target} atomically; I/O failures become an {@link org.rnnclust.InputException}. */
@@ -41,7 +47,7 @@ final class AtomicFile {
             Files.createDirectories(dir);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 created = true;
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                OutputStream out = new BufferedOutputStream(faults.apply(Channels.newOutputStream(channel)), 1 << 16);
                 body.writeTo(new Unclosable(out));
                 out.flush();
                 channel.force(true);

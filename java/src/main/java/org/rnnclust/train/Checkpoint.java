@@ -76,11 +76,32 @@ public final class Checkpoint {
         }
         for (String name : names) model.parameter(name).set(tensor(file, t, name, model.parameter(name).size()).data());
         JsonNode h = loaded.header();
-        adam.restore(moments, h.path("adam_steps").asInt());
+        int epochs = natural(file, h, "epochs");
+        int steps = natural(file, h, "adam_steps");
+        int since = natural(file, h, "epochs_since_best");
+        JsonNode best = h.get("best_loss");
+        JsonNode losses = h.get("loss_history");
+        if (best == null || !(best.isNumber() || "Infinity".equals(best.asText())) || since > epochs
+                || losses == null || !losses.isArray() || losses.size() != epochs) {
+            throw new InputException(file + ": checkpoint header is inconsistent (epochs " + epochs + ", epochs_since_best "
+                    + since + ", " + (losses == null || !losses.isArray() ? "no" : losses.size()) + " losses recorded)");
+        }
         List<Double> history = new ArrayList<>();
-        h.path("loss_history").forEach(n -> history.add(n.asDouble()));
-        return new State(h.path("epochs").asInt(), h.path("adam_steps").asInt(), h.path("best_loss").asDouble(),
-                h.path("epochs_since_best").asInt(), history);
+        for (JsonNode n : losses) {
+            if (!n.isNumber()) throw new InputException(file + ": checkpoint loss_history holds " + n + ", not a number");
+            history.add(n.doubleValue());
+        }
+        adam.restore(moments, steps);
+        return new State(epochs, steps, best.asDouble(), since, history);
+    }
+
+    /** A non-negative int field of the checkpoint header. */
+    private static int natural(Path file, JsonNode h, String name) {
+        JsonNode n = h.get(name);
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0) {
+            throw new InputException(file + ": checkpoint field '" + name + "' is " + n + ", not a count");
+        }
+        return n.intValue();
     }
 
     private static ModelFile.Tensor tensor(Path file, Map<String, ModelFile.Tensor> t, String name, long size) {

@@ -101,24 +101,28 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         }
         try {
             JsonNode a = h.get("architecture");
-            AutoencoderSpec spec = new AutoencoderSpec(CellType.parse(a.get("cell").asText()), a.get("channels").asInt(),
-                    a.get("hidden").asInt(), a.get("layers").asInt(), a.get("bidirectional").asBoolean(),
-                    a.get("latent").asInt());
+            // Each layer and direction needs tensors in the file, so the tensor count bounds the
+            // layers before anything is built from them (a tampered count must not run a loop of 2^31).
+            int tensors = loaded.tensors().size();
+            AutoencoderSpec spec = new AutoencoderSpec(CellType.parse(text(a, "cell")), count(a, "channels", 1 << 20),
+                    count(a, "hidden", 1 << 20), count(a, "layers", tensors), bool(a, "bidirectional"),
+                    count(a, "latent", 1 << 20));
             JsonNode p = h.get("preprocessing");
-            PreprocessOptions options = new PreprocessOptions(
-                    Normalization.valueOf(p.get("normalize").asText().toUpperCase(java.util.Locale.ROOT)),
-                    p.get("clip_mad").asDouble(),
-                    MissingValues.valueOf(p.get("missing").asText().toUpperCase(java.util.Locale.ROOT)),
-                    LengthPolicy.valueOf(p.get("length").asText().toUpperCase(java.util.Locale.ROOT)),
-                    p.get("resample_steps").asInt());
-            double[] shift = doubles(p.get("shift"));
-            double[] scale = doubles(p.get("scale"));
-            if (shift.length != spec.channels() || scale.length != spec.channels()) {
-                throw new InputException(file + ": preprocessing statistics for " + shift.length
-                        + " channels, the network takes " + spec.channels());
+            LengthPolicy length = LengthPolicy.valueOf(text(p, "length").toUpperCase(java.util.Locale.ROOT));
+            int steps = integer(p, "resample_steps", 0, MAX_RESAMPLE_STEPS);
+            if ((length == LengthPolicy.RESAMPLE) != (steps > 0)) {
+                throw new IllegalArgumentException("resample_steps " + steps + " does not fit length policy " + text(p, "length"));
             }
-            Preprocessor prep = Preprocessor.of(options, shift, scale, p.get("resample_steps").asInt());
-            int k = h.get("kmeans").get("k").asInt();
+            PreprocessOptions options = new PreprocessOptions(
+                    Normalization.valueOf(text(p, "normalize").toUpperCase(java.util.Locale.ROOT)),
+                    number(p, "clip_mad"),
+                    MissingValues.valueOf(text(p, "missing").toUpperCase(java.util.Locale.ROOT)),
+                    length, steps);
+            double[] shift = doubles(p, "shift", spec.channels());
+            double[] scale = doubles(p, "scale", spec.channels());
+            for (double v : scale) if (v == 0) throw new IllegalArgumentException("preprocessing scale 0");
+            Preprocessor prep = Preprocessor.of(options, shift, scale, steps);
+            int k = count(h.get("kmeans"), "k", Integer.MAX_VALUE);
             ModelFile.Tensor c = loaded.tensors().get("kmeans.centroids");
             if (c == null || c.data().length != (long) k * spec.latent()) {
                 throw new InputException(file + ": k-means centroids missing or not " + k + " × " + spec.latent());
@@ -138,6 +142,51 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         }
     }
 
+    /**
+     * The longest resample length a model file may declare. Preprocessing allocates N × this many
+     * values, so an absurd (tampered or corrupted) number is refused instead of exhausting memory.
+     */
+    static final int MAX_RESAMPLE_STEPS = 1 << 24;
+
+    private static JsonNode field(JsonNode parent, String name) {
+        JsonNode n = parent == null ? null : parent.get(name);
+        if (n == null) throw new IllegalArgumentException("'" + name + "' is missing");
+        return n;
+    }
+
+    private static String text(JsonNode parent, String name) {
+        JsonNode n = field(parent, name);
+        if (!n.isTextual()) throw new IllegalArgumentException("'" + name + "' is not a string");
+        return n.asText();
+    }
+
+    private static boolean bool(JsonNode parent, String name) {
+        JsonNode n = field(parent, name);
+        if (!n.isBoolean()) throw new IllegalArgumentException("'" + name + "' is not true or false");
+        return n.booleanValue();
+    }
+
+    /** An integer field in [min, max]; a fraction, a string or an out-of-range number is refused. */
+    private static int integer(JsonNode parent, String name, int min, int max) {
+        JsonNode n = field(parent, name);
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
+            throw new IllegalArgumentException("'" + name + "' is " + n + ", not an integer in [" + min + ", " + max + "]");
+        }
+        return n.intValue();
+    }
+
+    private static int count(JsonNode parent, String name, int max) {
+        return integer(parent, name, 1, max);
+    }
+
+    private static double number(JsonNode parent, String name) {
+        JsonNode n = field(parent, name);
+        if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
+            throw new IllegalArgumentException("'" + name + "' is " + n + ", not a finite number");
+        }
+        return n.doubleValue();
+    }
+
     /** Every parameter the architecture needs is present with the right size (checked without a device). */
     private void checkWeights(Path file) {
         for (Map.Entry<String, int[]> e : ExpectedShapes.of(spec).entrySet()) {
@@ -152,10 +201,20 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         }
     }
 
-    private static double[] doubles(JsonNode array) {
-        if (array == null || !array.isArray()) throw new IllegalArgumentException("expected an array");
-        double[] out = new double[array.size()];
-        for (int i = 0; i < out.length; i++) out[i] = array.get(i).asDouble();
+    /** A list of {@code expected} finite numbers. */
+    private static double[] doubles(JsonNode parent, String name, int expected) {
+        JsonNode array = field(parent, name);
+        if (!array.isArray() || array.size() != expected) {
+            throw new IllegalArgumentException("'" + name + "' is not a list of " + expected + " numbers (one per channel)");
+        }
+        double[] out = new double[expected];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = array.get(i);
+            if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+                throw new IllegalArgumentException("'" + name + "' holds " + v + ", not a finite number");
+            }
+            out[i] = v.doubleValue();
+        }
         return out;
     }
 }

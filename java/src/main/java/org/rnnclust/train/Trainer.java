@@ -20,6 +20,14 @@ import org.rnnclust.nn.SequenceAutoencoder;
  * checkpoint ends with the same model as one that was never interrupted.
  */
 public final class Trainer {
+    /**
+     * A batch loss this many times the loss of predicting zeros for that batch (plus 1e-3, for
+     * all-zero data) means the run has diverged even while the numbers stay finite: with a huge
+     * learning rate the saturated cells keep the loss near 1e13 for ever instead of overflowing.
+     * Depends on the batch alone, so a resumed run stops where the uninterrupted one would.
+     */
+    static final double DIVERGED_FACTOR = 1e6;
+
     private final TensorOps ops;
     private final TrainConfig config;
     private final TrainingListener listener;
@@ -49,6 +57,7 @@ public final class Trainer {
             double best = state.bestLoss();
             int since = state.epochsSinceBest();
             int n = data.n();
+            double[] squares = sumsOfSquares(data);
             int batches = (n + config.batchSize() - 1) / config.batchSize();
             boolean early = false;
             for (int epoch = state.epochs(); epoch < config.epochs(); epoch++) {
@@ -71,6 +80,11 @@ public final class Trainer {
                     model.zeroGrad();
                     double loss = model.forward(loader.input(), mask);
                     if (!Double.isFinite(loss)) throw diverged(epoch, b, "loss " + loss, checkpoint, epoch);
+                    double zeros = zeroPredictionLoss(data, squares, order, from, count);
+                    if (loss > DIVERGED_FACTOR * (zeros + 1e-3)) {
+                        throw diverged(epoch, b, String.format(java.util.Locale.ROOT,
+                                "loss %.3g, over 10^6 times the %.3g of predicting zeros", loss, zeros), checkpoint, epoch);
+                    }
                     model.backward();
                     lastNorm = config.clipNorm() > 0 ? adam.clipGradients(config.clipNorm()) : adam.gradientNorm();
                     if (!Double.isFinite(lastNorm)) throw diverged(epoch, b, "gradient norm " + lastNorm, checkpoint, epoch);
@@ -97,6 +111,30 @@ public final class Trainer {
             }
             return new TrainingResult(history.size(), List.copyOf(history), early, (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** Per sequence, the sum of its squared values over its valid steps. */
+    private static double[] sumsOfSquares(PaddedSequences data) {
+        double[] out = new double[data.n()];
+        float[] v = data.values();
+        for (int i = 0; i < out.length; i++) {
+            int base = i * data.rowSize();
+            double s = 0;
+            for (int k = 0; k < data.lengths()[i] * data.channels(); k++) s += (double) v[base + k] * v[base + k];
+            out[i] = s;
+        }
+        return out;
+    }
+
+    /** The masked MSE that an output of zeros would have on the batch order[from, from + count). */
+    private static double zeroPredictionLoss(PaddedSequences data, double[] squares, int[] order, int from, int count) {
+        double sum = 0;
+        long values = 0;
+        for (int b = from; b < from + count; b++) {
+            sum += squares[order[b]];
+            values += (long) data.lengths()[order[b]] * data.channels();
+        }
+        return values == 0 ? 0 : sum / values;
     }
 
     /** The order of epoch e: a permutation drawn from (seed, e) alone, so a resumed run draws the same. */

@@ -97,4 +97,22 @@ class TrainerTest {
             assertTrue(r.stoppedEarly());
         }
     }
+
+    @Test
+    void divergenceAfterGoodEpochsKeepsTheirCheckpointUnchanged() throws java.io.IOException {
+        // Two good epochs, then the same run continued with a learning rate that blows it up.
+        Path ckpt = tmp.resolve("good.ckpt");
+        train(config(2), ckpt, null);
+        byte[] good = java.nio.file.Files.readAllBytes(ckpt);
+        TrainConfig blowUp = new TrainConfig(6, 7, 1e6, 0, 0, 0, 1e-3, 11);
+        TrainingDivergedException e;
+        try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 11)) {
+            e = assertThrows(TrainingDivergedException.class, () ->
+                    new Trainer(ops, blowUp, null).train(m, data(), ckpt, ckpt, Checkpoint.read(ckpt), null));
+        }
+        assertEquals(3, e.epoch(), e.getMessage());
+        assertTrue(e.getMessage().contains("training diverged in epoch 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("the last good checkpoint (epoch 2) is kept in " + ckpt), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(good, java.nio.file.Files.readAllBytes(ckpt));
+    }
 }

@@ -13,7 +13,9 @@ import org.rnnclust.backend.TensorOps;
  * the Java threads for the cores during the pointwise op of every time step (measured on 2 cores:
  * 0.7 s per LSTM training step at B,T,I,H = 256,28,28,128 with both pools, 31 ms with this one).
  * Pointwise loops stage rows into per-thread heap arrays and run plain float loops that the JIT
- * vectorises (see {@link CpuCells}, {@link CpuMath}). Calls must come from one thread at a time.
+ * vectorises (see {@link CpuCells}, {@link CpuMath}). Safe to share between threads: calls from
+ * several threads at once share the pool and give the results each would get alone (buffers, and
+ * the networks that own them, are not shared).
  *
  * <p>The time loop of a recurrent layer is the exception to op-by-op splitting: its ops are small
  * (a B×4H×H GEMM and a B×H cell update per step) and a hand-off per op costs about as much as it
@@ -41,7 +43,12 @@ public final class CpuOps implements TensorOps {
     /** Cell steps in native/cpu/cells.c when the native library loaded, else in {@link CpuCells}. */
     private final boolean nativeCells;
     private final CpuParallel parallel;
-    private final CpuCells.Scratch[] scratch;
+    /**
+     * Staging arrays of the thread running a loop part. Per thread rather than per part, so that
+     * several callers may use one CpuOps at once: their parts run on the same pool and the callers'
+     * own threads, and two parts numbered alike must not share arrays. Lanes share it too.
+     */
+    private final ThreadLocal<CpuCells.Scratch> scratch;
     /** The instance that allocated the buffers: this one, or the parent of a lane. */
     private final CpuOps root;
     /**
@@ -82,26 +89,25 @@ public final class CpuOps implements TensorOps {
         OpenBlas.setThreads(1);
         this.threads = threads;
         this.parallel = new CpuParallel(threads);
-        this.scratch = new CpuCells.Scratch[threads];
-        for (int i = 0; i < threads; i++) scratch[i] = new CpuCells.Scratch(tileUnits);
+        this.scratch = ThreadLocal.withInitial(() -> new CpuCells.Scratch(tileUnits));
         this.root = this;
         if (threads > 1) {
             this.lanes = new CpuOps[threads];
-            for (int i = 0; i < threads; i++) lanes[i] = new CpuOps(this, tileUnits);
+            for (int i = 0; i < threads; i++) lanes[i] = new CpuOps(this);
         } else {
             this.lanes = null;
         }
     }
 
-    /** A lane of {@code root}: one thread, its own cell scratch, the root's buffers. */
-    private CpuOps(CpuOps root, int tileUnits) {
+    /** A lane of {@code root}: runs every op inline on its caller, on the root's buffers. */
+    private CpuOps(CpuOps root) {
         this.minGemmFlops = root.minGemmFlops;
         this.minPointwise = root.minPointwise;
         this.minRowRangeWork = root.minRowRangeWork;
         this.nativeCells = root.nativeCells;
         this.threads = 1;
         this.parallel = new CpuParallel(1);
-        this.scratch = new CpuCells.Scratch[] {new CpuCells.Scratch(tileUnits)};
+        this.scratch = root.scratch;
         this.root = root;
         this.lanes = null;
     }
@@ -221,8 +227,8 @@ public final class CpuOps implements TensorOps {
         FloatBuffer d = checkMatrix(dst, dstOff, rows, cols, ld, "dst").data;
         int o = (int) dstOff;
         parallel.run(rows, parallel.parts((long) rows * cols, minPointwise), 1, (part, from, to) -> {
-            float[] bh = scratch[part].get(0, cols);
-            float[] row = scratch[part].get(1, cols);
+            float[] bh = scratch.get().get(0, cols);
+            float[] row = scratch.get().get(1, cols);
             bv.get(0, bh, 0, cols);
             for (int r = from; r < to; r++) {
                 d.get(o + r * ld, row, 0, cols);
@@ -242,8 +248,8 @@ public final class CpuOps implements TensorOps {
         // blocks of 64 (a vectorised loop), and the block sums in double.
         parallel.run(cols, parallel.parts((long) rows * cols, minPointwise), 8, (part, from, to) -> {
             int w = to - from;
-            float[] block = scratch[part].get(0, w);
-            float[] row = scratch[part].get(1, w);
+            float[] block = scratch.get().get(0, w);
+            float[] row = scratch.get().get(1, w);
             double[] acc = new double[w];
             for (int r0 = 0; r0 < rows; r0 += 64) {
                 java.util.Arrays.fill(block, 0, w, 0f);
@@ -410,7 +416,7 @@ public final class CpuOps implements TensorOps {
                     at(ws, wsOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(scratch.get(),
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, c0, (int) cPrevOff, h1, (int) hOff, c1, (int) cOff, o, (int) outOff, ldOut,
                 w, (int) wsOff));
@@ -441,7 +447,7 @@ public final class CpuOps implements TensorOps {
                     at(dGates, dGatesOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(scratch.get(),
                 from, to, hidden, w, (int) wsOff, mk, (int) maskOff, c0, (int) cPrevOff, c1, (int) cOff,
                 dO, (int) dOutOff, ldDOut, dH, (int) dhOff, dC, (int) dcOff, dG, (int) dGatesOff));
     }
@@ -471,7 +477,7 @@ public final class CpuOps implements TensorOps {
                     at(ws, wsOff + 4L * from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(scratch.get(),
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut, w, (int) wsOff));
     }
@@ -499,7 +505,7 @@ public final class CpuOps implements TensorOps {
                     at(dGatesHh, dGatesHhOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(scratch.get(),
                 from, to, hidden, w, (int) wsOff, mk, (int) maskOff, h0, (int) hPrevOff, dO, (int) dOutOff, ldDOut,
                 dH, (int) dhOff, dI, (int) dGatesIhOff, dR, (int) dGatesHhOff));
     }
@@ -525,7 +531,7 @@ public final class CpuOps implements TensorOps {
                     at(h, hOff + (long) from * hidden), at(out, outOff + (long) from * ldOut), ldOut));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(scratch.get(),
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut));
     }
@@ -547,7 +553,7 @@ public final class CpuOps implements TensorOps {
                     at(dh, dhOff + (long) from * hidden), at(dGates, dGatesOff + (long) from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(scratch[part],
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(scratch.get(),
                 from, to, hidden, mk, (int) maskOff, h1, (int) hOff, dO, (int) dOutOff, ldDOut, dH, (int) dhOff,
                 dG, (int) dGatesOff));
     }

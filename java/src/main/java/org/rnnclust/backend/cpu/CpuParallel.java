@@ -13,13 +13,12 @@ import java.util.concurrent.Future;
 final class CpuParallel implements AutoCloseable {
     @FunctionalInterface
     interface Range {
-        /** Handles items [from, to); {@code part} < threads indexes per-thread scratch space. */
+        /** Handles items [from, to) as part {@code part} (0 = the calling thread). */
         void run(int part, int from, int to);
     }
 
     private final int threads;
     private final ExecutorService pool;
-    private final Future<?>[] pending;
 
     CpuParallel(int threads) {
         this.threads = threads;
@@ -28,7 +27,6 @@ final class CpuParallel implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.pending = new Future<?>[Math.max(0, threads - 1)];
     }
 
     int threads() {
@@ -49,6 +47,8 @@ final class CpuParallel implements AutoCloseable {
         }
         int per = (n + parts - 1) / parts;
         per = (per + align - 1) / align * align;
+        // per call, not a field: several threads may run loops on this pool at once
+        Future<?>[] pending = new Future<?>[parts - 1];
         int submitted = 0;
         for (int p = 1; p < parts; p++) {
             int from = p * per;

@@ -77,9 +77,26 @@ final class Values {
         }
     }
 
-    /** Keeps a bad token readable in a one-line message. */
+    /**
+     * Keeps a bad token readable in a one-line message: at most 40 characters, control characters
+     * (a line break inside a damaged header, say) written as escapes so the message stays one line.
+     */
     static String shorten(String token) {
-        return token.length() <= 40 ? token : token.substring(0, 37) + "...";
+        String t = token.length() <= 40 ? token : token.substring(0, 37) + "...";
+        StringBuilder sb = new StringBuilder(t.length());
+        for (int i = 0; i < t.length(); i++) {
+            char ch = t.charAt(i);
+            switch (ch) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (Character.isISOControl(ch)) sb.append(String.format("\\x%02x", (int) ch));
+                    else sb.append(ch);
+                }
+            }
+        }
+        return sb.toString();
     }
 
     /** A growable float buffer for one row of unknown length. */

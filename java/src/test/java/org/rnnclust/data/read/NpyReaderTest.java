@@ -114,6 +114,14 @@ class NpyReaderTest {
         fails(bytes(dir, "x.npy", java.util.Arrays.copyOf(full, 30)), "truncated NPY header");
     }
 
+    @Test
+    void lineBreaksInsideADamagedHeaderStayOnOneLine() {
+        // found by ReaderFuzzTest: blank lines inserted into the dtype made a three-line message
+        Path p = TestFiles.bytes(dir, "broken.npy", TestFiles.npy(1,
+                TestFiles.npyDict("\n\n  \n\t\n<u2", false, "(2, 3)"), new byte[12]));
+        TestFiles.fails(p, "unsupported NPY dtype '\\n\\n  \\n\\t\\n<u2'");
+    }
+
     private static String labelsError(Path data, Path labels) {
         return assertThrows(InputException.class,
                 () -> Readers.read(data, ReadOptions.defaults().withLabelsFile(labels))).getMessage();

@@ -1,0 +1,327 @@
+package org.rnnclust.data.read;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.rnnclust.fuzz.FuzzHarness;
+import org.rnnclust.fuzz.Mutation;
+
+/**
+ * Fuzzing of every reader: a valid file of the format (random content), broken by one to three
+ * {@link Mutation}s, must load or fail with a one-line InputException, within the time and
+ * allocation bounds of {@link FuzzHarness}. Each format is tried plain and gzip-compressed; for gzip,
+ * half the tries also damage the compressed bytes. IDX and NPY tries damage either the data file or
+ * its labels file.
+ *
+ * <p>The default run tries {@code jqwik.tries.default} inputs per format (junit-platform.properties:
+ * a few hundred, a few seconds in all); the long run is
+ * {@code mvn -B test -Dtest='*FuzzTest' -Djqwik.tries.default=10000} (README, "Reliability").
+ */
+class ReaderFuzzTest {
+    private static Path dir;
+
+    @BeforeContainer
+    static void makeDir() throws IOException {
+        dir = Files.createTempDirectory("rnnclust-fuzz-");
+    }
+
+    @AfterContainer
+    static void removeDir() throws IOException {
+        FuzzHarness.printStats();
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) Files.deleteIfExists(p);
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    /** A valid input: the data file's bytes, its name, an optional labels file, and the read options. */
+    record Seed(String fileName, byte[] content, String labelsName, byte[] labels, ReadOptions options) {
+        @Override
+        public String toString() {
+            return fileName + " (" + content.length + " bytes)" + (labelsName == null ? "" : " + " + labelsName);
+        }
+    }
+
+    /** Random data: n sequences of up to 12 steps by c channels, values with a few missing, labels 0..2. */
+    record Data(int n, int length, int channels, boolean ragged, long seed) {
+        double value(int i, int t, int c) {
+            long h = seed ^ (i * 1_000_003L + t * 7919L + c * 31L);
+            h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L;
+            h ^= h >>> 32;
+            return (h % 20_000) / 1000.0;
+        }
+
+        boolean missing(int i, int t) {
+            return ((seed >>> 3) + i * 13 + t * 7) % 41 == 0;
+        }
+
+        int length(int i) {
+            return ragged ? 1 + (int) Math.floorMod(seed + i * 5L, length) : length;
+        }
+
+        int label(int i) {
+            return (int) Math.floorMod(seed + i, 3);
+        }
+    }
+
+    static Arbitrary<Data> data(boolean multichannel) {
+        return Combinators.combine(Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 12),
+                multichannel ? Arbitraries.integers().between(1, 3) : Arbitraries.just(1),
+                Arbitraries.of(false, true), Arbitraries.longs()).as(Data::new);
+    }
+
+    // ---------------------------------------------------------------- the seeds, one writer per format
+
+    static Seed ucr(Data d, String separator, String extension) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < d.n; i++) {
+            sb.append(d.label(i) + 1);
+            for (int t = 0; t < d.length(i); t++) {
+                sb.append(separator).append(d.missing(i, t) && t > 0 ? "NaN" : String.format(Locale.ROOT, "%.4f", d.value(i, t, 0)));
+            }
+            sb.append('\n');
+        }
+        ReadOptions o = extension.equals(".csv") ? ReadOptions.defaults().withFormat(Format.UCR) : ReadOptions.defaults();
+        return new Seed("data" + extension, sb.toString().getBytes(StandardCharsets.UTF_8), null, null, o);
+    }
+
+    static Seed ts(Data d) {
+        StringBuilder sb = new StringBuilder("# fuzz seed\n@problemName Fuzz\n@timeStamps false\n@missing true\n");
+        sb.append("@univariate ").append(d.channels == 1).append('\n');
+        sb.append("@dimensions ").append(d.channels).append('\n');
+        sb.append("@equalLength ").append(!d.ragged).append('\n');
+        if (!d.ragged) sb.append("@seriesLength ").append(d.length).append('\n');
+        sb.append("@classLabel true a b c\n@data\n");
+        for (int i = 0; i < d.n; i++) {
+            for (int c = 0; c < d.channels; c++) {
+                for (int t = 0; t < d.length(i); t++) {
+                    if (t > 0) sb.append(',');
+                    sb.append(d.missing(i, t) ? "?" : String.format(Locale.ROOT, "%.3f", d.value(i, t, c)));
+                }
+                sb.append(':');
+            }
+            sb.append("abc".charAt(d.label(i))).append('\n');
+        }
+        return new Seed("data.ts", sb.toString().getBytes(StandardCharsets.UTF_8), null, null, ReadOptions.defaults());
+    }
+
+    static Seed csv(Data d, boolean header, boolean labelled) {
+        StringBuilder sb = new StringBuilder();
+        if (header) {
+            for (int t = 0; t < d.length; t++) sb.append("t").append(t).append(',');
+            sb.append(labelled ? "label\n" : "end\n");
+        }
+        for (int i = 0; i < d.n; i++) {
+            for (int t = 0; t < d.length; t++) {
+                sb.append(d.missing(i, t) ? "" : String.format(Locale.ROOT, "%.4f", d.value(i, t, 0))).append(',');
+            }
+            sb.append(labelled ? "\"class" + d.label(i) + "\"" : "0").append('\n');
+        }
+        ReadOptions o = new ReadOptions(Format.AUTO, null, labelled ? (header ? "label" : "-1") : null, header ? Boolean.TRUE : null);
+        return new Seed("data.csv", sb.toString().getBytes(StandardCharsets.UTF_8), null, null, o);
+    }
+
+    static final int[] IDX_TYPES = {0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E};
+
+    static Seed idx(Data d, int typeChoice, boolean labelled) {
+        int type = IDX_TYPES[typeChoice];
+        int size = switch (type) { case 0x08, 0x09 -> 1; case 0x0B -> 2; case 0x0C, 0x0D -> 4; default -> 8; };
+        int per = d.length * d.channels;
+        ByteBuffer body = ByteBuffer.allocate(d.n * per * size).order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < d.n; i++) {
+            for (int k = 0; k < per; k++) {
+                double v = d.value(i, k / d.channels, k % d.channels);
+                switch (type) {
+                    case 0x08, 0x09 -> body.put((byte) v);
+                    case 0x0B -> body.putShort((short) (v * 100));
+                    case 0x0C -> body.putInt((int) (v * 1000));
+                    case 0x0D -> body.putFloat((float) v);
+                    default -> body.putDouble(v);
+                }
+            }
+        }
+        int[] dims = d.channels == 1 ? new int[] {d.n, d.length} : new int[] {d.n, d.length, d.channels};
+        byte[] labels = null;
+        if (labelled) {
+            byte[] l = new byte[d.n];
+            for (int i = 0; i < d.n; i++) l[i] = (byte) d.label(i);
+            labels = TestFiles.idx(0x08, new int[] {d.n}, l);
+        }
+        return new Seed("data-idx3-ubyte", TestFiles.idx(type, dims, body.array()),
+                labelled ? "labels-idx1-ubyte" : null, labels, ReadOptions.defaults());
+    }
+
+    static final String[] NPY_TYPES = {"<f4", "<f8", ">f4", "<i4", "|u1", "<i8", "<u2", ">i2"};
+
+    static Seed npy(Data d, int major, int typeChoice, boolean fortran, boolean labelled) {
+        String descr = NPY_TYPES[typeChoice];
+        int size = Integer.parseInt(descr.substring(2));
+        ByteBuffer body = ByteBuffer.allocate(d.n * d.length * d.channels * size)
+                .order(descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        // written in file order; for Fortran order that is simply another arrangement of the same values
+        for (int k = 0; k < d.n * d.length * d.channels; k++) {
+            double v = d.value(k, k % 7, 0);
+            switch (descr.substring(1)) {
+                case "f4" -> body.putFloat((float) v);
+                case "f8" -> body.putDouble(v);
+                case "i4" -> body.putInt((int) v);
+                case "u1" -> body.put((byte) v);
+                case "i8" -> body.putLong((long) v);
+                default -> body.putShort((short) v);
+            }
+        }
+        String shape = d.channels == 1 ? "(" + d.n + ", " + d.length + ")" : "(" + d.n + ", " + d.length + ", " + d.channels + ")";
+        byte[] labels = null;
+        if (labelled) {
+            ByteBuffer l = ByteBuffer.allocate(8 * d.n).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < d.n; i++) l.putLong(d.label(i));
+            labels = TestFiles.npy(1, TestFiles.npyDict("<i8", false, "(" + d.n + ",)"), l.array());
+        }
+        return new Seed("data.npy", TestFiles.npy(major, TestFiles.npyDict(descr, fortran, shape), body.array()),
+                labelled ? "labels.npy" : null, labels, ReadOptions.defaults());
+    }
+
+    // ---------------------------------------------------------------- arbitraries
+
+    @Provide Arbitrary<Seed> ucrTsv() { return data(false).map(d -> ucr(d, "\t", ".tsv")); }
+
+    @Provide Arbitrary<Seed> ucrTxt() {
+        return Combinators.combine(data(false), Arbitraries.of("  ", " ", ",")).as((d, sep) -> ucr(d, sep, ".txt"));
+    }
+
+    @Provide Arbitrary<Seed> ucrCsv() { return data(false).map(d -> ucr(d, ",", ".csv")); }
+
+    @Provide Arbitrary<Seed> tsFiles() { return data(true).map(ReaderFuzzTest::ts); }
+
+    @Provide Arbitrary<Seed> csvFiles() {
+        return Combinators.combine(data(false).map(d -> new Data(d.n, d.length, 1, false, d.seed)),
+                Arbitraries.of(false, true), Arbitraries.of(false, true)).as(ReaderFuzzTest::csv);
+    }
+
+    @Provide Arbitrary<Seed> idxFiles() {
+        return Combinators.combine(data(true), Arbitraries.integers().between(0, IDX_TYPES.length - 1),
+                Arbitraries.of(false, true)).as(ReaderFuzzTest::idx);
+    }
+
+    @Provide Arbitrary<Seed> npyFiles() {
+        return Combinators.combine(data(true), Arbitraries.integers().between(1, 3),
+                Arbitraries.integers().between(0, NPY_TYPES.length - 1), Arbitraries.of(false, true),
+                Arbitraries.of(false, true)).as(ReaderFuzzTest::npy);
+    }
+
+    @Provide Arbitrary<List<Mutation>> mutations() { return Mutation.some(); }
+
+    /** Damage to the compressed bytes: none half the time, else one or two mutations. */
+    @Provide Arbitrary<List<Mutation>> gzipMutations() {
+        return Arbitraries.oneOf(Arbitraries.just(List.of()), Mutation.any().list().ofMinSize(1).ofMaxSize(2));
+    }
+
+    // ---------------------------------------------------------------- the properties, one per format
+
+    @Property void ucrTsvFuzz(@ForAll("ucrTsv") Seed s, @ForAll("mutations") List<Mutation> m) {
+        run("ucr-tsv", s, m, null, false);
+    }
+
+    @Property void ucrTsvGzFuzz(@ForAll("ucrTsv") Seed s, @ForAll("mutations") List<Mutation> m,
+                                @ForAll("gzipMutations") List<Mutation> g) {
+        run("ucr-tsv.gz", s, m, g, false);
+    }
+
+    @Property void ucrTxtFuzz(@ForAll("ucrTxt") Seed s, @ForAll("mutations") List<Mutation> m) {
+        run("ucr-txt", s, m, null, false);
+    }
+
+    @Property void ucrTxtGzFuzz(@ForAll("ucrTxt") Seed s, @ForAll("mutations") List<Mutation> m,
+                                @ForAll("gzipMutations") List<Mutation> g) {
+        run("ucr-txt.gz", s, m, g, false);
+    }
+
+    @Property void ucrCsvFuzz(@ForAll("ucrCsv") Seed s, @ForAll("mutations") List<Mutation> m) {
+        run("ucr-csv", s, m, null, false);
+    }
+
+    @Property void ucrCsvGzFuzz(@ForAll("ucrCsv") Seed s, @ForAll("mutations") List<Mutation> m,
+                                @ForAll("gzipMutations") List<Mutation> g) {
+        run("ucr-csv.gz", s, m, g, false);
+    }
+
+    @Property void tsFuzz(@ForAll("tsFiles") Seed s, @ForAll("mutations") List<Mutation> m) {
+        run("ts", s, m, null, false);
+    }
+
+    @Property void tsGzFuzz(@ForAll("tsFiles") Seed s, @ForAll("mutations") List<Mutation> m,
+                            @ForAll("gzipMutations") List<Mutation> g) {
+        run("ts.gz", s, m, g, false);
+    }
+
+    @Property void csvFuzz(@ForAll("csvFiles") Seed s, @ForAll("mutations") List<Mutation> m) {
+        run("csv", s, m, null, false);
+    }
+
+    @Property void csvGzFuzz(@ForAll("csvFiles") Seed s, @ForAll("mutations") List<Mutation> m,
+                             @ForAll("gzipMutations") List<Mutation> g) {
+        run("csv.gz", s, m, g, false);
+    }
+
+    @Property void idxFuzz(@ForAll("idxFiles") Seed s, @ForAll("mutations") List<Mutation> m, @ForAll boolean onLabels) {
+        run("idx", s, m, null, onLabels);
+    }
+
+    @Property void idxGzFuzz(@ForAll("idxFiles") Seed s, @ForAll("mutations") List<Mutation> m,
+                             @ForAll("gzipMutations") List<Mutation> g, @ForAll boolean onLabels) {
+        run("idx.gz", s, m, g, onLabels);
+    }
+
+    @Property void npyFuzz(@ForAll("npyFiles") Seed s, @ForAll("mutations") List<Mutation> m, @ForAll boolean onLabels) {
+        run("npy", s, m, null, onLabels);
+    }
+
+    @Property void npyGzFuzz(@ForAll("npyFiles") Seed s, @ForAll("mutations") List<Mutation> m,
+                             @ForAll("gzipMutations") List<Mutation> g, @ForAll boolean onLabels) {
+        run("npy.gz", s, m, g, onLabels);
+    }
+
+    /**
+     * Mutates the seed (its labels file when {@code onLabels} and it has one), gzips it when
+     * {@code gz} is not null and applies those mutations to the compressed bytes, writes the files
+     * and reads them through {@link Readers#read}, the path every command uses.
+     */
+    private static void run(String format, Seed s, List<Mutation> plain, List<Mutation> gz, boolean onLabels) {
+        boolean labelsTarget = onLabels && s.labels != null;
+        byte[] target = Mutation.applyAll(plain, labelsTarget ? s.labels : s.content);
+        long basis = target.length;
+        if (gz != null) {
+            target = Mutation.applyAll(gz, TestFiles.gzip(target));
+            basis = Math.max(basis, FuzzHarness.contentSize(target));
+        }
+        String suffix = gz != null ? ".gz" : "";
+        byte[] data = labelsTarget ? s.content : target;
+        byte[] labels = labelsTarget ? target : s.labels;
+        Path dataFile = dir.resolve(s.fileName + (labelsTarget ? "" : suffix));
+        Path labelsFile = s.labelsName == null ? null : dir.resolve(s.labelsName + (labelsTarget ? suffix : ""));
+        long total = basis + (labelsTarget ? data.length : labels == null ? 0 : labels.length);
+        try {
+            Files.write(dataFile, data);
+            if (labelsFile != null) Files.write(labelsFile, labels);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ReadOptions options = labelsFile == null ? s.options : s.options.withLabelsFile(labelsFile);
+        FuzzHarness.check(format, target, labelsTarget ? labelsFile.getFileName().toString() : dataFile.getFileName().toString(),
+                total, () -> Readers.read(dataFile, options));
+    }
+}

@@ -1,0 +1,252 @@
+package org.rnnclust.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.rnnclust.backend.cpu.CpuOps;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.data.gen.Cbf;
+import org.rnnclust.data.prep.LengthPolicy;
+import org.rnnclust.data.prep.MissingValues;
+import org.rnnclust.data.prep.Normalization;
+import org.rnnclust.data.prep.PreprocessOptions;
+import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.fuzz.FuzzHarness;
+import org.rnnclust.fuzz.Mutation;
+import org.rnnclust.io.ModelFile;
+import org.rnnclust.io.ModelFileBytes;
+import org.rnnclust.nn.Adam;
+import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.CellType;
+import org.rnnclust.nn.SequenceAutoencoder;
+
+/**
+ * Fuzzing of the model file and the checkpoint: valid files broken at the byte level (then the
+ * checksum no longer matches and loading must say so), and files edited at the level of the
+ * format and sealed again with a correct checksum (a header field set to an absurd value, a
+ * tensor dropped or filled with NaN), which only the model's own validation can refuse. A file
+ * that loads is then used: a model embeds a few series, a checkpoint is restored into the network
+ * it was made for, so "loads" means "is safe to use". Bounds as in {@link FuzzHarness}; tries as
+ * in ReaderFuzzTest.
+ */
+class ModelFileFuzzTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path dir;
+    private static CpuOps ops;
+    private static final List<Seed> MODELS = new ArrayList<>();
+    private static final List<Seed> CHECKPOINTS = new ArrayList<>();
+
+    /** A valid file's bytes and the architecture it was written for. */
+    record Seed(byte[] bytes, AutoencoderSpec spec) {
+        @Override
+        public String toString() {
+            return spec + " (" + bytes.length + " bytes)";
+        }
+    }
+
+    @BeforeContainer
+    static void makeSeeds() throws IOException {
+        dir = Files.createTempDirectory("rnnclust-fuzz-model-");
+        ops = new CpuOps(1);
+        Dataset cbf = Cbf.generate(6, 12, 3);
+        AutoencoderSpec[] specs = {
+            new AutoencoderSpec(CellType.LSTM, 1, 3, 1, false, 2),
+            new AutoencoderSpec(CellType.GRU, 1, 4, 2, true, 3),
+            new AutoencoderSpec(CellType.RNN, 1, 2, 1, false, 2),
+        };
+        PreprocessOptions[] preps = {
+            PreprocessOptions.defaults(),
+            new PreprocessOptions(Normalization.STANDARDIZE, 3, MissingValues.INTERPOLATE, LengthPolicy.RESAMPLE, 10),
+            new PreprocessOptions(Normalization.MINMAX, 0, MissingValues.REFUSE, LengthPolicy.PAD, 0),
+        };
+        for (int i = 0; i < specs.length; i++) {
+            Preprocessor prep = Preprocessor.fit(preps[i], cbf);
+            try (SequenceAutoencoder net = new SequenceAutoencoder(ops, specs[i], i);
+                 Adam adam = new Adam(ops, net.parameters(), 1e-3, 0)) {
+                float[] centroids = new float[2 * specs[i].latent()];
+                for (int k = 0; k < centroids.length; k++) centroids[k] = k * 0.25f - 0.5f;
+                ObjectNode training = JSON.createObjectNode().put("epochs", 1).put("seed", i);
+                TrainedModel model = new TrainedModel(specs[i], prep, centroids, 2, TrainedModel.weightsOf(net),
+                        List.of("1", "2", "3"), training);
+                Path m = dir.resolve("seed.rnnclust");
+                model.save(m, net);
+                MODELS.add(new Seed(Files.readAllBytes(m), specs[i]));
+                Path c = dir.resolve("seed.ckpt");
+                Checkpoint.write(c, net, adam, new Checkpoint.State(2, 3, 0.5, 0, List.of(0.9, 0.5)), training);
+                CHECKPOINTS.add(new Seed(Files.readAllBytes(c), specs[i]));
+            }
+        }
+    }
+
+    @AfterContainer
+    static void cleanUp() throws IOException {
+        FuzzHarness.printStats();
+        ops.close();
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) Files.deleteIfExists(p);
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    /**
+     * An edit at the level of the format, resealed with a valid checksum: {@code target} picks a
+     * header value (or, when {@code onTensor}, a tensor), {@code value} what it becomes.
+     */
+    record Edit(boolean onTensor, int target, int value) {
+        static final List<String> VALUES = List.of("0", "-1", "1", "2147483647", "1000000000", "-2147483648",
+                "1e308", "\"NaN\"", "\"Infinity\"", "-0.5", "3.5", "null", "true", "\"\"", "\"lstm\"", "\"resample\"",
+                "\"pad\"", "\"rnnclust-model\"", "\"rnnclust-checkpoint\"", "[]", "{}", "[1e300]", "[0]", "[-1, 2]",
+                "\"x\"", "4096", "(delete)");
+
+        byte[] apply(byte[] valid) {
+            try {
+                Path in = dir.resolve("edit-in");
+                Files.write(in, valid);
+                ModelFile.Loaded loaded = ModelFile.read(in);
+                ObjectNode header = loaded.header().deepCopy();
+                List<ModelFile.Tensor> tensors = new ArrayList<>(loaded.tensors().values());
+                if (onTensor) {
+                    int i = Math.floorMod(target, tensors.size());
+                    ModelFile.Tensor t = tensors.get(i);
+                    float[] data = t.data().clone();
+                    switch (Math.floorMod(value, 4)) {
+                        case 0 -> tensors.remove(i);
+                        case 1 -> tensors.set(i, new ModelFile.Tensor(t.name(), new int[] {data.length + 1},
+                                java.util.Arrays.copyOf(data, data.length + 1)));
+                        case 2 -> {
+                            if (data.length > 0) data[Math.floorMod(target * 31 + value, data.length)] = Float.NaN;
+                            tensors.set(i, new ModelFile.Tensor(t.name(), t.shape(), data));
+                        }
+                        default -> {
+                            java.util.Arrays.fill(data, value % 8 == 3 ? Float.POSITIVE_INFINITY : 3e38f);
+                            tensors.set(i, new ModelFile.Tensor(t.name(), t.shape(), data));
+                        }
+                    }
+                } else {
+                    List<JsonNode[]> slots = new ArrayList<>();  // {parent, child} pairs in document order
+                    collect(header, slots);
+                    JsonNode[] slot = slots.get(Math.floorMod(target, slots.size()));
+                    String v = VALUES.get(Math.floorMod(value, VALUES.size()));
+                    replace(slot[0], slot[1], v.equals("(delete)") ? null : JSON.readTree(v));
+                }
+                return ModelFileBytes.encode(header, tensors);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static void collect(JsonNode node, List<JsonNode[]> slots) {
+            node.forEach(child -> {
+                slots.add(new JsonNode[] {node, child});
+                collect(child, slots);
+            });
+        }
+
+        private static void replace(JsonNode parent, JsonNode child, JsonNode with) {
+            if (parent instanceof ObjectNode o) {
+                var names = o.fieldNames();
+                while (names.hasNext()) {
+                    String name = names.next();
+                    if (o.get(name) == child) {
+                        if (with == null) o.remove(name); else o.set(name, with);
+                        return;
+                    }
+                }
+            } else if (parent instanceof ArrayNode a) {
+                for (int i = 0; i < a.size(); i++) {
+                    if (a.get(i) == child) {
+                        if (with == null) a.remove(i); else a.set(i, with);
+                        return;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (onTensor ? "tensor " : "header value ") + target + " := " + value;
+        }
+    }
+
+    @Provide Arbitrary<Integer> seedIndex() { return Arbitraries.integers().between(0, 2); }
+
+    @Provide Arbitrary<List<Mutation>> mutations() { return Mutation.some(); }
+
+    @Provide Arbitrary<List<Edit>> edits() {
+        Arbitrary<Edit> edit = Combinators.combine(Arbitraries.of(false, false, true), Arbitraries.integers().between(0, 400),
+                Arbitraries.integers().between(0, 1000)).as(Edit::new);
+        return edit.list().ofMinSize(1).ofMaxSize(2);
+    }
+
+    @Property void modelBytesFuzz(@ForAll("seedIndex") int seed, @ForAll("mutations") List<Mutation> m) {
+        byte[] bytes = Mutation.applyAll(m, MODELS.get(seed).bytes);
+        loadModel("model-bytes", bytes);
+    }
+
+    @Property void modelEditFuzz(@ForAll("seedIndex") int seed, @ForAll("edits") List<Edit> edits) {
+        byte[] bytes = MODELS.get(seed).bytes;
+        for (Edit e : edits) bytes = e.apply(bytes);
+        loadModel("model-edit", bytes);
+    }
+
+    @Property void checkpointBytesFuzz(@ForAll("seedIndex") int seed, @ForAll("mutations") List<Mutation> m) {
+        loadCheckpoint("ckpt-bytes", Mutation.applyAll(m, CHECKPOINTS.get(seed).bytes), CHECKPOINTS.get(seed).spec);
+    }
+
+    @Property void checkpointEditFuzz(@ForAll("seedIndex") int seed, @ForAll("edits") List<Edit> edits) {
+        byte[] bytes = CHECKPOINTS.get(seed).bytes;
+        for (Edit e : edits) bytes = e.apply(bytes);
+        loadCheckpoint("ckpt-edit", bytes, CHECKPOINTS.get(seed).spec);
+    }
+
+    /** Loads the model and, when it loads, embeds a few series with it as `rnnclust embed` would. */
+    private static void loadModel(String format, byte[] bytes) {
+        Path file = write("model.rnnclust", bytes);
+        Dataset data = Cbf.generate(3, 9, 11);
+        FuzzHarness.check(format, bytes, "model.rnnclust", bytes.length, () -> {
+            TrainedModel model = TrainedModel.load(file);
+            if (model.spec().channels() != data.channels()) return model;
+            PaddedSequences padded = PaddedSequences.of(model.preprocessor().apply(data));
+            try (SequenceAutoencoder net = model.instantiate(ops)) {
+                return Trainer.embed(ops, net, padded, 2);
+            }
+        });
+    }
+
+    /** Reads the checkpoint and restores it into the network it was written for, as `train --resume` does. */
+    private static void loadCheckpoint(String format, byte[] bytes, AutoencoderSpec spec) {
+        Path file = write("last.ckpt", bytes);
+        FuzzHarness.check(format, bytes, "last.ckpt", bytes.length, () -> {
+            ModelFile.Loaded loaded = Checkpoint.read(file);
+            try (SequenceAutoencoder net = new SequenceAutoencoder(ops, spec, 0);
+                 Adam adam = new Adam(ops, net.parameters(), 1e-3, 0)) {
+                return Checkpoint.restore(file, loaded, net, adam);
+            }
+        });
+    }
+
+    private static Path write(String name, byte[] bytes) {
+        try {
+            return Files.write(dir.resolve(name), bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}
