@@ -55,7 +55,7 @@ public final class Refinement {
         if (params.method() == RefineMethod.NONE || params.epochs() == 0) {
             int[] labels = assign(model, data, initialCentroids, k);
             return new RefinementResult(initialCentroids.clone(), labels, 0, 0, 0, false, List.of(), List.of(),
-                    List.of(), (System.nanoTime() - start) / 1e9);
+                    List.of(), List.of(), (System.nanoTime() - start) / 1e9);
         }
         int batchSize = Math.min(params.batchSize(), n);
         int batches = (n + batchSize - 1) / batchSize;
@@ -74,6 +74,8 @@ public final class Refinement {
                 List<Double> klHistory = new ArrayList<>();
                 List<Double> recHistory = new ArrayList<>();
                 List<Double> changes = new ArrayList<>();
+                List<double[]> intervalKl = new ArrayList<>();
+                double intervalStartKl = Double.NaN;
                 double change = Double.NaN;
                 boolean converged = false;
                 int steps = 0;
@@ -88,7 +90,9 @@ public final class Refinement {
                     double lastNorm = 0;
                     for (int b = 0; b < batches; b++) {
                         if (steps % interval == 0) {
-                            Targets t = targets(model, data, layer, k);
+                            Targets t = targets(model, data, layer, k, p);
+                            if (p != null) intervalKl.add(new double[] {intervalStartKl, t.previousKl});
+                            intervalStartKl = t.kl;
                             if (labels != null) {
                                 change = changedFraction(labels, t.labels);
                                 changes.add(change);
@@ -146,25 +150,39 @@ public final class Refinement {
                     change = changedFraction(labels, finalLabels);
                 }
                 return new RefinementResult(centroids, finalLabels, epochs, steps, change, converged,
-                        List.copyOf(klHistory), List.copyOf(recHistory), List.copyOf(changes),
+                        List.copyOf(klHistory), List.copyOf(recHistory), List.copyOf(changes), List.copyOf(intervalKl),
                         (System.nanoTime() - start) / 1e9);
             }
         }
     }
 
-    private record Targets(float[] p, int[] labels) {}
+    /**
+     * @param kl         KL(P‖Q) of the new target against the current q, over all data
+     * @param previousKl KL of the previous target against the current q (NaN when there was none)
+     */
+    private record Targets(float[] p, int[] labels, double kl, double previousKl) {}
 
-    /** The target distribution and the labels (argmax q) of the whole data set under the current model. */
-    private Targets targets(SequenceAutoencoder model, PaddedSequences data, SoftAssignment layer, int k) {
+    /**
+     * The target distribution and the labels (argmax q) of the whole data set under the current
+     * model, with the KL of the new and the previous target (null for none) against it.
+     */
+    private Targets targets(SequenceAutoencoder model, PaddedSequences data, SoftAssignment layer, int k,
+                            float[] previous) {
         int n = data.n();
         float[] z = Trainer.embed(ops, model, data, params.batchSize());
         try (DeviceBuffer zd = ops.allocate(z.length); DeviceBuffer pd = ops.allocate((long) n * k)) {
             ops.upload(z, zd);
             DeviceBuffer q = layer.assign(n, zd, 0);
+            double previousKl = Double.NaN;
+            if (previous != null) {
+                ops.upload(previous, pd);
+                previousKl = ops.klDivergence(n, k, pd, 0, q, 0);
+            }
             ops.decTarget(n, k, q, 0, pd, 0);
+            double kl = ops.klDivergence(n, k, pd, 0, q, 0);
             float[] qh = new float[n * k];
             ops.download(q, 0, qh, 0, n * k);
-            return new Targets(ops.toHost(pd), argmax(qh, n, k));
+            return new Targets(ops.toHost(pd), argmax(qh, n, k), kl, previousKl);
         }
     }
 

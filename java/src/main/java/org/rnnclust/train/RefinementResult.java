@@ -15,8 +15,10 @@ import java.util.List;
  * @param klHistory       mean KL(P‖Q) of each epoch's batches
  * @param reconstructionHistory mean reconstruction loss of each epoch's batches (IDEC; empty for DEC)
  * @param labelChangeHistory    label change at each target update after the first
+ * @param intervalKl      per completed target interval, {KL(P‖Q) over all data when P was set, KL of
+ *                        the same P against Q at the next update}: what the steps in between reduced
  * @param seconds         wall time
  */
 public record RefinementResult(float[] centroids, int[] labels, int epochs, int steps, double labelChange,
                                boolean converged, List<Double> klHistory, List<Double> reconstructionHistory,
-                               List<Double> labelChangeHistory, double seconds) {}
+                               List<Double> labelChangeHistory, List<double[]> intervalKl, double seconds) {}
