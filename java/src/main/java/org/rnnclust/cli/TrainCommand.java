@@ -112,10 +112,7 @@ final class TrainCommand implements Callable<Integer> {
                     refined = new Refinement(backend, refineParams, new ProgressListener())
                             .refine(net, prepared.train(), km.centroids(), k);
                     centroids = refined.centroids();
-                    KMeansModel refinedModel = new KMeansModel(k, arch.latent(), centroids, null, Double.NaN, 0, true,
-                            java.util.List.of());
-                    scored = refinedModel.predict(backend, Trainer.embed(ops, net, prepared.scored(), config.batchSize()),
-                            prepared.scored().n());
+                    scored = Refinement.assign(backend, net, prepared.scored(), centroids, k, config.batchSize());
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 ObjectNode training = run.deepCopy();

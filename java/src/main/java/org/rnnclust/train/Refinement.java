@@ -186,15 +186,22 @@ public final class Refinement {
         }
     }
 
-    /**
-     * Labels of every sequence: the nearest of {@code centroids} (the argmax of the Student-t q),
-     * found the way {@code cluster --model} finds them, so that a saved model reproduces them.
-     */
+    /** Labels of every sequence under the current model (see {@link #assign(Backend, SequenceAutoencoder, PaddedSequences, float[], int, int)}). */
     private int[] assign(SequenceAutoencoder model, PaddedSequences data, float[] centroids, int k) {
+        return assign(backend, model, data, centroids, k, params.batchSize()).labels();
+    }
+
+    /**
+     * Embeds {@code data} with {@code model} and assigns each sequence to the nearest of
+     * {@code centroids} [k, D] (the argmax of the Student-t soft assignment), the way
+     * {@code cluster --model} does: how refined centroids are applied to new data (e.g. TEST after
+     * fitting on TRAIN).
+     */
+    public static KMeansModel.Assignment assign(Backend backend, SequenceAutoencoder model, PaddedSequences data,
+                                                float[] centroids, int k, int batchSize) {
         int d = model.spec().latent();
-        float[] z = Trainer.embed(ops, model, data, params.batchSize());
-        return new KMeansModel(k, d, centroids, null, Double.NaN, 0, true, List.of()).predict(backend, z, data.n())
-                .labels();
+        float[] z = Trainer.embed(backend.tensorOps(), model, data, batchSize);
+        return new KMeansModel(k, d, centroids, null, Double.NaN, 0, true, List.of()).predict(backend, z, data.n());
     }
 
     static int[] argmax(float[] q, int n, int k) {
