@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /** DEC/IDEC refinement flags of {@code train} (and {@code demo}). */
 final class RefineMixin {
-    @Option(names = "--refine", paramLabel = "METHOD", defaultValue = "idec",
-            description = "Joint refinement after pretraining: idec (reconstruction + γ·KL), dec (KL alone) or none. "
+    @Option(names = "--refine", paramLabel = "METHOD", defaultValue = "dec",
+            description = "Joint refinement after pretraining: dec (KL alone), idec (reconstruction + γ·KL) or none. "
                     + "Default: ${DEFAULT-VALUE}.")
     String method;
 

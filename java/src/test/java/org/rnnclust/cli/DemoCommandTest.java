@@ -33,7 +33,7 @@ class DemoCommandTest {
         CliRun run = CliRun.of("demo", "--per-class", "10", "--length", "24", "--epochs", "3", "--hidden", "6",
                 "--latent", "3", "--refine-epochs", "2", "--device", "cpu");
         assertEquals(0, run.exitCode(), run.err());
-        for (String row : new String[] {"kmeans (raw)", "rnn-lstm ", "rnn-lstm-idec"}) {
+        for (String row : new String[] {"kmeans (raw)", "rnn-lstm ", "rnn-lstm-dec"}) {
             assertTrue(run.out().contains(row), row + " missing in\n" + run.out());
         }
     }
