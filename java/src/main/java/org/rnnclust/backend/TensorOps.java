@@ -111,6 +111,37 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     void mseLossBackward(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
                          DeviceBuffer rowWeight, long weightOff, float scale, DeviceBuffer grad, long gradOff);
 
+    // ---- soft clustering (DEC / IDEC) ----
+
+    /**
+     * Student-t soft assignment of n points z [n, d] to k centroids [k, d] (DEC, Xie et al. 2016):
+     * q_ij = (1 + ‖z_i − μ_j‖²/α)^(−(α+1)/2) / Σ_l (same for l). Writes q [n, k].
+     */
+    void studentTAssign(int n, int k, int d, float alpha, DeviceBuffer z, long zOff, DeviceBuffer centroids,
+                        DeviceBuffer q, long qOff);
+
+    /**
+     * DEC's target distribution from q [n, k]: p_ij = (q_ij² / f_j) / Σ_l (q_il² / f_l) with cluster
+     * frequencies f_j = Σ_i q_ij over the n rows. Writes p [n, k].
+     */
+    void decTarget(int n, int k, DeviceBuffer q, long qOff, DeviceBuffer p, long pOff);
+
+    /**
+     * KL(P‖Q) averaged over rows: (1/n) Σ_i Σ_j p_ij log(p_ij / q_ij), a term with p_ij = 0 counting
+     * 0 (PyTorch's {@code kl_div(q.log(), p, reduction="batchmean")}). Waits for the device.
+     */
+    double klDivergence(int n, int k, DeviceBuffer p, long pOff, DeviceBuffer q, long qOff);
+
+    /**
+     * Adds scale · the gradient of {@link #klDivergence}(p, q(z, μ)) with p held constant: with
+     * w_ij = (1 + ‖z_i − μ_j‖²/α)⁻¹ and g_ij = scale·(α+1)/(α·n) · w_ij · (p_ij − q_ij),
+     * dz_i += Σ_j g_ij (z_i − μ_j) and dμ_j −= Σ_i g_ij (z_i − μ_j). {@code q} must be
+     * {@link #studentTAssign}'s output for the same z and μ.
+     */
+    void studentTKlBackward(int n, int k, int d, float alpha, DeviceBuffer z, long zOff, DeviceBuffer centroids,
+                            DeviceBuffer q, long qOff, DeviceBuffer p, long pOff, float scale,
+                            DeviceBuffer dz, long dzOff, DeviceBuffer dCentroids);
+
     // ---- optimizer ----
 
     /**

@@ -43,7 +43,9 @@ final class ClusterCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("method", "rnn-" + m.spec().cell().name().toLowerCase(java.util.Locale.ROOT));
+        String refine = m.training().path("refine").path("method").asText("none");
+        metrics.put("method", "rnn-" + m.spec().cell().name().toLowerCase(java.util.Locale.ROOT)
+                + (refine.isEmpty() || refine.equals("none") ? "" : "-" + refine));
         metrics.put("data", d.name());
         metrics.put("n", d.size());
         metrics.put("k", m.k());

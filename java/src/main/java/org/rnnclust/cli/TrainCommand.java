@@ -23,6 +23,10 @@ import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.report.ReportWriter;
 import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.Checkpoint;
+import org.rnnclust.train.RefineMethod;
+import org.rnnclust.train.RefineParams;
+import org.rnnclust.train.Refinement;
+import org.rnnclust.train.RefinementResult;
 import org.rnnclust.train.TrainConfig;
 import org.rnnclust.train.TrainedModel;
 import org.rnnclust.train.Trainer;
@@ -46,6 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin DeviceMixin device;
     @Mixin ModelMixin model;
     @Mixin KMeansMixin kmeans;
+    @Mixin RefineMixin refine;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (required unless --resume).")
     Path out;
@@ -74,6 +79,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         AutoencoderSpec arch = model.spec(trainRaw.channels());
         TrainConfig config = model.config(kmeans.seed);
+        RefineParams refineParams = refine.params(config);
         ObjectNode run = ModelMixin.describe(arch, config, JSON.createObjectNode());
         Path checkpoints = dir.resolve("checkpoints");
         Path checkpoint = checkpoints.resolve(Checkpoint.FILE);
@@ -96,20 +102,41 @@ final class TrainCommand implements Callable<Integer> {
                         .train(net, prepared.train(), checkpoint, checkpoint, resumed, run);
                 float[] trainEmb = Trainer.embed(ops, net, prepared.train(), config.batchSize());
                 KMeansModel km = new KMeans(kmeans.params(k)).fit(backend, trainEmb, trainRaw.size(), arch.latent());
+                Dataset scoredRaw = prepared.scoredRaw();
                 float[] scoredEmb = prepared.test() == null ? trainEmb
                         : Trainer.embed(ops, net, prepared.test(), config.batchSize());
                 KMeansModel.Assignment scored = prepared.test() == null
                         ? new KMeansModel.Assignment(km.labels(), null, km.inertia())
                         : km.predict(backend, scoredEmb, prepared.test().n());
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                RefinementResult refined = null;
+                float[] centroids = km.centroids();
+                if (refineParams.method() != RefineMethod.NONE) {
+                    if (scoredRaw.hasLabels()) {
+                        metrics.put("before_refine", scoresOf(scoredRaw, scored.labels()));
+                    }
+                    refined = new Refinement(backend, refineParams, new ProgressListener())
+                            .refine(net, prepared.train(), km.centroids(), k);
+                    centroids = refined.centroids();
+                    scored = Refinement.assign(backend, net, prepared.scored(), centroids, k, config.batchSize());
+                    // Refinement moved the encoder: the report shows the refined embeddings.
+                    if (report != null) scoredEmb = Trainer.embed(ops, net, prepared.scored(), config.batchSize());
+                }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 ObjectNode training = run.deepCopy();
                 training.put("epochs_completed", result.epochs());
                 training.put("final_loss", result.finalLoss());
-                TrainedModel saved = new TrainedModel(arch, prepared.preprocessor(), km.centroids(), k,
+                ObjectNode refineNode = RefineMixin.describe(refineParams, training.putObject("refine"));
+                if (refined != null) {
+                    refineNode.put("epochs_completed", refined.epochs());
+                    refineNode.put("label_change", refined.labelChange());
+                    refineNode.put("converged", refined.converged());
+                }
+                TrainedModel saved = new TrainedModel(arch, prepared.preprocessor(), centroids, k,
                         TrainedModel.weightsOf(net), trainRaw.labelNames(), training);
-                Dataset scoredRaw = prepared.scoredRaw();
-                Map<String, Object> metrics = new LinkedHashMap<>();
-                metrics.put("method", "rnn-" + arch.cell().name().toLowerCase(java.util.Locale.ROOT));
+                String method = "rnn-" + arch.cell().name().toLowerCase(java.util.Locale.ROOT)
+                        + (refined != null ? "-" + refineParams.method().label() : "");
+                metrics.put("method", method);
                 metrics.put("data", scoredRaw.name());
                 metrics.put("n", scoredRaw.size());
                 metrics.put("k", k);
@@ -121,14 +148,31 @@ final class TrainCommand implements Callable<Integer> {
                 metrics.put("stopped_early", result.stoppedEarly());
                 metrics.put("parameters", net.parameterCount());
                 metrics.put("loss_history", result.lossHistory());
+                metrics.put("refine", refineParams.method().label());
+                if (refined != null) {
+                    metrics.put("refine_epochs", refined.epochs());
+                    metrics.put("refine_steps", refined.steps());
+                    metrics.put("refine_label_change", refined.labelChange());
+                    metrics.put("refine_converged", refined.converged());
+                    metrics.put("refine_kl_history", refined.klHistory());
+                    if (!refined.reconstructionHistory().isEmpty()) {
+                        metrics.put("refine_reconstruction_history", refined.reconstructionHistory());
+                    }
+                    metrics.put("refine_seconds", refined.seconds());
+                }
                 metrics.put("seed", kmeans.seed);
                 metrics.put("seconds", seconds);
                 ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics,
                         output -> saved.save(output.file(TrainedModel.FILE), net));
                 PrintWriter w = spec.commandLine().getOut();
-                Table.print(w, (String) metrics.get("method"), scoredRaw, k, scored.inertia(), scores, seconds);
+                Table.print(w, method, scoredRaw, k, scored.inertia(), scores, seconds);
                 w.printf(java.util.Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", result.epochs(),
                         result.stoppedEarly() ? " (loss plateau)" : "", result.finalLoss(), net.parameterCount());
+                if (refined != null) {
+                    w.printf(java.util.Locale.ROOT, "%s refinement: %d epochs, %.2f%% labels changed at the last target"
+                                    + " update%s%n", refineParams.method().label(), refined.epochs(),
+                            100 * refined.labelChange(), refined.converged() ? " (below --refine-tol)" : "");
+                }
                 w.println("wrote " + dir.resolve(TrainedModel.FILE) + ", " + ResultFiles.ASSIGNMENTS + ", "
                         + ResultFiles.METRICS);
                 if (report != null) {
@@ -140,6 +184,12 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    private static Map<String, Object> scoresOf(Dataset data, int[] clusters) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        ClusteringOutput.score(data, clusters, m);
+        return m;
     }
 
     /** A resumed run must use the settings of the run it continues, or it would not end with the same model. */

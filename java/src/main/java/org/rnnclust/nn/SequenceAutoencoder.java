@@ -48,6 +48,7 @@ public final class SequenceAutoencoder implements Module {
     private final GrowableBuffer encoderHN;
     private DeviceBuffer lastInput;
     private SequenceMask lastMask;
+    private boolean decoded;
 
     /** Parameters drawn as PyTorch initialises them, from seeds derived from {@code seed}. */
     public SequenceAutoencoder(TensorOps ops, AutoencoderSpec spec, long seed) {
@@ -127,6 +128,23 @@ public final class SequenceAutoencoder implements Module {
         ops.transpose01(dirs, batch, h, states, last, s, 0);
         DeviceBuffer out = z.ensure((long) batch * spec.latent());
         latent.forward(batch, s, 0, out, 0);
+        lastInput = x;
+        lastMask = mask;
+        decoded = false;
+        return out;
+    }
+
+    /** The embeddings z [B, D] of the last {@link #embed} or {@link #forward} (owned by the model). */
+    public DeviceBuffer embedding() {
+        return z.ensure(0);
+    }
+
+    /** The encoder and latent parameters: everything that shapes the embedding (not the decoder). */
+    public List<Parameter> encoderParameters() {
+        List<Parameter> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, Parameter> e : named.entrySet()) {
+            if (e.getKey().startsWith("encoder.") || e.getKey().startsWith("latent.")) out.add(e.getValue());
+        }
         return out;
     }
 
@@ -146,8 +164,7 @@ public final class SequenceAutoencoder implements Module {
         decoder.forwardTimeMajor(in, mask, null, null, dec, null, null);
         DeviceBuffer rec = reconstruction.ensure(rows * spec.channels());
         output.forward(Math.toIntExact(rows), dec, 0, rec, 0);
-        lastInput = x;
-        lastMask = mask;
+        decoded = true;
         return ops.mseLoss(Math.toIntExact(rows), spec.channels(), rec, 0, x, 0, mask.timeMajor(), 0);
     }
 
@@ -158,7 +175,20 @@ public final class SequenceAutoencoder implements Module {
 
     /** Adds the gradient of the last forward's loss to every parameter's gradient. */
     public void backward() {
+        backward(1f, null);
+    }
+
+    /**
+     * Adds the gradient of reconstructionWeight · (the last forward's loss) + ⟨dEmbedding, z⟩ to the
+     * parameters' gradients: {@code dEmbedding} [B, D] is the gradient of a loss on the embedding
+     * (DEC's clustering loss), or null. With weight 0 the decoder is skipped, and the last call may
+     * then be {@link #embed} instead of {@link #forward}.
+     */
+    public void backward(float reconstructionWeight, DeviceBuffer dEmbedding) {
         if (lastMask == null) throw new IllegalStateException("backward before forward");
+        if (reconstructionWeight != 0 && !decoded) {
+            throw new IllegalStateException("a reconstruction gradient needs forward(), not embed()");
+        }
         SequenceMask mask = lastMask;
         int batch = mask.batch();
         int steps = mask.steps();
@@ -168,17 +198,20 @@ public final class SequenceAutoencoder implements Module {
         long bh = (long) batch * h;
         long bd = (long) batch * spec.latent();
 
-        DeviceBuffer dRec = dReconstruction.ensure((long) rows * spec.channels());
-        ops.mseLossBackward(rows, spec.channels(), reconstruction.ensure(0), 0, lastInput, 0, mask.timeMajor(), 0,
-                1f, dRec, 0);
-        DeviceBuffer dDec = dDecoderOut.ensure((long) rows * h);
-        output.backward(rows, decoderOut.ensure(0), 0, dRec, 0, dDec, 0);
-        DeviceBuffer dIn = dDecoderIn.ensure(steps * bd);
-        decoder.backwardTimeMajor(dDec, null, null, dIn, null, null);
-        // z was copied to every step: its gradient is the sum over steps ([T, B·D] column sums).
         DeviceBuffer dZ = dz.ensure(bd);
         ops.zero(dZ, 0, bd);
-        ops.addColumnSums(steps, Math.toIntExact(bd), dIn, 0, Math.toIntExact(bd), dZ, 0);
+        if (reconstructionWeight != 0) {
+            DeviceBuffer dRec = dReconstruction.ensure((long) rows * spec.channels());
+            ops.mseLossBackward(rows, spec.channels(), reconstruction.ensure(0), 0, lastInput, 0, mask.timeMajor(), 0,
+                    reconstructionWeight, dRec, 0);
+            DeviceBuffer dDec = dDecoderOut.ensure((long) rows * h);
+            output.backward(rows, decoderOut.ensure(0), 0, dRec, 0, dDec, 0);
+            DeviceBuffer dIn = dDecoderIn.ensure(steps * bd);
+            decoder.backwardTimeMajor(dDec, null, null, dIn, null, null);
+            // z was copied to every step: its gradient is the sum over steps ([T, B·D] column sums).
+            ops.addColumnSums(steps, Math.toIntExact(bd), dIn, 0, Math.toIntExact(bd), dZ, 0);
+        }
+        if (dEmbedding != null) ops.axpy(bd, 1f, dEmbedding, 0, dZ, 0);
         DeviceBuffer dS = dSummary.ensure(bh * dirs);
         latent.backward(batch, summary.ensure(0), 0, dZ, 0, dS, 0);
         DeviceBuffer dStates = dHN.ensure(encoder.stateSize(batch));

@@ -25,7 +25,9 @@ import org.rnnclust.nn.SequenceAutoencoder;
 /**
  * A trained model as saved in {@code model.rnnclust}: the autoencoder's architecture and weights,
  * the fitted preprocessing, the k-means centroids of the embeddings, and the training
- * configuration. Holds plain arrays; {@link #instantiate} puts the network on a device.
+ * configuration. Holds plain arrays; {@link #instantiate} puts the network on a device. After a
+ * DEC/IDEC refinement the centroids are the refined ones (the nearest one is the argmax of the
+ * Student-t soft assignment), and {@code training.refine} records the method and its settings.
  *
  * <p>Header fields (JSON): {@code kind}, {@code architecture}, {@code preprocessing},
  * {@code kmeans} ({@code k}, {@code dim}), {@code training}, {@code label_names}; tensors: the

@@ -139,7 +139,12 @@ public final class Trainer {
 
     /** The order of epoch e: a permutation drawn from (seed, e) alone, so a resumed run draws the same. */
     int[] order(int n, int epoch) {
-        SplittableRandom rng = new SplittableRandom(config.seed() ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
+        return permutation(config.seed(), n, epoch);
+    }
+
+    /** A permutation of 0..n-1 drawn from (seed, epoch) alone. */
+    static int[] permutation(long seed, int n, int epoch) {
+        SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
         int[] a = new int[n];
         for (int i = 0; i < n; i++) a[i] = i;
         for (int i = n - 1; i > 0; i--) {

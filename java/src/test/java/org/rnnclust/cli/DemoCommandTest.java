@@ -32,4 +32,14 @@ class DemoCommandTest {
         assertTrue(run.out().contains("OpenBLAS   0.3.31"), run.out());
         assertTrue(run.out().matches("(?s).*CUDA +unavailable: .+"), run.out());
     }
+
+    @Test
+    void demoTrainsAndRefines() {
+        CliRun run = CliRun.of("demo", "--per-class", "10", "--length", "24", "--epochs", "3", "--hidden", "6",
+                "--latent", "3", "--refine-epochs", "2", "--device", "cpu");
+        assertEquals(0, run.exitCode(), run.err());
+        for (String row : new String[] {"kmeans (raw)", "rnn-lstm ", "rnn-lstm-dec"}) {
+            assertTrue(run.out().contains(row), row + " missing in\n" + run.out());
+        }
+    }
 }

@@ -78,6 +78,41 @@ class TrainCommandTest {
     }
 
     @Test
+    void refinedModelsStoreTheirCentroidsAndReportTheRefinement() throws IOException {
+        for (String method : new String[] {"dec", "idec", "none"}) {
+            Path dir = tmp.resolve("refine-" + method);
+            CliRun run = CliRun.of("train", "--data", data.toString(), "--out", dir.toString(), "--epochs", "3",
+                    "--hidden", "6", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4",
+                    "--refine", method, "--refine-epochs", "4", "--refine-tol", "0");
+            assertEquals(0, run.exitCode(), run.err());
+            JsonNode m = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+            assertEquals(method, m.get("refine").asText());
+            if (!method.equals("none")) {
+                assertEquals("rnn-lstm-" + method, m.get("method").asText());
+                assertEquals(4, m.get("refine_epochs").asInt());
+                assertEquals(4, m.get("refine_kl_history").size());
+                assertTrue(m.get("refine_label_change").isNumber());
+                assertTrue(m.get("before_refine").has("nmi"));
+            } else {
+                assertEquals("rnn-lstm", m.get("method").asText());
+            }
+            CliRun again = CliRun.of("cluster", "--model", dir.toString(), "--data", data.toString(), "--out",
+                    tmp.resolve("again-" + method).toString(), "--device", "cpu");
+            assertEquals(0, again.exitCode(), again.err());
+            assertArrayEquals(clusters(dir.resolve("assignments.csv")),
+                    clusters(tmp.resolve("again-" + method + "/assignments.csv")), method);
+        }
+    }
+
+    @Test
+    void unknownRefinementIsRefused() {
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(), "--refine",
+                "kmeans", "--device", "cpu");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--refine"), run.err());
+    }
+
+    @Test
     void damagedModelIsRefusedWithOneLine() throws IOException {
         Path model = out.resolve("model.rnnclust");
         byte[] bytes = Files.readAllBytes(model);

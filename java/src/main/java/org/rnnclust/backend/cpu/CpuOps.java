@@ -344,6 +344,43 @@ public final class CpuOps implements TensorOps {
         }
     }
 
+    // ---- soft clustering (DEC / IDEC) ----
+
+    @Override
+    public void studentTAssign(int n, int k, int d, float alpha, DeviceBuffer z, long zOff, DeviceBuffer centroids,
+                               DeviceBuffer q, long qOff) {
+        requirePositiveAlpha(alpha);
+        CpuSoftAssignment.assign(n, k, d, alpha, check(z, zOff, (long) n * d).data, (int) zOff,
+                check(centroids, 0, (long) k * d).data, check(q, qOff, (long) n * k).data, (int) qOff);
+    }
+
+    @Override
+    public void decTarget(int n, int k, DeviceBuffer q, long qOff, DeviceBuffer p, long pOff) {
+        CpuSoftAssignment.target(n, k, check(q, qOff, (long) n * k).data, (int) qOff, check(p, pOff, (long) n * k).data,
+                (int) pOff);
+    }
+
+    @Override
+    public double klDivergence(int n, int k, DeviceBuffer p, long pOff, DeviceBuffer q, long qOff) {
+        return CpuSoftAssignment.kl(n, k, check(p, pOff, (long) n * k).data, (int) pOff,
+                check(q, qOff, (long) n * k).data, (int) qOff);
+    }
+
+    @Override
+    public void studentTKlBackward(int n, int k, int d, float alpha, DeviceBuffer z, long zOff, DeviceBuffer centroids,
+                                   DeviceBuffer q, long qOff, DeviceBuffer p, long pOff, float scale,
+                                   DeviceBuffer dz, long dzOff, DeviceBuffer dCentroids) {
+        requirePositiveAlpha(alpha);
+        CpuSoftAssignment.backward(n, k, d, alpha, check(z, zOff, (long) n * d).data, (int) zOff,
+                check(centroids, 0, (long) k * d).data, check(q, qOff, (long) n * k).data, (int) qOff,
+                check(p, pOff, (long) n * k).data, (int) pOff, scale, check(dz, dzOff, (long) n * d).data, (int) dzOff,
+                check(dCentroids, 0, (long) k * d).data);
+    }
+
+    private static void requirePositiveAlpha(float alpha) {
+        if (!(alpha > 0)) throw new IllegalArgumentException("Student-t degrees of freedom must be > 0, got " + alpha);
+    }
+
     // ---- optimizer ----
 
     @Override
