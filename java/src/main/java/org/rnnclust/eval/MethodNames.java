@@ -7,14 +7,14 @@ import java.util.Locale;
 import org.rnnclust.InputException;
 import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.nn.CellType;
+import org.rnnclust.train.RefineMethod;
+import org.rnnclust.train.RefineParams;
 import org.rnnclust.train.TrainConfig;
 import org.rnnclust.train.TrainingListener;
 
 /** The method names evaluate accepts, and the method each one builds under a budget. */
 public final class MethodNames {
-    public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "rnn");
-    /** Named by the issue, built on another branch (DEC/IDEC refinement); refused here, not skipped. */
-    public static final List<String> NOT_IN_THIS_BUILD = List.of("rnn-dec", "rnn-idec");
+    public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "rnn", "rnn-dec", "rnn-idec");
 
     private MethodNames() {}
 
@@ -24,10 +24,6 @@ public final class MethodNames {
         for (String part : csv.split(",")) {
             String name = part.strip().toLowerCase(Locale.ROOT);
             if (name.isEmpty()) continue;
-            if (NOT_IN_THIS_BUILD.contains(name)) {
-                throw new InputException("--methods " + name + ": DEC/IDEC refinement is not in this build; "
-                        + "available: " + String.join(",", AVAILABLE));
-            }
             if (!AVAILABLE.contains(name)) {
                 throw new InputException("--methods: unknown method '" + part.strip() + "'; available: "
                         + String.join(",", AVAILABLE));
@@ -44,13 +40,22 @@ public final class MethodNames {
             case "kmeans" -> Methods.rawKMeans(b.nInit());
             case "pca-kmeans" -> Methods.pcaKMeans(b.pca(), b.nInit());
             case "forest" -> Methods.forest(b.forest(), b.nInit());
-            case "rnn" -> Methods.rnn(
-                    channels -> new AutoencoderSpec(CellType.LSTM, channels, b.rnnHidden(), 1, false, b.rnnLatent()),
-                    (rows, steps) -> new TrainConfig(b.rnnEpochs(rows, steps), TrainConfig.DEFAULT_BATCH,
-                            TrainConfig.DEFAULT_LR, 0, TrainConfig.DEFAULT_CLIP, b.rnnPatience(),
-                            TrainConfig.DEFAULT_MIN_DELTA, 0),
+            case "rnn" -> Methods.rnn(rnnSpec(b), rnnConfig(b), b.rnnMaxRows(), b.nInit(), TrainingListener.NONE);
+            // Refinement gets at most the pretraining's epoch budget, and at most its own default limit.
+            case "rnn-dec", "rnn-idec" -> Methods.rnnRefined(name.equals("rnn-dec") ? RefineMethod.DEC : RefineMethod.IDEC,
+                    rnnSpec(b), rnnConfig(b),
+                    (rows, steps) -> Math.min(RefineParams.DEFAULT_EPOCHS, b.rnnEpochs(rows, steps)),
                     b.rnnMaxRows(), b.nInit(), TrainingListener.NONE);
             default -> throw new InputException("unknown method " + name);
         };
+    }
+
+    private static java.util.function.IntFunction<AutoencoderSpec> rnnSpec(EvaluationBudget b) {
+        return channels -> new AutoencoderSpec(CellType.LSTM, channels, b.rnnHidden(), 1, false, b.rnnLatent());
+    }
+
+    private static java.util.function.BiFunction<Integer, Integer, TrainConfig> rnnConfig(EvaluationBudget b) {
+        return (rows, steps) -> new TrainConfig(b.rnnEpochs(rows, steps), TrainConfig.DEFAULT_BATCH,
+                TrainConfig.DEFAULT_LR, 0, TrainConfig.DEFAULT_CLIP, b.rnnPatience(), TrainConfig.DEFAULT_MIN_DELTA, 0);
     }
 }

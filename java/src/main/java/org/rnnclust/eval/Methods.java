@@ -13,6 +13,10 @@ import org.rnnclust.cluster.KMeansParams;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.train.RefineMethod;
+import org.rnnclust.train.RefineParams;
+import org.rnnclust.train.Refinement;
+import org.rnnclust.train.RefinementResult;
 import org.rnnclust.train.TrainConfig;
 import org.rnnclust.train.Trainer;
 import org.rnnclust.train.TrainingListener;
@@ -112,6 +116,48 @@ public final class Methods {
                             List.copyOf(result.lossHistory()), net);
                 } catch (RuntimeException e) {
                     net.close();
+                    throw e;
+                }
+            }
+        };
+    }
+
+    /**
+     * {@code rnn}, then DEC or IDEC refinement of the encoder and the centroids on the rows the
+     * network trained on (Refinement); new sequences go to the nearest refined centroid of their
+     * refined embedding, which is the Student-t soft assignment's argmax.
+     *
+     * @param refineEpochs the refinement's epoch limit for a training set of (rows, steps)
+     */
+    public static ClusteringMethod rnnRefined(RefineMethod method, java.util.function.IntFunction<AutoencoderSpec> spec,
+                                              java.util.function.BiFunction<Integer, Integer, TrainConfig> config,
+                                              java.util.function.BiFunction<Integer, Integer, Integer> refineEpochs,
+                                              int maxRows, int nInit, TrainingListener listener) {
+        ClusteringMethod pretrain = rnn(spec, config, maxRows, nInit, listener);
+        String name = "rnn-" + method.label();
+        return new ClusteringMethod() {
+            @Override public String name() { return name; }
+
+            @Override
+            public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
+                FittedClustering base = pretrain.fit(backend, train, k, seed);
+                try {
+                    SequenceAutoencoder net = (SequenceAutoencoder) base.closer();
+                    PaddedSequences fitRows = Subsample.rows(train, maxRows, seed);
+                    TrainConfig c = config.apply(fitRows.n(), fitRows.maxLength());
+                    RefineParams p = RefineParams.defaults(method, c.batchSize(), seed)
+                            .withEpochs(refineEpochs.apply(fitRows.n(), fitRows.maxLength()));
+                    RefinementResult r = new Refinement(backend, p, listener)
+                            .refine(net, fitRows, base.kmeans().centroids(), k);
+                    KMeansModel.Assignment onTrain = Refinement.assign(backend, net, train, r.centroids(), k,
+                            c.batchSize());
+                    KMeansModel refined = new KMeansModel(k, base.dimensions(), r.centroids(), onTrain.labels(),
+                            onTrain.inertia(), r.epochs(), r.converged(), List.of());
+                    return new FittedClustering(name, base.embedder(), base.dimensions(), refined,
+                            base.parameterCount(), base.steps() + r.epochs(), "epochs", base.lossHistory(),
+                            base.closer());
+                } catch (RuntimeException e) {
+                    base.close();
                     throw e;
                 }
             }

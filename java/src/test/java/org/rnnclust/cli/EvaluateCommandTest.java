@@ -57,7 +57,7 @@ class EvaluateCommandTest {
     void sameSeedsGiveTheSameTableTwiceAndTheReportLinksItsChart(@TempDir Path tmp) throws IOException {
         Path data = tinyDataDir(tmp.resolve("data"));
         String[] common = {"evaluate", "--data-dir", data.toString(), "--seeds", "2", "--quick", "--device", "cpu",
-                "--methods", "kmeans,pca-kmeans,forest,rnn"};
+                "--methods", "kmeans,pca-kmeans,forest,rnn,rnn-dec,rnn-idec"};
         CliRun a = CliRun.of(concat(common, "--out", tmp.resolve("a").toString(), "--report",
                 tmp.resolve("rep").toString()));
         assertEquals(0, a.exitCode(), a.err());
@@ -77,7 +77,7 @@ class EvaluateCommandTest {
         assertEquals("Shapes", sets.get(1).get("name").asText());
         assertEquals(24, sets.get(1).get("scored_size").asInt());
         for (JsonNode ds : sets) {
-            assertEquals(4, ds.get("methods").size());
+            assertEquals(6, ds.get("methods").size());
             for (JsonNode m : ds.get("methods")) {
                 assertEquals(2, m.get("runs").size());
                 double nmi = m.get("nmi_mean").asDouble();
@@ -91,14 +91,14 @@ class EvaluateCommandTest {
     }
 
     @Test
-    void decMethodsAreRefusedWithOneLine(@TempDir Path tmp) throws IOException {
+    void unknownMethodsAndDatasetsAreRefusedWithOneLine(@TempDir Path tmp) throws IOException {
         Path data = tinyDataDir(tmp.resolve("data"));
-        for (String m : new String[] {"rnn-dec", "rnn-idec"}) {
+        for (String m : new String[] {"rnn-dek", "lstm"}) {
             CliRun run = CliRun.of("evaluate", "--data-dir", data.toString(), "--methods", "kmeans," + m, "--out",
                     tmp.resolve("o").toString());
             assertEquals(2, run.exitCode());
             assertEquals(1, run.errLines(), run.err());
-            assertTrue(run.err().contains(m) && run.err().contains("not in this build"), run.err());
+            assertTrue(run.err().contains(m) && run.err().contains("unknown method"), run.err());
             assertFalse(Files.exists(tmp.resolve("o/results.json")));
         }
         CliRun unknown = CliRun.of("evaluate", "--data-dir", data.toString(), "--datasets", "Nope", "--out",
