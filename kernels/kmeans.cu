@@ -27,7 +27,7 @@ RNNCLUST_KERNEL void argminRows(const float *__restrict__ products, int rows, in
     for (long long r = (long long) blockIdx.x * warpsPerBlock + (threadIdx.x >> 5); r < rows;
          r += (long long) gridDim.x * warpsPerBlock) {
         const float *p = products + r * k;
-        float best = CUDART_INF_F;
+        float best = RNNCLUST_INF_F;
         int bestIdx = 0x7fffffff;
         for (int j = lane; j < k; j += 32) {
             float v = fmaf(-2.f, p[j], centroidNorms[j]);
@@ -46,17 +46,60 @@ RNNCLUST_KERNEL void argminRows(const float *__restrict__ products, int rows, in
     }
 }
 
-// Per-cluster sums (k × d) and counts of the points, by atomics. Sums in float, as the CPU path's
-// tiles; the host adds the partial sums of the tiles in double.
+// Per-cluster sums (k × d, double) and counts of the n points, by atomics straight into global
+// memory. Used when k × d is too large for a block's shared memory; double sums keep the result
+// independent of the order in which the atomics land (up to double rounding).
 RNNCLUST_KERNEL void clusterSums(const float *__restrict__ x, long long n, int d, const int *__restrict__ labels,
-                                 int k, float *__restrict__ sums, unsigned long long *__restrict__ counts) {
+                                 int k, double *__restrict__ sums, unsigned long long *__restrict__ counts) {
     GRID_STRIDE(e, n * d) {
         long long i = e / d;
         int j = (int) (e - i * d);
         int c = labels[i];
         if (c < 0 || c >= k) continue;
-        atomicAdd(&sums[(long long) c * d + j], x[e]);
+        atomicAdd(&sums[(long long) c * d + j], (double) x[e]);
         if (j == 0) atomicAdd(&counts[c], 1ull);
+    }
+}
+
+// The same sums with each block first accumulating its share of the points in shared memory (k × d
+// floats, then k counts), then adding that into the global double sums once: far fewer global
+// atomics on the same few addresses when k is small (10M points in 100 clusters). A block's share
+// is a few thousand points, so its float partial sums stay accurate.
+// Dynamic shared memory: k * d * sizeof(float) + k * sizeof(unsigned int).
+RNNCLUST_KERNEL void clusterSumsShared(const float *__restrict__ x, long long n, int d,
+                                       const int *__restrict__ labels, int k, double *__restrict__ sums,
+                                       unsigned long long *__restrict__ counts) {
+    extern __shared__ float partial[];
+    unsigned int *partialCounts = (unsigned int *) (partial + (long long) k * d);
+    for (int t = threadIdx.x; t < k * d; t += blockDim.x) partial[t] = 0.f;
+    for (int t = threadIdx.x; t < k; t += blockDim.x) partialCounts[t] = 0u;
+    __syncthreads();
+    GRID_STRIDE(e, n * d) {
+        long long i = e / d;
+        int j = (int) (e - i * d);
+        int c = labels[i];
+        if (c < 0 || c >= k) continue;
+        atomicAdd(&partial[c * d + j], x[e]);
+        if (j == 0) atomicAdd(&partialCounts[c], 1u);
+    }
+    __syncthreads();
+    for (int t = threadIdx.x; t < k * d; t += blockDim.x) {
+        if (partial[t] != 0.f) atomicAdd(&sums[t], (double) partial[t]);
+    }
+    for (int t = threadIdx.x; t < k; t += blockDim.x) {
+        if (partialCounts[t] != 0u) atomicAdd(&counts[t], (unsigned long long) partialCounts[t]);
+    }
+}
+
+// Squared distances from rows × m products P = X·Cᵀ, in place: P[r, j] ← max(0, ‖x_r‖² + ‖c_j‖² − 2P[r, j])
+// (k-means++ seeding asks for the distances themselves, not only the nearest centre).
+RNNCLUST_KERNEL void distancesFromProducts(float *__restrict__ products, long long rows, int m,
+                                           const float *__restrict__ rowNorms,
+                                           const float *__restrict__ centreNorms) {
+    GRID_STRIDE(e, rows * m) {
+        long long r = e / m;
+        int j = (int) (e - r * m);
+        products[e] = fmaxf(0.f, rowNorms[r] + fmaf(-2.f, products[e], centreNorms[j]));
     }
 }
 

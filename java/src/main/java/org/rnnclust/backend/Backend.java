@@ -28,6 +28,16 @@ public interface Backend extends AutoCloseable {
     /** Measures this device's GEMM rate and memory bandwidth (takes a second or so). */
     Peaks measurePeaks();
 
+    /**
+     * Milliseconds {@code work} takes on this device: wall clock on the CPU, CUDA events recorded on
+     * the device's stream around it on a GPU (so the benchmarks time the device, not the JVM).
+     */
+    default double timeMs(Runnable work) {
+        long t0 = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
     @Override
     void close();
 }

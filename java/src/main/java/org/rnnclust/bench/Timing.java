@@ -15,14 +15,22 @@ public record Timing(double[] runsMs) {
     }
 
     public static Timing measure(int warmup, int repeat, Work work) {
+        return measure(warmup, repeat, work, r -> {
+            long t0 = System.nanoTime();
+            r.run();
+            return (System.nanoTime() - t0) / 1e6;
+        });
+    }
+
+    /**
+     * The same with another clock: {@code clock} runs the work it is given and returns the
+     * milliseconds it took (a backend's device-side timing, e.g. CUDA events).
+     */
+    public static Timing measure(int warmup, int repeat, Work work, java.util.function.ToDoubleFunction<Runnable> clock) {
         if (repeat < 1 || warmup < 0) throw new IllegalArgumentException("need repeat >= 1, warmup >= 0");
         for (int i = 0; i < warmup; i++) work.run();
         double[] ms = new double[repeat];
-        for (int i = 0; i < repeat; i++) {
-            long t0 = System.nanoTime();
-            work.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
+        for (int i = 0; i < repeat; i++) ms[i] = clock.applyAsDouble(work::run);
         return new Timing(ms);
     }
 

@@ -43,6 +43,8 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     /** The CPU shape set of the foundation issue. */
     static final String[] DEFAULT_CPU_KMEANS = {"100000,64,100", "1000000,32,100", "200000,128,256"};
+    /** The GPU shape set of the benchmark issue (PyTorch references in ../shared/device/README.md). */
+    static final String[] DEFAULT_GPU_KMEANS = {"1000000,64,1024", "4000000,128,256", "10000000,32,100"};
 
     @Spec CommandSpec spec;
     @Mixin DeviceMixin device;
@@ -96,15 +98,19 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (repeat < 1 || warmup < 0) throw new InputException("--repeat must be >= 1 and --warmup >= 0");
         boolean defaults = kmeans == null && rnn == null && trainEpoch == null;
-        List<String> shapes = kmeans != null ? kmeans : defaults ? List.of(DEFAULT_CPU_KMEANS) : List.of();
-        List<String> recurrent = rnn != null ? rnn : defaults ? List.of(DEFAULT_RNN) : List.of();
-        List<int[]> parsed = shapes.stream().map(BenchCommand::parseShape).toList();
-        if (kmeansData != null && parsed.size() != 1) {
-            throw new InputException("--kmeans-data goes with exactly one --kmeans shape");
-        }
+        if (kmeans != null) kmeans.forEach(BenchCommand::parseShape);  // bad shapes fail before the device opens
         PrintWriter w = spec.commandLine().getOut();
         List<Map<String, Object>> results = new ArrayList<>();
-        try (Backend backend = device.open()) {
+        try (Backend backend = device.open(rnn != null || trainEpoch != null)) {
+            // Default shape sets per device; the recurrent layers run on the CPU only in this build.
+            boolean gpu = backend.name().startsWith("cuda");
+            List<String> shapes = kmeans != null ? kmeans
+                    : defaults ? List.of(gpu ? DEFAULT_GPU_KMEANS : DEFAULT_CPU_KMEANS) : List.of();
+            List<String> recurrent = rnn != null ? rnn : defaults && !gpu ? List.of(DEFAULT_RNN) : List.of();
+            List<int[]> parsed = shapes.stream().map(BenchCommand::parseShape).toList();
+            if (kmeansData != null && parsed.size() != 1) {
+                throw new InputException("--kmeans-data goes with exactly one --kmeans shape");
+            }
             w.println("device: " + backend.description());
             Peaks peaks = backend.measurePeaks();
             w.printf(Locale.ROOT, "measured: SGEMM %.1f GFLOP/s, memory %.1f GB/s%n%n", peaks.gemmGflops(),
@@ -225,14 +231,17 @@ final class BenchCommand implements Callable<Integer> {
         double[] sums = new double[k * d];
         long[] counts = new long[k];
         try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
-            if (!update) return Timing.measure(warmup, repeat, () -> index.assign(centroids, k, labels, dist));
+            // backend.timeMs: CUDA events on the GPU, the wall clock on the CPU.
+            if (!update) {
+                return Timing.measure(warmup, repeat, () -> index.assign(centroids, k, labels, dist), backend::timeMs);
+            }
             return Timing.measure(warmup, repeat, () -> {
                 index.assign(centroids, k, labels, dist, sums, counts);
                 for (int c = 0; c < k; c++) {
                     if (counts[c] == 0) continue;
                     for (int j = 0; j < d; j++) centroids[c * d + j] = (float) (sums[c * d + j] / counts[c]);
                 }
-            });
+            }, backend::timeMs);
         }
     }
 

@@ -35,7 +35,7 @@ final class ClusterCommand implements Callable<Integer> {
         TrainedModel m = input.load();
         Dataset d = input.read();
         KMeansModel.Assignment a;
-        try (Backend backend = device.open()) {
+        try (Backend backend = device.openForNetworks()) {
             float[] emb = ModelInput.embed(backend, m, d);
             KMeansModel km = new KMeansModel(m.k(), m.spec().latent(), m.centroids(), null, Double.NaN, 0, true,
                     java.util.List.of());

@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         if (perClass < 2 || length < 8) throw new InputException("--per-class must be >= 2 and --length >= 8");
         PrintWriter w = spec.commandLine().getOut();
-        try (Backend backend = device.open()) {  // first: a device error must come before any output
+        try (Backend backend = device.openForNetworks()) {  // first: a device error must come before any output
             Dataset cbf = Cbf.generate(perClass, length, seed);
             PreparedData data = PreparedData.prepare(cbf, null, PreprocessOptions.defaults());
             PaddedSequences x = data.train();

@@ -2,20 +2,44 @@ package org.rnnclust.cli;
 
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.Backends;
+import org.rnnclust.backend.cuda.MemorySize;
 import picocli.CommandLine.Option;
 
-/** --device and --threads, on every command that computes. */
+/** --device, --threads, --precision and --max-device-memory, on every command that computes. */
 final class DeviceMixin {
+    /** Numeric precision of GEMMs on the GPU. */
+    enum Precision { fp32, tf32 }
+
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto",
-            description = "auto, cpu, cuda or cuda:N. auto uses CUDA when it is available, else the CPU. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "auto, cpu, cuda or cuda:N. auto uses CUDA when a GPU and the CUDA libraries load, "
+                    + "else the CPU (saying why). Default: ${DEFAULT-VALUE}.")
     String device;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "CPU threads; 0 = all cores. Default: ${DEFAULT-VALUE}.")
     int threads;
 
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "GPU GEMM precision: fp32, or tf32 (tensor cores, ~1e-3 relative error). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Precision precision;
+
+    @Option(names = "--max-device-memory", paramLabel = "SIZE",
+            description = "GPU memory k-means may use, e.g. 512M or 8G; larger data stream from host memory in "
+                    + "chunks. Default: what is free.")
+    String maxDeviceMemory;
+
     Backend open() {
-        return Backends.open(device, threads);
+        return open(false);
+    }
+
+    /** For commands that run the recurrent layers (on the CPU only in this build). */
+    Backend openForNetworks() {
+        return open(true);
+    }
+
+    Backend open(boolean networks) {
+        long max = maxDeviceMemory == null ? 0 : MemorySize.parse("--max-device-memory", maxDeviceMemory);
+        return Backends.open(new Backends.Request(device, threads, precision == Precision.tf32, max, networks));
     }
 }

@@ -30,7 +30,7 @@ final class EmbedCommand implements Callable<Integer> {
         TrainedModel m = input.load();
         Dataset d = input.read();
         float[] emb;
-        try (Backend backend = device.open()) {
+        try (Backend backend = device.openForNetworks()) {
             emb = ModelInput.embed(backend, m, d);
         }
         Npy.write(out, new NpyArray(new int[] {d.size(), m.spec().latent()}, emb));

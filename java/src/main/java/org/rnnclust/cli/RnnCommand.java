@@ -80,7 +80,7 @@ final class RnnCommand implements Callable<Integer> {
         int[] len = lengths(n, t);
         RecurrentSpec rs = new RecurrentSpec(type, c, hidden, layers, bidir);
         float[] y = new float[Math.multiplyExact(Math.multiplyExact(n, t), rs.outputSize())];
-        try (Backend backend = device.open()) {
+        try (Backend backend = device.openForNetworks()) {
             TensorOps ops = backend.tensorOps();
             try (RecurrentStack stack = new RecurrentStack(ops, rs, 0); SequenceMask mask = new SequenceMask(ops, len, t);
                  DeviceBuffer in = ops.allocate(x.data().length); DeviceBuffer out = ops.allocate(y.length)) {

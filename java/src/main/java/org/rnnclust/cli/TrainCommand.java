@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException(AtomicOutput.describe(checkpoints, e));
         }
 
-        try (Backend backend = device.open()) {
+        try (Backend backend = device.openForNetworks()) {
             var ops = backend.tensorOps();
             try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, config.seed())) {
                 TrainingResult result = new Trainer(ops, config, new ProgressListener())

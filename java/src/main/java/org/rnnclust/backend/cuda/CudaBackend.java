@@ -1,0 +1,75 @@
+package org.rnnclust.backend.cuda;
+
+import org.rnnclust.InputException;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.Peaks;
+import org.rnnclust.backend.TensorOps;
+
+/**
+ * One GPU: k-means through {@link CudaCentroidIndex}. The recurrent layers' tensor operations on CUDA
+ * are not in this build yet; asking for them is refused with one line.
+ */
+public final class CudaBackend implements Backend {
+    /** Left free for cuBLAS workspaces and the CUDA context when no --max-device-memory is given. */
+    private static final long HEADROOM = 512L << 20;
+
+    private final CudaContext ctx;
+    private final long maxDeviceMemory;
+
+    /**
+     * @param maxDeviceMemory bytes of device memory a k-means index may use; 0 = what is free, less headroom
+     */
+    public CudaBackend(int device, boolean tf32, long maxDeviceMemory) {
+        if (maxDeviceMemory < 0) throw new IllegalArgumentException("maxDeviceMemory < 0");
+        this.ctx = CudaContext.open(device, tf32);
+        this.maxDeviceMemory = maxDeviceMemory;
+    }
+
+    public CudaContext context() {
+        return ctx;
+    }
+
+    @Override
+    public String name() {
+        return "cuda:" + ctx.device();
+    }
+
+    @Override
+    public String description() {
+        return ctx.describe() + (maxDeviceMemory > 0 ? ", device memory capped at " + MemorySize.format(maxDeviceMemory) : "");
+    }
+
+    @Override
+    public CentroidIndex centroidIndex(float[] x, int n, int d) {
+        return new CudaCentroidIndex(ctx, x, n, d, budget());
+    }
+
+    /** The device-memory budget of a new index: --max-device-memory, or what is free now less headroom. */
+    long budget() {
+        long free = ctx.memoryInfo()[0];
+        long available = Math.max(free - HEADROOM, free / 2);
+        return maxDeviceMemory > 0 ? Math.min(maxDeviceMemory, available) : available;
+    }
+
+    @Override
+    public TensorOps tensorOps() {
+        throw new InputException("the recurrent layers (train, embed, cluster, rnn) do not run on CUDA in this build, "
+                + "only k-means does: use --device cpu");
+    }
+
+    @Override
+    public Peaks measurePeaks() {
+        return CudaPeaks.measure(ctx);
+    }
+
+    @Override
+    public double timeMs(Runnable work) {
+        return ctx.timeMs(work);
+    }
+
+    @Override
+    public void close() {
+        ctx.close();
+    }
+}

@@ -1,0 +1,359 @@
+package org.rnnclust.backend.cuda;
+
+import org.bytedeco.cuda.cudart.CUevent_st;
+import org.bytedeco.cuda.cudart.CUfunc_st;
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.global.cudart;
+import org.rnnclust.backend.CentroidIndex;
+
+/**
+ * The GPU's answer to "which centroid is nearest": per tile of rows, cuBLAS computes X·Cᵀ into a
+ * bounded product buffer and one kernel adds ‖c‖², takes each row's argmin (lowest index among
+ * equals) and the distance; per chunk, one kernel adds the points into their clusters' sums and
+ * another sums the distances. Only labels, distances and the k × d sums come back to the host.
+ *
+ * <p>Where the points fit the device-memory budget they are uploaded once; otherwise they stream
+ * from pinned host buffers in chunks, the next chunk's copy (copy stream) overlapping the current
+ * chunk's kernels (compute stream). Either way, copying one chunk's labels back overlaps with the
+ * next chunk's kernels. See {@link ChunkPlan} for the sizes.
+ */
+final class CudaCentroidIndex implements CentroidIndex {
+    private static final int BLOCK = 256;
+    /** blockSums launches at most this many blocks: its partial sums fit a fixed slot. */
+    private static final int MAX_PARTIALS = 1024;
+
+    private final CudaContext ctx;
+    private final float[] x;
+    private final int n;
+    private final int d;
+    private final ChunkPlan plan;
+    private final CUstream_st compute;
+    private final CUstream_st copy;
+
+    private DeviceMemory points;   // resident: n × d; streamed: two slots of chunkRows × d
+    private DeviceMemory norms;    // ‖x‖² of the same rows
+    private DeviceMemory outputs;  // chunkRows nearest (int) + chunkRows distances (float)
+    private DeviceMemory partials; // MAX_PARTIALS doubles
+    private final PinnedMemory[] pinnedOut = new PinnedMemory[2];
+    private final PinnedMemory[] pinnedIn = new PinnedMemory[2];
+    private final CUevent_st[] inReady = new CUevent_st[2];
+    private final CUevent_st[] chunkDone = new CUevent_st[2];
+    private final CUevent_st[] outReady = new CUevent_st[2];
+
+    // Grown on demand for the number of centres asked about.
+    private DeviceMemory centres;   // k × d floats, then k norms
+    private DeviceMemory products;  // tileRows × k
+    private DeviceMemory accum;     // k × d double sums, then k counts
+    private PinnedMemory small;     // centres up, sums and counts down
+    private PinnedMemory pinnedTile; // sqDistances: one tile of distances down
+    private boolean sharedSumsOptIn;
+
+    CudaCentroidIndex(CudaContext ctx, float[] x, int n, int d, long budgetBytes) {
+        if (n < 1 || d < 1) throw new IllegalArgumentException("empty point set: n=" + n + ", d=" + d);
+        if ((long) n * d > x.length) throw new IllegalArgumentException("x holds " + x.length + " floats, not n*d");
+        this.ctx = ctx;
+        this.x = x;
+        this.n = n;
+        this.d = d;
+        this.plan = ChunkPlan.of(n, d, budgetBytes, ChunkPlan.DEFAULT_TILE_BYTES);
+        this.compute = ctx.computeStream();
+        this.copy = ctx.copyStream();
+        ctx.bind();
+        try {
+            allocate();
+            if (plan.resident()) uploadResident();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    ChunkPlan plan() {
+        return plan;
+    }
+
+    private void allocate() {
+        long rows = plan.resident() ? n : 2 * plan.chunkRows();
+        points = new DeviceMemory(rows * d * 4, "points");
+        norms = new DeviceMemory(rows * 4, "point norms");
+        outputs = new DeviceMemory(plan.chunkRows() * ChunkPlan.OUTPUT_ROW_BYTES, "labels and distances");
+        partials = new DeviceMemory(MAX_PARTIALS * 8L, "partial sums");
+        for (int s = 0; s < 2; s++) {
+            pinnedOut[s] = new PinnedMemory(plan.chunkRows() * ChunkPlan.OUTPUT_ROW_BYTES + MAX_PARTIALS * 8L,
+                    "pinned labels and distances");
+            if (!plan.resident()) pinnedIn[s] = new PinnedMemory(plan.chunkRows() * d * 4, "pinned chunk of points");
+            inReady[s] = ctx.createEvent(false);
+            chunkDone[s] = ctx.createEvent(false);
+            outReady[s] = ctx.createEvent(false);
+        }
+    }
+
+    /** Copies all points up once, through a pinned staging buffer, and computes their norms. */
+    private void uploadResident() {
+        long stagingRows = Math.max(1, Math.min(n, (16L << 20) / (4L * d)));
+        try (PinnedMemory staging = new PinnedMemory(stagingRows * d * 4, "pinned upload buffer")) {
+            for (long from = 0; from < n; from += stagingRows) {
+                long rows = Math.min(stagingRows, n - from);
+                staging.floats().put(x, (int) (from * d), (int) (rows * d));
+                Cuda.check("cudaMemcpyAsync(points to device)", cudart.cudaMemcpyAsync(
+                        DeviceMemory.pointerAt(points.at(from * d * 4)), DeviceMemory.pointerAt(staging.address()),
+                        rows * d * 4, cudart.cudaMemcpyHostToDevice, copy));
+                ctx.synchronize(copy, "points upload");
+            }
+        }
+        launchNorms(points.address(), n, norms.address());
+        ctx.synchronize(compute, "point norms");
+    }
+
+    @Override
+    public int size() { return n; }
+
+    @Override
+    public int dim() { return d; }
+
+    @Override
+    public double assign(float[] centroids, int k, int[] nearest, float[] sqDistance, double[] sums, long[] counts) {
+        checkCentres(centroids, k);
+        ctx.bind();
+        boolean summing = sums != null;
+        long tileRows = plan.tileRows(k);
+        prepareCentres(centroids, k, tileRows);
+        long centreNorms = centres.at(4L * k * d);
+        if (summing) {
+            Cuda.check("cudaMemsetAsync(sums)", cudart.cudaMemsetAsync(DeviceMemory.pointerAt(accum.address()), 0,
+                    8L * k * d + 8L * k, compute));
+        }
+        long outNearest = outputs.address();
+        long outDist = outputs.at(4 * plan.chunkRows());
+        long chunks = plan.chunks();
+        double inertia = 0;
+        if (!plan.resident()) upload(0);
+        for (long c = 0; c < chunks; c++) {
+            int slot = (int) (c & 1);
+            long rows = plan.chunkLength(c);
+            long[] at = beginChunk(c);
+            long xAddr = at[0], nAddr = at[1];
+            for (long r0 = 0; r0 < rows; r0 += tileRows) {
+                int tr = (int) Math.min(tileRows, rows - r0);
+                ctx.sgemm(true, false, k, tr, d, centres.address(), d, xAddr + r0 * d * 4, d, products.address(), k);
+                ctx.launch("argminRows", fn("argminRows"), Math.min(ctx.multiprocessors() * 16, (tr + 7) / 8), BLOCK, 0, compute,
+                        products.address(), CudaContext.arg(tr), CudaContext.arg(k), centreNorms, nAddr + r0 * 4,
+                        outNearest + r0 * 4, outDist + r0 * 4, 0L);
+            }
+            if (summing) launchSums(xAddr, rows, outNearest, k);
+            int partialBlocks = Math.min(MAX_PARTIALS, ctx.gridFor(rows, BLOCK));
+            ctx.launch("blockSums", fn("blockSums"), partialBlocks, BLOCK, BLOCK * 8, compute, outDist, rows, partials.address());
+            long pinned = pinnedOut[slot].address();
+            copyDown(pinned, outNearest, rows * 4, "labels");
+            copyDown(pinned + plan.chunkRows() * 4, outDist, rows * 4, "distances");
+            copyDown(pinned + plan.chunkRows() * 8, partials.address(), partialBlocks * 8L, "partial sums");
+            record(outReady[slot], compute, "outputs ready");
+            endChunk(c);
+            if (c >= 1) inertia += consume(c - 1, nearest, sqDistance);
+            lastPartials[slot] = partialBlocks;
+        }
+        inertia += consume(chunks - 1, nearest, sqDistance);
+        if (summing) {
+            copyDown(small.address(), accum.address(), 8L * k * d + 8L * k, "sums");
+            ctx.synchronize(compute, "cluster sums");
+            small.doubles().get(sums, 0, k * d);
+            small.longs().position((long) k * d).get(counts, 0, k);
+        }
+        return inertia;
+    }
+
+    private final int[] lastPartials = new int[2];
+
+    /** Copies chunk c's labels and distances from its pinned slot into the arrays; returns its distance sum. */
+    private double consume(long c, int[] nearest, float[] sqDistance) {
+        int slot = (int) (c & 1);
+        Cuda.check("cudaEventSynchronize(outputs)", cudart.cudaEventSynchronize(outReady[slot]));
+        int start = (int) plan.chunkStart(c);
+        int rows = (int) plan.chunkLength(c);
+        PinnedMemory p = pinnedOut[slot];
+        p.ints().get(nearest, start, rows);
+        p.floats().position(plan.chunkRows()).get(sqDistance, start, rows);
+        double[] part = new double[lastPartials[slot]];
+        p.doubles().position(plan.chunkRows()).get(part, 0, part.length);
+        double s = 0;
+        for (double v : part) s += v;
+        return s;
+    }
+
+    @Override
+    public void sqDistances(float[] c, int m, float[] out) {
+        checkCentres(c, m);
+        ctx.bind();
+        long tileRows = plan.tileRows(m);
+        prepareCentres(c, m, tileRows);
+        long need = tileRows * m * 4;
+        if (pinnedTile == null || pinnedTile.bytes() < need) {
+            if (pinnedTile != null) pinnedTile.close();
+            pinnedTile = null;
+            pinnedTile = new PinnedMemory(need, "pinned distances");
+        }
+        long centreNorms = centres.at(4L * m * d);
+        if (!plan.resident()) upload(0);
+        for (long ch = 0; ch < plan.chunks(); ch++) {
+            long rows = plan.chunkLength(ch);
+            long[] at = beginChunk(ch);
+            for (long r0 = 0; r0 < rows; r0 += tileRows) {
+                int tr = (int) Math.min(tileRows, rows - r0);
+                ctx.sgemm(true, false, m, tr, d, centres.address(), d, at[0] + r0 * d * 4, d, products.address(), m);
+                long count = (long) tr * m;
+                ctx.launch("distancesFromProducts", fn("distancesFromProducts"), ctx.gridFor(count, BLOCK), BLOCK, 0,
+                        compute, products.address(), (long) tr, CudaContext.arg(m), at[1] + r0 * 4, centreNorms);
+                copyDown(pinnedTile.address(), products.address(), count * 4, "distances");
+                ctx.synchronize(compute, "distances");
+                pinnedTile.floats().get(out, (int) ((plan.chunkStart(ch) + r0) * m), (int) count);
+            }
+            endChunk(ch);
+        }
+    }
+
+    @Override
+    public void point(int i, float[] out) {
+        System.arraycopy(x, i * d, out, 0, d);
+    }
+
+    /**
+     * Where chunk c's points and norms are on the device: in place when resident; else in its slot,
+     * once the copy has landed (the compute stream waits for it), with the norms computed there.
+     */
+    private long[] beginChunk(long c) {
+        if (plan.resident()) {
+            long start = plan.chunkStart(c);
+            return new long[] {points.at(start * d * 4), norms.at(start * 4)};
+        }
+        int slot = (int) (c & 1);
+        Cuda.check("cudaStreamWaitEvent(chunk in)", cudart.cudaStreamWaitEvent(compute, inReady[slot], 0));
+        long xAddr = points.at(slot * plan.chunkRows() * d * 4);
+        long nAddr = norms.at(slot * plan.chunkRows() * 4);
+        launchNorms(xAddr, plan.chunkLength(c), nAddr);
+        return new long[] {xAddr, nAddr};
+    }
+
+    /** Marks chunk c's slot free once its kernels are done, and starts copying the next chunk in. */
+    private void endChunk(long c) {
+        if (plan.resident()) return;
+        record(chunkDone[(int) (c & 1)], compute, "chunk done");
+        if (c + 1 < plan.chunks()) upload(c + 1);
+    }
+
+    /** Fills chunk c's pinned slot from the Java array and copies it to its device slot on the copy stream. */
+    private void upload(long c) {
+        int slot = (int) (c & 1);
+        // The slot's previous copy must have left the pinned buffer before it is overwritten...
+        Cuda.check("cudaEventSynchronize(chunk in)", cudart.cudaEventSynchronize(inReady[slot]));
+        long start = plan.chunkStart(c);
+        long rows = plan.chunkLength(c);
+        pinnedIn[slot].floats().put(x, (int) (start * d), (int) (rows * d));
+        // ...and the kernels of the chunk that last used the device slot must be done.
+        Cuda.check("cudaStreamWaitEvent(chunk done)", cudart.cudaStreamWaitEvent(copy, chunkDone[slot], 0));
+        Cuda.check("cudaMemcpyAsync(chunk to device)", cudart.cudaMemcpyAsync(
+                DeviceMemory.pointerAt(points.at(slot * plan.chunkRows() * d * 4)),
+                DeviceMemory.pointerAt(pinnedIn[slot].address()), rows * d * 4, cudart.cudaMemcpyHostToDevice, copy));
+        record(inReady[slot], copy, "chunk in");
+    }
+
+    /** Uploads k centres and their norms; sizes the per-k buffers. */
+    private void prepareCentres(float[] c, int k, long tileRows) {
+        centres = grow(centres, 4L * k * d + 4L * k, "centres");
+        products = grow(products, 4L * k * tileRows, "distance tile");
+        accum = grow(accum, 8L * k * d + 8L * k, "cluster sums");
+        small = growPinned(small, Math.max(4L * k * d, 8L * k * d + 8L * k), "pinned centres");
+        small.floats().put(c, 0, k * d);
+        copyUp(centres.address(), small.address(), 4L * k * d, "centres");
+        launchNorms(centres.address(), k, centres.at(4L * k * d));
+    }
+
+    private void launchSums(long xAddr, long rows, long labels, int k) {
+        long sharedBytes = 4L * k * d + 4L * k;
+        long work = rows * d;
+        if (sharedBytes <= 48 * 1024 || sharedBytes <= ctx.maxSharedOptin()) {
+            CUfunc_st f = fn("clusterSumsShared");
+            if (sharedBytes > 48 * 1024 && !sharedSumsOptIn) {
+                Cuda.checkDriver("cuFuncSetAttribute(clusterSumsShared, max dynamic shared memory)", cudart.cuFuncSetAttribute(
+                        f, cudart.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, ctx.maxSharedOptin()));
+                sharedSumsOptIn = true;
+            }
+            // Few blocks, each summing many points: the flush of k × d partial sums is then rare.
+            int blocks = (int) Math.max(1, Math.min(ctx.gridFor(work, 1024), (long) ctx.multiprocessors() * 2));
+            ctx.launch("clusterSumsShared", f, blocks, 1024, (int) sharedBytes, compute, xAddr, rows, CudaContext.arg(d), labels,
+                    CudaContext.arg(k), accum.address(), accum.at(8L * k * d));
+        } else {
+            ctx.launch("clusterSums", fn("clusterSums"), ctx.gridFor(work, BLOCK), BLOCK, 0, compute, xAddr, rows,
+                    CudaContext.arg(d), labels, CudaContext.arg(k), accum.address(), accum.at(8L * k * d));
+        }
+    }
+
+    private void launchNorms(long rowsAddr, long rows, long out) {
+        ctx.launch("rowSquaredNorms", fn("rowSquaredNorms"), ctx.gridFor(rows, BLOCK), BLOCK, 0, compute, rowsAddr, rows,
+                CudaContext.arg(d), out);
+    }
+
+    private CUfunc_st fn(String name) {
+        return ctx.kmeans().function(name);
+    }
+
+    private void copyDown(long host, long device, long bytes, String what) {
+        Cuda.check("cudaMemcpyAsync(" + what + " to host)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(host),
+                DeviceMemory.pointerAt(device), bytes, cudart.cudaMemcpyDeviceToHost, compute));
+    }
+
+    private void copyUp(long device, long host, long bytes, String what) {
+        Cuda.check("cudaMemcpyAsync(" + what + " to device)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(device),
+                DeviceMemory.pointerAt(host), bytes, cudart.cudaMemcpyHostToDevice, compute));
+    }
+
+    private static void record(CUevent_st e, CUstream_st s, String what) {
+        Cuda.check("cudaEventRecord(" + what + ")", cudart.cudaEventRecord(e, s));
+    }
+
+    /** A buffer of at least {@code bytes}: the old one if large enough, else a new one (the old freed first). */
+    private static DeviceMemory grow(DeviceMemory m, long bytes, String what) {
+        if (m != null && m.bytes() >= bytes) return m;
+        if (m != null) m.close();
+        return new DeviceMemory(bytes, what);
+    }
+
+    private static PinnedMemory growPinned(PinnedMemory m, long bytes, String what) {
+        if (m != null && m.bytes() >= bytes) return m;
+        if (m != null) m.close();
+        return new PinnedMemory(bytes, what);
+    }
+
+    private void checkCentres(float[] c, int k) {
+        if (k < 1) throw new IllegalArgumentException("need at least one centre");
+        if ((long) k * d > c.length) throw new IllegalArgumentException("centres hold " + c.length + " floats, not k*d");
+    }
+
+    @Override
+    public void close() {
+        ctx.bind();
+        // Nothing of ours may be in flight when its memory goes.
+        cudart.cudaStreamSynchronize(compute);
+        cudart.cudaStreamSynchronize(copy);
+        RuntimeException first = null;
+        for (AutoCloseable r : new AutoCloseable[] {points, norms, outputs, partials, centres, products, accum, small,
+                pinnedTile, pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1]}) {
+            if (r == null) continue;
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        points = norms = outputs = partials = centres = products = accum = null;
+        small = pinnedTile = null;
+        for (CUevent_st[] events : new CUevent_st[][] {inReady, chunkDone, outReady}) {
+            for (int s = 0; s < 2; s++) {
+                if (events[s] != null) ctx.destroyEvent(events[s]);
+                events[s] = null;
+            }
+        }
+        if (first != null) throw first;
+    }
+}

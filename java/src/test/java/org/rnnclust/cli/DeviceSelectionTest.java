@@ -1,0 +1,84 @@
+package org.rnnclust.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.backend.cuda.CudaProbe;
+
+/** --device, --precision and --max-device-memory from the command line, with and without a GPU. */
+class DeviceSelectionTest {
+    @TempDir Path tmp;
+
+    private static boolean noGpu() {
+        return CudaProbe.probe().devices().isEmpty();
+    }
+
+    private Path data() throws IOException {
+        Path p = tmp.resolve("x.tsv");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) sb.append(i % 2).append('\t').append(i).append('\t').append(i % 3).append("\t1\n");
+        Files.writeString(p, sb);
+        return p;
+    }
+
+    @Test
+    void cudaWithoutAGpuExitsTwoWithOneLine() throws IOException {
+        assumeTrue(noGpu(), "a GPU is present: this case is for machines without one");
+        for (String device : new String[] {"cuda", "cuda:1"}) {
+            CliRun run = CliRun.of("kmeans", "--data", data().toString(), "--k", "2", "--out", tmp.resolve("o").toString(),
+                    "--device", device);
+            assertEquals(2, run.exitCode(), run.err());
+            assertEquals(1, run.errLines(), run.err());
+            assertTrue(run.err().contains("CUDA is not available: " + CudaProbe.probe().unavailableReason()), run.err());
+            assertTrue(Files.notExists(tmp.resolve("o")), "nothing written");
+        }
+    }
+
+    @Test
+    void autoRunsOnTheCpuWithoutAGpu() throws IOException {
+        assumeTrue(noGpu(), "a GPU is present: this case is for machines without one");
+        CliRun run = CliRun.of("kmeans", "--data", data().toString(), "--k", "2", "--out", tmp.resolve("o").toString(),
+                "--device", "auto", "--n-init", "1");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(Files.exists(tmp.resolve("o/assignments.csv")));
+    }
+
+    @Test
+    void infoNamesWhyCudaIsUnavailableOrListsTheGpus() {
+        CliRun run = CliRun.of("info");
+        assertEquals(0, run.exitCode(), run.err());
+        CudaProbe.Result r = CudaProbe.probe();
+        if (r.devices().isEmpty()) {
+            assertTrue(run.out().contains("CUDA       unavailable: " + r.unavailableReason()), run.out());
+        } else {
+            for (CudaProbe.Device d : r.devices()) assertTrue(run.out().contains(d.name()), run.out());
+            assertTrue(run.out().contains("driver"), run.out());
+        }
+    }
+
+    @Test
+    void theRecurrentLayersOnCudaAreRefusedInOneLine() throws IOException {
+        // Without a GPU CUDA itself is refused; with one, the recurrent layers (not on CUDA in this build) are.
+        CliRun run = CliRun.of("train", "--data", data().toString(), "--out", tmp.resolve("t").toString(), "--epochs", "1",
+                "--device", "cuda");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals(1, run.errLines(), run.err());
+        assertTrue(run.err().contains(noGpu() ? "CUDA is not available" : "do not run on CUDA"), run.err());
+    }
+
+    @Test
+    void badDeviceOptionsAreOneLine() throws IOException {
+        for (String[] bad : new String[][] {{"--device", "tpu"}, {"--max-device-memory", "lots"}, {"--precision", "fp8"}}) {
+            CliRun run = CliRun.of("kmeans", "--data", data().toString(), "--k", "2", "--out",
+                    tmp.resolve("b").toString(), bad[0], bad[1]);
+            assertEquals(2, run.exitCode(), run.err());
+            assertTrue(run.err().contains(bad[0]) || run.err().contains(bad[1]), run.err());
+        }
+    }
+}
