@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# rnnclust on CUDA vs PyTorch (cuBLAS/cuDNN) on the GPU machine, same shapes, same call: one k-means
+# Lloyd iteration (assignment + cluster sums + means) at each N,D,K in FP32. PyTorch's side is
+# ../shared/bench/torch_anchors.py, copied into gpu-carry/ by ci/prepare-gpu-carry.sh (not committed).
+#   bench/compare-gpu.sh           (KMEANS_SHAPES overrides the shapes; PRECISION=tf32 for TF32)
+# Prints rnnclust ms, PyTorch ms, speed-up (PyTorch / rnnclust) and rnnclust's floor ratio, last.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+read -r -a shapes <<<"${KMEANS_SHAPES:-1000000,64,1024 4000000,128,256 10000000,32,100}"
+precision=${PRECISION:-fp32}
+out="${OUT:-$root/out/compare-gpu}"
+mkdir -p "$out"
+java=.jre/bin/java
+[[ -x $java ]] || java=$(command -v java)
+for d in /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13.0/targets/x86_64-linux/lib; do
+  [[ -d $d ]] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+done
+cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
+anchors=gpu-carry/torch_anchors.py
+[[ -f $anchors ]] || { echo "compare-gpu: $anchors missing: run ci/prepare-gpu-carry.sh" >&2; exit 1; }
+if ! "$java" -cp "$cp" org.rnnclust.cli.Main info | tee "$out/info.txt" | grep -q '^GPU'; then
+  echo "no GPU: $(grep '^CUDA       unavailable' "$out/info.txt" | sed 's/^CUDA       unavailable: //')"; exit 3
+fi
+
+kargs=(); for s in "${shapes[@]}"; do kargs+=(--kmeans "$s"); done
+"$java" -Xmx40g -cp "$cp" org.rnnclust.cli.Main bench --device cuda --precision "$precision" "${kargs[@]}" \
+    --warmup 3 --repeat 10 --json "$out/rnnclust.json" | tee "$out/rnnclust.txt"
+python3 "$anchors" --precision "$precision" "${kargs[@]}" --out "$out/torch.json" > "$out/torch.txt"
+
+python3 - "$out" "$precision" <<'PY'
+import json, sys
+out, prec = sys.argv[1], sys.argv[2]
+ours = {(r['n'], r['d'], r['k']): r for r in json.load(open(out + '/rnnclust.json'))['results']
+        if r['operation'] == 'kmeans_iteration'}
+ref = json.load(open(out + '/torch.json'))
+theirs = {(r['N'], r['D'], r['K']): r for r in ref['results'] if r['kind'] == 'kmeans_iter'}
+print(f"\nk-means iteration, {prec}, {ref['device']}, torch {ref['torch']}")
+print(f"{'N,D,K':<18} {'rnnclust ms':>12} {'PyTorch ms':>11} {'speed-up':>9} {'floor ms':>9} {'floor/t':>8}")
+for key, r in ours.items():
+    t = theirs.get(key)
+    tm = t['iter_ms'] if t else float('nan')
+    print(f"{','.join(map(str, key)):<18} {r['median_ms']:>12.2f} {tm:>11.2f} {tm / r['median_ms']:>9.2f} "
+          f"{r['floor_ms']:>9.2f} {r['floor_ratio']:>8.2f}")
+PY

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The GPU machine's check, in one call: the GPU tests (parity against the CPU backend, streaming,
+# leaks, out of memory), the device-selection tests, a streaming run that the budget cuts into many
+# chunks, and the GPU k-means benchmarks; prints a short table last. Runs from the carried .jre and
+# gpu-carry/ (ci/prepare-gpu-carry.sh), without Maven. Results also go to $OUT (or out/gpu-check).
+#   ci/gpu-check.sh            everything (about 3-4 minutes on an H100)
+#   ci/gpu-check.sh --quick    tests only
+# Exit: 0 all passed, 1 a test or step failed, 3 no GPU here (one line saying why).
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+quick=${1:-}
+out="${OUT:-$root/out/gpu-check}"
+mkdir -p "$out"
+java=.jre/bin/java
+[[ -x $java ]] || java=$(command -v java || true)
+if [[ -z $java || ! -f gpu-carry/rnnclust-classes.jar ]]; then
+  echo "gpu-check: no Java runtime or no gpu-carry/: run ci/prepare-gpu-carry.sh and carry .jre and gpu-carry" >&2; exit 1
+fi
+# The toolkit's libraries are not in ldconfig on the GPU machine; the engine searches these too.
+for d in /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13.0/targets/x86_64-linux/lib; do
+  [[ -d $d ]] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+done
+# Every jar named: the JUnit console launcher does not expand "lib/*" as java does.
+cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
+run() { "$java" -Xmx40g -cp "$cp" org.rnnclust.cli.Main "$@"; }
+
+run info | tee "$out/info.txt"
+if [[ ${GPU_CHECK_DRY_RUN:-} == 1 ]]; then echo "(dry run: tests and benchmarks even without a GPU)" && sed -i "s/^CUDA       unavailable/CUDA-dry   unavailable/" "$out/info.txt"; fi
+if grep -q "^CUDA       unavailable" "$out/info.txt"; then
+  echo "no GPU: $(grep '^CUDA       unavailable' "$out/info.txt" | sed 's/^CUDA       unavailable: //')"; exit 3
+fi
+
+status=0
+# Classes named one by one: scanning a package inside a jar needs jdk.zipfs, which the small runtime lacks.
+"$java" -Xmx16g -Drnnclust.shared.data=../shared/data -jar gpu-carry/junit-platform-console-standalone.jar execute \
+    --class-path "gpu-carry/rnnclust-tests.jar:$cp" \
+    --select-class org.rnnclust.backend.cuda.CudaCentroidIndexTest --select-class org.rnnclust.backend.cuda.ChunkPlanTest \
+    --select-class org.rnnclust.backend.cuda.CudaProbeTest --select-class org.rnnclust.backend.cuda.KernelBuildTest \
+    --select-class org.rnnclust.cli.DeviceSelectionTest --select-class org.rnnclust.backend.cpu.CpuCentroidIndexTest \
+    --select-class org.rnnclust.cluster.KMeansTest \
+    --details=tree --disable-banner --disable-ansi-colors 2>&1 | tee "$out/tests.txt" || status=1
+tests=$(grep -E "tests (successful|failed|skipped|aborted)" "$out/tests.txt" | sed 's/^\[ *//; s/ *\]$//' | tr -s ' ' | paste -sd, -)
+
+if [[ $quick != --quick ]]; then
+  # Streaming: 20M x 32 (2.4 GiB) through a 256 MiB budget.
+  run bench --device cuda --max-device-memory 256M --kmeans 20000000,32,100 --warmup 1 --repeat 3 \
+      --json "$out/streaming.json" | tee "$out/streaming.txt" || status=1
+  run bench --device cuda --warmup 3 --repeat 10 --json "$out/bench.json" | tee "$out/bench.txt" || status=1
+  run bench --device cuda --precision tf32 --warmup 3 --repeat 10 --json "$out/bench-tf32.json" \
+      | tee "$out/bench-tf32.txt" || status=1
+fi
+
+echo
+echo "== gpu-check summary ($(grep '^GPU' "$out/info.txt" | head -1 | sed 's/^GPU *//'))"
+echo "tests: ${tests:-none run}"
+if [[ $quick != --quick ]]; then
+  python3 - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+print(f"{'run':<10} {'operation':<18} {'N,D,K':<18} {'median ms':>10} {'floor ms':>9} {'floor/t':>8} {'GB/s of points':>15}")
+for name in ('bench', 'bench-tf32', 'streaming'):
+    p = os.path.join(out, name + '.json')
+    if not os.path.exists(p): continue
+    for r in json.load(open(p))['results']:
+        gbs = r['n'] * r['d'] * 4 / (r['median_ms'] / 1e3) / 1e9
+        print(f"{name:<10} {r['operation']:<18} {str(r['n'])+','+str(r['d'])+','+str(r['k']):<18} "
+              f"{r['median_ms']:>10.2f} {r['floor_ms']:>9.2f} {r['floor_ratio']:>8.2f} {gbs:>15.1f}")
+PY
+fi
+exit $status
