@@ -73,6 +73,20 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
         task.run(this, 0, rows);
     }
 
+    /**
+     * Runs {@code body}, whose ops may be recorded once and replayed as one unit: a GPU captures
+     * them into a CUDA graph the first time and afterwards launches the graph instead of each op
+     * (one launch instead of two per time step). The CPU runs the body directly. {@code key}
+     * names the slot of the recording (a layer and direction, say); the implementation re-records
+     * whenever the body issues different ops, sizes, scalars or buffer addresses than last time, so
+     * the key need not name them. The body must only issue ops on this object: no allocation,
+     * upload, download or op that returns a value, and no work outside the ops (it may run more
+     * than once, or only in a dry run that records what it would issue).
+     */
+    default void captured(Object key, Runnable body) {
+        body.run();
+    }
+
     // ---- BLAS ----
 
     /** C = alpha·op(A)·op(B) + beta·C, row-major, op(A) m×k, op(B) k×n. With beta = 0, C is not read. */
