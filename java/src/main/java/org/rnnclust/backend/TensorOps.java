@@ -105,6 +105,17 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     /** Σ x², accumulated in double on the CPU (a gradient norm); waits for the device. */
     double sumSquares(DeviceBuffer x, long off, long n);
 
+    /**
+     * Σ x² over the first {@code counts[i]} floats of every buffer, in double: a global gradient
+     * norm with one wait for the device instead of one per buffer.
+     */
+    default double sumSquares(java.util.List<? extends DeviceBuffer> buffers, long[] counts) {
+        if (buffers.size() != counts.length) throw new IllegalArgumentException("one count per buffer");
+        double s = 0;
+        for (int i = 0; i < counts.length; i++) s += sumSquares(buffers.get(i), 0, counts[i]);
+        return s;
+    }
+
     /** x *= alpha. */
     void scale(DeviceBuffer x, long off, long n, float alpha);
 

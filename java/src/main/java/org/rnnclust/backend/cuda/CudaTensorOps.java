@@ -59,6 +59,8 @@ public final class CudaTensorOps implements TensorOps {
     private DeviceMemory blasWorkspace;
     /** Reduction partials (2·MAX_PARTIALS doubles), then 4 result doubles. */
     private DeviceMemory reduce;
+    /** Partials of a many-buffer {@link #sumSquares(java.util.List, long[])}, grown on demand. */
+    private DeviceMemory manyPartials;
     private PinnedMemory result;
     private final PinnedMemory[] staging = new PinnedMemory[2];
     private final CUevent_st[] stagingFree = new CUevent_st[2];
@@ -394,6 +396,37 @@ public final class CudaTensorOps implements TensorOps {
         return fetchResults(1)[0];
     }
 
+    @Override
+    public double sumSquares(java.util.List<? extends DeviceBuffer> buffers, long[] counts) {
+        requireRunning("sumSquares");
+        if (buffers.size() != counts.length) throw new IllegalArgumentException("one count per buffer");
+        // Each buffer's blocks write their partials side by side; one block then adds them all.
+        int[] blocks = new int[counts.length];
+        long total = 0;
+        for (int i = 0; i < counts.length; i++) {
+            check(buffers.get(i), 0, counts[i]);
+            blocks[i] = counts[i] == 0 ? 0 : Math.min(MAX_PARTIALS / 4, ctx.gridFor(counts[i], BLOCK));
+            total += blocks[i];
+        }
+        if (total == 0) return 0;
+        if (manyPartials == null || manyPartials.bytes() < total * 8) {
+            if (manyPartials != null) manyPartials.close();
+            manyPartials = null;
+            manyPartials = new DeviceMemory(Math.max(total, 4096) * 8, "norm partials");
+        }
+        long at = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (blocks[i] == 0) continue;
+            CudaBuffer b = (CudaBuffer) buffers.get(i);
+            launch(RnnKernels.sumSquaresPartials, new Launch(blocks[i], BLOCK, 1, BLOCK * 8), b.address(0), counts[i],
+                    manyPartials.at(at * 8));
+            at += blocks[i];
+        }
+        launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), manyPartials.address(), (int) total, 1,
+                resultSlot(0));
+        return fetchResults(1)[0];
+    }
+
     private long resultSlot(int i) {
         return reduce.at(2L * MAX_PARTIALS * 8 + 8L * i);
     }
@@ -613,7 +646,7 @@ public final class CudaTensorOps implements TensorOps {
             if (s != 0) first = new CudaException("cublasSetWorkspace(none): status " + s, s);
         }
         KernelModule m = module != null ? module : moduleOnFailure;
-        for (AutoCloseable r : new AutoCloseable[] {blasWorkspace, reduce, result, staging[0], staging[1], m}) {
+        for (AutoCloseable r : new AutoCloseable[] {blasWorkspace, reduce, manyPartials, result, staging[0], staging[1], m}) {
             if (r == null) continue;
             try {
                 r.close();

@@ -187,6 +187,12 @@ class CudaTensorOpsTest {
         double c = cpu.sumSquares(x.c(), 3, n);
         double g = gpu.sumSquares(x.g(), 3, n);
         assertTrue(Math.abs(g - c) <= FP32 * c, "sumSquares " + g + " vs " + c);
+        List<DeviceBuffer> cs = List.of(x.c(), y.c(), x.c());
+        List<DeviceBuffer> gs = List.of(x.g(), y.g(), x.g());
+        long[] counts = {n, n, 0};
+        double cm = cpu.sumSquares(cs, counts);
+        double gm = gpu.sumSquares(gs, counts);
+        assertTrue(Math.abs(gm - cm) <= FP32 * cm, "sumSquares of several buffers " + gm + " vs " + cm);
         both((o, gp) -> o.scale(of(x, gp), 3, n, -0.3f));
         assertClose(x, FP32, "scale");
         both((o, gp) -> o.axpy(n, 1.7f, of(x, gp), 3, of(y, gp), 1));
