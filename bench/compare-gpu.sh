@@ -5,7 +5,8 @@
 # each CELL:B,T,I,H, in FP32. PyTorch's side is
 # ../shared/bench/torch_anchors.py, copied into gpu-carry/ by ci/prepare-gpu-carry.sh (not committed).
 #   bench/compare-gpu.sh           (KMEANS_SHAPES, RNN_SHAPES override the shapes ("" skips a set);
-#                                   PRECISION=tf32 for TF32)
+#                                   PRECISION=tf32 for TF32; GRAPHS=off launches the recurrent time
+#                                   loops op by op instead of replaying CUDA graphs, to compare the two)
 # Prints rnnclust ms, PyTorch ms, speed-up (PyTorch / rnnclust) and rnnclust's floor ratio, last.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,7 +31,8 @@ fi
 kargs=(); for s in "${shapes[@]}"; do kargs+=(--kmeans "$s"); done
 rargs=(); targs=()
 for s in "${rnns[@]}"; do rargs+=(--rnn "$s"); targs+=("--${s%%:*}" "${s#*:}"); done
-"$java" -Xmx40g -cp "$cp" org.rnnclust.cli.Main bench --device cuda --precision "$precision" "${kargs[@]}" "${rargs[@]}" \
+jopts=(); [[ ${GRAPHS:-on} == off ]] && jopts+=(-Drnnclust.cuda.graphs=false)
+"$java" -Xmx40g "${jopts[@]}" -cp "$cp" org.rnnclust.cli.Main bench --device cuda --precision "$precision" "${kargs[@]}" "${rargs[@]}" \
     --warmup 3 --repeat 10 --json "$out/rnnclust.json" | tee "$out/rnnclust.txt"
 # torch_anchors.py runs its default shapes for a kind given no shape: name a tiny one of each instead.
 [[ ${#kargs[@]} -gt 0 ]] || kargs=(--kmeans 1000,8,4)
