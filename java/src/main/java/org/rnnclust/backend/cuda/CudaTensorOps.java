@@ -50,7 +50,7 @@ public final class CudaTensorOps implements TensorOps {
 
     private final CudaContext ctx;
     private final CUstream_st stream;
-    private final KernelModule module;
+    private KernelModule module;
     private final CUfunc_st[] functions = new CUfunc_st[RnnKernels.values().length];
     private final LongPointer[] argSlots = new LongPointer[MAX_ARGS];
     private final PointerPointer<LongPointer> args = new PointerPointer<>(MAX_ARGS);
@@ -94,10 +94,9 @@ public final class CudaTensorOps implements TensorOps {
             argSlots[i] = new LongPointer(1);
             args.put(i, argSlots[i]);
         }
-        KernelModule m = null;
         try {
-            m = KernelModule.load(RnnKernels.MODULE, ctx.major(), ctx.minor());
-            for (RnnKernels k : RnnKernels.values()) functions[k.ordinal()] = m.function(k.name());
+            module = KernelModule.load(RnnKernels.MODULE, ctx.major(), ctx.minor());
+            for (RnnKernels k : RnnKernels.values()) functions[k.ordinal()] = module.function(k.name());
             blasWorkspace = new DeviceMemory(BLAS_WORKSPACE, "cuBLAS workspace");
             Cuda.checkBlas("cublasSetWorkspace", cublas.cublasSetWorkspace_v2(ctx.blas(),
                     DeviceMemory.pointerAt(blasWorkspace.address()), BLAS_WORKSPACE));
@@ -105,15 +104,10 @@ public final class CudaTensorOps implements TensorOps {
             result = new PinnedMemory(4 * 8, "pinned results");
             for (int s = 0; s < 2; s++) stagingFree[s] = ctx.createEvent(false);
         } catch (RuntimeException e) {
-            this.moduleOnFailure = m;
             close();
             throw e;
         }
-        this.module = m;
     }
-
-    /** Only for close() after a failed constructor, when {@link #module} is not yet assigned. */
-    private KernelModule moduleOnFailure;
 
     @Override
     public String name() {
@@ -645,8 +639,8 @@ public final class CudaTensorOps implements TensorOps {
             int s = cublas.cublasSetWorkspace_v2(ctx.blas(), null, 0);
             if (s != 0) first = new CudaException("cublasSetWorkspace(none): status " + s, s);
         }
-        KernelModule m = module != null ? module : moduleOnFailure;
-        for (AutoCloseable r : new AutoCloseable[] {blasWorkspace, reduce, manyPartials, result, staging[0], staging[1], m}) {
+        for (AutoCloseable r : new AutoCloseable[] {blasWorkspace, reduce, manyPartials, result, staging[0], staging[1],
+                module}) {
             if (r == null) continue;
             try {
                 r.close();
