@@ -215,23 +215,38 @@ RNNCLUST_KERNEL void addRowVector(int rows, int cols, const float *__restrict__ 
     }
 }
 
-// dst[j] += Σ_r src[r·ld + j]: one block per 32 columns, blockDim (32, COLUMN_SUM_LANES), each
-// thread summing every COLUMN_SUM_LANES-th row in double, the lanes then added in a fixed order, so
-// the result does not depend on timing.
+// Column sums of a rows × cols matrix (a bias gradient), deterministic and in double: block
+// (bx, by) of a grid (⌈cols/blockDim.x⌉, chunks) sums columns bx·blockDim.x + threadIdx.x over the
+// rows of chunk by, each of its blockDim.y row lanes taking every blockDim.y-th row; the lanes are
+// then added in a fixed order into partial[by·cols + j]. addColumnPartials adds the chunks, in
+// order, into dst. With many rows and few columns the chunks keep every SM busy.
+// blockDim.y ≤ COLUMN_SUM_LANES, blockDim.x ≤ 32.
 #define COLUMN_SUM_LANES 16
-RNNCLUST_KERNEL void addColumnSums(int rows, int cols, const float *__restrict__ src, int ld,
-                                   float *__restrict__ dst) {
+RNNCLUST_KERNEL void columnSumPartials(int rows, int cols, const float *__restrict__ src, int ld, int rowsPerChunk,
+                                       double *__restrict__ partial) {
     __shared__ double part[COLUMN_SUM_LANES][32];
-    int j = blockIdx.x * 32 + threadIdx.x;
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    long long r0 = (long long) blockIdx.y * rowsPerChunk;
+    long long r1 = r0 + rowsPerChunk < rows ? r0 + rowsPerChunk : rows;
     double s = 0.0;
     if (j < cols) {
-        for (long long r = threadIdx.y; r < rows; r += COLUMN_SUM_LANES) s += src[r * ld + j];
+        for (long long r = r0 + threadIdx.y; r < r1; r += blockDim.y) s += src[r * ld + j];
     }
     part[threadIdx.y][threadIdx.x] = s;
     __syncthreads();
     if (threadIdx.y == 0 && j < cols) {
         double t = 0.0;
-        for (int l = 0; l < COLUMN_SUM_LANES; l++) t += part[l][threadIdx.x];
+        for (int l = 0; l < (int) blockDim.y; l++) t += part[l][threadIdx.x];
+        partial[(long long) blockIdx.y * cols + j] = t;
+    }
+}
+
+// dst[j] += Σ_c partial[c·cols + j], chunks added in order.
+RNNCLUST_KERNEL void addColumnPartials(int chunks, int cols, const double *__restrict__ partial,
+                                       float *__restrict__ dst) {
+    GRID_STRIDE(j, cols) {
+        double t = 0.0;
+        for (int c = 0; c < chunks; c++) t += partial[(long long) c * cols + j];
         dst[j] = (float) ((double) dst[j] + t);
     }
 }

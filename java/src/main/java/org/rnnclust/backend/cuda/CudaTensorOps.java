@@ -61,6 +61,8 @@ public final class CudaTensorOps implements TensorOps {
     private DeviceMemory reduce;
     /** Partials of a many-buffer {@link #sumSquares(java.util.List, long[])}, grown on demand. */
     private DeviceMemory manyPartials;
+    /** Per-chunk column sums of {@link #addColumnSums}, grown on demand. */
+    private DeviceMemory columnPartials;
     private PinnedMemory result;
     private final PinnedMemory[] staging = new PinnedMemory[2];
     private final CUevent_st[] stagingFree = new CUevent_st[2];
@@ -306,7 +308,11 @@ public final class CudaTensorOps implements TensorOps {
 
     // ---- launches ----
 
-    private record Launch(int gridX, int blockX, int blockY, int sharedBytes) {}
+    private record Launch(int gridX, int gridY, int blockX, int blockY, int sharedBytes) {
+        Launch(int gridX, int blockX, int blockY, int sharedBytes) {
+            this(gridX, 1, blockX, blockY, sharedBytes);
+        }
+    }
 
     private Launch grid(long work) {
         return new Launch(ctx.gridFor(work, BLOCK), BLOCK, 1, 0);
@@ -317,14 +323,14 @@ public final class CudaTensorOps implements TensorOps {
         long[] op = new long[5 + slots.length];
         op[0] = 1;
         op[1] = k.ordinal();
-        op[2] = l.gridX();
+        op[2] = ((long) l.gridX() << 32) | l.gridY();
         op[3] = ((long) l.blockX() << 32) | l.blockY();
         op[4] = l.sharedBytes();
         System.arraycopy(slots, 0, op, 5, slots.length);
         if (record(op)) return;
         for (int i = 0; i < slots.length; i++) argSlots[i].put(0, slots[i]);
         Cuda.checkDriver("cuLaunchKernel(" + k.name() + ")", cudart.cuLaunchKernel(functions[k.ordinal()],
-                l.gridX(), 1, 1, l.blockX(), l.blockY(), 1, l.sharedBytes(), stream, args, (PointerPointer<?>) null));
+                l.gridX(), l.gridY(), 1, l.blockX(), l.blockY(), 1, l.sharedBytes(), stream, args, (PointerPointer<?>) null));
         if (DEBUG_SYNC && mode == Mode.RUN) ctx.synchronize(stream, "after " + k.name());
     }
 
@@ -374,9 +380,38 @@ public final class CudaTensorOps implements TensorOps {
         CudaBuffer s = checkMatrix(src, srcOff, rows, cols, ld, "src");
         CudaBuffer d = check(dst, dstOff, cols);
         if (cols == 0 || rows == 0) return;
-        // 32 columns per block, 16 row lanes (COLUMN_SUM_LANES in rnn.cu).
-        launch(RnnKernels.addColumnSums, new Launch((cols + 31) / 32, 32, 16, 0), rows, cols, s.address(srcOff),
-                Math.max(1, ld), d.address(dstOff));
+        // Blocks of 32 columns × 16 row lanes (COLUMN_SUM_LANES in rnn.cu); the rows split into
+        // chunks until there are about 8 blocks per SM, each chunk at least 256 rows.
+        int columnBlocks = (cols + 31) / 32;
+        long wanted = Math.max(1, (long) ctx.multiprocessors() * 8 / columnBlocks);
+        int chunks = (int) Math.max(1, Math.min(wanted, (rows + 255L) / 256));
+        if ((long) chunks * cols > columnPartialCapacity()) {
+            if (mode == Mode.RUN) {
+                growColumnPartials((long) chunks * cols);
+            } else {
+                // Inside a captured body nothing may be allocated: fewer chunks in what there is.
+                chunks = (int) Math.max(1, columnPartialCapacity() / cols);
+            }
+        }
+        int rowsPerChunk = (int) ((rows + (long) chunks - 1) / chunks);
+        chunks = (int) ((rows + (long) rowsPerChunk - 1) / rowsPerChunk);
+        if ((long) chunks * cols > columnPartialCapacity()) growColumnPartials((long) chunks * cols);
+        launch(RnnKernels.columnSumPartials, new Launch(columnBlocks, chunks, 32, 16, 0), rows, cols,
+                s.address(srcOff), Math.max(1, ld), rowsPerChunk, columnPartials.address());
+        launch(RnnKernels.addColumnPartials, grid(cols), chunks, cols, columnPartials.address(), d.address(dstOff));
+    }
+
+    private long columnPartialCapacity() {
+        return columnPartials == null ? 0 : columnPartials.bytes() / 8;
+    }
+
+    private void growColumnPartials(long doubles) {
+        requireRunning("growing the column-sum buffer");
+        // Work still queued may read the old buffer.
+        ctx.synchronize(stream, "column partials");
+        if (columnPartials != null) columnPartials.close();
+        columnPartials = null;
+        columnPartials = new DeviceMemory(Math.max(doubles, 1 << 16) * 8, "column-sum partials");
     }
 
     @Override
@@ -639,7 +674,7 @@ public final class CudaTensorOps implements TensorOps {
             int s = cublas.cublasSetWorkspace_v2(ctx.blas(), null, 0);
             if (s != 0) first = new CudaException("cublasSetWorkspace(none): status " + s, s);
         }
-        for (AutoCloseable r : new AutoCloseable[] {blasWorkspace, reduce, manyPartials, result, staging[0], staging[1],
+        for (AutoCloseable r : new AutoCloseable[] {blasWorkspace, reduce, manyPartials, columnPartials, result, staging[0], staging[1],
                 module}) {
             if (r == null) continue;
             try {
