@@ -164,6 +164,28 @@ class CudaTensorOpsTest {
         assertClose(c, FP32, "gemm beta=0");
     }
 
+    @Test
+    void tf32GemmWithinItsBound() {
+        int m = 257, n = 129, k = 300;
+        float[] a = gaussian(m * k, 1), b = gaussian(k * n, 2);
+        try (CudaBackend tf32 = new CudaBackend(0, true, 0)) {
+            TensorOps t = tf32.tensorOps();
+            try (DeviceBuffer ga = t.allocate(a.length); DeviceBuffer gb = t.allocate(b.length);
+                 DeviceBuffer gc = t.allocate((long) m * n); DeviceBuffer ca = cpu.allocate(a.length);
+                 DeviceBuffer cb = cpu.allocate(b.length); DeviceBuffer cc = cpu.allocate((long) m * n)) {
+                t.upload(a, ga);
+                t.upload(b, gb);
+                cpu.upload(a, ca);
+                cpu.upload(b, cb);
+                t.gemm(false, false, m, n, k, 1f, ga, 0, k, gb, 0, n, 0f, gc, 0, n);
+                cpu.gemm(false, false, m, n, k, 1f, ca, 0, k, cb, 0, n, 0f, cc, 0, n);
+                double e = relativeError(t.toHost(gc), cpu.toHost(cc));
+                // DESIGN.md: ≤ 5e-3 with TF32 (10-bit mantissa inputs).
+                assertTrue(e <= 5e-3, "TF32 gemm relative error " + e);
+            }
+        }
+    }
+
     // ---- elementwise and reductions ----
 
     @ParameterizedTest(name = "rows={0} cols={1}")
