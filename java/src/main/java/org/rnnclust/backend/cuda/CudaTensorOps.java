@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #captured} records a body of ops into a CUDA graph and replays it: each call first
  * runs the body as a dry run that only writes down what it would issue (kernel, launch shape,
- * arguments, GEMM parameters, copy ranges) — a few microseconds of Java — and replays the stored
- * graph when that record is the same as at capture, else captures again. A recurrent layer's time
+ * arguments, GEMM parameters, copy ranges) — a few microseconds of Java. A record seen for the
+ * first time runs op by op (a warm-up, as CUDA graph capture wants); seen a second time in a row
+ * it is captured; after that the stored graph is replayed as long as the record stays the same. A recurrent layer's time
  * loop (a GEMM and a cell kernel per step) then costs one graph launch instead of 2·T launches of
  * 4–8 µs from Java. cuBLAS gets a fixed workspace so that its GEMMs may be captured.
  * {@code -Drnnclust.cuda.graphs=false} runs bodies op by op.
@@ -236,9 +237,18 @@ public final class CudaTensorOps implements TensorOps {
         long[] now = Arrays.copyOf(trace, traceLength);
         Graph g = graphs.get(key);
         if (g == null || !Arrays.equals(g.trace(), now)) {
+            // First sighting of this body: run it op by op. That also warms up what must not first
+            // happen inside a capture (lazy kernel loading, cuBLAS's choice of kernels), and a body
+            // seen only once is never captured.
             if (g != null) destroy(graphs.remove(key));
+            graphs.put(key, new Graph(now, null));
+            body.run();
+            return;
+        }
+        if (g.exec() == null) {
             g = capture(body, now);
             if (g == null) {
+                graphs.remove(key);
                 body.run();
                 return;
             }
