@@ -395,6 +395,16 @@ class CudaTensorOpsTest {
     }
 
     @Test
+    void outOfMemoryIsOneLineAndLeavesTheOpsUsable() {
+        CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class, () -> gpu.allocate(1L << 40));
+        assertTrue(e.getMessage().contains("out of memory") && !e.getMessage().contains("\n"), e.getMessage());
+        Pair x = random(1000, 99);
+        double c = cpu.sumSquares(x.c(), 0, 1000);
+        double g = gpu.sumSquares(x.g(), 0, 1000);
+        assertTrue(Math.abs(g - c) <= FP32 * c, "after an out-of-memory error: " + g + " vs " + c);
+    }
+
+    @Test
     void opsThatWaitAreRefusedInsideACapturedBody() {
         try (DeviceBuffer b = gpu.allocate(4)) {
             assertThrows(IllegalStateException.class, () -> gpu.captured("refused", () -> gpu.sumSquares(b, 0, 4)));
