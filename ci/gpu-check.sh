@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The GPU machine's check, in one call: the GPU tests (parity against the CPU backend, streaming,
-# leaks, out of memory), the device-selection tests, a streaming run that the budget cuts into many
-# chunks, and the GPU k-means benchmarks; prints a short table last. Runs from the carried .jre and
+# The GPU machine's check, in one call: the GPU tests (parity against the CPU backend for k-means and
+# every tensor op, whole training steps, rnn vs PyTorch, CPU vs GPU training, streaming, leaks, out of memory), the device-selection tests, a streaming run that the budget cuts into many
+# chunks, and the GPU k-means and recurrent-layer benchmarks; prints a short table last. Runs from the carried .jre and
 # gpu-carry/ (ci/prepare-gpu-carry.sh), without Maven. Results also go to $OUT (or out/gpu-check).
 #   ci/gpu-check.sh            everything (about 3-4 minutes on an H100)
 #   ci/gpu-check.sh --quick    tests only
@@ -39,6 +39,9 @@ status=0
     --select-class org.rnnclust.backend.cuda.CudaProbeTest --select-class org.rnnclust.backend.cuda.KernelBuildTest \
     --select-class org.rnnclust.cli.DeviceSelectionTest --select-class org.rnnclust.backend.cpu.CpuCentroidIndexTest \
     --select-class org.rnnclust.cluster.KMeansTest \
+    --select-class org.rnnclust.backend.cuda.CudaTensorOpsTest --select-class org.rnnclust.backend.cuda.RnnKernelsTest \
+    --select-class org.rnnclust.cli.RnnCommandTest --select-class org.rnnclust.cli.TrainCudaParityTest \
+    --select-class org.rnnclust.nn.RecurrentStackPyTorchCudaTest \
     --details=tree --disable-banner --disable-ansi-colors 2>&1 | tee "$out/tests.txt" || status=1
 tests=$(grep -E "tests (successful|failed|skipped|aborted)" "$out/tests.txt" | sed 's/^\[ *//; s/ *\]$//' | tr -s ' ' | paste -sd, -)
 
@@ -58,14 +61,19 @@ if [[ $quick != --quick ]]; then
   python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
-print(f"{'run':<10} {'operation':<18} {'N,D,K':<18} {'median ms':>10} {'floor ms':>9} {'floor/t':>8} {'GB/s of points':>15}")
+print(f"{'run':<10} {'operation':<18} {'N,D,K / B,T,I,H':<18} {'median ms':>10} {'floor ms':>9} {'floor/t':>8} {'GB/s of points':>15}")
 for name in ('bench', 'bench-tf32', 'streaming'):
     p = os.path.join(out, name + '.json')
     if not os.path.exists(p): continue
     for r in json.load(open(p))['results']:
-        gbs = r['n'] * r['d'] * 4 / (r['median_ms'] / 1e3) / 1e9
-        print(f"{name:<10} {r['operation']:<18} {str(r['n'])+','+str(r['d'])+','+str(r['k']):<18} "
-              f"{r['median_ms']:>10.2f} {r['floor_ms']:>9.2f} {r['floor_ratio']:>8.2f} {gbs:>15.1f}")
+        if 'n' in r:
+            shape = f"{r['n']},{r['d']},{r['k']}"
+            gbs = f"{r['n'] * r['d'] * 4 / (r['median_ms'] / 1e3) / 1e9:>15.1f}"
+        else:  # a recurrent layer: batch, steps, input, hidden
+            shape = f"{r['batch']},{r['steps']},{r['input']},{r['hidden']}"
+            gbs = f"{'':>15}"
+        print(f"{name:<10} {r['operation']:<18} {shape:<18} "
+              f"{r['median_ms']:>10.2f} {r['floor_ms']:>9.2f} {r['floor_ratio']:>8.2f} {gbs}")
 PY
 fi
 exit $status

@@ -22,7 +22,7 @@ public final class Backends {
      * @param threads         CPU threads, 0 for all cores
      * @param tf32            let cuBLAS use TF32 tensor cores (--precision tf32)
      * @param maxDeviceMemory bytes of GPU memory a k-means index may use, 0 = what is free
-     * @param networks        the command runs the recurrent layers, which this build runs on the CPU only
+     * @param networks        the command runs the recurrent layers (their GPU kernels are loaded when the device opens)
      */
     public record Request(String device, int threads, boolean tf32, long maxDeviceMemory, boolean networks) {
         public static Request of(String device, int threads) {
@@ -45,15 +45,15 @@ public final class Backends {
         String spec = r.device() == null ? "auto" : r.device().trim().toLowerCase(Locale.ROOT);
         if (spec.equals("cpu")) return cpu(r.threads());
         if (spec.equals("auto")) {
-            String why = r.networks() ? "the recurrent layers run on the CPU in this build" : cudaUnavailableReason();
+            String why = cudaUnavailableReason();
             if (why == null) {
                 try {
-                    return new CudaBackend(0, r.tf32(), r.maxDeviceMemory());
+                    return cuda(0, r);
                 } catch (RuntimeException | LinkageError e) {
                     why = e.getMessage();
                 }
             }
-            LOG.info("Computing on the CPU: {}", r.networks() ? why : "CUDA unavailable (" + why + ")");
+            LOG.info("Computing on the CPU: CUDA unavailable ({})", why);
             return cpu(r.threads());
         }
         if (spec.equals("cuda") || spec.matches("cuda:\\d+")) {
@@ -64,12 +64,29 @@ public final class Backends {
             }
             int index = spec.equals("cuda") ? 0 : Integer.parseInt(spec.substring(5));
             try {
-                return new CudaBackend(index, r.tf32(), r.maxDeviceMemory());
+                return cuda(index, r);
             } catch (CudaException e) {
                 throw new InputException("--device " + r.device() + ": cannot open the GPU: " + e.getMessage(), e);
             }
         }
         throw new InputException("--device " + r.device() + ": unknown device (expected auto, cpu, cuda or cuda:N)");
+    }
+
+    /**
+     * Opens a GPU; for a command that runs the recurrent layers, also their tensor ops (the rnn
+     * kernels), so that a failure there shows here, where auto can still fall back to the CPU.
+     */
+    private static Backend cuda(int index, Request r) {
+        CudaBackend b = new CudaBackend(index, r.tf32(), r.maxDeviceMemory());
+        if (r.networks()) {
+            try {
+                b.tensorOps();
+            } catch (RuntimeException | LinkageError e) {
+                b.close();
+                throw e;
+            }
+        }
+        return b;
     }
 
     private static Backend cpu(int threads) {

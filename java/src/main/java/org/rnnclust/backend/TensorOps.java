@@ -73,6 +73,20 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
         task.run(this, 0, rows);
     }
 
+    /**
+     * Runs {@code body}, whose ops may be recorded once and replayed as one unit: a GPU captures
+     * them into a CUDA graph the first time and afterwards launches the graph instead of each op
+     * (one launch instead of two per time step). The CPU runs the body directly. {@code key}
+     * names the slot of the recording (a layer and direction, say); the implementation re-records
+     * whenever the body issues different ops, sizes, scalars or buffer addresses than last time, so
+     * the key need not name them. The body must only issue ops on this object: no allocation,
+     * upload, download or op that returns a value, and no work outside the ops (it may run more
+     * than once, or only in a dry run that records what it would issue).
+     */
+    default void captured(Object key, Runnable body) {
+        body.run();
+    }
+
     // ---- BLAS ----
 
     /** C = alpha·op(A)·op(B) + beta·C, row-major, op(A) m×k, op(B) k×n. With beta = 0, C is not read. */
@@ -90,6 +104,17 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
 
     /** Σ x², accumulated in double on the CPU (a gradient norm); waits for the device. */
     double sumSquares(DeviceBuffer x, long off, long n);
+
+    /**
+     * Σ x² over the first {@code counts[i]} floats of every buffer, in double: a global gradient
+     * norm with one wait for the device instead of one per buffer.
+     */
+    default double sumSquares(java.util.List<? extends DeviceBuffer> buffers, long[] counts) {
+        if (buffers.size() != counts.length) throw new IllegalArgumentException("one count per buffer");
+        double s = 0;
+        for (int i = 0; i < counts.length; i++) s += sumSquares(buffers.get(i), 0, counts[i]);
+        return s;
+    }
 
     /** x *= alpha. */
     void scale(DeviceBuffer x, long off, long n, float alpha);

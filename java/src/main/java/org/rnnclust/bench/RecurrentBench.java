@@ -54,6 +54,16 @@ public final class RecurrentBench {
      */
     public static Timing time(TensorOps ops, Shape s, boolean train, int warmup, int repeat, double budgetMs,
                               long seed) {
+        return time(ops, s, train, warmup, repeat, budgetMs, seed, null);
+    }
+
+    /**
+     * @param clock times one run (a backend's device-side timing: CUDA events around the work on a
+     *              GPU); null: the wall clock, the run ending with a one-float download that waits
+     *              for an asynchronous device
+     */
+    public static Timing time(TensorOps ops, Shape s, boolean train, int warmup, int repeat, double budgetMs,
+                              long seed, java.util.function.ToDoubleFunction<Runnable> clock) {
         int[] lengths = new int[s.batch()];
         Arrays.fill(lengths, s.steps());
         SplittableRandom rng = new SplittableRandom(seed);
@@ -67,12 +77,16 @@ public final class RecurrentBench {
              DeviceBuffer dOut = ops.allocate(r.length); DeviceBuffer dIn = ops.allocate(x.length)) {
             ops.upload(x, in);
             ops.upload(r, dOut);
-            return Timing.measureWithin(budgetMs, warmup, repeat, () -> {
+            Timing.Work step = () -> {
                 stack.forward(in, mask, null, null, out, null, null);
                 if (train) {
                     stack.zeroGrad();
                     stack.backward(dOut, null, null, dIn, null, null);
                 }
+            };
+            if (clock != null) return Timing.measureWithin(budgetMs, warmup, repeat, step, clock);
+            return Timing.measureWithin(budgetMs, warmup, repeat, () -> {
+                step.run();
                 ops.download(out, 0, r, 0, 1); // waits for an asynchronous device
             });
         }

@@ -40,14 +40,26 @@ public record Timing(double[] runsMs) {
      * timed runs as fit in the budget, at least 3 (a median needs them).
      */
     public static Timing measureWithin(double budgetMs, int warmup, int repeat, Work work) {
+        return measureWithin(budgetMs, warmup, repeat, work, Timing::wallClockMs);
+    }
+
+    /** {@link #measureWithin} with another clock for the timed runs (the budget uses the wall clock). */
+    public static Timing measureWithin(double budgetMs, int warmup, int repeat, Work work,
+                                       java.util.function.ToDoubleFunction<Runnable> clock) {
         if (repeat < 1 || warmup < 0) throw new IllegalArgumentException("need repeat >= 1, warmup >= 0");
-        if (warmup == 0) return measure(0, repeat, work);
+        if (warmup == 0) return measure(0, repeat, work, clock);
         long t0 = System.nanoTime();
         work.run();
         double firstMs = (System.nanoTime() - t0) / 1e6;
-        if (firstMs * (warmup + repeat) <= budgetMs) return measure(warmup - 1, repeat, work);
+        if (firstMs * (warmup + repeat) <= budgetMs) return measure(warmup - 1, repeat, work, clock);
         int fits = (int) Math.min(repeat, Math.max(3, Math.floor(budgetMs / Math.max(firstMs, 1e-3))));
-        return measure(0, fits, work);
+        return measure(0, fits, work, clock);
+    }
+
+    private static double wallClockMs(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     public double medianMs() {

@@ -101,12 +101,12 @@ final class BenchCommand implements Callable<Integer> {
         if (kmeans != null) kmeans.forEach(BenchCommand::parseShape);  // bad shapes fail before the device opens
         PrintWriter w = spec.commandLine().getOut();
         List<Map<String, Object>> results = new ArrayList<>();
-        try (Backend backend = device.open(rnn != null || trainEpoch != null)) {
-            // Default shape sets per device; the recurrent layers run on the CPU only in this build.
+        try (Backend backend = device.open(rnn != null || trainEpoch != null || defaults)) {
+            // Default shape sets per device: k-means shapes per device, the same recurrent set on both.
             boolean gpu = backend.name().startsWith("cuda");
             List<String> shapes = kmeans != null ? kmeans
                     : defaults ? List.of(gpu ? DEFAULT_GPU_KMEANS : DEFAULT_CPU_KMEANS) : List.of();
-            List<String> recurrent = rnn != null ? rnn : defaults && !gpu ? List.of(DEFAULT_RNN) : List.of();
+            List<String> recurrent = rnn != null ? rnn : defaults ? List.of(DEFAULT_RNN) : List.of();
             List<int[]> parsed = shapes.stream().map(BenchCommand::parseShape).toList();
             if (kmeansData != null && parsed.size() != 1) {
                 throw new InputException("--kmeans-data goes with exactly one --kmeans shape");
@@ -135,8 +135,9 @@ final class BenchCommand implements Callable<Integer> {
             for (String r : recurrent) {
                 RecurrentBench.Shape s = RecurrentBench.Shape.parse(r);
                 for (boolean train : new boolean[] {false, true}) {
+                    // On a GPU, CUDA events around the step (device time); on the CPU, the wall clock.
                     Timing t = RecurrentBench.time(backend.tensorOps(), s, train, warmup, repeat,
-                            BUDGET_MS_PER_MEASUREMENT, seed);
+                            BUDGET_MS_PER_MEASUREMENT, seed, gpu ? backend::timeMs : null);
                     double flops = s.forwardFlops() * (train ? 3 : 1);
                     double floor = peaks.floorMs(flops, s.bytes(train));
                     String op = s.cell() + (train ? "_train_step" : "_forward");
@@ -145,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
                             "batch", s.batch(), "steps", s.steps(), "input", s.input(), "hidden", s.hidden()));
                 }
             }
-            if (trainEpoch != null || (defaults && !gpu)) results.add(timeEpoch(backend, w, trainEpoch != null ? trainEpoch : "cbf"));
+            if (trainEpoch != null || defaults) results.add(timeEpoch(backend, w, trainEpoch != null ? trainEpoch : "cbf"));
             if (json != null) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("machine", MachineInfo.collect(backend.description()));

@@ -33,7 +33,7 @@ final class DeviceMixin {
         return open(false);
     }
 
-    /** For commands that run the recurrent layers (on the CPU only in this build). */
+    /** For commands that run the recurrent layers: their GPU kernels load (or fail) when the device opens. */
     Backend openForNetworks() {
         return open(true);
     }

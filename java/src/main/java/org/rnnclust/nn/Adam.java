@@ -43,9 +43,13 @@ public final class Adam implements AutoCloseable {
 
     /** L2 norm of all gradients together. Waits for the device. */
     public double gradientNorm() {
-        double s = 0;
-        for (Parameter p : params) s += ops.sumSquares(p.grad(), 0, p.size());
-        return Math.sqrt(s);
+        List<DeviceBuffer> grads = new ArrayList<>(params.size());
+        long[] counts = new long[params.size()];
+        for (int i = 0; i < counts.length; i++) {
+            grads.add(params.get(i).grad());
+            counts[i] = params.get(i).size();
+        }
+        return Math.sqrt(ops.sumSquares(grads, counts));
     }
 
     /**

@@ -120,9 +120,11 @@ final class RecurrentLayer implements AutoCloseable {
         if (cs != null) setState(cs, init, c0, c0Off, bh);
 
         // Batch rows never interact in the recurrence: the time loop runs on row ranges, possibly
-        // at the same time, each range with its rows of every buffer.
-        ops.forEachRowRange(batch, rowWork(steps), (lane, b0, b1) -> forwardSteps(lane, b0, b1 - b0, xProj, hProj,
-                whT, hs, cs, ws, mask, h0 == null, y, yOff, ldY));
+        // at the same time, each range with its rows of every buffer. On a GPU the loop is one
+        // recorded graph per shape (TensorOps.captured), replayed instead of 2·T launches.
+        ops.captured(List.of(this, "forward", steps, batch, h0 == null), () -> ops.forEachRowRange(batch,
+                rowWork(steps), (lane, b0, b1) -> forwardSteps(lane, b0, b1 - b0, xProj, hProj, whT, hs, cs, ws,
+                        mask, h0 == null, y, yOff, ldY)));
     }
 
     /** About the flops of one batch row through all steps of forward or backward (the GEMMs). */
@@ -196,8 +198,9 @@ final class RecurrentLayer implements AutoCloseable {
         if (dc != null) setState(dc, 0, dcN, dcNOff, bh);
 
         boolean needDh0 = dh0 != null;
-        ops.forEachRowRange(batch, rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask,
-                hs, cs, dY, dYOff, ldY, dh, dc, dgi, dgh, needDh0));
+        ops.captured(List.of(this, "backward", steps, batch, needDh0), () -> ops.forEachRowRange(batch,
+                rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask, hs, cs, dY, dYOff, ldY,
+                        dh, dc, dgi, dgh, needDh0)));
         if (dh0 != null) ops.copy(dh, 0, dh0, dh0Off, bh);
         if (dc0 != null && dc != null) ops.copy(dc, 0, dc0, dc0Off, bh);
 

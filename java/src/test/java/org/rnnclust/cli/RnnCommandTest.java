@@ -52,6 +52,20 @@ class RnnCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void outputEqualsPyTorch(JsonNode c) {
+        outputEqualsPyTorchOn(c, "cpu");
+    }
+
+    /** The same on the GPU (skipped where there is none; ci/gpu-check.sh runs it). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void outputEqualsPyTorchOnCuda(JsonNode c) {
+        org.rnnclust.backend.cuda.CudaProbe.Result r = org.rnnclust.backend.cuda.CudaProbe.probe();
+        org.junit.jupiter.api.Assumptions.assumeFalse(r.devices().isEmpty(),
+                "no GPU here (" + r.unavailableReason() + "): skipping rnn --device cuda against PyTorch");
+        outputEqualsPyTorchOn(c, "cuda");
+    }
+
+    void outputEqualsPyTorchOn(JsonNode c, String device) {
         String name = c.get("name").asText();
         Map<String, NpyArray> f = Npz.read(fixture(name));
         Map<String, NpyArray> weights = new LinkedHashMap<>();
@@ -66,7 +80,7 @@ class RnnCommandTest {
         Npy.write(lengths, f.get("lengths"));
         Path y = tmp.resolve("y.npy");
         List<String> args = new ArrayList<>(List.of("rnn", "--cell", c.get("cell").asText(), "--weights", w.toString(),
-                "--input", x.toString(), "--lengths", lengths.toString(), "--output", y.toString(), "--device", "cpu"));
+                "--input", x.toString(), "--lengths", lengths.toString(), "--output", y.toString(), "--device", device));
         if (c.get("bidirectional").asBoolean()) args.add("--bidirectional");
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.err());
@@ -79,7 +93,7 @@ class RnnCommandTest {
             num += Math.pow(got.data()[i] - expected.data()[i], 2);
             den += Math.pow(expected.data()[i], 2);
         }
-        assertTrue(Math.sqrt(num / den) <= 1e-5, name + ": relative error " + Math.sqrt(num / den));
+        assertTrue(Math.sqrt(num / den) <= 1e-5, name + " on " + device + ": relative error " + Math.sqrt(num / den));
     }
 
     @Test

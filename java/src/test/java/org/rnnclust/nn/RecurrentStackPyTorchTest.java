@@ -29,7 +29,7 @@ class RecurrentStackPyTorchTest {
     static final double FORWARD_TOL = 1e-5;
     static final double GRADIENT_TOL = 1e-4;
 
-    private static TensorOps ops;
+    static TensorOps ops;
     private static double worstForward;
     private static double worstGradient;
 

@@ -1,14 +1,13 @@
 package org.rnnclust.backend.cuda;
 
-import org.rnnclust.InputException;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.Peaks;
 import org.rnnclust.backend.TensorOps;
 
 /**
- * One GPU: k-means through {@link CudaCentroidIndex}. The recurrent layers' tensor operations on CUDA
- * are not in this build yet; asking for them is refused with one line.
+ * One GPU: k-means through {@link CudaCentroidIndex}, the recurrent layers and the training step
+ * through {@link CudaTensorOps}.
  */
 public final class CudaBackend implements Backend {
     /** Left free for cuBLAS workspaces and the CUDA context when no --max-device-memory is given. */
@@ -16,6 +15,7 @@ public final class CudaBackend implements Backend {
 
     private final CudaContext ctx;
     private final long maxDeviceMemory;
+    private CudaTensorOps tensorOps;
 
     /**
      * @param maxDeviceMemory bytes of device memory a k-means index may use; 0 = what is free, less headroom
@@ -54,8 +54,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public TensorOps tensorOps() {
-        throw new InputException("the recurrent layers (train, embed, cluster, rnn) do not run on CUDA in this build, "
-                + "only k-means does: use --device cpu");
+        if (tensorOps == null) tensorOps = new CudaTensorOps(ctx);
+        return tensorOps;
     }
 
     @Override
@@ -70,6 +70,11 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void close() {
-        ctx.close();
+        try {
+            if (tensorOps != null) tensorOps.close();
+        } finally {
+            tensorOps = null;
+            ctx.close();
+        }
     }
 }

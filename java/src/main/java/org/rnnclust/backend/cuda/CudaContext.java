@@ -115,6 +115,10 @@ public final class CudaContext implements AutoCloseable {
 
     public boolean tf32() { return tf32; }
 
+    int major() { return major; }
+
+    int minor() { return minor; }
+
     int multiprocessors() { return multiprocessors; }
 
     int maxSharedOptin() { return maxSharedOptin; }
@@ -124,6 +128,9 @@ public final class CudaContext implements AutoCloseable {
     CUstream_st copyStream() { return copy; }
 
     KernelModule kmeans() { return kmeans; }
+
+    /** The cuBLAS handle (on the compute stream, in this context's math mode). */
+    cublasContext blas() { return blas; }
 
     /** {free, total} device memory in bytes. */
     public long[] memoryInfo() {

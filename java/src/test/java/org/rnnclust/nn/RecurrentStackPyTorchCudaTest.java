@@ -1,0 +1,33 @@
+package org.rnnclust.nn;
+
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.rnnclust.backend.cuda.CudaBackend;
+import org.rnnclust.backend.cuda.CudaProbe;
+
+/**
+ * {@link RecurrentStackPyTorchTest}'s fixtures (forward and gradients, initial states, packed
+ * lengths, bidirectional, multi-layer) on the GPU's tensor ops. Skipped, with the reason, where there
+ * is no GPU; ci/gpu-check.sh runs it.
+ */
+class RecurrentStackPyTorchCudaTest extends RecurrentStackPyTorchTest {
+    private static CudaBackend gpu;
+
+    @BeforeAll
+    static void openGpu() {
+        CudaProbe.Result r = CudaProbe.probe();
+        assumeFalse(r.devices().isEmpty(), "no GPU here (" + r.unavailableReason() + "): skipping the PyTorch fixtures on CUDA");
+        ops.close();  // the CPU ops the base class opened
+        gpu = new CudaBackend(0, false, 0);
+        ops = gpu.tensorOps();
+    }
+
+    @AfterAll
+    static void closeGpu() {
+        // Runs before the base class's close(), which then finds the GPU ops already closed.
+        if (gpu != null) gpu.close();
+        gpu = null;
+    }
+}

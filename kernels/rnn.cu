@@ -1,0 +1,494 @@
+// The recurrent layers' and the training step's kernels around cuBLAS's GEMMs (see DESIGN.md,
+// "LSTM/GRU on the GPU"): the fused pointwise halves of one time step of an LSTM, GRU or tanh RNN,
+// forward and backward, and the small ops of a training step (biases, bias gradients, reductions,
+// the masked MSE loss, Adam, layout changes).
+//
+// The equations, argument layout and masking rules are those of
+// org.rnnclust.backend.RecurrentCellOps and org.rnnclust.backend.TensorOps; native/cpu/cells.c is
+// the C twin on the CPU, and the formulas here are evaluated in its order, with its tanh (a
+// rational approximation, not tanhf), so that GPU and CPU differ only by FMA contraction.
+//
+// Every kernel's parameter list is mirrored, as a signature string, by its entry in
+// org.rnnclust.backend.cuda.RnnKernels, which refuses a launch whose arguments do not match
+// (RnnKernelsTest checks the strings against this file). Pointers may be null only where a
+// comment says so (an absent dOut).
+#include "common.cuh"
+
+// CpuMath.tanh: x·P(u)/Q(u), u = (x/9)², x clamped to ±9; NaN propagates through the clamp.
+__device__ __forceinline__ float tanh_r(float x) {
+    float c = x < -9.0f ? -9.0f : (x > 9.0f ? 9.0f : x);
+    float u = c * c * (1.0f / 81.0f);
+    float p = ((((6.365803126e-02f * u + -5.501862467e-01f) * u + 4.925218317e+00f) * u + 1.916330243e+01f) * u
+               + 1.046459655e+01f) * u + 9.999999414e-01f;
+    float q = ((1.212238240e+02f * u + 1.559109117e+02f) * u + 3.746455653e+01f) * u + 1.0f;
+    return c * p / q;
+}
+
+__device__ __forceinline__ float sigmoid_r(float x) {
+    return 0.5f + 0.5f * tanh_r(0.5f * x);
+}
+
+// ---- recurrent cells: one thread per (row, unit), grid-stride over batch × hidden ----
+
+RNNCLUST_KERNEL void lstmForward(int batch, int hid, const float *__restrict__ xp, const float *__restrict__ hp,
+                                 const float *__restrict__ bih, const float *__restrict__ bhh,
+                                 const float *__restrict__ mask, const float *__restrict__ hprev,
+                                 const float *__restrict__ cprev, float *__restrict__ h, float *__restrict__ c,
+                                 float *__restrict__ out, int ldo, float *__restrict__ ws) {
+    const long long g4 = 4LL * hid;
+    GRID_STRIDE(e, (long long) batch * hid) {
+        long long b = e / hid;
+        int j = (int) (e - b * hid);
+        const float *x = xp + b * g4, *r = hp + b * g4;
+        float *w = ws + b * g4;
+        float hv, cv, ov;
+        if (mask[b] == 0.0f) {
+            // Padding: the state carries over, out is 0 (the workspace row is left as it was).
+            hv = hprev[e];
+            cv = cprev[e];
+            ov = 0.0f;
+        } else {
+            float i = sigmoid_r(x[j] + (r[j] + (bih[j] + bhh[j])));
+            float f = sigmoid_r(x[hid + j] + (r[hid + j] + (bih[hid + j] + bhh[hid + j])));
+            float g = tanh_r(x[2 * hid + j] + (r[2 * hid + j] + (bih[2 * hid + j] + bhh[2 * hid + j])));
+            float o = sigmoid_r(x[3 * hid + j] + (r[3 * hid + j] + (bih[3 * hid + j] + bhh[3 * hid + j])));
+            cv = f * cprev[e] + i * g;
+            hv = o * tanh_r(cv);
+            ov = hv;
+            w[j] = i;
+            w[hid + j] = f;
+            w[2 * hid + j] = g;
+            w[3 * hid + j] = o;
+        }
+        h[e] = hv;
+        c[e] = cv;
+        out[b * ldo + j] = ov;
+    }
+}
+
+// dout may be null (no output gradient at this step).
+RNNCLUST_KERNEL void lstmBackward(int batch, int hid, const float *__restrict__ ws, const float *__restrict__ mask,
+                                  const float *__restrict__ cprev, const float *__restrict__ c,
+                                  const float *__restrict__ dout, int lddo, float *__restrict__ dh,
+                                  float *__restrict__ dc, float *__restrict__ dgates) {
+    const long long g4 = 4LL * hid;
+    GRID_STRIDE(e, (long long) batch * hid) {
+        long long b = e / hid;
+        int j = (int) (e - b * hid);
+        float *dg = dgates + b * g4;
+        if (mask[b] == 0.0f) {
+            // Padding: zero gate gradients, dh and dc pass through unchanged.
+            dg[j] = 0.0f;
+            dg[hid + j] = 0.0f;
+            dg[2 * hid + j] = 0.0f;
+            dg[3 * hid + j] = 0.0f;
+            continue;
+        }
+        const float *w = ws + b * g4;
+        float i = w[j], f = w[hid + j], g = w[2 * hid + j], o = w[3 * hid + j];
+        float dht = dout == nullptr ? dh[e] : dh[e] + dout[b * lddo + j];
+        float tc = tanh_r(c[e]);
+        float dct = dc[e] + dht * o * (1.0f - tc * tc);
+        dg[j] = dct * g * i * (1.0f - i);
+        dg[hid + j] = dct * cprev[e] * f * (1.0f - f);
+        dg[2 * hid + j] = dct * i * (1.0f - g * g);
+        dg[3 * hid + j] = dht * tc * o * (1.0f - o);
+        dc[e] = dct * f;
+        // The rest of dh₋ is dGates·W_hh, the caller's GEMM.
+        dh[e] = 0.0f;
+    }
+}
+
+// ws rows are 4H: r, z, n and h₋·W_hnᵀ + b_hn.
+RNNCLUST_KERNEL void gruForward(int batch, int hid, const float *__restrict__ xp, const float *__restrict__ hp,
+                                const float *__restrict__ bih, const float *__restrict__ bhh,
+                                const float *__restrict__ mask, const float *__restrict__ hprev,
+                                float *__restrict__ h, float *__restrict__ out, int ldo, float *__restrict__ ws) {
+    const long long g3 = 3LL * hid, g4 = 4LL * hid;
+    GRID_STRIDE(e, (long long) batch * hid) {
+        long long b = e / hid;
+        int j = (int) (e - b * hid);
+        float hv, ov;
+        if (mask[b] == 0.0f) {
+            hv = hprev[e];
+            ov = 0.0f;
+        } else {
+            const float *x = xp + b * g3, *r = hp + b * g3;
+            float *w = ws + b * g4;
+            float rg = sigmoid_r(x[j] + (r[j] + (bih[j] + bhh[j])));
+            float z = sigmoid_r(x[hid + j] + (r[hid + j] + (bih[hid + j] + bhh[hid + j])));
+            // h₋·W_hnᵀ + b_hn stays apart: r scales it inside n's tanh.
+            float hn = r[2 * hid + j] + bhh[2 * hid + j];
+            float n = tanh_r(x[2 * hid + j] + (bih[2 * hid + j] + rg * hn));
+            hv = n + z * (hprev[e] - n);
+            ov = hv;
+            w[j] = rg;
+            w[hid + j] = z;
+            w[2 * hid + j] = n;
+            w[3 * hid + j] = hn;
+        }
+        h[e] = hv;
+        out[b * ldo + j] = ov;
+    }
+}
+
+// dout may be null.
+RNNCLUST_KERNEL void gruBackward(int batch, int hid, const float *__restrict__ ws, const float *__restrict__ mask,
+                                 const float *__restrict__ hprev, const float *__restrict__ dout, int lddo,
+                                 float *__restrict__ dh, float *__restrict__ dgih, float *__restrict__ dghh) {
+    const long long g3 = 3LL * hid, g4 = 4LL * hid;
+    GRID_STRIDE(e, (long long) batch * hid) {
+        long long b = e / hid;
+        int j = (int) (e - b * hid);
+        float *di = dgih + b * g3, *dr = dghh + b * g3;
+        if (mask[b] == 0.0f) {
+            di[j] = 0.0f;
+            di[hid + j] = 0.0f;
+            di[2 * hid + j] = 0.0f;
+            dr[j] = 0.0f;
+            dr[hid + j] = 0.0f;
+            dr[2 * hid + j] = 0.0f;
+            continue;
+        }
+        const float *w = ws + b * g4;
+        float rg = w[j], z = w[hid + j], n = w[2 * hid + j], hn = w[3 * hid + j];
+        float dht = dout == nullptr ? dh[e] : dh[e] + dout[b * lddo + j];
+        float dn = dht * (1.0f - z) * (1.0f - n * n);
+        float drg = dn * hn * rg * (1.0f - rg);
+        float dz = dht * (hprev[e] - n) * z * (1.0f - z);
+        di[j] = drg;
+        di[hid + j] = dz;
+        di[2 * hid + j] = dn;
+        dr[j] = drg;
+        dr[hid + j] = dz;
+        dr[2 * hid + j] = dn * rg;
+        dh[e] = dht * z;
+    }
+}
+
+RNNCLUST_KERNEL void rnnTanhForward(int batch, int hid, const float *__restrict__ xp, const float *__restrict__ hp,
+                                    const float *__restrict__ bih, const float *__restrict__ bhh,
+                                    const float *__restrict__ mask, const float *__restrict__ hprev,
+                                    float *__restrict__ h, float *__restrict__ out, int ldo) {
+    GRID_STRIDE(e, (long long) batch * hid) {
+        long long b = e / hid;
+        int j = (int) (e - b * hid);
+        float hv, ov;
+        if (mask[b] == 0.0f) {
+            hv = hprev[e];
+            ov = 0.0f;
+        } else {
+            hv = tanh_r(xp[e] + (hp[e] + (bih[j] + bhh[j])));
+            ov = hv;
+        }
+        h[e] = hv;
+        out[b * ldo + j] = ov;
+    }
+}
+
+// dout may be null.
+RNNCLUST_KERNEL void rnnTanhBackward(int batch, int hid, const float *__restrict__ mask, const float *__restrict__ h,
+                                     const float *__restrict__ dout, int lddo, float *__restrict__ dh,
+                                     float *__restrict__ dgates) {
+    GRID_STRIDE(e, (long long) batch * hid) {
+        long long b = e / hid;
+        int j = (int) (e - b * hid);
+        if (mask[b] == 0.0f) {
+            dgates[e] = 0.0f;
+            continue;
+        }
+        float dht = dout == nullptr ? dh[e] : dh[e] + dout[b * lddo + j];
+        dgates[e] = dht * (1.0f - h[e] * h[e]);
+        dh[e] = 0.0f;
+    }
+}
+
+// ---- elementwise ----
+
+// dst[r·ld + j] += bias[j] for a rows × cols matrix.
+RNNCLUST_KERNEL void addRowVector(int rows, int cols, const float *__restrict__ bias, float *__restrict__ dst,
+                                  int ld) {
+    GRID_STRIDE(e, (long long) rows * cols) {
+        long long r = e / cols;
+        int j = (int) (e - r * cols);
+        dst[r * ld + j] += bias[j];
+    }
+}
+
+// Column sums of a rows × cols matrix (a bias gradient), deterministic and in double: block
+// (bx, by) of a grid (⌈cols/blockDim.x⌉, chunks) sums columns bx·blockDim.x + threadIdx.x over the
+// rows of chunk by, each of its blockDim.y row lanes taking every blockDim.y-th row; the lanes are
+// then added in a fixed order into partial[by·cols + j]. addColumnPartials adds the chunks, in
+// order, into dst. With many rows and few columns the chunks keep every SM busy.
+// blockDim.y ≤ COLUMN_SUM_LANES, blockDim.x ≤ 32.
+#define COLUMN_SUM_LANES 16
+RNNCLUST_KERNEL void columnSumPartials(int rows, int cols, const float *__restrict__ src, int ld, int rowsPerChunk,
+                                       double *__restrict__ partial) {
+    __shared__ double part[COLUMN_SUM_LANES][32];
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    long long r0 = (long long) blockIdx.y * rowsPerChunk;
+    long long r1 = r0 + rowsPerChunk < rows ? r0 + rowsPerChunk : rows;
+    double s = 0.0;
+    if (j < cols) {
+        for (long long r = r0 + threadIdx.y; r < r1; r += blockDim.y) s += src[r * ld + j];
+    }
+    part[threadIdx.y][threadIdx.x] = s;
+    __syncthreads();
+    if (threadIdx.y == 0 && j < cols) {
+        double t = 0.0;
+        for (int l = 0; l < (int) blockDim.y; l++) t += part[l][threadIdx.x];
+        partial[(long long) blockIdx.y * cols + j] = t;
+    }
+}
+
+// dst[j] += Σ_c partial[c·cols + j], chunks added in order.
+RNNCLUST_KERNEL void addColumnPartials(int chunks, int cols, const double *__restrict__ partial,
+                                       float *__restrict__ dst) {
+    GRID_STRIDE(j, cols) {
+        double t = 0.0;
+        for (int c = 0; c < chunks; c++) t += partial[(long long) c * cols + j];
+        dst[j] = (float) ((double) dst[j] + t);
+    }
+}
+
+// x *= alpha.
+RNNCLUST_KERNEL void scaleKernel(float *__restrict__ x, long long n, float alpha) {
+    GRID_STRIDE(i, n) x[i] *= alpha;
+}
+
+// y += alpha·x.
+RNNCLUST_KERNEL void axpyKernel(long long n, float alpha, const float *__restrict__ x, float *__restrict__ y) {
+    GRID_STRIDE(i, n) y[i] += alpha * x[i];
+}
+
+// src [d0, d1, inner] to dst [d1, d0, inner].
+RNNCLUST_KERNEL void transpose01(int d0, int d1, int inner, const float *__restrict__ src, float *__restrict__ dst) {
+    GRID_STRIDE(e, (long long) d0 * d1 * inner) {
+        long long i = e / ((long long) d1 * inner);
+        long long rest = e - i * d1 * inner;
+        long long j = rest / inner;
+        long long k = rest - j * inner;
+        dst[(j * d0 + i) * inner + k] = src[e];
+    }
+}
+
+// ---- reductions: per-block partial sums in double, then one block adds the partials ----
+
+// Sums a block's per-thread values into shared[0]; blockDim.x must be a power of two.
+__device__ __forceinline__ double blockSum(double v, double *shared) {
+    shared[threadIdx.x] = v;
+    __syncthreads();
+    for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
+        if (threadIdx.x < stride) shared[threadIdx.x] += shared[threadIdx.x + stride];
+        __syncthreads();
+    }
+    return shared[0];
+}
+
+// partial[blockIdx.x] = Σ x² over the block's share. Dynamic shared memory: blockDim.x doubles.
+RNNCLUST_KERNEL void sumSquaresPartials(const float *__restrict__ x, long long n, double *__restrict__ partial) {
+    extern __shared__ double shared[];
+    double s = 0.0;
+    GRID_STRIDE(i, n) {
+        double v = x[i];
+        s += v * v;
+    }
+    double t = blockSum(s, shared);
+    if (threadIdx.x == 0) partial[blockIdx.x] = t;
+}
+
+// The masked MSE's two sums per block: partial[2·blockIdx.x] = Σ_r w_r Σ_c (p−t)², partial[2·blockIdx.x + 1] = Σ_r w_r.
+// Dynamic shared memory: blockDim.x doubles.
+RNNCLUST_KERNEL void mseLossPartials(int rows, int cols, const float *__restrict__ pred,
+                                     const float *__restrict__ target, const float *__restrict__ weight,
+                                     double *__restrict__ partial) {
+    extern __shared__ double shared[];
+    double loss = 0.0, weights = 0.0;
+    GRID_STRIDE(e, (long long) rows * cols) {
+        long long r = e / cols;
+        double w = weight[r];
+        if (w == 0.0) continue;
+        double d = (double) pred[e] - target[e];
+        loss += w * d * d;
+        if (e - r * cols == 0) weights += w;
+    }
+    double a = blockSum(loss, shared);
+    __syncthreads();
+    double b = blockSum(weights, shared);
+    if (threadIdx.x == 0) {
+        partial[2 * blockIdx.x] = a;
+        partial[2 * blockIdx.x + 1] = b;
+    }
+}
+
+// out[c] = Σ_b partial[b·stride + c] for c < stride, in one block of a power-of-two size, in a
+// fixed order. Dynamic shared memory: blockDim.x doubles.
+RNNCLUST_KERNEL void sumPartials(const double *__restrict__ partial, int count, int stride, double *__restrict__ out) {
+    extern __shared__ double shared[];
+    for (int c = 0; c < stride; c++) {
+        double s = 0.0;
+        for (int b = threadIdx.x; b < count; b += blockDim.x) s += partial[(long long) b * stride + c];
+        double t = blockSum(s, shared);
+        if (threadIdx.x == 0) out[c] = t;
+        __syncthreads();
+    }
+}
+
+// *out = Σ_r w_r, one block of a power-of-two size. Dynamic shared memory: blockDim.x doubles.
+RNNCLUST_KERNEL void weightSum(int rows, const float *__restrict__ weight, double *__restrict__ out) {
+    extern __shared__ double shared[];
+    double s = 0.0;
+    for (int r = threadIdx.x; r < rows; r += blockDim.x) s += weight[r];
+    double t = blockSum(s, shared);
+    if (threadIdx.x == 0) *out = t;
+}
+
+// grad = scale · 2·w_r·(p−t) / (cols·Σ w), Σ w from weightSum (0 when Σ w = 0).
+RNNCLUST_KERNEL void mseLossBackward(int rows, int cols, const float *__restrict__ pred,
+                                     const float *__restrict__ target, const float *__restrict__ weight,
+                                     float scale, const double *__restrict__ weightTotal, float *__restrict__ grad) {
+    double total = *weightTotal;
+    double factor = total == 0.0 ? 0.0 : 2.0 * scale / (total * cols);
+    GRID_STRIDE(e, (long long) rows * cols) {
+        long long r = e / cols;
+        double k = factor * weight[r];
+        grad[e] = (float) (k * ((double) pred[e] - target[e]));
+    }
+}
+
+// ---- optimizer ----
+
+// torch.optim.Adam (amsgrad off), the float32 scalars derived on the host in double as PyTorch
+// does. The products and sums are rounded one by one (no FMA contraction) in CpuOps.adam's order,
+// so the GPU's parameters equal the CPU's bit for bit.
+RNNCLUST_KERNEL void adamKernel(long long n, float *__restrict__ p, const float *__restrict__ g,
+                                float *__restrict__ m, float *__restrict__ v, float wd, float b1, float b2,
+                                float oneMinusB1, float oneMinusB2, float stepSize, float bc2Sqrt, float eps) {
+    GRID_STRIDE(i, n) {
+        float pi = p[i];
+        float gi = g[i];
+        if (wd != 0.0f) gi = __fadd_rn(gi, __fmul_rn(wd, pi));
+        float mi = __fadd_rn(__fmul_rn(m[i], b1), __fmul_rn(oneMinusB1, gi));
+        float vi = __fadd_rn(__fmul_rn(v[i], b2), __fmul_rn(__fmul_rn(oneMinusB2, gi), gi));
+        m[i] = mi;
+        v[i] = vi;
+        float denom = __fadd_rn(__fdiv_rn(__fsqrt_rn(vi), bc2Sqrt), eps);
+        p[i] = __fsub_rn(pi, __fmul_rn(stepSize, __fdiv_rn(mi, denom)));
+    }
+}
+
+// ---- soft clustering (DEC / IDEC): CpuSoftAssignment's loops, in double like it ----
+
+// ‖z_i − μ_j‖² in double.
+__device__ __forceinline__ double decSqDistance(const float *__restrict__ z, const float *__restrict__ mu, int d) {
+    double s = 0.0;
+    for (int c = 0; c < d; c++) {
+        double e = (double) z[c] - mu[c];
+        s += e * e;
+    }
+    return s;
+}
+
+// The Student-t kernel (1 + dist/α)^(−(α+1)/2); α = 1 is 1/(1 + dist), as on the CPU.
+__device__ __forceinline__ double decKernel(double dist, double alpha) {
+    return alpha == 1.0 ? 1.0 / (1.0 + dist) : pow(1.0 + dist / alpha, -(alpha + 1.0) / 2.0);
+}
+
+// q [n, k]: one thread per row (k and d are small: tens).
+RNNCLUST_KERNEL void studentTAssign(int n, int k, int d, float alpha, const float *__restrict__ z,
+                                    const float *__restrict__ mu, float *__restrict__ q) {
+    GRID_STRIDE(i, (long long) n) {
+        const float *zi = z + i * d;
+        double sum = 0.0;
+        for (int j = 0; j < k; j++) sum += decKernel(decSqDistance(zi, mu + (long long) j * d, d), alpha);
+        for (int j = 0; j < k; j++) {
+            q[i * k + j] = (float) (decKernel(decSqDistance(zi, mu + (long long) j * d, d), alpha) / sum);
+        }
+    }
+}
+
+// f[j] = Σ_i q_ij: one block per cluster. Dynamic shared memory: blockDim.x doubles.
+RNNCLUST_KERNEL void decFrequencies(int n, int k, const float *__restrict__ q, double *__restrict__ f) {
+    extern __shared__ double shared[];
+    int j = blockIdx.x;
+    double s = 0.0;
+    for (long long i = threadIdx.x; i < n; i += blockDim.x) s += q[i * k + j];
+    double t = blockSum(s, shared);
+    if (threadIdx.x == 0) f[j] = t;
+}
+
+// p_ij = (q_ij² / f_j) / Σ_l (q_il² / f_l), uniform where a row's sum is 0: one thread per row.
+RNNCLUST_KERNEL void decTarget(int n, int k, const float *__restrict__ q, const double *__restrict__ f,
+                               float *__restrict__ p) {
+    GRID_STRIDE(i, (long long) n) {
+        double sum = 0.0;
+        for (int j = 0; j < k; j++) {
+            double v = q[i * k + j];
+            sum += f[j] > 0.0 ? v * v / f[j] : 0.0;
+        }
+        for (int j = 0; j < k; j++) {
+            double v = q[i * k + j];
+            double r = f[j] > 0.0 ? v * v / f[j] : 0.0;
+            p[i * k + j] = (float) (sum > 0.0 ? r / sum : 1.0 / k);
+        }
+    }
+}
+
+// partial[blockIdx.x] = Σ p·log(p/q) over the block's share of the n·k entries, p > 0 only.
+// Dynamic shared memory: blockDim.x doubles.
+RNNCLUST_KERNEL void klPartials(long long count, const float *__restrict__ p, const float *__restrict__ q,
+                                double *__restrict__ partial) {
+    extern __shared__ double shared[];
+    double s = 0.0;
+    GRID_STRIDE(e, count) {
+        double pv = p[e];
+        if (pv > 0.0) s += pv * log(pv / (double) q[e]);
+    }
+    double t = blockSum(s, shared);
+    if (threadIdx.x == 0) partial[blockIdx.x] = t;
+}
+
+// g_ij = scale·(α+1)/(α·n) · w_ij · (p_ij − q_ij) with w_ij = (1 + dist/α)⁻¹, in double.
+__device__ __forceinline__ double decGradWeight(int n, int k, int d, double alpha, double scale,
+                                                const float *__restrict__ zi, const float *__restrict__ mu,
+                                                const float *__restrict__ q, const float *__restrict__ p,
+                                                long long i, int j) {
+    double factor = scale * (alpha + 1.0) / (alpha * n);
+    double w = 1.0 / (1.0 + decSqDistance(zi, mu + (long long) j * d, d) / alpha);
+    return factor * w * ((double) p[i * k + j] - q[i * k + j]);
+}
+
+// dz_ic += Σ_j g_ij (z_ic − μ_jc): one thread per (i, c), j in order as on the CPU.
+RNNCLUST_KERNEL void decBackwardZ(int n, int k, int d, float alpha, float scale, const float *__restrict__ z,
+                                  const float *__restrict__ mu, const float *__restrict__ q,
+                                  const float *__restrict__ p, float *__restrict__ dz) {
+    GRID_STRIDE(e, (long long) n * d) {
+        long long i = e / d;
+        int c = (int) (e - i * d);
+        const float *zi = z + i * d;
+        double acc = 0.0;
+        for (int j = 0; j < k; j++) {
+            double g = decGradWeight(n, k, d, alpha, scale, zi, mu, q, p, i, j);
+            acc += g * ((double) zi[c] - mu[(long long) j * d + c]);
+        }
+        dz[e] = (float) (dz[e] + acc);
+    }
+}
+
+// dμ_jc −= Σ_i g_ij (z_ic − μ_jc): one block per (j, c), the rows split over its threads.
+// Dynamic shared memory: blockDim.x doubles.
+RNNCLUST_KERNEL void decBackwardMu(int n, int k, int d, float alpha, float scale, const float *__restrict__ z,
+                                   const float *__restrict__ mu, const float *__restrict__ q,
+                                   const float *__restrict__ p, float *__restrict__ dmu) {
+    extern __shared__ double shared[];
+    int j = blockIdx.x / d;
+    int c = blockIdx.x - j * d;
+    double s = 0.0;
+    for (long long i = threadIdx.x; i < n; i += blockDim.x) {
+        const float *zi = z + i * d;
+        double g = decGradWeight(n, k, d, alpha, scale, zi, mu, q, p, i, j);
+        s += g * ((double) zi[c] - mu[(long long) j * d + c]);
+    }
+    double t = blockSum(s, shared);
+    if (threadIdx.x == 0) dmu[blockIdx.x] = (float) (dmu[blockIdx.x] - t);
+}

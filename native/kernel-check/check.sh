@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Host emulation of kernels/rnn.cu against native/cpu/cells.c (see host_check.cpp), no GPU needed:
+#   native/kernel-check/check.sh      prints one line per comparison; exit 1 on any mismatch
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# Dynamic shared memory becomes a static array; cells.c loses its JNI part and gets distinct names.
+sed 's/extern __shared__ double shared\[\];/static double shared[4096];/' "$root/kernels/rnn.cu" > "$work/rnn_host.cu"
+sed -e 's/#include <jni.h>//' -e '/JNI entry points/,$d' -e 's/#define CLONES.*/#define CLONES/' \
+    -e 's/restrict/__restrict/g' -e 's/\btanh_r\b/c_tanh_r/g; s/\bsigmoid_r\b/c_sigmoid_r/g' \
+    "$root/native/cpu/cells.c" > "$work/cells_host.h"
+cp "$here/shim.h" "$here/host_check.cpp" "$work/"
+g++ -O1 -std=c++17 -w -I"$work" -I"$root/kernels" "$work/host_check.cpp" -o "$work/check" -lm
+"$work/check" | tee "$work/out.txt"
+! grep -q MISMATCH "$work/out.txt"
