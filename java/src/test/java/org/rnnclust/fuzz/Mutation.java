@@ -4,16 +4,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import java.util.SplittableRandom;
 
 /**
  * One change to a valid file's bytes, the way real files go bad: bit rot, a cut-off download, an
  * editor that inserted or lost something, a header with absurd sizes, text in the wrong encoding.
- * Positions are fractions of the current length so that a mutation applies to any file and
- * shrinks well.
+ * Positions are fractions of the current length so that a mutation applies to any file, and a
+ * mutation prints as what it does, so a failure message says how the file was broken.
  *
  * @param kind   what to do
  * @param where  position, as a fraction in [0, 1) of the current length
@@ -123,36 +122,56 @@ public record Mutation(Kind kind, double where, double extent, int number, Strin
         return out;
     }
 
-    public static Arbitrary<Mutation> any() {
-        Arbitrary<Kind> kinds = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.FLIP_BIT)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.TRUNCATE)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.INSERT_RANDOM)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.DELETE)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.DUPLICATE)),
-                net.jqwik.api.Tuple.of(3, Arbitraries.just(Kind.INT_BIG_ENDIAN)),
-                net.jqwik.api.Tuple.of(3, Arbitraries.just(Kind.INT_LITTLE_ENDIAN)),
-                net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.INSERT_TOKEN)),
-                net.jqwik.api.Tuple.of(3, Arbitraries.just(Kind.REPLACE_WITH_TOKEN)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.LONG_LINE)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.EMPTY_LINES)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.NON_UTF8)));
-        Arbitrary<Double> fraction = Arbitraries.doubles().between(0, 1).ofScale(6)
-                .filter(d -> d < 1);
-        Arbitrary<Integer> numbers = Arbitraries.oneOf(
-                Arbitraries.of(Arrays.stream(NUMBERS).boxed().toList()), Arbitraries.integers());
-        Arbitrary<String> tokens = Arbitraries.of(TOKENS);
-        return Combinators.combine(kinds, fraction, fraction, numbers, tokens).as(Mutation::new);
+    /** How often each kind is drawn, in the order of {@link Kind}: header and text damage most. */
+    private static final int[] WEIGHTS = {4, 2, 2, 2, 1, 3, 3, 4, 3, 1, 1, 1};
+    private static final int TOTAL_WEIGHT = Arrays.stream(WEIGHTS).sum();
+
+    /** One mutation of any kind. */
+    public static Mutation random(SplittableRandom r) {
+        int pick = r.nextInt(TOTAL_WEIGHT);
+        int k = 0;
+        while (pick >= WEIGHTS[k]) pick -= WEIGHTS[k++];
+        int number = r.nextBoolean() ? NUMBERS[r.nextInt(NUMBERS.length)] : r.nextInt();
+        return new Mutation(Kind.values()[k], fraction(r), fraction(r), number, TOKENS.get(r.nextInt(TOKENS.size())));
+    }
+
+    /** Between {@code min} and {@code max} mutations. */
+    public static List<Mutation> random(SplittableRandom r, int min, int max) {
+        int n = r.nextInt(min, max + 1);
+        List<Mutation> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(random(r));
+        return out;
     }
 
     /** One to three mutations: each try breaks a valid file in a few places at most. */
-    public static Arbitrary<List<Mutation>> some() {
-        return any().list().ofMinSize(1).ofMaxSize(3);
+    public static List<Mutation> some(SplittableRandom r) {
+        return random(r, 1, 3);
     }
 
+    /**
+     * A fraction in [0, 1) with six decimals (readable in a failure message); one time in ten the
+     * very start or the very end, where off-by-one errors live.
+     */
+    private static double fraction(SplittableRandom r) {
+        if (r.nextInt(10) == 0) return r.nextBoolean() ? 0 : 0.999999;
+        return r.nextInt(1_000_000) / 1e6;
+    }
+
+    /** What the mutation does, with only the parameters its kind uses. */
     @Override
     public String toString() {
         String t = token.length() > 20 ? token.substring(0, 20) + "..." : token;
-        return kind + "@" + where + "/" + extent + " #" + number + " '" + t.replace("\n", "\\n") + "'";
+        String at = kind + "@" + where;
+        return switch (kind) {
+            case TRUNCATE, EMPTY_LINES, NON_UTF8 -> at;
+            case FLIP_BIT, DELETE, DUPLICATE -> at + "/" + extent;
+            case INSERT_RANDOM, INT_BIG_ENDIAN, INT_LITTLE_ENDIAN, LONG_LINE -> at + "/" + extent + " #" + number;
+            case INSERT_TOKEN -> at + " '" + escape(t) + "'";
+            case REPLACE_WITH_TOKEN -> at + "/" + extent + " '" + escape(t) + "'";
+        };
+    }
+
+    private static String escape(String s) {
+        return s.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t").replace("\u0000", "\\0");
     }
 }

@@ -9,15 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.rnnclust.fuzz.FuzzHarness;
+import org.rnnclust.fuzz.FuzzHarness.Input;
 import org.rnnclust.fuzz.Mutation;
 
 /**
@@ -27,21 +25,20 @@ import org.rnnclust.fuzz.Mutation;
  * half the tries also damage the compressed bytes. IDX and NPY tries damage either the data file or
  * its labels file.
  *
- * <p>The default run tries {@code jqwik.tries.default} inputs per format (junit-platform.properties:
- * a few hundred, a few seconds in all); the long run is
- * {@code mvn -B test -Dtest='*FuzzTest' -Djqwik.tries.default=10000} (README, "Reliability").
+ * <p>The default run tries {@code rnnclust.fuzz.tries} inputs per format (default 100, a few seconds
+ * in all); the long run is {@code mvn -B test -Dtest='*FuzzTest' -Drnnclust.fuzz.tries=10000}
+ * (README, "Reliability").
  */
 class ReaderFuzzTest {
     private static Path dir;
 
-    @BeforeContainer
+    @BeforeAll
     static void makeDir() throws IOException {
         dir = Files.createTempDirectory("rnnclust-fuzz-");
     }
 
-    @AfterContainer
+    @AfterAll
     static void removeDir() throws IOException {
-        FuzzHarness.printStats();
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) Files.deleteIfExists(p);
         }
@@ -78,10 +75,9 @@ class ReaderFuzzTest {
         }
     }
 
-    static Arbitrary<Data> data(boolean multichannel) {
-        return Combinators.combine(Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 12),
-                multichannel ? Arbitraries.integers().between(1, 3) : Arbitraries.just(1),
-                Arbitraries.of(false, true), Arbitraries.longs()).as(Data::new);
+    static Data data(SplittableRandom r, boolean multichannel) {
+        return new Data(FuzzHarness.between(r, 1, 6), FuzzHarness.between(r, 1, 12),
+                multichannel ? FuzzHarness.between(r, 1, 3) : 1, r.nextBoolean(), r.nextLong());
     }
 
     // ---------------------------------------------------------------- the seeds, one writer per format
@@ -195,104 +191,72 @@ class ReaderFuzzTest {
                 labelled ? "labels.npy" : null, labels, ReadOptions.defaults());
     }
 
-    // ---------------------------------------------------------------- arbitraries
+    // ---------------------------------------------------------------- valid files, drawn
 
-    @Provide Arbitrary<Seed> ucrTsv() { return data(false).map(d -> ucr(d, "\t", ".tsv")); }
+    static Seed ucrTsv(SplittableRandom r) { return ucr(data(r, false), "\t", ".tsv"); }
 
-    @Provide Arbitrary<Seed> ucrTxt() {
-        return Combinators.combine(data(false), Arbitraries.of("  ", " ", ",")).as((d, sep) -> ucr(d, sep, ".txt"));
+    static Seed ucrTxt(SplittableRandom r) { return ucr(data(r, false), FuzzHarness.oneOf(r, "  ", " ", ","), ".txt"); }
+
+    static Seed ucrCsv(SplittableRandom r) { return ucr(data(r, false), ",", ".csv"); }
+
+    static Seed tsFile(SplittableRandom r) { return ts(data(r, true)); }
+
+    static Seed csvFile(SplittableRandom r) {
+        Data d = data(r, false);
+        return csv(new Data(d.n, d.length, 1, false, d.seed), r.nextBoolean(), r.nextBoolean());
     }
 
-    @Provide Arbitrary<Seed> ucrCsv() { return data(false).map(d -> ucr(d, ",", ".csv")); }
-
-    @Provide Arbitrary<Seed> tsFiles() { return data(true).map(ReaderFuzzTest::ts); }
-
-    @Provide Arbitrary<Seed> csvFiles() {
-        return Combinators.combine(data(false).map(d -> new Data(d.n, d.length, 1, false, d.seed)),
-                Arbitraries.of(false, true), Arbitraries.of(false, true)).as(ReaderFuzzTest::csv);
+    static Seed idxFile(SplittableRandom r) {
+        return idx(data(r, true), r.nextInt(IDX_TYPES.length), r.nextBoolean());
     }
 
-    @Provide Arbitrary<Seed> idxFiles() {
-        return Combinators.combine(data(true), Arbitraries.integers().between(0, IDX_TYPES.length - 1),
-                Arbitraries.of(false, true)).as(ReaderFuzzTest::idx);
-    }
-
-    @Provide Arbitrary<Seed> npyFiles() {
-        return Combinators.combine(data(true), Arbitraries.integers().between(1, 3),
-                Arbitraries.integers().between(0, NPY_TYPES.length - 1), Arbitraries.of(false, true),
-                Arbitraries.of(false, true)).as(ReaderFuzzTest::npy);
-    }
-
-    @Provide Arbitrary<List<Mutation>> mutations() { return Mutation.some(); }
-
-    /** Damage to the compressed bytes: none half the time, else one or two mutations. */
-    @Provide Arbitrary<List<Mutation>> gzipMutations() {
-        return Arbitraries.oneOf(Arbitraries.just(List.of()), Mutation.any().list().ofMinSize(1).ofMaxSize(2));
+    static Seed npyFile(SplittableRandom r) {
+        return npy(data(r, true), r.nextInt(1, 4), r.nextInt(NPY_TYPES.length), r.nextBoolean(), r.nextBoolean());
     }
 
     // ---------------------------------------------------------------- the properties, one per format
 
-    @Property void ucrTsvFuzz(@ForAll("ucrTsv") Seed s, @ForAll("mutations") List<Mutation> m) {
-        run("ucr-tsv", s, m, null, false);
-    }
+    @Test void ucrTsvFuzz() { fuzz("ucr-tsv", ReaderFuzzTest::ucrTsv, false); }
 
-    @Property void ucrTsvGzFuzz(@ForAll("ucrTsv") Seed s, @ForAll("mutations") List<Mutation> m,
-                                @ForAll("gzipMutations") List<Mutation> g) {
-        run("ucr-tsv.gz", s, m, g, false);
-    }
+    @Test void ucrTsvGzFuzz() { fuzz("ucr-tsv.gz", ReaderFuzzTest::ucrTsv, true); }
 
-    @Property void ucrTxtFuzz(@ForAll("ucrTxt") Seed s, @ForAll("mutations") List<Mutation> m) {
-        run("ucr-txt", s, m, null, false);
-    }
+    @Test void ucrTxtFuzz() { fuzz("ucr-txt", ReaderFuzzTest::ucrTxt, false); }
 
-    @Property void ucrTxtGzFuzz(@ForAll("ucrTxt") Seed s, @ForAll("mutations") List<Mutation> m,
-                                @ForAll("gzipMutations") List<Mutation> g) {
-        run("ucr-txt.gz", s, m, g, false);
-    }
+    @Test void ucrTxtGzFuzz() { fuzz("ucr-txt.gz", ReaderFuzzTest::ucrTxt, true); }
 
-    @Property void ucrCsvFuzz(@ForAll("ucrCsv") Seed s, @ForAll("mutations") List<Mutation> m) {
-        run("ucr-csv", s, m, null, false);
-    }
+    @Test void ucrCsvFuzz() { fuzz("ucr-csv", ReaderFuzzTest::ucrCsv, false); }
 
-    @Property void ucrCsvGzFuzz(@ForAll("ucrCsv") Seed s, @ForAll("mutations") List<Mutation> m,
-                                @ForAll("gzipMutations") List<Mutation> g) {
-        run("ucr-csv.gz", s, m, g, false);
-    }
+    @Test void ucrCsvGzFuzz() { fuzz("ucr-csv.gz", ReaderFuzzTest::ucrCsv, true); }
 
-    @Property void tsFuzz(@ForAll("tsFiles") Seed s, @ForAll("mutations") List<Mutation> m) {
-        run("ts", s, m, null, false);
-    }
+    @Test void tsFuzz() { fuzz("ts", ReaderFuzzTest::tsFile, false); }
 
-    @Property void tsGzFuzz(@ForAll("tsFiles") Seed s, @ForAll("mutations") List<Mutation> m,
-                            @ForAll("gzipMutations") List<Mutation> g) {
-        run("ts.gz", s, m, g, false);
-    }
+    @Test void tsGzFuzz() { fuzz("ts.gz", ReaderFuzzTest::tsFile, true); }
 
-    @Property void csvFuzz(@ForAll("csvFiles") Seed s, @ForAll("mutations") List<Mutation> m) {
-        run("csv", s, m, null, false);
-    }
+    @Test void csvFuzz() { fuzz("csv", ReaderFuzzTest::csvFile, false); }
 
-    @Property void csvGzFuzz(@ForAll("csvFiles") Seed s, @ForAll("mutations") List<Mutation> m,
-                             @ForAll("gzipMutations") List<Mutation> g) {
-        run("csv.gz", s, m, g, false);
-    }
+    @Test void csvGzFuzz() { fuzz("csv.gz", ReaderFuzzTest::csvFile, true); }
 
-    @Property void idxFuzz(@ForAll("idxFiles") Seed s, @ForAll("mutations") List<Mutation> m, @ForAll boolean onLabels) {
-        run("idx", s, m, null, onLabels);
-    }
+    @Test void idxFuzz() { fuzz("idx", ReaderFuzzTest::idxFile, false); }
 
-    @Property void idxGzFuzz(@ForAll("idxFiles") Seed s, @ForAll("mutations") List<Mutation> m,
-                             @ForAll("gzipMutations") List<Mutation> g, @ForAll boolean onLabels) {
-        run("idx.gz", s, m, g, onLabels);
-    }
+    @Test void idxGzFuzz() { fuzz("idx.gz", ReaderFuzzTest::idxFile, true); }
 
-    @Property void npyFuzz(@ForAll("npyFiles") Seed s, @ForAll("mutations") List<Mutation> m, @ForAll boolean onLabels) {
-        run("npy", s, m, null, onLabels);
-    }
+    @Test void npyFuzz() { fuzz("npy", ReaderFuzzTest::npyFile, false); }
 
-    @Property void npyGzFuzz(@ForAll("npyFiles") Seed s, @ForAll("mutations") List<Mutation> m,
-                             @ForAll("gzipMutations") List<Mutation> g, @ForAll boolean onLabels) {
-        run("npy.gz", s, m, g, onLabels);
+    @Test void npyGzFuzz() { fuzz("npy.gz", ReaderFuzzTest::npyFile, true); }
+
+    /**
+     * Each input: a valid file drawn by {@code seeds}, one to three mutations of its bytes (of the
+     * labels file instead, half the time, when it has one), and for gzip the compressed bytes left
+     * intact half the time, else damaged by one or two mutations.
+     */
+    private static void fuzz(String format, Function<SplittableRandom, Seed> seeds, boolean gz) {
+        FuzzHarness.forAll(format, r -> {
+            Seed s = seeds.apply(r);
+            List<Mutation> plain = Mutation.some(r);
+            List<Mutation> compressed = !gz ? null : r.nextBoolean() ? List.of() : Mutation.random(r, 1, 2);
+            boolean onLabels = r.nextBoolean();
+            return input(s, plain, compressed, onLabels);
+        });
     }
 
     /**
@@ -300,7 +264,7 @@ class ReaderFuzzTest {
      * {@code gz} is not null and applies those mutations to the compressed bytes, writes the files
      * and reads them through {@link Readers#read}, the path every command uses.
      */
-    private static void run(String format, Seed s, List<Mutation> plain, List<Mutation> gz, boolean onLabels) {
+    private static Input input(Seed s, List<Mutation> plain, List<Mutation> gz, boolean onLabels) {
         boolean labelsTarget = onLabels && s.labels != null;
         byte[] target = Mutation.applyAll(plain, labelsTarget ? s.labels : s.content);
         long basis = target.length;
@@ -321,7 +285,10 @@ class ReaderFuzzTest {
             throw new UncheckedIOException(e);
         }
         ReadOptions options = labelsFile == null ? s.options : s.options.withLabelsFile(labelsFile);
-        FuzzHarness.check(format, target, labelsTarget ? labelsFile.getFileName().toString() : dataFile.getFileName().toString(),
+        String description = s + ", " + (labelsTarget ? "labels file" : "data file") + " mutated by " + plain
+                + (gz == null ? "" : ", compressed bytes by " + gz);
+        return new Input(description, target,
+                labelsTarget ? labelsFile.getFileName().toString() : dataFile.getFileName().toString(),
                 total, () -> Readers.read(dataFile, options));
     }
 }
