@@ -15,7 +15,9 @@ final class Table {
     }
 
     static void row(PrintWriter w, String method, int n, int k, double inertia, ClusteringScores s, double seconds) {
-        w.printf(Locale.ROOT, "%-12s %8d %4d %12.4g %7s %7s %7s %9.2f%n", method, n, k, inertia,
+        // No inertia (a refinement's soft objective is not one): a dash, not "NaN".
+        String in = Double.isNaN(inertia) ? "-" : String.format(Locale.ROOT, "%.4g", inertia);
+        w.printf(Locale.ROOT, "%-12s %8d %4d %12s %7s %7s %7s %9.2f%n", method, n, k, in,
                 fmt(s == null ? Double.NaN : s.acc()), fmt(s == null ? Double.NaN : s.nmi()),
                 fmt(s == null ? Double.NaN : s.ari()), seconds);
     }
