@@ -37,8 +37,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Folder of datasets (one per subfolder).")
     Path dataDir;
 
-    @Option(names = "--methods", paramLabel = "LIST", defaultValue = "kmeans,pca-kmeans,forest,rnn",
-            description = "Comma-separated: kmeans, pca-kmeans, forest, rnn. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--methods", paramLabel = "LIST", defaultValue = "kmeans,pca-kmeans,forest,rnn,rnn-dec,rnn-idec",
+            description = "Comma-separated: kmeans, pca-kmeans, forest, rnn, rnn-dec, rnn-idec (the last three share "
+                    + "one pretrained autoencoder per seed). Default: all.")
     String methods;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "3",

@@ -19,10 +19,17 @@ import org.rnnclust.data.PaddedSequences;
  * @param stepUnit        "epochs" or "iterations"
  * @param lossHistory     training loss per epoch (empty for methods that do not train)
  * @param closer          frees the embedder's resources (may be a no-op)
+ * @param reusedSeconds   time of work this fit reused rather than redid (a pretraining shared with
+ *                        another method), added to its fit time so that each method's time is whole
  */
 public record FittedClustering(String method, Embedder embedder, int dimensions, KMeansModel kmeans,
                                long parameterCount, int steps, String stepUnit, List<Double> lossHistory,
-                               AutoCloseable closer) implements AutoCloseable {
+                               AutoCloseable closer, double reusedSeconds) implements AutoCloseable {
+
+    public FittedClustering(String method, Embedder embedder, int dimensions, KMeansModel kmeans, long parameterCount,
+                            int steps, String stepUnit, List<Double> lossHistory, AutoCloseable closer) {
+        this(method, embedder, dimensions, kmeans, parameterCount, steps, stepUnit, lossHistory, closer, 0);
+    }
 
     /** Turns sequences into the vectors k-means clusters. */
     @FunctionalInterface

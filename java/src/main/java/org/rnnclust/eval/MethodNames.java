@@ -36,16 +36,25 @@ public final class MethodNames {
 
     /** The method called {@code name} (one of AVAILABLE), with the budget's settings. */
     public static ClusteringMethod build(String name, EvaluationBudget b) {
+        return build(name, b, null);
+    }
+
+    /**
+     * The same, with the recurrent methods sharing pretrained autoencoders through {@code cache}
+     * (null: each trains its own).
+     */
+    public static ClusteringMethod build(String name, EvaluationBudget b, Pretrained.Cache cache) {
         return switch (name) {
             case "kmeans" -> Methods.rawKMeans(b.nInit());
             case "pca-kmeans" -> Methods.pcaKMeans(b.pca(), b.nInit());
             case "forest" -> Methods.forest(b.forest(), b.nInit());
-            case "rnn" -> Methods.rnn(rnnSpec(b), rnnConfig(b), b.rnnMaxRows(), b.nInit(), TrainingListener.NONE);
+            case "rnn" -> Methods.rnn(rnnSpec(b), rnnConfig(b), b.rnnMaxRows(), b.nInit(), TrainingListener.NONE,
+                    cache);
             // Refinement gets at most the pretraining's epoch budget, and at most its own default limit.
             case "rnn-dec", "rnn-idec" -> Methods.rnnRefined(name.equals("rnn-dec") ? RefineMethod.DEC : RefineMethod.IDEC,
                     rnnSpec(b), rnnConfig(b),
                     (rows, steps) -> Math.min(RefineParams.DEFAULT_EPOCHS, b.rnnEpochs(rows, steps)),
-                    b.rnnMaxRows(), b.nInit(), TrainingListener.NONE);
+                    b.rnnMaxRows(), b.nInit(), TrainingListener.NONE, cache);
             default -> throw new InputException("unknown method " + name);
         };
     }

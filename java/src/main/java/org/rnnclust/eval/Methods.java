@@ -89,10 +89,12 @@ public final class Methods {
      * k-means on the embeddings of all of them. {@code spec} is given the channel count of the data;
      * {@code config} the rows and steps of the sequences it trains on (their epochs depend on it);
      * at most {@code maxRows} training sequences, a seeded subsample, are used to train.
+     * With a {@code cache} (null: none), a network already pretrained for this seed is reused
+     * (its training time counted in the fit's), and a new one is stored.
      */
     public static ClusteringMethod rnn(java.util.function.IntFunction<AutoencoderSpec> spec,
                                        java.util.function.BiFunction<Integer, Integer, TrainConfig> config,
-                                       int maxRows, int nInit, TrainingListener listener) {
+                                       int maxRows, int nInit, TrainingListener listener, Pretrained.Cache cache) {
         return new ClusteringMethod() {
             @Override public String name() { return "rnn"; }
 
@@ -106,14 +108,25 @@ public final class Methods {
                         base.clipNorm(), base.patience(), base.minDelta(), seed);
                 SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seed);
                 try {
-                    TrainingResult result = new Trainer(ops, seeded, listener).train(net, fitRows, null, null, null, null);
+                    Pretrained pre = cache == null ? null : cache.get(seed);
+                    double reused = 0;
+                    if (pre != null) {
+                        pre.restoreInto(net);
+                        reused = pre.seconds();
+                    } else {
+                        long t0 = System.nanoTime();
+                        TrainingResult result = new Trainer(ops, seeded, listener)
+                                .train(net, fitRows, null, null, null, null);
+                        pre = Pretrained.of(net, result.epochs(), result.lossHistory(), (System.nanoTime() - t0) / 1e9);
+                        if (cache != null) cache.put(seed, pre);
+                    }
                     FittedClustering.Embedder embedder = (b, x) -> Trainer.embed(ops, net, x, seeded.batchSize());
                     float[] z = embedder.embed(backend, train);
                     KMeansModel km = kmeans(backend, KMeansParams.of(k, seed).withNInit(nInit), z, train.n(),
                             arch.latent());
                     return new FittedClustering(name(), embedder, arch.latent(), km,
-                            net.parameterCount() + (long) k * arch.latent(), result.epochs(), "epochs",
-                            List.copyOf(result.lossHistory()), net);
+                            net.parameterCount() + (long) k * arch.latent(), pre.epochs(), "epochs",
+                            pre.lossHistory(), net, reused);
                 } catch (RuntimeException e) {
                     net.close();
                     throw e;
@@ -132,8 +145,9 @@ public final class Methods {
     public static ClusteringMethod rnnRefined(RefineMethod method, java.util.function.IntFunction<AutoencoderSpec> spec,
                                               java.util.function.BiFunction<Integer, Integer, TrainConfig> config,
                                               java.util.function.BiFunction<Integer, Integer, Integer> refineEpochs,
-                                              int maxRows, int nInit, TrainingListener listener) {
-        ClusteringMethod pretrain = rnn(spec, config, maxRows, nInit, listener);
+                                              int maxRows, int nInit, TrainingListener listener,
+                                              Pretrained.Cache cache) {
+        ClusteringMethod pretrain = rnn(spec, config, maxRows, nInit, listener, cache);
         String name = "rnn-" + method.label();
         return new ClusteringMethod() {
             @Override public String name() { return name; }
@@ -155,7 +169,7 @@ public final class Methods {
                             onTrain.inertia(), r.epochs(), r.converged(), List.of());
                     return new FittedClustering(name, base.embedder(), base.dimensions(), refined,
                             base.parameterCount(), base.steps() + r.epochs(), "epochs", base.lossHistory(),
-                            base.closer());
+                            base.closer(), base.reusedSeconds());
                 } catch (RuntimeException e) {
                     base.close();
                     throw e;

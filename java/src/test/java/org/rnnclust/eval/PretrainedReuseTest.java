@@ -1,0 +1,53 @@
+package org.rnnclust.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.cpu.CpuBackend;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.data.gen.Cbf;
+import org.rnnclust.data.prep.PreprocessOptions;
+import org.rnnclust.data.prep.Preprocessor;
+
+/**
+ * The recurrent methods of evaluate share one pretraining per seed: a method that finds the
+ * network in the cache restores it instead of training, and clusters exactly as one that trained
+ * it itself (training is deterministic for a seed, so the cache saves time and changes nothing).
+ */
+class PretrainedReuseTest {
+    @Test
+    void reusedPretrainingClustersLikeATrainedOne() {
+        var raw = Cbf.generate(8, 32, 5);
+        PaddedSequences x = PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), raw).apply(raw));
+        EvaluationBudget b = EvaluationBudget.quick();
+        Pretrained.Cache cache = new Pretrained.Cache();
+        try (Backend backend = new CpuBackend(1)) {
+            int[] alone;
+            try (FittedClustering f = MethodNames.build("rnn", b).fit(backend, x, 3, 4)) {
+                alone = f.assign(backend, x);
+            }
+            assertNull(cache.get(4));
+            int[] first;
+            try (FittedClustering f = MethodNames.build("rnn", b, cache).fit(backend, x, 3, 4)) {
+                first = f.assign(backend, x);
+                assertEquals(0.0, f.reusedSeconds(), "the first fit trains");
+            }
+            assertNotNull(cache.get(4));
+            try (FittedClustering f = MethodNames.build("rnn", b, cache).fit(backend, x, 3, 4)) {
+                assertArrayEquals(alone, f.assign(backend, x));
+                assertEquals(cache.get(4).seconds(), f.reusedSeconds(), "the reuse counts the pretraining's time");
+                assertEquals(cache.get(4).epochs(), f.steps());
+            }
+            assertArrayEquals(alone, first);
+            // A refined method starts from the cached network: its epochs are the pretraining's plus its own.
+            try (FittedClustering f = MethodNames.build("rnn-dec", b, cache).fit(backend, x, 3, 4)) {
+                assertEquals(cache.get(4).seconds(), f.reusedSeconds());
+                assertEquals(true, f.steps() >= cache.get(4).epochs());
+            }
+        }
+    }
+}
