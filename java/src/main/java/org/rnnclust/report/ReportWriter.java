@@ -76,7 +76,18 @@ public final class ReportWriter {
     public static Path write(Path dir, EvaluationReport r) {
         Page page = new Page(r.title());
         page.facts(r.facts());
-        page.plot("nmi.png", "NMI per dataset and method (mean over seeds)", nmiBars(r));
+        // At most NMI_DATASETS_PER_CHART datasets per chart: all 41 of ../shared/data in one made a
+        // 4096-pixel-wide strip whose bars shrank to slivers on the page.
+        int n = r.datasets().size();
+        int charts = Math.max(1, (n + NMI_DATASETS_PER_CHART - 1) / NMI_DATASETS_PER_CHART);
+        for (int c = 0; c < charts; c++) {
+            int from = c * NMI_DATASETS_PER_CHART;
+            int to = Math.min(n, from + NMI_DATASETS_PER_CHART);
+            String name = charts == 1 ? "nmi.png" : "nmi_" + (c + 1) + ".png";
+            String caption = charts == 1 ? "NMI per dataset and method (mean over seeds)"
+                    : "NMI per dataset and method (mean over seeds), datasets " + (from + 1) + "–" + to + " of " + n;
+            page.plot(name, caption, nmiBars(r, from, to));
+        }
         page.pre(r.markdown());
         return page.write(dir);
     }
@@ -205,8 +216,11 @@ public final class ReportWriter {
         return chart;
     }
 
-    private static CategoryChart nmiBars(EvaluationReport r) {
-        int width = Math.max(800, 160 + r.datasets().size() * (14 * r.methods().size() + 12));
+    /** Datasets per NMI bar chart. */
+    static final int NMI_DATASETS_PER_CHART = 12;
+
+    private static CategoryChart nmiBars(EvaluationReport r, int from, int to) {
+        int width = Math.max(800, 160 + (to - from) * (14 * r.methods().size() + 12));
         CategoryChart chart = new CategoryChartBuilder().width(width).height(520).title("NMI (mean over seeds)")
                 .xAxisTitle("dataset").yAxisTitle("NMI").build();
         chart.getStyler().setXAxisLabelRotation(90);
@@ -216,8 +230,8 @@ public final class ReportWriter {
         chart.getStyler().setOverlapped(false);
         for (int m = 0; m < r.methods().size(); m++) {
             List<Double> ys = new ArrayList<>();
-            for (int d = 0; d < r.datasets().size(); d++) ys.add(r.nmi()[d][m]);
-            chart.addSeries(r.methods().get(m), r.datasets(), ys);
+            for (int d = from; d < to; d++) ys.add(r.nmi()[d][m]);
+            chart.addSeries(r.methods().get(m), r.datasets().subList(from, to), ys);
         }
         return chart;
     }

@@ -95,4 +95,18 @@ public class ReportWriterTest {
         List<String> linked = checkLinkedPngs(ReportWriter.write(dir, report));
         assertEquals(List.of("nmi.png"), linked);
     }
+
+    @Test
+    void manyDatasetsSplitIntoChartsOfTwelve(@TempDir Path dir) throws IOException {
+        int n = 2 * ReportWriter.NMI_DATASETS_PER_CHART + 5;
+        List<String> names = new java.util.ArrayList<>();
+        double[][] nmi = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            names.add("set" + i);
+            nmi[i] = new double[] {i / (double) n, 0.5};
+        }
+        EvaluationReport report = new EvaluationReport("eval", Map.of(), names, List.of("kmeans", "rnn"), nmi, "");
+        List<String> linked = checkLinkedPngs(ReportWriter.write(dir, report));
+        assertEquals(List.of("nmi_1.png", "nmi_2.png", "nmi_3.png"), linked);
+    }
 }
