@@ -89,13 +89,13 @@ final class TrainCommand implements Callable<Integer> {
             resumed = Checkpoint.read(checkpoint);
             requireSameRun(checkpoint, Checkpoint.run(resumed), run);
         }
-        try {
-            Files.createDirectories(checkpoints);
-        } catch (IOException e) {
-            throw new InputException(AtomicOutput.describe(checkpoints, e));
-        }
-
         try (Backend backend = device.openForNetworks()) {
+            // After the device opened: a device that cannot be used leaves no output folder behind.
+            try {
+                Files.createDirectories(checkpoints);
+            } catch (IOException e) {
+                throw new InputException(AtomicOutput.describe(checkpoints, e));
+            }
             var ops = backend.tensorOps();
             try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, config.seed())) {
                 TrainingResult result = new Trainer(ops, config, new ProgressListener())
