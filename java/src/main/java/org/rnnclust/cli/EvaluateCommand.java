@@ -66,13 +66,13 @@ final class EvaluateCommand implements Callable<Integer> {
         List<DatasetCatalog.Entry> found = select(DatasetCatalog.find(dataDir));
         EvaluationBudget budget = quick ? EvaluationBudget.quick() : EvaluationBudget.defaults();
         PrintWriter w = spec.commandLine().getOut();
-        w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%n", found.size(), String.join(",", methodNames),
-                seeds, quick ? ", quick budget" : "");
-        w.flush();
         Evaluation.Result result;
         // The recurrent methods need a backend that runs the networks (auto picks accordingly).
         boolean networks = methodNames.stream().anyMatch(m -> m.startsWith("rnn"));
-        try (Backend backend = device.open(networks)) {
+        try (Backend backend = device.open(networks)) {  // first: a device error comes before any output
+            w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%n", found.size(),
+                    String.join(",", methodNames), seeds, quick ? ", quick budget" : "");
+            w.flush();
             result = Evaluation.run(backend, found, methodNames, seeds, budget, line -> {
                 w.println(line);
                 w.flush();
