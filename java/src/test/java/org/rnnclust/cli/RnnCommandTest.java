@@ -41,10 +41,21 @@ class RnnCommandTest {
         }
     }
 
+    /**
+     * The fixture as a file (the command reads files): the resource itself under Maven, a temporary
+     * copy where the tests run from a jar (ci/gpu-check.sh on the GPU machine).
+     */
     static Path fixture(String name) {
+        java.net.URL url = RnnCommandTest.class.getResource("/fixtures/rnn/" + name + ".npz");
         try {
-            return Path.of(RnnCommandTest.class.getResource("/fixtures/rnn/" + name + ".npz").toURI());
-        } catch (java.net.URISyntaxException e) {
+            if ("file".equals(url.getProtocol())) return Path.of(url.toURI());
+            Path copy = java.nio.file.Files.createTempFile("rnnclust-fixture-" + name, ".npz");
+            copy.toFile().deleteOnExit();
+            try (InputStream in = url.openStream()) {
+                java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        } catch (java.net.URISyntaxException | java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
