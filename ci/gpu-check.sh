@@ -41,7 +41,7 @@ status=0
     --select-class org.rnnclust.cluster.KMeansTest \
     --select-class org.rnnclust.backend.cuda.CudaTensorOpsTest --select-class org.rnnclust.backend.cuda.RnnKernelsTest \
     --select-class org.rnnclust.cli.RnnCommandTest --select-class org.rnnclust.cli.TrainCudaParityTest \
-    --select-class org.rnnclust.nn.RecurrentStackPyTorchCudaTest \
+    --select-class org.rnnclust.nn.RecurrentStackPyTorchCudaTest --select-class org.rnnclust.cli.GpuOutOfMemoryTest \
     --details=tree --disable-banner --disable-ansi-colors 2>&1 | tee "$out/tests.txt" || status=1
 tests=$(grep -E "tests (successful|failed|skipped|aborted)" "$out/tests.txt" | sed 's/^\[ *//; s/ *\]$//' | tr -s ' ' | paste -sd, -)
 

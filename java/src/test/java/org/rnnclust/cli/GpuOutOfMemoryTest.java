@@ -1,0 +1,62 @@
+package org.rnnclust.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.cuda.CudaBackend;
+import org.rnnclust.backend.cuda.CudaProbe;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.gen.Cbf;
+
+/**
+ * Out of GPU memory in the middle of training (the reliability issue's GPU fault): another holder
+ * takes all but 256 MiB of the device, then {@code train} with a large batch and hidden size runs
+ * out while it trains. It must stop with exit 2 and one line that says what to lower, write no
+ * model, and leave the engine usable: the same process then trains with a small batch on the same
+ * device. Skipped where there is no GPU; ci/gpu-check.sh runs it.
+ */
+class GpuOutOfMemoryTest {
+    @TempDir Path tmp;
+
+    @Test
+    void outOfMemoryWhileTrainingIsOneLineAndASmallerBatchThenTrains() throws IOException {
+        CudaProbe.Result r = CudaProbe.probe();
+        assumeFalse(r.devices().isEmpty(), "no GPU here (" + r.unavailableReason() + "): skipping the GPU out-of-memory check");
+        Dataset cbf = Cbf.generate(300, 128, 4);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cbf.size(); i++) {
+            sb.append(cbf.labelNames().get(cbf.labels()[i]));
+            for (float v : cbf.series(i)) sb.append('\t').append(String.format(Locale.ROOT, "%.5f", v));
+            sb.append('\n');
+        }
+        Path data = tmp.resolve("cbf.tsv");
+        Files.writeString(data, sb);
+        try (CudaBackend holder = new CudaBackend(0, false, 0)) {
+            long free = holder.context().memoryInfo()[0];
+            long keep = 256L << 20;
+            try (DeviceBuffer hog = holder.tensorOps().allocate((free - keep) / Float.BYTES)) {
+                // 900 sequences × 128 steps, hidden 1024: the gate workspaces alone need ~3.5 GB.
+                CliRun big = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("big").toString(),
+                        "--device", "cuda", "--hidden", "1024", "--batch", "900", "--epochs", "2", "--refine", "none");
+                assertEquals(2, big.exitCode(), big.err());
+                assertEquals(1, big.errLines(), big.err());
+                assertTrue(big.err().contains("out of memory") && big.err().contains("--batch"), big.err());
+                assertTrue(Files.notExists(tmp.resolve("big/model.rnnclust")), "no model written");
+
+                CliRun small = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("small").toString(),
+                        "--device", "cuda", "--hidden", "16", "--batch", "16", "--epochs", "2", "--refine", "none");
+                assertEquals(0, small.exitCode(), "a smaller batch after the out-of-memory error: " + small.err());
+                assertTrue(Files.exists(tmp.resolve("small/model.rnnclust")));
+                assertTrue(hog.size() > 0);
+            }
+        }
+    }
+}
