@@ -15,11 +15,7 @@ public record Timing(double[] runsMs) {
     }
 
     public static Timing measure(int warmup, int repeat, Work work) {
-        return measure(warmup, repeat, work, r -> {
-            long t0 = System.nanoTime();
-            r.run();
-            return (System.nanoTime() - t0) / 1e6;
-        });
+        return measure(warmup, repeat, work, Timing::wallClockMs);
     }
 
     /**
@@ -48,9 +44,7 @@ public record Timing(double[] runsMs) {
                                        java.util.function.ToDoubleFunction<Runnable> clock) {
         if (repeat < 1 || warmup < 0) throw new IllegalArgumentException("need repeat >= 1, warmup >= 0");
         if (warmup == 0) return measure(0, repeat, work, clock);
-        long t0 = System.nanoTime();
-        work.run();
-        double firstMs = (System.nanoTime() - t0) / 1e6;
+        double firstMs = wallClockMs(work::run);
         if (firstMs * (warmup + repeat) <= budgetMs) return measure(warmup - 1, repeat, work, clock);
         int fits = (int) Math.min(repeat, Math.max(3, Math.floor(budgetMs / Math.max(firstMs, 1e-3))));
         return measure(0, fits, work, clock);
