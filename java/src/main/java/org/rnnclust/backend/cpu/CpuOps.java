@@ -2,6 +2,7 @@ package org.rnnclust.backend.cpu;
 
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Pointer;
+import org.rnnclust.backend.BufferRanges;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 
@@ -620,16 +621,12 @@ public final class CpuOps implements TensorOps {
 
     private CpuBuffer check(DeviceBuffer buf, long off, long n) {
         CpuBuffer b = cpu(buf);
-        if (off < 0 || n < 0 || off + n > b.size()) {
-            throw new IndexOutOfBoundsException("range [" + off + ", " + (off + n) + ") outside " + b);
-        }
+        BufferRanges.requireInside(b, off, n);
         return b;
     }
 
     /** A rows×cols row-major matrix with leading dimension ld starting at off. */
     private CpuBuffer checkMatrix(DeviceBuffer buf, long off, int rows, int cols, int ld, String what) {
-        if (ld < cols) throw new IllegalArgumentException(what + ": leading dimension " + ld + " < " + cols + " columns");
-        long extent = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
-        return check(buf, off, extent);
+        return check(buf, off, BufferRanges.matrixExtent(rows, cols, ld, what));
     }
 }

@@ -13,6 +13,7 @@ import org.bytedeco.cuda.cudart.CUgraph_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
+import org.rnnclust.backend.BufferRanges;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.slf4j.Logger;
@@ -775,15 +776,11 @@ public final class CudaTensorOps implements TensorOps {
             throw new IllegalArgumentException("buffer " + buf + " was not allocated by this CudaTensorOps");
         }
         if (b.isClosed()) throw new IllegalStateException("buffer used after close");
-        if (off < 0 || n < 0 || off + n > b.size()) {
-            throw new IndexOutOfBoundsException("range [" + off + ", " + (off + n) + ") outside " + b);
-        }
+        BufferRanges.requireInside(b, off, n);
         return b;
     }
 
     private CudaBuffer checkMatrix(DeviceBuffer buf, long off, int rows, int cols, int ld, String what) {
-        if (ld < cols) throw new IllegalArgumentException(what + ": leading dimension " + ld + " < " + cols + " columns");
-        long extent = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
-        return check(buf, off, extent);
+        return check(buf, off, BufferRanges.matrixExtent(rows, cols, ld, what));
     }
 }
