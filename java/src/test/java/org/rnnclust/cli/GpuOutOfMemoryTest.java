@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.backend.DeviceBuffer;
@@ -31,14 +30,7 @@ class GpuOutOfMemoryTest {
         CudaProbe.Result r = CudaProbe.probe();
         assumeFalse(r.devices().isEmpty(), "no GPU here (" + r.unavailableReason() + "): skipping the GPU out-of-memory check");
         Dataset cbf = Cbf.generate(300, 128, 4);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cbf.size(); i++) {
-            sb.append(cbf.labelNames().get(cbf.labels()[i]));
-            for (float v : cbf.series(i)) sb.append('\t').append(String.format(Locale.ROOT, "%.5f", v));
-            sb.append('\n');
-        }
-        Path data = tmp.resolve("cbf.tsv");
-        Files.writeString(data, sb);
+        Path data = TrainCommandTest.writeUcr(cbf, tmp.resolve("cbf.tsv"));
         try (CudaBackend holder = new CudaBackend(0, false, 0)) {
             long free = holder.context().memoryInfo()[0];
             long keep = 256L << 20;

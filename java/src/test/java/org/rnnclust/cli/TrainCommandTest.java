@@ -28,18 +28,23 @@ class TrainCommandTest {
     @BeforeEach
     void trainSmallModel() throws IOException {
         Dataset cbf = Cbf.generate(8, 24, 3);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cbf.size(); i++) {
-            sb.append(cbf.labelNames().get(cbf.labels()[i]));
-            for (float v : cbf.series(i)) sb.append('\t').append(String.format(Locale.ROOT, "%.5f", v));
-            sb.append('\n');
-        }
-        data = tmp.resolve("cbf.tsv");
-        Files.writeString(data, sb);
+        data = writeUcr(cbf, tmp.resolve("cbf.tsv"));
         out = tmp.resolve("run");
         CliRun run = CliRun.of("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "3",
                 "--hidden", "6", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4");
         assertEquals(0, run.exitCode(), run.err());
+    }
+
+    /** {@code d} as a UCR text file (label, then the values, tab-separated), for the commands to read. */
+    static Path writeUcr(Dataset d, Path file) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < d.size(); i++) {
+            sb.append(d.labelNames().get(d.labels()[i]));
+            for (float v : d.series(i)) sb.append('\t').append(String.format(Locale.ROOT, "%.5f", v));
+            sb.append('\n');
+        }
+        Files.writeString(file, sb);
+        return file;
     }
 
     static int[] clusters(Path assignments) throws IOException {

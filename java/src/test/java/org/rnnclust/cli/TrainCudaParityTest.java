@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.backend.cuda.CudaProbe;
@@ -28,14 +26,7 @@ class TrainCudaParityTest {
         CudaProbe.Result r = CudaProbe.probe();
         assumeFalse(r.devices().isEmpty(), "no GPU here (" + r.unavailableReason() + "): skipping CPU vs GPU training");
         Dataset cbf = Cbf.generate(40, 64, 9);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cbf.size(); i++) {
-            sb.append(cbf.labelNames().get(cbf.labels()[i]));
-            for (float v : cbf.series(i)) sb.append('\t').append(String.format(Locale.ROOT, "%.5f", v));
-            sb.append('\n');
-        }
-        Path data = tmp.resolve("cbf.tsv");
-        Files.writeString(data, sb);
+        Path data = TrainCommandTest.writeUcr(cbf, tmp.resolve("cbf.tsv"));
         double[] loss = new double[2];
         int[][] clusters = new int[2][];
         String[] devices = {"cpu", "cuda"};
