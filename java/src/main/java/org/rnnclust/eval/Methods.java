@@ -100,37 +100,8 @@ public final class Methods {
 
             @Override
             public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
-                TensorOps ops = backend.tensorOps();
-                AutoencoderSpec arch = spec.apply(train.channels());
-                PaddedSequences fitRows = Subsample.rows(train, maxRows, seed);
-                TrainConfig base = config.apply(fitRows.n(), fitRows.maxLength());
-                TrainConfig seeded = new TrainConfig(base.epochs(), base.batchSize(), base.lr(), base.weightDecay(),
-                        base.clipNorm(), base.patience(), base.minDelta(), seed);
-                SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seed);
-                try {
-                    Pretrained pre = cache == null ? null : cache.get(seed);
-                    double reused = 0;
-                    if (pre != null) {
-                        pre.restoreInto(net);
-                        reused = pre.seconds();
-                    } else {
-                        long t0 = System.nanoTime();
-                        TrainingResult result = new Trainer(ops, seeded, listener)
-                                .train(net, fitRows, null, null, null, null);
-                        pre = Pretrained.of(net, result.epochs(), result.lossHistory(), (System.nanoTime() - t0) / 1e9);
-                        if (cache != null) cache.put(seed, pre);
-                    }
-                    FittedClustering.Embedder embedder = (b, x) -> Trainer.embed(ops, net, x, seeded.batchSize());
-                    float[] z = embedder.embed(backend, train);
-                    KMeansModel km = kmeans(backend, KMeansParams.of(k, seed).withNInit(nInit), z, train.n(),
-                            arch.latent());
-                    return new FittedClustering(name(), embedder, arch.latent(), km,
-                            net.parameterCount() + (long) k * arch.latent(), pre.epochs(), "epochs",
-                            pre.lossHistory(), net, reused);
-                } catch (RuntimeException e) {
-                    net.close();
-                    throw e;
-                }
+                RnnFit f = RnnFit.of(backend, train, k, seed, spec, config, maxRows, nInit, listener, cache);
+                return f.result(name(), f.km, 0);
             }
         };
     }
@@ -147,34 +118,76 @@ public final class Methods {
                                               java.util.function.BiFunction<Integer, Integer, Integer> refineEpochs,
                                               int maxRows, int nInit, TrainingListener listener,
                                               Pretrained.Cache cache) {
-        ClusteringMethod pretrain = rnn(spec, config, maxRows, nInit, listener, cache);
         String name = "rnn-" + method.label();
         return new ClusteringMethod() {
             @Override public String name() { return name; }
 
             @Override
             public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
-                FittedClustering base = pretrain.fit(backend, train, k, seed);
+                RnnFit f = RnnFit.of(backend, train, k, seed, spec, config, maxRows, nInit, listener, cache);
                 try {
-                    SequenceAutoencoder net = (SequenceAutoencoder) base.closer();
-                    PaddedSequences fitRows = Subsample.rows(train, maxRows, seed);
-                    TrainConfig c = config.apply(fitRows.n(), fitRows.maxLength());
-                    RefineParams p = RefineParams.defaults(method, c.batchSize(), seed)
-                            .withEpochs(refineEpochs.apply(fitRows.n(), fitRows.maxLength()));
-                    RefinementResult r = new Refinement(backend, p, listener)
-                            .refine(net, fitRows, base.kmeans().centroids(), k);
-                    KMeansModel.Assignment onTrain = Refinement.assign(backend, net, train, r.centroids(), k,
-                            c.batchSize());
-                    KMeansModel refined = new KMeansModel(k, base.dimensions(), r.centroids(), onTrain.labels(),
+                    int batch = f.config.batchSize();
+                    RefineParams p = RefineParams.defaults(method, batch, seed)
+                            .withEpochs(refineEpochs.apply(f.fitRows.n(), f.fitRows.maxLength()));
+                    RefinementResult r = new Refinement(backend, p, listener).refine(f.net, f.fitRows, f.km.centroids(), k);
+                    KMeansModel.Assignment onTrain = Refinement.assign(backend, f.net, train, r.centroids(), k, batch);
+                    KMeansModel refined = new KMeansModel(k, f.km.d(), r.centroids(), onTrain.labels(),
                             onTrain.inertia(), r.epochs(), r.converged(), List.of());
-                    return new FittedClustering(name, base.embedder(), base.dimensions(), refined,
-                            base.parameterCount(), base.steps() + r.epochs(), "epochs", base.lossHistory(),
-                            base.closer(), base.reusedSeconds());
+                    return f.result(name, refined, r.epochs());
                 } catch (RuntimeException e) {
-                    base.close();
+                    f.net.close();
                     throw e;
                 }
             }
         };
+    }
+
+    /**
+     * What the recurrent methods share: the network pretrained on {@code fitRows} (a seeded
+     * subsample of the training rows) with {@code config}, its pretraining as cached, and k-means on
+     * the embeddings of every training row.
+     */
+    private record RnnFit(TensorOps ops, SequenceAutoencoder net, PaddedSequences fitRows, TrainConfig config, Pretrained pre,
+                          double reusedSeconds, KMeansModel km) {
+
+        static RnnFit of(Backend backend, PaddedSequences train, int k, long seed,
+                         java.util.function.IntFunction<AutoencoderSpec> spec,
+                         java.util.function.BiFunction<Integer, Integer, TrainConfig> config,
+                         int maxRows, int nInit, TrainingListener listener, Pretrained.Cache cache) {
+            TensorOps ops = backend.tensorOps();
+            AutoencoderSpec arch = spec.apply(train.channels());
+            PaddedSequences fitRows = Subsample.rows(train, maxRows, seed);
+            TrainConfig base = config.apply(fitRows.n(), fitRows.maxLength());
+            TrainConfig seeded = new TrainConfig(base.epochs(), base.batchSize(), base.lr(), base.weightDecay(),
+                    base.clipNorm(), base.patience(), base.minDelta(), seed);
+            SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seed);
+            try {
+                Pretrained pre = cache == null ? null : cache.get(seed);
+                double reused = 0;
+                if (pre != null) {
+                    pre.restoreInto(net);
+                    reused = pre.seconds();
+                } else {
+                    long t0 = System.nanoTime();
+                    TrainingResult result = new Trainer(ops, seeded, listener).train(net, fitRows, null, null, null, null);
+                    pre = Pretrained.of(net, result.epochs(), result.lossHistory(), (System.nanoTime() - t0) / 1e9);
+                    if (cache != null) cache.put(seed, pre);
+                }
+                float[] z = Trainer.embed(ops, net, train, seeded.batchSize());
+                KMeansModel km = kmeans(backend, KMeansParams.of(k, seed).withNInit(nInit), z, train.n(), arch.latent());
+                return new RnnFit(ops, net, fitRows, seeded, pre, reused, km);
+            } catch (RuntimeException e) {
+                net.close();
+                throw e;
+            }
+        }
+
+        /** The fitted method: sequences embedded by the network, clustered by {@code model}. */
+        FittedClustering result(String method, KMeansModel model, int extraEpochs) {
+            int latent = net.spec().latent();
+            FittedClustering.Embedder embedder = (b, x) -> Trainer.embed(ops, net, x, config.batchSize());
+            return new FittedClustering(method, embedder, latent, model, net.parameterCount() + (long) model.k() * latent,
+                    pre.epochs() + extraEpochs, "epochs", pre.lossHistory(), net, reusedSeconds);
+        }
     }
 }
