@@ -41,7 +41,15 @@ for jar in gpu-carry/lib/cuda-*-linux-x86_64.jar; do
       | grep -vE '/libjni(cudart|cublas|nvrtc)\.so$' || true)
   if [[ -n $unused ]]; then echo "$unused" | xargs zip -q -d "$jar"; fi
 done
+# The OpenBLAS jar carries three JNI bindings; rnnclust loads only openblas_nolapack (OpenBlas.java).
+# The full and LAPACK bindings and the C headers are 7 MiB of the carry, compressed.
+for jar in gpu-carry/lib/openblas-*-linux-x86_64.jar; do
+  zip -q -d "$jar" 'org/bytedeco/openblas/linux-x86_64/libjniopenblas.so' \
+      'org/bytedeco/openblas/linux-x86_64/libjniopenblas_full.so' 'org/bytedeco/openblas/linux-x86_64/include/*'
+done
 if [[ -f ../shared/bench/torch_anchors.py ]]; then cp ../shared/bench/torch_anchors.py gpu-carry/; fi
+# ../shared does not travel: the MNIST test set (1.6 MiB) does, for the GPU timing of the MNIST preset.
+if [[ -d ../shared/data/MNIST ]]; then mkdir -p gpu-carry/data && cp -r ../shared/data/MNIST gpu-carry/data/; fi
 
 # jdk.zipfs: tests read their fixtures as paths inside the test jar (a "jar" file system).
 modules=java.base,java.logging,jdk.unsupported,java.management,jdk.zipfs
