@@ -24,7 +24,10 @@ done
 cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
 anchors=gpu-carry/torch_anchors.py
 [[ -f $anchors ]] || { echo "compare-gpu: $anchors missing: run ci/prepare-gpu-carry.sh" >&2; exit 1; }
-if ! "$java" -cp "$cp" org.rnnclust.cli.Main info | tee "$out/info.txt" | grep -q '^GPU'; then
+# (grep the file, not the pipe: grep -q stops reading early, tee then dies of SIGPIPE, and pipefail
+# turned that into "no GPU" on the first GPU run)
+"$java" -cp "$cp" org.rnnclust.cli.Main info | tee "$out/info.txt"
+if ! grep -q '^GPU' "$out/info.txt"; then
   echo "no GPU: $(grep '^CUDA       unavailable' "$out/info.txt" | sed 's/^CUDA       unavailable: //')"; exit 3
 fi
 

@@ -48,21 +48,31 @@ final class DeviceMemory implements AutoCloseable {
         return floatsAt(at(offsetFloats * Float.BYTES));
     }
 
-    /** A pointer object holding a raw address, owning nothing (JavaCPP has no public constructor for this). */
+    /** A float pointer holding a raw address, owning nothing (JavaCPP has no public constructor for this). */
     static FloatPointer floatsAt(long address) {
-        return new FloatPointer() {
-            {
-                this.address = address;
-            }
-        };
+        return new RawFloats(address);
     }
 
+    /** A pointer holding a raw address, owning nothing: for runtime calls that take a {@code void*}. */
     static Pointer pointerAt(long address) {
-        return new Pointer() {
-            {
-                this.address = address;
-            }
-        };
+        return new RawPointer(address);
+    }
+
+    // Named classes with constructors, not anonymous ones: inside an anonymous subclass of Pointer,
+    // "address" names Pointer's own field, so "this.address = address" would assign it to itself
+    // and hand CUDA a null pointer (it did, on the first GPU run: cudaErrorInvalidValue everywhere).
+    private static final class RawPointer extends Pointer {
+        RawPointer(long address) {
+            super((Pointer) null);
+            this.address = address;
+        }
+    }
+
+    private static final class RawFloats extends FloatPointer {
+        RawFloats(long address) {
+            super((Pointer) null);
+            this.address = address;
+        }
     }
 
     @Override
