@@ -6,7 +6,8 @@
 # ../shared/bench/torch_anchors.py, copied into gpu-carry/ by ci/prepare-gpu-carry.sh (not committed).
 #   bench/compare-gpu.sh           (KMEANS_SHAPES, RNN_SHAPES override the shapes ("" skips a set);
 #                                   PRECISION=tf32 for TF32; GRAPHS=off launches the recurrent time
-#                                   loops op by op instead of replaying CUDA graphs, to compare the two)
+#                                   loops op by op instead of replaying CUDA graphs, to compare the two;
+#                                   RNNCLUST_JAVA_OPTS adds JVM options, see below)
 # Prints rnnclust ms, PyTorch ms, speed-up (PyTorch / rnnclust) and rnnclust's floor ratio, last.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,6 +36,9 @@ kargs=(); for s in "${shapes[@]}"; do kargs+=(--kmeans "$s"); done
 rargs=(); targs=()
 for s in "${rnns[@]}"; do rargs+=(--rnn "$s"); targs+=("--${s%%:*}" "${s#*:}"); done
 jopts=(); [[ ${GRAPHS:-on} == off ]] && jopts+=(-Drnnclust.cuda.graphs=false)
+# RNNCLUST_JAVA_OPTS adds JVM options, e.g. the earlier designs for a side-by-side run:
+# "-Drnnclust.cuda.kmeans=gemm -Drnnclust.cuda.fusedStep=false" (GEMM then argmin; GEMM then cell).
+read -r -a extra <<<"${RNNCLUST_JAVA_OPTS:-}"; jopts+=("${extra[@]}")
 "$java" -Xmx40g "${jopts[@]}" -cp "$cp" org.rnnclust.cli.Main bench --device cuda --precision "$precision" "${kargs[@]}" "${rargs[@]}" \
     --warmup 3 --repeat 10 --json "$out/rnnclust.json" | tee "$out/rnnclust.txt"
 # torch_anchors.py runs its default shapes for a kind given no shape: name a tiny one of each instead.

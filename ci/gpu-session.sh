@@ -5,9 +5,13 @@
 #   1. ci/gpu-check.sh --quick       the GPU tests (parity with the CPU backend, PyTorch fixtures,
 #                                    leaks, out of memory)
 #   2. bench/compare-gpu.sh          k-means iteration and LSTM/GRU layers vs PyTorch/cuDNN, same call
-#   3. the README's MNIST preset     on the GPU, timed (needs gpu-carry/data/MNIST)
-# Steps are picked with STEPS (default "tests compare mnist"); limits in seconds with
-# TESTS_S, COMPARE_S, MNIST_S. Logs go to $OUT as one tarball plus the summaries (the device
+#   3. baseline                      the same comparison with the first designs (GEMM then argmin,
+#                                    GEMM then cell), for the fused kernels' side-by-side ratio
+#   4. streaming                     k-means at 20M x 32 through a 256 MiB device budget
+#   5. the README's MNIST preset     on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
+#                                    gpu-carry/data/MNIST)
+# Steps are picked with STEPS (default "tests compare baseline streaming mnist"); limits in seconds
+# with TESTS_S, COMPARE_S, STREAMING_S, MNIST_S (each). Logs go to $OUT as one tarball plus the summaries (the device
 # returns at most 8 files).
 # Usage (device run, carry [".jre","gpu-carry"]):  ci/gpu-session.sh
 set -uo pipefail
@@ -16,7 +20,7 @@ cd "$root"
 final="${OUT:-$root/out/gpu-session}"
 mkdir -p "$final"
 logs=$(mktemp -d)
-steps=" ${STEPS:-tests compare mnist} "
+steps=" ${STEPS:-tests compare baseline streaming mnist} "
 status=0
 step() {  # step NAME LIMIT COMMAND...: runs it, its output to the console and to $logs/NAME.log
   local name=$1 limit=$2; shift 2
@@ -30,25 +34,35 @@ step() {  # step NAME LIMIT COMMAND...: runs it, its output to the console and t
 }
 nvidia-smi --query-gpu=name,memory.total,memory.used,driver_version --format=csv,noheader 2>&1 | tee "$logs/gpu.txt"
 
+for d in /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13.0/targets/x86_64-linux/lib; do
+  [[ -d $d ]] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+done
+cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
+
 [[ $steps == *" tests "* ]] && step tests "${TESTS_S:-240}" ci/gpu-check.sh --quick
 [[ $steps == *" compare "* ]] && step compare "${COMPARE_S:-150}" bench/compare-gpu.sh
+# The same comparison with the first designs (cuBLAS GEMM then argmin; GEMM then cell per step),
+# in the same call, for the side-by-side ratio of the fused kernels.
+[[ $steps == *" baseline "* ]] && RNNCLUST_JAVA_OPTS="-Drnnclust.cuda.kmeans=gemm -Drnnclust.cuda.fusedStep=false" \
+    step baseline "${COMPARE_S:-150}" bench/compare-gpu.sh
+# Streaming: 20M x 32 (2.4 GiB) through a 256 MiB device budget.
+[[ $steps == *" streaming "* ]] && step streaming "${STREAMING_S:-120}" .jre/bin/java -Xmx40g -cp "$cp" \
+    org.rnnclust.cli.Main bench --device cuda --max-device-memory 256M --kmeans 20000000,32,100 --warmup 1 --repeat 3
 if [[ $steps == *" mnist "* ]]; then
   if [[ -f gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz ]]; then
-    for d in /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13.0/targets/x86_64-linux/lib; do
-      [[ -d $d ]] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    # The README's MNIST preset, unchanged but for the device, for each seed of MNIST_SEEDS.
+    for seed in ${MNIST_SEEDS:-1}; do
+      step "mnist-$seed" "${MNIST_S:-120}" .jre/bin/java -Xmx16g -cp "$cp" org.rnnclust.cli.Main train --device cuda \
+          --data gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz --labels gpu-carry/data/MNIST/t10k-labels-idx1-ubyte.gz \
+          --normalize minmax --bidirectional --hidden 128 --latent 10 --epochs 60 --batch 256 --lr 3e-3 \
+          --refine idec --refine-epochs 40 --update-interval 140 --seed "$seed" --out "$logs/mnist-$seed"
     done
-    cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
-    # The README's MNIST preset, seed 1, unchanged but for the device.
-    step mnist "${MNIST_S:-120}" .jre/bin/java -Xmx16g -cp "$cp" org.rnnclust.cli.Main train --device cuda \
-        --data gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz --labels gpu-carry/data/MNIST/t10k-labels-idx1-ubyte.gz \
-        --normalize minmax --bidirectional --hidden 128 --latent 10 --epochs 60 --batch 256 --lr 3e-3 \
-        --refine idec --refine-epochs 40 --update-interval 140 --seed "${MNIST_SEED:-1}" --out "$logs/mnist-model"
   else
     echo "== mnist: skipped (no gpu-carry/data/MNIST: ci/prepare-gpu-carry.sh copies it from ../shared/data)"
   fi
 fi
 
-rm -rf "$logs/mnist-model/checkpoints"
+rm -rf "$logs"/mnist-*/checkpoints "$logs"/mnist-*/model.rnnclust
 tar czf "$final/logs.tgz" -C "$logs" .
 cp "$logs/steps.txt" "$final/" 2>/dev/null
 echo

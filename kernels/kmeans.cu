@@ -46,25 +46,134 @@ RNNCLUST_KERNEL void argminRows(const float *__restrict__ products, int rows, in
     }
 }
 
+// Tile shape of nearestCentroids; CudaCentroidIndex launches ceil(rows / NC_ROWS) blocks of
+// NC_THREADS threads. Each thread owns 8 points × 8 centroids of the block's NC_ROWS × NC_COLS tile.
+#define NC_ROWS 128
+#define NC_COLS 128
+#define NC_DEPTH 8
+#define NC_PAD 4  // keeps the transposing shared-memory stores free of bank conflicts
+#define NC_THREADS 256
+
+// The nearest centroid of each of `rows` points and its squared distance, without ever writing the
+// rows × k matrix of dot products: one kernel does the GEMM X·Cᵀ tile by tile in registers (an
+// SGEMM-style 128 × 128 block tile, 8 × 8 per thread, dimensions staged through double-buffered
+// shared memory 8 at a time) and folds each tile into a running (‖c‖² − 2·x·c, index) minimum per
+// point. The matrix round trip through memory (8 GB per iteration at 1M points × 1024 centroids)
+// is what bounds GEMM-then-argmin; this kernel's floor is the arithmetic.
+// A thread's points are ty·4 + {0..3} and 64 + ty·4 + {0..3} of the tile, its centroids tx·4 + {0..3}
+// and 64 + tx·4 + {0..3}: split that way, the float4 reads of shared memory are conflict-free.
+// Ties go to the lowest index, as in argminRows. x, rowNorms, nearest and dist are indexed by
+// rowOffset + point.
+RNNCLUST_KERNEL void __launch_bounds__(NC_THREADS, 2)
+nearestCentroids(const float *__restrict__ x, int rows, int d, const float *__restrict__ c, int k,
+                 const float *__restrict__ centroidNorms, const float *__restrict__ rowNorms,
+                 int *__restrict__ nearest, float *__restrict__ dist, long long rowOffset) {
+    __shared__ __align__(16) float xs[2][NC_DEPTH][NC_ROWS + NC_PAD];
+    __shared__ __align__(16) float cs[2][NC_DEPTH][NC_COLS + NC_PAD];
+    const int tid = threadIdx.x;
+    const int tx = tid & 15;
+    const int ty = tid >> 4;
+    const long long rowBase = (long long) blockIdx.x * NC_ROWS;
+    const float *xb = x + rowOffset * d;
+    float best[8];
+    int bestIdx[8];
+    for (int i = 0; i < 8; i++) { best[i] = RNNCLUST_INF_F; bestIdx[i] = 0x7fffffff; }
+    const int stages = (d + NC_DEPTH - 1) / NC_DEPTH;
+
+    for (int colBase = 0; colBase < k; colBase += NC_COLS) {
+        float acc[8][8];
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < 8; j++) acc[i][j] = 0.f;
+        float xr[4], cr[4];
+        // Stage s's loads: element e of the 128 × 8 slab is (row e / 8, dimension e % 8).
+        #define NC_LOAD(s)                                                                        \
+            for (int l = 0; l < 4; l++) {                                                         \
+                int e = tid + l * NC_THREADS, r = e >> 3, dim = (s) * NC_DEPTH + (e & 7);         \
+                long long gr = rowBase + r;                                                       \
+                int gc = colBase + r;                                                             \
+                xr[l] = (gr < rows && dim < d) ? xb[gr * d + dim] : 0.f;                          \
+                cr[l] = (gc < k && dim < d) ? c[(long long) gc * d + dim] : 0.f;                  \
+            }
+        #define NC_STORE(buf)                                                                     \
+            for (int l = 0; l < 4; l++) {                                                         \
+                int e = tid + l * NC_THREADS;                                                     \
+                xs[buf][e & 7][e >> 3] = xr[l];                                                   \
+                cs[buf][e & 7][e >> 3] = cr[l];                                                   \
+            }
+        NC_LOAD(0)
+        NC_STORE(0)
+        __syncthreads();
+        for (int s = 0; s < stages; s++) {
+            const int buf = s & 1;
+            if (s + 1 < stages) { NC_LOAD(s + 1) }
+            for (int j = 0; j < NC_DEPTH; j++) {
+                const float4 a0 = *(const float4 *) &xs[buf][j][ty * 4];
+                const float4 a1 = *(const float4 *) &xs[buf][j][64 + ty * 4];
+                const float4 b0 = *(const float4 *) &cs[buf][j][tx * 4];
+                const float4 b1 = *(const float4 *) &cs[buf][j][64 + tx * 4];
+                const float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+                const float b[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+                for (int p = 0; p < 8; p++)
+                    for (int q = 0; q < 8; q++) acc[p][q] = fmaf(a[p], b[q], acc[p][q]);
+            }
+            if (s + 1 < stages) { NC_STORE(buf ^ 1) }
+            __syncthreads();
+        }
+        #undef NC_LOAD
+        #undef NC_STORE
+        for (int q = 0; q < 8; q++) {
+            const int col = colBase + (q < 4 ? tx * 4 + q : 64 + tx * 4 + q - 4);
+            if (col >= k) continue;
+            const float cn = centroidNorms[col];
+            for (int p = 0; p < 8; p++) {
+                const float v = fmaf(-2.f, acc[p][q], cn);
+                if (v < best[p] || (v == best[p] && col < bestIdx[p])) { best[p] = v; bestIdx[p] = col; }
+            }
+        }
+    }
+    // The 16 threads of a point group (one half-warp) hold candidates for the same points.
+    for (int p = 0; p < 8; p++) {
+        for (int off = 8; off > 0; off >>= 1) {
+            const float ov = __shfl_xor_sync(0xffffffffu, best[p], off);
+            const int oi = __shfl_xor_sync(0xffffffffu, bestIdx[p], off);
+            if (ov < best[p] || (ov == best[p] && oi < bestIdx[p])) { best[p] = ov; bestIdx[p] = oi; }
+        }
+    }
+    if (tx == 0) {
+        for (int p = 0; p < 8; p++) {
+            const long long r = rowBase + (p < 4 ? ty * 4 + p : 64 + ty * 4 + p - 4);
+            if (r >= rows) continue;
+            const long long i = rowOffset + r;
+            nearest[i] = bestIdx[p];
+            dist[i] = fmaxf(0.f, rowNorms[i] + best[p]);  // rounding can go slightly below 0
+        }
+    }
+}
+
 // Per-cluster sums (k × d, double) and counts of the n points, by atomics straight into global
 // memory. Used when k × d is too large for a block's shared memory; double sums keep the result
-// independent of the order in which the atomics land (up to double rounding).
+// independent of the order in which the atomics land (up to double rounding). One warp per point,
+// lanes across its dimensions: coalesced reads, and no division to find a point's row.
 RNNCLUST_KERNEL void clusterSums(const float *__restrict__ x, long long n, int d, const int *__restrict__ labels,
                                  int k, double *__restrict__ sums, unsigned long long *__restrict__ counts) {
-    GRID_STRIDE(e, n * d) {
-        long long i = e / d;
-        int j = (int) (e - i * d);
-        int c = labels[i];
+    const int lane = threadIdx.x & 31;
+    const int warps = blockDim.x >> 5;
+    for (long long i = (long long) blockIdx.x * warps + (threadIdx.x >> 5); i < n; i += (long long) gridDim.x * warps) {
+        const int c = labels[i];
         if (c < 0 || c >= k) continue;
-        atomicAdd(&sums[(long long) c * d + j], (double) x[e]);
-        if (j == 0) atomicAdd(&counts[c], 1ull);
+        const float *row = x + i * d;
+        double *out = sums + (long long) c * d;
+        for (int j = lane; j < d; j += 32) atomicAdd(&out[j], (double) row[j]);
+        if (lane == 0) atomicAdd(&counts[c], 1ull);
     }
 }
 
 // The same sums with each block first accumulating its share of the points in shared memory (k × d
 // floats, then k counts), then adding that into the global double sums once: far fewer global
 // atomics on the same few addresses when k is small (10M points in 100 clusters). A block's share
-// is a few thousand points, so its float partial sums stay accurate.
+// is a few thousand points per cluster, so its float partial sums stay accurate. One warp per point
+// as in clusterSums (the first version split a flat element index by d, a 64-bit division per
+// element that cost more than the atomics).
 // Dynamic shared memory: k * d * sizeof(float) + k * sizeof(unsigned int).
 RNNCLUST_KERNEL void clusterSumsShared(const float *__restrict__ x, long long n, int d,
                                        const int *__restrict__ labels, int k, double *__restrict__ sums,
@@ -74,13 +183,15 @@ RNNCLUST_KERNEL void clusterSumsShared(const float *__restrict__ x, long long n,
     for (int t = threadIdx.x; t < k * d; t += blockDim.x) partial[t] = 0.f;
     for (int t = threadIdx.x; t < k; t += blockDim.x) partialCounts[t] = 0u;
     __syncthreads();
-    GRID_STRIDE(e, n * d) {
-        long long i = e / d;
-        int j = (int) (e - i * d);
-        int c = labels[i];
+    const int lane = threadIdx.x & 31;
+    const int warps = blockDim.x >> 5;
+    for (long long i = (long long) blockIdx.x * warps + (threadIdx.x >> 5); i < n; i += (long long) gridDim.x * warps) {
+        const int c = labels[i];
         if (c < 0 || c >= k) continue;
-        atomicAdd(&partial[c * d + j], x[e]);
-        if (j == 0) atomicAdd(&partialCounts[c], 1u);
+        const float *row = x + i * d;
+        float *out = partial + c * d;
+        for (int j = lane; j < d; j += 32) atomicAdd(&out[j], row[j]);
+        if (lane == 0) atomicAdd(&partialCounts[c], 1u);
     }
     __syncthreads();
     for (int t = threadIdx.x; t < k * d; t += blockDim.x) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Host emulation of kernels/rnn.cu against native/cpu/cells.c (see host_check.cpp), no GPU needed:
+# Host emulation of kernels/rnn.cu against native/cpu/cells.c (see host_check.cpp) and of
+# kernels/kmeans.cu against plain loops (kmeans_check.cpp), no GPU needed:
 #   native/kernel-check/check.sh      prints one line per comparison; exit 1 on any mismatch
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -14,4 +15,14 @@ sed -e 's/#include <jni.h>//' -e '/JNI entry points/,$d' -e 's/#define CLONES.*/
 cp "$here/shim.h" "$here/host_check.cpp" "$work/"
 g++ -O1 -std=c++17 -w -I"$work" -I"$root/kernels" "$work/host_check.cpp" -o "$work/check" -lm
 "$work/check" | tee "$work/out.txt"
+# kernels/kmeans.cu needs real blocks (shared tiles, barriers, shuffles): one host thread per CUDA thread.
+sed -e 's/extern __shared__ float partial\[\];/static float partial[1 << 16];/' -e 's/extern __shared__ double shared\[\];/static double shared[1024];/' "$root/kernels/kmeans.cu" > "$work/kmeans_host.cu"
+cp "$here/threads_shim.h" "$here/kmeans_check.cpp" "$work/"
+g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/kmeans_check.cpp" -o "$work/kmeans_check" -lm
+"$work/kmeans_check" | tee -a "$work/out.txt"
+# The fused recurrent step against the GEMM + cell kernel it replaces.
+sed 's/extern __shared__ double shared\[\];/static double shared[4096];/' "$root/kernels/rnn.cu" > "$work/rnn_threads.cu"
+cp "$here/step_check.cpp" "$work/"
+g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/step_check.cpp" -o "$work/step_check" -lm
+"$work/step_check" | tee -a "$work/out.txt"
 ! grep -q MISMATCH "$work/out.txt"

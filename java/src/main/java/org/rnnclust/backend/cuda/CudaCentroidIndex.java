@@ -19,6 +19,15 @@ import org.rnnclust.backend.CentroidIndex;
  */
 final class CudaCentroidIndex implements CentroidIndex {
     private static final int BLOCK = 256;
+    /**
+     * The assignment runs as one fused kernel (nearestCentroids: the X·Cᵀ tiles never leave the
+     * chip); {@code -Drnnclust.cuda.kmeans=gemm} runs the first design instead, cuBLAS GEMM into an
+     * L2-sized product tile and then argminRows, to compare the two on the same GPU.
+     */
+    static final boolean FUSED_ASSIGN = !"gemm".equals(System.getProperty("rnnclust.cuda.kmeans"));
+    /** nearestCentroids' block: NC_ROWS points, NC_THREADS threads (kernels/kmeans.cu). */
+    private static final int FUSED_ROWS = 128;
+    private static final int FUSED_THREADS = 256;
     /** blockSums launches at most this many blocks: its partial sums fit a fixed slot. */
     private static final int MAX_PARTIALS = 1024;
 
@@ -133,12 +142,18 @@ final class CudaCentroidIndex implements CentroidIndex {
             long rows = plan.chunkLength(c);
             long[] at = beginChunk(c);
             long xAddr = at[0], nAddr = at[1];
-            for (long r0 = 0; r0 < rows; r0 += tileRows) {
-                int tr = (int) Math.min(tileRows, rows - r0);
-                ctx.sgemm(true, false, k, tr, d, centres.address(), d, xAddr + r0 * d * 4, d, products.address(), k);
-                ctx.launch("argminRows", fn("argminRows"), Math.min(ctx.multiprocessors() * 16, (tr + 7) / 8), BLOCK, 0, compute,
-                        products.address(), CudaContext.arg(tr), CudaContext.arg(k), centreNorms, nAddr + r0 * 4,
-                        outNearest + r0 * 4, outDist + r0 * 4, 0L);
+            if (FUSED_ASSIGN) {
+                ctx.launch("nearestCentroids", fn("nearestCentroids"), (int) ((rows + FUSED_ROWS - 1) / FUSED_ROWS),
+                        FUSED_THREADS, 0, compute, xAddr, CudaContext.arg((int) rows), CudaContext.arg(d), centres.address(),
+                        CudaContext.arg(k), centreNorms, nAddr, outNearest, outDist, 0L);
+            } else {
+                for (long r0 = 0; r0 < rows; r0 += tileRows) {
+                    int tr = (int) Math.min(tileRows, rows - r0);
+                    ctx.sgemm(true, false, k, tr, d, centres.address(), d, xAddr + r0 * d * 4, d, products.address(), k);
+                    ctx.launch("argminRows", fn("argminRows"), Math.min(ctx.multiprocessors() * 16, (tr + 7) / 8), BLOCK, 0,
+                            compute, products.address(), CudaContext.arg(tr), CudaContext.arg(k), centreNorms, nAddr + r0 * 4,
+                            outNearest + r0 * 4, outDist + r0 * 4, 0L);
+                }
             }
             if (summing) launchSums(xAddr, rows, outNearest, k);
             int partialBlocks = Math.min(MAX_PARTIALS, ctx.gridFor(rows, BLOCK));
@@ -282,7 +297,7 @@ final class CudaCentroidIndex implements CentroidIndex {
             ctx.launch("clusterSumsShared", f, blocks, 1024, (int) sharedBytes, compute, xAddr, rows, CudaContext.arg(d), labels,
                     CudaContext.arg(k), accum.address(), accum.at(8L * k * d));
         } else {
-            ctx.launch("clusterSums", fn("clusterSums"), ctx.gridFor(work, BLOCK), BLOCK, 0, compute, xAddr, rows,
+            ctx.launch("clusterSums", fn("clusterSums"), ctx.gridFor(rows * 32, BLOCK), BLOCK, 0, compute, xAddr, rows,
                     CudaContext.arg(d), labels, CudaContext.arg(k), accum.address(), accum.at(8L * k * d));
         }
     }

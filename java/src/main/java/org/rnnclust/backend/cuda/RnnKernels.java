@@ -14,6 +14,7 @@ enum RnnKernels {
     gruBackward("iippppippp"),
     rnnTanhForward("iippppppppi"),
     rnnTanhBackward("iipppipp"),
+    recurrentStepForward("iiippppppppppip"),
     addRowVector("iippi"),
     columnSumPartials("iipiip"),
     addColumnPartials("iipp"),

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * is for the GPU parity tests, which need a GPU; this checks the build wiring, here, without one.
  */
 class KernelBuildTest {
-    private static final Pattern KERNEL = Pattern.compile("RNNCLUST_KERNEL\\s+void\\s+(\\w+)\\s*\\(");
+    private static final Pattern KERNEL = Pattern.compile(
+            "RNNCLUST_KERNEL\\s+void\\s+(?:__launch_bounds__\\([^)]*\\)\\s+)?(\\w+)\\s*\\(");
 
     static boolean nvccPresent() {
         String path = System.getenv().getOrDefault("PATH", "");

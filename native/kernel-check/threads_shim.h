@@ -1,0 +1,71 @@
+// Host emulation of CUDA blocks with one std::thread per CUDA thread, for kernels that need real
+// block semantics (shared memory written by one thread and read by another, __syncthreads, warp
+// shuffles, atomics), which shim.h's one-thread-per-block emulation cannot give. Blocks run one
+// after another, so a function-level `static` array is exactly one block's __shared__ memory.
+// Every thread of a block must reach each __syncthreads and each shuffle, as the kernels here do.
+#include <atomic>
+#include <barrier>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#define __CUDACC_RTC__ 1
+#define __global__
+#define __device__
+#define __forceinline__ inline
+#define __restrict__ __restrict
+#define __shared__ static
+#define __launch_bounds__(...)
+#define __align__(n) __attribute__((aligned(n)))
+
+struct D3 { unsigned x, y, z; };
+thread_local D3 threadIdx = {0, 0, 0};
+D3 blockIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};
+// A kernel on a 2-D grid reads blockIdx.y: the caller loops over y and sets blockIdxY (see step_check.cpp).
+unsigned blockIdxY = 0;
+std::barrier<> *blockBarrier;
+#define __syncthreads() blockBarrier->arrive_and_wait()
+
+struct float4 { float x, y, z, w; };
+static inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
+static inline float __fadd_rn(float a, float b) { volatile float r = a + b; return r; }
+static inline float __fsub_rn(float a, float b) { volatile float r = a - b; return r; }
+static inline float __fmul_rn(float a, float b) { volatile float r = a * b; return r; }
+static inline float __fdiv_rn(float a, float b) { volatile float r = a / b; return r; }
+static inline float __fsqrt_rn(float a) { return std::sqrt(a); }
+
+// A warp shuffle as the whole block's exchange: everyone writes, waits, reads its partner, waits.
+template <class T> T __shfl_xor_sync(unsigned, T v, int laneMask) {
+    static T slots[1024];
+    slots[threadIdx.x] = v;
+    __syncthreads();
+    T other = slots[threadIdx.x ^ laneMask];
+    __syncthreads();
+    return other;
+}
+template <class T> T __shfl_down_sync(unsigned, T v, int delta) {
+    static T slots[1024];
+    slots[threadIdx.x] = v;
+    __syncthreads();
+    unsigned lane = threadIdx.x & 31;
+    T other = lane + delta < 32 && threadIdx.x + delta < blockDim.x ? slots[threadIdx.x + delta] : v;
+    __syncthreads();
+    return other;
+}
+template <class T, class U> T atomicAdd(T *p, U v) { return std::atomic_ref<T>(*p).fetch_add((T) v); }
+
+// Runs kernel(args...) over grid × block, blocks in turn, each block's threads concurrently.
+template <class F> void launch(unsigned grid, unsigned block, F body) {
+    gridDim = {grid, 1, 1};
+    blockDim = {block, 1, 1};
+    for (unsigned b = 0; b < grid; b++) {
+        blockIdx = {b, blockIdxY, 0};
+        std::barrier<> bar(block);
+        blockBarrier = &bar;
+        std::vector<std::thread> threads;
+        for (unsigned t = 0; t < block; t++) threads.emplace_back([t, &body] { threadIdx = {t, 0, 0}; body(); });
+        for (auto &th : threads) th.join();
+    }
+}
