@@ -31,6 +31,8 @@ step() {  # step NAME LIMIT COMMAND...: runs it, its output to the console and t
   echo "== $name: exit $rc after $((SECONDS - t0)) s"
   echo "$name exit $rc $((SECONDS - t0))s" >>"$logs/steps.txt"
   ((rc == 0)) || status=1
+  # After every step, so that a call cut off by its time limit still returns what ran.
+  tar czf "$final/logs.tgz" --exclude='*/checkpoints' --exclude='*.rnnclust' -C "$logs" .
 }
 nvidia-smi --query-gpu=name,memory.total,memory.used,driver_version --format=csv,noheader 2>&1 | tee "$logs/gpu.txt"
 
