@@ -37,7 +37,7 @@ rargs=(); targs=()
 for s in "${rnns[@]}"; do rargs+=(--rnn "$s"); targs+=("--${s%%:*}" "${s#*:}"); done
 jopts=(); [[ ${GRAPHS:-on} == off ]] && jopts+=(-Drnnclust.cuda.graphs=false)
 # RNNCLUST_JAVA_OPTS adds JVM options, e.g. the earlier designs for a side-by-side run:
-# "-Drnnclust.cuda.kmeans=gemm -Drnnclust.cuda.fusedStep=false" (GEMM then argmin; GEMM then cell).
+# "-Drnnclust.cuda.kmeans=gemm" (cuBLAS GEMM into an L2-sized tile, then argmin).
 read -r -a extra <<<"${RNNCLUST_JAVA_OPTS:-}"; jopts+=("${extra[@]}")
 "$java" -Xmx40g "${jopts[@]}" -cp "$cp" org.rnnclust.cli.Main bench --device cuda --precision "$precision" "${kargs[@]}" "${rargs[@]}" \
     --warmup 3 --repeat 10 --json "$out/rnnclust.json" | tee "$out/rnnclust.txt"

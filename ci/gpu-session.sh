@@ -5,8 +5,8 @@
 #   1. ci/gpu-check.sh --quick       the GPU tests (parity with the CPU backend, PyTorch fixtures,
 #                                    leaks, out of memory)
 #   2. bench/compare-gpu.sh          k-means iteration and LSTM/GRU layers vs PyTorch/cuDNN, same call
-#   3. baseline                      the same comparison with the first designs (GEMM then argmin,
-#                                    GEMM then cell), for the fused kernels' side-by-side ratio
+#   3. baseline                      the same comparison with the first k-means design (GEMM then
+#                                    argmin), for the fused kernel's side-by-side ratio
 #   4. streaming                     k-means at 20M x 32 through a 256 MiB device budget
 #   5. the README's MNIST preset     on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
 #                                    gpu-carry/data/MNIST)
@@ -43,9 +43,9 @@ cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
 
 [[ $steps == *" tests "* ]] && step tests "${TESTS_S:-240}" ci/gpu-check.sh --quick
 [[ $steps == *" compare "* ]] && step compare "${COMPARE_S:-150}" bench/compare-gpu.sh
-# The same comparison with the first designs (cuBLAS GEMM then argmin; GEMM then cell per step),
+# The same comparison with the first k-means design (cuBLAS GEMM then argmin),
 # in the same call, for the side-by-side ratio of the fused kernels.
-[[ $steps == *" baseline "* ]] && RNNCLUST_JAVA_OPTS="-Drnnclust.cuda.kmeans=gemm -Drnnclust.cuda.fusedStep=false" \
+[[ $steps == *" baseline "* ]] && RNNCLUST_JAVA_OPTS="-Drnnclust.cuda.kmeans=gemm" \
     step baseline "${COMPARE_S:-150}" bench/compare-gpu.sh
 # Streaming: 20M x 32 (2.4 GiB) through a 256 MiB device budget.
 [[ $steps == *" streaming "* ]] && step streaming "${STREAMING_S:-120}" .jre/bin/java -Xmx40g -cp "$cp" \

@@ -30,40 +30,6 @@ __device__ __forceinline__ float sigmoid_r(float x) {
 
 // ---- recurrent cells: one thread per (row, unit), grid-stride over batch × hidden ----
 
-// The LSTM cell at element e = b·hid + j, given the unit's recurrent projections ri, rf, rg, ro
-// (h₋·W_hhᵀ for its four gates): shared by lstmForward (projections from cuBLAS) and
-// recurrentStepForward (projections computed in the same kernel).
-__device__ __forceinline__ void lstmCell(long long b, int j, int hid, const float *__restrict__ x, float ri, float rf,
-                                         float rg, float ro, const float *__restrict__ bih,
-                                         const float *__restrict__ bhh, const float *__restrict__ mask,
-                                         const float *__restrict__ hprev, const float *__restrict__ cprev,
-                                         float *__restrict__ h, float *__restrict__ c, float *__restrict__ out, int ldo,
-                                         float *__restrict__ w) {
-    const long long e = b * hid + j;
-    float hv, cv, ov;
-    if (mask[b] == 0.0f) {
-        // Padding: the state carries over, out is 0 (the workspace row is left as it was).
-        hv = hprev[e];
-        cv = cprev[e];
-        ov = 0.0f;
-    } else {
-        float i = sigmoid_r(x[j] + (ri + (bih[j] + bhh[j])));
-        float f = sigmoid_r(x[hid + j] + (rf + (bih[hid + j] + bhh[hid + j])));
-        float g = tanh_r(x[2 * hid + j] + (rg + (bih[2 * hid + j] + bhh[2 * hid + j])));
-        float o = sigmoid_r(x[3 * hid + j] + (ro + (bih[3 * hid + j] + bhh[3 * hid + j])));
-        cv = f * cprev[e] + i * g;
-        hv = o * tanh_r(cv);
-        ov = hv;
-        w[j] = i;
-        w[hid + j] = f;
-        w[2 * hid + j] = g;
-        w[3 * hid + j] = o;
-    }
-    h[e] = hv;
-    c[e] = cv;
-    out[b * ldo + j] = ov;
-}
-
 RNNCLUST_KERNEL void lstmForward(int batch, int hid, const float *__restrict__ xp, const float *__restrict__ hp,
                                  const float *__restrict__ bih, const float *__restrict__ bhh,
                                  const float *__restrict__ mask, const float *__restrict__ hprev,
@@ -73,9 +39,30 @@ RNNCLUST_KERNEL void lstmForward(int batch, int hid, const float *__restrict__ x
     GRID_STRIDE(e, (long long) batch * hid) {
         long long b = e / hid;
         int j = (int) (e - b * hid);
-        const float *r = hp + b * g4;
-        lstmCell(b, j, hid, xp + b * g4, r[j], r[hid + j], r[2 * hid + j], r[3 * hid + j], bih, bhh, mask, hprev,
-                 cprev, h, c, out, ldo, ws + b * g4);
+        const float *x = xp + b * g4, *r = hp + b * g4;
+        float *w = ws + b * g4;
+        float hv, cv, ov;
+        if (mask[b] == 0.0f) {
+            // Padding: the state carries over, out is 0 (the workspace row is left as it was).
+            hv = hprev[e];
+            cv = cprev[e];
+            ov = 0.0f;
+        } else {
+            float i = sigmoid_r(x[j] + (r[j] + (bih[j] + bhh[j])));
+            float f = sigmoid_r(x[hid + j] + (r[hid + j] + (bih[hid + j] + bhh[hid + j])));
+            float g = tanh_r(x[2 * hid + j] + (r[2 * hid + j] + (bih[2 * hid + j] + bhh[2 * hid + j])));
+            float o = sigmoid_r(x[3 * hid + j] + (r[3 * hid + j] + (bih[3 * hid + j] + bhh[3 * hid + j])));
+            cv = f * cprev[e] + i * g;
+            hv = o * tanh_r(cv);
+            ov = hv;
+            w[j] = i;
+            w[hid + j] = f;
+            w[2 * hid + j] = g;
+            w[3 * hid + j] = o;
+        }
+        h[e] = hv;
+        c[e] = cv;
+        out[b * ldo + j] = ov;
     }
 }
 
@@ -113,34 +100,6 @@ RNNCLUST_KERNEL void lstmBackward(int batch, int hid, const float *__restrict__ 
 }
 
 // ws rows are 4H: r, z, n and h₋·W_hnᵀ + b_hn.
-// The GRU cell at element b·hid + j given the unit's recurrent projections rr, rz, rn (h₋·W_hhᵀ, no
-// bias): shared by gruForward and recurrentStepForward.
-__device__ __forceinline__ void gruCell(long long b, int j, int hid, const float *__restrict__ x, float rr, float rz,
-                                        float rn, const float *__restrict__ bih, const float *__restrict__ bhh,
-                                        const float *__restrict__ mask, const float *__restrict__ hprev,
-                                        float *__restrict__ h, float *__restrict__ out, int ldo, float *__restrict__ w) {
-    const long long e = b * hid + j;
-    float hv, ov;
-    if (mask[b] == 0.0f) {
-        hv = hprev[e];
-        ov = 0.0f;
-    } else {
-        float rg = sigmoid_r(x[j] + (rr + (bih[j] + bhh[j])));
-        float z = sigmoid_r(x[hid + j] + (rz + (bih[hid + j] + bhh[hid + j])));
-        // h₋·W_hnᵀ + b_hn stays apart: r scales it inside n's tanh.
-        float hn = rn + bhh[2 * hid + j];
-        float n = tanh_r(x[2 * hid + j] + (bih[2 * hid + j] + rg * hn));
-        hv = n + z * (hprev[e] - n);
-        ov = hv;
-        w[j] = rg;
-        w[hid + j] = z;
-        w[2 * hid + j] = n;
-        w[3 * hid + j] = hn;
-    }
-    h[e] = hv;
-    out[b * ldo + j] = ov;
-}
-
 RNNCLUST_KERNEL void gruForward(int batch, int hid, const float *__restrict__ xp, const float *__restrict__ hp,
                                 const float *__restrict__ bih, const float *__restrict__ bhh,
                                 const float *__restrict__ mask, const float *__restrict__ hprev,
@@ -149,9 +108,27 @@ RNNCLUST_KERNEL void gruForward(int batch, int hid, const float *__restrict__ xp
     GRID_STRIDE(e, (long long) batch * hid) {
         long long b = e / hid;
         int j = (int) (e - b * hid);
-        const float *r = hp + b * g3;
-        gruCell(b, j, hid, xp + b * g3, r[j], r[hid + j], r[2 * hid + j], bih, bhh, mask, hprev, h, out, ldo,
-                ws + b * g4);
+        float hv, ov;
+        if (mask[b] == 0.0f) {
+            hv = hprev[e];
+            ov = 0.0f;
+        } else {
+            const float *x = xp + b * g3, *r = hp + b * g3;
+            float *w = ws + b * g4;
+            float rg = sigmoid_r(x[j] + (r[j] + (bih[j] + bhh[j])));
+            float z = sigmoid_r(x[hid + j] + (r[hid + j] + (bih[hid + j] + bhh[hid + j])));
+            // h₋·W_hnᵀ + b_hn stays apart: r scales it inside n's tanh.
+            float hn = r[2 * hid + j] + bhh[2 * hid + j];
+            float n = tanh_r(x[2 * hid + j] + (bih[2 * hid + j] + rg * hn));
+            hv = n + z * (hprev[e] - n);
+            ov = hv;
+            w[j] = rg;
+            w[hid + j] = z;
+            w[2 * hid + j] = n;
+            w[3 * hid + j] = hn;
+        }
+        h[e] = hv;
+        out[b * ldo + j] = ov;
     }
 }
 
@@ -189,24 +166,6 @@ RNNCLUST_KERNEL void gruBackward(int batch, int hid, const float *__restrict__ w
     }
 }
 
-// The tanh RNN cell at element b·hid + j given the unit's recurrent projection r.
-__device__ __forceinline__ void rnnTanhCell(long long b, int j, int hid, const float *__restrict__ x, float r,
-                                            const float *__restrict__ bih, const float *__restrict__ bhh,
-                                            const float *__restrict__ mask, const float *__restrict__ hprev,
-                                            float *__restrict__ h, float *__restrict__ out, int ldo) {
-    const long long e = b * hid + j;
-    float hv, ov;
-    if (mask[b] == 0.0f) {
-        hv = hprev[e];
-        ov = 0.0f;
-    } else {
-        hv = tanh_r(x[j] + (r + (bih[j] + bhh[j])));
-        ov = hv;
-    }
-    h[e] = hv;
-    out[b * ldo + j] = ov;
-}
-
 RNNCLUST_KERNEL void rnnTanhForward(int batch, int hid, const float *__restrict__ xp, const float *__restrict__ hp,
                                     const float *__restrict__ bih, const float *__restrict__ bhh,
                                     const float *__restrict__ mask, const float *__restrict__ hprev,
@@ -214,72 +173,16 @@ RNNCLUST_KERNEL void rnnTanhForward(int batch, int hid, const float *__restrict_
     GRID_STRIDE(e, (long long) batch * hid) {
         long long b = e / hid;
         int j = (int) (e - b * hid);
-        rnnTanhCell(b, j, hid, xp + b * (long long) hid, hp[e], bih, bhh, mask, hprev, h, out, ldo);
-    }
-}
-
-// ---- the recurrent product and the cell in one kernel (small hidden sizes) ----
-
-// Tile of recurrentStepForward: RS_ROWS batch rows × RS_UNITS hidden units per block of
-// RS_ROWS · RS_UNITS threads, h₋ and W_hhᵀ staged through shared memory RS_DEPTH columns at a time.
-#define RS_ROWS 16
-#define RS_UNITS 16
-#define RS_DEPTH 32
-
-// One forward time step of a layer: the projections h₋·W_hhᵀ of a block's rows and units, then the
-// cell (lstmCell, gruCell, rnnTanhCell) on them, in one launch instead of a GEMM and a cell kernel.
-// At hidden sizes of a few hundred a step's GEMM is a few µs of work, and the launches, not the
-// arithmetic, set the pace; this halves them and keeps the projections on chip.
-// cell: 0 LSTM (4 gates), 1 GRU (3), 2 tanh RNN (1). whT is W_hhᵀ, hid × (gates·hid) row-major.
-// Grid: x = unit tiles, y = row tiles; thread (tid / RS_UNITS, tid % RS_UNITS) is (row, unit).
-// cprev and c are read only for the LSTM, ws only for LSTM and GRU. hprev must not overlap h:
-// other blocks still read hprev while this one writes h.
-RNNCLUST_KERNEL void recurrentStepForward(int cell, int batch, int hid, const float *__restrict__ xp,
-                                          const float *__restrict__ whT, const float *__restrict__ bih,
-                                          const float *__restrict__ bhh, const float *__restrict__ mask,
-                                          const float *__restrict__ hprev, const float *__restrict__ cprev,
-                                          float *__restrict__ h, float *__restrict__ c, float *__restrict__ out,
-                                          int ldo, float *__restrict__ ws) {
-    __shared__ float hs[RS_ROWS][RS_DEPTH + 1];  // +1: the two rows a warp reads sit in different banks
-    __shared__ float wt[RS_DEPTH][4 * RS_UNITS];
-    const int gates = cell == 0 ? 4 : (cell == 1 ? 3 : 1);
-    const long long gh = (long long) gates * hid;
-    const int tid = threadIdx.x;
-    const int row = tid / RS_UNITS, unit = tid % RS_UNITS;
-    const int b0 = blockIdx.y * RS_ROWS, j0 = blockIdx.x * RS_UNITS;
-    float acc[4] = {0.f, 0.f, 0.f, 0.f};
-    for (int k0 = 0; k0 < hid; k0 += RS_DEPTH) {
-        for (int e = tid; e < RS_ROWS * RS_DEPTH; e += RS_ROWS * RS_UNITS) {
-            const int rr = e / RS_DEPTH, kk = e % RS_DEPTH, b = b0 + rr, k = k0 + kk;
-            hs[rr][kk] = (b < batch && k < hid) ? hprev[(long long) b * hid + k] : 0.f;
+        float hv, ov;
+        if (mask[b] == 0.0f) {
+            hv = hprev[e];
+            ov = 0.0f;
+        } else {
+            hv = tanh_r(xp[e] + (hp[e] + (bih[j] + bhh[j])));
+            ov = hv;
         }
-        for (int e = tid; e < RS_DEPTH * gates * RS_UNITS; e += RS_ROWS * RS_UNITS) {
-            const int kk = e / (gates * RS_UNITS), q = e % (gates * RS_UNITS);
-            const int k = k0 + kk, j = j0 + q % RS_UNITS;
-            wt[kk][q] = (k < hid && j < hid) ? whT[(long long) k * gh + (long long) (q / RS_UNITS) * hid + j] : 0.f;
-        }
-        __syncthreads();
-        const int depth = hid - k0 < RS_DEPTH ? hid - k0 : RS_DEPTH;
-        for (int kk = 0; kk < depth; kk++) {
-            const float hv = hs[row][kk];
-#pragma unroll
-            for (int g = 0; g < 4; g++) {
-                if (g < gates) acc[g] = fmaf(hv, wt[kk][g * RS_UNITS + unit], acc[g]);
-            }
-        }
-        __syncthreads();
-    }
-    const int b = b0 + row, j = j0 + unit;
-    if (b >= batch || j >= hid) return;
-    if (cell == 0) {
-        const long long g4 = 4LL * hid;
-        lstmCell(b, j, hid, xp + b * g4, acc[0], acc[1], acc[2], acc[3], bih, bhh, mask, hprev, cprev, h, c, out,
-                 ldo, ws + b * g4);
-    } else if (cell == 1) {
-        gruCell(b, j, hid, xp + b * 3LL * hid, acc[0], acc[1], acc[2], bih, bhh, mask, hprev, h, out, ldo,
-                ws + b * 4LL * hid);
-    } else {
-        rnnTanhCell(b, j, hid, xp + (long long) b * hid, acc[0], bih, bhh, mask, hprev, h, out, ldo);
+        h[e] = hv;
+        out[b * ldo + j] = ov;
     }
 }
 

@@ -20,9 +20,4 @@ sed -e 's/extern __shared__ float partial\[\];/static float partial[1 << 16];/' 
 cp "$here/threads_shim.h" "$here/kmeans_check.cpp" "$work/"
 g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/kmeans_check.cpp" -o "$work/kmeans_check" -lm
 "$work/kmeans_check" | tee -a "$work/out.txt"
-# The fused recurrent step against the GEMM + cell kernel it replaces.
-sed 's/extern __shared__ double shared\[\];/static double shared[4096];/' "$root/kernels/rnn.cu" > "$work/rnn_threads.cu"
-cp "$here/step_check.cpp" "$work/"
-g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/step_check.cpp" -o "$work/step_check" -lm
-"$work/step_check" | tee -a "$work/out.txt"
 ! grep -q MISMATCH "$work/out.txt"

@@ -23,18 +23,11 @@
 struct D3 { unsigned x, y, z; };
 thread_local D3 threadIdx = {0, 0, 0};
 D3 blockIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};
-// A kernel on a 2-D grid reads blockIdx.y: the caller loops over y and sets blockIdxY (see step_check.cpp).
-unsigned blockIdxY = 0;
 std::barrier<> *blockBarrier;
 #define __syncthreads() blockBarrier->arrive_and_wait()
 
 struct float4 { float x, y, z, w; };
 static inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
-static inline float __fadd_rn(float a, float b) { volatile float r = a + b; return r; }
-static inline float __fsub_rn(float a, float b) { volatile float r = a - b; return r; }
-static inline float __fmul_rn(float a, float b) { volatile float r = a * b; return r; }
-static inline float __fdiv_rn(float a, float b) { volatile float r = a / b; return r; }
-static inline float __fsqrt_rn(float a) { return std::sqrt(a); }
 
 // A warp shuffle as the whole block's exchange: everyone writes, waits, reads its partner, waits.
 template <class T> T __shfl_xor_sync(unsigned, T v, int laneMask) {
@@ -61,7 +54,7 @@ template <class F> void launch(unsigned grid, unsigned block, F body) {
     gridDim = {grid, 1, 1};
     blockDim = {block, 1, 1};
     for (unsigned b = 0; b < grid; b++) {
-        blockIdx = {b, blockIdxY, 0};
+        blockIdx = {b, 0, 0};
         std::barrier<> bar(block);
         blockBarrier = &bar;
         std::vector<std::thread> threads;

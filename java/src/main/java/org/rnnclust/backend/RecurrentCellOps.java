@@ -31,30 +31,6 @@ package org.rnnclust.backend;
  * from one slot of the [T+1, B, H] state buffer to the next, never in place.
  */
 public interface RecurrentCellOps {
-    /**
-     * Whether {@link #recurrentStepForward} runs here, as one fused operation, at hidden size
-     * {@code hidden}. Where it does not, the layer issues the recurrent GEMM and the cell op itself.
-     */
-    default boolean fusesRecurrentStep(int hidden) {
-        return false;
-    }
-
-    /**
-     * One forward time step with the recurrent projection computed inside the op: the same result as
-     * {@code hProj = hPrev·whT} followed by {@link #lstmForward} ({@code gates} = 4),
-     * {@link #gruForward} (3) or {@link #rnnTanhForward} (1) on that hProj, up to rounding.
-     * {@code whT} is W_hhᵀ, [H, gates·H] row-major from offset 0; {@code cPrev} and {@code c} are
-     * the LSTM's (null otherwise), {@code ws} is null for the RNN. Call only where
-     * {@link #fusesRecurrentStep} says so.
-     */
-    default void recurrentStepForward(int gates, int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer whT,
-                                      DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask, long maskOff,
-                                      DeviceBuffer hPrev, long hPrevOff, DeviceBuffer cPrev, long cPrevOff,
-                                      DeviceBuffer h, long hOff, DeviceBuffer c, long cOff,
-                                      DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws, long wsOff) {
-        throw new UnsupportedOperationException("this backend has no fused recurrent step");
-    }
-
     /** Saves in {@code ws} ([B, 4H]) the activations i, f, g, o for backward. */
     void lstmForward(int batch, int hidden,
                      DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj, long hProjOff,

@@ -138,27 +138,20 @@ final class RecurrentLayer implements AutoCloseable {
                               DeviceBuffer y, long yOff, int ldY) {
         int wsg = cell.workspaceGates() * hid;
         long hpo = (long) b0 * gh;
-        boolean fused = lane.fusesRecurrentStep(hid);
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
             long row = (long) t * batch + b0;
             long prev = enteringSlot(t) + (long) b0 * hid;
             long next = leavingSlot(t) + (long) b0 * hid;
-            long xo = row * gh;
-            long mo = row;
-            long yo = yOff + row * ldY;
-            long wo = row * wsg;
-            if (fused) {
-                // One launch: the product h₋·W_hhᵀ and the cell (a zero initial state is zeros in hs).
-                lane.recurrentStepForward(cell.gates(), nb, hid, xProj, xo, whT, bIh.value(), bHh.value(), mask, mo,
-                        hs, prev, cs, prev, hs, next, cs, next, y, yo, ldY, cell == CellType.RNN ? null : ws, wo);
-                continue;
-            }
             if (s == 0 && zeroH0) {
                 lane.zero(hProj, hpo, (long) nb * gh);
             } else {
                 lane.gemm(false, false, nb, gh, hid, 1f, hs, prev, hid, whT, 0, gh, 0f, hProj, hpo, gh);
             }
+            long xo = row * gh;
+            long mo = row;
+            long yo = yOff + row * ldY;
+            long wo = row * wsg;
             switch (cell) {
                 case LSTM -> lane.lstmForward(nb, hid, xProj, xo, hProj, hpo, bIh.value(), bHh.value(), mask, mo,
                         hs, prev, cs, prev, hs, next, cs, next, y, yo, ldY, ws, wo);

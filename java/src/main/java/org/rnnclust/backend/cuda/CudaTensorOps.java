@@ -662,54 +662,6 @@ public final class CudaTensorOps implements TensorOps {
         launch(RnnKernels.lstmBackward, cellGrid(batch, hidden), batch, hidden, w, mk, c0, c1, dO, ldDOut, dH, dC, dG);
     }
 
-    /** -Drnnclust.cuda.fusedStep=false: the recurrent GEMM and the cell as two launches per step, to compare. */
-    private static final boolean FUSED_STEP = !"false".equals(System.getProperty("rnnclust.cuda.fusedStep"));
-    /**
-     * Largest hidden size that takes the fused step. Its simple 16 × 16 tiling does a step's GEMM
-     * at a fraction of cuBLAS's rate, which costs less than the second launch while the GEMM is
-     * small; at H = 512 and batch 256 the GEMM is half a GFLOP and cuBLAS should keep it.
-     */
-    static final int FUSED_STEP_MAX_HIDDEN = 256;
-    /** recurrentStepForward's tile (RS_ROWS × RS_UNITS threads, kernels/rnn.cu). */
-    private static final int STEP_ROWS = 16;
-    private static final int STEP_UNITS = 16;
-
-    @Override
-    public boolean fusesRecurrentStep(int hidden) {
-        return FUSED_STEP && hidden <= FUSED_STEP_MAX_HIDDEN;
-    }
-
-    @Override
-    public void recurrentStepForward(int gates, int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer whT,
-                                     DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask, long maskOff,
-                                     DeviceBuffer hPrev, long hPrevOff, DeviceBuffer cPrev, long cPrevOff,
-                                     DeviceBuffer h, long hOff, DeviceBuffer c, long cOff,
-                                     DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws, long wsOff) {
-        int cell = switch (gates) {
-            case 4 -> 0;
-            case 3 -> 1;
-            case 1 -> 2;
-            default -> throw new IllegalArgumentException("no cell has " + gates + " gates");
-        };
-        long gh = (long) gates * hidden;
-        long state = (long) batch * hidden;
-        long xp = check(xProj, xProjOff, batch * gh).address(xProjOff);
-        long w = check(whT, 0, hidden * gh).address(0);
-        long bi = check(biasIh, 0, gh).address(0);
-        long bh = check(biasHh, 0, gh).address(0);
-        long mk = check(mask, maskOff, batch).address(maskOff);
-        long h0 = check(hPrev, hPrevOff, state).address(hPrevOff);
-        long h1 = check(h, hOff, state).address(hOff);
-        long c0 = cell == 0 ? check(cPrev, cPrevOff, state).address(cPrevOff) : 0L;
-        long c1 = cell == 0 ? check(c, cOff, state).address(cOff) : 0L;
-        long o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").address(outOff);
-        long wk = cell == 2 ? 0L : check(ws, wsOff, 4 * state).address(wsOff);
-        if (state == 0) return;
-        Launch l = new Launch((hidden + STEP_UNITS - 1) / STEP_UNITS, (batch + STEP_ROWS - 1) / STEP_ROWS,
-                STEP_ROWS * STEP_UNITS, 1, 0);
-        launch(RnnKernels.recurrentStepForward, l, cell, batch, hidden, xp, w, bi, bh, mk, h0, c0, h1, c1, o, ldOut, wk);
-    }
-
     @Override
     public void gruForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
                            long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask, long maskOff,

@@ -14,7 +14,6 @@ enum RnnKernels {
     gruBackward("iippppippp"),
     rnnTanhForward("iippppppppi"),
     rnnTanhBackward("iipppipp"),
-    recurrentStepForward("iiippppppppppip"),
     addRowVector("iippi"),
     columnSumPartials("iipiip"),
     addColumnPartials("iipp"),

@@ -302,46 +302,6 @@ class CudaTensorOpsTest {
         }
     }
 
-    /**
-     * The fused recurrent step (product h₋·W_hhᵀ and cell in one kernel) on the GPU against the CPU's
-     * GEMM then cell op, for the three cells, at sizes with partial 16 × 16 tiles and masked rows.
-     */
-    @Test
-    void fusedRecurrentStepEqualsGemmThenCell() {
-        for (int gates : new int[] {4, 3, 1}) {
-            for (int[] s : new int[][] {{1, 1}, {5, 17}, {37, 40}, {256, 128}, {64, 256}}) {
-                int b = s[0], h = s[1], gh = gates * h, ldo = h + 3;
-                assertTrue(gpu.fusesRecurrentStep(h), "fused at H=" + h);
-                Pair xp = random(b * gh + 1, 60), whT = random(h * gh, 61), bi = random(gh, 62), bh = random(gh, 63);
-                Pair mk = mask(b + 2), h0 = random(b * h, 64), c0 = random(b * h, 65);
-                Pair h1 = random(b * h, 66), c1 = random(b * h, 67), out = random(b * ldo + 3, 68);
-                Pair ws = random(4 * b * h, 69), hp = random(b * gh, 70);
-                both((o, g) -> {
-                    if (g) {
-                        o.recurrentStepForward(gates, b, h, of(xp, g), 1, of(whT, g), of(bi, g), of(bh, g), of(mk, g), 2,
-                                of(h0, g), 0, gates == 4 ? of(c0, g) : null, 0, of(h1, g), 0, gates == 4 ? of(c1, g) : null, 0,
-                                of(out, g), 3, ldo, gates == 1 ? null : of(ws, g), 0);
-                        return;
-                    }
-                    o.gemm(false, false, b, gh, h, 1f, of(h0, g), 0, h, of(whT, g), 0, gh, 0f, of(hp, g), 0, gh);
-                    switch (gates) {
-                        case 4 -> o.lstmForward(b, h, of(xp, g), 1, of(hp, g), 0, of(bi, g), of(bh, g), of(mk, g), 2,
-                                of(h0, g), 0, of(c0, g), 0, of(h1, g), 0, of(c1, g), 0, of(out, g), 3, ldo, of(ws, g), 0);
-                        case 3 -> o.gruForward(b, h, of(xp, g), 1, of(hp, g), 0, of(bi, g), of(bh, g), of(mk, g), 2,
-                                of(h0, g), 0, of(h1, g), 0, of(out, g), 3, ldo, of(ws, g), 0);
-                        default -> o.rnnTanhForward(b, h, of(xp, g), 1, of(hp, g), 0, of(bi, g), of(bh, g), of(mk, g), 2,
-                                of(h0, g), 0, of(h1, g), 0, of(out, g), 3, ldo);
-                    }
-                });
-                String what = "fused step, " + gates + " gates, " + b + "x" + h;
-                assertClose(h1, FP32, what + ": h");
-                assertClose(out, FP32, what + ": out");
-                if (gates == 4) assertClose(c1, FP32, what + ": c");
-                if (gates != 1) assertClose(ws, FP32, what + ": workspace");
-            }
-        }
-    }
-
     @Test
     void gruStepsMatchCpu() {
         for (int[] s : CELL_SHAPES) {
