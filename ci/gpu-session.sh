@@ -8,7 +8,9 @@
 #   3. baseline                      the same comparison with the first k-means design (GEMM then
 #                                    argmin), for the fused kernel's side-by-side ratio
 #   4. streaming                     k-means at 20M x 32 through a 256 MiB device budget
-#   5. the README's MNIST preset     on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
+#   5. sanitize                      compute-sanitizer memcheck over a small training run and a fit
+#   6. profile                       Nsight Compute kernel times: LSTM forward, k-means kernels
+#   7. the README's MNIST preset     on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
 #                                    gpu-carry/data/MNIST)
 # Steps are picked with STEPS (default "tests compare baseline streaming mnist"); limits in seconds
 # with TESTS_S, COMPARE_S, STREAMING_S, MNIST_S (each). Logs go to $OUT as one tarball plus the summaries (the device
@@ -50,6 +52,35 @@ cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
 # Streaming: 20M x 32 (2.4 GiB) through a 256 MiB device budget.
 [[ $steps == *" streaming "* ]] && step streaming "${STREAMING_S:-120}" .jre/bin/java -Xmx40g -cp "$cp" \
     org.rnnclust.cli.Main bench --device cuda --max-device-memory 256M --kmeans 20000000,32,100 --warmup 1 --repeat 3
+# compute-sanitizer's memcheck over every kernel a small training run (2-layer bidirectional LSTM
+# and GRU with IDEC, odd sizes) and a k-means fit launch: out-of-bounds and misaligned accesses.
+if [[ $steps == *" sanitize "* ]]; then
+  python3 - gpu-carry/odd.tsv <<'PY'
+import random, sys
+random.seed(1)
+with open(sys.argv[1], "w") as f:
+    for i in range(37):
+        f.write("\t".join([str(i % 3 + 1)] + [f"{random.gauss(i % 3, 1):.4f}" for _ in range(23)]) + "\n")
+PY
+  san=(compute-sanitizer --tool memcheck --target-processes all --print-limit 10 --error-exitcode 9)
+  for cell in lstm gru; do
+    step "sanitize-$cell" "${SANITIZE_S:-90}" "${san[@]}" .jre/bin/java -Xmx8g -cp "$cp" org.rnnclust.cli.Main train \
+        --device cuda --data gpu-carry/odd.tsv --cell "$cell" --layers 2 --bidirectional --hidden 19 --latent 5 \
+        --batch 16 --epochs 2 --refine idec --refine-epochs 2 --out "$logs/sanitize-$cell"
+  done
+  step sanitize-kmeans "${SANITIZE_S:-90}" "${san[@]}" .jre/bin/java -Xmx8g -cp "$cp" org.rnnclust.cli.Main kmeans \
+      --device cuda --data gpu-carry/odd.tsv --k 5 --out "$logs/sanitize-kmeans"
+fi
+# Nsight Compute's per-kernel times (no clock control, as METHOD.md asks) of one LSTM forward at
+# 256,28,28,128 (where cuDNN is ahead) and of the k-means kernels at 4M,128,256.
+if [[ $steps == *" profile "* ]]; then
+  step profile-lstm "${PROFILE_S:-90}" ncu --clock-control none --target-processes all --launch-skip 400 --launch-count 40 \
+      --metrics gpu__time_duration.sum,sm__throughput.avg.pct_of_peak_sustained_elapsed \
+      .jre/bin/java -cp "$cp" org.rnnclust.cli.Main bench --device cuda --rnn lstm:256,28,28,128 --warmup 2 --repeat 3
+  step profile-kmeans "${PROFILE_S:-90}" ncu --clock-control none --target-processes all -k regex:'nearestCentroids|clusterSums' \
+      --launch-count 4 --section SpeedOfLight --section Occupancy \
+      .jre/bin/java -Xmx16g -cp "$cp" org.rnnclust.cli.Main bench --device cuda --kmeans 4000000,128,256 --warmup 1 --repeat 1
+fi
 if [[ $steps == *" mnist "* ]]; then
   if [[ -f gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz ]]; then
     # The README's MNIST preset, unchanged but for the device, for each seed of MNIST_SEEDS.

@@ -12,7 +12,8 @@ public interface CentroidIndex extends AutoCloseable {
 
     /**
      * For every point, the nearest of the k centroids (row-major k×d) and its squared distance.
-     * Ties go to the lowest centroid index.
+     * Ties go to the lowest centroid index. {@code sqDistance} may be null when only the labels and
+     * the inertia are wanted (a GPU then does not copy n distances back).
      *
      * @return the sum of the squared distances (the inertia), accumulated in double
      */

@@ -237,7 +237,8 @@ final class BenchCommand implements Callable<Integer> {
                 return Timing.measure(warmup, repeat, () -> index.assign(centroids, k, labels, dist), backend::timeMs);
             }
             return Timing.measure(warmup, repeat, () -> {
-                index.assign(centroids, k, labels, dist, sums, counts);
+                // What a Lloyd iteration asks (KMeans.lloyd): labels, sums and counts, no distances.
+                index.assign(centroids, k, labels, null, sums, counts);
                 for (int c = 0; c < k; c++) {
                     if (counts[c] == 0) continue;
                     for (int j = 0; j < d; j++) centroids[c * d + j] = (float) (sums[c * d + j] / counts[c]);

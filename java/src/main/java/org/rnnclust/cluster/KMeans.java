@@ -65,7 +65,8 @@ public final class KMeans {
         int iter = 0;
         while (iter < params.maxIter()) {
             long start = System.nanoTime();
-            double inertia = index.assign(centres, k, labels, dist, sums, counts);
+            // No distances back: only an empty cluster needs them (a GPU saves copying n floats).
+            double inertia = index.assign(centres, k, labels, null, sums, counts);
             iter++;
             if (iter > 1 && Arrays.equals(labels, previous)) {
                 // Strict convergence: the update would reproduce the same centres.
@@ -74,7 +75,11 @@ public final class KMeans {
                 break;
             }
             System.arraycopy(labels, 0, previous, 0, n);
-            int split = relocateEmpty(index, labels, dist, sums, counts, d);
+            int split = 0;
+            if (Arrays.stream(counts).anyMatch(c -> c == 0)) {
+                index.assign(centres, k, labels, dist);  // the same labels, now with their distances
+                split = relocateEmpty(index, labels, dist, sums, counts, d);
+            }
             float[] next = means(sums, counts, centres, d);
             double shift = sqShift(centres, next);
             centres = next;

@@ -67,8 +67,10 @@ final class CpuCentroidIndex implements CentroidIndex {
     public int dim() { return d; }
 
     @Override
-    public double assign(float[] centroids, int k, int[] nearest, float[] sqDistance, double[] sums, long[] counts) {
+    public double assign(float[] centroids, int k, int[] nearest, float[] distances, double[] sums, long[] counts) {
         checkCentres(centroids, k);
+        // The row minima pass through this array on their way to the inertia, wanted or not.
+        float[] sqDistance = distances != null ? distances : new float[n];
         boolean summing = sums != null;
         double[] inertia = new double[threads];
         if (summing) {

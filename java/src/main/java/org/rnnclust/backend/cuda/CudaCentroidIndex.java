@@ -160,7 +160,7 @@ final class CudaCentroidIndex implements CentroidIndex {
             ctx.launch("blockSums", fn("blockSums"), partialBlocks, BLOCK, BLOCK * 8, compute, outDist, rows, partials.address());
             long pinned = pinnedOut[slot].address();
             copyDown(pinned, outNearest, rows * 4, "labels");
-            copyDown(pinned + plan.chunkRows() * 4, outDist, rows * 4, "distances");
+            if (sqDistance != null) copyDown(pinned + plan.chunkRows() * 4, outDist, rows * 4, "distances");
             copyDown(pinned + plan.chunkRows() * 8, partials.address(), partialBlocks * 8L, "partial sums");
             record(outReady[slot], compute, "outputs ready");
             endChunk(c);
@@ -187,7 +187,7 @@ final class CudaCentroidIndex implements CentroidIndex {
         int rows = (int) plan.chunkLength(c);
         PinnedMemory p = pinnedOut[slot];
         p.ints().get(nearest, start, rows);
-        p.floats().position(plan.chunkRows()).get(sqDistance, start, rows);
+        if (sqDistance != null) p.floats().position(plan.chunkRows()).get(sqDistance, start, rows);
         double[] part = new double[lastPartials[slot]];
         p.doubles().position(plan.chunkRows()).get(part, 0, part.length);
         double s = 0;
