@@ -51,23 +51,31 @@ RNNCLUST_KERNEL void argminRows(const float *__restrict__ products, int rows, in
 #define NC_ROWS 128
 #define NC_COLS 128
 #define NC_DEPTH 8
-#define NC_PAD 4  // keeps the transposing shared-memory stores free of bank conflicts
+// Per thread and stage: the slab share in floats, and in float4s when loading vectors.
+#define NC_SHARE (NC_ROWS * NC_DEPTH / NC_THREADS)
+#define NC_VEC_SHARE (NC_SHARE / 4)
+#define NC_PAD 4  // rows of 132 floats: float4-aligned, and the transposing stores conflict-free
 #define NC_THREADS 256
 
 // The nearest centroid of each of `rows` points and its squared distance, without ever writing the
 // rows × k matrix of dot products: one kernel does the GEMM X·Cᵀ tile by tile in registers (an
 // SGEMM-style 128 × 128 block tile, 8 × 8 per thread, dimensions staged through double-buffered
-// shared memory 8 at a time) and folds each tile into a running (‖c‖² − 2·x·c, index) minimum per
+// shared memory 8 at a time: 16 made ptxas spill at the 128 registers that 2 blocks an SM allow) and folds each tile into a running (‖c‖² − 2·x·c, index) minimum per
 // point. The matrix round trip through memory (8 GB per iteration at 1M points × 1024 centroids)
 // is what bounds GEMM-then-argmin; this kernel's floor is the arithmetic.
 // A thread's points are ty·4 + {0..3} and 64 + ty·4 + {0..3} of the tile, its centroids tx·4 + {0..3}
 // and 64 + tx·4 + {0..3}: split that way, the float4 reads of shared memory are conflict-free.
+// VEC (nearestCentroidsVec4, for d a multiple of 4 with 16-byte aligned x and c): the slabs come
+// in as float4, 1 load a thread a stage instead of 4 scalar ones. Two kernels rather than a run-time
+// branch: both paths in one body made ptxas spill at the 128 registers that 2 blocks an SM allow.
 // Ties go to the lowest index, as in argminRows. x, rowNorms, nearest and dist are indexed by
 // rowOffset + point.
-RNNCLUST_KERNEL void __launch_bounds__(NC_THREADS, 2)
-nearestCentroids(const float *__restrict__ x, int rows, int d, const float *__restrict__ c, int k,
-                 const float *__restrict__ centroidNorms, const float *__restrict__ rowNorms,
-                 int *__restrict__ nearest, float *__restrict__ dist, long long rowOffset) {
+template <bool VEC>
+__device__ __forceinline__ void nearestCentroidsBody(const float *__restrict__ x, int rows, int d,
+                                                     const float *__restrict__ c, int k,
+                                                     const float *__restrict__ centroidNorms,
+                                                     const float *__restrict__ rowNorms, int *__restrict__ nearest,
+                                                     float *__restrict__ dist, long long rowOffset) {
     __shared__ __align__(16) float xs[2][NC_DEPTH][NC_ROWS + NC_PAD];
     __shared__ __align__(16) float cs[2][NC_DEPTH][NC_COLS + NC_PAD];
     const int tid = threadIdx.x;
@@ -84,21 +92,47 @@ nearestCentroids(const float *__restrict__ x, int rows, int d, const float *__re
         float acc[8][8];
         for (int i = 0; i < 8; i++)
             for (int j = 0; j < 8; j++) acc[i][j] = 0.f;
-        float xr[4], cr[4];
-        // Stage s's loads: element e of the 128 × 8 slab is (row e / 8, dimension e % 8).
+        // Staged loads of one 128 × 8 slab of points and one of centroids: as float4s, vector f
+        // of the slab is (row f / 2, dimensions 4·(f % 2) + 0..3); as floats, element e is
+        // (row e / 8, dimension e % 8). Out-of-range rows and dimensions load as 0.
+        float xe[NC_SHARE], ce[NC_SHARE];  // one slab's share per thread, either way
         #define NC_LOAD(s)                                                                        \
-            for (int l = 0; l < 4; l++) {                                                         \
-                int e = tid + l * NC_THREADS, r = e >> 3, dim = (s) * NC_DEPTH + (e & 7);         \
-                long long gr = rowBase + r;                                                       \
-                int gc = colBase + r;                                                             \
-                xr[l] = (gr < rows && dim < d) ? xb[gr * d + dim] : 0.f;                          \
-                cr[l] = (gc < k && dim < d) ? c[(long long) gc * d + dim] : 0.f;                  \
+            if (VEC) {                                                                            \
+                for (int l = 0; l < NC_VEC_SHARE; l++) {                                          \
+                    unsigned f = tid + l * NC_THREADS; int r = f / (NC_DEPTH / 4);                       \
+                    int dim = (s) * NC_DEPTH + (f % (NC_DEPTH / 4)) * 4;                          \
+                    long long gr = rowBase + r;                                                   \
+                    int gc = colBase + r;                                                         \
+                    const float4 z = make_float4(0.f, 0.f, 0.f, 0.f);                             \
+                    float4 xv = (gr < rows && dim < d) ? *(const float4 *) (xb + gr * d + dim) : z; \
+                    float4 cv = (gc < k && dim < d) ? *(const float4 *) (c + (long long) gc * d + dim) : z; \
+                    xe[4 * l] = xv.x; xe[4 * l + 1] = xv.y; xe[4 * l + 2] = xv.z; xe[4 * l + 3] = xv.w; \
+                    ce[4 * l] = cv.x; ce[4 * l + 1] = cv.y; ce[4 * l + 2] = cv.z; ce[4 * l + 3] = cv.w; \
+                }                                                                                 \
+            } else {                                                                              \
+                for (int l = 0; l < NC_SHARE; l++) {                                              \
+                    unsigned e = tid + l * NC_THREADS; int r = e / NC_DEPTH, dim = (s) * NC_DEPTH + e % NC_DEPTH; \
+                    long long gr = rowBase + r;                                                   \
+                    int gc = colBase + r;                                                         \
+                    xe[l] = (gr < rows && dim < d) ? xb[gr * d + dim] : 0.f;                      \
+                    ce[l] = (gc < k && dim < d) ? c[(long long) gc * d + dim] : 0.f;              \
+                }                                                                                 \
             }
         #define NC_STORE(buf)                                                                     \
-            for (int l = 0; l < 4; l++) {                                                         \
-                int e = tid + l * NC_THREADS;                                                     \
-                xs[buf][e & 7][e >> 3] = xr[l];                                                   \
-                cs[buf][e & 7][e >> 3] = cr[l];                                                   \
+            if (VEC) {                                                                            \
+                for (int l = 0; l < NC_VEC_SHARE; l++) {                                          \
+                    unsigned f = tid + l * NC_THREADS; int r = f / (NC_DEPTH / 4), j = (f % (NC_DEPTH / 4)) * 4; \
+                    for (int t = 0; t < 4; t++) {                                                 \
+                        xs[buf][j + t][r] = xe[4 * l + t];                                        \
+                        cs[buf][j + t][r] = ce[4 * l + t];                                        \
+                    }                                                                             \
+                }                                                                                 \
+            } else {                                                                              \
+                for (int l = 0; l < NC_SHARE; l++) {                                              \
+                    unsigned e = tid + l * NC_THREADS;                                              \
+                    xs[buf][e % NC_DEPTH][e / NC_DEPTH] = xe[l];                                  \
+                    cs[buf][e % NC_DEPTH][e / NC_DEPTH] = ce[l];                                  \
+                }                                                                                 \
             }
         NC_LOAD(0)
         NC_STORE(0)
@@ -148,6 +182,20 @@ nearestCentroids(const float *__restrict__ x, int rows, int d, const float *__re
             dist[i] = fmaxf(0.f, rowNorms[i] + best[p]);  // rounding can go slightly below 0
         }
     }
+}
+
+RNNCLUST_KERNEL void __launch_bounds__(NC_THREADS, 2)
+nearestCentroids(const float *__restrict__ x, int rows, int d, const float *__restrict__ c, int k,
+                 const float *__restrict__ centroidNorms, const float *__restrict__ rowNorms,
+                 int *__restrict__ nearest, float *__restrict__ dist, long long rowOffset) {
+    nearestCentroidsBody<false>(x, rows, d, c, k, centroidNorms, rowNorms, nearest, dist, rowOffset);
+}
+
+RNNCLUST_KERNEL void __launch_bounds__(NC_THREADS, 2)
+nearestCentroidsVec4(const float *__restrict__ x, int rows, int d, const float *__restrict__ c, int k,
+                     const float *__restrict__ centroidNorms, const float *__restrict__ rowNorms,
+                     int *__restrict__ nearest, float *__restrict__ dist, long long rowOffset) {
+    nearestCentroidsBody<true>(x, rows, d, c, k, centroidNorms, rowNorms, nearest, dist, rowOffset);
 }
 
 // Per-cluster sums (k × d, double) and counts of the n points, by atomics straight into global

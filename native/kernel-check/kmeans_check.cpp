@@ -8,7 +8,7 @@
 
 static int failures = 0;
 
-static void nearestCase(int rows, int d, int k, long long rowOffset, bool ties, unsigned seed) {
+static void nearestCase(int rows, int d, int k, long long rowOffset, bool ties, unsigned seed, bool vec4) {
     std::mt19937 rng(seed);
     std::normal_distribution<float> g(0.f, 1.f);
     long long total = rowOffset + rows;
@@ -25,7 +25,8 @@ static void nearestCase(int rows, int d, int k, long long rowOffset, bool ties, 
     std::vector<float> dist(total, -1.f);
     unsigned grid = (rows + NC_ROWS - 1) / NC_ROWS;
     launch(grid, NC_THREADS, [&] {
-        nearestCentroids(x.data(), rows, d, c.data(), k, cn.data(), xn.data(), nearest.data(), dist.data(), rowOffset);
+        if (vec4) nearestCentroidsVec4(x.data(), rows, d, c.data(), k, cn.data(), xn.data(), nearest.data(), dist.data(), rowOffset);
+        else nearestCentroids(x.data(), rows, d, c.data(), k, cn.data(), xn.data(), nearest.data(), dist.data(), rowOffset);
     });
     int bad = 0;
     double worst = 0;
@@ -49,8 +50,9 @@ static void nearestCase(int rows, int d, int k, long long rowOffset, bool ties, 
         if (!ok && bad++ < 3) printf("  row %d: got %d (%.6g), want %d (%.6g)\n", r, got, dist[i], bestIdx, best);
     }
     for (long long i = 0; i < rowOffset; i++) if (nearest[i] != -1) bad++;  // rows before the offset untouched
-    printf("%s nearestCentroids rows=%d d=%d k=%d offset=%lld ties=%d: %d bad, max rel distance error %.2e\n",
-           bad ? "MISMATCH" : "ok      ", rows, d, k, rowOffset, ties, bad, worst);
+    printf("%s %s rows=%d d=%d k=%d offset=%lld ties=%d: %d bad, max rel distance error %.2e\n",
+           bad ? "MISMATCH" : "ok      ", vec4 ? "nearestCentroidsVec4" : "nearestCentroids", rows, d, k, rowOffset,
+           ties, bad, worst);
     failures += bad != 0;
 }
 
@@ -82,13 +84,19 @@ static void sumsCase(long long n, int d, int k, bool shared, unsigned grid, unsi
 }
 
 int main() {
-    nearestCase(1, 1, 1, 0, false, 1);
-    nearestCase(7, 3, 5, 0, true, 2);
-    nearestCase(130, 17, 129, 0, true, 3);    // partial row, column and depth tiles
-    nearestCase(128, 8, 128, 0, false, 4);    // exactly one tile
-    nearestCase(300, 64, 300, 0, true, 5);    // three centroid passes
-    nearestCase(257, 9, 3, 11, false, 6);     // few centroids, a row offset
-    nearestCase(200, 130, 20, 0, true, 7);    // many depth stages
+    nearestCase(1, 1, 1, 0, false, 1, false);
+    nearestCase(7, 3, 5, 0, true, 2, false);
+    nearestCase(130, 17, 129, 0, true, 3, false);    // partial row, column and depth tiles
+    nearestCase(128, 8, 128, 0, false, 4, false);    // exactly one tile
+    nearestCase(300, 64, 300, 0, true, 5, false);    // three centroid passes
+    nearestCase(257, 9, 3, 11, false, 6, false);     // few centroids, a row offset
+    nearestCase(200, 130, 20, 0, true, 7, false);    // many depth stages
+    // The float4 loads (d a multiple of 4): the same cases where they apply, and a partial depth tile.
+    nearestCase(128, 8, 128, 0, false, 4, true);
+    nearestCase(300, 64, 300, 0, true, 5, true);
+    nearestCase(130, 12, 129, 0, true, 8, true);
+    nearestCase(257, 4, 3, 11, false, 9, true);
+    nearestCase(1, 4, 1, 0, false, 10, true);
     sumsCase(1000, 5, 7, false, 3, 256, 8);
     sumsCase(1000, 70, 3, false, 2, 64, 9);   // d > 32: lanes loop
     sumsCase(3001, 9, 5, true, 4, 256, 10);

@@ -48,6 +48,12 @@ final class CudaCentroidIndex implements CentroidIndex {
     private final CUevent_st[] inReady = new CUevent_st[2];
     private final CUevent_st[] chunkDone = new CUevent_st[2];
     private final CUevent_st[] outReady = new CUevent_st[2];
+    // The labels go down on a stream of their own while the compute stream sums the clusters, so
+    // that the host copies them into the caller's array while the GPU is still busy (at 4M points
+    // the labels' copy and the sums are each about a millisecond of a ten-millisecond iteration).
+    private CUstream_st labelStream;
+    private final CUevent_st[] assigned = new CUevent_st[2];
+    private final CUevent_st[] labelsReady = new CUevent_st[2];
 
     // Grown on demand for the number of centres asked about.
     private DeviceMemory centres;   // k × d floats, then k norms
@@ -94,7 +100,12 @@ final class CudaCentroidIndex implements CentroidIndex {
             inReady[s] = ctx.createEvent(false);
             chunkDone[s] = ctx.createEvent(false);
             outReady[s] = ctx.createEvent(false);
+            assigned[s] = ctx.createEvent(false);
+            labelsReady[s] = ctx.createEvent(false);
         }
+        CUstream_st stream = new CUstream_st();
+        Cuda.check("cudaStreamCreateWithFlags(labels)", cudart.cudaStreamCreateWithFlags(stream, cudart.cudaStreamNonBlocking));
+        labelStream = stream;
     }
 
     /** Copies all points up once, through a pinned staging buffer, and computes their norms. */
@@ -142,8 +153,15 @@ final class CudaCentroidIndex implements CentroidIndex {
             long rows = plan.chunkLength(c);
             long[] at = beginChunk(c);
             long xAddr = at[0], nAddr = at[1];
+            // The previous chunk's labels must have left the device buffer before it is overwritten.
+            if (c >= 1) {
+                Cuda.check("cudaStreamWaitEvent(labels down)",
+                        cudart.cudaStreamWaitEvent(compute, labelsReady[(int) ((c - 1) & 1)], 0));
+            }
             if (FUSED_ASSIGN) {
-                ctx.launch("nearestCentroids", fn("nearestCentroids"), (int) ((rows + FUSED_ROWS - 1) / FUSED_ROWS),
+                // float4 loads where every row starts on a 16-byte boundary (cudaMalloc gives 256).
+                String kernel = d % 4 == 0 && (xAddr | centres.address()) % 16 == 0 ? "nearestCentroidsVec4" : "nearestCentroids";
+                ctx.launch(kernel, fn(kernel), (int) ((rows + FUSED_ROWS - 1) / FUSED_ROWS),
                         FUSED_THREADS, 0, compute, xAddr, CudaContext.arg((int) rows), CudaContext.arg(d), centres.address(),
                         CudaContext.arg(k), centreNorms, nAddr, outNearest, outDist, 0L);
             } else {
@@ -155,11 +173,14 @@ final class CudaCentroidIndex implements CentroidIndex {
                             outNearest + r0 * 4, outDist + r0 * 4, 0L);
                 }
             }
+            long pinned = pinnedOut[slot].address();
+            record(assigned[slot], compute, "assigned");
+            Cuda.check("cudaStreamWaitEvent(assigned)", cudart.cudaStreamWaitEvent(labelStream, assigned[slot], 0));
+            copyDown(pinned, outNearest, rows * 4, "labels", labelStream);
+            record(labelsReady[slot], labelStream, "labels ready");
             if (summing) launchSums(xAddr, rows, outNearest, k);
             int partialBlocks = Math.min(MAX_PARTIALS, ctx.gridFor(rows, BLOCK));
             ctx.launch("blockSums", fn("blockSums"), partialBlocks, BLOCK, BLOCK * 8, compute, outDist, rows, partials.address());
-            long pinned = pinnedOut[slot].address();
-            copyDown(pinned, outNearest, rows * 4, "labels");
             if (sqDistance != null) copyDown(pinned + plan.chunkRows() * 4, outDist, rows * 4, "distances");
             copyDown(pinned + plan.chunkRows() * 8, partials.address(), partialBlocks * 8L, "partial sums");
             record(outReady[slot], compute, "outputs ready");
@@ -182,11 +203,12 @@ final class CudaCentroidIndex implements CentroidIndex {
     /** Copies chunk c's labels and distances from its pinned slot into the arrays; returns its distance sum. */
     private double consume(long c, int[] nearest, float[] sqDistance) {
         int slot = (int) (c & 1);
-        Cuda.check("cudaEventSynchronize(outputs)", cudart.cudaEventSynchronize(outReady[slot]));
         int start = (int) plan.chunkStart(c);
         int rows = (int) plan.chunkLength(c);
         PinnedMemory p = pinnedOut[slot];
-        p.ints().get(nearest, start, rows);
+        Cuda.check("cudaEventSynchronize(labels)", cudart.cudaEventSynchronize(labelsReady[slot]));
+        p.ints().get(nearest, start, rows);  // while the GPU may still be summing
+        Cuda.check("cudaEventSynchronize(outputs)", cudart.cudaEventSynchronize(outReady[slot]));
         if (sqDistance != null) p.floats().position(plan.chunkRows()).get(sqDistance, start, rows);
         double[] part = new double[lastPartials[slot]];
         p.doubles().position(plan.chunkRows()).get(part, 0, part.length);
@@ -312,8 +334,12 @@ final class CudaCentroidIndex implements CentroidIndex {
     }
 
     private void copyDown(long host, long device, long bytes, String what) {
+        copyDown(host, device, bytes, what, compute);
+    }
+
+    private void copyDown(long host, long device, long bytes, String what, CUstream_st stream) {
         Cuda.check("cudaMemcpyAsync(" + what + " to host)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(host),
-                DeviceMemory.pointerAt(device), bytes, cudart.cudaMemcpyDeviceToHost, compute));
+                DeviceMemory.pointerAt(device), bytes, cudart.cudaMemcpyDeviceToHost, stream));
     }
 
     private void copyUp(long device, long host, long bytes, String what) {
@@ -349,6 +375,11 @@ final class CudaCentroidIndex implements CentroidIndex {
         // Nothing of ours may be in flight when its memory goes.
         cudart.cudaStreamSynchronize(compute);
         cudart.cudaStreamSynchronize(copy);
+        if (labelStream != null) {
+            cudart.cudaStreamSynchronize(labelStream);
+            cudart.cudaStreamDestroy(labelStream);
+            labelStream = null;
+        }
         RuntimeException first = null;
         for (AutoCloseable r : new AutoCloseable[] {points, norms, outputs, partials, centres, products, accum, small,
                 pinnedTile, pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1]}) {
@@ -363,7 +394,7 @@ final class CudaCentroidIndex implements CentroidIndex {
         }
         points = norms = outputs = partials = centres = products = accum = null;
         small = pinnedTile = null;
-        for (CUevent_st[] events : new CUevent_st[][] {inReady, chunkDone, outReady}) {
+        for (CUevent_st[] events : new CUevent_st[][] {inReady, chunkDone, outReady, assigned, labelsReady}) {
             for (int s = 0; s < 2; s++) {
                 if (events[s] != null) ctx.destroyEvent(events[s]);
                 events[s] = null;
