@@ -59,4 +59,31 @@ class TrainCudaParityTest {
             assertTrue(ari >= 0.99, "refine " + refine + ": ARI between CPU and GPU assignments " + ari);
         }
     }
+
+    /**
+     * The issue's criterion: 20 epochs from the same seed, then k-means on the embeddings, give the
+     * same clusters (ARI ≥ 0.99). Without the DEC refinement, whose label-change stop and sharpened
+     * targets turn the drift of the weights into different, equally good clusterings.
+     */
+    @Test
+    void twentyEpochsOnCpuAndGpuGiveTheSameClusters() throws IOException {
+        CudaProbe.Result r = CudaProbe.probe();
+        assumeFalse(r.devices().isEmpty(), "no GPU here (" + r.unavailableReason() + "): skipping CPU vs GPU training");
+        Dataset cbf = Cbf.generate(40, 64, 9);
+        Path data = TrainCommandTest.writeUcr(cbf, tmp.resolve("cbf.tsv"));
+        int[][] clusters = new int[2][];
+        double[] loss = new double[2];
+        String[] devices = {"cpu", "cuda"};
+        for (int d = 0; d < 2; d++) {
+            Path out = tmp.resolve("twenty-" + devices[d]);
+            CliRun run = CliRun.of("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "20",
+                    "--patience", "0", "--device", devices[d], "--seed", "3", "--refine", "none");
+            assertEquals(0, run.exitCode(), devices[d] + ": " + run.err());
+            clusters[d] = TrainCommandTest.clusters(out.resolve("assignments.csv"));
+            loss[d] = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("final_loss").asDouble();
+        }
+        double ari = RandIndex.ari(clusters[0], clusters[1]);
+        assertTrue(ari >= 0.99, "ARI between CPU and GPU assignments " + ari + " (final loss CPU " + loss[0]
+                + ", GPU " + loss[1] + ")");
+    }
 }
