@@ -12,9 +12,10 @@
 #   6. profile                       Nsight Compute kernel times: LSTM forward, k-means kernels
 #   7. the README's MNIST preset     on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
 #                                    gpu-carry/data/MNIST)
-# Steps are picked with STEPS (default "tests compare baseline streaming mnist"); limits in seconds
-# with TESTS_S, COMPARE_S, STREAMING_S, MNIST_S (each). Logs go to $OUT as one tarball plus the summaries (the device
-# returns at most 8 files).
+# Steps are picked with STEPS (default "tests compare baseline streaming mnist"); each step's limit
+# in seconds with TESTS_S, COMPARE_S (also baseline), STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S.
+# Logs go to $OUT as one tarball (rewritten after every step) and steps.txt: the device returns at
+# most 8 files.
 # Usage (device run, carry [".jre","gpu-carry"]):  ci/gpu-session.sh
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -45,8 +46,8 @@ cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
 
 [[ $steps == *" tests "* ]] && step tests "${TESTS_S:-240}" ci/gpu-check.sh --quick
 [[ $steps == *" compare "* ]] && step compare "${COMPARE_S:-150}" bench/compare-gpu.sh
-# The same comparison with the first k-means design (cuBLAS GEMM then argmin),
-# in the same call, for the side-by-side ratio of the fused kernels.
+# The same comparison with the first k-means design (cuBLAS GEMM then argmin), in the same call,
+# for the side-by-side ratio of the fused kernel.
 [[ $steps == *" baseline "* ]] && RNNCLUST_JAVA_OPTS="-Drnnclust.cuda.kmeans=gemm" \
     step baseline "${COMPARE_S:-150}" bench/compare-gpu.sh
 # Streaming: 20M x 32 (2.4 GiB) through a 256 MiB device budget.

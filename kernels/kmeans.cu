@@ -103,9 +103,11 @@ __device__ __forceinline__ void nearestCentroidsBody(const float *__restrict__ x
                     int dim = (s) * NC_DEPTH + (f % (NC_DEPTH / 4)) * 4;                          \
                     long long gr = rowBase + r;                                                   \
                     int gc = colBase + r;                                                         \
-                    const float4 z = make_float4(0.f, 0.f, 0.f, 0.f);                             \
-                    float4 xv = (gr < rows && dim < d) ? *(const float4 *) (xb + gr * d + dim) : z; \
-                    float4 cv = (gc < k && dim < d) ? *(const float4 *) (c + (long long) gc * d + dim) : z; \
+                    float4 xv, cv; /* no make_float4: NVRTC compiles this file without headers */ \
+                    xv.x = xv.y = xv.z = xv.w = 0.f;                                              \
+                    cv.x = cv.y = cv.z = cv.w = 0.f;                                              \
+                    if (gr < rows && dim < d) xv = *(const float4 *) (xb + gr * d + dim);         \
+                    if (gc < k && dim < d) cv = *(const float4 *) (c + (long long) gc * d + dim); \
                     xe[4 * l] = xv.x; xe[4 * l + 1] = xv.y; xe[4 * l + 2] = xv.z; xe[4 * l + 3] = xv.w; \
                     ce[4 * l] = cv.x; ce[4 * l + 1] = cv.y; ce[4 * l + 2] = cv.z; ce[4 * l + 3] = cv.w; \
                 }                                                                                 \

@@ -27,7 +27,6 @@ std::barrier<> *blockBarrier;
 #define __syncthreads() blockBarrier->arrive_and_wait()
 
 struct float4 { float x, y, z, w; };
-static inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
 static inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
 
 // A warp shuffle as the whole block's exchange: everyone writes, waits, reads its partner, waits.
