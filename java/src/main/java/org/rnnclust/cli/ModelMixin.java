@@ -48,6 +48,11 @@ final class ModelMixin {
             description = "Clip the global gradient norm to NORM; 0 = off. Default: ${DEFAULT-VALUE}.")
     double clip;
 
+    @Option(names = "--input-dropout", paramLabel = "P", defaultValue = "0",
+            description = "Denoising pretraining: zero each input value with probability P, reconstruct the "
+                    + "clean input (DEC pretrains with 0.2); 0 = off. Default: ${DEFAULT-VALUE}.")
+    double inputDropout;
+
     @Option(names = "--patience", paramLabel = "P", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE,
             description = "Stop after P epochs without a 0.1%% loss improvement; 0 = never. Default: ${DEFAULT-VALUE}.")
     int patience;
@@ -62,7 +67,8 @@ final class ModelMixin {
 
     TrainConfig config(long seed) {
         try {
-            return new TrainConfig(epochs, batch, lr, weightDecay, clip, patience, TrainConfig.DEFAULT_MIN_DELTA, seed);
+            return new TrainConfig(epochs, batch, lr, weightDecay, clip, patience, TrainConfig.DEFAULT_MIN_DELTA, seed,
+                    inputDropout);
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage());
         }
@@ -84,6 +90,7 @@ final class ModelMixin {
         into.put("patience", c.patience());
         into.put("min_delta", c.minDelta());
         into.put("seed", c.seed());
+        into.put("input_dropout", c.inputDropout());
         return into;
     }
 }

@@ -47,6 +47,7 @@ public final class SequenceAutoencoder implements Module {
     private final GrowableBuffer dHN;
     private final GrowableBuffer encoderHN;
     private DeviceBuffer lastInput;
+    private DeviceBuffer lastTarget;  // what the last forward's reconstruction was scored against
     private SequenceMask lastMask;
     private boolean decoded;
 
@@ -153,6 +154,14 @@ public final class SequenceAutoencoder implements Module {
      * Keeps what {@link #backward} needs.
      */
     public double forward(DeviceBuffer x, SequenceMask mask) {
+        return forward(x, x, mask);
+    }
+
+    /**
+     * Forward from {@code x} with the reconstruction scored against {@code target} (same layout):
+     * a denoising autoencoder's step, x being the corrupted input and target the clean one.
+     */
+    public double forward(DeviceBuffer x, DeviceBuffer target, SequenceMask mask) {
         int batch = mask.batch();
         int steps = mask.steps();
         DeviceBuffer emb = embed(x, mask);
@@ -165,7 +174,8 @@ public final class SequenceAutoencoder implements Module {
         DeviceBuffer rec = reconstruction.ensure(rows * spec.channels());
         output.forward(Math.toIntExact(rows), dec, 0, rec, 0);
         decoded = true;
-        return ops.mseLoss(Math.toIntExact(rows), spec.channels(), rec, 0, x, 0, mask.timeMajor(), 0);
+        lastTarget = target;
+        return ops.mseLoss(Math.toIntExact(rows), spec.channels(), rec, 0, target, 0, mask.timeMajor(), 0);
     }
 
     /** The reconstruction [T, B, C] of the last forward (owned by the model). */
@@ -202,7 +212,7 @@ public final class SequenceAutoencoder implements Module {
         ops.zero(dZ, 0, bd);
         if (reconstructionWeight != 0) {
             DeviceBuffer dRec = dReconstruction.ensure((long) rows * spec.channels());
-            ops.mseLossBackward(rows, spec.channels(), reconstruction.ensure(0), 0, lastInput, 0, mask.timeMajor(), 0,
+            ops.mseLossBackward(rows, spec.channels(), reconstruction.ensure(0), 0, lastTarget, 0, mask.timeMajor(), 0,
                     reconstructionWeight, dRec, 0);
             DeviceBuffer dDec = dDecoderOut.ensure((long) rows * h);
             output.backward(rows, decoderOut.ensure(0), 0, dRec, 0, dDec, 0);

@@ -16,6 +16,9 @@ final class BatchLoader implements AutoCloseable {
     private final SequenceMask mask;
     private final float[] host;
     private final DeviceBuffer device;
+    private float[] noisyHost;        // input dropout: allocated on first use
+    private DeviceBuffer noisyDevice;
+    private int loaded;               // values of the last batch
 
     BatchLoader(TensorOps ops, PaddedSequences data, int maxBatch) {
         this.ops = ops;
@@ -43,9 +46,24 @@ final class BatchLoader implements AutoCloseable {
                 System.arraycopy(values, src + s * c, host, (s * count + b) * c, c);
             }
         }
-        ops.upload(host, 0, device, 0, steps * count * c);
+        loaded = steps * count * c;
+        ops.upload(host, 0, device, 0, loaded);
         mask.set(lengths, steps);
         return mask;
+    }
+
+    /**
+     * The last loaded batch with each value set to 0 with probability {@code p} (input dropout of a
+     * denoising autoencoder), drawn from {@code rng}; {@link #input} keeps the clean batch.
+     */
+    DeviceBuffer corrupted(double p, java.util.SplittableRandom rng) {
+        if (noisyHost == null) {
+            noisyHost = new float[host.length];
+            noisyDevice = ops.allocate(host.length);
+        }
+        for (int i = 0; i < loaded; i++) noisyHost[i] = rng.nextDouble() < p ? 0f : host[i];
+        ops.upload(noisyHost, 0, noisyDevice, 0, loaded);
+        return noisyDevice;
     }
 
     DeviceBuffer input() {
@@ -56,5 +74,6 @@ final class BatchLoader implements AutoCloseable {
     public void close() {
         mask.close();
         device.close();
+        if (noisyDevice != null) noisyDevice.close();
     }
 }

@@ -12,9 +12,12 @@ package org.rnnclust.train;
  *                     (0 = never stop early)
  * @param minDelta     relative improvement that counts (1e-3 = 0.1 %)
  * @param seed         initialisation and shuffling; the same seed gives the same model
+ * @param inputDropout fraction of input values set to 0 during pretraining, the target staying the
+ *                     clean input (a denoising autoencoder, as DEC pretrains its stacked autoencoder
+ *                     with 20 %); 0 = plain reconstruction
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
-                          double minDelta, long seed) {
+                          double minDelta, long seed, double inputDropout) {
     public static final int DEFAULT_EPOCHS = 150;
     public static final int DEFAULT_BATCH = 32;
     public static final double DEFAULT_LR = 3e-3;
@@ -30,6 +33,15 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
         if (!(clipNorm >= 0)) throw new IllegalArgumentException("clip norm must be >= 0, got " + clipNorm);
         if (patience < 0) throw new IllegalArgumentException("patience must be >= 0, got " + patience);
         if (!(minDelta >= 0)) throw new IllegalArgumentException("min delta must be >= 0, got " + minDelta);
+        if (!(inputDropout >= 0 && inputDropout < 1)) {
+            throw new IllegalArgumentException("input dropout must be in [0, 1), got " + inputDropout);
+        }
+    }
+
+    /** Plain reconstruction (no input dropout). */
+    public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
+                       double minDelta, long seed) {
+        this(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, 0);
     }
 
     public static TrainConfig defaults(long seed) {
@@ -38,10 +50,10 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed);
+        return new TrainConfig(e, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout);
     }
 
     public TrainConfig withLr(double l) {
-        return new TrainConfig(epochs, batchSize, l, weightDecay, clipNorm, patience, minDelta, seed);
+        return new TrainConfig(epochs, batchSize, l, weightDecay, clipNorm, patience, minDelta, seed, inputDropout);
     }
 }

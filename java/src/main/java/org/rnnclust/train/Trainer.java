@@ -78,7 +78,9 @@ public final class Trainer {
                     int count = Math.min(config.batchSize(), n - from);
                     var mask = loader.load(order, from, count);
                     model.zeroGrad();
-                    double loss = model.forward(loader.input(), mask);
+                    double loss = config.inputDropout() > 0
+                            ? model.forward(loader.corrupted(config.inputDropout(), noise(epoch, b)), loader.input(), mask)
+                            : model.forward(loader.input(), mask);
                     if (!Double.isFinite(loss)) throw diverged(epoch, b, "loss " + loss, checkpoint, epoch);
                     double zeros = zeroPredictionLoss(data, squares, order, from, count);
                     if (loss > DIVERGED_FACTOR * (zeros + 1e-3)) {
@@ -135,6 +137,11 @@ public final class Trainer {
             values += (long) data.lengths()[order[b]] * data.channels();
         }
         return values == 0 ? 0 : sum / values;
+    }
+
+    /** Batch b of epoch e's input-dropout draws, from (seed, e, b) alone: a resumed run draws the same. */
+    private SplittableRandom noise(int epoch, int batch) {
+        return new SplittableRandom(config.seed() * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL * ((long) epoch << 32 | batch));
     }
 
     /** The order of epoch e: a permutation drawn from (seed, e) alone, so a resumed run draws the same. */

@@ -10,13 +10,15 @@ import org.rnnclust.backend.cpu.CpuOps;
 
 /**
  * The autoencoder's backward (decoder, the sum over repeated z, the latent layer, the encoder's
- * final states) against central finite differences of its loss, for every parameter tensor.
+ * final states) against central finite differences of its loss, for every parameter tensor; also
+ * for a denoising step, where the input is a corrupted copy and the loss is against the clean batch
+ * (a backward that scored against its input would fail there).
  */
 class SequenceAutoencoderGradientTest {
 
-    @ParameterizedTest(name = "{0} layers={1} bidirectional={2}")
-    @CsvSource({"lstm,1,false", "gru,2,true", "rnn,1,true"})
-    void backwardMatchesFiniteDifferences(String cell, int layers, boolean bidirectional) {
+    @ParameterizedTest(name = "{0} layers={1} bidirectional={2} denoising={3}")
+    @CsvSource({"lstm,1,false,false", "gru,2,true,false", "rnn,1,true,false", "lstm,1,true,true", "gru,1,false,true"})
+    void backwardMatchesFiniteDifferences(String cell, int layers, boolean bidirectional, boolean denoising) {
         int batch = 3;
         int steps = 5;
         int channels = 2;
@@ -25,7 +27,8 @@ class SequenceAutoencoderGradientTest {
              SequenceAutoencoder model = new SequenceAutoencoder(ops,
                      new AutoencoderSpec(CellType.parse(cell), channels, 4, layers, bidirectional, 3), 7);
              SequenceMask mask = new SequenceMask(ops, lengths, steps);
-             DeviceBuffer x = ops.allocate((long) steps * batch * channels)) {
+             DeviceBuffer x = ops.allocate((long) steps * batch * channels);
+             DeviceBuffer target = ops.allocate((long) steps * batch * channels)) {
             SplittableRandom rng = new SplittableRandom(3);
             float[] hx = new float[steps * batch * channels];
             for (int t = 0; t < steps; t++) {
@@ -35,9 +38,13 @@ class SequenceAutoencoderGradientTest {
                     }
                 }
             }
+            ops.upload(hx, target);
+            if (denoising) {
+                for (int i = 0; i < hx.length; i += 3) hx[i] = 0f;  // the corrupted input
+            }
             ops.upload(hx, x);
             model.zeroGrad();
-            model.forward(x, mask);
+            model.forward(x, target, mask);
             model.backward();
             double worst = 0;
             for (var e : model.namedParameters().entrySet()) {
@@ -51,10 +58,10 @@ class SequenceAutoencoderGradientTest {
                     double h = 1e-2;
                     w[i] = (float) (keep + h);
                     p.set(w);
-                    double up = model.forward(x, mask);
+                    double up = model.forward(x, target, mask);
                     w[i] = (float) (keep - h);
                     p.set(w);
-                    double down = model.forward(x, mask);
+                    double down = model.forward(x, target, mask);
                     w[i] = keep;
                     p.set(w);
                     double fd = (up - down) / (2 * h);
