@@ -73,9 +73,10 @@ PY
       --device cuda --data gpu-carry/odd.tsv --k 5 --out "$logs/sanitize-kmeans"
 fi
 # Nsight Compute's per-kernel times (no clock control, as METHOD.md asks) of one LSTM forward at
-# 256,28,28,128 (where cuDNN is ahead) and of the k-means kernels at 4M,128,256.
+# 256,28,28,128 (where cuDNN is ahead; skip 80 launches: the peak measurement and a warm-up
+# forward) and of the k-means kernels at 4M,128,256. (Skipping 400 landed in the training steps.)
 if [[ $steps == *" profile "* ]]; then
-  step profile-lstm "${PROFILE_S:-90}" ncu --clock-control none --target-processes all --launch-skip 400 --launch-count 40 \
+  step profile-lstm "${PROFILE_S:-90}" ncu --clock-control none --target-processes all --launch-skip 80 --launch-count 60 \
       --metrics gpu__time_duration.sum,sm__throughput.avg.pct_of_peak_sustained_elapsed \
       .jre/bin/java -cp "$cp" org.rnnclust.cli.Main bench --device cuda --rnn lstm:256,28,28,128 --warmup 2 --repeat 3
   step profile-kmeans "${PROFILE_S:-90}" ncu --clock-control none --target-processes all -k regex:'nearestCentroids|clusterSums' \
