@@ -73,8 +73,9 @@ PY
       --device cuda --data gpu-carry/odd.tsv --k 5 --out "$logs/sanitize-kmeans"
 fi
 # Nsight Compute's per-kernel times (no clock control, as METHOD.md asks) of one LSTM forward at
-# 256,28,28,128 (where cuDNN is ahead; skip 80 launches: the peak measurement and a warm-up
-# forward) and of the k-means kernels at 4M,128,256. (Skipping 400 landed in the training steps.)
+# 256,28,28,128 (where cuDNN is ahead; skipping 80 launches is meant to pass the peak measurement
+# and a warm-up forward, not yet checked; 400 landed in the training steps) and of the k-means
+# kernels at 4M,128,256.
 if [[ $steps == *" profile "* ]]; then
   step profile-lstm "${PROFILE_S:-90}" ncu --clock-control none --target-processes all --launch-skip 80 --launch-count 60 \
       --metrics gpu__time_duration.sum,sm__throughput.avg.pct_of_peak_sustained_elapsed \
