@@ -42,4 +42,26 @@ public record PaddedSequences(int n, int maxLength, int channels, float[] values
         for (int l : lengths) if (l != maxLength) return false;
         return true;
     }
+
+    /**
+     * These sequences linearly resampled ({@link org.rnnclust.data.prep.Resample#linear}) so that the
+     * longest has {@code maxSteps} steps; every sequence shrinks by the same factor (its length
+     * rounded, at least 1), so two sets padded alike (TRAIN and TEST) stay alike. This object itself
+     * when no sequence is longer than {@code maxSteps}.
+     */
+    public PaddedSequences resampledTo(int maxSteps) {
+        if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be >= 1, got " + maxSteps);
+        if (maxLength <= maxSteps) return this;
+        float[] out = new float[Math.multiplyExact(Math.multiplyExact(n, maxSteps), channels)];
+        int[] newLengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            int l = lengths[i];
+            int to = Math.max(1, (int) Math.round((double) l * maxSteps / maxLength));
+            float[] series = java.util.Arrays.copyOfRange(values, i * maxLength * channels, (i * maxLength + l) * channels);
+            float[] r = l == 0 ? new float[to * channels] : org.rnnclust.data.prep.Resample.linear(series, channels, to);
+            System.arraycopy(r, 0, out, i * maxSteps * channels, r.length);
+            newLengths[i] = to;
+        }
+        return new PaddedSequences(n, maxSteps, channels, out, newLengths);
+    }
 }

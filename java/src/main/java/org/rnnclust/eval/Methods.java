@@ -143,6 +143,25 @@ public final class Methods {
     }
 
     /**
+     * {@code m} on the sequences resampled to at most {@code maxSteps} steps
+     * ({@link PaddedSequences#resampledTo}): the set it fits on and every set it then embeds, so
+     * that TRAIN and TEST go through the same resampling.
+     */
+    public static ClusteringMethod onResampled(ClusteringMethod m, int maxSteps) {
+        return new ClusteringMethod() {
+            @Override public String name() { return m.name(); }
+
+            @Override
+            public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
+                FittedClustering f = m.fit(backend, train.resampledTo(maxSteps), k, seed);
+                return new FittedClustering(f.method(), (b, data) -> f.embed(b, data.resampledTo(maxSteps)),
+                        f.dimensions(), f.kmeans(), f.parameterCount(), f.steps(), f.stepUnit(), f.lossHistory(),
+                        f.closer(), f.reusedSeconds());
+            }
+        };
+    }
+
+    /**
      * What the recurrent methods share: the network pretrained on {@code fitRows} (a seeded
      * subsample of the training rows) with {@code config}, its pretraining as cached, and k-means on
      * the embeddings of every training row.
@@ -159,7 +178,7 @@ public final class Methods {
             PaddedSequences fitRows = Subsample.rows(train, maxRows, seed);
             TrainConfig base = config.apply(fitRows.n(), fitRows.maxLength());
             TrainConfig seeded = new TrainConfig(base.epochs(), base.batchSize(), base.lr(), base.weightDecay(),
-                    base.clipNorm(), base.patience(), base.minDelta(), seed);
+                    base.clipNorm(), base.patience(), base.minDelta(), seed, base.inputDropout());
             SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seed);
             try {
                 Pretrained pre = cache == null ? null : cache.get(seed);
