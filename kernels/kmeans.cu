@@ -60,8 +60,8 @@ RNNCLUST_KERNEL void argminRows(const float *__restrict__ products, int rows, in
 // The nearest centroid of each of `rows` points and its squared distance, without ever writing the
 // rows × k matrix of dot products: one kernel does the GEMM X·Cᵀ tile by tile in registers (an
 // SGEMM-style 128 × 128 block tile, 8 × 8 per thread, dimensions staged through double-buffered
-// shared memory 8 at a time: 16 made ptxas spill at the 128 registers that 2 blocks an SM allow) and folds each tile into a running (‖c‖² − 2·x·c, index) minimum per
-// point. The matrix round trip through memory (8 GB per iteration at 1M points × 1024 centroids)
+// shared memory 8 at a time; 16 made ptxas spill at the 128 registers that 2 blocks an SM allow)
+// and folds each tile into a running (‖c‖² − 2·x·c, index) minimum per point. The matrix round trip through memory (8 GB per iteration at 1M points × 1024 centroids)
 // is what bounds GEMM-then-argmin; this kernel's floor is the arithmetic.
 // A thread's points are ty·4 + {0..3} and 64 + ty·4 + {0..3} of the tile, its centroids tx·4 + {0..3}
 // and 64 + tx·4 + {0..3}: split that way, the float4 reads of shared memory are conflict-free.
