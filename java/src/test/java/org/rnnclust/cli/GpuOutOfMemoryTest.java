@@ -2,7 +2,7 @@ package org.rnnclust.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.rnnclust.backend.cuda.GpuAssumptions.assumeGpu;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.cuda.CudaBackend;
-import org.rnnclust.backend.cuda.CudaProbe;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.gen.Cbf;
 
@@ -27,8 +26,7 @@ class GpuOutOfMemoryTest {
 
     @Test
     void outOfMemoryWhileTrainingIsOneLineAndASmallerBatchThenTrains() throws IOException {
-        CudaProbe.Result r = CudaProbe.probe();
-        assumeFalse(r.devices().isEmpty(), "no GPU here (" + r.unavailableReason() + "): skipping the GPU out-of-memory check");
+        assumeGpu("the GPU out-of-memory check");
         Dataset cbf = Cbf.generate(300, 128, 4);
         Path data = TrainCommandTest.writeUcr(cbf, tmp.resolve("cbf.tsv"));
         try (CudaBackend holder = new CudaBackend(0, false, 0)) {

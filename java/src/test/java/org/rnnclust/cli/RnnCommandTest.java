@@ -70,9 +70,7 @@ class RnnCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void outputEqualsPyTorchOnCuda(JsonNode c) {
-        org.rnnclust.backend.cuda.CudaProbe.Result r = org.rnnclust.backend.cuda.CudaProbe.probe();
-        org.junit.jupiter.api.Assumptions.assumeFalse(r.devices().isEmpty(),
-                "no GPU here (" + r.unavailableReason() + "): skipping rnn --device cuda against PyTorch");
+        org.rnnclust.backend.cuda.GpuAssumptions.assumeGpu("rnn --device cuda against PyTorch");
         outputEqualsPyTorchOn(c, "cuda");
     }
 

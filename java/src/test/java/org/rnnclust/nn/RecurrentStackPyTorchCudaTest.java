@@ -1,11 +1,10 @@
 package org.rnnclust.nn;
 
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.rnnclust.backend.cuda.GpuAssumptions.assumeGpu;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.rnnclust.backend.cuda.CudaBackend;
-import org.rnnclust.backend.cuda.CudaProbe;
 
 /**
  * {@link RecurrentStackPyTorchTest}'s fixtures (forward and gradients, initial states, packed
@@ -17,8 +16,7 @@ class RecurrentStackPyTorchCudaTest extends RecurrentStackPyTorchTest {
 
     @BeforeAll
     static void openGpu() {
-        CudaProbe.Result r = CudaProbe.probe();
-        assumeFalse(r.devices().isEmpty(), "no GPU here (" + r.unavailableReason() + "): skipping the PyTorch fixtures on CUDA");
+        assumeGpu("the PyTorch fixtures on CUDA");
         ops.close();  // the CPU ops the base class opened
         gpu = new CudaBackend(0, false, 0);
         ops = gpu.tensorOps();

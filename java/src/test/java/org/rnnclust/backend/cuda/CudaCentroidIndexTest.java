@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -36,8 +35,7 @@ class CudaCentroidIndexTest {
 
     @BeforeAll
     static void open() {
-        CudaProbe.Result r = CudaProbe.probe();
-        assumeFalse(r.devices().isEmpty(), "no GPU here (" + r.unavailableReason() + "): skipping the CUDA parity tests");
+        GpuAssumptions.assumeGpu("the CUDA parity tests");
         gpu = new CudaBackend(0, false, 0);
         cpu = new CpuBackend();
     }

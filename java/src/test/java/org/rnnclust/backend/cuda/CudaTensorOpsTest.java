@@ -3,7 +3,6 @@ package org.rnnclust.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +41,7 @@ class CudaTensorOpsTest {
 
     @BeforeAll
     static void open() {
-        CudaProbe.Result r = CudaProbe.probe();
-        assumeFalse(r.devices().isEmpty(), "no GPU here (" + r.unavailableReason() + "): skipping the CUDA tensor-op parity tests");
+        GpuAssumptions.assumeGpu("the CUDA tensor-op parity tests");
         gpuBackend = new CudaBackend(0, false, 0);
         gpu = gpuBackend.tensorOps();
         cpu = new CpuOps(2);
