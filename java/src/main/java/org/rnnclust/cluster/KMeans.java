@@ -75,11 +75,9 @@ public final class KMeans {
                 break;
             }
             System.arraycopy(labels, 0, previous, 0, n);
-            int split = 0;
-            if (Arrays.stream(counts).anyMatch(c -> c == 0)) {
-                index.assign(centres, k, labels, dist);  // the same labels, now with their distances
-                split = relocateEmpty(index, labels, dist, sums, counts, d);
-            }
+            float[] current = centres;
+            // The distances, only when a cluster is empty: the same labels again, with their distances.
+            int split = relocateEmpty(index, labels, dist, () -> index.assign(current, k, labels, dist), sums, counts, d);
             float[] next = means(sums, counts, centres, d);
             double shift = sqShift(centres, next);
             centres = next;
@@ -155,14 +153,18 @@ public final class KMeans {
     /**
      * Empty clusters take the points farthest from their current centre, farthest first (the
      * scikit-learn rule): deterministic, and each such point leaves its old cluster's sums.
+     * {@code fillDistances} puts each point's squared distance to its centre into {@code dist}; it
+     * runs only when some cluster is empty.
      *
      * @return how many clusters were refilled
      */
-    static int relocateEmpty(CentroidIndex index, int[] labels, float[] dist, double[] sums, long[] counts, int d) {
+    static int relocateEmpty(CentroidIndex index, int[] labels, float[] dist, Runnable fillDistances, double[] sums,
+                             long[] counts, int d) {
         int k = counts.length;
         int empty = 0;
         for (long c : counts) if (c == 0) empty++;
         if (empty == 0) return 0;
+        fillDistances.run();
         int n = labels.length;
         Integer[] far = new Integer[n];
         for (int i = 0; i < n; i++) far[i] = i;

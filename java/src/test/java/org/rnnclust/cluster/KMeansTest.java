@@ -156,7 +156,7 @@ class KMeansTest {
             float[] dist = {1, 0, 1, 9801};
             double[] sums = {103, 0};
             long[] counts = {4, 0};
-            assertEquals(1, KMeans.relocateEmpty(index, labels, dist, sums, counts, 1));
+            assertEquals(1, KMeans.relocateEmpty(index, labels, dist, () -> { }, sums, counts, 1));
             assertArrayEquals(new int[] {0, 0, 0, 1}, labels);
             assertArrayEquals(new long[] {3, 1}, counts);
             assertArrayEquals(new double[] {3, 100}, sums, 1e-12);
