@@ -17,12 +17,7 @@ read -r -a rnns <<<"${RNN_SHAPES-lstm:256,28,28,128 lstm:256,28,28,512 lstm:64,2
 precision=${PRECISION:-fp32}
 out="${OUT:-$root/out/compare-gpu}"
 mkdir -p "$out"
-java=.jre/bin/java
-[[ -x $java ]] || java=$(command -v java)
-for d in /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13.0/targets/x86_64-linux/lib; do
-  [[ -d $d ]] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-done
-cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
+source ci/gpu-env.sh
 anchors=gpu-carry/torch_anchors.py
 [[ -f $anchors ]] || { echo "compare-gpu: $anchors missing: run ci/prepare-gpu-carry.sh" >&2; exit 1; }
 # (grep the file, not the pipe: grep -q stops reading early, tee then dies of SIGPIPE, and pipefail

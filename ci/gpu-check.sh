@@ -13,17 +13,10 @@ cd "$root"
 quick=${1:-}
 out="${OUT:-$root/out/gpu-check}"
 mkdir -p "$out"
-java=.jre/bin/java
-[[ -x $java ]] || java=$(command -v java || true)
+source ci/gpu-env.sh
 if [[ -z $java || ! -f gpu-carry/rnnclust-classes.jar ]]; then
   echo "gpu-check: no Java runtime or no gpu-carry/: run ci/prepare-gpu-carry.sh and carry .jre and gpu-carry" >&2; exit 1
 fi
-# The toolkit's libraries are not in ldconfig on the GPU machine; the engine searches these too.
-for d in /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13.0/targets/x86_64-linux/lib; do
-  [[ -d $d ]] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-done
-# Every jar named: the JUnit console launcher does not expand "lib/*" as java does.
-cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
 run() { "$java" -Xmx40g -cp "$cp" org.rnnclust.cli.Main "$@"; }
 
 run info | tee "$out/info.txt"

@@ -39,10 +39,7 @@ step() {  # step NAME LIMIT COMMAND...: runs it, its output to the console and t
 }
 nvidia-smi --query-gpu=name,memory.total,memory.used,driver_version --format=csv,noheader 2>&1 | tee "$logs/gpu.txt"
 
-for d in /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13.0/targets/x86_64-linux/lib; do
-  [[ -d $d ]] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-done
-cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
+source ci/gpu-env.sh
 
 [[ $steps == *" tests "* ]] && step tests "${TESTS_S:-240}" ci/gpu-check.sh --quick
 [[ $steps == *" compare "* ]] && step compare "${COMPARE_S:-150}" bench/compare-gpu.sh
@@ -51,7 +48,7 @@ cp="gpu-carry/rnnclust-classes.jar:$(ls gpu-carry/lib/*.jar | paste -sd: -)"
 [[ $steps == *" baseline "* ]] && RNNCLUST_JAVA_OPTS="-Drnnclust.cuda.kmeans=gemm" \
     step baseline "${COMPARE_S:-150}" bench/compare-gpu.sh
 # Streaming: 20M x 32 (2.4 GiB) through a 256 MiB device budget.
-[[ $steps == *" streaming "* ]] && step streaming "${STREAMING_S:-120}" .jre/bin/java -Xmx40g -cp "$cp" \
+[[ $steps == *" streaming "* ]] && step streaming "${STREAMING_S:-120}" "$java" -Xmx40g -cp "$cp" \
     org.rnnclust.cli.Main bench --device cuda --max-device-memory 256M --kmeans 20000000,32,100 --warmup 1 --repeat 3
 # compute-sanitizer's memcheck over every kernel a small training run (2-layer bidirectional LSTM
 # and GRU with IDEC, odd sizes) and a k-means fit launch: out-of-bounds and misaligned accesses.
@@ -65,11 +62,11 @@ with open(sys.argv[1], "w") as f:
 PY
   san=(compute-sanitizer --tool memcheck --target-processes all --print-limit 10 --error-exitcode 9)
   for cell in lstm gru; do
-    step "sanitize-$cell" "${SANITIZE_S:-90}" "${san[@]}" .jre/bin/java -Xmx8g -cp "$cp" org.rnnclust.cli.Main train \
+    step "sanitize-$cell" "${SANITIZE_S:-90}" "${san[@]}" "$java" -Xmx8g -cp "$cp" org.rnnclust.cli.Main train \
         --device cuda --data gpu-carry/odd.tsv --cell "$cell" --layers 2 --bidirectional --hidden 19 --latent 5 \
         --batch 16 --epochs 2 --refine idec --refine-epochs 2 --out "$logs/sanitize-$cell"
   done
-  step sanitize-kmeans "${SANITIZE_S:-90}" "${san[@]}" .jre/bin/java -Xmx8g -cp "$cp" org.rnnclust.cli.Main kmeans \
+  step sanitize-kmeans "${SANITIZE_S:-90}" "${san[@]}" "$java" -Xmx8g -cp "$cp" org.rnnclust.cli.Main kmeans \
       --device cuda --data gpu-carry/odd.tsv --k 5 --out "$logs/sanitize-kmeans"
 fi
 # Nsight Compute's per-kernel times (no clock control, as METHOD.md asks) of one LSTM forward at
@@ -79,16 +76,16 @@ fi
 if [[ $steps == *" profile "* ]]; then
   step profile-lstm "${PROFILE_S:-90}" ncu --clock-control none --target-processes all --launch-skip 80 --launch-count 60 \
       --metrics gpu__time_duration.sum,sm__throughput.avg.pct_of_peak_sustained_elapsed \
-      .jre/bin/java -cp "$cp" org.rnnclust.cli.Main bench --device cuda --rnn lstm:256,28,28,128 --warmup 2 --repeat 3
+      "$java" -cp "$cp" org.rnnclust.cli.Main bench --device cuda --rnn lstm:256,28,28,128 --warmup 2 --repeat 3
   step profile-kmeans "${PROFILE_S:-90}" ncu --clock-control none --target-processes all -k regex:'nearestCentroids|clusterSums' \
       --launch-count 4 --section SpeedOfLight --section Occupancy \
-      .jre/bin/java -Xmx16g -cp "$cp" org.rnnclust.cli.Main bench --device cuda --kmeans 4000000,128,256 --warmup 1 --repeat 1
+      "$java" -Xmx16g -cp "$cp" org.rnnclust.cli.Main bench --device cuda --kmeans 4000000,128,256 --warmup 1 --repeat 1
 fi
 if [[ $steps == *" mnist "* ]]; then
   if [[ -f gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz ]]; then
     # The README's MNIST preset, unchanged but for the device, for each seed of MNIST_SEEDS.
     for seed in ${MNIST_SEEDS:-1}; do
-      step "mnist-$seed" "${MNIST_S:-120}" .jre/bin/java -Xmx16g -cp "$cp" org.rnnclust.cli.Main train --device cuda \
+      step "mnist-$seed" "${MNIST_S:-120}" "$java" -Xmx16g -cp "$cp" org.rnnclust.cli.Main train --device cuda \
           --data gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz --labels gpu-carry/data/MNIST/t10k-labels-idx1-ubyte.gz \
           --normalize minmax --bidirectional --hidden 128 --latent 10 --epochs 60 --batch 256 --lr 3e-3 \
           --refine idec --refine-epochs 40 --update-interval 140 --seed "$seed" --out "$logs/mnist-$seed"
