@@ -12,7 +12,7 @@ sed 's/extern __shared__ double shared\[\];/static double shared[4096];/' "$root
 sed -e 's/#include <jni.h>//' -e '/JNI entry points/,$d' -e 's/#define CLONES.*/#define CLONES/' \
     -e 's/restrict/__restrict/g' -e 's/\btanh_r\b/c_tanh_r/g; s/\bsigmoid_r\b/c_sigmoid_r/g' \
     "$root/native/cpu/cells.c" > "$work/cells_host.h"
-cp "$here/shim.h" "$here/host_check.cpp" "$work/"
+cp "$here/shim.h" "$here/cuda_keywords.h" "$here/host_check.cpp" "$work/"
 g++ -O1 -std=c++17 -w -I"$work" -I"$root/kernels" "$work/host_check.cpp" -o "$work/check" -lm
 "$work/check" | tee "$work/out.txt"
 # kernels/kmeans.cu needs real blocks (shared tiles, barriers, shuffles): one host thread per CUDA thread.

@@ -11,23 +11,14 @@
 #include <thread>
 #include <vector>
 
-#define __CUDACC_RTC__ 1
-#define __global__
-#define __device__
-#define __forceinline__ inline
-#define __restrict__ __restrict
-#define __shared__ static
-#define __launch_bounds__(...)
-#define __align__(n) __attribute__((aligned(n)))
+#include "cuda_keywords.h"
 
-struct D3 { unsigned x, y, z; };
 thread_local D3 threadIdx = {0, 0, 0};
 D3 blockIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};
 std::barrier<> *blockBarrier;
 #define __syncthreads() blockBarrier->arrive_and_wait()
 
 struct float4 { float x, y, z, w; };
-static inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
 
 // A warp shuffle as the whole block's exchange: everyone writes, waits, reads its partner, waits.
 template <class T> T __shfl_xor_sync(unsigned, T v, int laneMask) {
