@@ -176,9 +176,7 @@ public final class Methods {
             TensorOps ops = backend.tensorOps();
             AutoencoderSpec arch = spec.apply(train.channels());
             PaddedSequences fitRows = Subsample.rows(train, maxRows, seed);
-            TrainConfig base = config.apply(fitRows.n(), fitRows.maxLength());
-            TrainConfig seeded = new TrainConfig(base.epochs(), base.batchSize(), base.lr(), base.weightDecay(),
-                    base.clipNorm(), base.patience(), base.minDelta(), seed, base.inputDropout());
+            TrainConfig seeded = config.apply(fitRows.n(), fitRows.maxLength()).withSeed(seed);
             SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seed);
             try {
                 Pretrained pre = cache == null ? null : cache.get(seed);

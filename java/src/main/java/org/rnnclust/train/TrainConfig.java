@@ -53,6 +53,10 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
         return new TrainConfig(e, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout);
     }
 
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, s, inputDropout);
+    }
+
     public TrainConfig withLr(double l) {
         return new TrainConfig(epochs, batchSize, l, weightDecay, clipNorm, patience, minDelta, seed, inputDropout);
     }
