@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
 import org.rnnclust.backend.Backend;
-import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.io.AtomicOutput;
@@ -51,6 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin ModelMixin model;
     @Mixin KMeansMixin kmeans;
     @Mixin RefineMixin refine;
+    @Mixin ClusterInitMixin clusterInit;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (required unless --resume).")
     Path out;
@@ -80,6 +80,7 @@ final class TrainCommand implements Callable<Integer> {
         AutoencoderSpec arch = model.spec(trainRaw.channels());
         TrainConfig config = model.config(kmeans.seed);
         RefineParams refineParams = refine.params(config);
+        clusterInit.validate();
         ObjectNode run = ModelMixin.describe(arch, config, JSON.createObjectNode());
         Path checkpoints = dir.resolve("checkpoints");
         Path checkpoint = checkpoints.resolve(Checkpoint.FILE);
@@ -101,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
                 TrainingResult result = new Trainer(ops, config, new ProgressListener())
                         .train(net, prepared.train(), checkpoint, checkpoint, resumed, run);
                 float[] trainEmb = Trainer.embed(ops, net, prepared.train(), config.batchSize());
-                KMeansModel km = new KMeans(kmeans.params(k)).fit(backend, trainEmb, trainRaw.size(), arch.latent());
+                KMeansModel km = clusterInit.fit(backend, trainEmb, trainRaw.size(), arch.latent(), kmeans.params(k));
                 Dataset scoredRaw = prepared.scoredRaw();
                 float[] scoredEmb = prepared.test() == null ? trainEmb
                         : Trainer.embed(ops, net, prepared.test(), config.batchSize());
@@ -126,6 +127,7 @@ final class TrainCommand implements Callable<Integer> {
                 ObjectNode training = run.deepCopy();
                 training.put("epochs_completed", result.epochs());
                 training.put("final_loss", result.finalLoss());
+                clusterInit.describe(training.putObject("cluster_init"));
                 ObjectNode refineNode = RefineMixin.describe(refineParams, training.putObject("refine"));
                 if (refined != null) {
                     refineNode.put("epochs_completed", refined.epochs());
@@ -148,6 +150,7 @@ final class TrainCommand implements Callable<Integer> {
                 metrics.put("stopped_early", result.stoppedEarly());
                 metrics.put("parameters", net.parameterCount());
                 metrics.put("loss_history", result.lossHistory());
+                metrics.put("cluster_init", clusterInit.method);
                 metrics.put("refine", refineParams.method().label());
                 if (refined != null) {
                     metrics.put("refine_epochs", refined.epochs());

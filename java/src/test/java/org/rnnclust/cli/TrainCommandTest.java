@@ -14,6 +14,11 @@ import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.Backends;
+import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.cluster.KMeansParams;
+import org.rnnclust.cluster.SpectralClustering;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.gen.Cbf;
 import org.rnnclust.io.Npy;
@@ -107,6 +112,51 @@ class TrainCommandTest {
             assertArrayEquals(clusters(dir.resolve("assignments.csv")),
                     clusters(tmp.resolve("again-" + method + "/assignments.csv")), method);
         }
+    }
+
+    /**
+     * {@code --cluster-init spectral}: the model's clusters are those of SpectralClustering on the
+     * saved model's embeddings (the library call as oracle), DEC starts from them, and
+     * {@code cluster --model} reproduces the assignments.
+     */
+    @Test
+    void spectralInitialisationClustersTheEmbeddingsByTheirNeighbourGraph() throws IOException {
+        for (String method : new String[] {"none", "dec"}) {
+            Path dir = tmp.resolve("spectral-" + method);
+            CliRun run = CliRun.of("train", "--data", data.toString(), "--out", dir.toString(), "--epochs", "3",
+                    "--hidden", "6", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4",
+                    "--refine", method, "--refine-epochs", "2", "--cluster-init", "spectral", "--neighbors", "5");
+            assertEquals(0, run.exitCode(), run.err());
+            JsonNode m = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile());
+            assertEquals("spectral", m.get("cluster_init").asText());
+            CliRun again = CliRun.of("cluster", "--model", dir.toString(), "--data", data.toString(), "--out",
+                    tmp.resolve("again-spectral-" + method).toString(), "--device", "cpu");
+            assertEquals(0, again.exitCode(), again.err());
+            assertArrayEquals(clusters(dir.resolve("assignments.csv")),
+                    clusters(tmp.resolve("again-spectral-" + method + "/assignments.csv")), method);
+        }
+        // Without refinement the embeddings are the pretrained ones: check the clusters against the library.
+        Path emb = tmp.resolve("spectral.npy");
+        CliRun e = CliRun.of("embed", "--model", tmp.resolve("spectral-none").toString(), "--data", data.toString(),
+                "--out", emb.toString(), "--device", "cpu");
+        assertEquals(0, e.exitCode(), e.err());
+        NpyArray z = Npy.read(emb);
+        try (Backend cpu = Backends.open("cpu", 2)) {
+            KMeansModel expected = SpectralClustering.centroidModel(cpu, z.data(), 24, 3,
+                    new SpectralClustering.Params(5, 0, SpectralClustering.Params.DEFAULT_MAX_ROWS), KMeansParams.of(3, 4));
+            assertArrayEquals(expected.labels(), clusters(tmp.resolve("spectral-none/assignments.csv")));
+        }
+    }
+
+    @Test
+    void unknownClusterInitialisationIsRefusedBeforeTraining() {
+        Path dir = tmp.resolve("x");
+        CliRun run = CliRun.of("train", "--data", data.toString(), "--out", dir.toString(), "--cluster-init",
+                "gmm", "--device", "cpu");
+        assertEquals(2, run.exitCode());
+        assertEquals(1, run.errLines(), run.err());
+        assertTrue(run.err().contains("--cluster-init"), run.err());
+        assertTrue(Files.notExists(dir), "nothing written");
     }
 
     @Test
