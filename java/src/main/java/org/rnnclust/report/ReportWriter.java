@@ -35,6 +35,8 @@ public final class ReportWriter {
     public static final String INDEX = "index.html";
     /** Cluster-mean plots drawn at most (one PNG each). */
     static final int MAX_CLUSTER_PLOTS = 24;
+    /** Channel-mean heat maps only up to this many (step, channel) cells: beyond, the labels and cells blur. */
+    static final int MAX_HEATMAP_CELLS = 20_000;
     /** Points drawn at most in a scatter plot (an even stride through the items beyond). */
     static final int MAX_POINTS = 5000;
 
@@ -61,11 +63,21 @@ public final class ReportWriter {
                     confusion(r.clusters(), r.labels(), r.labelNames()));
         }
         if (r.sequences() != null) {
+            PaddedSequences s = r.sequences();
             int k = 0;
             for (int c : r.clusters()) k = Math.max(k, c + 1);
+            // One channel's band is what a line plot can show; the most variable one says the most
+            // (MNIST's channel 0, the left pixel column, is blank in every image).
+            int channel = mostVariableChannel(s);
+            String which = s.channels() == 1 ? "" : " of channel " + channel + " (the most variable of " + s.channels() + ")";
+            boolean heatmap = s.channels() > 1 && (long) s.channels() * s.maxLength() <= MAX_HEATMAP_CELLS;
             for (int c = 0; c < Math.min(k, MAX_CLUSTER_PLOTS); c++) {
-                page.plot(String.format("cluster_%02d.png", c), "Cluster " + c + ": mean sequence ± 1 std (channel 0)",
-                        clusterMean(r.sequences(), r.clusters(), c));
+                page.plot(String.format("cluster_%02d.png", c), "Cluster " + c + ": mean sequence ± 1 std" + which,
+                        clusterMean(s, r.clusters(), c, channel));
+                if (heatmap) {
+                    page.plot(String.format("cluster_%02d_channels.png", c),
+                            "Cluster " + c + ": mean of every channel at every step", channelMeans(s, r.clusters(), c));
+                }
             }
             if (k > MAX_CLUSTER_PLOTS) page.note("(" + (k - MAX_CLUSTER_PLOTS) + " more clusters not drawn)");
         }
@@ -169,7 +181,69 @@ public final class ReportWriter {
         return chart;
     }
 
-    private static XYChart clusterMean(PaddedSequences s, int[] clusters, int cluster) {
+    /** The channel whose values (over every valid step of every sequence) vary most; the lowest on ties. */
+    static int mostVariableChannel(PaddedSequences s) {
+        int t = s.maxLength();
+        int ch = s.channels();
+        double[] sum = new double[ch];
+        double[] sq = new double[ch];
+        long count = 0;
+        for (int i = 0; i < s.n(); i++) {
+            for (int step = 0; step < s.lengths()[i]; step++) {
+                for (int c = 0; c < ch; c++) {
+                    double v = s.values()[(i * t + step) * ch + c];
+                    sum[c] += v;
+                    sq[c] += v * v;
+                }
+                count++;
+            }
+        }
+        int best = 0;
+        double bestVar = -1;
+        for (int c = 0; c < ch && count > 0; c++) {
+            double m = sum[c] / count;
+            double var = sq[c] / count - m * m;
+            if (var > bestVar) {
+                bestVar = var;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** A cluster's mean over its members of every (step, channel): for images read row by row, the mean image. */
+    private static HeatMapChart channelMeans(PaddedSequences s, int[] clusters, int cluster) {
+        int t = s.maxLength();
+        int ch = s.channels();
+        double[] sum = new double[t * ch];
+        int[] count = new int[t];
+        for (int i = 0; i < s.n(); i++) {
+            if (clusters[i] != cluster) continue;
+            for (int step = 0; step < s.lengths()[i]; step++) {
+                for (int c = 0; c < ch; c++) sum[step * ch + c] += s.values()[(i * t + step) * ch + c];
+                count[step]++;
+            }
+        }
+        List<Integer> steps = new ArrayList<>();
+        for (int step = 0; step < t; step++) steps.add(step);
+        List<Integer> channels = new ArrayList<>();
+        for (int c = 0; c < ch; c++) channels.add(c);
+        List<Number[]> cells = new ArrayList<>();
+        for (int step = 0; step < t; step++) {
+            for (int c = 0; c < ch; c++) {
+                cells.add(new Number[] {step, c, count[step] == 0 ? 0.0 : sum[step * ch + c] / count[step]});
+            }
+        }
+        HeatMapChart chart = new HeatMapChartBuilder().width(560).height(420).title("cluster " + cluster + ": channel means")
+                .xAxisTitle("step").yAxisTitle("channel").build();
+        chart.getStyler().setShowValue(false);
+        chart.getStyler().setRangeColors(new Color[] {new Color(255, 255, 255), new Color(49, 130, 189),
+                new Color(8, 48, 107)});
+        chart.addSeries("mean", steps, channels, cells);
+        return chart;
+    }
+
+    private static XYChart clusterMean(PaddedSequences s, int[] clusters, int cluster, int channel) {
         int t = s.maxLength();
         int ch = s.channels();
         double[] sum = new double[t];
@@ -178,7 +252,7 @@ public final class ReportWriter {
         for (int i = 0; i < s.n(); i++) {
             if (clusters[i] != cluster) continue;
             for (int step = 0; step < s.lengths()[i]; step++) {
-                double v = s.values()[(i * t + step) * ch];
+                double v = s.values()[(i * t + step) * ch + channel];
                 sum[step] += v;
                 sq[step] += v * v;
                 count[step]++;

@@ -88,6 +88,40 @@ public class ReportWriterTest {
         }
     }
 
+    /**
+     * Several channels: the line plots follow the most variable channel (here channel 2, whose
+     * spread is 3× the others'), and each cluster also gets a heat map of every channel's mean.
+     */
+    @Test
+    void multichannelReportPlotsTheMostVariableChannelAndEveryChannelsMean(@TempDir Path dir) throws IOException {
+        int n = 40;
+        int t = 6;
+        int ch = 3;
+        SplittableRandom r = new SplittableRandom(2);
+        float[] values = new float[n * t * ch];
+        int[] lengths = new int[n];
+        int[] clusters = new int[n];
+        float[] emb = new float[n * 2];
+        for (int i = 0; i < n; i++) {
+            clusters[i] = i % 2;
+            lengths[i] = t;
+            emb[2 * i] = clusters[i] + (float) r.nextGaussian();
+            emb[2 * i + 1] = (float) r.nextGaussian();
+            for (int k = 0; k < t * ch; k++) {
+                values[i * t * ch + k] = (float) ((k % ch == 2 ? 3 : 1) * r.nextGaussian() + (k % ch == 0 ? 100 : 0));
+            }
+        }
+        PaddedSequences seqs = new PaddedSequences(n, t, ch, values, lengths);
+        assertEquals(2, ReportWriter.mostVariableChannel(seqs), "a large mean is not a large spread");
+        ClusteringReport report = new ClusteringReport("multichannel", Map.of(), List.of(), emb, 2, clusters, null,
+                List.of(), seqs);
+        Path index = ReportWriter.write(dir, report);
+        List<String> linked = checkLinkedPngs(index);
+        assertTrue(linked.containsAll(List.of("cluster_00.png", "cluster_00_channels.png", "cluster_01.png",
+                "cluster_01_channels.png")), linked.toString());
+        assertTrue(Files.readString(index).contains("channel 2 (the most variable of 3)"), "caption names the channel");
+    }
+
     @Test
     void evaluationReportLinksTheNmiChart(@TempDir Path dir) throws IOException {
         EvaluationReport report = new EvaluationReport("eval", Map.of("seeds", "2"), List.of("A", "B", "C"),
