@@ -88,7 +88,8 @@ if [[ $steps == *" mnist "* ]]; then
       step "mnist-$seed" "${MNIST_S:-120}" "$java" -Xmx16g -cp "$cp" org.rnnclust.cli.Main train --device cuda \
           --data gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz --labels gpu-carry/data/MNIST/t10k-labels-idx1-ubyte.gz \
           --normalize minmax --bidirectional --hidden 128 --latent 10 --epochs 60 --batch 256 --lr 3e-3 \
-          --refine idec --refine-epochs 40 --update-interval 140 --seed "$seed" --out "$logs/mnist-$seed"
+          --refine idec --refine-epochs 40 --update-interval 140 --cluster-init spectral --seed "$seed" \
+          --out "$logs/mnist-$seed"
     done
   else
     echo "== mnist: skipped (no gpu-carry/data/MNIST: ci/prepare-gpu-carry.sh copies it from ../shared/data)"

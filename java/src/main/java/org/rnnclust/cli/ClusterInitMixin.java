@@ -7,6 +7,8 @@ import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.cluster.KMeansParams;
 import org.rnnclust.cluster.SpectralClustering;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,6 +16,8 @@ import picocli.CommandLine.Option;
  * centroids DEC/IDEC start from.
  */
 final class ClusterInitMixin {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterInitMixin.class);
+
     @Option(names = "--cluster-init", paramLabel = "METHOD", defaultValue = "kmeans",
             description = "kmeans, or spectral: spectral clustering of the embeddings' nearest-neighbour graph, whose "
                     + "cluster means become the centroids (each sequence then goes to the nearest). "
@@ -56,7 +60,15 @@ final class ClusterInitMixin {
 
     KMeansModel fit(Backend backend, float[] z, int n, int d, KMeansParams kmeans) {
         if (!spectral()) return new KMeans(kmeans).fit(backend, z, n, d);
-        return SpectralClustering.centroidModel(backend, z, n, d, spectralParams(), kmeans);
+        long start = System.nanoTime();
+        KMeansModel model = SpectralClustering.centroidModel(backend, z, n, d, spectralParams(), kmeans);
+        LOG.info(String.format(java.util.Locale.ROOT, "spectral clustering of %d embeddings: %.1f s", n,
+                (System.nanoTime() - start) / 1e9));
+        if (!model.converged()) {
+            LOG.warn("spectral clustering: the eigenvectors did not converge (residual above "
+                    + SpectralClustering.TOLERANCE + "); the clusters may be poorer than they could be");
+        }
+        return model;
     }
 
     ObjectNode describe(ObjectNode into) {

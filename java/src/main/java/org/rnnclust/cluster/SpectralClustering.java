@@ -19,7 +19,7 @@ import org.rnnclust.backend.Backend;
  */
 public final class SpectralClustering {
     /** Residual ‖Au − θu‖ at which the eigenvectors count as converged. */
-    static final double TOLERANCE = 1e-6;
+    public static final double TOLERANCE = 1e-6;
 
     private SpectralClustering() {}
 
@@ -91,7 +91,8 @@ public final class SpectralClustering {
      * spectral clusters' means and the labels each point's nearest centroid (so that the model
      * assigns new points, and reproduces its own labels, the way a k-means model does). The
      * nearest-mean partition is not the spectral one where a cluster is far from round; DEC/IDEC
-     * refinement starts from it and moves the embedding toward it.
+     * refinement starts from it and moves the embedding toward it. The model's {@code converged}
+     * says whether the eigensolver met {@link #TOLERANCE}; it has no Lloyd iterations or history.
      */
     public static KMeansModel centroidModel(Backend backend, float[] x, int n, int d, Params params,
                                             KMeansParams kmeans) {
