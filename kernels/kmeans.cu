@@ -16,6 +16,12 @@ RNNCLUST_KERNEL void rowSquaredNorms(const float *__restrict__ x, long long n, i
     }
 }
 
+// Whether candidate (v, i) beats the kept (best, bestIdx): a smaller distance, or an equal one at
+// a lower centroid index (the CPU's tie rule, which the parity tests compare exactly).
+__device__ __forceinline__ bool precedes(float v, int i, float best, int bestIdx) {
+    return v < best || (v == best && i < bestIdx);
+}
+
 // One warp per row of the rows × k product: each lane scans a strided part of the row, then a
 // warp shuffle reduction picks the smallest (value, index) pair, lowest index among equals.
 // nearest/dist are written at rowOffset + r (the tile's place in the whole dataset).
@@ -36,7 +42,7 @@ RNNCLUST_KERNEL void argminRows(const float *__restrict__ products, int rows, in
         for (int off = 16; off > 0; off >>= 1) {
             float ov = __shfl_down_sync(0xffffffffu, best, off);
             int oi = __shfl_down_sync(0xffffffffu, bestIdx, off);
-            if (ov < best || (ov == best && oi < bestIdx)) { best = ov; bestIdx = oi; }
+            if (precedes(ov, oi, best, bestIdx)) { best = ov; bestIdx = oi; }
         }
         if (lane == 0) {
             long long i = rowOffset + r;
@@ -163,7 +169,7 @@ __device__ __forceinline__ void nearestCentroidsBody(const float *__restrict__ x
             const float cn = centroidNorms[col];
             for (int p = 0; p < 8; p++) {
                 const float v = fmaf(-2.f, acc[p][q], cn);
-                if (v < best[p] || (v == best[p] && col < bestIdx[p])) { best[p] = v; bestIdx[p] = col; }
+                if (precedes(v, col, best[p], bestIdx[p])) { best[p] = v; bestIdx[p] = col; }
             }
         }
     }
@@ -172,7 +178,7 @@ __device__ __forceinline__ void nearestCentroidsBody(const float *__restrict__ x
         for (int off = 8; off > 0; off >>= 1) {
             const float ov = __shfl_xor_sync(0xffffffffu, best[p], off);
             const int oi = __shfl_xor_sync(0xffffffffu, bestIdx[p], off);
-            if (ov < best[p] || (ov == best[p] && oi < bestIdx[p])) { best[p] = ov; bestIdx[p] = oi; }
+            if (precedes(ov, oi, best[p], bestIdx[p])) { best[p] = ov; bestIdx[p] = oi; }
         }
     }
     if (tx == 0) {
