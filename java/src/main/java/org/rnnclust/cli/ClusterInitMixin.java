@@ -61,7 +61,12 @@ final class ClusterInitMixin {
     KMeansModel fit(Backend backend, float[] z, int n, int d, KMeansParams kmeans) {
         if (!spectral()) return new KMeans(kmeans).fit(backend, z, n, d);
         long start = System.nanoTime();
-        KMeansModel model = SpectralClustering.centroidModel(backend, z, n, d, spectralParams(), kmeans);
+        KMeansModel model;
+        try {
+            model = SpectralClustering.centroidModel(backend, z, n, d, spectralParams(), kmeans);
+        } catch (IllegalArgumentException e) {  // too little heap, or more clusters than rows
+            throw new InputException("--cluster-init spectral: " + e.getMessage());
+        }
         LOG.info(String.format(java.util.Locale.ROOT, "spectral clustering of %d embeddings: %.1f s", n,
                 (System.nanoTime() - start) / 1e9));
         if (!model.converged()) {

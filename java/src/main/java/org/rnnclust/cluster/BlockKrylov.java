@@ -59,6 +59,9 @@ public final class BlockKrylov {
         }
         double[] h = new double[0];
         Ritz ritz = null;
+        // Rayleigh–Ritz costs s³ + n·s·count: done once the basis has grown by a quarter since the
+        // last time, so that all of them together cost about as much as the last.
+        int nextCheck = count;
         while (true) {
             int before = q.size();
             for (double[] v : next) {
@@ -72,9 +75,11 @@ public final class BlockKrylov {
             int s = q.size();
             boolean grew = s > before;
             h = extendProjection(h, before, s, q, aq);
-            if (s >= count) {
+            boolean last = !grew || s >= maxBasis;
+            if (s >= count && (s >= nextCheck || last)) {
                 ritz = rayleighRitz(h, s, count, q, aq, n);
-                if (ritz.maxResidual <= tol || !grew || s >= maxBasis) break;
+                if (ritz.maxResidual <= tol || last) break;
+                nextCheck = Math.max(s + 1, s + s / 4);
             } else if (!grew) {
                 // Fewer independent directions than wanted pairs: only a degenerate operator does this.
                 throw new ArithmeticException("the Krylov space stopped growing at " + s + " < " + count + " vectors");

@@ -2,6 +2,7 @@ package org.rnnclust.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -95,6 +96,18 @@ class SpectralClusteringTest {
         int[] kmeans = new KMeans(params).fit(backend, x, n, 2).labels();
         assertEquals(1.0, RandIndex.ari(truth, spectral), 1e-12, "spectral clustering recovers the rings");
         assertTrue(RandIndex.ari(truth, kmeans) < 0.1, "k-means should fail here, ARI " + RandIndex.ari(truth, kmeans));
+    }
+
+    @Test
+    void eigensolverBasisIsBoundedByRowsAndHeap() {
+        assertEquals(1000, SpectralClustering.basisLimit(10_000, 20, 4L << 30), "at least 1000 vectors");
+        assertEquals(2000, SpectralClustering.basisLimit(10_000, 50, 4L << 30), "40 per eigenvector");
+        assertEquals(300, SpectralClustering.basisLimit(300, 20, 4L << 30), "never more than the rows");
+        // 48 MiB of heap: a third, 16 MiB, holds 104 vectors of 10,000 rows × 16 bytes
+        assertEquals(104, SpectralClustering.basisLimit(10_000, 20, 48L << 20));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SpectralClustering.basisLimit(10_000, 20, 8L << 20));
+        assertTrue(e.getMessage().contains("--spectral-max-rows"), e.getMessage());
     }
 
     @Test
