@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceMixin device;
+    @Mixin ClusterInitMixin clusterInit;
 
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Folder of datasets (one per subfolder).")
     Path dataDir;
@@ -64,14 +65,16 @@ final class EvaluateCommand implements Callable<Integer> {
         List<String> methodNames = MethodNames.parse(methods);
         if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
         List<DatasetCatalog.Entry> found = select(DatasetCatalog.find(dataDir));
-        EvaluationBudget budget = quick ? EvaluationBudget.quick() : EvaluationBudget.defaults();
+        EvaluationBudget budget = (quick ? EvaluationBudget.quick() : EvaluationBudget.defaults())
+                .withSpectral(clusterInit.spectral() ? clusterInit.spectralParams() : null);
         PrintWriter w = spec.commandLine().getOut();
         Evaluation.Result result;
         // The recurrent methods need a backend that runs the networks (auto picks accordingly).
         boolean networks = methodNames.stream().anyMatch(m -> m.startsWith("rnn"));
         try (Backend backend = device.open(networks)) {  // first: a device error comes before any output
-            w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%n", found.size(),
-                    String.join(",", methodNames), seeds, quick ? ", quick budget" : "");
+            w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%n", found.size(),
+                    String.join(",", methodNames), seeds, quick ? ", quick budget" : "",
+                    budget.rnnSpectral() != null ? ", recurrent methods start from spectral clustering" : "");
             w.flush();
             result = Evaluation.run(backend, found, methodNames, seeds, budget, line -> {
                 w.println(line);

@@ -1,5 +1,7 @@
 package org.rnnclust.eval;
 
+import org.rnnclust.cluster.SpectralClustering;
+
 import org.rnnclust.baseline.ForestParams;
 import org.rnnclust.baseline.PcaComponents;
 
@@ -26,10 +28,13 @@ import org.rnnclust.baseline.PcaComponents;
  * @param rnnPatience    early-stopping patience in epochs (0 = train every epoch of the budget)
  * @param rnnMaxSteps    the autoencoder sees every series linearly resampled to at most this many
  *                       steps (the other methods see every step)
+ * @param rnnSpectral    null: the recurrent methods cluster the embeddings with k-means (and DEC/IDEC
+ *                       start there); otherwise with spectral clustering of their kNN graph, so set
+ *                       (evaluate --cluster-init spectral)
  */
 public record EvaluationBudget(int nInit, PcaComponents pca, ForestParams forest, int rnnHidden, int rnnLatent,
                                int rnnMaxRows, long rnnStepBudget, int rnnMinEpochs, int rnnMaxEpochs,
-                               int rnnPatience, int rnnMaxSteps) {
+                               int rnnPatience, int rnnMaxSteps, SpectralClustering.Params rnnSpectral) {
 
     public EvaluationBudget {
         if (nInit < 1 || rnnHidden < 1 || rnnLatent < 1 || rnnMaxRows < 2 || rnnStepBudget < 1 || rnnMinEpochs < 1
@@ -56,13 +61,19 @@ public record EvaluationBudget(int nInit, PcaComponents pca, ForestParams forest
      */
     public static EvaluationBudget defaults() {
         return new EvaluationBudget(10, PcaComponents.defaults(), ForestParams.defaults(), 64, 16, 1000,
-                30_000_000L, 100, 1000, 0, MAX_STEPS);
+                30_000_000L, 100, 1000, 0, MAX_STEPS, null);
     }
 
     /** A smoke run: seconds per dataset, scores not meant to be compared. */
     public static EvaluationBudget quick() {
         return new EvaluationBudget(3, PcaComponents.defaults(), new ForestParams(30, 4, 500), 16, 8, 200,
-                100_000L, 2, 5, 3, MAX_STEPS);
+                100_000L, 2, 5, 3, MAX_STEPS, null);
+    }
+
+    /** This budget with the recurrent methods' first clustering by {@code spectral} (null: k-means). */
+    public EvaluationBudget withSpectral(SpectralClustering.Params spectral) {
+        return new EvaluationBudget(nInit, pca, forest, rnnHidden, rnnLatent, rnnMaxRows, rnnStepBudget, rnnMinEpochs,
+                rnnMaxEpochs, rnnPatience, rnnMaxSteps, spectral);
     }
 
     /** Autoencoder epochs for {@code rows} training sequences of {@code steps} steps. */

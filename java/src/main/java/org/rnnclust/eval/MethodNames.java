@@ -49,12 +49,12 @@ public final class MethodNames {
             case "pca-kmeans" -> Methods.pcaKMeans(b.pca(), b.nInit());
             case "forest" -> Methods.forest(b.forest(), b.nInit());
             case "rnn" -> Methods.onResampled(Methods.rnn(rnnSpec(b), rnnConfig(b), b.rnnMaxRows(), b.nInit(),
-                    TrainingListener.NONE, cache), b.rnnMaxSteps());
+                    b.rnnSpectral(), TrainingListener.NONE, cache), b.rnnMaxSteps());
             // Refinement gets at most the pretraining's epoch budget, and at most its own default limit.
             case "rnn-dec", "rnn-idec" -> Methods.onResampled(Methods.rnnRefined(name.equals("rnn-dec") ? RefineMethod.DEC : RefineMethod.IDEC,
                     rnnSpec(b), rnnConfig(b),
                     (rows, steps) -> Math.min(RefineParams.DEFAULT_EPOCHS, b.rnnEpochs(rows, steps)),
-                    b.rnnMaxRows(), b.nInit(), TrainingListener.NONE, cache), b.rnnMaxSteps());
+                    b.rnnMaxRows(), b.nInit(), b.rnnSpectral(), TrainingListener.NONE, cache), b.rnnMaxSteps());
             default -> throw new InputException("unknown method " + name);
         };
     }

@@ -10,6 +10,7 @@ import org.rnnclust.baseline.PcaComponents;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.cluster.KMeansParams;
+import org.rnnclust.cluster.SpectralClustering;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.nn.SequenceAutoencoder;
@@ -94,13 +95,14 @@ public final class Methods {
      */
     public static ClusteringMethod rnn(java.util.function.IntFunction<AutoencoderSpec> spec,
                                        java.util.function.BiFunction<Integer, Integer, TrainConfig> config,
-                                       int maxRows, int nInit, TrainingListener listener, Pretrained.Cache cache) {
+                                       int maxRows, int nInit, SpectralClustering.Params spectral,
+                                       TrainingListener listener, Pretrained.Cache cache) {
         return new ClusteringMethod() {
             @Override public String name() { return "rnn"; }
 
             @Override
             public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
-                RnnFit f = RnnFit.of(backend, train, k, seed, spec, config, maxRows, nInit, listener, cache);
+                RnnFit f = RnnFit.of(backend, train, k, seed, spec, config, maxRows, nInit, spectral, listener, cache);
                 return f.result(name(), f.km, 0);
             }
         };
@@ -116,15 +118,15 @@ public final class Methods {
     public static ClusteringMethod rnnRefined(RefineMethod method, java.util.function.IntFunction<AutoencoderSpec> spec,
                                               java.util.function.BiFunction<Integer, Integer, TrainConfig> config,
                                               java.util.function.BiFunction<Integer, Integer, Integer> refineEpochs,
-                                              int maxRows, int nInit, TrainingListener listener,
-                                              Pretrained.Cache cache) {
+                                              int maxRows, int nInit, SpectralClustering.Params spectral,
+                                              TrainingListener listener, Pretrained.Cache cache) {
         String name = "rnn-" + method.label();
         return new ClusteringMethod() {
             @Override public String name() { return name; }
 
             @Override
             public FittedClustering fit(Backend backend, PaddedSequences train, int k, long seed) {
-                RnnFit f = RnnFit.of(backend, train, k, seed, spec, config, maxRows, nInit, listener, cache);
+                RnnFit f = RnnFit.of(backend, train, k, seed, spec, config, maxRows, nInit, spectral, listener, cache);
                 try {
                     int batch = f.config.batchSize();
                     RefineParams p = RefineParams.defaults(method, batch, seed)
@@ -163,8 +165,8 @@ public final class Methods {
 
     /**
      * What the recurrent methods share: the network pretrained on {@code fitRows} (a seeded
-     * subsample of the training rows) with {@code config}, its pretraining as cached, and k-means on
-     * the embeddings of every training row.
+     * subsample of the training rows) with {@code config}, its pretraining as cached, and k-means
+     * (or, with {@code spectral}, spectral clustering) of the embeddings of every training row.
      */
     private record RnnFit(TensorOps ops, SequenceAutoencoder net, PaddedSequences fitRows, TrainConfig config, Pretrained pre,
                           double reusedSeconds, KMeansModel km) {
@@ -172,7 +174,8 @@ public final class Methods {
         static RnnFit of(Backend backend, PaddedSequences train, int k, long seed,
                          java.util.function.IntFunction<AutoencoderSpec> spec,
                          java.util.function.BiFunction<Integer, Integer, TrainConfig> config,
-                         int maxRows, int nInit, TrainingListener listener, Pretrained.Cache cache) {
+                         int maxRows, int nInit, SpectralClustering.Params spectral, TrainingListener listener,
+                         Pretrained.Cache cache) {
             TensorOps ops = backend.tensorOps();
             AutoencoderSpec arch = spec.apply(train.channels());
             PaddedSequences fitRows = Subsample.rows(train, maxRows, seed);
@@ -191,7 +194,9 @@ public final class Methods {
                     if (cache != null) cache.put(seed, pre);
                 }
                 float[] z = Trainer.embed(ops, net, train, seeded.batchSize());
-                KMeansModel km = kmeans(backend, KMeansParams.of(k, seed).withNInit(nInit), z, train.n(), arch.latent());
+                KMeansParams params = KMeansParams.of(k, seed).withNInit(nInit);
+                KMeansModel km = spectral == null ? kmeans(backend, params, z, train.n(), arch.latent())
+                        : SpectralClustering.centroidModel(backend, z, train.n(), arch.latent(), spectral, params);
                 return new RnnFit(ops, net, fitRows, seeded, pre, reused, km);
             } catch (RuntimeException e) {
                 net.close();

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.cpu.CpuBackend;
+import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.cluster.KMeansParams;
+import org.rnnclust.cluster.SpectralClustering;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.gen.Cbf;
 import org.rnnclust.data.prep.PreprocessOptions;
@@ -43,6 +46,15 @@ class PretrainedReuseTest {
                 assertEquals(cache.get(4).epochs(), f.steps());
             }
             assertArrayEquals(alone, first);
+            // With a spectral start the same network's embeddings are clustered by SpectralClustering.
+            SpectralClustering.Params spectral = new SpectralClustering.Params(5, 0, 1000);
+            try (FittedClustering f = MethodNames.build("rnn", b.withSpectral(spectral), cache).fit(backend, x, 3, 4)) {
+                float[] z = f.embed(backend, x);
+                KMeansModel expected = SpectralClustering.centroidModel(backend, z, x.n(), f.dimensions(), spectral,
+                        KMeansParams.of(3, 4).withNInit(b.nInit()));
+                assertArrayEquals(expected.centroids(), f.kmeans().centroids(), 0f);
+                assertArrayEquals(expected.labels(), f.assign(backend, x));
+            }
             // A refined method starts from the cached network: its epochs are the pretraining's plus its own.
             try (FittedClustering f = MethodNames.build("rnn-dec", b, cache).fit(backend, x, 3, 4)) {
                 assertEquals(cache.get(4).seconds(), f.reusedSeconds());
