@@ -39,7 +39,7 @@ public final class BlockKrylov {
     public record Result(double[] values, double[] vectors, int basisSize, double maxResidual, boolean converged) {}
 
     /**
-     * @param block    vectors per block: more than the largest multiplicity expected among the wanted eigenvalues
+     * @param block    vectors per block: at least the largest multiplicity expected among the wanted eigenvalues
      * @param maxBasis the basis size at which to stop even if not converged
      * @param tol      residual below which a pair counts as converged
      */
