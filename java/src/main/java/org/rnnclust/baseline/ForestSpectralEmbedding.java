@@ -2,6 +2,7 @@ package org.rnnclust.baseline;
 
 import java.util.SplittableRandom;
 import org.rnnclust.backend.cpu.Lapack;
+import org.rnnclust.data.RowSample;
 
 /**
  * The random-forest baseline's embedding: totally random trees on the training rows, their
@@ -83,19 +84,7 @@ public final class ForestSpectralEmbedding {
     }
 
     private static float[] subsample(float[] x, int n, int d, int max, SplittableRandom random) {
-        if (n <= max) return x;
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) idx[i] = i;
-        for (int i = 0; i < max; i++) {  // partial Fisher-Yates: the first max indices are a uniform sample
-            int j = i + random.nextInt(n - i);
-            int tmp = idx[i];
-            idx[i] = idx[j];
-            idx[j] = tmp;
-        }
-        java.util.Arrays.sort(idx, 0, max);
-        float[] out = new float[max * d];
-        for (int i = 0; i < max; i++) System.arraycopy(x, idx[i] * d, out, i * d, d);
-        return out;
+        return n <= max ? x : RowSample.gather(x, d, RowSample.sorted(n, max, random));
     }
 
     /** Proximities of the n rows of {@code x} to the training rows: n × trainingRows(), each in [0, 1]. */

@@ -3,6 +3,7 @@ package org.rnnclust.cluster;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rnnclust.backend.Backend;
+import org.rnnclust.data.RowSample;
 
 /**
  * Spectral clustering of points by their k-nearest-neighbour graph (Ng, Jordan and Weiss, 2001):
@@ -62,12 +63,12 @@ public final class SpectralClustering {
         if ((long) n * d != x.length) throw new IllegalArgumentException(x.length + " values are not " + n + " × " + d);
         int k = kmeans.k();
         SplittableRandom random = new SplittableRandom(kmeans.seed());
-        int[] rows = subsample(n, params.maxRows(), random.split());
+        SplittableRandom sampling = random.split();
+        int[] rows = n <= params.maxRows() ? identity(n) : RowSample.sorted(n, params.maxRows(), sampling);
         int m = rows.length;
         int neighbours = Math.min(params.neighbours(), m - 1);
         if (k > m || neighbours < 1) throw new IllegalArgumentException(k + " clusters from " + m + " points");
-        float[] points = new float[m * d];
-        for (int i = 0; i < m; i++) System.arraycopy(x, rows[i] * d, points, i * d, d);
+        float[] points = RowSample.gather(x, d, rows);
         Graph graph = Graph.knn(NearestNeighbors.of(points, m, d, neighbours), m, neighbours);
         int dims = params.dimensionsFor(k, m);
         // A block as wide as the wanted space: it resolves up to dims components of eigenvalue 1.
@@ -149,19 +150,10 @@ public final class SpectralClustering {
         return out;
     }
 
-    private static int[] subsample(int n, int max, SplittableRandom random) {
+    private static int[] identity(int n) {
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) idx[i] = i;
-        if (n <= max) return idx;
-        for (int i = 0; i < max; i++) {  // partial Fisher–Yates: the first max are a uniform sample
-            int j = i + random.nextInt(n - i);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
-        int[] out = Arrays.copyOf(idx, max);
-        Arrays.sort(out);
-        return out;
+        return idx;
     }
 
     /** The symmetrised kNN graph in compressed rows, with its degrees. */

@@ -1,8 +1,8 @@
 package org.rnnclust.metrics;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.rnnclust.data.RowSample;
 
 /**
  * Mean silhouette coefficient with euclidean distance, as scikit-learn's {@code silhouette_score}.
@@ -46,27 +46,15 @@ public final class Silhouette {
         checkShape(x, n, d, labels);
         if (sampleSize < 1) throw new IllegalArgumentException("sampleSize must be positive, got " + sampleSize);
         int[] idx = sampleIndices(n, Math.min(sampleSize, n), seed);
-        float[] xs = new float[idx.length * d];
+        float[] xs = RowSample.gather(x, d, idx);
         int[] ls = new int[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(x, idx[i] * d, xs, i * d, d);
-            ls[i] = labels[idx[i]];
-        }
+        for (int i = 0; i < idx.length; i++) ls[i] = labels[idx[i]];
         return score(xs, idx.length, d, ls);
     }
 
     /** The first m entries of a seeded Fisher–Yates shuffle of 0..n-1. */
     static int[] sampleIndices(int n, int m, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) perm[i] = i;
-        for (int i = 0; i < m; i++) {
-            int j = i + rnd.nextInt(n - i);
-            int tmp = perm[i];
-            perm[i] = perm[j];
-            perm[j] = tmp;
-        }
-        return Arrays.copyOf(perm, m);
+        return RowSample.draw(n, m, new SplittableRandom(seed));
     }
 
     private static double coefficient(float[] x, int n, int d, int[] lab, int[] size, int k, int i) {

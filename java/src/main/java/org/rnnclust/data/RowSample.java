@@ -1,0 +1,41 @@
+package org.rnnclust.data;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded samples of rows without replacement: the first m steps of a Fisher–Yates shuffle of
+ * 0..n-1, which every subsample in the project (the forest baseline, spectral clustering,
+ * evaluate's training rows, the sampled silhouette) draws the same way.
+ */
+public final class RowSample {
+    private RowSample() {}
+
+    /** m distinct indices of 0..n-1, uniformly chosen by {@code random}, in the order drawn. */
+    public static int[] draw(int n, int m, SplittableRandom random) {
+        if (m < 0 || m > n) throw new IllegalArgumentException("cannot draw " + m + " of " + n + " rows");
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        for (int i = 0; i < m; i++) {
+            int j = i + random.nextInt(n - i);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return Arrays.copyOf(idx, m);
+    }
+
+    /** {@link #draw} in ascending order: a subsample that keeps the rows' order. */
+    public static int[] sorted(int n, int m, SplittableRandom random) {
+        int[] idx = draw(n, m, random);
+        Arrays.sort(idx);
+        return idx;
+    }
+
+    /** The rows {@code idx} of the row-major {@code x} (rows of {@code rowSize} values), in that order. */
+    public static float[] gather(float[] x, int rowSize, int[] idx) {
+        float[] out = new float[idx.length * rowSize];
+        for (int i = 0; i < idx.length; i++) System.arraycopy(x, idx[i] * rowSize, out, i * rowSize, rowSize);
+        return out;
+    }
+}
