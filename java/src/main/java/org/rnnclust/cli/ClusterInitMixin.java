@@ -37,48 +37,43 @@ final class ClusterInitMixin {
                     + "(memory and time grow with its square). Default: ${DEFAULT-VALUE}.")
     int maxRows;
 
-    boolean spectral() {
-        return switch (method) {
-            case "kmeans" -> false;
-            case "spectral" -> true;
-            default -> throw new InputException("--cluster-init must be kmeans or spectral, got '" + method + "'");
-        };
-    }
-
-    SpectralClustering.Params spectralParams() {
-        try {
-            return new SpectralClustering.Params(neighbours, dimensions, maxRows);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--neighbors/--spectral-dims/--spectral-max-rows: " + e.getMessage());
+    /**
+     * The spectral settings, or null for k-means; checks the flags, so that calling it before
+     * training keeps a typo from costing a training run.
+     */
+    SpectralClustering.Params spectral() {
+        switch (method) {
+            case "kmeans":
+                return null;
+            case "spectral":
+                try {
+                    return new SpectralClustering.Params(neighbours, dimensions, maxRows);
+                } catch (IllegalArgumentException e) {
+                    throw new InputException("--neighbors/--spectral-dims/--spectral-max-rows: " + e.getMessage());
+                }
+            default:
+                throw new InputException("--cluster-init must be kmeans or spectral, got '" + method + "'");
         }
     }
 
-    /** Checks the flags before any training, so that a typo does not cost a training run. */
-    void validate() {
-        if (spectral()) spectralParams();
-    }
-
     KMeansModel fit(Backend backend, float[] z, int n, int d, KMeansParams kmeans) {
-        if (!spectral()) return new KMeans(kmeans).fit(backend, z, n, d);
+        SpectralClustering.Params spectral = spectral();
+        if (spectral == null) return new KMeans(kmeans).fit(backend, z, n, d);
         long start = System.nanoTime();
         KMeansModel model;
         try {
-            model = SpectralClustering.centroidModel(backend, z, n, d, spectralParams(), kmeans);
+            model = SpectralClustering.centroidModel(backend, z, n, d, spectral, kmeans);
         } catch (IllegalArgumentException e) {  // too little heap, or more clusters than rows
             throw new InputException("--cluster-init spectral: " + e.getMessage());
         }
         LOG.info(String.format(java.util.Locale.ROOT, "spectral clustering of %d embeddings: %.1f s", n,
                 (System.nanoTime() - start) / 1e9));
-        if (!model.converged()) {
-            LOG.warn("spectral clustering: the eigenvectors did not converge (residual above "
-                    + SpectralClustering.TOLERANCE + "); the clusters may be poorer than they could be");
-        }
         return model;
     }
 
     ObjectNode describe(ObjectNode into) {
         into.put("method", method);
-        if (spectral()) {
+        if (spectral() != null) {
             into.put("neighbors", neighbours);
             into.put("dims", dimensions);
             into.put("max_rows", maxRows);

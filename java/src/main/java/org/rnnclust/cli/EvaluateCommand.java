@@ -66,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
         List<DatasetCatalog.Entry> found = select(DatasetCatalog.find(dataDir));
         EvaluationBudget budget = (quick ? EvaluationBudget.quick() : EvaluationBudget.defaults())
-                .withSpectral(clusterInit.spectral() ? clusterInit.spectralParams() : null);
+                .withSpectral(clusterInit.spectral());
         PrintWriter w = spec.commandLine().getOut();
         Evaluation.Result result;
         // The recurrent methods need a backend that runs the networks (auto picks accordingly).

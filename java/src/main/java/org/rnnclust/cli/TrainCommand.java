@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
         AutoencoderSpec arch = model.spec(trainRaw.channels());
         TrainConfig config = model.config(kmeans.seed);
         RefineParams refineParams = refine.params(config);
-        clusterInit.validate();
+        clusterInit.spectral();  // checks the flags before training
         ObjectNode run = ModelMixin.describe(arch, config, JSON.createObjectNode());
         Path checkpoints = dir.resolve("checkpoints");
         Path checkpoint = checkpoints.resolve(Checkpoint.FILE);

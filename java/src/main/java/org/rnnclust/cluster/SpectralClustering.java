@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.data.RowSample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Spectral clustering of points by their k-nearest-neighbour graph (Ng, Jordan and Weiss, 2001):
@@ -21,6 +23,7 @@ import org.rnnclust.data.RowSample;
 public final class SpectralClustering {
     /** Residual ‖Au − θu‖ at which the eigenvectors count as converged. */
     public static final double TOLERANCE = 1e-6;
+    private static final Logger LOG = LoggerFactory.getLogger(SpectralClustering.class);
 
     private SpectralClustering() {}
 
@@ -98,6 +101,10 @@ public final class SpectralClustering {
     public static KMeansModel centroidModel(Backend backend, float[] x, int n, int d, Params params,
                                             KMeansParams kmeans) {
         Result r = fit(backend, x, n, d, params, kmeans);
+        if (r.maxResidual() > TOLERANCE) {
+            LOG.warn("spectral clustering: the eigenvectors did not converge (residual " + r.maxResidual() + " above "
+                    + TOLERANCE + "); the clusters may be poorer than they could be");
+        }
         int k = kmeans.k();
         float[] centroids = centroids(x, d, r.rows(), r.labels(), k);
         KMeansModel.Assignment a = new KMeansModel(k, d, centroids, null, Double.NaN, 0, true, java.util.List.of())
