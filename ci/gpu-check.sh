@@ -32,7 +32,7 @@ status=0
     --select-class org.rnnclust.backend.cuda.CudaCentroidIndexTest --select-class org.rnnclust.backend.cuda.ChunkPlanTest \
     --select-class org.rnnclust.backend.cuda.CudaProbeTest --select-class org.rnnclust.backend.cuda.KernelBuildTest \
     --select-class org.rnnclust.cli.DeviceSelectionTest --select-class org.rnnclust.backend.cpu.CpuCentroidIndexTest \
-    --select-class org.rnnclust.cluster.KMeansTest --select-class org.rnnclust.backend.cuda.SpectralClusteringCudaTest \
+    --select-class org.rnnclust.cluster.KMeansTest \
     --select-class org.rnnclust.backend.cuda.CudaTensorOpsTest --select-class org.rnnclust.backend.cuda.RnnKernelsTest \
     --select-class org.rnnclust.cli.RnnCommandTest --select-class org.rnnclust.cli.TrainCudaParityTest \
     --select-class org.rnnclust.nn.RecurrentStackPyTorchCudaTest --select-class org.rnnclust.cli.GpuOutOfMemoryTest \

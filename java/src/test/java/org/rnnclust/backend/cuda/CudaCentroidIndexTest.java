@@ -16,6 +16,7 @@ import org.rnnclust.backend.cpu.CpuBackend;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.cluster.KMeansParams;
+import org.rnnclust.cluster.SpectralClustering;
 import org.rnnclust.metrics.RandIndex;
 
 /**
@@ -248,5 +249,25 @@ class CudaCentroidIndexTest {
             double ms = gpu.timeMs(() -> gi.assign(c, 100, l, dist));
             assertTrue(ms > 0 && ms < 10_000, "event time " + ms + " ms");
         }
+    }
+
+    /**
+     * {@code --device cuda --cluster-init spectral}: the graph and eigenvectors are computed on the
+     * host either way, k-means on the spectral rows and the nearest-centroid assignment on the
+     * device; the result should be the CPU's.
+     */
+    @Test
+    void spectralCentroidModelMatchesTheCpu() {
+        int n = 3000;
+        int d = 10;
+        int k = 8;
+        float[] x = blobs(n, d, k, 21);
+        SpectralClustering.Params params = SpectralClustering.Params.defaults();
+        KMeansParams kmeans = KMeansParams.of(k, 5);
+        KMeansModel onGpu = SpectralClustering.centroidModel(gpu, x, n, d, params, kmeans);
+        KMeansModel onCpu = SpectralClustering.centroidModel(cpu, x, n, d, params, kmeans);
+        double ari = RandIndex.ari(onCpu.labels(), onGpu.labels());
+        assertTrue(ari >= 0.999, "GPU and CPU spectral clusterings differ: ARI " + ari);
+        if (ari == 1.0) assertArrayEquals(onCpu.centroids(), onGpu.centroids(), 1e-5f);
     }
 }
