@@ -84,7 +84,8 @@ public final class BlockKrylov {
                 // Fewer independent directions than wanted pairs: only a degenerate operator does this.
                 throw new ArithmeticException("the Krylov space stopped growing at " + s + " < " + count + " vectors");
             }
-            next = new ArrayList<>(aq.subList(before, s).stream().map(double[]::clone).toList());
+            // copies: orthonormalise works in place, and aq must keep A times each basis vector
+            next = aq.subList(before, s).stream().map(double[]::clone).toList();
         }
         return new Result(ritz.values, ritz.vectors, q.size(), ritz.maxResidual, ritz.maxResidual <= tol);
     }
