@@ -58,8 +58,8 @@ public final class Main {
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
         PrintWriter err = cli.getErr();
-        if (e instanceof InputException) {
-            err.println("rnnclust: " + e.getMessage());
+        if (e instanceof InputException input) {
+            err.println("rnnclust: " + e.getMessage() + SettingFlags.hint(input.settings(), cli.getCommandSpec()));
             if (verbose) e.printStackTrace(err);
             err.flush();
             return EXIT_BAD_INPUT;

@@ -1,0 +1,33 @@
+package org.rnnclust;
+
+/**
+ * A setting a user can change to get past an error. Messages below the command line speak of
+ * settings in words ("lower the learning rate"); an {@link InputException} also lists the settings
+ * it means, and the command line names their flags in its one-line message.
+ */
+public enum Setting {
+    /** Which device computes: auto, cpu, cuda, cuda:N. */
+    DEVICE,
+    /** CPU worker threads. */
+    THREADS,
+    /** The GPU memory k-means may use before streaming from host memory. */
+    MAX_DEVICE_MEMORY,
+    /** Sequences per optimizer step. */
+    BATCH_SIZE,
+    /** Adam's learning rate for pretraining. */
+    LEARNING_RATE,
+    /** The global gradient-norm clipping threshold. */
+    CLIP_NORM,
+    /** Adam's learning rate for DEC/IDEC refinement. */
+    REFINE_LEARNING_RATE,
+    /** The rows spectral clustering builds its graph on. */
+    SPECTRAL_MAX_ROWS,
+    /** How missing values are handled (refuse or interpolate). */
+    MISSING_VALUES,
+    /** The methods an evaluation compares. */
+    METHODS,
+    /** How many seeds an evaluation runs. */
+    SEEDS,
+    /** The recurrent-layer shapes a benchmark times. */
+    BENCH_SHAPES
+}

@@ -1,0 +1,48 @@
+package org.rnnclust.cli;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.rnnclust.Setting;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The flags that change each {@link Setting}: the library words its errors without flags, and the
+ * command line adds the flags of the command that ran (evaluate has no --lr, so it names none).
+ */
+final class SettingFlags {
+    private static final Map<Setting, String> FLAGS = new EnumMap<>(Map.ofEntries(
+            Map.entry(Setting.DEVICE, "--device"),
+            Map.entry(Setting.THREADS, "--threads"),
+            Map.entry(Setting.MAX_DEVICE_MEMORY, "--max-device-memory"),
+            Map.entry(Setting.BATCH_SIZE, "--batch"),
+            Map.entry(Setting.LEARNING_RATE, "--lr"),
+            Map.entry(Setting.CLIP_NORM, "--clip"),
+            Map.entry(Setting.REFINE_LEARNING_RATE, "--refine-lr"),
+            Map.entry(Setting.SPECTRAL_MAX_ROWS, "--spectral-max-rows"),
+            Map.entry(Setting.MISSING_VALUES, "--missing"),
+            Map.entry(Setting.METHODS, "--methods"),
+            Map.entry(Setting.SEEDS, "--seeds"),
+            Map.entry(Setting.BENCH_SHAPES, "--rnn")));
+
+    private SettingFlags() {}
+
+    /** The flag of {@code setting}, whatever the command. */
+    static String flag(Setting setting) {
+        String flag = FLAGS.get(setting);
+        if (flag == null) throw new IllegalStateException("no flag for setting " + setting);
+        return flag;
+    }
+
+    /** " (flag: --lr)" or " (flags: --lr, --clip)" for the settings that {@code command} has a flag for; else "". */
+    static String hint(List<Setting> settings, CommandSpec command) {
+        List<String> flags = new ArrayList<>();
+        for (Setting s : settings) {
+            String flag = flag(s);
+            if (command.findOption(flag) != null && !flags.contains(flag)) flags.add(flag);
+        }
+        if (flags.isEmpty()) return "";
+        return (flags.size() == 1 ? " (flag: " : " (flags: ") + String.join(", ", flags) + ")";
+    }
+}
