@@ -6,6 +6,12 @@ package org.rnnclust;
  * it means, and the command line names their flags in its one-line message.
  */
 public enum Setting {
+    /** The recurrent cell (lstm, gru, rnn). */
+    CELL,
+    /** A bidirectional encoder. */
+    BIDIRECTIONAL,
+    /** The number of clusters. */
+    CLUSTERS,
     /** Which device computes: auto, cpu, cuda, cuda:N. */
     DEVICE,
     /** CPU worker threads. */
@@ -29,5 +35,7 @@ public enum Setting {
     /** How many seeds an evaluation runs. */
     SEEDS,
     /** The recurrent-layer shapes a benchmark times. */
-    BENCH_SHAPES
+    BENCH_SHAPES,
+    /** The k-means shapes a benchmark times. */
+    BENCH_KMEANS_SHAPES
 }

@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.rnnclust.backend.Backend;
-import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.api.Assignment;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.metrics.ClusteringScores;
-import org.rnnclust.train.TrainedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,29 +32,24 @@ final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
-        TrainedModel m = input.load();
+        SequenceClusteringModel m = input.load();
         Dataset d = input.read();
-        KMeansModel.Assignment a;
-        try (Backend backend = device.openForNetworks()) {
-            float[] emb = ModelInput.embed(backend, m, d);
-            KMeansModel km = new KMeansModel(m.k(), m.spec().latent(), m.centroids(), null, Double.NaN, 0, true,
-                    java.util.List.of());
-            a = km.predict(backend, emb, d.size());
+        Assignment a;
+        try (Device on = device.openForNetworks()) {
+            a = m.on(on).assign(d);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> metrics = new LinkedHashMap<>();
-        String refine = m.training().path("refine").path("method").asText("none");
-        metrics.put("method", "rnn-" + m.spec().cell().name().toLowerCase(java.util.Locale.ROOT)
-                + (refine.isEmpty() || refine.equals("none") ? "" : "-" + refine));
+        metrics.put("method", m.method());
         metrics.put("data", d.name());
         metrics.put("n", d.size());
-        metrics.put("k", m.k());
+        metrics.put("k", m.clusters());
         metrics.put("inertia", a.inertia());
         ClusteringScores scores = ClusteringOutput.score(d, a.labels(), metrics);
         metrics.put("seconds", seconds);
         ClusteringOutput.write(out, d, a.labels(), metrics, null);
         PrintWriter w = spec.commandLine().getOut();
-        Table.print(w, (String) metrics.get("method"), d, m.k(), a.inertia(), scores, seconds);
+        Table.print(w, m.method(), d, m.clusters(), a.inertia(), scores, seconds);
         w.flush();
         return Main.EXIT_OK;
     }

@@ -1,7 +1,7 @@
 package org.rnnclust.cli;
 
-import org.rnnclust.backend.Backend;
-import org.rnnclust.backend.Backends;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.DeviceOptions;
 import org.rnnclust.backend.cuda.MemorySize;
 import picocli.CommandLine.Option;
 
@@ -29,17 +29,18 @@ final class DeviceMixin {
                     + "chunks. Default: what is free.")
     String maxDeviceMemory;
 
-    Backend open() {
+    /** For commands that do not run the recurrent layers. */
+    Device open() {
         return open(false);
     }
 
     /** For commands that run the recurrent layers: their GPU kernels load (or fail) when the device opens. */
-    Backend openForNetworks() {
+    Device openForNetworks() {
         return open(true);
     }
 
-    Backend open(boolean networks) {
+    Device open(boolean networks) {
         long max = maxDeviceMemory == null ? 0 : MemorySize.parse("--max-device-memory", maxDeviceMemory);
-        return Backends.open(new Backends.Request(device, threads, precision == Precision.tf32, max, networks));
+        return Device.open(new DeviceOptions(device, threads, precision == Precision.tf32, max, networks));
     }
 }

@@ -2,11 +2,10 @@ package org.rnnclust.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.rnnclust.backend.Backend;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.NpyFiles;
+import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
-import org.rnnclust.io.Npy;
-import org.rnnclust.io.NpyArray;
-import org.rnnclust.train.TrainedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,14 +26,14 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainedModel m = input.load();
+        SequenceClusteringModel m = input.load();
         Dataset d = input.read();
         float[] emb;
-        try (Backend backend = device.openForNetworks()) {
-            emb = ModelInput.embed(backend, m, d);
+        try (Device on = device.openForNetworks()) {
+            emb = m.on(on).embed(d);
         }
-        Npy.write(out, new NpyArray(new int[] {d.size(), m.spec().latent()}, emb));
-        spec.commandLine().getOut().println("wrote " + out + ": " + d.size() + " × " + m.spec().latent());
+        NpyFiles.write(out, new int[] {d.size(), m.latent()}, emb);
+        spec.commandLine().getOut().println("wrote " + out + ": " + d.size() + " × " + m.latent());
         spec.commandLine().getOut().flush();
         return Main.EXIT_OK;
     }

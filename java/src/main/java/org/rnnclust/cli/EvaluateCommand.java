@@ -11,13 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
-import org.rnnclust.backend.Backend;
+import org.rnnclust.api.ClusterInit;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.OutputFolder;
 import org.rnnclust.eval.DatasetCatalog;
 import org.rnnclust.eval.Evaluation;
 import org.rnnclust.eval.EvaluationBudget;
 import org.rnnclust.eval.EvaluationFiles;
 import org.rnnclust.eval.MethodNames;
-import org.rnnclust.io.AtomicOutput;
 import org.rnnclust.report.EvaluationReport;
 import org.rnnclust.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -66,27 +67,27 @@ final class EvaluateCommand implements Callable<Integer> {
         if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
         List<DatasetCatalog.Entry> found = select(DatasetCatalog.find(dataDir));
         EvaluationBudget budget = (quick ? EvaluationBudget.quick() : EvaluationBudget.defaults())
-                .withSpectral(clusterInit.spectral());
+                .withClusterInit(clusterInit.clusterInit());
         PrintWriter w = spec.commandLine().getOut();
         Evaluation.Result result;
         // The recurrent methods need a backend that runs the networks (auto picks accordingly).
         boolean networks = methodNames.stream().anyMatch(m -> m.startsWith("rnn"));
-        try (Backend backend = device.open(networks)) {  // first: a device error comes before any output
+        try (Device on = device.open(networks)) {  // first: a device error comes before any output
             w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%n", found.size(),
                     String.join(",", methodNames), seeds, quick ? ", quick budget" : "",
-                    budget.rnnSpectral() != null ? ", recurrent methods start from spectral clustering" : "");
+                    budget.rnnClusterInit().isSpectral() ? ", recurrent methods start from spectral clustering" : "");
             w.flush();
-            result = Evaluation.run(backend, found, methodNames, seeds, budget, line -> {
+            result = Evaluation.run(on, found, methodNames, seeds, budget, line -> {
                 w.println(line);
                 w.flush();
             });
         }
-        try (AtomicOutput output = AtomicOutput.in(out)) {
+        try (OutputFolder output = OutputFolder.open(out)) {
             EvaluationFiles.writeMarkdown(output.file(EvaluationFiles.MARKDOWN), result);
             EvaluationFiles.writeJson(output.file(EvaluationFiles.JSON), result);
             output.commit();
         } catch (IOException e) {
-            throw new InputException(AtomicOutput.describe(out, e));
+            throw new InputException(OutputFolder.describe(out, e));
         }
         w.printf(Locale.ROOT, "%.0f s; wrote %s and %s%n", result.seconds(), out.resolve(EvaluationFiles.MARKDOWN),
                 out.resolve(EvaluationFiles.JSON));

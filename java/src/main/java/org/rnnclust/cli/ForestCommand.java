@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.rnnclust.InputException;
-import org.rnnclust.baseline.ForestParams;
-import org.rnnclust.eval.Methods;
+import org.rnnclust.api.ForestSettings;
+import org.rnnclust.api.KMeansSettings;
+import org.rnnclust.api.Methods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,15 +24,15 @@ final class ForestCommand implements Callable<Integer> {
     @Mixin DeviceMixin device;
     @Mixin KMeansMixin kmeans;
 
-    @Option(names = "--trees", paramLabel = "N", defaultValue = "" + ForestParams.DEFAULT_TREES,
+    @Option(names = "--trees", paramLabel = "N", defaultValue = "" + ForestSettings.DEFAULT_TREES,
             description = "Trees. Default: ${DEFAULT-VALUE}.")
     int trees;
 
-    @Option(names = "--depth", paramLabel = "D", defaultValue = "" + ForestParams.DEFAULT_DEPTH,
+    @Option(names = "--depth", paramLabel = "D", defaultValue = "" + ForestSettings.DEFAULT_DEPTH,
             description = "Depth of each tree. Default: ${DEFAULT-VALUE}.")
     int depth;
 
-    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "" + ForestParams.DEFAULT_MAX_ROWS,
+    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "" + ForestSettings.DEFAULT_MAX_ROWS,
             description = "Training rows the proximity is built on (a seeded subsample beyond). Default: ${DEFAULT-VALUE}.")
     int maxRows;
 
@@ -41,17 +41,12 @@ final class ForestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ForestParams params;
-        try {
-            params = new ForestParams(trees, depth, maxRows);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage());
-        }
+        ForestSettings params = Flags.build(() -> new ForestSettings(trees, depth, maxRows));
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("trees", trees);
         settings.put("depth", depth);
         settings.put("max_rows", maxRows);
         return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, kmeans, out,
-                Methods.forest(params, kmeans.nInit), settings);
+                Methods.forest(params, KMeansSettings.withRestarts(kmeans.nInit)), true, settings);
     }
 }

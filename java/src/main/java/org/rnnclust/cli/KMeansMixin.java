@@ -1,25 +1,25 @@
 package org.rnnclust.cli;
 
 import org.rnnclust.InputException;
-import org.rnnclust.cluster.KMeansParams;
+import org.rnnclust.api.KMeansSettings;
 import org.rnnclust.data.Dataset;
 import picocli.CommandLine.Option;
 
-/** k-means settings, scikit-learn's defaults. */
+/** k-means settings, scikit-learn's defaults, and the seed. */
 final class KMeansMixin {
     @Option(names = "--k", paramLabel = "K",
             description = "Number of clusters. Default: the number of classes when the data have labels.")
     Integer k;
 
-    @Option(names = "--n-init", paramLabel = "N", defaultValue = "" + KMeansParams.DEFAULT_N_INIT,
+    @Option(names = "--n-init", paramLabel = "N", defaultValue = "" + KMeansSettings.DEFAULT_N_INIT,
             description = "k-means++ restarts; the lowest inertia wins. Default: ${DEFAULT-VALUE}.")
     int nInit;
 
-    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "" + KMeansParams.DEFAULT_MAX_ITER,
+    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "" + KMeansSettings.DEFAULT_MAX_ITER,
             description = "Lloyd iterations (mini-batch: epochs) per restart. Default: ${DEFAULT-VALUE}.")
     int maxIter;
 
-    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "" + KMeansParams.DEFAULT_TOL,
+    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "" + KMeansSettings.DEFAULT_TOL,
             description = "Stop when centres move less than TOL × mean feature variance. Default: ${DEFAULT-VALUE}.")
     double tol;
 
@@ -31,20 +31,26 @@ final class KMeansMixin {
             description = "Random seed; the same seed gives the same result. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    int k(Dataset train) {
-        if (k != null) {
-            if (k < 1) throw new InputException("--k must be >= 1, got " + k);
-            return k;
-        }
-        if (!train.hasLabels()) throw new InputException(train.name() + ": no labels, so --k is required");
-        return train.numClasses();
+    /** --k, or 0 for one cluster per class (what the library does with 0). */
+    int clusters() {
+        if (k != null && k < 1) throw new InputException("--k must be >= 1, got " + k);
+        return k == null ? 0 : k;
     }
 
-    KMeansParams params(int k) {
-        try {
-            return new KMeansParams(k, nInit, maxIter, tol, seed, batchSize);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage());
+    /** --k, or the number of classes of {@code train}'s labels; at most its size. */
+    int k(Dataset train) {
+        int clusters = clusters();
+        if (clusters == 0) {
+            if (!train.hasLabels()) throw new InputException(train.name() + ": no labels, so --k is required");
+            clusters = train.numClasses();
         }
+        if (clusters > train.size()) {
+            throw new InputException("--k " + clusters + " exceeds the number of training sequences (" + train.size() + ")");
+        }
+        return clusters;
+    }
+
+    KMeansSettings settings() {
+        return Flags.build(() -> new KMeansSettings(nInit, maxIter, tol, batchSize));
     }
 }

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.rnnclust.InputException;
-import org.rnnclust.baseline.PcaComponents;
-import org.rnnclust.eval.Methods;
+import org.rnnclust.api.PcaSettings;
+import org.rnnclust.api.KMeansSettings;
+import org.rnnclust.api.Methods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,11 +28,11 @@ final class PcaKMeansCommand implements Callable<Integer> {
             description = "Components to keep; 0 = the fewest explaining --variance. Default: ${DEFAULT-VALUE}.")
     int components;
 
-    @Option(names = "--variance", paramLabel = "F", defaultValue = "" + PcaComponents.DEFAULT_VARIANCE,
+    @Option(names = "--variance", paramLabel = "F", defaultValue = "" + PcaSettings.DEFAULT_VARIANCE,
             description = "Fraction of variance the kept components explain. Default: ${DEFAULT-VALUE}.")
     double variance;
 
-    @Option(names = "--max-components", paramLabel = "N", defaultValue = "" + PcaComponents.DEFAULT_MAX,
+    @Option(names = "--max-components", paramLabel = "N", defaultValue = "" + PcaSettings.DEFAULT_MAX,
             description = "At most this many components by the variance rule. Default: ${DEFAULT-VALUE}.")
     int maxComponents;
 
@@ -41,15 +41,10 @@ final class PcaKMeansCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PcaComponents rule;
-        try {
-            rule = new PcaComponents(components, variance, maxComponents);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage());
-        }
+        PcaSettings rule = Flags.build(() -> new PcaSettings(components, variance, maxComponents));
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("pca", rule.toString());
         return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, kmeans, out,
-                Methods.pcaKMeans(rule, kmeans.nInit), settings);
+                Methods.pcaKMeans(rule, KMeansSettings.withRestarts(kmeans.nInit)), true, settings);
     }
 }

@@ -13,6 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class SettingFlags {
     private static final Map<Setting, String> FLAGS = new EnumMap<>(Map.ofEntries(
+            Map.entry(Setting.CELL, "--cell"),
+            Map.entry(Setting.BIDIRECTIONAL, "--bidirectional"),
+            Map.entry(Setting.CLUSTERS, "--k"),
             Map.entry(Setting.DEVICE, "--device"),
             Map.entry(Setting.THREADS, "--threads"),
             Map.entry(Setting.MAX_DEVICE_MEMORY, "--max-device-memory"),
@@ -24,7 +27,8 @@ final class SettingFlags {
             Map.entry(Setting.MISSING_VALUES, "--missing"),
             Map.entry(Setting.METHODS, "--methods"),
             Map.entry(Setting.SEEDS, "--seeds"),
-            Map.entry(Setting.BENCH_SHAPES, "--rnn")));
+            Map.entry(Setting.BENCH_SHAPES, "--rnn"),
+            Map.entry(Setting.BENCH_KMEANS_SHAPES, "--kmeans")));
 
     private SettingFlags() {}
 

@@ -1,47 +1,40 @@
 package org.rnnclust.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
-import org.rnnclust.backend.Backend;
-import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.api.Assignment;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.FitOptions;
+import org.rnnclust.api.FitReport;
+import org.rnnclust.api.OutputFolder;
+import org.rnnclust.api.Refine;
+import org.rnnclust.api.RefinementSummary;
+import org.rnnclust.api.SequenceClusterer;
+import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
-import org.rnnclust.io.AtomicOutput;
-import org.rnnclust.io.ModelFile;
-import org.rnnclust.io.ResultFiles;
+import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.metrics.ClusteringScores;
-import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.report.ReportWriter;
-import org.rnnclust.nn.SequenceAutoencoder;
-import org.rnnclust.train.Checkpoint;
-import org.rnnclust.train.RefineMethod;
-import org.rnnclust.train.RefineParams;
-import org.rnnclust.train.Refinement;
-import org.rnnclust.train.RefinementResult;
-import org.rnnclust.train.TrainConfig;
-import org.rnnclust.train.TrainedModel;
-import org.rnnclust.train.Trainer;
-import org.rnnclust.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Trains a recurrent autoencoder, embeds the sequences, clusters the embeddings with k-means. */
+/** Trains a recurrent autoencoder, embeds the sequences, clusters the embeddings: SequenceClusterer from flags. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a recurrent sequence autoencoder, embed every sequence, cluster the embeddings.",
                 "Writes DIR/model.rnnclust, DIR/assignments.csv, DIR/metrics.json; checkpoints in DIR/checkpoints/."})
 final class TrainCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The checkpoint file inside DIR/checkpoints. */
+    static final String CHECKPOINT = "last.ckpt";
 
     @Spec CommandSpec spec;
     @Mixin DataOptions data;
@@ -72,119 +65,80 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--resume " + resume + " writes into that folder; drop --out " + out);
         }
         PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
-        Dataset trainRaw = prepared.trainRaw();
-        int k = kmeans.k(trainRaw);
-        if (k > trainRaw.size()) {
-            throw new InputException("--k " + k + " exceeds the number of training sequences (" + trainRaw.size() + ")");
-        }
-        AutoencoderSpec arch = model.spec(trainRaw.channels());
-        TrainConfig config = model.config(kmeans.seed);
-        RefineParams refineParams = refine.params(config);
-        clusterInit.spectral();  // checks the flags before training
-        ObjectNode run = ModelMixin.describe(arch, config, JSON.createObjectNode());
+        kmeans.k(prepared.trainRaw());  // checks --k before any training
+        SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
+                .clusters(kmeans.clusters()).kmeans(kmeans.settings()).clusterInit(clusterInit.clusterInit())
+                .seed(kmeans.seed).build());
         Path checkpoints = dir.resolve("checkpoints");
-        Path checkpoint = checkpoints.resolve(Checkpoint.FILE);
-        ModelFile.Loaded resumed = null;
-        if (resume != null) {
-            if (!Files.isRegularFile(checkpoint)) throw new InputException(checkpoint + ": no checkpoint to resume from");
-            resumed = Checkpoint.read(checkpoint);
-            requireSameRun(checkpoint, Checkpoint.run(resumed), run);
+        Path checkpoint = checkpoints.resolve(CHECKPOINT);
+        if (resume != null && !Files.isRegularFile(checkpoint)) {
+            throw new InputException(checkpoint + ": no checkpoint to resume from");
         }
-        try (Backend backend = device.openForNetworks()) {
+        try (Device on = device.openForNetworks()) {
             // After the device opened: a device that cannot be used leaves no output folder behind.
             try {
                 Files.createDirectories(checkpoints);
             } catch (IOException e) {
-                throw new InputException(AtomicOutput.describe(checkpoints, e));
+                throw new InputException(OutputFolder.describe(checkpoints, e));
             }
-            var ops = backend.tensorOps();
-            try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, config.seed())) {
-                TrainingResult result = new Trainer(ops, config, new ProgressListener())
-                        .train(net, prepared.train(), checkpoint, checkpoint, resumed, run);
-                float[] trainEmb = Trainer.embed(ops, net, prepared.train(), config.batchSize());
-                KMeansModel km = clusterInit.fit(backend, trainEmb, trainRaw.size(), arch.latent(), kmeans.params(k));
-                Dataset scoredRaw = prepared.scoredRaw();
-                float[] scoredEmb = prepared.test() == null ? trainEmb
-                        : Trainer.embed(ops, net, prepared.test(), config.batchSize());
-                KMeansModel.Assignment scored = prepared.test() == null
-                        ? new KMeansModel.Assignment(km.labels(), null, km.inertia())
-                        : km.predict(backend, scoredEmb, prepared.test().n());
-                Map<String, Object> metrics = new LinkedHashMap<>();
-                RefinementResult refined = null;
-                float[] centroids = km.centroids();
-                if (refineParams.method() != RefineMethod.NONE) {
-                    if (scoredRaw.hasLabels()) {
-                        metrics.put("before_refine", scoresOf(scoredRaw, scored.labels()));
-                    }
-                    refined = new Refinement(backend, refineParams, new ProgressListener())
-                            .refine(net, prepared.train(), km.centroids(), k);
-                    centroids = refined.centroids();
-                    scored = Refinement.assign(backend, net, prepared.scored(), centroids, k, config.batchSize());
-                    // Refinement moved the encoder: the report shows the refined embeddings.
-                    if (report != null) scoredEmb = Trainer.embed(ops, net, prepared.scored(), config.batchSize());
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                ObjectNode training = run.deepCopy();
-                training.put("epochs_completed", result.epochs());
-                training.put("final_loss", result.finalLoss());
-                clusterInit.describe(training.putObject("cluster_init"));
-                ObjectNode refineNode = RefineMixin.describe(refineParams, training.putObject("refine"));
-                if (refined != null) {
-                    refineNode.put("epochs_completed", refined.epochs());
-                    refineNode.put("label_change", refined.labelChange());
-                    refineNode.put("converged", refined.converged());
-                }
-                TrainedModel saved = new TrainedModel(arch, prepared.preprocessor(), centroids, k,
-                        TrainedModel.weightsOf(net), trainRaw.labelNames(), training);
-                String method = "rnn-" + arch.cell().name().toLowerCase(java.util.Locale.ROOT)
-                        + (refined != null ? "-" + refineParams.method().label() : "");
-                metrics.put("method", method);
-                metrics.put("data", scoredRaw.name());
-                metrics.put("n", scoredRaw.size());
-                metrics.put("k", k);
-                metrics.put("inertia", scored.inertia());
-                metrics.put("fit_inertia", km.inertia());
-                ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
-                metrics.put("final_loss", result.finalLoss());
-                metrics.put("epochs", result.epochs());
-                metrics.put("stopped_early", result.stoppedEarly());
-                metrics.put("parameters", net.parameterCount());
-                metrics.put("loss_history", result.lossHistory());
-                metrics.put("cluster_init", clusterInit.method);
-                metrics.put("refine", refineParams.method().label());
-                if (refined != null) {
-                    metrics.put("refine_epochs", refined.epochs());
-                    metrics.put("refine_steps", refined.steps());
-                    metrics.put("refine_label_change", refined.labelChange());
-                    metrics.put("refine_converged", refined.converged());
-                    metrics.put("refine_kl_history", refined.klHistory());
-                    if (!refined.reconstructionHistory().isEmpty()) {
-                        metrics.put("refine_reconstruction_history", refined.reconstructionHistory());
-                    }
-                    metrics.put("refine_seconds", refined.seconds());
-                }
-                metrics.put("seed", kmeans.seed);
-                metrics.put("seconds", seconds);
-                ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics,
-                        output -> saved.save(output.file(TrainedModel.FILE), net));
-                PrintWriter w = spec.commandLine().getOut();
-                Table.print(w, method, scoredRaw, k, scored.inertia(), scores, seconds);
-                w.printf(java.util.Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", result.epochs(),
-                        result.stoppedEarly() ? " (loss plateau)" : "", result.finalLoss(), net.parameterCount());
-                if (refined != null) {
-                    w.printf(java.util.Locale.ROOT, "%s refinement: %d epochs, %.2f%% labels changed at the last target"
-                                    + " update%s%n", refineParams.method().label(), refined.epochs(),
-                            100 * refined.labelChange(), refined.converged() ? " (below --refine-tol)" : "");
-                }
-                w.println("wrote " + dir.resolve(TrainedModel.FILE) + ", " + ResultFiles.ASSIGNMENTS + ", "
-                        + ResultFiles.METRICS);
-                if (report != null) {
-                    w.println("report: " + ReportWriter.write(report, Reports.clustering((String) metrics.get("method")
-                            + " on " + scoredRaw.name(), metrics, result.lossHistory(), scoredEmb, arch.latent(),
-                            scored.labels(), scoredRaw, prepared.scored())));
-                }
-                w.flush();
+            SequenceClusteringModel fitted = clusterer.fit(on, prepared, FitOptions.defaults()
+                    .withListener(new ProgressListener()).withCheckpoint(checkpoint, resume != null));
+            FitReport fit = fitted.fitReport();
+            Dataset scoredRaw = prepared.scoredRaw();
+            Assignment scored = prepared.test() == null ? fit.training() : fitted.assign(prepared.test());
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            if (fit.refinement() != null && scoredRaw.hasLabels()) {
+                Assignment before = prepared.test() == null ? fit.initial() : fit.beforeRefinement().assign(prepared.test());
+                metrics.put("before_refine", scoresOf(scoredRaw, before.labels()));
             }
+            metrics.put("method", fitted.method());
+            metrics.put("data", scoredRaw.name());
+            metrics.put("n", scoredRaw.size());
+            metrics.put("k", fitted.clusters());
+            metrics.put("inertia", scored.inertia());
+            metrics.put("fit_inertia", fit.initial().inertia());
+            ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
+            metrics.put("final_loss", fit.pretraining().finalLoss());
+            metrics.put("epochs", fit.pretraining().epochs());
+            metrics.put("stopped_early", fit.pretraining().stoppedEarly());
+            metrics.put("parameters", fitted.parameterCount());
+            metrics.put("loss_history", fit.pretraining().lossHistory());
+            metrics.put("cluster_init", clusterer.clusterInit().label());
+            metrics.put("refine", clusterer.refine().label());
+            RefinementSummary refined = fit.refinement();
+            if (refined != null) {
+                metrics.put("refine_epochs", refined.epochs());
+                metrics.put("refine_steps", refined.steps());
+                metrics.put("refine_label_change", refined.labelChange());
+                metrics.put("refine_converged", refined.converged());
+                metrics.put("refine_kl_history", refined.klHistory());
+                if (!refined.reconstructionHistory().isEmpty()) {
+                    metrics.put("refine_reconstruction_history", refined.reconstructionHistory());
+                }
+                metrics.put("refine_seconds", refined.seconds());
+            }
+            metrics.put("seed", kmeans.seed);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            metrics.put("seconds", seconds);
+            ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, fitted);
+            PrintWriter w = spec.commandLine().getOut();
+            Table.print(w, fitted.method(), scoredRaw, fitted.clusters(), scored.inertia(), scores, seconds);
+            w.printf(Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", fit.pretraining().epochs(),
+                    fit.pretraining().stoppedEarly() ? " (loss plateau)" : "", fit.pretraining().finalLoss(),
+                    fitted.parameterCount());
+            if (refined != null) {
+                w.printf(Locale.ROOT, "%s refinement: %d epochs, %.2f%% labels changed at the last target update%s%n",
+                        clusterer.refine().label(), refined.epochs(), 100 * refined.labelChange(),
+                        refined.converged() ? " (below --refine-tol)" : "");
+            }
+            w.println("wrote " + dir.resolve(SequenceClusteringModel.FILE) + ", " + OutputFolder.ASSIGNMENTS + ", "
+                    + OutputFolder.METRICS);
+            if (report != null) {
+                w.println("report: " + ReportWriter.write(report, Reports.clustering(fitted.method() + " on "
+                        + scoredRaw.name(), metrics, fit.pretraining().lossHistory(), fitted.embed(prepared.scored()),
+                        fitted.latent(), scored.labels(), scoredRaw, prepared.scored())));
+            }
+            w.flush();
         }
         return Main.EXIT_OK;
     }
@@ -193,17 +147,5 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         ClusteringOutput.score(data, clusters, m);
         return m;
-    }
-
-    /** A resumed run must use the settings of the run it continues, or it would not end with the same model. */
-    static void requireSameRun(Path checkpoint, ObjectNode saved, ObjectNode now) {
-        for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            // Compared as text: Jackson reads a long 7 back as an int node, which equals() tells apart.
-            if (!saved.has(key) || !now.get(key).asText().equals(saved.get(key).asText())) {
-                throw new InputException(checkpoint + ": made with " + key + " = " + saved.get(key) + ", this run has "
-                        + now.get(key) + "; resume with the flags of the first run");
-            }
-        }
     }
 }

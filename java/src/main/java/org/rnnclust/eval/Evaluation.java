@@ -1,11 +1,17 @@
 package org.rnnclust.eval;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.rnnclust.InputException;
-import org.rnnclust.backend.Backend;
+import org.rnnclust.Setting;
+import org.rnnclust.api.ClusteringMethod;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.FittedClustering;
+import org.rnnclust.api.Pretraining;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.LengthPolicy;
@@ -69,18 +75,18 @@ public final class Evaluation {
                          double seconds) {}
 
     /** Runs every method with every seed on every dataset; {@code progress} hears one line per dataset × method. */
-    public static Result run(Backend backend, List<DatasetCatalog.Entry> datasets, List<String> methods, int seeds,
+    public static Result run(Device device, List<DatasetCatalog.Entry> datasets, List<String> methods, int seeds,
                              EvaluationBudget budget, Consumer<String> progress) {
-        if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
+        if (seeds < 1) throw new InputException("the number of seeds must be >= 1, got " + seeds, Setting.SEEDS);
         long start = System.nanoTime();
         List<DatasetResult> out = new ArrayList<>();
         for (DatasetCatalog.Entry entry : datasets) {
-            out.add(evaluate(backend, entry, methods, seeds, budget, progress));
+            out.add(evaluate(device, entry, methods, seeds, budget, progress));
         }
         return new Result(List.copyOf(methods), seeds, budget, out, (System.nanoTime() - start) / 1e9);
     }
 
-    static DatasetResult evaluate(Backend backend, DatasetCatalog.Entry entry, List<String> methods, int seeds,
+    static DatasetResult evaluate(Device device, DatasetCatalog.Entry entry, List<String> methods, int seeds,
                                   EvaluationBudget budget, Consumer<String> progress) {
         Dataset trainRaw = entry.readTrain();
         Dataset testRaw = entry.readTest();
@@ -99,7 +105,7 @@ public final class Evaluation {
         int k = trainRaw.numClasses();
         List<MethodResult> results = new ArrayList<>();
         // rnn, rnn-dec and rnn-idec of one seed start from the same pretrained autoencoder, trained once.
-        Pretrained.Cache pretrained = new Pretrained.Cache();
+        Map<Long, Pretraining> pretrained = new HashMap<>();
         for (String name : methods) {
             ClusteringMethod method = MethodNames.build(name, budget, pretrained);
             List<Run> runs = new ArrayList<>();
@@ -107,9 +113,9 @@ public final class Evaluation {
             String unit = "iterations";
             for (long seed = 0; seed < seeds; seed++) {
                 long t0 = System.nanoTime();
-                try (FittedClustering fit = method.fit(backend, train, Math.min(k, train.n()), seed)) {
+                try (FittedClustering fit = method.fit(device, train, Math.min(k, train.n()), seed)) {
                     double fitSeconds = (System.nanoTime() - t0) / 1e9 + fit.reusedSeconds();
-                    int[] clusters = fit.assign(backend, test);
+                    int[] clusters = fit.assign(test).labels();
                     ClusteringScores s = ClusteringScores.of(scored.labels(), clusters);
                     runs.add(new Run(seed, s.acc(), s.nmi(), s.ari(), fitSeconds, fit.parameterCount(), fit.steps()));
                     if (seed == 0) loss = fit.lossHistory();

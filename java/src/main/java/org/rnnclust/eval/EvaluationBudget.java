@@ -1,9 +1,8 @@
 package org.rnnclust.eval;
 
-import org.rnnclust.cluster.SpectralClustering;
-
-import org.rnnclust.baseline.ForestParams;
-import org.rnnclust.baseline.PcaComponents;
+import org.rnnclust.api.ClusterInit;
+import org.rnnclust.api.ForestSettings;
+import org.rnnclust.api.PcaSettings;
 
 /**
  * What each method may spend per dataset and seed, chosen so that the whole suite over
@@ -28,17 +27,16 @@ import org.rnnclust.baseline.PcaComponents;
  * @param rnnPatience    early-stopping patience in epochs (0 = train every epoch of the budget)
  * @param rnnMaxSteps    the autoencoder sees every series linearly resampled to at most this many
  *                       steps (the other methods see every step)
- * @param rnnSpectral    null: the recurrent methods cluster the embeddings with k-means (and DEC/IDEC
- *                       start there); otherwise with spectral clustering of their kNN graph, so set
- *                       (evaluate --cluster-init spectral)
+ * @param rnnClusterInit how the recurrent methods first cluster the embeddings (k-means by default,
+ *                       or spectral clustering of their kNN graph), where DEC/IDEC start
  */
-public record EvaluationBudget(int nInit, PcaComponents pca, ForestParams forest, int rnnHidden, int rnnLatent,
+public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest, int rnnHidden, int rnnLatent,
                                int rnnMaxRows, long rnnStepBudget, int rnnMinEpochs, int rnnMaxEpochs,
-                               int rnnPatience, int rnnMaxSteps, SpectralClustering.Params rnnSpectral) {
+                               int rnnPatience, int rnnMaxSteps, ClusterInit rnnClusterInit) {
 
     public EvaluationBudget {
         if (nInit < 1 || rnnHidden < 1 || rnnLatent < 1 || rnnMaxRows < 2 || rnnStepBudget < 1 || rnnMinEpochs < 1
-                || rnnMaxEpochs < rnnMinEpochs || rnnPatience < 0 || rnnMaxSteps < 1) {
+                || rnnMaxEpochs < rnnMinEpochs || rnnPatience < 0 || rnnMaxSteps < 1 || rnnClusterInit == null) {
             throw new IllegalArgumentException("invalid evaluation budget");
         }
     }
@@ -60,20 +58,20 @@ public record EvaluationBudget(int nInit, PcaComponents pca, ForestParams forest
      * and the three recurrent methods.
      */
     public static EvaluationBudget defaults() {
-        return new EvaluationBudget(10, PcaComponents.defaults(), ForestParams.defaults(), 64, 16, 1000,
-                30_000_000L, 100, 1000, 0, MAX_STEPS, null);
+        return new EvaluationBudget(10, PcaSettings.defaults(), ForestSettings.defaults(), 64, 16, 1000,
+                30_000_000L, 100, 1000, 0, MAX_STEPS, ClusterInit.kmeans());
     }
 
     /** A smoke run: seconds per dataset, scores not meant to be compared. */
     public static EvaluationBudget quick() {
-        return new EvaluationBudget(3, PcaComponents.defaults(), new ForestParams(30, 4, 500), 16, 8, 200,
-                100_000L, 2, 5, 3, MAX_STEPS, null);
+        return new EvaluationBudget(3, PcaSettings.defaults(), new ForestSettings(30, 4, 500), 16, 8, 200,
+                100_000L, 2, 5, 3, MAX_STEPS, ClusterInit.kmeans());
     }
 
-    /** This budget with the recurrent methods' first clustering by {@code spectral} (null: k-means). */
-    public EvaluationBudget withSpectral(SpectralClustering.Params spectral) {
+    /** This budget with the recurrent methods' first clustering by {@code init}. */
+    public EvaluationBudget withClusterInit(ClusterInit init) {
         return new EvaluationBudget(nInit, pca, forest, rnnHidden, rnnLatent, rnnMaxRows, rnnStepBudget, rnnMinEpochs,
-                rnnMaxEpochs, rnnPatience, rnnMaxSteps, spectral);
+                rnnMaxEpochs, rnnPatience, rnnMaxSteps, init);
     }
 
     /** Autoencoder epochs for {@code rows} training sequences of {@code steps} steps. */

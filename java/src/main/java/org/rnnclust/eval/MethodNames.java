@@ -4,13 +4,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 import org.rnnclust.InputException;
-import org.rnnclust.nn.AutoencoderSpec;
-import org.rnnclust.nn.CellType;
-import org.rnnclust.train.RefineMethod;
-import org.rnnclust.train.RefineParams;
-import org.rnnclust.train.TrainConfig;
-import org.rnnclust.train.TrainingListener;
+import org.rnnclust.Setting;
+import org.rnnclust.api.Cell;
+import org.rnnclust.api.ClusteringMethod;
+import org.rnnclust.api.KMeansSettings;
+import org.rnnclust.api.Methods;
+import org.rnnclust.api.Pretraining;
+import org.rnnclust.api.Refine;
+import org.rnnclust.api.SequenceClusterer;
+import org.rnnclust.data.PaddedSequences;
 
 /** The method names evaluate accepts, and the method each one builds under a budget. */
 public final class MethodNames {
@@ -25,12 +30,12 @@ public final class MethodNames {
             String name = part.strip().toLowerCase(Locale.ROOT);
             if (name.isEmpty()) continue;
             if (!AVAILABLE.contains(name)) {
-                throw new InputException("--methods: unknown method '" + part.strip() + "'; available: "
-                        + String.join(",", AVAILABLE));
+                throw new InputException("unknown method '" + part.strip() + "'; available: " + String.join(",", AVAILABLE),
+                        Setting.METHODS);
             }
             names.add(name);
         }
-        if (names.isEmpty()) throw new InputException("--methods: no method named");
+        if (names.isEmpty()) throw new InputException("no method named", Setting.METHODS);
         return new ArrayList<>(names);
     }
 
@@ -40,31 +45,37 @@ public final class MethodNames {
     }
 
     /**
-     * The same, with the recurrent methods sharing pretrained autoencoders through {@code cache}
-     * (null: each trains its own).
+     * The same, with the recurrent methods sharing pretrained autoencoders through {@code pretrained}
+     * (by seed; null: each trains its own).
      */
-    public static ClusteringMethod build(String name, EvaluationBudget b, Pretrained.Cache cache) {
+    public static ClusteringMethod build(String name, EvaluationBudget b, Map<Long, Pretraining> pretrained) {
+        KMeansSettings kmeans = KMeansSettings.withRestarts(b.nInit());
         return switch (name) {
-            case "kmeans" -> Methods.rawKMeans(b.nInit());
-            case "pca-kmeans" -> Methods.pcaKMeans(b.pca(), b.nInit());
-            case "forest" -> Methods.forest(b.forest(), b.nInit());
-            case "rnn" -> Methods.onResampled(Methods.rnn(rnnSpec(b), rnnConfig(b), b.rnnMaxRows(), b.nInit(),
-                    b.rnnSpectral(), TrainingListener.NONE, cache), b.rnnMaxSteps());
-            // Refinement gets at most the pretraining's epoch budget, and at most its own default limit.
-            case "rnn-dec", "rnn-idec" -> Methods.onResampled(Methods.rnnRefined(name.equals("rnn-dec") ? RefineMethod.DEC : RefineMethod.IDEC,
-                    rnnSpec(b), rnnConfig(b),
-                    (rows, steps) -> Math.min(RefineParams.DEFAULT_EPOCHS, b.rnnEpochs(rows, steps)),
-                    b.rnnMaxRows(), b.nInit(), b.rnnSpectral(), TrainingListener.NONE, cache), b.rnnMaxSteps());
-            default -> throw new InputException("unknown method " + name);
+            case "kmeans" -> Methods.rawKMeans(kmeans);
+            case "pca-kmeans" -> Methods.pcaKMeans(b.pca(), kmeans);
+            case "forest" -> Methods.forest(b.forest(), kmeans);
+            case "rnn" -> recurrent(name, b, Refine.NONE, pretrained);
+            case "rnn-dec" -> recurrent(name, b, Refine.DEC, pretrained);
+            case "rnn-idec" -> recurrent(name, b, Refine.IDEC, pretrained);
+            default -> throw new InputException("unknown method " + name, Setting.METHODS);
         };
     }
 
-    private static java.util.function.IntFunction<AutoencoderSpec> rnnSpec(EvaluationBudget b) {
-        return channels -> new AutoencoderSpec(CellType.LSTM, channels, b.rnnHidden(), 1, false, b.rnnLatent());
-    }
-
-    private static java.util.function.BiFunction<Integer, Integer, TrainConfig> rnnConfig(EvaluationBudget b) {
-        return (rows, steps) -> new TrainConfig(b.rnnEpochs(rows, steps), TrainConfig.DEFAULT_BATCH,
-                TrainConfig.DEFAULT_LR, 0, TrainConfig.DEFAULT_CLIP, b.rnnPatience(), TrainConfig.DEFAULT_MIN_DELTA, 0);
+    /**
+     * The budget's LSTM autoencoder on the series resampled to at most {@code rnnMaxSteps} steps:
+     * its epochs follow the training set's size, and refinement gets at most the pretraining's
+     * epoch budget and at most its own default limit.
+     */
+    private static ClusteringMethod recurrent(String name, EvaluationBudget b, Refine refine,
+                                              Map<Long, Pretraining> pretrained) {
+        Function<PaddedSequences, SequenceClusterer> configure = train -> {
+            int epochs = b.rnnEpochs(train.n(), train.maxLength());
+            return SequenceClusterer.builder().cell(Cell.LSTM).hidden(b.rnnHidden()).layers(1).latent(b.rnnLatent())
+                    .epochs(epochs).patience(b.rnnPatience()).kmeans(KMeansSettings.withRestarts(b.nInit()))
+                    .clusterInit(b.rnnClusterInit()).refine(refine)
+                    .refineEpochs(Math.min(SequenceClusterer.DEFAULT_REFINE_EPOCHS, epochs))
+                    .maxTrainingRows(b.rnnMaxRows()).build();
+        };
+        return Methods.onResampled(Methods.recurrent(name, configure, pretrained), b.rnnMaxSteps());
     }
 }

@@ -25,11 +25,11 @@ import org.rnnclust.InputException;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.baseline.PcaComponents;
 import org.rnnclust.data.PaddedSequences;
-import org.rnnclust.io.AtomicOutput;
+import org.rnnclust.api.OutputFolder;
 
 /**
  * Writes a report folder: {@code index.html} and the PNG plots it links, all at once (through
- * {@link AtomicOutput}) or not at all. Plots are drawn by XChart off-screen (headless AWT).
+ * {@link OutputFolder}) or not at all. Plots are drawn by XChart off-screen (headless AWT).
  */
 public final class ReportWriter {
     public static final String INDEX = "index.html";
@@ -354,12 +354,12 @@ public final class ReportWriter {
 
         Path write(Path dir) {
             html.append("</body></html>\n");
-            try (AtomicOutput out = AtomicOutput.in(dir)) {
+            try (OutputFolder out = OutputFolder.open(dir)) {
                 for (Map.Entry<String, byte[]> e : images.entrySet()) Files.write(out.file(e.getKey()), e.getValue());
                 Files.writeString(out.file(INDEX), html.toString(), StandardCharsets.UTF_8);
                 out.commit();
             } catch (IOException e) {
-                throw new InputException(AtomicOutput.describe(dir, e));
+                throw new InputException(OutputFolder.describe(dir, e));
             }
             return dir.resolve(INDEX);
         }

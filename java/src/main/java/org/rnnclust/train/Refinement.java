@@ -1,21 +1,38 @@
 package org.rnnclust.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.io.ModelFile;
 import org.rnnclust.nn.Adam;
 import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.nn.SequenceMask;
 import org.rnnclust.nn.SoftAssignment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * DEC / IDEC refinement of a pretrained autoencoder and its k-means centroids, written once above
- * the backend.
+ * DEC / IDEC refinement of a pretrained autoencoder and its starting centroids: an objective of
+ * the {@link TrainingLoop}, which owns the batches, the divergence checks, clipping, Adam and the
+ * checkpoints; what is refinement's own is the target distribution and the convergence test.
  *
  * <p>Every {@code updateInterval} batches the whole data set is embedded, softly assigned to the
  * centroids (Student-t, q) and the sharpened target p = q²/f (normalised) is fixed; between
@@ -24,27 +41,47 @@ import org.rnnclust.nn.SoftAssignment;
  * stops at an update where fewer than {@code tol} of the labels (argmax q) changed since the
  * previous update, or after {@code epochs} passes.
  *
- * <p>Reproducible like {@link Trainer}: batch order from (seed, epoch), deterministic CPU ops.
+ * <p>Checkpointed after every epoch in the {@value CheckpointFile#REFINEMENT} section (the
+ * network, the centroids, Adam's moments, the target and the histories); a resumed run continues
+ * that section when its settings and starting centroids are the same, and ends with the
+ * uninterrupted run's result.
  */
 public final class Refinement {
+    private static final Logger LOG = LoggerFactory.getLogger(Refinement.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CENTROIDS = "centroids";
+
     private final Backend backend;
     private final TensorOps ops;
     private final RefineParams params;
     private final TrainingListener listener;
+    private final BooleanSupplier cancelled;
 
     public Refinement(Backend backend, RefineParams params, TrainingListener listener) {
+        this(backend, params, listener, null);
+    }
+
+    /** @param cancelled polled before every batch; when it answers true, refinement stops with a CancelledException */
+    public Refinement(Backend backend, RefineParams params, TrainingListener listener, BooleanSupplier cancelled) {
         this.backend = backend;
         this.ops = backend.tensorOps();
         this.params = params;
-        this.listener = listener == null ? TrainingListener.NONE : listener;
+        this.listener = listener;
+        this.cancelled = cancelled;
+    }
+
+    /** Refines without checkpoints (see {@link #refine(SequenceAutoencoder, PaddedSequences, float[], int, CheckpointFile)}). */
+    public RefinementResult refine(SequenceAutoencoder model, PaddedSequences data, float[] initialCentroids, int k) {
+        return refine(model, data, initialCentroids, k, CheckpointFile.none());
     }
 
     /**
      * Refines {@code model} (in place) and the centroids on {@code data}.
      *
-     * @param initialCentroids [k, D] row-major, usually k-means on the pretrained embeddings
+     * @param initialCentroids [k, D] row-major, the clustering of the pretrained embeddings
      */
-    public RefinementResult refine(SequenceAutoencoder model, PaddedSequences data, float[] initialCentroids, int k) {
+    public RefinementResult refine(SequenceAutoencoder model, PaddedSequences data, float[] initialCentroids, int k,
+                                   CheckpointFile checkpoint) {
         long start = System.nanoTime();
         int n = data.n();
         int d = model.spec().latent();
@@ -59,100 +96,241 @@ public final class Refinement {
         }
         int batchSize = Math.min(params.batchSize(), n);
         int batches = (n + batchSize - 1) / batchSize;
-        int interval = params.updateInterval() > 0 ? params.updateInterval() : batches;
-        float klScale = idec ? (float) params.klWeight() : 1f;
+        TrainingLoop.Settings settings = new TrainingLoop.Settings("refinement", params.epochs(), batchSize,
+                params.seed(), params.clipNorm(), 0, 0, "lower the refinement's learning rate",
+                List.of(Setting.REFINE_LEARNING_RATE));
         try (SoftAssignment layer = new SoftAssignment(ops, k, d, (float) params.alpha(), initialCentroids);
-             BatchLoader loader = new BatchLoader(ops, data, batchSize);
-             DeviceBuffer pBatch = ops.allocate((long) batchSize * k);
-             DeviceBuffer dz = ops.allocate((long) batchSize * d)) {
-            List<Parameter> trained = new ArrayList<>(idec ? model.parameters() : model.encoderParameters());
-            trained.add(layer.centroids());
-            try (Adam adam = new Adam(ops, trained, params.lr(), 0)) {
-                float[] p = null;
-                int[] labels = null;
-                float[] pb = new float[batchSize * k];
-                List<Double> klHistory = new ArrayList<>();
-                List<Double> recHistory = new ArrayList<>();
-                List<Double> changes = new ArrayList<>();
-                List<double[]> intervalKl = new ArrayList<>();
-                double intervalStartKl = Double.NaN;
-                double change = Double.NaN;
-                boolean converged = false;
-                int steps = 0;
-                int epochs = 0;
-                for (int epoch = 0; epoch < params.epochs() && !converged; epoch++) {
-                    long t0 = System.nanoTime();
-                    listener.epochStarted(epoch + 1, batches);
-                    int[] order = Trainer.permutation(params.seed(), n, epoch);
-                    double klSum = 0;
-                    double recSum = 0;
-                    int seen = 0;
-                    double lastNorm = 0;
-                    for (int b = 0; b < batches; b++) {
-                        if (steps % interval == 0) {
-                            Targets t = targets(model, data, layer, k, p);
-                            if (p != null) intervalKl.add(new double[] {intervalStartKl, t.previousKl});
-                            intervalStartKl = t.kl;
-                            if (labels != null) {
-                                change = changedFraction(labels, t.labels);
-                                changes.add(change);
-                                if (change < params.tol()) {
-                                    converged = true;
-                                    labels = t.labels;
-                                    break;
-                                }
-                            }
-                            p = t.p;
-                            labels = t.labels;
-                        }
-                        int from = b * batchSize;
-                        int count = Math.min(batchSize, n - from);
-                        SequenceMask mask = loader.load(order, from, count);
-                        for (int i = 0; i < count; i++) System.arraycopy(p, order[from + i] * k, pb, i * k, k);
-                        ops.upload(pb, 0, pBatch, 0, count * k);
-                        model.zeroGrad();
-                        layer.zeroGrad();
-                        double rec = 0;
-                        DeviceBuffer z;
-                        if (idec) {
-                            rec = model.forward(loader.input(), mask);
-                            z = model.embedding();
-                        } else {
-                            z = model.embed(loader.input(), mask);
-                        }
-                        layer.assign(count, z, 0);
-                        ops.zero(dz, 0, (long) count * d);
-                        double kl = layer.lossAndBackward(count, z, 0, pBatch, klScale, dz);
-                        double loss = rec + klScale * kl;
-                        if (!Double.isFinite(loss)) {
-                            throw new TrainingDivergedException(epoch + 1, "refinement diverged in epoch " + (epoch + 1)
-                                    + ", batch " + (b + 1) + " (loss " + loss + "): lower --refine-lr");
-                        }
-                        model.backward(idec ? 1f : 0f, dz);
-                        lastNorm = params.clipNorm() > 0 ? adam.clipGradients(params.clipNorm()) : adam.gradientNorm();
-                        adam.step();
-                        steps++;
-                        klSum += kl * count;
-                        recSum += rec * count;
-                        seen += count;
-                        listener.batchFinished(epoch + 1, b + 1, loss);
-                    }
-                    if (seen == 0) break;
-                    epochs++;
-                    klHistory.add(klSum / seen);
-                    if (idec) recHistory.add(recSum / seen);
-                    listener.epochFinished(new TrainingListener.Epoch(epoch + 1, params.epochs(),
-                            (recSum + klScale * klSum) / seen, lastNorm, (System.nanoTime() - t0) / 1e9, true));
+             Target target = new Target(model, layer, data, k,
+                     params.updateInterval() > 0 ? params.updateInterval() : batches, idec)) {
+            Map<String, Parameter> all = new LinkedHashMap<>(model.namedParameters());
+            all.put(CENTROIDS, layer.centroids());
+            List<String> trained = new ArrayList<>();
+            for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
+                if (idec || model.encoderParameters().contains(e.getValue())) trained.add(e.getKey());
+            }
+            trained.add(CENTROIDS);
+            List<Parameter> trainedParams = trained.stream().map(all::get).toList();
+            try (Adam adam = new Adam(ops, trainedParams, params.lr(), 0)) {
+                String startDigest = digest(initialCentroids, n, k);
+                TrainingLoop.Progress from = TrainingLoop.Progress.START;
+                CheckpointFile.Section saved = checkpoint.section(CheckpointFile.REFINEMENT);
+                if (saved != null && sameStart(saved, startDigest)) {
+                    from = checkpoint.restoreLoop(CheckpointFile.REFINEMENT, saved, all, trained, adam);
+                    target.restore(checkpoint, saved);
+                } else if (saved != null) {
+                    LOG.info("The checkpoint's refinement had other settings or another start: refining from the start");
+                }
+                TrainingLoop.Outcome outcome;
+                try {
+                    outcome = new TrainingLoop(ops, settings, listener, cancelled).run(data, target, adam, from, p -> {
+                        CheckpointFile.Section s = CheckpointFile.loopSection(p, all, trained, adam);
+                        s.fields().set("settings", describe(params));
+                        s.fields().put("start", startDigest);
+                        target.save(s);
+                        checkpoint.save(CheckpointFile.REFINEMENT, s);
+                    });
+                } catch (TrainingDivergedException e) {
+                    throw e.withNote(checkpoint.keptNote(e.epoch() - 1));
                 }
                 float[] centroids = layer.centroids().get();
                 int[] finalLabels = assign(model, data, centroids, k);
-                if (!converged && labels != null) {
-                    change = changedFraction(labels, finalLabels);
-                }
-                return new RefinementResult(centroids, finalLabels, epochs, steps, change, converged,
-                        List.copyOf(klHistory), List.copyOf(recHistory), List.copyOf(changes), List.copyOf(intervalKl),
-                        (System.nanoTime() - start) / 1e9);
+                double change = target.change;
+                if (!target.converged && target.labels != null) change = changedFraction(target.labels, finalLabels);
+                return new RefinementResult(centroids, finalLabels, outcome.progress().epochs(), outcome.progress().steps(),
+                        change, target.converged, List.copyOf(target.klHistory), List.copyOf(target.recHistory),
+                        List.copyOf(target.changes), List.copyOf(target.intervalKl), (System.nanoTime() - start) / 1e9);
             }
+        }
+    }
+
+    /**
+     * Refinement's objective: KL(P‖Q) of the batch's soft assignment against the fixed target (DEC),
+     * plus the reconstruction loss (IDEC: rec + γ·KL); the target is renewed every
+     * {@code interval} steps, and a renewal that changes fewer than {@code tol} of the labels ends
+     * refinement.
+     */
+    private final class Target implements TrainingLoop.Objective, AutoCloseable {
+        private final SequenceAutoencoder model;
+        private final SoftAssignment layer;
+        private final PaddedSequences data;
+        private final int k;
+        private final int d;
+        private final int interval;
+        private final boolean idec;
+        private final float klScale;
+        private final DeviceBuffer pBatch;
+        private final DeviceBuffer dz;
+        private final float[] pb;
+        float[] p;
+        int[] labels;
+        double intervalStartKl = Double.NaN;
+        double change = Double.NaN;
+        boolean converged;
+        final List<Double> klHistory = new ArrayList<>();
+        final List<Double> recHistory = new ArrayList<>();
+        final List<Double> changes = new ArrayList<>();
+        final List<double[]> intervalKl = new ArrayList<>();
+        private double klSum;
+        private double recSum;
+        private int seen;
+
+        Target(SequenceAutoencoder model, SoftAssignment layer, PaddedSequences data, int k, int interval, boolean idec) {
+            this.model = model;
+            this.layer = layer;
+            this.data = data;
+            this.k = k;
+            this.d = model.spec().latent();
+            this.interval = interval;
+            this.idec = idec;
+            this.klScale = idec ? (float) params.klWeight() : 1f;
+            int batchSize = Math.min(params.batchSize(), data.n());
+            this.pBatch = ops.allocate((long) batchSize * k);
+            this.dz = ops.allocate((long) batchSize * d);
+            this.pb = new float[batchSize * k];
+        }
+
+        @Override
+        public boolean finished() {
+            return converged;
+        }
+
+        @Override
+        public boolean beforeBatch(int steps) {
+            if (steps % interval != 0) return true;
+            Targets t = targets(model, data, layer, k, p);
+            if (p != null) intervalKl.add(new double[] {intervalStartKl, t.previousKl});
+            intervalStartKl = t.kl;
+            if (labels != null) {
+                change = changedFraction(labels, t.labels);
+                changes.add(change);
+                if (change < params.tol()) {
+                    converged = true;
+                    labels = t.labels;
+                    return false;
+                }
+            }
+            p = t.p;
+            labels = t.labels;
+            return true;
+        }
+
+        @Override
+        public TrainingLoop.BatchLoss forwardBackward(BatchLoader loader, SequenceMask mask, int[] order, int from,
+                                                      int count, int epoch, int batch) {
+            for (int i = 0; i < count; i++) System.arraycopy(p, order[from + i] * k, pb, i * k, k);
+            ops.upload(pb, 0, pBatch, 0, count * k);
+            model.zeroGrad();
+            layer.zeroGrad();
+            double rec = 0;
+            DeviceBuffer z;
+            if (idec) {
+                rec = model.forward(loader.input(), mask);
+                z = model.embedding();
+            } else {
+                z = model.embed(loader.input(), mask);
+            }
+            layer.assign(count, z, 0);
+            ops.zero(dz, 0, (long) count * d);
+            double kl = layer.lossAndBackward(count, z, 0, pBatch, klScale, dz);
+            model.backward(idec ? 1f : 0f, dz);
+            klSum += kl * count;
+            recSum += rec * count;
+            seen += count;
+            return new TrainingLoop.BatchLoss(rec + klScale * kl, count, Double.NaN);
+        }
+
+        @Override
+        public void epochFinished() {
+            klHistory.add(klSum / seen);
+            if (idec) recHistory.add(recSum / seen);
+            klSum = 0;
+            recSum = 0;
+            seen = 0;
+        }
+
+        /** Adds the target, the labels and the histories to a checkpoint section. */
+        void save(CheckpointFile.Section s) {
+            ObjectNode f = s.fields();
+            f.put("converged", converged);
+            f.put("label_change", change);
+            f.put("interval_start_kl", intervalStartKl);
+            putAll(f.putArray("kl_history"), klHistory);
+            putAll(f.putArray("reconstruction_history"), recHistory);
+            putAll(f.putArray("label_change_history"), changes);
+            ArrayNode pairs = f.putArray("interval_kl");
+            for (double[] pair : intervalKl) pairs.addArray().add(pair[0]).add(pair[1]);
+            if (p != null) s.tensors().put("target", new ModelFile.Tensor("target", new int[] {data.n(), k}, p.clone()));
+            if (labels != null) {
+                float[] l = new float[labels.length];
+                for (int i = 0; i < l.length; i++) l[i] = labels[i];
+                s.tensors().put("labels", new ModelFile.Tensor("labels", new int[] {labels.length}, l));
+            }
+        }
+
+        void restore(CheckpointFile file, CheckpointFile.Section s) {
+            JsonNode f = s.fields();
+            converged = f.path("converged").asBoolean();
+            change = file.number(f, "label_change");
+            intervalStartKl = file.number(f, "interval_start_kl");
+            klHistory.addAll(file.doubles(f, "kl_history"));
+            recHistory.addAll(file.doubles(f, "reconstruction_history"));
+            changes.addAll(file.doubles(f, "label_change_history"));
+            for (JsonNode pair : f.path("interval_kl")) {
+                intervalKl.add(new double[] {file.toDouble(pair.get(0), "interval_kl"), file.toDouble(pair.get(1), "interval_kl")});
+            }
+            if (s.tensors().containsKey("target")) {
+                p = file.tensor(CheckpointFile.REFINEMENT, s, "target", (long) data.n() * k).data().clone();
+            }
+            if (s.tensors().containsKey("labels")) {
+                float[] l = file.tensor(CheckpointFile.REFINEMENT, s, "labels", data.n()).data();
+                labels = new int[l.length];
+                for (int i = 0; i < l.length; i++) labels[i] = (int) l[i];
+            }
+        }
+
+        @Override
+        public void close() {
+            pBatch.close();
+            dz.close();
+        }
+    }
+
+    private static void putAll(ArrayNode a, List<Double> values) {
+        values.forEach(a::add);
+    }
+
+    /** Whether a saved refinement section continues this refinement: same settings, same start. */
+    private boolean sameStart(CheckpointFile.Section saved, String startDigest) {
+        // Compared as text: a long 5 reads back as an int node, which equals() tells apart.
+        return describe(params).toString().equals(String.valueOf(saved.fields().get("settings")))
+                && startDigest.equals(saved.fields().path("start").asText());
+    }
+
+    /** The settings a resumed refinement must repeat. */
+    private static ObjectNode describe(RefineParams p) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("method", p.method().label());
+        o.put("epochs", p.epochs());
+        o.put("weight", p.klWeight());
+        o.put("update_interval", p.updateInterval());
+        o.put("tol", p.tol());
+        o.put("lr", p.lr());
+        o.put("batch", p.batchSize());
+        o.put("clip", p.clipNorm());
+        o.put("alpha", p.alpha());
+        o.put("seed", p.seed());
+        return o;
+    }
+
+    /** SHA-256 of the starting centroids' bits and the data's row count. */
+    private static String digest(float[] centroids, int n, int k) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 * centroids.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(n).putInt(k);
+        for (float c : centroids) b.putFloat(c);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

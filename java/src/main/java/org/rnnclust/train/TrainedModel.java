@@ -59,7 +59,8 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         return m;
     }
 
-    public void save(Path file, SequenceAutoencoder model) {
+    /** Writes the model file atomically; the tensors in the network's parameter order, then the centroids. */
+    public void save(Path file) {
         ObjectNode h = JSON.createObjectNode();
         h.put("kind", KIND);
         ObjectNode arch = h.putObject("architecture");
@@ -87,8 +88,8 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         labelNames.forEach(labels::add);
         h.set("training", training);
         List<ModelFile.Tensor> tensors = new ArrayList<>();
-        for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-            tensors.add(new ModelFile.Tensor(e.getKey(), e.getValue().shape(), weights.get(e.getKey())));
+        for (Map.Entry<String, int[]> e : ExpectedShapes.of(spec).entrySet()) {
+            tensors.add(new ModelFile.Tensor(e.getKey(), e.getValue(), weights.get(e.getKey())));
         }
         tensors.add(new ModelFile.Tensor("kmeans.centroids", new int[] {k, spec.latent()}, centroids));
         ModelFile.write(file, h, tensors);

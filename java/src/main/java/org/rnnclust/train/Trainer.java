@@ -1,117 +1,99 @@
 package org.rnnclust.train;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.data.PaddedSequences;
-import org.rnnclust.io.ModelFile;
 import org.rnnclust.nn.Adam;
+import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.nn.SequenceMask;
 
 /**
- * The training loop, written once above the backend: shuffled mini-batches, masked MSE, global-norm
- * clipping, Adam, early stopping on a loss plateau, a checkpoint after every epoch.
+ * Pretraining of the autoencoder: the {@link TrainingLoop} with the masked reconstruction MSE
+ * (optionally from a corrupted input: a denoising autoencoder), checkpointed after every epoch in
+ * the {@value CheckpointFile#PRETRAINING} section.
  *
- * <p>Reproducible: parameters come from the seed, each epoch's order from (seed, epoch), and the CPU
- * ops are deterministic, so the same seed gives a bitwise-identical model, and a run resumed from a
- * checkpoint ends with the same model as one that was never interrupted.
+ * <p>Reproducible: parameters come from the seed, each epoch's order from (seed, epoch), each
+ * batch's input dropout from (seed, epoch, batch), and the CPU ops are deterministic, so the same
+ * seed gives a bitwise-identical model, and a resumed run ends with the uninterrupted run's model.
  */
 public final class Trainer {
-    /**
-     * A batch loss this many times the loss of predicting zeros for that batch (plus 1e-3, for
-     * all-zero data) means the run has diverged even while the numbers stay finite: with a huge
-     * learning rate the saturated cells keep the loss near 1e13 for ever instead of overflowing.
-     * Depends on the batch alone, so a resumed run stops where the uninterrupted one would.
-     */
-    static final double DIVERGED_FACTOR = 1e6;
-
     private final TensorOps ops;
     private final TrainConfig config;
     private final TrainingListener listener;
+    private final BooleanSupplier cancelled;
 
     public Trainer(TensorOps ops, TrainConfig config, TrainingListener listener) {
+        this(ops, config, listener, null);
+    }
+
+    /** @param cancelled polled before every batch; when it answers true, training stops with a CancelledException */
+    public Trainer(TensorOps ops, TrainConfig config, TrainingListener listener, BooleanSupplier cancelled) {
         this.ops = ops;
         this.config = config;
-        this.listener = listener == null ? TrainingListener.NONE : listener;
+        this.listener = listener;
+        this.cancelled = cancelled;
+    }
+
+    /** Trains {@code model} on {@code data} without checkpoints. */
+    public TrainingResult train(SequenceAutoencoder model, PaddedSequences data) {
+        return train(model, data, CheckpointFile.none());
     }
 
     /**
-     * Trains {@code model} on {@code data}.
-     *
-     * @param checkpoint where to write the checkpoint after each epoch, or null for none
-     * @param resume     a checkpoint to continue from (its file name, for messages), or null
-     * @param run        saved in each checkpoint (the caller's configuration, checked on resume)
+     * Trains {@code model} on {@code data}, continuing from the checkpoint's pretraining section
+     * when it has one, and saving that section after every epoch.
      */
-    public TrainingResult train(SequenceAutoencoder model, PaddedSequences data, Path checkpoint,
-                                Path resume, ModelFile.Loaded resumed, ObjectNode run) {
+    public TrainingResult train(SequenceAutoencoder model, PaddedSequences data, CheckpointFile checkpoint) {
         long start = System.nanoTime();
-        try (Adam adam = new Adam(ops, model.parameters(), config.lr(), config.weightDecay());
-             BatchLoader loader = new BatchLoader(ops, data, config.batchSize())) {
-            Checkpoint.State state = resumed == null
-                    ? new Checkpoint.State(0, 0, Double.POSITIVE_INFINITY, 0, List.of())
-                    : Checkpoint.restore(resume, resumed, model, adam);
-            List<Double> history = new ArrayList<>(state.lossHistory());
-            double best = state.bestLoss();
-            int since = state.epochsSinceBest();
-            int n = data.n();
-            double[] squares = sumsOfSquares(data);
-            int batches = (n + config.batchSize() - 1) / config.batchSize();
-            boolean early = false;
-            for (int epoch = state.epochs(); epoch < config.epochs(); epoch++) {
-                // Checked before the epoch, not after, so that a run resumed from the checkpoint of
-                // the epoch that hit the plateau stops exactly where the uninterrupted run did.
-                if (config.patience() > 0 && since >= config.patience()) {
-                    early = true;
-                    break;
-                }
-                long t0 = System.nanoTime();
-                listener.epochStarted(epoch + 1, batches);
-                int[] order = order(n, epoch);
-                double lossSum = 0;
-                long weight = 0;
-                double lastNorm = 0;
-                for (int b = 0; b < batches; b++) {
-                    int from = b * config.batchSize();
-                    int count = Math.min(config.batchSize(), n - from);
-                    var mask = loader.load(order, from, count);
-                    model.zeroGrad();
-                    double loss = config.inputDropout() > 0
-                            ? model.forward(loader.corrupted(config.inputDropout(), noise(epoch, b)), loader.input(), mask)
-                            : model.forward(loader.input(), mask);
-                    if (!Double.isFinite(loss)) throw diverged(epoch, b, "loss " + loss, checkpoint, epoch);
-                    double zeros = zeroPredictionLoss(data, squares, order, from, count);
-                    if (loss > DIVERGED_FACTOR * (zeros + 1e-3)) {
-                        throw diverged(epoch, b, String.format(java.util.Locale.ROOT,
-                                "loss %.3g, over 10^6 times the %.3g of predicting zeros", loss, zeros), checkpoint, epoch);
-                    }
-                    model.backward();
-                    lastNorm = config.clipNorm() > 0 ? adam.clipGradients(config.clipNorm()) : adam.gradientNorm();
-                    if (!Double.isFinite(lastNorm)) throw diverged(epoch, b, "gradient norm " + lastNorm, checkpoint, epoch);
-                    adam.step();
-                    lossSum += loss * mask.validSteps();
-                    weight += mask.validSteps();
-                    listener.batchFinished(epoch + 1, b + 1, loss);
-                }
-                double epochLoss = lossSum / weight;
-                history.add(epochLoss);
-                boolean improved = epochLoss < best * (1 - config.minDelta());
-                if (improved) {
-                    best = epochLoss;
-                    since = 0;
-                } else {
-                    since++;
-                }
-                if (checkpoint != null) {
-                    Checkpoint.write(checkpoint, model, adam,
-                            new Checkpoint.State(epoch + 1, adam.steps(), best, since, history), run);
-                }
-                listener.epochFinished(new TrainingListener.Epoch(epoch + 1, config.epochs(), epochLoss, lastNorm,
-                        (System.nanoTime() - t0) / 1e9, improved));
+        Map<String, Parameter> named = model.namedParameters();
+        List<String> names = List.copyOf(named.keySet());
+        TrainingLoop.Settings settings = new TrainingLoop.Settings("training", config.epochs(), config.batchSize(),
+                config.seed(), config.clipNorm(), config.patience(), config.minDelta(),
+                "lower the learning rate or the clipping norm", List.of(Setting.LEARNING_RATE, Setting.CLIP_NORM));
+        try (Adam adam = new Adam(ops, model.parameters(), config.lr(), config.weightDecay())) {
+            CheckpointFile.Section saved = checkpoint.section(CheckpointFile.PRETRAINING);
+            TrainingLoop.Progress from = saved == null ? TrainingLoop.Progress.START
+                    : checkpoint.restoreLoop(CheckpointFile.PRETRAINING, saved, named, names, adam);
+            TrainingLoop.Outcome outcome;
+            try {
+                outcome = new TrainingLoop(ops, settings, listener, cancelled).run(data, new Reconstruction(model, data),
+                        adam, from, p -> checkpoint.save(CheckpointFile.PRETRAINING,
+                                CheckpointFile.loopSection(p, named, names, adam)));
+            } catch (TrainingDivergedException e) {
+                throw e.withNote(checkpoint.keptNote(e.epoch() - 1));
             }
-            return new TrainingResult(history.size(), List.copyOf(history), early, (System.nanoTime() - start) / 1e9);
+            TrainingLoop.Progress p = outcome.progress();
+            return new TrainingResult(p.epochs(), p.lossHistory(), outcome.stoppedEarly(),
+                    (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The objective of pretraining: the masked MSE of the reconstruction of the (clean) batch. */
+    private final class Reconstruction implements TrainingLoop.Objective {
+        private final SequenceAutoencoder model;
+        private final PaddedSequences data;
+        private final double[] squares;
+
+        Reconstruction(SequenceAutoencoder model, PaddedSequences data) {
+            this.model = model;
+            this.data = data;
+            this.squares = sumsOfSquares(data);
+        }
+
+        @Override
+        public TrainingLoop.BatchLoss forwardBackward(BatchLoader loader, SequenceMask mask, int[] order, int from,
+                                                      int count, int epoch, int batch) {
+            model.zeroGrad();
+            double loss = config.inputDropout() > 0
+                    ? model.forward(loader.corrupted(config.inputDropout(), noise(epoch, batch)), loader.input(), mask)
+                    : model.forward(loader.input(), mask);
+            model.backward();
+            return new TrainingLoop.BatchLoss(loss, mask.validSteps(), zeroPredictionLoss(data, squares, order, from, count));
         }
     }
 
@@ -129,7 +111,7 @@ public final class Trainer {
     }
 
     /** The masked MSE that an output of zeros would have on the batch order[from, from + count). */
-    private static double zeroPredictionLoss(PaddedSequences data, double[] squares, int[] order, int from, int count) {
+    static double zeroPredictionLoss(PaddedSequences data, double[] squares, int[] order, int from, int count) {
         double sum = 0;
         long values = 0;
         for (int b = from; b < from + count; b++) {
@@ -144,36 +126,7 @@ public final class Trainer {
         return new SplittableRandom(config.seed() * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL * ((long) epoch << 32 | batch));
     }
 
-    /** The order of epoch e: a permutation drawn from (seed, e) alone, so a resumed run draws the same. */
-    int[] order(int n, int epoch) {
-        return permutation(config.seed(), n, epoch);
-    }
-
-    /** A permutation of 0..n-1 drawn from (seed, epoch) alone. */
-    static int[] permutation(long seed, int n, int epoch) {
-        SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
-    }
-
-    private static TrainingDivergedException diverged(int epoch, int batch, String what, Path checkpoint, int goodEpochs) {
-        String kept = checkpoint == null ? ""
-                : goodEpochs > 0 ? "; the last good checkpoint (epoch " + goodEpochs + ") is kept in " + checkpoint
-                : "; no epoch completed, so there is no checkpoint";
-        return new TrainingDivergedException(epoch + 1, "training diverged in epoch " + (epoch + 1) + ", batch "
-                + (batch + 1) + " (" + what + "): lower --lr or --clip" + kept);
-    }
-
-    /**
-     * The embeddings [N, D] of all sequences, in order, computed in batches.
-     */
+    /** The embeddings [N, D] of all sequences, in order, computed in batches of {@code batchSize}. */
     public static float[] embed(TensorOps ops, SequenceAutoencoder model, PaddedSequences data, int batchSize) {
         int n = data.n();
         int d = model.spec().latent();

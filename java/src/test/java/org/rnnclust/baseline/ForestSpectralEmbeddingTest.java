@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.rnnclust.backend.Backend;
-import org.rnnclust.backend.Backends;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.DeviceOptions;
+import org.rnnclust.api.FittedClustering;
+import org.rnnclust.api.ForestSettings;
+import org.rnnclust.api.KMeansSettings;
+import org.rnnclust.api.Methods;
 import org.rnnclust.data.PaddedSequences;
-import org.rnnclust.eval.FittedClustering;
-import org.rnnclust.eval.Methods;
 import org.rnnclust.metrics.ClusteringScores;
 
 /** The random-forest baseline: proximity properties, determinism, and a sanity oracle on separated blobs. */
@@ -71,15 +73,15 @@ class ForestSpectralEmbeddingTest {
         float[] test = blobs(n, d, k, 4, testLabels);
         PaddedSequences train = flat(x, n, d);
         PaddedSequences held = flat(test, n, d);
-        try (Backend backend = Backends.open("cpu", 1)) {
-            var method = Methods.forest(ForestParams.defaults(), 4);
+        try (Device cpu = Device.open(new DeviceOptions("cpu", 1, false, 0, false))) {
+            var method = Methods.forest(ForestSettings.defaults(), KMeansSettings.withRestarts(4));
             int[] first;
             int[] second;
-            try (FittedClustering a = method.fit(backend, train, k, 11);
-                 FittedClustering b = method.fit(backend, train, k, 11)) {
-                first = a.assign(backend, held);
-                second = b.assign(backend, held);
-                assertArrayEquals(a.embed(backend, held), b.embed(backend, held), "same seed, same embedding");
+            try (FittedClustering a = method.fit(cpu, train, k, 11);
+                 FittedClustering b = method.fit(cpu, train, k, 11)) {
+                first = a.assign(held).labels();
+                second = b.assign(held).labels();
+                assertArrayEquals(a.embed(held), b.embed(held), "same seed, same embedding");
             }
             assertArrayEquals(first, second, "same seed, same clusters");
             double ari = ClusteringScores.of(testLabels, first).ari();

@@ -120,7 +120,7 @@ class RnnCommandTest {
                 "--output", tmp.resolve("y.npy").toString());
         assertEquals(2, run.exitCode());
         assertEquals(1, run.errLines(), run.err());
-        assertTrue(run.err().contains("wrong --cell"), run.err());
+        assertTrue(run.err().contains("is the cell right?") && run.err().contains("(flag: --cell)"), run.err());
         assertTrue(Files.notExists(tmp.resolve("y.npy")));
     }
 }

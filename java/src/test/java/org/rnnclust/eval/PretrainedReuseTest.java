@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
-import org.rnnclust.backend.Backend;
-import org.rnnclust.backend.cpu.CpuBackend;
+import java.util.HashMap;
+import java.util.Map;
+import org.rnnclust.api.ClusterInit;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.DeviceOptions;
+import org.rnnclust.api.FittedClustering;
+import org.rnnclust.api.Pretraining;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.cluster.KMeansParams;
 import org.rnnclust.cluster.SpectralClustering;
@@ -27,38 +32,39 @@ class PretrainedReuseTest {
         var raw = Cbf.generate(8, 32, 5);
         PaddedSequences x = PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), raw).apply(raw));
         EvaluationBudget b = EvaluationBudget.quick();
-        Pretrained.Cache cache = new Pretrained.Cache();
-        try (Backend backend = new CpuBackend(1)) {
+        Map<Long, Pretraining> cache = new HashMap<>();
+        try (Device backend = Device.open(new DeviceOptions("cpu", 1, false, 0, true))) {
             int[] alone;
             try (FittedClustering f = MethodNames.build("rnn", b).fit(backend, x, 3, 4)) {
-                alone = f.assign(backend, x);
+                alone = f.assign(x).labels();
             }
-            assertNull(cache.get(4));
+            assertNull(cache.get(4L));
             int[] first;
             try (FittedClustering f = MethodNames.build("rnn", b, cache).fit(backend, x, 3, 4)) {
-                first = f.assign(backend, x);
+                first = f.assign(x).labels();
                 assertEquals(0.0, f.reusedSeconds(), "the first fit trains");
             }
-            assertNotNull(cache.get(4));
+            assertNotNull(cache.get(4L));
             try (FittedClustering f = MethodNames.build("rnn", b, cache).fit(backend, x, 3, 4)) {
-                assertArrayEquals(alone, f.assign(backend, x));
-                assertEquals(cache.get(4).seconds(), f.reusedSeconds(), "the reuse counts the pretraining's time");
-                assertEquals(cache.get(4).epochs(), f.steps());
+                assertArrayEquals(alone, f.assign(x).labels());
+                assertEquals(cache.get(4L).seconds(), f.reusedSeconds(), "the reuse counts the pretraining's time");
+                assertEquals(cache.get(4L).epochs(), f.steps());
             }
             assertArrayEquals(alone, first);
             // With a spectral start the same network's embeddings are clustered by SpectralClustering.
             SpectralClustering.Params spectral = new SpectralClustering.Params(5, 0, 1000);
-            try (FittedClustering f = MethodNames.build("rnn", b.withSpectral(spectral), cache).fit(backend, x, 3, 4)) {
-                float[] z = f.embed(backend, x);
-                KMeansModel expected = SpectralClustering.centroidModel(backend, z, x.n(), f.dimensions(), spectral,
-                        KMeansParams.of(3, 4).withNInit(b.nInit()));
-                assertArrayEquals(expected.centroids(), f.kmeans().centroids(), 0f);
-                assertArrayEquals(expected.labels(), f.assign(backend, x));
+            try (FittedClustering f = MethodNames.build("rnn", b.withClusterInit(ClusterInit.spectral(5, 0, 1000)), cache)
+                    .fit(backend, x, 3, 4)) {
+                float[] z = f.embed(x);
+                KMeansModel expected = SpectralClustering.centroidModel(backend.backend(), z, x.n(), f.dimensions(),
+                        spectral, KMeansParams.of(3, 4).withNInit(b.nInit()));
+                assertArrayEquals(expected.centroids(), f.centroids(), 0f);
+                assertArrayEquals(expected.labels(), f.assign(x).labels());
             }
             // A refined method starts from the cached network: its epochs are the pretraining's plus its own.
             try (FittedClustering f = MethodNames.build("rnn-dec", b, cache).fit(backend, x, 3, 4)) {
-                assertEquals(cache.get(4).seconds(), f.reusedSeconds());
-                assertEquals(true, f.steps() >= cache.get(4).epochs());
+                assertEquals(cache.get(4L).seconds(), f.reusedSeconds());
+                assertEquals(true, f.steps() >= cache.get(4L).epochs());
             }
         }
     }

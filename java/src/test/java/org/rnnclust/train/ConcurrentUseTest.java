@@ -103,7 +103,7 @@ class ConcurrentUseTest {
             for (int c = 0; c < k; c++) System.arraycopy(emb, c * 10 * spec.latent(), centroids, c * spec.latent(), spec.latent());
             Path file = tmp.resolve(cell + ".rnnclust");
             new TrainedModel(spec, prep, centroids, k, TrainedModel.weightsOf(net), List.of(), new ObjectMapper().createObjectNode())
-                    .save(file, net);
+                    .save(file);
             return TrainedModel.load(file);
         }
     }

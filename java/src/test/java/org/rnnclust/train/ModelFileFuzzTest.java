@@ -82,10 +82,12 @@ class ModelFileFuzzTest {
                 TrainedModel model = new TrainedModel(specs[i], prep, centroids, 2, TrainedModel.weightsOf(net),
                         List.of("1", "2", "3"), training);
                 Path m = dir.resolve("seed.rnnclust");
-                model.save(m, net);
+                model.save(m);
                 MODELS.add(new Seed(Files.readAllBytes(m), specs[i]));
                 Path c = dir.resolve("seed.ckpt");
-                Checkpoint.write(c, net, adam, new Checkpoint.State(2, 3, 0.5, 0, List.of(0.9, 0.5)), training);
+                List<String> names = List.copyOf(net.namedParameters().keySet());
+                CheckpointFile.start(c, training).save(CheckpointFile.PRETRAINING, CheckpointFile.loopSection(
+                        new TrainingLoop.Progress(2, 3, 0.5, 0, List.of(0.9, 0.5)), net.namedParameters(), names, adam));
                 CHECKPOINTS.add(new Seed(Files.readAllBytes(c), specs[i]));
             }
         }
@@ -249,10 +251,14 @@ class ModelFileFuzzTest {
     private static Input loadCheckpoint(String description, byte[] bytes, AutoencoderSpec spec) {
         Path file = write("last.ckpt", bytes);
         return new Input(description, bytes, "last.ckpt", bytes.length, () -> {
-            ModelFile.Loaded loaded = Checkpoint.read(file);
             try (SequenceAutoencoder net = new SequenceAutoencoder(ops, spec, 0);
                  Adam adam = new Adam(ops, net.parameters(), 1e-3, 0)) {
-                return Checkpoint.restore(file, loaded, net, adam);
+                // As `train --resume` does: the run's settings must match, then the sections load.
+                CheckpointFile checkpoint = CheckpointFile.resume(file, JSON.createObjectNode());
+                CheckpointFile.Section s = checkpoint.section(CheckpointFile.PRETRAINING);
+                if (s == null) throw new org.rnnclust.InputException(file + ": no pretraining section");
+                return checkpoint.restoreLoop(CheckpointFile.PRETRAINING, s, net.namedParameters(),
+                        List.copyOf(net.namedParameters().keySet()), adam);
             }
         });
     }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.cpu.CpuBackend;
 import org.rnnclust.cluster.KMeans;
@@ -20,6 +23,8 @@ import org.rnnclust.nn.SequenceAutoencoder;
 
 /** DEC and IDEC end to end on a small, well-separated synthetic set; reproducibility. */
 class RefinementTest {
+    @TempDir Path tmp;
+
     static final int PER_CLASS = 20;
     static final int STEPS = 24;
     static final AutoencoderSpec SPEC = new AutoencoderSpec(CellType.LSTM, 1, 8, 1, false, 3);
@@ -50,7 +55,7 @@ class RefinementTest {
         try (Backend backend = new CpuBackend(2);
              SequenceAutoencoder net = new SequenceAutoencoder(backend.tensorOps(), SPEC, 5)) {
             new Trainer(backend.tensorOps(), new TrainConfig(25, 10, 1e-2, 0, 1.0, 0, 1e-3, 5), null)
-                    .train(net, data, null, null, null, null);
+                    .train(net, data);
             float[] z = Trainer.embed(backend.tensorOps(), net, data, 16);
             KMeansModel km = new KMeans(KMeansParams.of(3, 5)).fit(backend, z, data.n(), SPEC.latent());
             // tol 0: run every epoch, so the KL history covers the whole refinement.
@@ -105,5 +110,98 @@ class RefinementTest {
         assertArrayEquals(a.result().labels(), b.result().labels());
         assertEquals(a.result().klHistory(), b.result().klHistory());
         TrainerTest.assertSameWeights(a.weights(), b.weights());
+    }
+
+    /** A refinement whose target interval (4 batches) does not divide its epochs (6 batches). */
+    static final RefineParams UNALIGNED = new RefineParams(RefineMethod.IDEC, 9, 0.1, 4, 0, 1e-2, 10, 1.0, 1.0, 5);
+
+    /** Pretrains, clusters, then refines with {@code checkpoint} and {@code listener}; returns the result. */
+    static Run refineWith(CheckpointFile checkpoint, TrainingListener listener, int[] truth) {
+        PaddedSequences data = sines(truth);
+        try (Backend backend = new CpuBackend(2);
+             SequenceAutoencoder net = new SequenceAutoencoder(backend.tensorOps(), SPEC, 5)) {
+            new Trainer(backend.tensorOps(), new TrainConfig(10, 10, 1e-2, 0, 1.0, 0, 1e-3, 5), null).train(net, data);
+            float[] z = Trainer.embed(backend.tensorOps(), net, data, 16);
+            KMeansModel km = new KMeans(KMeansParams.of(3, 5)).fit(backend, z, data.n(), SPEC.latent());
+            RefinementResult r = new Refinement(backend, UNALIGNED, listener).refine(net, data, km.centroids(), 3,
+                    checkpoint);
+            return new Run(km.labels(), r, TrainedModel.weightsOf(net));
+        }
+    }
+
+    @Test
+    void resumedRefinementEndsWithTheUninterruptedResult() {
+        int[] truth = new int[3 * PER_CLASS];
+        Run whole = refineWith(CheckpointFile.none(), null, truth);
+        Path file = tmp.resolve("r.ckpt");
+        TrainingListener crashAfter5 = new TrainingListener() {
+            @Override
+            public void epochFinished(Epoch e) {
+                if (e.epoch() == 5) throw new IllegalStateException("simulated crash");
+            }
+        };
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> refineWith(CheckpointFile.start(file, TrainerTest.RUN), crashAfter5, truth));
+        int[] epochsRun = {0};
+        TrainingListener count = new TrainingListener() {
+            @Override
+            public void epochFinished(Epoch e) {
+                epochsRun[0]++;
+            }
+        };
+        Run resumed = refineWith(CheckpointFile.resume(file, TrainerTest.RUN), count, truth);
+        assertEquals(4, epochsRun[0], "the resumed run should only run epochs 6 to 9");
+        RefinementResult a = whole.result();
+        RefinementResult b = resumed.result();
+        assertArrayEquals(a.centroids(), b.centroids());
+        assertArrayEquals(a.labels(), b.labels());
+        assertEquals(a.epochs(), b.epochs());
+        assertEquals(a.steps(), b.steps());
+        assertEquals(a.labelChange(), b.labelChange());
+        assertEquals(a.klHistory(), b.klHistory());
+        assertEquals(a.reconstructionHistory(), b.reconstructionHistory());
+        assertEquals(a.labelChangeHistory(), b.labelChangeHistory());
+        assertEquals(a.intervalKl().size(), b.intervalKl().size());
+        for (int i = 0; i < a.intervalKl().size(); i++) assertArrayEquals(a.intervalKl().get(i), b.intervalKl().get(i));
+        TrainerTest.assertSameWeights(whole.weights(), resumed.weights());
+    }
+
+    @Test
+    void refinementFromOtherCentroidsIgnoresTheSavedSectionAndStartsOver() {
+        int[] truth = new int[3 * PER_CLASS];
+        Path file = tmp.resolve("s.ckpt");
+        refineWith(CheckpointFile.start(file, TrainerTest.RUN), null, truth);
+        // A checkpoint of a finished refinement, read by a refinement with other settings.
+        PaddedSequences data = sines(truth);
+        RefineParams other = new RefineParams(RefineMethod.DEC, 3, 0.1, 4, 0, 1e-2, 10, 1.0, 1.0, 5);
+        int[] epochsRun = {0};
+        try (Backend backend = new CpuBackend(2);
+             SequenceAutoencoder net = new SequenceAutoencoder(backend.tensorOps(), SPEC, 5)) {
+            float[] centroids = new float[3 * SPEC.latent()];
+            new Refinement(backend, other, new TrainingListener() {
+                @Override
+                public void epochFinished(Epoch e) {
+                    epochsRun[0]++;
+                }
+            }).refine(net, data, centroids, 3, CheckpointFile.resume(file, TrainerTest.RUN));
+        }
+        assertEquals(3, epochsRun[0]);
+    }
+
+    @Test
+    void divergingRefinementNamesTheRefinementLearningRate() {
+        int[] truth = new int[3 * PER_CLASS];
+        PaddedSequences data = sines(truth);
+        RefineParams p = new RefineParams(RefineMethod.DEC, 5, 0.1, 0, 0, 1e-2, 10, 0, 1.0, 5);
+        try (Backend backend = new CpuBackend(2);
+             SequenceAutoencoder net = new SequenceAutoencoder(backend.tensorOps(), SPEC, 5)) {
+            // An infinite centroid makes the soft assignment, and so the KL, NaN in the first batch.
+            float[] centroids = new float[3 * SPEC.latent()];
+            centroids[0] = Float.POSITIVE_INFINITY;
+            TrainingDivergedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingDivergedException.class,
+                    () -> new Refinement(backend, p, null).refine(net, data, centroids, 3));
+            assertTrue(e.getMessage().startsWith("refinement diverged in epoch"), e.getMessage());
+            assertEquals(java.util.List.of(Setting.REFINE_LEARNING_RATE), e.settings());
+        }
     }
 }

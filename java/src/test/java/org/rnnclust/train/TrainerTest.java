@@ -5,17 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.CancelledException;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.cpu.CpuOps;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.gen.Cbf;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.io.ModelFile;
 import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.nn.CellType;
 import org.rnnclust.nn.SequenceAutoencoder;
@@ -30,6 +35,17 @@ class TrainerTest {
     }
 
     static final AutoencoderSpec SPEC = new AutoencoderSpec(CellType.LSTM, 1, 8, 1, false, 4);
+    /** The settings a checkpoint records (what a resume must repeat); the tests keep them fixed. */
+    static final ObjectNode RUN = new ObjectMapper().createObjectNode().put("test", "trainer");
+
+    static CheckpointFile fresh(Path file) {
+        return file == null ? CheckpointFile.none() : CheckpointFile.start(file, RUN);
+    }
+
+    /** The completed epochs the checkpoint's pretraining section records. */
+    static int savedEpochs(Path file) {
+        return ModelFile.read(file).header().get("sections").get("pretraining").get("epochs").asInt();
+    }
 
     static TrainConfig config(int epochs) {
         return new TrainConfig(epochs, 7, 1e-2, 0, 1.0, 0, 1e-3, 11);
@@ -37,7 +53,7 @@ class TrainerTest {
 
     Map<String, float[]> train(TrainConfig cfg, Path ckpt, TrainingListener listener) {
         try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, cfg.seed())) {
-            new Trainer(ops, cfg, listener).train(m, data(), ckpt, null, null, null);
+            new Trainer(ops, cfg, listener).train(m, data(), fresh(ckpt));
             return TrainedModel.weightsOf(m);
         }
     }
@@ -68,7 +84,7 @@ class TrainerTest {
         try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 999)) {
             // A different init seed: everything must come from the checkpoint.
             TrainingResult r = new Trainer(ops, config(5), null)
-                    .train(m, data(), ckpt, ckpt, Checkpoint.read(ckpt), null);
+                    .train(m, data(), CheckpointFile.resume(ckpt, RUN));
             assertEquals(5, r.epochs());
             assertSameWeights(whole, TrainedModel.weightsOf(m));
         }
@@ -80,10 +96,11 @@ class TrainerTest {
         Path ckpt = tmp.resolve("d.ckpt");
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> train(huge, ckpt, null));
         assertTrue(e.getMessage().contains("epoch " + e.epoch()), e.getMessage());
-        assertTrue(e.getMessage().contains("lower --lr"), e.getMessage());
+        assertTrue(e.getMessage().contains("lower the learning rate"), e.getMessage());
+        assertEquals(java.util.List.of(Setting.LEARNING_RATE, Setting.CLIP_NORM), e.settings());
         if (e.epoch() > 1) {
             // The checkpoint on disk is the last good epoch's and loads.
-            assertEquals(e.epoch() - 1, Checkpoint.read(ckpt).header().get("epochs").asInt());
+            assertEquals(e.epoch() - 1, savedEpochs(ckpt));
         }
     }
 
@@ -92,7 +109,7 @@ class TrainerTest {
         // lr 0: the loss never improves, so patience 2 stops after 1 + 2 epochs.
         TrainConfig flat = new TrainConfig(20, 7, 1e-30, 0, 1.0, 2, 1e-3, 1);
         try (CpuOps ops = new CpuOps(1); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 1)) {
-            TrainingResult r = new Trainer(ops, flat, null).train(m, data(), null, null, null, null);
+            TrainingResult r = new Trainer(ops, flat, null).train(m, data());
             assertEquals(3, r.epochs());
             assertTrue(r.stoppedEarly());
         }
@@ -108,11 +125,67 @@ class TrainerTest {
         TrainingDivergedException e;
         try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 11)) {
             e = assertThrows(TrainingDivergedException.class, () ->
-                    new Trainer(ops, blowUp, null).train(m, data(), ckpt, ckpt, Checkpoint.read(ckpt), null));
+                    new Trainer(ops, blowUp, null).train(m, data(), CheckpointFile.resume(ckpt, RUN)));
         }
         assertEquals(3, e.epoch(), e.getMessage());
         assertTrue(e.getMessage().contains("training diverged in epoch 3"), e.getMessage());
         assertTrue(e.getMessage().contains("the last good checkpoint (epoch 2) is kept in " + ckpt), e.getMessage());
         org.junit.jupiter.api.Assertions.assertArrayEquals(good, java.nio.file.Files.readAllBytes(ckpt));
+    }
+
+    @Test
+    void cancellingStopsBetweenStepsAndTheResumedRunEndsWithTheUninterruptedModel() {
+        Map<String, float[]> whole = train(config(5), null, null);
+        Path ckpt = tmp.resolve("c.ckpt");
+        int[] polls = {0};
+        // 30 series in batches of 7 are 5 batches an epoch: the 13th poll comes in epoch 3.
+        try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 11)) {
+            CancelledException e = assertThrows(CancelledException.class, () -> new Trainer(ops, config(5), null,
+                    () -> ++polls[0] > 12).train(m, data(), fresh(ckpt)));
+            assertTrue(e.getMessage().contains("epoch 3"), e.getMessage());
+        }
+        assertEquals(2, savedEpochs(ckpt));
+        try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 999)) {
+            new Trainer(ops, config(5), null).train(m, data(), CheckpointFile.resume(ckpt, RUN));
+            assertSameWeights(whole, TrainedModel.weightsOf(m));
+        }
+    }
+
+    @Test
+    void aCheckpointOfOtherSettingsIsRefusedNamingTheSetting() {
+        Path ckpt = tmp.resolve("o.ckpt");
+        train(config(1), ckpt, null);
+        ObjectNode other = RUN.deepCopy().put("test", "other");
+        org.rnnclust.InputException e = assertThrows(org.rnnclust.InputException.class,
+                () -> CheckpointFile.resume(ckpt, other));
+        assertTrue(e.getMessage().contains("made with test = \"trainer\""), e.getMessage());
+    }
+
+    @Test
+    void aVersion1CheckpointResumesLikeTheCurrentFormat() {
+        Map<String, float[]> whole = train(config(4), null, null);
+        Path current = tmp.resolve("v2.ckpt");
+        TrainingListener stopAfter2 = new TrainingListener() {
+            @Override
+            public void epochFinished(Epoch e) {
+                if (e.epoch() == 2) throw new IllegalStateException("simulated crash");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> train(config(4), current, stopAfter2));
+        // Rewrite it in the layout of format 1: the pretraining fields and tensors at the top level.
+        ModelFile.Loaded v2 = ModelFile.read(current);
+        ObjectNode header = new ObjectMapper().createObjectNode().put("kind", "rnnclust-checkpoint");
+        v2.header().get("sections").get("pretraining").fields().forEachRemaining(f -> header.set(f.getKey(), f.getValue()));
+        header.set("run", RUN);
+        java.util.List<ModelFile.Tensor> tensors = new java.util.ArrayList<>();
+        for (ModelFile.Tensor t : v2.tensors().values()) {
+            tensors.add(new ModelFile.Tensor(t.name().substring("pretraining/".length()), t.shape(), t.data()));
+        }
+        Path legacy = tmp.resolve("v1.ckpt");
+        ModelFile.write(legacy, header, tensors);
+        try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 999)) {
+            new Trainer(ops, config(4), null).train(m, data(), CheckpointFile.resume(legacy, RUN));
+            assertSameWeights(whole, TrainedModel.weightsOf(m));
+        }
     }
 }

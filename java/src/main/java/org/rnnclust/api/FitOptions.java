@@ -1,0 +1,50 @@
+package org.rnnclust.api;
+
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+/**
+ * How one fit runs, beside what it fits (the {@link SequenceClusterer}'s settings).
+ *
+ * @param listener     hears the epochs and batches
+ * @param cancelled    polled before every optimizer step; when it answers true the fit stops with
+ *                     an {@link org.rnnclust.CancelledException}, the last epoch's checkpoint intact
+ * @param checkpoint   where to write a checkpoint after every epoch, or null for none
+ * @param resume       continue from {@code checkpoint}, which must hold a run with the same settings
+ *                     (pretraining resumes where it stopped; a finished pretraining is reused, and a
+ *                     refinement with the same settings and start resumes too)
+ * @param startingFrom a pretraining to start from instead of training (null: train)
+ */
+public record FitOptions(FitListener listener, BooleanSupplier cancelled, Path checkpoint, boolean resume,
+                         Pretraining startingFrom) {
+    public FitOptions {
+        if (listener == null) listener = FitListener.NONE;
+        if (cancelled == null) cancelled = () -> false;
+        if (resume && checkpoint == null) throw new IllegalArgumentException("resuming needs a checkpoint file");
+        if (resume && startingFrom != null) {
+            throw new IllegalArgumentException("a fit resumes a checkpoint or starts from a pretraining, not both");
+        }
+    }
+
+    /** No listener, no cancellation, no checkpoint. */
+    public static FitOptions defaults() {
+        return new FitOptions(null, null, null, false, null);
+    }
+
+    public FitOptions withListener(FitListener l) {
+        return new FitOptions(l, cancelled, checkpoint, resume, startingFrom);
+    }
+
+    public FitOptions withCancellation(BooleanSupplier c) {
+        return new FitOptions(listener, c, checkpoint, resume, startingFrom);
+    }
+
+    /** Checkpoints in {@code file} after every epoch; with {@code resume}, continues the run saved there. */
+    public FitOptions withCheckpoint(Path file, boolean resumeIt) {
+        return new FitOptions(listener, cancelled, file, resumeIt, startingFrom);
+    }
+
+    public FitOptions startingFrom(Pretraining p) {
+        return new FitOptions(listener, cancelled, checkpoint, resume, p);
+    }
+}

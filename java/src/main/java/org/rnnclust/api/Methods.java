@@ -1,0 +1,126 @@
+package org.rnnclust.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.rnnclust.baseline.ForestSpectralEmbedding;
+import org.rnnclust.baseline.Pca;
+import org.rnnclust.cluster.KMeans;
+import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.data.PaddedSequences;
+
+/**
+ * The clustering methods: k-means on the raw series and the classical baselines, and the
+ * recurrent autoencoder of a {@link SequenceClusterer}, each "an embedding, then k-means on it"
+ * behind one {@link ClusteringMethod} interface, so that they are fitted, assigned and compared
+ * alike.
+ */
+public final class Methods {
+    private Methods() {}
+
+    private static final AutoCloseable NOTHING = () -> {};
+
+    /** k-means on the flattened (padded) preprocessed series: the baseline every embedding must beat. */
+    public static ClusteringMethod rawKMeans(KMeansSettings kmeans) {
+        return new ClusteringMethod() {
+            @Override public String name() { return "kmeans"; }
+
+            @Override
+            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+                KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), train.values(), train.n(),
+                        train.rowSize());
+                return new FittedClustering(name(), device, PaddedSequences::values, train.rowSize(), km,
+                        (long) k * train.rowSize(), km.iterations(), "iterations", List.of(), NOTHING, 0);
+            }
+        };
+    }
+
+    /** PCA of the flattened series (components by {@code pca}), then k-means on the projections. */
+    public static ClusteringMethod pcaKMeans(PcaSettings pca, KMeansSettings kmeans) {
+        return new ClusteringMethod() {
+            @Override public String name() { return "pca-kmeans"; }
+
+            @Override
+            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+                Pca fitted = Pca.fit(train.values(), train.n(), train.rowSize(), pca.rule());
+                float[] z = fitted.transform(train.values(), train.n());
+                KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), z, train.n(),
+                        fitted.components());
+                return new FittedClustering(name(), device, x -> fitted.transform(x.values(), x.n()),
+                        fitted.components(), km, fitted.parameterCount() + (long) k * fitted.components(),
+                        km.iterations(), "iterations", List.of(), NOTHING, 0);
+            }
+        };
+    }
+
+    /**
+     * Totally random trees, the spectral embedding of their proximity (shared leaves), then
+     * k-means: the random-forest baseline.
+     */
+    public static ClusteringMethod forest(ForestSettings forest, KMeansSettings kmeans) {
+        return new ClusteringMethod() {
+            @Override public String name() { return "forest"; }
+
+            @Override
+            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+                ForestSpectralEmbedding emb = ForestSpectralEmbedding.fit(train.values(), train.n(), train.rowSize(), k,
+                        forest.params(), seed);
+                float[] z = emb.embed(train.values(), train.n());
+                KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), z, train.n(),
+                        emb.dimensions());
+                return new FittedClustering(name(), device, x -> emb.embed(x.values(), x.n()), emb.dimensions(), km,
+                        emb.parameterCount() + (long) k * emb.dimensions(), km.iterations(), "iterations", List.of(),
+                        NOTHING, 0);
+            }
+        };
+    }
+
+    /**
+     * A {@link SequenceClusterer}, configured for each training set by {@code configure} (its
+     * epochs may depend on the set's size), fitted with the given seed and k. With a
+     * {@code pretrained} map (null: none), a network already pretrained for the seed is reused
+     * (its training time counted in the fit's) and a new one is stored: the recurrent methods of
+     * one dataset (with and without refinement) then refine the same network, a paired comparison
+     * at a third of the cost.
+     */
+    public static ClusteringMethod recurrent(String name, Function<PaddedSequences, SequenceClusterer> configure,
+                                             Map<Long, Pretraining> pretrained) {
+        return new ClusteringMethod() {
+            @Override public String name() { return name; }
+
+            @Override
+            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+                SequenceClusterer clusterer = configure.apply(train).toBuilder().seed(seed).build();
+                Pretraining reuse = pretrained == null ? null : pretrained.get(seed);
+                FitOptions options = reuse == null ? FitOptions.defaults() : FitOptions.defaults().startingFrom(reuse);
+                SequenceClusteringModel model = clusterer.fit(device, train, k, options);
+                FitReport report = model.fitReport();
+                if (pretrained != null && reuse == null) pretrained.put(seed, report.pretraining());
+                RefinementSummary r = report.refinement();
+                KMeansModel centroids = new KMeansModel(k, model.latent(), model.centroids(), report.training().labels(),
+                        report.training().inertia(), r != null ? r.epochs() : report.initialIterations(),
+                        r != null ? r.converged() : report.initialConverged(), List.of());
+                return new FittedClustering(name, device, model::embed, model.latent(), centroids,
+                        model.parameterCount() + (long) k * model.latent(), report.pretraining().epochs() + (r != null ? r.epochs() : 0), "epochs",
+                        report.pretraining().lossHistory(), model, report.reusedSeconds());
+            }
+        };
+    }
+
+    /**
+     * {@code method} on the sequences resampled to at most {@code maxSteps} steps
+     * ({@link PaddedSequences#resampledTo}): the set it fits on and every set it then embeds, so
+     * that training and test data go through the same resampling.
+     */
+    public static ClusteringMethod onResampled(ClusteringMethod method, int maxSteps) {
+        return new ClusteringMethod() {
+            @Override public String name() { return method.name(); }
+
+            @Override
+            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+                return method.fit(device, train.resampledTo(maxSteps), k, seed)
+                        .viewedThrough(data -> data.resampledTo(maxSteps));
+            }
+        };
+    }
+}

@@ -1,0 +1,93 @@
+package org.rnnclust.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.rnnclust.InputException;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.io.AtomicOutput;
+import org.rnnclust.io.ResultFiles;
+
+/**
+ * A set of output files written all together or not at all: every file goes to a staging folder
+ * inside {@code dir} first, and {@link #commit()} moves them into place; closing without
+ * committing (an exception on the way) deletes the staging folder and leaves {@code dir} as it was.
+ * Every failure to write is one {@link InputException} line naming the folder.
+ */
+public final class OutputFolder implements AutoCloseable {
+    /** {@code index,cluster[,label]}, one row per sequence in input order. */
+    public static final String ASSIGNMENTS = ResultFiles.ASSIGNMENTS;
+    /** The job's figures as one JSON object. */
+    public static final String METRICS = ResultFiles.METRICS;
+
+    private final AtomicOutput output;
+
+    private OutputFolder(AtomicOutput output) {
+        this.output = output;
+    }
+
+    /** Creates {@code dir} if needed and a staging folder inside it. */
+    public static OutputFolder open(Path dir) {
+        return new OutputFolder(AtomicOutput.in(dir));
+    }
+
+    public Path dir() {
+        return output.dir();
+    }
+
+    /** Where to write file {@code name}; it appears in the folder at commit. */
+    public Path file(String name) {
+        return output.file(name);
+    }
+
+    /** {@value #ASSIGNMENTS}: each sequence's cluster, and its label as the data file names it when there are labels. */
+    public void writeAssignments(int[] clusters, Dataset scored) {
+        write(() -> ResultFiles.writeAssignments(file(ASSIGNMENTS), clusters, scored.labels(), scored.labelNames()));
+    }
+
+    /** {@code name} as a JSON object (indented, keys in the map's order). */
+    public void writeJson(String name, Map<String, ?> values) {
+        write(() -> ResultFiles.writeJson(file(name), values));
+    }
+
+    /** The model file {@value SequenceClusteringModel#FILE}. */
+    public void writeModel(SequenceClusteringModel model) {
+        model.save(file(SequenceClusteringModel.FILE));
+    }
+
+    /** Moves every file into place. */
+    public void commit() {
+        output.commit();
+    }
+
+    @Override
+    public void close() {
+        output.close();
+    }
+
+    /** One JSON file on its own, outside any folder set. */
+    public static void writeJsonFile(Path file, Map<String, ?> values) {
+        try {
+            ResultFiles.writeJson(file, values);
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot write: " + e.getMessage());
+        }
+    }
+
+    /** One line for a folder that cannot be written: the folder and why. */
+    public static String describe(Path dir, IOException e) {
+        return AtomicOutput.describe(dir, e);
+    }
+
+    private interface Writing {
+        void run() throws IOException;
+    }
+
+    private void write(Writing w) {
+        try {
+            w.run();
+        } catch (IOException e) {
+            throw new InputException(AtomicOutput.describe(dir(), e));
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package org.rnnclust.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.rnnclust.InputException;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.TensorOps;
+import org.rnnclust.cluster.KMeans;
+import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.cluster.KMeansParams;
+import org.rnnclust.cluster.SpectralClustering;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.data.RowSample;
+import org.rnnclust.data.prep.LengthPolicy;
+import org.rnnclust.data.prep.MissingValues;
+import org.rnnclust.data.prep.Normalization;
+import org.rnnclust.data.prep.PreparedData;
+import org.rnnclust.data.prep.PreprocessOptions;
+import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.Parameter;
+import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.train.CheckpointFile;
+import org.rnnclust.train.RefineMethod;
+import org.rnnclust.train.RefineParams;
+import org.rnnclust.train.Refinement;
+import org.rnnclust.train.RefinementResult;
+import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.TrainedModel;
+import org.rnnclust.train.Trainer;
+import org.rnnclust.train.TrainingListener;
+import org.rnnclust.train.TrainingResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline of a {@link SequenceClusterer} fit, written once: pretrain the autoencoder (or
+ * resume, or start from a given pretraining), embed every training sequence, cluster the
+ * embeddings (k-means or spectral), refine (DEC/IDEC) and assign.
+ */
+final class RecurrentFit {
+    private static final Logger LOG = LoggerFactory.getLogger(RecurrentFit.class);
+
+    private final SequenceClusterer settings;
+    private final Device device;
+    private final FitOptions options;
+
+    RecurrentFit(SequenceClusterer settings, Device device, FitOptions options) {
+        this.settings = settings;
+        this.device = device;
+        this.options = options;
+    }
+
+    SequenceClusteringModel run(PreparedData data, boolean ownsDevice) {
+        return run(data.train(), settings.clustersFor(data.trainRaw()), data.preprocessor(),
+                data.trainRaw().labelNames(), ownsDevice);
+    }
+
+    /**
+     * @param prep       the preprocessing the model records; null: the sequences are taken as they are
+     * @param labelNames the class names of the training labels (empty without labels)
+     */
+    SequenceClusteringModel run(PaddedSequences train, int k, Preprocessor prep, List<String> labelNames,
+                                boolean ownsDevice) {
+        long start = System.nanoTime();
+        if (k < 1 || k > train.n()) {
+            throw new InputException(k + " clusters for " + train.n() + " training sequences", org.rnnclust.Setting.CLUSTERS);
+        }
+        Backend backend = device.backend();
+        TensorOps ops = backend.tensorOps();
+        AutoencoderSpec arch = settings.spec(train.channels());
+        TrainConfig config = settings.trainConfig();
+        ObjectNode run = settings.pretrainingSettings(train.channels());
+        CheckpointFile checkpoint = checkpoint(run);
+        PaddedSequences fitRows = trainingRows(train, settings.maxTrainingRows, settings.seed);
+        try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed)) {
+            Pretraining pre = options.startingFrom();
+            double reused = 0;
+            if (pre != null) {
+                restore(net, pre);
+                reused = pre.seconds();
+            } else {
+                pre = pretrain(net, fitRows, checkpoint);
+            }
+            float[] z = Trainer.embed(ops, net, train, config.batchSize());
+            KMeansModel first = firstClustering(backend, z, train.n(), arch.latent(), k);
+            Assignment initial = new Assignment(first.labels(), first.inertia());
+            Preprocessor recorded = prep != null ? prep : identity(train.channels());
+            Map<String, float[]> pretrainedWeights = TrainedModel.weightsOf(net);
+
+            SequenceClusteringModel before = null;
+            RefinementSummary refinement = null;
+            float[] centroids = first.centroids();
+            Assignment training = initial;
+            ObjectNode trainingNode = describe(run, pre, null);
+            if (settings.refine != Refine.NONE) {
+                before = new SequenceClusteringModel(new TrainedModel(arch, recorded, first.centroids(), k,
+                        pretrainedWeights, labelNames, describeUnrefined(run, pre)), device, false, config.batchSize(), null);
+                RefineParams refineParams = settings.refineParams();
+                RefinementResult r = new Refinement(backend, refineParams, listener(FitListener.Phase.REFINEMENT),
+                        options.cancelled()).refine(net, fitRows, first.centroids(), k, checkpoint);
+                centroids = r.centroids();
+                KMeansModel.Assignment onTrain = Refinement.assign(backend, net, train, centroids, k, config.batchSize());
+                training = new Assignment(onTrain.labels(), onTrain.inertia());
+                refinement = new RefinementSummary(r.epochs(), r.steps(), r.labelChange(), r.converged(), r.klHistory(),
+                        r.reconstructionHistory(), r.seconds());
+                trainingNode = describe(run, pre, r);
+            }
+            FitReport report = new FitReport(pre, reused, initial, first.iterations(), first.converged(), before, refinement, training,
+                    (System.nanoTime() - start) / 1e9 + reused);
+            TrainedModel saved = new TrainedModel(arch, recorded, centroids, k,
+                    settings.refine == Refine.NONE ? pretrainedWeights : TrainedModel.weightsOf(net), labelNames, trainingNode);
+            return new SequenceClusteringModel(saved, device, ownsDevice, config.batchSize(), report);
+        }
+    }
+
+    /** Pretrains a new network on (a subsample of) {@code train} and returns its weights and history. */
+    Pretraining pretrainOnly(PaddedSequences train) {
+        CheckpointFile checkpoint = checkpoint(settings.pretrainingSettings(train.channels()));
+        try (SequenceAutoencoder net = new SequenceAutoencoder(device.backend().tensorOps(),
+                settings.spec(train.channels()), settings.seed)) {
+            return pretrain(net, trainingRows(train, settings.maxTrainingRows, settings.seed), checkpoint);
+        }
+    }
+
+    /** The options' checkpoint: none, a new one, or the one to resume (which must hold a run of {@code run}'s settings). */
+    private CheckpointFile checkpoint(ObjectNode run) {
+        if (options.checkpoint() == null) return CheckpointFile.none();
+        return options.resume() ? CheckpointFile.resume(options.checkpoint(), run)
+                : CheckpointFile.start(options.checkpoint(), run);
+    }
+
+    private Pretraining pretrain(SequenceAutoencoder net, PaddedSequences rows, CheckpointFile checkpoint) {
+        TrainingResult r = new Trainer(device.backend().tensorOps(), settings.trainConfig(),
+                listener(FitListener.Phase.PRETRAINING), options.cancelled()).train(net, rows, checkpoint);
+        return new Pretraining(net.parameters().stream().map(Parameter::get).toList(), r.epochs(), r.lossHistory(),
+                r.stoppedEarly(), r.seconds());
+    }
+
+    /** k-means, or spectral clustering whose cluster means become the centroids. */
+    private KMeansModel firstClustering(Backend backend, float[] z, int n, int d, int k) {
+        KMeansParams kmeans = settings.kmeans.params(k, settings.seed);
+        SpectralClustering.Params spectral = settings.clusterInit.params();
+        if (spectral == null) return new KMeans(kmeans).fit(backend, z, n, d);
+        long start = System.nanoTime();
+        KMeansModel model;
+        try {
+            model = SpectralClustering.centroidModel(backend, z, n, d, spectral, kmeans);
+        } catch (IllegalArgumentException e) {  // more clusters than rows, or the like
+            throw new InputException("spectral clustering of the embeddings: " + e.getMessage());
+        }
+        LOG.info(String.format(java.util.Locale.ROOT, "spectral clustering of %d embeddings: %.1f s", n,
+                (System.nanoTime() - start) / 1e9));
+        return model;
+    }
+
+    /** What the model file records of the training: the settings, the pretraining, the first clustering and the refinement. */
+    private ObjectNode describe(ObjectNode run, Pretraining pre, RefinementResult refined) {
+        ObjectNode training = run.deepCopy();
+        training.put("epochs_completed", pre.epochs());
+        training.put("final_loss", pre.finalLoss());
+        settings.describeClusterInit(training.putObject("cluster_init"));
+        ObjectNode refine = settings.describeRefinement(training.putObject("refine"));
+        if (refined != null) {
+            refine.put("epochs_completed", refined.epochs());
+            refine.put("label_change", refined.labelChange());
+            refine.put("converged", refined.converged());
+        }
+        return training;
+    }
+
+    /** The same for the model before refinement. */
+    private ObjectNode describeUnrefined(ObjectNode run, Pretraining pre) {
+        ObjectNode training = describe(run, pre, null);
+        ((ObjectNode) training.get("refine")).put("method", RefineMethod.NONE.label());
+        return training;
+    }
+
+    private TrainingListener listener(FitListener.Phase phase) {
+        FitListener l = options.listener();
+        return new TrainingListener() {
+            @Override
+            public void epochStarted(int epoch, int batches) {
+                l.epochStarted(phase, epoch, batches);
+            }
+
+            @Override
+            public void batchFinished(int epoch, int batch, double loss) {
+                l.batchFinished(phase, epoch, batch, loss);
+            }
+
+            @Override
+            public void epochFinished(Epoch e) {
+                l.epochFinished(new FitListener.Epoch(phase, e.epoch(), e.epochs(), e.loss(), e.gradNorm(), e.seconds(),
+                        e.improved()));
+            }
+        };
+    }
+
+    /**
+     * The rows the network trains on: all of them, or {@code max} chosen by {@code seed} in their
+     * order (every row is still embedded and clustered).
+     */
+    static PaddedSequences trainingRows(PaddedSequences data, int max, long seed) {
+        if (data.n() <= max) return data;
+        int[] idx = RowSample.sorted(data.n(), max, new SplittableRandom(seed ^ 0x5DEECE66DL));
+        float[] values = RowSample.gather(data.values(), data.rowSize(), idx);
+        int[] lengths = new int[max];
+        for (int i = 0; i < max; i++) lengths[i] = data.lengths()[idx[i]];
+        return new PaddedSequences(max, data.maxLength(), data.channels(), values, lengths);
+    }
+
+    private static void restore(SequenceAutoencoder net, Pretraining pre) {
+        List<Parameter> params = net.parameters();
+        if (params.size() != pre.weights().size()) {
+            throw new IllegalArgumentException("the pretraining is of another architecture");
+        }
+        for (int i = 0; i < params.size(); i++) params.get(i).set(pre.weights().get(i));
+    }
+
+    /** No preprocessing: what a model fitted on prepared sequences records. */
+    private static Preprocessor identity(int channels) {
+        double[] ones = new double[channels];
+        Arrays.fill(ones, 1.0);
+        return Preprocessor.of(new PreprocessOptions(Normalization.NONE, 0, MissingValues.REFUSE, LengthPolicy.PAD, 0),
+                new double[channels], ones, 0);
+    }
+}

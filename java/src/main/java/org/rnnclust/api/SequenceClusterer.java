@@ -1,0 +1,408 @@
+package org.rnnclust.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import org.rnnclust.InputException;
+import org.rnnclust.Setting;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.data.prep.PreparedData;
+import org.rnnclust.data.prep.PreprocessOptions;
+import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.train.RefineParams;
+import org.rnnclust.train.TrainConfig;
+
+/**
+ * Clusters sequences with a recurrent autoencoder: the autoencoder (RNN, LSTM or GRU) learns to
+ * reconstruct the sequences, its encoder's embeddings are clustered (k-means, or spectral
+ * clustering of their neighbour graph), and DEC or IDEC may then refine the encoder and the
+ * centroids together. Configure it with {@link #builder()}; {@code fit} returns an immutable
+ * {@link SequenceClusteringModel}.
+ *
+ * <pre>{@code
+ * SequenceClusterer clusterer = SequenceClusterer.builder().cell(Cell.GRU).latent(8).refine(Refine.IDEC).build();
+ * try (SequenceClusteringModel model = clusterer.fit(train)) {
+ *     int[] clusters = model.predict(test);
+ * }
+ * }</pre>
+ *
+ * <p>The same settings, seed and data give a bitwise-identical model on the same machine. A
+ * clusterer is immutable and may be shared between threads; each fit is independent.
+ */
+public final class SequenceClusterer {
+    public static final int DEFAULT_HIDDEN = 32;
+    public static final int DEFAULT_LAYERS = 1;
+    public static final int DEFAULT_LATENT = 8;
+    public static final int DEFAULT_EPOCHS = TrainConfig.DEFAULT_EPOCHS;
+    public static final int DEFAULT_BATCH = TrainConfig.DEFAULT_BATCH;
+    public static final double DEFAULT_LEARNING_RATE = TrainConfig.DEFAULT_LR;
+    public static final double DEFAULT_CLIP_NORM = TrainConfig.DEFAULT_CLIP;
+    public static final int DEFAULT_PATIENCE = TrainConfig.DEFAULT_PATIENCE;
+    public static final double DEFAULT_MIN_DELTA = TrainConfig.DEFAULT_MIN_DELTA;
+    public static final int DEFAULT_REFINE_EPOCHS = RefineParams.DEFAULT_EPOCHS;
+    public static final double DEFAULT_REFINE_WEIGHT = RefineParams.DEFAULT_KL_WEIGHT;
+    public static final int DEFAULT_UPDATE_INTERVAL = RefineParams.DEFAULT_UPDATE_INTERVAL;
+    public static final double DEFAULT_REFINE_TOL = RefineParams.DEFAULT_TOL;
+    public static final double DEFAULT_REFINE_LEARNING_RATE = RefineParams.DEFAULT_LR;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Cell cell;
+    final int hidden;
+    final int layers;
+    final boolean bidirectional;
+    final int latent;
+    final int epochs;
+    final int batchSize;
+    final double learningRate;
+    final double weightDecay;
+    final double clipNorm;
+    final int patience;
+    final double minDelta;
+    final double inputDropout;
+    final int clusters;
+    final KMeansSettings kmeans;
+    final ClusterInit clusterInit;
+    final Refine refine;
+    final int refineEpochs;
+    final double refineWeight;
+    final int updateInterval;
+    final double refineTol;
+    final double refineLearningRate;
+    final long seed;
+    final int maxTrainingRows;
+    final PreprocessOptions preprocessing;
+    final String device;
+
+    private SequenceClusterer(Builder b) {
+        this.cell = b.cell;
+        this.hidden = b.hidden;
+        this.layers = b.layers;
+        this.bidirectional = b.bidirectional;
+        this.latent = b.latent;
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.learningRate = b.learningRate;
+        this.weightDecay = b.weightDecay;
+        this.clipNorm = b.clipNorm;
+        this.patience = b.patience;
+        this.minDelta = b.minDelta;
+        this.inputDropout = b.inputDropout;
+        this.clusters = b.clusters;
+        this.kmeans = b.kmeans;
+        this.clusterInit = b.clusterInit;
+        this.refine = b.refine;
+        this.refineEpochs = b.refineEpochs;
+        this.refineWeight = b.refineWeight;
+        this.updateInterval = b.updateInterval;
+        this.refineTol = b.refineTol;
+        this.refineLearningRate = b.refineLearningRate;
+        this.seed = b.seed;
+        this.maxTrainingRows = b.maxTrainingRows;
+        this.preprocessing = b.preprocessing;
+        this.device = b.device;
+        // Every setting is checked here, so that a typo fails before any training.
+        if (clusters < 0) throw new IllegalArgumentException("number of clusters must be >= 0 (0: one per class), got " + clusters);
+        if (maxTrainingRows < 2) throw new IllegalArgumentException("maximum training rows must be >= 2, got " + maxTrainingRows);
+        if (device == null || device.isBlank()) throw new IllegalArgumentException("device name missing");
+        if (cell == null || kmeans == null || clusterInit == null || refine == null || preprocessing == null) {
+            throw new IllegalArgumentException("a setting is null");
+        }
+        spec(1);
+        trainConfig();
+        refineParams();
+    }
+
+    /** The defaults: LSTM, hidden 32, one layer, latent 8, 150 epochs of 32, k-means start, DEC. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Preprocesses {@code train} with this clusterer's preprocessing, fits on the device it names
+     * (which the model then owns: close the model) and returns the model. The number of clusters,
+     * when 0, is the number of classes of {@code train}'s labels.
+     */
+    public SequenceClusteringModel fit(Dataset train) {
+        Device d = Device.open(device);
+        try {
+            SequenceClusteringModel m = new RecurrentFit(this, d, FitOptions.defaults())
+                    .run(PreparedData.prepare(train, null, preprocessing), true);
+            return m;
+        } catch (RuntimeException | Error e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    /** {@link #fit(Dataset)} on a device the caller opened (and closes). */
+    public SequenceClusteringModel fit(Device on, Dataset train) {
+        return fit(on, PreparedData.prepare(train, null, preprocessing), FitOptions.defaults());
+    }
+
+    /**
+     * Fits on already prepared data (its preprocessing is the model's; its test set, if any, is
+     * only padded alike), with a listener, cancellation, checkpoints or a pretraining to start from.
+     */
+    public SequenceClusteringModel fit(Device on, PreparedData data, FitOptions options) {
+        return new RecurrentFit(this, on, options).run(data, false);
+    }
+
+    /**
+     * Fits {@code k} clusters on sequences the caller has preprocessed; the model records no
+     * preprocessing (it takes sequences as they come).
+     */
+    public SequenceClusteringModel fit(Device on, PaddedSequences train, int k, FitOptions options) {
+        return new RecurrentFit(this, on, options).run(train, k, null, java.util.List.of(), false);
+    }
+
+    /**
+     * Pretrains the autoencoder alone on sequences the caller has preprocessed (with the options'
+     * listener, cancellation and checkpoint): the network fits can then start from
+     * ({@link FitOptions#startingFrom}).
+     */
+    public Pretraining pretrain(Device on, PaddedSequences train, FitOptions options) {
+        if (options.startingFrom() != null) throw new IllegalArgumentException("pretraining cannot start from a pretraining");
+        return new RecurrentFit(this, on, options).pretrainOnly(train);
+    }
+
+    /** The number of clusters for {@code train}: the setting, or one per class of its labels. */
+    public int clustersFor(Dataset train) {
+        int k = clusters;
+        if (k == 0) {
+            if (!train.hasLabels()) {
+                throw new InputException(train.name() + ": no labels, so the number of clusters must be given",
+                        Setting.CLUSTERS);
+            }
+            k = train.numClasses();
+        }
+        if (k > train.size()) {
+            throw new InputException(k + " clusters exceed the number of training sequences (" + train.size() + ")",
+                    Setting.CLUSTERS);
+        }
+        return k;
+    }
+
+    // ----- the engine's settings objects -----
+
+    AutoencoderSpec spec(int channels) {
+        return new AutoencoderSpec(cell.type(), channels, hidden, layers, bidirectional, latent);
+    }
+
+    TrainConfig trainConfig() {
+        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, patience, minDelta, seed,
+                inputDropout);
+    }
+
+    /** Refinement runs with the pretraining's batch size, clipping and seed. */
+    RefineParams refineParams() {
+        return new RefineParams(refine.method(), refineEpochs, refineWeight, updateInterval, refineTol,
+                refineLearningRate, batchSize, clipNorm, 1.0, seed);
+    }
+
+    /**
+     * The settings that shape the pretrained network, as saved in checkpoints (a resumed run must
+     * repeat them) and in the model file.
+     */
+    ObjectNode pretrainingSettings(int channels) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("cell", cell.label());
+        o.put("channels", channels);
+        o.put("hidden", hidden);
+        o.put("layers", layers);
+        o.put("bidirectional", bidirectional);
+        o.put("latent", latent);
+        o.put("epochs", epochs);
+        o.put("batch", batchSize);
+        o.put("lr", learningRate);
+        o.put("weight_decay", weightDecay);
+        o.put("clip", clipNorm);
+        o.put("patience", patience);
+        o.put("min_delta", minDelta);
+        o.put("seed", seed);
+        o.put("input_dropout", inputDropout);
+        return o;
+    }
+
+    void describeClusterInit(ObjectNode into) {
+        into.put("method", clusterInit.label());
+        if (clusterInit.isSpectral()) {
+            into.put("neighbors", clusterInit.neighbours());
+            into.put("dims", clusterInit.dimensions());
+            into.put("max_rows", clusterInit.maxRows());
+        }
+    }
+
+    ObjectNode describeRefinement(ObjectNode into) {
+        RefineParams p = refineParams();
+        into.put("method", p.method().label());
+        into.put("epochs", p.epochs());
+        into.put("weight", p.klWeight());
+        into.put("update_interval", p.updateInterval());
+        into.put("tol", p.tol());
+        into.put("lr", p.lr());
+        into.put("alpha", p.alpha());
+        return into;
+    }
+
+    // ----- the settings, read back -----
+
+    public Cell cell() { return cell; }
+    public int hidden() { return hidden; }
+    public int layers() { return layers; }
+    public boolean bidirectional() { return bidirectional; }
+    public int latent() { return latent; }
+    public int epochs() { return epochs; }
+    public int batchSize() { return batchSize; }
+    public double learningRate() { return learningRate; }
+    public int clusters() { return clusters; }
+    public KMeansSettings kmeans() { return kmeans; }
+    public ClusterInit clusterInit() { return clusterInit; }
+    public Refine refine() { return refine; }
+    public long seed() { return seed; }
+    public PreprocessOptions preprocessing() { return preprocessing; }
+
+    /** The method's name in tables: "rnn-lstm", "rnn-gru-idec", ... */
+    public String method() {
+        return "rnn-" + cell.label() + (refine == Refine.NONE ? "" : "-" + refine.label());
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%s (hidden %d, layers %d%s, latent %d, %s start)", method(), hidden, layers,
+                bidirectional ? ", bidirectional" : "", latent, clusterInit.label());
+    }
+
+    /**
+     * The settings of a {@link SequenceClusterer}; every setter returns this builder. Defaults as
+     * {@code rnnclust train}'s.
+     */
+    public static final class Builder {
+        private Cell cell = Cell.LSTM;
+        private int hidden = DEFAULT_HIDDEN;
+        private int layers = DEFAULT_LAYERS;
+        private boolean bidirectional;
+        private int latent = DEFAULT_LATENT;
+        private int epochs = DEFAULT_EPOCHS;
+        private int batchSize = DEFAULT_BATCH;
+        private double learningRate = DEFAULT_LEARNING_RATE;
+        private double weightDecay;
+        private double clipNorm = DEFAULT_CLIP_NORM;
+        private int patience = DEFAULT_PATIENCE;
+        private double minDelta = DEFAULT_MIN_DELTA;
+        private double inputDropout;
+        private int clusters;
+        private KMeansSettings kmeans = KMeansSettings.defaults();
+        private ClusterInit clusterInit = ClusterInit.kmeans();
+        private Refine refine = Refine.DEC;
+        private int refineEpochs = DEFAULT_REFINE_EPOCHS;
+        private double refineWeight = DEFAULT_REFINE_WEIGHT;
+        private int updateInterval = DEFAULT_UPDATE_INTERVAL;
+        private double refineTol = DEFAULT_REFINE_TOL;
+        private double refineLearningRate = DEFAULT_REFINE_LEARNING_RATE;
+        private long seed;
+        private int maxTrainingRows = Integer.MAX_VALUE;
+        private PreprocessOptions preprocessing = PreprocessOptions.defaults();
+        private String device = "auto";
+
+        private Builder() {}
+
+        private Builder(SequenceClusterer c) {
+            cell = c.cell;
+            hidden = c.hidden;
+            layers = c.layers;
+            bidirectional = c.bidirectional;
+            latent = c.latent;
+            epochs = c.epochs;
+            batchSize = c.batchSize;
+            learningRate = c.learningRate;
+            weightDecay = c.weightDecay;
+            clipNorm = c.clipNorm;
+            patience = c.patience;
+            minDelta = c.minDelta;
+            inputDropout = c.inputDropout;
+            clusters = c.clusters;
+            kmeans = c.kmeans;
+            clusterInit = c.clusterInit;
+            refine = c.refine;
+            refineEpochs = c.refineEpochs;
+            refineWeight = c.refineWeight;
+            updateInterval = c.updateInterval;
+            refineTol = c.refineTol;
+            refineLearningRate = c.refineLearningRate;
+            seed = c.seed;
+            maxTrainingRows = c.maxTrainingRows;
+            preprocessing = c.preprocessing;
+            device = c.device;
+        }
+
+        /** The recurrent cell (default LSTM). */
+        public Builder cell(Cell c) { cell = c; return this; }
+        /** Hidden units of every recurrent layer (default 32). */
+        public Builder hidden(int h) { hidden = h; return this; }
+        /** Recurrent layers in the encoder and in the decoder (default 1). */
+        public Builder layers(int l) { layers = l; return this; }
+        /** A bidirectional encoder (default false). */
+        public Builder bidirectional(boolean b) { bidirectional = b; return this; }
+        /** Size of the embedding (default 8). */
+        public Builder latent(int d) { latent = d; return this; }
+        /** Pretraining epochs at most (default 150). */
+        public Builder epochs(int e) { epochs = e; return this; }
+        /** Sequences per optimizer step, pretraining and refinement (default 32). */
+        public Builder batchSize(int b) { batchSize = b; return this; }
+        /** Adam's learning rate for pretraining (default 3e-3). */
+        public Builder learningRate(double lr) { learningRate = lr; return this; }
+        /** L2 weight decay as torch.optim.Adam's (default 0). */
+        public Builder weightDecay(double w) { weightDecay = w; return this; }
+        /** Clip the global gradient norm to this; 0 = off (default 1). */
+        public Builder clipNorm(double c) { clipNorm = c; return this; }
+        /** Stop pretraining after this many epochs without a relative improvement of minDelta; 0 = never (default 10). */
+        public Builder patience(int p) { patience = p; return this; }
+        /** The relative loss improvement that counts for patience (default 1e-3). */
+        public Builder minDelta(double d) { minDelta = d; return this; }
+        /** Denoising pretraining: each input value zeroed with this probability (default 0). */
+        public Builder inputDropout(double p) { inputDropout = p; return this; }
+        /** The number of clusters; 0 (default) = one per class of the training labels. */
+        public Builder clusters(int k) { clusters = k; return this; }
+        /** k-means restarts and limits, for the first clustering (default: scikit-learn's). */
+        public Builder kmeans(KMeansSettings k) { kmeans = k; return this; }
+        /** How the embeddings are first clustered (default k-means). */
+        public Builder clusterInit(ClusterInit c) { clusterInit = c; return this; }
+        /** The refinement after the first clustering (default DEC). */
+        public Builder refine(Refine r) { refine = r; return this; }
+        /** Refinement epochs at most (default 50). */
+        public Builder refineEpochs(int e) { refineEpochs = e; return this; }
+        /** IDEC's γ in reconstruction + γ·KL (default 0.1). */
+        public Builder refineWeight(double g) { refineWeight = g; return this; }
+        /** Batches between target-distribution updates; 0 = once per epoch (default). */
+        public Builder updateInterval(int batches) { updateInterval = batches; return this; }
+        /** Stop refining when fewer than this fraction of labels change between target updates (default 1e-3). */
+        public Builder refineTolerance(double t) { refineTol = t; return this; }
+        /** Adam's learning rate for the refinement (default 1e-3). */
+        public Builder refineLearningRate(double lr) { refineLearningRate = lr; return this; }
+        /** Initialisation, shuffling, subsamples and k-means (default 0). */
+        public Builder seed(long s) { seed = s; return this; }
+        /**
+         * Train on at most this many sequences, a seeded subsample (every sequence is still embedded
+         * and clustered); default: all.
+         */
+        public Builder maxTrainingRows(int n) { maxTrainingRows = n; return this; }
+        /** Preprocessing for {@code fit(Dataset)} (default: z-normalise each series, refuse NaN, pad). */
+        public Builder preprocessing(PreprocessOptions p) { preprocessing = p; return this; }
+        /** The device {@code fit(Dataset)} opens: auto (default), cpu, cuda, cuda:N. */
+        public Builder device(String name) { device = name; return this; }
+
+        /**
+         * @throws IllegalArgumentException naming the first invalid setting
+         */
+        public SequenceClusterer build() {
+            return new SequenceClusterer(this);
+        }
+    }
+}

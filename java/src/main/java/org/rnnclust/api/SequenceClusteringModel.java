@@ -1,0 +1,197 @@
+package org.rnnclust.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.rnnclust.InputException;
+import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.train.TrainedModel;
+import org.rnnclust.train.Trainer;
+
+/**
+ * A fitted sequence clustering: the autoencoder's weights, the preprocessing fitted on the
+ * training data, and the centroids of the embeddings. Immutable; what it computes runs on its
+ * {@link Device}. It saves to and loads from the versioned, checksummed {@code model.rnnclust}
+ * file.
+ *
+ * <p>Thread safety: the model holds no mutable state, and every call makes its own network from
+ * the weights, so threads may share it whenever they may share its device (a CPU device: yes).
+ * Close it when it owns its device (a model from {@link SequenceClusterer#fit(Dataset)}); closing
+ * a model that uses a device opened by the caller does nothing.
+ */
+public final class SequenceClusteringModel implements AutoCloseable {
+    /** Sequences per batch when embedding with a loaded model. */
+    static final int EMBED_BATCH = 256;
+    /** The file name a training output folder holds. */
+    public static final String FILE = TrainedModel.FILE;
+
+    private final TrainedModel saved;
+    private final Device device;
+    private final boolean ownsDevice;
+    private final int embedBatch;
+    private final FitReport report;
+
+    SequenceClusteringModel(TrainedModel saved, Device device, boolean ownsDevice, int embedBatch, FitReport report) {
+        this.saved = saved;
+        this.device = device;
+        this.ownsDevice = ownsDevice;
+        this.embedBatch = embedBatch;
+        this.report = report;
+    }
+
+    /**
+     * Reads a model file (or DIR/model.rnnclust) and validates all of it.
+     *
+     * @throws InputException when the file is missing, damaged or not a model (one line naming it)
+     */
+    public static SequenceClusteringModel load(Path fileOrDir, Device device) {
+        return load(fileOrDir).on(device);
+    }
+
+    /**
+     * Reads and validates a model file without a device: {@link #on(Device)} then gives the model
+     * that computes (so that a bad file is reported before a device is opened).
+     */
+    public static SequenceClusteringModel load(Path fileOrDir) {
+        return new SequenceClusteringModel(TrainedModel.load(TrainedModel.resolve(fileOrDir)), null, false,
+                EMBED_BATCH, null);
+    }
+
+    /** Writes the model file atomically (a failed write keeps any previous file). */
+    public void save(Path file) {
+        saved.save(file);
+    }
+
+    /** The same model, computing on {@code other} (not owned). */
+    public SequenceClusteringModel on(Device other) {
+        return new SequenceClusteringModel(saved, other, false, embedBatch, report);
+    }
+
+    public int clusters() {
+        return saved.k();
+    }
+
+    /** Size of an embedding. */
+    public int latent() {
+        return saved.spec().latent();
+    }
+
+    /** Channels (features per step) the model reads. */
+    public int channels() {
+        return saved.spec().channels();
+    }
+
+    public Cell cell() {
+        return Cell.of(saved.spec().cell());
+    }
+
+    /** "rnn-lstm", or with a refinement "rnn-lstm-idec" (as the model file records it). */
+    public String method() {
+        String refine = saved.training().path("refine").path("method").asText("none");
+        return "rnn-" + cell().label() + (refine.isEmpty() || refine.equals("none") ? "" : "-" + refine);
+    }
+
+    /** The network's parameters (the centroids add clusters × latent). */
+    public long parameterCount() {
+        long n = 0;
+        for (float[] w : saved.weights().values()) n += w.length;
+        return n;
+    }
+
+    /** The centroids [k, latent], row-major (a copy). */
+    public float[] centroids() {
+        return saved.centroids().clone();
+    }
+
+    /** The class names of the training labels, if it had labels (else empty). */
+    public List<String> labelNames() {
+        return saved.labelNames();
+    }
+
+    /** The preprocessing fitted on the training data, applied to every dataset before embedding. */
+    public Preprocessor preprocessor() {
+        return saved.preprocessor();
+    }
+
+    /** What the fit did, or null for a model loaded from a file. */
+    public FitReport fitReport() {
+        return report;
+    }
+
+    /** The device it computes on; null for a model loaded without one. */
+    public Device device() {
+        return device;
+    }
+
+    private Device requireDevice() {
+        if (device == null) throw new IllegalStateException("this model has no device: use on(device)");
+        return device;
+    }
+
+    /** The embeddings [N, latent] (row-major) of a dataset, after the model's preprocessing. */
+    public float[] embed(Dataset data) {
+        return embed(prepare(data));
+    }
+
+    /** The embeddings [N, latent] of sequences already preprocessed as the model's training data were. */
+    public float[] embed(PaddedSequences data) {
+        var ops = requireDevice().backend().tensorOps();
+        try (SequenceAutoencoder net = saved.instantiate(ops)) {
+            return Trainer.embed(ops, net, data, embedBatch);
+        }
+    }
+
+    /** The cluster of every sequence of {@code data}, in order. */
+    public int[] predict(Dataset data) {
+        return assign(data).labels();
+    }
+
+    /** The cluster of every sequence and the inertia of the assignment. */
+    public Assignment assign(Dataset data) {
+        return assign(prepare(data));
+    }
+
+    /** {@link #assign(Dataset)} for sequences already preprocessed. */
+    public Assignment assign(PaddedSequences data) {
+        return assignEmbeddings(embed(data), data.n());
+    }
+
+    /** Nearest centroids of embeddings [n, latent]. */
+    Assignment assignEmbeddings(float[] z, int n) {
+        KMeansModel.Assignment a = new KMeansModel(saved.k(), latent(), saved.centroids(), null, Double.NaN, 0, true,
+                List.of()).predict(requireDevice().backend(), z, n);
+        return new Assignment(a.labels(), a.inertia());
+    }
+
+    /**
+     * ACC, NMI and ARI of the clusters of {@code data} against its labels.
+     *
+     * @throws InputException when {@code data} has no labels
+     */
+    public ClusteringScores scores(Dataset data) {
+        if (!data.hasLabels()) throw new InputException(data.name() + ": no labels to score the clusters against");
+        return ClusteringScores.of(data.labels(), predict(data));
+    }
+
+    private PaddedSequences prepare(Dataset data) {
+        if (data.channels() != channels()) {
+            throw new InputException(data.name() + ": has " + data.channels() + " channels, the model was trained on "
+                    + channels());
+        }
+        return PaddedSequences.of(saved.preprocessor().apply(data));
+    }
+
+    /** The saved form (package use: the pipeline and the result writer). */
+    TrainedModel saved() {
+        return saved;
+    }
+
+    @Override
+    public void close() {
+        if (ownsDevice && device != null) device.close();
+    }
+}

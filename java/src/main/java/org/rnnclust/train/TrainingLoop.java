@@ -1,0 +1,198 @@
+package org.rnnclust.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import org.rnnclust.CancelledException;
+import org.rnnclust.Setting;
+import org.rnnclust.backend.TensorOps;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.nn.Adam;
+import org.rnnclust.nn.SequenceMask;
+
+/**
+ * The one training loop, written once above the backend: epochs of shuffled mini-batches; per batch
+ * the objective's forward and backward, the divergence checks, global-norm clipping and an Adam
+ * step; early stopping on a loss plateau; a hook after every epoch (where checkpoints are written).
+ * Pretraining ({@link Trainer}: reconstruction) and refinement ({@link Refinement}: DEC's KL, or
+ * IDEC's reconstruction + γ·KL) are objectives of this loop.
+ *
+ * <p>Reproducible: each epoch's order comes from (seed, epoch) alone and the CPU ops are
+ * deterministic, so a run resumed at an epoch boundary from the saved {@link Progress}, parameters
+ * and optimizer state ends exactly where the uninterrupted run does.
+ */
+final class TrainingLoop {
+    /**
+     * A batch loss this many times the loss of predicting zeros for that batch (plus 1e-3, for
+     * all-zero data) means the run has diverged even while the numbers stay finite: with a huge
+     * learning rate the saturated cells keep the loss near 1e13 for ever instead of overflowing.
+     * Depends on the batch alone, so a resumed run stops where the uninterrupted one would.
+     */
+    static final double DIVERGED_FACTOR = 1e6;
+
+    /**
+     * How the loop runs.
+     *
+     * @param phase     what is trained, for messages ("training", "refinement")
+     * @param patience  stop after this many epochs without a relative improvement of minDelta (0: never)
+     * @param remedy    what to change when it diverges, in words ("lower the learning rate or ...")
+     * @param remedySettings the settings {@code remedy} speaks of
+     */
+    record Settings(String phase, int epochs, int batchSize, long seed, double clipNorm, int patience,
+                    double minDelta, String remedy, List<Setting> remedySettings) {}
+
+    /** Where training stands after {@code epochs} completed epochs: what a checkpoint saves. */
+    record Progress(int epochs, int steps, double bestLoss, int epochsSinceBest, List<Double> lossHistory) {
+        static final Progress START = new Progress(0, 0, Double.POSITIVE_INFINITY, 0, List.of());
+    }
+
+    /** What the loop optimizes: one implementation per training objective. */
+    interface Objective {
+        /**
+         * Called before each batch with the optimizer steps taken so far; false ends training
+         * before that batch (refinement's convergence test).
+         */
+        default boolean beforeBatch(int steps) {
+            return true;
+        }
+
+        /** Whether a resumed objective had already finished (then no epoch runs). */
+        default boolean finished() {
+            return false;
+        }
+
+        /**
+         * Zeroes the gradients, runs forward and backward on the batch just loaded into
+         * {@code loader} (rows {@code order[from, from + count)}) and returns its loss.
+         */
+        BatchLoss forwardBackward(BatchLoader loader, SequenceMask mask, int[] order, int from, int count, int epoch,
+                                  int batch);
+
+        /** After every epoch that ran at least one batch, before the epoch hook. */
+        default void epochFinished() {}
+    }
+
+    /**
+     * One batch's loss.
+     *
+     * @param weight          its weight in the epoch's mean loss
+     * @param zerosLoss       the loss an output of zeros would have on the batch, for the divergence
+     *                        check; NaN where the objective has no such reference
+     */
+    record BatchLoss(double loss, double weight, double zerosLoss) {}
+
+    /** Called after every completed epoch with the progress so far (the checkpoint hook). */
+    @FunctionalInterface
+    interface EpochHook {
+        void epochCompleted(Progress progress);
+    }
+
+    /** How a run ended. {@code stoppedEarly}: the loss plateau stopped it before the epoch limit. */
+    record Outcome(Progress progress, boolean stoppedEarly, double seconds) {}
+
+    private final TensorOps ops;
+    private final Settings settings;
+    private final TrainingListener listener;
+    private final BooleanSupplier cancelled;
+
+    TrainingLoop(TensorOps ops, Settings settings, TrainingListener listener, BooleanSupplier cancelled) {
+        this.ops = ops;
+        this.settings = settings;
+        this.listener = listener == null ? TrainingListener.NONE : listener;
+        this.cancelled = cancelled == null ? () -> false : cancelled;
+    }
+
+    /** Trains from {@code start} until the epoch limit, a plateau, or the objective ends it. */
+    Outcome run(PaddedSequences data, Objective objective, Adam adam, Progress start, EpochHook afterEpoch) {
+        long t0 = System.nanoTime();
+        int n = data.n();
+        int batchSize = Math.min(settings.batchSize(), n);
+        int batches = (n + batchSize - 1) / batchSize;
+        List<Double> history = new ArrayList<>(start.lossHistory());
+        double best = start.bestLoss();
+        int since = start.epochsSinceBest();
+        int steps = start.steps();
+        boolean early = false;
+        boolean stop = objective.finished();
+        try (BatchLoader loader = new BatchLoader(ops, data, batchSize)) {
+            for (int epoch = start.epochs(); epoch < settings.epochs() && !stop; epoch++) {
+                // Checked before the epoch, not after, so that a run resumed from the checkpoint of
+                // the epoch that hit the plateau stops exactly where the uninterrupted run did.
+                if (settings.patience() > 0 && since >= settings.patience()) {
+                    early = true;
+                    break;
+                }
+                long epochStart = System.nanoTime();
+                listener.epochStarted(epoch + 1, batches);
+                int[] order = permutation(settings.seed(), n, epoch);
+                double lossSum = 0;
+                double weight = 0;
+                double lastNorm = 0;
+                for (int b = 0; b < batches; b++) {
+                    if (cancelled.getAsBoolean()) {
+                        throw new CancelledException(settings.phase() + " cancelled in epoch " + (epoch + 1)
+                                + ", batch " + (b + 1) + (epoch > 0 ? "; the checkpoint of epoch " + epoch + " stands" : ""));
+                    }
+                    if (!objective.beforeBatch(steps)) {
+                        stop = true;
+                        break;
+                    }
+                    int from = b * batchSize;
+                    int count = Math.min(batchSize, n - from);
+                    SequenceMask mask = loader.load(order, from, count);
+                    BatchLoss loss = objective.forwardBackward(loader, mask, order, from, count, epoch, b);
+                    if (!Double.isFinite(loss.loss())) throw diverged(epoch, b, "loss " + loss.loss());
+                    if (loss.loss() > DIVERGED_FACTOR * (loss.zerosLoss() + 1e-3)) {  // false when zerosLoss is NaN
+                        throw diverged(epoch, b, String.format(java.util.Locale.ROOT,
+                                "loss %.3g, over 10^6 times the %.3g of predicting zeros", loss.loss(), loss.zerosLoss()));
+                    }
+                    lastNorm = settings.clipNorm() > 0 ? adam.clipGradients(settings.clipNorm()) : adam.gradientNorm();
+                    if (!Double.isFinite(lastNorm)) throw diverged(epoch, b, "gradient norm " + lastNorm);
+                    adam.step();
+                    steps++;
+                    lossSum += loss.loss() * loss.weight();
+                    weight += loss.weight();
+                    listener.batchFinished(epoch + 1, b + 1, loss.loss());
+                }
+                if (weight == 0) break;  // the objective ended training before this epoch's first batch
+                objective.epochFinished();
+                double epochLoss = lossSum / weight;
+                history.add(epochLoss);
+                boolean improved = epochLoss < best * (1 - settings.minDelta());
+                if (improved) {
+                    best = epochLoss;
+                    since = 0;
+                } else {
+                    since++;
+                }
+                Progress progress = new Progress(history.size(), steps, best, since, List.copyOf(history));
+                afterEpoch.epochCompleted(progress);
+                listener.epochFinished(new TrainingListener.Epoch(epoch + 1, settings.epochs(), epochLoss, lastNorm,
+                        (System.nanoTime() - epochStart) / 1e9, improved));
+            }
+        }
+        return new Outcome(new Progress(history.size(), steps, best, since, List.copyOf(history)), early,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private TrainingDivergedException diverged(int epoch, int batch, String what) {
+        return new TrainingDivergedException(epoch + 1, settings.phase() + " diverged in epoch " + (epoch + 1)
+                + ", batch " + (batch + 1) + " (" + what + "): " + settings.remedy(),
+                settings.remedySettings().toArray(new Setting[0]));
+    }
+
+    /** A permutation of 0..n-1 drawn from (seed, epoch) alone, so a resumed run draws the same. */
+    static int[] permutation(long seed, int n, int epoch) {
+        SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+}
