@@ -24,7 +24,7 @@ import org.rnnclust.train.Trainer;
  * a model that uses a device opened by the caller does nothing.
  */
 public final class SequenceClusteringModel implements AutoCloseable {
-    /** Sequences per batch when embedding with a loaded model. */
+    /** Sequences per embedding batch of a loaded model whose file records no training batch size. */
     static final int EMBED_BATCH = 256;
     /** The file name a training output folder holds. */
     public static final String FILE = TrainedModel.FILE;
@@ -57,8 +57,11 @@ public final class SequenceClusteringModel implements AutoCloseable {
      * that computes (so that a bad file is reported before a device is opened).
      */
     public static SequenceClusteringModel load(Path fileOrDir) {
-        return new SequenceClusteringModel(TrainedModel.load(TrainedModel.resolve(fileOrDir)), null, false,
-                EMBED_BATCH, null);
+        TrainedModel saved = TrainedModel.load(TrainedModel.resolve(fileOrDir));
+        // Embedded in batches of the training batch size, as the fit did: the GEMMs' rounding depends
+        // on the rows per call, and the loaded model must give the fitted model's embeddings bit for bit.
+        int batch = saved.training().path("batch").asInt(0);
+        return new SequenceClusteringModel(saved, null, false, batch > 0 ? batch : EMBED_BATCH, null);
     }
 
     /** Writes the model file atomically (a failed write keeps any previous file). */

@@ -1,0 +1,168 @@
+package org.rnnclust.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.CancelledException;
+import org.rnnclust.InputException;
+import org.rnnclust.Setting;
+import org.rnnclust.backend.Backend;
+import org.rnnclust.cluster.KMeans;
+import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.cluster.KMeansParams;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.data.gen.Cbf;
+import org.rnnclust.data.prep.PreprocessOptions;
+import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.CellType;
+import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.train.RefineMethod;
+import org.rnnclust.train.RefineParams;
+import org.rnnclust.train.Refinement;
+import org.rnnclust.train.RefinementResult;
+import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.Trainer;
+
+/** The public pipeline: what fit does, what the model answers, files, threads, cancellation and resume. */
+class SequenceClustererTest {
+    static Device cpu;
+
+    @TempDir Path tmp;
+
+    @BeforeAll
+    static void open() {
+        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, true));
+    }
+
+    @AfterAll
+    static void close() {
+        cpu.close();
+    }
+
+    static final Dataset TRAIN = Cbf.generate(12, 40, 1);
+    static final Dataset TEST = Cbf.generate(6, 40, 2);
+
+    static SequenceClusterer.Builder small() {
+        return SequenceClusterer.builder().cell(Cell.GRU).hidden(8).latent(4).epochs(6).batchSize(8)
+                .refine(Refine.IDEC).refineEpochs(3).updateInterval(2).refineTolerance(0).seed(7);
+    }
+
+    @Test
+    void fitIsPretrainingThenKMeansThenRefinementOfTheEngine() {
+        SequenceClusteringModel model = small().build().fit(cpu, TRAIN);
+        // The same steps by hand, on the engine's classes.
+        Backend b = cpu.backend();
+        PaddedSequences x = PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), TRAIN).apply(TRAIN));
+        AutoencoderSpec spec = new AutoencoderSpec(CellType.GRU, 1, 8, 1, false, 4);
+        try (SequenceAutoencoder net = new SequenceAutoencoder(b.tensorOps(), spec, 7)) {
+            new Trainer(b.tensorOps(), new TrainConfig(6, 8, 3e-3, 0, 1.0, 10, 1e-3, 7), null).train(net, x);
+            float[] z = Trainer.embed(b.tensorOps(), net, x, 8);
+            KMeansModel km = new KMeans(KMeansParams.of(3, 7)).fit(b, z, x.n(), 4);
+            assertArrayEquals(km.labels(), model.fitReport().initial().labels());
+            RefinementResult r = new Refinement(b, new RefineParams(RefineMethod.IDEC, 3, 0.1, 2, 0, 1e-3, 8, 1.0,
+                    1.0, 7), null).refine(net, x, km.centroids(), 3);
+            assertArrayEquals(r.centroids(), model.centroids(), 0f);
+            assertArrayEquals(r.labels(), model.fitReport().training().labels());
+            assertArrayEquals(Trainer.embed(b.tensorOps(), net, x, 8), model.embed(TRAIN), 0f);
+        }
+    }
+
+    @Test
+    void aSavedModelLoadsAndAnswersExactlyAsTheFittedOne() {
+        SequenceClusteringModel model = small().build().fit(cpu, TRAIN);
+        Path file = tmp.resolve("m.rnnclust");
+        model.save(file);
+        SequenceClusteringModel loaded = SequenceClusteringModel.load(file, cpu);
+        assertArrayEquals(model.embed(TEST), loaded.embed(TEST), 0f);
+        assertArrayEquals(model.predict(TEST), loaded.predict(TEST));
+        assertEquals(model.assign(TEST).inertia(), loaded.assign(TEST).inertia());
+        assertEquals(ClusteringScores.of(TEST.labels(), model.predict(TEST)), loaded.scores(TEST));
+        assertEquals("rnn-gru-idec", loaded.method());
+        assertNull(loaded.fitReport());
+        assertNotNull(model.fitReport().beforeRefinement());
+    }
+
+    @Test
+    void threadsSharingAModelGetWhatOneThreadGets() throws Exception {
+        SequenceClusteringModel model = small().refine(Refine.NONE).build().fit(cpu, TRAIN);
+        int[] alone = model.predict(TEST);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<int[]>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) futures.add(pool.submit(() -> model.predict(TEST)));
+            for (Future<int[]> f : futures) assertArrayEquals(alone, f.get(60, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theListenerHearsPretrainingThenRefinement() {
+        List<FitListener.Phase> phases = new ArrayList<>();
+        small().build().fit(cpu, org.rnnclust.data.prep.PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults()),
+                FitOptions.defaults().withListener(new FitListener() {
+                    @Override
+                    public void epochFinished(Epoch e) {
+                        phases.add(e.phase());
+                    }
+                }));
+        assertEquals(List.of(FitListener.Phase.PRETRAINING, FitListener.Phase.PRETRAINING, FitListener.Phase.PRETRAINING,
+                FitListener.Phase.PRETRAINING, FitListener.Phase.PRETRAINING, FitListener.Phase.PRETRAINING,
+                FitListener.Phase.REFINEMENT, FitListener.Phase.REFINEMENT, FitListener.Phase.REFINEMENT), phases);
+    }
+
+    @Test
+    void aFitCancelledInRefinementResumesToTheUninterruptedModel() throws Exception {
+        SequenceClusterer c = small().build();
+        var data = org.rnnclust.data.prep.PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults());
+        Path whole = tmp.resolve("whole.rnnclust");
+        c.fit(cpu, data, FitOptions.defaults()).save(whole);
+        Path checkpoint = tmp.resolve("last.ckpt");
+        // 36 series in batches of 8: 5 batches an epoch, 30 in pretraining; poll 38 is in refinement's epoch 2.
+        int[] polls = {0};
+        assertThrows(CancelledException.class, () -> c.fit(cpu, data,
+                FitOptions.defaults().withCheckpoint(checkpoint, false).withCancellation(() -> ++polls[0] > 37)));
+        Path resumed = tmp.resolve("resumed.rnnclust");
+        c.fit(cpu, data, FitOptions.defaults().withCheckpoint(checkpoint, true)).save(resumed);
+        assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(resumed));
+    }
+
+    @Test
+    void resumingWithOtherPretrainingSettingsIsRefused() {
+        var data = org.rnnclust.data.prep.PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults());
+        Path checkpoint = tmp.resolve("last.ckpt");
+        small().refine(Refine.NONE).build().fit(cpu, data, FitOptions.defaults().withCheckpoint(checkpoint, false));
+        InputException e = assertThrows(InputException.class, () -> small().hidden(9).build()
+                .fit(cpu, data, FitOptions.defaults().withCheckpoint(checkpoint, true)));
+        assertTrue(e.getMessage().contains("made with hidden = 8, this run has 9"), e.getMessage());
+    }
+
+    @Test
+    void settingsAreCheckedWhenBuiltAndClustersNeedLabelsOrANumber() {
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> small().learningRate(-1).build());
+        assertTrue(bad.getMessage().contains("learning rate"), bad.getMessage());
+        Dataset unlabelled = Dataset.unlabelled("u", new float[][] {{1, 2, 3}, {3, 2, 1}, {1, 1, 1}}, 1);
+        InputException e = assertThrows(InputException.class, () -> small().build().fit(cpu, unlabelled));
+        assertEquals(List.of(Setting.CLUSTERS), e.settings());
+    }
+}
