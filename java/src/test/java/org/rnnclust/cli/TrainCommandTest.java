@@ -78,6 +78,9 @@ class TrainCommandTest {
                 tmp.resolve("again").toString(), "--device", "cpu");
         assertEquals(0, run.exitCode(), run.err());
         assertArrayEquals(clusters(out.resolve("assignments.csv")), clusters(tmp.resolve("again/assignments.csv")));
+        // The loaded model embeds in the training batch size, as the fit did: the same inertia to the last bit.
+        assertEquals(new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("inertia").doubleValue(),
+                new ObjectMapper().readTree(tmp.resolve("again/metrics.json").toFile()).get("inertia").doubleValue(), 0.0);
 
         Path emb = tmp.resolve("e.npy");
         CliRun e = CliRun.of("embed", "--model", out.resolve("model.rnnclust").toString(), "--data", data.toString(),
