@@ -102,6 +102,18 @@ class SequenceClustererTest {
     }
 
     @Test
+    void aLoadedModelEmbedsInTheTrainingBatchSizeBitForBit() {
+        // The GEMMs round differently with other rows per call (one ulp or so): a loaded model must use
+        // the fit's batch size to give the fitted model's embeddings exactly.
+        Dataset many = Cbf.generate(100, 48, 3);
+        SequenceClusteringModel model = SequenceClusterer.builder().hidden(32).layers(2).epochs(1).batchSize(32)
+                .refine(Refine.NONE).seed(3).build().fit(cpu, many);
+        Path file = tmp.resolve("b.rnnclust");
+        model.save(file);
+        assertArrayEquals(model.embed(many), SequenceClusteringModel.load(file, cpu).embed(many), 0f);
+    }
+
+    @Test
     void threadsSharingAModelGetWhatOneThreadGets() throws Exception {
         SequenceClusteringModel model = small().refine(Refine.NONE).build().fit(cpu, TRAIN);
         int[] alone = model.predict(TEST);
