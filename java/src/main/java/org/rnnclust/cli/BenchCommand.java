@@ -17,7 +17,7 @@ import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.Peaks;
 import org.rnnclust.bench.MachineInfo;
 import org.rnnclust.bench.RecurrentBench;
-import org.rnnclust.bench.Timing;
+import org.rnnclust.backend.Timing;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.read.ReadOptions;
