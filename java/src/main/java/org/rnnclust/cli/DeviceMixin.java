@@ -2,7 +2,7 @@ package org.rnnclust.cli;
 
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.Backends;
-import org.rnnclust.backend.cuda.MemorySize;
+import org.rnnclust.backend.MemorySize;
 import picocli.CommandLine.Option;
 
 /** --device, --threads, --precision and --max-device-memory, on every command that computes. */
