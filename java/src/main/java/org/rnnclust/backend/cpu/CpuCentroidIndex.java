@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.bytedeco.javacpp.FloatPointer;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.Resources;
 
 /**
  * Points held off-heap for OpenBLAS. Distances are computed tile by tile: one SGEMM gives
@@ -167,10 +168,10 @@ final class CpuCentroidIndex implements CentroidIndex {
 
     @Override
     public void close() {
-        xAugmented.close();
-        for (Scratch s : scratch) {
-            if (s.products != null) s.products.close();
-        }
+        AutoCloseable[] resources = new AutoCloseable[scratch.length + 1];
+        resources[0] = xAugmented;
+        for (int t = 0; t < scratch.length; t++) resources[t + 1] = scratch[t].products;
+        Resources.closeAll(resources);
     }
 
     /** Index of the smallest of h[base..base+k), the lowest index among equals. */

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Pointer;
 import org.rnnclust.backend.BufferRanges;
 import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
 
 /**
@@ -598,10 +599,7 @@ public final class CpuOps implements TensorOps {
 
     @Override
     public void close() {
-        parallel.close();
-        if (lanes != null) {
-            for (CpuOps lane : lanes) lane.close();
-        }
+        Resources.closeAll(parallel, lanes == null ? null : () -> Resources.closeAll(lanes));
     }
 
     // ---- argument checks: a wrong offset must fail here, not corrupt native memory ----

@@ -4,6 +4,7 @@ import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.MemorySize;
 import org.rnnclust.backend.Peaks;
+import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
 
 /**
@@ -71,11 +72,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void close() {
-        try {
-            if (tensorOps != null) tensorOps.close();
-        } finally {
-            tensorOps = null;
-            ctx.close();
-        }
+        CudaTensorOps ops = tensorOps;
+        tensorOps = null;
+        Resources.closeAll(ops, ctx);
     }
 }

@@ -5,6 +5,7 @@ import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.Resources;
 
 /**
  * The GPU's answer to "which centroid is nearest": per tile of rows, cuBLAS computes X·Cᵀ into a
@@ -380,26 +381,21 @@ final class CudaCentroidIndex implements CentroidIndex {
             cudart.cudaStreamDestroy(labelStream);
             labelStream = null;
         }
-        RuntimeException first = null;
-        for (AutoCloseable r : new AutoCloseable[] {points, norms, outputs, partials, centres, products, accum, small,
-                pinnedTile, pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1]}) {
-            if (r == null) continue;
-            try {
-                r.close();
-            } catch (RuntimeException e) {
-                if (first == null) first = e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        try {
+            Resources.closeAll(points, norms, outputs, partials, centres, products, accum, small, pinnedTile,
+                    pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1], this::destroyEvents);
+        } finally {
+            points = norms = outputs = partials = centres = products = accum = null;
+            small = pinnedTile = null;
         }
-        points = norms = outputs = partials = centres = products = accum = null;
-        small = pinnedTile = null;
+    }
+
+    private void destroyEvents() {
         for (CUevent_st[] events : new CUevent_st[][] {inReady, chunkDone, outReady, assigned, labelsReady}) {
             for (int s = 0; s < 2; s++) {
                 if (events[s] != null) ctx.destroyEvent(events[s]);
                 events[s] = null;
             }
         }
-        if (first != null) throw first;
     }
 }

@@ -1,54 +1,33 @@
 package org.rnnclust.backend.cuda;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
-import org.bytedeco.cuda.cudart.CUgraphExec_st;
-import org.bytedeco.cuda.cudart.CUgraph_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.rnnclust.backend.BufferRanges;
 import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link TensorOps} on one GPU: cuBLAS for the GEMMs (row-major mapped onto column-major as
- * Cᵀ = op(B)ᵀ·op(A)ᵀ, in the context's math mode: FP32, or TF32 with --precision tf32), the
- * kernels of kernels/rnn.cu for everything else, all on the context's compute stream and
- * asynchronous; {@link #sumSquares}, {@link #mseLoss} and {@link #download} wait for the device,
- * as the interface says. {@link #upload} stages through two pinned buffers, so the host fills
- * one while the device still copies from the other.
- *
- * <p>{@link #captured} records a body of ops into a CUDA graph and replays it: each call first
- * runs the body as a dry run that only writes down what it would issue (kernel, launch shape,
- * arguments, GEMM parameters, copy ranges) — a few microseconds of Java. A record seen for the
- * first time runs op by op (a warm-up, as CUDA graph capture wants); seen a second time in a row
- * it is captured; after that the stored graph is replayed as long as the record stays the same. A recurrent layer's time
- * loop (a GEMM and a cell kernel per step) then costs one graph launch instead of 2·T launches of
- * 4–8 µs from Java. cuBLAS gets a fixed workspace so that its GEMMs may be captured.
- * {@code -Drnnclust.cuda.graphs=false} runs bodies op by op.
+ * Cᵀ = op(B)ᵀ·op(A)ᵀ, in the context's math mode: FP32, or TF32 when asked), the kernels of
+ * kernels/rnn.cu for everything else, all on the context's compute stream and asynchronous;
+ * {@link #sumSquares}, {@link #mseLoss} and {@link #download} wait for the device, as the interface
+ * says. Host copies go through {@link PinnedStaging}; {@link #captured} bodies become CUDA graphs
+ * in {@link CudaGraphCache}, which every op tells what it issues. cuBLAS gets a fixed workspace so
+ * that its GEMMs may be captured.
  */
 public final class CudaTensorOps implements TensorOps {
-    private static final Logger LOG = LoggerFactory.getLogger(CudaTensorOps.class);
     private static final int BLOCK = 256;
     /** Reductions use at most this many blocks: their partial sums fit a fixed buffer. */
     private static final int MAX_PARTIALS = 1024;
     private static final int MAX_ARGS = 16;
     /** cuBLAS's recommended workspace on Hopper (32 MiB; 4 MiB suffices before it). */
     private static final long BLAS_WORKSPACE = 32L << 20;
-    /** Floats per pinned staging buffer (two of them). */
-    private static final int STAGING_FLOATS = 1 << 22;
-    /** Graphs kept; the least recently used beyond this is destroyed. */
-    private static final int MAX_GRAPHS = 64;
-    private static final boolean GRAPHS = !"false".equals(System.getProperty("rnnclust.cuda.graphs"));
 
     private final CudaContext ctx;
     private final CUstream_st stream;
@@ -66,33 +45,14 @@ public final class CudaTensorOps implements TensorOps {
     /** Per-chunk column sums of {@link #addColumnSums}, grown on demand. */
     private DeviceMemory columnPartials;
     private PinnedMemory result;
-    private final PinnedMemory[] staging = new PinnedMemory[2];
-    private final CUevent_st[] stagingFree = new CUevent_st[2];
-    private int stagingSlot;
+    private PinnedStaging staging;
+    private final CudaGraphCache graphs;
     private boolean closed;
-
-    // ---- graphs ----
-    private enum Mode { RUN, TRACE, CAPTURE }
-
-    private Mode mode = Mode.RUN;
-    private long[] trace = new long[1024];
-    private int traceLength;
-    private boolean graphsBroken;
-
-    private record Graph(long[] trace, CUgraphExec_st exec) {}
-
-    private final LinkedHashMap<Object, Graph> graphs = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Object, Graph> eldest) {
-            if (size() <= MAX_GRAPHS) return false;
-            destroy(eldest.getValue());
-            return true;
-        }
-    };
 
     public CudaTensorOps(CudaContext ctx) {
         this.ctx = ctx;
         this.stream = ctx.computeStream();
+        this.graphs = new CudaGraphCache(ctx, stream);
         ctx.bind();
         for (int i = 0; i < MAX_ARGS; i++) {
             argSlots[i] = new LongPointer(1);
@@ -106,7 +66,7 @@ public final class CudaTensorOps implements TensorOps {
                     DeviceMemory.pointerAt(blasWorkspace.address()), BLAS_WORKSPACE));
             reduce = new DeviceMemory(2L * MAX_PARTIALS * 8 + 4 * 8, "reduction partials");
             result = new PinnedMemory(4 * 8, "pinned results");
-            for (int s = 0; s < 2; s++) stagingFree[s] = ctx.createEvent(false);
+            staging = new PinnedStaging(ctx, stream);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -123,7 +83,7 @@ public final class CudaTensorOps implements TensorOps {
     @Override
     public DeviceBuffer allocate(long size) {
         if (size < 0) throw new IllegalArgumentException("negative size " + size);
-        requireRunning("allocate");
+        graphs.requireRunning("allocate");
         ctx.bind();
         CudaBuffer b = new CudaBuffer(this, size);
         try {
@@ -137,54 +97,20 @@ public final class CudaTensorOps implements TensorOps {
 
     @Override
     public void upload(float[] src, int srcOff, DeviceBuffer dst, long dstOff, int n) {
-        requireRunning("upload");
+        graphs.requireRunning("upload");
         CudaBuffer d = check(dst, dstOff, n);
         if (srcOff < 0 || n < 0 || srcOff + n > src.length) throw new IndexOutOfBoundsException("source range");
         ctx.bind();
-        for (int done = 0; done < n; ) {
-            int chunk = Math.min(n - done, STAGING_FLOATS);
-            int s = stagingSlot;
-            stagingSlot ^= 1;
-            // The slot's previous copy must have left it before the host overwrites it.
-            Cuda.check("cudaEventSynchronize(staging)", cudart.cudaEventSynchronize(stagingFree[s]));
-            PinnedMemory p = stagingBuffer(s, chunk);
-            p.floats().put(src, srcOff + done, chunk);
-            Cuda.check("cudaMemcpyAsync(upload)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(d.address(dstOff + done)),
-                    DeviceMemory.pointerAt(p.address()), (long) chunk * Float.BYTES, cudart.cudaMemcpyHostToDevice, stream));
-            Cuda.check("cudaEventRecord(staging)", cudart.cudaEventRecord(stagingFree[s], stream));
-            done += chunk;
-        }
+        staging.upload(src, srcOff, d.address(dstOff), n);
     }
 
     @Override
     public void download(DeviceBuffer src, long srcOff, float[] dst, int dstOff, int n) {
-        requireRunning("download");
+        graphs.requireRunning("download");
         CudaBuffer s = check(src, srcOff, n);
         if (dstOff < 0 || n < 0 || dstOff + n > dst.length) throw new IndexOutOfBoundsException("destination range");
         ctx.bind();
-        for (int done = 0; done < n; ) {
-            int chunk = Math.min(n - done, STAGING_FLOATS);
-            PinnedMemory p = stagingBuffer(stagingSlot, chunk);
-            Cuda.check("cudaMemcpyAsync(download)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(p.address()),
-                    DeviceMemory.pointerAt(s.address(srcOff + done)), (long) chunk * Float.BYTES,
-                    cudart.cudaMemcpyDeviceToHost, stream));
-            ctx.synchronize(stream, "download");
-            p.floats().get(dst, dstOff + done, chunk);
-            done += chunk;
-        }
-    }
-
-    private PinnedMemory stagingBuffer(int slot, int floats) {
-        PinnedMemory p = staging[slot];
-        if (p == null || p.bytes() < (long) floats * Float.BYTES) {
-            // Growing: wait until nothing reads the old one.
-            ctx.synchronize(stream, "staging buffer");
-            if (p != null) p.close();
-            staging[slot] = null;
-            long want = Math.min(STAGING_FLOATS, Math.max(floats, 1 << 16));
-            staging[slot] = p = new PinnedMemory(want * Float.BYTES, "pinned staging");
-        }
-        return p;
+        staging.download(s.address(srcOff), dst, dstOff, n);
     }
 
     @Override
@@ -199,13 +125,13 @@ public final class CudaTensorOps implements TensorOps {
         CudaBuffer d = check(dst, dstOff, n);
         if (n == 0) return;
         long bytes = n * Float.BYTES;
-        if (record(3, d.address(dstOff), s.address(srcOff), bytes)) return;
+        if (graphs.record(3, d.address(dstOff), s.address(srcOff), bytes)) return;
         Cuda.check("cudaMemcpyAsync(device to device)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(d.address(dstOff)),
                 DeviceMemory.pointerAt(s.address(srcOff)), bytes, cudart.cudaMemcpyDeviceToDevice, stream));
     }
 
     private void memset(long address, long bytes) {
-        if (record(2, address, bytes)) return;
+        if (graphs.record(2, address, bytes)) return;
         Cuda.check("cudaMemsetAsync", cudart.cudaMemsetAsync(DeviceMemory.pointerAt(address), 0, bytes, stream));
     }
 
@@ -222,99 +148,12 @@ public final class CudaTensorOps implements TensorOps {
 
     @Override
     public void captured(Object key, Runnable body) {
-        if (!GRAPHS || graphsBroken || mode != Mode.RUN) {
-            body.run();
-            return;
-        }
-        ctx.bind();
-        // Dry run: what would the body issue now?
-        traceLength = 0;
-        mode = Mode.TRACE;
-        try {
-            body.run();
-        } finally {
-            mode = Mode.RUN;
-        }
-        long[] now = Arrays.copyOf(trace, traceLength);
-        Graph g = graphs.get(key);
-        if (g == null || !Arrays.equals(g.trace(), now)) {
-            // First sighting of this body: run it op by op. That also warms up what must not first
-            // happen inside a capture (lazy kernel loading, cuBLAS's choice of kernels), and a body
-            // seen only once is never captured.
-            if (g != null) destroy(graphs.remove(key));
-            graphs.put(key, new Graph(now, null));
-            body.run();
-            return;
-        }
-        if (g.exec() == null) {
-            g = capture(body, now);
-            if (g == null) {
-                graphs.remove(key);
-                body.run();
-                return;
-            }
-            graphs.put(key, g);
-        }
-        Cuda.check("cudaGraphLaunch", cudart.cudaGraphLaunch(g.exec(), stream));
-    }
-
-    /** Captures the body into an instantiated graph; null (and graphs off from now on) when CUDA refuses. */
-    private Graph capture(Runnable body, long[] expected) {
-        CUgraph_st graph = new CUgraph_st();
-        mode = Mode.CAPTURE;
-        traceLength = 0;
-        boolean capturing = false;
-        try {
-            Cuda.check("cudaStreamBeginCapture", cudart.cudaStreamBeginCapture(stream, cudart.cudaStreamCaptureModeThreadLocal));
-            capturing = true;
-            body.run();
-            capturing = false;
-            Cuda.check("cudaStreamEndCapture", cudart.cudaStreamEndCapture(stream, graph));
-            if (!Arrays.equals(expected, Arrays.copyOf(trace, traceLength))) {
-                throw new IllegalStateException("a captured body issued different ops in its dry run and its capture");
-            }
-            CUgraphExec_st exec = new CUgraphExec_st();
-            Cuda.check("cudaGraphInstantiate", cudart.cudaGraphInstantiate(exec, graph, 0L));
-            return new Graph(expected, exec);
-        } catch (CudaException e) {
-            if (capturing) cudart.cudaStreamEndCapture(stream, graph);
-            cudart.cudaGetLastError();
-            graphsBroken = true;
-            LOG.warn("CUDA graph capture failed ({}); running op by op from now on", e.getMessage());
-            return null;
-        } catch (RuntimeException e) {
-            if (capturing) cudart.cudaStreamEndCapture(stream, graph);
-            throw e;
-        } finally {
-            mode = Mode.RUN;
-            if (!graph.isNull()) cudart.cudaGraphDestroy(graph);
-        }
-    }
-
-    private static void destroy(Graph g) {
-        if (g != null && g.exec() != null && !g.exec().isNull()) cudart.cudaGraphExecDestroy(g.exec());
+        graphs.run(key, body);
     }
 
     /** Number of graphs held (tests). */
     int graphCount() {
         return graphs.size();
-    }
-
-    /**
-     * In a dry run, appends an operation's description to the trace and returns true (the caller
-     * then issues nothing); while capturing, appends it and returns false (the caller issues it).
-     */
-    private boolean record(long... op) {
-        if (mode == Mode.RUN) return false;
-        if (traceLength + op.length + 1 > trace.length) trace = Arrays.copyOf(trace, 2 * (traceLength + op.length + 1));
-        trace[traceLength++] = op.length;
-        System.arraycopy(op, 0, trace, traceLength, op.length);
-        traceLength += op.length;
-        return mode == Mode.TRACE;
-    }
-
-    private void requireRunning(String what) {
-        if (mode != Mode.RUN) throw new IllegalStateException(what + " inside TensorOps.captured: not allowed");
     }
 
     // ---- launches ----
@@ -338,11 +177,11 @@ public final class CudaTensorOps implements TensorOps {
         op[3] = ((long) l.blockX() << 32) | l.blockY();
         op[4] = l.sharedBytes();
         System.arraycopy(slots, 0, op, 5, slots.length);
-        if (record(op)) return;
+        if (graphs.record(op)) return;
         for (int i = 0; i < slots.length; i++) argSlots[i].put(0, slots[i]);
         Cuda.checkDriver("cuLaunchKernel(" + k.name() + ")", cudart.cuLaunchKernel(functions[k.ordinal()],
                 l.gridX(), l.gridY(), 1, l.blockX(), l.blockY(), 1, l.sharedBytes(), stream, args, (PointerPointer<?>) null));
-        if (DEBUG_SYNC && mode == Mode.RUN) ctx.synchronize(stream, "after " + k.name());
+        if (DEBUG_SYNC && graphs.running()) ctx.synchronize(stream, "after " + k.name());
     }
 
     /** -Drnnclust.cuda.sync=true: synchronise after every launch, so that an error names its kernel. */
@@ -363,7 +202,7 @@ public final class CudaTensorOps implements TensorOps {
         int lb = Math.max(1, ldb);
         int lc = Math.max(1, ldc);
         long pa = ca.address(offA), pb = cb.address(offB), pc = cc.address(offC);
-        if (record(4, (transA ? 1 : 0) | (transB ? 2 : 0), m, n, k, la, lb, lc, pa, pb, pc,
+        if (graphs.record(4, (transA ? 1 : 0) | (transB ? 2 : 0), m, n, k, la, lb, lc, pa, pb, pc,
                 Float.floatToRawIntBits(alphaValue), Float.floatToRawIntBits(betaValue))) {
             return;
         }
@@ -397,7 +236,7 @@ public final class CudaTensorOps implements TensorOps {
         long wanted = Math.max(1, (long) ctx.multiprocessors() * 8 / columnBlocks);
         int chunks = (int) Math.max(1, Math.min(wanted, (rows + 255L) / 256));
         if ((long) chunks * cols > columnPartialCapacity()) {
-            if (mode == Mode.RUN) {
+            if (graphs.running()) {
                 growColumnPartials((long) chunks * cols);
             } else {
                 // Inside a captured body nothing may be allocated: fewer chunks in what there is.
@@ -417,7 +256,7 @@ public final class CudaTensorOps implements TensorOps {
     }
 
     private void growColumnPartials(long doubles) {
-        requireRunning("growing the column-sum buffer");
+        graphs.requireRunning("growing the column-sum buffer");
         // Work still queued may read the old buffer.
         ctx.synchronize(stream, "column partials");
         if (columnPartials != null) columnPartials.close();
@@ -427,7 +266,7 @@ public final class CudaTensorOps implements TensorOps {
 
     @Override
     public double sumSquares(DeviceBuffer x, long off, long n) {
-        requireRunning("sumSquares");
+        graphs.requireRunning("sumSquares");
         CudaBuffer b = check(x, off, n);
         if (n == 0) return 0;
         int blocks = Math.min(MAX_PARTIALS, ctx.gridFor(n, BLOCK));
@@ -438,7 +277,7 @@ public final class CudaTensorOps implements TensorOps {
 
     @Override
     public double sumSquares(java.util.List<? extends DeviceBuffer> buffers, long[] counts) {
-        requireRunning("sumSquares");
+        graphs.requireRunning("sumSquares");
         if (buffers.size() != counts.length) throw new IllegalArgumentException("one count per buffer");
         // Each buffer's blocks write their partials side by side; one block then adds them all.
         int[] blocks = new int[counts.length];
@@ -501,7 +340,7 @@ public final class CudaTensorOps implements TensorOps {
     @Override
     public double mseLoss(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
                           DeviceBuffer rowWeight, long weightOff) {
-        requireRunning("mseLoss");
+        graphs.requireRunning("mseLoss");
         long n = (long) rows * cols;
         CudaBuffer p = check(pred, predOff, n);
         CudaBuffer t = check(target, targetOff, n);
@@ -547,7 +386,7 @@ public final class CudaTensorOps implements TensorOps {
 
     @Override
     public double klDivergence(int n, int k, DeviceBuffer p, long pOff, DeviceBuffer q, long qOff) {
-        requireRunning("klDivergence");
+        graphs.requireRunning("klDivergence");
         long count = (long) n * k;
         CudaBuffer pb = check(p, pOff, count);
         CudaBuffer qb = check(q, qOff, count);
@@ -739,34 +578,15 @@ public final class CudaTensorOps implements TensorOps {
         closed = true;
         ctx.bind();
         cudart.cudaStreamSynchronize(stream);
-        for (Graph g : graphs.values()) destroy(g);
-        graphs.clear();
-        RuntimeException first = null;
-        if (blasWorkspace != null) {
-            // cuBLAS goes back to its own workspace before ours is freed (the k-means index shares the handle).
-            int s = cublas.cublasSetWorkspace_v2(ctx.blas(), null, 0);
-            if (s != 0) first = new CudaException("cublasSetWorkspace(none): status " + s, s);
-        }
-        for (AutoCloseable r : new AutoCloseable[] {blasWorkspace, reduce, manyPartials, columnPartials, result, staging[0], staging[1],
-                module}) {
-            if (r == null) continue;
-            try {
-                r.close();
-            } catch (RuntimeException e) {
-                if (first == null) first = e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        for (int s = 0; s < 2; s++) {
-            if (stagingFree[s] != null) ctx.destroyEvent(stagingFree[s]);
-            stagingFree[s] = null;
-        }
-        for (LongPointer p : argSlots) if (p != null) p.close();
-        args.close();
-        alpha.close();
-        beta.close();
-        if (first != null) throw first;
+        Resources.closeAll(graphs, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials, columnPartials,
+                result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
+    }
+
+    /** cuBLAS goes back to its own workspace before ours is freed (the k-means index shares the handle). */
+    private void releaseBlasWorkspace() {
+        if (blasWorkspace == null) return;
+        int s = cublas.cublasSetWorkspace_v2(ctx.blas(), null, 0);
+        if (s != 0) throw new CudaException("cublasSetWorkspace(none): status " + s, s);
     }
 
     // ---- argument checks: a wrong offset must fail here, not corrupt device memory ----
