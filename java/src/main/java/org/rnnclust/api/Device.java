@@ -1,5 +1,7 @@
 package org.rnnclust.api;
 
+import java.util.List;
+import java.util.Map;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.Backends;
 
@@ -31,6 +33,14 @@ public final class Device implements AutoCloseable {
     public static Device open(DeviceOptions options) {
         return new Device(Backends.open(new Backends.Request(options.name(), options.threads(), options.tf32(),
                 options.maxDeviceMemoryBytes(), options.networks())));
+    }
+
+    /**
+     * What this machine offers to compute on, as (label, text) lines: OpenBLAS and its kernel, the
+     * native CPU kernels, the CUDA runtime and driver, each GPU, and whether CUDA can be used (or why not).
+     */
+    public static List<Map.Entry<String, String>> environment() {
+        return Backends.describeCompute().stream().map(l -> Map.entry(l.label(), l.text())).toList();
     }
 
     /** The CPU with all cores. */

@@ -1,5 +1,7 @@
 package org.rnnclust.api;
 
+import org.rnnclust.backend.MemorySize;
+
 /**
  * How to open a {@link Device}.
  *
@@ -16,5 +18,15 @@ public record DeviceOptions(String name, int threads, boolean tf32, long maxDevi
     /** {@code name} with all cores, FP32, all free GPU memory, ready for the networks. */
     public static DeviceOptions of(String name) {
         return new DeviceOptions(name, 0, false, 0, true);
+    }
+
+    /**
+     * Bytes of a size written as 512M, 8G, 1.5G or a plain number of bytes.
+     *
+     * @param what names the value in the message when {@code text} is not a size
+     * @throws org.rnnclust.InputException when it is not a size above 0
+     */
+    public static long parseMemorySize(String what, String text) {
+        return MemorySize.parse(what, text);
     }
 }

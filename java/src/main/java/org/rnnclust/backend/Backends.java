@@ -1,8 +1,13 @@
 package org.rnnclust.backend;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.cpu.CpuBackend;
+import org.rnnclust.backend.cpu.NativeCpu;
+import org.rnnclust.backend.cpu.OpenBlas;
 import org.rnnclust.backend.cuda.CudaBackend;
 import org.rnnclust.backend.cuda.CudaException;
 import org.rnnclust.backend.cuda.CudaProbe;
@@ -20,7 +25,7 @@ public final class Backends {
      *
      * @param device          auto, cpu, cuda or cuda:N
      * @param threads         CPU threads, 0 for all cores
-     * @param tf32            let cuBLAS use TF32 tensor cores (--precision tf32)
+     * @param tf32            let cuBLAS use TF32 tensor cores
      * @param maxDeviceMemory bytes of GPU memory a k-means index may use, 0 = what is free
      * @param networks        the command runs the recurrent layers (their GPU kernels are loaded when the device opens)
      */
@@ -35,13 +40,43 @@ public final class Backends {
         return CudaProbe.probe().unavailableReason();
     }
 
+    /** One line of {@link #describeCompute()}: what it is about ("OpenBLAS", "GPU") and what there is to say. */
+    public record InfoLine(String label, String text) {}
+
+    /**
+     * What there is to compute on here, for {@code rnnclust info}: OpenBLAS and its kernel, the
+     * native CPU library, the CUDA runtime and driver (when the runtime loaded), each GPU, and whether
+     * CUDA can be used or why not. Opens no device.
+     */
+    public static List<InfoLine> describeCompute() {
+        List<InfoLine> lines = new ArrayList<>();
+        lines.add(new InfoLine("OpenBLAS", OpenBlas.describe()));
+        lines.add(new InfoLine("Native", NativeCpu.status()));
+        CudaProbe.Result cuda = CudaProbe.probe();
+        if (cuda.runtimeVersion() > 0) {
+            lines.add(new InfoLine("CUDA", "runtime " + CudaProbe.version(cuda.runtimeVersion()) + ", driver "
+                    + CudaProbe.version(cuda.driverVersion())));
+        }
+        for (CudaProbe.Device d : cuda.devices()) lines.add(new InfoLine("GPU", d.describe()));
+        String why = cuda.unavailableReason();
+        lines.add(new InfoLine("CUDA", why == null ? "available" : "unavailable: " + why));
+        return List.copyOf(lines);
+    }
+
     public static Backend open(String device, int threads) {
         return open(Request.of(device, threads));
     }
 
     public static Backend open(Request r) {
-        if (r.threads() < 0) throw new InputException("--threads must be >= 0, got " + r.threads());
-        if (r.maxDeviceMemory() < 0) throw new InputException("--max-device-memory must be > 0");
+        if (r.threads() < 0) {
+            throw new InputException("the number of CPU threads must be >= 0 (0 for all cores), got " + r.threads(),
+                    Setting.THREADS);
+        }
+        if (r.maxDeviceMemory() < 0) {
+            throw new InputException("the GPU memory limit must be >= 0 (0 for what is free), got "
+                    + r.maxDeviceMemory() + " bytes",
+                    Setting.MAX_DEVICE_MEMORY);
+        }
         String spec = r.device() == null ? "auto" : r.device().trim().toLowerCase(Locale.ROOT);
         if (spec.equals("cpu")) return cpu(r.threads());
         if (spec.equals("auto")) {
@@ -59,17 +94,19 @@ public final class Backends {
         if (spec.equals("cuda") || spec.matches("cuda:\\d+")) {
             String why = cudaUnavailableReason();
             if (why != null) {
-                throw new InputException("--device " + r.device() + ": CUDA is not available: " + why
-                        + " (use --device cpu or auto)");
+                throw new InputException("device " + r.device() + ": CUDA is not available: " + why
+                        + " (choose the device cpu or auto)", Setting.DEVICE);
             }
             int index = spec.equals("cuda") ? 0 : Integer.parseInt(spec.substring(5));
             try {
                 return cuda(index, r);
             } catch (CudaException e) {
-                throw new InputException("--device " + r.device() + ": cannot open the GPU: " + e.getMessage(), e);
+                throw new InputException("device " + r.device() + ": cannot open the GPU: " + e.getMessage(), e,
+                        Setting.DEVICE);
             }
         }
-        throw new InputException("--device " + r.device() + ": unknown device (expected auto, cpu, cuda or cuda:N)");
+        throw new InputException("device " + r.device() + ": unknown device (expected auto, cpu, cuda or cuda:N)",
+                Setting.DEVICE);
     }
 
     /**

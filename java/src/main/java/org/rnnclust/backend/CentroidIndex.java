@@ -4,6 +4,7 @@ package org.rnnclust.backend;
  * The device-side half of k-means (the FAISS split): n points of dimension d held by a backend,
  * answering the questions the k-means loop asks of them. Squared Euclidean distances are computed
  * as ‖x‖² − 2x·c + ‖c‖² with a GEMM, tiled so that memory stays bounded whatever n and k are.
+ * Implementations extend {@link CheckedCentroidIndex}, which checks the arguments once for all backends.
  */
 public interface CentroidIndex extends AutoCloseable {
     int size();

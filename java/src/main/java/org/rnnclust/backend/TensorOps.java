@@ -11,6 +11,9 @@ package org.rnnclust.backend;
  * the destination, "adds" accumulates into it. Calls are issued from one thread, in order; a GPU
  * implementation may run them asynchronously, so only ops that return a value (and
  * {@link #download}) wait for the device.
+ *
+ * <p>Implementations extend {@link CheckedTensorOps}, which checks the arguments of every op (the
+ * buffers' owner and ranges, sizes, scalars) once, for all backends, before the backend's code runs.
  */
 public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     /** "cpu", "cuda:0", ... */

@@ -19,6 +19,7 @@ import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.Peaks;
+import org.rnnclust.backend.Timing;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.gen.Cbf;

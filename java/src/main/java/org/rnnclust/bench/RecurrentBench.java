@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import org.rnnclust.InputException;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
+import org.rnnclust.backend.Timing;
 import org.rnnclust.nn.CellType;
 import org.rnnclust.nn.RecurrentStack;
 import org.rnnclust.nn.SequenceMask;

@@ -2,7 +2,6 @@ package org.rnnclust.cli;
 
 import org.rnnclust.api.Device;
 import org.rnnclust.api.DeviceOptions;
-import org.rnnclust.backend.cuda.MemorySize;
 import picocli.CommandLine.Option;
 
 /** --device, --threads, --precision and --max-device-memory, on every command that computes. */
@@ -40,7 +39,7 @@ final class DeviceMixin {
     }
 
     Device open(boolean networks) {
-        long max = maxDeviceMemory == null ? 0 : MemorySize.parse("--max-device-memory", maxDeviceMemory);
+        long max = maxDeviceMemory == null ? 0 : DeviceOptions.parseMemorySize("--max-device-memory", maxDeviceMemory);
         return Device.open(new DeviceOptions(device, threads, precision == Precision.tf32, max, networks));
     }
 }

@@ -82,4 +82,16 @@ class DeviceSelectionTest {
             assertTrue(run.err().contains(bad[0]) || run.err().contains(bad[1]), run.err());
         }
     }
+
+    @Test
+    void refusedDeviceSettingsGetTheirFlagFromTheCommandLine() throws IOException {
+        String[][] cases = {{"--device", "tpu", "device tpu: unknown device"}, {"--threads", "-2", "CPU threads"}};
+        for (String[] bad : cases) {
+            CliRun run = CliRun.of("kmeans", "--data", data().toString(), "--k", "2", "--out",
+                    tmp.resolve("f").toString(), bad[0], bad[1]);
+            assertEquals(2, run.exitCode(), run.err());
+            assertEquals(1, run.errLines(), run.err());
+            assertTrue(run.err().contains(bad[2]) && run.err().contains("(flag: " + bad[0] + ")"), run.err());
+        }
+    }
 }

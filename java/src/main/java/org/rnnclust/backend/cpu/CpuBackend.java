@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.Peaks;
+import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
 
 /**
@@ -68,7 +69,6 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
-        if (ops != null) ops.close();
-        pool.shutdownNow();
+        Resources.closeAll(ops, pool::shutdownNow);
     }
 }

@@ -4,7 +4,7 @@ import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.OwnedBuffer;
 
 /**
  * Off-heap floats for {@link CpuOps}: OpenBLAS reads them in place through {@link FloatPointer}s,
@@ -12,28 +12,19 @@ import org.rnnclust.backend.DeviceBuffer;
  * arrays, then plain loops). Sizes are limited to {@code Integer.MAX_VALUE} floats (the NIO view's
  * limit).
  */
-final class CpuBuffer implements DeviceBuffer {
-    final CpuOps owner;
+final class CpuBuffer extends OwnedBuffer {
     /** Absolute get/put only: the view is shared by the worker threads. */
     final FloatBuffer data;
-    private final long size;
     private final FloatPointer memory;
-    private boolean closed;
 
     CpuBuffer(CpuOps owner, long size) {
-        if (size < 0 || size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("buffer size must be in [0, 2^31), got " + size);
+        super(owner, size);
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a CPU buffer holds at most 2^31 - 1 floats, got " + size);
         }
-        this.owner = owner;
-        this.size = size;
         this.memory = new FloatPointer(Math.max(1, size));
         memory.zero();
         this.data = memory.asBuffer();
-    }
-
-    @Override
-    public long size() {
-        return size;
     }
 
     /**
@@ -41,7 +32,7 @@ final class CpuBuffer implements DeviceBuffer {
      * bytes), so that concurrent calls and a buffer passed twice need no shared position.
      */
     FloatPointer at(long offset) {
-        return new FloatView(memory.address() + offset * Float.BYTES, size - offset);
+        return new FloatView(memory.address() + offset * Float.BYTES, size() - offset);
     }
 
     /** The native address of element {@code offset}, for the JNI kernels (the caller checks ranges). */
@@ -51,23 +42,12 @@ final class CpuBuffer implements DeviceBuffer {
 
     /** The same as bytes, for {@link Pointer#memcpy}/{@link Pointer#memset}, which count positions in bytes. */
     BytePointer bytesAt(long offset) {
-        return new ByteView(memory.address() + offset * Float.BYTES, (size - offset) * Float.BYTES);
-    }
-
-    boolean isClosed() {
-        return closed;
+        return new ByteView(memory.address() + offset * Float.BYTES, (size() - offset) * Float.BYTES);
     }
 
     @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
+    protected void free() {
         memory.deallocate();
-    }
-
-    @Override
-    public String toString() {
-        return "CpuBuffer[" + size + (closed ? ", closed]" : "]");
     }
 
     /** Non-owning pointers: closing or collecting them frees nothing. */

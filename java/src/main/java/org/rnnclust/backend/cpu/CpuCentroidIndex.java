@@ -7,7 +7,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.bytedeco.javacpp.FloatPointer;
-import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.CheckedCentroidIndex;
+import org.rnnclust.backend.Resources;
 
 /**
  * Points held off-heap for OpenBLAS. Distances are computed tile by tile: one SGEMM gives
@@ -19,13 +20,10 @@ import org.rnnclust.backend.CentroidIndex;
  * Each worker thread takes a contiguous run of tiles; OpenBLAS runs single-threaded inside it.
  * The row minima come from {@link NativeCpu} (SIMD) when it is loaded, else from a Java loop.
  */
-final class CpuCentroidIndex implements CentroidIndex {
+final class CpuCentroidIndex extends CheckedCentroidIndex {
     /** Per-thread product buffer: 64 Ki floats (256 KiB), inside the L2 cache of current x86 cores. */
     static final int TILE_FLOATS = 1 << 16;
 
-    private final float[] x;
-    private final int n;
-    private final int d;
     private final int threads;
     private final FloatPointer xAugmented;  // n × (d+1): the points, then a 1
     private final float[] xNorm;
@@ -34,11 +32,7 @@ final class CpuCentroidIndex implements CentroidIndex {
 
     /** @param useNative take row minima with {@link NativeCpu} (else the Java loop, its reference) */
     CpuCentroidIndex(float[] x, int n, int d, ExecutorService pool, int threads, boolean useNative) {
-        if (n < 1 || d < 1) throw new IllegalArgumentException("empty point set: n=" + n + ", d=" + d);
-        if ((long) n * d > x.length) throw new IllegalArgumentException("x holds " + x.length + " floats, not n*d");
-        this.x = x;
-        this.n = n;
-        this.d = d;
+        super(x, n, d);
         this.threads = Math.max(1, Math.min(threads, n));
         this.pool = pool;
         this.useNative = useNative;
@@ -61,14 +55,8 @@ final class CpuCentroidIndex implements CentroidIndex {
     }
 
     @Override
-    public int size() { return n; }
-
-    @Override
-    public int dim() { return d; }
-
-    @Override
-    public double assign(float[] centroids, int k, int[] nearest, float[] distances, double[] sums, long[] counts) {
-        checkCentres(centroids, k);
+    protected double assignImpl(float[] centroids, int k, int[] nearest, float[] distances, double[] sums,
+                                long[] counts) {
         // The row minima pass through this array on their way to the inertia, wanted or not.
         float[] sqDistance = distances != null ? distances : new float[n];
         boolean summing = sums != null;
@@ -146,8 +134,7 @@ final class CpuCentroidIndex implements CentroidIndex {
     }
 
     @Override
-    public void sqDistances(float[] centres, int m, float[] out) {
-        checkCentres(centres, m);
+    protected void sqDistancesImpl(float[] centres, int m, float[] out) {
         try (FloatPointer c = augmentedCentres(centres, m)) {
             forEachTile(m, (worker, from, rows, buffer, heap) -> {
                 gemm(from, rows, c, m, buffer);
@@ -161,16 +148,11 @@ final class CpuCentroidIndex implements CentroidIndex {
     }
 
     @Override
-    public void point(int i, float[] out) {
-        System.arraycopy(x, i * d, out, 0, d);
-    }
-
-    @Override
     public void close() {
-        xAugmented.close();
-        for (Scratch s : scratch) {
-            if (s.products != null) s.products.close();
-        }
+        AutoCloseable[] resources = new AutoCloseable[scratch.length + 1];
+        resources[0] = xAugmented;
+        for (int t = 0; t < scratch.length; t++) resources[t + 1] = scratch[t].products;
+        Resources.closeAll(resources);
     }
 
     /** Index of the smallest of h[base..base+k), the lowest index among equals. */
@@ -265,11 +247,6 @@ final class CpuCentroidIndex implements CentroidIndex {
             if (cause instanceof Error err) throw err;
             throw new IllegalStateException(cause);
         }
-    }
-
-    private void checkCentres(float[] c, int k) {
-        if (k < 1) throw new IllegalArgumentException("need at least one centre");
-        if ((long) k * d > c.length) throw new IllegalArgumentException("centres hold " + c.length + " floats, not k*d");
     }
 
     private static float sqNorm(float[] v, int off, int len) {

@@ -2,8 +2,8 @@ package org.rnnclust.backend.cpu;
 
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Pointer;
-import org.rnnclust.backend.BufferRanges;
-import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.CheckedTensorOps;
+import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
 
 /**
@@ -23,11 +23,13 @@ import org.rnnclust.backend.TensorOps;
  * saves. {@link #forEachRowRange} instead gives each thread its own batch rows for the whole loop,
  * on a single-threaded lane of this object, so the threads meet once per layer.
  *
+ * <p>The arguments of every op arrive checked ({@link CheckedTensorOps}): the methods here only compute.
+ *
  * <p>GEMM speed depends on the OpenBLAS kernel: on an AVX-512 AMD Zen 5, OpenBLAS 0.3.31 picks an
  * AVX2 kernel, and {@code OPENBLAS_CORETYPE=SKYLAKEX} makes the GEMMs of a training step about
  * 1.9× faster.
  */
-public final class CpuOps implements TensorOps {
+public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     /** GEMM flops below which a call stays on one thread (~20 µs of work). */
     static final long MIN_GEMM_FLOPS = 2L << 20;
     /** Pointwise element updates below which a loop stays on one thread. */
@@ -50,7 +52,7 @@ public final class CpuOps implements TensorOps {
      * own threads, and two parts numbered alike must not share arrays. Lanes share it too.
      */
     private final ThreadLocal<CpuCells.Scratch> scratch;
-    /** The instance that allocated the buffers: this one, or the parent of a lane. */
+    /** The instance that allocates the buffers: this one, or the parent of a lane. */
     private final CpuOps root;
     /**
      * Single-threaded views of this object for {@link #forEachRowRange}, one per thread (null
@@ -81,6 +83,7 @@ public final class CpuOps implements TensorOps {
      */
     CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, int tileUnits,
            boolean nativeCells) {
+        super(CpuBuffer.class, null);
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.minGemmFlops = minGemmFlops;
         this.minPointwise = minPointwise;
@@ -102,6 +105,7 @@ public final class CpuOps implements TensorOps {
 
     /** A lane of {@code root}: runs every op inline on its caller, on the root's buffers. */
     private CpuOps(CpuOps root) {
+        super(CpuBuffer.class, root);
         this.minGemmFlops = root.minGemmFlops;
         this.minPointwise = root.minPointwise;
         this.minRowRangeWork = root.minRowRangeWork;
@@ -125,40 +129,35 @@ public final class CpuOps implements TensorOps {
     // ---- memory ----
 
     @Override
-    public DeviceBuffer allocate(long size) {
+    protected CpuBuffer allocateImpl(long size) {
         return new CpuBuffer(root, size);
     }
 
     @Override
-    public void upload(float[] src, int srcOff, DeviceBuffer dst, long dstOff, int n) {
-        CpuBuffer d = check(dst, dstOff, n);
-        d.data.put((int) dstOff, src, srcOff, n);
+    protected void uploadImpl(float[] src, int srcOff, CpuBuffer dst, long dstOff, int n) {
+        dst.data.put((int) dstOff, src, srcOff, n);
     }
 
     @Override
-    public void download(DeviceBuffer src, long srcOff, float[] dst, int dstOff, int n) {
-        CpuBuffer s = check(src, srcOff, n);
-        s.data.get((int) srcOff, dst, dstOff, n);
+    protected void downloadImpl(CpuBuffer src, long srcOff, float[] dst, int dstOff, int n) {
+        src.data.get((int) srcOff, dst, dstOff, n);
     }
 
     @Override
-    public void zero(DeviceBuffer buf, long off, long n) {
-        CpuBuffer b = check(buf, off, n);
-        if (n > 0) Pointer.memset(b.bytesAt(off), 0, n * Float.BYTES);
+    protected void zeroImpl(CpuBuffer buf, long off, long n) {
+        if (n > 0) Pointer.memset(buf.bytesAt(off), 0, n * Float.BYTES);
     }
 
     @Override
-    public void copy(DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff, long n) {
-        CpuBuffer s = check(src, srcOff, n);
-        CpuBuffer d = check(dst, dstOff, n);
-        if (n > 0) Pointer.memcpy(d.bytesAt(dstOff), s.bytesAt(srcOff), n * Float.BYTES);
+    protected void copyImpl(CpuBuffer src, long srcOff, CpuBuffer dst, long dstOff, long n) {
+        if (n > 0) Pointer.memcpy(dst.bytesAt(dstOff), src.bytesAt(srcOff), n * Float.BYTES);
     }
 
     @Override
-    public void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff) {
+    protected void transpose01Impl(int d0, int d1, int inner, CpuBuffer src, long srcOff, CpuBuffer dst, long dstOff) {
         long n = (long) d0 * d1 * inner;
-        FloatBuffer s = check(src, srcOff, n).data;
-        FloatBuffer d = check(dst, dstOff, n).data;
+        FloatBuffer s = src.data;
+        FloatBuffer d = dst.data;
         int so = (int) srcOff;
         int dof = (int) dstOff;
         if (inner == 1) {
@@ -195,13 +194,8 @@ public final class CpuOps implements TensorOps {
     // ---- BLAS ----
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                     DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
-                     float beta, DeviceBuffer c, long offC, int ldc) {
-        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size " + m + "x" + n + "x" + k);
-        CpuBuffer ca = checkMatrix(a, offA, transA ? k : m, transA ? m : k, lda, "A");
-        CpuBuffer cb = checkMatrix(b, offB, transB ? n : k, transB ? k : n, ldb, "B");
-        CpuBuffer cc = checkMatrix(c, offC, m, n, ldc, "C");
+    protected void gemmImpl(boolean transA, boolean transB, int m, int n, int k, float alpha, CpuBuffer ca, long offA,
+                            int lda, CpuBuffer cb, long offB, int ldb, float beta, CpuBuffer cc, long offC, int ldc) {
         if (m == 0 || n == 0) return;
         int la = Math.max(1, lda);
         int lb = Math.max(1, ldb);
@@ -223,9 +217,9 @@ public final class CpuOps implements TensorOps {
     // ---- elementwise and reductions ----
 
     @Override
-    public void addRowVector(int rows, int cols, DeviceBuffer bias, DeviceBuffer dst, long dstOff, int ld) {
-        FloatBuffer bv = check(bias, 0, cols).data;
-        FloatBuffer d = checkMatrix(dst, dstOff, rows, cols, ld, "dst").data;
+    protected void addRowVectorImpl(int rows, int cols, CpuBuffer bias, CpuBuffer dst, long dstOff, int ld) {
+        FloatBuffer bv = bias.data;
+        FloatBuffer d = dst.data;
         int o = (int) dstOff;
         parallel.run(rows, parallel.parts((long) rows * cols, minPointwise), 1, (part, from, to) -> {
             float[] bh = scratch.get().get(0, cols);
@@ -240,9 +234,10 @@ public final class CpuOps implements TensorOps {
     }
 
     @Override
-    public void addColumnSums(int rows, int cols, DeviceBuffer src, long srcOff, int ld, DeviceBuffer dst, long dstOff) {
-        FloatBuffer s = checkMatrix(src, srcOff, rows, cols, ld, "src").data;
-        FloatBuffer d = check(dst, dstOff, cols).data;
+    protected void addColumnSumsImpl(int rows, int cols, CpuBuffer src, long srcOff, int ld, CpuBuffer dst,
+                                     long dstOff) {
+        FloatBuffer s = src.data;
+        FloatBuffer d = dst.data;
         int so = (int) srcOff;
         int dof = (int) dstOff;
         // Parallel over column blocks, each thread owning its sums. Rows are summed in float within
@@ -265,8 +260,8 @@ public final class CpuOps implements TensorOps {
     }
 
     @Override
-    public double sumSquares(DeviceBuffer x, long off, long n) {
-        FloatBuffer v = check(x, off, n).data;
+    protected double sumSquaresImpl(CpuBuffer x, long off, long n) {
+        FloatBuffer v = x.data;
         int o = (int) off;
         double sum = 0;
         for (int i = 0; i < n; i++) {
@@ -277,16 +272,16 @@ public final class CpuOps implements TensorOps {
     }
 
     @Override
-    public void scale(DeviceBuffer x, long off, long n, float alpha) {
-        FloatBuffer v = check(x, off, n).data;
+    protected void scaleImpl(CpuBuffer x, long off, long n, float alpha) {
+        FloatBuffer v = x.data;
         int o = (int) off;
         for (int i = 0; i < n; i++) v.put(o + i, v.get(o + i) * alpha);
     }
 
     @Override
-    public void axpy(long n, float alpha, DeviceBuffer x, long xOff, DeviceBuffer y, long yOff) {
-        FloatBuffer xv = check(x, xOff, n).data;
-        FloatBuffer yv = check(y, yOff, n).data;
+    protected void axpyImpl(long n, float alpha, CpuBuffer x, long xOff, CpuBuffer y, long yOff) {
+        FloatBuffer xv = x.data;
+        FloatBuffer yv = y.data;
         int xo = (int) xOff;
         int yo = (int) yOff;
         for (int i = 0; i < n; i++) yv.put(yo + i, yv.get(yo + i) + alpha * xv.get(xo + i));
@@ -295,12 +290,11 @@ public final class CpuOps implements TensorOps {
     // ---- loss ----
 
     @Override
-    public double mseLoss(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
-                          DeviceBuffer rowWeight, long weightOff) {
-        long n = (long) rows * cols;
-        FloatBuffer p = check(pred, predOff, n).data;
-        FloatBuffer t = check(target, targetOff, n).data;
-        FloatBuffer w = check(rowWeight, weightOff, rows).data;
+    protected double mseLossImpl(int rows, int cols, CpuBuffer pred, long predOff, CpuBuffer target, long targetOff,
+                                 CpuBuffer rowWeight, long weightOff) {
+        FloatBuffer p = pred.data;
+        FloatBuffer t = target.data;
+        FloatBuffer w = rowWeight.data;
         int po = (int) predOff;
         int to = (int) targetOff;
         int wo = (int) weightOff;
@@ -321,14 +315,13 @@ public final class CpuOps implements TensorOps {
     }
 
     @Override
-    public void mseLossBackward(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target,
-                                long targetOff, DeviceBuffer rowWeight, long weightOff, float scale,
-                                DeviceBuffer grad, long gradOff) {
-        long n = (long) rows * cols;
-        FloatBuffer p = check(pred, predOff, n).data;
-        FloatBuffer t = check(target, targetOff, n).data;
-        FloatBuffer w = check(rowWeight, weightOff, rows).data;
-        FloatBuffer g = check(grad, gradOff, n).data;
+    protected void mseLossBackwardImpl(int rows, int cols, CpuBuffer pred, long predOff, CpuBuffer target,
+                                       long targetOff, CpuBuffer rowWeight, long weightOff, float scale, CpuBuffer grad,
+                                       long gradOff) {
+        FloatBuffer p = pred.data;
+        FloatBuffer t = target.data;
+        FloatBuffer w = rowWeight.data;
+        FloatBuffer g = grad.data;
         int po = (int) predOff;
         int to = (int) targetOff;
         int wo = (int) weightOff;
@@ -348,51 +341,39 @@ public final class CpuOps implements TensorOps {
     // ---- soft clustering (DEC / IDEC) ----
 
     @Override
-    public void studentTAssign(int n, int k, int d, float alpha, DeviceBuffer z, long zOff, DeviceBuffer centroids,
-                               DeviceBuffer q, long qOff) {
-        requirePositiveAlpha(alpha);
-        CpuSoftAssignment.assign(n, k, d, alpha, check(z, zOff, (long) n * d).data, (int) zOff,
-                check(centroids, 0, (long) k * d).data, check(q, qOff, (long) n * k).data, (int) qOff);
+    protected void studentTAssignImpl(int n, int k, int d, float alpha, CpuBuffer z, long zOff, CpuBuffer centroids,
+                                      CpuBuffer q, long qOff) {
+        CpuSoftAssignment.assign(n, k, d, alpha, z.data, (int) zOff, centroids.data, q.data, (int) qOff);
     }
 
     @Override
-    public void decTarget(int n, int k, DeviceBuffer q, long qOff, DeviceBuffer p, long pOff) {
-        CpuSoftAssignment.target(n, k, check(q, qOff, (long) n * k).data, (int) qOff, check(p, pOff, (long) n * k).data,
-                (int) pOff);
+    protected void decTargetImpl(int n, int k, CpuBuffer q, long qOff, CpuBuffer p, long pOff) {
+        CpuSoftAssignment.target(n, k, q.data, (int) qOff, p.data, (int) pOff);
     }
 
     @Override
-    public double klDivergence(int n, int k, DeviceBuffer p, long pOff, DeviceBuffer q, long qOff) {
-        return CpuSoftAssignment.kl(n, k, check(p, pOff, (long) n * k).data, (int) pOff,
-                check(q, qOff, (long) n * k).data, (int) qOff);
+    protected double klDivergenceImpl(int n, int k, CpuBuffer p, long pOff, CpuBuffer q, long qOff) {
+        return CpuSoftAssignment.kl(n, k, p.data, (int) pOff, q.data, (int) qOff);
     }
 
     @Override
-    public void studentTKlBackward(int n, int k, int d, float alpha, DeviceBuffer z, long zOff, DeviceBuffer centroids,
-                                   DeviceBuffer q, long qOff, DeviceBuffer p, long pOff, float scale,
-                                   DeviceBuffer dz, long dzOff, DeviceBuffer dCentroids) {
-        requirePositiveAlpha(alpha);
-        CpuSoftAssignment.backward(n, k, d, alpha, check(z, zOff, (long) n * d).data, (int) zOff,
-                check(centroids, 0, (long) k * d).data, check(q, qOff, (long) n * k).data, (int) qOff,
-                check(p, pOff, (long) n * k).data, (int) pOff, scale, check(dz, dzOff, (long) n * d).data, (int) dzOff,
-                check(dCentroids, 0, (long) k * d).data);
-    }
-
-    private static void requirePositiveAlpha(float alpha) {
-        if (!(alpha > 0)) throw new IllegalArgumentException("Student-t degrees of freedom must be > 0, got " + alpha);
+    protected void studentTKlBackwardImpl(int n, int k, int d, float alpha, CpuBuffer z, long zOff, CpuBuffer centroids,
+                                          CpuBuffer q, long qOff, CpuBuffer p, long pOff, float scale, CpuBuffer dz,
+                                          long dzOff, CpuBuffer dCentroids) {
+        CpuSoftAssignment.backward(n, k, d, alpha, z.data, (int) zOff, centroids.data, q.data, (int) qOff,
+                p.data, (int) pOff, scale, dz.data, (int) dzOff, dCentroids.data);
     }
 
     // ---- optimizer ----
 
     @Override
-    public void adam(long n, DeviceBuffer param, long paramOff, DeviceBuffer grad, long gradOff,
-                     DeviceBuffer m, long mOff, DeviceBuffer v, long vOff,
-                     double lr, double beta1, double beta2, double eps, double weightDecay, int step) {
-        if (step < 1) throw new IllegalArgumentException("Adam step counts from 1, got " + step);
-        FloatBuffer p = check(param, paramOff, n).data;
-        FloatBuffer g = check(grad, gradOff, n).data;
-        FloatBuffer mv = check(m, mOff, n).data;
-        FloatBuffer vv = check(v, vOff, n).data;
+    protected void adamImpl(long n, CpuBuffer param, long paramOff, CpuBuffer grad, long gradOff, CpuBuffer m,
+                            long mOff, CpuBuffer v, long vOff, double lr, double beta1, double beta2, double eps,
+                            double weightDecay, int step) {
+        FloatBuffer p = param.data;
+        FloatBuffer g = grad.data;
+        FloatBuffer mv = m.data;
+        FloatBuffer vv = v.data;
         int po = (int) paramOff;
         int go = (int) gradOff;
         int mo = (int) mOff;
@@ -419,214 +400,140 @@ public final class CpuOps implements TensorOps {
         }
     }
 
-    // ---- recurrent cells: argument checks here, row loops in CpuCells ----
+    // ---- recurrent cells: native kernels (native/cpu/cells.c) or row loops in CpuCells ----
 
     private int cellParts(int batch, int hidden, int gates) {
         return parallel.parts((long) batch * hidden * gates, minPointwise);
     }
 
     @Override
-    public void lstmForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
-                            long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask, long maskOff,
-                            DeviceBuffer hPrev, long hPrevOff, DeviceBuffer cPrev, long cPrevOff,
-                            DeviceBuffer h, long hOff, DeviceBuffer c, long cOff,
-                            DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws, long wsOff) {
-        long gates = (long) batch * 4 * hidden;
-        long state = (long) batch * hidden;
-        FloatBuffer xp = check(xProj, xProjOff, gates).data;
-        FloatBuffer hp = check(hProj, hProjOff, gates).data;
-        FloatBuffer bi = check(biasIh, 0, 4L * hidden).data;
-        FloatBuffer bh = check(biasHh, 0, 4L * hidden).data;
-        FloatBuffer mk = check(mask, maskOff, batch).data;
-        FloatBuffer h0 = check(hPrev, hPrevOff, state).data;
-        FloatBuffer c0 = check(cPrev, cPrevOff, state).data;
-        FloatBuffer h1 = check(h, hOff, state).data;
-        FloatBuffer c1 = check(c, cOff, state).data;
-        FloatBuffer o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").data;
-        FloatBuffer w = check(ws, wsOff, gates).data;
+    protected void lstmForwardImpl(int batch, int hidden, CpuBuffer xProj, long xProjOff, CpuBuffer hProj,
+                                   long hProjOff, CpuBuffer biasIh, CpuBuffer biasHh, CpuBuffer mask, long maskOff,
+                                   CpuBuffer hPrev, long hPrevOff, CpuBuffer cPrev, long cPrevOff, CpuBuffer h,
+                                   long hOff, CpuBuffer c, long cOff, CpuBuffer out, long outOff, int ldOut,
+                                   CpuBuffer ws, long wsOff) {
         if (nativeCells) {
             int g = 4 * hidden;
             parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> NativeCpu.lstmForward(to - from,
-                    hidden, at(xProj, xProjOff + (long) from * g), at(hProj, hProjOff + (long) from * g),
-                    at(biasIh, 0), at(biasHh, 0), at(mask, maskOff + from), at(hPrev, hPrevOff + (long) from * hidden),
-                    at(cPrev, cPrevOff + (long) from * hidden), at(h, hOff + (long) from * hidden),
-                    at(c, cOff + (long) from * hidden), at(out, outOff + (long) from * ldOut), ldOut,
-                    at(ws, wsOff + (long) from * g)));
+                    hidden, xProj.address(xProjOff + (long) from * g), hProj.address(hProjOff + (long) from * g),
+                    biasIh.address(0), biasHh.address(0), mask.address(maskOff + from),
+                    hPrev.address(hPrevOff + (long) from * hidden), cPrev.address(cPrevOff + (long) from * hidden),
+                    h.address(hOff + (long) from * hidden), c.address(cOff + (long) from * hidden),
+                    out.address(outOff + (long) from * ldOut), ldOut, ws.address(wsOff + (long) from * g)));
             return;
         }
         parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(scratch.get(),
-                from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
-                h0, (int) hPrevOff, c0, (int) cPrevOff, h1, (int) hOff, c1, (int) cOff, o, (int) outOff, ldOut,
-                w, (int) wsOff));
+                from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
+                mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, cPrev.data, (int) cPrevOff, h.data, (int) hOff,
+                c.data, (int) cOff, out.data, (int) outOff, ldOut, ws.data, (int) wsOff));
     }
 
     @Override
-    public void lstmBackward(int batch, int hidden, DeviceBuffer ws, long wsOff, DeviceBuffer mask, long maskOff,
-                             DeviceBuffer cPrev, long cPrevOff, DeviceBuffer c, long cOff,
-                             DeviceBuffer dOut, long dOutOff, int ldDOut, DeviceBuffer dh, long dhOff,
-                             DeviceBuffer dc, long dcOff, DeviceBuffer dGates, long dGatesOff) {
-        long gates = (long) batch * 4 * hidden;
-        long state = (long) batch * hidden;
-        FloatBuffer w = check(ws, wsOff, gates).data;
-        FloatBuffer mk = check(mask, maskOff, batch).data;
-        FloatBuffer c0 = check(cPrev, cPrevOff, state).data;
-        FloatBuffer c1 = check(c, cOff, state).data;
-        FloatBuffer dO = dOut == null ? null : checkMatrix(dOut, dOutOff, batch, hidden, ldDOut, "dOut").data;
-        FloatBuffer dH = check(dh, dhOff, state).data;
-        FloatBuffer dC = check(dc, dcOff, state).data;
-        FloatBuffer dG = check(dGates, dGatesOff, gates).data;
+    protected void lstmBackwardImpl(int batch, int hidden, CpuBuffer ws, long wsOff, CpuBuffer mask, long maskOff,
+                                    CpuBuffer cPrev, long cPrevOff, CpuBuffer c, long cOff, CpuBuffer dOut,
+                                    long dOutOff, int ldDOut, CpuBuffer dh, long dhOff, CpuBuffer dc, long dcOff,
+                                    CpuBuffer dGates, long dGatesOff) {
         if (nativeCells) {
             int g = 4 * hidden;
             parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> NativeCpu.lstmBackward(to - from,
-                    hidden, at(ws, wsOff + (long) from * g), at(mask, maskOff + from),
-                    at(cPrev, cPrevOff + (long) from * hidden), at(c, cOff + (long) from * hidden),
-                    dOut == null ? 0 : at(dOut, dOutOff + (long) from * ldDOut), ldDOut,
-                    at(dh, dhOff + (long) from * hidden), at(dc, dcOff + (long) from * hidden),
-                    at(dGates, dGatesOff + (long) from * g)));
+                    hidden, ws.address(wsOff + (long) from * g), mask.address(maskOff + from),
+                    cPrev.address(cPrevOff + (long) from * hidden), c.address(cOff + (long) from * hidden),
+                    dOut == null ? 0 : dOut.address(dOutOff + (long) from * ldDOut), ldDOut,
+                    dh.address(dhOff + (long) from * hidden), dc.address(dcOff + (long) from * hidden),
+                    dGates.address(dGatesOff + (long) from * g)));
             return;
         }
         parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(scratch.get(),
-                from, to, hidden, w, (int) wsOff, mk, (int) maskOff, c0, (int) cPrevOff, c1, (int) cOff,
-                dO, (int) dOutOff, ldDOut, dH, (int) dhOff, dC, (int) dcOff, dG, (int) dGatesOff));
+                from, to, hidden, ws.data, (int) wsOff, mask.data, (int) maskOff, cPrev.data, (int) cPrevOff, c.data,
+                (int) cOff, data(dOut), (int) dOutOff, ldDOut, dh.data, (int) dhOff, dc.data, (int) dcOff, dGates.data,
+                (int) dGatesOff));
     }
 
     @Override
-    public void gruForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
-                           long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask, long maskOff,
-                           DeviceBuffer hPrev, long hPrevOff, DeviceBuffer h, long hOff,
-                           DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws, long wsOff) {
-        long gates = (long) batch * 3 * hidden;
-        long state = (long) batch * hidden;
-        FloatBuffer xp = check(xProj, xProjOff, gates).data;
-        FloatBuffer hp = check(hProj, hProjOff, gates).data;
-        FloatBuffer bi = check(biasIh, 0, 3L * hidden).data;
-        FloatBuffer bh = check(biasHh, 0, 3L * hidden).data;
-        FloatBuffer mk = check(mask, maskOff, batch).data;
-        FloatBuffer h0 = check(hPrev, hPrevOff, state).data;
-        FloatBuffer h1 = check(h, hOff, state).data;
-        FloatBuffer o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").data;
-        FloatBuffer w = check(ws, wsOff, 4 * state).data;
+    protected void gruForwardImpl(int batch, int hidden, CpuBuffer xProj, long xProjOff, CpuBuffer hProj, long hProjOff,
+                                  CpuBuffer biasIh, CpuBuffer biasHh, CpuBuffer mask, long maskOff, CpuBuffer hPrev,
+                                  long hPrevOff, CpuBuffer h, long hOff, CpuBuffer out, long outOff, int ldOut,
+                                  CpuBuffer ws, long wsOff) {
         if (nativeCells) {
             int g = 3 * hidden;
             parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> NativeCpu.gruForward(to - from,
-                    hidden, at(xProj, xProjOff + (long) from * g), at(hProj, hProjOff + (long) from * g),
-                    at(biasIh, 0), at(biasHh, 0), at(mask, maskOff + from), at(hPrev, hPrevOff + (long) from * hidden),
-                    at(h, hOff + (long) from * hidden), at(out, outOff + (long) from * ldOut), ldOut,
-                    at(ws, wsOff + 4L * from * hidden)));
+                    hidden, xProj.address(xProjOff + (long) from * g), hProj.address(hProjOff + (long) from * g),
+                    biasIh.address(0), biasHh.address(0), mask.address(maskOff + from),
+                    hPrev.address(hPrevOff + (long) from * hidden), h.address(hOff + (long) from * hidden),
+                    out.address(outOff + (long) from * ldOut), ldOut, ws.address(wsOff + 4L * from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(scratch.get(),
-                from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
-                h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut, w, (int) wsOff));
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(scratch.get(), from,
+                to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data, mask.data,
+                (int) maskOff, hPrev.data, (int) hPrevOff, h.data, (int) hOff, out.data, (int) outOff, ldOut, ws.data,
+                (int) wsOff));
     }
 
     @Override
-    public void gruBackward(int batch, int hidden, DeviceBuffer ws, long wsOff, DeviceBuffer mask, long maskOff,
-                            DeviceBuffer hPrev, long hPrevOff, DeviceBuffer dOut, long dOutOff, int ldDOut,
-                            DeviceBuffer dh, long dhOff, DeviceBuffer dGatesIh, long dGatesIhOff,
-                            DeviceBuffer dGatesHh, long dGatesHhOff) {
-        long state = (long) batch * hidden;
-        FloatBuffer w = check(ws, wsOff, 4 * state).data;
-        FloatBuffer mk = check(mask, maskOff, batch).data;
-        FloatBuffer h0 = check(hPrev, hPrevOff, state).data;
-        FloatBuffer dO = dOut == null ? null : checkMatrix(dOut, dOutOff, batch, hidden, ldDOut, "dOut").data;
-        FloatBuffer dH = check(dh, dhOff, state).data;
-        FloatBuffer dI = check(dGatesIh, dGatesIhOff, 3 * state).data;
-        FloatBuffer dR = check(dGatesHh, dGatesHhOff, 3 * state).data;
+    protected void gruBackwardImpl(int batch, int hidden, CpuBuffer ws, long wsOff, CpuBuffer mask, long maskOff,
+                                   CpuBuffer hPrev, long hPrevOff, CpuBuffer dOut, long dOutOff, int ldDOut,
+                                   CpuBuffer dh, long dhOff, CpuBuffer dGatesIh, long dGatesIhOff, CpuBuffer dGatesHh,
+                                   long dGatesHhOff) {
         if (nativeCells) {
             int g = 3 * hidden;
             parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> NativeCpu.gruBackward(to - from,
-                    hidden, at(ws, wsOff + 4L * from * hidden), at(mask, maskOff + from),
-                    at(hPrev, hPrevOff + (long) from * hidden),
-                    dOut == null ? 0 : at(dOut, dOutOff + (long) from * ldDOut), ldDOut,
-                    at(dh, dhOff + (long) from * hidden), at(dGatesIh, dGatesIhOff + (long) from * g),
-                    at(dGatesHh, dGatesHhOff + (long) from * g)));
+                    hidden, ws.address(wsOff + 4L * from * hidden), mask.address(maskOff + from),
+                    hPrev.address(hPrevOff + (long) from * hidden),
+                    dOut == null ? 0 : dOut.address(dOutOff + (long) from * ldDOut), ldDOut,
+                    dh.address(dhOff + (long) from * hidden), dGatesIh.address(dGatesIhOff + (long) from * g),
+                    dGatesHh.address(dGatesHhOff + (long) from * g)));
             return;
         }
         parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(scratch.get(),
-                from, to, hidden, w, (int) wsOff, mk, (int) maskOff, h0, (int) hPrevOff, dO, (int) dOutOff, ldDOut,
-                dH, (int) dhOff, dI, (int) dGatesIhOff, dR, (int) dGatesHhOff));
+                from, to, hidden, ws.data, (int) wsOff, mask.data, (int) maskOff, hPrev.data, (int) hPrevOff,
+                data(dOut), (int) dOutOff, ldDOut, dh.data, (int) dhOff, dGatesIh.data, (int) dGatesIhOff,
+                dGatesHh.data, (int) dGatesHhOff));
     }
 
     @Override
-    public void rnnTanhForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
-                               long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask,
-                               long maskOff, DeviceBuffer hPrev, long hPrevOff, DeviceBuffer h, long hOff,
-                               DeviceBuffer out, long outOff, int ldOut) {
-        long state = (long) batch * hidden;
-        FloatBuffer xp = check(xProj, xProjOff, state).data;
-        FloatBuffer hp = check(hProj, hProjOff, state).data;
-        FloatBuffer bi = check(biasIh, 0, hidden).data;
-        FloatBuffer bh = check(biasHh, 0, hidden).data;
-        FloatBuffer mk = check(mask, maskOff, batch).data;
-        FloatBuffer h0 = check(hPrev, hPrevOff, state).data;
-        FloatBuffer h1 = check(h, hOff, state).data;
-        FloatBuffer o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").data;
+    protected void rnnTanhForwardImpl(int batch, int hidden, CpuBuffer xProj, long xProjOff, CpuBuffer hProj,
+                                      long hProjOff, CpuBuffer biasIh, CpuBuffer biasHh, CpuBuffer mask, long maskOff,
+                                      CpuBuffer hPrev, long hPrevOff, CpuBuffer h, long hOff, CpuBuffer out,
+                                      long outOff, int ldOut) {
         if (nativeCells) {
             parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> NativeCpu.rnnTanhForward(to - from,
-                    hidden, at(xProj, xProjOff + (long) from * hidden), at(hProj, hProjOff + (long) from * hidden),
-                    at(biasIh, 0), at(biasHh, 0), at(mask, maskOff + from), at(hPrev, hPrevOff + (long) from * hidden),
-                    at(h, hOff + (long) from * hidden), at(out, outOff + (long) from * ldOut), ldOut));
+                    hidden, xProj.address(xProjOff + (long) from * hidden),
+                    hProj.address(hProjOff + (long) from * hidden), biasIh.address(0), biasHh.address(0),
+                    mask.address(maskOff + from), hPrev.address(hPrevOff + (long) from * hidden),
+                    h.address(hOff + (long) from * hidden), out.address(outOff + (long) from * ldOut), ldOut));
             return;
         }
         parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(scratch.get(),
-                from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
-                h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut));
+                from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
+                mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, h.data, (int) hOff, out.data, (int) outOff,
+                ldOut));
     }
 
     @Override
-    public void rnnTanhBackward(int batch, int hidden, DeviceBuffer mask, long maskOff, DeviceBuffer h, long hOff,
-                                DeviceBuffer dOut, long dOutOff, int ldDOut, DeviceBuffer dh, long dhOff,
-                                DeviceBuffer dGates, long dGatesOff) {
-        long state = (long) batch * hidden;
-        FloatBuffer mk = check(mask, maskOff, batch).data;
-        FloatBuffer h1 = check(h, hOff, state).data;
-        FloatBuffer dO = dOut == null ? null : checkMatrix(dOut, dOutOff, batch, hidden, ldDOut, "dOut").data;
-        FloatBuffer dH = check(dh, dhOff, state).data;
-        FloatBuffer dG = check(dGates, dGatesOff, state).data;
+    protected void rnnTanhBackwardImpl(int batch, int hidden, CpuBuffer mask, long maskOff, CpuBuffer h, long hOff,
+                                       CpuBuffer dOut, long dOutOff, int ldDOut, CpuBuffer dh, long dhOff,
+                                       CpuBuffer dGates, long dGatesOff) {
         if (nativeCells) {
             parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> NativeCpu.rnnTanhBackward(to - from,
-                    hidden, at(mask, maskOff + from), at(h, hOff + (long) from * hidden),
-                    dOut == null ? 0 : at(dOut, dOutOff + (long) from * ldDOut), ldDOut,
-                    at(dh, dhOff + (long) from * hidden), at(dGates, dGatesOff + (long) from * hidden)));
+                    hidden, mask.address(maskOff + from), h.address(hOff + (long) from * hidden),
+                    dOut == null ? 0 : dOut.address(dOutOff + (long) from * ldDOut), ldDOut,
+                    dh.address(dhOff + (long) from * hidden), dGates.address(dGatesOff + (long) from * hidden)));
             return;
         }
         parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(scratch.get(),
-                from, to, hidden, mk, (int) maskOff, h1, (int) hOff, dO, (int) dOutOff, ldDOut, dH, (int) dhOff,
-                dG, (int) dGatesOff));
+                from, to, hidden, mask.data, (int) maskOff, h.data, (int) hOff, data(dOut), (int) dOutOff, ldDOut,
+                dh.data, (int) dhOff, dGates.data, (int) dGatesOff));
+    }
+
+    /** The floats of an optional buffer (a dOut that may be null). */
+    private static FloatBuffer data(CpuBuffer b) {
+        return b == null ? null : b.data;
     }
 
     @Override
     public void close() {
-        parallel.close();
-        if (lanes != null) {
-            for (CpuOps lane : lanes) lane.close();
-        }
-    }
-
-    // ---- argument checks: a wrong offset must fail here, not corrupt native memory ----
-
-    /** Address of element off of a buffer that {@link #check} has accepted. */
-    private static long at(DeviceBuffer buf, long off) {
-        return ((CpuBuffer) buf).address(off);
-    }
-
-    private CpuBuffer cpu(DeviceBuffer buf) {
-        if (!(buf instanceof CpuBuffer b) || b.owner != root) {
-            throw new IllegalArgumentException("buffer " + buf + " was not allocated by this CpuOps");
-        }
-        if (b.isClosed()) throw new IllegalStateException("buffer used after close");
-        return b;
-    }
-
-    private CpuBuffer check(DeviceBuffer buf, long off, long n) {
-        CpuBuffer b = cpu(buf);
-        BufferRanges.requireInside(b, off, n);
-        return b;
-    }
-
-    /** A rows×cols row-major matrix with leading dimension ld starting at off. */
-    private CpuBuffer checkMatrix(DeviceBuffer buf, long off, int rows, int cols, int ld, String what) {
-        return check(buf, off, BufferRanges.matrixExtent(rows, cols, ld, what));
+        Resources.closeAll(parallel, () -> {
+            if (lanes != null) Resources.closeAll(lanes);
+        });
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.bytedeco.javacpp.FloatPointer;
 import org.rnnclust.backend.Peaks;
-import org.rnnclust.bench.Timing;
+import org.rnnclust.backend.Timing;
 
 /** Measures the CPU's SGEMM rate (OpenBLAS, all threads) and memory bandwidth (Java triad, all threads). */
 final class CpuPeaks {

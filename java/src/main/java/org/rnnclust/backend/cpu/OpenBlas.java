@@ -50,4 +50,20 @@ public final class OpenBlas {
     public static String buildTarget() {
         return openblas_nolapack.OPENBLAS_CHAR_CORENAME;
     }
+
+    /**
+     * One line on the library for {@code rnnclust info}: its version, how the CPU backend runs it
+     * and which kernel it uses, or why it did not load.
+     */
+    public static String describe() {
+        try {
+            load();
+        } catch (UnsatisfiedLinkError e) {
+            return "unavailable: " + e.getMessage();
+        }
+        String coretype = System.getenv("OPENBLAS_CORETYPE");
+        return VERSION + " (bundled by the JavaCPP presets), single-threaded per worker thread, kernel "
+                + (coretype != null ? coretype + " (OPENBLAS_CORETYPE)"
+                        : "chosen at run time for this CPU (build default " + buildTarget() + ")");
+    }
 }

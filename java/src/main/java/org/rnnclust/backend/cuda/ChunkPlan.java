@@ -1,6 +1,8 @@
 package org.rnnclust.backend.cuda;
 
 import org.rnnclust.InputException;
+import org.rnnclust.Setting;
+import org.rnnclust.backend.MemorySize;
 
 /**
  * How the points of a {@link CudaCentroidIndex} are laid out against a device-memory budget, and how a
@@ -47,8 +49,9 @@ public record ChunkPlan(long n, int d, long budget, boolean resident, long chunk
         }
         long chunk = budget / 2 / (2 * rowBytes(d));
         if (chunk < 1) {
-            throw new InputException("--max-device-memory " + MemorySize.format(budget)
-                    + " cannot hold even one point of dimension " + d + ": raise it");
+            throw new InputException("a GPU memory budget of " + MemorySize.format(budget)
+                    + " cannot hold even one point of dimension " + d + ": raise the GPU memory limit",
+                    Setting.MAX_DEVICE_MEMORY);
         }
         return new ChunkPlan(n, d, budget, false, Math.min(n, chunk), tileBytes);
     }
@@ -85,9 +88,10 @@ public record ChunkPlan(long n, int d, long budget, boolean resident, long chunk
         long left = budget - pointBytes() - chunkRows * OUTPUT_ROW_BYTES - centreBytes(k, d);
         long rows = Math.min(chunkRows, Math.min(Math.max(1, tileBytes / (4L * k)), left / (4L * k)));
         if (rows < 1) {
-            throw new InputException("--max-device-memory " + MemorySize.format(budget) + " is too small for "
-                    + k + " centres of dimension " + d + " beside the points: raise it (needs about "
-                    + MemorySize.format(budget - left + 4L * k * Math.min(chunkRows, 1024)) + ")");
+            throw new InputException("a GPU memory budget of " + MemorySize.format(budget) + " is too small for "
+                    + k + " centres of dimension " + d + " beside the points: raise the GPU memory limit (needs about "
+                    + MemorySize.format(budget - left + 4L * k * Math.min(chunkRows, 1024)) + ")",
+                    Setting.MAX_DEVICE_MEMORY);
         }
         return rows;
     }

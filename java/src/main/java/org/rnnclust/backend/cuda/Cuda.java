@@ -5,6 +5,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.nvrtc;
+import org.rnnclust.Setting;
 
 /**
  * The one place where return codes of CUDA (runtime and driver), cuBLAS and NVRTC calls become
@@ -13,9 +14,13 @@ import org.bytedeco.cuda.global.nvrtc;
  * {@link CudaOutOfMemoryException}, which the CLI reports as bad input (exit 2) with what to lower.
  */
 final class Cuda {
-    /** What a user can lower when the device runs out of memory, appended to every OOM message. */
-    static final String LOWER_HINT = "lower --max-device-memory (the data then stream from host memory in chunks), "
-            + "--batch, or the data size, or use another GPU";
+    /**
+     * What a user can lower when the device runs out of memory, appended to every OOM message; the
+     * exception also carries the settings it names, {@link #LOWER_SETTINGS}.
+     */
+    static final String LOWER_HINT = "lower the GPU memory limit of k-means (the data then stream from host memory "
+            + "in chunks), the batch size, or the data size, or use another GPU";
+    static final Setting[] LOWER_SETTINGS = {Setting.MAX_DEVICE_MEMORY, Setting.BATCH_SIZE};
 
     private Cuda() {}
 
@@ -66,7 +71,7 @@ final class Cuda {
     static CudaOutOfMemoryException outOfMemory(String call) {
         long[] info = memInfo();
         String free = info == null ? "" : String.format(Locale.ROOT, " (%s free of %s)", bytes(info[0]), bytes(info[1]));
-        return new CudaOutOfMemoryException("CUDA out of memory in " + call + free + ": " + LOWER_HINT);
+        return new CudaOutOfMemoryException("CUDA out of memory in " + call + free + ": " + LOWER_HINT, LOWER_SETTINGS);
     }
 
     /** {free, total} bytes of the current device, or null when even that fails. */

@@ -2,7 +2,9 @@ package org.rnnclust.backend.cuda;
 
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.MemorySize;
 import org.rnnclust.backend.Peaks;
+import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
 
 /**
@@ -10,7 +12,7 @@ import org.rnnclust.backend.TensorOps;
  * through {@link CudaTensorOps}.
  */
 public final class CudaBackend implements Backend {
-    /** Left free for cuBLAS workspaces and the CUDA context when no --max-device-memory is given. */
+    /** Left free for cuBLAS workspaces and the CUDA context when no GPU memory limit is given. */
     private static final long HEADROOM = 512L << 20;
 
     private final CudaContext ctx;
@@ -45,7 +47,7 @@ public final class CudaBackend implements Backend {
         return new CudaCentroidIndex(ctx, x, n, d, budget());
     }
 
-    /** The device-memory budget of a new index: --max-device-memory, or what is free now less headroom. */
+    /** The device-memory budget of a new index: the GPU memory limit, or what is free now less headroom. */
     long budget() {
         long free = ctx.memoryInfo()[0];
         long available = Math.max(free - HEADROOM, free / 2);
@@ -70,11 +72,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void close() {
-        try {
-            if (tensorOps != null) tensorOps.close();
-        } finally {
-            tensorOps = null;
-            ctx.close();
-        }
+        CudaTensorOps ops = tensorOps;
+        tensorOps = null;
+        Resources.closeAll(ops, ctx);
     }
 }

@@ -1,28 +1,15 @@
 package org.rnnclust.backend.cuda;
 
-import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.OwnedBuffer;
 
-/** A {@link DeviceBuffer} in GPU memory, allocated by one {@link CudaTensorOps}. */
-final class CudaBuffer implements DeviceBuffer {
-    final CudaTensorOps owner;
+/** A {@link org.rnnclust.backend.DeviceBuffer} in GPU memory, allocated by one {@link CudaTensorOps}. */
+final class CudaBuffer extends OwnedBuffer {
     private final DeviceMemory memory;
-    private final long size;
-    private boolean closed;
 
     CudaBuffer(CudaTensorOps owner, long size) {
-        this.owner = owner;
-        this.size = size;
+        super(owner, size);
         // Device memory of at least one float, so that an empty buffer still has an address.
         this.memory = new DeviceMemory(Math.max(1, size) * Float.BYTES, "tensor of " + size + " floats");
-    }
-
-    @Override
-    public long size() {
-        return size;
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 
     /** Device address of element {@code off}. */
@@ -31,14 +18,7 @@ final class CudaBuffer implements DeviceBuffer {
     }
 
     @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
+    protected void free() {
         memory.close();
-    }
-
-    @Override
-    public String toString() {
-        return "CudaBuffer[" + size + " floats" + (closed ? ", closed" : "") + "]";
     }
 }

@@ -4,7 +4,8 @@ import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
-import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.CheckedCentroidIndex;
+import org.rnnclust.backend.Resources;
 
 /**
  * The GPU's answer to "which centroid is nearest": per tile of rows, cuBLAS computes X·Cᵀ into a
@@ -17,7 +18,7 @@ import org.rnnclust.backend.CentroidIndex;
  * chunk's kernels (compute stream). Either way, copying one chunk's labels back overlaps with the
  * next chunk's kernels. See {@link ChunkPlan} for the sizes.
  */
-final class CudaCentroidIndex implements CentroidIndex {
+final class CudaCentroidIndex extends CheckedCentroidIndex {
     private static final int BLOCK = 256;
     /**
      * The assignment runs as one fused kernel (nearestCentroids: the X·Cᵀ tiles never leave the
@@ -32,9 +33,6 @@ final class CudaCentroidIndex implements CentroidIndex {
     private static final int MAX_PARTIALS = 1024;
 
     private final CudaContext ctx;
-    private final float[] x;
-    private final int n;
-    private final int d;
     private final ChunkPlan plan;
     private final CUstream_st compute;
     private final CUstream_st copy;
@@ -64,12 +62,8 @@ final class CudaCentroidIndex implements CentroidIndex {
     private boolean sharedSumsOptIn;
 
     CudaCentroidIndex(CudaContext ctx, float[] x, int n, int d, long budgetBytes) {
-        if (n < 1 || d < 1) throw new IllegalArgumentException("empty point set: n=" + n + ", d=" + d);
-        if ((long) n * d > x.length) throw new IllegalArgumentException("x holds " + x.length + " floats, not n*d");
+        super(x, n, d);
         this.ctx = ctx;
-        this.x = x;
-        this.n = n;
-        this.d = d;
         this.plan = ChunkPlan.of(n, d, budgetBytes, ChunkPlan.DEFAULT_TILE_BYTES);
         this.compute = ctx.computeStream();
         this.copy = ctx.copyStream();
@@ -126,14 +120,8 @@ final class CudaCentroidIndex implements CentroidIndex {
     }
 
     @Override
-    public int size() { return n; }
-
-    @Override
-    public int dim() { return d; }
-
-    @Override
-    public double assign(float[] centroids, int k, int[] nearest, float[] sqDistance, double[] sums, long[] counts) {
-        checkCentres(centroids, k);
+    protected double assignImpl(float[] centroids, int k, int[] nearest, float[] sqDistance, double[] sums,
+                                long[] counts) {
         ctx.bind();
         boolean summing = sums != null;
         long tileRows = plan.tileRows(k);
@@ -218,8 +206,7 @@ final class CudaCentroidIndex implements CentroidIndex {
     }
 
     @Override
-    public void sqDistances(float[] c, int m, float[] out) {
-        checkCentres(c, m);
+    protected void sqDistancesImpl(float[] c, int m, float[] out) {
         ctx.bind();
         long tileRows = plan.tileRows(m);
         prepareCentres(c, m, tileRows);
@@ -246,11 +233,6 @@ final class CudaCentroidIndex implements CentroidIndex {
             }
             endChunk(ch);
         }
-    }
-
-    @Override
-    public void point(int i, float[] out) {
-        System.arraycopy(x, i * d, out, 0, d);
     }
 
     /**
@@ -364,11 +346,6 @@ final class CudaCentroidIndex implements CentroidIndex {
         return new PinnedMemory(bytes, what);
     }
 
-    private void checkCentres(float[] c, int k) {
-        if (k < 1) throw new IllegalArgumentException("need at least one centre");
-        if ((long) k * d > c.length) throw new IllegalArgumentException("centres hold " + c.length + " floats, not k*d");
-    }
-
     @Override
     public void close() {
         ctx.bind();
@@ -380,26 +357,21 @@ final class CudaCentroidIndex implements CentroidIndex {
             cudart.cudaStreamDestroy(labelStream);
             labelStream = null;
         }
-        RuntimeException first = null;
-        for (AutoCloseable r : new AutoCloseable[] {points, norms, outputs, partials, centres, products, accum, small,
-                pinnedTile, pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1]}) {
-            if (r == null) continue;
-            try {
-                r.close();
-            } catch (RuntimeException e) {
-                if (first == null) first = e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        try {
+            Resources.closeAll(points, norms, outputs, partials, centres, products, accum, small, pinnedTile,
+                    pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1], this::destroyEvents);
+        } finally {
+            points = norms = outputs = partials = centres = products = accum = null;
+            small = pinnedTile = null;
         }
-        points = norms = outputs = partials = centres = products = accum = null;
-        small = pinnedTile = null;
+    }
+
+    private void destroyEvents() {
         for (CUevent_st[] events : new CUevent_st[][] {inReady, chunkDone, outReady, assigned, labelsReady}) {
             for (int s = 0; s < 2; s++) {
                 if (events[s] != null) ctx.destroyEvent(events[s]);
                 events[s] = null;
             }
         }
-        if (first != null) throw first;
     }
 }

@@ -10,6 +10,7 @@ import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
+import org.rnnclust.backend.Resources;
 
 /**
  * Owns everything of one GPU that rnnclust uses: the device's primary context, two streams (one for
@@ -228,29 +229,23 @@ public final class CudaContext implements AutoCloseable {
     @Override
     public void close() {
         cudart.cudaSetDevice(device);
-        RuntimeException first = null;
-        if (kmeans != null) {
-            try {
-                kmeans.close();
-            } catch (RuntimeException e) {
-                first = e;
-            }
-            kmeans = null;
-        }
-        if (blasCreated) {
-            blasCreated = false;
-            int s = cublas.cublasDestroy_v2(blas);
-            if (s != 0 && first == null) first = new CudaException("cublasDestroy: status " + s, s);
-        }
-        if (streamsCreated) {
-            streamsCreated = false;
-            cudart.cudaStreamDestroy(compute);
-            cudart.cudaStreamDestroy(copy);
-        }
-        one.close();
-        zero.close();
-        for (LongPointer p : argSlots) if (p != null) p.close();
-        args.close();
-        if (first != null) throw first;
+        KernelModule module = kmeans;
+        kmeans = null;
+        Resources.closeAll(module, this::destroyBlas, this::destroyStreams, one, zero,
+                () -> Resources.closeAll(argSlots), args);
+    }
+
+    private void destroyBlas() {
+        if (!blasCreated) return;
+        blasCreated = false;
+        int s = cublas.cublasDestroy_v2(blas);
+        if (s != 0) throw new CudaException("cublasDestroy: status " + s, s);
+    }
+
+    private void destroyStreams() {
+        if (!streamsCreated) return;
+        streamsCreated = false;
+        cudart.cudaStreamDestroy(compute);
+        cudart.cudaStreamDestroy(copy);
     }
 }

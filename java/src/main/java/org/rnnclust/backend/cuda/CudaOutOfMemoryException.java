@@ -1,6 +1,7 @@
 package org.rnnclust.backend.cuda;
 
 import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 
 /**
  * The GPU ran out of memory. An input problem, not a bug: the message says how much was asked for,
@@ -8,7 +9,7 @@ import org.rnnclust.InputException;
  * operation is freed before this is thrown, so the context stays usable.
  */
 public final class CudaOutOfMemoryException extends InputException {
-    public CudaOutOfMemoryException(String message) {
-        super(message);
+    public CudaOutOfMemoryException(String message, Setting... settings) {
+        super(message, settings);
     }
 }

@@ -1,54 +1,34 @@
 package org.rnnclust.backend.cuda;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
-import org.bytedeco.cuda.cudart.CUgraphExec_st;
-import org.bytedeco.cuda.cudart.CUgraph_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
-import org.rnnclust.backend.BufferRanges;
-import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.CheckedTensorOps;
+import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link TensorOps} on one GPU: cuBLAS for the GEMMs (row-major mapped onto column-major as
- * Cᵀ = op(B)ᵀ·op(A)ᵀ, in the context's math mode: FP32, or TF32 with --precision tf32), the
- * kernels of kernels/rnn.cu for everything else, all on the context's compute stream and
- * asynchronous; {@link #sumSquares}, {@link #mseLoss} and {@link #download} wait for the device,
- * as the interface says. {@link #upload} stages through two pinned buffers, so the host fills
- * one while the device still copies from the other.
- *
- * <p>{@link #captured} records a body of ops into a CUDA graph and replays it: each call first
- * runs the body as a dry run that only writes down what it would issue (kernel, launch shape,
- * arguments, GEMM parameters, copy ranges) — a few microseconds of Java. A record seen for the
- * first time runs op by op (a warm-up, as CUDA graph capture wants); seen a second time in a row
- * it is captured; after that the stored graph is replayed as long as the record stays the same. A recurrent layer's time
- * loop (a GEMM and a cell kernel per step) then costs one graph launch instead of 2·T launches of
- * 4–8 µs from Java. cuBLAS gets a fixed workspace so that its GEMMs may be captured.
- * {@code -Drnnclust.cuda.graphs=false} runs bodies op by op.
+ * Cᵀ = op(B)ᵀ·op(A)ᵀ, in the context's math mode: FP32, or TF32 when asked), the kernels of
+ * kernels/rnn.cu for everything else, all on the context's compute stream and asynchronous;
+ * {@link #sumSquares}, {@link #mseLoss} and {@link #download} wait for the device, as the interface
+ * says. Host copies go through {@link PinnedStaging}; {@link #captured} bodies become CUDA graphs
+ * in {@link CudaGraphCache}, which every op tells what it issues. cuBLAS gets a fixed workspace so
+ * that its GEMMs may be captured. The arguments of every op arrive checked ({@link CheckedTensorOps});
+ * what is checked here is this device's own: no allocation or wait inside a captured body, and its
+ * kernels' limits.
  */
-public final class CudaTensorOps implements TensorOps {
-    private static final Logger LOG = LoggerFactory.getLogger(CudaTensorOps.class);
+public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     private static final int BLOCK = 256;
     /** Reductions use at most this many blocks: their partial sums fit a fixed buffer. */
     private static final int MAX_PARTIALS = 1024;
     private static final int MAX_ARGS = 16;
     /** cuBLAS's recommended workspace on Hopper (32 MiB; 4 MiB suffices before it). */
     private static final long BLAS_WORKSPACE = 32L << 20;
-    /** Floats per pinned staging buffer (two of them). */
-    private static final int STAGING_FLOATS = 1 << 22;
-    /** Graphs kept; the least recently used beyond this is destroyed. */
-    private static final int MAX_GRAPHS = 64;
-    private static final boolean GRAPHS = !"false".equals(System.getProperty("rnnclust.cuda.graphs"));
 
     private final CudaContext ctx;
     private final CUstream_st stream;
@@ -66,33 +46,15 @@ public final class CudaTensorOps implements TensorOps {
     /** Per-chunk column sums of {@link #addColumnSums}, grown on demand. */
     private DeviceMemory columnPartials;
     private PinnedMemory result;
-    private final PinnedMemory[] staging = new PinnedMemory[2];
-    private final CUevent_st[] stagingFree = new CUevent_st[2];
-    private int stagingSlot;
+    private PinnedStaging staging;
+    private final CudaGraphCache graphs;
     private boolean closed;
 
-    // ---- graphs ----
-    private enum Mode { RUN, TRACE, CAPTURE }
-
-    private Mode mode = Mode.RUN;
-    private long[] trace = new long[1024];
-    private int traceLength;
-    private boolean graphsBroken;
-
-    private record Graph(long[] trace, CUgraphExec_st exec) {}
-
-    private final LinkedHashMap<Object, Graph> graphs = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Object, Graph> eldest) {
-            if (size() <= MAX_GRAPHS) return false;
-            destroy(eldest.getValue());
-            return true;
-        }
-    };
-
     public CudaTensorOps(CudaContext ctx) {
+        super(CudaBuffer.class, null);
         this.ctx = ctx;
         this.stream = ctx.computeStream();
+        this.graphs = new CudaGraphCache(ctx, stream);
         ctx.bind();
         for (int i = 0; i < MAX_ARGS; i++) {
             argSlots[i] = new LongPointer(1);
@@ -106,7 +68,7 @@ public final class CudaTensorOps implements TensorOps {
                     DeviceMemory.pointerAt(blasWorkspace.address()), BLAS_WORKSPACE));
             reduce = new DeviceMemory(2L * MAX_PARTIALS * 8 + 4 * 8, "reduction partials");
             result = new PinnedMemory(4 * 8, "pinned results");
-            for (int s = 0; s < 2; s++) stagingFree[s] = ctx.createEvent(false);
+            staging = new PinnedStaging(ctx, stream);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -121,9 +83,8 @@ public final class CudaTensorOps implements TensorOps {
     // ---- memory ----
 
     @Override
-    public DeviceBuffer allocate(long size) {
-        if (size < 0) throw new IllegalArgumentException("negative size " + size);
-        requireRunning("allocate");
+    protected CudaBuffer allocateImpl(long size) {
+        graphs.requireRunning("allocate");
         ctx.bind();
         CudaBuffer b = new CudaBuffer(this, size);
         try {
@@ -136,185 +97,57 @@ public final class CudaTensorOps implements TensorOps {
     }
 
     @Override
-    public void upload(float[] src, int srcOff, DeviceBuffer dst, long dstOff, int n) {
-        requireRunning("upload");
-        CudaBuffer d = check(dst, dstOff, n);
-        if (srcOff < 0 || n < 0 || srcOff + n > src.length) throw new IndexOutOfBoundsException("source range");
+    protected void uploadImpl(float[] src, int srcOff, CudaBuffer dst, long dstOff, int n) {
+        graphs.requireRunning("upload");
         ctx.bind();
-        for (int done = 0; done < n; ) {
-            int chunk = Math.min(n - done, STAGING_FLOATS);
-            int s = stagingSlot;
-            stagingSlot ^= 1;
-            // The slot's previous copy must have left it before the host overwrites it.
-            Cuda.check("cudaEventSynchronize(staging)", cudart.cudaEventSynchronize(stagingFree[s]));
-            PinnedMemory p = stagingBuffer(s, chunk);
-            p.floats().put(src, srcOff + done, chunk);
-            Cuda.check("cudaMemcpyAsync(upload)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(d.address(dstOff + done)),
-                    DeviceMemory.pointerAt(p.address()), (long) chunk * Float.BYTES, cudart.cudaMemcpyHostToDevice, stream));
-            Cuda.check("cudaEventRecord(staging)", cudart.cudaEventRecord(stagingFree[s], stream));
-            done += chunk;
-        }
+        staging.upload(src, srcOff, dst.address(dstOff), n);
     }
 
     @Override
-    public void download(DeviceBuffer src, long srcOff, float[] dst, int dstOff, int n) {
-        requireRunning("download");
-        CudaBuffer s = check(src, srcOff, n);
-        if (dstOff < 0 || n < 0 || dstOff + n > dst.length) throw new IndexOutOfBoundsException("destination range");
+    protected void downloadImpl(CudaBuffer src, long srcOff, float[] dst, int dstOff, int n) {
+        graphs.requireRunning("download");
         ctx.bind();
-        for (int done = 0; done < n; ) {
-            int chunk = Math.min(n - done, STAGING_FLOATS);
-            PinnedMemory p = stagingBuffer(stagingSlot, chunk);
-            Cuda.check("cudaMemcpyAsync(download)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(p.address()),
-                    DeviceMemory.pointerAt(s.address(srcOff + done)), (long) chunk * Float.BYTES,
-                    cudart.cudaMemcpyDeviceToHost, stream));
-            ctx.synchronize(stream, "download");
-            p.floats().get(dst, dstOff + done, chunk);
-            done += chunk;
-        }
-    }
-
-    private PinnedMemory stagingBuffer(int slot, int floats) {
-        PinnedMemory p = staging[slot];
-        if (p == null || p.bytes() < (long) floats * Float.BYTES) {
-            // Growing: wait until nothing reads the old one.
-            ctx.synchronize(stream, "staging buffer");
-            if (p != null) p.close();
-            staging[slot] = null;
-            long want = Math.min(STAGING_FLOATS, Math.max(floats, 1 << 16));
-            staging[slot] = p = new PinnedMemory(want * Float.BYTES, "pinned staging");
-        }
-        return p;
+        staging.download(src.address(srcOff), dst, dstOff, n);
     }
 
     @Override
-    public void zero(DeviceBuffer buf, long off, long n) {
-        CudaBuffer b = check(buf, off, n);
-        if (n > 0) memset(b.address(off), n * Float.BYTES);
+    protected void zeroImpl(CudaBuffer buf, long off, long n) {
+        if (n > 0) memset(buf.address(off), n * Float.BYTES);
     }
 
     @Override
-    public void copy(DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff, long n) {
-        CudaBuffer s = check(src, srcOff, n);
-        CudaBuffer d = check(dst, dstOff, n);
+    protected void copyImpl(CudaBuffer src, long srcOff, CudaBuffer dst, long dstOff, long n) {
         if (n == 0) return;
         long bytes = n * Float.BYTES;
-        if (record(3, d.address(dstOff), s.address(srcOff), bytes)) return;
-        Cuda.check("cudaMemcpyAsync(device to device)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(d.address(dstOff)),
-                DeviceMemory.pointerAt(s.address(srcOff)), bytes, cudart.cudaMemcpyDeviceToDevice, stream));
+        if (graphs.record(3, dst.address(dstOff), src.address(srcOff), bytes)) return;
+        Cuda.check("cudaMemcpyAsync(device to device)", cudart.cudaMemcpyAsync(
+                DeviceMemory.pointerAt(dst.address(dstOff)), DeviceMemory.pointerAt(src.address(srcOff)), bytes,
+                cudart.cudaMemcpyDeviceToDevice, stream));
     }
 
     private void memset(long address, long bytes) {
-        if (record(2, address, bytes)) return;
+        if (graphs.record(2, address, bytes)) return;
         Cuda.check("cudaMemsetAsync", cudart.cudaMemsetAsync(DeviceMemory.pointerAt(address), 0, bytes, stream));
     }
 
     @Override
-    public void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff) {
+    protected void transpose01Impl(int d0, int d1, int inner, CudaBuffer src, long srcOff, CudaBuffer dst,
+                                   long dstOff) {
         long n = (long) d0 * d1 * inner;
-        CudaBuffer s = check(src, srcOff, n);
-        CudaBuffer d = check(dst, dstOff, n);
         if (n == 0) return;
-        launch(RnnKernels.transpose01, grid(n), d0, d1, inner, s.address(srcOff), d.address(dstOff));
+        launch(RnnKernels.transpose01, grid(n), d0, d1, inner, src.address(srcOff), dst.address(dstOff));
     }
 
     // ---- graphs ----
 
     @Override
     public void captured(Object key, Runnable body) {
-        if (!GRAPHS || graphsBroken || mode != Mode.RUN) {
-            body.run();
-            return;
-        }
-        ctx.bind();
-        // Dry run: what would the body issue now?
-        traceLength = 0;
-        mode = Mode.TRACE;
-        try {
-            body.run();
-        } finally {
-            mode = Mode.RUN;
-        }
-        long[] now = Arrays.copyOf(trace, traceLength);
-        Graph g = graphs.get(key);
-        if (g == null || !Arrays.equals(g.trace(), now)) {
-            // First sighting of this body: run it op by op. That also warms up what must not first
-            // happen inside a capture (lazy kernel loading, cuBLAS's choice of kernels), and a body
-            // seen only once is never captured.
-            if (g != null) destroy(graphs.remove(key));
-            graphs.put(key, new Graph(now, null));
-            body.run();
-            return;
-        }
-        if (g.exec() == null) {
-            g = capture(body, now);
-            if (g == null) {
-                graphs.remove(key);
-                body.run();
-                return;
-            }
-            graphs.put(key, g);
-        }
-        Cuda.check("cudaGraphLaunch", cudart.cudaGraphLaunch(g.exec(), stream));
-    }
-
-    /** Captures the body into an instantiated graph; null (and graphs off from now on) when CUDA refuses. */
-    private Graph capture(Runnable body, long[] expected) {
-        CUgraph_st graph = new CUgraph_st();
-        mode = Mode.CAPTURE;
-        traceLength = 0;
-        boolean capturing = false;
-        try {
-            Cuda.check("cudaStreamBeginCapture", cudart.cudaStreamBeginCapture(stream, cudart.cudaStreamCaptureModeThreadLocal));
-            capturing = true;
-            body.run();
-            capturing = false;
-            Cuda.check("cudaStreamEndCapture", cudart.cudaStreamEndCapture(stream, graph));
-            if (!Arrays.equals(expected, Arrays.copyOf(trace, traceLength))) {
-                throw new IllegalStateException("a captured body issued different ops in its dry run and its capture");
-            }
-            CUgraphExec_st exec = new CUgraphExec_st();
-            Cuda.check("cudaGraphInstantiate", cudart.cudaGraphInstantiate(exec, graph, 0L));
-            return new Graph(expected, exec);
-        } catch (CudaException e) {
-            if (capturing) cudart.cudaStreamEndCapture(stream, graph);
-            cudart.cudaGetLastError();
-            graphsBroken = true;
-            LOG.warn("CUDA graph capture failed ({}); running op by op from now on", e.getMessage());
-            return null;
-        } catch (RuntimeException e) {
-            if (capturing) cudart.cudaStreamEndCapture(stream, graph);
-            throw e;
-        } finally {
-            mode = Mode.RUN;
-            if (!graph.isNull()) cudart.cudaGraphDestroy(graph);
-        }
-    }
-
-    private static void destroy(Graph g) {
-        if (g != null && g.exec() != null && !g.exec().isNull()) cudart.cudaGraphExecDestroy(g.exec());
+        graphs.run(key, body);
     }
 
     /** Number of graphs held (tests). */
     int graphCount() {
         return graphs.size();
-    }
-
-    /**
-     * In a dry run, appends an operation's description to the trace and returns true (the caller
-     * then issues nothing); while capturing, appends it and returns false (the caller issues it).
-     */
-    private boolean record(long... op) {
-        if (mode == Mode.RUN) return false;
-        if (traceLength + op.length + 1 > trace.length) trace = Arrays.copyOf(trace, 2 * (traceLength + op.length + 1));
-        trace[traceLength++] = op.length;
-        System.arraycopy(op, 0, trace, traceLength, op.length);
-        traceLength += op.length;
-        return mode == Mode.TRACE;
-    }
-
-    private void requireRunning(String what) {
-        if (mode != Mode.RUN) throw new IllegalStateException(what + " inside TensorOps.captured: not allowed");
     }
 
     // ---- launches ----
@@ -338,11 +171,11 @@ public final class CudaTensorOps implements TensorOps {
         op[3] = ((long) l.blockX() << 32) | l.blockY();
         op[4] = l.sharedBytes();
         System.arraycopy(slots, 0, op, 5, slots.length);
-        if (record(op)) return;
+        if (graphs.record(op)) return;
         for (int i = 0; i < slots.length; i++) argSlots[i].put(0, slots[i]);
         Cuda.checkDriver("cuLaunchKernel(" + k.name() + ")", cudart.cuLaunchKernel(functions[k.ordinal()],
                 l.gridX(), l.gridY(), 1, l.blockX(), l.blockY(), 1, l.sharedBytes(), stream, args, (PointerPointer<?>) null));
-        if (DEBUG_SYNC && mode == Mode.RUN) ctx.synchronize(stream, "after " + k.name());
+        if (DEBUG_SYNC && graphs.running()) ctx.synchronize(stream, "after " + k.name());
     }
 
     /** -Drnnclust.cuda.sync=true: synchronise after every launch, so that an error names its kernel. */
@@ -351,19 +184,15 @@ public final class CudaTensorOps implements TensorOps {
     // ---- BLAS ----
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alphaValue,
-                     DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
-                     float betaValue, DeviceBuffer c, long offC, int ldc) {
-        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size " + m + "x" + n + "x" + k);
-        CudaBuffer ca = checkMatrix(a, offA, transA ? k : m, transA ? m : k, lda, "A");
-        CudaBuffer cb = checkMatrix(b, offB, transB ? n : k, transB ? k : n, ldb, "B");
-        CudaBuffer cc = checkMatrix(c, offC, m, n, ldc, "C");
+    protected void gemmImpl(boolean transA, boolean transB, int m, int n, int k, float alphaValue, CudaBuffer a,
+                            long offA, int lda, CudaBuffer b, long offB, int ldb, float betaValue, CudaBuffer c,
+                            long offC, int ldc) {
         if (m == 0 || n == 0) return;
         int la = Math.max(1, lda);
         int lb = Math.max(1, ldb);
         int lc = Math.max(1, ldc);
-        long pa = ca.address(offA), pb = cb.address(offB), pc = cc.address(offC);
-        if (record(4, (transA ? 1 : 0) | (transB ? 2 : 0), m, n, k, la, lb, lc, pa, pb, pc,
+        long pa = a.address(offA), pb = b.address(offB), pc = c.address(offC);
+        if (graphs.record(4, (transA ? 1 : 0) | (transB ? 2 : 0), m, n, k, la, lb, lc, pa, pb, pc,
                 Float.floatToRawIntBits(alphaValue), Float.floatToRawIntBits(betaValue))) {
             return;
         }
@@ -379,17 +208,14 @@ public final class CudaTensorOps implements TensorOps {
     // ---- elementwise and reductions ----
 
     @Override
-    public void addRowVector(int rows, int cols, DeviceBuffer bias, DeviceBuffer dst, long dstOff, int ld) {
-        CudaBuffer bv = check(bias, 0, cols);
-        CudaBuffer d = checkMatrix(dst, dstOff, rows, cols, ld, "dst");
+    protected void addRowVectorImpl(int rows, int cols, CudaBuffer bias, CudaBuffer dst, long dstOff, int ld) {
         if ((long) rows * cols == 0) return;
-        launch(RnnKernels.addRowVector, grid((long) rows * cols), rows, cols, bv.address(0), d.address(dstOff), ld);
+        launch(RnnKernels.addRowVector, grid((long) rows * cols), rows, cols, bias.address(0), dst.address(dstOff), ld);
     }
 
     @Override
-    public void addColumnSums(int rows, int cols, DeviceBuffer src, long srcOff, int ld, DeviceBuffer dst, long dstOff) {
-        CudaBuffer s = checkMatrix(src, srcOff, rows, cols, ld, "src");
-        CudaBuffer d = check(dst, dstOff, cols);
+    protected void addColumnSumsImpl(int rows, int cols, CudaBuffer src, long srcOff, int ld, CudaBuffer dst,
+                                     long dstOff) {
         if (cols == 0 || rows == 0) return;
         // Blocks of 32 columns × 16 row lanes (COLUMN_SUM_LANES in rnn.cu); the rows split into
         // chunks until there are about 8 blocks per SM, each chunk at least 256 rows.
@@ -397,7 +223,7 @@ public final class CudaTensorOps implements TensorOps {
         long wanted = Math.max(1, (long) ctx.multiprocessors() * 8 / columnBlocks);
         int chunks = (int) Math.max(1, Math.min(wanted, (rows + 255L) / 256));
         if ((long) chunks * cols > columnPartialCapacity()) {
-            if (mode == Mode.RUN) {
+            if (graphs.running()) {
                 growColumnPartials((long) chunks * cols);
             } else {
                 // Inside a captured body nothing may be allocated: fewer chunks in what there is.
@@ -408,8 +234,8 @@ public final class CudaTensorOps implements TensorOps {
         chunks = (int) ((rows + (long) rowsPerChunk - 1) / rowsPerChunk);
         if ((long) chunks * cols > columnPartialCapacity()) growColumnPartials((long) chunks * cols);
         launch(RnnKernels.columnSumPartials, new Launch(columnBlocks, chunks, 32, 16, 0), rows, cols,
-                s.address(srcOff), Math.max(1, ld), rowsPerChunk, columnPartials.address());
-        launch(RnnKernels.addColumnPartials, grid(cols), chunks, cols, columnPartials.address(), d.address(dstOff));
+                src.address(srcOff), Math.max(1, ld), rowsPerChunk, columnPartials.address());
+        launch(RnnKernels.addColumnPartials, grid(cols), chunks, cols, columnPartials.address(), dst.address(dstOff));
     }
 
     private long columnPartialCapacity() {
@@ -417,7 +243,7 @@ public final class CudaTensorOps implements TensorOps {
     }
 
     private void growColumnPartials(long doubles) {
-        requireRunning("growing the column-sum buffer");
+        graphs.requireRunning("growing the column-sum buffer");
         // Work still queued may read the old buffer.
         ctx.synchronize(stream, "column partials");
         if (columnPartials != null) columnPartials.close();
@@ -426,25 +252,23 @@ public final class CudaTensorOps implements TensorOps {
     }
 
     @Override
-    public double sumSquares(DeviceBuffer x, long off, long n) {
-        requireRunning("sumSquares");
-        CudaBuffer b = check(x, off, n);
+    protected double sumSquaresImpl(CudaBuffer x, long off, long n) {
+        graphs.requireRunning("sumSquares");
         if (n == 0) return 0;
         int blocks = Math.min(MAX_PARTIALS, ctx.gridFor(n, BLOCK));
-        launch(RnnKernels.sumSquaresPartials, new Launch(blocks, BLOCK, 1, BLOCK * 8), b.address(off), n, reduce.address());
+        launch(RnnKernels.sumSquaresPartials, new Launch(blocks, BLOCK, 1, BLOCK * 8), x.address(off), n,
+                reduce.address());
         launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), reduce.address(), blocks, 1, resultSlot(0));
         return fetchResults(1)[0];
     }
 
     @Override
-    public double sumSquares(java.util.List<? extends DeviceBuffer> buffers, long[] counts) {
-        requireRunning("sumSquares");
-        if (buffers.size() != counts.length) throw new IllegalArgumentException("one count per buffer");
+    protected double sumSquaresImpl(java.util.List<CudaBuffer> buffers, long[] counts) {
+        graphs.requireRunning("sumSquares");
         // Each buffer's blocks write their partials side by side; one block then adds them all.
         int[] blocks = new int[counts.length];
         long total = 0;
         for (int i = 0; i < counts.length; i++) {
-            check(buffers.get(i), 0, counts[i]);
             blocks[i] = counts[i] == 0 ? 0 : Math.min(MAX_PARTIALS / 4, ctx.gridFor(counts[i], BLOCK));
             total += blocks[i];
         }
@@ -457,7 +281,7 @@ public final class CudaTensorOps implements TensorOps {
         long at = 0;
         for (int i = 0; i < counts.length; i++) {
             if (blocks[i] == 0) continue;
-            CudaBuffer b = (CudaBuffer) buffers.get(i);
+            CudaBuffer b = buffers.get(i);
             launch(RnnKernels.sumSquaresPartials, new Launch(blocks[i], BLOCK, 1, BLOCK * 8), b.address(0), counts[i],
                     manyPartials.at(at * 8));
             at += blocks[i];
@@ -482,34 +306,28 @@ public final class CudaTensorOps implements TensorOps {
     }
 
     @Override
-    public void scale(DeviceBuffer x, long off, long n, float alphaValue) {
-        CudaBuffer b = check(x, off, n);
+    protected void scaleImpl(CudaBuffer x, long off, long n, float alphaValue) {
         if (n == 0) return;
-        launch(RnnKernels.scaleKernel, grid(n), b.address(off), n, alphaValue);
+        launch(RnnKernels.scaleKernel, grid(n), x.address(off), n, alphaValue);
     }
 
     @Override
-    public void axpy(long n, float alphaValue, DeviceBuffer x, long xOff, DeviceBuffer y, long yOff) {
-        CudaBuffer xb = check(x, xOff, n);
-        CudaBuffer yb = check(y, yOff, n);
+    protected void axpyImpl(long n, float alphaValue, CudaBuffer x, long xOff, CudaBuffer y, long yOff) {
         if (n == 0) return;
-        launch(RnnKernels.axpyKernel, grid(n), n, alphaValue, xb.address(xOff), yb.address(yOff));
+        launch(RnnKernels.axpyKernel, grid(n), n, alphaValue, x.address(xOff), y.address(yOff));
     }
 
     // ---- loss ----
 
     @Override
-    public double mseLoss(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
-                          DeviceBuffer rowWeight, long weightOff) {
-        requireRunning("mseLoss");
+    protected double mseLossImpl(int rows, int cols, CudaBuffer pred, long predOff, CudaBuffer target, long targetOff,
+                                 CudaBuffer rowWeight, long weightOff) {
+        graphs.requireRunning("mseLoss");
         long n = (long) rows * cols;
-        CudaBuffer p = check(pred, predOff, n);
-        CudaBuffer t = check(target, targetOff, n);
-        CudaBuffer w = check(rowWeight, weightOff, rows);
         if (n == 0) return 0;
         int blocks = Math.min(MAX_PARTIALS, ctx.gridFor(n, BLOCK));
-        launch(RnnKernels.mseLossPartials, new Launch(blocks, BLOCK, 1, BLOCK * 8), rows, cols, p.address(predOff),
-                t.address(targetOff), w.address(weightOff), reduce.address());
+        launch(RnnKernels.mseLossPartials, new Launch(blocks, BLOCK, 1, BLOCK * 8), rows, cols, pred.address(predOff),
+                target.address(targetOff), rowWeight.address(weightOff), reduce.address());
         launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), reduce.address(), blocks, 2, resultSlot(0));
         double[] r = fetchResults(2);
         return r[1] == 0 ? 0.0 : r[0] / (r[1] * cols);
@@ -517,99 +335,71 @@ public final class CudaTensorOps implements TensorOps {
 
     // ---- soft clustering (DEC / IDEC): kernels in rnn.cu, sums in double as on the CPU ----
 
-    private static void requirePositiveAlpha(float alpha) {
-        if (!(alpha > 0) || !Float.isFinite(alpha)) {
-            throw new IllegalArgumentException("Student-t degrees of freedom must be > 0, got " + alpha);
-        }
-    }
-
     @Override
-    public void studentTAssign(int n, int k, int d, float alpha, DeviceBuffer z, long zOff, DeviceBuffer centroids,
-                               DeviceBuffer q, long qOff) {
-        requirePositiveAlpha(alpha);
-        CudaBuffer zb = check(z, zOff, (long) n * d);
-        CudaBuffer mu = check(centroids, 0, (long) k * d);
-        CudaBuffer qb = check(q, qOff, (long) n * k);
+    protected void studentTAssignImpl(int n, int k, int d, float alpha, CudaBuffer z, long zOff, CudaBuffer centroids,
+                                      CudaBuffer q, long qOff) {
         if (n == 0 || k == 0) return;
-        launch(RnnKernels.studentTAssign, grid(n), n, k, d, alpha, zb.address(zOff), mu.address(0), qb.address(qOff));
+        launch(RnnKernels.studentTAssign, grid(n), n, k, d, alpha, z.address(zOff), centroids.address(0),
+                q.address(qOff));
     }
 
     @Override
-    public void decTarget(int n, int k, DeviceBuffer q, long qOff, DeviceBuffer p, long pOff) {
-        CudaBuffer qb = check(q, qOff, (long) n * k);
-        CudaBuffer pb = check(p, pOff, (long) n * k);
+    protected void decTargetImpl(int n, int k, CudaBuffer q, long qOff, CudaBuffer p, long pOff) {
         if (n == 0 || k == 0) return;
         // The cluster frequencies go to the reduction buffer (2·MAX_PARTIALS doubles), read by the next kernel.
         if (k > 2 * MAX_PARTIALS) throw new IllegalArgumentException("DEC target: at most " + 2 * MAX_PARTIALS + " clusters, got " + k);
-        launch(RnnKernels.decFrequencies, new Launch(k, BLOCK, 1, BLOCK * 8), n, k, qb.address(qOff), reduce.address());
-        launch(RnnKernels.decTarget, grid(n), n, k, qb.address(qOff), reduce.address(), pb.address(pOff));
+        launch(RnnKernels.decFrequencies, new Launch(k, BLOCK, 1, BLOCK * 8), n, k, q.address(qOff), reduce.address());
+        launch(RnnKernels.decTarget, grid(n), n, k, q.address(qOff), reduce.address(), p.address(pOff));
     }
 
     @Override
-    public double klDivergence(int n, int k, DeviceBuffer p, long pOff, DeviceBuffer q, long qOff) {
-        requireRunning("klDivergence");
+    protected double klDivergenceImpl(int n, int k, CudaBuffer p, long pOff, CudaBuffer q, long qOff) {
+        graphs.requireRunning("klDivergence");
         long count = (long) n * k;
-        CudaBuffer pb = check(p, pOff, count);
-        CudaBuffer qb = check(q, qOff, count);
         if (count == 0) return 0;
         int blocks = Math.min(MAX_PARTIALS, ctx.gridFor(count, BLOCK));
-        launch(RnnKernels.klPartials, new Launch(blocks, BLOCK, 1, BLOCK * 8), count, pb.address(pOff),
-                qb.address(qOff), reduce.address());
+        launch(RnnKernels.klPartials, new Launch(blocks, BLOCK, 1, BLOCK * 8), count, p.address(pOff),
+                q.address(qOff), reduce.address());
         launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), reduce.address(), blocks, 1, resultSlot(0));
         return fetchResults(1)[0] / n;
     }
 
     @Override
-    public void studentTKlBackward(int n, int k, int d, float alpha, DeviceBuffer z, long zOff, DeviceBuffer centroids,
-                                   DeviceBuffer q, long qOff, DeviceBuffer p, long pOff, float scale,
-                                   DeviceBuffer dz, long dzOff, DeviceBuffer dCentroids) {
-        requirePositiveAlpha(alpha);
-        CudaBuffer zb = check(z, zOff, (long) n * d);
-        CudaBuffer mu = check(centroids, 0, (long) k * d);
-        CudaBuffer qb = check(q, qOff, (long) n * k);
-        CudaBuffer pb = check(p, pOff, (long) n * k);
-        CudaBuffer dzb = check(dz, dzOff, (long) n * d);
-        CudaBuffer dmu = check(dCentroids, 0, (long) k * d);
+    protected void studentTKlBackwardImpl(int n, int k, int d, float alpha, CudaBuffer z, long zOff,
+                                          CudaBuffer centroids, CudaBuffer q, long qOff, CudaBuffer p, long pOff,
+                                          float scale, CudaBuffer dz, long dzOff, CudaBuffer dCentroids) {
         if (n == 0 || k == 0 || d == 0) return;
-        launch(RnnKernels.decBackwardZ, grid((long) n * d), n, k, d, alpha, scale, zb.address(zOff), mu.address(0),
-                qb.address(qOff), pb.address(pOff), dzb.address(dzOff));
+        launch(RnnKernels.decBackwardZ, grid((long) n * d), n, k, d, alpha, scale, z.address(zOff),
+                centroids.address(0), q.address(qOff), p.address(pOff), dz.address(dzOff));
         launch(RnnKernels.decBackwardMu, new Launch(k * d, BLOCK, 1, BLOCK * 8), n, k, d, alpha, scale,
-                zb.address(zOff), mu.address(0), qb.address(qOff), pb.address(pOff), dmu.address(0));
+                z.address(zOff), centroids.address(0), q.address(qOff), p.address(pOff), dCentroids.address(0));
     }
 
     @Override
-    public void mseLossBackward(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target,
-                                long targetOff, DeviceBuffer rowWeight, long weightOff, float scaleValue,
-                                DeviceBuffer grad, long gradOff) {
+    protected void mseLossBackwardImpl(int rows, int cols, CudaBuffer pred, long predOff, CudaBuffer target,
+                                       long targetOff, CudaBuffer rowWeight, long weightOff, float scaleValue,
+                                       CudaBuffer grad, long gradOff) {
         long n = (long) rows * cols;
-        CudaBuffer p = check(pred, predOff, n);
-        CudaBuffer t = check(target, targetOff, n);
-        CudaBuffer w = check(rowWeight, weightOff, rows);
-        CudaBuffer g = check(grad, gradOff, n);
         if (n == 0) return;
         // Σ w into its own result slot (3), which no reduction that returns a value uses.
-        launch(RnnKernels.weightSum, new Launch(1, BLOCK, 1, BLOCK * 8), rows, w.address(weightOff), resultSlot(3));
-        launch(RnnKernels.mseLossBackward, grid(n), rows, cols, p.address(predOff), t.address(targetOff),
-                w.address(weightOff), scaleValue, resultSlot(3), g.address(gradOff));
+        launch(RnnKernels.weightSum, new Launch(1, BLOCK, 1, BLOCK * 8), rows, rowWeight.address(weightOff),
+                resultSlot(3));
+        launch(RnnKernels.mseLossBackward, grid(n), rows, cols, pred.address(predOff), target.address(targetOff),
+                rowWeight.address(weightOff), scaleValue, resultSlot(3), grad.address(gradOff));
     }
 
     // ---- optimizer ----
 
     @Override
-    public void adam(long n, DeviceBuffer param, long paramOff, DeviceBuffer grad, long gradOff,
-                     DeviceBuffer m, long mOff, DeviceBuffer v, long vOff,
-                     double lr, double beta1, double beta2, double eps, double weightDecay, int step) {
-        if (step < 1) throw new IllegalArgumentException("Adam step counts from 1, got " + step);
-        CudaBuffer p = check(param, paramOff, n);
-        CudaBuffer g = check(grad, gradOff, n);
-        CudaBuffer mb = check(m, mOff, n);
-        CudaBuffer vb = check(v, vOff, n);
+    protected void adamImpl(long n, CudaBuffer param, long paramOff, CudaBuffer grad, long gradOff, CudaBuffer m,
+                            long mOff, CudaBuffer v, long vOff, double lr, double beta1, double beta2, double eps,
+                            double weightDecay, int step) {
         if (n == 0) return;
         // The float32 scalars torch.optim.Adam applies, derived in double as it does (as CpuOps.adam).
         float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
         float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
-        launch(RnnKernels.adamKernel, grid(n), n, p.address(paramOff), g.address(gradOff), mb.address(mOff),
-                vb.address(vOff), (float) weightDecay, (float) beta1, (float) beta2, (float) (1.0 - beta1),
+        launch(RnnKernels.adamKernel, grid(n), n, param.address(paramOff), grad.address(gradOff), m.address(mOff),
+                v.address(vOff), (float) weightDecay, (float) beta1, (float) beta2, (float) (1.0 - beta1),
                 (float) (1.0 - beta2), stepSize, bc2Sqrt, (float) eps);
     }
 
@@ -620,115 +410,71 @@ public final class CudaTensorOps implements TensorOps {
     }
 
     @Override
-    public void lstmForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
-                            long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask, long maskOff,
-                            DeviceBuffer hPrev, long hPrevOff, DeviceBuffer cPrev, long cPrevOff,
-                            DeviceBuffer h, long hOff, DeviceBuffer c, long cOff,
-                            DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws, long wsOff) {
-        long gates = (long) batch * 4 * hidden;
-        long state = (long) batch * hidden;
-        long xp = check(xProj, xProjOff, gates).address(xProjOff);
-        long hp = check(hProj, hProjOff, gates).address(hProjOff);
-        long bi = check(biasIh, 0, 4L * hidden).address(0);
-        long bh = check(biasHh, 0, 4L * hidden).address(0);
-        long mk = check(mask, maskOff, batch).address(maskOff);
-        long h0 = check(hPrev, hPrevOff, state).address(hPrevOff);
-        long c0 = check(cPrev, cPrevOff, state).address(cPrevOff);
-        long h1 = check(h, hOff, state).address(hOff);
-        long c1 = check(c, cOff, state).address(cOff);
-        long o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").address(outOff);
-        long w = check(ws, wsOff, gates).address(wsOff);
-        if (state == 0) return;
-        launch(RnnKernels.lstmForward, cellGrid(batch, hidden), batch, hidden, xp, hp, bi, bh, mk, h0, c0, h1, c1, o,
-                ldOut, w);
+    protected void lstmForwardImpl(int batch, int hidden, CudaBuffer xProj, long xProjOff, CudaBuffer hProj,
+                                   long hProjOff, CudaBuffer biasIh, CudaBuffer biasHh, CudaBuffer mask, long maskOff,
+                                   CudaBuffer hPrev, long hPrevOff, CudaBuffer cPrev, long cPrevOff, CudaBuffer h,
+                                   long hOff, CudaBuffer c, long cOff, CudaBuffer out, long outOff, int ldOut,
+                                   CudaBuffer ws, long wsOff) {
+        if ((long) batch * hidden == 0) return;
+        launch(RnnKernels.lstmForward, cellGrid(batch, hidden), batch, hidden, xProj.address(xProjOff),
+                hProj.address(hProjOff), biasIh.address(0), biasHh.address(0), mask.address(maskOff),
+                hPrev.address(hPrevOff), cPrev.address(cPrevOff), h.address(hOff), c.address(cOff), out.address(outOff),
+                ldOut, ws.address(wsOff));
     }
 
     @Override
-    public void lstmBackward(int batch, int hidden, DeviceBuffer ws, long wsOff, DeviceBuffer mask, long maskOff,
-                             DeviceBuffer cPrev, long cPrevOff, DeviceBuffer c, long cOff,
-                             DeviceBuffer dOut, long dOutOff, int ldDOut, DeviceBuffer dh, long dhOff,
-                             DeviceBuffer dc, long dcOff, DeviceBuffer dGates, long dGatesOff) {
-        long gates = (long) batch * 4 * hidden;
-        long state = (long) batch * hidden;
-        long w = check(ws, wsOff, gates).address(wsOff);
-        long mk = check(mask, maskOff, batch).address(maskOff);
-        long c0 = check(cPrev, cPrevOff, state).address(cPrevOff);
-        long c1 = check(c, cOff, state).address(cOff);
-        long dO = dOut == null ? 0L : checkMatrix(dOut, dOutOff, batch, hidden, ldDOut, "dOut").address(dOutOff);
-        long dH = check(dh, dhOff, state).address(dhOff);
-        long dC = check(dc, dcOff, state).address(dcOff);
-        long dG = check(dGates, dGatesOff, gates).address(dGatesOff);
-        if (state == 0) return;
-        launch(RnnKernels.lstmBackward, cellGrid(batch, hidden), batch, hidden, w, mk, c0, c1, dO, ldDOut, dH, dC, dG);
+    protected void lstmBackwardImpl(int batch, int hidden, CudaBuffer ws, long wsOff, CudaBuffer mask, long maskOff,
+                                    CudaBuffer cPrev, long cPrevOff, CudaBuffer c, long cOff, CudaBuffer dOut,
+                                    long dOutOff, int ldDOut, CudaBuffer dh, long dhOff, CudaBuffer dc, long dcOff,
+                                    CudaBuffer dGates, long dGatesOff) {
+        if ((long) batch * hidden == 0) return;
+        launch(RnnKernels.lstmBackward, cellGrid(batch, hidden), batch, hidden, ws.address(wsOff),
+                mask.address(maskOff), cPrev.address(cPrevOff), c.address(cOff),
+                dOut == null ? 0L : dOut.address(dOutOff), ldDOut, dh.address(dhOff), dc.address(dcOff),
+                dGates.address(dGatesOff));
     }
 
     @Override
-    public void gruForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
-                           long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask, long maskOff,
-                           DeviceBuffer hPrev, long hPrevOff, DeviceBuffer h, long hOff,
-                           DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws, long wsOff) {
-        long gates = (long) batch * 3 * hidden;
-        long state = (long) batch * hidden;
-        long xp = check(xProj, xProjOff, gates).address(xProjOff);
-        long hp = check(hProj, hProjOff, gates).address(hProjOff);
-        long bi = check(biasIh, 0, 3L * hidden).address(0);
-        long bh = check(biasHh, 0, 3L * hidden).address(0);
-        long mk = check(mask, maskOff, batch).address(maskOff);
-        long h0 = check(hPrev, hPrevOff, state).address(hPrevOff);
-        long h1 = check(h, hOff, state).address(hOff);
-        long o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").address(outOff);
-        long w = check(ws, wsOff, 4 * state).address(wsOff);
-        if (state == 0) return;
-        launch(RnnKernels.gruForward, cellGrid(batch, hidden), batch, hidden, xp, hp, bi, bh, mk, h0, h1, o, ldOut, w);
+    protected void gruForwardImpl(int batch, int hidden, CudaBuffer xProj, long xProjOff, CudaBuffer hProj,
+                                  long hProjOff, CudaBuffer biasIh, CudaBuffer biasHh, CudaBuffer mask, long maskOff,
+                                  CudaBuffer hPrev, long hPrevOff, CudaBuffer h, long hOff, CudaBuffer out, long outOff,
+                                  int ldOut, CudaBuffer ws, long wsOff) {
+        if ((long) batch * hidden == 0) return;
+        launch(RnnKernels.gruForward, cellGrid(batch, hidden), batch, hidden, xProj.address(xProjOff),
+                hProj.address(hProjOff), biasIh.address(0), biasHh.address(0), mask.address(maskOff),
+                hPrev.address(hPrevOff), h.address(hOff), out.address(outOff), ldOut, ws.address(wsOff));
     }
 
     @Override
-    public void gruBackward(int batch, int hidden, DeviceBuffer ws, long wsOff, DeviceBuffer mask, long maskOff,
-                            DeviceBuffer hPrev, long hPrevOff, DeviceBuffer dOut, long dOutOff, int ldDOut,
-                            DeviceBuffer dh, long dhOff, DeviceBuffer dGatesIh, long dGatesIhOff,
-                            DeviceBuffer dGatesHh, long dGatesHhOff) {
-        long state = (long) batch * hidden;
-        long w = check(ws, wsOff, 4 * state).address(wsOff);
-        long mk = check(mask, maskOff, batch).address(maskOff);
-        long h0 = check(hPrev, hPrevOff, state).address(hPrevOff);
-        long dO = dOut == null ? 0L : checkMatrix(dOut, dOutOff, batch, hidden, ldDOut, "dOut").address(dOutOff);
-        long dH = check(dh, dhOff, state).address(dhOff);
-        long dI = check(dGatesIh, dGatesIhOff, 3 * state).address(dGatesIhOff);
-        long dR = check(dGatesHh, dGatesHhOff, 3 * state).address(dGatesHhOff);
-        if (state == 0) return;
-        launch(RnnKernels.gruBackward, cellGrid(batch, hidden), batch, hidden, w, mk, h0, dO, ldDOut, dH, dI, dR);
+    protected void gruBackwardImpl(int batch, int hidden, CudaBuffer ws, long wsOff, CudaBuffer mask, long maskOff,
+                                   CudaBuffer hPrev, long hPrevOff, CudaBuffer dOut, long dOutOff, int ldDOut,
+                                   CudaBuffer dh, long dhOff, CudaBuffer dGatesIh, long dGatesIhOff,
+                                   CudaBuffer dGatesHh, long dGatesHhOff) {
+        if ((long) batch * hidden == 0) return;
+        launch(RnnKernels.gruBackward, cellGrid(batch, hidden), batch, hidden, ws.address(wsOff), mask.address(maskOff),
+                hPrev.address(hPrevOff), dOut == null ? 0L : dOut.address(dOutOff), ldDOut, dh.address(dhOff),
+                dGatesIh.address(dGatesIhOff), dGatesHh.address(dGatesHhOff));
     }
 
     @Override
-    public void rnnTanhForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
-                               long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask,
-                               long maskOff, DeviceBuffer hPrev, long hPrevOff, DeviceBuffer h, long hOff,
-                               DeviceBuffer out, long outOff, int ldOut) {
-        long state = (long) batch * hidden;
-        long xp = check(xProj, xProjOff, state).address(xProjOff);
-        long hp = check(hProj, hProjOff, state).address(hProjOff);
-        long bi = check(biasIh, 0, hidden).address(0);
-        long bh = check(biasHh, 0, hidden).address(0);
-        long mk = check(mask, maskOff, batch).address(maskOff);
-        long h0 = check(hPrev, hPrevOff, state).address(hPrevOff);
-        long h1 = check(h, hOff, state).address(hOff);
-        long o = checkMatrix(out, outOff, batch, hidden, ldOut, "out").address(outOff);
-        if (state == 0) return;
-        launch(RnnKernels.rnnTanhForward, cellGrid(batch, hidden), batch, hidden, xp, hp, bi, bh, mk, h0, h1, o, ldOut);
+    protected void rnnTanhForwardImpl(int batch, int hidden, CudaBuffer xProj, long xProjOff, CudaBuffer hProj,
+                                      long hProjOff, CudaBuffer biasIh, CudaBuffer biasHh, CudaBuffer mask,
+                                      long maskOff, CudaBuffer hPrev, long hPrevOff, CudaBuffer h, long hOff,
+                                      CudaBuffer out, long outOff, int ldOut) {
+        if ((long) batch * hidden == 0) return;
+        launch(RnnKernels.rnnTanhForward, cellGrid(batch, hidden), batch, hidden, xProj.address(xProjOff),
+                hProj.address(hProjOff), biasIh.address(0), biasHh.address(0), mask.address(maskOff),
+                hPrev.address(hPrevOff), h.address(hOff), out.address(outOff), ldOut);
     }
 
     @Override
-    public void rnnTanhBackward(int batch, int hidden, DeviceBuffer mask, long maskOff, DeviceBuffer h, long hOff,
-                                DeviceBuffer dOut, long dOutOff, int ldDOut, DeviceBuffer dh, long dhOff,
-                                DeviceBuffer dGates, long dGatesOff) {
-        long state = (long) batch * hidden;
-        long mk = check(mask, maskOff, batch).address(maskOff);
-        long h1 = check(h, hOff, state).address(hOff);
-        long dO = dOut == null ? 0L : checkMatrix(dOut, dOutOff, batch, hidden, ldDOut, "dOut").address(dOutOff);
-        long dH = check(dh, dhOff, state).address(dhOff);
-        long dG = check(dGates, dGatesOff, state).address(dGatesOff);
-        if (state == 0) return;
-        launch(RnnKernels.rnnTanhBackward, cellGrid(batch, hidden), batch, hidden, mk, h1, dO, ldDOut, dH, dG);
+    protected void rnnTanhBackwardImpl(int batch, int hidden, CudaBuffer mask, long maskOff, CudaBuffer h, long hOff,
+                                       CudaBuffer dOut, long dOutOff, int ldDOut, CudaBuffer dh, long dhOff,
+                                       CudaBuffer dGates, long dGatesOff) {
+        if ((long) batch * hidden == 0) return;
+        launch(RnnKernels.rnnTanhBackward, cellGrid(batch, hidden), batch, hidden, mask.address(maskOff),
+                h.address(hOff), dOut == null ? 0L : dOut.address(dOutOff), ldDOut, dh.address(dhOff),
+                dGates.address(dGatesOff));
     }
 
     // ---- lifetime ----
@@ -739,48 +485,14 @@ public final class CudaTensorOps implements TensorOps {
         closed = true;
         ctx.bind();
         cudart.cudaStreamSynchronize(stream);
-        for (Graph g : graphs.values()) destroy(g);
-        graphs.clear();
-        RuntimeException first = null;
-        if (blasWorkspace != null) {
-            // cuBLAS goes back to its own workspace before ours is freed (the k-means index shares the handle).
-            int s = cublas.cublasSetWorkspace_v2(ctx.blas(), null, 0);
-            if (s != 0) first = new CudaException("cublasSetWorkspace(none): status " + s, s);
-        }
-        for (AutoCloseable r : new AutoCloseable[] {blasWorkspace, reduce, manyPartials, columnPartials, result, staging[0], staging[1],
-                module}) {
-            if (r == null) continue;
-            try {
-                r.close();
-            } catch (RuntimeException e) {
-                if (first == null) first = e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        for (int s = 0; s < 2; s++) {
-            if (stagingFree[s] != null) ctx.destroyEvent(stagingFree[s]);
-            stagingFree[s] = null;
-        }
-        for (LongPointer p : argSlots) if (p != null) p.close();
-        args.close();
-        alpha.close();
-        beta.close();
-        if (first != null) throw first;
+        Resources.closeAll(graphs, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials, columnPartials,
+                result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
     }
 
-    // ---- argument checks: a wrong offset must fail here, not corrupt device memory ----
-
-    private CudaBuffer check(DeviceBuffer buf, long off, long n) {
-        if (!(buf instanceof CudaBuffer b) || b.owner != this) {
-            throw new IllegalArgumentException("buffer " + buf + " was not allocated by this CudaTensorOps");
-        }
-        if (b.isClosed()) throw new IllegalStateException("buffer used after close");
-        BufferRanges.requireInside(b, off, n);
-        return b;
-    }
-
-    private CudaBuffer checkMatrix(DeviceBuffer buf, long off, int rows, int cols, int ld, String what) {
-        return check(buf, off, BufferRanges.matrixExtent(rows, cols, ld, what));
+    /** cuBLAS goes back to its own workspace before ours is freed (the k-means index shares the handle). */
+    private void releaseBlasWorkspace() {
+        if (blasWorkspace == null) return;
+        int s = cublas.cublasSetWorkspace_v2(ctx.blas(), null, 0);
+        if (s != 0) throw new CudaException("cublasSetWorkspace(none): status " + s, s);
     }
 }

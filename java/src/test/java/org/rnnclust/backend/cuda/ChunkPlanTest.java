@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.cpu.CpuBackend;
 
@@ -44,12 +46,14 @@ class ChunkPlanTest {
     }
 
     @Test
-    void aBudgetTooSmallIsRefusedWithTheOptionToRaise() {
+    void aBudgetTooSmallIsRefusedWithTheSettingToRaise() {
         InputException e = assertThrows(InputException.class, () -> ChunkPlan.of(1000, 1_000_000, 1000, 1 << 20));
-        assertTrue(e.getMessage().contains("--max-device-memory"), e.getMessage());
+        assertTrue(e.getMessage().contains("raise the GPU memory limit"), e.getMessage());
+        assertEquals(List.of(Setting.MAX_DEVICE_MEMORY), e.settings());
         ChunkPlan p = ChunkPlan.of(1000, 16, 64 << 10, 1 << 20);
         InputException k = assertThrows(InputException.class, () -> p.tileRows(1 << 20));
-        assertTrue(k.getMessage().contains("--max-device-memory") && !k.getMessage().contains("\n"), k.getMessage());
+        assertTrue(k.getMessage().contains("raise the GPU memory limit") && !k.getMessage().contains("\n"), k.getMessage());
+        assertEquals(List.of(Setting.MAX_DEVICE_MEMORY), k.settings());
     }
 
     /** The streaming pass, simulated on the CPU: per chunk, per tile, then combined as the GPU index combines. */
@@ -104,20 +108,6 @@ class ChunkPlanTest {
             assertArrayEquals(wholeCounts, counts);
             assertArrayEquals(wholeSums, sums, 1e-3);  // float tile sums of ~600: 2e-6 relative
             assertEquals(inertia, chunked, 1e-9 * inertia);
-        }
-    }
-
-    @Test
-    void sizesParseAsUsersWriteThem() {
-        assertEquals(64L << 20, MemorySize.parse("--max-device-memory", "64M"));
-        assertEquals(2L << 30, MemorySize.parse("--max-device-memory", "2G"));
-        assertEquals(2L << 30, MemorySize.parse("--max-device-memory", "2GiB"));
-        assertEquals(1536L << 20, MemorySize.parse("--max-device-memory", "1.5g"));
-        assertEquals(4096, MemorySize.parse("--max-device-memory", "4096"));
-        assertEquals("64M", MemorySize.format(64L << 20));
-        for (String bad : new String[] {"", "-1G", "abc", "0", "12Q"}) {
-            InputException e = assertThrows(InputException.class, () -> MemorySize.parse("--max-device-memory", bad));
-            assertTrue(e.getMessage().startsWith("--max-device-memory"), e.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.cpu.CpuBackend;
@@ -219,7 +220,8 @@ class CudaCentroidIndexTest {
         long total = gpu.context().memoryInfo()[1];
         CudaOutOfMemoryException e = assertThrows(CudaOutOfMemoryException.class,
                 () -> new DeviceMemory(total * 2, "test").close());
-        assertTrue(e.getMessage().contains("--max-device-memory") && !e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("GPU memory limit") && !e.getMessage().contains("\n"), e.getMessage());
+        assertEquals(java.util.List.of(Setting.MAX_DEVICE_MEMORY, Setting.BATCH_SIZE), e.settings());
         assertTrue(e.getMessage().contains("cudaMalloc(test"), e.getMessage());
         float[] x = gaussian(1000 * 8, 12);
         checkAssign(gpu, x, 1000, 8, gaussian(5 * 8, 13), 5, "after OOM");

@@ -1,4 +1,4 @@
-package org.rnnclust.bench;
+package org.rnnclust.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.rnnclust.bench;
+package org.rnnclust.backend;
 
 import java.util.Arrays;
 

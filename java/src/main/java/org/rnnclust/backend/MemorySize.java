@@ -1,4 +1,4 @@
-package org.rnnclust.backend.cuda;
+package org.rnnclust.backend;
 
 import java.util.Locale;
 import org.rnnclust.InputException;
@@ -7,7 +7,13 @@ import org.rnnclust.InputException;
 public final class MemorySize {
     private MemorySize() {}
 
-    public static long parse(String option, String text) {
+    /**
+     * The bytes {@code text} means.
+     *
+     * @param what names the value in the error message (the command line passes its flag)
+     * @throws InputException when {@code text} is not a positive size
+     */
+    public static long parse(String what, String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);
         if (t.endsWith("IB")) t = t.substring(0, t.length() - 2);
         else if (t.endsWith("B") && t.length() > 1 && !Character.isDigit(t.charAt(t.length() - 2))) t = t.substring(0, t.length() - 1);
@@ -26,7 +32,7 @@ public final class MemorySize {
             if (!(v > 0) || v * unit > Long.MAX_VALUE) throw new NumberFormatException();
             return (long) (v * unit);
         } catch (NumberFormatException e) {
-            throw new InputException(option + " " + text + ": expected a size such as 512M, 2G or 1048576");
+            throw new InputException(what + " " + text + ": expected a size such as 512M, 2G or 1048576");
         }
     }
 

@@ -1,0 +1,418 @@
+package org.rnnclust.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place where the arguments of every {@link TensorOps} op are checked, for all backends
+ * (FAISS's split: the public entry point validates, the implementation does the work). Each public
+ * op here checks that its buffers were allocated by this backend and are open, that every range it
+ * reads or writes lies inside its buffer, and that sizes and scalars are valid; then it calls the
+ * backend's {@code *Impl} method with its buffers as the backend's own type. A wrong offset or size
+ * thus fails here, in Java, and never corrupts native or device memory; an implementation may
+ * assume that its arguments passed these checks, and checks only what is its own (a device state,
+ * a limit of its kernels).
+ *
+ * <p>The contracts of the ops are {@link TensorOps}' and {@link RecurrentCellOps}'; the
+ * {@code *Impl} methods follow them with checked arguments.
+ *
+ * @param <B> the backend's buffer type
+ */
+public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorOps {
+    private final Class<B> bufferType;
+    /** The ops object whose buffers this one accepts: itself, or the one it is a view of. */
+    private final Object allocator;
+
+    /**
+     * @param bufferType the backend's buffer type
+     * @param allocator  null for an ops object that allocates its own buffers; else the ops object
+     *                   whose buffers this one works on (a per-thread view of it, say)
+     */
+    protected CheckedTensorOps(Class<B> bufferType, CheckedTensorOps<B> allocator) {
+        this.bufferType = bufferType;
+        this.allocator = allocator == null ? this : allocator;
+    }
+
+    // ---- memory ----
+
+    @Override
+    public final DeviceBuffer allocate(long size) {
+        if (size < 0) throw new IllegalArgumentException("negative size " + size);
+        return allocateImpl(size);
+    }
+
+    /** A new buffer of {@code size} ≥ 0 floats, all zero, owned by the allocator of this object. */
+    protected abstract B allocateImpl(long size);
+
+    @Override
+    public final void upload(float[] src, int srcOff, DeviceBuffer dst, long dstOff, int n) {
+        B d = inside(dst, dstOff, n);
+        requireInside(src.length, srcOff, n, "source");
+        uploadImpl(src, srcOff, d, dstOff, n);
+    }
+
+    protected abstract void uploadImpl(float[] src, int srcOff, B dst, long dstOff, int n);
+
+    @Override
+    public final void download(DeviceBuffer src, long srcOff, float[] dst, int dstOff, int n) {
+        B s = inside(src, srcOff, n);
+        requireInside(dst.length, dstOff, n, "destination");
+        downloadImpl(s, srcOff, dst, dstOff, n);
+    }
+
+    protected abstract void downloadImpl(B src, long srcOff, float[] dst, int dstOff, int n);
+
+    @Override
+    public final void zero(DeviceBuffer buf, long off, long n) {
+        zeroImpl(inside(buf, off, n), off, n);
+    }
+
+    protected abstract void zeroImpl(B buf, long off, long n);
+
+    @Override
+    public final void copy(DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff, long n) {
+        B s = inside(src, srcOff, n);
+        copyImpl(s, srcOff, inside(dst, dstOff, n), dstOff, n);
+    }
+
+    protected abstract void copyImpl(B src, long srcOff, B dst, long dstOff, long n);
+
+    @Override
+    public final void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst,
+                                  long dstOff) {
+        requireSizes("transpose01", d0, d1, inner);
+        long n = (long) d0 * d1 * inner;
+        B s = inside(src, srcOff, n);
+        transpose01Impl(d0, d1, inner, s, srcOff, inside(dst, dstOff, n), dstOff);
+    }
+
+    protected abstract void transpose01Impl(int d0, int d1, int inner, B src, long srcOff, B dst, long dstOff);
+
+    // ---- BLAS ----
+
+    @Override
+    public final void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
+                           float beta, DeviceBuffer c, long offC, int ldc) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size " + m + "x" + n + "x" + k);
+        B ca = matrix(a, offA, transA ? k : m, transA ? m : k, lda, "A");
+        B cb = matrix(b, offB, transB ? n : k, transB ? k : n, ldb, "B");
+        B cc = matrix(c, offC, m, n, ldc, "C");
+        gemmImpl(transA, transB, m, n, k, alpha, ca, offA, lda, cb, offB, ldb, beta, cc, offC, ldc);
+    }
+
+    protected abstract void gemmImpl(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                     B a, long offA, int lda, B b, long offB, int ldb,
+                                     float beta, B c, long offC, int ldc);
+
+    // ---- elementwise and reductions ----
+
+    @Override
+    public final void addRowVector(int rows, int cols, DeviceBuffer bias, DeviceBuffer dst, long dstOff, int ld) {
+        B bv = inside(bias, 0, cols);
+        addRowVectorImpl(rows, cols, bv, matrix(dst, dstOff, rows, cols, ld, "dst"), dstOff, ld);
+    }
+
+    protected abstract void addRowVectorImpl(int rows, int cols, B bias, B dst, long dstOff, int ld);
+
+    @Override
+    public final void addColumnSums(int rows, int cols, DeviceBuffer src, long srcOff, int ld, DeviceBuffer dst,
+                                    long dstOff) {
+        B s = matrix(src, srcOff, rows, cols, ld, "src");
+        addColumnSumsImpl(rows, cols, s, srcOff, ld, inside(dst, dstOff, cols), dstOff);
+    }
+
+    protected abstract void addColumnSumsImpl(int rows, int cols, B src, long srcOff, int ld, B dst, long dstOff);
+
+    @Override
+    public final double sumSquares(DeviceBuffer x, long off, long n) {
+        return sumSquaresImpl(inside(x, off, n), off, n);
+    }
+
+    protected abstract double sumSquaresImpl(B x, long off, long n);
+
+    @Override
+    public final double sumSquares(List<? extends DeviceBuffer> buffers, long[] counts) {
+        if (buffers.size() != counts.length) throw new IllegalArgumentException("one count per buffer");
+        List<B> checked = new ArrayList<>(counts.length);
+        for (int i = 0; i < counts.length; i++) checked.add(inside(buffers.get(i), 0, counts[i]));
+        return sumSquaresImpl(checked, counts);
+    }
+
+    /** Σ x² over the first {@code counts[i]} floats of every buffer; by default one {@link #sumSquaresImpl} each. */
+    protected double sumSquaresImpl(List<B> buffers, long[] counts) {
+        double s = 0;
+        for (int i = 0; i < counts.length; i++) s += sumSquaresImpl(buffers.get(i), 0, counts[i]);
+        return s;
+    }
+
+    @Override
+    public final void scale(DeviceBuffer x, long off, long n, float alpha) {
+        scaleImpl(inside(x, off, n), off, n, alpha);
+    }
+
+    protected abstract void scaleImpl(B x, long off, long n, float alpha);
+
+    @Override
+    public final void axpy(long n, float alpha, DeviceBuffer x, long xOff, DeviceBuffer y, long yOff) {
+        B xb = inside(x, xOff, n);
+        axpyImpl(n, alpha, xb, xOff, inside(y, yOff, n), yOff);
+    }
+
+    protected abstract void axpyImpl(long n, float alpha, B x, long xOff, B y, long yOff);
+
+    // ---- loss ----
+
+    @Override
+    public final double mseLoss(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target,
+                                long targetOff, DeviceBuffer rowWeight, long weightOff) {
+        requireSizes("mseLoss", rows, cols);
+        long n = (long) rows * cols;
+        B p = inside(pred, predOff, n);
+        B t = inside(target, targetOff, n);
+        return mseLossImpl(rows, cols, p, predOff, t, targetOff, inside(rowWeight, weightOff, rows), weightOff);
+    }
+
+    protected abstract double mseLossImpl(int rows, int cols, B pred, long predOff, B target, long targetOff,
+                                          B rowWeight, long weightOff);
+
+    @Override
+    public final void mseLossBackward(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target,
+                                      long targetOff, DeviceBuffer rowWeight, long weightOff, float scale,
+                                      DeviceBuffer grad, long gradOff) {
+        requireSizes("mseLossBackward", rows, cols);
+        long n = (long) rows * cols;
+        B p = inside(pred, predOff, n);
+        B t = inside(target, targetOff, n);
+        B w = inside(rowWeight, weightOff, rows);
+        mseLossBackwardImpl(rows, cols, p, predOff, t, targetOff, w, weightOff, scale, inside(grad, gradOff, n), gradOff);
+    }
+
+    protected abstract void mseLossBackwardImpl(int rows, int cols, B pred, long predOff, B target, long targetOff,
+                                                B rowWeight, long weightOff, float scale, B grad, long gradOff);
+
+    // ---- soft clustering (DEC / IDEC) ----
+
+    @Override
+    public final void studentTAssign(int n, int k, int d, float alpha, DeviceBuffer z, long zOff,
+                                     DeviceBuffer centroids, DeviceBuffer q, long qOff) {
+        requireSizes("studentTAssign", n, k, d);
+        requireDegreesOfFreedom(alpha);
+        B zb = inside(z, zOff, (long) n * d);
+        B mu = inside(centroids, 0, (long) k * d);
+        studentTAssignImpl(n, k, d, alpha, zb, zOff, mu, inside(q, qOff, (long) n * k), qOff);
+    }
+
+    protected abstract void studentTAssignImpl(int n, int k, int d, float alpha, B z, long zOff, B centroids,
+                                               B q, long qOff);
+
+    @Override
+    public final void decTarget(int n, int k, DeviceBuffer q, long qOff, DeviceBuffer p, long pOff) {
+        requireSizes("decTarget", n, k);
+        B qb = inside(q, qOff, (long) n * k);
+        decTargetImpl(n, k, qb, qOff, inside(p, pOff, (long) n * k), pOff);
+    }
+
+    protected abstract void decTargetImpl(int n, int k, B q, long qOff, B p, long pOff);
+
+    @Override
+    public final double klDivergence(int n, int k, DeviceBuffer p, long pOff, DeviceBuffer q, long qOff) {
+        requireSizes("klDivergence", n, k);
+        B pb = inside(p, pOff, (long) n * k);
+        return klDivergenceImpl(n, k, pb, pOff, inside(q, qOff, (long) n * k), qOff);
+    }
+
+    protected abstract double klDivergenceImpl(int n, int k, B p, long pOff, B q, long qOff);
+
+    @Override
+    public final void studentTKlBackward(int n, int k, int d, float alpha, DeviceBuffer z, long zOff,
+                                         DeviceBuffer centroids, DeviceBuffer q, long qOff, DeviceBuffer p, long pOff,
+                                         float scale, DeviceBuffer dz, long dzOff, DeviceBuffer dCentroids) {
+        requireSizes("studentTKlBackward", n, k, d);
+        requireDegreesOfFreedom(alpha);
+        B zb = inside(z, zOff, (long) n * d);
+        B mu = inside(centroids, 0, (long) k * d);
+        B qb = inside(q, qOff, (long) n * k);
+        B pb = inside(p, pOff, (long) n * k);
+        B dzb = inside(dz, dzOff, (long) n * d);
+        studentTKlBackwardImpl(n, k, d, alpha, zb, zOff, mu, qb, qOff, pb, pOff, scale, dzb, dzOff,
+                inside(dCentroids, 0, (long) k * d));
+    }
+
+    protected abstract void studentTKlBackwardImpl(int n, int k, int d, float alpha, B z, long zOff, B centroids,
+                                                   B q, long qOff, B p, long pOff, float scale,
+                                                   B dz, long dzOff, B dCentroids);
+
+    // ---- optimizer ----
+
+    @Override
+    public final void adam(long n, DeviceBuffer param, long paramOff, DeviceBuffer grad, long gradOff,
+                           DeviceBuffer m, long mOff, DeviceBuffer v, long vOff,
+                           double lr, double beta1, double beta2, double eps, double weightDecay, int step) {
+        if (step < 1) throw new IllegalArgumentException("Adam step counts from 1, got " + step);
+        B p = inside(param, paramOff, n);
+        B g = inside(grad, gradOff, n);
+        B mb = inside(m, mOff, n);
+        adamImpl(n, p, paramOff, g, gradOff, mb, mOff, inside(v, vOff, n), vOff, lr, beta1, beta2, eps, weightDecay, step);
+    }
+
+    protected abstract void adamImpl(long n, B param, long paramOff, B grad, long gradOff, B m, long mOff, B v, long vOff,
+                                     double lr, double beta1, double beta2, double eps, double weightDecay, int step);
+
+    // ---- recurrent cells: shapes as RecurrentCellOps states them; dOut may be null ----
+
+    @Override
+    public final void lstmForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
+                                  long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask,
+                                  long maskOff, DeviceBuffer hPrev, long hPrevOff, DeviceBuffer cPrev, long cPrevOff,
+                                  DeviceBuffer h, long hOff, DeviceBuffer c, long cOff,
+                                  DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws, long wsOff) {
+        Cell s = new Cell(batch, hidden, 4);
+        lstmForwardImpl(batch, hidden, inside(xProj, xProjOff, s.gates), xProjOff, inside(hProj, hProjOff, s.gates),
+                hProjOff, inside(biasIh, 0, s.bias), inside(biasHh, 0, s.bias), inside(mask, maskOff, batch), maskOff,
+                inside(hPrev, hPrevOff, s.state), hPrevOff, inside(cPrev, cPrevOff, s.state), cPrevOff,
+                inside(h, hOff, s.state), hOff, inside(c, cOff, s.state), cOff,
+                matrix(out, outOff, batch, hidden, ldOut, "out"), outOff, ldOut, inside(ws, wsOff, s.gates), wsOff);
+    }
+
+    protected abstract void lstmForwardImpl(int batch, int hidden, B xProj, long xProjOff, B hProj, long hProjOff,
+                                            B biasIh, B biasHh, B mask, long maskOff, B hPrev, long hPrevOff,
+                                            B cPrev, long cPrevOff, B h, long hOff, B c, long cOff,
+                                            B out, long outOff, int ldOut, B ws, long wsOff);
+
+    @Override
+    public final void lstmBackward(int batch, int hidden, DeviceBuffer ws, long wsOff, DeviceBuffer mask, long maskOff,
+                                   DeviceBuffer cPrev, long cPrevOff, DeviceBuffer c, long cOff,
+                                   DeviceBuffer dOut, long dOutOff, int ldDOut, DeviceBuffer dh, long dhOff,
+                                   DeviceBuffer dc, long dcOff, DeviceBuffer dGates, long dGatesOff) {
+        Cell s = new Cell(batch, hidden, 4);
+        lstmBackwardImpl(batch, hidden, inside(ws, wsOff, s.gates), wsOff, inside(mask, maskOff, batch), maskOff,
+                inside(cPrev, cPrevOff, s.state), cPrevOff, inside(c, cOff, s.state), cOff,
+                optionalMatrix(dOut, dOutOff, batch, hidden, ldDOut), dOutOff, ldDOut, inside(dh, dhOff, s.state), dhOff,
+                inside(dc, dcOff, s.state), dcOff, inside(dGates, dGatesOff, s.gates), dGatesOff);
+    }
+
+    protected abstract void lstmBackwardImpl(int batch, int hidden, B ws, long wsOff, B mask, long maskOff,
+                                             B cPrev, long cPrevOff, B c, long cOff, B dOut, long dOutOff, int ldDOut,
+                                             B dh, long dhOff, B dc, long dcOff, B dGates, long dGatesOff);
+
+    @Override
+    public final void gruForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
+                                 long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask,
+                                 long maskOff, DeviceBuffer hPrev, long hPrevOff, DeviceBuffer h, long hOff,
+                                 DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws, long wsOff) {
+        Cell s = new Cell(batch, hidden, 3);
+        gruForwardImpl(batch, hidden, inside(xProj, xProjOff, s.gates), xProjOff, inside(hProj, hProjOff, s.gates),
+                hProjOff, inside(biasIh, 0, s.bias), inside(biasHh, 0, s.bias), inside(mask, maskOff, batch), maskOff,
+                inside(hPrev, hPrevOff, s.state), hPrevOff, inside(h, hOff, s.state), hOff,
+                matrix(out, outOff, batch, hidden, ldOut, "out"), outOff, ldOut, inside(ws, wsOff, 4 * s.state), wsOff);
+    }
+
+    protected abstract void gruForwardImpl(int batch, int hidden, B xProj, long xProjOff, B hProj, long hProjOff,
+                                           B biasIh, B biasHh, B mask, long maskOff, B hPrev, long hPrevOff,
+                                           B h, long hOff, B out, long outOff, int ldOut, B ws, long wsOff);
+
+    @Override
+    public final void gruBackward(int batch, int hidden, DeviceBuffer ws, long wsOff, DeviceBuffer mask, long maskOff,
+                                  DeviceBuffer hPrev, long hPrevOff, DeviceBuffer dOut, long dOutOff, int ldDOut,
+                                  DeviceBuffer dh, long dhOff, DeviceBuffer dGatesIh, long dGatesIhOff,
+                                  DeviceBuffer dGatesHh, long dGatesHhOff) {
+        Cell s = new Cell(batch, hidden, 3);
+        gruBackwardImpl(batch, hidden, inside(ws, wsOff, 4 * s.state), wsOff, inside(mask, maskOff, batch), maskOff,
+                inside(hPrev, hPrevOff, s.state), hPrevOff, optionalMatrix(dOut, dOutOff, batch, hidden, ldDOut), dOutOff,
+                ldDOut, inside(dh, dhOff, s.state), dhOff, inside(dGatesIh, dGatesIhOff, s.gates), dGatesIhOff,
+                inside(dGatesHh, dGatesHhOff, s.gates), dGatesHhOff);
+    }
+
+    protected abstract void gruBackwardImpl(int batch, int hidden, B ws, long wsOff, B mask, long maskOff,
+                                            B hPrev, long hPrevOff, B dOut, long dOutOff, int ldDOut, B dh, long dhOff,
+                                            B dGatesIh, long dGatesIhOff, B dGatesHh, long dGatesHhOff);
+
+    @Override
+    public final void rnnTanhForward(int batch, int hidden, DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj,
+                                     long hProjOff, DeviceBuffer biasIh, DeviceBuffer biasHh, DeviceBuffer mask,
+                                     long maskOff, DeviceBuffer hPrev, long hPrevOff, DeviceBuffer h, long hOff,
+                                     DeviceBuffer out, long outOff, int ldOut) {
+        Cell s = new Cell(batch, hidden, 1);
+        rnnTanhForwardImpl(batch, hidden, inside(xProj, xProjOff, s.gates), xProjOff, inside(hProj, hProjOff, s.gates),
+                hProjOff, inside(biasIh, 0, s.bias), inside(biasHh, 0, s.bias), inside(mask, maskOff, batch), maskOff,
+                inside(hPrev, hPrevOff, s.state), hPrevOff, inside(h, hOff, s.state), hOff,
+                matrix(out, outOff, batch, hidden, ldOut, "out"), outOff, ldOut);
+    }
+
+    protected abstract void rnnTanhForwardImpl(int batch, int hidden, B xProj, long xProjOff, B hProj, long hProjOff,
+                                               B biasIh, B biasHh, B mask, long maskOff, B hPrev, long hPrevOff,
+                                               B h, long hOff, B out, long outOff, int ldOut);
+
+    @Override
+    public final void rnnTanhBackward(int batch, int hidden, DeviceBuffer mask, long maskOff, DeviceBuffer h, long hOff,
+                                      DeviceBuffer dOut, long dOutOff, int ldDOut, DeviceBuffer dh, long dhOff,
+                                      DeviceBuffer dGates, long dGatesOff) {
+        Cell s = new Cell(batch, hidden, 1);
+        rnnTanhBackwardImpl(batch, hidden, inside(mask, maskOff, batch), maskOff, inside(h, hOff, s.state), hOff,
+                optionalMatrix(dOut, dOutOff, batch, hidden, ldDOut), dOutOff, ldDOut, inside(dh, dhOff, s.state), dhOff,
+                inside(dGates, dGatesOff, s.state), dGatesOff);
+    }
+
+    protected abstract void rnnTanhBackwardImpl(int batch, int hidden, B mask, long maskOff, B h, long hOff,
+                                                B dOut, long dOutOff, int ldDOut, B dh, long dhOff,
+                                                B dGates, long dGatesOff);
+
+    // ---- the checks ----
+
+    /** The float counts of one cell step: states [B, H], gate blocks [B, G·H], biases [G·H]. */
+    private record Cell(long state, long gates, long bias) {
+        Cell(int batch, int hidden, int gateCount) {
+            this((long) batch * hidden, (long) batch * gateCount * hidden, (long) gateCount * hidden);
+        }
+    }
+
+    /** {@code buf} as this backend's buffer, once it is known to be one of ours and open. */
+    private B owned(DeviceBuffer buf) {
+        if (!bufferType.isInstance(buf) || ((OwnedBuffer) buf).owner() != allocator) {
+            throw new IllegalArgumentException("buffer " + buf + " was not allocated by this " + getClass().getSimpleName());
+        }
+        B b = bufferType.cast(buf);
+        if (b.isClosed()) throw new IllegalStateException("buffer used after close");
+        return b;
+    }
+
+    /** Elements [off, off + n) of {@code buf}, which must be ours, open, and hold them. */
+    private B inside(DeviceBuffer buf, long off, long n) {
+        B b = owned(buf);
+        if (off < 0 || n < 0 || off + n > b.size()) {
+            throw new IndexOutOfBoundsException("range [" + off + ", " + (off + n) + ") outside " + b);
+        }
+        return b;
+    }
+
+    /** A rows×cols row-major matrix with leading dimension {@code ld} from element {@code off}; {@code what} names it. */
+    private B matrix(DeviceBuffer buf, long off, int rows, int cols, int ld, String what) {
+        if (ld < cols) throw new IllegalArgumentException(what + ": leading dimension " + ld + " < " + cols + " columns");
+        return inside(buf, off, rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols);
+    }
+
+    /** {@link #matrix} of an optional gradient: null stays null. */
+    private B optionalMatrix(DeviceBuffer buf, long off, int rows, int cols, int ld) {
+        return buf == null ? null : matrix(buf, off, rows, cols, ld, "dOut");
+    }
+
+    private static void requireInside(int length, int off, int n, String what) {
+        if (off < 0 || n < 0 || (long) off + n > length) {
+            throw new IndexOutOfBoundsException(what + " range [" + off + ", " + ((long) off + n) + ") outside an array of "
+                    + length);
+        }
+    }
+
+    private static void requireSizes(String op, int... sizes) {
+        for (int s : sizes) {
+            if (s < 0) throw new IllegalArgumentException(op + ": negative size " + s);
+        }
+    }
+
+    private static void requireDegreesOfFreedom(float alpha) {
+        if (!(alpha > 0) || !Float.isFinite(alpha)) {
+            throw new IllegalArgumentException("Student-t degrees of freedom must be finite and > 0, got " + alpha);
+        }
+    }
+}
