@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.data.RowSample;
+import org.rnnclust.linalg.BlockKrylov;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
