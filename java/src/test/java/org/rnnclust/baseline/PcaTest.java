@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.rnnclust.NpzFixture;
 import org.rnnclust.linalg.PrincipalAxes;
 
@@ -18,21 +16,26 @@ import org.rnnclust.linalg.PrincipalAxes;
 class PcaTest {
     private static final NpzFixture FIX = NpzFixture.load("/fixtures/linalg/pca.npz");
 
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"tall, var90", "tall, k3", "wide, var90", "wide, k3"})
-    void keepsTheComponentsScikitLearnKeeps(String name, String tag) {
-        NpzFixture.Array xa = FIX.get(name + "_x");
-        int n = xa.shape()[0];
-        int d = xa.shape()[1];
-        PcaComponents rule = tag.equals("k3") ? PcaComponents.exactly(3) : new PcaComponents(0, 0.9, 50);
-        Pca pca = Pca.fit(xa.floats(), n, d, rule);
-        double[] ratio = FIX.get(name + "_" + tag + "_ratio").values();
-        assertEquals(ratio.length, pca.components(), "number of components");
-        assertArrayEquals(ratio, pca.explainedVarianceRatio(), 1e-6);
-        assertEquals(d + (long) ratio.length * d, pca.parameterCount());
-        int k = ratio.length;
-        float[] expected = PrincipalAxes.fit(xa.floats(), n, d, r -> k).project(xa.floats(), n);
-        assertArrayEquals(expected, pca.transform(xa.floats(), n), "the projection is the principal axes'");
+    @Test
+    void keepsTheComponentsScikitLearnKeeps() {
+        for (String name : new String[] {"tall", "wide"}) {
+            NpzFixture.Array x = FIX.get(name + "_x");
+            assertKeeps(x, PcaComponents.exactly(3), FIX.get(name + "_k3_ratio").values());
+            assertKeeps(x, new PcaComponents(0, 0.9, 50), FIX.get(name + "_var90_ratio").values());
+        }
+    }
+
+    /** The rule keeps as many components as scikit-learn, and the estimator reports and projects them. */
+    private static void assertKeeps(NpzFixture.Array x, PcaComponents rule, double[] sklearnRatios) {
+        int n = x.shape()[0];
+        int d = x.shape()[1];
+        int k = sklearnRatios.length;
+        Pca pca = Pca.fit(x.floats(), n, d, rule);
+        assertEquals(k, pca.components(), rule + ": number of components");
+        assertArrayEquals(sklearnRatios, pca.explainedVarianceRatio(), 1e-6);
+        assertEquals(d + (long) k * d, pca.parameterCount());
+        float[] expected = PrincipalAxes.fit(x.floats(), n, d, r -> k).project(x.floats(), n);
+        assertArrayEquals(expected, pca.transform(x.floats(), n), "the projection is the principal axes'");
     }
 
     @Test
