@@ -18,12 +18,12 @@ mvn -q -B -o test-compile
 rm -rf gpu-carry
 mkdir -p gpu-carry/lib
 jar cf gpu-carry/rnnclust-classes.jar -C target/classes .
-# The test jar without fixtures that no GPU check reads (the metric and PCA fixtures, the generating
-# scripts): the carry is 64 MiB and the OpenBLAS jar alone takes 19.
+# The test jar without fixtures that no GPU check reads (the metric, PCA and NPY-dtype fixtures, the
+# generating scripts): the carry is 64 MiB and the OpenBLAS jar alone takes 19.
 tests_dir=$(mktemp -d)
 trap 'rm -rf "$tests_dir"' EXIT
 cp -r target/test-classes/. "$tests_dir/"
-rm -rf "$tests_dir/fixtures/metrics.json" "$tests_dir/fixtures/baseline" "$tests_dir"/fixtures/*.py \
+rm -rf "$tests_dir/fixtures/metrics.json" "$tests_dir/fixtures/linalg" "$tests_dir/fixtures/npy" "$tests_dir"/fixtures/*.py \
     "$tests_dir"/fixtures/*/*.py "$tests_dir/junit-platform.properties"
 jar cf gpu-carry/rnnclust-tests.jar -C "$tests_dir" .
 mvn -q -B -o dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=gpu-carry/lib

@@ -17,7 +17,7 @@ import java.util.zip.ZipInputStream;
 /**
  * Reads a test fixture written by numpy.savez from the test classpath: a zip of .npy arrays,
  * little-endian float32, float64 or int64, C order. Test code only (the production reader lives
- * in org.rnnclust.io).
+ * in org.rnnclust.data.npy).
  */
 public final class NpzFixture {
     /** An array's shape and values, widened to double. */

@@ -1,8 +1,8 @@
 package org.rnnclust.api;
 
 import java.nio.file.Path;
+import org.rnnclust.data.npy.NpyArray;
 import org.rnnclust.io.Npy;
-import org.rnnclust.io.NpyArray;
 
 /** NumPy .npy output: how embeddings and outputs leave rnnclust for Python. */
 public final class NpyFiles {

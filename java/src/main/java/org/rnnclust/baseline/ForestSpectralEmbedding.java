@@ -1,7 +1,7 @@
 package org.rnnclust.baseline;
 
 import java.util.SplittableRandom;
-import org.rnnclust.backend.cpu.Lapack;
+import org.rnnclust.linalg.Lapack;
 import org.rnnclust.data.RowSample;
 
 /**

@@ -2,8 +2,11 @@ package org.rnnclust.cluster;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.data.RowSample;
+import org.rnnclust.linalg.BlockKrylov;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,15 +121,16 @@ public final class SpectralClustering {
      * least 1000 (MNIST's 10,000 embeddings converge at ~760 for 20), at most what a third of the
      * heap holds (the basis and its products, 16·m bytes a vector).
      *
-     * @throws IllegalArgumentException when the heap cannot hold even 3·dims vectors
+     * @throws InputException when the heap cannot hold even 3·dims vectors
      */
     static int basisLimit(int m, int dims, long maxHeapBytes) {
         long affordable = maxHeapBytes / 3 / (16L * m);
         if (affordable < 3L * dims) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            throw new InputException(String.format(java.util.Locale.ROOT,
                     "spectral clustering of %d rows into %d eigenvectors needs about %d MB of Java heap for its "
-                            + "eigensolver, more than a third of the %d MB there is: lower --spectral-max-rows or "
-                            + "raise -Xmx (JAVA_OPTS)", m, dims, 3L * 3 * dims * 16 * m >> 20, maxHeapBytes >> 20));
+                            + "eigensolver, more than a third of the %d MB there is: build the graph on fewer rows "
+                            + "or give the JVM more heap (-Xmx)", m, dims, 3L * 3 * dims * 16 * m >> 20,
+                    maxHeapBytes >> 20), Setting.SPECTRAL_MAX_ROWS);
         }
         return (int) Math.min(Math.min(m, affordable), Math.max(1000L, 40L * dims));
     }

@@ -16,6 +16,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.rnnclust.InputException;
+import org.rnnclust.data.npy.NpyArray;
 
 /**
  * NumPy {@code .npz} archives: a zip of {@code NAME.npy} entries, as {@code numpy.savez} and

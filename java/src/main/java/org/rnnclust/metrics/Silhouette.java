@@ -1,8 +1,6 @@
 package org.rnnclust.metrics;
 
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.rnnclust.data.RowSample;
 
 /**
  * Mean silhouette coefficient with euclidean distance, as scikit-learn's {@code silhouette_score}.
@@ -38,23 +36,22 @@ public final class Silhouette {
     }
 
     /**
-     * Silhouette of a uniform random sample of sampleSize points (without replacement), computed
-     * among the sampled points only, like scikit-learn's sample_size. All points are used when
-     * sampleSize >= n. Deterministic for a seed.
+     * Silhouette of the points {@code rows} (distinct indices into the n points), computed among
+     * those points only, like scikit-learn's sample_size. The caller draws the sample, e.g. the
+     * first m indices of a seeded shuffle, so that every subsample of a run is drawn one way.
      */
-    public static double sampled(float[] x, int n, int d, int[] labels, int sampleSize, long seed) {
+    public static double sampled(float[] x, int n, int d, int[] labels, int[] rows) {
         checkShape(x, n, d, labels);
-        if (sampleSize < 1) throw new IllegalArgumentException("sampleSize must be positive, got " + sampleSize);
-        int[] idx = sampleIndices(n, Math.min(sampleSize, n), seed);
-        float[] xs = RowSample.gather(x, d, idx);
-        int[] ls = new int[idx.length];
-        for (int i = 0; i < idx.length; i++) ls[i] = labels[idx[i]];
-        return score(xs, idx.length, d, ls);
-    }
-
-    /** The first m entries of a seeded Fisher–Yates shuffle of 0..n-1. */
-    static int[] sampleIndices(int n, int m, long seed) {
-        return RowSample.draw(n, m, new SplittableRandom(seed));
+        if (rows.length < 1) throw new IllegalArgumentException("the sample holds no points");
+        float[] xs = new float[rows.length * d];
+        int[] ls = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            int r = rows[i];
+            if (r < 0 || r >= n) throw new IllegalArgumentException("sampled row " + r + " is not in 0.." + (n - 1));
+            System.arraycopy(x, r * d, xs, i * d, d);
+            ls[i] = labels[r];
+        }
+        return score(xs, rows.length, d, ls);
     }
 
     private static double coefficient(float[] x, int n, int d, int[] lab, int[] size, int k, int i) {

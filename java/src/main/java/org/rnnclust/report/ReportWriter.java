@@ -22,10 +22,9 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.rnnclust.InputException;
-import org.rnnclust.baseline.Pca;
-import org.rnnclust.baseline.PcaComponents;
-import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.api.OutputFolder;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.linalg.PrincipalAxes;
 
 /**
  * Writes a report folder: {@code index.html} and the PNG plots it links, all at once (through
@@ -123,7 +122,7 @@ public final class ReportWriter {
     /** The first two principal components of the embeddings (the second is zero for 1-D embeddings). */
     static float[] projection2d(float[] emb, int n, int d) {
         if (d >= 2 && n >= 3) {
-            return Pca.fit(emb, n, d, PcaComponents.exactly(2)).transform(emb, n);
+            return PrincipalAxes.fit(emb, n, d, ratios -> 2).project(emb, n);
         }
         float[] xy = new float[2 * n];
         for (int i = 0; i < n; i++) xy[2 * i] = emb[i * d];

@@ -153,7 +153,7 @@ class KMeansCommandTest {
     void interpolationRepairsWhatRefuseRejects() throws IOException {
         Path p = tmp.resolve("gaps.tsv");
         Files.writeString(p, "1\t0\tNaN\t2\t3\n2\t3\t2\tNaN\t0\n1\t0\t1\t2\t3\n2\t3\t2\t1\t0\n");
-        assertRefused(p, "--missing interpolate");
+        assertRefused(p, "interpolating missing values would fill it) (flag: --missing)");
         CliRun run = CliRun.of("kmeans", "--data", p.toString(), "--out", tmp.resolve("g").toString(),
                 "--missing", "interpolate");
         assertEquals(0, run.exitCode(), run.err());

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.rnnclust.data.npy.NpyArray;
 import org.rnnclust.io.Npy;
-import org.rnnclust.io.NpyArray;
 import org.rnnclust.io.Npz;
 
 /**

@@ -21,8 +21,8 @@ import org.rnnclust.cluster.KMeansParams;
 import org.rnnclust.cluster.SpectralClustering;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.gen.Cbf;
+import org.rnnclust.data.npy.NpyArray;
 import org.rnnclust.io.Npy;
-import org.rnnclust.io.NpyArray;
 
 /** train → model file → cluster/embed, and a damaged model refused with one line. */
 class TrainCommandTest {

@@ -2,6 +2,7 @@ package org.rnnclust.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.rnnclust.InputException;
 import org.rnnclust.NpzFixture;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.Backends;
 import org.rnnclust.metrics.RandIndex;
@@ -105,9 +108,11 @@ class SpectralClusteringTest {
         assertEquals(300, SpectralClustering.basisLimit(300, 20, 4L << 30), "never more than the rows");
         // 48 MiB of heap: a third, 16 MiB, holds 104 vectors of 10,000 rows × 16 bytes
         assertEquals(104, SpectralClustering.basisLimit(10_000, 20, 48L << 20));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        InputException e = assertThrows(InputException.class,
                 () -> SpectralClustering.basisLimit(10_000, 20, 8L << 20));
-        assertTrue(e.getMessage().contains("--spectral-max-rows"), e.getMessage());
+        assertTrue(e.getMessage().contains("fewer rows"), e.getMessage());
+        assertFalse(e.getMessage().contains("--"), "no flag below the CLI: " + e.getMessage());
+        assertEquals(java.util.List.of(Setting.SPECTRAL_MAX_ROWS), e.settings());
     }
 
     @Test

@@ -27,6 +27,8 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.InputException;
+import org.rnnclust.data.npy.NpyArray;
+import org.rnnclust.data.npy.NpyBytes;
 
 /** .npz archives; the fixtures come from make_npz_fixture.py (numpy.savez and numpy.savez_compressed). */
 class NpzTest {
@@ -120,7 +122,7 @@ class NpzTest {
 
     @Test
     void nonNpyEntriesDuplicatesAndFolderEntriesAreRefused() throws Exception {
-        byte[] one = NpyTest.npy(NpyTest.dict("<f4", false, "(1,)"), new byte[4]);
+        byte[] one = NpyBytes.npy(NpyBytes.dict("<f4", false, "(1,)"), new byte[4]);
         Path file = dir.resolve("x.npz");
 
         Files.write(file, zip(Map.of("a.npy", one, "notes.txt", "hello".getBytes(StandardCharsets.UTF_8)), true));
@@ -142,14 +144,14 @@ class NpzTest {
     void malformedArraysInsideAreNamedByEntry() throws Exception {
         Path file = dir.resolve("x.npz");
         for (boolean stored : new boolean[] {true, false}) {
-            Files.write(file, zip(Map.of("w.npy", NpyTest.npy(NpyTest.dict("<f4", false, "(2, 3)"), new byte[20])), stored));
+            Files.write(file, zip(Map.of("w.npy", NpyBytes.npy(NpyBytes.dict("<f4", false, "(2, 3)"), new byte[20])), stored));
             assertEquals(file + ": entry w.npy: truncated: shape (2, 3) of <f4 needs 24 bytes, 20 follow the header", refused(file));
 
-            Files.write(file, zip(Map.of("w.npy", NpyTest.npy("{'descr': '<f4', 'shape': (1,), }", new byte[4])), stored));
+            Files.write(file, zip(Map.of("w.npy", NpyBytes.npy("{'descr': '<f4', 'shape': (1,), }", new byte[4])), stored));
             assertTrue(refused(file).startsWith(file + ": entry w.npy: bad .npy header"));
 
             // 10^9 float32 declared, 64 bytes present: refused quickly, without allocating 4 GB
-            Files.write(file, zip(Map.of("w.npy", NpyTest.npy(NpyTest.dict("<f4", false, "(1000000000,)"), new byte[64])), stored));
+            Files.write(file, zip(Map.of("w.npy", NpyBytes.npy(NpyBytes.dict("<f4", false, "(1000000000,)"), new byte[64])), stored));
             String message = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> refused(file));
             assertTrue(message.startsWith(file + ": entry w.npy: truncated"), message);
         }

@@ -76,8 +76,8 @@ class MetricsValidationTest {
         assertThrows(IllegalArgumentException.class, () -> Silhouette.score(x, 4, 1, new int[] {0, 1, 2, 3}));
         assertThrows(IllegalArgumentException.class, () -> Silhouette.score(x, 4, 1, new int[] {0, 1, 2}));
         assertThrows(IllegalArgumentException.class, () -> Silhouette.score(x, 2, 1, new int[] {0, 1}));
-        assertThrows(IllegalArgumentException.class, () -> Silhouette.sampled(x, 4, 1, new int[] {0, 0, 1, 1}, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> Silhouette.sampled(x, 4, 1, new int[] {0, 0, 1, 1}, new int[0]));
         // A sample of 2 points cannot hold 2..n-1 labels.
-        assertThrows(IllegalArgumentException.class, () -> Silhouette.sampled(x, 4, 1, new int[] {0, 0, 1, 1}, 2, 1));
+        assertThrows(IllegalArgumentException.class, () -> Silhouette.sampled(x, 4, 1, new int[] {0, 0, 1, 1}, new int[] {0, 2}));
     }
 }

@@ -1,12 +1,12 @@
 package org.rnnclust.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.Arrays;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.rnnclust.data.RowSample;
 
 class SilhouetteSamplingTest {
     private static final int N = 3000;
@@ -22,36 +22,35 @@ class SilhouetteSamplingTest {
         }
     }
 
-    @Test
-    void sampleIsUniformWithoutReplacementAndSeeded() {
-        int[] a = Silhouette.sampleIndices(N, 500, 7);
-        assertEquals(500, Arrays.stream(a).distinct().count());
-        assertTrue(Arrays.stream(a).allMatch(i -> i >= 0 && i < N));
-        assertArrayEqualsInts(a, Silhouette.sampleIndices(N, 500, 7));
-        assertNotEquals(Arrays.toString(a), Arrays.toString(Silhouette.sampleIndices(N, 500, 8)));
+    /** The sample the project draws for a seed: the first m of a seeded Fisher–Yates shuffle. */
+    private static int[] sample(int m, long seed) {
+        return RowSample.draw(N, m, new SplittableRandom(seed));
     }
 
     @Test
     void sampledScoreIsTheScoreOfTheSampledPoints() {
         int m = 400;
-        int[] idx = Silhouette.sampleIndices(N, m, 5);
+        int[] idx = sample(m, 5);
         float[] xs = new float[m * D];
         int[] ls = new int[m];
         for (int i = 0; i < m; i++) {
             System.arraycopy(x, idx[i] * D, xs, i * D, D);
             ls[i] = labels[idx[i]];
         }
-        assertEquals(Silhouette.score(xs, m, D, ls), Silhouette.sampled(x, N, D, labels, m, 5), 0.0);
+        assertEquals(Silhouette.score(xs, m, D, ls), Silhouette.sampled(x, N, D, labels, idx), 0.0);
     }
 
     @Test
     void sampledScoreEstimatesTheFullScore() {
         double full = Silhouette.score(x, N, D, labels);
-        assertEquals(full, Silhouette.sampled(x, N, D, labels, 600, 1), 0.03);
-        assertEquals(full, Silhouette.sampled(x, N, D, labels, N + 10, 1), 1e-12);
+        assertEquals(full, Silhouette.sampled(x, N, D, labels, sample(600, 1)), 0.03);
+        assertEquals(full, Silhouette.sampled(x, N, D, labels, sample(N, 1)), 1e-12);
     }
 
-    private static void assertArrayEqualsInts(int[] expected, int[] actual) {
-        assertEquals(Arrays.toString(expected), Arrays.toString(actual));
+    @Test
+    void sampleMustHoldRowsOfTheData() {
+        assertThrows(IllegalArgumentException.class, () -> Silhouette.sampled(x, N, D, labels, new int[0]));
+        assertThrows(IllegalArgumentException.class, () -> Silhouette.sampled(x, N, D, labels, new int[] {0, N}));
+        assertThrows(IllegalArgumentException.class, () -> Silhouette.sampled(x, N, D, labels, new int[] {-1, 2}));
     }
 }

@@ -2,6 +2,7 @@ package org.rnnclust.data.prep;
 
 import java.util.Arrays;
 import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.data.Dataset;
 
 /**
@@ -90,11 +91,14 @@ public final class Preprocessor {
             if (data.length(i) == 0) throw new InputException(data.name() + ": record " + (i + 1) + ": empty sequence");
             int bad = firstNonFinite(s);
             if (bad >= 0) {
-                if (options.missing() == MissingValues.REFUSE || !Float.isNaN(s[bad])) {
-                    throw new InputException(data.name() + ": record " + (i + 1) + ": "
-                            + (Float.isNaN(s[bad]) ? "missing value (NaN)" : "infinite value") + " at step " + (bad / c + 1)
-                            + (c > 1 ? ", channel " + (bad % c + 1) : "")
-                            + (Float.isNaN(s[bad]) ? " (use --missing interpolate to fill it)" : ""));
+                boolean missing = Float.isNaN(s[bad]);
+                if (options.missing() == MissingValues.REFUSE || !missing) {
+                    String problem = data.name() + ": record " + (i + 1) + ": "
+                            + (missing ? "missing value (NaN)" : "infinite value") + " at step " + (bad / c + 1)
+                            + (c > 1 ? ", channel " + (bad % c + 1) : "");
+                    if (!missing) throw new InputException(problem);
+                    throw new InputException(problem + " (interpolating missing values would fill it)",
+                            Setting.MISSING_VALUES);
                 }
                 s = s.clone();
                 for (int ch = 0; ch < c; ch++) {

@@ -4,10 +4,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
 
@@ -17,58 +23,73 @@ import org.rnnclust.data.Dataset;
  * comma. An optional header row, and an optional label column chosen by header name or 0-based
  * index (negative counts from the end, -1 = last).
  *
+ * <p>The fields are split by Apache Commons CSV: a field in double quotes may hold the separator,
+ * a line break or a doubled quote; lines may end in LF, CRLF or CR; a UTF-8 byte-order mark at the
+ * start is skipped. Spaces around a field, quoted or not, are dropped, and blank lines are skipped.
+ * Errors name the line a record starts on.
+ *
  * <p>With {@code header == null} the first row is a header when one of its fields, other than the
  * label column, is neither a number nor a missing value. A header of numbers alone is therefore
  * read as data unless the header is requested explicitly.
  */
 final class CsvReader implements DatasetReader {
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+    /** Characters of the first line looked at to choose the separator. */
+    private static final int SEPARATOR_LOOKAHEAD = 1 << 20;
 
     @Override
     public Dataset read(InputStream in, String source, ReadOptions options) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        BufferedReader text = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        text.mark(1);
+        if (text.read() != BYTE_ORDER_MARK) text.reset();
+        char separator = separator(text);
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setDelimiter(separator)
+                .setIgnoreEmptyLines(false)  // skipped below, so that the parser's line count stays the file's
+                .setIgnoreSurroundingSpaces(true)
+                .setTrim(true)
+                .get();
         List<float[]> series = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         String labelSpec = options.labelColumn() == null ? null : options.labelColumn().strip();
-        char separator = 0;
         int width = -1;           // fields per row, from the first row
         int labelCol = -1;
-        long lineNo = 0;
-        for (String line; (line = lines.readLine()) != null; ) {
-            lineNo++;
-            if (line.isBlank()) continue;
-            if (separator == 0) {
-                if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);  // byte-order mark
-                separator = line.indexOf(',') < 0 && line.indexOf(';') >= 0 ? ';'
-                        : line.indexOf(',') < 0 && line.indexOf('\t') >= 0 ? '\t' : ',';
-            }
-            String[] fields = split(line, separator);
-            if (width < 0) {
-                width = fields.length;
-                Integer index = labelSpec != null && INTEGER.matcher(labelSpec).matches()
-                        ? labelIndex(labelSpec, width, source) : null;
-                boolean header = isHeader(fields, index, labelSpec, options.header(), source);
-                if (labelSpec != null) labelCol = index != null ? index : columnByName(fields, labelSpec, source);
-                if (width - (labelCol >= 0 ? 1 : 0) == 0) {
-                    throw new InputException(source + ": no value columns besides the label column");
+        try (CSVParser parser = format.parse(text)) {
+            Iterator<CSVRecord> records = parser.iterator();
+            while (true) {
+                long lineNo = parser.getCurrentLineNumber() + 1;  // where the next record starts
+                CSVRecord record = next(records, source, lineNo);
+                if (record == null) break;
+                String[] fields = record.values();
+                if (isBlankLine(fields, separator)) continue;
+                if (width < 0) {
+                    width = fields.length;
+                    Integer index = labelSpec != null && INTEGER.matcher(labelSpec).matches()
+                            ? labelIndex(labelSpec, width, source) : null;
+                    boolean header = isHeader(fields, index, labelSpec, options.header(), source);
+                    if (labelSpec != null) labelCol = index != null ? index : columnByName(fields, labelSpec, source);
+                    if (width - (labelCol >= 0 ? 1 : 0) == 0) {
+                        throw new InputException(source + ": no value columns besides the label column");
+                    }
+                    if (header) continue;
                 }
-                if (header) continue;
-            }
-            if (fields.length != width) {
-                throw InputException.at(source, lineNo, "line", "expected " + width + " fields, found " + fields.length);
-            }
-            float[] values = new float[width - (labelCol >= 0 ? 1 : 0)];
-            for (int k = 0, v = 0; k < width; k++) {
-                if (k == labelCol) continue;
-                values[v++] = Values.parse(fields[k], source, lineNo, k + 1);
-            }
-            if (labelCol >= 0) {
-                if (fields[labelCol].isEmpty()) {
-                    throw InputException.at(source, lineNo, "line", "field " + (labelCol + 1) + ": empty label");
+                if (fields.length != width) {
+                    throw InputException.at(source, lineNo, "line", "expected " + width + " fields, found " + fields.length);
                 }
-                labels.add(fields[labelCol]);
+                float[] values = new float[width - (labelCol >= 0 ? 1 : 0)];
+                for (int k = 0, v = 0; k < width; k++) {
+                    if (k == labelCol) continue;
+                    values[v++] = Values.parse(fields[k], source, lineNo, k + 1);
+                }
+                if (labelCol >= 0) {
+                    if (fields[labelCol].isEmpty()) {
+                        throw InputException.at(source, lineNo, "line", "field " + (labelCol + 1) + ": empty label");
+                    }
+                    labels.add(fields[labelCol]);
+                }
+                series.add(values);
             }
-            series.add(values);
         }
         if (series.isEmpty()) throw new InputException(source + ": no data");
         float[][] all = series.toArray(float[][]::new);
@@ -77,16 +98,59 @@ final class CsvReader implements DatasetReader {
         return new Dataset(source, all, 1, indexed.labels(), indexed.names());
     }
 
-    /** Fields trimmed and stripped of surrounding double quotes (no quoted separators in numeric data). */
-    private static String[] split(String line, char separator) {
-        // ',', ';' and tab are not regex metacharacters, so split takes its fast path
-        String[] fields = line.split(String.valueOf(separator), -1);
-        for (int i = 0; i < fields.length; i++) {
-            String f = fields[i].strip();
-            if (f.length() >= 2 && f.startsWith("\"") && f.endsWith("\"")) f = f.substring(1, f.length() - 1).strip();
-            fields[i] = f;
+    /**
+     * The next record, or null at the end. Malformed quoting becomes an InputException at the
+     * record's line; a failure of the stream itself (a corrupt gzip, say) stays an IOException.
+     */
+    private static CSVRecord next(Iterator<CSVRecord> records, String source, long lineNo) throws IOException {
+        try {
+            return records.hasNext() ? records.next() : null;
+        } catch (UncheckedIOException e) {  // how the parser's iterator reports any IOException
+            if (e.getCause() instanceof CSVException bad) {
+                // the parser's own words, less its "(startline N)": the line is named already
+                String why = bad.getMessage().replaceFirst("^\\(startline \\d+\\) ", "").replaceAll("[\\r\\n]+", " ");
+                throw InputException.at(source, lineNo, "line", "bad quoting: " + why);
+            }
+            throw e.getCause();
         }
-        return fields;
+    }
+
+    /**
+     * Whether the fields came from a line of spaces: one empty field, or with tab as the separator
+     * (itself a space) nothing but empty fields.
+     */
+    private static boolean isBlankLine(String[] fields, char separator) {
+        if (fields.length > 1 && separator != '\t') return false;
+        for (String f : fields) if (!f.isEmpty()) return false;
+        return true;
+    }
+
+    /**
+     * ',' unless the first non-blank line has none and has a ';' (then ';') or a tab (then tab).
+     * Leaves {@code text} where it was.
+     */
+    private static char separator(BufferedReader text) throws IOException {
+        text.mark(SEPARATOR_LOOKAHEAD);
+        boolean semicolon = false;
+        boolean tab = false;
+        boolean blank = true;
+        for (int i = 0; i < SEPARATOR_LOOKAHEAD; i++) {
+            int c = text.read();
+            if (c < 0 || ((c == '\n' || c == '\r') && !blank)) break;
+            if (c == ',') {
+                semicolon = tab = false;
+                break;
+            }
+            if (c == '\n' || c == '\r') {  // a blank line: look at the next one
+                semicolon = tab = false;
+                continue;
+            }
+            semicolon |= c == ';';
+            tab |= c == '\t';
+            blank &= Character.isWhitespace(c);
+        }
+        text.reset();
+        return semicolon ? ';' : tab ? '\t' : ',';
     }
 
     private static int labelIndex(String spec, int width, String source) {

@@ -2,12 +2,14 @@ package org.rnnclust.data.prep;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 
@@ -60,6 +62,9 @@ class PreprocessorTest {
                 () -> Preprocessor.fit(PreprocessOptions.defaults(), d).apply(d));
         assertTrue(e.getMessage().contains("test-data: record 2"), e.getMessage());
         assertTrue(e.getMessage().contains("step 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("interpolating missing values"), e.getMessage());
+        assertEquals(List.of(Setting.MISSING_VALUES), e.settings());
+        assertFalse(e.getMessage().contains("--"), "no flag below the CLI: " + e.getMessage());
     }
 
     @Test
@@ -79,6 +84,7 @@ class PreprocessorTest {
         PreprocessOptions o = PreprocessOptions.defaults().withMissing(MissingValues.INTERPOLATE);
         InputException e = assertThrows(InputException.class, () -> Preprocessor.fit(o, d));
         assertTrue(e.getMessage().contains("infinite"), e.getMessage());
+        assertEquals(List.of(), e.settings(), "no setting lets an infinity through");
     }
 
     @Test

@@ -91,6 +91,56 @@ class CsvReaderTest {
     }
 
     @Test
+    void quotedFieldsMayHoldCommasQuotesAndLineBreaks() {
+        Path f = text(dir, "q.csv", "\"name, in full\",\"t 1\",t2\n"
+                + "\"up, fast\", 1 ,\" 2.5 \"\n"
+                + "\"say \"\"hi\"\"\",3,4\n"
+                + "\"two\nlines\",5,6\n");
+        Dataset d = Readers.read(f, label("name, in full", null));
+        assertEquals(3, d.size());
+        assertSeries(d, 0, 1f, 2.5f);
+        assertSeries(d, 2, 5f, 6f);
+        assertEquals(List.of("up, fast", "say \"hi\"", "two\nlines"), d.labelNames());
+    }
+
+    @Test
+    void aQuotedLineBreakKeepsTheLineNumbersOfTheFile() {
+        fails(text(dir, "q.csv", "1,2,\"a\nb\"\n3,4,c\n5,x,d\n"), label("-1", null), "line 4", "field 2", "'x'");
+    }
+
+    @Test
+    void byteOrderMarkIsSkipped() {
+        Dataset named = Readers.read(text(dir, "b.csv", "\uFEFFclass,t1,t2\nup,1,2\n"), label("class", null));
+        assertEquals(List.of("up"), named.labelNames());
+        Dataset numbers = Readers.read(text(dir, "n.csv", "\uFEFF1;2;3\n4;5;6\n"), null);
+        assertEquals(2, numbers.size(), "the first row is data, not a header");
+        assertSeries(numbers, 0, 1f, 2f, 3f);
+    }
+
+    @Test
+    void crlfLineEnds() {
+        Path f = text(dir, "w.csv", "t1,t2,class\r\n1,2,a\r\n\r\n3,4,b\r\n");
+        Dataset d = Readers.read(f, label("class", null));
+        assertSeries(d, 1, 3f, 4f);
+        assertEquals(List.of("a", "b"), d.labelNames(), "no carriage return left in the last field");
+        fails(text(dir, "r.csv", "1,2,3\r\n4,5,6\r\n7,8\r\n"), "line 3", "expected 3 fields, found 2");
+    }
+
+    @Test
+    void blankLinesAreSkippedAndCounted() {
+        Path f = text(dir, "s.csv", "\n   \n1;2\n\t\n3;x\n");
+        fails(f, "line 5", "field 2", "'x'");
+        Dataset tabs = Readers.read(text(dir, "t.csv", "\t\t\n1\t2\t3\n\t\t\n4\t5\t6\n"), null);
+        assertEquals(2, tabs.size(), "tab-only lines are blank");
+    }
+
+    @Test
+    void unbalancedQuotesAreAOneLineErrorAtTheirLine() {
+        fails(text(dir, "u.csv", "1,2,3\n4,\"5,6\n7,8,9\n"), "line 2", "bad quoting");
+        fails(text(dir, "g.csv", "1,2,3\n\"4\"x,5,6\n"), "line 2", "bad quoting");
+    }
+
+    @Test
     void headerOnlyIsNoData() {
         fails(text(dir, "h.csv", "a,b,c\n"), "no data");
     }

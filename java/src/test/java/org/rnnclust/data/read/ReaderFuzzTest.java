@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.rnnclust.data.npy.NpyBytes;
 import org.rnnclust.fuzz.FuzzHarness;
 import org.rnnclust.fuzz.FuzzHarness.Input;
 import org.rnnclust.fuzz.Mutation;
@@ -185,9 +186,9 @@ class ReaderFuzzTest {
         if (labelled) {
             ByteBuffer l = ByteBuffer.allocate(8 * d.n).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < d.n; i++) l.putLong(d.label(i));
-            labels = TestFiles.npy(1, TestFiles.npyDict("<i8", false, "(" + d.n + ",)"), l.array());
+            labels = NpyBytes.npy(1, NpyBytes.dict("<i8", false, "(" + d.n + ",)"), l.array());
         }
-        return new Seed("data.npy", TestFiles.npy(major, TestFiles.npyDict(descr, fortran, shape), body.array()),
+        return new Seed("data.npy", NpyBytes.npy(major, NpyBytes.dict(descr, fortran, shape), body.array()),
                 labelled ? "labels.npy" : null, labels, ReadOptions.defaults());
     }
 

@@ -51,23 +51,6 @@ final class TestFiles {
         return b.put(body).array();
     }
 
-    /** An .npy file of format version {@code major} with the given header dict and data bytes. */
-    static byte[] npy(int major, String dict, byte[] data) {
-        int prefix = major == 1 ? 10 : 12;
-        StringBuilder header = new StringBuilder(dict);
-        while ((prefix + header.length() + 1) % 64 != 0) header.append(' ');
-        header.append('\n');
-        byte[] h = header.toString().getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer b = ByteBuffer.allocate(prefix + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
-        if (major == 1) b.putShort((short) h.length); else b.putInt(h.length);
-        return b.put(h).put(data).array();
-    }
-
-    static String npyDict(String descr, boolean fortran, String shape) {
-        return "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape + ", }";
-    }
-
     static byte[] floatsLE(float... values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) b.putFloat(v);

@@ -1,10 +1,9 @@
-package org.rnnclust.cluster;
+package org.rnnclust.linalg;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.rnnclust.backend.cpu.Lapack;
 
 /**
  * The largest eigenpairs of a large sparse symmetric matrix that is only available as a product
@@ -17,7 +16,7 @@ import org.rnnclust.backend.cpu.Lapack;
  * normalised adjacency of a graph with c components has eigenvalue 1 c times over, and a single
  * start vector finds only one vector of a repeated eigenvalue's space; a block of b random vectors
  * finds up to b. Full reorthogonalisation costs n·s² for a basis of s, a few seconds at the sizes
- * {@link SpectralClustering} uses (s ≤ a few hundred, n ≤ tens of thousands).
+ * spectral clustering uses (s ≤ a few hundred, n ≤ tens of thousands).
  */
 public final class BlockKrylov {
     private BlockKrylov() {}

@@ -1,4 +1,4 @@
-package org.rnnclust.io;
+package org.rnnclust.data.npy;
 
 import java.util.Arrays;
 

@@ -1,11 +1,10 @@
-package org.rnnclust.cluster;
+package org.rnnclust.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.rnnclust.backend.cpu.Lapack;
 
 /** The block Krylov eigensolver against LAPACK's dense dsyevr. */
 class BlockKrylovTest {

@@ -1,13 +1,14 @@
-package org.rnnclust.backend.cpu;
+package org.rnnclust.linalg;
 
 import static org.bytedeco.openblas.global.openblas.LAPACK_ROW_MAJOR;
 
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * The LAPACK and double-precision BLAS calls the baselines make (PCA, spectral embedding), through
- * the same OpenBLAS presets as {@link OpenBlas}. Double precision: these matrices are small (at
- * most a few thousand rows) and eigenvectors of close eigenvalues need the digits.
+ * The LAPACK and double-precision BLAS calls of the host linear algebra (PCA, the spectral
+ * embeddings), through OpenBLAS's JavaCPP presets, the library the CPU backend also uses for its
+ * GEMM. Double precision: these matrices are small (at most a few thousand rows) and eigenvectors
+ * of close eigenvalues need the digits.
  */
 public final class Lapack {
     private Lapack() {}
@@ -22,19 +23,22 @@ public final class Lapack {
 
     /** The Gram matrix AᵀA (d × d, both triangles filled) of a row-major n × d matrix A. */
     public static double[] gramOfColumns(double[] a, int n, int d) {
-        double[] c = new double[d * d];
-        openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasTrans, d, n, 1.0, a, d,
-                0.0, c, d);
-        mirrorUpper(c, d);
-        return c;
+        return gram(a, n, d, true);
     }
 
     /** The Gram matrix AAᵀ (n × n, both triangles filled) of a row-major n × d matrix A. */
     public static double[] gramOfRows(double[] a, int n, int d) {
-        double[] c = new double[n * n];
-        openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper, openblas.CblasNoTrans, n, d, 1.0, a, d,
-                0.0, c, n);
-        mirrorUpper(c, n);
+        return gram(a, n, d, false);
+    }
+
+    /** dsyrk's upper triangle of AᵀA ({@code ofColumns}) or AAᵀ, mirrored into the lower one. */
+    private static double[] gram(double[] a, int n, int d, boolean ofColumns) {
+        int size = ofColumns ? d : n;
+        double[] c = new double[size * size];
+        openblas.cblas_dsyrk(openblas.CblasRowMajor, openblas.CblasUpper,
+                ofColumns ? openblas.CblasTrans : openblas.CblasNoTrans, size, ofColumns ? n : d, 1.0, a, d,
+                0.0, c, size);
+        mirrorUpper(c, size);
         return c;
     }
 
