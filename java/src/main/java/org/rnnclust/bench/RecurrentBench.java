@@ -3,6 +3,7 @@ package org.rnnclust.bench;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.backend.Timing;
@@ -22,14 +23,16 @@ public final class RecurrentBench {
         public static Shape parse(String spec) {
             String[] parts = spec.split(":");
             String[] dims = parts.length == 2 ? parts[1].split(",") : new String[0];
-            if (dims.length != 4) throw new InputException("--rnn " + spec + ": expected CELL:B,T,I,H, e.g. lstm:256,28,28,128");
+            if (dims.length != 4) throw new InputException("recurrent shape " + spec + ": expected CELL:B,T,I,H, e.g. lstm:256,28,28,128",
+                    Setting.BENCH_SHAPES);
             try {
                 CellType.parse(parts[0]);
                 int[] d = Arrays.stream(dims).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
                 if (Arrays.stream(d).anyMatch(v -> v < 1)) throw new NumberFormatException();
                 return new Shape(parts[0].toLowerCase(java.util.Locale.ROOT), d[0], d[1], d[2], d[3]);
             } catch (IllegalArgumentException e) {
-                throw new InputException("--rnn " + spec + ": expected a cell (lstm, gru, rnn) and four integers >= 1");
+                throw new InputException("recurrent shape " + spec + ": expected a cell (lstm, gru, rnn) and four integers >= 1",
+                        Setting.BENCH_SHAPES);
             }
         }
 
