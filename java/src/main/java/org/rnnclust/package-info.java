@@ -1,0 +1,7 @@
+/**
+ * rnnclust: clustering sequences with recurrent autoencoders. This root package holds what every
+ * layer shares: the exception types ({@link org.rnnclust.InputException} for bad input,
+ * {@link org.rnnclust.CancelledException}) and {@link org.rnnclust.Setting}. The public API is
+ * {@code org.rnnclust.api}.
+ */
+package org.rnnclust;
