@@ -14,9 +14,9 @@ import org.rnnclust.backend.TensorOps;
  * the Java threads for the cores during the pointwise op of every time step (measured on 2 cores:
  * 0.7 s per LSTM training step at B,T,I,H = 256,28,28,128 with both pools, 31 ms with this one).
  * Pointwise loops stage rows into per-thread heap arrays and run plain float loops that the JIT
- * vectorises (see {@link CpuCells}, {@link CpuMath}). Safe to share between threads: calls from
- * several threads at once share the pool and give the results each would get alone (buffers, and
- * the networks that own them, are not shared).
+ * vectorises; the cell steps run in the native library, or in {@link CpuCells} without it. Safe
+ * to share between threads: calls from several threads at once share the pool and give the
+ * results each would get alone (buffers, and the networks that own them, are not shared).
  *
  * <p>The time loop of a recurrent layer is the exception to op-by-op splitting: its ops are small
  * (a B×4H×H GEMM and a B×H cell update per step) and a hand-off per op costs about as much as it
@@ -49,7 +49,7 @@ public final class CpuOps implements TensorOps {
      * several callers may use one CpuOps at once: their parts run on the same pool and the callers'
      * own threads, and two parts numbered alike must not share arrays. Lanes share it too.
      */
-    private final ThreadLocal<CpuCells.Scratch> scratch;
+    private final ThreadLocal<StagingArrays> scratch;
     /** The instance that allocated the buffers: this one, or the parent of a lane. */
     private final CpuOps root;
     /**
@@ -59,12 +59,12 @@ public final class CpuOps implements TensorOps {
     private final CpuOps[] lanes;
 
     public CpuOps(int threads) {
-        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, CpuCells.TILE_UNITS, NativeCpu.available());
+        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, NativeCpu.available());
     }
 
     /** With the cell steps in Java ({@link CpuCells}) even where the native library loaded: parity tests. */
     static CpuOps javaCells(int threads) {
-        return new CpuOps(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, CpuCells.TILE_UNITS, false);
+        return new CpuOps(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, false);
     }
 
     /**
@@ -72,15 +72,11 @@ public final class CpuOps implements TensorOps {
      * can be split, so that the multi-threaded paths run at test sizes.
      */
     public static CpuOps splittingEverything(int threads) {
-        return new CpuOps(threads, 1, 1, 1, CpuCells.TILE_UNITS, NativeCpu.available());
+        return new CpuOps(threads, 1, 1, 1, NativeCpu.available());
     }
 
-    /**
-     * With other split thresholds and cell tile size: tests use 1s to split every op across all
-     * threads and to make every row its own tile.
-     */
-    CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, int tileUnits,
-           boolean nativeCells) {
+    /** With other split thresholds: tests use 1s to split every op across all threads. */
+    CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, boolean nativeCells) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.minGemmFlops = minGemmFlops;
         this.minPointwise = minPointwise;
@@ -90,7 +86,7 @@ public final class CpuOps implements TensorOps {
         OpenBlas.setThreads(1);
         this.threads = threads;
         this.parallel = new CpuParallel(threads);
-        this.scratch = ThreadLocal.withInitial(() -> new CpuCells.Scratch(tileUnits));
+        this.scratch = ThreadLocal.withInitial(StagingArrays::new);
         this.root = this;
         if (threads > 1) {
             this.lanes = new CpuOps[threads];
@@ -454,7 +450,7 @@ public final class CpuOps implements TensorOps {
                     at(ws, wsOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, c0, (int) cPrevOff, h1, (int) hOff, c1, (int) cOff, o, (int) outOff, ldOut,
                 w, (int) wsOff));
@@ -485,7 +481,7 @@ public final class CpuOps implements TensorOps {
                     at(dGates, dGatesOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(
                 from, to, hidden, w, (int) wsOff, mk, (int) maskOff, c0, (int) cPrevOff, c1, (int) cOff,
                 dO, (int) dOutOff, ldDOut, dH, (int) dhOff, dC, (int) dcOff, dG, (int) dGatesOff));
     }
@@ -515,7 +511,7 @@ public final class CpuOps implements TensorOps {
                     at(ws, wsOff + 4L * from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut, w, (int) wsOff));
     }
@@ -543,7 +539,7 @@ public final class CpuOps implements TensorOps {
                     at(dGatesHh, dGatesHhOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(
                 from, to, hidden, w, (int) wsOff, mk, (int) maskOff, h0, (int) hPrevOff, dO, (int) dOutOff, ldDOut,
                 dH, (int) dhOff, dI, (int) dGatesIhOff, dR, (int) dGatesHhOff));
     }
@@ -569,7 +565,7 @@ public final class CpuOps implements TensorOps {
                     at(h, hOff + (long) from * hidden), at(out, outOff + (long) from * ldOut), ldOut));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(
                 from, to, hidden, xp, (int) xProjOff, hp, (int) hProjOff, bi, bh, mk, (int) maskOff,
                 h0, (int) hPrevOff, h1, (int) hOff, o, (int) outOff, ldOut));
     }
@@ -591,7 +587,7 @@ public final class CpuOps implements TensorOps {
                     at(dh, dhOff + (long) from * hidden), at(dGates, dGatesOff + (long) from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(
                 from, to, hidden, mk, (int) maskOff, h1, (int) hOff, dO, (int) dOutOff, ldDOut, dH, (int) dhOff,
                 dG, (int) dGatesOff));
     }
