@@ -79,18 +79,11 @@ CELL_FN float lstm_hidden_state(struct lstm_gates a, float c) {
 
 /* The workspace row ws [4H]: i, f, g, o. */
 CELL_FN void lstm_save_gates(float *ws, int hid, int j, struct lstm_gates a) {
-    ws[j] = a.i;
-    ws[hid + j] = a.f;
-    ws[2 * hid + j] = a.g;
-    ws[3 * hid + j] = a.o;
+    ws[j] = a.i; ws[hid + j] = a.f; ws[2 * hid + j] = a.g; ws[3 * hid + j] = a.o;
 }
 
 CELL_FN struct lstm_gates lstm_load_gates(const float *ws, int hid, int j) {
-    struct lstm_gates a;
-    a.i = ws[j];
-    a.f = ws[hid + j];
-    a.g = ws[2 * hid + j];
-    a.o = ws[3 * hid + j];
+    struct lstm_gates a = {ws[j], ws[hid + j], ws[2 * hid + j], ws[3 * hid + j]};
     return a;
 }
 
@@ -139,18 +132,11 @@ CELL_FN float gru_hidden_state(struct gru_gates a, float h_prev) {
 
 /* The workspace row ws [4H]: r, z, n, hn. */
 CELL_FN void gru_save_gates(float *ws, int hid, int j, struct gru_gates a) {
-    ws[j] = a.r;
-    ws[hid + j] = a.z;
-    ws[2 * hid + j] = a.n;
-    ws[3 * hid + j] = a.hn;
+    ws[j] = a.r; ws[hid + j] = a.z; ws[2 * hid + j] = a.n; ws[3 * hid + j] = a.hn;
 }
 
 CELL_FN struct gru_gates gru_load_gates(const float *ws, int hid, int j) {
-    struct gru_gates a;
-    a.r = ws[j];
-    a.z = ws[hid + j];
-    a.n = ws[2 * hid + j];
-    a.hn = ws[3 * hid + j];
+    struct gru_gates a = {ws[j], ws[hid + j], ws[2 * hid + j], ws[3 * hid + j]};
     return a;
 }
 
