@@ -3,30 +3,17 @@
 // forward and backward, and the small ops of a training step (biases, bias gradients, reductions,
 // the masked MSE loss, Adam, layout changes).
 //
-// The equations, argument layout and masking rules are those of
-// org.rnnclust.backend.RecurrentCellOps and org.rnnclust.backend.TensorOps; native/cpu/cells.c is
-// the C twin on the CPU, and the formulas here are evaluated in its order, with its tanh (a
-// rational approximation, not tanhf), so that GPU and CPU differ only by FMA contraction.
+// The element math of the cells is kernels/cell_math.h, shared with native/cpu/cells.c (the C
+// twin on the CPU); the argument layout and masking rules are those of
+// org.rnnclust.backend.RecurrentCellOps and org.rnnclust.backend.TensorOps. GPU and CPU differ
+// only by FMA contraction.
 //
 // Every kernel's parameter list is mirrored, as a signature string, by its entry in
 // org.rnnclust.backend.cuda.RnnKernels, which refuses a launch whose arguments do not match
 // (RnnKernelsTest checks the strings against this file). Pointers may be null only where a
 // comment says so (an absent dOut).
 #include "common.cuh"
-
-// CpuMath.tanh: x·P(u)/Q(u), u = (x/9)², x clamped to ±9; NaN propagates through the clamp.
-__device__ __forceinline__ float tanh_r(float x) {
-    float c = x < -9.0f ? -9.0f : (x > 9.0f ? 9.0f : x);
-    float u = c * c * (1.0f / 81.0f);
-    float p = ((((6.365803126e-02f * u + -5.501862467e-01f) * u + 4.925218317e+00f) * u + 1.916330243e+01f) * u
-               + 1.046459655e+01f) * u + 9.999999414e-01f;
-    float q = ((1.212238240e+02f * u + 1.559109117e+02f) * u + 3.746455653e+01f) * u + 1.0f;
-    return c * p / q;
-}
-
-__device__ __forceinline__ float sigmoid_r(float x) {
-    return 0.5f + 0.5f * tanh_r(0.5f * x);
-}
+#include "cell_math.h"
 
 // ---- recurrent cells: one thread per (row, unit), grid-stride over batch × hidden ----
 
@@ -48,17 +35,11 @@ RNNCLUST_KERNEL void lstmForward(int batch, int hid, const float *__restrict__ x
             cv = cprev[e];
             ov = 0.0f;
         } else {
-            float i = sigmoid_r(x[j] + (r[j] + (bih[j] + bhh[j])));
-            float f = sigmoid_r(x[hid + j] + (r[hid + j] + (bih[hid + j] + bhh[hid + j])));
-            float g = tanh_r(x[2 * hid + j] + (r[2 * hid + j] + (bih[2 * hid + j] + bhh[2 * hid + j])));
-            float o = sigmoid_r(x[3 * hid + j] + (r[3 * hid + j] + (bih[3 * hid + j] + bhh[3 * hid + j])));
-            cv = f * cprev[e] + i * g;
-            hv = o * tanh_r(cv);
+            struct lstm_gates a = lstm_gates_forward(x, r, bih, bhh, hid, j);
+            cv = lstm_cell_state(a, cprev[e]);
+            hv = lstm_hidden_state(a, cv);
             ov = hv;
-            w[j] = i;
-            w[hid + j] = f;
-            w[2 * hid + j] = g;
-            w[3 * hid + j] = o;
+            lstm_save_gates(w, hid, j, a);
         }
         h[e] = hv;
         c[e] = cv;
@@ -84,16 +65,9 @@ RNNCLUST_KERNEL void lstmBackward(int batch, int hid, const float *__restrict__ 
             dg[3 * hid + j] = 0.0f;
             continue;
         }
-        const float *w = ws + b * g4;
-        float i = w[j], f = w[hid + j], g = w[2 * hid + j], o = w[3 * hid + j];
+        struct lstm_gates a = lstm_load_gates(ws + b * g4, hid, j);
         float dht = dout == nullptr ? dh[e] : dh[e] + dout[b * lddo + j];
-        float tc = tanh_r(c[e]);
-        float dct = dc[e] + dht * o * (1.0f - tc * tc);
-        dg[j] = dct * g * i * (1.0f - i);
-        dg[hid + j] = dct * cprev[e] * f * (1.0f - f);
-        dg[2 * hid + j] = dct * i * (1.0f - g * g);
-        dg[3 * hid + j] = dht * tc * o * (1.0f - o);
-        dc[e] = dct * f;
+        dc[e] = lstm_backward_unit(a, c[e], dht, dc[e], cprev[e], dg, hid, j);
         // The rest of dh₋ is dGates·W_hh, the caller's GEMM.
         dh[e] = 0.0f;
     }
@@ -115,17 +89,10 @@ RNNCLUST_KERNEL void gruForward(int batch, int hid, const float *__restrict__ xp
         } else {
             const float *x = xp + b * g3, *r = hp + b * g3;
             float *w = ws + b * g4;
-            float rg = sigmoid_r(x[j] + (r[j] + (bih[j] + bhh[j])));
-            float z = sigmoid_r(x[hid + j] + (r[hid + j] + (bih[hid + j] + bhh[hid + j])));
-            // h₋·W_hnᵀ + b_hn stays apart: r scales it inside n's tanh.
-            float hn = r[2 * hid + j] + bhh[2 * hid + j];
-            float n = tanh_r(x[2 * hid + j] + (bih[2 * hid + j] + rg * hn));
-            hv = n + z * (hprev[e] - n);
+            struct gru_gates a = gru_gates_forward(x, r, bih, bhh, hid, j);
+            hv = gru_hidden_state(a, hprev[e]);
             ov = hv;
-            w[j] = rg;
-            w[hid + j] = z;
-            w[2 * hid + j] = n;
-            w[3 * hid + j] = hn;
+            gru_save_gates(w, hid, j, a);
         }
         h[e] = hv;
         out[b * ldo + j] = ov;
@@ -150,19 +117,9 @@ RNNCLUST_KERNEL void gruBackward(int batch, int hid, const float *__restrict__ w
             dr[2 * hid + j] = 0.0f;
             continue;
         }
-        const float *w = ws + b * g4;
-        float rg = w[j], z = w[hid + j], n = w[2 * hid + j], hn = w[3 * hid + j];
+        struct gru_gates a = gru_load_gates(ws + b * g4, hid, j);
         float dht = dout == nullptr ? dh[e] : dh[e] + dout[b * lddo + j];
-        float dn = dht * (1.0f - z) * (1.0f - n * n);
-        float drg = dn * hn * rg * (1.0f - rg);
-        float dz = dht * (hprev[e] - n) * z * (1.0f - z);
-        di[j] = drg;
-        di[hid + j] = dz;
-        di[2 * hid + j] = dn;
-        dr[j] = drg;
-        dr[hid + j] = dz;
-        dr[2 * hid + j] = dn * rg;
-        dh[e] = dht * z;
+        dh[e] = gru_backward_unit(a, dht, hprev[e], di, dr, hid, j);
     }
 }
 
@@ -178,7 +135,7 @@ RNNCLUST_KERNEL void rnnTanhForward(int batch, int hid, const float *__restrict_
             hv = hprev[e];
             ov = 0.0f;
         } else {
-            hv = tanh_r(xp[e] + (hp[e] + (bih[j] + bhh[j])));
+            hv = rnn_forward_unit(xp[e], hp[e], bih[j], bhh[j]);
             ov = hv;
         }
         h[e] = hv;
@@ -198,7 +155,7 @@ RNNCLUST_KERNEL void rnnTanhBackward(int batch, int hid, const float *__restrict
             continue;
         }
         float dht = dout == nullptr ? dh[e] : dh[e] + dout[b * lddo + j];
-        dgates[e] = dht * (1.0f - h[e] * h[e]);
+        dgates[e] = rnn_backward_unit(h[e], dht);
         dh[e] = 0.0f;
     }
 }

@@ -17,8 +17,10 @@ mkdir -p "$dest"
 for src in "$here"/kernels/*.cu; do
   name="$(basename "$src" .cu)"
   target="$dest/$name.fatbin"
-  # Rebuild only when a source or header changed.
-  if [[ -f "$target" && -z "$(find "$here/kernels" -newer "$target" -name '*.cu*' | head -1)" ]]; then continue; fi
+  # Rebuild only when a source or header changed (*.cuh, and cell_math.h, which native/cpu shares).
+  if [[ -f "$target" && -z "$(find "$here/kernels" -newer "$target" \( -name '*.cu*' -o -name '*.h' \) | head -1)" ]]; then
+    continue
+  fi
   "$nvcc_bin" -std=c++17 -O3 -fatbin \
       -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 \
       -gencode arch=compute_90,code=compute_90 \

@@ -19,7 +19,10 @@ if [[ ! -f "$jhome/include/jni.h" ]]; then
 fi
 dest="$out/org/rnnclust/backend/cpu/linux-x86_64"
 mkdir -p "$dest"
-gcc -O3 -std=c11 -shared -fPIC -Wall -Wextra -Werror \
-    -I"$jhome/include" -I"$jhome/include/linux" \
+# cells.c includes kernels/cell_math.h, the element math it shares with the CUDA kernels. No
+# multiply-add contraction (-std=c11 already implies it; stated because the pure-Java reference
+# must get the same bits).
+gcc -O3 -std=c11 -ffp-contract=off -shared -fPIC -Wall -Wextra -Werror \
+    -I"$jhome/include" -I"$jhome/include/linux" -I"$here/../kernels" \
     -o "$dest/librnnclust_cpu.so" "$here/cpu/rnnclust_cpu.c" "$here/cpu/cells.c"
 echo "native: built $dest/librnnclust_cpu.so"

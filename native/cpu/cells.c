@@ -1,14 +1,15 @@
 /*
- * Fused pointwise halves of one recurrent time step (LSTM, GRU, Elman tanh RNN), forward and
+ * The fused pointwise halves of one recurrent time step (LSTM, GRU, Elman tanh RNN), forward and
  * backward, on the off-heap buffers of org.rnnclust.backend.cpu.CpuOps, called through JNI by
- * NativeCpu. The equations, argument layout and masking rules are those of
- * org.rnnclust.backend.RecurrentCellOps; CpuCells is the plain-Java twin (the fallback and the
- * reference of the parity tests) and evaluates the same formulas in the same order, so the two
- * differ only where the compiler contracts a multiply-add.
+ * NativeCpu. The element math is kernels/cell_math.h (shared with the CUDA kernels); this file
+ * walks the rows and units and applies the masking rules of org.rnnclust.backend.RecurrentCellOps.
+ * CpuCells is the plain-Java reference (the fallback and the parity tests' reference): the same
+ * formulas in the same order, so, compiled without multiply-add contraction, the two agree to the
+ * bit.
  *
- * Why native: the Java twin has to stage every gate's rows into heap arrays and back (the JIT
- * vectorises loops over heap arrays only) and split each formula into its own pass; here one
- * loop per row reads each operand once from the buffers and vectorises whole.
+ * Why native: the JIT does not vectorise a loop this large over off-heap buffers; here one loop
+ * per row reads each operand once and vectorises whole (gcc clones for x86-64-v4, v3 and
+ * baseline, chosen at load).
  *
  * Every pointer is at the first element of the rows to process (the caller has checked the
  * ranges); rows of gate matrices are G·H floats apart, states H, the output ldOut.
@@ -17,21 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cell_math.h"
+
 #define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-
-/* CpuMath.tanh: x·P(u)/Q(u), u = (x/9)², x clamped to ±9; NaN propagates through the clamp. */
-static inline float tanh_r(float x) {
-    float c = x < -9.0f ? -9.0f : (x > 9.0f ? 9.0f : x);
-    float u = c * c * (1.0f / 81.0f);
-    float p = ((((6.365803126e-02f * u + -5.501862467e-01f) * u + 4.925218317e+00f) * u + 1.916330243e+01f) * u
-               + 1.046459655e+01f) * u + 9.999999414e-01f;
-    float q = ((1.212238240e+02f * u + 1.559109117e+02f) * u + 3.746455653e+01f) * u + 1.0f;
-    return c * p / q;
-}
-
-static inline float sigmoid_r(float x) {
-    return 0.5f + 0.5f * tanh_r(0.5f * x);
-}
 
 #define F(addr) ((float *) (intptr_t) (addr))
 
@@ -47,13 +36,10 @@ static void lstm_forward(int rows, int hid, const float *restrict xp, const floa
         float *h1 = h + (size_t) b * hid, *c1 = c + (size_t) b * hid, *o1 = out + (size_t) b * ldo;
         float *w = ws + (size_t) b * g4;
         for (int j = 0; j < hid; j++) {
-            float i = sigmoid_r(x[j] + (r[j] + (bih[j] + bhh[j])));
-            float f = sigmoid_r(x[hid + j] + (r[hid + j] + (bih[hid + j] + bhh[hid + j])));
-            float g = tanh_r(x[2 * hid + j] + (r[2 * hid + j] + (bih[2 * hid + j] + bhh[2 * hid + j])));
-            float o = sigmoid_r(x[3 * hid + j] + (r[3 * hid + j] + (bih[3 * hid + j] + bhh[3 * hid + j])));
-            float cn = f * cp0[j] + i * g;
-            float hn = o * tanh_r(cn);
-            w[j] = i; w[hid + j] = f; w[2 * hid + j] = g; w[3 * hid + j] = o;
+            struct lstm_gates a = lstm_gates_forward(x, r, bih, bhh, hid, j);
+            float cn = lstm_cell_state(a, cp0[j]);
+            float hn = lstm_hidden_state(a, cn);
+            lstm_save_gates(w, hid, j, a);
             c1[j] = cn; h1[j] = hn; o1[j] = hn;
         }
         if (mask[b] == 0.0f) {
@@ -80,15 +66,9 @@ static void lstm_backward(int rows, int hid, const float *restrict ws, const flo
         const float *d0 = dout == NULL ? NULL : dout + (size_t) b * lddo;
         float *dh1 = dh + (size_t) b * hid, *dc1 = dc + (size_t) b * hid;
         for (int j = 0; j < hid; j++) {
-            float i = w[j], f = w[hid + j], g = w[2 * hid + j], o = w[3 * hid + j];
+            struct lstm_gates a = lstm_load_gates(w, hid, j);
             float dht = d0 == NULL ? dh1[j] : dh1[j] + d0[j];
-            float tc = tanh_r(c1[j]);
-            float dct = dc1[j] + dht * o * (1.0f - tc * tc);
-            dg[j] = dct * g * i * (1.0f - i);
-            dg[hid + j] = dct * cp0[j] * f * (1.0f - f);
-            dg[2 * hid + j] = dct * i * (1.0f - g * g);
-            dg[3 * hid + j] = dht * tc * o * (1.0f - o);
-            dc1[j] = dct * f;
+            dc1[j] = lstm_backward_unit(a, c1[j], dht, dc1[j], cp0[j], dg, hid, j);
             /* The rest of dh₋ is dGates·W_hh, the caller's GEMM. */
             dh1[j] = 0.0f;
         }
@@ -107,13 +87,9 @@ static void gru_forward(int rows, int hid, const float *restrict xp, const float
         float *h1 = h + (size_t) b * hid, *o1 = out + (size_t) b * ldo;
         float *w = ws + (size_t) b * g4;
         for (int j = 0; j < hid; j++) {
-            float rg = sigmoid_r(x[j] + (r[j] + (bih[j] + bhh[j])));
-            float z = sigmoid_r(x[hid + j] + (r[hid + j] + (bih[hid + j] + bhh[hid + j])));
-            /* h₋·W_hnᵀ + b_hn stays apart: r scales it inside n's tanh. */
-            float hn = r[2 * hid + j] + bhh[2 * hid + j];
-            float n = tanh_r(x[2 * hid + j] + (bih[2 * hid + j] + rg * hn));
-            float hv = n + z * (hp0[j] - n);
-            w[j] = rg; w[hid + j] = z; w[2 * hid + j] = n; w[3 * hid + j] = hn;
+            struct gru_gates a = gru_gates_forward(x, r, bih, bhh, hid, j);
+            float hv = gru_hidden_state(a, hp0[j]);
+            gru_save_gates(w, hid, j, a);
             h1[j] = hv; o1[j] = hv;
         }
         if (mask[b] == 0.0f) {
@@ -138,14 +114,9 @@ static void gru_backward(int rows, int hid, const float *restrict ws, const floa
         const float *d0 = dout == NULL ? NULL : dout + (size_t) b * lddo;
         float *dh1 = dh + (size_t) b * hid;
         for (int j = 0; j < hid; j++) {
-            float rg = w[j], z = w[hid + j], n = w[2 * hid + j], hn = w[3 * hid + j];
+            struct gru_gates a = gru_load_gates(w, hid, j);
             float dht = d0 == NULL ? dh1[j] : dh1[j] + d0[j];
-            float dn = dht * (1.0f - z) * (1.0f - n * n);
-            float dr_ = dn * hn * rg * (1.0f - rg);
-            float dz = dht * (hp0[j] - n) * z * (1.0f - z);
-            di[j] = dr_; di[hid + j] = dz; di[2 * hid + j] = dn;
-            dr[j] = dr_; dr[hid + j] = dz; dr[2 * hid + j] = dn * rg;
-            dh1[j] = dht * z;
+            dh1[j] = gru_backward_unit(a, dht, hp0[j], di, dr, hid, j);
         }
     }
 }
@@ -163,7 +134,7 @@ static void rnn_forward(int rows, int hid, const float *restrict xp, const float
             continue;
         }
         for (int j = 0; j < hid; j++) {
-            float hv = tanh_r(x[j] + (r[j] + (bih[j] + bhh[j])));
+            float hv = rnn_forward_unit(x[j], r[j], bih[j], bhh[j]);
             h1[j] = hv; o1[j] = hv;
         }
     }
@@ -183,7 +154,7 @@ static void rnn_backward(int rows, int hid, const float *restrict mask, const fl
         float *dh1 = dh + (size_t) b * hid;
         for (int j = 0; j < hid; j++) {
             float dht = d0 == NULL ? dh1[j] : dh1[j] + d0[j];
-            dg[j] = dht * (1.0f - h1[j] * h1[j]);
+            dg[j] = rnn_backward_unit(h1[j], dht);
             dh1[j] = 0.0f;
         }
     }

@@ -14,9 +14,9 @@ import org.rnnclust.backend.TensorOps;
  * the Java threads for the cores during the pointwise op of every time step (measured on 2 cores:
  * 0.7 s per LSTM training step at B,T,I,H = 256,28,28,128 with both pools, 31 ms with this one).
  * Pointwise loops stage rows into per-thread heap arrays and run plain float loops that the JIT
- * vectorises (see {@link CpuCells}, {@link CpuMath}). Safe to share between threads: calls from
- * several threads at once share the pool and give the results each would get alone (buffers, and
- * the networks that own them, are not shared).
+ * vectorises; the cell steps run in the native library, or in {@link CpuCells} without it. Safe
+ * to share between threads: calls from several threads at once share the pool and give the
+ * results each would get alone (buffers, and the networks that own them, are not shared).
  *
  * <p>The time loop of a recurrent layer is the exception to op-by-op splitting: its ops are small
  * (a B×4H×H GEMM and a B×H cell update per step) and a hand-off per op costs about as much as it
@@ -51,8 +51,8 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
      * several callers may use one CpuOps at once: their parts run on the same pool and the callers'
      * own threads, and two parts numbered alike must not share arrays. Lanes share it too.
      */
-    private final ThreadLocal<CpuCells.Scratch> scratch;
-    /** The instance that allocates the buffers: this one, or the parent of a lane. */
+    private final ThreadLocal<StagingArrays> scratch;
+    /** The instance that allocated the buffers: this one, or the parent of a lane. */
     private final CpuOps root;
     /**
      * Single-threaded views of this object for {@link #forEachRowRange}, one per thread (null
@@ -61,12 +61,12 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     private final CpuOps[] lanes;
 
     public CpuOps(int threads) {
-        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, CpuCells.TILE_UNITS, NativeCpu.available());
+        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, NativeCpu.available());
     }
 
     /** With the cell steps in Java ({@link CpuCells}) even where the native library loaded: parity tests. */
     static CpuOps javaCells(int threads) {
-        return new CpuOps(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, CpuCells.TILE_UNITS, false);
+        return new CpuOps(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, false);
     }
 
     /**
@@ -74,15 +74,11 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
      * can be split, so that the multi-threaded paths run at test sizes.
      */
     public static CpuOps splittingEverything(int threads) {
-        return new CpuOps(threads, 1, 1, 1, CpuCells.TILE_UNITS, NativeCpu.available());
+        return new CpuOps(threads, 1, 1, 1, NativeCpu.available());
     }
 
-    /**
-     * With other split thresholds and cell tile size: tests use 1s to split every op across all
-     * threads and to make every row its own tile.
-     */
-    CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, int tileUnits,
-           boolean nativeCells) {
+    /** With other split thresholds: tests use 1s to split every op across all threads. */
+    CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, boolean nativeCells) {
         super(CpuBuffer.class, null);
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.minGemmFlops = minGemmFlops;
@@ -93,7 +89,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         OpenBlas.setThreads(1);
         this.threads = threads;
         this.parallel = new CpuParallel(threads);
-        this.scratch = ThreadLocal.withInitial(() -> new CpuCells.Scratch(tileUnits));
+        this.scratch = ThreadLocal.withInitial(StagingArrays::new);
         this.root = this;
         if (threads > 1) {
             this.lanes = new CpuOps[threads];
@@ -422,7 +418,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     out.address(outOff + (long) from * ldOut), ldOut, ws.address(wsOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(
                 from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
                 mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, cPrev.data, (int) cPrevOff, h.data, (int) hOff,
                 c.data, (int) cOff, out.data, (int) outOff, ldOut, ws.data, (int) wsOff));
@@ -443,7 +439,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     dGates.address(dGatesOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(
                 from, to, hidden, ws.data, (int) wsOff, mask.data, (int) maskOff, cPrev.data, (int) cPrevOff, c.data,
                 (int) cOff, data(dOut), (int) dOutOff, ldDOut, dh.data, (int) dhOff, dc.data, (int) dcOff, dGates.data,
                 (int) dGatesOff));
@@ -463,10 +459,10 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     out.address(outOff + (long) from * ldOut), ldOut, ws.address(wsOff + 4L * from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(scratch.get(), from,
-                to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data, mask.data,
-                (int) maskOff, hPrev.data, (int) hPrevOff, h.data, (int) hOff, out.data, (int) outOff, ldOut, ws.data,
-                (int) wsOff));
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(
+                from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
+                mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, h.data, (int) hOff, out.data, (int) outOff, ldOut,
+                ws.data, (int) wsOff));
     }
 
     @Override
@@ -484,7 +480,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     dGatesHh.address(dGatesHhOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(
                 from, to, hidden, ws.data, (int) wsOff, mask.data, (int) maskOff, hPrev.data, (int) hPrevOff,
                 data(dOut), (int) dOutOff, ldDOut, dh.data, (int) dhOff, dGatesIh.data, (int) dGatesIhOff,
                 dGatesHh.data, (int) dGatesHhOff));
@@ -503,7 +499,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     h.address(hOff + (long) from * hidden), out.address(outOff + (long) from * ldOut), ldOut));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(
                 from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
                 mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, h.data, (int) hOff, out.data, (int) outOff,
                 ldOut));
@@ -520,12 +516,11 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     dh.address(dhOff + (long) from * hidden), dGates.address(dGatesOff + (long) from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(scratch.get(),
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(
                 from, to, hidden, mask.data, (int) maskOff, h.data, (int) hOff, data(dOut), (int) dOutOff, ldDOut,
                 dh.data, (int) dhOff, dGates.data, (int) dGatesOff));
     }
 
-    /** The floats of an optional buffer (a dOut that may be null). */
     private static FloatBuffer data(CpuBuffer b) {
         return b == null ? null : b.data;
     }

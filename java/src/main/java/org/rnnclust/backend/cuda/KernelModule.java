@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 final class KernelModule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KernelModule.class);
     private static final String RESOURCES = "/org/rnnclust/backend/cuda/";
-    /** Headers the kernel sources include, shipped beside them in the jar. */
-    private static final String[] HEADERS = {"common.cuh"};
+    /** Headers the kernel sources include, shipped beside them in the jar (KernelBuildTest checks the list). */
+    static final String[] HEADERS = {"common.cuh", "cell_math.h"};
     private static final Set<String> LOGGED = new HashSet<>();
 
     private final String name;

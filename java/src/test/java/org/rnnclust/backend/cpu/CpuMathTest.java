@@ -2,11 +2,43 @@ package org.rnnclust.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The float tanh and sigmoid against Math.tanh / the exact logistic function in double. */
+/**
+ * The float tanh and sigmoid against Math.tanh / the exact logistic function in double, and against
+ * kernels/cell_math.h, the definition the native library and the CUDA kernels compile.
+ */
 class CpuMathTest {
+    /**
+     * The header's tanh_r has this Java's constants in this Java's order: the clamp, 1/81, P5..P0
+     * in Horner order, Q3..Q1 and Q's leading 1 (a literal per number, signs included).
+     */
+    @Test
+    void coefficientsAreThoseOfTheCellMathHeader() throws IOException {
+        Path header = Path.of("kernels", "cell_math.h");
+        assumeTrue(Files.isRegularFile(header), header + " not found from " + Path.of("").toAbsolutePath());
+        String text = Files.readString(header);
+        int start = text.indexOf("float tanh_r(float x) {");
+        assertTrue(start >= 0, "no tanh_r in " + header);
+        String body = text.substring(start, text.indexOf("\n}", start));
+        List<Float> literals = new ArrayList<>();
+        Matcher m = Pattern.compile("-?\\d+\\.\\d+(?:e[-+]\\d+)?f").matcher(body);
+        while (m.find()) literals.add(Float.parseFloat(m.group()));
+        float c = CpuMath.CLAMP;
+        assertEquals(List.of(-c, -c, c, c, 1f, c * c, CpuMath.P5, CpuMath.P4, CpuMath.P3, CpuMath.P2, CpuMath.P1,
+                CpuMath.P0, CpuMath.Q3, CpuMath.Q2, CpuMath.Q1, 1f), literals);
+        assertEquals(1f / (c * c), CpuMath.INV_CLAMP_SQ);
+    }
+
     @Test
     void tanhWithinFourTenthsOfAMillionthEverywhere() {
         double worst = 0;

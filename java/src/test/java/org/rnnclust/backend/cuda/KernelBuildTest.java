@@ -1,5 +1,6 @@
 package org.rnnclust.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,12 +21,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The build compiles every kernels/*.cu into a fatbin on the classpath, and each fatbin holds every
- * kernel its source declares (by its unmangled name). Whether the kernels compute the right thing
- * is for the GPU parity tests, which need a GPU; this checks the build wiring, here, without one.
+ * kernel its source declares (by its unmangled name); the sources and every header they include
+ * ride in the jar for NVRTC, which is handed those headers by name. Whether the kernels compute the
+ * right thing is for the GPU parity tests, which need a GPU; this checks the build wiring, here,
+ * without one.
  */
 class KernelBuildTest {
     private static final Pattern KERNEL = Pattern.compile(
             "RNNCLUST_KERNEL\\s+void\\s+(?:__launch_bounds__\\([^)]*\\)\\s+)?(\\w+)\\s*\\(");
+
+    private static final Pattern QUOTED_INCLUDE = Pattern.compile("(?m)^\\s*#\\s*include\\s+\"([^\"]+)\"");
 
     static boolean nvccPresent() {
         String path = System.getenv().getOrDefault("PATH", "");
@@ -31,6 +38,35 @@ class KernelBuildTest {
             if (Files.isExecutable(Path.of(dir, "nvcc"))) return true;
         }
         return Files.isExecutable(Path.of("/usr/local/cuda/bin/nvcc"));
+    }
+
+    /**
+     * NVRTC sees no file system: every header a kernel source includes (directly or through another
+     * header) must be in the jar beside the sources and in the list KernelModule hands to NVRTC.
+     */
+    @Test
+    void everyIncludedHeaderShipsInTheJarAndGoesToNvrtc() throws IOException {
+        Path sources = Path.of("kernels");
+        assumeTrue(Files.isDirectory(sources), "kernels/ not found from " + Path.of("").toAbsolutePath());
+        List<String> pending = new ArrayList<>();
+        try (Stream<Path> s = Files.list(sources)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cu")).forEach(pending::add);
+        }
+        assertTrue(!pending.isEmpty(), "no kernels/*.cu");
+        Set<String> seen = new TreeSet<>();
+        Set<String> headers = new TreeSet<>();
+        while (!pending.isEmpty()) {
+            String file = pending.remove(pending.size() - 1);
+            if (!seen.add(file)) continue;
+            assertTrue(Files.isRegularFile(sources.resolve(file)), "kernels/" + file + " is included but missing");
+            assertNotNull(KernelBuildTest.class.getResource("kernels/" + file), "kernels/" + file + " is not in the jar");
+            Matcher m = QUOTED_INCLUDE.matcher(Files.readString(sources.resolve(file)));
+            while (m.find()) {
+                headers.add(m.group(1));
+                pending.add(m.group(1));
+            }
+        }
+        assertEquals(headers, new TreeSet<>(List.of(KernelModule.HEADERS)), "KernelModule.HEADERS");
     }
 
     @Test
