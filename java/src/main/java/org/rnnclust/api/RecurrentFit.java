@@ -110,7 +110,7 @@ final class RecurrentFit {
                 trainingNode = describe(run, pre, r);
             }
             FitReport report = new FitReport(pre, reused, initial, first.iterations(), first.converged(), before, refinement, training,
-                    (System.nanoTime() - start) / 1e9 + reused);
+                    (System.nanoTime() - start) / 1e9);
             TrainedModel saved = new TrainedModel(arch, recorded, centroids, k,
                     settings.refine == Refine.NONE ? pretrainedWeights : TrainedModel.weightsOf(net), labelNames, trainingNode);
             return new SequenceClusteringModel(saved, device, ownsDevice, config.batchSize(), report);
