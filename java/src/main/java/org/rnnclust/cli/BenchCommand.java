@@ -41,9 +41,9 @@ import picocli.CommandLine.Spec;
                 "Without any of them: the default k-means and recurrent sets and an epoch on generated CBF.",
                 "Prints median, min and max of --repeat runs after --warmup runs; --json writes every figure."})
 final class BenchCommand implements Callable<Integer> {
-    /** The CPU shape set of the foundation issue. */
+    /** The CPU k-means shapes: the set compared with scikit-learn in bench/RESULTS.md. */
     static final String[] DEFAULT_CPU_KMEANS = {"100000,64,100", "1000000,32,100", "200000,128,256"};
-    /** The GPU shape set of the benchmark issue (PyTorch references in ../shared/device/README.md). */
+    /** The GPU k-means shapes: the set compared with PyTorch in bench/RESULTS.md. */
     static final String[] DEFAULT_GPU_KMEANS = {"1000000,64,1024", "4000000,128,256", "10000000,32,100"};
 
     @Spec CommandSpec spec;
@@ -61,8 +61,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> rnn;
 
     /**
-     * The recurrent shape set: the benchmark issue's (the cuDNN reference shapes of
-     * ../shared/device) and the autoencoder issue's CPU comparison (64,140,1,64).
+     * The recurrent shapes: those compared with cuDNN (GPU) and PyTorch (CPU) in
+     * bench/RESULTS.md.
      */
     static final String[] DEFAULT_RNN = {"lstm:256,28,28,128", "lstm:256,28,28,512", "lstm:64,256,1,256",
             "lstm:1024,100,64,512", "lstm:64,140,1,64", "gru:256,28,28,128"};
