@@ -3,7 +3,7 @@
 # Lloyd iteration (assignment + cluster sums + means) at each N,D,K, and one recurrent layer's forward
 # and training step (forward + backward with the input gradient) against nn.LSTM/nn.GRU on cuDNN at
 # each CELL:B,T,I,H, in FP32. PyTorch's side is
-# ../shared/bench/torch_anchors.py, copied into gpu-carry/ by ci/prepare-gpu-carry.sh (not committed).
+# torch_anchors.py, copied into gpu-carry/ by ci/prepare-gpu-carry.sh (not committed).
 #   bench/compare-gpu.sh           (KMEANS_SHAPES, RNN_SHAPES override the shapes ("" skips a set);
 #                                   PRECISION=tf32 for TF32; GRAPHS=off launches the recurrent time
 #                                   loops op by op instead of replaying CUDA graphs, to compare the two;

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""The README's evaluation table from an `rnnclust evaluate` run.
+"""The evaluation table of docs/results.md from an `rnnclust evaluate` run.
 
-    bench/eval_table.py out/suite/results.json [../shared/data/README.md]
+    bench/eval_table.py out/suite/results.json [PUBLISHED.md]
 
 Prints, in markdown: the mean NMI of every method per dataset (best of rnnclust's in bold) beside
-the published NMI listed in ../shared/data/README.md ("km-ED" and "biLSTM-AE+km", Lafabregue et
+the published NMI of a markdown table in PUBLISHED.md ("km-ED" and "biLSTM-AE+km", Lafabregue et
 al.), the mean of each column, and how often the best recurrent method (rnn, rnn-dec, rnn-idec)
 beats raw k-means. Standard library only.
 """

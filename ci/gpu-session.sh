@@ -10,7 +10,7 @@
 #   4. streaming                     k-means at 20M x 32 through a 256 MiB device budget
 #   5. sanitize                      compute-sanitizer memcheck over a small training run and a fit
 #   6. profile                       Nsight Compute kernel times: LSTM forward, k-means kernels
-#   7. the README's MNIST preset     on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
+#   7. the MNIST preset              of docs/results.md on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
 #                                    gpu-carry/data/MNIST)
 # Steps are picked with STEPS (default "tests compare baseline streaming mnist"); each step's limit
 # in seconds with TESTS_S, COMPARE_S (also baseline), STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S.
@@ -83,7 +83,7 @@ if [[ $steps == *" profile "* ]]; then
 fi
 if [[ $steps == *" mnist "* ]]; then
   if [[ -f gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz ]]; then
-    # The README's MNIST preset, unchanged but for the device, for each seed of MNIST_SEEDS.
+    # The MNIST preset of docs/results.md, unchanged but for the device, for each seed of MNIST_SEEDS.
     for seed in ${MNIST_SEEDS:-1}; do
       step "mnist-$seed" "${MNIST_S:-120}" "$java" -Xmx16g -cp "$cp" org.rnnclust.cli.Main train --device cuda \
           --data gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz --labels gpu-carry/data/MNIST/t10k-labels-idx1-ubyte.gz \

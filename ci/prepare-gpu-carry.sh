@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds, here, what a call on the GPU machine needs (that machine has no Java and no Maven), into
 # two git-ignored folders that the device `run` carries (64 MiB in all):
-#   .jre/        a jlink'd Java 17 runtime (../shared/device/make-jre.sh)
+#   .jre/        a jlink'd Java 17 runtime (make-jre.sh of the device kit, see ci/README.md)
 #   gpu-carry/   rnnclust-classes.jar (with the kernel fatbin), rnnclust-tests.jar, lib/*.jar (runtime
 #                dependencies), junit-platform-console-standalone.jar (runs the tests without Maven),
-#                torch_anchors.py (copied from ../shared/bench for bench/compare-gpu.sh, never committed)
-# Usage: ci/prepare-gpu-carry.sh        then see README "Running on a GPU" for the run call.
+#                torch_anchors.py (PyTorch's side of bench/compare-gpu.sh, copied, never committed)
+# Usage: ci/prepare-gpu-carry.sh        then see ci/README.md for the run call.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -48,7 +48,7 @@ for jar in gpu-carry/lib/openblas-*-linux-x86_64.jar; do
       'org/bytedeco/openblas/linux-x86_64/libjniopenblas_full.so' 'org/bytedeco/openblas/linux-x86_64/include/*'
 done
 if [[ -f ../shared/bench/torch_anchors.py ]]; then cp ../shared/bench/torch_anchors.py gpu-carry/; fi
-# ../shared does not travel: the MNIST test set (1.6 MiB) does, for the GPU timing of the MNIST preset.
+# The datasets folder does not travel: the MNIST test set (1.6 MiB) does, for the MNIST preset's GPU timing.
 if [[ -d ../shared/data/MNIST ]]; then mkdir -p gpu-carry/data && cp -r ../shared/data/MNIST gpu-carry/data/; fi
 
 # jdk.zipfs: tests read their fixtures as paths inside the test jar (a "jar" file system).

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real datasets in ../shared/data (system property {@code rnnclust.shared.data}, set by the
- * pom). Tests that need them skip, rather than fail, on a checkout without that folder.
+ * The real datasets, in the folder that the system property {@code rnnclust.shared.data} names (set by
+ * the pom). Tests that need them skip, rather than fail, on a checkout without that folder.
  */
 public final class SharedData {
     private SharedData() {}

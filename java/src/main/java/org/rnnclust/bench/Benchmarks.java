@@ -34,13 +34,11 @@ import org.rnnclust.data.read.Readers;
  * max(FLOPs / GEMM rate, bytes / bandwidth). Prints a table as it goes and returns every figure.
  */
 public final class Benchmarks {
-    /** CPU k-means shapes: UCR-to-large sizes that fit a workstation's memory. */
+    /** The CPU k-means shapes: the set compared with scikit-learn in bench/RESULTS.md. */
     public static final List<String> DEFAULT_CPU_KMEANS = List.of("100000,64,100", "1000000,32,100", "200000,128,256");
-    /** GPU k-means shapes, the ones the PyTorch reference timings use. */
+    /** The GPU k-means shapes: the set compared with PyTorch in bench/RESULTS.md. */
     public static final List<String> DEFAULT_GPU_KMEANS = List.of("1000000,64,1024", "4000000,128,256", "10000000,32,100");
-    /**
-     * Recurrent shapes: the cuDNN reference shapes and a UCR-sized CPU comparison (64,140,1,64).
-     */
+    /** The recurrent shapes: those compared with cuDNN (GPU) and PyTorch (CPU) in bench/RESULTS.md. */
     public static final List<String> DEFAULT_RNN = List.of("lstm:256,28,28,128", "lstm:256,28,28,512",
             "lstm:64,256,1,256", "lstm:1024,100,64,512", "lstm:64,140,1,64", "gru:256,28,28,128");
 

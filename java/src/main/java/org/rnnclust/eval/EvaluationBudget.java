@@ -5,8 +5,8 @@ import org.rnnclust.api.ForestSettings;
 import org.rnnclust.api.PcaSettings;
 
 /**
- * What each method may spend per dataset and seed, chosen so that the whole suite over
- * ../shared/data (41 sets) with 3 seeds fits in an hour on 2 CPU cores.
+ * What each method may spend per dataset and seed, chosen so that the whole suite over the 41
+ * datasets of docs/results.md with 3 seeds fits in an hour on 2 CPU cores.
  *
  * <p>The autoencoder dominates: its cost is rows × steps × epochs. So it trains on at most
  * {@code rnnMaxRows} training sequences (a seeded subsample; every sequence is still embedded and
@@ -49,7 +49,7 @@ public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest
     static final int MAX_STEPS = 32;
 
     /**
-     * The full suite's budget (README: "Evaluation suite"). Most UCR training sets are one or two
+     * The full suite's budget (docs/reference.md, "evaluate"). Most UCR training sets are one or two
      * batches, so an epoch is one or two optimizer steps: at least 100 epochs, and no early stop
      * (a patience of 10 stopped at 12–16 epochs, one of 50 still on the initial plateau of tiny
      * sets). Measured on the 41 sets here (seed 0, with the resampling above): hidden 32, latent 8,

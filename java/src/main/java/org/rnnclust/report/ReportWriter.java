@@ -87,7 +87,7 @@ public final class ReportWriter {
     public static Path write(Path dir, EvaluationReport r) {
         Page page = new Page(r.title());
         page.facts(r.facts());
-        // At most NMI_DATASETS_PER_CHART datasets per chart: all 41 of ../shared/data in one made a
+        // At most NMI_DATASETS_PER_CHART datasets per chart: the suite's 41 datasets in one made a
         // 4096-pixel-wide strip whose bars shrank to slivers on the page.
         int n = r.datasets().size();
         int charts = Math.max(1, (n + NMI_DATASETS_PER_CHART - 1) / NMI_DATASETS_PER_CHART);

@@ -15,7 +15,7 @@ import org.rnnclust.data.Dataset;
 import org.rnnclust.data.gen.Cbf;
 
 /**
- * Out of GPU memory in the middle of training (the reliability issue's GPU fault): another holder
+ * Out of GPU memory in the middle of training (a GPU fault of docs/reliability.md): another holder
  * takes all but 256 MiB of the device, then {@code train} with a large batch and hidden size runs
  * out while it trains. It must stop with exit 2 and one line that says what to lower, write no
  * model, and leave the engine usable: the same process then trains with a small batch on the same

@@ -48,7 +48,7 @@ class TrainCudaParityTest {
     }
 
     /**
-     * The issue's criterion: 20 epochs from the same seed, then k-means on the embeddings, give the
+     * The parity criterion: 20 epochs from the same seed, then k-means on the embeddings, give the
      * same clusters (ARI ≥ 0.99), and final losses within 1 %. Without the DEC refinement, whose
      * label-change stop and sharpened targets turn the drift of the weights into different, equally
      * good clusterings.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.rnnclust.SharedData;
 import org.rnnclust.data.Dataset;
 
-/** Discovery over ../shared/data: every set of its README, the right split and format for each. */
+/** Discovery over the real datasets: every set of their README, the right split and format for each. */
 class DatasetCatalogTest {
     @Test
     void findsEverySharedDataset() {

@@ -38,8 +38,8 @@ import org.rnnclust.InputException;
  * makes many short-lived strings per byte).
  *
  * <p>Each input's seed is derived from the property's name and the input's number, so a run is
- * the same every time and a failure names the one seed that replays it. We do not use jqwik: its
- * author asks AI agents not to use it, and this project is written by AI agents.
+ * the same every time and a failure names the one seed that replays it. Mutation fuzzing needs
+ * nothing more than these seeded draws, so no property-testing library is used.
  *
  * <p>Settings (system properties, passed through by {@code mvn -D...}):
  * <ul>

@@ -28,7 +28,7 @@ import org.rnnclust.fuzz.Mutation;
  *
  * <p>The default run tries {@code rnnclust.fuzz.tries} inputs per format (default 100, a few seconds
  * in all); the long run is {@code mvn -B test -Dtest='*FuzzTest' -Drnnclust.fuzz.tries=10000}
- * (README, "Reliability").
+ * (docs/reliability.md).
  */
 class ReaderFuzzTest {
     private static Path dir;

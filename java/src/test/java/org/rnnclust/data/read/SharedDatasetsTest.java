@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.rnnclust.SharedData;
 import org.rnnclust.data.Dataset;
 
-/** Shapes and values of the real datasets in ../shared/data (see its README); skipped without it. */
+/** Shapes and values of the real datasets (see their README); skipped without them. */
 class SharedDatasetsTest {
 
     private static Dataset read(String relative) {
