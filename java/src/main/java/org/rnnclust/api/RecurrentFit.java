@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.cluster.KMeans;
@@ -25,10 +26,8 @@ import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.CheckpointFile;
 import org.rnnclust.train.RefineMethod;
-import org.rnnclust.train.RefineParams;
 import org.rnnclust.train.Refinement;
 import org.rnnclust.train.RefinementResult;
-import org.rnnclust.train.TrainConfig;
 import org.rnnclust.train.TrainedModel;
 import org.rnnclust.train.Trainer;
 import org.rnnclust.train.TrainingListener;
@@ -67,53 +66,46 @@ final class RecurrentFit {
                                 boolean ownsDevice) {
         long start = System.nanoTime();
         if (k < 1 || k > train.n()) {
-            throw new InputException(k + " clusters for " + train.n() + " training sequences", org.rnnclust.Setting.CLUSTERS);
+            throw new InputException(k + " clusters for " + train.n() + " training sequences", Setting.CLUSTERS);
         }
         Backend backend = device.backend();
         TensorOps ops = backend.tensorOps();
         AutoencoderSpec arch = settings.spec(train.channels());
-        TrainConfig config = settings.trainConfig();
+        int batch = settings.trainConfig().batchSize();
         ObjectNode run = settings.pretrainingSettings(train.channels());
         CheckpointFile checkpoint = checkpoint(run);
         PaddedSequences fitRows = trainingRows(train, settings.maxTrainingRows, settings.seed);
+        Preprocessor recorded = prep != null ? prep : identity(train.channels());
         try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed)) {
             Pretraining pre = options.startingFrom();
-            double reused = 0;
             if (pre != null) {
                 restore(net, pre);
-                reused = pre.seconds();
             } else {
                 pre = pretrain(net, fitRows, checkpoint);
             }
-            float[] z = Trainer.embed(ops, net, train, config.batchSize());
-            KMeansModel first = firstClustering(backend, z, train.n(), arch.latent(), k);
+            double reused = options.startingFrom() != null ? pre.seconds() : 0;
+            KMeansModel first = firstClustering(backend, Trainer.embed(ops, net, train, batch), train.n(),
+                    arch.latent(), k);
             Assignment initial = new Assignment(first.labels(), first.inertia());
-            Preprocessor recorded = prep != null ? prep : identity(train.channels());
-            Map<String, float[]> pretrainedWeights = TrainedModel.weightsOf(net);
-
-            SequenceClusteringModel before = null;
-            RefinementSummary refinement = null;
-            float[] centroids = first.centroids();
-            Assignment training = initial;
-            ObjectNode trainingNode = describe(run, pre, null);
-            if (settings.refine != Refine.NONE) {
-                before = new SequenceClusteringModel(new TrainedModel(arch, recorded, first.centroids(), k,
-                        pretrainedWeights, labelNames, describeUnrefined(run, pre)), device, false, config.batchSize(), null);
-                RefineParams refineParams = settings.refineParams();
-                RefinementResult r = new Refinement(backend, refineParams, listener(FitListener.Phase.REFINEMENT),
-                        options.cancelled()).refine(net, fitRows, first.centroids(), k, checkpoint);
-                centroids = r.centroids();
-                KMeansModel.Assignment onTrain = Refinement.assign(backend, net, train, centroids, k, config.batchSize());
-                training = new Assignment(onTrain.labels(), onTrain.inertia());
-                refinement = new RefinementSummary(r.epochs(), r.steps(), r.labelChange(), r.converged(), r.klHistory(),
-                        r.reconstructionHistory(), r.seconds());
-                trainingNode = describe(run, pre, r);
+            Map<String, float[]> pretrained = TrainedModel.weightsOf(net);
+            if (settings.refine == Refine.NONE) {
+                FitReport report = new FitReport(pre, reused, initial, first.iterations(), first.converged(), null,
+                        null, initial, (System.nanoTime() - start) / 1e9);
+                return new SequenceClusteringModel(new TrainedModel(arch, recorded, first.centroids(), k, pretrained,
+                        labelNames, describe(run, pre, null)), device, ownsDevice, batch, report);
             }
-            FitReport report = new FitReport(pre, reused, initial, first.iterations(), first.converged(), before, refinement, training,
-                    (System.nanoTime() - start) / 1e9);
-            TrainedModel saved = new TrainedModel(arch, recorded, centroids, k,
-                    settings.refine == Refine.NONE ? pretrainedWeights : TrainedModel.weightsOf(net), labelNames, trainingNode);
-            return new SequenceClusteringModel(saved, device, ownsDevice, config.batchSize(), report);
+            SequenceClusteringModel before = new SequenceClusteringModel(new TrainedModel(arch, recorded,
+                    first.centroids(), k, pretrained, labelNames, describeUnrefined(run, pre)), device, false, batch, null);
+            RefinementResult r = new Refinement(backend, settings.refineParams(),
+                    listener(FitListener.Phase.REFINEMENT), options.cancelled())
+                    .refine(net, fitRows, first.centroids(), k, checkpoint);
+            KMeansModel.Assignment onTrain = Refinement.assign(backend, net, train, r.centroids(), k, batch);
+            FitReport report = new FitReport(pre, reused, initial, first.iterations(), first.converged(), before,
+                    new RefinementSummary(r.epochs(), r.steps(), r.labelChange(), r.converged(), r.klHistory(),
+                            r.reconstructionHistory(), r.seconds()),
+                    new Assignment(onTrain.labels(), onTrain.inertia()), (System.nanoTime() - start) / 1e9);
+            return new SequenceClusteringModel(new TrainedModel(arch, recorded, r.centroids(), k,
+                    TrainedModel.weightsOf(net), labelNames, describe(run, pre, r)), device, ownsDevice, batch, report);
         }
     }
 
