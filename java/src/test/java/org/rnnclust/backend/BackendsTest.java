@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 
 /** The factory's refusals speak of settings in words (the command line adds the flags), and its description for info. */
+@Tag("gpu")
 class BackendsTest {
     private static InputException refused(Backends.Request r) {
         return assertThrows(InputException.class, () -> Backends.open(r).close());

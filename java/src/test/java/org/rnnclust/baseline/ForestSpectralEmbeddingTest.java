@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.DeviceOptions;
@@ -14,28 +13,15 @@ import org.rnnclust.api.KMeansSettings;
 import org.rnnclust.api.Methods;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.testing.Blobs;
 
 /** The random-forest baseline: proximity properties, determinism, and a sanity oracle on separated blobs. */
 class ForestSpectralEmbeddingTest {
-    /** n points in d dimensions around k centres 10 apart, unit noise; labels in {@code labels}. */
-    private static float[] blobs(int n, int d, int k, long seed, int[] labels) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[n * d];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % k;
-            for (int j = 0; j < d; j++) {
-                double centre = (j % k == labels[i]) ? 10 : 0;
-                x[i * d + j] = (float) (centre + r.nextGaussian());
-            }
-        }
-        return x;
-    }
-
     @Test
     void proximityIsSymmetricWithUnitDiagonalInTheUnitInterval() {
         int n = 60;
         int d = 7;
-        float[] x = blobs(n, d, 3, 1, new int[n]);
+        float[] x = Blobs.labelled(n, d, 3, 1, new int[n]);
         ForestSpectralEmbedding emb = ForestSpectralEmbedding.fit(x, n, d, 3, new ForestParams(50, 4, 1000), 5);
         double[] p = emb.proximity(x, n);
         for (int i = 0; i < n; i++) {
@@ -53,7 +39,7 @@ class ForestSpectralEmbeddingTest {
     void trainingRowsKeepTheirSpectralCoordinatesUnderNystrom() {
         int n = 40;
         int d = 5;
-        float[] x = blobs(n, d, 2, 2, new int[n]);
+        float[] x = Blobs.labelled(n, d, 2, 2, new int[n]);
         ForestSpectralEmbedding emb = ForestSpectralEmbedding.fit(x, n, d, 2, new ForestParams(30, 3, 1000), 9);
         float[] z = emb.embed(x, n);
         for (int i = 0; i < n; i++) {
@@ -68,9 +54,9 @@ class ForestSpectralEmbeddingTest {
         int d = 6;
         int k = 3;
         int[] labels = new int[n];
-        float[] x = blobs(n, d, k, 3, labels);
+        float[] x = Blobs.labelled(n, d, k, 3, labels);
         int[] testLabels = new int[n];
-        float[] test = blobs(n, d, k, 4, testLabels);
+        float[] test = Blobs.labelled(n, d, k, 4, testLabels);
         PaddedSequences train = flat(x, n, d);
         PaddedSequences held = flat(test, n, d);
         try (Device cpu = Device.open(new DeviceOptions("cpu", 1, false, 0, false))) {

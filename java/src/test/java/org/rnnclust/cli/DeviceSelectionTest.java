@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.backend.cuda.CudaProbe;
 
 /** --device, --precision and --max-device-memory from the command line, with and without a GPU. */
+@Tag("gpu")
 class DeviceSelectionTest {
     @TempDir Path tmp;
 

@@ -7,6 +7,7 @@ import static org.rnnclust.backend.cuda.GpuAssumptions.assumeGpu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.backend.DeviceBuffer;
@@ -21,6 +22,7 @@ import org.rnnclust.data.gen.Cbf;
  * model, and leave the engine usable: the same process then trains with a small batch on the same
  * device. Skipped where there is no GPU; ci/gpu-check.sh runs it.
  */
+@Tag("gpu")
 class GpuOutOfMemoryTest {
     @TempDir Path tmp;
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +68,7 @@ class RnnCommandTest {
     }
 
     /** The same on the GPU (skipped where there is none; ci/gpu-check.sh runs it). */
+    @Tag("gpu")
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void outputEqualsPyTorchOnCuda(JsonNode c) {

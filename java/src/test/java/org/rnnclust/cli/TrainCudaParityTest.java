@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.data.Dataset;
@@ -25,6 +26,7 @@ import org.rnnclust.metrics.RandIndex;
  * this test trained 20 epochs and refined with DEC until convergence, and got ARI 0.58 between
  * two equally valid clusterings: a test of chaos, not of the GPU.
  */
+@Tag("gpu")
 class TrainCudaParityTest {
     @TempDir Path tmp;
 

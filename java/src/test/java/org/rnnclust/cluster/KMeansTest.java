@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +25,7 @@ import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.data.read.ReadOptions;
 import org.rnnclust.data.read.Readers;
+import org.rnnclust.testing.Blobs;
 
 /**
  * k-means against scikit-learn's KMeans(n_init=10) inertia (fixtures made by
@@ -92,21 +92,9 @@ class KMeansTest {
         return s;
     }
 
-    static float[] blobs(int n, int d, int k, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] centres = new float[k * d];
-        for (int i = 0; i < centres.length; i++) centres[i] = (float) (rng.nextDouble() * 20 - 10);
-        float[] x = new float[n * d];
-        for (int i = 0; i < n; i++) {
-            int c = rng.nextInt(k);
-            for (int t = 0; t < d; t++) x[i * d + t] = centres[c * d + t] + (float) (rng.nextDouble() - 0.5);
-        }
-        return x;
-    }
-
     @Test
     void sameSeedSameModel() {
-        float[] x = blobs(700, 6, 5, 1);
+        float[] x = Blobs.inBox(700, 6, 5, 1);
         KMeansModel a = new KMeans(KMeansParams.of(5, 42)).fit(backend, x, 700, 6);
         KMeansModel b = new KMeans(KMeansParams.of(5, 42)).fit(backend, x, 700, 6);
         assertArrayEquals(a.centroids(), b.centroids());
@@ -116,7 +104,7 @@ class KMeansTest {
 
     @Test
     void labelsAreNearestCentroids() {
-        float[] x = blobs(400, 3, 4, 2);
+        float[] x = Blobs.inBox(400, 3, 4, 2);
         KMeansModel m = new KMeans(KMeansParams.of(4, 0)).fit(backend, x, 400, 3);
         for (int i = 0; i < 400; i++) {
             double own = dist(x, i, m.centroids(), m.labels()[i], 3);
@@ -133,7 +121,7 @@ class KMeansTest {
 
     @Test
     void kEqualToNGivesZeroInertiaAndNoEmptyCluster() {
-        float[] x = blobs(9, 2, 3, 3);
+        float[] x = Blobs.inBox(9, 2, 3, 3);
         KMeansModel m = new KMeans(KMeansParams.of(9, 0)).fit(backend, x, 9, 2);
         assertEquals(0.0, m.inertia(), 1e-9);
         assertEquals(9, java.util.Arrays.stream(m.labels()).distinct().count());
@@ -165,7 +153,7 @@ class KMeansTest {
 
     @Test
     void miniBatchComesCloseToLloyd() {
-        float[] x = blobs(20000, 8, 10, 4);
+        float[] x = Blobs.inBox(20000, 8, 10, 4);
         KMeansParams p = KMeansParams.of(10, 0).withNInit(3);
         double lloyd = new KMeans(p).fit(backend, x, 20000, 8).inertia();
         double mini = new KMeans(p.withBatchSize(1024)).fit(backend, x, 20000, 8).inertia();
@@ -174,7 +162,7 @@ class KMeansTest {
 
     @Test
     void badArguments() {
-        float[] x = blobs(5, 2, 2, 5);
+        float[] x = Blobs.inBox(5, 2, 2, 5);
         assertThrows(IllegalArgumentException.class, () -> new KMeans(KMeansParams.of(6, 0)).fit(backend, x, 5, 2));
         assertThrows(IllegalArgumentException.class, () -> KMeansParams.of(0, 0));
         x[3] = Float.NaN;

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.backend.cpu.CpuOps;
+import org.rnnclust.testing.RelativeError;
 
 /**
  * Backward against central finite differences of the forward, for every parameter entry, the
@@ -69,7 +70,7 @@ class RecurrentStackGradientCheckTest {
     }
 
     private static void check(String what, float[] actual, double[] expected) {
-        worst = Math.max(worst, Errors.check(what, actual, expected, TOL));
+        worst = Math.max(worst, RelativeError.check(what, actual, expected, TOL));
     }
 
     /** Central differences of the loss w.r.t. each entry of v; {@code apply} makes a change visible. */

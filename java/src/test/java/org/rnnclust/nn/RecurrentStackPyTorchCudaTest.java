@@ -4,6 +4,7 @@ import static org.rnnclust.backend.cuda.GpuAssumptions.assumeGpu;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.rnnclust.backend.cuda.CudaBackend;
 
 /**
@@ -11,6 +12,7 @@ import org.rnnclust.backend.cuda.CudaBackend;
  * lengths, bidirectional, multi-layer) on the GPU's tensor ops. Skipped, with the reason, where there
  * is no GPU; ci/gpu-check.sh runs it.
  */
+@Tag("gpu")
 class RecurrentStackPyTorchCudaTest extends RecurrentStackPyTorchTest {
     private static CudaBackend gpu;
 

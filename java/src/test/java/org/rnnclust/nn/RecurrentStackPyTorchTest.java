@@ -19,6 +19,9 @@ import org.rnnclust.NpzFixture;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.backend.cpu.CpuOps;
+import org.rnnclust.testing.RandomArrays;
+import org.rnnclust.testing.RelativeError;
+import org.rnnclust.testing.Tolerances;
 
 /**
  * Forward outputs and all gradients against PyTorch (fixtures/rnn, made by make_rnn_fixtures.py):
@@ -26,8 +29,8 @@ import org.rnnclust.backend.cpu.CpuOps;
  * the same float32 parameters and inputs.
  */
 class RecurrentStackPyTorchTest {
-    static final double FORWARD_TOL = 1e-5;
-    static final double GRADIENT_TOL = 1e-4;
+    static final double FORWARD_TOL = Tolerances.FP32_OP;
+    static final double GRADIENT_TOL = Tolerances.TRAINING_STEP;
 
     static TensorOps ops;
     private static double worstForward;
@@ -152,27 +155,21 @@ class RecurrentStackPyTorchTest {
         for (int i = 0; i < b; i++) lengths[i] = 1 + r.nextInt(t);
         mask.set(lengths, t);
         RecurrentSpec s = stack.spec();
-        try (DeviceBuffer x = upload(random(r, b * t * s.inputSize()));
+        try (DeviceBuffer x = upload(RandomArrays.gaussian(r, b * t * s.inputSize()));
              DeviceBuffer out = ops.allocate((long) b * t * s.outputSize());
-             DeviceBuffer dOut = upload(random(r, b * t * s.outputSize()));
+             DeviceBuffer dOut = upload(RandomArrays.gaussian(r, b * t * s.outputSize()));
              DeviceBuffer dX = ops.allocate((long) b * t * s.inputSize())) {
             stack.forward(x, mask, null, null, out, null, null);
             stack.backward(dOut, null, null, dX, null, null);
         }
     }
 
-    private static float[] random(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
-        return v;
-    }
-
     private static void forward(String what, float[] actual, double[] expected) {
-        worstForward = Math.max(worstForward, Errors.check(what, actual, expected, FORWARD_TOL));
+        worstForward = Math.max(worstForward, RelativeError.check(what, actual, expected, FORWARD_TOL));
     }
 
     private static void gradient(String what, float[] actual, double[] expected) {
-        worstGradient = Math.max(worstGradient, Errors.check(what, actual, expected, GRADIENT_TOL));
+        worstGradient = Math.max(worstGradient, RelativeError.check(what, actual, expected, GRADIENT_TOL));
     }
 
     private static DeviceBuffer upload(float[] v) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.backend.cpu.CpuOps;
+import org.rnnclust.testing.Tolerances;
 
 /**
  * The time loops split into batch-row ranges on three threads (every split forced, so ranges of
@@ -20,7 +21,7 @@ import org.rnnclust.backend.cpu.CpuOps;
 class RecurrentStackRowRangeTest {
     static final int B = 37;
     static final int T = 6;
-    static final double TOL = 1e-5;
+    static final double TOL = Tolerances.FP32_OP;
 
     record Result(float[] out, float[] hN, float[] cN, float[] dX, float[] dH0, float[] dC0, List<float[]> grads) {}
 

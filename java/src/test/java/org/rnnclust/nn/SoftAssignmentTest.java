@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.backend.cpu.CpuOps;
+import org.rnnclust.testing.RelativeError;
 
 /**
  * The DEC soft-clustering ops (Student-t q, target p, KL and its gradients) against PyTorch float64
@@ -54,16 +55,16 @@ class SoftAssignmentTest {
                 // z at an offset, so that offsets reach the ops.
                 ops.upload(floats(c.get("z")), 0, z, 3, n * d);
                 DeviceBuffer q = layer.assign(n, z, 3);
-                Errors.check(name + " q", ops.toHost(q), doubles(c.get("q")), 1e-6);
+                RelativeError.check(name + " q", ops.toHost(q), doubles(c.get("q")), 1e-6);
                 ops.decTarget(n, k, q, 0, p, 0);
-                Errors.check(name + " p", ops.toHost(p), doubles(c.get("p")), 1e-6);
+                RelativeError.check(name + " p", ops.toHost(p), doubles(c.get("p")), 1e-6);
                 // The gradient check below uses the fixture's p exactly, as PyTorch did.
                 ops.upload(floats(c.get("p")), p);
                 double kl = layer.lossAndBackward(n, z, 3, p, scale, dz);
                 double expectedKl = c.get("kl").asDouble();
                 assertEquals(expectedKl, kl, 1e-6 * Math.max(1, Math.abs(expectedKl)), name + " kl");
-                Errors.check(name + " dz", ops.toHost(dz), doubles(c.get("dz")), 1e-5);
-                Errors.check(name + " dmu", layer.centroids().gradient(), doubles(c.get("dmu")), 1e-5);
+                RelativeError.check(name + " dz", ops.toHost(dz), doubles(c.get("dz")), 1e-5);
+                RelativeError.check(name + " dmu", layer.centroids().gradient(), doubles(c.get("dmu")), 1e-5);
             }
         }
     }

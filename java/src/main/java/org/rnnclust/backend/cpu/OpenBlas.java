@@ -13,8 +13,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * {@link FloatPointer}s: passing a Java array would make JNI copy it on every call.
  */
 public final class OpenBlas {
-    /** Version of the bundled library (the presets' artifact version names it). */
-    public static final String VERSION = "0.3.31";
+    /** Version of the bundled library, as the presets' headers state it ("0.3.31"). */
+    public static final String VERSION = openblas_nolapack.OPENBLAS_VERSION.trim().replaceFirst("^OpenBLAS\\s*", "");
 
     private OpenBlas() {}
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.testing.RandomArrays;
 
 /** The GEMM-based distances against a direct double-precision computation, odd sizes included. */
 class CpuCentroidIndexTest {
@@ -23,12 +24,6 @@ class CpuCentroidIndexTest {
     @AfterAll
     static void close() {
         backend.close();
-    }
-
-    static float[] random(int size, SplittableRandom rng) {
-        float[] v = new float[size];
-        for (int i = 0; i < size; i++) v[i] = (float) (rng.nextDouble() * 4 - 2);
-        return v;
     }
 
     static double exact(float[] x, int i, float[] c, int j, int d) {
@@ -45,8 +40,8 @@ class CpuCentroidIndexTest {
     @CsvSource({"1,1,1", "7,3,5", "333,17,13", "2049,64,100", "5000,5,1023"})
     void assignMatchesDirectComputation(int n, int d, int k) {
         SplittableRandom rng = new SplittableRandom(n * 31L + d * 7L + k);
-        float[] x = random(n * d, rng);
-        float[] c = random(k * d, rng);
+        float[] x = RandomArrays.uniform(rng, n * d, -2, 2);
+        float[] c = RandomArrays.uniform(rng, k * d, -2, 2);
         int[] nearest = new int[n];
         float[] dist = new float[n];
         double total;
@@ -70,8 +65,8 @@ class CpuCentroidIndexTest {
     @CsvSource({"5,2,3", "1000,33,7"})
     void sqDistancesMatchDirectComputation(int n, int d, int m) {
         SplittableRandom rng = new SplittableRandom(99);
-        float[] x = random(n * d, rng);
-        float[] c = random(m * d, rng);
+        float[] x = RandomArrays.uniform(rng, n * d, -2, 2);
+        float[] c = RandomArrays.uniform(rng, m * d, -2, 2);
         float[] out = new float[n * m];
         try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
             index.sqDistances(c, m, out);
@@ -89,8 +84,8 @@ class CpuCentroidIndexTest {
     @CsvSource({"10,3,4", "3001,9,5", "5000,70,1000"})
     void fusedSumsMatchDirectSums(int n, int d, int k) {
         SplittableRandom rng = new SplittableRandom(5);
-        float[] x = random(n * d, rng);
-        float[] c = random(k * d, rng);
+        float[] x = RandomArrays.uniform(rng, n * d, -2, 2);
+        float[] c = RandomArrays.uniform(rng, k * d, -2, 2);
         int[] labels = new int[n];
         float[] dist = new float[n];
         double[] sums = new double[k * d];

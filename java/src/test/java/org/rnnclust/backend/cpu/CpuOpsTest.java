@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rnnclust.NpzFixture;
 import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.testing.RandomArrays;
 
 /** The CPU ops against closed forms: a double-precision GEMM loop, hand-computed losses, PyTorch's Adam. */
 class CpuOpsTest {
@@ -33,12 +34,6 @@ class CpuOpsTest {
         return b;
     }
 
-    private static float[] random(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
-        return v;
-    }
-
     @ParameterizedTest
     @CsvSource({"false,false", "true,false", "false,true", "true,true"})
     void gemmMatchesDoubleLoopWithOffsetsAndStrides(boolean ta, boolean tb) {
@@ -46,9 +41,9 @@ class CpuOpsTest {
         int m = 7, n = 5, k = 9, offA = 3, offB = 2, offC = 4;
         int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
         int lda = aCols + 2, ldb = bCols + 1, ldc = n + 3;
-        float[] a = random(r, offA + aRows * lda);
-        float[] b = random(r, offB + bRows * ldb);
-        float[] c = random(r, offC + m * ldc);
+        float[] a = RandomArrays.gaussian(r, offA + aRows * lda);
+        float[] b = RandomArrays.gaussian(r, offB + bRows * ldb);
+        float[] c = RandomArrays.gaussian(r, offC + m * ldc);
         float alpha = 0.7f, beta = -1.3f;
         double[] expected = new double[c.length];
         for (int i = 0; i < c.length; i++) expected[i] = c[i];
@@ -130,7 +125,7 @@ class CpuOpsTest {
     void columnSumsSplitAcrossThreads() {
         int rows = 300, cols = 257;
         Random r = new Random(8);
-        float[] m = random(r, rows * cols);
+        float[] m = RandomArrays.gaussian(r, rows * cols);
         double[] expected = new double[cols];
         for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) expected[j] += m[i * cols + j];
         try (DeviceBuffer mat = upload(m); DeviceBuffer sums = ops.allocate(cols)) {

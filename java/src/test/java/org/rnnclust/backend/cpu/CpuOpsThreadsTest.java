@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.testing.RandomArrays;
 
 /**
  * Every op split across threads (split thresholds of 1) gives what the default single-threaded
@@ -68,16 +69,6 @@ class CpuOpsThreadsTest {
         }
     }
 
-    private static float[] random(Random r, int n) {
-        return random(r, n, 1f);
-    }
-
-    private static float[] random(Random r, int n, float scale) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = scale * (float) r.nextGaussian();
-        return v;
-    }
-
     private static float[] mask(Random r) {
         float[] m = new float[B + 2];
         for (int i = 0; i < m.length; i++) m[i] = r.nextInt(4) == 0 ? 0f : 1f;
@@ -90,9 +81,9 @@ class CpuOpsThreadsTest {
     void lstmSteps(float scale) {
         Random r = new Random(1);
         int g = 4 * H;
-        float[][] in = {random(r, 3 + B * g, scale), random(r, B * g, scale), random(r, g), random(r, g), mask(r),
-                random(r, 5 + B * H), random(r, B * H), new float[B * H], new float[B * H],
-                random(r, B * LD), new float[B * g], random(r, B * H), random(r, B * H), new float[B * g]};
+        float[][] in = {RandomArrays.gaussian(r, 3 + B * g, scale), RandomArrays.gaussian(r, B * g, scale), RandomArrays.gaussian(r, g), RandomArrays.gaussian(r, g), mask(r),
+                RandomArrays.gaussian(r, 5 + B * H), RandomArrays.gaussian(r, B * H), new float[B * H], new float[B * H],
+                RandomArrays.gaussian(r, B * LD), new float[B * g], RandomArrays.gaussian(r, B * H), RandomArrays.gaussian(r, B * H), new float[B * g]};
         same(in, 0, (ops, b) -> {
             ops.lstmForward(B, H, b[0], 3, b[1], 0, b[2], b[3], b[4], 2, b[5], 5, b[6], 0, b[7], 0, b[8], 0,
                     b[9], H + 1, LD, b[10], 0);
@@ -105,9 +96,9 @@ class CpuOpsThreadsTest {
     void gruSteps(float scale) {
         Random r = new Random(2);
         int g = 3 * H;
-        float[][] in = {random(r, B * g, scale), random(r, 1 + B * g, scale), random(r, g), random(r, g), mask(r),
-                random(r, B * H), new float[B * H], random(r, B * LD), new float[B * 4 * H],
-                random(r, B * H), new float[B * g], new float[B * g]};
+        float[][] in = {RandomArrays.gaussian(r, B * g, scale), RandomArrays.gaussian(r, 1 + B * g, scale), RandomArrays.gaussian(r, g), RandomArrays.gaussian(r, g), mask(r),
+                RandomArrays.gaussian(r, B * H), new float[B * H], RandomArrays.gaussian(r, B * LD), new float[B * 4 * H],
+                RandomArrays.gaussian(r, B * H), new float[B * g], new float[B * g]};
         same(in, 0, (ops, b) -> {
             ops.gruForward(B, H, b[0], 0, b[1], 1, b[2], b[3], b[4], 1, b[5], 0, b[6], 0, b[7], 2, LD, b[8], 0);
             ops.gruBackward(B, H, b[8], 0, b[4], 1, b[5], 0, b[7], 0, LD, b[9], 0, b[10], 0, b[11], 0);
@@ -119,8 +110,8 @@ class CpuOpsThreadsTest {
     @ValueSource(floats = {1f, 8f})
     void rnnSteps(float scale) {
         Random r = new Random(3);
-        float[][] in = {random(r, B * H, scale), random(r, B * H, scale), random(r, H), random(r, H), mask(r),
-                random(r, B * H), new float[B * H], random(r, B * LD), random(r, B * H), new float[B * H]};
+        float[][] in = {RandomArrays.gaussian(r, B * H, scale), RandomArrays.gaussian(r, B * H, scale), RandomArrays.gaussian(r, H), RandomArrays.gaussian(r, H), mask(r),
+                RandomArrays.gaussian(r, B * H), new float[B * H], RandomArrays.gaussian(r, B * LD), RandomArrays.gaussian(r, B * H), new float[B * H]};
         same(in, 0, (ops, b) -> {
             ops.rnnTanhForward(B, H, b[0], 0, b[1], 0, b[2], b[3], b[4], 0, b[5], 0, b[6], 0, b[7], H, LD);
             ops.rnnTanhBackward(B, H, b[4], 2, b[6], 0, b[7], 0, LD, b[8], 0, b[9], 0);
@@ -131,8 +122,8 @@ class CpuOpsThreadsTest {
     void gemmSplitByRowsAndByColumns() {
         Random r = new Random(4);
         // 70×40 (split by rows) and 20×90 (by columns), with transposes, offsets and strides.
-        float[][] in = {random(r, 2 + 70 * 33), random(r, 40 * 31), random(r, 70 * 41),
-                random(r, 33 * 21), random(r, 90 * 33 + 4), random(r, 20 * 90)};
+        float[][] in = {RandomArrays.gaussian(r, 2 + 70 * 33), RandomArrays.gaussian(r, 40 * 31), RandomArrays.gaussian(r, 70 * 41),
+                RandomArrays.gaussian(r, 33 * 21), RandomArrays.gaussian(r, 90 * 33 + 4), RandomArrays.gaussian(r, 20 * 90)};
         same(in, 1e-5, (ops, b) -> {
             ops.gemm(false, true, 70, 40, 31, 0.5f, b[0], 2, 33, b[1], 0, 31, 1f, b[2], 0, 41);
             ops.gemm(true, true, 20, 90, 33, 1f, b[3], 0, 21, b[4], 4, 33, 0f, b[5], 0, 90);
@@ -142,7 +133,7 @@ class CpuOpsThreadsTest {
     @Test
     void rowAndColumnOps() {
         Random r = new Random(5);
-        float[][] in = {random(r, 1 + 300 * 50), random(r, 47), random(r, 3 + 47), random(r, 7 * 9 * 5), new float[7 * 9 * 5]};
+        float[][] in = {RandomArrays.gaussian(r, 1 + 300 * 50), RandomArrays.gaussian(r, 47), RandomArrays.gaussian(r, 3 + 47), RandomArrays.gaussian(r, 7 * 9 * 5), new float[7 * 9 * 5]};
         same(in, 0, (ops, b) -> {
             ops.addColumnSums(300, 47, b[0], 1, 50, b[2], 3);
             ops.addRowVector(300, 47, b[1], b[0], 1, 50);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
@@ -20,6 +21,7 @@ import org.rnnclust.backend.cpu.CpuBackend;
  * every row once, everything stays within the budget, and a pass cut up as the plan says (run on
  * the CPU backend, chunk by chunk) gives what one pass over all the points gives.
  */
+@Tag("gpu")
 class ChunkPlanTest {
     @Test
     void smallDataStayResidentAndChunksCoverEveryRowOnce() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
@@ -19,6 +20,9 @@ import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.cluster.KMeansParams;
 import org.rnnclust.cluster.SpectralClustering;
 import org.rnnclust.metrics.RandIndex;
+import org.rnnclust.testing.Blobs;
+import org.rnnclust.testing.RelativeError;
+import org.rnnclust.testing.Tolerances;
 
 /**
  * GPU parity against the CPU backend (the reference), on fresh random data of several sizes, odd
@@ -27,9 +31,10 @@ import org.rnnclust.metrics.RandIndex;
  * in-memory; no device-memory leak; out of memory leaves the backend usable. Skipped, with the
  * reason, where there is no GPU; {@code ci/gpu-check.sh} runs them on the GPU machine.
  */
+@Tag("gpu")
 class CudaCentroidIndexTest {
     /** FP32 parity bound of DESIGN.md: ‖gpu − cpu‖ / ‖cpu‖. */
-    static final double FP32 = 1e-5;
+    static final double FP32 = Tolerances.FP32_OP;
     static final int[][] SHAPES = {{1, 1, 1}, {37, 3, 5}, {1000, 17, 33}, {4099, 64, 257}, {20011, 129, 1000}, {65537, 8, 3}};
 
     static CudaBackend gpu;
@@ -55,19 +60,6 @@ class CudaCentroidIndexTest {
         return v;
     }
 
-    /** Points around k well-separated centres: k-means has one clear answer. */
-    static float[] blobs(int n, int d, int k, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] centres = new float[k * d];
-        for (int i = 0; i < centres.length; i++) centres[i] = (float) (rng.nextGaussian() * 10);
-        float[] x = new float[n * d];
-        for (int i = 0; i < n; i++) {
-            int c = rng.nextInt(k);
-            for (int j = 0; j < d; j++) x[i * d + j] = centres[c * d + j] + (float) rng.nextGaussian();
-        }
-        return x;
-    }
-
     static double exactSqDistance(float[] x, int i, float[] c, int j, int d) {
         double s = 0;
         for (int t = 0; t < d; t++) {
@@ -75,16 +67,6 @@ class CudaCentroidIndexTest {
             s += u * u;
         }
         return s;
-    }
-
-    static double relativeError(float[] got, float[] want) {
-        double num = 0, den = 0;
-        for (int i = 0; i < want.length; i++) {
-            double e = (double) got[i] - want[i];
-            num += e * e;
-            den += (double) want[i] * want[i];
-        }
-        return den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
     }
 
     @Test
@@ -99,7 +81,7 @@ class CudaCentroidIndexTest {
                 gi.sqDistances(c, m, g);
                 ci.sqDistances(c, m, want);
             }
-            double err = relativeError(g, want);
+            double err = RelativeError.of(g, want);
             assertTrue(err <= FP32, "n,d,m=" + n + "," + d + "," + m + ": relative error " + err);
         }
     }
@@ -135,7 +117,7 @@ class CudaCentroidIndexTest {
             assertEquals(dc, dg, 1e-5 * Math.max(1, dc) + 1e-6 * d * scale * scale,
                     what + ": point " + i + " went to " + gl[i] + " (" + dg + "), CPU chose " + cl[i] + " (" + dc + ")");
         }
-        assertTrue(relativeError(gd, cd) <= FP32, what + ": distances off by " + relativeError(gd, cd));
+        assertTrue(RelativeError.of(gd, cd) <= FP32, what + ": distances off by " + RelativeError.of(gd, cd));
         assertEquals(cInertia, gInertia, FP32 * Math.max(1, cInertia), what + ": inertia");
         // Sums and counts against the GPU's own labels, summed here in double.
         double[] want = new double[k * d];
@@ -173,7 +155,7 @@ class CudaCentroidIndexTest {
         int[][] cases = {{20000, 16, 10}, {7919, 13, 17}, {3001, 64, 128}};
         for (int[] s : cases) {
             int n = s[0], d = s[1], k = s[2];
-            float[] x = blobs(n, d, k, n);
+            float[] x = Blobs.gaussian(n, d, k, n);
             KMeans km = new KMeans(KMeansParams.of(k, 42).withNInit(2));
             KMeansModel g = km.fit(gpu, x, n, d);
             KMeansModel c = km.fit(cpu, x, n, d);
@@ -187,7 +169,7 @@ class CudaCentroidIndexTest {
     @Test
     void streamingFromHostEqualsTheInMemoryRun() {
         int n = 50021, d = 32, k = 50;
-        float[] x = blobs(n, d, k, 9);
+        float[] x = Blobs.gaussian(n, d, k, 9);
         try (CudaBackend small = new CudaBackend(0, false, 2L << 20)) {
             try (CudaCentroidIndex idx = (CudaCentroidIndex) small.centroidIndex(x, n, d)) {
                 assertFalse(idx.plan().resident(), "2M must force streaming: " + idx.plan());
@@ -206,7 +188,7 @@ class CudaCentroidIndexTest {
     @Test
     void noDeviceMemoryLeaksOverAHundredFits() {
         int n = 3000, d = 24, k = 20;
-        float[] x = blobs(n, d, k, 11);
+        float[] x = Blobs.gaussian(n, d, k, 11);
         KMeans km = new KMeans(KMeansParams.of(k, 1).withNInit(1).withMaxIter(20));
         km.fit(gpu, x, n, d);
         long afterFirst = gpu.context().memoryInfo()[0];
@@ -238,7 +220,7 @@ class CudaCentroidIndexTest {
             gi.sqDistances(c, m, g);
             ci.sqDistances(c, m, want);
         }
-        assertTrue(relativeError(g, want) <= 5e-3, "TF32 relative error " + relativeError(g, want));
+        assertTrue(RelativeError.of(g, want) <= Tolerances.TF32, "TF32 relative error " + RelativeError.of(g, want));
     }
 
     @Test
@@ -263,7 +245,7 @@ class CudaCentroidIndexTest {
         int n = 3000;
         int d = 10;
         int k = 8;
-        float[] x = blobs(n, d, k, 21);
+        float[] x = Blobs.gaussian(n, d, k, 21);
         SpectralClustering.Params params = SpectralClustering.Params.defaults();
         KMeansParams kmeans = KMeansParams.of(k, 5);
         KMeansModel onGpu = SpectralClustering.centroidModel(gpu, x, n, d, params, kmeans);

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.InputException;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.Backends;
 
 /** The CUDA probe: a one-line reason where CUDA is missing, the GPUs where it is not. */
+@Tag("gpu")
 class CudaProbeTest {
     @Test
     void withoutAGpuTheReasonIsOneLineAndCudaIsRefused() {

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,6 +22,8 @@ import org.rnnclust.nn.CellType;
 import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.nn.SequenceMask;
+import org.rnnclust.testing.RelativeError;
+import org.rnnclust.testing.Tolerances;
 
 /**
  * Every {@link CudaTensorOps} op against {@link CpuOps} (the reference) on fresh random inputs of
@@ -29,9 +32,10 @@ import org.rnnclust.nn.SequenceMask;
  * graph replay equals op-by-op; no device-memory leak over 1000 training steps. Skipped, with the
  * reason, where there is no GPU; {@code ci/gpu-check.sh} runs them on the GPU machine.
  */
+@Tag("gpu")
 class CudaTensorOpsTest {
-    static final double FP32 = 1e-5;
-    static final double STEP = 1e-4;
+    static final double FP32 = Tolerances.FP32_OP;
+    static final double STEP = Tolerances.TRAINING_STEP;
     /** (batch, hidden) pairs for the cell ops: tiny, odd, one warp, larger than a block. */
     static final int[][] CELL_SHAPES = {{1, 1}, {3, 5}, {37, 17}, {64, 128}, {129, 255}};
 
@@ -96,18 +100,8 @@ class CudaTensorOpsTest {
         return pair(m);
     }
 
-    static double relativeError(float[] got, float[] want) {
-        double num = 0, den = 0;
-        for (int i = 0; i < want.length; i++) {
-            double d = (double) got[i] - want[i];
-            num += d * d;
-            den += (double) want[i] * want[i];
-        }
-        return den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
-    }
-
     static void assertClose(Pair p, double tol, String what) {
-        double e = relativeError(p.gpuValues(), p.cpuValues());
+        double e = RelativeError.of(p.gpuValues(), p.cpuValues());
         assertTrue(e <= tol, what + ": relative error " + e + " > " + tol);
     }
 
@@ -128,18 +122,18 @@ class CudaTensorOpsTest {
         for (int n : new int[] {1, 7, 1000, (1 << 22) + 13}) {
             float[] v = gaussian(n, n);
             Pair p = pair(v);
-            assertEquals(0.0, relativeError(p.gpuValues(), v), "round trip of " + n);
+            assertEquals(0.0, RelativeError.of(p.gpuValues(), v), "round trip of " + n);
             Pair q = random(n + 5, 2);
             both((o, g) -> o.copy(of(p, g), 1, of(q, g), 3, n - 1));
             both((o, g) -> o.zero(of(q, g), 2, Math.min(5, n)));
-            assertEquals(0.0, relativeError(q.gpuValues(), q.cpuValues()), "copy/zero " + n);
+            assertEquals(0.0, RelativeError.of(q.gpuValues(), q.cpuValues()), "copy/zero " + n);
         }
         for (int[] s : new int[][] {{1, 1, 1}, {3, 5, 7}, {28, 33, 2}, {64, 17, 1}}) {
             int n = s[0] * s[1] * s[2];
             Pair src = random(n + 4, 3);
             Pair dst = random(n + 6, 4);
             both((o, g) -> o.transpose01(s[0], s[1], s[2], of(src, g), 4, of(dst, g), 1));
-            assertEquals(0.0, relativeError(dst.gpuValues(), dst.cpuValues()), "transpose01");
+            assertEquals(0.0, RelativeError.of(dst.gpuValues(), dst.cpuValues()), "transpose01");
         }
         try (DeviceBuffer empty = gpu.allocate(0)) {
             assertEquals(0, empty.size());
@@ -177,9 +171,8 @@ class CudaTensorOpsTest {
                 cpu.upload(b, cb);
                 t.gemm(false, false, m, n, k, 1f, ga, 0, k, gb, 0, n, 0f, gc, 0, n);
                 cpu.gemm(false, false, m, n, k, 1f, ca, 0, k, cb, 0, n, 0f, cc, 0, n);
-                double e = relativeError(t.toHost(gc), cpu.toHost(cc));
-                // DESIGN.md: ≤ 5e-3 with TF32 (10-bit mantissa inputs).
-                assertTrue(e <= 5e-3, "TF32 gemm relative error " + e);
+                double e = RelativeError.of(t.toHost(gc), cpu.toHost(cc));
+                assertTrue(e <= Tolerances.TF32, "TF32 gemm relative error " + e);
             }
         }
     }
@@ -381,9 +374,9 @@ class CudaTensorOpsTest {
             }
             for (var e : mc.namedParameters().entrySet()) {
                 Parameter pg = mg.parameter(e.getKey());
-                double ge = relativeError(pg.gradient(), e.getValue().gradient());
+                double ge = RelativeError.of(pg.gradient(), e.getValue().gradient());
                 assertTrue(ge <= STEP, e.getKey() + " gradient: relative error " + ge);
-                double we = relativeError(pg.get(), e.getValue().get());
+                double we = RelativeError.of(pg.get(), e.getValue().get());
                 assertTrue(we <= STEP, e.getKey() + " weights: relative error " + we);
             }
         }

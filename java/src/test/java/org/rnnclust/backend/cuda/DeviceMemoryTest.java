@@ -3,9 +3,11 @@ package org.rnnclust.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.bytedeco.javacpp.Pointer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Runs without a GPU: the raw-address pointers that every CUDA call in this package is handed. */
+@Tag("gpu")
 class DeviceMemoryTest {
     @Test
     void rawPointersCarryTheAddressTheyWereGiven() {

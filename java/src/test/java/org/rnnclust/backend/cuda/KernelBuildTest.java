@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * right thing is for the GPU parity tests, which need a GPU; this checks the build wiring, here,
  * without one.
  */
+@Tag("gpu")
 class KernelBuildTest {
     private static final Pattern KERNEL = Pattern.compile(
             "RNNCLUST_KERNEL\\s+void\\s+(?:__launch_bounds__\\([^)]*\\)\\s+)?(\\w+)\\s*\\(");

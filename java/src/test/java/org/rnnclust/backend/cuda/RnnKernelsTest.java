@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * in the source has an entry and every entry a kernel, with the same parameter count and types;
  * and {@link KernelArgs} refuses launches whose arguments do not fit the signature.
  */
+@Tag("gpu")
 class RnnKernelsTest {
     private static final Pattern KERNEL = Pattern.compile("RNNCLUST_KERNEL\\s+void\\s+(\\w+)\\s*\\(([^)]*)\\)");
 
