@@ -132,9 +132,8 @@ public final class SequenceClusterer {
     public SequenceClusteringModel fit(Dataset train) {
         Device d = Device.open(device);
         try {
-            SequenceClusteringModel m = new RecurrentFit(this, d, FitOptions.defaults())
-                    .run(PreparedData.prepare(train, null, preprocessing), true);
-            return m;
+            return new RecurrentFit(this, d, FitOptions.defaults()).run(PreparedData.prepare(train, null, preprocessing),
+                    true);
         } catch (RuntimeException | Error e) {
             d.close();
             throw e;
