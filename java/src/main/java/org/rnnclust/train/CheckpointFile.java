@@ -107,11 +107,6 @@ public final class CheckpointFile {
         return c;
     }
 
-    /** Where the checkpoint is written, or null when checkpoints are off. */
-    public Path path() {
-        return file;
-    }
-
     /** The section saved under {@code name}, or null. */
     Section section(String name) {
         return sections.get(name);

@@ -105,8 +105,9 @@ public final class Refinement {
             Map<String, Parameter> all = new LinkedHashMap<>(model.namedParameters());
             all.put(CENTROIDS, layer.centroids());
             List<String> trained = new ArrayList<>();
+            List<Parameter> encoder = model.encoderParameters();
             for (Map.Entry<String, Parameter> e : model.namedParameters().entrySet()) {
-                if (idec || model.encoderParameters().contains(e.getValue())) trained.add(e.getKey());
+                if (idec || encoder.contains(e.getValue())) trained.add(e.getKey());
             }
             trained.add(CENTROIDS);
             List<Parameter> trainedParams = trained.stream().map(all::get).toList();
