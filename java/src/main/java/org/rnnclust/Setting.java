@@ -37,5 +37,11 @@ public enum Setting {
     /** The recurrent-layer shapes a benchmark times. */
     BENCH_SHAPES,
     /** The k-means shapes a benchmark times. */
-    BENCH_KMEANS_SHAPES
+    BENCH_KMEANS_SHAPES,
+    /** A benchmark's timed runs. */
+    BENCH_REPEAT,
+    /** A benchmark's untimed runs before them. */
+    BENCH_WARMUP,
+    /** Points a k-means benchmark reads instead of generating them. */
+    BENCH_POINTS
 }

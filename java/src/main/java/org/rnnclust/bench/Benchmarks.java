@@ -70,7 +70,12 @@ public final class Benchmarks {
 
         /** Checks what can be checked before a device opens. */
         public Plan {
-            if (repeat < 1 || warmup < 0) throw new InputException("repeats must be >= 1 and warm-up runs >= 0");
+            if (repeat < 1) throw new InputException("timed runs must be >= 1, got " + repeat, Setting.BENCH_REPEAT);
+            if (warmup < 0) throw new InputException("warm-up runs must be >= 0, got " + warmup, Setting.BENCH_WARMUP);
+            if (kmeansData != null && (kmeans == null || kmeans.size() != 1)) {
+                throw new InputException("points from a file go with exactly one k-means shape",
+                        Setting.BENCH_POINTS, Setting.BENCH_KMEANS_SHAPES);
+            }
             if (kmeans != null) kmeans.forEach(KMeansShape::parse);
         }
     }
@@ -98,9 +103,6 @@ public final class Benchmarks {
                 : plan.defaults() ? (gpu ? DEFAULT_GPU_KMEANS : DEFAULT_CPU_KMEANS) : List.of();
         List<String> recurrent = plan.rnn() != null ? plan.rnn() : plan.defaults() ? DEFAULT_RNN : List.of();
         List<KMeansShape> parsed = shapes.stream().map(KMeansShape::parse).toList();
-        if (plan.kmeansData() != null && parsed.size() != 1) {
-            throw new InputException("points from a file go with exactly one k-means shape");
-        }
         w.println("device: " + backend.description());
         Peaks peaks = backend.measurePeaks();
         w.printf(Locale.ROOT, "measured: SGEMM %.1f GFLOP/s, memory %.1f GB/s%n%n", peaks.gemmGflops(),

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.rnnclust.InputException;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.bench.Benchmarks;
@@ -62,10 +61,6 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (repeat < 1 || warmup < 0) throw new InputException("--repeat must be >= 1 and --warmup >= 0");
-        if (kmeansData != null && (kmeans == null || kmeans.size() != 1)) {
-            throw new InputException("--kmeans-data goes with exactly one --kmeans shape");
-        }
         SequenceClusterer epochModel = Flags.build(() -> model.applyTo(SequenceClusterer.builder()).build());
         Benchmarks.Plan plan = new Benchmarks.Plan(kmeans, rnn, trainEpoch, epochModel, kmeansData, warmup, repeat,
                 seed, json);

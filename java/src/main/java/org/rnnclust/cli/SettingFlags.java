@@ -28,7 +28,10 @@ final class SettingFlags {
             Map.entry(Setting.METHODS, "--methods"),
             Map.entry(Setting.SEEDS, "--seeds"),
             Map.entry(Setting.BENCH_SHAPES, "--rnn"),
-            Map.entry(Setting.BENCH_KMEANS_SHAPES, "--kmeans")));
+            Map.entry(Setting.BENCH_KMEANS_SHAPES, "--kmeans"),
+            Map.entry(Setting.BENCH_REPEAT, "--repeat"),
+            Map.entry(Setting.BENCH_WARMUP, "--warmup"),
+            Map.entry(Setting.BENCH_POINTS, "--kmeans-data")));
 
     private SettingFlags() {}
 

@@ -52,4 +52,22 @@ class BenchCommandTest {
         assertEquals(1, run.errLines(), run.err());
         assertTrue(run.err().contains("CELL:B,T,I,H"), run.err());
     }
+
+    @Test
+    void badPlansAreOneLineNamingTheirFlagsBeforeAnyDeviceOpens() {
+        String[][] cases = {
+            {"--repeat", "0"}, {"timed runs must be >= 1, got 0 (flag: --repeat)"},
+            {"--warmup", "-1"}, {"warm-up runs must be >= 0, got -1 (flag: --warmup)"},
+            {"--kmeans-data", "x.npy"}, {"exactly one k-means shape (flags: --kmeans-data, --kmeans)"},
+            {"--kmeans", "10,2"}, {"k-means shape 10,2: expected N,D,K (flag: --kmeans)"}};
+        for (int i = 0; i < cases.length; i += 2) {
+            List<String> args = new ArrayList<>(List.of("bench", "--device", "tpu"));
+            args.addAll(List.of(cases[i]));
+            CliRun run = CliRun.of(args.toArray(new String[0]));
+            assertEquals(2, run.exitCode(), run.err());
+            assertEquals(1, run.errLines(), run.err());
+            // The plan is refused first: the unknown device is never reached.
+            assertTrue(run.err().contains(cases[i + 1][0]), run.err());
+        }
+    }
 }
