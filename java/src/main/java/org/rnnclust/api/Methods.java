@@ -3,10 +3,13 @@ package org.rnnclust.api;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.baseline.ForestSpectralEmbedding;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
+import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 
 /**
@@ -19,6 +22,28 @@ public final class Methods {
     private Methods() {}
 
     private static final AutoCloseable NOTHING = () -> {};
+
+    /**
+     * The number of clusters every method fits on {@code train}: {@code requested}, or with 0 one
+     * per class of its labels; at most its number of sequences.
+     *
+     * @throws InputException when 0 is asked of unlabelled data, or more clusters than sequences
+     */
+    public static int clustersFor(int requested, Dataset train) {
+        int k = requested;
+        if (k == 0) {
+            if (!train.hasLabels()) {
+                throw new InputException(train.name() + ": no labels, so the number of clusters must be given",
+                        Setting.CLUSTERS);
+            }
+            k = train.numClasses();
+        }
+        if (k > train.size()) {
+            throw new InputException(k + " clusters exceed the number of training sequences (" + train.size() + ")",
+                    Setting.CLUSTERS);
+        }
+        return k;
+    }
 
     /** k-means on the flattened (padded) preprocessed series: the baseline every embedding must beat. */
     public static ClusteringMethod rawKMeans(KMeansSettings kmeans) {

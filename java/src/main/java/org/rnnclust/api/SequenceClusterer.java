@@ -3,8 +3,6 @@ package org.rnnclust.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
-import org.rnnclust.InputException;
-import org.rnnclust.Setting;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.PreparedData;
@@ -173,19 +171,7 @@ public final class SequenceClusterer {
 
     /** The number of clusters for {@code train}: the setting, or one per class of its labels. */
     public int clustersFor(Dataset train) {
-        int k = clusters;
-        if (k == 0) {
-            if (!train.hasLabels()) {
-                throw new InputException(train.name() + ": no labels, so the number of clusters must be given",
-                        Setting.CLUSTERS);
-            }
-            k = train.numClasses();
-        }
-        if (k > train.size()) {
-            throw new InputException(k + " clusters exceed the number of training sequences (" + train.size() + ")",
-                    Setting.CLUSTERS);
-        }
-        return k;
+        return Methods.clustersFor(clusters, train);
     }
 
     // ----- the engine's settings objects -----

@@ -2,6 +2,7 @@ package org.rnnclust.cli;
 
 import org.rnnclust.InputException;
 import org.rnnclust.api.KMeansSettings;
+import org.rnnclust.api.Methods;
 import org.rnnclust.data.Dataset;
 import picocli.CommandLine.Option;
 
@@ -39,15 +40,7 @@ final class KMeansMixin {
 
     /** --k, or the number of classes of {@code train}'s labels; at most its size. */
     int k(Dataset train) {
-        int clusters = clusters();
-        if (clusters == 0) {
-            if (!train.hasLabels()) throw new InputException(train.name() + ": no labels, so --k is required");
-            clusters = train.numClasses();
-        }
-        if (clusters > train.size()) {
-            throw new InputException("--k " + clusters + " exceeds the number of training sequences (" + train.size() + ")");
-        }
-        return clusters;
+        return Methods.clustersFor(clusters(), train);
     }
 
     KMeansSettings settings() {

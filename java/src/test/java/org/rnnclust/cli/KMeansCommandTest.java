@@ -86,7 +86,7 @@ class KMeansCommandTest {
         Files.writeString(csv, "1,2,3\n4,5,6\n7,8,9\n");
         CliRun run = CliRun.of("kmeans", "--data", csv.toString(), "--out", tmp.resolve("o").toString());
         assertEquals(2, run.exitCode());
-        assertTrue(run.err().contains("--k is required"), run.err());
+        assertTrue(run.err().contains("no labels, so the number of clusters must be given (flag: --k)"), run.err());
         CliRun ok = CliRun.of("kmeans", "--data", csv.toString(), "--k", "2", "--out", tmp.resolve("o").toString());
         assertEquals(0, ok.exitCode(), ok.err());
         assertEquals("index,cluster", Files.readAllLines(tmp.resolve("o/assignments.csv")).get(0));
