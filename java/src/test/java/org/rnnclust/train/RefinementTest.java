@@ -134,22 +134,11 @@ class RefinementTest {
         int[] truth = new int[3 * PER_CLASS];
         Run whole = refineWith(CheckpointFile.none(), null, truth);
         Path file = tmp.resolve("r.ckpt");
-        TrainingListener crashAfter5 = new TrainingListener() {
-            @Override
-            public void epochFinished(Epoch e) {
-                if (e.epoch() == 5) throw new IllegalStateException("simulated crash");
-            }
-        };
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> refineWith(CheckpointFile.start(file, TrainerTest.RUN), crashAfter5, truth));
+                () -> refineWith(CheckpointFile.start(file, TrainerTest.RUN), TrainerTest.crashAfterEpoch(5), truth));
         int[] epochsRun = {0};
-        TrainingListener count = new TrainingListener() {
-            @Override
-            public void epochFinished(Epoch e) {
-                epochsRun[0]++;
-            }
-        };
-        Run resumed = refineWith(CheckpointFile.resume(file, TrainerTest.RUN), count, truth);
+        Run resumed = refineWith(CheckpointFile.resume(file, TrainerTest.RUN), TrainerTest.countingEpochs(epochsRun),
+                truth);
         assertEquals(4, epochsRun[0], "the resumed run should only run epochs 6 to 9");
         RefinementResult a = whole.result();
         RefinementResult b = resumed.result();
@@ -178,12 +167,7 @@ class RefinementTest {
         try (Backend backend = new CpuBackend(2);
              SequenceAutoencoder net = new SequenceAutoencoder(backend.tensorOps(), SPEC, 5)) {
             float[] centroids = new float[3 * SPEC.latent()];
-            new Refinement(backend, other, new TrainingListener() {
-                @Override
-                public void epochFinished(Epoch e) {
-                    epochsRun[0]++;
-                }
-            }).refine(net, data, centroids, 3, CheckpointFile.resume(file, TrainerTest.RUN));
+            new Refinement(backend, other, TrainerTest.countingEpochs(epochsRun)).refine(net, data, centroids, 3, CheckpointFile.resume(file, TrainerTest.RUN));
         }
         assertEquals(3, epochsRun[0]);
     }

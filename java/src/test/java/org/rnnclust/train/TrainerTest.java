@@ -58,6 +58,26 @@ class TrainerTest {
         }
     }
 
+    /** A listener that throws after epoch {@code n} (whose checkpoint is written before listeners hear of it). */
+    static TrainingListener crashAfterEpoch(int n) {
+        return new TrainingListener() {
+            @Override
+            public void epochFinished(Epoch e) {
+                if (e.epoch() == n) throw new IllegalStateException("simulated crash");
+            }
+        };
+    }
+
+    /** A listener that counts the finished epochs in {@code count[0]}. */
+    static TrainingListener countingEpochs(int[] count) {
+        return new TrainingListener() {
+            @Override
+            public void epochFinished(Epoch e) {
+                count[0]++;
+            }
+        };
+    }
+
     static void assertSameWeights(Map<String, float[]> a, Map<String, float[]> b) {
         assertEquals(a.keySet(), b.keySet());
         for (String k : a.keySet()) assertArrayEquals(a.get(k), b.get(k), k);
@@ -73,13 +93,7 @@ class TrainerTest {
         Map<String, float[]> whole = train(config(5), null, null);
         Path ckpt = tmp.resolve("last.ckpt");
         // Interrupt after epoch 2 (its checkpoint is written before listeners hear of it).
-        TrainingListener stopAfter2 = new TrainingListener() {
-            @Override
-            public void epochFinished(Epoch e) {
-                if (e.epoch() == 2) throw new IllegalStateException("simulated crash");
-            }
-        };
-        assertThrows(IllegalStateException.class, () -> train(config(5), ckpt, stopAfter2));
+        assertThrows(IllegalStateException.class, () -> train(config(5), ckpt, crashAfterEpoch(2)));
         assertTrue(Files.exists(ckpt));
         try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 999)) {
             // A different init seed: everything must come from the checkpoint.
@@ -165,13 +179,7 @@ class TrainerTest {
     void aVersion1CheckpointResumesLikeTheCurrentFormat() {
         Map<String, float[]> whole = train(config(4), null, null);
         Path current = tmp.resolve("v2.ckpt");
-        TrainingListener stopAfter2 = new TrainingListener() {
-            @Override
-            public void epochFinished(Epoch e) {
-                if (e.epoch() == 2) throw new IllegalStateException("simulated crash");
-            }
-        };
-        assertThrows(IllegalStateException.class, () -> train(config(4), current, stopAfter2));
+        assertThrows(IllegalStateException.class, () -> train(config(4), current, crashAfterEpoch(2)));
         // Rewrite it in the layout of format 1: the pretraining fields and tensors at the top level.
         ModelFile.Loaded v2 = ModelFile.read(current);
         ObjectNode header = new ObjectMapper().createObjectNode().put("kind", "rnnclust-checkpoint");
