@@ -99,11 +99,13 @@ final class RecurrentFit {
             RefinementResult r = new Refinement(backend, settings.refineParams(),
                     listener(FitListener.Phase.REFINEMENT), options.cancelled())
                     .refine(net, fitRows, first.centroids(), k, checkpoint);
-            KMeansModel.Assignment onTrain = Refinement.assign(backend, net, train, r.centroids(), k, batch);
+            // Refinement ends by assigning the rows it trained on: when those are all the rows, that is the answer.
+            Assignment onTrain = fitRows == train ? new Assignment(r.labels(), r.inertia())
+                    : toAssignment(Refinement.assign(backend, net, train, r.centroids(), k, batch));
             FitReport report = new FitReport(pre, reused, initial, first.iterations(), first.converged(), before,
                     new RefinementSummary(r.epochs(), r.steps(), r.labelChange(), r.converged(), r.klHistory(),
                             r.reconstructionHistory(), r.seconds()),
-                    new Assignment(onTrain.labels(), onTrain.inertia()), (System.nanoTime() - start) / 1e9);
+                    onTrain, (System.nanoTime() - start) / 1e9);
             return new SequenceClusteringModel(new TrainedModel(arch, recorded, r.centroids(), k,
                     TrainedModel.weightsOf(net), labelNames, describe(run, pre, r)), device, ownsDevice, batch, report);
         }
@@ -132,6 +134,10 @@ final class RecurrentFit {
                 r.stoppedEarly(), r.seconds());
     }
 
+    private static Assignment toAssignment(KMeansModel.Assignment a) {
+        return new Assignment(a.labels(), a.inertia());
+    }
+
     /** k-means, or spectral clustering whose cluster means become the centroids. */
     private KMeansModel firstClustering(Backend backend, float[] z, int n, int d, int k) {
         KMeansParams kmeans = settings.kmeans.params(k, settings.seed);
@@ -155,7 +161,7 @@ final class RecurrentFit {
         training.put("epochs_completed", pre.epochs());
         training.put("final_loss", pre.finalLoss());
         settings.describeClusterInit(training.putObject("cluster_init"));
-        ObjectNode refine = settings.describeRefinement(training.putObject("refine"));
+        ObjectNode refine = settings.refineParams().describe(training.putObject("refine"));
         if (refined != null) {
             refine.put("epochs_completed", refined.epochs());
             refine.put("label_change", refined.labelChange());

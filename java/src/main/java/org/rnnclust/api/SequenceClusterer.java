@@ -224,18 +224,6 @@ public final class SequenceClusterer {
         }
     }
 
-    ObjectNode describeRefinement(ObjectNode into) {
-        RefineParams p = refineParams();
-        into.put("method", p.method().label());
-        into.put("epochs", p.epochs());
-        into.put("weight", p.klWeight());
-        into.put("update_interval", p.updateInterval());
-        into.put("tol", p.tol());
-        into.put("lr", p.lr());
-        into.put("alpha", p.alpha());
-        return into;
-    }
-
     // ----- the settings, read back -----
 
     public Cell cell() { return cell; }

@@ -1,5 +1,7 @@
 package org.rnnclust.train;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * How to refine a pretrained autoencoder and its centroids with DEC or IDEC.
  *
@@ -50,5 +52,20 @@ public record RefineParams(RefineMethod method, int epochs, double klWeight, int
 
     public RefineParams withMethod(RefineMethod m) {
         return new RefineParams(m, epochs, klWeight, updateInterval, tol, lr, batchSize, clipNorm, alpha, seed);
+    }
+
+    /**
+     * Puts the settings that define the refinement's objective (method, epochs, weight,
+     * update_interval, tol, lr, alpha) into {@code into}, as the model file records them.
+     */
+    public ObjectNode describe(ObjectNode into) {
+        into.put("method", method.label());
+        into.put("epochs", epochs);
+        into.put("weight", klWeight);
+        into.put("update_interval", updateInterval);
+        into.put("tol", tol);
+        into.put("lr", lr);
+        into.put("alpha", alpha);
+        return into;
     }
 }

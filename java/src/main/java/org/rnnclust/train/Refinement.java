@@ -90,9 +90,9 @@ public final class Refinement {
         }
         boolean idec = params.method() == RefineMethod.IDEC;
         if (params.method() == RefineMethod.NONE || params.epochs() == 0) {
-            int[] labels = assign(model, data, initialCentroids, k);
-            return new RefinementResult(initialCentroids.clone(), labels, 0, 0, 0, false, List.of(), List.of(),
-                    List.of(), List.of(), (System.nanoTime() - start) / 1e9);
+            KMeansModel.Assignment a = assign(model, data, initialCentroids, k);
+            return new RefinementResult(initialCentroids.clone(), a.labels(), a.inertia(), 0, 0, 0, false, List.of(),
+                    List.of(), List.of(), List.of(), (System.nanoTime() - start) / 1e9);
         }
         int batchSize = Math.min(params.batchSize(), n);
         int batches = (n + batchSize - 1) / batchSize;
@@ -134,10 +134,11 @@ public final class Refinement {
                     throw e.withNote(checkpoint.keptNote(e.epoch() - 1));
                 }
                 float[] centroids = layer.centroids().get();
-                int[] finalLabels = assign(model, data, centroids, k);
+                KMeansModel.Assignment last = assign(model, data, centroids, k);
                 double change = target.change;
-                if (!target.converged && target.labels != null) change = changedFraction(target.labels, finalLabels);
-                return new RefinementResult(centroids, finalLabels, outcome.progress().epochs(), outcome.progress().steps(),
+                if (!target.converged && target.labels != null) change = changedFraction(target.labels, last.labels());
+                return new RefinementResult(centroids, last.labels(), last.inertia(), outcome.progress().epochs(),
+                        outcome.progress().steps(),
                         change, target.converged, List.copyOf(target.klHistory), List.copyOf(target.recHistory),
                         List.copyOf(target.changes), List.copyOf(target.intervalKl), (System.nanoTime() - start) / 1e9);
             }
@@ -309,16 +310,9 @@ public final class Refinement {
 
     /** The settings a resumed refinement must repeat. */
     private static ObjectNode describe(RefineParams p) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("method", p.method().label());
-        o.put("epochs", p.epochs());
-        o.put("weight", p.klWeight());
-        o.put("update_interval", p.updateInterval());
-        o.put("tol", p.tol());
-        o.put("lr", p.lr());
+        ObjectNode o = p.describe(JSON.createObjectNode());
         o.put("batch", p.batchSize());
         o.put("clip", p.clipNorm());
-        o.put("alpha", p.alpha());
         o.put("seed", p.seed());
         return o;
     }
@@ -365,9 +359,9 @@ public final class Refinement {
         }
     }
 
-    /** Labels of every sequence under the current model (see {@link #assign(Backend, SequenceAutoencoder, PaddedSequences, float[], int, int)}). */
-    private int[] assign(SequenceAutoencoder model, PaddedSequences data, float[] centroids, int k) {
-        return assign(backend, model, data, centroids, k, params.batchSize()).labels();
+    /** Every sequence under the current model to its nearest centroid (see {@link #assign(Backend, SequenceAutoencoder, PaddedSequences, float[], int, int)}). */
+    private KMeansModel.Assignment assign(SequenceAutoencoder model, PaddedSequences data, float[] centroids, int k) {
+        return assign(backend, model, data, centroids, k, params.batchSize());
     }
 
     /**

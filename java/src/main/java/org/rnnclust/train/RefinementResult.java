@@ -8,6 +8,7 @@ import java.util.List;
  * @param centroids       refined centroids [k, D]
  * @param labels          argmax of the soft assignment (= nearest centroid) of every sequence under
  *                        the refined encoder
+ * @param inertia         the sum of those sequences' squared distances to their refined centroid
  * @param epochs          epochs run (a partial last epoch counts)
  * @param steps           optimizer steps
  * @param labelChange     fraction of labels changed between the last two target updates
@@ -19,6 +20,6 @@ import java.util.List;
  *                        the same P against Q at the next update}: what the steps in between reduced
  * @param seconds         wall time
  */
-public record RefinementResult(float[] centroids, int[] labels, int epochs, int steps, double labelChange,
+public record RefinementResult(float[] centroids, int[] labels, double inertia, int epochs, int steps, double labelChange,
                                boolean converged, List<Double> klHistory, List<Double> reconstructionHistory,
                                List<Double> labelChangeHistory, List<double[]> intervalKl, double seconds) {}
