@@ -3,6 +3,7 @@ package org.rnnclust.backend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.rnnclust.DeviceUnavailableException;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.backend.cpu.CpuBackend;
@@ -94,14 +95,14 @@ public final class Backends {
         if (spec.equals("cuda") || spec.matches("cuda:\\d+")) {
             String why = cudaUnavailableReason();
             if (why != null) {
-                throw new InputException("device " + r.device() + ": CUDA is not available: " + why
-                        + " (choose the device cpu or auto)", Setting.DEVICE);
+                throw new DeviceUnavailableException("device " + r.device() + ": CUDA is not available: " + why
+                        + " (choose the device cpu or auto)", null, Setting.DEVICE);
             }
             int index = spec.equals("cuda") ? 0 : Integer.parseInt(spec.substring(5));
             try {
                 return cuda(index, r);
             } catch (CudaException e) {
-                throw new InputException("device " + r.device() + ": cannot open the GPU: " + e.getMessage(), e,
+                throw new DeviceUnavailableException("device " + r.device() + ": cannot open the GPU: " + e.getMessage(), e,
                         Setting.DEVICE);
             }
         }

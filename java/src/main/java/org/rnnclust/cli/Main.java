@@ -1,14 +1,21 @@
 package org.rnnclust.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
+import org.rnnclust.CancelledException;
+import org.rnnclust.DeviceUnavailableException;
+import org.rnnclust.HeapBudget;
 import org.rnnclust.InputException;
+import org.rnnclust.InsufficientMemoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code rnnclust} command. Exit codes: 0 success, 2 bad usage or bad input (one line on stderr
- * naming the file, record and problem), 1 internal error. A stack trace only with --verbose.
+ * The {@code rnnclust} command. Every failure is one line on stderr (a stack trace only with
+ * --verbose) and one exit code from the project's table: 0 success, 1 internal error, 2 bad usage or
+ * bad input (the line names the file, record or flag), 3 the requested device is unavailable, 4 out
+ * of memory, 75 interrupted by a signal after a checkpoint (EX_TEMPFAIL: a batch system may requeue).
  */
 @Command(name = "rnnclust",
         mixinStandardHelpOptions = true,
@@ -22,6 +29,9 @@ public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_DEVICE_UNAVAILABLE = 3;
+    public static final int EXIT_OUT_OF_MEMORY = 4;
+    public static final int EXIT_INTERRUPTED = 75;
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces and debug logging.")
@@ -33,7 +43,13 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        CommandLine cli = commandLine();
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the execution handler and rethrows Errors from execute().
+            return heapExhausted(e, cli.getErr(), List.of(args).contains("--verbose"));
+        }
     }
 
     static CommandLine commandLine() {
@@ -48,8 +64,12 @@ public final class Main {
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("rnnclust: " + e.getMessage());
-        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+        String suggestion = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            suggestion = "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        err.println("rnnclust: " + e.getMessage().strip() + suggestion
+                + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return EXIT_BAD_INPUT;
     }
@@ -62,16 +82,39 @@ public final class Main {
             err.println("rnnclust: " + e.getMessage() + SettingFlags.hint(input.settings(), cli.getCommandSpec()));
             if (verbose) e.printStackTrace(err);
             err.flush();
-            return EXIT_BAD_INPUT;
+            return exitCode(input);
         }
-        if (e.getCause() instanceof OutOfMemoryError) {
-            err.println("rnnclust: out of Java heap memory: give the JVM more (JAVA_OPTS=-Xmx...) or use less data");
-        } else {
-            err.println("rnnclust: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
+        if (e instanceof CancelledException) {
+            err.println("rnnclust: " + e.getMessage());
+            if (verbose) e.printStackTrace(err);
+            err.flush();
+            return EXIT_INTERRUPTED;
         }
+        if (e.getCause() instanceof OutOfMemoryError oom) return heapExhausted(oom, err, verbose);
+        err.println("rnnclust: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
         if (verbose) e.printStackTrace(err);
         err.flush();
         return EXIT_INTERNAL;
+    }
+
+    /** The exit code of the table for a problem with the input, the memory or the device. */
+    static int exitCode(InputException e) {
+        if (e instanceof InsufficientMemoryException) return EXIT_OUT_OF_MEMORY;
+        if (e instanceof DeviceUnavailableException) return EXIT_DEVICE_UNAVAILABLE;
+        return EXIT_BAD_INPUT;
+    }
+
+    /**
+     * The heap ran out where no check foresaw it. The stack is unwound by now, so the objects of the
+     * failed work are garbage and printing one line is safe.
+     */
+    private static int heapExhausted(OutOfMemoryError e, PrintWriter err, boolean verbose) {
+        err.println("rnnclust: out of memory: the Java heap (at most "
+                + HeapBudget.bytes(Runtime.getRuntime().maxMemory()) + ") is exhausted: " + e.getMessage()
+                + "; give the JVM more heap (JAVA_OPTS=-Xmx...) or use less data");
+        if (verbose) e.printStackTrace(err);
+        err.flush();
+        return EXIT_OUT_OF_MEMORY;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

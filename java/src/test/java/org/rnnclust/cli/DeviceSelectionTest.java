@@ -30,12 +30,12 @@ class DeviceSelectionTest {
     }
 
     @Test
-    void cudaWithoutAGpuExitsTwoWithOneLine() throws IOException {
+    void cudaWithoutAGpuExitsThreeWithOneLine() throws IOException {
         assumeTrue(noGpu(), "a GPU is present: this case is for machines without one");
         for (String device : new String[] {"cuda", "cuda:1"}) {
             CliRun run = CliRun.of("kmeans", "--data", data().toString(), "--k", "2", "--out", tmp.resolve("o").toString(),
                     "--device", device);
-            assertEquals(2, run.exitCode(), run.err());
+            assertEquals(Main.EXIT_DEVICE_UNAVAILABLE, run.exitCode(), run.err());
             assertEquals(1, run.errLines(), run.err());
             assertTrue(run.err().contains("CUDA is not available: " + CudaProbe.probe().unavailableReason()), run.err());
             assertTrue(Files.notExists(tmp.resolve("o")), "nothing written");
@@ -69,7 +69,7 @@ class DeviceSelectionTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(noGpu(), "a GPU is present: training on it is TrainCudaParityTest's");
         CliRun run = CliRun.of("train", "--data", data().toString(), "--out", tmp.resolve("t").toString(), "--epochs", "1",
                 "--device", "cuda");
-        assertEquals(2, run.exitCode(), run.err());
+        assertEquals(Main.EXIT_DEVICE_UNAVAILABLE, run.exitCode(), run.err());
         assertEquals(1, run.errLines(), run.err());
         assertTrue(run.err().contains("CUDA is not available"), run.err());
         assertTrue(java.nio.file.Files.notExists(tmp.resolve("t")), "no output folder (not even checkpoints/)");

@@ -18,7 +18,7 @@ import org.rnnclust.data.gen.Cbf;
 /**
  * Out of GPU memory in the middle of training (a GPU fault of docs/reliability.md): another holder
  * takes all but 256 MiB of the device, then {@code train} with a large batch and hidden size runs
- * out while it trains. It must stop with exit 2 and one line that says what to lower, write no
+ * out while it trains. It must stop with exit 4 and one line that says what to lower, write no
  * model, and leave the engine usable: the same process then trains with a small batch on the same
  * device. Skipped where there is no GPU; ci/gpu-check.sh runs it.
  */
@@ -38,7 +38,7 @@ class GpuOutOfMemoryTest {
                 // 900 sequences × 128 steps, hidden 1024: the gate workspaces alone need ~3.5 GB.
                 CliRun big = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("big").toString(),
                         "--device", "cuda", "--hidden", "1024", "--batch", "900", "--epochs", "2", "--refine", "none");
-                assertEquals(2, big.exitCode(), big.err());
+                assertEquals(Main.EXIT_OUT_OF_MEMORY, big.exitCode(), big.err());
                 assertEquals(1, big.errLines(), big.err());
                 assertTrue(big.err().contains("out of memory") && big.err().contains("--batch"), big.err());
                 assertTrue(Files.notExists(tmp.resolve("big/model.rnnclust")), "no model written");

@@ -11,7 +11,7 @@ import org.rnnclust.Setting;
  * The one place where return codes of CUDA (runtime and driver), cuBLAS and NVRTC calls become
  * exceptions. Every call in this package goes through one of these checks with its name, so an
  * error says which call failed and what CUDA said about it. Out-of-memory codes become
- * {@link CudaOutOfMemoryException}, which the CLI reports as bad input (exit 2) with what to lower.
+ * {@link CudaOutOfMemoryException}, which the CLI reports as out of memory (exit 4) with what to lower.
  */
 final class Cuda {
     /**

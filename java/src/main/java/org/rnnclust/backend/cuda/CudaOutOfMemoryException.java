@@ -1,6 +1,6 @@
 package org.rnnclust.backend.cuda;
 
-import org.rnnclust.InputException;
+import org.rnnclust.InsufficientMemoryException;
 import org.rnnclust.Setting;
 
 /**
@@ -8,7 +8,7 @@ import org.rnnclust.Setting;
  * how much was free, and which settings lower the need. Whatever had been allocated for the failed
  * operation is freed before this is thrown, so the context stays usable.
  */
-public final class CudaOutOfMemoryException extends InputException {
+public final class CudaOutOfMemoryException extends InsufficientMemoryException {
     public CudaOutOfMemoryException(String message, Setting... settings) {
         super(message, settings);
     }
