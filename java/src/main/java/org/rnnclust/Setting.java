@@ -12,6 +12,16 @@ public enum Setting {
     BIDIRECTIONAL,
     /** The number of clusters. */
     CLUSTERS,
+    /** How the first clustering of the embeddings is made (k-means or spectral). */
+    CLUSTER_INIT,
+    /** k-means++ restarts. */
+    KMEANS_RESTARTS,
+    /** Lloyd iterations per k-means restart. */
+    KMEANS_MAX_ITERATIONS,
+    /** k-means' convergence tolerance. */
+    KMEANS_TOLERANCE,
+    /** Mini-batch k-means' batch size. */
+    KMEANS_BATCH_SIZE,
     /** Which device computes: auto, cpu, cuda, cuda:N. */
     DEVICE,
     /** CPU worker threads. */

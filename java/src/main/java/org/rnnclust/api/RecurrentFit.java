@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.rnnclust.InputException;
-import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.cluster.KMeans;
@@ -65,9 +64,7 @@ final class RecurrentFit {
     SequenceClusteringModel run(PaddedSequences train, int k, Preprocessor prep, List<String> labelNames,
                                 boolean ownsDevice) {
         long start = System.nanoTime();
-        if (k < 1 || k > train.n()) {
-            throw new InputException(k + " clusters for " + train.n() + " training sequences", Setting.CLUSTERS);
-        }
+        settings.checkFits(train.n(), k);
         Backend backend = device.backend();
         TensorOps ops = backend.tensorOps();
         AutoencoderSpec arch = settings.spec(train.channels());

@@ -3,6 +3,9 @@ package org.rnnclust.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
+import org.rnnclust.InputException;
+import org.rnnclust.Setting;
+import org.rnnclust.cluster.SpectralClustering;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.PreparedData;
@@ -167,6 +170,20 @@ public final class SequenceClusterer {
     public Pretraining pretrain(Device on, PaddedSequences train, FitOptions options) {
         if (options.startingFrom() != null) throw new IllegalArgumentException("pretraining cannot start from a pretraining");
         return new RecurrentFit(this, on, options).pretrainOnly(train);
+    }
+
+    /**
+     * Refuses a fit of {@code k} clusters on {@code sequences} training sequences that these settings
+     * cannot do: more clusters than sequences, or spectral clustering of fewer than two. Every fit
+     * checks this before it trains; a caller may check earlier, before it opens a device or writes.
+     *
+     * @throws InputException naming the problem and the settings to change
+     */
+    public void checkFits(int sequences, int k) {
+        if (k < 1 || k > sequences) {
+            throw new InputException(k + " clusters for " + sequences + " training sequences", Setting.CLUSTERS);
+        }
+        if (clusterInit.params() != null) SpectralClustering.requireEnoughPoints(sequences, k, clusterInit.params());
     }
 
     /** The number of clusters for {@code train}: the setting, or one per class of its labels. */

@@ -185,7 +185,7 @@ public final class SequenceClusteringModel implements AutoCloseable {
             throw new InputException(data.name() + ": has " + data.channels() + " channels, the model was trained on "
                     + channels());
         }
-        return PaddedSequences.of(saved.preprocessor().apply(data));
+        return PaddedSequences.of(saved.preprocessor().apply(data, true));
     }
 
     /** The saved form (package use: the pipeline and the result writer). */

@@ -42,6 +42,7 @@ final class DataOptions {
 
     /** The training data, or TRAIN+TEST when --merge. */
     Dataset train() {
+        requireConsistentLabels();
         Dataset d = Readers.read(data, options(labels));
         if (merge) {
             requireTest();
@@ -59,6 +60,18 @@ final class DataOptions {
 
     private void requireTest() {
         if (test == null) throw new InputException("--merge needs --test");
+    }
+
+    /** Labels files that would be ignored, or that would label only part of merged data, are refused. */
+    private void requireConsistentLabels() {
+        if (testLabels != null && test == null) {
+            throw new InputException("--test-labels " + testLabels + " labels the --test file, and there is none");
+        }
+        if (merge && (labels != null) != (testLabels != null)) {
+            throw new InputException("--merge with " + (labels != null ? "--labels" : "--test-labels")
+                    + " needs " + (labels != null ? "--test-labels" : "--labels")
+                    + " too: the merged data must be labelled throughout or not at all");
+        }
     }
 
     private ReadOptions options(Path labelsFile) {

@@ -69,6 +69,7 @@ final class TrainCommand implements Callable<Integer> {
         SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
                 .clusters(kmeans.clusters()).kmeans(kmeans.settings()).clusterInit(clusterInit.clusterInit())
                 .seed(kmeans.seed).build());
+        clusterer.checkFits(prepared.train().n(), clusterer.clustersFor(prepared.trainRaw()));
         Path checkpoints = dir.resolve("checkpoints");
         Path checkpoint = checkpoints.resolve(CHECKPOINT);
         if (resume != null && !Files.isRegularFile(checkpoint)) {

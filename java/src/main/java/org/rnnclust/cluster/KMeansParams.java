@@ -1,5 +1,8 @@
 package org.rnnclust.cluster;
 
+import org.rnnclust.InputException;
+import org.rnnclust.Setting;
+
 /**
  * k-means settings, with scikit-learn's defaults where it has one.
  *
@@ -17,11 +20,23 @@ public record KMeansParams(int k, int nInit, int maxIter, double tol, long seed,
     public static final double DEFAULT_TOL = 1e-4;
 
     public KMeansParams {
-        if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
-        if (nInit < 1) throw new IllegalArgumentException("n_init must be >= 1, got " + nInit);
-        if (maxIter < 1) throw new IllegalArgumentException("max_iter must be >= 1, got " + maxIter);
-        if (!(tol >= 0)) throw new IllegalArgumentException("tol must be >= 0, got " + tol);
-        if (batchSize < 0) throw new IllegalArgumentException("batch size must be >= 0, got " + batchSize);
+        // InputException naming the setting: these come from users' flags, checked before any work.
+        if (k < 1) throw new InputException("the number of clusters must be at least 1, got " + k, Setting.CLUSTERS);
+        if (nInit < 1) {
+            throw new InputException("k-means needs at least 1 restart, got " + nInit, Setting.KMEANS_RESTARTS);
+        }
+        if (maxIter < 1) {
+            throw new InputException("k-means needs at least 1 iteration per restart, got " + maxIter,
+                    Setting.KMEANS_MAX_ITERATIONS);
+        }
+        if (!(tol >= 0) || Double.isInfinite(tol)) {
+            throw new InputException("k-means' tolerance must be a finite number >= 0, got " + tol,
+                    Setting.KMEANS_TOLERANCE);
+        }
+        if (batchSize < 0) {
+            throw new InputException("k-means' batch size must be >= 0 (0: full batch), got " + batchSize,
+                    Setting.KMEANS_BATCH_SIZE);
+        }
     }
 
     public static KMeansParams of(int k, long seed) {

@@ -64,6 +64,19 @@ public final class SpectralClustering {
      */
     public record Result(int[] rows, int[] labels, double[] eigenvalues, double[] eigenvectors, double maxResidual) {}
 
+    /**
+     * Refuses, before any work is done for it, a clustering of {@code n} points into {@code k} that
+     * spectral clustering cannot do: its neighbour graph needs two points, and each cluster one.
+     */
+    public static void requireEnoughPoints(int n, int k, Params params) {
+        int m = Math.min(n, params.maxRows());
+        if (m < 2 || k > m) {
+            throw new InputException("spectral clustering needs at least 2 points and one per cluster; it would have "
+                    + m + " point" + (m == 1 ? "" : "s") + " for " + k + " cluster" + (k == 1 ? "" : "s")
+                    + ": start from k-means or give it more sequences", Setting.CLUSTER_INIT, Setting.CLUSTERS);
+        }
+    }
+
     /** Clusters the n × d row-major points {@code x} into {@code kmeans.k()} clusters. */
     public static Result fit(Backend backend, float[] x, int n, int d, Params params, KMeansParams kmeans) {
         if ((long) n * d != x.length) throw new IllegalArgumentException(x.length + " values are not " + n + " × " + d);
@@ -72,8 +85,8 @@ public final class SpectralClustering {
         SplittableRandom sampling = random.split();
         int[] rows = n <= params.maxRows() ? identity(n) : RowSample.sorted(n, params.maxRows(), sampling);
         int m = rows.length;
+        requireEnoughPoints(n, k, params);
         int neighbours = Math.min(params.neighbours(), m - 1);
-        if (k > m || neighbours < 1) throw new IllegalArgumentException(k + " clusters from " + m + " points");
         float[] points = RowSample.gather(x, d, rows);
         Graph graph = Graph.knn(NearestNeighbors.of(points, m, d, neighbours), m, neighbours);
         int dims = params.dimensionsFor(k, m);

@@ -91,7 +91,8 @@ public final class Dataset {
 
     /**
      * TRAIN followed by TEST. Label names are united by their text, so "1" in one file and "1" in
-     * the other are the same class, and a class present in only one file is kept.
+     * the other are the same class, and a class present in only one file is kept. Both must have
+     * labels or neither: labels for part of the data would be dropped or misread.
      */
     public static Dataset concat(String name, Dataset a, Dataset b) {
         if (a.channels != b.channels) {
@@ -101,7 +102,12 @@ public final class Dataset {
         float[][] all = new float[a.size() + b.size()][];
         System.arraycopy(a.series, 0, all, 0, a.size());
         System.arraycopy(b.series, 0, all, a.size(), b.size());
-        if (!a.hasLabels() || !b.hasLabels()) {
+        if (a.hasLabels() != b.hasLabels()) {
+            Dataset unlabelled = a.hasLabels() ? b : a;
+            throw new org.rnnclust.InputException("cannot merge " + a.name + " with " + b.name + ": "
+                    + unlabelled.name + " has no labels, so the merged data would be labelled only in part");
+        }
+        if (!a.hasLabels()) {
             return unlabelled(name, all, a.channels);
         }
         List<String> names = new ArrayList<>(a.labelNames);

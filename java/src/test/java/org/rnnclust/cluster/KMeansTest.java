@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.SharedData;
 import org.rnnclust.backend.cpu.CpuBackend;
 import org.rnnclust.data.Dataset;
@@ -164,7 +166,11 @@ class KMeansTest {
     void badArguments() {
         float[] x = Blobs.inBox(5, 2, 2, 5);
         assertThrows(IllegalArgumentException.class, () -> new KMeans(KMeansParams.of(6, 0)).fit(backend, x, 5, 2));
-        assertThrows(IllegalArgumentException.class, () -> KMeansParams.of(0, 0));
+        // Settings come from users: refused as input, naming the setting.
+        assertEquals(List.of(Setting.CLUSTERS),
+                assertThrows(InputException.class, () -> KMeansParams.of(0, 0)).settings());
+        assertEquals(List.of(Setting.KMEANS_TOLERANCE),
+                assertThrows(InputException.class, () -> KMeansParams.of(2, 0).withTol(Double.NaN)).settings());
         x[3] = Float.NaN;
         assertThrows(IllegalArgumentException.class, () -> new KMeans(KMeansParams.of(2, 0)).fit(backend, x, 5, 2));
     }

@@ -29,7 +29,7 @@ public final class Preprocessor {
 
     /** Fits the dataset-wide statistics on {@code train} (after missing values and clipping). */
     public static Preprocessor fit(PreprocessOptions options, Dataset train) {
-        Dataset cleaned = clean(options, train);
+        Dataset cleaned = clean(options, train, false);
         int c = train.channels();
         double[] shift = new double[c];
         double[] scale = new double[c];
@@ -60,11 +60,19 @@ public final class Preprocessor {
     public int resampleSteps() { return steps; }
 
     public Dataset apply(Dataset data) {
+        return apply(data, false);
+    }
+
+    /**
+     * @param saved true when this preprocessing is a saved model's: its missing-value policy is
+     *              then fixed, and a refusal says so instead of advising to change it
+     */
+    public Dataset apply(Dataset data, boolean saved) {
         if (data.channels() != shift.length) {
             throw new InputException(data.name() + ": has " + data.channels() + " channels, the fitted data had "
                     + shift.length);
         }
-        Dataset cleaned = clean(options, data);
+        Dataset cleaned = clean(options, data, saved);
         int c = data.channels();
         float[][] out = new float[data.size()][];
         for (int i = 0; i < data.size(); i++) {
@@ -82,7 +90,7 @@ public final class Preprocessor {
     }
 
     /** Missing values and outlier clipping: the steps that need no fitted statistics. */
-    private static Dataset clean(PreprocessOptions options, Dataset data) {
+    private static Dataset clean(PreprocessOptions options, Dataset data, boolean saved) {
         int c = data.channels();
         float[][] out = new float[data.size()][];
         boolean changed = false;
@@ -97,6 +105,10 @@ public final class Preprocessor {
                             + (missing ? "missing value (NaN)" : "infinite value") + " at step " + (bad / c + 1)
                             + (c > 1 ? ", channel " + (bad % c + 1) : "");
                     if (!missing) throw new InputException(problem);
+                    if (saved) {
+                        throw new InputException(problem + " (the model refuses missing values, as it was trained to:"
+                                + " fill them first, or use a model trained to interpolate them)");
+                    }
                     throw new InputException(problem + " (interpolating missing values would fill it)",
                             Setting.MISSING_VALUES);
                 }
