@@ -43,7 +43,11 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        CommandLine cli = commandLine();
+        return execute(commandLine(), args);
+    }
+
+    /** Runs {@code cli} (whose streams the caller may have set) as {@link #run} does. */
+    static int execute(CommandLine cli, String... args) {
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
