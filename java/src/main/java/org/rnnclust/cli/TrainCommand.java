@@ -53,7 +53,8 @@ final class TrainCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the interrupted run in DIR from its last checkpoint (same flags as the first run).")
+            description = "Continue the interrupted run in DIR from its checkpoint: the same data and flags as the "
+                    + "first run; --epochs and --refine-epochs may be raised.")
     Path resume;
 
     @Override
