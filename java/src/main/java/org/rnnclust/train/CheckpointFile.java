@@ -228,10 +228,11 @@ public final class CheckpointFile {
 
     /**
      * Loads a loop section into {@code parameters} and {@code adam} (whose parameters are
-     * {@code trained}, by name); returns the progress.
+     * {@code trained}, by name); returns the progress. {@code batchesPerEpoch}: the run's, which a
+     * position within an epoch must be short of.
      */
     TrainingLoop.Progress restoreLoop(String name, Section s, Map<String, Parameter> parameters, List<String> trained,
-                                      Adam adam) {
+                                      Adam adam, int batchesPerEpoch) {
         List<float[]> moments = new ArrayList<>();
         for (String prefix : new String[] {"adam.m.", "adam.v."}) {
             for (String p : trained) moments.add(tensor(name, s, prefix + p, parameters.get(p).size()).data());
@@ -254,7 +255,10 @@ public final class CheckpointFile {
         if (h.has(IN_EPOCH)) {
             JsonNode p = h.get(IN_EPOCH);
             int batches = natural(p, "batches");
-            if (batches < 1) throw new InputException(file + ": checkpoint field 'in_epoch' holds no batch");
+            if (batches < 1 || batches >= batchesPerEpoch) {
+                throw new InputException(file + ": checkpoint position after batch " + batches + " is not within an epoch of "
+                        + batchesPerEpoch + " batches");
+            }
             at = new TrainingLoop.EpochPosition(batches, number(p, "loss_sum"), number(p, "weight"),
                     number(p, "last_norm"));
         }

@@ -97,7 +97,7 @@ public final class Refinement {
                     List.of(), List.of(), List.of(), (System.nanoTime() - start) / 1e9);
         }
         int batchSize = Math.min(params.batchSize(), n);
-        int batches = (n + batchSize - 1) / batchSize;
+        int batches = TrainingLoop.batchesPerEpoch(n, params.batchSize());
         TrainingLoop.Settings settings = new TrainingLoop.Settings("refinement", params.epochs(), batchSize,
                 params.seed(), params.clipNorm(), 0, 0, "lower the refinement's learning rate",
                 List.of(Setting.REFINE_LEARNING_RATE));
@@ -118,7 +118,7 @@ public final class Refinement {
                 TrainingLoop.Progress from = TrainingLoop.Progress.START;
                 CheckpointFile.Section saved = checkpoint.section(CheckpointFile.REFINEMENT);
                 if (saved != null && sameStart(saved, startDigest) && checkpoint.within(saved, params.epochs())) {
-                    from = checkpoint.restoreLoop(CheckpointFile.REFINEMENT, saved, all, trained, adam);
+                    from = checkpoint.restoreLoop(CheckpointFile.REFINEMENT, saved, all, trained, adam, batches);
                     target.restore(checkpoint, saved);
                 } else if (saved != null) {
                     LOG.info("The checkpoint's refinement had other settings, another start or more epochs: refining"

@@ -61,7 +61,8 @@ public final class Trainer {
         try (Adam adam = new Adam(ops, model.parameters(), config.lr(), config.weightDecay())) {
             CheckpointFile.Section saved = checkpoint.section(CheckpointFile.PRETRAINING);
             TrainingLoop.Progress from = saved == null ? TrainingLoop.Progress.START
-                    : checkpoint.restoreLoop(CheckpointFile.PRETRAINING, saved, named, names, adam);
+                    : checkpoint.restoreLoop(CheckpointFile.PRETRAINING, saved, named, names, adam,
+                            TrainingLoop.batchesPerEpoch(data.n(), config.batchSize()));
             checkpoint.requireWithin(from, config.epochs(), "training");
             TrainingLoop.Outcome outcome;
             try {

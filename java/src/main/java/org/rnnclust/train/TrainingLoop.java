@@ -131,7 +131,7 @@ final class TrainingLoop {
         long t0 = System.nanoTime();
         int n = data.n();
         int batchSize = Math.min(settings.batchSize(), n);
-        int batches = (n + batchSize - 1) / batchSize;
+        int batches = batchesPerEpoch(n, settings.batchSize());
         List<Double> history = new ArrayList<>(start.lossHistory());
         double best = start.bestLoss();
         int since = start.epochsSinceBest();
@@ -147,10 +147,6 @@ final class TrainingLoop {
                     break;
                 }
                 EpochPosition resumeAt = epoch == start.epochs() ? start.inEpoch() : null;
-                if (resumeAt != null && resumeAt.batches() >= batches) {
-                    throw new IllegalStateException("a position after batch " + resumeAt.batches() + " of an epoch of "
-                            + batches + " batches");
-                }
                 long epochStart = System.nanoTime();
                 listener.epochStarted(epoch + 1, batches);
                 int[] order = permutation(settings.seed(), n, epoch);
@@ -204,6 +200,12 @@ final class TrainingLoop {
         }
         return new Outcome(new Progress(history.size(), steps, best, since, List.copyOf(history), null), early,
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The batches of an epoch over {@code n} rows in batches of {@code batchSize} (the last one may be short). */
+    static int batchesPerEpoch(int n, int batchSize) {
+        int b = Math.min(batchSize, n);
+        return (n + b - 1) / b;
     }
 
     private TrainingDivergedException diverged(int epoch, int batch, String what) {

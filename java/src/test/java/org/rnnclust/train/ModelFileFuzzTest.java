@@ -261,7 +261,7 @@ class ModelFileFuzzTest {
                 CheckpointFile.Section s = checkpoint.section(CheckpointFile.PRETRAINING);
                 if (s == null) throw new org.rnnclust.InputException(file + ": no pretraining section");
                 return checkpoint.restoreLoop(CheckpointFile.PRETRAINING, s, net.namedParameters(),
-                        List.copyOf(net.namedParameters().keySet()), adam);
+                        List.copyOf(net.namedParameters().keySet()), adam, 5);
             }
         });
     }
