@@ -30,6 +30,8 @@ public enum Setting {
     MAX_DEVICE_MEMORY,
     /** Sequences per optimizer step. */
     BATCH_SIZE,
+    /** Passes over the data in pretraining, at most. */
+    EPOCHS,
     /** Adam's learning rate for pretraining. */
     LEARNING_RATE,
     /** The global gradient-norm clipping threshold. */
@@ -40,6 +42,14 @@ public enum Setting {
     SPECTRAL_MAX_ROWS,
     /** How missing values are handled (refuse or interpolate). */
     MISSING_VALUES,
+    /** How sequences are normalised (znorm, standardize, minmax, none). */
+    NORMALIZATION,
+    /** Outlier clipping at a multiple of the median absolute deviation. */
+    OUTLIER_CLIP,
+    /** How sequences of different lengths are made alike (pad or resample). */
+    LENGTH_POLICY,
+    /** The steps a resampled sequence has. */
+    RESAMPLE_LENGTH,
     /** The methods an evaluation compares. */
     METHODS,
     /** How many seeds an evaluation runs. */

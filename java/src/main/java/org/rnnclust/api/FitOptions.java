@@ -7,12 +7,16 @@ import java.util.function.BooleanSupplier;
  * How one fit runs, beside what it fits (the {@link SequenceClusterer}'s settings).
  *
  * @param listener     hears the epochs and batches
- * @param cancelled    polled before every optimizer step; when it answers true the fit stops with
- *                     an {@link org.rnnclust.CancelledException}, the last epoch's checkpoint intact
- * @param checkpoint   where to write a checkpoint after every epoch, or null for none
+ * @param cancelled    polled before every optimizer step; when it answers true the fit saves its
+ *                     position (within the epoch) in the checkpoint, when it has one, and stops
+ *                     with an {@link org.rnnclust.CancelledException}
+ * @param checkpoint   where to write a checkpoint after every epoch and on cancellation, or null
+ *                     for none
  * @param resume       continue from {@code checkpoint}, which must hold a run with the same settings
- *                     (pretraining resumes where it stopped; a finished pretraining is reused, and a
- *                     refinement with the same settings and start resumes too)
+ *                     (the epoch limits may be higher) on the same data, preprocessed the same way
+ *                     (pretraining resumes where it stopped, within an epoch too; a finished
+ *                     pretraining is reused, and a refinement with the same settings and start
+ *                     resumes too); the resumed fit ends with the uninterrupted fit's model
  * @param startingFrom a pretraining to start from instead of training (null: train)
  */
 public record FitOptions(FitListener listener, BooleanSupplier cancelled, Path checkpoint, boolean resume,

@@ -28,6 +28,7 @@ import org.rnnclust.train.RefineMethod;
 import org.rnnclust.train.Refinement;
 import org.rnnclust.train.RefinementResult;
 import org.rnnclust.train.TrainedModel;
+import org.rnnclust.train.TrainingData;
 import org.rnnclust.train.Trainer;
 import org.rnnclust.train.TrainingListener;
 import org.rnnclust.train.TrainingResult;
@@ -70,9 +71,9 @@ final class RecurrentFit {
         AutoencoderSpec arch = settings.spec(train.channels());
         int batch = settings.trainConfig().batchSize();
         ObjectNode run = settings.pretrainingSettings(train.channels());
-        CheckpointFile checkpoint = checkpoint(run);
         PaddedSequences fitRows = trainingRows(train, settings.maxTrainingRows, settings.seed);
         Preprocessor recorded = prep != null ? prep : identity(train.channels());
+        CheckpointFile checkpoint = checkpoint(run, train, fitRows, recorded);
         try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed)) {
             Pretraining pre = options.startingFrom();
             if (pre != null) {
@@ -110,18 +111,25 @@ final class RecurrentFit {
 
     /** Pretrains a new network on (a subsample of) {@code train} and returns its weights and history. */
     Pretraining pretrainOnly(PaddedSequences train) {
-        CheckpointFile checkpoint = checkpoint(settings.pretrainingSettings(train.channels()));
+        PaddedSequences rows = trainingRows(train, settings.maxTrainingRows, settings.seed);
+        CheckpointFile checkpoint = checkpoint(settings.pretrainingSettings(train.channels()), train, rows,
+                identity(train.channels()));
         try (SequenceAutoencoder net = new SequenceAutoencoder(device.backend().tensorOps(),
                 settings.spec(train.channels()), settings.seed)) {
-            return pretrain(net, trainingRows(train, settings.maxTrainingRows, settings.seed), checkpoint);
+            return pretrain(net, rows, checkpoint);
         }
     }
 
-    /** The options' checkpoint: none, a new one, or the one to resume (which must hold a run of {@code run}'s settings). */
-    private CheckpointFile checkpoint(ObjectNode run) {
+    /**
+     * The options' checkpoint: none, a new one, or the one to resume, which must hold a run of
+     * {@code run}'s settings on the same data ({@code train}, of which the network trains on
+     * {@code rows}, made by {@code prep}).
+     */
+    private CheckpointFile checkpoint(ObjectNode run, PaddedSequences train, PaddedSequences rows, Preprocessor prep) {
         if (options.checkpoint() == null) return CheckpointFile.none();
-        return options.resume() ? CheckpointFile.resume(options.checkpoint(), run)
-                : CheckpointFile.start(options.checkpoint(), run);
+        TrainingData data = TrainingData.of(train, rows.n(), prep);
+        return options.resume() ? CheckpointFile.resume(options.checkpoint(), run, data)
+                : CheckpointFile.start(options.checkpoint(), run, data);
     }
 
     private Pretraining pretrain(SequenceAutoencoder net, PaddedSequences rows, CheckpointFile checkpoint) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rnnclust.CancelledException;
 import org.rnnclust.InputException;
 import org.rnnclust.api.Assignment;
 import org.rnnclust.api.Device;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
 /** Trains a recurrent autoencoder, embeds the sequences, clusters the embeddings: SequenceClusterer from flags. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a recurrent sequence autoencoder, embed every sequence, cluster the embeddings.",
-                "Writes DIR/model.rnnclust, DIR/assignments.csv, DIR/metrics.json; checkpoints in DIR/checkpoints/."})
+                "Writes DIR/model.rnnclust, DIR/assignments.csv, DIR/metrics.json; checkpoints in DIR/checkpoints/.",
+                "SIGTERM or SIGINT stops it at the next batch with a checkpoint (exit 75); --resume DIR continues."})
 final class TrainCommand implements Callable<Integer> {
     /** The checkpoint file inside DIR/checkpoints. */
     static final String CHECKPOINT = "last.ckpt";
@@ -53,11 +55,19 @@ final class TrainCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the interrupted run in DIR from its last checkpoint (same flags as the first run).")
+            description = "Continue the interrupted run in DIR from its checkpoint: the same data and flags as the "
+                    + "first run; --epochs and --refine-epochs may be raised.")
     Path resume;
 
     @Override
     public Integer call() {
+        // From the start, so that a signal while the data are read stops the run at its first batch.
+        try (StopSignals stop = StopSignals.install()) {
+            return train(stop);
+        }
+    }
+
+    private Integer train(StopSignals stop) {
         long start = System.nanoTime();
         Path dir = resume != null ? resume : out;
         if (dir == null) throw new InputException("--out DIR is required (or --resume DIR)");
@@ -82,8 +92,14 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new InputException(OutputFolder.describe(checkpoints, e));
             }
-            SequenceClusteringModel fitted = clusterer.fit(on, prepared, FitOptions.defaults()
-                    .withListener(new ProgressListener()).withCheckpoint(checkpoint, resume != null));
+            SequenceClusteringModel fitted;
+            try {
+                fitted = clusterer.fit(on, prepared, FitOptions.defaults().withListener(new ProgressListener())
+                        .withCheckpoint(checkpoint, resume != null).withCancellation(stop::requested));
+            } catch (CancelledException e) {
+                throw new CancelledException("stopped by " + stop.signal() + ": " + e.getMessage() + "; continue it with"
+                        + " --resume " + dir + " and the same flags");
+            }
             FitReport fit = fitted.fitReport();
             Dataset scoredRaw = prepared.scoredRaw();
             Assignment scored = prepared.test() == null ? fit.training() : fitted.assign(prepared.test());

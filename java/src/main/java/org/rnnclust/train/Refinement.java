@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.rnnclust.CancelledException;
 import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.DeviceBuffer;
@@ -41,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * stops at an update where fewer than {@code tol} of the labels (argmax q) changed since the
  * previous update, or after {@code epochs} passes.
  *
- * <p>Checkpointed after every epoch in the {@value CheckpointFile#REFINEMENT} section (the
- * network, the centroids, Adam's moments, the target and the histories); a resumed run continues
- * that section when its settings and starting centroids are the same, and ends with the
- * uninterrupted run's result.
+ * <p>Checkpointed after every epoch, and where a cancellation stops it, in the
+ * {@value CheckpointFile#REFINEMENT} section (the network, the centroids, Adam's moments, the
+ * target, the epoch's running sums and the histories); a resumed run continues that section when
+ * its settings and starting centroids are the same (its epoch limit may be higher), and ends with
+ * the uninterrupted run's result.
  */
 public final class Refinement {
     private static final Logger LOG = LoggerFactory.getLogger(Refinement.class);
@@ -95,7 +97,7 @@ public final class Refinement {
                     List.of(), List.of(), List.of(), (System.nanoTime() - start) / 1e9);
         }
         int batchSize = Math.min(params.batchSize(), n);
-        int batches = (n + batchSize - 1) / batchSize;
+        int batches = TrainingLoop.batchesPerEpoch(n, params.batchSize());
         TrainingLoop.Settings settings = new TrainingLoop.Settings("refinement", params.epochs(), batchSize,
                 params.seed(), params.clipNorm(), 0, 0, "lower the refinement's learning rate",
                 List.of(Setting.REFINE_LEARNING_RATE));
@@ -115,11 +117,12 @@ public final class Refinement {
                 String startDigest = digest(initialCentroids, n, k);
                 TrainingLoop.Progress from = TrainingLoop.Progress.START;
                 CheckpointFile.Section saved = checkpoint.section(CheckpointFile.REFINEMENT);
-                if (saved != null && sameStart(saved, startDigest)) {
-                    from = checkpoint.restoreLoop(CheckpointFile.REFINEMENT, saved, all, trained, adam);
+                if (saved != null && sameStart(saved, startDigest) && checkpoint.within(saved, params.epochs())) {
+                    from = checkpoint.restoreLoop(CheckpointFile.REFINEMENT, saved, all, trained, adam, batches);
                     target.restore(checkpoint, saved);
                 } else if (saved != null) {
-                    LOG.info("The checkpoint's refinement had other settings or another start: refining from the start");
+                    LOG.info("The checkpoint's refinement had other settings, another start or more epochs: refining"
+                            + " from the start");
                 }
                 TrainingLoop.Outcome outcome;
                 try {
@@ -132,6 +135,8 @@ public final class Refinement {
                     });
                 } catch (TrainingDivergedException e) {
                     throw e.withNote(checkpoint.keptNote(e.epoch() - 1));
+                } catch (CancelledException e) {
+                    throw new CancelledException(e.getMessage() + checkpoint.cancelledNote());
                 }
                 float[] centroids = layer.centroids().get();
                 KMeansModel.Assignment last = assign(model, data, centroids, k);
@@ -250,10 +255,13 @@ public final class Refinement {
             seen = 0;
         }
 
-        /** Adds the target, the labels and the histories to a checkpoint section. */
+        /** Adds the target, the labels, the epoch's running sums and the histories to a checkpoint section. */
         void save(CheckpointFile.Section s) {
             ObjectNode f = s.fields();
             f.put("converged", converged);
+            f.put("kl_sum", klSum);
+            f.put("reconstruction_sum", recSum);
+            f.put("rows_seen", seen);
             f.put("label_change", change);
             f.put("interval_start_kl", intervalStartKl);
             putAll(f.putArray("kl_history"), klHistory);
@@ -274,6 +282,11 @@ public final class Refinement {
             converged = f.path("converged").asBoolean();
             change = file.number(f, "label_change");
             intervalStartKl = file.number(f, "interval_start_kl");
+            if (f.has("rows_seen")) {  // absent from checkpoints of format 2, which stopped only between epochs
+                klSum = file.number(f, "kl_sum");
+                recSum = file.number(f, "reconstruction_sum");
+                seen = file.natural(f, "rows_seen");
+            }
             klHistory.addAll(file.doubles(f, "kl_history"));
             recHistory.addAll(file.doubles(f, "reconstruction_history"));
             changes.addAll(file.doubles(f, "label_change_history"));
@@ -301,11 +314,19 @@ public final class Refinement {
         values.forEach(a::add);
     }
 
-    /** Whether a saved refinement section continues this refinement: same settings, same start. */
+    /**
+     * Whether a saved refinement section continues this refinement: same settings (the epoch limit
+     * aside: a higher one continues the run), same start.
+     */
     private boolean sameStart(CheckpointFile.Section saved, String startDigest) {
+        ObjectNode now = describe(params);
+        now.remove("epochs");
+        JsonNode savedSettings = saved.fields().get("settings");
+        if (!(savedSettings instanceof ObjectNode was)) return false;
+        ObjectNode then = was.deepCopy();
+        then.remove("epochs");
         // Compared as text: a long 5 reads back as an int node, which equals() tells apart.
-        return describe(params).toString().equals(String.valueOf(saved.fields().get("settings")))
-                && startDigest.equals(saved.fields().path("start").asText());
+        return now.toString().equals(then.toString()) && startDigest.equals(saved.fields().path("start").asText());
     }
 
     /** The settings a resumed refinement must repeat. */

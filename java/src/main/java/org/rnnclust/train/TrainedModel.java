@@ -70,17 +70,7 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         arch.put("layers", spec.layers());
         arch.put("bidirectional", spec.bidirectional());
         arch.put("latent", spec.latent());
-        ObjectNode prep = h.putObject("preprocessing");
-        PreprocessOptions o = preprocessor.options();
-        prep.put("normalize", o.normalization().name().toLowerCase(java.util.Locale.ROOT));
-        prep.put("clip_mad", o.clipMad());
-        prep.put("missing", o.missing().name().toLowerCase(java.util.Locale.ROOT));
-        prep.put("length", o.length().name().toLowerCase(java.util.Locale.ROOT));
-        prep.put("resample_steps", preprocessor.resampleSteps());
-        ArrayNode shift = prep.putArray("shift");
-        for (double v : preprocessor.shift()) shift.add(v);
-        ArrayNode scale = prep.putArray("scale");
-        for (double v : preprocessor.scale()) scale.add(v);
+        describePreprocessing(preprocessor, h.putObject("preprocessing"));
         ObjectNode km = h.putObject("kmeans");
         km.put("k", k);
         km.put("dim", spec.latent());
@@ -93,6 +83,24 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         }
         tensors.add(new ModelFile.Tensor("kmeans.centroids", new int[] {k, spec.latent()}, centroids));
         ModelFile.write(file, h, tensors);
+    }
+
+    /**
+     * The fitted preprocessing as the model file records it (the options, the resample length and
+     * the per-channel shift and scale), put into {@code into}; checkpoints record it the same way.
+     */
+    static ObjectNode describePreprocessing(Preprocessor preprocessor, ObjectNode into) {
+        PreprocessOptions o = preprocessor.options();
+        into.put("normalize", o.normalization().name().toLowerCase(java.util.Locale.ROOT));
+        into.put("clip_mad", o.clipMad());
+        into.put("missing", o.missing().name().toLowerCase(java.util.Locale.ROOT));
+        into.put("length", o.length().name().toLowerCase(java.util.Locale.ROOT));
+        into.put("resample_steps", preprocessor.resampleSteps());
+        ArrayNode shift = into.putArray("shift");
+        for (double v : preprocessor.shift()) shift.add(v);
+        ArrayNode scale = into.putArray("scale");
+        for (double v : preprocessor.scale()) scale.add(v);
+        return into;
     }
 
     /** Reads and validates a model file; every problem is one InputException line naming the file. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import org.rnnclust.CancelledException;
 import org.rnnclust.Setting;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.data.PaddedSequences;
@@ -46,7 +47,9 @@ public final class Trainer {
 
     /**
      * Trains {@code model} on {@code data}, continuing from the checkpoint's pretraining section
-     * when it has one, and saving that section after every epoch.
+     * when it has one (where it stopped, within an epoch too), and saving that section after every
+     * epoch and where a cancellation stops it. The checkpoint may come from a run with a lower
+     * epoch limit: training continues it up to this one.
      */
     public TrainingResult train(SequenceAutoencoder model, PaddedSequences data, CheckpointFile checkpoint) {
         long start = System.nanoTime();
@@ -58,7 +61,9 @@ public final class Trainer {
         try (Adam adam = new Adam(ops, model.parameters(), config.lr(), config.weightDecay())) {
             CheckpointFile.Section saved = checkpoint.section(CheckpointFile.PRETRAINING);
             TrainingLoop.Progress from = saved == null ? TrainingLoop.Progress.START
-                    : checkpoint.restoreLoop(CheckpointFile.PRETRAINING, saved, named, names, adam);
+                    : checkpoint.restoreLoop(CheckpointFile.PRETRAINING, saved, named, names, adam,
+                            TrainingLoop.batchesPerEpoch(data.n(), config.batchSize()));
+            checkpoint.requireWithin(from, config.epochs(), "training");
             TrainingLoop.Outcome outcome;
             try {
                 outcome = new TrainingLoop(ops, settings, listener, cancelled).run(data, new Reconstruction(model, data),
@@ -66,6 +71,8 @@ public final class Trainer {
                                 CheckpointFile.loopSection(p, named, names, adam)));
             } catch (TrainingDivergedException e) {
                 throw e.withNote(checkpoint.keptNote(e.epoch() - 1));
+            } catch (CancelledException e) {
+                throw new CancelledException(e.getMessage() + checkpoint.cancelledNote());
             }
             TrainingLoop.Progress p = outcome.progress();
             return new TrainingResult(p.epochs(), p.lossHistory(), outcome.stoppedEarly(),

@@ -14,13 +14,17 @@ import org.rnnclust.nn.SequenceMask;
 /**
  * The one training loop, written once above the backend: epochs of shuffled mini-batches; per batch
  * the objective's forward and backward, the divergence checks, global-norm clipping and an Adam
- * step; early stopping on a loss plateau; a hook after every epoch (where checkpoints are written).
+ * step; early stopping on a loss plateau; a hook after every epoch (where checkpoints are written),
+ * also called at the batch boundary where a cancellation stops the run.
  * Pretraining ({@link Trainer}: reconstruction) and refinement ({@link Refinement}: DEC's KL, or
  * IDEC's reconstruction + γ·KL) are objectives of this loop.
  *
  * <p>Reproducible: each epoch's order comes from (seed, epoch) alone and the CPU ops are
- * deterministic, so a run resumed at an epoch boundary from the saved {@link Progress}, parameters
- * and optimizer state ends exactly where the uninterrupted run does.
+ * deterministic, so a run resumed from the saved {@link Progress}, parameters and optimizer state
+ * ends exactly where the uninterrupted run does. A run cancelled within an epoch saves its
+ * {@link EpochPosition}: the batches done and the epoch's running sums. Nothing else of the epoch
+ * needs saving: its batch order is drawn again from (seed, epoch), each batch's randomness
+ * (input dropout) from (seed, epoch, batch), so the rest of the epoch runs as it would have.
  */
 final class TrainingLoop {
     /**
@@ -42,10 +46,26 @@ final class TrainingLoop {
     record Settings(String phase, int epochs, int batchSize, long seed, double clipNorm, int patience,
                     double minDelta, String remedy, List<Setting> remedySettings) {}
 
-    /** Where training stands after {@code epochs} completed epochs: what a checkpoint saves. */
-    record Progress(int epochs, int steps, double bestLoss, int epochsSinceBest, List<Double> lossHistory) {
-        static final Progress START = new Progress(0, 0, Double.POSITIVE_INFINITY, 0, List.of());
+    /**
+     * Where training stands after {@code epochs} completed epochs: what a checkpoint saves.
+     *
+     * @param inEpoch how far into the next epoch a cancelled run got; null at an epoch boundary
+     */
+    record Progress(int epochs, int steps, double bestLoss, int epochsSinceBest, List<Double> lossHistory,
+                    EpochPosition inEpoch) {
+        static final Progress START = new Progress(0, 0, Double.POSITIVE_INFINITY, 0, List.of(), null);
+
+        /** The epochs this progress needs, at least: the completed ones and the one it stopped in. */
+        int epochsStarted() {
+            return inEpoch == null ? epochs : epochs + 1;
+        }
     }
+
+    /**
+     * How far into an epoch a cancelled run got: {@code batches} done (at least 1), the sum of their
+     * weighted losses and of their weights (for the epoch's mean loss) and the last gradient norm.
+     */
+    record EpochPosition(int batches, double lossSum, double weight, double lastNorm) {}
 
     /** What the loop optimizes: one implementation per training objective. */
     interface Objective {
@@ -82,10 +102,13 @@ final class TrainingLoop {
      */
     record BatchLoss(double loss, double weight, double zerosLoss) {}
 
-    /** Called after every completed epoch with the progress so far (the checkpoint hook). */
+    /**
+     * Saves the progress so far (the checkpoint hook): after every completed epoch, and at the batch
+     * boundary where a cancellation stops the run.
+     */
     @FunctionalInterface
-    interface EpochHook {
-        void epochCompleted(Progress progress);
+    interface CheckpointHook {
+        void save(Progress progress);
     }
 
     /** How a run ended. {@code stoppedEarly}: the loss plateau stopped it before the epoch limit. */
@@ -104,11 +127,11 @@ final class TrainingLoop {
     }
 
     /** Trains from {@code start} until the epoch limit, a plateau, or the objective ends it. */
-    Outcome run(PaddedSequences data, Objective objective, Adam adam, Progress start, EpochHook afterEpoch) {
+    Outcome run(PaddedSequences data, Objective objective, Adam adam, Progress start, CheckpointHook checkpoint) {
         long t0 = System.nanoTime();
         int n = data.n();
         int batchSize = Math.min(settings.batchSize(), n);
-        int batches = (n + batchSize - 1) / batchSize;
+        int batches = batchesPerEpoch(n, settings.batchSize());
         List<Double> history = new ArrayList<>(start.lossHistory());
         double best = start.bestLoss();
         int since = start.epochsSinceBest();
@@ -123,16 +146,20 @@ final class TrainingLoop {
                     early = true;
                     break;
                 }
+                EpochPosition resumeAt = epoch == start.epochs() ? start.inEpoch() : null;
                 long epochStart = System.nanoTime();
                 listener.epochStarted(epoch + 1, batches);
                 int[] order = permutation(settings.seed(), n, epoch);
-                double lossSum = 0;
-                double weight = 0;
-                double lastNorm = 0;
-                for (int b = 0; b < batches; b++) {
+                double lossSum = resumeAt == null ? 0 : resumeAt.lossSum();
+                double weight = resumeAt == null ? 0 : resumeAt.weight();
+                double lastNorm = resumeAt == null ? 0 : resumeAt.lastNorm();
+                for (int b = resumeAt == null ? 0 : resumeAt.batches(); b < batches; b++) {
                     if (cancelled.getAsBoolean()) {
-                        throw new CancelledException(settings.phase() + " cancelled in epoch " + (epoch + 1)
-                                + ", batch " + (b + 1) + (epoch > 0 ? "; the checkpoint of epoch " + epoch + " stands" : ""));
+                        // Saved before the objective hears of batch b: the resumed run starts with it.
+                        checkpoint.save(new Progress(history.size(), steps, best, since, List.copyOf(history),
+                                b == 0 ? null : new EpochPosition(b, lossSum, weight, lastNorm)));
+                        throw new CancelledException(settings.phase() + " stopped before batch " + (b + 1) + " of "
+                                + batches + " in epoch " + (epoch + 1));
                     }
                     if (!objective.beforeBatch(steps)) {
                         stop = true;
@@ -166,14 +193,19 @@ final class TrainingLoop {
                 } else {
                     since++;
                 }
-                Progress progress = new Progress(history.size(), steps, best, since, List.copyOf(history));
-                afterEpoch.epochCompleted(progress);
+                checkpoint.save(new Progress(history.size(), steps, best, since, List.copyOf(history), null));
                 listener.epochFinished(new TrainingListener.Epoch(epoch + 1, settings.epochs(), epochLoss, lastNorm,
                         (System.nanoTime() - epochStart) / 1e9, improved));
             }
         }
-        return new Outcome(new Progress(history.size(), steps, best, since, List.copyOf(history)), early,
+        return new Outcome(new Progress(history.size(), steps, best, since, List.copyOf(history), null), early,
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The batches of an epoch over {@code n} rows in batches of {@code batchSize} (the last one may be short). */
+    static int batchesPerEpoch(int n, int batchSize) {
+        int b = Math.min(batchSize, n);
+        return (n + b - 1) / b;
     }
 
     private TrainingDivergedException diverged(int epoch, int batch, String what) {

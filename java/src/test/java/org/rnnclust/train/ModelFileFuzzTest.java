@@ -86,8 +86,11 @@ class ModelFileFuzzTest {
                 MODELS.add(new Seed(Files.readAllBytes(m), specs[i]));
                 Path c = dir.resolve("seed.ckpt");
                 List<String> names = List.copyOf(net.namedParameters().keySet());
-                CheckpointFile.start(c, training).save(CheckpointFile.PRETRAINING, CheckpointFile.loopSection(
-                        new TrainingLoop.Progress(2, 3, 0.5, 0, List.of(0.9, 0.5)), net.namedParameters(), names, adam));
+                CheckpointFile.start(c, training, TrainerTest.DATA).save(CheckpointFile.PRETRAINING, CheckpointFile.loopSection(
+                        // One seed stopped within an epoch, so that its position is fuzzed too.
+                        new TrainingLoop.Progress(2, 3, 0.5, 0, List.of(0.9, 0.5),
+                                i == 1 ? new TrainingLoop.EpochPosition(2, 1.5, 3, 0.7) : null),
+                        net.namedParameters(), names, adam));
                 CHECKPOINTS.add(new Seed(Files.readAllBytes(c), specs[i]));
             }
         }
@@ -254,11 +257,11 @@ class ModelFileFuzzTest {
             try (SequenceAutoencoder net = new SequenceAutoencoder(ops, spec, 0);
                  Adam adam = new Adam(ops, net.parameters(), 1e-3, 0)) {
                 // As `train --resume` does: the run's settings must match, then the sections load.
-                CheckpointFile checkpoint = CheckpointFile.resume(file, JSON.createObjectNode());
+                CheckpointFile checkpoint = CheckpointFile.resume(file, JSON.createObjectNode(), TrainerTest.DATA);
                 CheckpointFile.Section s = checkpoint.section(CheckpointFile.PRETRAINING);
                 if (s == null) throw new org.rnnclust.InputException(file + ": no pretraining section");
                 return checkpoint.restoreLoop(CheckpointFile.PRETRAINING, s, net.namedParameters(),
-                        List.copyOf(net.namedParameters().keySet()), adam);
+                        List.copyOf(net.namedParameters().keySet()), adam, 5);
             }
         });
     }

@@ -135,9 +135,9 @@ class RefinementTest {
         Run whole = refineWith(CheckpointFile.none(), null, truth);
         Path file = tmp.resolve("r.ckpt");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> refineWith(CheckpointFile.start(file, TrainerTest.RUN), TrainerTest.crashAfterEpoch(5), truth));
+                () -> refineWith(CheckpointFile.start(file, TrainerTest.RUN, TrainerTest.DATA), TrainerTest.crashAfterEpoch(5), truth));
         int[] epochsRun = {0};
-        Run resumed = refineWith(CheckpointFile.resume(file, TrainerTest.RUN), TrainerTest.countingEpochs(epochsRun),
+        Run resumed = refineWith(CheckpointFile.resume(file, TrainerTest.RUN, TrainerTest.DATA), TrainerTest.countingEpochs(epochsRun),
                 truth);
         assertEquals(4, epochsRun[0], "the resumed run should only run epochs 6 to 9");
         RefinementResult a = whole.result();
@@ -159,7 +159,7 @@ class RefinementTest {
     void refinementFromOtherCentroidsIgnoresTheSavedSectionAndStartsOver() {
         int[] truth = new int[3 * PER_CLASS];
         Path file = tmp.resolve("s.ckpt");
-        refineWith(CheckpointFile.start(file, TrainerTest.RUN), null, truth);
+        refineWith(CheckpointFile.start(file, TrainerTest.RUN, TrainerTest.DATA), null, truth);
         // A checkpoint of a finished refinement, read by a refinement with other settings.
         PaddedSequences data = sines(truth);
         RefineParams other = new RefineParams(RefineMethod.DEC, 3, 0.1, 4, 0, 1e-2, 10, 1.0, 1.0, 5);
@@ -167,7 +167,7 @@ class RefinementTest {
         try (Backend backend = new CpuBackend(2);
              SequenceAutoencoder net = new SequenceAutoencoder(backend.tensorOps(), SPEC, 5)) {
             float[] centroids = new float[3 * SPEC.latent()];
-            new Refinement(backend, other, TrainerTest.countingEpochs(epochsRun)).refine(net, data, centroids, 3, CheckpointFile.resume(file, TrainerTest.RUN));
+            new Refinement(backend, other, TrainerTest.countingEpochs(epochsRun)).refine(net, data, centroids, 3, CheckpointFile.resume(file, TrainerTest.RUN, TrainerTest.DATA));
         }
         assertEquals(3, epochsRun[0]);
     }

@@ -38,8 +38,12 @@ class TrainerTest {
     /** The settings a checkpoint records (what a resume must repeat); the tests keep them fixed. */
     static final ObjectNode RUN = new ObjectMapper().createObjectNode().put("test", "trainer");
 
+    /** What the checkpoints of these tests record of their data (the same for every run here). */
+    static final TrainingData DATA = TrainingData.of(data(), data().n(),
+            Preprocessor.fit(PreprocessOptions.defaults(), Cbf.generate(10, 32, 5)));
+
     static CheckpointFile fresh(Path file) {
-        return file == null ? CheckpointFile.none() : CheckpointFile.start(file, RUN);
+        return file == null ? CheckpointFile.none() : CheckpointFile.start(file, RUN, DATA);
     }
 
     /** The completed epochs the checkpoint's pretraining section records. */
@@ -98,7 +102,7 @@ class TrainerTest {
         try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 999)) {
             // A different init seed: everything must come from the checkpoint.
             TrainingResult r = new Trainer(ops, config(5), null)
-                    .train(m, data(), CheckpointFile.resume(ckpt, RUN));
+                    .train(m, data(), CheckpointFile.resume(ckpt, RUN, DATA));
             assertEquals(5, r.epochs());
             assertSameWeights(whole, TrainedModel.weightsOf(m));
         }
@@ -139,7 +143,7 @@ class TrainerTest {
         TrainingDivergedException e;
         try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 11)) {
             e = assertThrows(TrainingDivergedException.class, () ->
-                    new Trainer(ops, blowUp, null).train(m, data(), CheckpointFile.resume(ckpt, RUN)));
+                    new Trainer(ops, blowUp, null).train(m, data(), CheckpointFile.resume(ckpt, RUN, DATA)));
         }
         assertEquals(3, e.epoch(), e.getMessage());
         assertTrue(e.getMessage().contains("training diverged in epoch 3"), e.getMessage());
@@ -160,7 +164,7 @@ class TrainerTest {
         }
         assertEquals(2, savedEpochs(ckpt));
         try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 999)) {
-            new Trainer(ops, config(5), null).train(m, data(), CheckpointFile.resume(ckpt, RUN));
+            new Trainer(ops, config(5), null).train(m, data(), CheckpointFile.resume(ckpt, RUN, DATA));
             assertSameWeights(whole, TrainedModel.weightsOf(m));
         }
     }
@@ -171,29 +175,60 @@ class TrainerTest {
         train(config(1), ckpt, null);
         ObjectNode other = RUN.deepCopy().put("test", "other");
         org.rnnclust.InputException e = assertThrows(org.rnnclust.InputException.class,
-                () -> CheckpointFile.resume(ckpt, other));
+                () -> CheckpointFile.resume(ckpt, other, DATA));
         assertTrue(e.getMessage().contains("made with test = \"trainer\""), e.getMessage());
+    }
+
+    /** A checkpoint of a 4-epoch run stopped after epoch 2, in the current format. */
+    private ModelFile.Loaded checkpointAfterEpoch2() {
+        Path current = tmp.resolve("current.ckpt");
+        assertThrows(IllegalStateException.class, () -> train(config(4), current, crashAfterEpoch(2)));
+        return ModelFile.read(current);
+    }
+
+    /** Resuming {@code checkpoint} ends with the uninterrupted 4-epoch run's weights. */
+    private void assertResumesToTheUninterruptedModel(Path checkpoint) {
+        Map<String, float[]> whole = train(config(4), null, null);
+        try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 999)) {
+            new Trainer(ops, config(4), null).train(m, data(), CheckpointFile.resume(checkpoint, RUN, DATA));
+            assertSameWeights(whole, TrainedModel.weightsOf(m));
+        }
     }
 
     @Test
     void aVersion1CheckpointResumesLikeTheCurrentFormat() {
-        Map<String, float[]> whole = train(config(4), null, null);
-        Path current = tmp.resolve("v2.ckpt");
-        assertThrows(IllegalStateException.class, () -> train(config(4), current, crashAfterEpoch(2)));
-        // Rewrite it in the layout of format 1: the pretraining fields and tensors at the top level.
-        ModelFile.Loaded v2 = ModelFile.read(current);
+        ModelFile.Loaded current = checkpointAfterEpoch2();
+        // Rewritten in the layout of format 1: the pretraining fields and tensors at the top level.
         ObjectNode header = new ObjectMapper().createObjectNode().put("kind", "rnnclust-checkpoint");
-        v2.header().get("sections").get("pretraining").fields().forEachRemaining(f -> header.set(f.getKey(), f.getValue()));
+        current.header().get("sections").get("pretraining").fields()
+                .forEachRemaining(f -> header.set(f.getKey(), f.getValue()));
         header.set("run", RUN);
         java.util.List<ModelFile.Tensor> tensors = new java.util.ArrayList<>();
-        for (ModelFile.Tensor t : v2.tensors().values()) {
+        for (ModelFile.Tensor t : current.tensors().values()) {
             tensors.add(new ModelFile.Tensor(t.name().substring("pretraining/".length()), t.shape(), t.data()));
         }
         Path legacy = tmp.resolve("v1.ckpt");
         ModelFile.write(legacy, header, tensors);
-        try (CpuOps ops = new CpuOps(2); SequenceAutoencoder m = new SequenceAutoencoder(ops, SPEC, 999)) {
-            new Trainer(ops, config(4), null).train(m, data(), CheckpointFile.resume(legacy, RUN));
-            assertSameWeights(whole, TrainedModel.weightsOf(m));
-        }
+        assertResumesToTheUninterruptedModel(legacy);
+    }
+
+    @Test
+    void aVersion2CheckpointResumesThoughItsDataCannotBeChecked() {
+        ModelFile.Loaded current = checkpointAfterEpoch2();
+        // Format 2 had no data record (other data would go unnoticed) and stopped only between epochs.
+        ObjectNode header = ((ObjectNode) current.header()).deepCopy();
+        header.remove("data");
+        header.put("checkpoint_format", 2);
+        java.util.List<ModelFile.Tensor> tensors = java.util.List.copyOf(current.tensors().values());
+        Path v2 = tmp.resolve("v2.ckpt");
+        ModelFile.write(v2, header, tensors);
+        assertResumesToTheUninterruptedModel(v2);
+        // Format 3 always records its data: one without is damaged.
+        header.put("checkpoint_format", 3);
+        Path damaged = tmp.resolve("v3-no-data.ckpt");
+        ModelFile.write(damaged, header, tensors);
+        org.rnnclust.InputException e = assertThrows(org.rnnclust.InputException.class,
+                () -> CheckpointFile.resume(damaged, RUN, DATA));
+        assertTrue(e.getMessage().contains("records nothing of its training data"), e.getMessage());
     }
 }
