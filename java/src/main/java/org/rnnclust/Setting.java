@@ -10,6 +10,12 @@ public enum Setting {
     CELL,
     /** A bidirectional encoder. */
     BIDIRECTIONAL,
+    /** The hidden size of every recurrent layer. */
+    HIDDEN,
+    /** The recurrent layers of the encoder and of the decoder. */
+    LAYERS,
+    /** The size of the embedding. */
+    LATENT,
     /** The number of clusters. */
     CLUSTERS,
     /** Which device computes: auto, cpu, cuda, cuda:N. */
@@ -30,6 +36,8 @@ public enum Setting {
     SPECTRAL_MAX_ROWS,
     /** How missing values are handled (refuse or interpolate). */
     MISSING_VALUES,
+    /** The steps every sequence is resampled to. */
+    RESAMPLE_LENGTH,
     /** The methods an evaluation compares. */
     METHODS,
     /** How many seeds an evaluation runs. */

@@ -15,6 +15,9 @@ final class SettingFlags {
     private static final Map<Setting, String> FLAGS = new EnumMap<>(Map.ofEntries(
             Map.entry(Setting.CELL, "--cell"),
             Map.entry(Setting.BIDIRECTIONAL, "--bidirectional"),
+            Map.entry(Setting.HIDDEN, "--hidden"),
+            Map.entry(Setting.LAYERS, "--layers"),
+            Map.entry(Setting.LATENT, "--latent"),
             Map.entry(Setting.CLUSTERS, "--k"),
             Map.entry(Setting.DEVICE, "--device"),
             Map.entry(Setting.THREADS, "--threads"),
@@ -25,6 +28,7 @@ final class SettingFlags {
             Map.entry(Setting.REFINE_LEARNING_RATE, "--refine-lr"),
             Map.entry(Setting.SPECTRAL_MAX_ROWS, "--spectral-max-rows"),
             Map.entry(Setting.MISSING_VALUES, "--missing"),
+            Map.entry(Setting.RESAMPLE_LENGTH, "--resample-length"),
             Map.entry(Setting.METHODS, "--methods"),
             Map.entry(Setting.SEEDS, "--seeds"),
             Map.entry(Setting.BENCH_SHAPES, "--rnn"),
