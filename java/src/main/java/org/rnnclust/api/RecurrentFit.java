@@ -22,6 +22,7 @@ import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.MemoryPlan;
 import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.CheckpointFile;
@@ -76,6 +77,9 @@ final class RecurrentFit {
         CheckpointFile checkpoint = checkpoint(run);
         PaddedSequences fitRows = trainingRows(train, settings.maxTrainingRows, settings.seed);
         Preprocessor recorded = prep != null ? prep : identity(train.channels());
+        // On the heap: the pretraining's weights, the model before refinement, the refined model.
+        int weightCopies = settings.refine == Refine.NONE ? 2 : 3;
+        memoryPlan(arch, train, weightCopies).require(ops);
         try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed)) {
             Pretraining pre = options.startingFrom();
             if (pre != null) {
@@ -114,10 +118,21 @@ final class RecurrentFit {
     /** Pretrains a new network on (a subsample of) {@code train} and returns its weights and history. */
     Pretraining pretrainOnly(PaddedSequences train) {
         CheckpointFile checkpoint = checkpoint(settings.pretrainingSettings(train.channels()));
-        try (SequenceAutoencoder net = new SequenceAutoencoder(device.backend().tensorOps(),
-                settings.spec(train.channels()), settings.seed)) {
+        TensorOps ops = device.backend().tensorOps();
+        AutoencoderSpec arch = settings.spec(train.channels());
+        memoryPlan(arch, train, 1).require(ops);
+        try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed)) {
             return pretrain(net, trainingRows(train, settings.maxTrainingRows, settings.seed), checkpoint);
         }
+    }
+
+    /**
+     * What pretraining on {@code train} and embedding it need: batches of the batch size (or all
+     * sequences, when fewer) of its longest sequence.
+     */
+    private MemoryPlan memoryPlan(AutoencoderSpec arch, PaddedSequences train, int weightCopies) {
+        int batch = Math.min(settings.trainConfig().batchSize(), train.n());
+        return MemoryPlan.training(arch, batch, train.maxLength(), train.n(), settings.inputDropout > 0, weightCopies);
     }
 
     /** The options' checkpoint: none, a new one, or the one to resume (which must hold a run of {@code run}'s settings). */
