@@ -12,6 +12,9 @@ public final class HeapBudget {
     /** The largest array length every JVM accepts (a few header words below 2^31). */
     public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
+    /** How to give the JVM more heap, in words, for the end of a message. */
+    public static final String MORE_HEAP = "give the JVM more heap (JAVA_OPTS=-Xmx...)";
+
     private HeapBudget() {}
 
     /**
@@ -31,20 +34,36 @@ public final class HeapBudget {
 
     /** Throws unless {@code bytes} more fit in the heap (see {@link #requireArray}). */
     public static void require(long bytes, String what, Setting... settings) {
-        if (bytes <= 0 || bytes <= free()) return;
-        System.gc(); // what looks used may be garbage; one collection before refusing is cheap next to the work
-        long free = free();
+        require(bytes, what, "ask for less", settings);
+    }
+
+    /**
+     * Throws unless {@code bytes} more fit in the heap; the message ends with {@code remedy} (what to
+     * lower, in words) and the heap option.
+     */
+    public static void require(long bytes, String what, String remedy, Setting... settings) {
+        long free = freeFor(bytes);
         if (bytes <= free) return;
-        Runtime rt = Runtime.getRuntime();
         throw new InsufficientMemoryException(what + " needs " + bytes(bytes) + " of Java heap, " + bytes(free)
-                + " is free of at most " + bytes(rt.maxMemory())
-                + ": ask for less, or give the JVM more heap (JAVA_OPTS=-Xmx...)", settings);
+                + " is free of at most " + bytes(Runtime.getRuntime().maxMemory()) + ": " + remedy + ", or "
+                + MORE_HEAP, settings);
     }
 
     /** Bytes the heap can still grow into: the maximum minus what is in use now. */
     public static long free() {
         Runtime rt = Runtime.getRuntime();
         return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /**
+     * {@link #free()}, after a garbage collection when {@code bytes} look more than that: what looks
+     * used may be garbage, and one collection before refusing is cheap next to the work.
+     */
+    public static long freeFor(long bytes) {
+        long free = free();
+        if (bytes <= free) return free;
+        System.gc();
+        return free();
     }
 
     /** 1536 → "1.5 KiB", in powers of 1024 with one decimal. */

@@ -10,6 +10,12 @@ public enum Setting {
     CELL,
     /** A bidirectional encoder. */
     BIDIRECTIONAL,
+    /** The hidden size of every recurrent layer. */
+    HIDDEN,
+    /** The recurrent layers of the encoder and of the decoder. */
+    LAYERS,
+    /** The size of the embedding. */
+    LATENT,
     /** The number of clusters. */
     CLUSTERS,
     /** How the first clustering of the embeddings is made (k-means or spectral). */
@@ -48,7 +54,7 @@ public enum Setting {
     OUTLIER_CLIP,
     /** How sequences of different lengths are made alike (pad or resample). */
     LENGTH_POLICY,
-    /** The steps a resampled sequence has. */
+    /** The steps every sequence is resampled to. */
     RESAMPLE_LENGTH,
     /** The methods an evaluation compares. */
     METHODS,

@@ -21,6 +21,7 @@ import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.MemoryPlan;
 import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.CheckpointFile;
@@ -73,6 +74,9 @@ final class RecurrentFit {
         ObjectNode run = settings.pretrainingSettings(train.channels());
         PaddedSequences fitRows = trainingRows(train, settings.maxTrainingRows, settings.seed);
         Preprocessor recorded = prep != null ? prep : identity(train.channels());
+        // On the heap: the pretraining's weights, the model before refinement, the refined model.
+        int weightCopies = settings.refine == Refine.NONE ? 2 : 3;
+        memoryPlan(arch, train, weightCopies).require(ops);
         CheckpointFile checkpoint = checkpoint(run, train, fitRows, recorded);
         try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed)) {
             Pretraining pre = options.startingFrom();
@@ -111,13 +115,24 @@ final class RecurrentFit {
 
     /** Pretrains a new network on (a subsample of) {@code train} and returns its weights and history. */
     Pretraining pretrainOnly(PaddedSequences train) {
+        TensorOps ops = device.backend().tensorOps();
+        AutoencoderSpec arch = settings.spec(train.channels());
+        memoryPlan(arch, train, 1).require(ops);
         PaddedSequences rows = trainingRows(train, settings.maxTrainingRows, settings.seed);
         CheckpointFile checkpoint = checkpoint(settings.pretrainingSettings(train.channels()), train, rows,
                 identity(train.channels()));
-        try (SequenceAutoencoder net = new SequenceAutoencoder(device.backend().tensorOps(),
-                settings.spec(train.channels()), settings.seed)) {
+        try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed)) {
             return pretrain(net, rows, checkpoint);
         }
+    }
+
+    /**
+     * What pretraining on {@code train} and embedding it need: batches of the batch size (or all
+     * sequences, when fewer) of its longest sequence.
+     */
+    private MemoryPlan memoryPlan(AutoencoderSpec arch, PaddedSequences train, int weightCopies) {
+        int batch = Math.min(settings.trainConfig().batchSize(), train.n());
+        return MemoryPlan.training(arch, batch, train.maxLength(), train.n(), settings.inputDropout > 0, weightCopies);
     }
 
     /**

@@ -8,6 +8,7 @@ import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.nn.MemoryPlan;
 import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.TrainedModel;
 import org.rnnclust.train.Trainer;
@@ -143,6 +144,7 @@ public final class SequenceClusteringModel implements AutoCloseable {
     /** The embeddings [N, latent] of sequences already preprocessed as the model's training data were. */
     public float[] embed(PaddedSequences data) {
         var ops = requireDevice().backend().tensorOps();
+        MemoryPlan.embedding(saved.spec(), Math.min(embedBatch, data.n()), data.maxLength(), data.n()).require(ops);
         try (SequenceAutoencoder net = saved.instantiate(ops)) {
             return Trainer.embed(ops, net, data, embedBatch);
         }

@@ -24,6 +24,13 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     /** A new buffer of {@code size} floats, all zero. */
     DeviceBuffer allocate(long size);
 
+    /**
+     * The memory {@link #allocate} takes from and how much of it is free now, so that work whose
+     * buffers cannot fit is refused before it starts (the free amount is an estimate: other
+     * threads and processes allocate too).
+     */
+    BufferMemory memory();
+
     void upload(float[] src, int srcOff, DeviceBuffer dst, long dstOff, int n);
 
     default void upload(float[] src, DeviceBuffer dst) {

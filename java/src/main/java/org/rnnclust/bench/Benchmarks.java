@@ -77,6 +77,7 @@ public final class Benchmarks {
                         Setting.BENCH_POINTS, Setting.BENCH_KMEANS_SHAPES);
             }
             if (kmeans != null) kmeans.forEach(KMeansShape::parse);
+            if (rnn != null) rnn.forEach(r -> RecurrentBench.Shape.parse(r).memoryPlan(true).requireBuffersFit());
         }
     }
 

@@ -1,6 +1,7 @@
 package org.rnnclust.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
@@ -8,6 +9,8 @@ import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.backend.Timing;
 import org.rnnclust.nn.CellType;
+import org.rnnclust.nn.MemoryPlan;
+import org.rnnclust.nn.RecurrentSpec;
 import org.rnnclust.nn.RecurrentStack;
 import org.rnnclust.nn.SequenceMask;
 
@@ -45,6 +48,12 @@ public final class RecurrentBench {
             return 2.0 * batch * steps * gates() * hidden * (double) (input + hidden);
         }
 
+        /** What timing this shape allocates, on the device and in the heap. */
+        public MemoryPlan memoryPlan(boolean train) {
+            return MemoryPlan.benchmark(new RecurrentSpec(CellType.parse(cell), input, hidden, 1, false), batch, steps,
+                    train, "time a smaller shape", List.of(Setting.BENCH_SHAPES));
+        }
+
         /** Input, output and gate activations read or written once (the memory floor). */
         public double bytes(boolean train) {
             double act = 4.0 * batch * steps * (input + hidden + (double) gates() * hidden);
@@ -68,6 +77,7 @@ public final class RecurrentBench {
      */
     public static Timing time(TensorOps ops, Shape s, boolean train, int warmup, int repeat, double budgetMs,
                               long seed, java.util.function.ToDoubleFunction<Runnable> clock) {
+        s.memoryPlan(train).require(ops);
         int[] lengths = new int[s.batch()];
         Arrays.fill(lengths, s.steps());
         SplittableRandom rng = new SplittableRandom(seed);

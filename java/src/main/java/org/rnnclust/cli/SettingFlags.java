@@ -15,6 +15,9 @@ final class SettingFlags {
     private static final Map<Setting, String> FLAGS = new EnumMap<>(Map.ofEntries(
             Map.entry(Setting.CELL, "--cell"),
             Map.entry(Setting.BIDIRECTIONAL, "--bidirectional"),
+            Map.entry(Setting.HIDDEN, "--hidden"),
+            Map.entry(Setting.LAYERS, "--layers"),
+            Map.entry(Setting.LATENT, "--latent"),
             Map.entry(Setting.CLUSTERS, "--k"),
             Map.entry(Setting.CLUSTER_INIT, "--cluster-init"),
             Map.entry(Setting.KMEANS_RESTARTS, "--n-init"),

@@ -1,5 +1,7 @@
 package org.rnnclust.data;
 
+import org.rnnclust.HeapBudget;
+
 /**
  * A dataset as one dense tensor [n, maxLength, channels] (row-major), zero beyond each sequence's
  * length, with the lengths kept as the mask. This is what models and k-means consume.
@@ -19,10 +21,8 @@ public record PaddedSequences(int n, int maxLength, int channels, float[] values
         int t = steps;
         int c = d.channels();
         long total = (long) n * t * c;
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new org.rnnclust.InputException(d.name() + ": " + n + " sequences × " + t + " steps × " + c
-                    + " channels is too large for one tensor (" + total + " values)");
-        }
+        HeapBudget.requireArray(total, Float.BYTES, d.name() + ": " + n + " sequences × " + t + " steps × " + c
+                + " channels in one tensor");
         float[] values = new float[(int) total];
         int[] lengths = new int[n];
         for (int i = 0; i < n; i++) {

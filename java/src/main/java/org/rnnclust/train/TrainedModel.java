@@ -120,7 +120,7 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
                     count(a, "latent", 1 << 20));
             JsonNode p = h.get("preprocessing");
             LengthPolicy length = LengthPolicy.valueOf(text(p, "length").toUpperCase(java.util.Locale.ROOT));
-            int steps = integer(p, "resample_steps", 0, MAX_RESAMPLE_STEPS);
+            int steps = integer(p, "resample_steps", 0, PreprocessOptions.MAX_RESAMPLE_LENGTH);
             if ((length == LengthPolicy.RESAMPLE) != (steps > 0)) {
                 throw new IllegalArgumentException("resample_steps " + steps + " does not fit length policy " + text(p, "length"));
             }
@@ -152,12 +152,6 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
             throw new InputException(file + ": malformed model header: " + e.getMessage());
         }
     }
-
-    /**
-     * The longest resample length a model file may declare. Preprocessing allocates N × this many
-     * values, so an absurd (tampered or corrupted) number is refused instead of exhausting memory.
-     */
-    static final int MAX_RESAMPLE_STEPS = 1 << 24;
 
     private static JsonNode field(JsonNode parent, String name) {
         JsonNode n = parent == null ? null : parent.get(name);

@@ -2,6 +2,7 @@ package org.rnnclust.backend.cpu;
 
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Pointer;
+import org.rnnclust.backend.BufferMemory;
 import org.rnnclust.backend.CheckedTensorOps;
 import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
@@ -123,6 +124,11 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     }
 
     // ---- memory ----
+
+    @Override
+    public BufferMemory memory() {
+        return NativeMemory.now();
+    }
 
     @Override
     protected CpuBuffer allocateImpl(long size) {

@@ -7,6 +7,7 @@ import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
+import org.rnnclust.backend.BufferMemory;
 import org.rnnclust.backend.CheckedTensorOps;
 import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
@@ -81,6 +82,11 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     }
 
     // ---- memory ----
+
+    @Override
+    public BufferMemory memory() {
+        return new BufferMemory("GPU memory of " + name(), ctx.memoryInfo()[0], "");
+    }
 
     @Override
     protected CudaBuffer allocateImpl(long size) {

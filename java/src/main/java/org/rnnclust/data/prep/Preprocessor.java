@@ -1,6 +1,7 @@
 package org.rnnclust.data.prep;
 
 import java.util.Arrays;
+import org.rnnclust.HeapBudget;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.data.Dataset;
@@ -74,6 +75,7 @@ public final class Preprocessor {
         }
         Dataset cleaned = clean(options, data, saved);
         int c = data.channels();
+        if (steps > 0) requireResampledFit(data, c);
         float[][] out = new float[data.size()][];
         for (int i = 0; i < data.size(); i++) {
             float[] s = cleaned.series(i).clone();
@@ -87,6 +89,16 @@ public final class Preprocessor {
             out[i] = steps > 0 ? Resample.linear(s, c, steps) : s;
         }
         return data.withSeries(out);
+    }
+
+    /** Refuses resampling whose sequences of {@link #steps} steps would not fit the heap (or one array). */
+    private void requireResampledFit(Dataset data, int channels) {
+        long perSequence = (long) steps * channels;
+        String what = data.name() + ": " + data.size() + " sequences resampled to " + steps + " steps";
+        HeapBudget.requireArray(perSequence, Float.BYTES, what, Setting.RESAMPLE_LENGTH);
+        long values = perSequence * data.size();  // below 2^62: both factors are below 2^31
+        HeapBudget.require(values > Long.MAX_VALUE / Float.BYTES ? Long.MAX_VALUE : values * Float.BYTES, what,
+                "resample to fewer steps", Setting.RESAMPLE_LENGTH);
     }
 
     /** Missing values and outlier clipping: the steps that need no fitted statistics. */
