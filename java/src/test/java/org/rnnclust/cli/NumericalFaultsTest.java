@@ -128,4 +128,51 @@ class NumericalFaultsTest {
             for (float v : t.data()) assertTrue(Float.isFinite(v), "non-finite value in the kept checkpoint's " + t.name());
         }
     }
+
+    /**
+     * A finite value too large for single-precision distances (1e20: its square overflows) is
+     * refused in one line by every method, the same way, instead of an infinite inertia or a lost
+     * cluster; so is 3.4e38, next to the largest float. Normalised, the same file clusters.
+     */
+    @Test
+    void valuesTooLargeForFloatDistancesAreRefusedByEveryMethod() throws IOException {
+        for (String huge : new String[] {"1e20", "-3.4e38"}) {
+            Path data = cbf(huge);
+            String[][] commands = {{"kmeans"}, {"pca-kmeans"}, {"forest"}, {"train", "--epochs", "1", "--hidden", "4"}};
+            for (String[] command : commands) {
+                Path out = tmp.resolve(command[0] + huge);
+                String[] args = concat(command, "--data", data.toString(), "--out", out.toString(), "--normalize",
+                        "none", "--device", "cpu");
+                CliRun run = CliRun.of(args);
+                assertEquals(Main.EXIT_BAD_INPUT, run.exitCode(), command[0] + ": " + run.err());
+                assertEquals(1, run.errLines(), run.err());
+                assertTrue(run.err().contains("record 3: the value " + Float.parseFloat(huge) + " at step 5"), run.err());
+                assertTrue(run.err().contains("would overflow single-precision distances"), run.err());
+                assertTrue(run.err().contains("(flag: --normalize)"), run.err());
+                assertFalse(Files.exists(out.resolve("metrics.json")), "nothing written");
+            }
+            CliRun normalised = CliRun.of("kmeans", "--data", data.toString(), "--out", tmp.resolve("z" + huge).toString());
+            assertEquals(0, normalised.exitCode(), normalised.err());
+            String metrics = Files.readString(tmp.resolve("z" + huge).resolve("metrics.json"));
+            assertFalse(metrics.contains("Infinity") || metrics.contains("NaN"), metrics);
+        }
+    }
+
+    /** A model trained without normalisation refuses the same values when it is applied. */
+    @Test
+    void aModelRefusesValuesTooLargeForItsDistances() throws IOException {
+        Path model = tmp.resolve("model");
+        CliRun trained = train(cbf(null), model, "--normalize", "none");
+        assertEquals(0, trained.exitCode(), trained.err());
+        Path huge = cbf("1e20");
+        for (String command : new String[] {"cluster", "embed"}) {
+            Path out = tmp.resolve(command + (command.equals("embed") ? ".npy" : ""));
+            CliRun run = CliRun.of(command, "--model", model.toString(), "--data", huge.toString(), "--out",
+                    out.toString());
+            assertEquals(Main.EXIT_BAD_INPUT, run.exitCode(), run.err());
+            assertEquals(1, run.errLines(), run.err());
+            assertTrue(run.err().contains("would overflow single-precision distances"), run.err());
+            assertFalse(Files.exists(out), "nothing written");
+        }
+    }
 }

@@ -87,8 +87,34 @@ public final class Preprocessor {
                 case NONE -> { }
             }
             out[i] = steps > 0 ? Resample.linear(s, c, steps) : s;
+            requireDistancesFit(data, i, out[i], c);
         }
         return data.withSeries(out);
+    }
+
+    /**
+     * The largest sum of squares a prepared sequence may have. Every method computes squared
+     * distances in single precision: ‖a − b‖² ≤ 2(‖a‖² + ‖b‖²), and a centroid, a mean of points, is
+     * no longer than the longest of them, so below this bound no distance, norm or centroid sum
+     * overflows. Above it k-means reports an infinite inertia or loses clusters.
+     */
+    public static final double MAX_SQUARED_NORM = Float.MAX_VALUE / 4.0;
+
+    /** Refuses, naming the record and its largest value, a sequence too large for single-precision distances. */
+    private static void requireDistancesFit(Dataset data, int record, float[] s, int c) {
+        double sum = 0;
+        int largest = 0;
+        for (int t = 0; t < s.length; t++) {
+            sum += (double) s[t] * s[t];
+            if (Math.abs(s[t]) > Math.abs(s[largest])) largest = t;
+        }
+        if (sum <= MAX_SQUARED_NORM) return;
+        throw new InputException(data.name() + ": record " + (record + 1) + ": the value " + s[largest] + " at step "
+                + (largest / c + 1) + (c > 1 ? ", channel " + (largest % c + 1) : "") + " (after preprocessing)"
+                + " is too large: the sequence's sum of squares, " + String.format(java.util.Locale.ROOT, "%.3g", sum)
+                + ", would overflow single-precision distances (at most "
+                + String.format(java.util.Locale.ROOT, "%.3g", MAX_SQUARED_NORM) + "); normalise or scale the data",
+                Setting.NORMALIZATION);
     }
 
     /** Refuses resampling whose sequences of {@link #steps} steps would not fit the heap (or one array). */
