@@ -16,9 +16,9 @@ import java.util.concurrent.TimeoutException;
 import org.rnnclust.InputException;
 
 /**
- * Opens a data file for reading, whatever it is: a regular file, a pipe ({@code <(zcat ...)},
+ * Opens an input file for reading, whatever it is: a regular file, a pipe ({@code <(zcat ...)},
  * {@code /dev/stdin}), a named pipe (FIFO) or a device. Nothing here seeks, so a pipe reads like a
- * file.
+ * file. The dataset readers open their files here, and so does {@code io.Npy} for arrays.
  *
  * <p>Opening a named pipe blocks until some program opens it for writing. That wait is bounded:
  * after {@value #DEFAULT_FIFO_TIMEOUT_S} seconds (the Java system property
@@ -27,7 +27,7 @@ import org.rnnclust.InputException;
  * abandoned, that thread stays blocked until a writer appears (then it closes what it opened), and
  * does not keep the JVM from exiting.
  */
-final class InputFile {
+public final class InputFile {
     /** The system property that sets how long to wait for a FIFO's writer, in seconds. */
     static final String FIFO_TIMEOUT_PROPERTY = "rnnclust.fifo.timeout-s";
     static final long DEFAULT_FIFO_TIMEOUT_S = 60;
@@ -40,7 +40,7 @@ final class InputFile {
      * @throws NoSuchFileException, AccessDeniedException as {@link Files#newInputStream} does
      * @throws InputException when a FIFO gets no writer in time
      */
-    static InputStream open(Path file) throws IOException {
+    public static InputStream open(Path file) throws IOException {
         if (Files.isRegularFile(file)) return Files.newInputStream(file);
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
         return openWaiting(file);
