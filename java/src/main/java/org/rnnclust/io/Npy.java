@@ -4,12 +4,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.rnnclust.InputException;
 import org.rnnclust.data.npy.NpyArray;
 import org.rnnclust.data.npy.NpyFormat;
 import org.rnnclust.data.npy.NpyInput;
+import org.rnnclust.data.read.InputFile;
 
 /**
  * NumPy {@code .npy} files of weights and embeddings, the way arrays move between PyTorch and
@@ -44,9 +44,9 @@ public final class Npy {
         return NpyInput.open(in, source).readFloat32(NpyInput.InexactIntegers.REFUSE);
     }
 
-    /** Reads an {@code .npy} file. */
+    /** Reads an {@code .npy} file, or the bytes of one from a pipe ({@link InputFile}). */
     public static NpyArray read(Path file) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
+        try (InputStream in = new BufferedInputStream(InputFile.open(file), CHUNK)) {
             return read(in, file.toString());
         } catch (IOException e) {
             throw FileErrors.cannotRead(file, e);

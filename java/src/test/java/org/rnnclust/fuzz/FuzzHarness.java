@@ -37,6 +37,11 @@ import org.rnnclust.InputException;
  * runs the loader (total allocation, garbage included, so the factor is generous: text parsing
  * makes many short-lived strings per byte).
  *
+ * <p>A compressed bomb ({@link Input#bomb}, {@link Bombs}) has a bound of its own, since its
+ * decompressed size is the point: it must be refused after reading a small part of the file (the
+ * bytes the loading thread reads through the kernel, {@link ThreadIo}) and allocating no more than
+ * the reader's limits allow.
+ *
  * <p>Each input's seed is derived from the property's name and the input's number, so a run is
  * the same every time and a failure names the one seed that replays it. Mutation fuzzing needs
  * nothing more than these seeded draws, so no property-testing library is used.
@@ -86,11 +91,32 @@ public final class FuzzHarness {
      *                      exceptions and time, but its allocation follows the work the loaded
      *                      content legitimately asks for (a model may resample to 4,096 steps), not
      *                      the file's size, so it is reported, not bounded
+     * @param allowedAllocation the most {@code load} may allocate
+     * @param allowedRead the most bytes {@code load} may read from files (what the thread reads
+     *                    through the kernel), or -1 for no bound
      */
-    public record Input(String description, byte[] bytes, String fileName, long basis, Callable<?> load, Use use) {
+    public record Input(String description, byte[] bytes, String fileName, long basis, Callable<?> load, Use use,
+                        long allowedAllocation, long allowedRead) {
+        /** An input whose allocation is bounded by a multiple of {@code basis}. */
+        public Input(String description, byte[] bytes, String fileName, long basis, Callable<?> load, Use use) {
+            this(description, bytes, fileName, basis, load, use, BYTES_PER_INPUT_BYTE * basis + FIXED_BYTES, -1);
+        }
+
         /** An input that is only loaded. */
         public Input(String description, byte[] bytes, String fileName, long basis, Callable<?> load) {
             this(description, bytes, fileName, basis, load, loaded -> loaded);
+        }
+
+        /**
+         * A compressed bomb: a small file that expands to far more than the loader may take. It
+         * must be refused, after reading at most {@code allowedRead} bytes of the file (not the
+         * whole bomb) and allocating at most {@code allowedAllocation}.
+         */
+        public static Input bomb(String description, byte[] bytes, String fileName, Callable<?> load,
+                                 long allowedAllocation, long allowedRead) {
+            return new Input(description, bytes, fileName, bytes.length, load, loaded -> {
+                throw new AssertionError("a bomb loaded: " + loaded);
+            }, allowedAllocation, allowedRead);
         }
     }
 
@@ -110,12 +136,17 @@ public final class FuzzHarness {
      * {@code rnnclust.fuzz.seed}), checks each, and fails listing every failing input with its seed.
      */
     public static void forAll(String property, Function<SplittableRandom, Input> draw) {
+        forAll(property, tries(), draw);
+    }
+
+    /** {@link #forAll(String, Function)} with {@code tries} inputs instead of {@link #tries()}. */
+    public static void forAll(String property, int tries, Function<SplittableRandom, Input> draw) {
         String replay = System.getProperty("rnnclust.fuzz.seed");
         long[] seeds;
         if (replay != null && !replay.isBlank()) {
             seeds = new long[] {parseSeed(replay.strip())};
         } else {
-            seeds = new long[tries()];
+            seeds = new long[tries];
             long base = mix(property.hashCode());
             for (int i = 0; i < seeds.length; i++) seeds[i] = mix(base + i * 0x9E3779B97F4A7C15L);
         }
@@ -148,11 +179,14 @@ public final class FuzzHarness {
     private static String check(Input input, Stats stats) {
         Future<long[]> result = worker.submit(() -> {
             long before = THREADS.getCurrentThreadAllocatedBytes();
+            long readBefore = ThreadIo.bytesRead();
             long loaded = 0;
             long loading = -1;
+            long read = -1;
             try {
                 Object content = input.load().call();
                 loading = THREADS.getCurrentThreadAllocatedBytes() - before;
+                read = ThreadIo.bytesRead() - readBefore;
                 input.use().on(content);
                 loaded = 1;
             } catch (InputException e) {
@@ -162,7 +196,8 @@ public final class FuzzHarness {
                 }
             }
             long total = THREADS.getCurrentThreadAllocatedBytes() - before;
-            return new long[] {loaded, loading < 0 ? total : loading, total};
+            if (read < 0) read = ThreadIo.bytesRead() - readBefore;
+            return new long[] {loaded, loading < 0 ? total : loading, total, readBefore < 0 ? -1 : read};
         });
         stats.tries++;
         long[] outcome;
@@ -185,9 +220,13 @@ public final class FuzzHarness {
             stats.mostAllocatedBasis = input.basis();
         }
         stats.mostInUse = Math.max(stats.mostInUse, outcome[2] - outcome[1]);
-        long allowed = BYTES_PER_INPUT_BYTE * input.basis() + FIXED_BYTES;
-        if (outcome[1] > allowed) {
-            return "allocated " + outcome[1] + " bytes for " + input.basis() + " bytes of input (allowed " + allowed + ")";
+        if (input.allowedRead() >= 0) stats.mostRead = Math.max(stats.mostRead, outcome[3]);
+        if (outcome[1] > input.allowedAllocation()) {
+            return "allocated " + outcome[1] + " bytes for " + input.basis() + " bytes of input (allowed "
+                    + input.allowedAllocation() + ")";
+        }
+        if (input.allowedRead() >= 0 && outcome[3] > input.allowedRead()) {
+            return "read " + outcome[3] + " bytes of a " + input.bytes().length + "-byte file (allowed " + input.allowedRead() + ")";
         }
         return null;
     }
@@ -227,16 +266,20 @@ public final class FuzzHarness {
         return z ^ (z >>> 31);
     }
 
-    /** Per property: inputs tried, loaded, refused, failing; the largest allocations (loading, use); wall time. */
+    /**
+     * Per property: inputs tried, loaded, refused, failing; the largest allocations (loading, use)
+     * and, for bombs, the most bytes read from a file; wall time.
+     */
     private static final class Stats {
-        long tries, loaded, refused, failures, mostAllocated, mostAllocatedBasis, mostInUse;
+        long tries, loaded, refused, failures, mostAllocated, mostAllocatedBasis, mostInUse, mostRead;
         double seconds;
 
         String line(String property) {
             return String.format("fuzz %-12s tries %6d  loaded %6d  refused %6d  failures %d  "
-                            + "largest allocation %.2f MiB (input of %d bytes)%s  %.1f s",
+                            + "largest allocation %.2f MiB (input of %d bytes)%s%s  %.1f s",
                     property, tries, loaded, refused, failures, mostAllocated / 1048576.0, mostAllocatedBasis,
-                    mostInUse == 0 ? "" : String.format("  largest in use %.2f MiB", mostInUse / 1048576.0), seconds);
+                    mostInUse == 0 ? "" : String.format("  largest in use %.2f MiB", mostInUse / 1048576.0),
+                    mostRead == 0 ? "" : String.format("  most read %.2f MiB", mostRead / 1048576.0), seconds);
         }
     }
 

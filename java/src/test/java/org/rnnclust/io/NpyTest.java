@@ -8,11 +8,14 @@ import static org.rnnclust.data.npy.NpyBytes.npy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.InputException;
@@ -82,5 +85,27 @@ class NpyTest {
                     () -> read(npy(dict("<i8", false, "()"), one.array())));
             assertEquals(SOURCE + ": integer " + inexact + " at index 0 has no exact float32 value", e.getMessage());
         }
+    }
+
+    @Test
+    void anArrayReadsFromANamedPipe() throws Exception {
+        float[] values = new float[1 << 20];  // megabytes: a pipe hands them over in pieces
+        for (int i = 0; i < values.length; i++) values[i] = i * 0.5f;
+        NpyArray a = new NpyArray(new int[] {1 << 10, 1 << 10}, values);
+        Path fifo = dir.resolve("x.npy");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+        byte[] bytes = bytes(a);
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = new FileOutputStream(fifo.toFile())) {
+                out.write(bytes);
+            } catch (IOException e) {
+                // the reader's result says what happened
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        assertEquals(a, Npy.read(fifo), "no seek needed: a pipe reads like the file");
+        writer.join(10_000);
     }
 }

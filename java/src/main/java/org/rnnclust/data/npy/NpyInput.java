@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.rnnclust.HeapBudget;
 import org.rnnclust.InputException;
 
 /**
@@ -23,8 +24,11 @@ import org.rnnclust.InputException;
  * whatever the file's order (Fortran data are transposed), and checks that the stream ends there.
  * Element types: see {@link NpyDtype}. Any shape, 0-d included.
  *
- * <p>A header's declared shape is never trusted for allocation: the array grows only as data
- * actually arrive, so a tiny file declaring 10⁹ elements fails as truncated without using memory.
+ * <p>A header's declared shape is checked against the free heap before any data are read (a small
+ * compressed file declaring gigabytes is refused at once, {@link HeapBudget}), and against the
+ * stream's length when the caller knows it; beyond that it is never trusted for allocation: the
+ * array grows only as data actually arrive, so a tiny file declaring 10⁸ elements fails as
+ * truncated without using their memory.
  * Every problem is an {@link InputException} of one line that starts with the source's name.
  */
 public final class NpyInput {
@@ -65,6 +69,16 @@ public final class NpyInput {
      * @throws IOException when the stream itself fails
      */
     public static NpyInput open(InputStream in, String source) throws IOException {
+        return open(in, source, -1);
+    }
+
+    /**
+     * Reads and checks the header, and when the stream's length is known, that the data the header
+     * declares fill the rest of it exactly; the stream is left at the first data byte.
+     *
+     * @param size the bytes {@code in} holds from here to its end, or -1 when not known
+     */
+    public static NpyInput open(InputStream in, String source, long size) throws IOException {
         byte[] start = in.readNBytes(8);
         if (start.length < 8 || !Arrays.equals(start, 0, 6, NpyFormat.MAGIC, 0, 6)) {
             throw bad(source, start.length == 0 ? "empty, not an .npy array" : "not an .npy array (no \\x93NUMPY magic)");
@@ -81,7 +95,9 @@ public final class NpyInput {
         byte[] text = in.readNBytes((int) length);
         if (text.length < length) throw bad(source, "truncated .npy header");
         String dict = new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        return new NpyInput(in, source, header(HeaderDict.parse(dict, source), source));
+        NpyInput npy = new NpyInput(in, source, header(HeaderDict.parse(dict, source), source));
+        if (size >= 0) npy.checkDataSize(size - start.length - lengthBytes.length - length);
+        return npy;
     }
 
     private static Header header(Map<String, Object> dict, String source) {
@@ -122,6 +138,7 @@ public final class NpyInput {
      * @throws IOException when the stream itself fails
      */
     public NpyArray readFloat32(InexactIntegers integers) throws IOException {
+        requireHeap(4);
         Float32Elements out = new Float32Elements(integers);
         readData(out);
         return new NpyArray(shape(), header.fortran ? FortranOrder.toC(out.values, header.shape) : out.values);
@@ -135,9 +152,34 @@ public final class NpyInput {
      * @throws IOException when the stream itself fails
      */
     public double[] readFloat64() throws IOException {
+        requireHeap(8);
         Float64Elements out = new Float64Elements();
         readData(out);
         return header.fortran ? FortranOrder.toC(out.values, header.shape) : out.values;
+    }
+
+    /** The data bytes the header declares; they must be exactly the {@code available} ones. */
+    private void checkDataSize(long available) {
+        long needed = header.count * header.dtype.size();
+        if (needed > available) {
+            throw bad(source, "truncated: " + declared() + " needs " + needed + " bytes, " + Math.max(available, 0) + " follow the header");
+        }
+        if (needed < available) throw bad(source, "more data than " + declared() + " declares (" + needed + " bytes)");
+    }
+
+    /**
+     * Checks the array against the free heap before any of it is read, so that a small compressed
+     * file whose header declares gigabytes is refused at once; counted twice when Fortran order
+     * needs a transposed copy.
+     */
+    private void requireHeap(int bytesPerElement) {
+        String what = source + ": the array of " + declared();
+        HeapBudget.requireArray(header.count, bytesPerElement, what);
+        if (header.fortran && header.shape.length > 1) HeapBudget.require(2 * header.count * bytesPerElement, what);
+    }
+
+    private String declared() {
+        return "shape " + shapeText(header.shape) + " of " + header.dtype.descr();
     }
 
     /** Decodes the data a chunk at a time, growing the array only as bytes arrive; then checks the stream ends. */
@@ -146,7 +188,7 @@ public final class NpyInput {
         read = true;
         long count = header.count;
         int size = header.dtype.size();
-        String declared = "shape " + shapeText(header.shape) + " of " + header.dtype.descr();
+        String declared = declared();
         byte[] buf = new byte[CHUNK];
         out.grow((int) Math.min(count, FIRST_ALLOCATION));
         int filled = 0;

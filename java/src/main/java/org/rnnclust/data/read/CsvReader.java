@@ -2,10 +2,7 @@ package org.rnnclust.data.read;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,9 +21,9 @@ import org.rnnclust.data.Dataset;
  * index (negative counts from the end, -1 = last).
  *
  * <p>The fields are split by Apache Commons CSV: a field in double quotes may hold the separator,
- * a line break or a doubled quote; lines may end in LF, CRLF or CR; a UTF-8 byte-order mark at the
- * start is skipped. Spaces around a field, quoted or not, are dropped, and blank lines are skipped.
- * Errors name the line a record starts on.
+ * a line break or a doubled quote; lines may end in LF, CRLF or CR. Spaces around a field, quoted
+ * or not, are dropped, and blank lines are skipped. Errors name the line a record starts on. A
+ * record may hold at most {@link ReadLimits#csvLineChars} characters.
  *
  * <p>With {@code header == null} the first row is a header when one of its fields, other than the
  * label column, is neither a number nor a missing value. A header of numbers alone is therefore
@@ -34,16 +31,15 @@ import org.rnnclust.data.Dataset;
  */
 final class CsvReader implements DatasetReader {
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
-    private static final char BYTE_ORDER_MARK = '\uFEFF';
     /** Characters of the first line looked at to choose the separator. */
     private static final int SEPARATOR_LOOKAHEAD = 1 << 20;
 
     @Override
-    public Dataset read(InputStream in, String source, ReadOptions options) throws IOException {
-        BufferedReader text = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        text.mark(1);
-        if (text.read() != BYTE_ORDER_MARK) text.reset();
-        char separator = separator(text);
+    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+        String source = input.name();
+        BufferedReader buffered = new BufferedReader(TextInput.uncapped(input.in(), source, input.limits()), 1 << 16);
+        DataBudget budget = input.budget();
+        char separator = separator(buffered);
         CSVFormat format = CSVFormat.DEFAULT.builder()
                 .setDelimiter(separator)
                 .setIgnoreEmptyLines(false)  // skipped below, so that the parser's line count stays the file's
@@ -55,10 +51,12 @@ final class CsvReader implements DatasetReader {
         String labelSpec = options.labelColumn() == null ? null : options.labelColumn().strip();
         int width = -1;           // fields per row, from the first row
         int labelCol = -1;
+        RecordCap text = new RecordCap(buffered, source, input.limits());
         try (CSVParser parser = format.parse(text)) {
             Iterator<CSVRecord> records = parser.iterator();
             while (true) {
                 long lineNo = parser.getCurrentLineNumber() + 1;  // where the next record starts
+                text.startRecord(lineNo);
                 CSVRecord record = next(records, source, lineNo);
                 if (record == null) break;
                 String[] fields = record.values();
@@ -77,7 +75,9 @@ final class CsvReader implements DatasetReader {
                 if (fields.length != width) {
                     throw InputException.at(source, lineNo, "line", "expected " + width + " fields, found " + fields.length);
                 }
-                float[] values = new float[width - (labelCol >= 0 ? 1 : 0)];
+                int valueCount = width - (labelCol >= 0 ? 1 : 0);
+                budget.sequence(valueCount, labelCol >= 0 ? 2L * fields[labelCol].length() : 0, lineNo);
+                float[] values = new float[valueCount];
                 for (int k = 0, v = 0; k < width; k++) {
                     if (k == labelCol) continue;
                     values[v++] = Values.parse(fields[k], source, lineNo, k + 1);

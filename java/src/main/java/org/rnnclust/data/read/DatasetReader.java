@@ -1,18 +1,15 @@
 package org.rnnclust.data.read;
 
 import java.io.IOException;
-import java.io.InputStream;
 import org.rnnclust.data.Dataset;
 
 /**
  * Reads one format. Implementations throw {@link org.rnnclust.InputException} with one line naming
- * the source, the line or record, and the problem for anything malformed; they never allocate more
- * than the input's actual size justifies (a declared count is checked against the bytes present).
+ * the source, the line or record, and the problem for anything malformed. They check what they
+ * allocate against the input's {@link ReadLimits} before allocating it, and never trust a declared
+ * count for more than that: a declared size that fits the limits is still allocated only as the
+ * bytes arrive, so a short file declaring much fails as truncated without the memory.
  */
-public interface DatasetReader {
-    /**
-     * @param in      the (already decompressed) bytes of the file
-     * @param source  the name to use in messages and as the dataset name
-     */
-    Dataset read(InputStream in, String source, ReadOptions options) throws IOException;
+interface DatasetReader {
+    Dataset read(SourceStream input, ReadOptions options) throws IOException;
 }

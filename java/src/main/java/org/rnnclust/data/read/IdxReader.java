@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
@@ -17,12 +18,20 @@ import org.rnnclust.data.Dataset;
  * <p>Data with dimensions [N, rows, cols] becomes N sequences of {@code rows} steps by {@code cols}
  * channels (an image read row by row); [N, T] becomes N univariate sequences of T steps. Labels come
  * from {@link ReadOptions#labelsFile()}, an IDX1 unsigned-byte file (magic 0x00000801).
+ *
+ * <p>The header is read and checked first; the declared data are then checked against the file's
+ * size when it is known, and against the {@link ReadLimits} in any case, before any of them is
+ * read; then exactly the declared bytes are read, an item at a time, and the file must end there.
  */
 final class IdxReader implements DatasetReader {
     private static final int LABELS_MAGIC = 0x00000801;
+    /** Bytes after the data counted for the message about them, when the size is not known. */
+    private static final int TRAILING_COUNTED = 1 << 16;
+    /** Values of an item allocated before its bytes have been seen. */
+    private static final int FIRST_ALLOCATION = 1 << 16;
 
-    /** Type code, sizes, and where the values start. */
-    private record Header(int type, int[] dims, int offset) {
+    /** Type code and sizes. */
+    private record Header(int type, int[] dims) {
         int itemSize() {
             return switch (type) {
                 case 0x08, 0x09 -> 1;
@@ -30,6 +39,22 @@ final class IdxReader implements DatasetReader {
                 case 0x0C, 0x0D -> 4;
                 default -> 8;
             };
+        }
+
+        /** Bytes of the header itself. */
+        int length() {
+            return 4 + 4 * dims.length;
+        }
+
+        /** Bytes of the values the sizes declare; saturates at Long.MAX_VALUE. */
+        long dataBytes() {
+            try {
+                long needed = itemSize();
+                for (int d : dims) needed = Math.multiplyExact(needed, (long) d);
+                return needed;
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
         }
 
         String shape() {
@@ -40,9 +65,10 @@ final class IdxReader implements DatasetReader {
     }
 
     @Override
-    public Dataset read(InputStream in, String source, ReadOptions options) throws IOException {
-        byte[] bytes = Readers.readAll(in, source);
-        Header h = header(bytes, source);
+    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+        String source = input.name();
+        InputStream in = input.in();
+        Header h = header(in, source);
         if (h.dims.length != 2 && h.dims.length != 3) {
             throw new InputException(source + ": IDX data with " + h.dims.length
                     + (h.dims.length == 1 ? " dimension" : " dimensions") + "; expected 3 (N×rows×cols images) or 2 (N×length)"
@@ -53,85 +79,141 @@ final class IdxReader implements DatasetReader {
         int channels = h.dims.length == 3 ? h.dims[2] : 1;
         if (n == 0) throw new InputException(source + ": no data (the header declares 0 items)");
         if (steps == 0 || channels == 0) throw new InputException(source + ": items of size " + h.shape() + " hold no values");
-        checkSize(bytes, h, source, n + " items of " + h.shape());
+        String declared = n + " items of " + h.shape();
+        checkSize(input.size(), h, source, declared);
+        long perItem = (long) steps * channels;
+        input.budget().declared(n, perItem, 1, declared);
 
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
-        int perItem = steps * channels;  // fits: the size check bounds it by the file length
-        int size = h.itemSize();
-        float[][] series = new float[n][perItem];
-        int pos = h.offset;
+        // within the budget; still allocated only as the bytes arrive, in case the file is short
+        Values values = new Values(in, h, source, declared);
+        List<float[]> series = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            float[] s = series[i];
             // [rows][cols] in the file is already time-major with cols as channels
-            for (int k = 0; k < perItem; k++, pos += size) s[k] = value(buf, h.type, pos);
+            series.add(values.item((int) perItem));
         }
-        if (options.labelsFile() == null) return Dataset.unlabelled(source, series, channels);
-        Labels.Indexed labels = readLabels(options.labelsFile(), n, source);
-        return new Dataset(source, series, channels, labels.labels(), labels.names());
+        checkEnd(in, source, declared);
+        float[][] all = series.toArray(float[][]::new);
+        if (options.labelsFile() == null) return Dataset.unlabelled(source, all, channels);
+        Labels.Indexed labels = readLabels(options.labelsFile(), n, source, input.limits());
+        return new Dataset(source, all, channels, labels.labels(), labels.names());
     }
 
-    private static Labels.Indexed readLabels(Path file, int expected, String dataSource) {
-        String source = file.toString();
-        byte[] bytes = Readers.withStream(file, in -> Readers.readAll(in, source));
-        Header h = header(bytes, source);
-        int magic = (h.type << 8) | h.dims.length;
-        if (magic != LABELS_MAGIC) {
-            throw new InputException(source + ": not an IDX label file (magic 0x" + hex(magic)
-                    + ", expected 0x" + hex(LABELS_MAGIC) + ": unsigned bytes, one dimension)");
-        }
-        int count = h.dims[0];
-        checkSize(bytes, h, source, count + " labels");
-        if (count != expected) {
-            throw new InputException(source + ": " + count + " labels for the " + expected + " items of " + dataSource);
-        }
-        List<String> raw = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) raw.add(Integer.toString(bytes[h.offset + i] & 0xff));
-        return Labels.index(raw);
+    private static Labels.Indexed readLabels(Path file, int expected, String dataSource, ReadLimits limits) {
+        return Readers.withStream(file, limits, input -> {
+            String source = input.name();
+            InputStream in = input.in();
+            Header h = header(in, source);
+            int magic = (h.type << 8) | h.dims.length;
+            if (magic != LABELS_MAGIC) {
+                throw new InputException(source + ": not an IDX label file (magic 0x" + hex(magic)
+                        + ", expected 0x" + hex(LABELS_MAGIC) + ": unsigned bytes, one dimension)");
+            }
+            int count = h.dims[0];
+            String declared = count + " labels";
+            checkSize(input.size(), h, source, declared);
+            if (count != expected) {
+                throw new InputException(source + ": " + count + " labels for the " + expected + " items of " + dataSource);
+            }
+            byte[] bytes = new byte[count];  // as many as the data have: no more than they took
+            int got = in.readNBytes(bytes, 0, count);
+            if (got < count) throw truncated(source, declared, got);
+            checkEnd(in, source, declared);
+            List<String> raw = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) raw.add(Integer.toString(bytes[i] & 0xff));
+            return Labels.index(raw);
+        });
     }
 
-    private static Header header(byte[] bytes, String source) {
-        if (bytes.length < 4) throw new InputException(source + ": not an IDX file (only " + bytes.length + " bytes)");
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
-        int magic = buf.getInt(0);
-        int type = bytes[2] & 0xff;
-        int ndims = bytes[3] & 0xff;
+    /** Reads and checks the magic bytes, then the sizes; the stream is left at the first value. */
+    private static Header header(InputStream in, String source) throws IOException {
+        byte[] start = in.readNBytes(4);
+        if (start.length < 4) throw new InputException(source + ": not an IDX file (only " + start.length + " bytes)");
+        int magic = ByteBuffer.wrap(start).order(ByteOrder.BIG_ENDIAN).getInt();
+        int type = start[2] & 0xff;
+        int ndims = start[3] & 0xff;
         boolean knownType = type == 0x08 || type == 0x09 || (type >= 0x0B && type <= 0x0E);
-        if (bytes[0] != 0 || bytes[1] != 0 || !knownType || ndims == 0) {
+        if (start[0] != 0 || start[1] != 0 || !knownType || ndims == 0) {
             throw new InputException(source + ": not an IDX file (magic 0x" + hex(magic) + ")");
         }
-        int offset = 4 + 4 * ndims;
-        if (bytes.length < offset) {
+        byte[] sizes = in.readNBytes(4 * ndims);
+        if (sizes.length < 4 * ndims) {
             throw new InputException(source + ": truncated: the header declares " + ndims
-                    + " dimensions but the file ends after " + bytes.length + " bytes");
+                    + " dimensions but the file ends after " + (4 + sizes.length) + " bytes");
         }
+        ByteBuffer buf = ByteBuffer.wrap(sizes).order(ByteOrder.BIG_ENDIAN);
         int[] dims = new int[ndims];
         for (int i = 0; i < ndims; i++) {
-            dims[i] = buf.getInt(4 + 4 * i);
+            dims[i] = buf.getInt(4 * i);
             if (dims[i] < 0) {
                 throw new InputException(source + ": IDX dimension " + (i + 1) + " is negative ("
                         + Integer.toUnsignedString(dims[i]) + " read as unsigned is too large)");
             }
         }
-        return new Header(type, dims, offset);
+        return new Header(type, dims);
     }
 
-    /** The values must fill the rest of the file exactly; checked before anything is allocated. */
-    private static void checkSize(byte[] bytes, Header h, String source, String declared) {
-        long available = bytes.length - (long) h.offset;
-        long needed;
-        try {
-            needed = h.itemSize();
-            for (int d : h.dims) needed = Math.multiplyExact(needed, (long) d);
-        } catch (ArithmeticException e) {
-            needed = Long.MAX_VALUE;
-        }
-        if (needed > available) {
-            throw new InputException(source + ": truncated: header declares " + declared
-                    + " but only " + available + " bytes follow");
-        }
+    /**
+     * When the file's size is known, the values must fill the rest of it exactly; checked before
+     * anything is allocated.
+     */
+    private static void checkSize(long fileSize, Header h, String source, String declared) {
+        if (fileSize < 0) return;
+        long available = fileSize - h.length();
+        long needed = h.dataBytes();
+        if (needed > available) throw truncated(source, declared, available);
         if (needed < available) {
             throw new InputException(source + ": " + (available - needed) + " bytes after the data the header declares ("
                     + declared + ")");
+        }
+    }
+
+    /** The stream must end after the declared values (a size not known up front is checked here). */
+    private static void checkEnd(InputStream in, String source, String declared) throws IOException {
+        int extra = in.readNBytes(TRAILING_COUNTED).length;
+        if (extra == 0) return;
+        String count = extra < TRAILING_COUNTED ? Integer.toString(extra) : "at least " + TRAILING_COUNTED;
+        throw new InputException(source + ": " + count + " bytes after the data the header declares (" + declared + ")");
+    }
+
+    private static InputException truncated(String source, String declared, long available) {
+        return new InputException(source + ": truncated: header declares " + declared
+                + " but only " + available + " bytes follow");
+    }
+
+    /** Decodes the values of the file's type from the stream, one item at a time. */
+    private static final class Values {
+        private final InputStream in;
+        private final Header h;
+        private final String source;
+        private final String declared;
+        private final byte[] chunk;
+        private final ByteBuffer buf;
+        private long consumed;
+
+        Values(InputStream in, Header h, String source, String declared) {
+            this.in = in;
+            this.h = h;
+            this.source = source;
+            this.declared = declared;
+            this.chunk = new byte[(1 << 16) / 8 * h.itemSize()];
+            this.buf = ByteBuffer.wrap(chunk).order(ByteOrder.BIG_ENDIAN);
+        }
+
+        /** The next {@code count} values, in an array grown as they arrive. */
+        float[] item(int count) throws IOException {
+            int size = h.itemSize();
+            int perChunk = chunk.length / size;
+            float[] s = new float[Math.min(count, FIRST_ALLOCATION)];
+            for (int k = 0; k < count; ) {
+                int n = Math.min(perChunk, count - k);
+                int got = in.readNBytes(chunk, 0, n * size);
+                if (got < n * size) throw truncated(source, declared, consumed + got);
+                consumed += got;
+                if (k + n > s.length) s = Arrays.copyOf(s, (int) Math.min(count, Math.max(2L * s.length, k + n)));
+                for (int j = 0; j < n; j++) s[k + j] = value(buf, h.type, j * size);
+                k += n;
+            }
+            return s;
         }
     }
 

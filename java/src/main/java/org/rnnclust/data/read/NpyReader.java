@@ -3,7 +3,6 @@ package org.rnnclust.data.read;
 import static org.rnnclust.data.npy.NpyFormat.shapeText;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,13 +16,14 @@ import org.rnnclust.data.npy.NpyInput;
  * Data of shape (N, T) is N univariate sequences, (N, T, C) is N sequences of T steps by C
  * channels; integer values are rounded to float32 where they must be.
  *
- * <p>Labels come from {@link ReadOptions#labelsFile()}: an .npy of shape (N,) or (N, 1) holding
+ * <p>Labels come from {@link ReadOptions#labelsFile()}: a one-dimensional .npy, shape (N,), holding
  * integers (or floats with integral values).
  */
 final class NpyReader implements DatasetReader {
     @Override
-    public Dataset read(InputStream in, String source, ReadOptions options) throws IOException {
-        NpyInput npy = NpyInput.open(in, source);
+    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+        String source = input.name();
+        NpyInput npy = NpyInput.open(input.in(), source, input.size());
         int[] shape = npy.shape();
         if (shape.length != 2 && shape.length != 3) {
             throw new InputException(source + ": NPY data of shape " + shapeText(shape) + "; expected (N, T) or (N, T, C)");
@@ -32,22 +32,25 @@ final class NpyReader implements DatasetReader {
         int rowSize = shape[1] * (shape.length == 3 ? shape[2] : 1);
         if (n == 0) throw new InputException(source + ": no data (shape " + shapeText(shape) + ")");
         if (rowSize == 0) throw new InputException(source + ": sequences of shape " + shapeText(shape) + " hold no values");
+        // decoded into one array, then split into the sequences: twice the values at the peak
+        input.budget().declared(n, rowSize, 2, "array of shape " + shapeText(shape));
         float[] values = npy.readFloat32(NpyInput.InexactIntegers.ROUND).data();
         float[][] series = new float[n][];
         for (int i = 0; i < n; i++) series[i] = Arrays.copyOfRange(values, i * rowSize, (i + 1) * rowSize);
         int channels = shape.length == 3 ? shape[2] : 1;
         if (options.labelsFile() == null) return Dataset.unlabelled(source, series, channels);
-        Labels.Indexed labels = readLabels(options.labelsFile(), n, source);
+        Labels.Indexed labels = readLabels(options.labelsFile(), n, source, input.limits());
         return new Dataset(source, series, channels, labels.labels(), labels.names());
     }
 
-    private static Labels.Indexed readLabels(Path file, int expected, String dataSource) {
+    private static Labels.Indexed readLabels(Path file, int expected, String dataSource, ReadLimits limits) {
         String source = file.toString();
-        double[] values = Readers.withStream(file, in -> {
-            NpyInput npy = NpyInput.open(in, source);
+        double[] values = Readers.withStream(file, limits, input -> {
+            NpyInput npy = NpyInput.open(input.in(), source, input.size());
             int[] shape = npy.shape();
-            boolean column = shape.length == 1 || (shape.length == 2 && shape[1] == 1);
-            if (!column) throw new InputException(source + ": labels of shape " + shapeText(shape) + "; expected (N,)");
+            if (shape.length != 1) {
+                throw new InputException(source + ": labels of shape " + shapeText(shape) + "; expected one dimension, (N,)");
+            }
             if (shape[0] != expected) {
                 throw new InputException(source + ": " + shape[0] + " labels for the " + expected + " sequences of "
                         + dataSource);

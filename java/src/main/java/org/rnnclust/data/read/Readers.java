@@ -10,8 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
 
@@ -22,15 +20,17 @@ import org.rnnclust.data.Dataset;
  * {@code .gz}: {@code .tsv} and {@code .txt} are UCR, {@code .csv} is plain CSV, {@code .ts} is
  * sktime/UEA, {@code .npy} is NumPy, and {@code *idx<N>-ubyte} or {@code .idx} is IDX. A UCR file
  * with commas saved as {@code .csv} therefore needs {@code --format ucr}. Compression is detected
- * from the gzip magic bytes, not from the name.
+ * from the gzip magic bytes, not from the name; a concatenation of gzip members is read whole,
+ * and anything else after the last member is refused. Pipes and named pipes are read like files
+ * (the format then comes from the name given, or is named explicitly).
+ *
+ * <p>What one read may take of the heap is bounded ({@link ReadLimits}), so a small file that
+ * expands to gigabytes is refused with one line before it is read to the end.
  *
  * <p>Every failure to read (missing file, permission, corrupt or truncated gzip, malformed content)
  * surfaces as an {@link InputException} with one line naming the file as given.
  */
 public final class Readers {
-    /** Largest decompressed size a binary reader loads into memory (a Java array's limit). */
-    static final int MAX_BYTES = Integer.MAX_VALUE - 8;
-
     private static final Pattern IDX_NAME = Pattern.compile(".*idx[0-9]+-ubyte");
     private static final String ACCEPTED =
             ".tsv/.txt (UCR), .csv, .ts, .npy, *-idx<N>-ubyte or .idx (IDX), each optionally .gz";
@@ -39,6 +39,11 @@ public final class Readers {
 
     /** Reads one file; {@code options} may be null for the defaults. */
     public static Dataset read(Path file, ReadOptions options) {
+        return read(file, options, ReadLimits.ofThisJvm());
+    }
+
+    /** Reads one file within {@code limits} (tests pass small ones). */
+    static Dataset read(Path file, ReadOptions options, ReadLimits limits) {
         ReadOptions opts = options == null ? ReadOptions.defaults() : options;
         Format format = opts.format() == null || opts.format() == Format.AUTO ? formatOf(file) : opts.format();
         checkOptions(file, format, opts);
@@ -50,8 +55,7 @@ public final class Readers {
             case NPY -> new NpyReader();
             case AUTO -> throw new IllegalStateException("AUTO resolved above");
         };
-        String source = file.toString();
-        return withStream(file, in -> reader.read(in, source, opts));
+        return withStream(file, limits, input -> reader.read(input, opts));
     }
 
     /**
@@ -94,60 +98,39 @@ public final class Readers {
         }
     }
 
-    /** Body of {@link #withStream}: reads the decompressed bytes. */
+    /** Body of {@link #withStream}: reads the opened input. */
     @FunctionalInterface
     interface StreamBody<T> {
-        T apply(InputStream in) throws IOException;
+        T apply(SourceStream input) throws IOException;
     }
 
     /**
-     * Opens {@code file}, decompresses it when it starts with the gzip magic bytes, and runs
-     * {@code body} on the result, turning every I/O failure into a one-line InputException.
-     * Also used for the labels files of IDX and NPY data.
+     * Opens {@code file} (a pipe or FIFO too: {@link InputFile}), decompresses it when it starts
+     * with the gzip magic bytes ({@link GzipInput}), and runs {@code body} on the result, turning
+     * every I/O failure into a one-line InputException. Also used for the labels files of IDX and
+     * NPY data.
      */
-    static <T> T withStream(Path file, StreamBody<T> body) {
+    static <T> T withStream(Path file, ReadLimits limits, StreamBody<T> body) {
         if (Files.isDirectory(file)) throw new InputException(file + ": is a directory, not a data file");
+        String source = file.toString();
         boolean gzip = false;
-        try (InputStream raw = Files.newInputStream(file)) {
+        try (InputStream raw = InputFile.open(file)) {
             BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
-            gzip = startsWithGzipMagic(buffered);
-            InputStream in = gzip
-                    ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
-                    : buffered;
+            gzip = GzipInput.startsWithMagic(buffered);
+            InputStream in = gzip ? new BufferedInputStream(GzipInput.of(buffered, source), 1 << 16) : buffered;
             in.mark(1);
             if (in.read() < 0) throw new InputException(file + ": empty file" + (gzip ? " (after gunzip)" : ""));
             in.reset();
-            return body.apply(in);
+            long size = gzip ? -1 : InputFile.sizeIfKnown(file);
+            return body.apply(new SourceStream(in, source, size, limits));
         } catch (NoSuchFileException e) {
             throw new InputException(file + ": no such file", e);
         } catch (AccessDeniedException e) {
             throw new InputException(file + ": permission denied", e);
-        } catch (ZipException e) {
-            throw new InputException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
         } catch (EOFException e) {
             throw new InputException(file + (gzip ? ": truncated gzip data" : ": unexpected end of file"), e);
         } catch (IOException e) {
             throw new InputException(file + ": cannot read: " + e.getMessage(), e);
         }
-    }
-
-    private static boolean startsWithGzipMagic(BufferedInputStream in) throws IOException {
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        return b0 == 0x1f && b1 == 0x8b;
-    }
-
-    /**
-     * All bytes of a binary file, up to {@link #MAX_BYTES}. Reading in chunks keeps memory at what
-     * is really there, whatever a header claims.
-     */
-    static byte[] readAll(InputStream in, String source) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_BYTES);
-        if (bytes.length == MAX_BYTES && in.read() >= 0) {
-            throw new InputException(source + ": larger than 2 GiB, too large to load");
-        }
-        return bytes;
     }
 }

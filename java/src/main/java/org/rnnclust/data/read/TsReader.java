@@ -1,10 +1,6 @@
 package org.rnnclust.data.read;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +17,8 @@ import org.rnnclust.data.LabelIndex;
  * values are case-insensitive.
  */
 final class TsReader implements DatasetReader {
+    /** The most characters a header line may hold: a few keywords, a list of class labels. */
+    static final int MAX_HEADER_LINE = 1 << 20;
 
     /** What the header declared; null where it said nothing. */
     private static final class Header {
@@ -34,38 +32,47 @@ final class TsReader implements DatasetReader {
     }
 
     @Override
-    public Dataset read(InputStream in, String source, ReadOptions options) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+        String source = input.name();
+        TextLines lines = new TextLines(TextInput.lines(input.in(), source, input.limits()), source);
+        DataBudget budget = input.budget();
         Header header = new Header();
         List<float[]> series = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         int dims = -1;         // from the header, or from the first case when it does not say
         int firstLength = -1;
-        long lineNo = 0;
-        for (String raw; (raw = lines.readLine()) != null; ) {
-            lineNo++;
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) continue;
+        while (lines.next()) {
+            long lineNo = lines.number();
+            char[] c = lines.chars();
+            int from = 0;
+            int to = lines.length();
+            while (from < to && Character.isWhitespace(c[from])) from++;  // what String.strip drops
+            while (to > from && Character.isWhitespace(c[to - 1])) to--;
+            if (from == to || c[from] == '#') continue;
             if (!header.data) {
-                if (!line.startsWith("@")) {
+                if (c[from] != '@') {
                     throw InputException.at(source, lineNo, "line", "data before the @data line");
                 }
-                headerLine(line, header, source, lineNo);
+                if (to - from > MAX_HEADER_LINE) {
+                    throw InputException.at(source, lineNo, "line", "a header line longer than " + MAX_HEADER_LINE + " characters");
+                }
+                headerLine(new String(c, from, to - from), header, source, lineNo);
                 continue;
             }
-            if (line.startsWith("@")) {
-                throw InputException.at(source, lineNo, "line", "header key after @data: '" + Values.shorten(line) + "'");
+            if (c[from] == '@') {
+                String start = new String(c, from, Math.min(to - from, 41));  // all that shorten shows
+                throw InputException.at(source, lineNo, "line", "header key after @data: '" + Values.shorten(start) + "'");
             }
-            String[] fields = line.split(":", -1);
-            int valueFields = fields.length - (header.labelled ? 1 : 0);
+            int fields = 1 + count(c, from, to, ':');
+            int valueFields = fields - (header.labelled ? 1 : 0);
             if (dims < 0) dims = declaredDimensions(header, source, lineNo);
             if (dims < 0) dims = Math.max(valueFields, 1);
             if (valueFields != dims) {
                 throw InputException.at(source, lineNo, "line", "expected " + dims + " dimension" + (dims == 1 ? "" : "s")
-                        + (header.labelled ? " and a class label" : "") + ", found " + fields.length + " ':'-separated field"
-                        + (fields.length == 1 ? "" : "s"));
+                        + (header.labelled ? " and a class label" : "") + ", found " + fields + " ':'-separated field"
+                        + (fields == 1 ? "" : "s"));
             }
-            float[] values = caseValues(fields, dims, source, lineNo);
+            float[] values = caseValues(c, from, to, dims, budget, source, lineNo);
             int length = values.length / dims;
             if (Boolean.TRUE.equals(header.equalLength)) {
                 if (header.seriesLength != null && length != header.seriesLength) {
@@ -80,7 +87,8 @@ final class TsReader implements DatasetReader {
             if (firstLength < 0) firstLength = length;
             series.add(values);
             if (header.labelled) {
-                String label = fields[fields.length - 1].strip();
+                int labelFrom = lastIndexOf(c, from, to, ':') + 1;
+                String label = new String(c, labelFrom, to - labelFrom).strip();
                 if (!header.classes.contains(label)) {
                     throw InputException.at(source, lineNo, "line", "class label '" + Values.shorten(label)
                             + "' is not among the declared @classLabel values");
@@ -139,27 +147,63 @@ final class TsReader implements DatasetReader {
         return Boolean.TRUE.equals(h.univariate) ? 1 : -1;
     }
 
-    /** The values of one case, time-major; every dimension must have the same length. */
-    private static float[] caseValues(String[] fields, int dims, String source, long lineNo) {
-        String[][] perDim = new String[dims][];
+    /**
+     * The values of one case, time-major: the first {@code dims} ':'-separated fields of
+     * {@code c[from..to)}, each a ','-separated list, all of the same length.
+     */
+    private static float[] caseValues(char[] c, int from, int to, int dims, DataBudget budget, String source, long lineNo) {
+        int length = 0;
+        int pos = from;
         for (int d = 0; d < dims; d++) {
-            if (fields[d].isBlank()) {
+            int end = indexOf(c, pos, to, ':');
+            if (isBlank(c, pos, end)) {
                 throw InputException.at(source, lineNo, "line", "dimension " + (d + 1) + " has no values");
             }
-            perDim[d] = fields[d].split(",", -1);
-            if (perDim[d].length != perDim[0].length) {
+            int n = 1 + count(c, pos, end, ',');
+            if (d == 0) length = n;
+            else if (n != length) {
                 throw InputException.at(source, lineNo, "line", "dimensions differ in length: dimension 1 has "
-                        + perDim[0].length + " values, dimension " + (d + 1) + " has " + perDim[d].length);
+                        + length + " values, dimension " + (d + 1) + " has " + n);
             }
+            pos = end + 1;
         }
-        int length = perDim[0].length;
+        budget.sequence((long) length * dims, 0, lineNo);
         float[] values = new float[length * dims];
+        pos = from;
         for (int d = 0; d < dims; d++) {
             for (int t = 0; t < length; t++) {
-                values[t * dims + d] = Values.parse(perDim[d][t].strip(), source, lineNo, d + 1, t + 1);
+                int end = t == length - 1 ? indexOf(c, pos, to, ':') : indexOf(c, pos, to, ',');
+                String token = new String(c, pos, end - pos).strip();
+                values[t * dims + d] = Values.parse(token, source, lineNo, d + 1, t + 1);
+                pos = end + 1;
             }
         }
         return values;
+    }
+
+    private static int count(char[] c, int from, int to, char ch) {
+        int n = 0;
+        for (int i = from; i < to; i++) if (c[i] == ch) n++;
+        return n;
+    }
+
+    /** The first {@code ch} in {@code c[from..to)}, or {@code to}. */
+    private static int indexOf(char[] c, int from, int to, char ch) {
+        int i = from;
+        while (i < to && c[i] != ch) i++;
+        return i;
+    }
+
+    private static int lastIndexOf(char[] c, int from, int to, char ch) {
+        int i = to - 1;
+        while (i >= from && c[i] != ch) i--;
+        return i;
+    }
+
+    /** What {@link String#isBlank} says of {@code c[from..to)}. */
+    private static boolean isBlank(char[] c, int from, int to) {
+        for (int i = from; i < to; i++) if (!Character.isWhitespace(c[i])) return false;
+        return true;
     }
 
     private static boolean bool(String[] words, String source, long lineNo) {

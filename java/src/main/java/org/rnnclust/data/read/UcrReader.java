@@ -1,10 +1,6 @@
 package org.rnnclust.data.read;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnnclust.InputException;
@@ -16,32 +12,37 @@ import org.rnnclust.data.Dataset;
  *
  * <p>Rows may differ in length (variable-length UCR sets). NaN at the end of a row is padding and
  * is dropped; NaN inside a row stays as a missing value.
+ *
+ * <p>Fields are cut out of the line in place, so a line of millions of values costs its values,
+ * not a string for each (see {@link TextLines}).
  */
 final class UcrReader implements DatasetReader {
     private enum Separator { TAB, COMMA, WHITESPACE }
 
     @Override
-    public Dataset read(InputStream in, String source, ReadOptions options) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+        String source = input.name();
+        TextLines lines = new TextLines(TextInput.lines(input.in(), source, input.limits()), source);
+        DataBudget budget = input.budget();
         List<float[]> series = new ArrayList<>();
         List<String> labels = new ArrayList<>();
-        Values.Row row = new Values.Row();
+        Values.Row row = new Values.Row(source);
         Separator separator = null;
-        long lineNo = 0;
-        for (String line; (line = lines.readLine()) != null; ) {
-            lineNo++;
-            if (line.isBlank()) continue;
-            if (separator == null) separator = detect(line);
-            String[] fields = split(line, separator);
-            String label = fields[0].trim();
+        while (lines.next()) {
+            long lineNo = lines.number();
+            char[] c = lines.chars();
+            int end = lines.length();
+            if (isBlank(c, end)) continue;
+            if (separator == null) separator = detect(c, end);
+            Fields fields = new Fields(c, end, separator);
+            String label = fields.next();
             if (label.isEmpty()) throw InputException.at(source, lineNo, "line", "empty class label in field 1");
-            row.clear();
-            for (int k = 1; k < fields.length; k++) {
-                row.add(Values.parse(fields[k].trim(), source, lineNo, k + 1));
-            }
+            row.clear(lineNo);
+            for (int k = 2; fields.hasNext(); k++) row.add(Values.parse(fields.next(), source, lineNo, k));
             int length = row.size();
             while (length > 0 && Float.isNaN(row.get(length - 1))) length--;
             if (length == 0) throw InputException.at(source, lineNo, "line", "no values after the class label");
+            budget.sequence(length, 2L * label.length(), lineNo);
             series.add(row.toArray(length));
             labels.add(label);
         }
@@ -50,17 +51,70 @@ final class UcrReader implements DatasetReader {
         return new Dataset(source, series.toArray(float[][]::new), 1, indexed.labels(), indexed.names());
     }
 
-    private static Separator detect(String line) {
-        if (line.indexOf('\t') >= 0) return Separator.TAB;
-        if (line.indexOf(',') >= 0) return Separator.COMMA;
+    /** What {@link String#isBlank} says of the line. */
+    private static boolean isBlank(char[] c, int end) {
+        for (int i = 0; i < end; i++) if (!Character.isWhitespace(c[i])) return false;
+        return true;
+    }
+
+    private static Separator detect(char[] c, int end) {
+        for (int i = 0; i < end; i++) if (c[i] == '\t') return Separator.TAB;
+        for (int i = 0; i < end; i++) if (c[i] == ',') return Separator.COMMA;
         return Separator.WHITESPACE;
     }
 
-    private static String[] split(String line, Separator separator) {
-        return switch (separator) {
-            case TAB -> line.split("\t", -1);
-            case COMMA -> line.split(",", -1);
-            case WHITESPACE -> line.trim().split("\\s+");
-        };
+    /**
+     * The fields of a line, each trimmed as {@link String#trim} does: split at every tab or comma
+     * (empty fields included), or, for whitespace, the line trimmed and split at runs of
+     * {@code [ \t\n\x0B\f\r]} (the regular expression {@code \s+}).
+     */
+    private static final class Fields {
+        private final char[] c;
+        private final Separator separator;
+        private int pos;
+        private final int end;
+        private boolean done;
+
+        Fields(char[] c, int end, Separator separator) {
+            this.c = c;
+            this.separator = separator;
+            int from = 0;
+            int to = end;
+            if (separator == Separator.WHITESPACE) {
+                while (from < to && c[from] <= ' ') from++;
+                while (to > from && c[to - 1] <= ' ') to--;
+            }
+            this.pos = from;
+            this.end = to;
+        }
+
+        boolean hasNext() {
+            return !done;
+        }
+
+        /** The next field, trimmed. */
+        String next() {
+            int start = pos;
+            int stop;
+            if (separator == Separator.WHITESPACE) {
+                while (pos < end && !isRegexSpace(c[pos])) pos++;
+                stop = pos;
+                while (pos < end && isRegexSpace(c[pos])) pos++;
+            } else {
+                char sep = separator == Separator.TAB ? '\t' : ',';
+                while (pos < end && c[pos] != sep) pos++;
+                stop = pos;
+                if (pos < end) pos++;
+                else done = true;
+            }
+            if (separator == Separator.WHITESPACE && pos >= end) done = true;
+            while (start < stop && c[start] <= ' ') start++;
+            while (stop > start && c[stop - 1] <= ' ') stop--;
+            return new String(c, start, stop - start);
+        }
+
+        private static boolean isRegexSpace(char ch) {
+            return ch == ' ' || ch == '\t' || ch == '\n' || ch == 0x0B || ch == '\f' || ch == '\r';
+        }
     }
 }

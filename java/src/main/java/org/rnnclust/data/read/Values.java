@@ -1,5 +1,7 @@
 package org.rnnclust.data.read;
 
+import java.util.Arrays;
+import org.rnnclust.HeapBudget;
 import org.rnnclust.InputException;
 
 /** Parsing of one numeric text field, shared by the text readers so they agree on what a number is. */
@@ -99,16 +101,40 @@ final class Values {
         return sb.toString();
     }
 
-    /** A growable float buffer for one row of unknown length. */
+    /**
+     * A growable float buffer for one row of unknown length, reused from row to row. A growth to
+     * a million values or more is first checked against the free heap.
+     */
     static final class Row {
+        private static final int CHECK_FREE_FROM = 1 << 20;
+
+        private final String source;
         private float[] values = new float[64];
         private int size;
+        private long line;
 
-        void clear() { size = 0; }
+        Row(String source) {
+            this.source = source;
+        }
+
+        /** Empties the row for the values of line {@code line} (named if a growth is refused). */
+        void clear(long line) {
+            this.line = line;
+            size = 0;
+        }
 
         void add(float v) {
-            if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
+            if (size == values.length) grow();
             values[size++] = v;
+        }
+
+        private void grow() {
+            long capacity = Math.min(2L * size, HeapBudget.MAX_ARRAY_LENGTH);
+            if (capacity == size) {
+                throw new InputException(source + ": line " + line + ": more values than one array holds");
+            }
+            if (capacity >= CHECK_FREE_FROM) HeapBudget.requireArray(capacity, 4, source + ": the values of line " + line);
+            values = Arrays.copyOf(values, (int) capacity);
         }
 
         int size() { return size; }
@@ -116,6 +142,6 @@ final class Values {
         float get(int i) { return values[i]; }
 
         /** The first n values as a new array. */
-        float[] toArray(int n) { return java.util.Arrays.copyOf(values, n); }
+        float[] toArray(int n) { return Arrays.copyOf(values, n); }
     }
 }

@@ -28,10 +28,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rnnclust.InputException;
+import org.rnnclust.InsufficientMemoryException;
 import org.rnnclust.data.npy.NpyInput.InexactIntegers;
 
 /**
@@ -147,13 +149,34 @@ class NpyInputTest {
 
     @Test
     void hugeDeclaredShapeFailsQuicklyWithoutAllocatingIt() {
-        // 2·10^9 float64 elements would be 16 GB; the data are 100 bytes
+        // 2·10^9 float64 elements would be 16 GB, 8 GB as float32; the data are 100 bytes
         byte[] b = npy(dict("<f8", false, "(2000000000,)"), new byte[100]);
-        InputException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThrows(InputException.class, () -> read(b)));
-        assertEquals(SOURCE + ": truncated: shape (2000000000,) of <f8 needs 16000000000 bytes, 100 follow the header", e.getMessage());
+        // a stream of unknown length (gzip data, a pipe): the heap is checked before anything is read
+        Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() < 8_000_000_000L, "a heap that holds 8 GB");
+        InputException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertThrows(InsufficientMemoryException.class, () -> read(b)));
+        assertTrue(e.getMessage().startsWith(SOURCE + ": the array of shape (2000000000,) of <f8 needs 7.5 GiB of Java heap"),
+                e.getMessage());
+        // a length known up front (a plain file): the shortfall is named before the heap is asked
+        InputException known = assertThrows(InputException.class,
+                () -> NpyInput.open(new ByteArrayInputStream(b), SOURCE, b.length));
+        assertEquals(SOURCE + ": truncated: shape (2000000000,) of <f8 needs 16000000000 bytes, 100 follow the header",
+                known.getMessage());
         byte[] tooMany = npy(dict("<f8", false, "(2000000000, 2000000000, 2000000000)"), new byte[8]);
         assertEquals(SOURCE + ": shape (2000000000, 2000000000, 2000000000) has too many elements for one array",
                 assertThrows(InputException.class, () -> read(tooMany)).getMessage());
+    }
+
+    @Test
+    void aKnownLengthIsCheckedAgainstTheShapeBeforeTheData() {
+        byte[] fewer = npy(dict("<f4", false, "(2, 3)"), new byte[20]);
+        assertEquals(SOURCE + ": truncated: shape (2, 3) of <f4 needs 24 bytes, 20 follow the header",
+                assertThrows(InputException.class, () -> NpyInput.open(new ByteArrayInputStream(fewer), SOURCE, fewer.length))
+                        .getMessage());
+        byte[] more = npy(dict("<u2", false, "(2, 3)"), new byte[14]);
+        assertEquals(SOURCE + ": more data than shape (2, 3) of <u2 declares (12 bytes)",
+                assertThrows(InputException.class, () -> NpyInput.open(new ByteArrayInputStream(more), SOURCE, more.length))
+                        .getMessage());
     }
 
     @Test
