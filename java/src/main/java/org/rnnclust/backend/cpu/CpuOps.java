@@ -19,6 +19,10 @@ import org.rnnclust.backend.TensorOps;
  * to share between threads: calls from several threads at once share the pool and give the
  * results each would get alone (buffers, and the networks that own them, are not shared).
  *
+ * <p>The blocks and ranges are fixed by the op's size, never by the thread count
+ * ({@link CpuParallel}): a GEMM block of other height can round differently, so this keeps every
+ * result bit the same for any number of threads.
+ *
  * <p>The time loop of a recurrent layer is the exception to op-by-op splitting: its ops are small
  * (a B×4H×H GEMM and a B×H cell update per step) and a hand-off per op costs about as much as it
  * saves. {@link #forEachRowRange} instead gives each thread its own batch rows for the whole loop,
@@ -164,14 +168,14 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int dof = (int) dstOff;
         if (inner == 1) {
             // A plain matrix transpose (W_hh to W_hhᵀ): element by element, a bulk call per float costs more.
-            parallel.run(d0, parallel.parts(n, minPointwise), 1, (part, from, to) -> {
+            parallel.run(d0, CpuParallel.chunks(n, minPointwise), 1, (worker, from, to) -> {
                 for (int i = from; i < to; i++) {
                     for (int j = 0; j < d1; j++) d.put(dof + j * d0 + i, s.get(so + i * d1 + j));
                 }
             });
             return;
         }
-        parallel.run(d0, parallel.parts(n, minPointwise), 1, (part, from, to) -> {
+        parallel.run(d0, CpuParallel.chunks(n, minPointwise), 1, (worker, from, to) -> {
             for (int i = from; i < to; i++) {
                 for (int j = 0; j < d1; j++) {
                     // Bulk copy of one inner row (a memcpy).
@@ -185,12 +189,11 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
 
     @Override
     public void forEachRowRange(int rows, long workPerRow, RowRangeTask task) {
-        int parts = lanes == null ? 1 : parallel.parts((long) rows * workPerRow, minRowRangeWork);
-        if (parts <= 1) {
-            task.run(this, 0, rows);
-            return;
-        }
-        parallel.run(rows, parts, ROW_RANGE_ALIGN, (part, from, to) -> task.run(lanes[part], from, to));
+        // The same row ranges with any thread count (their GEMMs' shapes fix the bits); one thread
+        // runs them one after the other on this object.
+        int chunks = CpuParallel.chunks((long) rows * workPerRow, minRowRangeWork);
+        parallel.run(rows, chunks, ROW_RANGE_ALIGN,
+                (worker, from, to) -> task.run(lanes == null ? this : lanes[worker], from, to));
     }
 
     // ---- BLAS ----
@@ -202,15 +205,16 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int la = Math.max(1, lda);
         int lb = Math.max(1, ldb);
         int lc = Math.max(1, ldc);
-        int parts = parallel.parts(2L * m * n * k, minGemmFlops);
+        // Blocks fixed by the shape alone: OpenBLAS may round a block of other height differently.
+        int chunks = CpuParallel.chunks(2L * m * n * k, minGemmFlops);
         if (m >= n) {
             // Blocks of C's rows: rows of op(A) (columns of A when transposed).
-            parallel.run(m, parts, 16, (part, from, to) -> OpenBlas.sgemm(transA, transB, to - from, n, k, alpha,
+            parallel.run(m, chunks, 16, (worker, from, to) -> OpenBlas.sgemm(transA, transB, to - from, n, k, alpha,
                     ca.at(offA + (transA ? from : (long) from * lda)), la, cb.at(offB), lb,
                     beta, cc.at(offC + (long) from * ldc), lc));
         } else {
             // Blocks of C's columns: columns of op(B) (rows of B when transposed).
-            parallel.run(n, parts, 16, (part, from, to) -> OpenBlas.sgemm(transA, transB, m, to - from, k, alpha,
+            parallel.run(n, chunks, 16, (worker, from, to) -> OpenBlas.sgemm(transA, transB, m, to - from, k, alpha,
                     ca.at(offA), la, cb.at(offB + (transB ? (long) from * ldb : from)), lb,
                     beta, cc.at(offC + from), lc));
         }
@@ -223,7 +227,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         FloatBuffer bv = bias.data;
         FloatBuffer d = dst.data;
         int o = (int) dstOff;
-        parallel.run(rows, parallel.parts((long) rows * cols, minPointwise), 1, (part, from, to) -> {
+        parallel.run(rows, CpuParallel.chunks((long) rows * cols, minPointwise), 1, (worker, from, to) -> {
             float[] bh = scratch.get().get(0, cols);
             float[] row = scratch.get().get(1, cols);
             bv.get(0, bh, 0, cols);
@@ -244,7 +248,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int dof = (int) dstOff;
         // Parallel over column blocks, each thread owning its sums. Rows are summed in float within
         // blocks of 64 (a vectorised loop), and the block sums in double.
-        parallel.run(cols, parallel.parts((long) rows * cols, minPointwise), 8, (part, from, to) -> {
+        parallel.run(cols, CpuParallel.chunks((long) rows * cols, minPointwise), 8, (worker, from, to) -> {
             int w = to - from;
             float[] block = scratch.get().get(0, w);
             float[] row = scratch.get().get(1, w);
@@ -405,7 +409,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     // ---- recurrent cells: native kernels (native/cpu/cells.c) or row loops in CpuCells ----
 
     private int cellParts(int batch, int hidden, int gates) {
-        return parallel.parts((long) batch * hidden * gates, minPointwise);
+        return CpuParallel.chunks((long) batch * hidden * gates, minPointwise);
     }
 
     @Override
@@ -416,7 +420,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                    CpuBuffer ws, long wsOff) {
         if (nativeCells) {
             int g = 4 * hidden;
-            parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> NativeCpu.lstmForward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 4), 1, (worker, from, to) -> NativeCpu.lstmForward(to - from,
                     hidden, xProj.address(xProjOff + (long) from * g), hProj.address(hProjOff + (long) from * g),
                     biasIh.address(0), biasHh.address(0), mask.address(maskOff + from),
                     hPrev.address(hPrevOff + (long) from * hidden), cPrev.address(cPrevOff + (long) from * hidden),
@@ -424,7 +428,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     out.address(outOff + (long) from * ldOut), ldOut, ws.address(wsOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (worker, from, to) -> CpuCells.lstmForward(
                 from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
                 mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, cPrev.data, (int) cPrevOff, h.data, (int) hOff,
                 c.data, (int) cOff, out.data, (int) outOff, ldOut, ws.data, (int) wsOff));
@@ -437,7 +441,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                     CpuBuffer dGates, long dGatesOff) {
         if (nativeCells) {
             int g = 4 * hidden;
-            parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> NativeCpu.lstmBackward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 4), 1, (worker, from, to) -> NativeCpu.lstmBackward(to - from,
                     hidden, ws.address(wsOff + (long) from * g), mask.address(maskOff + from),
                     cPrev.address(cPrevOff + (long) from * hidden), c.address(cOff + (long) from * hidden),
                     dOut == null ? 0 : dOut.address(dOutOff + (long) from * ldDOut), ldDOut,
@@ -445,7 +449,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     dGates.address(dGatesOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (worker, from, to) -> CpuCells.lstmBackward(
                 from, to, hidden, ws.data, (int) wsOff, mask.data, (int) maskOff, cPrev.data, (int) cPrevOff, c.data,
                 (int) cOff, data(dOut), (int) dOutOff, ldDOut, dh.data, (int) dhOff, dc.data, (int) dcOff, dGates.data,
                 (int) dGatesOff));
@@ -458,14 +462,14 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                   CpuBuffer ws, long wsOff) {
         if (nativeCells) {
             int g = 3 * hidden;
-            parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> NativeCpu.gruForward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 3), 1, (worker, from, to) -> NativeCpu.gruForward(to - from,
                     hidden, xProj.address(xProjOff + (long) from * g), hProj.address(hProjOff + (long) from * g),
                     biasIh.address(0), biasHh.address(0), mask.address(maskOff + from),
                     hPrev.address(hPrevOff + (long) from * hidden), h.address(hOff + (long) from * hidden),
                     out.address(outOff + (long) from * ldOut), ldOut, ws.address(wsOff + 4L * from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (worker, from, to) -> CpuCells.gruForward(
                 from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
                 mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, h.data, (int) hOff, out.data, (int) outOff, ldOut,
                 ws.data, (int) wsOff));
@@ -478,7 +482,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                    long dGatesHhOff) {
         if (nativeCells) {
             int g = 3 * hidden;
-            parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> NativeCpu.gruBackward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 3), 1, (worker, from, to) -> NativeCpu.gruBackward(to - from,
                     hidden, ws.address(wsOff + 4L * from * hidden), mask.address(maskOff + from),
                     hPrev.address(hPrevOff + (long) from * hidden),
                     dOut == null ? 0 : dOut.address(dOutOff + (long) from * ldDOut), ldDOut,
@@ -486,7 +490,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     dGatesHh.address(dGatesHhOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (worker, from, to) -> CpuCells.gruBackward(
                 from, to, hidden, ws.data, (int) wsOff, mask.data, (int) maskOff, hPrev.data, (int) hPrevOff,
                 data(dOut), (int) dOutOff, ldDOut, dh.data, (int) dhOff, dGatesIh.data, (int) dGatesIhOff,
                 dGatesHh.data, (int) dGatesHhOff));
@@ -498,14 +502,14 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                       CpuBuffer hPrev, long hPrevOff, CpuBuffer h, long hOff, CpuBuffer out,
                                       long outOff, int ldOut) {
         if (nativeCells) {
-            parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> NativeCpu.rnnTanhForward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 1), 1, (worker, from, to) -> NativeCpu.rnnTanhForward(to - from,
                     hidden, xProj.address(xProjOff + (long) from * hidden),
                     hProj.address(hProjOff + (long) from * hidden), biasIh.address(0), biasHh.address(0),
                     mask.address(maskOff + from), hPrev.address(hPrevOff + (long) from * hidden),
                     h.address(hOff + (long) from * hidden), out.address(outOff + (long) from * ldOut), ldOut));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (worker, from, to) -> CpuCells.rnnTanhForward(
                 from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
                 mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, h.data, (int) hOff, out.data, (int) outOff,
                 ldOut));
@@ -516,13 +520,13 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                        CpuBuffer dOut, long dOutOff, int ldDOut, CpuBuffer dh, long dhOff,
                                        CpuBuffer dGates, long dGatesOff) {
         if (nativeCells) {
-            parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> NativeCpu.rnnTanhBackward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 1), 1, (worker, from, to) -> NativeCpu.rnnTanhBackward(to - from,
                     hidden, mask.address(maskOff + from), h.address(hOff + (long) from * hidden),
                     dOut == null ? 0 : dOut.address(dOutOff + (long) from * ldDOut), ldDOut,
                     dh.address(dhOff + (long) from * hidden), dGates.address(dGatesOff + (long) from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (worker, from, to) -> CpuCells.rnnTanhBackward(
                 from, to, hidden, mask.data, (int) maskOff, h.data, (int) hOff, data(dOut), (int) dOutOff, ldDOut,
                 dh.data, (int) dhOff, dGates.data, (int) dGatesOff));
     }
