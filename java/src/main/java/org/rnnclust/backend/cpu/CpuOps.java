@@ -19,9 +19,10 @@ import org.rnnclust.backend.TensorOps;
  * to share between threads: calls from several threads at once share the pool and give the
  * results each would get alone (buffers, and the networks that own them, are not shared).
  *
- * <p>The blocks and ranges are fixed by the op's size, never by the thread count
- * ({@link CpuParallel}): a GEMM block of other height can round differently, so this keeps every
- * result bit the same for any number of threads.
+ * <p>GEMM blocks and the row ranges are fixed by the op's size, never by the thread count
+ * ({@link CpuParallel#chunks}): a GEMM block of other height can round differently, so this keeps
+ * every result bit the same for any number of threads. The pointwise loops compute each element
+ * the same way under any split, so they take one range per thread.
  *
  * <p>The time loop of a recurrent layer is the exception to op-by-op splitting: its ops are small
  * (a B×4H×H GEMM and a B×H cell update per step) and a hand-off per op costs about as much as it
@@ -42,16 +43,15 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     /** Work (≈ flops) per part below which {@link #forEachRowRange} stays on one thread. */
     static final long MIN_ROW_RANGE_WORK = 4L << 20;
     /**
-     * Row ranges are multiples of this long. Each range repacks W_hhᵀ for its GEMM at every time
-     * step, and one thread runs all the ranges one after the other: ranges of 16 rows made an LSTM
-     * training step at B,T,I,H = 256,28,28,128 about 1.6× slower on one thread than one range did.
+     * Row ranges are multiples of this long, and GEMM blocks multiples of {@link #GEMM_BLOCK_ALIGN}
+     * rows (or columns) of C. The chunks are the same on one thread, which runs them one after the
+     * other, and each repacks an operand: W_hhᵀ at every time step of a range, the K-long operand
+     * of a block (the weight gradients' K is T·B). Small chunks cost one thread dearly: an LSTM
+     * training step at B,T,I,H = 256,28,28,128 took 52 ms in one piece, 66 ms with ranges and
+     * blocks of 32, 60 ms with these sizes (2 cores, one thread).
      */
-    private static final int ROW_RANGE_ALIGN = 32;
-    /**
-     * GEMM blocks are multiples of this many rows (or columns) of C: every block repacks the other
-     * operand, which costs about 1/(2·rows) of the block's flops, also on one thread.
-     */
-    private static final int GEMM_BLOCK_ALIGN = 32;
+    private static final int ROW_RANGE_ALIGN = 64;
+    private static final int GEMM_BLOCK_ALIGN = 128;
 
     private final int threads;
     private final long minGemmFlops;
@@ -177,14 +177,14 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int dof = (int) dstOff;
         if (inner == 1) {
             // A plain matrix transpose (W_hh to W_hhᵀ): element by element, a bulk call per float costs more.
-            parallel.run(d0, CpuParallel.chunks(n, minPointwise), 1, (worker, from, to) -> {
+            parallel.run(d0, parallel.parts(n, minPointwise), 1, (part, from, to) -> {
                 for (int i = from; i < to; i++) {
                     for (int j = 0; j < d1; j++) d.put(dof + j * d0 + i, s.get(so + i * d1 + j));
                 }
             });
             return;
         }
-        parallel.run(d0, CpuParallel.chunks(n, minPointwise), 1, (worker, from, to) -> {
+        parallel.run(d0, parallel.parts(n, minPointwise), 1, (part, from, to) -> {
             for (int i = from; i < to; i++) {
                 for (int j = 0; j < d1; j++) {
                     // Bulk copy of one inner row (a memcpy).
@@ -218,12 +218,12 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int chunks = CpuParallel.chunks(2L * m * n * k, minGemmFlops);
         if (m >= n) {
             // Blocks of C's rows: rows of op(A) (columns of A when transposed).
-            parallel.run(m, chunks, GEMM_BLOCK_ALIGN, (worker, from, to) -> OpenBlas.sgemm(transA, transB, to - from, n, k, alpha,
+            parallel.run(m, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> OpenBlas.sgemm(transA, transB, to - from, n, k, alpha,
                     ca.at(offA + (transA ? from : (long) from * lda)), la, cb.at(offB), lb,
                     beta, cc.at(offC + (long) from * ldc), lc));
         } else {
             // Blocks of C's columns: columns of op(B) (rows of B when transposed).
-            parallel.run(n, chunks, GEMM_BLOCK_ALIGN, (worker, from, to) -> OpenBlas.sgemm(transA, transB, m, to - from, k, alpha,
+            parallel.run(n, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> OpenBlas.sgemm(transA, transB, m, to - from, k, alpha,
                     ca.at(offA), la, cb.at(offB + (transB ? (long) from * ldb : from)), lb,
                     beta, cc.at(offC + from), lc));
         }
@@ -236,7 +236,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         FloatBuffer bv = bias.data;
         FloatBuffer d = dst.data;
         int o = (int) dstOff;
-        parallel.run(rows, CpuParallel.chunks((long) rows * cols, minPointwise), 1, (worker, from, to) -> {
+        parallel.run(rows, parallel.parts((long) rows * cols, minPointwise), 1, (part, from, to) -> {
             float[] bh = scratch.get().get(0, cols);
             float[] row = scratch.get().get(1, cols);
             bv.get(0, bh, 0, cols);
@@ -257,7 +257,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int dof = (int) dstOff;
         // Parallel over column blocks, each thread owning its sums. Rows are summed in float within
         // blocks of 64 (a vectorised loop), and the block sums in double.
-        parallel.run(cols, CpuParallel.chunks((long) rows * cols, minPointwise), 8, (worker, from, to) -> {
+        parallel.run(cols, parallel.parts((long) rows * cols, minPointwise), 8, (part, from, to) -> {
             int w = to - from;
             float[] block = scratch.get().get(0, w);
             float[] row = scratch.get().get(1, w);
@@ -418,7 +418,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     // ---- recurrent cells: native kernels (native/cpu/cells.c) or row loops in CpuCells ----
 
     private int cellParts(int batch, int hidden, int gates) {
-        return CpuParallel.chunks((long) batch * hidden * gates, minPointwise);
+        return parallel.parts((long) batch * hidden * gates, minPointwise);
     }
 
     @Override
@@ -429,7 +429,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                    CpuBuffer ws, long wsOff) {
         if (nativeCells) {
             int g = 4 * hidden;
-            parallel.run(batch, cellParts(batch, hidden, 4), 1, (worker, from, to) -> NativeCpu.lstmForward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> NativeCpu.lstmForward(to - from,
                     hidden, xProj.address(xProjOff + (long) from * g), hProj.address(hProjOff + (long) from * g),
                     biasIh.address(0), biasHh.address(0), mask.address(maskOff + from),
                     hPrev.address(hPrevOff + (long) from * hidden), cPrev.address(cPrevOff + (long) from * hidden),
@@ -437,7 +437,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     out.address(outOff + (long) from * ldOut), ldOut, ws.address(wsOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (worker, from, to) -> CpuCells.lstmForward(
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmForward(
                 from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
                 mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, cPrev.data, (int) cPrevOff, h.data, (int) hOff,
                 c.data, (int) cOff, out.data, (int) outOff, ldOut, ws.data, (int) wsOff));
@@ -450,7 +450,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                     CpuBuffer dGates, long dGatesOff) {
         if (nativeCells) {
             int g = 4 * hidden;
-            parallel.run(batch, cellParts(batch, hidden, 4), 1, (worker, from, to) -> NativeCpu.lstmBackward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> NativeCpu.lstmBackward(to - from,
                     hidden, ws.address(wsOff + (long) from * g), mask.address(maskOff + from),
                     cPrev.address(cPrevOff + (long) from * hidden), c.address(cOff + (long) from * hidden),
                     dOut == null ? 0 : dOut.address(dOutOff + (long) from * ldDOut), ldDOut,
@@ -458,7 +458,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     dGates.address(dGatesOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 4), 1, (worker, from, to) -> CpuCells.lstmBackward(
+        parallel.run(batch, cellParts(batch, hidden, 4), 1, (part, from, to) -> CpuCells.lstmBackward(
                 from, to, hidden, ws.data, (int) wsOff, mask.data, (int) maskOff, cPrev.data, (int) cPrevOff, c.data,
                 (int) cOff, data(dOut), (int) dOutOff, ldDOut, dh.data, (int) dhOff, dc.data, (int) dcOff, dGates.data,
                 (int) dGatesOff));
@@ -471,14 +471,14 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                   CpuBuffer ws, long wsOff) {
         if (nativeCells) {
             int g = 3 * hidden;
-            parallel.run(batch, cellParts(batch, hidden, 3), 1, (worker, from, to) -> NativeCpu.gruForward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> NativeCpu.gruForward(to - from,
                     hidden, xProj.address(xProjOff + (long) from * g), hProj.address(hProjOff + (long) from * g),
                     biasIh.address(0), biasHh.address(0), mask.address(maskOff + from),
                     hPrev.address(hPrevOff + (long) from * hidden), h.address(hOff + (long) from * hidden),
                     out.address(outOff + (long) from * ldOut), ldOut, ws.address(wsOff + 4L * from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (worker, from, to) -> CpuCells.gruForward(
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruForward(
                 from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
                 mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, h.data, (int) hOff, out.data, (int) outOff, ldOut,
                 ws.data, (int) wsOff));
@@ -491,7 +491,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                    long dGatesHhOff) {
         if (nativeCells) {
             int g = 3 * hidden;
-            parallel.run(batch, cellParts(batch, hidden, 3), 1, (worker, from, to) -> NativeCpu.gruBackward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> NativeCpu.gruBackward(to - from,
                     hidden, ws.address(wsOff + 4L * from * hidden), mask.address(maskOff + from),
                     hPrev.address(hPrevOff + (long) from * hidden),
                     dOut == null ? 0 : dOut.address(dOutOff + (long) from * ldDOut), ldDOut,
@@ -499,7 +499,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     dGatesHh.address(dGatesHhOff + (long) from * g)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 3), 1, (worker, from, to) -> CpuCells.gruBackward(
+        parallel.run(batch, cellParts(batch, hidden, 3), 1, (part, from, to) -> CpuCells.gruBackward(
                 from, to, hidden, ws.data, (int) wsOff, mask.data, (int) maskOff, hPrev.data, (int) hPrevOff,
                 data(dOut), (int) dOutOff, ldDOut, dh.data, (int) dhOff, dGatesIh.data, (int) dGatesIhOff,
                 dGatesHh.data, (int) dGatesHhOff));
@@ -511,14 +511,14 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                       CpuBuffer hPrev, long hPrevOff, CpuBuffer h, long hOff, CpuBuffer out,
                                       long outOff, int ldOut) {
         if (nativeCells) {
-            parallel.run(batch, cellParts(batch, hidden, 1), 1, (worker, from, to) -> NativeCpu.rnnTanhForward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> NativeCpu.rnnTanhForward(to - from,
                     hidden, xProj.address(xProjOff + (long) from * hidden),
                     hProj.address(hProjOff + (long) from * hidden), biasIh.address(0), biasHh.address(0),
                     mask.address(maskOff + from), hPrev.address(hPrevOff + (long) from * hidden),
                     h.address(hOff + (long) from * hidden), out.address(outOff + (long) from * ldOut), ldOut));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (worker, from, to) -> CpuCells.rnnTanhForward(
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhForward(
                 from, to, hidden, xProj.data, (int) xProjOff, hProj.data, (int) hProjOff, biasIh.data, biasHh.data,
                 mask.data, (int) maskOff, hPrev.data, (int) hPrevOff, h.data, (int) hOff, out.data, (int) outOff,
                 ldOut));
@@ -529,13 +529,13 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                                        CpuBuffer dOut, long dOutOff, int ldDOut, CpuBuffer dh, long dhOff,
                                        CpuBuffer dGates, long dGatesOff) {
         if (nativeCells) {
-            parallel.run(batch, cellParts(batch, hidden, 1), 1, (worker, from, to) -> NativeCpu.rnnTanhBackward(to - from,
+            parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> NativeCpu.rnnTanhBackward(to - from,
                     hidden, mask.address(maskOff + from), h.address(hOff + (long) from * hidden),
                     dOut == null ? 0 : dOut.address(dOutOff + (long) from * ldDOut), ldDOut,
                     dh.address(dhOff + (long) from * hidden), dGates.address(dGatesOff + (long) from * hidden)));
             return;
         }
-        parallel.run(batch, cellParts(batch, hidden, 1), 1, (worker, from, to) -> CpuCells.rnnTanhBackward(
+        parallel.run(batch, cellParts(batch, hidden, 1), 1, (part, from, to) -> CpuCells.rnnTanhBackward(
                 from, to, hidden, mask.data, (int) maskOff, h.data, (int) hOff, data(dOut), (int) dOutOff, ldDOut,
                 dh.data, (int) dhOff, dGates.data, (int) dGatesOff));
     }

@@ -7,10 +7,12 @@ import java.util.concurrent.Future;
 
 /**
  * Splits a loop into chunks and runs them on a fixed pool: the calling thread is worker 0, pool
- * threads the others. The chunks are a function of the loop's size alone ({@link #chunks}), never
- * of the thread count: a GEMM's result can depend on the shape of the call (OpenBLAS picks other
- * edge kernels for other row counts), so the same chunks on 1 or 16 threads give the same bits.
- * Handing work to another thread costs some microseconds, so small loops make one chunk.
+ * threads the others. A loop whose result depends on how it is split takes chunks that are a
+ * function of its size alone ({@link #chunks}), never of the thread count: a GEMM's result
+ * depends on the shape of the call (OpenBLAS takes other kernels for small or narrow blocks), so
+ * the same chunks on 1 or 16 threads give the same bits. Loops that compute every element the
+ * same way under any split take one chunk per thread ({@link #parts}). Handing work to another
+ * thread costs some microseconds, so small loops make one chunk.
  */
 final class CpuParallel implements AutoCloseable {
     /**
@@ -42,6 +44,16 @@ final class CpuParallel implements AutoCloseable {
 
     int threads() {
         return threads;
+    }
+
+    /**
+     * Chunks for a loop whose every output element is computed the same way however the loop is
+     * split (pointwise ops, column sums): one per thread, each with at least {@code minPerPart}
+     * units of work. Any loop whose result depends on its split (a GEMM block's height) takes
+     * {@link #chunks} instead.
+     */
+    int parts(long work, long minPerPart) {
+        return (int) Math.max(1, Math.min(threads, work / Math.max(1, minPerPart)));
     }
 
     /** Chunks for {@code work} units when each chunk should get at least {@code minPerChunk}: no thread count in it. */
