@@ -53,51 +53,35 @@ class CpuThreadCountTest {
         assertEquals(CpuParallel.MAX_CHUNKS, CpuParallel.chunks(1L << 40, 1));
     }
 
-    /** A GEMM of each split direction with every op split as far as it goes: same bits for any thread count. */
-    @ParameterizedTest
-    @CsvSource({"300,40,70", "40,300,70", "400,129,33"})
-    void gemmBitsDoNotDependOnTheThreadCount(int m, int n, int k) {
+    /**
+     * C = A·B on {@code threads} threads with every op split as far as it goes: one GEMM, or (with
+     * {@code inRowRanges}) one GEMM per row range of {@link CpuOps#forEachRowRange}.
+     */
+    private static float[] product(int threads, int m, int n, int k, boolean inRowRanges) {
         SplittableRandom rng = new SplittableRandom(m * 7L + n);
         float[] a = RandomArrays.uniform(rng, m * k, -1, 1);
         float[] b = RandomArrays.uniform(rng, k * n, -1, 1);
-        float[] reference = null;
-        for (int t : THREADS) {
-            try (CpuOps ops = new CpuOps(t, 1, 1, 1, NativeCpu.available());
-                 DeviceBuffer da = ops.allocate(a.length); DeviceBuffer db = ops.allocate(b.length);
-                 DeviceBuffer dc = ops.allocate((long) m * n)) {
-                ops.upload(a, da);
-                ops.upload(b, db);
+        try (CpuOps ops = new CpuOps(threads, 1, 1, 1, NativeCpu.available());
+             DeviceBuffer da = ops.allocate(a.length); DeviceBuffer db = ops.allocate(b.length);
+             DeviceBuffer dc = ops.allocate((long) m * n)) {
+            ops.upload(a, da);
+            ops.upload(b, db);
+            if (inRowRanges) {
+                ops.forEachRowRange(m, 1, (lane, from, to) -> lane.gemm(false, false, to - from, n, k, 1f,
+                        da, (long) from * k, k, db, 0, n, 0f, dc, (long) from * n, n));
+            } else {
                 ops.gemm(false, false, m, n, k, 1f, da, 0, k, db, 0, n, 0f, dc, 0, n);
-                float[] c = ops.toHost(dc);
-                if (reference == null) reference = c;
-                else assertArrayEquals(reference, c, t + " threads");
             }
+            return ops.toHost(dc);
         }
     }
 
-    /** Row ranges run the same GEMMs on the same rows for any thread count. */
-    @Test
-    void rowRangesGiveTheSameBitsForAnyThreadCount() {
-        int rows = 150;
-        int n = 48;
-        int k = 40;
-        SplittableRandom rng = new SplittableRandom(9);
-        float[] a = RandomArrays.uniform(rng, rows * k, -1, 1);
-        float[] b = RandomArrays.uniform(rng, k * n, -1, 1);
-        float[] reference = null;
-        for (int t : THREADS) {
-            try (CpuOps ops = new CpuOps(t, 1, 1, 1, NativeCpu.available());
-                 DeviceBuffer da = ops.allocate(a.length); DeviceBuffer db = ops.allocate(b.length);
-                 DeviceBuffer dc = ops.allocate((long) rows * n)) {
-                ops.upload(a, da);
-                ops.upload(b, db);
-                ops.forEachRowRange(rows, 1, (lane, from, to) -> lane.gemm(false, false, to - from, n, k, 1f,
-                        da, (long) from * k, k, db, 0, n, 0f, dc, (long) from * n, n));
-                float[] c = ops.toHost(dc);
-                if (reference == null) reference = c;
-                else assertArrayEquals(reference, c, t + " threads");
-            }
-        }
+    /** A GEMM of each split direction, and GEMMs in row ranges: the same bits for any thread count. */
+    @ParameterizedTest
+    @CsvSource({"300,40,70,false", "40,300,70,false", "400,129,33,false", "150,48,40,true"})
+    void gemmBitsDoNotDependOnTheThreadCount(int m, int n, int k, boolean inRowRanges) {
+        float[] reference = product(1, m, n, k, inRowRanges);
+        for (int t : THREADS) assertArrayEquals(reference, product(t, m, n, k, inRowRanges), t + " threads");
     }
 
     /**
