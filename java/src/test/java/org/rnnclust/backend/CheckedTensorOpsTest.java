@@ -165,18 +165,18 @@ class CheckedTensorOpsTest {
     @Test
     void rowRangeLanesAcceptTheOwnersBuffersAndCheckTheirRanges() {
         AtomicInteger ranges = new AtomicInteger();
-        try (DeviceBuffer sums = ops.allocate(64); Backend other = Backends.open("cpu", 1);
+        try (DeviceBuffer sums = ops.allocate(128); Backend other = Backends.open("cpu", 1);
              DeviceBuffer foreign = other.tensorOps().allocate(1)) {
-            ops.forEachRowRange(64, 1L << 30, (lane, from, to) -> {
+            ops.forEachRowRange(128, 1L << 30, (lane, from, to) -> {
                 ranges.incrementAndGet();
                 lane.upload(new float[] {from}, 0, sums, from, 1);
-                assertThrows(IndexOutOfBoundsException.class, () -> lane.zero(sums, 60, 8));
+                assertThrows(IndexOutOfBoundsException.class, () -> lane.zero(sums, 124, 8));
                 assertThrows(IllegalArgumentException.class, () -> lane.zero(foreign));
             });
             float[] host = ops.toHost(sums);
-            assertEquals(2, ranges.get(), "the rows should split across both threads");
-            assertEquals(32f, host[32]);
-            assertEquals(0f, host[63]);
+            assertEquals(2, ranges.get(), "the rows should split into two ranges");
+            assertEquals(64f, host[64]);
+            assertEquals(0f, host[127]);
         }
     }
 }

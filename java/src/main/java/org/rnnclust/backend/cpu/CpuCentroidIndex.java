@@ -17,7 +17,9 @@ import org.rnnclust.backend.Resources;
  * the centroids are passed as [−2c, ‖c‖²]: the scan is then a pure argmin, and ‖x‖² is added to
  * the winner only. A tile's product buffer holds at most {@link #TILE_FLOATS} floats per thread
  * (small enough to stay in L2 while it is scanned), so memory stays bounded for any n and k.
- * Each worker thread takes a contiguous run of tiles; OpenBLAS runs single-threaded inside it.
+ * The tiles are a function of n and k alone, and their inertia and cluster sums are added up in
+ * tile order: the result has the same bits for any thread count. The threads take the tiles in
+ * waves of one tile each; OpenBLAS runs single-threaded inside a tile.
  * The row minima come from {@link NativeCpu} (SIMD) when it is loaded, else from a Java loop.
  */
 final class CpuCentroidIndex extends CheckedCentroidIndex {
@@ -60,17 +62,21 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
         // The row minima pass through this array on their way to the inertia, wanted or not.
         float[] sqDistance = distances != null ? distances : new float[n];
         boolean summing = sums != null;
-        double[] inertia = new double[threads];
+        double[] inertia = new double[tileCount(k)];
         if (summing) {
-            for (Scratch s : scratch) {
-                if (s.sums.length < k * d) s.sums = new double[k * d];
-                if (s.counts.length < k) s.counts = new long[k];
-                Arrays.fill(s.sums, 0, k * d, 0.0);
-                Arrays.fill(s.counts, 0, k, 0L);
-            }
+            Arrays.fill(sums, 0, k * d, 0.0);
+            Arrays.fill(counts, 0, k, 0L);
         }
+        // After each wave, its tiles' sums join the totals in tile order (worker w had tile wave + w).
+        WaveEnd foldSums = !summing ? null : workers -> {
+            for (int w = 0; w < workers; w++) {
+                Scratch s = scratch[w];
+                for (int j = 0; j < k * d; j++) sums[j] += s.tileSums[j];
+                for (int j = 0; j < k; j++) counts[j] += s.tileCounts[j];
+            }
+        };
         try (FloatPointer c = augmentedCentres(centroids, k)) {
-            forEachTile(k, (worker, from, rows, buffer, heap) -> {
+            forEachTile(k, foldSums, (worker, tile, from, rows, buffer, heap) -> {
                 gemm(from, rows, c, k, buffer);
                 // Row minima of ‖c‖² − 2x·c land in sqDistance, then become distances below.
                 if (useNative) {
@@ -90,17 +96,9 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
                     sqDistance[i] = dist;
                     total += dist;
                 }
-                inertia[worker] += total;
-                if (summing) addTile(from, rows, nearest, k, scratch[worker]);
+                inertia[tile] = total;
+                if (summing) sumTile(from, rows, nearest, k, scratch[worker]);
             });
-        }
-        if (summing) {
-            Arrays.fill(sums, 0, k * d, 0.0);
-            Arrays.fill(counts, 0, k, 0L);
-            for (Scratch s : scratch) {
-                for (int j = 0; j < k * d; j++) sums[j] += s.sums[j];
-                for (int j = 0; j < k; j++) counts[j] += s.counts[j];
-            }
         }
         double total = 0;
         for (double p : inertia) total += p;
@@ -108,12 +106,13 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
     }
 
     /**
-     * Adds a tile's points to their clusters' sums. The points are read from the augmented copy the
-     * tile's GEMM has just brought into cache (not from the heap array: a second pass over memory
-     * would cost as much as the GEMM at small k). The tile is summed in float (a few hundred rows:
-     * small error, and the loop vectorises), then flushed into the worker's double totals.
+     * Sums a tile's points per cluster into the worker's tile sums and counts. The points are read
+     * from the augmented copy the tile's GEMM has just brought into cache (not from the heap array:
+     * a second pass over memory would cost as much as the GEMM at small k). The tile is summed in
+     * float (a few hundred rows: small error, and the loop vectorises); the wave's end adds it to
+     * the double totals.
      */
-    private void addTile(int from, int rows, int[] nearest, int k, Scratch s) {
+    private void sumTile(int from, int rows, int[] nearest, int k, Scratch s) {
         int stride = d + 1;
         if (s.rows.length < rows * stride) s.rows = new float[rows * stride];
         new FloatPointer(xAugmented).position((long) from * stride).get(s.rows, 0, rows * stride);
@@ -122,21 +121,21 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
         if (s.tileSums.length < span) s.tileSums = new float[span];
         float[] acc = s.tileSums;
         Arrays.fill(acc, 0, span, 0f);
+        if (s.tileCounts.length < k) s.tileCounts = new long[k];
+        Arrays.fill(s.tileCounts, 0, k, 0L);
         for (int r = 0; r < rows; r++) {
             int c = nearest[from + r];
             int base = c * d;
             int row = r * stride;
-            s.counts[c]++;
+            s.tileCounts[c]++;
             for (int j = 0; j < d; j++) acc[base + j] += p[row + j];
         }
-        double[] sums = s.sums;
-        for (int j = 0; j < span; j++) sums[j] += acc[j];
     }
 
     @Override
     protected void sqDistancesImpl(float[] centres, int m, float[] out) {
         try (FloatPointer c = augmentedCentres(centres, m)) {
-            forEachTile(m, (worker, from, rows, buffer, heap) -> {
+            forEachTile(m, null, (worker, tile, from, rows, buffer, heap) -> {
                 gemm(from, rows, c, m, buffer);
                 buffer.get(heap, 0, rows * m);
                 for (int r = 0; r < rows; r++) {
@@ -189,7 +188,13 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
 
     @FunctionalInterface
     private interface TileWork {
-        void run(int worker, int from, int rows, FloatPointer buffer, float[] heap);
+        void run(int worker, int tile, int from, int rows, FloatPointer buffer, float[] heap);
+    }
+
+    /** Runs on the calling thread after a wave of tiles, given how many workers had a tile. */
+    @FunctionalInterface
+    private interface WaveEnd {
+        void after(int workers);
     }
 
     /** A worker's buffers, kept across calls so that an iteration allocates nothing once warm. */
@@ -198,8 +203,7 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
         float[] heap = new float[0];
         float[] rows = new float[0];
         float[] tileSums = new float[0];
-        double[] sums = new double[0];
-        long[] counts = new long[0];
+        long[] tileCounts = new long[0];
 
         FloatPointer products(long size) {
             if (products == null || products.capacity() < size) {
@@ -212,27 +216,42 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
 
     private final Scratch[] scratch;
 
-    /** Splits the rows into tiles of at most TILE_FLOATS/k rows; each worker takes a contiguous run. */
-    private void forEachTile(int k, TileWork work) {
-        int tileRows = Math.max(1, Math.min(n, TILE_FLOATS / k));
-        int perWorker = (n + threads - 1) / threads;
-        List<Future<?>> parts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int worker = t;
-            int start = t * perWorker;
-            int end = Math.min(n, start + perWorker);
-            if (start >= end) break;
-            parts.add(pool.submit(() -> {
-                int maxRows = Math.min(tileRows, end - start);
-                Scratch s = scratch[worker];
-                if (s.heap.length < maxRows * k) s.heap = new float[maxRows * k];
-                FloatPointer buffer = s.products((long) maxRows * k);
-                for (int from = start; from < end; from += maxRows) {
-                    work.run(worker, from, Math.min(maxRows, end - from), buffer, s.heap);
-                }
-            }));
+    /** Rows per tile: a function of n and k only, so that the tiles are the same for any thread count. */
+    private int tileRows(int k) {
+        return Math.max(1, Math.min(n, TILE_FLOATS / k));
+    }
+
+    private int tileCount(int k) {
+        int rows = tileRows(k);
+        return (n + rows - 1) / rows;
+    }
+
+    /**
+     * Runs {@code work} on every tile of {@link #tileRows} rows, in waves of up to {@code threads}
+     * tiles (worker w takes tile wave + w), then {@code waveEnd} (if any) on the calling thread.
+     */
+    private void forEachTile(int k, WaveEnd waveEnd, TileWork work) {
+        int tileRows = tileRows(k);
+        int tiles = tileCount(k);
+        for (Scratch s : scratch) {
+            if (s.heap.length < tileRows * k) s.heap = new float[tileRows * k];
         }
-        await(parts);
+        List<Future<?>> parts = new ArrayList<>(threads);
+        for (int wave = 0; wave < tiles; wave += threads) {
+            int workers = Math.min(threads, tiles - wave);
+            parts.clear();
+            for (int w = 0; w < workers; w++) {
+                int worker = w;
+                int tile = wave + w;
+                parts.add(pool.submit(() -> {
+                    Scratch s = scratch[worker];
+                    int from = tile * tileRows;
+                    work.run(worker, tile, from, Math.min(tileRows, n - from), s.products((long) tileRows * k), s.heap);
+                }));
+            }
+            await(parts);
+            if (waveEnd != null) waveEnd.after(workers);
+        }
     }
 
     private static void await(List<Future<?>> parts) {
