@@ -13,6 +13,7 @@ import org.rnnclust.api.OutputFolder;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.PreparedData;
+import org.rnnclust.io.OutputLock;
 import org.rnnclust.metrics.ClusteringScores;
 
 /**
@@ -30,6 +31,14 @@ final class BaselineRun {
      */
     static int run(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device, KMeansMixin kmeans,
                    Path out, ClusteringMethod method, boolean embedding, Map<String, Object> settings) {
+        try (OutputLock claim = Outputs.claimFolder(out, "--out")) {
+            return fitAndWrite(w, data, prep, device, kmeans, out, method, embedding, settings);
+        }
+    }
+
+    private static int fitAndWrite(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device,
+                                   KMeansMixin kmeans, Path out, ClusteringMethod method, boolean embedding,
+                                   Map<String, Object> settings) {
         long start = System.nanoTime();
         PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
         Dataset scoredRaw = prepared.scoredRaw();

@@ -9,6 +9,7 @@ import org.rnnclust.api.Assignment;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
+import org.rnnclust.io.OutputLock;
 import org.rnnclust.metrics.ClusteringScores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +32,12 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try (OutputLock claim = Outputs.claimFolder(out, "--out")) {
+            return cluster();
+        }
+    }
+
+    private Integer cluster() {
         long start = System.nanoTime();
         SequenceClusteringModel m = input.load();
         Dataset d = input.read();

@@ -6,6 +6,7 @@ import org.rnnclust.api.Device;
 import org.rnnclust.api.NpyFiles;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
+import org.rnnclust.io.OutputLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +27,12 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try (OutputLock claim = Outputs.claimFile(out, "--out")) {
+            return embed();
+        }
+    }
+
+    private Integer embed() {
         SequenceClusteringModel m = input.load();
         Dataset d = input.read();
         float[] emb;

@@ -19,6 +19,7 @@ import org.rnnclust.eval.Evaluation;
 import org.rnnclust.eval.EvaluationBudget;
 import org.rnnclust.eval.EvaluationFiles;
 import org.rnnclust.eval.MethodNames;
+import org.rnnclust.io.OutputLock;
 import org.rnnclust.report.EvaluationReport;
 import org.rnnclust.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -63,6 +64,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Outputs.requireWritableFolder(report, "--report");
+        try (OutputLock claim = Outputs.claimFolder(out, "--out")) {
+            return evaluate();
+        }
+    }
+
+    private Integer evaluate() throws IOException {
         List<String> methodNames = MethodNames.parse(methods);
         if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
         List<DatasetCatalog.Entry> found = select(DatasetCatalog.find(dataDir));

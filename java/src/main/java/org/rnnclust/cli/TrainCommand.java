@@ -21,6 +21,7 @@ import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.prep.PreparedData;
+import org.rnnclust.io.OutputLock;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -63,17 +64,25 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         // From the start, so that a signal while the data are read stops the run at its first batch.
         try (StopSignals stop = StopSignals.install()) {
-            return train(stop);
+            return claimAndTrain(stop);
         }
     }
 
-    private Integer train(StopSignals stop) {
+    /** Checks the output paths and holds the output folder for the whole run (checkpoints included). */
+    private Integer claimAndTrain(StopSignals stop) {
         long start = System.nanoTime();
         Path dir = resume != null ? resume : out;
         if (dir == null) throw new InputException("--out DIR is required (or --resume DIR)");
         if (resume != null && out != null && !resume.equals(out)) {
             throw new InputException("--resume " + resume + " writes into that folder; drop --out " + out);
         }
+        Outputs.requireWritableFolder(report, "--report");
+        try (OutputLock claim = Outputs.claimFolder(dir, resume != null ? "--resume" : "--out")) {
+            return train(stop, dir, start);
+        }
+    }
+
+    private Integer train(StopSignals stop, Path dir, long start) {
         PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
         kmeans.k(prepared.trainRaw());  // checks --k before any training
         SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
