@@ -9,11 +9,11 @@ import org.rnnclust.api.Assignment;
 import org.rnnclust.api.ClusteringMethod;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.FittedClustering;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.PreparedData;
-import org.rnnclust.io.OutputLock;
 import org.rnnclust.metrics.ClusteringScores;
 
 /**
@@ -31,7 +31,7 @@ final class BaselineRun {
      */
     static int run(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device, KMeansMixin kmeans,
                    Path out, ClusteringMethod method, boolean embedding, Map<String, Object> settings) {
-        try (OutputLock claim = Outputs.claimFolder(out, "--out")) {
+        try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
             return fitAndWrite(w, data, prep, device, kmeans, out, method, embedding, settings);
         }
     }

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.api.Assignment;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
-import org.rnnclust.io.OutputLock;
 import org.rnnclust.metrics.ClusteringScores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +32,7 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (OutputLock claim = Outputs.claimFolder(out, "--out")) {
+        try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
             return cluster();
         }
     }

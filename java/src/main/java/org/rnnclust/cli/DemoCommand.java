@@ -16,6 +16,7 @@ import org.rnnclust.api.FitReport;
 import org.rnnclust.api.FittedClustering;
 import org.rnnclust.api.KMeansSettings;
 import org.rnnclust.api.Methods;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
@@ -23,7 +24,6 @@ import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.gen.Cbf;
 import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.data.prep.PreprocessOptions;
-import org.rnnclust.io.OutputLock;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.report.ClusteringReport;
 import org.rnnclust.report.ReportWriter;
@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
                 .clusters(CLASSES).seed(seed).build());
         PrintWriter w = spec.commandLine().getOut();
-        try (OutputLock claim = Outputs.claimFolder(report, "--report");
+        try (OutputClaim claim = Outputs.claimFolder(report, "--report");
              Device on = device.openForNetworks()) {  // first: a device error must come before any output
             Dataset cbf = Cbf.generate(perClass, length, seed);
             PreparedData data = PreparedData.prepare(cbf, null, PreprocessOptions.defaults());

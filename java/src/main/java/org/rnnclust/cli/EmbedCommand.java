@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.NpyFiles;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
-import org.rnnclust.io.OutputLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +27,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (OutputLock claim = Outputs.claimFile(out, "--out")) {
+        try (OutputClaim claim = Outputs.claimFile(out, "--out")) {
             return embed();
         }
     }

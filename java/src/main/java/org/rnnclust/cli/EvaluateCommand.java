@@ -13,13 +13,13 @@ import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
 import org.rnnclust.api.ClusterInit;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.eval.DatasetCatalog;
 import org.rnnclust.eval.Evaluation;
 import org.rnnclust.eval.EvaluationBudget;
 import org.rnnclust.eval.EvaluationFiles;
 import org.rnnclust.eval.MethodNames;
-import org.rnnclust.io.OutputLock;
 import org.rnnclust.report.EvaluationReport;
 import org.rnnclust.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -65,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Outputs.requireWritableFolder(report, "--report");
-        try (OutputLock claim = Outputs.claimFolder(out, "--out")) {
+        try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
             return evaluate();
         }
     }

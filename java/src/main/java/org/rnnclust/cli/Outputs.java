@@ -3,7 +3,7 @@ package org.rnnclust.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.rnnclust.InputException;
-import org.rnnclust.io.OutputLock;
+import org.rnnclust.api.OutputClaim;
 
 /**
  * The output paths of a command, checked before any work (an empty path, a file where a folder is
@@ -14,17 +14,17 @@ final class Outputs {
     private Outputs() {}
 
     /** Checks output folder {@code dir} (given by {@code flag}) and locks it until the claim is closed. */
-    static OutputLock claimFolder(Path dir, String flag) {
+    static OutputClaim claimFolder(Path dir, String flag) {
         if (dir == null) return null;  // an optional output not asked for
         requireWritableFolder(dir, flag);
-        return OutputLock.folder(dir);
+        return OutputClaim.folder(dir);
     }
 
     /** Checks output file {@code file} (given by {@code flag}) and locks it until the claim is closed. */
-    static OutputLock claimFile(Path file, String flag) {
+    static OutputClaim claimFile(Path file, String flag) {
         if (file == null) return null;  // an optional output not asked for
         requireWritableFile(file, flag);
-        return OutputLock.beside(file);
+        return OutputClaim.file(file);
     }
 
     /** An output folder that can be created or written; null (an option not given) passes. */

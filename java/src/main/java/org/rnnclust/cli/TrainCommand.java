@@ -14,6 +14,7 @@ import org.rnnclust.api.Assignment;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.FitOptions;
 import org.rnnclust.api.FitReport;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.api.Refine;
 import org.rnnclust.api.RefinementSummary;
@@ -21,7 +22,6 @@ import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.prep.PreparedData;
-import org.rnnclust.io.OutputLock;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -77,7 +77,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new InputException("--resume " + resume + " writes into that folder; drop --out " + out);
         }
         Outputs.requireWritableFolder(report, "--report");
-        try (OutputLock claim = Outputs.claimFolder(dir, resume != null ? "--resume" : "--out")) {
+        try (OutputClaim claim = Outputs.claimFolder(dir, resume != null ? "--resume" : "--out")) {
             return train(stop, dir, start);
         }
     }

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rnnclust.io.OutputLock;
+import org.rnnclust.api.OutputClaim;
 
 /**
  * Output sets through the CLI: replaced whole or not at all, claimed by one run at a time, and
@@ -65,7 +65,7 @@ class OutputSetTest {
     @Test
     void aSecondRunOnTheSameOutputIsRefused() throws IOException {
         Path out = tmp.resolve("out");
-        try (OutputLock first = OutputLock.folder(out)) {
+        try (OutputClaim first = OutputClaim.folder(out)) {
             CliRun run = kmeans(out, "3");
             assertEquals(Main.EXIT_BAD_INPUT, run.exitCode(), run.err());
             assertEquals(1, run.errLines(), run.err());
@@ -161,7 +161,7 @@ class OutputSetTest {
         assertEquals(0, CliRun.of("train", "--data", data().toString(), "--out", out.toString(), "--epochs", "1",
                 "--hidden", "4", "--latent", "2", "--batch", "10", "--device", "cpu").exitCode());
         Path npy = tmp.resolve("e.npy");
-        try (OutputLock first = OutputLock.beside(npy)) {
+        try (OutputClaim first = OutputClaim.file(npy)) {
             CliRun run = CliRun.of("embed", "--model", out.toString(), "--data", data().toString(), "--out",
                     npy.toString(), "--device", "cpu");
             assertEquals(Main.EXIT_BAD_INPUT, run.exitCode(), run.err());
