@@ -10,9 +10,14 @@
 #    next batch boundary with exit 75, a checkpoint holding that position, no model file, no
 #    temporary file and one line saying how to resume; --resume must then end with the
 #    uninterrupted run's model file, byte for byte.
+# 3. kill -9 during the output commit (a test hook slows each step of the commit down) must leave
+#    the folder with the complete old set or the complete new set, as its .rnnclust-set.json
+#    records, or that record marked incomplete so that `cluster --model` refuses the folder in one
+#    line; never files of two runs that a reader takes for one set. The next run must remove the
+#    staging folder the kill left and write a complete set.
 #
 #   ci/kill-resume.sh [TRIALS] [SIGNAL_TRIALS]
-#     (defaults 10 and 8, about 2 minutes here; needs target/rnnclust.jar: mvn -q -B package -DskipTests)
+#     (defaults 10 and 8, about 2.5 minutes here; needs target/rnnclust.jar: mvn -q -B package -DskipTests)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 trials="${1:-10}"
@@ -148,7 +153,63 @@ signal_trials() {
   return "$failed"
 }
 
+# ----- 3. kill -9 during the output commit -----
+
+commit_args=(train --data "$work/data.tsv" --epochs 1 --hidden 8 --latent 2 --batch 50 --device cpu)
+# Milliseconds the commit sleeps before each of its steps (record incomplete, one rename per file, record complete).
+commit_pause_ms=300
+
+# "complete old", "complete new" or "interrupted"; "MIXED ..." and a non-zero status when the files do
+# not match the folder's record of its set although it says complete. $2: the old set's record.
+set_state() {
+  local dir="$1" old_record="$2" record="$1/.rnnclust-set.json" name sha
+  grep -q '"state" : "incomplete"' "$record" && { echo "interrupted"; return 0; }
+  while read -r name sha; do
+    if [[ "$(sha256sum < "$dir/$name" | cut -d' ' -f1)" != "$sha" ]]; then echo "MIXED ($name differs from the record)"; return 1; fi
+  done < <(grep -o '"\(name\|sha256\)" : "[^"]*"' "$record" | cut -d'"' -f4 | paste - -)
+  if cmp -s "$record" "$old_record"; then echo "complete old"; else echo "complete new"; fi
+}
+
+commit_kills() {
+  local failed=0 dir pid delay_ms state rc trial
+  for trial in 1 2 3 4 5; do
+    dir="$work/commit-$trial"
+    "$root/rnnclust" "${commit_args[@]}" --seed 1 --out "$dir" > /dev/null 2>&1
+    cp "$dir/.rnnclust-set.json" "$work/old-record.json"
+    JAVA_OPTS="${JAVA_OPTS:-} -Drnnclust.test.commit-pause-ms=$commit_pause_ms" \
+      "$root/rnnclust" "${commit_args[@]}" --seed 2 --out "$dir" > /dev/null 2>&1 &
+    pid=$!
+    # The staging folder appears as the outputs are written, just before the commit's first pause.
+    while ! compgen -G "$dir/.staging-*" > /dev/null && kill -0 "$pid" 2>/dev/null; do sleep 0.01; done
+    delay_ms=$(( trial * 400 - 300 ))
+    sleep_ms "$delay_ms"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    echo -n "commit trial $trial: killed ${delay_ms} ms into the commit: "
+    if ! state=$(set_state "$dir" "$work/old-record.json"); then echo "$state: FAILED"; failed=1; continue; fi
+    echo -n "$state"
+    rc=0; "$root/rnnclust" cluster --model "$dir" --data "$work/data.tsv" --out "$work/assigned" --device cpu \
+      > /dev/null 2> "$work/cluster.log" || rc=$?
+    if [[ $state == interrupted ]] && { (( rc != 2 )) || ! grep -q "the output set here was interrupted" "$work/cluster.log"; }; then
+      echo ": FAILED: cluster --model took an interrupted set (exit $rc)"; failed=1; continue
+    fi
+    if [[ $state == complete* ]] && (( rc != 0 )); then
+      echo ": FAILED: cluster --model refused a complete set: $(tail -1 "$work/cluster.log")"; failed=1; continue
+    fi
+    echo -n ", cluster --model exit $rc; next run: "
+    "$root/rnnclust" "${commit_args[@]}" --seed 2 --out "$dir" > /dev/null 2>&1
+    if compgen -G "$dir/.staging-*" > /dev/null || [[ -n "$(find "$dir" -name '.*.tmp')" ]]; then
+      echo "FAILED: leftovers not removed"; failed=1; continue
+    fi
+    state=$(set_state "$dir" "$work/old-record.json") || failed=1
+    echo "$state, no leftovers"
+  done
+  echo "commit kills: $([[ $failed == 0 ]] && echo "old or new set every time, never mixed" || echo "FAILURES")"
+  return "$failed"
+}
+
 failed=0
 kill9_trials "$trials" || failed=1
 signal_trials "$signal_trials" || failed=1
+commit_kills || failed=1
 exit "$failed"

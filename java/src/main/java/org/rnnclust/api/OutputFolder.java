@@ -10,9 +10,12 @@ import org.rnnclust.io.ResultFiles;
 
 /**
  * A set of output files written all together or not at all: every file goes to a staging folder
- * inside {@code dir} first, and {@link #commit()} moves them into place; closing without
+ * inside {@code dir} first, and {@link #commit()} moves them into place in the order they were
+ * written, recording the set and its digests in {@value org.rnnclust.io.SetManifest#FILE} (see
+ * {@link AtomicOutput} for the steps and what an interrupted commit leaves); closing without
  * committing (an exception on the way) deletes the staging folder and leaves {@code dir} as it was.
- * Every failure to write is one {@link InputException} line naming the folder.
+ * Every failure to write is one {@link InputException} line naming the folder. Two writers of one
+ * folder at once are the caller's to prevent ({@link org.rnnclust.io.OutputLock} claims a folder).
  */
 public final class OutputFolder implements AutoCloseable {
     /** {@code index,cluster[,label]}, one row per sequence in input order. */
@@ -55,7 +58,7 @@ public final class OutputFolder implements AutoCloseable {
         model.save(file(SequenceClusteringModel.FILE));
     }
 
-    /** Moves every file into place. */
+    /** Moves every file into place in the order they were asked for (so ask for the model last). */
     public void commit() {
         output.commit();
     }

@@ -1,5 +1,6 @@
 package org.rnnclust.api;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.rnnclust.InputException;
@@ -7,6 +8,7 @@ import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.io.SetManifest;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.nn.MemoryPlan;
 import org.rnnclust.nn.SequenceAutoencoder;
@@ -58,6 +60,8 @@ public final class SequenceClusteringModel implements AutoCloseable {
      * that computes (so that a bad file is reported before a device is opened).
      */
     public static SequenceClusteringModel load(Path fileOrDir) {
+        // A folder written as one output set is refused when its last commit did not finish.
+        if (Files.isDirectory(fileOrDir)) SetManifest.requireComplete(fileOrDir);
         TrainedModel saved = TrainedModel.load(TrainedModel.resolve(fileOrDir));
         // Embedded in batches of the training batch size, as the fit did: the GEMMs' rounding depends
         // on the rows per call, and the loaded model must give the fitted model's embeddings bit for bit.

@@ -14,9 +14,10 @@
  *   <li>{@link org.rnnclust.api.Methods}: every clustering method (raw k-means, PCA + k-means, the
  *       random-forest baseline, the recurrent autoencoder) behind one
  *       {@link org.rnnclust.api.ClusteringMethod} interface, as {@code evaluate} compares them.</li>
- *   <li>{@link org.rnnclust.api.OutputFolder}, {@link org.rnnclust.api.NpyFiles},
- *       {@link org.rnnclust.api.TorchRecurrent}: result files written all or nothing, NumPy output,
- *       and running a PyTorch recurrent network from its state_dict.</li>
+ *   <li>{@link org.rnnclust.api.OutputFolder}, {@link org.rnnclust.api.OutputClaim},
+ *       {@link org.rnnclust.api.NpyFiles}, {@link org.rnnclust.api.TorchRecurrent}: result files
+ *       written all or nothing, one run at a time per output, NumPy output, and running a PyTorch
+ *       recurrent network from its state_dict.</li>
  * </ul>
  *
  * Data come in as {@link org.rnnclust.data.Dataset} (read with

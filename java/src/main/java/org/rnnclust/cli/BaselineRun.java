@@ -9,6 +9,7 @@ import org.rnnclust.api.Assignment;
 import org.rnnclust.api.ClusteringMethod;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.FittedClustering;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
@@ -30,6 +31,14 @@ final class BaselineRun {
      */
     static int run(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device, KMeansMixin kmeans,
                    Path out, ClusteringMethod method, boolean embedding, Map<String, Object> settings) {
+        try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
+            return fitAndWrite(w, data, prep, device, kmeans, out, method, embedding, settings);
+        }
+    }
+
+    private static int fitAndWrite(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device,
+                                   KMeansMixin kmeans, Path out, ClusteringMethod method, boolean embedding,
+                                   Map<String, Object> settings) {
         long start = System.nanoTime();
         PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
         Dataset scoredRaw = prepared.scoredRaw();

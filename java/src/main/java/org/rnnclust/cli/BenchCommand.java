@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.bench.Benchmarks;
 import picocli.CommandLine.Command;
@@ -65,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
         Benchmarks.Plan plan = new Benchmarks.Plan(kmeans, rnn, trainEpoch, epochModel, kmeansData, warmup, repeat,
                 seed, json);
         PrintWriter w = spec.commandLine().getOut();
-        try (Device on = device.open(plan.runsNetworks())) {
+        try (OutputClaim claim = Outputs.claimFile(json, "--json"); Device on = device.open(plan.runsNetworks())) {
             Benchmarks.run(on, plan, w);
         }
         return Main.EXIT_OK;

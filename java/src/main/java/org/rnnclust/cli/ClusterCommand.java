@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.api.Assignment;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.metrics.ClusteringScores;
@@ -31,6 +32,12 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
+            return cluster();
+        }
+    }
+
+    private Integer cluster() {
         long start = System.nanoTime();
         SequenceClusteringModel m = input.load();
         Dataset d = input.read();

@@ -21,13 +21,14 @@ final class ClusteringOutput {
         return s;
     }
 
-    /** Writes assignments.csv, metrics.json and the model file (if {@code model} is not null): all or none. */
+    /** Writes assignments.csv, metrics.json and the model file (if {@code model} is not null, last): all or none. */
     static void write(Path dir, Dataset scored, int[] clusters, Map<String, Object> metrics,
                       SequenceClusteringModel model) {
         try (OutputFolder output = OutputFolder.open(dir)) {
-            if (model != null) output.writeModel(model);
             output.writeAssignments(clusters, scored);
             output.writeJson(OutputFolder.METRICS, metrics);
+            // Last: the model is moved into place after the files that describe its run.
+            if (model != null) output.writeModel(model);
             output.commit();
         }
     }

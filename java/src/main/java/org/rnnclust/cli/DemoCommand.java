@@ -16,6 +16,7 @@ import org.rnnclust.api.FitReport;
 import org.rnnclust.api.FittedClustering;
 import org.rnnclust.api.KMeansSettings;
 import org.rnnclust.api.Methods;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
@@ -71,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
         SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
                 .clusters(CLASSES).seed(seed).build());
         PrintWriter w = spec.commandLine().getOut();
-        try (Device on = device.openForNetworks()) {  // first: a device error must come before any output
+        try (OutputClaim claim = Outputs.claimFolder(report, "--report");
+             Device on = device.openForNetworks()) {  // first: a device error must come before any output
             Dataset cbf = Cbf.generate(perClass, length, seed);
             PreparedData data = PreparedData.prepare(cbf, null, PreprocessOptions.defaults());
             PaddedSequences x = data.train();

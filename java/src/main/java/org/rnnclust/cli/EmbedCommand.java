@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.NpyFiles;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
 import picocli.CommandLine.Command;
@@ -26,6 +27,12 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try (OutputClaim claim = Outputs.claimFile(out, "--out")) {
+            return embed();
+        }
+    }
+
+    private Integer embed() {
         SequenceClusteringModel m = input.load();
         Dataset d = input.read();
         float[] emb;

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
 import org.rnnclust.api.ClusterInit;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.eval.DatasetCatalog;
 import org.rnnclust.eval.Evaluation;
@@ -63,6 +64,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Outputs.requireWritableFolder(report, "--report");
+        try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
+            return evaluate();
+        }
+    }
+
+    private Integer evaluate() throws IOException {
         List<String> methodNames = MethodNames.parse(methods);
         if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
         List<DatasetCatalog.Entry> found = select(DatasetCatalog.find(dataDir));

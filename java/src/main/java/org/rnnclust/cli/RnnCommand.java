@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.rnnclust.api.Cell;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.TorchRecurrent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +46,7 @@ final class RnnCommand implements Callable<Integer> {
     public Integer call() {
         Cell type = Flags.parse("--cell", cell, Cell::parse);
         TorchRecurrent.Run run;
-        try (Device on = device.openForNetworks()) {
+        try (OutputClaim claim = Outputs.claimFile(output, "--output"); Device on = device.openForNetworks()) {
             run = TorchRecurrent.run(on, type, weights, input, lengths, output, bidirectional);
         }
         spec.commandLine().getOut().printf("wrote %s: %d × %d × %d (%s, %d layer(s)%s)%n", output, run.n(), run.t(),

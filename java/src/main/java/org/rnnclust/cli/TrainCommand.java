@@ -14,6 +14,7 @@ import org.rnnclust.api.Assignment;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.FitOptions;
 import org.rnnclust.api.FitReport;
+import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.api.Refine;
 import org.rnnclust.api.RefinementSummary;
@@ -63,17 +64,25 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         // From the start, so that a signal while the data are read stops the run at its first batch.
         try (StopSignals stop = StopSignals.install()) {
-            return train(stop);
+            return claimAndTrain(stop);
         }
     }
 
-    private Integer train(StopSignals stop) {
+    /** Checks the output paths and holds the output folder for the whole run (checkpoints included). */
+    private Integer claimAndTrain(StopSignals stop) {
         long start = System.nanoTime();
         Path dir = resume != null ? resume : out;
         if (dir == null) throw new InputException("--out DIR is required (or --resume DIR)");
         if (resume != null && out != null && !resume.equals(out)) {
             throw new InputException("--resume " + resume + " writes into that folder; drop --out " + out);
         }
+        Outputs.requireWritableFolder(report, "--report");
+        try (OutputClaim claim = Outputs.claimFolder(dir, resume != null ? "--resume" : "--out")) {
+            return train(stop, dir, start);
+        }
+    }
+
+    private Integer train(StopSignals stop, Path dir, long start) {
         PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
         kmeans.k(prepared.trainRaw());  // checks --k before any training
         SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
