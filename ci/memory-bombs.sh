@@ -60,6 +60,10 @@ repeat zeros.gz 64 > "$in/zeros.npy.gz"                              # the magic
 (set +o pipefail; printf '1'; yes $'\t0.5' | tr -d '\n' | head -c 100000000; echo) > "$in/line100m.tsv"
 cp "$in/line100m.tsv" "$in/line100m.csv"
 
+# settings too large for the memory, on small data; and 2 series of 2,000,000 steps (22 MB) to train on
+awk 'BEGIN { srand(1); for (i = 0; i < 30; i++) { printf "%d", i % 3 + 1; for (t = 0; t < 128; t++) printf "\t%.3f", rand(); printf "\n" } }' > "$in/small.tsv"
+awk 'BEGIN { for (i = 0; i < 2; i++) { printf "%d", i + 1; for (t = 0; t < 2000000; t++) printf "\t%d", (t * (i + 3)) % 10; printf "\n" } }' > "$in/long.tsv"
+
 half() { echo $(( $(stat -c %s "$1") / 2 )); }
 
 # ---------------------------------------------------------------- one case
@@ -124,6 +128,14 @@ endless lines .tsv.gz | $(half $in/lines.tsv.gz)     | ./rnnclust kmeans --data 
 IDX 2000000x28x28 .gz | $(half $in/big-idx3-ubyte.gz) | ./rnnclust kmeans --data $in/big-idx3-ubyte.gz --out $out
 npy (2000000,784) .gz | $(half $in/big.npy.gz)       | ./rnnclust kmeans --data $in/big.npy.gz --out $out
 zeros.npy.gz          | $(half $in/zeros.npy.gz)     | ./rnnclust kmeans --data $in/zeros.npy.gz --out $out
+# settings and data the network's memory cannot hold (read whole: the bound is the memory plan's)
+train 2x2000000 steps | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/long.tsv --out $out
+train --layers 1000   | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --layers 1000
+train --hidden 20000  | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --hidden 20000
+train --hidden 100000 | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --hidden 100000
+train --latent 2e9    | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --latent 2000000000
+resample to 1e8 steps | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --length resample --resample-length 100000000
+bench lstm:100000,... | -                            | ./rnnclust bench --device cpu --rnn lstm:100000,1000,1000,1000
 CASES
 
 echo "memory-bombs: $((total - failed)) of $total cases refused with one line, within their read bounds"
