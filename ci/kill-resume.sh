@@ -48,6 +48,16 @@ same_model() {
   if cmp -s "$1/model.rnnclust" "$2/model.rnnclust"; then echo "same model file"; else echo "DIFFERENT model file"; return 1; fi
 }
 
+# --resume DIR with the run's ARGS, then same_model against WHOLE; "resume FAILED: …" and a
+# non-zero status when the resume itself fails.
+resume_matches() {
+  local whole="$1" dir="$2"; shift 2
+  if ! "$root/rnnclust" "$@" --resume "$dir" > "$work/resume.log" 2>&1; then
+    echo "resume FAILED: $(tail -1 "$work/resume.log")"; return 1
+  fi
+  same_model "$whole" "$dir"
+}
+
 # ----- 1. kill -9 at a random moment, then --resume -----
 
 kill9_args=(train --data "$work/data.tsv" --epochs 60 --patience 0 --hidden 16 --latent 4 --batch 8 --seed 7 --device cpu)
@@ -76,9 +86,8 @@ kill9_trials() {
       leftovers=$(find "$dir" -name '.*.tmp' | wc -l)
       echo -n "trial $trial: killed after epoch $done_epochs ($leftovers unfinished temporary file(s) left, hidden), resumed: "
       resumed=$((resumed + 1))
-      if ! "$root/rnnclust" "${kill9_args[@]}" --resume "$dir" > "$work/resume.log" 2>&1; then
-        echo "resume FAILED: $(tail -1 "$work/resume.log")"; failed=1; continue
-      fi
+      resume_matches "$work/whole" "$dir" "${kill9_args[@]}" || failed=1
+      continue
     fi
     same_model "$work/whole" "$dir" || failed=1
   done
@@ -143,10 +152,7 @@ signal_trials() {
     [[ $where == refinement* ]] && refining=$((refining + 1))
     echo -n ": exit 75, $where, resumed: "
     resumed=$((resumed + 1))
-    if ! "$root/rnnclust" "${signal_args[@]}" --resume "$dir" > "$work/resume.log" 2>&1; then
-      echo "resume FAILED: $(tail -1 "$work/resume.log")"; failed=1; continue
-    fi
-    same_model "$work/signal-whole" "$dir" || failed=1
+    resume_matches "$work/signal-whole" "$dir" "${signal_args[@]}" || failed=1
   done
   echo "signals: $trials trials, $resumed stopped with exit 75 and resumed ($within within an epoch, $refining in" \
        "refinement), $finished finished first, $([[ $failed == 0 ]] && echo "all identical" || echo "FAILURES")"
