@@ -8,8 +8,8 @@
  * bit.
  *
  * Why native: the JIT does not vectorise a loop this large over off-heap buffers; here one loop
- * per row reads each operand once and vectorises whole (gcc clones for x86-64-v4, v3 and
- * baseline, chosen at load).
+ * per row reads each operand once and vectorises whole (compiled for x86-64-v4, v3 and the
+ * baseline by ISA_VARIANTS, see isa.h; all three give the same bits).
  *
  * Every pointer is at the first element of the rows to process (the caller has checked the
  * ranges); rows of gate matrices are G·H floats apart, states H, the output ldOut.
@@ -19,13 +19,13 @@
 #include <stdint.h>
 
 #include "cell_math.h"
+#include "isa.h"
 
-#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define CELL_BODY ISA_BODY
 
 #define F(addr) ((float *) (intptr_t) (addr))
 
-CLONES
-static void lstm_forward(int rows, int hid, const float *restrict xp, const float *restrict hp,
+CELL_BODY void lstm_forward(int rows, int hid, const float *restrict xp, const float *restrict hp,
                          const float *restrict bih, const float *restrict bhh, const float *restrict mask,
                          const float *restrict hprev, const float *restrict cprev, float *restrict h,
                          float *restrict c, float *restrict out, int ldo, float *restrict ws) {
@@ -49,8 +49,7 @@ static void lstm_forward(int rows, int hid, const float *restrict xp, const floa
     }
 }
 
-CLONES
-static void lstm_backward(int rows, int hid, const float *restrict ws, const float *restrict mask,
+CELL_BODY void lstm_backward(int rows, int hid, const float *restrict ws, const float *restrict mask,
                           const float *restrict cprev, const float *restrict c, const float *restrict dout,
                           int lddo, float *restrict dh, float *restrict dc, float *restrict dgates) {
     const int g4 = 4 * hid;
@@ -75,8 +74,7 @@ static void lstm_backward(int rows, int hid, const float *restrict ws, const flo
     }
 }
 
-CLONES
-static void gru_forward(int rows, int hid, const float *restrict xp, const float *restrict hp,
+CELL_BODY void gru_forward(int rows, int hid, const float *restrict xp, const float *restrict hp,
                         const float *restrict bih, const float *restrict bhh, const float *restrict mask,
                         const float *restrict hprev, float *restrict h, float *restrict out, int ldo,
                         float *restrict ws) {
@@ -98,8 +96,7 @@ static void gru_forward(int rows, int hid, const float *restrict xp, const float
     }
 }
 
-CLONES
-static void gru_backward(int rows, int hid, const float *restrict ws, const float *restrict mask,
+CELL_BODY void gru_backward(int rows, int hid, const float *restrict ws, const float *restrict mask,
                          const float *restrict hprev, const float *restrict dout, int lddo, float *restrict dh,
                          float *restrict dgih, float *restrict dghh) {
     const int g3 = 3 * hid, g4 = 4 * hid;
@@ -121,8 +118,7 @@ static void gru_backward(int rows, int hid, const float *restrict ws, const floa
     }
 }
 
-CLONES
-static void rnn_forward(int rows, int hid, const float *restrict xp, const float *restrict hp,
+CELL_BODY void rnn_forward(int rows, int hid, const float *restrict xp, const float *restrict hp,
                         const float *restrict bih, const float *restrict bhh, const float *restrict mask,
                         const float *restrict hprev, float *restrict h, float *restrict out, int ldo) {
     for (int b = 0; b < rows; b++) {
@@ -140,8 +136,7 @@ static void rnn_forward(int rows, int hid, const float *restrict xp, const float
     }
 }
 
-CLONES
-static void rnn_backward(int rows, int hid, const float *restrict mask, const float *restrict h,
+CELL_BODY void rnn_backward(int rows, int hid, const float *restrict mask, const float *restrict h,
                          const float *restrict dout, int lddo, float *restrict dh, float *restrict dgates) {
     for (int b = 0; b < rows; b++) {
         float *dg = dgates + (size_t) b * hid;
@@ -160,13 +155,43 @@ static void rnn_backward(int rows, int hid, const float *restrict mask, const fl
     }
 }
 
-/* ---- JNI entry points: addresses as longs (0 for an absent dOut) ---- */
+/* ---- JNI entry points ---- */
+
+/* ---- each body compiled per instruction-set level (isa.h), then the JNI entry points ---- */
+
+ISA_VARIANTS(lstm_forward,
+             (int rows, int hid, const float *xp, const float *hp, const float *bih, const float *bhh,
+              const float *mask, const float *hprev, const float *cprev, float *h, float *c, float *out, int ldo,
+              float *ws),
+             (rows, hid, xp, hp, bih, bhh, mask, hprev, cprev, h, c, out, ldo, ws))
+ISA_VARIANTS(lstm_backward,
+             (int rows, int hid, const float *ws, const float *mask, const float *cprev, const float *c,
+              const float *dout, int lddo, float *dh, float *dc, float *dgates),
+             (rows, hid, ws, mask, cprev, c, dout, lddo, dh, dc, dgates))
+ISA_VARIANTS(gru_forward,
+             (int rows, int hid, const float *xp, const float *hp, const float *bih, const float *bhh,
+              const float *mask, const float *hprev, float *h, float *out, int ldo, float *ws),
+             (rows, hid, xp, hp, bih, bhh, mask, hprev, h, out, ldo, ws))
+ISA_VARIANTS(gru_backward,
+             (int rows, int hid, const float *ws, const float *mask, const float *hprev, const float *dout,
+              int lddo, float *dh, float *dgih, float *dghh),
+             (rows, hid, ws, mask, hprev, dout, lddo, dh, dgih, dghh))
+ISA_VARIANTS(rnn_forward,
+             (int rows, int hid, const float *xp, const float *hp, const float *bih, const float *bhh,
+              const float *mask, const float *hprev, float *h, float *out, int ldo),
+             (rows, hid, xp, hp, bih, bhh, mask, hprev, h, out, ldo))
+ISA_VARIANTS(rnn_backward,
+             (int rows, int hid, const float *mask, const float *h, const float *dout, int lddo, float *dh,
+              float *dgates),
+             (rows, hid, mask, h, dout, lddo, dh, dgates))
+
+/* JNI: addresses as longs (0 for an absent dOut). */
 
 JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_lstmForward(
         JNIEnv *env, jclass cls, jint rows, jint hid, jlong xp, jlong hp, jlong bih, jlong bhh, jlong mask,
         jlong hprev, jlong cprev, jlong h, jlong c, jlong out, jint ldo, jlong ws) {
     (void) env; (void) cls;
-    lstm_forward(rows, hid, F(xp), F(hp), F(bih), F(bhh), F(mask), F(hprev), F(cprev), F(h), F(c), F(out), ldo,
+    lstm_forward_isa(rows, hid, F(xp), F(hp), F(bih), F(bhh), F(mask), F(hprev), F(cprev), F(h), F(c), F(out), ldo,
                  F(ws));
 }
 
@@ -174,33 +199,33 @@ JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_lstmBackward(
         JNIEnv *env, jclass cls, jint rows, jint hid, jlong ws, jlong mask, jlong cprev, jlong c, jlong dout,
         jint lddo, jlong dh, jlong dc, jlong dgates) {
     (void) env; (void) cls;
-    lstm_backward(rows, hid, F(ws), F(mask), F(cprev), F(c), F(dout), lddo, F(dh), F(dc), F(dgates));
+    lstm_backward_isa(rows, hid, F(ws), F(mask), F(cprev), F(c), F(dout), lddo, F(dh), F(dc), F(dgates));
 }
 
 JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_gruForward(
         JNIEnv *env, jclass cls, jint rows, jint hid, jlong xp, jlong hp, jlong bih, jlong bhh, jlong mask,
         jlong hprev, jlong h, jlong out, jint ldo, jlong ws) {
     (void) env; (void) cls;
-    gru_forward(rows, hid, F(xp), F(hp), F(bih), F(bhh), F(mask), F(hprev), F(h), F(out), ldo, F(ws));
+    gru_forward_isa(rows, hid, F(xp), F(hp), F(bih), F(bhh), F(mask), F(hprev), F(h), F(out), ldo, F(ws));
 }
 
 JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_gruBackward(
         JNIEnv *env, jclass cls, jint rows, jint hid, jlong ws, jlong mask, jlong hprev, jlong dout, jint lddo,
         jlong dh, jlong dgih, jlong dghh) {
     (void) env; (void) cls;
-    gru_backward(rows, hid, F(ws), F(mask), F(hprev), F(dout), lddo, F(dh), F(dgih), F(dghh));
+    gru_backward_isa(rows, hid, F(ws), F(mask), F(hprev), F(dout), lddo, F(dh), F(dgih), F(dghh));
 }
 
 JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_rnnTanhForward(
         JNIEnv *env, jclass cls, jint rows, jint hid, jlong xp, jlong hp, jlong bih, jlong bhh, jlong mask,
         jlong hprev, jlong h, jlong out, jint ldo) {
     (void) env; (void) cls;
-    rnn_forward(rows, hid, F(xp), F(hp), F(bih), F(bhh), F(mask), F(hprev), F(h), F(out), ldo);
+    rnn_forward_isa(rows, hid, F(xp), F(hp), F(bih), F(bhh), F(mask), F(hprev), F(h), F(out), ldo);
 }
 
 JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_rnnTanhBackward(
         JNIEnv *env, jclass cls, jint rows, jint hid, jlong mask, jlong h, jlong dout, jint lddo, jlong dh,
         jlong dgates) {
     (void) env; (void) cls;
-    rnn_backward(rows, hid, F(mask), F(h), F(dout), lddo, F(dh), F(dgates));
+    rnn_backward_isa(rows, hid, F(mask), F(h), F(dout), lddo, F(dh), F(dgates));
 }

@@ -13,6 +13,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <immintrin.h>
+#include <string.h>
+
+#include "isa.h"
 
 typedef void (*argmin_fn)(const float *, int, int, jint *, jfloat *);
 
@@ -101,41 +104,54 @@ static void argmin_avx512(const float *p, int rows, int k, jint *idx, jfloat *va
     }
 }
 
-static argmin_fn pick_argmin(void) {
+/*
+ * The instruction-set level of the whole library (isa.h): argmin, the cells and the fixed-order
+ * GEMM. -1 until first asked; then the best this CPU supports, or what useIsa pinned.
+ */
+static int isa_level = -1;
+
+static int best_level(void) {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return argmin_avx512;
-    if (__builtin_cpu_supports("avx2")) return argmin_avx2;
-    return argmin_scalar;
+    if (__builtin_cpu_supports("x86-64-v4")) return ISA_V4;
+    if (__builtin_cpu_supports("x86-64-v3")) return ISA_V3;
+    return ISA_BASELINE;
 }
 
-static argmin_fn argmin_impl;
+int rnnclust_isa_level(void) {
+    if (isa_level < 0) isa_level = best_level();
+    return isa_level;
+}
+
+static argmin_fn argmin_for(int level) {
+    return level == ISA_V4 ? argmin_avx512 : level == ISA_V3 ? argmin_avx2 : argmin_scalar;
+}
+
+static const char *level_name(int level) {
+    return level == ISA_V4 ? "avx512f" : level == ISA_V3 ? "avx2" : "scalar";
+}
 
 JNIEXPORT jstring JNICALL
 Java_org_rnnclust_backend_cpu_NativeCpu_isa(JNIEnv *env, jclass cls) {
     (void) cls;
-    if (!argmin_impl) argmin_impl = pick_argmin();
-    const char *name = argmin_impl == argmin_avx512 ? "avx512f" : argmin_impl == argmin_avx2 ? "avx2" : "scalar";
-    return (*env)->NewStringUTF(env, name);
+    return (*env)->NewStringUTF(env, level_name(rnnclust_isa_level()));
 }
 
-/* Tests pin each version in turn ("avx512f", "avx2", "scalar"); false if this CPU lacks it. */
+/*
+ * Pins one level for every function ("avx512f": x86-64-v4, "avx2": x86-64-v3, "scalar": the
+ * baseline); false, and nothing changes, if this CPU lacks it.
+ */
 JNIEXPORT jboolean JNICALL
 Java_org_rnnclust_backend_cpu_NativeCpu_useIsa(JNIEnv *env, jclass cls, jstring name) {
     (void) cls;
     const char *s = (*env)->GetStringUTFChars(env, name, NULL);
     if (!s) return JNI_FALSE;
-    __builtin_cpu_init();
-    argmin_fn f = NULL;
-    if (s[0] == 'a' && s[1] == 'v' && s[2] == 'x' && s[3] == '5') {
-        if (__builtin_cpu_supports("avx512f")) f = argmin_avx512;
-    } else if (s[0] == 'a') {
-        if (__builtin_cpu_supports("avx2")) f = argmin_avx2;
-    } else {
-        f = argmin_scalar;
+    int wanted = -1;
+    for (int level = ISA_BASELINE; level <= ISA_V4; level++) {
+        if (strcmp(s, level_name(level)) == 0) wanted = level;
     }
     (*env)->ReleaseStringUTFChars(env, name, s);
-    if (!f) return JNI_FALSE;
-    argmin_impl = f;
+    if (wanted < 0 || wanted > best_level()) return JNI_FALSE;
+    isa_level = wanted;
     return JNI_TRUE;
 }
 
@@ -147,7 +163,7 @@ JNIEXPORT void JNICALL
 Java_org_rnnclust_backend_cpu_NativeCpu_argminRows(JNIEnv *env, jclass cls, jlong products, jint rows, jint k,
                                                    jintArray index, jfloatArray value, jint offset) {
     (void) cls;
-    if (!argmin_impl) argmin_impl = pick_argmin();
+    argmin_fn argmin_impl = argmin_for(rnnclust_isa_level());
     jint *idx = (*env)->GetPrimitiveArrayCritical(env, index, NULL);
     jfloat *val = (*env)->GetPrimitiveArrayCritical(env, value, NULL);
     if (idx && val) argmin_impl((const float *) (intptr_t) products, rows, k, idx + offset, val + offset);

@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 # kernels/cell_math.h (the element math they share), so what this compares is the walk over rows
 # and units, the masking and the workspace layout.
 sed 's/extern __shared__ double shared\[\];/static double shared[4096];/' "$root/kernels/rnn.cu" > "$work/rnn_host.cu"
-sed -e 's/#include <jni.h>//' -e '/JNI entry points/,$d' -e 's/#define CLONES.*/#define CLONES/' \
+sed -e 's/#include <jni.h>//' -e '/#include "isa.h"/d' -e '/JNI entry points/,$d' -e 's/#define CELL_BODY.*/#define CELL_BODY static inline/' \
     -e 's/restrict/__restrict/g' "$root/native/cpu/cells.c" > "$work/cells_host.h"
 cp "$here/shim.h" "$here/cuda_keywords.h" "$here/host_check.cpp" "$work/"
 g++ -O1 -std=c++17 -w -I"$work" -I"$root/kernels" "$work/host_check.cpp" -o "$work/check" -lm

@@ -25,6 +25,14 @@ public interface Backend extends AutoCloseable {
      */
     TensorOps tensorOps();
 
+    /**
+     * Whether this device runs in the deterministic mode: the same bits for the same inputs on any
+     * machine of its kind (the CPU backend's fixed-order GEMM; no GPU backend offers it).
+     */
+    default boolean deterministic() {
+        return false;
+    }
+
     /** Measures this device's GEMM rate and memory bandwidth (takes a second or so). */
     Peaks measurePeaks();
 

@@ -19,7 +19,8 @@ import org.rnnclust.backend.Resources;
  * (small enough to stay in L2 while it is scanned), so memory stays bounded for any n and k.
  * The tiles are a function of n and k alone, and their inertia and cluster sums are added up in
  * tile order: the result has the same bits for any thread count. The threads take the tiles in
- * waves of one tile each; OpenBLAS runs single-threaded inside a tile.
+ * waves of one tile each; the GEMM (OpenBLAS, or the fixed-order GEMM of the deterministic mode)
+ * runs single-threaded inside a tile.
  * The row minima come from {@link NativeCpu} (SIMD) when it is loaded, else from a Java loop.
  */
 final class CpuCentroidIndex extends CheckedCentroidIndex {
@@ -31,10 +32,15 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
     private final float[] xNorm;
     private final ExecutorService pool;
     private final boolean useNative;
+    private final Sgemm sgemm;
 
-    /** @param useNative take row minima with {@link NativeCpu} (else the Java loop, its reference) */
-    CpuCentroidIndex(float[] x, int n, int d, ExecutorService pool, int threads, boolean useNative) {
+    /**
+     * @param useNative take row minima with {@link NativeCpu} (else the Java loop, its reference)
+     * @param sgemm     the products x·c: OpenBLAS, or the deterministic mode's fixed-order GEMM
+     */
+    CpuCentroidIndex(float[] x, int n, int d, ExecutorService pool, int threads, boolean useNative, Sgemm sgemm) {
         super(x, n, d);
+        this.sgemm = sgemm;
         this.threads = Math.max(1, Math.min(threads, n));
         this.pool = pool;
         this.useNative = useNative;
@@ -171,7 +177,7 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
     /** buffer[r*k + j] = ‖c_j‖² − 2 x_{from+r}·c_j for the tile's rows. */
     private void gemm(int from, int rows, FloatPointer c, int k, FloatPointer buffer) {
         FloatPointer a = new FloatPointer(xAugmented).position((long) from * (d + 1));
-        OpenBlas.sgemm(false, true, rows, k, d + 1, 1f, a, d + 1, c, d + 1, 0f, buffer, k);
+        sgemm.sgemm(false, true, rows, k, d + 1, 1f, a, d + 1, c, d + 1, 0f, buffer, k);
     }
 
     /** k × (d+1), row j = [−2c_j, ‖c_j‖²]. */

@@ -59,6 +59,8 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     private final long minRowRangeWork;
     /** Cell steps in native/cpu/cells.c when the native library loaded, else in {@link CpuCells}. */
     private final boolean nativeCells;
+    /** OpenBLAS, or the fixed-order GEMM of the deterministic mode. */
+    private final Sgemm sgemm;
     private final CpuParallel parallel;
     /**
      * Staging arrays of the thread running a loop part. Per thread rather than per part, so that
@@ -75,12 +77,17 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     private final CpuOps[] lanes;
 
     public CpuOps(int threads) {
-        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, NativeCpu.available());
+        this(threads, false);
+    }
+
+    /** @param deterministic GEMMs in {@link FixedOrderGemm} instead of OpenBLAS (see {@link CpuBackend}) */
+    public CpuOps(int threads, boolean deterministic) {
+        this(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, NativeCpu.available(), Sgemm.of(deterministic));
     }
 
     /** With the cell steps in Java ({@link CpuCells}) even where the native library loaded: parity tests. */
     static CpuOps javaCells(int threads) {
-        return new CpuOps(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, false);
+        return new CpuOps(threads, MIN_GEMM_FLOPS, MIN_POINTWISE, MIN_ROW_RANGE_WORK, false, Sgemm.of(false));
     }
 
     /**
@@ -88,17 +95,18 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
      * can be split, so that the multi-threaded paths run at test sizes.
      */
     public static CpuOps splittingEverything(int threads) {
-        return new CpuOps(threads, 1, 1, 1, NativeCpu.available());
+        return new CpuOps(threads, 1, 1, 1, NativeCpu.available(), Sgemm.of(false));
     }
 
     /** With other split thresholds: tests use 1s to split every op across all threads. */
-    CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, boolean nativeCells) {
+    CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, boolean nativeCells, Sgemm sgemm) {
         super(CpuBuffer.class, null);
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.minGemmFlops = minGemmFlops;
         this.minPointwise = minPointwise;
         this.minRowRangeWork = minRowRangeWork;
         this.nativeCells = nativeCells;
+        this.sgemm = sgemm;
         OpenBlas.load();
         OpenBlas.setThreads(1);
         this.threads = threads;
@@ -120,6 +128,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         this.minPointwise = root.minPointwise;
         this.minRowRangeWork = root.minRowRangeWork;
         this.nativeCells = root.nativeCells;
+        this.sgemm = root.sgemm;
         this.threads = 1;
         this.parallel = new CpuParallel(1);
         this.scratch = root.scratch;
@@ -218,12 +227,12 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int chunks = CpuParallel.chunks(2L * m * n * k, minGemmFlops);
         if (m >= n) {
             // Blocks of C's rows: rows of op(A) (columns of A when transposed).
-            parallel.run(m, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> OpenBlas.sgemm(transA, transB, to - from, n, k, alpha,
+            parallel.run(m, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> sgemm.sgemm(transA, transB, to - from, n, k, alpha,
                     ca.at(offA + (transA ? from : (long) from * lda)), la, cb.at(offB), lb,
                     beta, cc.at(offC + (long) from * ldc), lc));
         } else {
             // Blocks of C's columns: columns of op(B) (rows of B when transposed).
-            parallel.run(n, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> OpenBlas.sgemm(transA, transB, m, to - from, k, alpha,
+            parallel.run(n, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> sgemm.sgemm(transA, transB, m, to - from, k, alpha,
                     ca.at(offA), la, cb.at(offB + (transB ? (long) from * ldb : from)), lb,
                     beta, cc.at(offC + from), lc));
         }

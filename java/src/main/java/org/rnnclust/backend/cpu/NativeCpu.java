@@ -25,7 +25,7 @@ public final class NativeCpu {
             try {
                 status = load();
                 ok = status == null;
-                if (ok) status = "loaded (" + isa() + ")";
+                if (ok) status = pinFromProperty();
             } catch (IOException | LinkageError | SecurityException e) {
                 status = "cannot load: " + e.getMessage();
             }
@@ -66,11 +66,54 @@ public final class NativeCpu {
         return null;
     }
 
-    /** Instruction set the library dispatched to on this CPU. */
+    /**
+     * Applies {@code -Drnnclust.cpu.isa=avx512f|avx2|scalar} (a diagnostic setting: every level
+     * computes the same bits, only the speed differs) and says which level runs.
+     */
+    private static String pinFromProperty() {
+        String wanted = System.getProperty(ISA_PROPERTY);
+        if (wanted == null) return "loaded (" + isa() + ")";
+        if (!useIsa(wanted)) {
+            return "loaded (" + isa() + "; -D" + ISA_PROPERTY + "=" + wanted + " ignored: expected avx512f, avx2 or "
+                    + "scalar, supported by this CPU)";
+        }
+        return "loaded (" + isa() + ", from -D" + ISA_PROPERTY + ")";
+    }
+
+    /** The system property that pins the instruction-set level of the native functions. */
+    public static final String ISA_PROPERTY = "rnnclust.cpu.isa";
+
+    /**
+     * For the deterministic mode: one instruction-set level on every machine, x86-64-v3 (AVX2),
+     * unless {@code -Drnnclust.cpu.isa} pinned one (tests pin the others to show they agree).
+     * Without AVX2 the baseline runs, which computes the same bits. The pin holds for the whole
+     * process; it changes no result of the other mode either, only its speed.
+     *
+     * @return the level now in use, or null when the library is not loaded
+     */
+    static synchronized String pinForDeterministicMode() {
+        if (!AVAILABLE) return null;
+        if (System.getProperty(ISA_PROPERTY) == null && !useIsa("avx2")) useIsa("scalar");
+        return isa();
+    }
+
+    /** Instruction-set level the library runs: "avx512f" (x86-64-v4), "avx2" (x86-64-v3) or "scalar". */
     static native String isa();
 
-    /** Pins one version ("avx512f", "avx2", "scalar"), for the parity tests; false if the CPU lacks it. */
+    /**
+     * Pins one level ("avx512f", "avx2", "scalar") for every native function: the argmin, the
+     * cells and the fixed-order GEMM. False, and nothing changes, if this CPU lacks it.
+     */
     static native boolean useIsa(String name);
+
+    /**
+     * The fixed-order SGEMM of native/cpu/gemm.c on raw addresses (row-major, as {@link OpenBlas#sgemm});
+     * {@link FixedOrderGemm} is its Java twin and its checked entry point.
+     *
+     * @return false when the buffer for a transposed B could not be allocated (C untouched)
+     */
+    static native boolean fixedOrderGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a,
+                                         int lda, long b, int ldb, float beta, long c, int ldc);
 
     /**
      * For each row r of the rows×k row-major floats at {@code address}: the lowest index j with the

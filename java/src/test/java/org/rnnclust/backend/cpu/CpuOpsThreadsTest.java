@@ -17,13 +17,14 @@ import org.rnnclust.testing.RandomArrays;
  * Every op split across threads (split thresholds of 1) gives what the default single-threaded
  * path gives: bitwise for the row-parallel pointwise ops, to rounding for GEMMs (the blocking
  * differs). The cell steps of the native library, whole and split, equal those of the Java
- * reference ({@link CpuCells}) bit for bit: both evaluate kernels/cell_math.h's formulas in its
- * order without multiply-add contraction.
+ * reference ({@link CpuCells}) bit for bit, at every instruction-set level of the library: all
+ * evaluate kernels/cell_math.h's formulas in its order without multiply-add contraction.
  */
 class CpuOpsThreadsTest {
     static final int B = 37;
     static final int H = 11;
     static final int LD = 2 * H + 3;
+    static final String[] ISA_LEVELS = {"avx512f", "avx2", "scalar"};
 
     /** Runs the same op sequence on two CpuOps with the same inputs, returning the named outputs. */
     private static List<float[]> run(CpuOps ops, float[][] inputs, BiConsumer<CpuOps, DeviceBuffer[]> op) {
@@ -42,14 +43,21 @@ class CpuOpsThreadsTest {
     }
 
     private static void same(float[][] inputs, double tol, BiConsumer<CpuOps, DeviceBuffer[]> op) {
-        try (CpuOps one = CpuOps.javaCells(1); CpuOps split = new CpuOps(3, 1, 1, 1, false)) {
+        try (CpuOps one = CpuOps.javaCells(1); CpuOps split = new CpuOps(3, 1, 1, 1, false, Sgemm.of(false))) {
             List<float[]> a = run(one, inputs, op);
             compare(a, run(split, inputs, op), tol);
             if (NativeCpu.available()) {
-                // The native cell steps, whole and split at every row, against the Java reference.
-                try (CpuOps nativeOne = new CpuOps(1); CpuOps nativeRows = new CpuOps(3, 1, 1, 1, true)) {
-                    compare(a, run(nativeOne, inputs, op), tol);
-                    compare(a, run(nativeRows, inputs, op), tol);
+                // The native cell steps, whole and split at every row, at each instruction-set level
+                // this CPU has, against the Java reference.
+                String level = NativeCpu.isa();
+                try (CpuOps nativeOne = new CpuOps(1); CpuOps nativeRows = new CpuOps(3, 1, 1, 1, true, Sgemm.of(false))) {
+                    for (String isa : ISA_LEVELS) {
+                        if (!NativeCpu.useIsa(isa)) continue;
+                        compare(a, run(nativeOne, inputs, op), tol);
+                        compare(a, run(nativeRows, inputs, op), tol);
+                    }
+                } finally {
+                    NativeCpu.useIsa(level);
                 }
             } else {
                 System.out.println("native CPU library unavailable (" + NativeCpu.status() + "): native cells not compared");

@@ -61,7 +61,7 @@ class CpuThreadCountTest {
         SplittableRandom rng = new SplittableRandom(m * 7L + n);
         float[] a = RandomArrays.uniform(rng, m * k, -1, 1);
         float[] b = RandomArrays.uniform(rng, k * n, -1, 1);
-        try (CpuOps ops = new CpuOps(threads, 1, 1, 1, NativeCpu.available());
+        try (CpuOps ops = new CpuOps(threads, 1, 1, 1, NativeCpu.available(), Sgemm.of(false));
              DeviceBuffer da = ops.allocate(a.length); DeviceBuffer db = ops.allocate(b.length);
              DeviceBuffer dc = ops.allocate((long) m * n)) {
             ops.upload(a, da);

@@ -84,8 +84,8 @@ class NativeCpuTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
         float[] c = java.util.Arrays.copyOf(x, k * d);
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (CpuCentroidIndex fast = new CpuCentroidIndex(x, n, d, pool, 2, true);
-             CpuCentroidIndex java = new CpuCentroidIndex(x, n, d, pool, 2, false)) {
+        try (CpuCentroidIndex fast = new CpuCentroidIndex(x, n, d, pool, 2, true, Sgemm.of(false));
+             CpuCentroidIndex java = new CpuCentroidIndex(x, n, d, pool, 2, false, Sgemm.of(false))) {
             int[] a = new int[n];
             int[] b = new int[n];
             float[] da = new float[n];
