@@ -34,6 +34,8 @@ public enum Setting {
     THREADS,
     /** The GPU memory k-means may use before streaming from host memory. */
     MAX_DEVICE_MEMORY,
+    /** The CPU's deterministic mode: the same bits on any x86-64 machine. */
+    DETERMINISTIC,
     /** Sequences per optimizer step. */
     BATCH_SIZE,
     /** Passes over the data in pretraining, at most. */

@@ -32,7 +32,7 @@ public final class Device implements AutoCloseable {
      */
     public static Device open(DeviceOptions options) {
         return new Device(Backends.open(new Backends.Request(options.name(), options.threads(), options.tf32(),
-                options.maxDeviceMemoryBytes(), options.networks())));
+                options.maxDeviceMemoryBytes(), options.networks(), options.deterministic())));
     }
 
     /**
@@ -51,6 +51,11 @@ public final class Device implements AutoCloseable {
     /** "cpu", "cuda:0", ... */
     public String name() {
         return backend.name();
+    }
+
+    /** Whether this device runs in the deterministic mode ({@link DeviceOptions#deterministic()}). */
+    public boolean deterministic() {
+        return backend.deterministic();
     }
 
     /** One line describing the device and its libraries. */

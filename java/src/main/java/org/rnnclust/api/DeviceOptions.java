@@ -13,11 +13,31 @@ import org.rnnclust.backend.MemorySize;
  *                              stream from host memory in chunks
  * @param networks              whether the recurrent networks will run (their GPU kernels are then
  *                              loaded when the device opens, so that auto can still fall back)
+ * @param deterministic         the deterministic mode: the same seed and data give the same model
+ *                              bytes and scores on any x86-64 machine (see docs/api.md#reproducibility).
+ *                              It computes on the CPU (auto then means the CPU, a GPU name is refused),
+ *                              every product in a fixed-order GEMM instead of OpenBLAS: slower
  */
-public record DeviceOptions(String name, int threads, boolean tf32, long maxDeviceMemoryBytes, boolean networks) {
+public record DeviceOptions(String name, int threads, boolean tf32, long maxDeviceMemoryBytes, boolean networks,
+                            boolean deterministic) {
+    /** Without the deterministic mode. */
+    public DeviceOptions(String name, int threads, boolean tf32, long maxDeviceMemoryBytes, boolean networks) {
+        this(name, threads, tf32, maxDeviceMemoryBytes, networks, false);
+    }
+
     /** {@code name} with all cores, FP32, all free GPU memory, ready for the networks. */
     public static DeviceOptions of(String name) {
         return new DeviceOptions(name, 0, false, 0, true);
+    }
+
+    /** The CPU with all cores in the deterministic mode, ready for the networks. */
+    public static DeviceOptions deterministicCpu() {
+        return new DeviceOptions("cpu", 0, false, 0, true, true);
+    }
+
+    /** These options with the deterministic mode on or off. */
+    public DeviceOptions withDeterministic(boolean on) {
+        return new DeviceOptions(name, threads, tf32, maxDeviceMemoryBytes, networks, on);
     }
 
     /**

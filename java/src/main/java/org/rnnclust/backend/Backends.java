@@ -29,8 +29,14 @@ public final class Backends {
      * @param tf32            let cuBLAS use TF32 tensor cores
      * @param maxDeviceMemory bytes of GPU memory a k-means index may use, 0 = what is free
      * @param networks        the command runs the recurrent layers (their GPU kernels are loaded when the device opens)
+     * @param deterministic   the CPU backend's deterministic mode (auto then means the CPU; CUDA is refused)
      */
-    public record Request(String device, int threads, boolean tf32, long maxDeviceMemory, boolean networks) {
+    public record Request(String device, int threads, boolean tf32, long maxDeviceMemory, boolean networks,
+                          boolean deterministic) {
+        public Request(String device, int threads, boolean tf32, long maxDeviceMemory, boolean networks) {
+            this(device, threads, tf32, maxDeviceMemory, networks, false);
+        }
+
         public static Request of(String device, int threads) {
             return new Request(device, threads, false, 0, false);
         }
@@ -79,7 +85,16 @@ public final class Backends {
                     Setting.MAX_DEVICE_MEMORY);
         }
         String spec = r.device() == null ? "auto" : r.device().trim().toLowerCase(Locale.ROOT);
-        if (spec.equals("cpu")) return cpu(r.threads());
+        if (r.deterministic()) {
+            // Bit-identical results across machines need the fixed-order GEMM; cuBLAS picks its
+            // kernels per GPU, so the mode is the CPU's.
+            if (!spec.equals("cpu") && !spec.equals("auto")) {
+                throw new InputException("device " + r.device() + ": the deterministic mode computes on the CPU "
+                        + "(choose the device cpu or auto, or leave out the deterministic mode)", Setting.DETERMINISTIC);
+            }
+            return cpu(r.threads(), true);
+        }
+        if (spec.equals("cpu")) return cpu(r.threads(), false);
         if (spec.equals("auto")) {
             String why = cudaUnavailableReason();
             if (why == null) {
@@ -90,7 +105,7 @@ public final class Backends {
                 }
             }
             LOG.info("Computing on the CPU: CUDA unavailable ({})", why);
-            return cpu(r.threads());
+            return cpu(r.threads(), false);
         }
         if (spec.equals("cuda") || spec.matches("cuda:\\d+")) {
             String why = cudaUnavailableReason();
@@ -127,7 +142,7 @@ public final class Backends {
         return b;
     }
 
-    private static Backend cpu(int threads) {
+    private static Backend cpu(int threads, boolean deterministic) {
         int cores = Runtime.getRuntime().availableProcessors();
         if (threads > cores) {
             // More threads than cores only adds stacks, staging arrays and switching (10,000 threads took
@@ -136,7 +151,7 @@ public final class Backends {
             threads = cores;
         }
         try {
-            return threads == 0 ? new CpuBackend() : new CpuBackend(threads);
+            return new CpuBackend(threads == 0 ? cores : threads, deterministic);
         } catch (UnsatisfiedLinkError e) {
             throw new InputException("cannot load OpenBLAS for the CPU backend: " + e.getMessage());
         }

@@ -4,7 +4,7 @@ import org.rnnclust.api.Device;
 import org.rnnclust.api.DeviceOptions;
 import picocli.CommandLine.Option;
 
-/** --device, --threads, --precision and --max-device-memory, on every command that computes. */
+/** --device, --threads, --precision, --max-device-memory and --deterministic, on every command that computes. */
 final class DeviceMixin {
     /** Numeric precision of GEMMs on the GPU. */
     enum Precision { fp32, tf32 }
@@ -28,6 +28,11 @@ final class DeviceMixin {
                     + "chunks. Default: what is free.")
     String maxDeviceMemory;
 
+    @Option(names = "--deterministic",
+            description = "The same bits on any x86-64 machine: computes on the CPU with a fixed-order GEMM "
+                    + "instead of OpenBLAS, and one instruction-set path (slower; see the README).")
+    boolean deterministic;
+
     /** For commands that do not run the recurrent layers. */
     Device open() {
         return open(false);
@@ -40,6 +45,6 @@ final class DeviceMixin {
 
     Device open(boolean networks) {
         long max = maxDeviceMemory == null ? 0 : DeviceOptions.parseMemorySize("--max-device-memory", maxDeviceMemory);
-        return Device.open(new DeviceOptions(device, threads, precision == Precision.tf32, max, networks));
+        return Device.open(new DeviceOptions(device, threads, precision == Precision.tf32, max, networks, deterministic));
     }
 }

@@ -27,6 +27,7 @@ final class SettingFlags {
             Map.entry(Setting.DEVICE, "--device"),
             Map.entry(Setting.THREADS, "--threads"),
             Map.entry(Setting.MAX_DEVICE_MEMORY, "--max-device-memory"),
+            Map.entry(Setting.DETERMINISTIC, "--deterministic"),
             Map.entry(Setting.BATCH_SIZE, "--batch"),
             Map.entry(Setting.EPOCHS, "--epochs"),
             Map.entry(Setting.LEARNING_RATE, "--lr"),
