@@ -14,7 +14,8 @@
  * bits on another machine. Here the vector lanes run across j (columns), never across p, and the
  * build does not contract multiply-adds (-ffp-contract=off), so each level of isa.h, and the Java
  * twin, compute every element exactly as the loop above. Tiles of MR × NR elements keep their sums
- * in registers; the edges take the element loop, which computes the same thing.
+ * in registers; the last rows and columns are computed in tiles padded with zeros, and the padding
+ * is never written.
  */
 #include <jni.h>
 #include <stdint.h>
@@ -31,9 +32,6 @@ typedef float v8u __attribute__((vector_size(32), aligned(4)));
 
 #define F(addr) ((float *) (intptr_t) (addr))
 
-/* op(A)[i][p] */
-#define A_AT(i, p) (transA ? a[(size_t) (p) * lda + (i)] : a[(size_t) (i) * lda + (p)])
-
 static inline float finish(float acc, float alpha, float beta, float old) {
     if (alpha != 1.0f) acc = alpha * acc;
     if (beta == 0.0f) return acc;
@@ -41,82 +39,133 @@ static inline float finish(float acc, float alpha, float beta, float old) {
     return beta * old + acc;
 }
 
-/* b: op(B) as k rows of n floats, ldb apart. */
-ISA_BODY void gemm_fixed(int transA, int m, int n, int k, float alpha, const float *a, int lda,
-                         const float *b, int ldb, float beta, float *c, int ldc) {
-    int mFull = m - m % MR, nFull = n - n % NR;
-    for (int i0 = 0; i0 < mFull; i0 += MR) {
-        for (int j0 = 0; j0 < nFull; j0 += NR) {
-            v8 s00 = {0}, s01 = {0}, s10 = {0}, s11 = {0}, s20 = {0}, s21 = {0}, s30 = {0}, s31 = {0};
-            for (int p = 0; p < k; p++) {
-                const float *bp = b + (size_t) p * ldb + j0;
-                v8 b0 = *(const v8u *) bp, b1 = *(const v8u *) (bp + 8);
-                float a0 = A_AT(i0, p), a1 = A_AT(i0 + 1, p), a2 = A_AT(i0 + 2, p), a3 = A_AT(i0 + 3, p);
-                s00 = s00 + b0 * a0; s01 = s01 + b1 * a0;
-                s10 = s10 + b0 * a1; s11 = s11 + b1 * a1;
-                s20 = s20 + b0 * a2; s21 = s21 + b1 * a2;
-                s30 = s30 + b0 * a3; s31 = s31 + b1 * a3;
-            }
-            v8 sums[MR][2] = {{s00, s01}, {s10, s11}, {s20, s21}, {s30, s31}};
-            for (int r = 0; r < MR; r++) {
-                float *cr = c + (size_t) (i0 + r) * ldc + j0;
-                float t[NR];
-                *(v8u *) t = sums[r][0];
-                *(v8u *) (t + 8) = sums[r][1];
-                for (int q = 0; q < NR; q++) cr[q] = finish(t[q], alpha, beta, beta == 0.0f ? 0.0f : cr[q]);
-            }
+/*
+ * Sums over p are cut into blocks of KC, so that a tile's slices of A and B stay in cache across
+ * the tiles that share them (the weight gradients have k = T·B, thousands). Between blocks a tile's
+ * running sums wait in `partial`, as floats: the next block continues them, so each element is
+ * still the one ordered sum above.
+ */
+#define KC 256
+
+/* op(A)[i][p] of an A stored as given (transposed or not) with leading dimension lda. */
+#define A_OF(t, x, ld, i, p) ((t) ? (x)[(size_t) (p) * (ld) + (i)] : (x)[(size_t) (i) * (ld) + (p)])
+
+/*
+ * One MR × NR tile over p in [p0, p1): rows ai.. of op(A), columns bj.. of op(B) (k rows, ldb
+ * apart). Starts from zero (first) or from `running`; ends in `running`, or (last) in the first
+ * `rows` × `cols` elements of C.
+ */
+ISA_BODY void tile(int transA, const float *a, int lda, int ai, const float *b, int ldb, int bj, int p0, int p1,
+                   int first, int last, float *running, int ldr, float *c, int ldc, int rows, int cols,
+                   float alpha, float beta) {
+    v8 s00 = {0}, s01 = {0}, s10 = {0}, s11 = {0}, s20 = {0}, s21 = {0}, s30 = {0}, s31 = {0};
+    if (!first) {
+        s00 = *(const v8u *) running;             s01 = *(const v8u *) (running + 8);
+        s10 = *(const v8u *) (running + ldr);     s11 = *(const v8u *) (running + ldr + 8);
+        s20 = *(const v8u *) (running + 2 * ldr); s21 = *(const v8u *) (running + 2 * ldr + 8);
+        s30 = *(const v8u *) (running + 3 * ldr); s31 = *(const v8u *) (running + 3 * ldr + 8);
+    }
+    for (int p = p0; p < p1; p++) {
+        const float *bp = b + (size_t) p * ldb + bj;
+        v8 b0 = *(const v8u *) bp, b1 = *(const v8u *) (bp + 8);
+        float a0 = A_OF(transA, a, lda, ai, p), a1 = A_OF(transA, a, lda, ai + 1, p);
+        float a2 = A_OF(transA, a, lda, ai + 2, p), a3 = A_OF(transA, a, lda, ai + 3, p);
+        s00 = s00 + b0 * a0; s01 = s01 + b1 * a0;
+        s10 = s10 + b0 * a1; s11 = s11 + b1 * a1;
+        s20 = s20 + b0 * a2; s21 = s21 + b1 * a2;
+        s30 = s30 + b0 * a3; s31 = s31 + b1 * a3;
+    }
+    v8 sums[MR][2] = {{s00, s01}, {s10, s11}, {s20, s21}, {s30, s31}};
+    for (int r = 0; r < MR; r++) {
+        if (!last) {
+            *(v8u *) (running + (size_t) r * ldr) = sums[r][0];
+            *(v8u *) (running + (size_t) r * ldr + 8) = sums[r][1];
+        } else if (r < rows) {
+            float *cr = c + (size_t) r * ldc;
+            float t[NR];
+            *(v8u *) t = sums[r][0];
+            *(v8u *) (t + 8) = sums[r][1];
+            for (int q = 0; q < cols; q++) cr[q] = finish(t[q], alpha, beta, beta == 0.0f ? 0.0f : cr[q]);
         }
     }
-    /* The edges: the last n % NR columns of every row, then the last m % MR rows. */
-    for (int i = 0; i < m; i++) {
-        for (int j = i < mFull ? nFull : 0; j < n; j++) {
-            float acc = 0.0f;
-            for (int p = 0; p < k; p++) acc = acc + A_AT(i, p) * b[(size_t) p * ldb + j];
-            float *cij = c + (size_t) i * ldc + j;
-            *cij = finish(acc, alpha, beta, beta == 0.0f ? 0.0f : *cij);
+}
+
+/*
+ * b: op(B) as k rows of n floats, ldb apart. Edges: the last n % NR columns of op(B) come padded
+ * with zero columns in bEdge (k rows of NR), the last m % MR rows of op(A) padded with zero rows
+ * in aEdge (stored transposed: k rows of MR); a padded element is computed and never written.
+ * partial: a running sum per element of the padded C (rounded up to whole tiles), when k > KC.
+ */
+ISA_BODY void gemm_fixed(int transA, int m, int n, int k, float alpha, const float *a, int lda,
+                         const float *b, int ldb, const float *aEdge, const float *bEdge, float beta, float *c,
+                         int ldc, float *partial) {
+    int rowTiles = (m + MR - 1) / MR, colTiles = (n + NR - 1) / NR;
+    int mFull = m / MR, nFull = n / NR;
+    int ldr = colTiles * NR;
+    for (int p0 = 0; p0 < k || p0 == 0; p0 += KC) {
+        int p1 = k - p0 < KC ? k : p0 + KC;
+        int first = p0 == 0, last = p1 == k;
+        for (int ti = 0; ti < rowTiles; ti++) {
+            int edgeRow = ti == mFull, rows = edgeRow ? m - ti * MR : MR;
+            for (int tj = 0; tj < colTiles; tj++) {
+                int edgeCol = tj == nFull, cols = edgeCol ? n - tj * NR : NR;
+                float *running = first && last ? NULL : partial + (size_t) ti * MR * ldr + (size_t) tj * NR;
+                float *ct = c + (size_t) ti * MR * ldc + (size_t) tj * NR;
+                const float *bt = edgeCol ? bEdge : b;
+                int ldbt = edgeCol ? NR : ldb, bj = edgeCol ? 0 : tj * NR;
+                if (edgeRow) {
+                    tile(1, aEdge, MR, 0, bt, ldbt, bj, p0, p1, first, last, running, ldr, ct, ldc, rows, cols,
+                         alpha, beta);
+                } else {
+                    tile(transA, a, lda, ti * MR, bt, ldbt, bj, p0, p1, first, last, running, ldr, ct, ldc, rows,
+                         cols, alpha, beta);
+                }
+            }
         }
     }
 }
 
 /* The two layouts of A as separate bodies, so that the test on transA leaves the inner loop. */
 ISA_BODY void gemm_fixed_n(int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
-                           float beta, float *c, int ldc) {
-    gemm_fixed(0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                           const float *aEdge, const float *bEdge, float beta, float *c, int ldc, float *partial) {
+    gemm_fixed(0, m, n, k, alpha, a, lda, b, ldb, aEdge, bEdge, beta, c, ldc, partial);
 }
 
 ISA_BODY void gemm_fixed_t(int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
-                           float beta, float *c, int ldc) {
-    gemm_fixed(1, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                           const float *aEdge, const float *bEdge, float beta, float *c, int ldc, float *partial) {
+    gemm_fixed(1, m, n, k, alpha, a, lda, b, ldb, aEdge, bEdge, beta, c, ldc, partial);
 }
 
-ISA_VARIANTS(gemm_fixed_n,
-             (int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta,
-              float *c, int ldc),
-             (m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
-ISA_VARIANTS(gemm_fixed_t,
-             (int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta,
-              float *c, int ldc),
-             (m, n, k, alpha, a, lda, b, ldb, beta, c, ldc))
+#define GEMM_PARAMS (int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, \
+                     const float *aEdge, const float *bEdge, float beta, float *c, int ldc, float *partial)
+#define GEMM_ARGS (m, n, k, alpha, a, lda, b, ldb, aEdge, bEdge, beta, c, ldc, partial)
+ISA_VARIANTS(gemm_fixed_n, GEMM_PARAMS, GEMM_ARGS)
+ISA_VARIANTS(gemm_fixed_t, GEMM_PARAMS, GEMM_ARGS)
 
 /*
- * op(B) = Bᵀ is copied into this thread's buffer as k rows of n floats first (a copy changes no
- * value); it grows to the largest B the thread has seen and lives as long as the thread.
+ * This thread's buffers: op(B) = Bᵀ copied as k rows of n floats (a copy changes no value), the
+ * zero-padded edges of op(A) and op(B), and the running sums between blocks of p. Each grows to the largest the thread has needed and lives as
+ * long as the thread.
  */
-static __thread float *packed;
-static __thread size_t packedCapacity;
+static __thread float *packed, *partialSums, *edgeA, *edgeB;
+static __thread size_t packedCapacity, partialCapacity, edgeACapacity, edgeBCapacity;
+
+static float *grown(float **buffer, size_t *capacity, size_t need) {
+    if (need > *capacity) {
+        float *bigger = realloc(*buffer, need * sizeof(float));
+        if (!bigger) return NULL;
+        *buffer = bigger;
+        *capacity = need;
+    }
+    return *buffer;
+}
 
 static const float *rows_of_op_b(int transB, int n, int k, const float *b, int ldb, int *ldOut) {
     if (!transB) {
         *ldOut = ldb;
         return b;
     }
-    size_t need = (size_t) n * (size_t) k;
-    if (need > packedCapacity) {
-        float *grown = realloc(packed, need * sizeof(float));
-        if (!grown) return NULL;
-        packed = grown;
-        packedCapacity = need;
-    }
+    if (!grown(&packed, &packedCapacity, (size_t) n * (size_t) k)) return NULL;
     for (int j = 0; j < n; j++) {
         const float *col = b + (size_t) j * ldb;
         for (int p = 0; p < k; p++) packed[(size_t) p * n + j] = col[p];
@@ -125,7 +174,7 @@ static const float *rows_of_op_b(int transB, int n, int k, const float *b, int l
     return packed;
 }
 
-/* Returns false when the buffer for Bᵀ could not be allocated (nothing was written to C). */
+/* Returns false when a buffer could not be allocated (nothing was written to C). */
 JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_fixedOrderGemm(
         JNIEnv *env, jclass cls, jboolean transA, jboolean transB, jint m, jint n, jint k, jfloat alpha, jlong a,
         jint lda, jlong b, jint ldb, jfloat beta, jlong c, jint ldc) {
@@ -133,10 +182,36 @@ JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_fixedOrderGem
     int ldOpB;
     const float *opB = rows_of_op_b(transB, n, k, F(b), ldb, &ldOpB);
     if (!opB) return JNI_FALSE;
+    const float *pa = F(a);
+    size_t rowsPadded = (size_t) (m + MR - 1) / MR * MR, colsPadded = (size_t) (n + NR - 1) / NR * NR;
+    float *partial = NULL, *aEdge = NULL, *bEdge = NULL;
+    if (k > KC && !(partial = grown(&partialSums, &partialCapacity, rowsPadded * colsPadded))) return JNI_FALSE;
+    if (m % MR) {
+        /* op(A)'s last rows, transposed: k rows of MR, zeros past m. */
+        if (!(aEdge = grown(&edgeA, &edgeACapacity, (size_t) k * MR + 1))) return JNI_FALSE;
+        int first = m - m % MR;
+        for (int p = 0; p < k; p++) {
+            for (int r = 0; r < MR; r++) {
+                int i = first + r;
+                aEdge[(size_t) p * MR + r] = i < m ? (transA ? pa[(size_t) p * lda + i] : pa[(size_t) i * lda + p]) : 0.0f;
+            }
+        }
+    }
+    if (n % NR) {
+        /* op(B)'s last columns: k rows of NR, zeros past n. */
+        if (!(bEdge = grown(&edgeB, &edgeBCapacity, (size_t) k * NR + 1))) return JNI_FALSE;
+        int first = n - n % NR;
+        for (int p = 0; p < k; p++) {
+            for (int q = 0; q < NR; q++) {
+                int j = first + q;
+                bEdge[(size_t) p * NR + q] = j < n ? opB[(size_t) p * ldOpB + j] : 0.0f;
+            }
+        }
+    }
     if (transA) {
-        gemm_fixed_t_isa(m, n, k, alpha, F(a), lda, opB, ldOpB, beta, F(c), ldc);
+        gemm_fixed_t_isa(m, n, k, alpha, pa, lda, opB, ldOpB, aEdge, bEdge, beta, F(c), ldc, partial);
     } else {
-        gemm_fixed_n_isa(m, n, k, alpha, F(a), lda, opB, ldOpB, beta, F(c), ldc);
+        gemm_fixed_n_isa(m, n, k, alpha, pa, lda, opB, ldOpB, aEdge, bEdge, beta, F(c), ldc, partial);
     }
     return JNI_TRUE;
 }

@@ -40,9 +40,12 @@ public final class NativeCpu {
         return AVAILABLE;
     }
 
-    /** One line: "loaded (avx512f)", or why the pure-Java path is used. */
+    /**
+     * One line: "loaded (avx512f)", the level running now (a pin may have changed it since
+     * loading), or why the pure-Java path is used.
+     */
     public static String status() {
-        return STATUS;
+        return AVAILABLE && System.getProperty(ISA_PROPERTY) == null ? "loaded (" + isa() + ")" : STATUS;
     }
 
     /** @return null when loaded, else the reason it is not */
