@@ -9,10 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
 import org.rnnclust.api.ClusterInit;
 import org.rnnclust.api.Device;
+import org.rnnclust.bench.MachineInfo;
 import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.eval.DatasetCatalog;
@@ -81,8 +83,9 @@ final class EvaluateCommand implements Callable<Integer> {
         // The recurrent methods need a backend that runs the networks (auto picks accordingly).
         boolean networks = methodNames.stream().anyMatch(m -> m.startsWith("rnn"));
         try (Device on = device.open(networks)) {  // first: a device error comes before any output
-            w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%n", found.size(),
+            w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%s%n", found.size(),
                     String.join(",", methodNames), seeds, quick ? ", quick budget" : "",
+                    on.deterministic() ? ", deterministic mode" : "",
                     budget.rnnClusterInit().isSpectral() ? ", recurrent methods start from spectral clustering" : "");
             w.flush();
             result = Evaluation.run(on, found, methodNames, seeds, budget, line -> {
@@ -91,8 +94,9 @@ final class EvaluateCommand implements Callable<Integer> {
             });
         }
         try (OutputFolder output = OutputFolder.open(out)) {
-            EvaluationFiles.writeMarkdown(output.file(EvaluationFiles.MARKDOWN), result);
-            EvaluationFiles.writeJson(output.file(EvaluationFiles.JSON), result);
+            Map<String, Object> machine = MachineInfo.collect(result.device());
+            EvaluationFiles.writeMarkdown(output.file(EvaluationFiles.MARKDOWN), result, machine);
+            EvaluationFiles.writeJson(output.file(EvaluationFiles.JSON), result, machine);
             output.commit();
         } catch (IOException e) {
             throw new InputException(OutputFolder.describe(out, e));

@@ -70,9 +70,19 @@ public final class Evaluation {
         }
     }
 
-    /** Everything evaluate measured. */
+    /**
+     * Everything evaluate measured.
+     *
+     * @param device        the device's description
+     * @param deterministic whether it ran in the deterministic mode (the same bits on any x86-64 machine)
+     */
     public record Result(List<String> methods, int seeds, EvaluationBudget budget, List<DatasetResult> datasets,
-                         double seconds) {}
+                         double seconds, String device, boolean deterministic) {
+        /** "deterministic" or "default", as the files say it. */
+        public String mode() {
+            return deterministic ? "deterministic" : "default";
+        }
+    }
 
     /** Runs every method with every seed on every dataset; {@code progress} hears one line per dataset × method. */
     public static Result run(Device device, List<DatasetCatalog.Entry> datasets, List<String> methods, int seeds,
@@ -83,7 +93,8 @@ public final class Evaluation {
         for (DatasetCatalog.Entry entry : datasets) {
             out.add(evaluate(device, entry, methods, seeds, budget, progress));
         }
-        return new Result(List.copyOf(methods), seeds, budget, out, (System.nanoTime() - start) / 1e9);
+        return new Result(List.copyOf(methods), seeds, budget, out, (System.nanoTime() - start) / 1e9,
+                device.description(), device.deterministic());
     }
 
     static DatasetResult evaluate(Device device, DatasetCatalog.Entry entry, List<String> methods, int seeds,

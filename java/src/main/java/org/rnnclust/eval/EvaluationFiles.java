@@ -24,16 +24,21 @@ public final class EvaluationFiles {
 
     private EvaluationFiles() {}
 
-    public static void writeJson(Path file, Evaluation.Result r) throws IOException {
-        MAPPER.writeValue(file.toFile(), toMap(r));
+    /** @param machine where it ran (CPU, Java, commit, ...), written as given; may be empty */
+    public static void writeJson(Path file, Evaluation.Result r, Map<String, Object> machine) throws IOException {
+        MAPPER.writeValue(file.toFile(), toMap(r, machine));
     }
 
-    public static void writeMarkdown(Path file, Evaluation.Result r) throws IOException {
-        Files.writeString(file, markdown(r), StandardCharsets.UTF_8);
+    /** @param machine where it ran; its "commit", when present, is named beside the mode */
+    public static void writeMarkdown(Path file, Evaluation.Result r, Map<String, Object> machine) throws IOException {
+        Files.writeString(file, markdown(r, machine), StandardCharsets.UTF_8);
     }
 
-    static Map<String, Object> toMap(Evaluation.Result r) {
+    static Map<String, Object> toMap(Evaluation.Result r, Map<String, Object> machine) {
         Map<String, Object> root = new LinkedHashMap<>();
+        root.put("mode", r.mode());
+        root.put("device", r.device());
+        root.put("machine", machine);
         root.put("methods", r.methods());
         root.put("seeds", r.seeds());
         root.put("budget", r.budget().toString());
@@ -72,11 +77,17 @@ public final class EvaluationFiles {
         return root;
     }
 
-    static String markdown(Evaluation.Result r) {
+    static String markdown(Evaluation.Result r, Map<String, Object> machine) {
         StringBuilder b = new StringBuilder();
         b.append("# rnnclust evaluate\n\n");
         b.append(String.format(Locale.ROOT, "%d dataset(s), methods %s, seeds 0..%d, %.0f s in all.%n%n",
                 r.datasets().size(), String.join(", ", r.methods()), r.seeds() - 1, r.seconds()));
+        b.append("Mode: ").append(r.mode()).append(r.deterministic()
+                ? " (the same bits on any x86-64 machine)" : " (the same bits on this machine only)");
+        b.append(". Device: ").append(r.device());
+        Object commit = machine.get("commit");
+        if (commit != null) b.append(". Commit: ").append(commit);
+        b.append(".\n\n");
         b.append("Protocol: fit on TRAIN without labels, assign and score TEST (sets without a split: fit and score "
                 + "the same items); k = number of classes; mean ± sample std over seeds.\n\n");
         scoreTable(b, r, "NMI", Evaluation.MethodResult::nmi);
