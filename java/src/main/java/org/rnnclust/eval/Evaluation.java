@@ -97,8 +97,16 @@ public final class Evaluation {
                 device.description(), device.deterministic());
     }
 
-    static DatasetResult evaluate(Device device, DatasetCatalog.Entry entry, List<String> methods, int seeds,
-                                  EvaluationBudget budget, Consumer<String> progress) {
+    /**
+     * A dataset as evaluate fits and scores it: TRAIN and TEST normalised with TRAIN's statistics
+     * (z-normalised series, min-max scaled images) and padded to one length; {@code test} is
+     * {@code train} for a set without a split. k is the number of classes.
+     */
+    public record Prepared(Dataset trainRaw, Dataset scored, PaddedSequences train, PaddedSequences test, int k,
+                           int steps, boolean split) {}
+
+    /** Reads and prepares one dataset of the catalog; refuses one without labels. */
+    public static Prepared prepare(DatasetCatalog.Entry entry) {
         Dataset trainRaw = entry.readTrain();
         Dataset testRaw = entry.readTest();
         if (!trainRaw.hasLabels() || (testRaw != null && !testRaw.hasLabels())) {
@@ -112,8 +120,19 @@ public final class Evaluation {
         int steps = Math.max(trainP.maxLength(), testP == null ? 0 : testP.maxLength());
         PaddedSequences train = PaddedSequences.of(trainP, steps);
         PaddedSequences test = testP == null ? train : PaddedSequences.of(testP, steps);
-        Dataset scored = testRaw == null ? trainRaw : testRaw;
-        int k = trainRaw.numClasses();
+        return new Prepared(trainRaw, testRaw == null ? trainRaw : testRaw, train, test, trainRaw.numClasses(), steps,
+                testRaw != null);
+    }
+
+    static DatasetResult evaluate(Device device, DatasetCatalog.Entry entry, List<String> methods, int seeds,
+                                  EvaluationBudget budget, Consumer<String> progress) {
+        Prepared data = prepare(entry);
+        Dataset trainRaw = data.trainRaw();
+        PaddedSequences train = data.train();
+        PaddedSequences test = data.test();
+        Dataset scored = data.scored();
+        int steps = data.steps();
+        int k = data.k();
         List<MethodResult> results = new ArrayList<>();
         // rnn, rnn-dec and rnn-idec of one seed start from the same pretrained autoencoder, trained once.
         Map<Long, Pretraining> pretrained = new HashMap<>();
@@ -139,7 +158,7 @@ public final class Evaluation {
                     entry.name(), name, r.acc().mean(), r.nmi().mean(), r.nmi().std(), r.ari().mean(),
                     r.fitSeconds().mean()));
         }
-        return new DatasetResult(entry.name(), testRaw != null, trainRaw.size(), scored.size(), steps,
+        return new DatasetResult(entry.name(), data.split(), trainRaw.size(), scored.size(), steps,
                 trainRaw.channels(), k, results);
     }
 }
