@@ -5,8 +5,10 @@
 
 Prints, in markdown: the mean NMI of every method per dataset (best of rnnclust's in bold) beside
 the published NMI of a markdown table in PUBLISHED.md ("km-ED" and "biLSTM-AE+km", Lafabregue et
-al.), the mean of each column, and how often the best recurrent method (rnn, rnn-dec, rnn-idec)
-beats raw k-means. Standard library only.
+al.), the mean of each column; how often each recurrent method (one fixed method, as a user runs it)
+beats raw k-means, and the best of the three per dataset (which needs the test labels to pick);
+each method's seed spread (the sample standard deviation of NMI over the seeds, averaged over the
+datasets); and the mode, device and commit the run records. Standard library only.
 """
 import json
 import sys
@@ -33,10 +35,17 @@ def published(readme):
     return out
 
 
+def nmi_of(dataset, method):
+    return next(m["nmi_mean"] for m in dataset["methods"] if m["method"] == method)
+
+
 def main():
     results = json.load(open(sys.argv[1]))
     refs = published(sys.argv[2]) if len(sys.argv) > 2 else {}
     methods = results["methods"]
+    machine = results.get("machine") or {}
+    print(f"Mode: {results.get('mode', 'not recorded')}; device: {results.get('device', '?')}; "
+          f"commit {machine.get('commit', '?')}; {results['seeds']} seed(s); {results['seconds']:.0f} s.\n")
     print("| dataset | " + " | ".join(methods) + " | published km-ED | published biLSTM-AE+km |")
     print("|---|" + "---:|" * (len(methods) + 2))
     sums = {m: 0.0 for m in methods}
@@ -58,7 +67,15 @@ def main():
             wins += best > nmi["kmeans"]
         rows += 1
     print(f"| *mean of {rows}* | " + " | ".join(f"*{sums[m] / rows:.3f}*" for m in methods) + " | | |")
+    sets = results["datasets"]
+    print("\nMean over the datasets of the seed std of NMI: " + ", ".join(
+        f"{m} {sum(x['nmi_std'] for d in sets for x in d['methods'] if x['method'] == m) / len(sets):.3f}"
+        for m in methods) + ".")
     if "kmeans" in methods:
+        for m in RECURRENT:
+            if m in methods:
+                beats = sum(1 for d in sets if nmi_of(d, m) > nmi_of(d, "kmeans"))
+                print(f"{m} beats raw k-means on {beats} of {rows}.")
         print(f"\nBest recurrent method (per dataset, of {', '.join(RECURRENT)}) beats raw k-means on {wins} of "
               f"{rows}; mean NMI of that best {best_sum / rows:.3f} against raw k-means {sums['kmeans'] / rows:.3f}.")
 
