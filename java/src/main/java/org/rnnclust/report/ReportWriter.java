@@ -299,7 +299,7 @@ public final class ReportWriter {
 
     private static CategoryChart nmiBars(EvaluationReport r, int from, int to) {
         int width = Math.max(800, 160 + (to - from) * (14 * r.methods().size() + 12));
-        CategoryChart chart = new CategoryChartBuilder().width(width).height(520).title("NMI (mean over seeds)")
+        CategoryChart chart = new CategoryChartBuilder().width(width).height(520).title("NMI (mean over seeds, ± sample std)")
                 .xAxisTitle("dataset").yAxisTitle("NMI").build();
         chart.getStyler().setXAxisLabelRotation(90);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
