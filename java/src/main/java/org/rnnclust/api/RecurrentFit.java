@@ -78,7 +78,7 @@ final class RecurrentFit {
         int weightCopies = settings.refine == Refine.NONE ? 2 : 3;
         memoryPlan(arch, train, weightCopies).require(ops);
         CheckpointFile checkpoint = checkpoint(run, train, fitRows, recorded);
-        try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed)) {
+        try (SequenceAutoencoder net = initialNetwork(ops, arch)) {
             Pretraining pre = options.startingFrom();
             if (pre != null) {
                 restore(net, pre);
@@ -121,8 +121,23 @@ final class RecurrentFit {
         PaddedSequences rows = trainingRows(train, settings.maxTrainingRows, settings.seed);
         CheckpointFile checkpoint = checkpoint(settings.pretrainingSettings(train.channels()), train, rows,
                 identity(train.channels()));
-        try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed)) {
+        try (SequenceAutoencoder net = initialNetwork(ops, arch)) {
             return pretrain(net, rows, checkpoint);
+        }
+    }
+
+    /**
+     * The network before training: drawn from the seed, then every weight moved up by the
+     * settings' perturbation (none by default).
+     */
+    SequenceAutoencoder initialNetwork(TensorOps ops, AutoencoderSpec arch) {
+        SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, settings.seed);
+        try {
+            for (Parameter p : net.parameters()) p.moveUpByUlps(settings.initialWeightPerturbationUlps);
+            return net;
+        } catch (RuntimeException | Error e) {
+            net.close();
+            throw e;
         }
     }
 

@@ -73,6 +73,7 @@ public final class SequenceClusterer {
     final double refineLearningRate;
     final long seed;
     final int maxTrainingRows;
+    final int initialWeightPerturbationUlps;
     final PreprocessOptions preprocessing;
     final String device;
 
@@ -101,11 +102,16 @@ public final class SequenceClusterer {
         this.refineLearningRate = b.refineLearningRate;
         this.seed = b.seed;
         this.maxTrainingRows = b.maxTrainingRows;
+        this.initialWeightPerturbationUlps = b.initialWeightPerturbationUlps;
         this.preprocessing = b.preprocessing;
         this.device = b.device;
         // Every setting is checked here, so that a typo fails before any training.
         if (clusters < 0) throw new IllegalArgumentException("number of clusters must be >= 0 (0: one per class), got " + clusters);
         if (maxTrainingRows < 2) throw new IllegalArgumentException("maximum training rows must be >= 2, got " + maxTrainingRows);
+        if (initialWeightPerturbationUlps < 0) {
+            throw new IllegalArgumentException("initial weight perturbation must be >= 0 ulps, got "
+                    + initialWeightPerturbationUlps);
+        }
         if (device == null || device.isBlank()) throw new IllegalArgumentException("device name missing");
         if (cell == null || kmeans == null || clusterInit == null || refine == null || preprocessing == null) {
             throw new IllegalArgumentException("a setting is null");
@@ -229,6 +235,8 @@ public final class SequenceClusterer {
         o.put("min_delta", minDelta);
         o.put("seed", seed);
         o.put("input_dropout", inputDropout);
+        // Only when set, so that an unperturbed run's checkpoint and model file stay as they were.
+        if (initialWeightPerturbationUlps != 0) o.put("initial_weight_perturbation_ulps", initialWeightPerturbationUlps);
         return o;
     }
 
@@ -256,6 +264,7 @@ public final class SequenceClusterer {
     public ClusterInit clusterInit() { return clusterInit; }
     public Refine refine() { return refine; }
     public long seed() { return seed; }
+    public int initialWeightPerturbationUlps() { return initialWeightPerturbationUlps; }
     public PreprocessOptions preprocessing() { return preprocessing; }
 
     /** The method's name in tables: "rnn-lstm", "rnn-gru-idec", ... */
@@ -298,6 +307,7 @@ public final class SequenceClusterer {
         private double refineLearningRate = DEFAULT_REFINE_LEARNING_RATE;
         private long seed;
         private int maxTrainingRows = Integer.MAX_VALUE;
+        private int initialWeightPerturbationUlps;
         private PreprocessOptions preprocessing = PreprocessOptions.defaults();
         private String device = "auto";
 
@@ -328,6 +338,7 @@ public final class SequenceClusterer {
             refineLearningRate = c.refineLearningRate;
             seed = c.seed;
             maxTrainingRows = c.maxTrainingRows;
+            initialWeightPerturbationUlps = c.initialWeightPerturbationUlps;
             preprocessing = c.preprocessing;
             device = c.device;
         }
@@ -383,6 +394,15 @@ public final class SequenceClusterer {
          * and clustered); default: all.
          */
         public Builder maxTrainingRows(int n) { maxTrainingRows = n; return this; }
+        /**
+         * A sensitivity probe, not a training setting: after the seeded initialisation and before
+         * pretraining, move every initial weight of the autoencoder up by this many units in the
+         * last place ({@link Math#nextUp(float)}, repeated). Comparing the fit with the unperturbed
+         * one shows how much the result depends on rounding alone. Default 0 (off: the network is
+         * initialised exactly as without this setting). A pretraining given to start from is used
+         * as it is.
+         */
+        public Builder initialWeightPerturbationUlps(int ulps) { initialWeightPerturbationUlps = ulps; return this; }
         /** Preprocessing for {@code fit(Dataset)} (default: z-normalise each series, refuse NaN, pad). */
         public Builder preprocessing(PreprocessOptions p) { preprocessing = p; return this; }
         /** The device {@code fit(Dataset)} opens: auto (default), cpu, cuda, cuda:N. */

@@ -58,11 +58,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smoke-test budget: a few epochs, small forests (scores not comparable).")
     boolean quick;
 
+    @Option(names = "--sensitivity",
+            description = {"Also fit each recurrent method again for every seed with each initial weight moved up by "
+                    + "one ulp, and report how far NMI moves (mean and max |ΔNMI| over seeds). Doubles their cost."})
+    boolean sensitivity;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
     @Option(names = "--report", paramLabel = "DIR", description = "Also write an HTML report with a bar chart of NMI.")
     Path report;
+
+    /** The sensitivity probe's perturbation of every initial weight. */
+    static final int SENSITIVITY_ULPS = 1;
 
     @Override
     public Integer call() throws IOException {
@@ -81,14 +89,15 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         Evaluation.Result result;
         // The recurrent methods need a backend that runs the networks (auto picks accordingly).
-        boolean networks = methodNames.stream().anyMatch(m -> m.startsWith("rnn"));
+        boolean networks = methodNames.stream().anyMatch(MethodNames::isRecurrent);
         try (Device on = device.open(networks)) {  // first: a device error comes before any output
-            w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%s%n", found.size(),
+            w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%s%s%n", found.size(),
                     String.join(",", methodNames), seeds, quick ? ", quick budget" : "",
                     on.deterministic() ? ", deterministic mode" : "",
-                    budget.rnnClusterInit().isSpectral() ? ", recurrent methods start from spectral clustering" : "");
+                    budget.rnnClusterInit().isSpectral() ? ", recurrent methods start from spectral clustering" : "",
+                    sensitivity && networks ? ", sensitivity probe (+1 ulp on the initial weights)" : "");
             w.flush();
-            result = Evaluation.run(on, found, methodNames, seeds, budget, line -> {
+            result = Evaluation.run(on, found, methodNames, seeds, budget, sensitivity ? SENSITIVITY_ULPS : 0, line -> {
                 w.println(line);
                 w.flush();
             });
@@ -127,17 +136,35 @@ final class EvaluateCommand implements Callable<Integer> {
 
     static EvaluationReport reportOf(Evaluation.Result r, String markdown) {
         List<String> names = new ArrayList<>();
-        double[][] nmi = new double[r.datasets().size()][r.methods().size()];
-        for (int d = 0; d < r.datasets().size(); d++) {
+        int sets = r.datasets().size();
+        int methods = r.methods().size();
+        double[][] nmi = new double[sets][methods];
+        double[][] std = new double[sets][methods];
+        double[][] min = new double[sets][methods];
+        double[][] max = new double[sets][methods];
+        double[][] agreement = new double[sets][methods];
+        double[][] sensitivity = new double[sets][methods];
+        for (int d = 0; d < sets; d++) {
             Evaluation.DatasetResult ds = r.datasets().get(d);
             names.add(ds.name());
-            for (int m = 0; m < r.methods().size(); m++) nmi[d][m] = ds.method(r.methods().get(m)).nmi().mean();
+            for (int m = 0; m < methods; m++) {
+                Evaluation.MethodResult mr = ds.method(r.methods().get(m));
+                Evaluation.Stat s = mr.nmi();
+                nmi[d][m] = s.mean();
+                std[d][m] = s.std();
+                min[d][m] = s.min();
+                max[d][m] = s.max();
+                agreement[d][m] = mr.agreement().orElse(Double.NaN);
+                sensitivity[d][m] = mr.sensitivity().map(Evaluation.Sensitivity::meanAbsNmiChange).orElse(Double.NaN);
+            }
         }
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("datasets", String.valueOf(names.size()));
         facts.put("methods", String.join(", ", r.methods()));
         facts.put("seeds", String.valueOf(r.seeds()));
         facts.put("seconds", String.format(Locale.ROOT, "%.1f", r.seconds()));
-        return new EvaluationReport("rnnclust evaluate", facts, names, r.methods(), nmi, markdown);
+        if (r.perturbationUlps() > 0) facts.put("sensitivity probe", "+" + r.perturbationUlps() + " ulp on every initial weight");
+        return new EvaluationReport("rnnclust evaluate", facts, names, r.methods(), nmi, std, min, max, agreement,
+                sensitivity, markdown);
     }
 }

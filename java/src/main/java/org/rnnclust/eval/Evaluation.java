@@ -5,7 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.api.ClusteringMethod;
@@ -20,11 +23,17 @@ import org.rnnclust.data.prep.Normalization;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.metrics.PartitionAgreement;
 
 /**
  * The evaluation protocol of the published tables: fit each method on TRAIN without labels, assign
  * TEST, score TEST against its labels (ACC, NMI, ARI); a set without split is fitted and scored on
  * itself. k is the number of classes. Seeds are 0..seeds−1, so the same call gives the same scores.
+ *
+ * <p>Beside the scores' mean, each method reports their spread over the seeds (sample standard
+ * deviation, minimum and maximum), how alike the seeds' partitions of the scored set are (their
+ * mean pairwise ARI), and, when asked, the sensitivity probe: every recurrent fit again with each
+ * initial weight moved up by one ulp, and how far NMI moves.
  *
  * <p>Preprocessing: series are z-normalised one by one (the UCR convention), images min-max scaled
  * per pixel column with TRAIN's statistics; missing values are interpolated; unequal lengths are
@@ -33,21 +42,50 @@ import org.rnnclust.metrics.ClusteringScores;
 public final class Evaluation {
     private Evaluation() {}
 
-    /** One seed's outcome. {@code steps}: epochs or k-means iterations. */
-    public record Run(long seed, double acc, double nmi, double ari, double fitSeconds, long parameters, int steps) {}
+    /**
+     * One seed's outcome. {@code steps}: epochs or k-means iterations; {@code labels}: the cluster
+     * of every scored sequence (kept in memory for the agreement between seeds, not written).
+     */
+    public record Run(long seed, double acc, double nmi, double ari, double fitSeconds, long parameters, int steps,
+                      int[] labels) {}
 
-    /** Mean and sample standard deviation (0 for a single value). */
-    public record Stat(double mean, double std) {
-        static Stat of(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+    /**
+     * Mean, sample standard deviation (divided by n − 1; 0 for a single value), minimum and maximum
+     * over the seeds.
+     */
+    public record Stat(double mean, double std, double min, double max) {
+        static Stat of(List<Run> runs, ToDoubleFunction<Run> f) {
             double mean = runs.stream().mapToDouble(f).average().orElse(Double.NaN);
-            if (runs.size() < 2) return new Stat(mean, 0);
+            double min = runs.stream().mapToDouble(f).min().orElse(Double.NaN);
+            double max = runs.stream().mapToDouble(f).max().orElse(Double.NaN);
+            if (runs.size() < 2) return new Stat(mean, 0, min, max);
             double ss = runs.stream().mapToDouble(r -> (f.applyAsDouble(r) - mean) * (f.applyAsDouble(r) - mean)).sum();
-            return new Stat(mean, Math.sqrt(ss / (runs.size() - 1)));
+            return new Stat(mean, Math.sqrt(ss / (runs.size() - 1)), min, max);
         }
     }
 
-    /** One method on one dataset over all seeds; {@code lossHistory} is the first seed's (empty if none). */
-    public record MethodResult(String method, List<Run> runs, String stepUnit, List<Double> lossHistory) {
+    /**
+     * What the sensitivity probe found for one method: the absolute change in NMI between each
+     * seed's fit and the same fit from initial weights moved up by {@code ulps} ulps, its mean and
+     * maximum over the seeds.
+     */
+    public record Sensitivity(int ulps, double meanAbsNmiChange, double maxAbsNmiChange) {}
+
+    /**
+     * One method on one dataset over all seeds; {@code lossHistory} is the first seed's (empty if
+     * none); {@code perturbedRuns} the sensitivity probe's fits, seed by seed as {@code runs} (empty
+     * when it did not run).
+     */
+    public record MethodResult(String method, List<Run> runs, String stepUnit, List<Double> lossHistory,
+                               List<Run> perturbedRuns, int perturbationUlps) {
+        public MethodResult {
+            runs = List.copyOf(runs);
+            perturbedRuns = List.copyOf(perturbedRuns);
+            if (!perturbedRuns.isEmpty() && perturbedRuns.size() != runs.size()) {
+                throw new IllegalArgumentException(perturbedRuns.size() + " perturbed runs for " + runs.size() + " seeds");
+            }
+        }
+
         public Stat acc() { return Stat.of(runs, Run::acc); }
 
         public Stat nmi() { return Stat.of(runs, Run::nmi); }
@@ -57,6 +95,28 @@ public final class Evaluation {
         public Stat fitSeconds() { return Stat.of(runs, Run::fitSeconds); }
 
         public Stat steps() { return Stat.of(runs, Run::steps); }
+
+        /**
+         * The agreement between the seeds' partitions of the scored set: their mean pairwise ARI;
+         * empty with a single seed, where it is undefined.
+         */
+        public OptionalDouble agreement() {
+            if (runs.size() < 2) return OptionalDouble.empty();
+            return OptionalDouble.of(PartitionAgreement.meanPairwiseAri(runs.stream().map(Run::labels).toList()));
+        }
+
+        /** The sensitivity probe's result; empty when it did not run for this method. */
+        public Optional<Sensitivity> sensitivity() {
+            if (perturbedRuns.isEmpty()) return Optional.empty();
+            double sum = 0;
+            double max = 0;
+            for (int i = 0; i < runs.size(); i++) {
+                double change = Math.abs(perturbedRuns.get(i).nmi() - runs.get(i).nmi());
+                sum += change;
+                max = Math.max(max, change);
+            }
+            return Optional.of(new Sensitivity(perturbationUlps, sum / runs.size(), max));
+        }
 
         /** The same for every seed (the sizes do not depend on it), but the subsample and splits may. */
         public long parameters() { return runs.get(0).parameters(); }
@@ -73,11 +133,12 @@ public final class Evaluation {
     /**
      * Everything evaluate measured.
      *
-     * @param device        the device's description
-     * @param deterministic whether it ran in the deterministic mode (the same bits on any x86-64 machine)
+     * @param perturbationUlps the sensitivity probe's perturbation (0: the probe did not run)
+     * @param device           the device's description
+     * @param deterministic    whether it ran in the deterministic mode (the same bits on any x86-64 machine)
      */
     public record Result(List<String> methods, int seeds, EvaluationBudget budget, List<DatasetResult> datasets,
-                         double seconds, String device, boolean deterministic) {
+                         double seconds, int perturbationUlps, String device, boolean deterministic) {
         /** "deterministic" or "default", as the files say it. */
         public String mode() {
             return deterministic ? "deterministic" : "default";
@@ -87,14 +148,27 @@ public final class Evaluation {
     /** Runs every method with every seed on every dataset; {@code progress} hears one line per dataset × method. */
     public static Result run(Device device, List<DatasetCatalog.Entry> datasets, List<String> methods, int seeds,
                              EvaluationBudget budget, Consumer<String> progress) {
+        return run(device, datasets, methods, seeds, budget, 0, progress);
+    }
+
+    /**
+     * The same, and with {@code perturbationUlps > 0} the sensitivity probe: each recurrent method
+     * fitted again for every seed with each initial weight moved up by that many ulps
+     * ({@link org.rnnclust.api.SequenceClusterer.Builder#initialWeightPerturbationUlps}). The
+     * probe's fits share their pretrainings as the unperturbed ones do, and change none of the
+     * unperturbed scores.
+     */
+    public static Result run(Device device, List<DatasetCatalog.Entry> datasets, List<String> methods, int seeds,
+                             EvaluationBudget budget, int perturbationUlps, Consumer<String> progress) {
         if (seeds < 1) throw new InputException("the number of seeds must be >= 1, got " + seeds, Setting.SEEDS);
+        if (perturbationUlps < 0) throw new IllegalArgumentException("perturbation must be >= 0 ulps");
         long start = System.nanoTime();
         List<DatasetResult> out = new ArrayList<>();
         for (DatasetCatalog.Entry entry : datasets) {
-            out.add(evaluate(device, entry, methods, seeds, budget, progress));
+            out.add(evaluate(device, entry, methods, seeds, budget, perturbationUlps, progress));
         }
         return new Result(List.copyOf(methods), seeds, budget, out, (System.nanoTime() - start) / 1e9,
-                device.description(), device.deterministic());
+                perturbationUlps, device.description(), device.deterministic());
     }
 
     /**
@@ -125,7 +199,7 @@ public final class Evaluation {
     }
 
     static DatasetResult evaluate(Device device, DatasetCatalog.Entry entry, List<String> methods, int seeds,
-                                  EvaluationBudget budget, Consumer<String> progress) {
+                                  EvaluationBudget budget, int perturbationUlps, Consumer<String> progress) {
         Prepared data = prepare(entry);
         Dataset trainRaw = data.trainRaw();
         PaddedSequences train = data.train();
@@ -134,31 +208,50 @@ public final class Evaluation {
         int steps = data.steps();
         int k = data.k();
         List<MethodResult> results = new ArrayList<>();
-        // rnn, rnn-dec and rnn-idec of one seed start from the same pretrained autoencoder, trained once.
+        // rnn, rnn-dec and rnn-idec of one seed start from the same pretrained autoencoder, trained once;
+        // the probe's perturbed fits share theirs alike.
         Map<Long, Pretraining> pretrained = new HashMap<>();
+        Map<Long, Pretraining> perturbedPretrained = new HashMap<>();
         for (String name : methods) {
-            ClusteringMethod method = MethodNames.build(name, budget, pretrained);
-            List<Run> runs = new ArrayList<>();
-            List<Double> loss = List.of();
-            String unit = "iterations";
-            for (long seed = 0; seed < seeds; seed++) {
-                long t0 = System.nanoTime();
-                try (FittedClustering fit = method.fit(device, train, Math.min(k, train.n()), seed)) {
-                    double fitSeconds = (System.nanoTime() - t0) / 1e9 + fit.reusedSeconds();
-                    int[] clusters = fit.assign(test).labels();
-                    ClusteringScores s = ClusteringScores.of(scored.labels(), clusters);
-                    runs.add(new Run(seed, s.acc(), s.nmi(), s.ari(), fitSeconds, fit.parameterCount(), fit.steps()));
-                    if (seed == 0) loss = fit.lossHistory();
-                    unit = fit.stepUnit();
-                }
-            }
-            MethodResult r = new MethodResult(name, runs, unit, loss);
+            Seeds fitted = fitSeeds(MethodNames.build(name, budget, pretrained), device, train, test, scored, k, seeds);
+            boolean probe = perturbationUlps > 0 && MethodNames.isRecurrent(name);
+            List<Run> perturbed = !probe ? List.of() : fitSeeds(MethodNames.build(name, budget, perturbedPretrained,
+                    perturbationUlps), device, train, test, scored, k, seeds).runs();
+            MethodResult r = new MethodResult(name, fitted.runs(), fitted.stepUnit(), fitted.lossHistory(), perturbed,
+                    probe ? perturbationUlps : 0);
             results.add(r);
-            progress.accept(String.format(Locale.ROOT, "%-22s %-10s ACC %.3f  NMI %.3f ± %.3f  ARI %.3f  fit %.2f s",
+            String agreement = r.agreement().isPresent()
+                    ? String.format(Locale.ROOT, "  agreement %.3f", r.agreement().getAsDouble()) : "";
+            String sensitivity = r.sensitivity().map(v -> String.format(Locale.ROOT, "  |ΔNMI| %.3f (max %.3f) at +%d ulp",
+                    v.meanAbsNmiChange(), v.maxAbsNmiChange(), v.ulps())).orElse("");
+            progress.accept(String.format(Locale.ROOT, "%-22s %-10s ACC %.3f  NMI %.3f ± %.3f  ARI %.3f  fit %.2f s%s%s",
                     entry.name(), name, r.acc().mean(), r.nmi().mean(), r.nmi().std(), r.ari().mean(),
-                    r.fitSeconds().mean()));
+                    r.fitSeconds().mean(), agreement, sensitivity));
         }
         return new DatasetResult(entry.name(), data.split(), trainRaw.size(), scored.size(), steps,
                 trainRaw.channels(), k, results);
+    }
+
+    /** One method's fits, seed 0..seeds−1, each scored on {@code scored}; the unit and loss history of seed 0's. */
+    private record Seeds(List<Run> runs, String stepUnit, List<Double> lossHistory) {}
+
+    private static Seeds fitSeeds(ClusteringMethod method, Device device, PaddedSequences train, PaddedSequences test,
+                                  Dataset scored, int k, int seeds) {
+        List<Run> runs = new ArrayList<>();
+        List<Double> loss = List.of();
+        String unit = "iterations";
+        for (long seed = 0; seed < seeds; seed++) {
+            long t0 = System.nanoTime();
+            try (FittedClustering fit = method.fit(device, train, Math.min(k, train.n()), seed)) {
+                double fitSeconds = (System.nanoTime() - t0) / 1e9 + fit.reusedSeconds();
+                int[] clusters = fit.assign(test).labels();
+                ClusteringScores s = ClusteringScores.of(scored.labels(), clusters);
+                runs.add(new Run(seed, s.acc(), s.nmi(), s.ari(), fitSeconds, fit.parameterCount(), fit.steps(),
+                        clusters));
+                if (seed == 0) loss = fit.lossHistory();
+                unit = fit.stepUnit();
+            }
+        }
+        return new Seeds(runs, unit, loss);
     }
 }

@@ -13,9 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * results.md (one table per score, datasets × methods, mean ± std over seeds, then fit seconds,
- * parameters and epochs/iterations) and results.json (every run). Only the seconds differ between
- * two runs with the same seeds.
+ * results.md (one table per score, datasets × methods, mean ± std [min, max] over seeds; the seeds'
+ * agreement; the sensitivity probe's, when it ran; then fit seconds, parameters and
+ * epochs/iterations) and results.json (the same statistics and every run's scores, not its
+ * labels). Only the seconds differ between two runs with the same seeds.
  */
 public final class EvaluationFiles {
     public static final String MARKDOWN = "results.md";
@@ -43,6 +44,7 @@ public final class EvaluationFiles {
         root.put("seeds", r.seeds());
         root.put("budget", r.budget().toString());
         root.put("seconds", r.seconds());
+        root.put("sensitivity_ulps", r.perturbationUlps());
         List<Object> sets = new ArrayList<>();
         for (Evaluation.DatasetResult d : r.datasets()) {
             Map<String, Object> ds = new LinkedHashMap<>();
@@ -57,16 +59,15 @@ public final class EvaluationFiles {
             for (Evaluation.MethodResult m : d.methods()) {
                 Map<String, Object> mm = new LinkedHashMap<>();
                 mm.put("method", m.method());
-                mm.put("acc_mean", m.acc().mean());
-                mm.put("acc_std", m.acc().std());
-                mm.put("nmi_mean", m.nmi().mean());
-                mm.put("nmi_std", m.nmi().std());
-                mm.put("ari_mean", m.ari().mean());
-                mm.put("ari_std", m.ari().std());
+                putStat(mm, "acc", m.acc());
+                putStat(mm, "nmi", m.nmi());
+                putStat(mm, "ari", m.ari());
+                mm.put("seed_agreement_ari", m.agreement().isPresent() ? m.agreement().getAsDouble() : null);
+                mm.put("sensitivity", m.sensitivity().map(v -> sensitivityMap(v, m)).orElse(null));
                 mm.put("fit_seconds_mean", m.fitSeconds().mean());
                 mm.put("parameters", m.parameters());
                 mm.put(m.stepUnit() + "_mean", m.steps().mean());
-                mm.put("runs", m.runs());
+                mm.put("runs", m.runs().stream().map(EvaluationFiles::runMap).toList());
                 mm.put("loss_history_seed0", m.lossHistory());
                 methods.add(mm);
             }
@@ -75,6 +76,35 @@ public final class EvaluationFiles {
         }
         root.put("datasets", sets);
         return root;
+    }
+
+    private static void putStat(Map<String, Object> into, String score, Evaluation.Stat s) {
+        into.put(score + "_mean", s.mean());
+        into.put(score + "_std", s.std());
+        into.put(score + "_min", s.min());
+        into.put(score + "_max", s.max());
+    }
+
+    /** A run's scores and costs; its labels stay out, to keep the file small. */
+    private static Map<String, Object> runMap(Evaluation.Run run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seed", run.seed());
+        m.put("acc", run.acc());
+        m.put("nmi", run.nmi());
+        m.put("ari", run.ari());
+        m.put("fitSeconds", run.fitSeconds());
+        m.put("parameters", run.parameters());
+        m.put("steps", run.steps());
+        return m;
+    }
+
+    private static Map<String, Object> sensitivityMap(Evaluation.Sensitivity v, Evaluation.MethodResult m) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("initial_weight_perturbation_ulps", v.ulps());
+        s.put("nmi_change_mean_abs", v.meanAbsNmiChange());
+        s.put("nmi_change_max_abs", v.maxAbsNmiChange());
+        s.put("perturbed_nmi", m.perturbedRuns().stream().map(Evaluation.Run::nmi).toList());
+        return s;
     }
 
     static String markdown(Evaluation.Result r, Map<String, Object> machine) {
@@ -89,10 +119,21 @@ public final class EvaluationFiles {
         if (commit != null) b.append(". Commit: ").append(commit);
         b.append(".\n\n");
         b.append("Protocol: fit on TRAIN without labels, assign and score TEST (sets without a split: fit and score "
-                + "the same items); k = number of classes; mean ± sample std over seeds.\n\n");
+                + "the same items); k = number of classes; mean ± sample std [min, max] over seeds.\n\n");
         scoreTable(b, r, "NMI", Evaluation.MethodResult::nmi);
         scoreTable(b, r, "ACC", Evaluation.MethodResult::acc);
         scoreTable(b, r, "ARI", Evaluation.MethodResult::ari);
+        b.append("## Agreement between seeds: mean ARI of every pair of seeds' partitions of the scored set "
+                + "(1: all seeds group alike; – with one seed)\n\n");
+        optionalTable(b, r, m -> m.agreement().isPresent() ? m.agreement().getAsDouble() : null,
+                m -> String.format(Locale.ROOT, "%.3f", m.agreement().getAsDouble()));
+        if (r.perturbationUlps() > 0) {
+            b.append(String.format(Locale.ROOT, "## Sensitivity: |ΔNMI| when every initial weight moves up %d ulp, "
+                    + "mean over seeds (max over seeds); – for methods without initial weights%n%n", r.perturbationUlps()));
+            optionalTable(b, r, m -> m.sensitivity().map(Evaluation.Sensitivity::meanAbsNmiChange).orElse(null),
+                    m -> m.sensitivity().map(v -> String.format(Locale.ROOT, "%.3f (%.3f)", v.meanAbsNmiChange(),
+                            v.maxAbsNmiChange())).orElseThrow());
+        }
         b.append("## Cost: fit seconds (mean) / parameters / epochs or k-means iterations (mean)\n\n");
         header(b, r);
         for (Evaluation.DatasetResult d : r.datasets()) {
@@ -127,13 +168,43 @@ public final class EvaluationFiles {
             for (int i = 0; i < r.methods().size(); i++) {
                 Evaluation.Stat s = f.apply(d.method(r.methods().get(i)));
                 sums[i] += s.mean();
-                String cell = String.format(Locale.ROOT, "%.3f ± %.3f", s.mean(), s.std());
+                String cell = String.format(Locale.ROOT, "%.3f ± %.3f [%.3f, %.3f]", s.mean(), s.std(), s.min(), s.max());
                 b.append(" | ").append(round3(s.mean()) == best ? "**" + cell + "**" : cell);
             }
             b.append(" |\n");
         }
         b.append("| *mean*");
         for (double s : sums) b.append(String.format(Locale.ROOT, " | *%.3f*", s / Math.max(1, r.datasets().size())));
+        b.append(" |\n\n");
+    }
+
+    /**
+     * A table of a value that some cells lack ("–"): {@code value} is null there, {@code cell}
+     * formats the others; the last row is the mean over the datasets that have it.
+     */
+    private static void optionalTable(StringBuilder b, Evaluation.Result r,
+                                      java.util.function.Function<Evaluation.MethodResult, Double> value,
+                                      java.util.function.Function<Evaluation.MethodResult, String> cell) {
+        header(b, r);
+        double[] sums = new double[r.methods().size()];
+        int[] counts = new int[r.methods().size()];
+        for (Evaluation.DatasetResult d : r.datasets()) {
+            b.append("| ").append(d.name());
+            for (int i = 0; i < r.methods().size(); i++) {
+                Evaluation.MethodResult m = d.method(r.methods().get(i));
+                Double v = value.apply(m);
+                if (v != null) {
+                    sums[i] += v;
+                    counts[i]++;
+                }
+                b.append(" | ").append(v == null ? "–" : cell.apply(m));
+            }
+            b.append(" |\n");
+        }
+        b.append("| *mean*");
+        for (int i = 0; i < sums.length; i++) {
+            b.append(counts[i] == 0 ? " | –" : String.format(Locale.ROOT, " | *%.3f*", sums[i] / counts[i]));
+        }
         b.append(" |\n\n");
     }
 

@@ -49,14 +49,34 @@ public final class MethodNames {
      * (by seed; null: each trains its own).
      */
     public static ClusteringMethod build(String name, EvaluationBudget b, Map<Long, Pretraining> pretrained) {
+        return build(name, b, pretrained, 0);
+    }
+
+    /** Whether {@code name} is one of the recurrent methods, the ones with initial weights. */
+    public static boolean isRecurrent(String name) {
+        return name.startsWith("rnn");
+    }
+
+    /**
+     * The same, the recurrent methods with every initial weight moved up by
+     * {@code initialWeightPerturbationUlps} ulps (the sensitivity probe; 0: none).
+     *
+     * @throws IllegalArgumentException when a perturbation is asked of a method without initial weights
+     */
+    public static ClusteringMethod build(String name, EvaluationBudget b, Map<Long, Pretraining> pretrained,
+                                         int initialWeightPerturbationUlps) {
+        if (initialWeightPerturbationUlps != 0 && !isRecurrent(name)) {
+            throw new IllegalArgumentException(name + " has no initial weights to perturb");
+        }
+        int ulps = initialWeightPerturbationUlps;
         KMeansSettings kmeans = KMeansSettings.withRestarts(b.nInit());
         return switch (name) {
             case "kmeans" -> Methods.rawKMeans(kmeans);
             case "pca-kmeans" -> Methods.pcaKMeans(b.pca(), kmeans);
             case "forest" -> Methods.forest(b.forest(), kmeans);
-            case "rnn" -> recurrent(name, b, Refine.NONE, pretrained);
-            case "rnn-dec" -> recurrent(name, b, Refine.DEC, pretrained);
-            case "rnn-idec" -> recurrent(name, b, Refine.IDEC, pretrained);
+            case "rnn" -> recurrent(name, b, Refine.NONE, pretrained, ulps);
+            case "rnn-dec" -> recurrent(name, b, Refine.DEC, pretrained, ulps);
+            case "rnn-idec" -> recurrent(name, b, Refine.IDEC, pretrained, ulps);
             default -> throw new InputException("unknown method " + name, Setting.METHODS);
         };
     }
@@ -67,14 +87,15 @@ public final class MethodNames {
      * epoch budget and at most its own default limit.
      */
     private static ClusteringMethod recurrent(String name, EvaluationBudget b, Refine refine,
-                                              Map<Long, Pretraining> pretrained) {
+                                              Map<Long, Pretraining> pretrained, int perturbationUlps) {
         Function<PaddedSequences, SequenceClusterer> configure = train -> {
             int epochs = b.rnnEpochs(train.n(), train.maxLength());
             return SequenceClusterer.builder().cell(Cell.LSTM).hidden(b.rnnHidden()).layers(1).latent(b.rnnLatent())
                     .epochs(epochs).patience(b.rnnPatience()).kmeans(KMeansSettings.withRestarts(b.nInit()))
                     .clusterInit(b.rnnClusterInit()).refine(refine)
                     .refineEpochs(Math.min(SequenceClusterer.DEFAULT_REFINE_EPOCHS, epochs))
-                    .maxTrainingRows(b.rnnMaxRows()).build();
+                    .maxTrainingRows(b.rnnMaxRows())
+                    .initialWeightPerturbationUlps(perturbationUlps).build();
         };
         return Methods.onResampled(Methods.recurrent(name, configure, pretrained), b.rnnMaxSteps());
     }

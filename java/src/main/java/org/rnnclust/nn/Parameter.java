@@ -65,6 +65,20 @@ public final class Parameter implements AutoCloseable {
         ops.upload(values, value);
     }
 
+    /**
+     * Moves every value up by {@code ulps} units in the last place ({@link Math#nextUp(float)},
+     * {@code ulps} times); 0 leaves the values untouched, on the device too.
+     */
+    public void moveUpByUlps(int ulps) {
+        if (ulps < 0) throw new IllegalArgumentException("ulps must be >= 0, got " + ulps);
+        if (ulps == 0) return;
+        float[] v = get();
+        for (int i = 0; i < v.length; i++) {
+            for (int u = 0; u < ulps; u++) v[i] = Math.nextUp(v[i]);
+        }
+        set(v);
+    }
+
     public void zeroGrad() {
         ops.zero(grad);
     }

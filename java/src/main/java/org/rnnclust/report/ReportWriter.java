@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -95,10 +96,14 @@ public final class ReportWriter {
             int from = c * NMI_DATASETS_PER_CHART;
             int to = Math.min(n, from + NMI_DATASETS_PER_CHART);
             String name = charts == 1 ? "nmi.png" : "nmi_" + (c + 1) + ".png";
-            String caption = charts == 1 ? "NMI per dataset and method (mean over seeds)"
-                    : "NMI per dataset and method (mean over seeds), datasets " + (from + 1) + "–" + to + " of " + n;
+            String caption = charts == 1 ? "NMI per dataset and method (mean over seeds, bars ± sample std)"
+                    : "NMI per dataset and method (mean over seeds, bars ± sample std), datasets " + (from + 1) + "–"
+                    + to + " of " + n;
             page.plot(name, caption, nmiBars(r, from, to));
         }
+        page.table("Stability over seeds: NMI mean ± std [min, max]; agreement = mean ARI between the seeds' "
+                + "partitions (– with one seed); |ΔNMI| = the sensitivity probe's mean change (– where it did not run)",
+                stabilityTable(r));
         page.pre(r.markdown());
         return page.write(dir);
     }
@@ -294,7 +299,7 @@ public final class ReportWriter {
 
     private static CategoryChart nmiBars(EvaluationReport r, int from, int to) {
         int width = Math.max(800, 160 + (to - from) * (14 * r.methods().size() + 12));
-        CategoryChart chart = new CategoryChartBuilder().width(width).height(520).title("NMI (mean over seeds)")
+        CategoryChart chart = new CategoryChartBuilder().width(width).height(520).title("NMI (mean over seeds, ± sample std)")
                 .xAxisTitle("dataset").yAxisTitle("NMI").build();
         chart.getStyler().setXAxisLabelRotation(90);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -303,10 +308,33 @@ public final class ReportWriter {
         chart.getStyler().setOverlapped(false);
         for (int m = 0; m < r.methods().size(); m++) {
             List<Double> ys = new ArrayList<>();
-            for (int d = from; d < to; d++) ys.add(r.nmi()[d][m]);
-            chart.addSeries(r.methods().get(m), r.datasets().subList(from, to), ys);
+            List<Double> errors = new ArrayList<>();
+            for (int d = from; d < to; d++) {
+                ys.add(r.nmi()[d][m]);
+                errors.add(r.nmiStd()[d][m]);
+            }
+            chart.addSeries(r.methods().get(m), r.datasets().subList(from, to), ys, errors);
         }
         return chart;
+    }
+
+    /** One row per dataset × method: the NMI spread, the agreement and the sensitivity. */
+    private static List<List<String>> stabilityTable(EvaluationReport r) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("dataset", "method", "NMI", "agreement", "|ΔNMI|"));
+        for (int d = 0; d < r.datasets().size(); d++) {
+            for (int m = 0; m < r.methods().size(); m++) {
+                rows.add(List.of(r.datasets().get(d), r.methods().get(m),
+                        String.format(Locale.ROOT, "%.3f ± %.3f [%.3f, %.3f]", r.nmi()[d][m], r.nmiStd()[d][m],
+                                r.nmiMin()[d][m], r.nmiMax()[d][m]),
+                        orDash(r.agreement()[d][m]), orDash(r.sensitivity()[d][m])));
+            }
+        }
+        return rows;
+    }
+
+    private static String orDash(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     // ---- the page -----------------------------------------------------------------------------
@@ -341,6 +369,18 @@ public final class ReportWriter {
             }
             html.append("<figure><img src=\"").append(file).append("\" alt=\"").append(esc(caption))
                     .append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>\n");
+        }
+
+        /** A table under a caption; the first row is the header. */
+        void table(String caption, List<List<String>> rows) {
+            html.append("<table><caption>").append(esc(caption)).append("</caption>\n");
+            for (int i = 0; i < rows.size(); i++) {
+                String cell = i == 0 ? "th" : "td";
+                html.append("<tr>");
+                for (String v : rows.get(i)) html.append('<').append(cell).append('>').append(esc(v)).append("</").append(cell).append('>');
+                html.append("</tr>\n");
+            }
+            html.append("</table>\n");
         }
 
         void note(String text) {

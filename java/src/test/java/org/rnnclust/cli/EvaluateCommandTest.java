@@ -91,6 +91,49 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theSensitivityProbeAddsItsColumnsAndChangesNoScore(@TempDir Path tmp) throws IOException {
+        Path data = tinyDataDir(tmp.resolve("data"));
+        String[] common = {"evaluate", "--data-dir", data.toString(), "--datasets", "Shapes", "--seeds", "2", "--quick",
+                "--device", "cpu", "--methods", "kmeans,rnn"};
+        CliRun plain = CliRun.of(concat(common, "--out", tmp.resolve("plain").toString()));
+        assertEquals(0, plain.exitCode(), plain.err());
+        CliRun probed = CliRun.of(concat(common, "--sensitivity", "--out", tmp.resolve("probed").toString(),
+                "--report", tmp.resolve("rep").toString()));
+        assertEquals(0, probed.exitCode(), probed.err());
+        JsonNode a = JSON.readTree(tmp.resolve("plain/results.json").toFile());
+        JsonNode b = JSON.readTree(tmp.resolve("probed/results.json").toFile());
+        assertEquals(0, a.get("sensitivity_ulps").asInt());
+        assertEquals(1, b.get("sensitivity_ulps").asInt());
+        for (int m = 0; m < 2; m++) {
+            JsonNode ma = a.get("datasets").get(0).get("methods").get(m);
+            JsonNode mb = b.get("datasets").get(0).get("methods").get(m);
+            for (String key : new String[] {"nmi_mean", "nmi_std", "nmi_min", "nmi_max", "acc_mean", "ari_mean",
+                    "seed_agreement_ari"}) {
+                assertEquals(ma.get(key), mb.get(key), ma.get("method") + " " + key + ": the probe changes no score");
+            }
+            assertTrue(ma.get("sensitivity").isNull());
+        }
+        JsonNode kmeans = b.get("datasets").get(0).get("methods").get(0);
+        JsonNode rnn = b.get("datasets").get(0).get("methods").get(1);
+        assertTrue(kmeans.get("sensitivity").isNull(), "k-means has no initial weights");
+        JsonNode s = rnn.get("sensitivity");
+        assertEquals(2, s.get("perturbed_nmi").size());
+        double sum = 0;
+        double max = 0;
+        for (int i = 0; i < 2; i++) {
+            double change = Math.abs(s.get("perturbed_nmi").get(i).asDouble() - rnn.get("runs").get(i).get("nmi").asDouble());
+            sum += change;
+            max = Math.max(max, change);
+        }
+        assertEquals(sum / 2, s.get("nmi_change_mean_abs").asDouble(), 1e-15);
+        assertEquals(max, s.get("nmi_change_max_abs").asDouble(), 0);
+        String md = Files.readString(tmp.resolve("probed/results.md"));
+        assertTrue(md.contains("## Sensitivity") && md.contains("## Agreement between seeds"), md);
+        assertFalse(Files.readString(tmp.resolve("plain/results.md")).contains("## Sensitivity"));
+        assertTrue(Files.readString(tmp.resolve("rep/index.html")).contains("sensitivity probe"));
+    }
+
+    @Test
     void unknownMethodsAndDatasetsAreRefusedWithOneLine(@TempDir Path tmp) throws IOException {
         Path data = tinyDataDir(tmp.resolve("data"));
         for (String m : new String[] {"rnn-dek", "lstm"}) {

@@ -124,10 +124,21 @@ public class ReportWriterTest {
 
     @Test
     void evaluationReportLinksTheNmiChart(@TempDir Path dir) throws IOException {
+        double[][] nmi = {{0.1, 0.2}, {0.5, 0.4}, {0.9, 0.95}};
+        double[][] std = {{0.01, 0.02}, {0.05, 0.04}, {0.09, 0.05}};
+        double[][] agreement = {{0.75, 0.5}, {1, 0.25}, {0.9, 0.125}};
+        double nan = Double.NaN;
+        double[][] sensitivity = {{nan, 0.03}, {nan, 0.25}, {nan, 0}};
         EvaluationReport report = new EvaluationReport("eval", Map.of("seeds", "2"), List.of("A", "B", "C"),
-                List.of("kmeans", "rnn"), new double[][] {{0.1, 0.2}, {0.5, 0.4}, {0.9, 0.95}}, "| table |");
-        List<String> linked = checkLinkedPngs(ReportWriter.write(dir, report));
+                List.of("kmeans", "rnn"), nmi, std, nmi, nmi, agreement, sensitivity, "| table |");
+        Path index = ReportWriter.write(dir, report);
+        List<String> linked = checkLinkedPngs(index);
         assertEquals(List.of("nmi.png"), linked);
+        String html = Files.readString(index);
+        assertTrue(html.contains("<td>B</td><td>rnn</td><td>0.400 ± 0.040 [0.400, 0.400]</td><td>0.250</td>"
+                + "<td>0.250</td>"), "the stability row of B, rnn");
+        assertTrue(html.contains("<td>A</td><td>kmeans</td><td>0.100 ± 0.010 [0.100, 0.100]</td><td>0.750</td>"
+                + "<td>–</td>"), "no sensitivity for kmeans: a dash");
     }
 
     @Test
@@ -139,7 +150,10 @@ public class ReportWriterTest {
             names.add("set" + i);
             nmi[i] = new double[] {i / (double) n, 0.5};
         }
-        EvaluationReport report = new EvaluationReport("eval", Map.of(), names, List.of("kmeans", "rnn"), nmi, "");
+        double[][] nan = new double[n][2];
+        for (double[] row : nan) java.util.Arrays.fill(row, Double.NaN);
+        EvaluationReport report = new EvaluationReport("eval", Map.of(), names, List.of("kmeans", "rnn"), nmi,
+                new double[n][2], nmi, nmi, nan, nan, "");
         List<String> linked = checkLinkedPngs(ReportWriter.write(dir, report));
         assertEquals(List.of("nmi_1.png", "nmi_2.png", "nmi_3.png"), linked);
     }
