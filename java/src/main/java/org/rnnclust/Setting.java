@@ -62,6 +62,8 @@ public enum Setting {
     METHODS,
     /** How many seeds an evaluation runs. */
     SEEDS,
+    /** Autoencoders pretrained per fit, combined by the consensus of their clusterings. */
+    MEMBERS,
     /** The recurrent-layer shapes a benchmark times. */
     BENCH_SHAPES,
     /** The k-means shapes a benchmark times. */

@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 import org.rnnclust.InputException;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.TensorOps;
+import org.rnnclust.Setting;
+import org.rnnclust.cluster.ConsensusClustering;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.cluster.KMeansParams;
@@ -80,14 +82,22 @@ final class RecurrentFit {
         CheckpointFile checkpoint = checkpoint(run, train, fitRows, recorded);
         try (SequenceAutoencoder net = initialNetwork(ops, arch)) {
             Pretraining pre = options.startingFrom();
+            KMeansModel first = null;
             if (pre != null) {
                 restore(net, pre);
+            } else if (settings.members > 1) {
+                Consensus consensus = consensusOfMembers(train, k, batch);
+                pre = consensus.pretraining();
+                first = consensus.clustering();
+                restore(net, pre);
+                run.set("consensus", consensus.describe());
             } else {
                 pre = pretrain(net, fitRows, checkpoint);
             }
             double reused = options.startingFrom() != null ? pre.seconds() : 0;
-            KMeansModel first = firstClustering(backend, Trainer.embed(ops, net, train, batch), train.n(),
-                    arch.latent(), k);
+            if (first == null) {
+                first = firstClustering(backend, Trainer.embed(ops, net, train, batch), train.n(), arch.latent(), k);
+            }
             Assignment initial = new Assignment(first.labels(), first.inertia());
             Map<String, float[]> pretrained = TrainedModel.weightsOf(net);
             if (settings.refine == Refine.NONE) {
@@ -111,6 +121,66 @@ final class RecurrentFit {
             return new SequenceClusteringModel(new TrainedModel(arch, recorded, r.centroids(), k,
                     TrainedModel.weightsOf(net), labelNames, describe(run, pre, r)), device, ownsDevice, batch, report);
         }
+    }
+
+    /**
+     * The chosen member of a fit with several: its pretraining, and the consensus clusters as
+     * centroids in its embedding.
+     */
+    private record Consensus(Pretraining pretraining, KMeansModel clustering, long[] seeds, int chosen,
+                             double[] ariWithConsensus) {
+        ObjectNode describe() {
+            ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            o.put("chosen_member_seed", seeds[chosen]);
+            com.fasterxml.jackson.databind.node.ArrayNode members = o.putArray("members");
+            for (int r = 0; r < seeds.length; r++) {
+                members.addObject().put("seed", seeds[r]).put("ari_with_consensus", ariWithConsensus[r]);
+            }
+            return o;
+        }
+    }
+
+    /**
+     * Pretrains each member (its own seed: initial weights, rows, order), clusters its embedding of
+     * {@code train} as a single fit would, takes the partitions' consensus, and keeps the member
+     * closest to it.
+     */
+    private Consensus consensusOfMembers(PaddedSequences train, int k, int batch) {
+        if (options.checkpoint() != null) {
+            throw new InputException("a fit with " + settings.members + " members cannot use checkpoints: they cover "
+                    + "one network (use one member, or no checkpoint)", Setting.MEMBERS);
+        }
+        Backend backend = device.backend();
+        TensorOps ops = backend.tensorOps();
+        AutoencoderSpec arch = settings.spec(train.channels());
+        int r = settings.members;
+        long[] seeds = new long[r];
+        List<Pretraining> pretrainings = new java.util.ArrayList<>();
+        List<float[]> embeddings = new java.util.ArrayList<>();
+        List<int[]> partitions = new java.util.ArrayList<>();
+        for (int m = 0; m < r; m++) {
+            seeds[m] = settings.memberSeed(m);
+            SequenceClusterer member = settings.toBuilder().seed(seeds[m]).members(1).build();
+            RecurrentFit fit = new RecurrentFit(member, device, options);
+            Pretraining pre = fit.pretrainOnly(train);
+            float[] z;
+            try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seeds[m])) {
+                restore(net, pre);
+                z = Trainer.embed(ops, net, train, batch);
+            }
+            pretrainings.add(pre);
+            embeddings.add(z);
+            partitions.add(fit.firstClustering(backend, z, train.n(), arch.latent(), k).labels());
+        }
+        int[] consensus = ConsensusClustering.of(backend, partitions, k, settings.kmeans.params(k, settings.seed));
+        int chosen = ConsensusClustering.closest(partitions, consensus);
+        double[] ari = new double[r];
+        for (int m = 0; m < r; m++) ari[m] = org.rnnclust.metrics.RandIndex.ari(consensus, partitions.get(m));
+        LOG.info(String.format(java.util.Locale.ROOT, "consensus of %d members: member seed %d is closest (ARI %.3f)",
+                r, seeds[chosen], ari[chosen]));
+        KMeansModel clustering = ConsensusClustering.centroidModel(backend, embeddings.get(chosen), train.n(),
+                arch.latent(), consensus, k);
+        return new Consensus(pretrainings.get(chosen), clustering, seeds, chosen, ari);
     }
 
     /** Pretrains a new network on (a subsample of) {@code train} and returns its weights and history. */

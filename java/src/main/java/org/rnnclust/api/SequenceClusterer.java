@@ -74,6 +74,7 @@ public final class SequenceClusterer {
     final long seed;
     final int maxTrainingRows;
     final int initialWeightPerturbationUlps;
+    final int members;
     final PreprocessOptions preprocessing;
     final String device;
 
@@ -103,6 +104,7 @@ public final class SequenceClusterer {
         this.seed = b.seed;
         this.maxTrainingRows = b.maxTrainingRows;
         this.initialWeightPerturbationUlps = b.initialWeightPerturbationUlps;
+        this.members = b.members;
         this.preprocessing = b.preprocessing;
         this.device = b.device;
         // Every setting is checked here, so that a typo fails before any training.
@@ -112,6 +114,7 @@ public final class SequenceClusterer {
             throw new IllegalArgumentException("initial weight perturbation must be >= 0 ulps, got "
                     + initialWeightPerturbationUlps);
         }
+        if (members < 1) throw new IllegalArgumentException("members must be >= 1, got " + members);
         if (device == null || device.isBlank()) throw new IllegalArgumentException("device name missing");
         if (cell == null || kmeans == null || clusterInit == null || refine == null || preprocessing == null) {
             throw new IllegalArgumentException("a setting is null");
@@ -237,6 +240,7 @@ public final class SequenceClusterer {
         o.put("input_dropout", inputDropout);
         // Only when set, so that an unperturbed run's checkpoint and model file stay as they were.
         if (initialWeightPerturbationUlps != 0) o.put("initial_weight_perturbation_ulps", initialWeightPerturbationUlps);
+        if (members != 1) o.put("members", members);
         return o;
     }
 
@@ -265,6 +269,15 @@ public final class SequenceClusterer {
     public Refine refine() { return refine; }
     public long seed() { return seed; }
     public int initialWeightPerturbationUlps() { return initialWeightPerturbationUlps; }
+    public int members() { return members; }
+
+    /**
+     * The seed of member {@code r} of a fit with several members: seed·members + r, so that the
+     * members of seeds 0, 1, 2, ... never share a network.
+     */
+    long memberSeed(int r) {
+        return seed * members + r;
+    }
     public PreprocessOptions preprocessing() { return preprocessing; }
 
     /** The method's name in tables: "rnn-lstm", "rnn-gru-idec", ... */
@@ -308,6 +321,7 @@ public final class SequenceClusterer {
         private long seed;
         private int maxTrainingRows = Integer.MAX_VALUE;
         private int initialWeightPerturbationUlps;
+        private int members = 1;
         private PreprocessOptions preprocessing = PreprocessOptions.defaults();
         private String device = "auto";
 
@@ -339,6 +353,7 @@ public final class SequenceClusterer {
             seed = c.seed;
             maxTrainingRows = c.maxTrainingRows;
             initialWeightPerturbationUlps = c.initialWeightPerturbationUlps;
+            members = c.members;
             preprocessing = c.preprocessing;
             device = c.device;
         }
@@ -403,6 +418,18 @@ public final class SequenceClusterer {
          * as it is.
          */
         public Builder initialWeightPerturbationUlps(int ulps) { initialWeightPerturbationUlps = ulps; return this; }
+        /**
+         * Pretrain this many autoencoders (seeds {@code seed·members + r}) and start from their
+         * consensus: each network's embedding is clustered, the partitions' consensus is taken
+         * ({@link org.rnnclust.cluster.ConsensusClustering}), and the fit continues with the
+         * network whose partition agrees most with it, its centroids the consensus clusters' means
+         * in that network's embedding. One network's result depends on its initial weights by
+         * chance; the consensus keeps what several share. Costs about {@code members} times the
+         * pretraining; the model holds one network, as with 1 (the default: no consensus, the
+         * seed's own network). Not with checkpoints, nor when the fit starts from a given
+         * pretraining (which is then used as it is).
+         */
+        public Builder members(int r) { members = r; return this; }
         /** Preprocessing for {@code fit(Dataset)} (default: z-normalise each series, refuse NaN, pad). */
         public Builder preprocessing(PreprocessOptions p) { preprocessing = p; return this; }
         /** The device {@code fit(Dataset)} opens: auto (default), cpu, cuda, cuda:N. */

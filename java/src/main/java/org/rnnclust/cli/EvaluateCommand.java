@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.api.ClusterInit;
 import org.rnnclust.api.Device;
 import org.rnnclust.bench.MachineInfo;
@@ -63,6 +64,11 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "one ulp, and report how far NMI moves (mean and max |ΔNMI| over seeds). Doubles their cost."})
     boolean sensitivity;
 
+    @Option(names = "--members", paramLabel = "R", defaultValue = "1",
+            description = "Autoencoders pretrained per recurrent fit, the fit starting from the consensus of their "
+                    + "clusterings (about R times the pretraining). Default: ${DEFAULT-VALUE}.")
+    int members;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
@@ -83,16 +89,18 @@ final class EvaluateCommand implements Callable<Integer> {
     private Integer evaluate() throws IOException {
         List<String> methodNames = MethodNames.parse(methods);
         if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
+        if (members < 1) throw new InputException("--members must be >= 1, got " + members, Setting.MEMBERS);
         List<DatasetCatalog.Entry> found = select(DatasetCatalog.find(dataDir));
         EvaluationBudget budget = (quick ? EvaluationBudget.quick() : EvaluationBudget.defaults())
-                .withClusterInit(clusterInit.clusterInit());
+                .withClusterInit(clusterInit.clusterInit()).withMembers(members);
         PrintWriter w = spec.commandLine().getOut();
         Evaluation.Result result;
         // The recurrent methods need a backend that runs the networks (auto picks accordingly).
         boolean networks = methodNames.stream().anyMatch(MethodNames::isRecurrent);
         try (Device on = device.open(networks)) {  // first: a device error comes before any output
-            w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%s%s%n", found.size(),
+            w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%s%s%s%n", found.size(),
                     String.join(",", methodNames), seeds, quick ? ", quick budget" : "",
+                    members > 1 ? ", " + members + " autoencoders per recurrent fit (their consensus)" : "",
                     on.deterministic() ? ", deterministic mode" : "",
                     budget.rnnClusterInit().isSpectral() ? ", recurrent methods start from spectral clustering" : "",
                     sensitivity && networks ? ", sensitivity probe (+1 ulp on the initial weights)" : "");

@@ -41,6 +41,7 @@ final class SettingFlags {
             Map.entry(Setting.RESAMPLE_LENGTH, "--resample-length"),
             Map.entry(Setting.METHODS, "--methods"),
             Map.entry(Setting.SEEDS, "--seeds"),
+            Map.entry(Setting.MEMBERS, "--members"),
             Map.entry(Setting.BENCH_SHAPES, "--rnn"),
             Map.entry(Setting.BENCH_KMEANS_SHAPES, "--kmeans"),
             Map.entry(Setting.BENCH_REPEAT, "--repeat"),

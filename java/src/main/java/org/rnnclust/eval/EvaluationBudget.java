@@ -29,14 +29,17 @@ import org.rnnclust.api.PcaSettings;
  *                       steps (the other methods see every step)
  * @param rnnClusterInit how the recurrent methods first cluster the embeddings (k-means by default,
  *                       or spectral clustering of their kNN graph), where DEC/IDEC start
+ * @param rnnMembers     autoencoders pretrained per recurrent fit, started from their consensus
+ *                       ({@link org.rnnclust.api.SequenceClusterer.Builder#members}); 1 by default
  */
 public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest, int rnnHidden, int rnnLatent,
                                int rnnMaxRows, long rnnStepBudget, int rnnMinEpochs, int rnnMaxEpochs,
-                               int rnnPatience, int rnnMaxSteps, ClusterInit rnnClusterInit) {
+                               int rnnPatience, int rnnMaxSteps, ClusterInit rnnClusterInit, int rnnMembers) {
 
     public EvaluationBudget {
         if (nInit < 1 || rnnHidden < 1 || rnnLatent < 1 || rnnMaxRows < 2 || rnnStepBudget < 1 || rnnMinEpochs < 1
-                || rnnMaxEpochs < rnnMinEpochs || rnnPatience < 0 || rnnMaxSteps < 1 || rnnClusterInit == null) {
+                || rnnMaxEpochs < rnnMinEpochs || rnnPatience < 0 || rnnMaxSteps < 1 || rnnClusterInit == null
+                || rnnMembers < 1) {
             throw new IllegalArgumentException("invalid evaluation budget");
         }
     }
@@ -59,19 +62,25 @@ public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest
      */
     public static EvaluationBudget defaults() {
         return new EvaluationBudget(10, PcaSettings.defaults(), ForestSettings.defaults(), 64, 16, 1000,
-                30_000_000L, 100, 1000, 0, MAX_STEPS, ClusterInit.kmeans());
+                30_000_000L, 100, 1000, 0, MAX_STEPS, ClusterInit.kmeans(), 1);
     }
 
     /** A smoke run: seconds per dataset, scores not meant to be compared. */
     public static EvaluationBudget quick() {
         return new EvaluationBudget(3, PcaSettings.defaults(), new ForestSettings(30, 4, 500), 16, 8, 200,
-                100_000L, 2, 5, 3, MAX_STEPS, ClusterInit.kmeans());
+                100_000L, 2, 5, 3, MAX_STEPS, ClusterInit.kmeans(), 1);
     }
 
     /** This budget with the recurrent methods' first clustering by {@code init}. */
     public EvaluationBudget withClusterInit(ClusterInit init) {
         return new EvaluationBudget(nInit, pca, forest, rnnHidden, rnnLatent, rnnMaxRows, rnnStepBudget, rnnMinEpochs,
-                rnnMaxEpochs, rnnPatience, rnnMaxSteps, init);
+                rnnMaxEpochs, rnnPatience, rnnMaxSteps, init, rnnMembers);
+    }
+
+    /** This budget with {@code members} autoencoders per recurrent fit. */
+    public EvaluationBudget withMembers(int members) {
+        return new EvaluationBudget(nInit, pca, forest, rnnHidden, rnnLatent, rnnMaxRows, rnnStepBudget, rnnMinEpochs,
+                rnnMaxEpochs, rnnPatience, rnnMaxSteps, rnnClusterInit, members);
     }
 
     /** Autoencoder epochs for {@code rows} training sequences of {@code steps} steps. */

@@ -92,7 +92,7 @@ public final class MethodNames {
             int epochs = b.rnnEpochs(train.n(), train.maxLength());
             return SequenceClusterer.builder().cell(Cell.LSTM).hidden(b.rnnHidden()).layers(1).latent(b.rnnLatent())
                     .epochs(epochs).patience(b.rnnPatience()).kmeans(KMeansSettings.withRestarts(b.nInit()))
-                    .clusterInit(b.rnnClusterInit()).refine(refine)
+                    .clusterInit(b.rnnClusterInit()).members(b.rnnMembers()).refine(refine)
                     .refineEpochs(Math.min(SequenceClusterer.DEFAULT_REFINE_EPOCHS, epochs))
                     .maxTrainingRows(b.rnnMaxRows())
                     .initialWeightPerturbationUlps(perturbationUlps).build();
