@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
+import java.util.stream.Stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.rnnclust.backend.DeviceBuffer;
 
 /**
@@ -96,27 +98,30 @@ class FixedOrderGemmTest {
     // Sizes around the native tile (4 rows × 16 columns) and its blocks of 256 terms: whole tiles,
     // edges of both kinds, a single element, k = 0, and k past one block such as the weight
     // gradients' T·B.
-    @ParameterizedTest
-    @CsvSource({
+    static Stream<Arguments> shapes() {
+        String[] cases = {
             "false,false,4,16,8,1,0", "false,true,4,16,8,1,0", "true,false,4,16,8,1,0", "true,true,4,16,8,1,0",
             "false,false,37,53,29,1,1", "false,true,37,53,29,0.5,-0.75", "true,false,37,53,29,1,1",
             "true,true,37,53,29,-2,0.25", "false,false,1,1,1,1,0", "false,true,3,15,5,1,1",
             "true,false,9,33,0,1,0.5", "true,false,64,11,700,1,1", "false,true,130,128,33,1,0",
             "false,false,37,53,600,1,1", "true,true,8,32,513,0.5,-0.75", "true,false,130,40,1000,1,1",
-            "false,true,12,48,256,1,0", "true,false,4,16,257,1,0"})
+            "false,true,12,48,256,1,0", "true,false,4,16,257,1,0"};
+        return Stream.of(cases).map(c -> {
+            String[] v = c.split(",");
+            return Arguments.of(Boolean.parseBoolean(v[0]), Boolean.parseBoolean(v[1]), Integer.parseInt(v[2]),
+                    Integer.parseInt(v[3]), Integer.parseInt(v[4]), Float.parseFloat(v[5]), Float.parseFloat(v[6]));
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
     void javaTwinGivesTheDefinitionsBits(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta) {
         Case c = Case.random(transA, transB, m, n, k, alpha, beta, 31L * m + n + k);
         assertArrayEquals(c.expected(), c.run(FixedOrderGemm::inJava));
     }
 
     @ParameterizedTest
-    @CsvSource({
-            "false,false,4,16,8,1,0", "false,true,4,16,8,1,0", "true,false,4,16,8,1,0", "true,true,4,16,8,1,0",
-            "false,false,37,53,29,1,1", "false,true,37,53,29,0.5,-0.75", "true,false,37,53,29,1,1",
-            "true,true,37,53,29,-2,0.25", "false,false,1,1,1,1,0", "false,true,3,15,5,1,1",
-            "true,false,9,33,0,1,0.5", "true,false,64,11,700,1,1", "false,true,130,128,33,1,0",
-            "false,false,37,53,600,1,1", "true,true,8,32,513,0.5,-0.75", "true,false,130,40,1000,1,1",
-            "false,true,12,48,256,1,0", "true,false,4,16,257,1,0"})
+    @MethodSource("shapes")
     void nativeGivesTheDefinitionsBitsAtEveryLevel(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                                    float beta) {
         assumeTrue(NativeCpu.available(), "native CPU library not loaded (" + NativeCpu.status() + "): skipping");
