@@ -1,10 +1,21 @@
 package org.rnnclust.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+import org.rnnclust.CancelledException;
 import org.rnnclust.InputException;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.TensorOps;
@@ -86,6 +97,7 @@ final class RecurrentFit {
             if (pre != null) {
                 restore(net, pre);
             } else if (settings.members > 1) {
+                checkpoint.begin();
                 Consensus consensus = consensusOfMembers(train, k, batch);
                 pre = consensus.pretraining();
                 first = consensus.clustering();
@@ -144,43 +156,120 @@ final class RecurrentFit {
      * Pretrains each member (its own seed: initial weights, rows, order), clusters its embedding of
      * {@code train} as a single fit would, takes the partitions' consensus, and keeps the member
      * closest to it.
+     *
+     * <p>Members are independent, so on a device that runs several fits side by side
+     * ({@link Backend#concurrentFits}) they train on that many threads: worker w takes members w,
+     * w + W, ...; worker 0 is the calling thread, whose members alone report to the listener (its
+     * contract: calls on the fitting thread). Each member computes exactly what it would alone, so
+     * the result does not depend on the number of workers. With a checkpoint, member m keeps its
+     * pretraining in a checkpoint file of its own ({@link #memberCheckpoint}); a resume continues
+     * every member from its file, or starts it where it has none.
      */
     private Consensus consensusOfMembers(PaddedSequences train, int k, int batch) {
-        if (options.checkpoint() != null) {
-            throw new InputException("a fit with " + settings.members + " members cannot use checkpoints: they cover "
-                    + "one network (use one member, or no checkpoint)", Setting.MEMBERS);
-        }
         Backend backend = device.backend();
         TensorOps ops = backend.tensorOps();
         AutoencoderSpec arch = settings.spec(train.channels());
         int r = settings.members;
         long[] seeds = new long[r];
-        List<Pretraining> pretrainings = new java.util.ArrayList<>();
-        List<float[]> embeddings = new java.util.ArrayList<>();
-        List<int[]> partitions = new java.util.ArrayList<>();
-        for (int m = 0; m < r; m++) {
-            seeds[m] = settings.memberSeed(m);
-            SequenceClusterer member = settings.toBuilder().seed(seeds[m]).members(1).build();
-            RecurrentFit fit = new RecurrentFit(member, device, options);
-            Pretraining pre = fit.pretrainOnly(train);
-            float[] z;
-            try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seeds[m])) {
-                restore(net, pre);
-                z = Trainer.embed(ops, net, train, batch);
+        Pretraining[] pretrainings = new Pretraining[r];
+        float[][] embeddings = new float[r][];
+        int[][] partitions = new int[r][];
+        int workers = Math.max(1, Math.min(r, backend.concurrentFits()));
+        AtomicBoolean failed = new AtomicBoolean();
+        BooleanSupplier stop = () -> failed.get() || options.cancelled().getAsBoolean();
+        IntConsumer worker = w -> {
+            for (int m = w; m < r; m += workers) {
+                seeds[m] = settings.memberSeed(m);
+                SequenceClusterer member = settings.toBuilder().seed(seeds[m]).members(1).build();
+                FitOptions memberOptions = new FitOptions(w == 0 ? options.listener() : FitListener.NONE, stop,
+                        null, false, null);
+                if (options.checkpoint() != null) {
+                    Path file = memberCheckpoint(options.checkpoint(), m);
+                    memberOptions = memberOptions.withCheckpoint(file,
+                            options.resume() && Files.isRegularFile(file));
+                }
+                RecurrentFit fit = new RecurrentFit(member, device, memberOptions);
+                Pretraining pre = fit.pretrainOnly(train);
+                try (SequenceAutoencoder net = new SequenceAutoencoder(ops, arch, seeds[m])) {
+                    restore(net, pre);
+                    embeddings[m] = Trainer.embed(ops, net, train, batch);
+                }
+                pretrainings[m] = pre;
+                partitions[m] = fit.firstClustering(backend, embeddings[m], train.n(), arch.latent(), k).labels();
             }
-            pretrainings.add(pre);
-            embeddings.add(z);
-            partitions.add(fit.firstClustering(backend, z, train.n(), arch.latent(), k).labels());
-        }
-        int[] consensus = ConsensusClustering.of(backend, partitions, k, settings.kmeans.params(k, settings.seed));
-        int chosen = ConsensusClustering.closest(partitions, consensus);
+        };
+        runWorkers(workers, worker, failed);
+        List<int[]> all = Arrays.asList(partitions);
+        int[] consensus = ConsensusClustering.of(backend, all, k, settings.kmeans.params(k, settings.seed));
+        int chosen = ConsensusClustering.closest(all, consensus);
         double[] ari = new double[r];
-        for (int m = 0; m < r; m++) ari[m] = org.rnnclust.metrics.RandIndex.ari(consensus, partitions.get(m));
+        for (int m = 0; m < r; m++) ari[m] = org.rnnclust.metrics.RandIndex.ari(consensus, partitions[m]);
         LOG.info(String.format(java.util.Locale.ROOT, "consensus of %d members: member seed %d is closest (ARI %.3f)",
                 r, seeds[chosen], ari[chosen]));
-        KMeansModel clustering = ConsensusClustering.centroidModel(backend, embeddings.get(chosen), train.n(),
+        KMeansModel clustering = ConsensusClustering.centroidModel(backend, embeddings[chosen], train.n(),
                 arch.latent(), consensus, k);
-        return new Consensus(pretrainings.get(chosen), clustering, seeds, chosen, ari);
+        return new Consensus(pretrainings[chosen], clustering, seeds, chosen, ari);
+    }
+
+    /**
+     * Runs {@code worker.accept(w)} for w = 0 … workers − 1: 0 on this thread, the others on
+     * threads of their own, and returns when all have ended. The first failure sets
+     * {@code failed} (which the workers' cancellation polls, so that the others stop at their next
+     * batch) and is rethrown once all have ended; the cancellations it caused are not.
+     */
+    private static void runWorkers(int workers, IntConsumer worker,
+                                   AtomicBoolean failed) {
+        AtomicReference<Throwable> first = new AtomicReference<>();
+        IntConsumer guarded = w -> {
+            try {
+                worker.accept(w);
+            } catch (RuntimeException | Error e) {
+                if (first.compareAndSet(null, e)) failed.set(true);
+            }
+        };
+        ExecutorService pool = workers > 1
+                ? Executors.newFixedThreadPool(workers - 1, t -> {
+                    Thread thread = new Thread(t, "rnnclust-member");
+                    thread.setDaemon(true);
+                    return thread;
+                }) : null;
+        try {
+            List<Future<?>> others = new java.util.ArrayList<>();
+            for (int w = 1; w < workers; w++) {
+                int id = w;
+                others.add(pool.submit(() -> guarded.accept(id)));
+            }
+            guarded.accept(0);
+            for (Future<?> f : others) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    first.compareAndSet(null, e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    first.compareAndSet(null, new CancelledException("interrupted while the members trained"));
+                    failed.set(true);
+                }
+            }
+        } finally {
+            if (pool != null) pool.shutdown();
+        }
+        Throwable t = first.get();
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error err) throw err;
+        if (t != null) throw new IllegalStateException(t);
+    }
+
+    /**
+     * The checkpoint of member {@code m} of a fit whose checkpoint is {@code main}: beside it,
+     * {@code last.ckpt} → {@code last.member-0.ckpt}. The same format; its run is the member's.
+     */
+    static Path memberCheckpoint(Path main, int m) {
+        String name = main.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String member = dot > 0 ? name.substring(0, dot) + ".member-" + m + name.substring(dot)
+                : name + ".member-" + m;
+        return main.resolveSibling(member);
     }
 
     /** Pretrains a new network on (a subsample of) {@code train} and returns its weights and history. */

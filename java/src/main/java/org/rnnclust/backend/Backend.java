@@ -33,6 +33,16 @@ public interface Backend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * How many independent fits (several pretrained networks of one fit, say) run well side by side
+     * on this device, each on its own thread. The CPU backend's answer is its thread count: the
+     * small products of a training step run on one thread, so a second fit uses a core the first
+     * leaves idle. A GPU runs its work on one stream, so 1.
+     */
+    default int concurrentFits() {
+        return 1;
+    }
+
     /** Measures this device's GEMM rate and memory bandwidth (takes a second or so). */
     Peaks measurePeaks();
 

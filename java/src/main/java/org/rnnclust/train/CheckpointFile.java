@@ -150,6 +150,20 @@ public final class CheckpointFile {
     void save(String name, Section section) {
         if (file == null) return;
         sections.put(name, section);
+        write();
+    }
+
+    /**
+     * Writes the file now, with the sections it holds (none for a new run), so that a resume finds
+     * the run even if it stops before any loop saved a section. A fit of several networks needs
+     * this: their pretrainings are kept in checkpoints of their own, and this one gets its first
+     * section only when refinement starts.
+     */
+    public void begin() {
+        if (file != null) write();
+    }
+
+    private void write() {
         ObjectNode header = JSON.createObjectNode();
         header.put("kind", KIND);
         header.put("checkpoint_format", FORMAT);

@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rnnclust.InputException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.rnnclust.CancelledException;
 import org.rnnclust.cluster.ConsensusClustering;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.PaddedSequences;
@@ -21,7 +24,9 @@ import org.rnnclust.data.PaddedSequences;
 /**
  * A fit with several members is, step by step, what one builds from one-network fits of the
  * members' seeds: their partitions' consensus, the member closest to it, the consensus clusters'
- * means in that member's embedding. With one member nothing changes.
+ * means in that member's embedding. With one member nothing changes. Members trained side by side
+ * on two threads give the model of members trained one after the other, and a fit of several
+ * members, cancelled anywhere, resumes from its checkpoints to the uninterrupted model.
  */
 class MembersConsensusTest {
     static Device cpu;
@@ -86,11 +91,54 @@ class MembersConsensusTest {
     }
 
     @Test
-    void membersWithACheckpointAreRefusedAndZeroMembersAreInvalid() {
-        SequenceClusterer three = SequenceClustererTest.small().members(3).build();
-        InputException e = assertThrows(InputException.class, () -> three.fit(cpu, TRAIN, K,
-                FitOptions.defaults().withCheckpoint(tmp.resolve("c.ckpt"), false)));
-        assertTrue(e.getMessage().contains("members"), e.getMessage());
+    void zeroMembersAreInvalid() {
         assertThrows(IllegalArgumentException.class, () -> SequenceClustererTest.small().members(0).build());
+    }
+
+    @Test
+    void membersTrainedSideBySideGiveTheModelOfMembersTrainedOneAfterTheOther() throws Exception {
+        SequenceClusterer three = SequenceClustererTest.small().members(3).build();
+        try (Device oneThread = Device.open(new DeviceOptions("cpu", 1, false, 0, true))) {
+            assertEquals(1, oneThread.backend().concurrentFits());
+            assertEquals(2, cpu.backend().concurrentFits());
+            three.fit(oneThread, TRAIN, K, FitOptions.defaults()).save(tmp.resolve("serial.rnnclust"));
+        }
+        three.fit(cpu, TRAIN, K, FitOptions.defaults()).save(tmp.resolve("side-by-side.rnnclust"));
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("serial.rnnclust")),
+                Files.readAllBytes(tmp.resolve("side-by-side.rnnclust")));
+    }
+
+    /** 36 series in batches of 8: 5 batches an epoch, 6 epochs: 30 pretraining batches a member, 90 in all. */
+    @ParameterizedTest(name = "cancelled at poll {0}")
+    @ValueSource(ints = {4, 40, 88, 97})
+    void aFitOfSeveralMembersCancelledAnywhereResumesToTheUninterruptedModel(int cancelAt) throws Exception {
+        SequenceClusterer three = SequenceClustererTest.small().members(3).build();
+        Path whole = tmp.resolve("whole.rnnclust");
+        AtomicInteger steps = new AtomicInteger();
+        three.fit(cpu, TRAIN, K, FitOptions.defaults().withCancellation(() -> steps.incrementAndGet() < 0)).save(whole);
+
+        Path checkpoint = tmp.resolve("last.ckpt");
+        AtomicInteger polls = new AtomicInteger();
+        assertThrows(CancelledException.class, () -> three.fit(cpu, TRAIN, K, FitOptions.defaults()
+                .withCheckpoint(checkpoint, false).withCancellation(() -> polls.incrementAndGet() >= cancelAt)));
+        assertTrue(Files.isRegularFile(checkpoint), "the fit's own checkpoint is written before the members train");
+        assertTrue(Files.isRegularFile(tmp.resolve("last.member-0.ckpt")), "member 0 trained a batch at least");
+
+        Path resumed = tmp.resolve("resumed.rnnclust");
+        AtomicInteger left = new AtomicInteger();
+        three.fit(cpu, TRAIN, K, FitOptions.defaults().withCheckpoint(checkpoint, true)
+                .withCancellation(() -> left.incrementAndGet() < 0)).save(resumed);
+        assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(resumed));
+        // Every poll before the one that cancelled let a step run; the resume runs only the others.
+        assertEquals(steps.get(), (cancelAt - 1) + left.get(), "the resumed fit should run only the steps left");
+        for (int m = 0; m < 3; m++) {
+            assertTrue(Files.isRegularFile(tmp.resolve("last.member-" + m + ".ckpt")), "member " + m + "'s checkpoint");
+        }
+    }
+
+    @Test
+    void aMembersCheckpointSitsBesideTheFitsCheckpoint() {
+        assertEquals(Path.of("run/last.member-2.ckpt"), RecurrentFit.memberCheckpoint(Path.of("run/last.ckpt"), 2));
+        assertEquals(Path.of("state.member-0"), RecurrentFit.memberCheckpoint(Path.of("state"), 0));
     }
 }

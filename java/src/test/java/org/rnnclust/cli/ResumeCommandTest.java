@@ -117,4 +117,30 @@ class ResumeCommandTest {
     void loweringTheEpochsBelowTheCheckpointsIsRefused() {
         assertRefused(train(cbf, "--resume", run, with("--epochs", "1")), "2 epochs", "--epochs");
     }
+
+    @Test
+    void aRunOfSeveralMembersResumesFromTheirCheckpointsAndRefusesAnotherCount() throws IOException {
+        Path whole = tmp.resolve("whole");
+        CliRun w = train(cbf, "--out", whole, with("--members", "3"));
+        assertEquals(0, w.exitCode(), w.err());
+        Path members = tmp.resolve("members");
+        CliRun first = train(cbf, "--out", members, with("--members", "3"));
+        assertEquals(0, first.exitCode(), first.err());
+        Path checkpoints = members.resolve("checkpoints");
+        for (int m = 0; m < 3; m++) {
+            assertTrue(Files.isRegularFile(checkpoints.resolve("last.member-" + m + ".ckpt")), "member " + m);
+        }
+        // As a run killed while member 2 had not yet trained leaves it.
+        Files.delete(members.resolve("model.rnnclust"));
+        Files.delete(checkpoints.resolve("last.member-2.ckpt"));
+        CliRun other = train(cbf, "--resume", members, with("--members", "2"));
+        assertEquals(2, other.exitCode(), other.err());
+        assertTrue(other.err().contains("members"), other.err());
+        CliRun r = train(cbf, "--resume", members, with("--members", "3"));
+        assertEquals(0, r.exitCode(), r.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model.rnnclust")),
+                Files.readAllBytes(members.resolve("model.rnnclust")));
+        String header = org.rnnclust.io.ModelFile.read(members.resolve("model.rnnclust")).header().toString();
+        assertTrue(header.contains("\"members\":3"), header);
+    }
 }

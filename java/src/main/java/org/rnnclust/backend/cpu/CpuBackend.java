@@ -54,6 +54,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public int concurrentFits() {
+        return threads;
+    }
+
+    @Override
     public boolean deterministic() {
         return deterministic;
     }
