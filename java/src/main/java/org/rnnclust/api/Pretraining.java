@@ -1,6 +1,7 @@
 package org.rnnclust.api;
 
 import java.util.List;
+import org.rnnclust.cluster.KMeansModel;
 
 /**
  * A pretrained autoencoder's weights with what its training reported: a fit can start from it
@@ -12,12 +13,28 @@ import java.util.List;
  * @param lossHistory  its mean loss per epoch
  * @param stoppedEarly whether the loss plateau ended it before its epoch limit
  * @param seconds      how long it took
+ * @param start        the first clustering of the training sequences' embeddings that a fit of
+ *                     several members chose ({@link SequenceClusterer.Builder#members}: the
+ *                     consensus clusters), where a fit that starts from this pretraining with as
+ *                     many clusters starts too, instead of clustering again; null for a
+ *                     pretraining of one network, whose fits cluster its embeddings as usual
  */
 public record Pretraining(List<float[]> weights, int epochs, List<Double> lossHistory, boolean stoppedEarly,
-                          double seconds) {
+                          double seconds, KMeansModel start) {
     public Pretraining {
         weights = List.copyOf(weights);
         lossHistory = List.copyOf(lossHistory);
+    }
+
+    /** A pretraining of one network: its fits cluster its embeddings. */
+    public Pretraining(List<float[]> weights, int epochs, List<Double> lossHistory, boolean stoppedEarly,
+                       double seconds) {
+        this(weights, epochs, lossHistory, stoppedEarly, seconds, null);
+    }
+
+    /** The same pretraining, whose fits start at {@code clustering}. */
+    Pretraining startingAt(KMeansModel clustering) {
+        return new Pretraining(weights, epochs, lossHistory, stoppedEarly, seconds, clustering);
     }
 
     /** The last epoch's loss, or NaN when none ran. */

@@ -96,11 +96,17 @@ final class RecurrentFit {
             KMeansModel first = null;
             if (pre != null) {
                 restore(net, pre);
+                // A members fit's pretraining carries the consensus it started from: start there too.
+                KMeansModel chosen = pre.start();
+                if (chosen != null && chosen.k() == k && chosen.d() == arch.latent()
+                        && chosen.labels().length == train.n()) {
+                    first = chosen;
+                }
             } else if (settings.members > 1) {
                 checkpoint.begin();
                 Consensus consensus = consensusOfMembers(train, k, batch);
-                pre = consensus.pretraining();
                 first = consensus.clustering();
+                pre = consensus.pretraining().startingAt(first);
                 restore(net, pre);
                 run.set("consensus", consensus.describe());
             } else {

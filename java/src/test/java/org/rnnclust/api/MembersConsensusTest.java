@@ -91,6 +91,21 @@ class MembersConsensusTest {
     }
 
     @Test
+    void aFitStartingFromTheTrainedPretrainingOfSeveralMembersStartsFromTheirConsensus() {
+        SequenceClusterer.Builder three = SequenceClustererTest.small().members(3).seed(3);
+        try (SequenceClusteringModel rnn = three.refine(Refine.NONE).build().fit(cpu, TRAIN, K, FitOptions.defaults());
+             SequenceClusteringModel direct = three.refine(Refine.DEC).build().fit(cpu, TRAIN, K, FitOptions.defaults());
+             SequenceClusteringModel reused = three.refine(Refine.DEC).build().fit(cpu, TRAIN, K,
+                     FitOptions.defaults().startingFrom(rnn.fitReport().pretraining()))) {
+            assertTrue(rnn.fitReport().pretraining().start() != null, "a members fit's pretraining carries its start");
+            assertArrayEquals(rnn.centroids(), reused.fitReport().beforeRefinement().centroids(),
+                    "DEC on the reused pretraining should start from the consensus, not from k-means again");
+            assertArrayEquals(direct.centroids(), reused.centroids());
+            assertArrayEquals(direct.fitReport().training().labels(), reused.fitReport().training().labels());
+        }
+    }
+
+    @Test
     void zeroMembersAreInvalid() {
         assertThrows(IllegalArgumentException.class, () -> SequenceClustererTest.small().members(0).build());
     }
