@@ -84,7 +84,7 @@ final class RecurrentFit {
         TensorOps ops = backend.tensorOps();
         AutoencoderSpec arch = settings.spec(train.channels());
         int batch = settings.trainConfig().batchSize();
-        ObjectNode run = settings.pretrainingSettings(train.channels());
+        ObjectNode run = runSettings(train.channels());
         PaddedSequences fitRows = trainingRows(train, settings.maxTrainingRows, settings.seed);
         Preprocessor recorded = prep != null ? prep : identity(train.channels());
         // On the heap: the pretraining's weights, the model before refinement, the refined model.
@@ -278,13 +278,25 @@ final class RecurrentFit {
         return main.resolveSibling(member);
     }
 
+    /**
+     * The settings a checkpoint and the model file record: the clusterer's, and
+     * {@code "deterministic": true} on a device in the deterministic mode, whose bits differ from
+     * the default mode's, so that a resume cannot mix the two (absent otherwise, so that a
+     * default-mode file is what it always was).
+     */
+    private ObjectNode runSettings(int channels) {
+        ObjectNode run = settings.pretrainingSettings(channels);
+        if (device.deterministic()) run.put("deterministic", true);
+        return run;
+    }
+
     /** Pretrains a new network on (a subsample of) {@code train} and returns its weights and history. */
     Pretraining pretrainOnly(PaddedSequences train) {
         TensorOps ops = device.backend().tensorOps();
         AutoencoderSpec arch = settings.spec(train.channels());
         memoryPlan(arch, train, 1).require(ops);
         PaddedSequences rows = trainingRows(train, settings.maxTrainingRows, settings.seed);
-        CheckpointFile checkpoint = checkpoint(settings.pretrainingSettings(train.channels()), train, rows,
+        CheckpointFile checkpoint = checkpoint(runSettings(train.channels()), train, rows,
                 identity(train.channels()));
         try (SequenceAutoencoder net = initialNetwork(ops, arch)) {
             return pretrain(net, rows, checkpoint);

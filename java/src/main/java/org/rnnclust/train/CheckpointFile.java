@@ -351,5 +351,13 @@ public final class CheckpointFile {
                         + now.get(key) + "; resume with the settings of the first run");
             }
         }
+        // A setting the first run recorded only because it was on (the deterministic mode, a perturbation).
+        for (Iterator<String> it = saved.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!MAY_CHANGE.contains(key) && !now.has(key)) {
+                throw new InputException(checkpoint + ": made with " + key + " = " + saved.get(key)
+                        + ", this run has none; resume with the settings of the first run");
+            }
+        }
     }
 }

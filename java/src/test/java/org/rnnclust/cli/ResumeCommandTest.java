@@ -143,4 +143,22 @@ class ResumeCommandTest {
         String header = org.rnnclust.io.ModelFile.read(members.resolve("model.rnnclust")).header().toString();
         assertTrue(header.contains("\"members\":3"), header);
     }
+
+    @Test
+    void aCheckpointResumesOnlyInTheModeItWasMadeIn() throws IOException {
+        assertRefused(train(cbf, "--resume", run, FLAGS, "--deterministic"), "deterministic", "first run");
+        Path det = tmp.resolve("det");
+        CliRun first = train(cbf, "--out", det, FLAGS, "--deterministic");
+        assertEquals(0, first.exitCode(), first.err());
+        byte[] whole = Files.readAllBytes(det.resolve("model.rnnclust"));
+        String header = org.rnnclust.io.ModelFile.read(det.resolve("model.rnnclust")).header().toString();
+        assertTrue(header.contains("\"deterministic\":true"), header);
+        Files.delete(det.resolve("model.rnnclust"));
+        CliRun other = train(cbf, "--resume", det, FLAGS);
+        assertEquals(2, other.exitCode(), other.err());
+        assertTrue(other.err().contains("made with deterministic = true, this run has none"), other.err());
+        CliRun r = train(cbf, "--resume", det, FLAGS, "--deterministic");
+        assertEquals(0, r.exitCode(), r.err());
+        assertArrayEquals(whole, Files.readAllBytes(det.resolve("model.rnnclust")));
+    }
 }
