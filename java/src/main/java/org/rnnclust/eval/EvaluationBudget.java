@@ -30,8 +30,7 @@ import org.rnnclust.api.PcaSettings;
  * @param rnnClusterInit how the recurrent methods first cluster the embeddings (k-means by default,
  *                       or spectral clustering of their kNN graph), where DEC/IDEC start
  * @param rnnMembers     autoencoders pretrained per recurrent fit, started from their consensus
- *                       ({@link org.rnnclust.api.SequenceClusterer.Builder#members}), sharing the
- *                       epochs of one ({@link #rnnEpochs}); 1 by default
+ *                       ({@link org.rnnclust.api.SequenceClusterer.Builder#members}); 1 by default
  */
 public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest, int rnnHidden, int rnnLatent,
                                int rnnMaxRows, long rnnStepBudget, int rnnMinEpochs, int rnnMaxEpochs,
@@ -84,15 +83,10 @@ public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest
                 rnnMaxEpochs, rnnPatience, rnnMaxSteps, rnnClusterInit, members);
     }
 
-    /**
-     * Epochs of each autoencoder for {@code rows} training sequences of {@code steps} steps: the
-     * budget's epochs, clamped to [{@code rnnMinEpochs}, {@code rnnMaxEpochs}], shared by the
-     * {@code rnnMembers} members (each trains 1/members of them, at least one), so that a fit of
-     * several members costs what a fit of one does.
-     */
+    /** Autoencoder epochs for {@code rows} training sequences of {@code steps} steps. */
     public int rnnEpochs(int rows, int steps) {
         long perEpoch = Math.max(1L, (long) Math.min(rows, rnnMaxRows) * steps);
-        long epochs = Math.max(rnnMinEpochs, Math.min(rnnMaxEpochs, rnnStepBudget / perEpoch));
-        return (int) Math.max(1, epochs / rnnMembers);
+        long epochs = rnnStepBudget / perEpoch;
+        return (int) Math.max(rnnMinEpochs, Math.min(rnnMaxEpochs, epochs));
     }
 }
