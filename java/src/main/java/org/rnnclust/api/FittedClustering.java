@@ -15,6 +15,16 @@ public final class FittedClustering implements AutoCloseable {
         float[] embed(PaddedSequences data);
     }
 
+    /**
+     * Assigns sequences to the centroids under a method's own distance (k-Shape's shape-based
+     * distance, DTW), for the methods whose centroids are series rather than points of an
+     * embedding; the others assign by the squared Euclidean distance of the embeddings.
+     */
+    @FunctionalInterface
+    interface Assigner {
+        Assignment assign(PaddedSequences data);
+    }
+
     private final String method;
     private final Device device;
     private final Embedder embedder;
@@ -26,10 +36,31 @@ public final class FittedClustering implements AutoCloseable {
     private final List<Double> lossHistory;
     private final AutoCloseable closer;
     private final double reusedSeconds;
+    /** null: the nearest centroid of the embedding. */
+    private final Assigner assigner;
 
     FittedClustering(String method, Device device, Embedder embedder, int dimensions, KMeansModel kmeans,
                      long parameterCount, int steps, String stepUnit, List<Double> lossHistory, AutoCloseable closer,
                      double reusedSeconds) {
+        this(method, device, embedder, dimensions, kmeans, parameterCount, steps, stepUnit, lossHistory, closer,
+                reusedSeconds, null);
+    }
+
+    /**
+     * A fit whose centroids are series ({@code kmeans} holds them flattened, its inertia the
+     * method's own) and whose sequences are assigned by {@code assigner}; they are "embedded" as
+     * the flattened series themselves.
+     */
+    static FittedClustering ofSeriesCentroids(String method, Device device, int rowSize, KMeansModel centroids,
+                                              Assigner assigner) {
+        return new FittedClustering(method, device, PaddedSequences::values, rowSize, centroids,
+                (long) centroids.k() * rowSize, centroids.iterations(), "iterations", List.of(), () -> {}, 0,
+                assigner);
+    }
+
+    private FittedClustering(String method, Device device, Embedder embedder, int dimensions, KMeansModel kmeans,
+                             long parameterCount, int steps, String stepUnit, List<Double> lossHistory,
+                             AutoCloseable closer, double reusedSeconds, Assigner assigner) {
         this.method = method;
         this.device = device;
         this.embedder = embedder;
@@ -41,6 +72,7 @@ public final class FittedClustering implements AutoCloseable {
         this.lossHistory = List.copyOf(lossHistory);
         this.closer = closer;
         this.reusedSeconds = reusedSeconds;
+        this.assigner = assigner;
     }
 
     public String method() { return method; }
@@ -56,7 +88,10 @@ public final class FittedClustering implements AutoCloseable {
     /** The cluster of each training sequence. */
     public int[] trainingLabels() { return kmeans.labels().clone(); }
 
-    /** The inertia of the training embeddings' clustering. */
+    /**
+     * The inertia of the training embeddings' clustering (k-Shape: the sum of shape-based distances;
+     * DTW k-means: of squared DTW distances).
+     */
     public double fitInertia() { return kmeans.inertia(); }
 
     /** The winning k-means run's Lloyd iterations (or the refinement's epochs). */
@@ -91,8 +126,9 @@ public final class FittedClustering implements AutoCloseable {
         return embedder.embed(data);
     }
 
-    /** Each sequence of {@code data} to its nearest centroid. */
+    /** Each sequence of {@code data} to its nearest centroid (under the method's own distance). */
     public Assignment assign(PaddedSequences data) {
+        if (assigner != null) return assigner.assign(data);
         KMeansModel.Assignment a = kmeans.predict(device.backend(), embed(data), data.n());
         return new Assignment(a.labels(), a.inertia());
     }
@@ -100,7 +136,8 @@ public final class FittedClustering implements AutoCloseable {
     /** This fit seen through {@code view}: the same centroids, sequences transformed first (resampled, ...). */
     FittedClustering viewedThrough(java.util.function.UnaryOperator<PaddedSequences> view) {
         return new FittedClustering(method, device, data -> embedder.embed(view.apply(data)), dimensions, kmeans,
-                parameterCount, steps, stepUnit, lossHistory, closer, reusedSeconds);
+                parameterCount, steps, stepUnit, lossHistory, closer, reusedSeconds,
+                assigner == null ? null : data -> assigner.assign(view.apply(data)));
     }
 
     @Override

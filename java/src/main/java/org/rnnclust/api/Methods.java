@@ -5,8 +5,12 @@ import java.util.Map;
 import java.util.function.Function;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
+import org.rnnclust.baseline.Dtw;
+import org.rnnclust.baseline.DtwKMeans;
 import org.rnnclust.baseline.ForestSpectralEmbedding;
+import org.rnnclust.baseline.KShape;
 import org.rnnclust.baseline.Pca;
+import org.rnnclust.baseline.SeriesClustering;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
@@ -98,6 +102,54 @@ public final class Methods {
                         NOTHING, 0);
             }
         };
+    }
+
+    /**
+     * k-Shape (Paparrizos and Gravano, 2015): k-means under the shape-based distance (normalised
+     * cross-correlation over every shift) with centroids by shape extraction
+     * ({@link KShape}). New sequences are assigned by the same distance.
+     */
+    public static ClusteringMethod kShape(KShapeSettings settings) {
+        return new ClusteringMethod() {
+            @Override public String name() { return "kshape"; }
+
+            @Override
+            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+                SeriesClustering fit = KShape.fit(train, k, settings.params(), seed);
+                return FittedClustering.ofSeriesCentroids(name(), device, train.rowSize(), asKMeansModel(fit),
+                        data -> asAssignment(KShape.assign(fit, data), false));
+            }
+        };
+    }
+
+    /**
+     * k-means under dynamic time warping within a Sakoe–Chiba band, with DBA centroids
+     * (Petitjean et al., 2011; {@link DtwKMeans}). New sequences are assigned by the same distance.
+     */
+    public static ClusteringMethod dtwKMeans(DtwKMeansSettings settings) {
+        return new ClusteringMethod() {
+            @Override public String name() { return "dtw-kmeans"; }
+
+            @Override
+            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+                SeriesClustering fit = DtwKMeans.fit(train, k, settings.params(), seed);
+                int radius = Dtw.radius(settings.window(), train.maxLength());
+                return FittedClustering.ofSeriesCentroids(name(), device, train.rowSize(), asKMeansModel(fit),
+                        data -> asAssignment(DtwKMeans.assign(fit, data, radius), true));
+            }
+        };
+    }
+
+    private static KMeansModel asKMeansModel(SeriesClustering fit) {
+        return new KMeansModel(fit.k(), fit.length() * fit.channels(), fit.centroidsAsFloats(), fit.labels(),
+                fit.inertia(), fit.iterations(), fit.converged(), List.of());
+    }
+
+    /** The labels, and the sum of the distances ({@code squared}: of their squares) as the inertia. */
+    private static Assignment asAssignment(SeriesClustering.Nearest nearest, boolean squared) {
+        double inertia = 0;
+        for (double d : nearest.distances()) inertia += squared ? d * d : d;
+        return new Assignment(nearest.labels(), inertia);
     }
 
     /**

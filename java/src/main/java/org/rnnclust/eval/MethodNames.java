@@ -10,7 +10,9 @@ import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.api.Cell;
 import org.rnnclust.api.ClusteringMethod;
+import org.rnnclust.api.DtwKMeansSettings;
 import org.rnnclust.api.KMeansSettings;
+import org.rnnclust.api.KShapeSettings;
 import org.rnnclust.api.Methods;
 import org.rnnclust.api.Pretraining;
 import org.rnnclust.api.Refine;
@@ -19,7 +21,8 @@ import org.rnnclust.data.PaddedSequences;
 
 /** The method names evaluate accepts, and the method each one builds under a budget. */
 public final class MethodNames {
-    public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "rnn", "rnn-dec", "rnn-idec");
+    public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "kshape", "dtw-kmeans", "rnn",
+            "rnn-dec", "rnn-idec");
 
     private MethodNames() {}
 
@@ -74,6 +77,8 @@ public final class MethodNames {
             case "kmeans" -> Methods.rawKMeans(kmeans);
             case "pca-kmeans" -> Methods.pcaKMeans(b.pca(), kmeans);
             case "forest" -> Methods.forest(b.forest(), kmeans);
+            case "kshape" -> Methods.kShape(KShapeSettings.defaults());
+            case "dtw-kmeans" -> Methods.dtwKMeans(DtwKMeansSettings.defaults());
             case "rnn" -> recurrent(name, b, Refine.NONE, pretrained, ulps);
             case "rnn-dec" -> recurrent(name, b, Refine.DEC, pretrained, ulps);
             case "rnn-idec" -> recurrent(name, b, Refine.IDEC, pretrained, ulps);
