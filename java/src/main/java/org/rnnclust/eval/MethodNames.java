@@ -22,7 +22,7 @@ import org.rnnclust.data.PaddedSequences;
 /** The method names evaluate accepts, and the method each one builds under a budget. */
 public final class MethodNames {
     public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "kshape", "dtw-kmeans", "rnn",
-            "rnn-dec", "rnn-idec");
+            "rnn-dec", "rnn-idec", "rnn-bi");
 
     private MethodNames() {}
 
@@ -79,9 +79,11 @@ public final class MethodNames {
             case "forest" -> Methods.forest(b.forest(), kmeans);
             case "kshape" -> Methods.kShape(KShapeSettings.defaults());
             case "dtw-kmeans" -> Methods.dtwKMeans(DtwKMeansSettings.defaults());
-            case "rnn" -> recurrent(name, b, Refine.NONE, pretrained, ulps);
-            case "rnn-dec" -> recurrent(name, b, Refine.DEC, pretrained, ulps);
-            case "rnn-idec" -> recurrent(name, b, Refine.IDEC, pretrained, ulps);
+            case "rnn" -> recurrent(name, b, Refine.NONE, pretrained, ulps, false);
+            case "rnn-dec" -> recurrent(name, b, Refine.DEC, pretrained, ulps, false);
+            case "rnn-idec" -> recurrent(name, b, Refine.IDEC, pretrained, ulps, false);
+            // Another network: it trains its own, never the one rnn, rnn-dec and rnn-idec share.
+            case "rnn-bi" -> recurrent(name, b, Refine.NONE, null, ulps, true);
             default -> throw new InputException("unknown method " + name, Setting.METHODS);
         };
     }
@@ -92,10 +94,12 @@ public final class MethodNames {
      * epoch budget and at most its own default limit.
      */
     private static ClusteringMethod recurrent(String name, EvaluationBudget b, Refine refine,
-                                              Map<Long, Pretraining> pretrained, int perturbationUlps) {
+                                              Map<Long, Pretraining> pretrained, int perturbationUlps,
+                                              boolean bidirectional) {
         Function<PaddedSequences, SequenceClusterer> configure = train -> {
             int epochs = b.rnnEpochs(train.n(), train.maxLength());
-            return SequenceClusterer.builder().cell(Cell.LSTM).hidden(b.rnnHidden()).layers(1).latent(b.rnnLatent())
+            return SequenceClusterer.builder().cell(Cell.LSTM).hidden(b.rnnHidden()).layers(1).bidirectional(bidirectional)
+                    .latent(b.rnnLatent())
                     .epochs(epochs).patience(b.rnnPatience()).kmeans(KMeansSettings.withRestarts(b.nInit()))
                     .clusterInit(b.rnnClusterInit()).members(b.rnnMembers()).refine(refine)
                     .refineEpochs(Math.min(SequenceClusterer.DEFAULT_REFINE_EPOCHS, epochs))

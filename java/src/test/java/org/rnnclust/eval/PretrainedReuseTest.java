@@ -68,4 +68,29 @@ class PretrainedReuseTest {
             }
         }
     }
+
+    @Test
+    void theBidirectionalMethodTrainsItsOwnNetworkWithABidirectionalEncoder() {
+        var raw = Cbf.generate(8, 32, 5);
+        PaddedSequences x = PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), raw).apply(raw));
+        EvaluationBudget b = EvaluationBudget.quick();
+        Map<Long, Pretraining> cache = new HashMap<>();
+        try (Device backend = Device.open(new DeviceOptions("cpu", 1, false, 0, true))) {
+            long oneWay;
+            try (FittedClustering f = MethodNames.build("rnn", b, cache).fit(backend, x, 3, 4)) {
+                oneWay = f.parameterCount();
+            }
+            int[] alone;
+            try (FittedClustering f = MethodNames.build("rnn-bi", b).fit(backend, x, 3, 4)) {
+                alone = f.assign(x).labels();
+            }
+            try (FittedClustering f = MethodNames.build("rnn-bi", b, cache).fit(backend, x, 3, 4)) {
+                assertEquals(0.0, f.reusedSeconds(), "rnn-bi must not reuse rnn's one-way network");
+                assertArrayEquals(alone, f.assign(x).labels());
+                // The backward encoder's LSTM: 4 gates × 16 hidden × (1 input + 16 recurrent + 2 biases);
+                // the projection to the 8-dimensional embedding reads 2 × 16 states instead of 16.
+                assertEquals(oneWay + 4L * 16 * (1 + 16 + 2) + 16L * 8, f.parameterCount());
+            }
+        }
+    }
 }
