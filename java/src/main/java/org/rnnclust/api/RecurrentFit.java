@@ -19,7 +19,6 @@ import org.rnnclust.CancelledException;
 import org.rnnclust.InputException;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.TensorOps;
-import org.rnnclust.Setting;
 import org.rnnclust.cluster.ConsensusClustering;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;

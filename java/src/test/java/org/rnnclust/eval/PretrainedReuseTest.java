@@ -29,8 +29,7 @@ import org.rnnclust.data.prep.Preprocessor;
 class PretrainedReuseTest {
     @Test
     void reusedPretrainingClustersLikeATrainedOne() {
-        var raw = Cbf.generate(8, 32, 5);
-        PaddedSequences x = PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), raw).apply(raw));
+        PaddedSequences x = cbf();
         EvaluationBudget b = EvaluationBudget.quick();
         Map<Long, Pretraining> cache = new HashMap<>();
         try (Device backend = Device.open(new DeviceOptions("cpu", 1, false, 0, true))) {
@@ -71,8 +70,7 @@ class PretrainedReuseTest {
 
     @Test
     void theBidirectionalMethodTrainsItsOwnNetworkWithABidirectionalEncoder() {
-        var raw = Cbf.generate(8, 32, 5);
-        PaddedSequences x = PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), raw).apply(raw));
+        PaddedSequences x = cbf();
         EvaluationBudget b = EvaluationBudget.quick();
         Map<Long, Pretraining> cache = new HashMap<>();
         try (Device backend = Device.open(new DeviceOptions("cpu", 1, false, 0, true))) {
@@ -92,5 +90,11 @@ class PretrainedReuseTest {
                 assertEquals(oneWay + 4L * 16 * (1 + 16 + 2) + 16L * 8, f.parameterCount());
             }
         }
+    }
+
+    /** 24 preprocessed CBF series of 32 steps, the data of both tests. */
+    private static PaddedSequences cbf() {
+        var raw = Cbf.generate(8, 32, 5);
+        return PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), raw).apply(raw));
     }
 }
