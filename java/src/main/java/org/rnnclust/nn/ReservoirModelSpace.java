@@ -1,0 +1,160 @@
+package org.rnnclust.nn;
+
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.linalg.Cholesky;
+import org.rnnclust.linalg.PrincipalAxes;
+
+/**
+ * The reservoir model space (Bianchi, Scardapane, Løkse and Jenssen, "Reservoir computing approaches
+ * for representation and classification of multivariate time series", IEEE TNNLS 2021): a sequence
+ * is represented by the linear model that predicts its own reservoir dynamics.
+ *
+ * <p>Per direction of the {@link Reservoir}: the states are projected on their leading principal
+ * axes (fitted once, on the training sequences' valid steps); then for each sequence a ridge
+ * regression predicts the next projected state, in the direction's reading order, from the current
+ * one and a constant. The (components + 1) × components coefficients, row-major with the constant's
+ * row last, are the sequence's coordinates; the directions' follow one another. Two sequences whose
+ * states evolve alike get close coordinates whatever their lengths or phases, which is what a
+ * clustering of shapes needs and what a reservoir's final state alone does not give.
+ *
+ * <p>The sign of each axis is fixed (its largest-magnitude component positive), so the coordinates
+ * depend only on the data and the reservoir.
+ */
+public final class ReservoirModelSpace {
+    /** At most this many states fit the principal axes (an even stride over the valid steps beyond). */
+    static final int MAX_STATE_ROWS = 50_000;
+    /** Sequences run through the reservoir at a time. */
+    private static final int BATCH = 256;
+
+    private final Reservoir reservoir;
+    private final int components;
+    private final PrincipalAxes[] axes;
+    private final double[] signs;  // [direction][component]
+
+    private ReservoirModelSpace(Reservoir reservoir, int components, PrincipalAxes[] axes, double[] signs) {
+        this.reservoir = reservoir;
+        this.components = components;
+        this.axes = axes;
+        this.signs = signs;
+    }
+
+    /**
+     * Fits the principal axes of {@code reservoir}'s states over {@code train}'s valid steps.
+     *
+     * @throws IllegalArgumentException when the training sequences have fewer than 2 valid steps in all
+     */
+    public static ReservoirModelSpace fit(Reservoir reservoir, PaddedSequences train) {
+        ReservoirSpec spec = reservoir.spec();
+        int units = spec.units();
+        int dirs = spec.directions();
+        long valid = 0;
+        for (int l : train.lengths()) valid += Math.max(1, l);
+        if (valid < 2) throw new IllegalArgumentException("the reservoir's state axes need at least 2 valid steps");
+        long stride = (valid + MAX_STATE_ROWS - 1) / MAX_STATE_ROWS;
+        int rows = Math.toIntExact((valid + stride - 1) / stride);
+        float[][] sample = new float[dirs][Math.multiplyExact(rows, units)];
+        int steps = train.maxLength();
+        int width = units * dirs;
+        long seen = 0;
+        int taken = 0;
+        for (int from = 0; from < train.n(); from += BATCH) {
+            int count = Math.min(BATCH, train.n() - from);
+            float[] h = reservoir.states(train, from, count);
+            for (int i = 0; i < count; i++) {
+                int length = Math.max(1, train.lengths()[from + i]);
+                for (int t = 0; t < length; t++, seen++) {
+                    if (seen % stride != 0) continue;
+                    long at = ((long) i * steps + t) * width;
+                    for (int d = 0; d < dirs; d++) {
+                        System.arraycopy(h, Math.toIntExact(at + (long) d * units), sample[d], taken * units, units);
+                    }
+                    taken++;
+                }
+            }
+        }
+        int keep = Math.min(spec.components(), Math.min(units, rows - 1));
+        PrincipalAxes[] fitted = new PrincipalAxes[dirs];
+        double[] signs = new double[dirs * keep];
+        for (int d = 0; d < dirs; d++) {
+            int kept = keep;
+            fitted[d] = PrincipalAxes.fit(sample[d], rows, units, ratios -> Math.min(kept, ratios.length));
+            for (int c = 0; c < keep; c++) signs[d * keep + c] = largestComponentSign(fitted[d].axis(c));
+        }
+        return new ReservoirModelSpace(reservoir, keep, fitted, signs);
+    }
+
+    private static double largestComponentSign(double[] axis) {
+        int arg = 0;
+        for (int j = 1; j < axis.length; j++) if (Math.abs(axis[j]) > Math.abs(axis[arg])) arg = j;
+        return axis[arg] < 0 ? -1 : 1;
+    }
+
+    /** Principal axes kept per direction (the spec's, or fewer when the states have fewer). */
+    public int components() {
+        return components;
+    }
+
+    /** Coordinates of one sequence. */
+    public int dimension() {
+        return reservoir.spec().modelSpaceDimension(components);
+    }
+
+    /** Numbers the representation holds: the reservoir, and per direction a mean and the axes. */
+    public long parameterCount() {
+        return reservoir.parameterCount() + (long) axes.length * (components + 1) * reservoir.spec().units();
+    }
+
+    /** The coordinates of every sequence of {@code data}: [n, dimension()], row-major. */
+    public float[] coordinates(PaddedSequences data) {
+        ReservoirSpec spec = reservoir.spec();
+        int units = spec.units();
+        int dirs = spec.directions();
+        int steps = data.maxLength();
+        int dim = dimension();
+        int perDirection = components * (components + 1);
+        float[] out = new float[Math.multiplyExact(data.n(), dim)];
+        float[] direction = new float[Math.multiplyExact(steps, units)];
+        for (int from = 0; from < data.n(); from += BATCH) {
+            int count = Math.min(BATCH, data.n() - from);
+            float[] h = reservoir.states(data, from, count);
+            for (int i = 0; i < count; i++) {
+                int length = Math.max(1, data.lengths()[from + i]);
+                for (int d = 0; d < dirs; d++) {
+                    for (int t = 0; t < length; t++) {
+                        System.arraycopy(h, ((i * steps + t) * dirs + d) * units, direction, t * units, units);
+                    }
+                    float[] z = axes[d].project(java.util.Arrays.copyOf(direction, length * units), length);
+                    double[] w = regressNext(z, length, d, spec.ridge());
+                    int base = (from + i) * dim + d * perDirection;
+                    for (int j = 0; j < perDirection; j++) out[base + j] = (float) w[j];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The ridge regression of z[s + 1] on (z[s], 1) over the sequence's steps in reading order
+     * (time order forward, reversed for the reverse direction): (AᵀA + λI)⁻¹ AᵀY, (C + 1) × C.
+     */
+    private double[] regressNext(float[] z, int length, int direction, double ridge) {
+        int c = components;
+        int p = c + 1;
+        double[] gram = new double[p * p];
+        double[] cross = new double[p * c];
+        double[] a = new double[p];
+        a[c] = 1;
+        for (int s = 0; s + 1 < length; s++) {
+            int cur = direction == 0 ? s : length - 1 - s;
+            int next = direction == 0 ? s + 1 : length - 2 - s;
+            for (int j = 0; j < c; j++) a[j] = signs[direction * c + j] * z[cur * c + j];
+            for (int r = 0; r < p; r++) {
+                for (int q = 0; q < p; q++) gram[r * p + q] += a[r] * a[q];
+                for (int q = 0; q < c; q++) cross[r * c + q] += a[r] * signs[direction * c + q] * z[next * c + q];
+            }
+        }
+        for (int r = 0; r < p; r++) gram[r * p + r] += ridge;
+        Cholesky.solveInPlace(gram, p, cross, c);
+        return cross;
+    }
+}
