@@ -11,10 +11,13 @@ import org.rnnclust.baseline.ForestSpectralEmbedding;
 import org.rnnclust.baseline.KShape;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.baseline.SeriesClustering;
+import org.rnnclust.baseline.Standardization;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.nn.Reservoir;
+import org.rnnclust.nn.ReservoirModelSpace;
 
 /**
  * The clustering methods: k-means on the raw series and the classical baselines, and the
@@ -138,6 +141,53 @@ public final class Methods {
                         data -> asAssignment(DtwKMeans.assign(fit, data, radius), true));
             }
         };
+    }
+
+    /**
+     * The reservoir model space of an echo state network ({@link ReservoirModelSpace}, Bianchi et
+     * al., 2021): a fixed random recurrent network, drawn from the seed, reads each sequence; the
+     * linear model of its states is the sequence's coordinates, which are standardised, reduced by
+     * PCA and clustered by k-means, all fitted on the training sequences. Nothing is trained by
+     * gradient descent, so a fit costs two passes of the network over the data.
+     */
+    public static ClusteringMethod reservoir(ReservoirSettings settings, KMeansSettings kmeans) {
+        return reservoir(settings, kmeans, 0);
+    }
+
+    /**
+     * The same, every reservoir weight moved up by {@code perturbationUlps} ulps after it is drawn
+     * (the sensitivity probe of evaluate; 0: none).
+     */
+    public static ClusteringMethod reservoir(ReservoirSettings settings, KMeansSettings kmeans, int perturbationUlps) {
+        if (perturbationUlps < 0) throw new IllegalArgumentException("perturbation must be >= 0 ulps");
+        ClusteringMethod method = new ClusteringMethod() {
+            @Override public String name() { return "rnn-esn"; }
+
+            @Override
+            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+                Reservoir network = new Reservoir(device.backend().tensorOps(), train.channels(), settings.spec(), seed);
+                try {
+                    network.moveUpByUlps(perturbationUlps);
+                    ReservoirModelSpace space = ReservoirModelSpace.fit(network, train);
+                    float[] coordinates = space.coordinates(train);
+                    Standardization scaling = Standardization.fit(coordinates, train.n(), space.dimension());
+                    float[] scaled = scaling.apply(coordinates, train.n());
+                    Pca pca = Pca.fit(scaled, train.n(), space.dimension(), settings.pca().rule());
+                    float[] z = pca.transform(scaled, train.n());
+                    KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), z, train.n(),
+                            pca.components());
+                    return new FittedClustering(name(), device,
+                            data -> pca.transform(scaling.apply(space.coordinates(data), data.n()), data.n()),
+                            pca.components(), km, space.parameterCount() + scaling.parameterCount()
+                                    + pca.parameterCount() + (long) k * pca.components(),
+                            km.iterations(), "iterations", List.of(), network, 0);
+                } catch (RuntimeException | Error e) {
+                    network.close();
+                    throw e;
+                }
+            }
+        };
+        return settings.maxSteps() > 0 ? onResampled(method, settings.maxSteps()) : method;
     }
 
     private static KMeansModel asKMeansModel(SeriesClustering fit) {

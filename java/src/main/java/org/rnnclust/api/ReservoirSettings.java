@@ -1,0 +1,52 @@
+package org.rnnclust.api;
+
+import org.rnnclust.nn.ReservoirSpec;
+
+/**
+ * Settings of the reservoir model-space representation ({@link Methods#reservoir}): a fixed random
+ * recurrent network (an echo state network), each sequence represented by the linear model of its
+ * own states, then standardised, reduced by PCA and clustered by k-means.
+ *
+ * @param units          hidden units per direction (default 200)
+ * @param spectralRadius approximate spectral radius of the recurrent weights (default 0.9)
+ * @param inputScaling   input weights uniform in [−inputScaling, inputScaling] (default 0.5)
+ * @param density        fraction of nonzero recurrent weights (default 0.25)
+ * @param bidirectional  a second reservoir reads each sequence backwards (default true)
+ * @param components     principal axes of the states per direction; the model space then has
+ *                       directions × components × (components + 1) coordinates (default 30)
+ * @param ridge          ridge penalty of each sequence's state regression (default 1)
+ * @param maxSteps       the reservoir reads every sequence resampled so that the longest has at most
+ *                       this many steps (default 64; 0: every step)
+ * @param pca            how many principal components of the standardised coordinates k-means sees
+ *                       (default 90 % of the variance, at most 50)
+ */
+public record ReservoirSettings(int units, double spectralRadius, double inputScaling, double density,
+                                boolean bidirectional, int components, double ridge, int maxSteps, PcaSettings pca) {
+    public static final int DEFAULT_UNITS = 200;
+    public static final double DEFAULT_SPECTRAL_RADIUS = 0.9;
+    public static final double DEFAULT_INPUT_SCALING = 0.5;
+    public static final double DEFAULT_DENSITY = 0.25;
+    public static final int DEFAULT_COMPONENTS = 30;
+    public static final double DEFAULT_RIDGE = 1.0;
+    public static final int DEFAULT_MAX_STEPS = 64;
+
+    public ReservoirSettings {
+        spec(units, spectralRadius, inputScaling, density, bidirectional, components, ridge);  // validates
+        if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0 (0: every step), got " + maxSteps);
+        if (pca == null) throw new IllegalArgumentException("pca settings missing");
+    }
+
+    public static ReservoirSettings defaults() {
+        return new ReservoirSettings(DEFAULT_UNITS, DEFAULT_SPECTRAL_RADIUS, DEFAULT_INPUT_SCALING, DEFAULT_DENSITY,
+                true, DEFAULT_COMPONENTS, DEFAULT_RIDGE, DEFAULT_MAX_STEPS, PcaSettings.defaults());
+    }
+
+    ReservoirSpec spec() {
+        return spec(units, spectralRadius, inputScaling, density, bidirectional, components, ridge);
+    }
+
+    private static ReservoirSpec spec(int units, double spectralRadius, double inputScaling, double density,
+                                      boolean bidirectional, int components, double ridge) {
+        return new ReservoirSpec(units, spectralRadius, inputScaling, density, bidirectional, components, ridge);
+    }
+}
