@@ -16,13 +16,14 @@ import org.rnnclust.api.KShapeSettings;
 import org.rnnclust.api.Methods;
 import org.rnnclust.api.Pretraining;
 import org.rnnclust.api.Refine;
+import org.rnnclust.api.ReservoirSettings;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.data.PaddedSequences;
 
 /** The method names evaluate accepts, and the method each one builds under a budget. */
 public final class MethodNames {
     public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "kshape", "dtw-kmeans", "rnn",
-            "rnn-dec", "rnn-idec", "rnn-bi");
+            "rnn-dec", "rnn-idec", "rnn-bi", "rnn-esn");
 
     private MethodNames() {}
 
@@ -84,6 +85,8 @@ public final class MethodNames {
             case "rnn-idec" -> recurrent(name, b, Refine.IDEC, pretrained, ulps, false);
             // Another network: it trains its own, never the one rnn, rnn-dec and rnn-idec share.
             case "rnn-bi" -> recurrent(name, b, Refine.NONE, null, ulps, true);
+            // A fixed random recurrent network (echo state network) and the model space of its states.
+            case "rnn-esn" -> Methods.reservoir(ReservoirSettings.defaults(), kmeans, ulps);
             default -> throw new InputException("unknown method " + name, Setting.METHODS);
         };
     }
