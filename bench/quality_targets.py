@@ -9,7 +9,8 @@ DTCR |"; rows marked "multivariate" score the TRAIN split and are skipped) and t
 (header "| dataset | R-Clust | KASBA | ...", rows in italics are means and skipped). Prints, for
 METHOD's mean NMI over the run's seeds (or seed S alone), how many datasets it beats raw k-means
 (the run's own `kmeans`), biLSTM-AE+km, DTCR, and each tsml-eval method on, its mean over those
-sets against theirs, and its mean over all the run's datasets. A tie counts as not beating.
+sets against theirs, and its mean over all the run's datasets. A tie counts as not beating. With --table, first a markdown table of the per-dataset
+NMI: METHOD, the run's kmeans, and the published columns where the dataset has them.
 Standard library only.
 """
 import argparse
@@ -42,12 +43,35 @@ def number(cell):
         return None
 
 
+def print_table(a, ours, kmeans):
+    published = {}
+    for header, rows in tables(a.published):
+        keep = {"km-ED": ("biLSTM-AE+km", "DTCR"), "R-Clust": ("R-Clust", "k-Shape")}.get(header[1] if len(header) > 1 else "")
+        if header[0] != "dataset" or keep is None:
+            continue
+        for r in rows:
+            if "multivariate" in r["dataset"] or r["dataset"].startswith("*"):
+                continue
+            for column in keep:
+                published.setdefault(r["dataset"], {})[column] = number(r[column])
+    columns = ("biLSTM-AE+km", "DTCR", "R-Clust", "k-Shape")
+    print(f"| dataset | {a.method} | kmeans | " + " | ".join(f"published {c}" for c in columns) + " |")
+    print("|---|" + "---:|" * (2 + len(columns)))
+    for name in ours:
+        p = published.get(name, {})
+        cells = [f"{ours[name]:.3f}", f"{kmeans[name]:.3f}" if kmeans.get(name) is not None else "–"]
+        cells += [f"{p[c]:.3f}" if p.get(c) is not None else "–" for c in columns]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("results")
     ap.add_argument("method")
     ap.add_argument("published")
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--table", action="store_true")
     a = ap.parse_args()
     run = json.load(open(a.results, encoding="utf-8"))
 
@@ -62,6 +86,8 @@ def main():
     ours = {d["name"]: score(d, a.method) for d in run["datasets"]}
     kmeans = {d["name"]: score(d, "kmeans") for d in run["datasets"]}
     ours = {k: v for k, v in ours.items() if v is not None}
+    if a.table:
+        print_table(a, ours, kmeans)
     print(f"{a.method}, {'seed ' + str(a.seed) if a.seed is not None else 'mean of seeds'}: {len(ours)} datasets,"
           f" mean NMI {sum(ours.values()) / len(ours):.3f}")
     both = [k for k in ours if kmeans.get(k) is not None]

@@ -1,7 +1,9 @@
 package org.rnnclust.api;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
@@ -12,6 +14,7 @@ import org.rnnclust.baseline.KShape;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.baseline.SeriesClustering;
 import org.rnnclust.baseline.Standardization;
+import org.rnnclust.cluster.ConsensusClustering;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
@@ -165,29 +168,69 @@ public final class Methods {
 
             @Override
             public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
-                Reservoir network = new Reservoir(device.backend().tensorOps(), train.channels(), settings.spec(), seed);
-                try {
-                    network.moveUpByUlps(perturbationUlps);
-                    ReservoirModelSpace space = ReservoirModelSpace.fit(network, train);
-                    float[] coordinates = space.coordinates(train);
-                    Standardization scaling = Standardization.fit(coordinates, train.n(), space.dimension());
-                    float[] scaled = scaling.apply(coordinates, train.n());
-                    Pca pca = Pca.fit(scaled, train.n(), space.dimension(), settings.pca().rule());
-                    float[] z = pca.transform(scaled, train.n());
-                    KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), z, train.n(),
-                            pca.components());
-                    return new FittedClustering(name(), device,
-                            data -> pca.transform(scaling.apply(space.coordinates(data), data.n()), data.n()),
-                            pca.components(), km, space.parameterCount() + scaling.parameterCount()
-                                    + pca.parameterCount() + (long) k * pca.components(),
-                            km.iterations(), "iterations", List.of(), network, 0);
-                } catch (RuntimeException | Error e) {
-                    network.close();
-                    throw e;
-                }
+                if (settings.members() == 1) return fitOneReservoir(name(), settings, kmeans, perturbationUlps, device, train, k, seed);
+                return fitReservoirConsensus(name(), settings, kmeans, perturbationUlps, device, train, k, seed);
             }
         };
         return settings.maxSteps() > 0 ? onResampled(method, settings.maxSteps()) : method;
+    }
+
+    private static FittedClustering fitOneReservoir(String name, ReservoirSettings settings, KMeansSettings kmeans,
+                                                    int perturbationUlps, Device device, PaddedSequences train, int k,
+                                                    long seed) {
+        Reservoir network = new Reservoir(device.backend().tensorOps(), train.channels(), settings.spec(), seed);
+        try {
+            network.moveUpByUlps(perturbationUlps);
+            ReservoirModelSpace space = ReservoirModelSpace.fit(network, train);
+            float[] coordinates = space.coordinates(train);
+            Standardization scaling = Standardization.fit(coordinates, train.n(), space.dimension());
+            float[] scaled = scaling.apply(coordinates, train.n());
+            Pca pca = Pca.fit(scaled, train.n(), space.dimension(), settings.pca().rule());
+            float[] z = pca.transform(scaled, train.n());
+            KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), z, train.n(), pca.components());
+            return new FittedClustering(name, device,
+                    data -> pca.transform(scaling.apply(space.coordinates(data), data.n()), data.n()),
+                    pca.components(), km, space.parameterCount() + scaling.parameterCount() + pca.parameterCount()
+                            + (long) k * pca.components(),
+                    km.iterations(), "iterations", List.of(), network, 0);
+        } catch (RuntimeException | Error e) {
+            network.close();
+            throw e;
+        }
+    }
+
+    /**
+     * R reservoirs, each drawn and clustered on its own (seeds drawn from {@code seed}), and the
+     * consensus of their partitions ({@link ConsensusClustering}): a sequence's "embedding" is its
+     * cluster under every member, one-hot, side by side, and it goes to the nearest consensus centroid.
+     */
+    private static FittedClustering fitReservoirConsensus(String name, ReservoirSettings settings,
+                                                          KMeansSettings kmeans, int perturbationUlps, Device device,
+                                                          PaddedSequences train, int k, long seed) {
+        SplittableRandom seeds = new SplittableRandom(seed);
+        List<FittedClustering> members = new ArrayList<>();
+        try {
+            List<int[]> partitions = new ArrayList<>();
+            long parameters = 0;
+            for (int m = 0; m < settings.members(); m++) {
+                FittedClustering member = fitOneReservoir(name, settings, kmeans, perturbationUlps, device, train, k,
+                        seeds.nextLong());
+                members.add(member);
+                partitions.add(member.trainingLabels());
+                parameters += member.parameterCount();
+            }
+            KMeansModel consensus = ConsensusClustering.model(device.backend(), partitions, k, kmeans.params(k, seed));
+            List<FittedClustering> fitted = List.copyOf(members);
+            return new FittedClustering(name, device, data -> {
+                List<int[]> labels = new ArrayList<>();
+                for (FittedClustering member : fitted) labels.add(member.assign(data).labels());
+                return ConsensusClustering.oneHot(labels, k);
+            }, fitted.size() * k, consensus, parameters + (long) k * fitted.size() * k, consensus.iterations(),
+                    "iterations", List.of(), () -> fitted.forEach(FittedClustering::close), 0);
+        } catch (RuntimeException | Error e) {
+            members.forEach(FittedClustering::close);
+            throw e;
+        }
     }
 
     private static KMeansModel asKMeansModel(SeriesClustering fit) {

@@ -19,9 +19,13 @@ import org.rnnclust.nn.ReservoirSpec;
  *                       this many steps (default 64; 0: every step)
  * @param pca            how many principal components of the standardised coordinates k-means sees
  *                       (default 90 % of the variance, at most 50)
+ * @param members        reservoirs drawn per fit (default 1); with more, each clusters on its own and
+ *                       the fit is the consensus of their partitions, every sequence then assigned
+ *                       by all of them ({@link org.rnnclust.cluster.ConsensusClustering})
  */
 public record ReservoirSettings(int units, double spectralRadius, double inputScaling, double density,
-                                boolean bidirectional, int components, double ridge, int maxSteps, PcaSettings pca) {
+                                boolean bidirectional, int components, double ridge, int maxSteps, PcaSettings pca,
+                                int members) {
     public static final int DEFAULT_UNITS = 200;
     public static final double DEFAULT_SPECTRAL_RADIUS = 0.9;
     public static final double DEFAULT_INPUT_SCALING = 0.5;
@@ -34,11 +38,12 @@ public record ReservoirSettings(int units, double spectralRadius, double inputSc
         spec(units, spectralRadius, inputScaling, density, bidirectional, components, ridge);  // validates
         if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0 (0: every step), got " + maxSteps);
         if (pca == null) throw new IllegalArgumentException("pca settings missing");
+        if (members < 1) throw new IllegalArgumentException("members must be >= 1, got " + members);
     }
 
     public static ReservoirSettings defaults() {
         return new ReservoirSettings(DEFAULT_UNITS, DEFAULT_SPECTRAL_RADIUS, DEFAULT_INPUT_SCALING, DEFAULT_DENSITY,
-                true, DEFAULT_COMPONENTS, DEFAULT_RIDGE, DEFAULT_MAX_STEPS, PcaSettings.defaults());
+                true, DEFAULT_COMPONENTS, DEFAULT_RIDGE, DEFAULT_MAX_STEPS, PcaSettings.defaults(), 1);
     }
 
     ReservoirSpec spec() {

@@ -23,6 +23,22 @@ public final class ConsensusClustering {
      * @param kmeans k-means settings for the consensus (its k is the number of clusters)
      */
     public static int[] of(Backend backend, List<int[]> partitions, int k, KMeansParams kmeans) {
+        return model(backend, partitions, k, kmeans).labels();
+    }
+
+    /**
+     * The k-means model behind {@link #of}: its centroids live in the one-hot space of
+     * {@link #oneHot}, so that items labelled by the same R partitioners later are assigned to the
+     * consensus cluster nearest to their labels.
+     */
+    public static KMeansModel model(Backend backend, List<int[]> partitions, int k, KMeansParams kmeans) {
+        if (partitions.isEmpty()) throw new IllegalArgumentException("no partition");
+        int n = partitions.get(0).length;
+        return new KMeans(kmeans).fit(backend, oneHot(partitions, k), n, partitions.size() * k);
+    }
+
+    /** Each item's labels in the R partitions, one-hot, side by side: n × (R·k), row-major. */
+    public static float[] oneHot(List<int[]> partitions, int k) {
         if (partitions.isEmpty()) throw new IllegalArgumentException("no partition");
         int n = partitions.get(0).length;
         int r = partitions.size();
@@ -38,7 +54,7 @@ public final class ConsensusClustering {
                 x[i * d + p * k + labels[i]] = 1f;
             }
         }
-        return new KMeans(kmeans).fit(backend, x, n, d).labels();
+        return x;
     }
 
     /** The partition closest to {@code consensus} by ARI (the first of equals). */

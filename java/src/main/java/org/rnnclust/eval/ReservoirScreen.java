@@ -24,7 +24,7 @@ import org.rnnclust.metrics.ClusteringScores;
  * dataset of a folder, evaluate's protocol (fit TRAIN, score TEST, NMI) for raw k-means and for
  * {@link Methods#reservoir} under each configuration named on the command line, each a change of
  * {@link ReservoirSettings#defaults()}: {@code NAME:key=value,...} with keys units, radius, input,
- * density, bidirectional, components, ridge, steps, pcaMax, pcaVariance.
+ * density, bidirectional, components, ridge, steps, pcaMax, pcaVariance, members.
  *
  * <pre>java -cp rnnclust.jar org.rnnclust.eval.ReservoirScreen DATA_DIR SEEDS OUT.json CONFIG...</pre>
  *
@@ -46,6 +46,7 @@ public final class ReservoirScreen {
         int steps = s.maxSteps();
         int pcaMax = s.pca().maxComponents();
         double pcaVariance = s.pca().variance();
+        int members = s.members();
         for (String kv : changes.isEmpty() ? new String[0] : changes.split(",")) {
             String[] p = kv.split("=", 2);
             switch (p[0]) {
@@ -59,11 +60,12 @@ public final class ReservoirScreen {
                 case "steps" -> steps = Integer.parseInt(p[1]);
                 case "pcaMax" -> pcaMax = Integer.parseInt(p[1]);
                 case "pcaVariance" -> pcaVariance = Double.parseDouble(p[1]);
+                case "members" -> members = Integer.parseInt(p[1]);
                 default -> throw new IllegalArgumentException("unknown key " + p[0]);
             }
         }
         return new ReservoirSettings(units, radius, input, density, bi, components, ridge, steps,
-                new PcaSettings(0, pcaVariance, pcaMax));
+                new PcaSettings(0, pcaVariance, pcaMax), members);
     }
 
     public static void main(String[] args) throws IOException {

@@ -50,7 +50,11 @@ class ReservoirMethodTest {
     }
 
     static ReservoirSettings small(int maxSteps) {
-        return new ReservoirSettings(40, 0.9, 0.5, 0.25, true, 6, 1.0, maxSteps, PcaSettings.defaults());
+        return members(maxSteps, 1);
+    }
+
+    static ReservoirSettings members(int maxSteps, int members) {
+        return new ReservoirSettings(40, 0.9, 0.5, 0.25, true, 6, 1.0, maxSteps, PcaSettings.defaults(), members);
     }
 
     @Test
@@ -94,6 +98,31 @@ class ReservoirMethodTest {
              FittedClustering byHand = Methods.reservoir(small(0), KMeansSettings.withRestarts(3))
                      .fit(cpu, train.resampledTo(45), 3, 5)) {
             assertArrayEquals(byHand.embed(test.resampledTo(45)), resampled.embed(test));
+        }
+    }
+
+    @Test
+    void membersGiveTheConsensusOfReservoirsDrawnFromTheSeed() {
+        PaddedSequences train = sines(30, 1);
+        PaddedSequences test = sines(12, 2);
+        KMeansSettings km = KMeansSettings.withRestarts(3);
+        SplittableRandom seeds = new SplittableRandom(5);
+        java.util.List<int[]> trainPartitions = new java.util.ArrayList<>();
+        java.util.List<int[]> testPartitions = new java.util.ArrayList<>();
+        for (int m = 0; m < 3; m++) {
+            try (FittedClustering one = Methods.reservoir(small(0), km).fit(cpu, train, 3, seeds.nextLong())) {
+                trainPartitions.add(one.trainingLabels());
+                testPartitions.add(one.assign(test).labels());
+            }
+        }
+        org.rnnclust.cluster.KMeansModel consensus = org.rnnclust.cluster.ConsensusClustering.model(cpu.backend(),
+                trainPartitions, 3, km.params(3, 5));
+        try (FittedClustering fit = Methods.reservoir(members(0, 3), km).fit(cpu, train, 3, 5)) {
+            assertArrayEquals(consensus.labels(), fit.trainingLabels());
+            assertArrayEquals(org.rnnclust.cluster.ConsensusClustering.oneHot(testPartitions, 3), fit.embed(test));
+            assertArrayEquals(consensus.predict(cpu.backend(), org.rnnclust.cluster.ConsensusClustering.oneHot(
+                    testPartitions, 3), 12).labels(), fit.assign(test).labels());
+            assertEquals(9, fit.dimensions());
         }
     }
 }
