@@ -150,8 +150,9 @@ public final class Methods {
      * The reservoir model space of an echo state network ({@link ReservoirModelSpace}, Bianchi et
      * al., 2021): a fixed random recurrent network, drawn from the seed, reads each sequence; the
      * linear model of its states is the sequence's coordinates, which are standardised, reduced by
-     * PCA and clustered by k-means, all fitted on the training sequences. Nothing is trained by
-     * gradient descent, so a fit costs two passes of the network over the data.
+     * PCA and clustered by k-means, all fitted on the training sequences; with several members, the
+     * consensus of that many reservoirs ({@link ReservoirSettings#members}). Nothing is trained by
+     * gradient descent: a fit costs two passes of each reservoir over the data.
      */
     public static ClusteringMethod reservoir(ReservoirSettings settings, KMeansSettings kmeans) {
         return reservoir(settings, kmeans, 0);
@@ -168,8 +169,9 @@ public final class Methods {
 
             @Override
             public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
-                if (settings.members() == 1) return fitOneReservoir(name(), settings, kmeans, perturbationUlps, device, train, k, seed);
-                return fitReservoirConsensus(name(), settings, kmeans, perturbationUlps, device, train, k, seed);
+                return settings.members() == 1
+                        ? fitOneReservoir(name(), settings, kmeans, perturbationUlps, device, train, k, seed)
+                        : fitReservoirConsensus(name(), settings, kmeans, perturbationUlps, device, train, k, seed);
             }
         };
         return settings.maxSteps() > 0 ? onResampled(method, settings.maxSteps()) : method;

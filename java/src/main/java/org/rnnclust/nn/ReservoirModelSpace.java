@@ -23,8 +23,10 @@ import org.rnnclust.linalg.PrincipalAxes;
 public final class ReservoirModelSpace {
     /** At most this many states fit the principal axes (an even stride over the valid steps beyond). */
     static final int MAX_STATE_ROWS = 50_000;
-    /** Sequences run through the reservoir at a time. */
+    /** Sequences run through the reservoir at a time, at most. */
     private static final int BATCH = 256;
+    /** States held on the host per batch, at most (64 MiB): long series run in smaller batches. */
+    private static final long MAX_BATCH_STATES = 1L << 24;
 
     private final Reservoir reservoir;
     private final int components;
@@ -57,8 +59,9 @@ public final class ReservoirModelSpace {
         int width = units * dirs;
         long seen = 0;
         int taken = 0;
-        for (int from = 0; from < train.n(); from += BATCH) {
-            int count = Math.min(BATCH, train.n() - from);
+        int batch = batchRows(reservoir, steps);
+        for (int from = 0; from < train.n(); from += batch) {
+            int count = Math.min(batch, train.n() - from);
             float[] h = reservoir.states(train, from, count);
             for (int i = 0; i < count; i++) {
                 int length = Math.max(1, train.lengths()[from + i]);
@@ -81,6 +84,12 @@ public final class ReservoirModelSpace {
             for (int c = 0; c < keep; c++) signs[d * keep + c] = largestComponentSign(fitted[d].axis(c));
         }
         return new ReservoirModelSpace(reservoir, keep, fitted, signs);
+    }
+
+    /** Sequences per batch: at most BATCH, and at most MAX_BATCH_STATES states of {@code steps} steps. */
+    private static int batchRows(Reservoir reservoir, int steps) {
+        long perSequence = (long) steps * reservoir.spec().units() * reservoir.spec().directions();
+        return (int) Math.max(1, Math.min(BATCH, MAX_BATCH_STATES / perSequence));
     }
 
     private static double largestComponentSign(double[] axis) {
@@ -114,14 +123,16 @@ public final class ReservoirModelSpace {
         int perDirection = components * (components + 1);
         float[] out = new float[Math.multiplyExact(data.n(), dim)];
         float[] direction = new float[Math.multiplyExact(steps, units)];
-        for (int from = 0; from < data.n(); from += BATCH) {
-            int count = Math.min(BATCH, data.n() - from);
+        int batch = batchRows(reservoir, steps);
+        for (int from = 0; from < data.n(); from += batch) {
+            int count = Math.min(batch, data.n() - from);
             float[] h = reservoir.states(data, from, count);
             for (int i = 0; i < count; i++) {
                 int length = Math.max(1, data.lengths()[from + i]);
                 for (int d = 0; d < dirs; d++) {
                     for (int t = 0; t < length; t++) {
-                        System.arraycopy(h, ((i * steps + t) * dirs + d) * units, direction, t * units, units);
+                        System.arraycopy(h, Math.toIntExact((((long) i * steps + t) * dirs + d) * units), direction,
+                                t * units, units);
                     }
                     float[] z = axes[d].project(java.util.Arrays.copyOf(direction, length * units), length);
                     double[] w = regressNext(z, length, d, spec.ridge());
