@@ -24,7 +24,8 @@ import org.rnnclust.metrics.ClusteringScores;
  * dataset of a folder, evaluate's protocol (fit TRAIN, score TEST, NMI) for raw k-means and for
  * {@link Methods#reservoir} under each configuration named on the command line, each a change of
  * {@link ReservoirSettings#defaults()}: {@code NAME:key=value,...} with keys units, radius, input,
- * density, bidirectional, components, ridge, steps, pcaMax, pcaVariance, members.
+ * density, bidirectional, components, ridge, steps, pcaMax, pcaVariance, members. (The screens of
+ * docs/experiments.md changed the first settings, {@code units=200,members=1}, one key at a time.)
  *
  * <pre>java -cp rnnclust.jar org.rnnclust.eval.ReservoirScreen DATA_DIR SEEDS OUT.json CONFIG...</pre>
  *
