@@ -28,6 +28,18 @@ public enum Setting {
     KMEANS_TOLERANCE,
     /** Mini-batch k-means' batch size. */
     KMEANS_BATCH_SIZE,
+    /** k-Shape's random starts. */
+    KSHAPE_RESTARTS,
+    /** k-Shape's iterations per start. */
+    KSHAPE_MAX_ITERATIONS,
+    /** The Sakoe–Chiba band of DTW k-means, a fraction of the length. */
+    DTW_WINDOW,
+    /** DTW k-means' k-means++ starts. */
+    DTW_KMEANS_RESTARTS,
+    /** DTW k-means' assignment rounds per start. */
+    DTW_KMEANS_MAX_ITERATIONS,
+    /** DBA updates of each DTW k-means centroid per round. */
+    DBA_ITERATIONS,
     /** Which device computes: auto, cpu, cuda, cuda:N. */
     DEVICE,
     /** CPU worker threads. */

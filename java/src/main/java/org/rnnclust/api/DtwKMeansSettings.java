@@ -14,6 +14,9 @@ import org.rnnclust.baseline.DtwKMeans;
  */
 public record DtwKMeansSettings(double window, int restarts, int maxIterations, int dbaIterations) {
     public static final double DEFAULT_WINDOW = DtwKMeans.Params.DEFAULT_WINDOW;
+    public static final int DEFAULT_RESTARTS = DtwKMeans.Params.DEFAULT_RESTARTS;
+    public static final int DEFAULT_MAX_ITERATIONS = DtwKMeans.Params.DEFAULT_MAX_ITERATIONS;
+    public static final int DEFAULT_DBA_ITERATIONS = DtwKMeans.Params.DEFAULT_DBA_ITERATIONS;
 
     public DtwKMeansSettings {
         new DtwKMeans.Params(window, restarts, maxIterations, dbaIterations);  // validates

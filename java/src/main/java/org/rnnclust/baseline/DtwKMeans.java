@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.data.PaddedSequences;
 
 /**
@@ -37,10 +39,21 @@ public final class DtwKMeans {
         public static final int DEFAULT_DBA_ITERATIONS = 3;
 
         public Params {
-            if (!(window >= 0 && window <= 1)) throw new IllegalArgumentException("DTW window must be in [0, 1], got " + window);
-            if (restarts < 1) throw new IllegalArgumentException("DTW k-means restarts must be >= 1, got " + restarts);
-            if (maxIterations < 1) throw new IllegalArgumentException("DTW k-means iterations must be >= 1, got " + maxIterations);
-            if (dbaIterations < 1) throw new IllegalArgumentException("DBA iterations must be >= 1, got " + dbaIterations);
+            // InputException naming the setting: these come from users' flags, checked before any work.
+            if (!(window >= 0 && window <= 1)) {
+                throw new InputException("DTW window must be in [0, 1], got " + window, Setting.DTW_WINDOW);
+            }
+            if (restarts < 1) {
+                throw new InputException("DTW k-means restarts must be >= 1, got " + restarts,
+                        Setting.DTW_KMEANS_RESTARTS);
+            }
+            if (maxIterations < 1) {
+                throw new InputException("DTW k-means iterations must be >= 1, got " + maxIterations,
+                        Setting.DTW_KMEANS_MAX_ITERATIONS);
+            }
+            if (dbaIterations < 1) {
+                throw new InputException("DBA iterations must be >= 1, got " + dbaIterations, Setting.DBA_ITERATIONS);
+            }
         }
 
         public static Params defaults() {

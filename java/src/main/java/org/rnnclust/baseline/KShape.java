@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.rnnclust.InputException;
+import org.rnnclust.Setting;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.linalg.Lapack;
 
@@ -48,8 +50,14 @@ public final class KShape {
         public static final int DEFAULT_MAX_ITERATIONS = 100;
 
         public Params {
-            if (restarts < 1) throw new IllegalArgumentException("k-Shape restarts must be >= 1, got " + restarts);
-            if (maxIterations < 1) throw new IllegalArgumentException("k-Shape iterations must be >= 1, got " + maxIterations);
+            // InputException naming the setting: these come from users' flags, checked before any work.
+            if (restarts < 1) {
+                throw new InputException("k-Shape restarts must be >= 1, got " + restarts, Setting.KSHAPE_RESTARTS);
+            }
+            if (maxIterations < 1) {
+                throw new InputException("k-Shape iterations must be >= 1, got " + maxIterations,
+                        Setting.KSHAPE_MAX_ITERATIONS);
+            }
         }
 
         public static Params defaults() {

@@ -17,9 +17,9 @@ import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.metrics.ClusteringScores;
 
 /**
- * What the commands of the classical methods (kmeans, pca-kmeans, forest) share: read and
- * preprocess, fit on --data, assign --test (or --data), score, and write assignments.csv and
- * metrics.json.
+ * What the commands of the classical methods (kmeans, pca-kmeans, forest, kshape, dtw-kmeans)
+ * share: read and preprocess, fit on --data, assign --test (or --data), score, and write
+ * assignments.csv and metrics.json.
  */
 final class BaselineRun {
     private BaselineRun() {}
@@ -27,25 +27,28 @@ final class BaselineRun {
     /**
      * @param embedding whether the method embeds the series first (pca-kmeans, forest): its metrics
      *                  then add the embedding's size and parameters, and --data's own clusters are
-     *                  assigned again through the embedding; raw k-means reports its fit's clusters
+     *                  assigned again through the embedding; the others report their fit's clusters
+     * @param settings  the flags' values that metrics.json records after the scores, in this order
+     *                  (the seed among them, where the command puts it)
      */
-    static int run(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device, KMeansMixin kmeans,
-                   Path out, ClusteringMethod method, boolean embedding, Map<String, Object> settings) {
+    static int run(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device,
+                   ClusteringMixin clustering, Path out, ClusteringMethod method, boolean embedding,
+                   Map<String, Object> settings) {
         try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
-            return fitAndWrite(w, data, prep, device, kmeans, out, method, embedding, settings);
+            return fitAndWrite(w, data, prep, device, clustering, out, method, embedding, settings);
         }
     }
 
     private static int fitAndWrite(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device,
-                                   KMeansMixin kmeans, Path out, ClusteringMethod method, boolean embedding,
+                                   ClusteringMixin clustering, Path out, ClusteringMethod method, boolean embedding,
                                    Map<String, Object> settings) {
         long start = System.nanoTime();
         PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
         Dataset scoredRaw = prepared.scoredRaw();
-        int k = kmeans.k(prepared.trainRaw());
+        int k = clustering.k(prepared.trainRaw());
         Assignment scored;
         Map<String, Object> metrics = new LinkedHashMap<>();
-        try (Device on = device.open(); FittedClustering fit = fitOrExplain(method, on, prepared.train(), k, kmeans.seed)) {
+        try (Device on = device.open(); FittedClustering fit = fitOrExplain(method, on, prepared.train(), k, clustering.seed)) {
             PaddedSequences target = prepared.scored();
             scored = embedding || prepared.test() != null ? fit.assign(target)
                     : new Assignment(fit.trainingLabels(), fit.fitInertia());
@@ -63,8 +66,6 @@ final class BaselineRun {
         double seconds = (System.nanoTime() - start) / 1e9;
         ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
         metrics.putAll(settings);
-        metrics.put("seed", kmeans.seed);
-        metrics.put("n_init", kmeans.nInit);
         metrics.put("seconds", seconds);
         ClusteringOutput.write(out, scoredRaw, scored.labels(), metrics, null);
         Table.print(w, method.name(), scoredRaw, k, scored.inertia(), scores, seconds);

@@ -22,6 +22,7 @@ final class ForestCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin PreprocessMixin prep;
     @Mixin DeviceMixin device;
+    @Mixin ClusteringMixin clustering;
     @Mixin KMeansMixin kmeans;
 
     @Option(names = "--trees", paramLabel = "N", defaultValue = "" + ForestSettings.DEFAULT_TREES,
@@ -46,7 +47,9 @@ final class ForestCommand implements Callable<Integer> {
         settings.put("trees", trees);
         settings.put("depth", depth);
         settings.put("max_rows", maxRows);
-        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, kmeans, out,
+        settings.put("seed", clustering.seed);
+        settings.put("n_init", kmeans.nInit);
+        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, clustering, out,
                 Methods.forest(params, KMeansSettings.withRestarts(kmeans.nInit)), true, settings);
     }
 }

@@ -1,6 +1,7 @@
 package org.rnnclust.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.api.Methods;
@@ -19,6 +20,7 @@ final class KMeansCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin PreprocessMixin prep;
     @Mixin DeviceMixin device;
+    @Mixin ClusteringMixin clustering;
     @Mixin KMeansMixin kmeans;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
@@ -26,7 +28,10 @@ final class KMeansCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, kmeans, out,
-                Methods.rawKMeans(kmeans.settings()), false, Map.of());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("seed", clustering.seed);
+        settings.put("n_init", kmeans.nInit);
+        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, clustering, out,
+                Methods.rawKMeans(kmeans.settings()), false, settings);
     }
 }

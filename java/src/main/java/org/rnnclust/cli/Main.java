@@ -22,9 +22,9 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Unsupervised learning on sequences: recurrent autoencoders, k-means, evaluation.",
         subcommands = {InfoCommand.class, TrainCommand.class, EmbedCommand.class, ClusterCommand.class,
-                KMeansCommand.class, PcaKMeansCommand.class, ForestCommand.class,
-                EvaluateCommand.class, RnnCommand.class, DemoCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                KMeansCommand.class, PcaKMeansCommand.class, ForestCommand.class, KShapeCommand.class,
+                DtwKMeansCommand.class, EvaluateCommand.class, RnnCommand.class, DemoCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;

@@ -22,6 +22,7 @@ final class PcaKMeansCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin PreprocessMixin prep;
     @Mixin DeviceMixin device;
+    @Mixin ClusteringMixin clustering;
     @Mixin KMeansMixin kmeans;
 
     @Option(names = "--components", paramLabel = "N", defaultValue = "0",
@@ -44,7 +45,9 @@ final class PcaKMeansCommand implements Callable<Integer> {
         PcaSettings rule = Flags.build(() -> new PcaSettings(components, variance, maxComponents));
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("pca", rule.toString());
-        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, kmeans, out,
+        settings.put("seed", clustering.seed);
+        settings.put("n_init", kmeans.nInit);
+        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, clustering, out,
                 Methods.pcaKMeans(rule, KMeansSettings.withRestarts(kmeans.nInit)), true, settings);
     }
 }

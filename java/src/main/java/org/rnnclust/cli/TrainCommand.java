@@ -45,6 +45,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin PreprocessMixin prep;
     @Mixin DeviceMixin device;
     @Mixin ModelMixin model;
+    @Mixin ClusteringMixin clustering;
     @Mixin KMeansMixin kmeans;
     @Mixin RefineMixin refine;
     @Mixin ClusterInitMixin clusterInit;
@@ -91,11 +92,11 @@ final class TrainCommand implements Callable<Integer> {
 
     private Integer train(StopSignals stop, Path dir, long start) {
         PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
-        kmeans.k(prepared.trainRaw());  // checks --k before any training
+        clustering.k(prepared.trainRaw());  // checks --k before any training
         if (members < 1) throw new InputException("--members must be >= 1, got " + members, Setting.MEMBERS);
         SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
-                .clusters(kmeans.clusters()).kmeans(kmeans.settings()).clusterInit(clusterInit.clusterInit())
-                .seed(kmeans.seed).members(members).build());
+                .clusters(clustering.clusters()).kmeans(kmeans.settings()).clusterInit(clusterInit.clusterInit())
+                .seed(clustering.seed).members(members).build());
         clusterer.checkFits(prepared.train().n(), clusterer.clustersFor(prepared.trainRaw()));
         Path checkpoints = dir.resolve("checkpoints");
         Path checkpoint = checkpoints.resolve(CHECKPOINT);
@@ -151,7 +152,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 metrics.put("refine_seconds", refined.seconds());
             }
-            metrics.put("seed", kmeans.seed);
+            metrics.put("seed", clustering.seed);
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.put("seconds", seconds);
             ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, fitted);

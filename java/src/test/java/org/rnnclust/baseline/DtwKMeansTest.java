@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.rnnclust.InputException;
 import org.rnnclust.NpzFixture;
 
 /**
@@ -78,6 +79,6 @@ class DtwKMeansTest {
         assertEquals(128, Dtw.radius(1, 128));
         assertEquals(0, Dtw.radius(0, 128));
         assertThrows(IllegalArgumentException.class, () -> Dtw.radius(1.5, 10));
-        assertThrows(IllegalArgumentException.class, () -> new DtwKMeans.Params(0.1, 0, 50, 3));
+        assertThrows(InputException.class, () -> new DtwKMeans.Params(0.1, 0, 50, 3));
     }
 }
