@@ -10,7 +10,8 @@ DTCR |"; rows marked "multivariate" score the TRAIN split and are skipped) and t
 METHOD's mean NMI over the run's seeds (or seed S alone), how many datasets it beats raw k-means
 (the run's own `kmeans`), biLSTM-AE+km, DTCR, and each tsml-eval method on, its mean over those
 sets against theirs, and its mean over all the run's datasets. A tie counts as not beating. With --table, first a markdown table of the per-dataset
-NMI: METHOD, the run's kmeans, and the published columns where the dataset has them.
+NMI: METHOD, the run's other methods, and the published columns where the dataset has them (the
+mean of each column over the sets that have it in the last row).
 Standard library only.
 """
 import argparse
@@ -43,7 +44,7 @@ def number(cell):
         return None
 
 
-def print_table(a, ours, kmeans):
+def print_table(a, run, score):
     published = {}
     for header, rows in tables(a.published):
         keep = {"km-ED": ("biLSTM-AE+km", "DTCR"), "R-Clust": ("R-Clust", "k-Shape")}.get(header[1] if len(header) > 1 else "")
@@ -54,14 +55,21 @@ def print_table(a, ours, kmeans):
                 continue
             for column in keep:
                 published.setdefault(r["dataset"], {})[column] = number(r[column])
+    methods = [a.method] + [m for m in run["methods"] if m != a.method]
     columns = ("biLSTM-AE+km", "DTCR", "R-Clust", "k-Shape")
-    print(f"| dataset | {a.method} | kmeans | " + " | ".join(f"published {c}" for c in columns) + " |")
-    print("|---|" + "---:|" * (2 + len(columns)))
-    for name in ours:
-        p = published.get(name, {})
-        cells = [f"{ours[name]:.3f}", f"{kmeans[name]:.3f}" if kmeans.get(name) is not None else "–"]
-        cells += [f"{p[c]:.3f}" if p.get(c) is not None else "–" for c in columns]
-        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("| dataset | " + " | ".join(f"`{m}`" for m in methods) + " | "
+          + " | ".join(f"published {c}" for c in columns) + " |")
+    print("|---|" + "---:|" * (len(methods) + len(columns)))
+    sums = {}
+    for d in run["datasets"]:
+        values = [score(d, m) for m in methods] + [published.get(d["name"], {}).get(c) for c in columns]
+        for i, v in enumerate(values):
+            if v is not None:
+                sums.setdefault(i, []).append(v)
+        print(f"| {d['name']} | " + " | ".join(f"{v:.3f}" if v is not None else "–" for v in values) + " |")
+    means = [f"*{sum(sums[i]) / len(sums[i]):.3f} ({len(sums[i])})*" if i in sums else "" for i in
+             range(len(methods) + len(columns))]
+    print("| *mean (sets)* | " + " | ".join(means) + " |")
     print()
 
 
@@ -87,7 +95,7 @@ def main():
     kmeans = {d["name"]: score(d, "kmeans") for d in run["datasets"]}
     ours = {k: v for k, v in ours.items() if v is not None}
     if a.table:
-        print_table(a, ours, kmeans)
+        print_table(a, run, score)
     print(f"{a.method}, {'seed ' + str(a.seed) if a.seed is not None else 'mean of seeds'}: {len(ours)} datasets,"
           f" mean NMI {sum(ours.values()) / len(ours):.3f}")
     both = [k for k in ours if kmeans.get(k) is not None]
