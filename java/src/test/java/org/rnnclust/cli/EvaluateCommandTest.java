@@ -134,6 +134,31 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void theReservoirMethodIsTheLibrarysWithItsDefaults(@TempDir Path tmp) throws IOException {
+        Path data = tinyDataDir(tmp.resolve("data"));
+        CliRun run = CliRun.of("evaluate", "--data-dir", data.toString(), "--datasets", "Shapes", "--seeds", "2",
+                "--device", "cpu", "--methods", "rnn-esn", "--out", tmp.resolve("out").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode m = JSON.readTree(tmp.resolve("out/results.json").toFile()).get("datasets").get(0).get("methods").get(0);
+        assertEquals("rnn-esn", m.get("method").asText());
+        org.rnnclust.eval.Evaluation.Prepared p = org.rnnclust.eval.Evaluation.prepare(
+                org.rnnclust.eval.DatasetCatalog.find(data).get(1));
+        try (org.rnnclust.api.Device cpu = org.rnnclust.api.Device.open(org.rnnclust.api.DeviceOptions.of("cpu"))) {
+            for (int seed = 0; seed < 2; seed++) {
+                try (org.rnnclust.api.FittedClustering fit = org.rnnclust.api.Methods.reservoir(
+                        org.rnnclust.api.ReservoirSettings.defaults(), org.rnnclust.api.KMeansSettings.withRestarts(10))
+                        .fit(cpu, p.train(), p.k(), seed)) {
+                    double nmi = org.rnnclust.metrics.ClusteringScores.of(p.scored().labels(),
+                            fit.assign(p.test()).labels()).nmi();
+                    assertEquals(nmi, m.get("runs").get(seed).get("nmi").asDouble(), 0, "seed " + seed);
+                }
+            }
+        }
+        // The two shapes differ in their dynamics: the reservoir separates them.
+        assertTrue(m.get("acc_mean").asDouble() > 0.9, m.toString());
+    }
+
+    @Test
     void unknownMethodsAndDatasetsAreRefusedWithOneLine(@TempDir Path tmp) throws IOException {
         Path data = tinyDataDir(tmp.resolve("data"));
         for (String m : new String[] {"rnn-dek", "lstm"}) {
