@@ -3,6 +3,7 @@ package org.rnnclust.eval;
 import org.rnnclust.api.ClusterInit;
 import org.rnnclust.api.ForestSettings;
 import org.rnnclust.api.PcaSettings;
+import org.rnnclust.api.ReservoirSettings;
 
 /**
  * What each method may spend per dataset and seed, chosen so that the whole suite over the 41
@@ -31,15 +32,17 @@ import org.rnnclust.api.PcaSettings;
  *                       or spectral clustering of their kNN graph), where DEC/IDEC start
  * @param rnnMembers     autoencoders pretrained per recurrent fit, started from their consensus
  *                       ({@link org.rnnclust.api.SequenceClusterer.Builder#members}); 1 by default
+ * @param reservoir      the settings of rnn-esn
  */
 public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest, int rnnHidden, int rnnLatent,
                                int rnnMaxRows, long rnnStepBudget, int rnnMinEpochs, int rnnMaxEpochs,
-                               int rnnPatience, int rnnMaxSteps, ClusterInit rnnClusterInit, int rnnMembers) {
+                               int rnnPatience, int rnnMaxSteps, ClusterInit rnnClusterInit, int rnnMembers,
+                               ReservoirSettings reservoir) {
 
     public EvaluationBudget {
         if (nInit < 1 || rnnHidden < 1 || rnnLatent < 1 || rnnMaxRows < 2 || rnnStepBudget < 1 || rnnMinEpochs < 1
                 || rnnMaxEpochs < rnnMinEpochs || rnnPatience < 0 || rnnMaxSteps < 1 || rnnClusterInit == null
-                || rnnMembers < 1) {
+                || rnnMembers < 1 || reservoir == null) {
             throw new IllegalArgumentException("invalid evaluation budget");
         }
     }
@@ -62,25 +65,28 @@ public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest
      */
     public static EvaluationBudget defaults() {
         return new EvaluationBudget(10, PcaSettings.defaults(), ForestSettings.defaults(), 64, 16, 1000,
-                30_000_000L, 100, 1000, 0, MAX_STEPS, ClusterInit.kmeans(), 1);
+                30_000_000L, 100, 1000, 0, MAX_STEPS, ClusterInit.kmeans(), 1, ReservoirSettings.defaults());
     }
 
-    /** A smoke run: seconds per dataset, scores not meant to be compared. */
+    /** A smoke run: seconds per dataset, scores not meant to be compared (one reservoir of 50 units). */
     public static EvaluationBudget quick() {
+        ReservoirSettings r = ReservoirSettings.defaults();
+        ReservoirSettings smallReservoir = new ReservoirSettings(50, r.spectralRadius(), r.inputScaling(), r.density(),
+                r.bidirectional(), 10, r.ridge(), r.maxSteps(), r.pca(), 1);
         return new EvaluationBudget(3, PcaSettings.defaults(), new ForestSettings(30, 4, 500), 16, 8, 200,
-                100_000L, 2, 5, 3, MAX_STEPS, ClusterInit.kmeans(), 1);
+                100_000L, 2, 5, 3, MAX_STEPS, ClusterInit.kmeans(), 1, smallReservoir);
     }
 
     /** This budget with the recurrent methods' first clustering by {@code init}. */
     public EvaluationBudget withClusterInit(ClusterInit init) {
         return new EvaluationBudget(nInit, pca, forest, rnnHidden, rnnLatent, rnnMaxRows, rnnStepBudget, rnnMinEpochs,
-                rnnMaxEpochs, rnnPatience, rnnMaxSteps, init, rnnMembers);
+                rnnMaxEpochs, rnnPatience, rnnMaxSteps, init, rnnMembers, reservoir);
     }
 
     /** This budget with {@code members} autoencoders per recurrent fit. */
     public EvaluationBudget withMembers(int members) {
         return new EvaluationBudget(nInit, pca, forest, rnnHidden, rnnLatent, rnnMaxRows, rnnStepBudget, rnnMinEpochs,
-                rnnMaxEpochs, rnnPatience, rnnMaxSteps, rnnClusterInit, members);
+                rnnMaxEpochs, rnnPatience, rnnMaxSteps, rnnClusterInit, members, reservoir);
     }
 
     /** Autoencoder epochs for {@code rows} training sequences of {@code steps} steps. */

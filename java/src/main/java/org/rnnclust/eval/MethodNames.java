@@ -16,7 +16,6 @@ import org.rnnclust.api.KShapeSettings;
 import org.rnnclust.api.Methods;
 import org.rnnclust.api.Pretraining;
 import org.rnnclust.api.Refine;
-import org.rnnclust.api.ReservoirSettings;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.data.PaddedSequences;
 
@@ -86,7 +85,7 @@ public final class MethodNames {
             // Another network: it trains its own, never the one rnn, rnn-dec and rnn-idec share.
             case "rnn-bi" -> recurrent(name, b, Refine.NONE, null, ulps, true);
             // A fixed random recurrent network (echo state network) and the model space of its states.
-            case "rnn-esn" -> Methods.reservoir(ReservoirSettings.defaults(), kmeans, ulps);
+            case "rnn-esn" -> Methods.reservoir(b.reservoir(), kmeans, ulps);
             default -> throw new InputException("unknown method " + name, Setting.METHODS);
         };
     }
