@@ -213,10 +213,10 @@ public final class Evaluation {
         Map<Long, Pretraining> pretrained = new HashMap<>();
         Map<Long, Pretraining> perturbedPretrained = new HashMap<>();
         for (String name : methods) {
-            Seeds fitted = fitSeeds(MethodNames.build(name, budget, pretrained), device, train, test, scored, k, seeds);
+            Seeds fitted = fitSeeds(MethodNames.build(name, budget, pretrained), device, train, test, scored, k, 0, seeds);
             boolean probe = perturbationUlps > 0 && MethodNames.isRecurrent(name);
             List<Run> perturbed = !probe ? List.of() : fitSeeds(MethodNames.build(name, budget, perturbedPretrained,
-                    perturbationUlps), device, train, test, scored, k, seeds).runs();
+                    perturbationUlps), device, train, test, scored, k, 0, seeds).runs();
             MethodResult r = new MethodResult(name, fitted.runs(), fitted.stepUnit(), fitted.lossHistory(), perturbed,
                     probe ? perturbationUlps : 0);
             results.add(r);
@@ -232,15 +232,20 @@ public final class Evaluation {
                 trainRaw.channels(), k, results);
     }
 
-    /** One method's fits, seed 0..seeds−1, each scored on {@code scored}; the unit and loss history of seed 0's. */
-    private record Seeds(List<Run> runs, String stepUnit, List<Double> lossHistory) {}
+    /** One method's fits, one per seed, each scored on {@code scored}; the unit and loss history of the first seed's. */
+    record Seeds(List<Run> runs, String stepUnit, List<Double> lossHistory) {}
 
-    private static Seeds fitSeeds(ClusteringMethod method, Device device, PaddedSequences train, PaddedSequences test,
-                                  Dataset scored, int k, int seeds) {
+    /**
+     * The protocol of every score: {@code method} fitted on {@code train} with seeds firstSeed ..
+     * firstSeed + seeds − 1 (k at most the number of training sequences), {@code test} assigned, and
+     * scored against {@code scored}'s labels.
+     */
+    static Seeds fitSeeds(ClusteringMethod method, Device device, PaddedSequences train, PaddedSequences test,
+                          Dataset scored, int k, long firstSeed, int seeds) {
         List<Run> runs = new ArrayList<>();
         List<Double> loss = List.of();
         String unit = "iterations";
-        for (long seed = 0; seed < seeds; seed++) {
+        for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
             long t0 = System.nanoTime();
             try (FittedClustering fit = method.fit(device, train, Math.min(k, train.n()), seed)) {
                 double fitSeconds = (System.nanoTime() - t0) / 1e9 + fit.reusedSeconds();
@@ -248,7 +253,7 @@ public final class Evaluation {
                 ClusteringScores s = ClusteringScores.of(scored.labels(), clusters);
                 runs.add(new Run(seed, s.acc(), s.nmi(), s.ari(), fitSeconds, fit.parameterCount(), fit.steps(),
                         clusters));
-                if (seed == 0) loss = fit.lossHistory();
+                if (seed == firstSeed) loss = fit.lossHistory();
                 unit = fit.stepUnit();
             }
         }

@@ -12,17 +12,15 @@ import java.util.Map;
 import org.rnnclust.api.ClusteringMethod;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.DeviceOptions;
-import org.rnnclust.api.FittedClustering;
 import org.rnnclust.api.KMeansSettings;
 import org.rnnclust.api.Methods;
 import org.rnnclust.api.PcaSettings;
 import org.rnnclust.api.ReservoirSettings;
-import org.rnnclust.metrics.ClusteringScores;
 
 /**
  * The screen behind the settings of the reservoir representation (docs/experiments.md): on every
- * dataset of a folder, evaluate's protocol (fit TRAIN, score TEST, NMI) for raw k-means and for
- * {@link Methods#reservoir} under each configuration named on the command line, each a change of
+ * dataset of a folder, evaluate's protocol ({@link Evaluation#fitSeeds}: fit TRAIN, score TEST, NMI)
+ * for raw k-means and for {@link Methods#reservoir} under each configuration named on the command line, each a change of
  * {@link ReservoirSettings#defaults()}: {@code NAME:key=value,...} with keys units, radius, input,
  * density, bidirectional, components, ridge, steps, pcaMax, pcaVariance, members. (The screens of
  * docs/experiments.md changed the first settings, {@code units=200,members=1}, one key at a time.)
@@ -77,6 +75,8 @@ public final class ReservoirScreen {
         Path dir = Path.of(args[0]);
         int seeds = Integer.parseInt(args[1]);
         Long onlySeed = Long.getLong("rnnclust.screen.seed");
+        long firstSeed = onlySeed != null ? onlySeed : 0;
+        int seedCount = onlySeed != null ? 1 : seeds;
         Map<String, ClusteringMethod> methods = new LinkedHashMap<>();
         KMeansSettings kmeans = KMeansSettings.withRestarts(10);
         methods.put("kmeans", Methods.rawKMeans(kmeans));
@@ -92,13 +92,9 @@ public final class ReservoirScreen {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", entry.name()));
                 for (Map.Entry<String, ClusteringMethod> m : methods.entrySet()) {
                     List<Double> scores = new ArrayList<>();
-                    for (long seed = onlySeed != null ? onlySeed : 0; seed < (onlySeed != null ? onlySeed + 1 : seeds);
-                         seed++) {
-                        try (FittedClustering fit = m.getValue().fit(device, data.train(),
-                                Math.min(data.k(), data.train().n()), seed)) {
-                            int[] labels = fit.assign(data.test()).labels();
-                            scores.add(ClusteringScores.of(data.scored().labels(), labels).nmi());
-                        }
+                    for (Evaluation.Run run : Evaluation.fitSeeds(m.getValue(), device, data.train(), data.test(),
+                            data.scored(), data.k(), firstSeed, seedCount).runs()) {
+                        scores.add(run.nmi());
                     }
                     nmi.get(m.getKey()).put(entry.name(), scores);
                     line.append(String.format(Locale.ROOT, " %s %.3f", m.getKey(), mean(scores)));
