@@ -13,26 +13,17 @@ datasets); and the mode, device and commit the run records. Standard library onl
 import json
 import sys
 
+from quality_targets import tables
+
 RECURRENT = ("rnn", "rnn-dec", "rnn-idec")
 
 
 def published(readme):
     """dataset -> (km-ED, biLSTM-AE+km) from the 'Published clustering scores' table."""
-    out, header = {}, None
-    for line in open(readme, encoding="utf-8"):
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("| dataset | km-ED |"):
-            header = cells
-            continue
-        if header is None:
-            continue
-        if not line.startswith("|"):
-            break
-        if set(cells[0]) <= set("-:"):
-            continue
-        row = dict(zip(header, cells))
-        out[row["dataset"]] = (row.get("km-ED", "–"), row.get("biLSTM-AE+km", "–"))
-    return out
+    for header, rows in tables(readme):
+        if header[:2] == ["dataset", "km-ED"]:
+            return {r["dataset"]: (r.get("km-ED", "–"), r.get("biLSTM-AE+km", "–")) for r in rows}
+    return {}
 
 
 def nmi_of(dataset, method):
