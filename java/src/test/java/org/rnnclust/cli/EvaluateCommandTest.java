@@ -16,6 +16,15 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.DeviceOptions;
+import org.rnnclust.api.FittedClustering;
+import org.rnnclust.api.KMeansSettings;
+import org.rnnclust.api.Methods;
+import org.rnnclust.api.ReservoirSettings;
+import org.rnnclust.eval.DatasetCatalog;
+import org.rnnclust.eval.Evaluation;
+import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.report.ReportWriterTest;
 
 class EvaluateCommandTest {
@@ -141,15 +150,12 @@ class EvaluateCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         JsonNode m = JSON.readTree(tmp.resolve("out/results.json").toFile()).get("datasets").get(0).get("methods").get(0);
         assertEquals("rnn-esn", m.get("method").asText());
-        org.rnnclust.eval.Evaluation.Prepared p = org.rnnclust.eval.Evaluation.prepare(
-                org.rnnclust.eval.DatasetCatalog.find(data).get(1));
-        try (org.rnnclust.api.Device cpu = org.rnnclust.api.Device.open(org.rnnclust.api.DeviceOptions.of("cpu"))) {
+        Evaluation.Prepared p = Evaluation.prepare(DatasetCatalog.find(data).get(1));
+        try (Device cpu = Device.open(DeviceOptions.of("cpu"))) {
             for (int seed = 0; seed < 2; seed++) {
-                try (org.rnnclust.api.FittedClustering fit = org.rnnclust.api.Methods.reservoir(
-                        org.rnnclust.api.ReservoirSettings.defaults(), org.rnnclust.api.KMeansSettings.withRestarts(10))
-                        .fit(cpu, p.train(), p.k(), seed)) {
-                    double nmi = org.rnnclust.metrics.ClusteringScores.of(p.scored().labels(),
-                            fit.assign(p.test()).labels()).nmi();
+                try (FittedClustering fit = Methods.reservoir(ReservoirSettings.defaults(),
+                        KMeansSettings.withRestarts(10)).fit(cpu, p.train(), p.k(), seed)) {
+                    double nmi = ClusteringScores.of(p.scored().labels(), fit.assign(p.test()).labels()).nmi();
                     assertEquals(nmi, m.get("runs").get(seed).get("nmi").asDouble(), 0, "seed " + seed);
                 }
             }
