@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.baseline.Standardization;
+import org.rnnclust.cluster.ConsensusClustering;
+import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.nn.Reservoir;
 import org.rnnclust.nn.ReservoirModelSpace;
@@ -45,7 +50,7 @@ class ReservoirMethodTest {
             for (int s = 0; s < t; s++) v[i * t + s] = (float) (Math.sin(f * 2 * Math.PI * s / t + phase) + 0.1 * r.nextGaussian());
         }
         int[] lengths = new int[n];
-        java.util.Arrays.fill(lengths, t);
+        Arrays.fill(lengths, t);
         return new PaddedSequences(n, t, 1, v, lengths);
     }
 
@@ -86,7 +91,7 @@ class ReservoirMethodTest {
              FittedClustering b = Methods.reservoir(small(0), KMeansSettings.withRestarts(3)).fit(cpu, train, 3, 5);
              FittedClustering c = Methods.reservoir(small(0), KMeansSettings.withRestarts(3)).fit(cpu, train, 3, 6)) {
             assertArrayEquals(a.embed(train), b.embed(train));
-            assertFalse(java.util.Arrays.equals(a.embed(train), c.embed(train)));
+            assertFalse(Arrays.equals(a.embed(train), c.embed(train)));
         }
     }
 
@@ -107,21 +112,20 @@ class ReservoirMethodTest {
         PaddedSequences test = sines(12, 2);
         KMeansSettings km = KMeansSettings.withRestarts(3);
         SplittableRandom seeds = new SplittableRandom(5);
-        java.util.List<int[]> trainPartitions = new java.util.ArrayList<>();
-        java.util.List<int[]> testPartitions = new java.util.ArrayList<>();
+        List<int[]> trainPartitions = new ArrayList<>();
+        List<int[]> testPartitions = new ArrayList<>();
         for (int m = 0; m < 3; m++) {
             try (FittedClustering one = Methods.reservoir(small(0), km).fit(cpu, train, 3, seeds.nextLong())) {
                 trainPartitions.add(one.trainingLabels());
                 testPartitions.add(one.assign(test).labels());
             }
         }
-        org.rnnclust.cluster.KMeansModel consensus = org.rnnclust.cluster.ConsensusClustering.model(cpu.backend(),
-                trainPartitions, 3, km.params(3, 5));
+        KMeansModel consensus = ConsensusClustering.model(cpu.backend(), trainPartitions, 3, km.params(3, 5));
+        float[] testLabelsOneHot = ConsensusClustering.oneHot(testPartitions, 3);
         try (FittedClustering fit = Methods.reservoir(members(0, 3), km).fit(cpu, train, 3, 5)) {
             assertArrayEquals(consensus.labels(), fit.trainingLabels());
-            assertArrayEquals(org.rnnclust.cluster.ConsensusClustering.oneHot(testPartitions, 3), fit.embed(test));
-            assertArrayEquals(consensus.predict(cpu.backend(), org.rnnclust.cluster.ConsensusClustering.oneHot(
-                    testPartitions, 3), 12).labels(), fit.assign(test).labels());
+            assertArrayEquals(testLabelsOneHot, fit.embed(test));
+            assertArrayEquals(consensus.predict(cpu.backend(), testLabelsOneHot, 12).labels(), fit.assign(test).labels());
             assertEquals(9, fit.dimensions());
         }
     }
