@@ -55,9 +55,11 @@ import org.rnnclust.InputException;
  * </pre>
  * {@code offset} and {@code length} are in bytes, relative to the start of the data section; each
  * offset is a multiple of 64 (so every tensor is 64-byte aligned in the file and can be
- * memory-mapped), {@code length} is 4 × the product of {@code shape}, tensors do not overlap and
- * lie inside the data section, names are unique. The only dtype is {@code "f32"}: IEEE 754
- * binary32, little-endian, C (row-major) order. Bytes between tensors are zero. A file is exactly
+ * memory-mapped), {@code length} is the element size × the product of {@code shape}, tensors do
+ * not overlap and lie inside the data section, names are unique. The dtypes are {@code "f32"}
+ * (IEEE 754 binary32, 4 bytes) and {@code "f64"} (binary64, 8 bytes; for fitted statistics kept
+ * in double precision, so that a loaded model computes what the fitted one did), little-endian,
+ * C (row-major) order. Bytes between tensors are zero. A file is exactly
  * 16 + H + L + 32 bytes long. A reader refuses a version newer than its own; a later version that
  * only adds header fields keeps version 1.
  *
@@ -86,32 +88,63 @@ public final class ModelFile {
     private ModelFile() {}
 
     /**
-     * A named float32 array in C order. The arrays are not copied.
+     * A named array in C order: float32 ({@code data}) or float64 ({@code doubles}), exactly one of
+     * them not null. The arrays are not copied.
      *
      * @throws IllegalArgumentException when the shape has a negative size or does not match the data length
      */
-    public record Tensor(String name, int[] shape, float[] data) {
+    public record Tensor(String name, int[] shape, float[] data, double[] doubles) {
         public Tensor {
             if (name == null) throw new IllegalArgumentException("tensor name is null");
+            if ((data == null) == (doubles == null)) {
+                throw new IllegalArgumentException("tensor " + name + ": needs float32 or float64 values, not both");
+            }
             long count = 1;
             for (int d : shape) {
                 if (d < 0) throw new IllegalArgumentException("tensor " + name + ": negative size in shape " + Arrays.toString(shape));
                 count = Math.min(count, 1L << 32) * d;  // saturates above any array length, stays exact below
             }
-            if (count != data.length) {
+            int length = data != null ? data.length : doubles.length;
+            if (count != length) {
                 throw new IllegalArgumentException("tensor " + name + ": shape " + Arrays.toString(shape) + " does not hold "
-                        + data.length + " values");
+                        + length + " values");
             }
+        }
+
+        /** A float32 tensor. */
+        public Tensor(String name, int[] shape, float[] data) {
+            this(name, shape, data, null);
+        }
+
+        /** A float64 tensor. */
+        public static Tensor ofDoubles(String name, int[] shape, double[] values) {
+            return new Tensor(name, shape, null, values);
+        }
+
+        /** Whether its values are float64. */
+        public boolean isDouble() {
+            return doubles != null;
+        }
+
+        /** Its values' count. */
+        public int size() {
+            return data != null ? data.length : doubles.length;
+        }
+
+        long bytes() {
+            return (long) elementBytes(isDouble()) * size();
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Tensor t && name.equals(t.name) && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+            return o instanceof Tensor t && name.equals(t.name) && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data)
+                    && Arrays.equals(doubles, t.doubles);
         }
 
         @Override
         public int hashCode() {
-            return 31 * (31 * name.hashCode() + Arrays.hashCode(shape)) + Arrays.hashCode(data);
+            return 31 * (31 * (31 * name.hashCode() + Arrays.hashCode(shape)) + Arrays.hashCode(data))
+                    + Arrays.hashCode(doubles);
         }
 
         @Override
@@ -140,7 +173,7 @@ public final class ModelFile {
         long end = 0;
         for (int i = 0; i < offsets.length; i++) {
             offsets[i] = align(end);
-            end = offsets[i] + 4L * tensors.get(i).data().length;
+            end = offsets[i] + tensors.get(i).bytes();
         }
         byte[] json = encodeHeader(header, tensors, offsets, end);
 
@@ -153,8 +186,9 @@ public final class ModelFile {
         long position = 0;
         for (int i = 0; i < offsets.length; i++) {
             hashed.write(new byte[(int) (offsets[i] - position)]);
-            Float32.write(hashed, tensors.get(i).data());
-            position = offsets[i] + 4L * tensors.get(i).data().length;
+            Tensor t = tensors.get(i);
+            if (t.isDouble()) LittleEndianArrays.write(hashed, t.doubles()); else LittleEndianArrays.write(hashed, t.data());
+            position = offsets[i] + t.bytes();
         }
         out.write(sha.digest());
     }
@@ -173,11 +207,11 @@ public final class ModelFile {
             if (!names.add(t.name())) throw new IllegalArgumentException("two tensors are named " + t.name());
             ObjectNode entry = list.addObject();
             entry.put("name", t.name());
-            entry.put("dtype", "f32");
+            entry.put("dtype", t.isDouble() ? "f64" : "f32");
             ArrayNode shape = entry.putArray("shape");
             for (int d : t.shape()) shape.add(d);
             entry.put("offset", offsets[i]);
-            entry.put("length", 4L * t.data().length);
+            entry.put("length", t.bytes());
         }
         byte[] json;
         try {
@@ -255,9 +289,17 @@ public final class ModelFile {
         long position = 0;
         for (Entry e : byOffset) {
             skip(in, e.offset - position, source);  // an empty tensor may sit inside the previous one: n <= 0
-            float[] data = new float[(int) (e.length / 4)];
-            if (!Float32.read(in, data)) throw bad(source, "truncated while reading tensor " + e.name);
-            tensors[e.index] = new Tensor(e.name, e.shape, data);
+            boolean ok;
+            if (e.isDouble) {
+                double[] data = new double[(int) (e.length / 8)];
+                ok = LittleEndianArrays.read(in, data);
+                tensors[e.index] = Tensor.ofDoubles(e.name, e.shape, data);
+            } else {
+                float[] data = new float[(int) (e.length / 4)];
+                ok = LittleEndianArrays.read(in, data);
+                tensors[e.index] = new Tensor(e.name, e.shape, data);
+            }
+            if (!ok) throw bad(source, "truncated while reading tensor " + e.name);
             position = Math.max(position, e.offset + e.length);
         }
         skip(in, table.dataLength - position, source);
@@ -293,7 +335,11 @@ public final class ModelFile {
         return header;
     }
 
-    private record Entry(int index, String name, int[] shape, long offset, long length) {}
+    private record Entry(int index, String name, int[] shape, boolean isDouble, long offset, long length) {}
+
+    private static int elementBytes(boolean isDouble) {
+        return isDouble ? 8 : 4;
+    }
 
     /** The tensor table, checked against the format's rules. */
     private record Table(long dataLength, List<Entry> entries) {
@@ -310,9 +356,12 @@ public final class ModelFile {
                 String name = t.get("name").asText();
                 where = "tensor " + name;
                 if (!names.add(name)) throw bad(source, "corrupted header: two tensors are named " + name);
-                if (!"f32".equals(t.path("dtype").asText(null))) {
-                    throw bad(source, where + " has dtype " + oneLine(String.valueOf(t.get("dtype"))) + "; this rnnclust reads f32 only");
+                String dtype = t.path("dtype").asText(null);
+                if (!"f32".equals(dtype) && !"f64".equals(dtype)) {
+                    throw bad(source, where + " has dtype " + oneLine(String.valueOf(t.get("dtype")))
+                            + "; this rnnclust reads f32 and f64 only");
                 }
+                boolean isDouble = "f64".equals(dtype);
                 JsonNode dims = t.get("shape");
                 if (dims == null || !dims.isArray()) throw bad(source, "corrupted header: " + where + " has no shape");
                 int[] shape = new int[dims.size()];
@@ -326,14 +375,15 @@ public final class ModelFile {
                 if (count > MAX_ELEMENTS) throw bad(source, "corrupted header: " + where + " shape " + dims + " is too large");
                 long offset = natural(t.get("offset"), where + " offset", source);
                 long length = natural(t.get("length"), where + " length", source);
-                if (length != 4 * count) {
-                    throw bad(source, "corrupted header: " + where + " has length " + length + " but shape " + dims + " needs " + 4 * count);
+                long needed = elementBytes(isDouble) * count;
+                if (length != needed) {
+                    throw bad(source, "corrupted header: " + where + " has length " + length + " but shape " + dims + " needs " + needed);
                 }
                 if (offset % ALIGN != 0) throw bad(source, "corrupted header: " + where + " offset " + offset + " is not 64-byte aligned");
                 if (offset > dataLength - length) {
                     throw bad(source, "corrupted header: " + where + " lies outside the " + dataLength + "-byte data section");
                 }
-                entries.add(new Entry(entries.size(), name, shape, offset, length));
+                entries.add(new Entry(entries.size(), name, shape, isDouble, offset, length));
             }
             List<Entry> sorted = new ArrayList<>(entries);
             sorted.sort(Comparator.comparingLong(Entry::offset).thenComparingLong(Entry::length));

@@ -25,7 +25,7 @@ public final class Npy {
     /** Writes {@code array} as a version 1.0 (2.0 for a header over 64 KiB) {@code .npy}; does not close {@code out}. */
     public static void write(OutputStream out, NpyArray array) throws IOException {
         out.write(NpyFormat.float32Header(array.shape()));
-        Float32.write(out, array.data());
+        LittleEndianArrays.write(out, array.data());
     }
 
     /** Writes {@code array} to {@code file} atomically. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,6 +98,34 @@ class ModelFileTest {
             assertArrayEquals(t.shape(), got.shape(), t.name());
             assertSameBits(t.data(), got.data());
         }
+    }
+
+    @Test
+    void float64TensorsRoundTripBitForBitBesideFloat32Ones() throws Exception {
+        double[] doubles = {0.1, -0.0, 1e-300, Double.MIN_VALUE, Math.PI, -7.25e300, 1.0 / 3, Double.NaN};
+        float[] floats = {1.5f, -2.25f, 3e-30f};
+        Path file = dir.resolve("mixed.rnnc");
+        ModelFile.write(file, JSON.createObjectNode().put("a", 1), List.of(new Tensor("f", new int[] {3}, floats),
+                Tensor.ofDoubles("d", new int[] {2, 4}, doubles), Tensor.ofDoubles("empty", new int[] {0}, new double[0])));
+        ModelFile.Loaded loaded = ModelFile.read(file);
+        Tensor d = loaded.tensors().get("d");
+        assertTrue(d.isDouble());
+        assertArrayEquals(new int[] {2, 4}, d.shape());
+        for (int i = 0; i < doubles.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(doubles[i]), Double.doubleToRawLongBits(d.doubles()[i]), "value " + i);
+        }
+        assertArrayEquals(floats, loaded.tensors().get("f").data());
+        assertEquals(0, loaded.tensors().get("empty").size());
+        // On disk: 8 bytes per value, little-endian, at a 64-byte aligned offset after the float32 tensor.
+        byte[] bytes = Files.readAllBytes(file);
+        JsonNode entry = JSON.readTree(new String(bytes, 16, ByteBuffer.wrap(bytes, 12, 4).order(ByteOrder.LITTLE_ENDIAN)
+                .getInt(), StandardCharsets.UTF_8)).get("tensor_table").get("tensors").get(1);
+        assertEquals("f64", entry.get("dtype").asText());
+        assertEquals(64, entry.get("length").asLong());
+        int header = 16 + ByteBuffer.wrap(bytes, 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        assertEquals(0, entry.get("offset").asLong() % 64);
+        double fifth = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getDouble(header + entry.get("offset").asInt() + 4 * 8);
+        assertEquals(Double.doubleToRawLongBits(Math.PI), Double.doubleToRawLongBits(fifth));
     }
 
     @Test
@@ -241,7 +270,8 @@ class ModelFileTest {
                 Map.entry("outside the 64-byte data section", table(64, tensor("w", "[2]", 64, 8))),
                 Map.entry("offset is not a non-negative integer", table(64, tensor("w", "[2]", -64, 8))),
                 Map.entry("shape is not a non-negative integer", table(64, "{\"name\":\"w\",\"dtype\":\"f32\",\"shape\":[1.5],\"offset\":0,\"length\":4}")),
-                Map.entry("reads f32 only", table(64, "{\"name\":\"w\",\"dtype\":\"f16\",\"shape\":[2],\"offset\":0,\"length\":4}")),
+                Map.entry("reads f32 and f64 only", table(64, "{\"name\":\"w\",\"dtype\":\"f16\",\"shape\":[2],\"offset\":0,\"length\":4}")),
+                Map.entry("needs 16", table(64, "{\"name\":\"w\",\"dtype\":\"f64\",\"shape\":[2],\"offset\":0,\"length\":8}")),
                 Map.entry("has no name", table(64, "{\"dtype\":\"f32\",\"shape\":[1],\"offset\":0,\"length\":4}")),
                 Map.entry("no tensor table", "{\"architecture\":\"lstm\"}"),
                 Map.entry("not a JSON object", "[1, 2]"),

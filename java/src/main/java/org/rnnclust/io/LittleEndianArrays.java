@@ -5,13 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
-/** float32 arrays to and from byte streams, little-endian, through a bounded buffer. */
-final class Float32 {
+/** float32 and float64 arrays to and from byte streams, little-endian, through a bounded buffer. */
+final class LittleEndianArrays {
     private static final int CHUNK = 1 << 16;
 
-    private Float32() {}
+    private LittleEndianArrays() {}
 
     static void write(OutputStream out, float[] data) throws IOException {
         byte[] buf = new byte[(int) Math.min(CHUNK, 4L * data.length)];
@@ -32,6 +33,32 @@ final class Float32 {
         for (int i = 0; i < dst.length; ) {
             int n = Math.min(buf.length / 4, dst.length - i);
             if (in.readNBytes(buf, 0, 4 * n) < 4 * n) return false;
+            view.clear();
+            view.get(dst, i, n);
+            i += n;
+        }
+        return true;
+    }
+
+    static void write(OutputStream out, double[] data) throws IOException {
+        byte[] buf = new byte[(int) Math.min(CHUNK, 8L * data.length)];
+        DoubleBuffer view = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+        for (int i = 0; i < data.length; ) {
+            int n = Math.min(buf.length / 8, data.length - i);
+            view.clear();
+            view.put(data, i, n);
+            out.write(buf, 0, 8 * n);
+            i += n;
+        }
+    }
+
+    /** Fills {@code dst}; false when the stream ends first. */
+    static boolean read(InputStream in, double[] dst) throws IOException {
+        byte[] buf = new byte[(int) Math.min(CHUNK, 8L * dst.length)];
+        DoubleBuffer view = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+        for (int i = 0; i < dst.length; ) {
+            int n = Math.min(buf.length / 8, dst.length - i);
+            if (in.readNBytes(buf, 0, 8 * n) < 8 * n) return false;
             view.clear();
             view.get(dst, i, n);
             i += n;
