@@ -1,5 +1,12 @@
 package org.rnnclust.train;
 
+import static org.rnnclust.io.HeaderFields.bool;
+import static org.rnnclust.io.HeaderFields.count;
+import static org.rnnclust.io.HeaderFields.doubles;
+import static org.rnnclust.io.HeaderFields.integer;
+import static org.rnnclust.io.HeaderFields.number;
+import static org.rnnclust.io.HeaderFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -89,7 +96,7 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
      * The fitted preprocessing as the model file records it (the options, the resample length and
      * the per-channel shift and scale), put into {@code into}; checkpoints record it the same way.
      */
-    static ObjectNode describePreprocessing(Preprocessor preprocessor, ObjectNode into) {
+    public static ObjectNode describePreprocessing(Preprocessor preprocessor, ObjectNode into) {
         PreprocessOptions o = preprocessor.options();
         into.put("normalize", o.normalization().name().toLowerCase(java.util.Locale.ROOT));
         into.put("clip_mad", o.clipMad());
@@ -101,6 +108,29 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         ArrayNode scale = into.putArray("scale");
         for (double v : preprocessor.scale()) scale.add(v);
         return into;
+    }
+
+    /**
+     * The fitted preprocessing {@link #describePreprocessing} recorded, for data of {@code channels}
+     * channels.
+     *
+     * @throws IllegalArgumentException (or NullPointerException) naming what is missing or wrong
+     */
+    public static Preprocessor readPreprocessing(JsonNode p, int channels) {
+        LengthPolicy length = LengthPolicy.valueOf(text(p, "length").toUpperCase(java.util.Locale.ROOT));
+        int steps = integer(p, "resample_steps", 0, PreprocessOptions.MAX_RESAMPLE_LENGTH);
+        if ((length == LengthPolicy.RESAMPLE) != (steps > 0)) {
+            throw new IllegalArgumentException("resample_steps " + steps + " does not fit length policy " + text(p, "length"));
+        }
+        PreprocessOptions options = new PreprocessOptions(
+                Normalization.valueOf(text(p, "normalize").toUpperCase(java.util.Locale.ROOT)),
+                number(p, "clip_mad"),
+                MissingValues.valueOf(text(p, "missing").toUpperCase(java.util.Locale.ROOT)),
+                length, steps);
+        double[] shift = doubles(p, "shift", channels);
+        double[] scale = doubles(p, "scale", channels);
+        for (double v : scale) if (v == 0) throw new IllegalArgumentException("preprocessing scale 0");
+        return Preprocessor.of(options, shift, scale, steps);
     }
 
     /** Reads and validates a model file; every problem is one InputException line naming the file. */
@@ -118,21 +148,7 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
             AutoencoderSpec spec = new AutoencoderSpec(CellType.parse(text(a, "cell")), count(a, "channels", 1 << 20),
                     count(a, "hidden", 1 << 20), count(a, "layers", tensors), bool(a, "bidirectional"),
                     count(a, "latent", 1 << 20));
-            JsonNode p = h.get("preprocessing");
-            LengthPolicy length = LengthPolicy.valueOf(text(p, "length").toUpperCase(java.util.Locale.ROOT));
-            int steps = integer(p, "resample_steps", 0, PreprocessOptions.MAX_RESAMPLE_LENGTH);
-            if ((length == LengthPolicy.RESAMPLE) != (steps > 0)) {
-                throw new IllegalArgumentException("resample_steps " + steps + " does not fit length policy " + text(p, "length"));
-            }
-            PreprocessOptions options = new PreprocessOptions(
-                    Normalization.valueOf(text(p, "normalize").toUpperCase(java.util.Locale.ROOT)),
-                    number(p, "clip_mad"),
-                    MissingValues.valueOf(text(p, "missing").toUpperCase(java.util.Locale.ROOT)),
-                    length, steps);
-            double[] shift = doubles(p, "shift", spec.channels());
-            double[] scale = doubles(p, "scale", spec.channels());
-            for (double v : scale) if (v == 0) throw new IllegalArgumentException("preprocessing scale 0");
-            Preprocessor prep = Preprocessor.of(options, shift, scale, steps);
+            Preprocessor prep = readPreprocessing(h.get("preprocessing"), spec.channels());
             int k = count(h.get("kmeans"), "k", Integer.MAX_VALUE);
             ModelFile.Tensor c = loaded.tensors().get("kmeans.centroids");
             if (c == null || c.data().length != (long) k * spec.latent()) {
@@ -153,45 +169,6 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         }
     }
 
-    private static JsonNode field(JsonNode parent, String name) {
-        JsonNode n = parent == null ? null : parent.get(name);
-        if (n == null) throw new IllegalArgumentException("'" + name + "' is missing");
-        return n;
-    }
-
-    private static String text(JsonNode parent, String name) {
-        JsonNode n = field(parent, name);
-        if (!n.isTextual()) throw new IllegalArgumentException("'" + name + "' is not a string");
-        return n.asText();
-    }
-
-    private static boolean bool(JsonNode parent, String name) {
-        JsonNode n = field(parent, name);
-        if (!n.isBoolean()) throw new IllegalArgumentException("'" + name + "' is not true or false");
-        return n.booleanValue();
-    }
-
-    /** An integer field in [min, max]; a fraction, a string or an out-of-range number is refused. */
-    private static int integer(JsonNode parent, String name, int min, int max) {
-        JsonNode n = field(parent, name);
-        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
-            throw new IllegalArgumentException("'" + name + "' is " + n + ", not an integer in [" + min + ", " + max + "]");
-        }
-        return n.intValue();
-    }
-
-    private static int count(JsonNode parent, String name, int max) {
-        return integer(parent, name, 1, max);
-    }
-
-    private static double number(JsonNode parent, String name) {
-        JsonNode n = field(parent, name);
-        if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
-            throw new IllegalArgumentException("'" + name + "' is " + n + ", not a finite number");
-        }
-        return n.doubleValue();
-    }
-
     /** Every parameter the architecture needs is present with the right size (checked without a device). */
     private void checkWeights(Path file) {
         for (Map.Entry<String, int[]> e : ExpectedShapes.of(spec).entrySet()) {
@@ -206,20 +183,4 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         }
     }
 
-    /** A list of {@code expected} finite numbers. */
-    private static double[] doubles(JsonNode parent, String name, int expected) {
-        JsonNode array = field(parent, name);
-        if (!array.isArray() || array.size() != expected) {
-            throw new IllegalArgumentException("'" + name + "' is not a list of " + expected + " numbers (one per channel)");
-        }
-        double[] out = new double[expected];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode v = array.get(i);
-            if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
-                throw new IllegalArgumentException("'" + name + "' holds " + v + ", not a finite number");
-            }
-            out[i] = v.doubleValue();
-        }
-        return out;
-    }
 }
