@@ -1,9 +1,7 @@
 package org.rnnclust.api;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
@@ -13,14 +11,10 @@ import org.rnnclust.baseline.ForestSpectralEmbedding;
 import org.rnnclust.baseline.KShape;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.baseline.SeriesClustering;
-import org.rnnclust.baseline.Standardization;
-import org.rnnclust.cluster.ConsensusClustering;
 import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
-import org.rnnclust.nn.Reservoir;
-import org.rnnclust.nn.ReservoirModelSpace;
 
 /**
  * The clustering methods: k-means on the raw series and the classical baselines, and the
@@ -147,7 +141,7 @@ public final class Methods {
     }
 
     /**
-     * The reservoir model space of an echo state network ({@link ReservoirModelSpace}, Bianchi et
+     * The reservoir model space of an echo state network ({@link org.rnnclust.nn.ReservoirModelSpace}, Bianchi et
      * al., 2021): a fixed random recurrent network, drawn from the seed, reads each sequence; the
      * linear model of its states is the sequence's coordinates, which are standardised, reduced by
      * PCA and clustered by k-means, all fitted on the training sequences; with several members, the
@@ -165,74 +159,19 @@ public final class Methods {
     public static ClusteringMethod reservoir(ReservoirSettings settings, KMeansSettings kmeans, int perturbationUlps) {
         if (perturbationUlps < 0) throw new IllegalArgumentException("perturbation must be >= 0 ulps");
         ClusteringMethod method = new ClusteringMethod() {
-            @Override public String name() { return "rnn-esn"; }
+            @Override public String name() { return "rnn"; }
 
             @Override
             public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
-                return settings.members() == 1
-                        ? fitOneReservoir(name(), settings, kmeans, perturbationUlps, device, train, k, seed)
-                        : fitReservoirConsensus(name(), settings, kmeans, perturbationUlps, device, train, k, seed);
+                ReservoirRepresentation r = ReservoirRepresentation.fit(settings, kmeans, perturbationUlps, device, train,
+                        k, seed);
+                KMeansModel clustering = r.clustering();
+                return new FittedClustering(name(), device, data -> r.clusteringInput(device.backend(), data),
+                        r.clusteringDimension(), clustering, r.parameterCount(), clustering.iterations(), "iterations",
+                        List.of(), r, 0);
             }
         };
         return settings.maxSteps() > 0 ? onResampled(method, settings.maxSteps()) : method;
-    }
-
-    private static FittedClustering fitOneReservoir(String name, ReservoirSettings settings, KMeansSettings kmeans,
-                                                    int perturbationUlps, Device device, PaddedSequences train, int k,
-                                                    long seed) {
-        Reservoir network = new Reservoir(device.backend().tensorOps(), train.channels(), settings.spec(), seed);
-        try {
-            network.moveUpByUlps(perturbationUlps);
-            ReservoirModelSpace space = ReservoirModelSpace.fit(network, train);
-            float[] coordinates = space.coordinates(train);
-            Standardization scaling = Standardization.fit(coordinates, train.n(), space.dimension());
-            float[] scaled = scaling.apply(coordinates, train.n());
-            Pca pca = Pca.fit(scaled, train.n(), space.dimension(), settings.pca().rule());
-            float[] z = pca.transform(scaled, train.n());
-            KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), z, train.n(), pca.components());
-            return new FittedClustering(name, device,
-                    data -> pca.transform(scaling.apply(space.coordinates(data), data.n()), data.n()),
-                    pca.components(), km, space.parameterCount() + scaling.parameterCount() + pca.parameterCount()
-                            + (long) k * pca.components(),
-                    km.iterations(), "iterations", List.of(), network, 0);
-        } catch (RuntimeException | Error e) {
-            network.close();
-            throw e;
-        }
-    }
-
-    /**
-     * R reservoirs, each drawn and clustered on its own (seeds drawn from {@code seed}), and the
-     * consensus of their partitions ({@link ConsensusClustering}): a sequence's "embedding" is its
-     * cluster under every member, one-hot, side by side, and it goes to the nearest consensus centroid.
-     */
-    private static FittedClustering fitReservoirConsensus(String name, ReservoirSettings settings,
-                                                          KMeansSettings kmeans, int perturbationUlps, Device device,
-                                                          PaddedSequences train, int k, long seed) {
-        SplittableRandom seeds = new SplittableRandom(seed);
-        List<FittedClustering> members = new ArrayList<>();
-        try {
-            List<int[]> partitions = new ArrayList<>();
-            long parameters = 0;
-            for (int m = 0; m < settings.members(); m++) {
-                FittedClustering member = fitOneReservoir(name, settings, kmeans, perturbationUlps, device, train, k,
-                        seeds.nextLong());
-                members.add(member);
-                partitions.add(member.trainingLabels());
-                parameters += member.parameterCount();
-            }
-            KMeansModel consensus = ConsensusClustering.model(device.backend(), partitions, k, kmeans.params(k, seed));
-            List<FittedClustering> fitted = List.copyOf(members);
-            return new FittedClustering(name, device, data -> {
-                List<int[]> labels = new ArrayList<>();
-                for (FittedClustering member : fitted) labels.add(member.assign(data).labels());
-                return ConsensusClustering.oneHot(labels, k);
-            }, fitted.size() * k, consensus, parameters + (long) k * fitted.size() * k, consensus.iterations(),
-                    "iterations", List.of(), () -> fitted.forEach(FittedClustering::close), 0);
-        } catch (RuntimeException | Error e) {
-            members.forEach(FittedClustering::close);
-            throw e;
-        }
     }
 
     private static KMeansModel asKMeansModel(SeriesClustering fit) {

@@ -20,6 +20,16 @@ public final class Pca {
         return new Pca(PrincipalAxes.fit(x, n, d, rule::choose));
     }
 
+    /**
+     * A PCA fitted before (a saved model's), from {@link #mean}, {@link #componentsRowMajor},
+     * {@link #explainedVariance} and {@link #totalVariance}.
+     *
+     * @throws IllegalArgumentException for sizes that do not fit together or a value that is not finite
+     */
+    public static Pca of(double[] mean, double[] components, double[] variance, double totalVariance) {
+        return new Pca(PrincipalAxes.of(mean, components, variance, totalVariance));
+    }
+
     /** Projections of the n × d row-major {@code x} on the kept components: n × components(). */
     public float[] transform(float[] x, int n) {
         return axes.project(x, n);
@@ -33,6 +43,15 @@ public final class Pca {
     public double[] component(int c) {
         return axes.axis(c);
     }
+
+    /** The training data's mean (a copy). */
+    public double[] mean() { return axes.mean(); }
+
+    /** The kept components, components() × inputDimension(), row-major (a copy). */
+    public double[] componentsRowMajor() { return axes.axes(); }
+
+    /** The training data's total variance. */
+    public double totalVariance() { return axes.totalVariance(); }
 
     /** Variance along each kept component (n − 1 denominator). */
     public double[] explainedVariance() { return axes.variances(); }

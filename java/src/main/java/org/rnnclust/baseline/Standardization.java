@@ -39,6 +39,33 @@ public final class Standardization {
         return new Standardization(d, mean, scale);
     }
 
+    /**
+     * A standardisation fitted before (a saved model's), from {@link #mean} and {@link #scale}.
+     *
+     * @throws IllegalArgumentException for lengths that differ, a value that is not finite or a scale that is not positive
+     */
+    public static Standardization of(double[] mean, double[] scale) {
+        if (mean.length != scale.length || mean.length == 0) {
+            throw new IllegalArgumentException("standardisation: " + mean.length + " means and " + scale.length + " scales");
+        }
+        for (int j = 0; j < mean.length; j++) {
+            if (!Double.isFinite(mean[j]) || !(scale[j] > 0) || !Double.isFinite(scale[j])) {
+                throw new IllegalArgumentException("standardisation: feature " + j + " has mean " + mean[j] + ", scale " + scale[j]);
+            }
+        }
+        return new Standardization(mean.length, mean.clone(), scale.clone());
+    }
+
+    /** Per-feature means (a copy). */
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    /** Per-feature scales, the standard deviations with 1 for a constant feature (a copy). */
+    public double[] scale() {
+        return scale.clone();
+    }
+
     /** The standardised copy of the n × d row-major {@code x}. */
     public float[] apply(float[] x, int n) {
         if ((long) n * d != x.length) throw new IllegalArgumentException(x.length + " values are not " + n + " × " + d);

@@ -80,6 +80,27 @@ public final class PrincipalAxes {
         return new PrincipalAxes(d, k, mean, axes, variances, total);
     }
 
+    /**
+     * Axes fitted before (a saved model's): the mean (d), the axes (k × d, row-major), the variance
+     * along each and the total variance, as {@link #mean}, {@link #axes}, {@link #variances} and
+     * {@link #totalVariance} gave them.
+     *
+     * @throws IllegalArgumentException for sizes that do not fit together or a value that is not finite
+     */
+    public static PrincipalAxes of(double[] mean, double[] axes, double[] variances, double totalVariance) {
+        int d = mean.length;
+        int k = variances.length;
+        if (d < 1 || k < 1 || (long) k * d != axes.length) {
+            throw new IllegalArgumentException("principal axes: " + axes.length + " values are not " + k + " axes of "
+                    + d + " dimensions");
+        }
+        for (double[] a : new double[][] {mean, axes, variances}) {
+            for (double v : a) if (!Double.isFinite(v)) throw new IllegalArgumentException("principal axes: a value is " + v);
+        }
+        if (!Double.isFinite(totalVariance)) throw new IllegalArgumentException("principal axes: total variance " + totalVariance);
+        return new PrincipalAxes(d, k, mean.clone(), axes.clone(), variances.clone(), totalVariance);
+    }
+
     /** Projections of the n × d row-major {@code x}, centred by the fitted mean, on the kept axes: n × count(). */
     public float[] project(float[] x, int n) {
         if ((long) n * d != x.length) throw new IllegalArgumentException(x.length + " values are not " + n + " × " + d);
@@ -108,6 +129,12 @@ public final class PrincipalAxes {
         System.arraycopy(axes, c * d, v, 0, d);
         return v;
     }
+
+    /** The fitted mean the data are centred by (a copy). */
+    public double[] mean() { return mean.clone(); }
+
+    /** The kept axes, k × d row-major (a copy). */
+    public double[] axes() { return axes.clone(); }
 
     /** Variance along each kept axis (n − 1 denominator). */
     public double[] variances() { return variances.clone(); }

@@ -50,6 +50,32 @@ public final class Reservoir implements AutoCloseable {
         }
     }
 
+    /**
+     * A reservoir with given weights (a saved model's), in {@link #parameters}' order and sizes.
+     *
+     * @throws IllegalArgumentException when the weights do not fit the spec and inputs
+     */
+    public static Reservoir withWeights(TensorOps ops, int inputs, ReservoirSpec spec, List<float[]> weights) {
+        Reservoir r = new Reservoir(ops, inputs, spec, 0L);
+        try {
+            List<Parameter> p = r.parameters();
+            if (weights.size() != p.size()) {
+                throw new IllegalArgumentException("the reservoir has " + p.size() + " weight tensors, got " + weights.size());
+            }
+            for (int i = 0; i < p.size(); i++) {
+                if (weights.get(i).length != p.get(i).size()) {
+                    throw new IllegalArgumentException(p.get(i).name() + " holds " + p.get(i).size() + " values, got "
+                            + weights.get(i).length);
+                }
+                p.get(i).set(weights.get(i));
+            }
+            return r;
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
     public ReservoirSpec spec() {
         return spec;
     }

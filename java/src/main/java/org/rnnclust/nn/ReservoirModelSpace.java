@@ -86,6 +86,61 @@ public final class ReservoirModelSpace {
         return new ReservoirModelSpace(reservoir, keep, fitted, signs);
     }
 
+    /**
+     * The model space of {@code reservoir} with principal axes fitted before (a saved model's): per
+     * direction, the states' mean (units), the axes (components × units, row-major), the variance
+     * along each and the total variance, as {@link #stateMean}, {@link #stateAxes},
+     * {@link #stateVariances} and {@link #stateTotalVariance} gave them.
+     *
+     * @throws IllegalArgumentException when the axes do not fit the reservoir
+     */
+    public static ReservoirModelSpace of(Reservoir reservoir, double[][] means, double[][] axes, double[][] variances,
+                                         double[] totalVariances) {
+        ReservoirSpec spec = reservoir.spec();
+        int dirs = spec.directions();
+        if (means.length != dirs || axes.length != dirs || variances.length != dirs || totalVariances.length != dirs) {
+            throw new IllegalArgumentException("the reservoir has " + dirs + " directions, the axes " + means.length);
+        }
+        PrincipalAxes[] fitted = new PrincipalAxes[dirs];
+        int keep = variances[0].length;
+        double[] signs = new double[dirs * keep];
+        for (int d = 0; d < dirs; d++) {
+            fitted[d] = PrincipalAxes.of(means[d], axes[d], variances[d], totalVariances[d]);
+            if (fitted[d].inputDimension() != spec.units() || fitted[d].count() != keep || keep > spec.components()) {
+                throw new IllegalArgumentException("direction " + d + ": " + fitted[d].count() + " axes of "
+                        + fitted[d].inputDimension() + " units do not fit a reservoir of " + spec.units() + " units and "
+                        + spec.components() + " components");
+            }
+            for (int c = 0; c < keep; c++) signs[d * keep + c] = largestComponentSign(fitted[d].axis(c));
+        }
+        return new ReservoirModelSpace(reservoir, keep, fitted, signs);
+    }
+
+    /** The mean of direction {@code d}'s training states (units; a copy). */
+    public double[] stateMean(int d) {
+        return axes[d].mean();
+    }
+
+    /** The principal axes of direction {@code d}'s states, components() × units, row-major, before the sign convention (a copy). */
+    public double[] stateAxes(int d) {
+        return axes[d].axes();
+    }
+
+    /** The variance of direction {@code d}'s training states along each axis (a copy). */
+    public double[] stateVariances(int d) {
+        return axes[d].variances();
+    }
+
+    /** The total variance of direction {@code d}'s training states. */
+    public double stateTotalVariance(int d) {
+        return axes[d].totalVariance();
+    }
+
+    /** The reservoir it reads sequences with. */
+    public Reservoir reservoir() {
+        return reservoir;
+    }
+
     /** Sequences per batch: at most BATCH, and at most MAX_BATCH_STATES states of {@code steps} steps. */
     private static int batchRows(Reservoir reservoir, int steps) {
         long perSequence = (long) steps * reservoir.spec().units() * reservoir.spec().directions();
