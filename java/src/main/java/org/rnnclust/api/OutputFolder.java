@@ -53,9 +53,9 @@ public final class OutputFolder implements AutoCloseable {
         write(() -> ResultFiles.writeJson(file(name), values));
     }
 
-    /** The model file {@value SequenceClusteringModel#FILE}. */
-    public void writeModel(SequenceClusteringModel model) {
-        model.save(file(SequenceClusteringModel.FILE));
+    /** The model file {@value ClusteringModel#FILE}. */
+    public void writeModel(ClusteringModel model) {
+        model.save(file(ClusteringModel.FILE));
     }
 
     /** Moves every file into place in the order they were asked for (so ask for the model last). */

@@ -1,7 +1,8 @@
 package org.rnnclust.api;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.baseline.Standardization;
 import org.rnnclust.cluster.KMeans;
@@ -75,8 +76,8 @@ final class ReservoirMember implements AutoCloseable {
     /** Everything fitted, as host arrays (what the model file stores). */
     State state() {
         Reservoir network = space.reservoir();
-        List<float[]> weights = new ArrayList<>();
-        for (Parameter p : network.parameters()) weights.add(p.get());
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        for (Parameter p : network.parameters()) weights.put(p.name(), p.get());
         int directions = network.spec().directions();
         double[][] means = new double[directions][];
         double[][] axes = new double[directions][];
@@ -132,7 +133,7 @@ final class ReservoirMember implements AutoCloseable {
      * A fitted member as host arrays.
      *
      * @param inputs              channels the reservoir reads
-     * @param weights             the reservoir's weights in {@link Reservoir#parameters}' order
+     * @param weights             the reservoir's weights by {@link Reservoir#parameters}' names, in their order
      * @param stateMeans          per direction, the mean of the states (units)
      * @param stateAxes           per direction, the principal axes of the states (components × units)
      * @param stateVariances      per direction, the variance along each axis
@@ -145,8 +146,21 @@ final class ReservoirMember implements AutoCloseable {
      * @param pcaTotalVariance    the standardised coordinates' total variance
      * @param centroids           the k-means centroids of the reduced coordinates (k × components)
      */
-    record State(int inputs, List<float[]> weights, double[][] stateMeans, double[][] stateAxes,
+    record State(int inputs, Map<String, float[]> weights, double[][] stateMeans, double[][] stateAxes,
                  double[][] stateVariances, double[] stateTotalVariances, double[] scalingMean, double[] scalingScale,
                  double[] pcaMean, double[] pcaComponents, double[] pcaVariance, double pcaTotalVariance,
-                 float[] centroids) {}
+                 float[] centroids) {
+        /** Numbers it holds, as {@link ReservoirMember#parameterCount} counts them. */
+        long parameterCount() {
+            long n = 0;
+            for (float[] w : weights.values()) n += w.length;
+            for (int d = 0; d < stateMeans.length; d++) n += stateMeans[d].length + stateAxes[d].length;
+            return n + scalingMean.length + scalingScale.length + pcaMean.length + pcaComponents.length + centroids.length;
+        }
+
+        /** Size of the reduced coordinates. */
+        int dimension() {
+            return pcaVariance.length;
+        }
+    }
 }

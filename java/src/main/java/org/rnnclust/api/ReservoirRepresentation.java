@@ -3,6 +3,8 @@ package org.rnnclust.api;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import org.rnnclust.CancelledException;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.cluster.ConsensusClustering;
 import org.rnnclust.cluster.KMeansModel;
@@ -32,6 +34,18 @@ final class ReservoirRepresentation implements AutoCloseable {
      */
     static ReservoirRepresentation fit(ReservoirSettings settings, KMeansSettings kmeans, int perturbationUlps,
                                        Device device, PaddedSequences train, int k, long seed) {
+        return fit(settings, kmeans, perturbationUlps, device, train, k, seed, () -> false);
+    }
+
+    /**
+     * The same, asking {@code cancelled} before each reservoir.
+     *
+     * @throws CancelledException when it answers true
+     */
+    static ReservoirRepresentation fit(ReservoirSettings settings, KMeansSettings kmeans, int perturbationUlps,
+                                       Device device, PaddedSequences train, int k, long seed,
+                                       BooleanSupplier cancelled) {
+        if (cancelled.getAsBoolean()) throw new CancelledException("before the first reservoir");
         if (settings.members() == 1) {
             return new ReservoirRepresentation(List.of(ReservoirMember.fit(settings, kmeans, perturbationUlps, device,
                     train, k, seed)), null, k);
@@ -41,6 +55,9 @@ final class ReservoirRepresentation implements AutoCloseable {
         try {
             List<int[]> partitions = new ArrayList<>();
             for (int m = 0; m < settings.members(); m++) {
+                if (m > 0 && cancelled.getAsBoolean()) {
+                    throw new CancelledException("after " + m + " of " + settings.members() + " reservoirs");
+                }
                 ReservoirMember member = ReservoirMember.fit(settings, kmeans, perturbationUlps, device, train, k,
                         seeds.nextLong());
                 members.add(member);

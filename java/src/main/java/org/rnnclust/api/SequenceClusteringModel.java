@@ -8,8 +8,8 @@ import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.io.ModelFile;
 import org.rnnclust.io.SetManifest;
-import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.nn.MemoryPlan;
 import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.TrainedModel;
@@ -26,11 +26,9 @@ import org.rnnclust.train.Trainer;
  * Close it when it owns its device (a model from {@link SequenceClusterer#fit(Dataset)}); closing
  * a model that uses a device opened by the caller does nothing.
  */
-public final class SequenceClusteringModel implements AutoCloseable {
+public final class SequenceClusteringModel implements ClusteringModel {
     /** Sequences per embedding batch of a loaded model whose file records no training batch size. */
     static final int EMBED_BATCH = 256;
-    /** The file name a training output folder holds. */
-    public static final String FILE = TrainedModel.FILE;
 
     private final TrainedModel saved;
     private final Device device;
@@ -62,19 +60,27 @@ public final class SequenceClusteringModel implements AutoCloseable {
     public static SequenceClusteringModel load(Path fileOrDir) {
         // A folder written as one output set is refused when its last commit did not finish.
         if (Files.isDirectory(fileOrDir)) SetManifest.requireComplete(fileOrDir);
-        TrainedModel saved = TrainedModel.load(TrainedModel.resolve(fileOrDir));
+        return from(TrainedModel.load(TrainedModel.resolve(fileOrDir)));
+    }
+
+    /** The autoencoder model in {@code file}, whose content {@code loaded} holds. */
+    static SequenceClusteringModel from(ModelFile.Loaded loaded, Path file) {
+        return from(TrainedModel.load(loaded, file));
+    }
+
+    private static SequenceClusteringModel from(TrainedModel saved) {
         // Embedded in batches of the training batch size, as the fit did: the GEMMs' rounding depends
         // on the rows per call, and the loaded model must give the fitted model's embeddings bit for bit.
         int batch = saved.training().path("batch").asInt(0);
         return new SequenceClusteringModel(saved, null, false, batch > 0 ? batch : EMBED_BATCH, null);
     }
 
-    /** Writes the model file atomically (a failed write keeps any previous file). */
+    @Override
     public void save(Path file) {
         saved.save(file);
     }
 
-    /** The same model, computing on {@code other} (not owned). */
+    @Override
     public SequenceClusteringModel on(Device other) {
         return new SequenceClusteringModel(saved, other, false, embedBatch, report);
     }
@@ -154,11 +160,6 @@ public final class SequenceClusteringModel implements AutoCloseable {
         }
     }
 
-    /** The cluster of every sequence of {@code data}, in order. */
-    public int[] predict(Dataset data) {
-        return assign(data).labels();
-    }
-
     /** The cluster of every sequence and the inertia of the assignment. */
     public Assignment assign(Dataset data) {
         return assign(prepare(data));
@@ -174,16 +175,6 @@ public final class SequenceClusteringModel implements AutoCloseable {
         KMeansModel.Assignment a = new KMeansModel(saved.k(), latent(), saved.centroids(), null, Double.NaN, 0, true,
                 List.of()).predict(requireDevice().backend(), z, n);
         return new Assignment(a.labels(), a.inertia());
-    }
-
-    /**
-     * ACC, NMI and ARI of the clusters of {@code data} against its labels.
-     *
-     * @throws InputException when {@code data} has no labels
-     */
-    public ClusteringScores scores(Dataset data) {
-        if (!data.hasLabels()) throw new InputException(data.name() + ": no labels to score the clusters against");
-        return ClusteringScores.of(data.labels(), predict(data));
     }
 
     private PaddedSequences prepare(Dataset data) {

@@ -50,18 +50,32 @@ public record PaddedSequences(int n, int maxLength, int channels, float[] values
      * when no sequence is longer than {@code maxSteps}.
      */
     public PaddedSequences resampledTo(int maxSteps) {
+        return resampledLike(maxLength, maxSteps);
+    }
+
+    /**
+     * These sequences shrunk by the factor {@link #resampledTo} applied to sequences padded to
+     * {@code referenceLength} steps (maxSteps / referenceLength; none when referenceLength ≤
+     * maxSteps): how a model fitted on such sequences reads new ones of any length. Padded to
+     * {@code maxSteps} steps, or to the longest result when a sequence was longer than the reference.
+     */
+    public PaddedSequences resampledLike(int referenceLength, int maxSteps) {
         if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be >= 1, got " + maxSteps);
-        if (maxLength <= maxSteps) return this;
-        float[] out = new float[Math.multiplyExact(Math.multiplyExact(n, maxSteps), channels)];
+        if (referenceLength <= maxSteps) return this;
         int[] newLengths = new int[n];
+        int width = maxSteps;
+        for (int i = 0; i < n; i++) {
+            newLengths[i] = Math.max(1, (int) Math.round((double) lengths[i] * maxSteps / referenceLength));
+            width = Math.max(width, newLengths[i]);
+        }
+        float[] out = new float[Math.multiplyExact(Math.multiplyExact(n, width), channels)];
         for (int i = 0; i < n; i++) {
             int l = lengths[i];
-            int to = Math.max(1, (int) Math.round((double) l * maxSteps / maxLength));
+            int to = newLengths[i];
             float[] series = java.util.Arrays.copyOfRange(values, i * maxLength * channels, (i * maxLength + l) * channels);
             float[] r = l == 0 ? new float[to * channels] : org.rnnclust.data.prep.Resample.linear(series, channels, to);
-            System.arraycopy(r, 0, out, i * maxSteps * channels, r.length);
-            newLengths[i] = to;
+            System.arraycopy(r, 0, out, i * width * channels, r.length);
         }
-        return new PaddedSequences(n, maxSteps, channels, out, newLengths);
+        return new PaddedSequences(n, width, channels, out, newLengths);
     }
 }

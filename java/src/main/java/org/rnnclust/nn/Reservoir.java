@@ -1,6 +1,7 @@
 package org.rnnclust.nn;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
@@ -51,23 +52,25 @@ public final class Reservoir implements AutoCloseable {
     }
 
     /**
-     * A reservoir with given weights (a saved model's), in {@link #parameters}' order and sizes.
+     * A reservoir with given weights (a saved model's), by {@link #parameters}' names.
      *
-     * @throws IllegalArgumentException when the weights do not fit the spec and inputs
+     * @throws IllegalArgumentException when a weight is missing, unknown or of the wrong size
      */
-    public static Reservoir withWeights(TensorOps ops, int inputs, ReservoirSpec spec, List<float[]> weights) {
+    public static Reservoir withWeights(TensorOps ops, int inputs, ReservoirSpec spec, Map<String, float[]> weights) {
         Reservoir r = new Reservoir(ops, inputs, spec, 0L);
         try {
             List<Parameter> p = r.parameters();
             if (weights.size() != p.size()) {
                 throw new IllegalArgumentException("the reservoir has " + p.size() + " weight tensors, got " + weights.size());
             }
-            for (int i = 0; i < p.size(); i++) {
-                if (weights.get(i).length != p.get(i).size()) {
-                    throw new IllegalArgumentException(p.get(i).name() + " holds " + p.get(i).size() + " values, got "
-                            + weights.get(i).length);
+            for (Parameter parameter : p) {
+                float[] w = weights.get(parameter.name());
+                if (w == null) throw new IllegalArgumentException("reservoir weight " + parameter.name() + " is missing");
+                if (w.length != parameter.size()) {
+                    throw new IllegalArgumentException(parameter.name() + " holds " + parameter.size() + " values, got "
+                            + w.length);
                 }
-                p.get(i).set(weights.get(i));
+                parameter.set(w);
             }
             return r;
         } catch (RuntimeException e) {

@@ -43,7 +43,7 @@ import org.rnnclust.nn.SequenceAutoencoder;
 public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, float[] centroids, int k,
                            Map<String, float[]> weights, List<String> labelNames, ObjectNode training) {
     public static final String FILE = "model.rnnclust";
-    static final String KIND = "rnnclust-model";
+    public static final String KIND = "rnnclust-model";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The file a {@code --model} argument names: the file itself, or DIR/model.rnnclust. */
@@ -135,10 +135,15 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
 
     /** Reads and validates a model file; every problem is one InputException line naming the file. */
     public static TrainedModel load(Path file) {
-        ModelFile.Loaded loaded = ModelFile.read(file);
+        return load(ModelFile.read(file), file);
+    }
+
+    /** The same, from the content of {@code file} already read. */
+    public static TrainedModel load(ModelFile.Loaded loaded, Path file) {
         JsonNode h = loaded.header();
-        if (!KIND.equals(h.path("kind").asText())) {
-            throw new InputException(file + ": not an rnnclust model (kind '" + h.path("kind").asText() + "')");
+        requireModelKind(h, file);
+        if (h.has("representation")) {
+            throw new InputException(file + ": a '" + h.path("representation").asText() + "' model, not an autoencoder's");
         }
         try {
             JsonNode a = h.get("architecture");
@@ -166,6 +171,17 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
             return model;
         } catch (NullPointerException | IllegalArgumentException e) {
             throw new InputException(file + ": malformed model header: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a header that is not a model's (a checkpoint, say).
+     *
+     * @throws InputException naming the file and its kind
+     */
+    public static void requireModelKind(JsonNode header, Path file) {
+        if (!KIND.equals(header.path("kind").asText())) {
+            throw new InputException(file + ": not an rnnclust model (kind '" + header.path("kind").asText() + "')");
         }
     }
 
