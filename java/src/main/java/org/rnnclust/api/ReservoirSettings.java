@@ -53,6 +53,12 @@ public record ReservoirSettings(int units, double spectralRadius, double inputSc
                 DEFAULT_MEMBERS);
     }
 
+    /** These settings with {@code count} reservoirs per fit. */
+    public ReservoirSettings withMembers(int count) {
+        return new ReservoirSettings(units, spectralRadius, inputScaling, density, bidirectional, components, ridge,
+                maxSteps, pca, count);
+    }
+
     ReservoirSpec spec() {
         return spec(units, spectralRadius, inputScaling, density, bidirectional, components, ridge);
     }

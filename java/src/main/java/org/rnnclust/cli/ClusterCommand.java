@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import org.rnnclust.api.Assignment;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.OutputClaim;
-import org.rnnclust.api.SequenceClusteringModel;
+import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.metrics.ClusteringScores;
 import picocli.CommandLine.Command;
@@ -39,7 +39,7 @@ final class ClusterCommand implements Callable<Integer> {
 
     private Integer cluster() {
         long start = System.nanoTime();
-        SequenceClusteringModel m = input.load();
+        ClusteringModel m = input.load();
         Dataset d = input.read();
         Assignment a;
         try (Device on = device.openForNetworks()) {

@@ -3,7 +3,7 @@ package org.rnnclust.cli;
 import java.nio.file.Path;
 import java.util.Map;
 import org.rnnclust.api.OutputFolder;
-import org.rnnclust.api.SequenceClusteringModel;
+import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.metrics.ClusteringScores;
 
@@ -23,7 +23,7 @@ final class ClusteringOutput {
 
     /** Writes assignments.csv, metrics.json and the model file (if {@code model} is not null, last): all or none. */
     static void write(Path dir, Dataset scored, int[] clusters, Map<String, Object> metrics,
-                      SequenceClusteringModel model) {
+                      ClusteringModel model) {
         try (OutputFolder output = OutputFolder.open(dir)) {
             output.writeAssignments(clusters, scored);
             output.writeJson(OutputFolder.METRICS, metrics);

@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.NpyFiles;
 import org.rnnclust.api.OutputClaim;
-import org.rnnclust.api.SequenceClusteringModel;
+import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.data.Dataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +33,7 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     private Integer embed() {
-        SequenceClusteringModel m = input.load();
+        ClusteringModel m = input.load();
         Dataset d = input.read();
         float[] emb;
         try (Device on = device.openForNetworks()) {

@@ -9,12 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.api.ClusterInit;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.ReservoirSettings;
 import org.rnnclust.bench.MachineInfo;
 import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
@@ -43,9 +43,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Folder of datasets (one per subfolder).")
     Path dataDir;
 
-    @Option(names = "--methods", paramLabel = "LIST", defaultValue = "kmeans,pca-kmeans,forest,rnn,rnn-dec,rnn-idec",
-            description = "Comma-separated: kmeans, pca-kmeans, forest, rnn, rnn-dec, rnn-idec (the last three share "
-                    + "one pretrained autoencoder per seed). Default: all.")
+    @Option(names = "--methods", paramLabel = "LIST", defaultValue = MethodNames.DEFAULTS,
+            description = {"Comma-separated: kmeans, pca-kmeans, forest, kshape, dtw-kmeans, rnn (the reservoir "
+                    + "representation, train's default), rnn-ae, rnn-ae-dec, rnn-ae-idec (the LSTM autoencoder, "
+                    + "alone and refined; they share one pretrained autoencoder per seed), rnn-ae-bi (bidirectional).",
+                    "Default: ${DEFAULT-VALUE}."})
     String methods;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "3",
@@ -64,10 +66,11 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "one ulp, and report how far NMI moves (mean and max |ΔNMI| over seeds). Doubles their cost."})
     boolean sensitivity;
 
-    @Option(names = "--members", paramLabel = "R", defaultValue = "1",
-            description = "Autoencoders pretrained per recurrent fit, the fit starting from the consensus of their "
-                    + "clusterings (about R times the pretraining). Default: ${DEFAULT-VALUE}.")
-    int members;
+    @Option(names = "--members", paramLabel = "R",
+            description = "Reservoirs drawn per rnn fit, and autoencoders pretrained per rnn-ae* fit, the fit being "
+                    + "(or starting from) the consensus of their clusterings; about R times the cost. Default: "
+                    + ReservoirSettings.DEFAULT_MEMBERS + " reservoirs, 1 autoencoder.")
+    Integer members;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
@@ -89,10 +92,13 @@ final class EvaluateCommand implements Callable<Integer> {
     private Integer evaluate() throws IOException {
         List<String> methodNames = MethodNames.parse(methods);
         if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
-        if (members < 1) throw new InputException("--members must be >= 1, got " + members, Setting.MEMBERS);
+        if (members != null && members < 1) {
+            throw new InputException("--members must be >= 1, got " + members, Setting.MEMBERS);
+        }
         List<DatasetCatalog.Entry> found = select(DatasetCatalog.find(dataDir));
         EvaluationBudget budget = (quick ? EvaluationBudget.quick() : EvaluationBudget.defaults())
-                .withClusterInit(clusterInit.clusterInit()).withMembers(members);
+                .withClusterInit(clusterInit.clusterInit());
+        if (members != null) budget = budget.withMembers(members);
         PrintWriter w = spec.commandLine().getOut();
         Evaluation.Result result;
         // The recurrent methods need a backend that runs the networks (auto picks accordingly).
@@ -100,7 +106,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (Device on = device.open(networks)) {  // first: a device error comes before any output
             w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%s%s%s%n", found.size(),
                     String.join(",", methodNames), seeds, quick ? ", quick budget" : "",
-                    members > 1 ? ", " + members + " autoencoders per recurrent fit (their consensus)" : "",
+                    members != null ? ", " + members + " reservoirs or autoencoders per recurrent fit (their consensus)" : "",
                     on.deterministic() ? ", deterministic mode" : "",
                     budget.rnnClusterInit().isSpectral() ? ", recurrent methods start from spectral clustering" : "",
                     sensitivity && networks ? ", sensitivity probe (+1 ulp on the initial weights)" : "");

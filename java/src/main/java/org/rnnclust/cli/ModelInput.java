@@ -1,7 +1,7 @@
 package org.rnnclust.cli;
 
 import java.nio.file.Path;
-import org.rnnclust.api.SequenceClusteringModel;
+import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.read.ReadOptions;
 import org.rnnclust.data.read.Readers;
@@ -20,8 +20,8 @@ final class ModelInput {
     Path labels;
 
     /** The model, read and checked before any device opens. */
-    SequenceClusteringModel load() {
-        return SequenceClusteringModel.load(model);
+    ClusteringModel load() {
+        return ClusteringModel.load(model);
     }
 
     Dataset read() {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,6 +14,7 @@ import org.rnnclust.CancelledException;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.api.Assignment;
+import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.FitOptions;
 import org.rnnclust.api.FitReport;
@@ -19,6 +22,9 @@ import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.api.Refine;
 import org.rnnclust.api.RefinementSummary;
+import org.rnnclust.api.ReservoirClusterer;
+import org.rnnclust.api.ReservoirClusteringModel;
+import org.rnnclust.api.ReservoirSettings;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
@@ -28,14 +34,22 @@ import org.rnnclust.report.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Trains a recurrent autoencoder, embeds the sequences, clusters the embeddings: SequenceClusterer from flags. */
+/**
+ * Fits a recurrent representation of every sequence and clusters it: the reservoir representation
+ * (ReservoirClusterer) by default, or a trained autoencoder (SequenceClusterer), from flags.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a recurrent sequence autoencoder, embed every sequence, cluster the embeddings.",
-                "Writes DIR/model.rnnclust, DIR/assignments.csv, DIR/metrics.json; checkpoints in DIR/checkpoints/.",
-                "SIGTERM or SIGINT stops it at the next batch with a checkpoint (exit 75); --resume DIR continues."})
+        description = {"Represent every sequence with a recurrent network and cluster the representations: by default "
+                + "fixed random reservoirs and the model space of their states (seconds, no training), or with "
+                + "--representation autoencoder a trained recurrent autoencoder (with DEC/IDEC refinement).",
+                "Writes DIR/model.rnnclust, DIR/assignments.csv, DIR/metrics.json; an autoencoder's checkpoints in "
+                + "DIR/checkpoints/.",
+                "SIGTERM or SIGINT stops an autoencoder at the next batch with a checkpoint (exit 75); --resume DIR "
+                + "continues. A reservoir fit stopped so writes nothing (exit 75): run it again."})
 final class TrainCommand implements Callable<Integer> {
     /** The checkpoint file inside DIR/checkpoints. */
     static final String CHECKPOINT = "last.ckpt";
@@ -44,17 +58,23 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin PreprocessMixin prep;
     @Mixin DeviceMixin device;
+    @Mixin ReservoirMixin reservoir;
     @Mixin ModelMixin model;
     @Mixin ClusteringMixin clustering;
     @Mixin KMeansMixin kmeans;
     @Mixin RefineMixin refine;
     @Mixin ClusterInitMixin clusterInit;
 
-    @Option(names = "--members", paramLabel = "R", defaultValue = "1",
-            description = "Pretrain R autoencoders (seeds seed·R … seed·R+R−1) and start from the consensus of their "
-                    + "clusterings: steadier across seeds, about R times the pretraining (side by side on the CPU's "
-                    + "threads). Default: ${DEFAULT-VALUE}.")
-    int members;
+    @Option(names = "--representation", paramLabel = "KIND", defaultValue = "reservoir",
+            description = {"reservoir (the default: the --reservoir-* flags) or autoencoder (the flags from --cell to "
+                    + "--spectral-max-rows, and --resume)."})
+    String representation;
+
+    @Option(names = "--members", paramLabel = "R",
+            description = "Reservoirs drawn, or autoencoders pretrained (seeds seed·R … seed·R+R−1), the clusters "
+                    + "being (or starting from) the consensus of their clusterings: steadier across seeds, about R "
+                    + "times the cost. Default: " + ReservoirSettings.DEFAULT_MEMBERS + " reservoirs, 1 autoencoder.")
+    Integer members;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (required unless --resume).")
     Path out;
@@ -91,12 +111,91 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer train(StopSignals stop, Path dir, long start) {
+        boolean autoencoder = switch (representation.strip().toLowerCase(Locale.ROOT)) {
+            case "reservoir" -> false;
+            case "autoencoder" -> true;
+            default -> throw new InputException("--representation must be reservoir or autoencoder, got '"
+                    + representation + "'");
+        };
+        refuseFlagsOfTheOtherRepresentation(autoencoder);
+        if (members != null && members < 1) throw new InputException("--members must be >= 1, got " + members, Setting.MEMBERS);
         PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
         clustering.k(prepared.trainRaw());  // checks --k before any training
-        if (members < 1) throw new InputException("--members must be >= 1, got " + members, Setting.MEMBERS);
+        return autoencoder ? trainAutoencoder(stop, dir, start, prepared) : trainReservoir(stop, dir, start, prepared);
+    }
+
+    /** An autoencoder flag with the reservoir, or a reservoir flag with the autoencoder, is a mistake: one line naming it. */
+    private void refuseFlagsOfTheOtherRepresentation(boolean autoencoder) {
+        List<String> reservoirOnly = spec.mixins().get("reservoir").options().stream().map(OptionSpec::longestName).toList();
+        List<String> autoencoderOnly = new ArrayList<>(List.of("--resume"));
+        for (String mixin : List.of("model", "refine", "clusterInit")) {
+            spec.mixins().get(mixin).options().forEach(o -> autoencoderOnly.add(o.longestName()));
+        }
+        for (OptionSpec given : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = given.longestName();
+            if (autoencoder && reservoirOnly.contains(name)) {
+                throw new InputException(name + " applies to the reservoir representation, not to --representation autoencoder");
+            }
+            if (!autoencoder && autoencoderOnly.contains(name)) {
+                throw new InputException(name + " applies to --representation autoencoder (the default representation is "
+                        + "the reservoir)");
+            }
+        }
+    }
+
+    private Integer trainReservoir(StopSignals stop, Path dir, long start, PreparedData prepared) {
+        ReservoirClusterer clusterer = ReservoirClusterer.builder()
+                .settings(reservoir.settings(members != null ? members : ReservoirSettings.DEFAULT_MEMBERS))
+                .kmeans(kmeans.settings()).clusters(clustering.clusters()).seed(clustering.seed).build();
+        try (Device on = device.openForNetworks()) {
+            ReservoirClusteringModel fitted;
+            try {
+                fitted = clusterer.fit(on, prepared, stop::requested);
+            } catch (CancelledException e) {
+                throw new CancelledException("stopped by " + stop.signal() + " " + e.getMessage() + "; nothing written: "
+                        + "run the same command again (a reservoir fit keeps no checkpoint; it takes seconds)");
+            }
+            Dataset scoredRaw = prepared.scoredRaw();
+            Assignment scored = prepared.test() == null ? fitted.training() : fitted.assign(prepared.test());
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("method", fitted.method());
+            metrics.put("data", scoredRaw.name());
+            metrics.put("n", scoredRaw.size());
+            metrics.put("k", fitted.clusters());
+            metrics.put("inertia", scored.inertia());
+            metrics.put("fit_inertia", fitted.training().inertia());
+            ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
+            ReservoirSettings s = fitted.settings();
+            metrics.put("representation", "reservoir");
+            metrics.put("reservoirs", s.members());
+            metrics.put("units", s.units());
+            metrics.put("embedding_size", fitted.latent());
+            metrics.put("parameters", fitted.parameterCount());
+            metrics.put("seed", clustering.seed);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            metrics.put("seconds", seconds);
+            ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, fitted);
+            PrintWriter w = spec.commandLine().getOut();
+            Table.print(w, fitted.method(), scoredRaw, fitted.clusters(), scored.inertia(), scores, seconds);
+            w.printf(Locale.ROOT, "%d reservoir%s of %d units%s, embedding size %d, %d parameters%n", s.members(),
+                    s.members() > 1 ? "s (the consensus of their clusterings)" : "", s.units(),
+                    s.bidirectional() ? " per direction" : "", fitted.latent(), fitted.parameterCount());
+            w.println("wrote " + dir.resolve(ClusteringModel.FILE) + ", " + OutputFolder.ASSIGNMENTS + ", "
+                    + OutputFolder.METRICS);
+            if (report != null) {
+                w.println("report: " + ReportWriter.write(report, Reports.clustering(fitted.method() + " on "
+                        + scoredRaw.name(), metrics, List.of(), fitted.embed(prepared.scored()), fitted.latent(),
+                        scored.labels(), scoredRaw, prepared.scored())));
+            }
+            w.flush();
+        }
+        return Main.EXIT_OK;
+    }
+
+    private Integer trainAutoencoder(StopSignals stop, Path dir, long start, PreparedData prepared) {
         SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
                 .clusters(clustering.clusters()).kmeans(kmeans.settings()).clusterInit(clusterInit.clusterInit())
-                .seed(clustering.seed).members(members).build());
+                .seed(clustering.seed).members(members != null ? members : 1).build());
         clusterer.checkFits(prepared.train().n(), clusterer.clustersFor(prepared.trainRaw()));
         Path checkpoints = dir.resolve("checkpoints");
         Path checkpoint = checkpoints.resolve(CHECKPOINT);
@@ -166,7 +265,7 @@ final class TrainCommand implements Callable<Integer> {
                         clusterer.refine().label(), refined.epochs(), 100 * refined.labelChange(),
                         refined.converged() ? " (below --refine-tol)" : "");
             }
-            w.println("wrote " + dir.resolve(SequenceClusteringModel.FILE) + ", " + OutputFolder.ASSIGNMENTS + ", "
+            w.println("wrote " + dir.resolve(ClusteringModel.FILE) + ", " + OutputFolder.ASSIGNMENTS + ", "
                     + OutputFolder.METRICS);
             if (report != null) {
                 w.println("report: " + ReportWriter.write(report, Reports.clustering(fitted.method() + " on "

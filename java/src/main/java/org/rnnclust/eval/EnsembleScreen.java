@@ -69,7 +69,7 @@ public final class EnsembleScreen {
                                               EvaluationBudget budget) {
         Evaluation.Prepared data = Evaluation.prepare(entry);
         int k = Math.min(data.k(), data.train().n());
-        ClusteringMethod rnn = MethodNames.build("rnn", budget);
+        ClusteringMethod rnn = MethodNames.build("rnn-ae", budget);
         List<Member> ms = new ArrayList<>();
         for (long seed = 0; seed < members; seed++) {
             try (FittedClustering fit = rnn.fit(device, data.train(), k, seed)) {

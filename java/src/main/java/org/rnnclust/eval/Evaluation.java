@@ -208,7 +208,7 @@ public final class Evaluation {
         int steps = data.steps();
         int k = data.k();
         List<MethodResult> results = new ArrayList<>();
-        // rnn, rnn-dec and rnn-idec of one seed start from the same pretrained autoencoder, trained once;
+        // rnn-ae, rnn-ae-dec and rnn-ae-idec of one seed start from the same pretrained autoencoder, trained once;
         // the probe's perturbed fits share theirs alike.
         Map<Long, Pretraining> pretrained = new HashMap<>();
         Map<Long, Pretraining> perturbedPretrained = new HashMap<>();

@@ -32,7 +32,7 @@ import org.rnnclust.api.ReservoirSettings;
  *                       or spectral clustering of their kNN graph), where DEC/IDEC start
  * @param rnnMembers     autoencoders pretrained per recurrent fit, started from their consensus
  *                       ({@link org.rnnclust.api.SequenceClusterer.Builder#members}); 1 by default
- * @param reservoir      the settings of rnn-esn
+ * @param reservoir      the settings of rnn, the reservoir representation
  */
 public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest, int rnnHidden, int rnnLatent,
                                int rnnMaxRows, long rnnStepBudget, int rnnMinEpochs, int rnnMaxEpochs,
@@ -83,10 +83,10 @@ public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest
                 rnnMaxEpochs, rnnPatience, rnnMaxSteps, init, rnnMembers, reservoir);
     }
 
-    /** This budget with {@code members} autoencoders per recurrent fit. */
+    /** This budget with {@code members} autoencoders, and as many reservoirs, per recurrent fit. */
     public EvaluationBudget withMembers(int members) {
         return new EvaluationBudget(nInit, pca, forest, rnnHidden, rnnLatent, rnnMaxRows, rnnStepBudget, rnnMinEpochs,
-                rnnMaxEpochs, rnnPatience, rnnMaxSteps, rnnClusterInit, members, reservoir);
+                rnnMaxEpochs, rnnPatience, rnnMaxSteps, rnnClusterInit, members, reservoir.withMembers(members));
     }
 
     /** Autoencoder epochs for {@code rows} training sequences of {@code steps} steps. */

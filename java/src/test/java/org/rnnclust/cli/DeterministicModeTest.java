@@ -51,7 +51,7 @@ class DeterministicModeTest {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
         cmd.addAll(properties);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--representation", "autoencoder",
                 "--data", data.toString(), "--out", out.toString(), "--epochs", "2", "--refine", "dec",
                 "--refine-epochs", "2", "--refine-tol", "0", "--device", "cpu", "--seed", "3", "--threads", "2"));
         if (deterministic) cmd.add("--deterministic");
@@ -89,7 +89,7 @@ class DeterministicModeTest {
 
     @Test
     void refusesAGpu() {
-        CliRun run = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("gpu").toString(),
+        CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", tmp.resolve("gpu").toString(),
                 "--device", "cuda", "--deterministic");
         assertEquals(Main.EXIT_BAD_INPUT, run.exitCode(), run.err());
         assertTrue(run.err().contains("deterministic mode computes on the CPU"), run.err());

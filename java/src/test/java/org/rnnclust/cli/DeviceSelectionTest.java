@@ -67,7 +67,7 @@ class DeviceSelectionTest {
     @Test
     void trainingOnCudaWithoutAGpuIsOneLineAndWritesNothing() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(noGpu(), "a GPU is present: training on it is TrainCudaParityTest's");
-        CliRun run = CliRun.of("train", "--data", data().toString(), "--out", tmp.resolve("t").toString(), "--epochs", "1",
+        CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data().toString(), "--out", tmp.resolve("t").toString(), "--epochs", "1",
                 "--device", "cuda");
         assertEquals(Main.EXIT_DEVICE_UNAVAILABLE, run.exitCode(), run.err());
         assertEquals(1, run.errLines(), run.err());

@@ -29,7 +29,7 @@ class EarlyRefusalTest {
     }
 
     private static List<String> train(Path data, Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", out.toString(),
+        List<String> args = new ArrayList<>(List.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", out.toString(),
                 "--epochs", "2", "--hidden", "4", "--latent", "2", "--device", "cpu"));
         args.addAll(List.of(extra));
         return args;

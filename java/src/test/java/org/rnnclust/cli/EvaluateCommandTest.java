@@ -66,7 +66,7 @@ class EvaluateCommandTest {
     void sameSeedsGiveTheSameTableTwiceAndTheReportLinksItsChart(@TempDir Path tmp) throws IOException {
         Path data = tinyDataDir(tmp.resolve("data"));
         String[] common = {"evaluate", "--data-dir", data.toString(), "--seeds", "2", "--quick", "--device", "cpu",
-                "--methods", "kmeans,pca-kmeans,forest,rnn,rnn-dec,rnn-idec"};
+                "--methods", "kmeans,pca-kmeans,forest,rnn-ae,rnn-ae-dec,rnn-ae-idec"};
         CliRun a = CliRun.of(concat(common, "--out", tmp.resolve("a").toString(), "--report",
                 tmp.resolve("rep").toString()));
         assertEquals(0, a.exitCode(), a.err());
@@ -143,13 +143,13 @@ class EvaluateCommandTest {
     }
 
     @Test
-    void theReservoirMethodIsTheLibrarysWithItsDefaults(@TempDir Path tmp) throws IOException {
+    void theDefaultRecurrentMethodIsTheLibrarysReservoirWithItsDefaults(@TempDir Path tmp) throws IOException {
         Path data = tinyDataDir(tmp.resolve("data"));
         CliRun run = CliRun.of("evaluate", "--data-dir", data.toString(), "--datasets", "Shapes", "--seeds", "2",
-                "--device", "cpu", "--methods", "rnn-esn", "--out", tmp.resolve("out").toString());
+                "--device", "cpu", "--methods", "rnn", "--out", tmp.resolve("out").toString());
         assertEquals(0, run.exitCode(), run.err());
         JsonNode m = JSON.readTree(tmp.resolve("out/results.json").toFile()).get("datasets").get(0).get("methods").get(0);
-        assertEquals("rnn-esn", m.get("method").asText());
+        assertEquals("rnn", m.get("method").asText());
         Evaluation.Prepared p = Evaluation.prepare(DatasetCatalog.find(data).get(1));
         try (Device cpu = Device.open(DeviceOptions.of("cpu"))) {
             for (int seed = 0; seed < 2; seed++) {
@@ -201,7 +201,7 @@ class EvaluateCommandTest {
     void trainWritesAReportWithEveryPlot(@TempDir Path tmp) throws IOException {
         Path data = tinyDataDir(tmp.resolve("data")).resolve("Shapes");
         Path report = tmp.resolve("report");
-        CliRun run = CliRun.of("train", "--data", data.resolve("Shapes_TRAIN.tsv").toString(), "--test",
+        CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.resolve("Shapes_TRAIN.tsv").toString(), "--test",
                 data.resolve("Shapes_TEST.tsv").toString(), "--epochs", "3", "--hidden", "8", "--device", "cpu",
                 "--out", tmp.resolve("model").toString(), "--report", report.toString());
         assertEquals(0, run.exitCode(), run.err());

@@ -37,7 +37,7 @@ class GpuOutOfMemoryTest {
             long keep = 256L << 20;
             try (DeviceBuffer hog = holder.tensorOps().allocate((free - keep) / Float.BYTES)) {
                 // 900 sequences × 128 steps, hidden 1024: the gate workspaces alone need ~3.5 GB.
-                CliRun big = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("big").toString(),
+                CliRun big = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", tmp.resolve("big").toString(),
                         "--device", "cuda", "--hidden", "1024", "--batch", "900", "--epochs", "2", "--refine", "none");
                 assertEquals(Main.EXIT_OUT_OF_MEMORY, big.exitCode(), big.err());
                 assertEquals(1, big.errLines(), big.err());
@@ -45,7 +45,7 @@ class GpuOutOfMemoryTest {
                 assertTrue(big.err().contains("memory") && big.err().contains("--batch"), big.err());
                 assertTrue(Files.notExists(tmp.resolve("big/model.rnnclust")), "no model written");
 
-                CliRun small = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("small").toString(),
+                CliRun small = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", tmp.resolve("small").toString(),
                         "--device", "cuda", "--hidden", "16", "--batch", "16", "--epochs", "2", "--refine", "none");
                 assertEquals(0, small.exitCode(), "a smaller batch after the out-of-memory error: " + small.err());
                 assertTrue(Files.exists(tmp.resolve("small/model.rnnclust")));

@@ -44,7 +44,7 @@ class NumericalFaultsTest {
     }
 
     static CliRun train(Path data, Path out, String... more) {
-        String[] base = {"train", "--data", data.toString(), "--out", out.toString(), "--hidden", "6",
+        String[] base = {"train", "--representation", "autoencoder", "--data", data.toString(), "--out", out.toString(), "--hidden", "6",
             "--latent", "3", "--batch", "6", "--device", "cpu"};
         if (!java.util.Arrays.asList(more).contains("--epochs")) more = concat(more, "--epochs", "2");
         String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
@@ -138,7 +138,7 @@ class NumericalFaultsTest {
     void valuesTooLargeForFloatDistancesAreRefusedByEveryMethod() throws IOException {
         for (String huge : new String[] {"1e20", "-3.4e38"}) {
             Path data = cbf(huge);
-            String[][] commands = {{"kmeans"}, {"pca-kmeans"}, {"forest"}, {"train", "--epochs", "1", "--hidden", "4"}};
+            String[][] commands = {{"kmeans"}, {"pca-kmeans"}, {"forest"}, {"train", "--representation", "autoencoder", "--epochs", "1", "--hidden", "4"}};
             for (String[] command : commands) {
                 Path out = tmp.resolve(command[0] + huge);
                 String[] args = concat(command, "--data", data.toString(), "--out", out.toString(), "--normalize",

@@ -100,7 +100,7 @@ class OutputSetTest {
     void aReportPathThatCannotBeWrittenIsRefusedBeforeAnyWork() throws IOException {
         Path out = tmp.resolve("out");
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        CliRun run = CliRun.of("train", "--data", data().toString(), "--out", out.toString(), "--report",
+        CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data().toString(), "--out", out.toString(), "--report",
                 file.resolve("report").toString(), "--epochs", "1", "--hidden", "4", "--latent", "2", "--device", "cpu");
         assertEquals(Main.EXIT_BAD_INPUT, run.exitCode(), run.err());
         assertEquals(1, run.errLines(), run.err());
@@ -115,7 +115,7 @@ class OutputSetTest {
         Path locked = Files.createDirectory(tmp.resolve("locked"));
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
-            CliRun run = CliRun.of("train", "--data", data().toString(), "--out", out.toString(), "--report",
+            CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data().toString(), "--out", out.toString(), "--report",
                     locked.resolve("report").toString(), "--epochs", "1", "--hidden", "4", "--latent", "2", "--device",
                     "cpu");
             assertEquals(Main.EXIT_BAD_INPUT, run.exitCode(), run.err());
@@ -129,7 +129,7 @@ class OutputSetTest {
     @Test
     void aModelFolderWhoseCommitWasInterruptedIsRefused() throws IOException {
         Path out = tmp.resolve("run");
-        CliRun train = CliRun.of("train", "--data", data().toString(), "--out", out.toString(), "--epochs", "1",
+        CliRun train = CliRun.of("train", "--representation", "autoencoder", "--data", data().toString(), "--out", out.toString(), "--epochs", "1",
                 "--hidden", "4", "--latent", "2", "--batch", "10", "--device", "cpu");
         assertEquals(0, train.exitCode(), train.err());
         Path manifest = out.resolve(".rnnclust-set.json");
@@ -158,7 +158,7 @@ class OutputSetTest {
     @Test
     void aSecondRunOnTheSameOutputFileIsRefused() throws IOException {
         Path out = tmp.resolve("run");
-        assertEquals(0, CliRun.of("train", "--data", data().toString(), "--out", out.toString(), "--epochs", "1",
+        assertEquals(0, CliRun.of("train", "--representation", "autoencoder", "--data", data().toString(), "--out", out.toString(), "--epochs", "1",
                 "--hidden", "4", "--latent", "2", "--batch", "10", "--device", "cpu").exitCode());
         Path npy = tmp.resolve("e.npy");
         try (OutputClaim first = OutputClaim.file(npy)) {

@@ -40,7 +40,7 @@ class OversizeSettingsTest {
     void twoSequencesOfTwoMillionStepsAreRefusedBeforeTraining() throws IOException {
         Path data = longSeries(tmp.resolve("long.tsv"), 2, 2_000_000);
         // An LSTM of 32 hidden keeps ~17 GiB of activations for a batch of 2 × 2,000,000 steps.
-        CliRun run = refused(Main.EXIT_OUT_OF_MEMORY, "train", "--data", data.toString(), "--format", "ucr");
+        CliRun run = refused(Main.EXIT_OUT_OF_MEMORY, "train", "--representation", "autoencoder", "--data", data.toString(), "--format", "ucr");
         assertNames(run, "--batch", "--resample-length");
         assertTrue(run.err().contains("activations"), run.err());
     }
@@ -60,7 +60,7 @@ class OversizeSettingsTest {
         "--latent, 2000000000, 2, parameters",
         "--resample-length, 100000000, 2, at most 16777216 steps"})
     void anOversizeSettingIsRefusedBeforeTraining(String flag, String value, int exitCode, String names) {
-        CliRun run = refused(exitCode, "train", "--data", cbf.toString(), "--length", "resample", flag, value);
+        CliRun run = refused(exitCode, "train", "--representation", "autoencoder", "--data", cbf.toString(), "--length", "resample", flag, value);
         assertNames(run, flag);
         assertTrue(run.err().contains(names), run.err());
     }
@@ -88,7 +88,7 @@ class OversizeSettingsTest {
     @Test
     void embeddingSequencesTooLongForTheMemoryIsRefusedBeforeItRuns() throws IOException {
         Path dir = tmp.resolve("small-model");
-        CliRun train = CliRun.of("train", "--data", cbf.toString(), "--out", dir.toString(), "--device", "cpu",
+        CliRun train = CliRun.of("train", "--representation", "autoencoder", "--data", cbf.toString(), "--out", dir.toString(), "--device", "cpu",
                 "--hidden", "64", "--epochs", "1", "--refine", "none");
         assertEquals(0, train.exitCode(), train.err());
         Path data = longSeries(tmp.resolve("long-embed.tsv"), 2, 2_000_000);

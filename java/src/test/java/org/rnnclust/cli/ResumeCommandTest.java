@@ -42,7 +42,7 @@ class ResumeCommandTest {
     }
 
     static CliRun train(Path data, String dirFlag, Path dir, List<String> flags, String... more) {
-        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), dirFlag, dir.toString()));
+        List<String> args = new ArrayList<>(List.of("train", "--representation", "autoencoder", "--data", data.toString(), dirFlag, dir.toString()));
         args.addAll(flags);
         args.addAll(List.of(more));
         return CliRun.of(args.toArray(new String[0]));

@@ -48,7 +48,7 @@ class SignalStopTest {
     }
 
     static List<String> args(Path data, String dirFlag, Path dir, int epochs) {
-        return new ArrayList<>(List.of("train", "--data", data.toString(), dirFlag, dir.toString(), "--epochs",
+        return new ArrayList<>(List.of("train", "--representation", "autoencoder", "--data", data.toString(), dirFlag, dir.toString(), "--epochs",
                 Integer.toString(epochs), "--patience", "0", "--hidden", "6", "--latent", "3", "--batch", "4",
                 "--refine", "none", "--device", "cpu", "--seed", "5"));
     }

@@ -27,7 +27,7 @@ class ThreadCountReproducibilityTest {
         byte[] reference = null;
         for (String threads : new String[] {"1", "2", "3"}) {
             Path out = tmp.resolve("train-" + threads);
-            CliRun run = CliRun.of("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "2",
+            CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", out.toString(), "--epochs", "2",
                     "--refine", "dec", "--refine-epochs", "2", "--refine-tol", "0", "--device", "cpu", "--seed", "3",
                     "--threads", threads);
             assertEquals(0, run.exitCode(), run.err());

@@ -35,7 +35,7 @@ class TrainCommandTest {
         Dataset cbf = Cbf.generate(8, 24, 3);
         data = writeUcr(cbf, tmp.resolve("cbf.tsv"));
         out = tmp.resolve("run");
-        CliRun run = CliRun.of("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "3",
+        CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", out.toString(), "--epochs", "3",
                 "--hidden", "6", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4");
         assertEquals(0, run.exitCode(), run.err());
     }
@@ -94,7 +94,7 @@ class TrainCommandTest {
     void refinedModelsStoreTheirCentroidsAndReportTheRefinement() throws IOException {
         for (String method : new String[] {"dec", "idec", "none"}) {
             Path dir = tmp.resolve("refine-" + method);
-            CliRun run = CliRun.of("train", "--data", data.toString(), "--out", dir.toString(), "--epochs", "3",
+            CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", dir.toString(), "--epochs", "3",
                     "--hidden", "6", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4",
                     "--refine", method, "--refine-epochs", "4", "--refine-tol", "0");
             assertEquals(0, run.exitCode(), run.err());
@@ -126,7 +126,7 @@ class TrainCommandTest {
     void spectralInitialisationClustersTheEmbeddingsByTheirNeighbourGraph() throws IOException {
         for (String method : new String[] {"none", "dec"}) {
             Path dir = tmp.resolve("spectral-" + method);
-            CliRun run = CliRun.of("train", "--data", data.toString(), "--out", dir.toString(), "--epochs", "3",
+            CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", dir.toString(), "--epochs", "3",
                     "--hidden", "6", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4",
                     "--refine", method, "--refine-epochs", "2", "--cluster-init", "spectral", "--neighbors", "5");
             assertEquals(0, run.exitCode(), run.err());
@@ -154,7 +154,7 @@ class TrainCommandTest {
     @Test
     void unknownClusterInitialisationIsRefusedBeforeTraining() {
         Path dir = tmp.resolve("x");
-        CliRun run = CliRun.of("train", "--data", data.toString(), "--out", dir.toString(), "--cluster-init",
+        CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", dir.toString(), "--cluster-init",
                 "gmm", "--device", "cpu");
         assertEquals(2, run.exitCode());
         assertEquals(1, run.errLines(), run.err());
@@ -164,7 +164,7 @@ class TrainCommandTest {
 
     @Test
     void unknownRefinementIsRefused() {
-        CliRun run = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("x").toString(), "--refine",
+        CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--out", tmp.resolve("x").toString(), "--refine",
                 "kmeans", "--device", "cpu");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("--refine"), run.err());
@@ -193,7 +193,7 @@ class TrainCommandTest {
     void resumeWithTheSameFlagsReproducesTheModel() throws IOException {
         byte[] before = Files.readAllBytes(out.resolve("model.rnnclust"));
         Files.delete(out.resolve("model.rnnclust"));
-        CliRun run = CliRun.of("train", "--data", data.toString(), "--resume", out.toString(), "--epochs", "3",
+        CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--resume", out.toString(), "--epochs", "3",
                 "--hidden", "6", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4");
         assertEquals(0, run.exitCode(), run.err());
         assertArrayEquals(before, Files.readAllBytes(out.resolve("model.rnnclust")));
@@ -201,7 +201,7 @@ class TrainCommandTest {
 
     @Test
     void resumeWithOtherSettingsIsRefused() {
-        CliRun run = CliRun.of("train", "--data", data.toString(), "--resume", out.toString(), "--epochs", "3",
+        CliRun run = CliRun.of("train", "--representation", "autoencoder", "--data", data.toString(), "--resume", out.toString(), "--epochs", "3",
                 "--hidden", "7", "--latent", "3", "--batch", "5", "--device", "cpu", "--seed", "4");
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("hidden"), run.err());

@@ -80,7 +80,7 @@ class TrainCudaParityTest {
         Run[] runs = new Run[2];
         for (int d = 0; d < 2; d++) {
             Path out = tmp.resolve(name + "-" + devices[d]);
-            java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("train", "--data", data.toString(),
+            java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("train", "--representation", "autoencoder", "--data", data.toString(),
                     "--out", out.toString(), "--patience", "0", "--device", devices[d], "--seed", "3"));
             argv.addAll(java.util.List.of(args));
             CliRun run = CliRun.of(argv.toArray(String[]::new));

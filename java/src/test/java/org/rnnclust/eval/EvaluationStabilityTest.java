@@ -68,7 +68,7 @@ class EvaluationStabilityTest {
     void spreadAgreementAndSensitivityMatchADirectComputation(@TempDir Path tmp) throws IOException {
         List<DatasetCatalog.Entry> sets = DatasetCatalog.find(threeShapes(tmp));
         int[] truth = sets.get(0).readTest().labels();
-        Evaluation.Result r = Evaluation.run(cpu, sets, List.of("kmeans", "rnn"), 3, EvaluationBudget.quick(), 1,
+        Evaluation.Result r = Evaluation.run(cpu, sets, List.of("kmeans", "rnn-ae"), 3, EvaluationBudget.quick(), 1,
                 line -> {});
         assertEquals(1, r.perturbationUlps());
         Evaluation.DatasetResult d = r.datasets().get(0);
@@ -124,7 +124,7 @@ class EvaluationStabilityTest {
         assertTrue(someDisagreement, "the seeds' partitions differ somewhere, so the agreement is checked below 1 too");
 
         String md = EvaluationFiles.markdown(r, Map.of());
-        Evaluation.Stat nmi = d.method("rnn").nmi();
+        Evaluation.Stat nmi = d.method("rnn-ae").nmi();
         assertTrue(md.contains(String.format(Locale.ROOT, "%.3f ± %.3f [%.3f, %.3f]", nmi.mean(), nmi.std(), nmi.min(),
                 nmi.max())), md);
         assertTrue(md.contains("## Agreement between seeds") && md.contains("## Sensitivity"), md);

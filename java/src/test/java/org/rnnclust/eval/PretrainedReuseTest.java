@@ -34,17 +34,17 @@ class PretrainedReuseTest {
         Map<Long, Pretraining> cache = new HashMap<>();
         try (Device backend = Device.open(new DeviceOptions("cpu", 1, false, 0, true))) {
             int[] alone;
-            try (FittedClustering f = MethodNames.build("rnn", b).fit(backend, x, 3, 4)) {
+            try (FittedClustering f = MethodNames.build("rnn-ae", b).fit(backend, x, 3, 4)) {
                 alone = f.assign(x).labels();
             }
             assertNull(cache.get(4L));
             int[] first;
-            try (FittedClustering f = MethodNames.build("rnn", b, cache).fit(backend, x, 3, 4)) {
+            try (FittedClustering f = MethodNames.build("rnn-ae", b, cache).fit(backend, x, 3, 4)) {
                 first = f.assign(x).labels();
                 assertEquals(0.0, f.reusedSeconds(), "the first fit trains");
             }
             assertNotNull(cache.get(4L));
-            try (FittedClustering f = MethodNames.build("rnn", b, cache).fit(backend, x, 3, 4)) {
+            try (FittedClustering f = MethodNames.build("rnn-ae", b, cache).fit(backend, x, 3, 4)) {
                 assertArrayEquals(alone, f.assign(x).labels());
                 assertEquals(cache.get(4L).seconds(), f.reusedSeconds(), "the reuse counts the pretraining's time");
                 assertEquals(cache.get(4L).epochs(), f.steps());
@@ -52,7 +52,7 @@ class PretrainedReuseTest {
             assertArrayEquals(alone, first);
             // With a spectral start the same network's embeddings are clustered by SpectralClustering.
             SpectralClustering.Params spectral = new SpectralClustering.Params(5, 0, 1000);
-            try (FittedClustering f = MethodNames.build("rnn", b.withClusterInit(ClusterInit.spectral(5, 0, 1000)), cache)
+            try (FittedClustering f = MethodNames.build("rnn-ae", b.withClusterInit(ClusterInit.spectral(5, 0, 1000)), cache)
                     .fit(backend, x, 3, 4)) {
                 float[] z = f.embed(x);
                 KMeansModel expected = SpectralClustering.centroidModel(backend.backend(), z, x.n(), f.dimensions(),
@@ -61,7 +61,7 @@ class PretrainedReuseTest {
                 assertArrayEquals(expected.labels(), f.assign(x).labels());
             }
             // A refined method starts from the cached network: its epochs are the pretraining's plus its own.
-            try (FittedClustering f = MethodNames.build("rnn-dec", b, cache).fit(backend, x, 3, 4)) {
+            try (FittedClustering f = MethodNames.build("rnn-ae-dec", b, cache).fit(backend, x, 3, 4)) {
                 assertEquals(cache.get(4L).seconds(), f.reusedSeconds());
                 assertEquals(true, f.steps() >= cache.get(4L).epochs());
             }
@@ -75,15 +75,15 @@ class PretrainedReuseTest {
         Map<Long, Pretraining> cache = new HashMap<>();
         try (Device backend = Device.open(new DeviceOptions("cpu", 1, false, 0, true))) {
             long oneWay;
-            try (FittedClustering f = MethodNames.build("rnn", b, cache).fit(backend, x, 3, 4)) {
+            try (FittedClustering f = MethodNames.build("rnn-ae", b, cache).fit(backend, x, 3, 4)) {
                 oneWay = f.parameterCount();
             }
             int[] alone;
-            try (FittedClustering f = MethodNames.build("rnn-bi", b).fit(backend, x, 3, 4)) {
+            try (FittedClustering f = MethodNames.build("rnn-ae-bi", b).fit(backend, x, 3, 4)) {
                 alone = f.assign(x).labels();
             }
-            try (FittedClustering f = MethodNames.build("rnn-bi", b, cache).fit(backend, x, 3, 4)) {
-                assertEquals(0.0, f.reusedSeconds(), "rnn-bi must not reuse rnn's one-way network");
+            try (FittedClustering f = MethodNames.build("rnn-ae-bi", b, cache).fit(backend, x, 3, 4)) {
+                assertEquals(0.0, f.reusedSeconds(), "rnn-ae-bi must not reuse rnn-ae's one-way network");
                 assertArrayEquals(alone, f.assign(x).labels());
                 // The backward encoder's LSTM: 4 gates × 16 hidden × (1 input + 16 recurrent + 2 biases);
                 // the projection to the 8-dimensional embedding reads 2 × 16 states instead of 16.

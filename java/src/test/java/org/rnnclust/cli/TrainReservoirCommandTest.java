@@ -1,0 +1,114 @@
+package org.rnnclust.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.DeviceOptions;
+import org.rnnclust.api.PcaSettings;
+import org.rnnclust.api.ReservoirClusterer;
+import org.rnnclust.api.ReservoirClusteringModel;
+import org.rnnclust.api.ReservoirSettings;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.gen.Cbf;
+import org.rnnclust.data.npy.NpyArray;
+import org.rnnclust.io.Npy;
+import org.rnnclust.metrics.ClusteringScores;
+
+/**
+ * train's default representation, the reservoir: the library's clusters and embeddings, a model
+ * file that cluster and embed apply, and the other representation's flags refused.
+ */
+class TrainReservoirCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir Path tmp;
+    Dataset train;
+    Dataset test;
+    Path trainFile;
+    Path testFile;
+
+    @BeforeEach
+    void data() throws IOException {
+        train = Cbf.generate(10, 40, 5);
+        test = Cbf.generate(8, 40, 6);
+        trainFile = TrainCommandTest.writeUcr(train, tmp.resolve("train.tsv"));
+        testFile = TrainCommandTest.writeUcr(test, tmp.resolve("test.tsv"));
+    }
+
+    @Test
+    void theDefaultIsTheLibrarysReservoirClusteringAndItsModelAppliesAgain() throws IOException {
+        Path out = tmp.resolve("run");
+        CliRun run = CliRun.of("train", "--data", trainFile.toString(), "--test", testFile.toString(), "--out",
+                out.toString(), "--reservoir-units", "30", "--members", "2", "--seed", "3", "--device", "cpu");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+        assertEquals("rnn-esn", metrics.get("method").asText());
+        assertEquals(2, metrics.get("reservoirs").asInt());
+        assertEquals(30, metrics.get("units").asInt());
+        int[] written = TrainCommandTest.clusters(out.resolve("assignments.csv"));
+
+        // The same fit through the library, from the files as read (values rounded to 5 decimals).
+        ReservoirSettings d = ReservoirSettings.defaults();
+        ReservoirSettings settings = new ReservoirSettings(30, d.spectralRadius(), d.inputScaling(), d.density(), true,
+                d.components(), d.ridge(), d.maxSteps(), PcaSettings.defaults(), 2);
+        Dataset trainRead = org.rnnclust.data.read.Readers.read(trainFile, org.rnnclust.data.read.ReadOptions.defaults());
+        Dataset testRead = org.rnnclust.data.read.Readers.read(testFile, org.rnnclust.data.read.ReadOptions.defaults());
+        try (Device cpu = Device.open(DeviceOptions.of("cpu"));
+             ReservoirClusteringModel model = ReservoirClusterer.builder().settings(settings).seed(3).build()
+                     .fit(cpu, trainRead)) {
+            int[] expected = model.predict(testRead);
+            assertArrayEquals(expected, written);
+            assertEquals(ClusteringScores.of(testRead.labels(), expected).nmi(), metrics.get("nmi").asDouble(), 0);
+
+            CliRun again = CliRun.of("cluster", "--model", out.toString(), "--data", testFile.toString(), "--out",
+                    tmp.resolve("again").toString(), "--device", "cpu");
+            assertEquals(0, again.exitCode(), again.err());
+            assertArrayEquals(written, TrainCommandTest.clusters(tmp.resolve("again/assignments.csv")));
+
+            Path npy = tmp.resolve("e.npy");
+            CliRun embed = CliRun.of("embed", "--model", out.toString(), "--data", testFile.toString(), "--out",
+                    npy.toString(), "--device", "cpu");
+            assertEquals(0, embed.exitCode(), embed.err());
+            NpyArray e = Npy.read(npy);
+            assertArrayEquals(new int[] {testRead.size(), model.latent()}, e.shape());
+            assertArrayEquals(model.embed(testRead), e.data());
+        }
+    }
+
+    @Test
+    void theOtherRepresentationsFlagsAreRefusedWithOneLineAndNothingWritten() {
+        String[][] cases = {
+            {"--epochs", "3"},
+            {"--refine", "idec"},
+            {"--cluster-init", "spectral"},
+            {"--representation", "autoencoder", "--reservoir-units", "20"},
+            {"--representation", "autoencoder", "--reservoir-forward-only"},
+            {"--representation", "lstm"},
+            {"--members", "0"},
+            {"--reservoir-radius", "-1"},
+        };
+        for (String[] flags : cases) {
+            Path out = tmp.resolve("x");
+            String[] args = new String[flags.length + 5];
+            System.arraycopy(new String[] {"train", "--data", trainFile.toString(), "--out", out.toString()}, 0, args, 0, 5);
+            System.arraycopy(flags, 0, args, 5, flags.length);
+            CliRun run = CliRun.of(args);
+            String what = String.join(" ", flags);
+            assertEquals(2, run.exitCode(), what + ": " + run.err());
+            assertEquals(1, run.errLines(), what + ": " + run.err());
+            assertTrue(run.err().contains(flags[flags.length > 2 ? 2 : 0]) || run.err().contains(flags[flags.length - 1]),
+                    what + ": " + run.err());
+            assertFalse(Files.exists(out), what + " wrote " + out);
+        }
+    }
+}
