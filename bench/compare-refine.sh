@@ -19,7 +19,7 @@ for ds in "${sets[@]}"; do
   for s in $(seq 1 "$seeds"); do
     ./rnnclust kmeans --data "$tr" --test "$te" --seed "$s" --out "$out/$ds-kmeans-$s" > /dev/null
     for m in dec idec; do
-      ./rnnclust train --data "$tr" --test "$te" --seed "$s" --refine "$m" --out "$out/$ds-$m-$s" > /dev/null 2>&1
+      ./rnnclust train --representation autoencoder --data "$tr" --test "$te" --seed "$s" --refine "$m" --out "$out/$ds-$m-$s" > /dev/null 2>&1
     done
   done
 done

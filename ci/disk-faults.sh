@@ -20,7 +20,7 @@ work="$(mktemp -d)"
 trap 'umount "$work/disk" 2>/dev/null || true; rm -rf "$work"' EXIT
 awk 'BEGIN { srand(7); for (i = 0; i < 60; i++) { printf "%d", i % 2;
        for (t = 0; t < 24; t++) printf "\t%.4f", sin(t / (2 + i % 2)) + 0.2 * rand(); printf "\n" } }' > "$work/data.tsv"
-args=(train --data "$work/data.tsv" --epochs 3 --hidden 8 --latent 3 --device cpu)
+args=(train --representation autoencoder --data "$work/data.tsv" --epochs 3 --hidden 8 --latent 3 --device cpu)
 
 mkdir "$work/disk"
 mount -t tmpfs -o size=1m tmpfs "$work/disk"

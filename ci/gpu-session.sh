@@ -85,7 +85,7 @@ if [[ $steps == *" mnist "* ]]; then
   if [[ -f gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz ]]; then
     # The MNIST preset of docs/results.md, unchanged but for the device, for each seed of MNIST_SEEDS.
     for seed in ${MNIST_SEEDS:-1}; do
-      step "mnist-$seed" "${MNIST_S:-120}" "$java" -Xmx16g -cp "$cp" org.rnnclust.cli.Main train --device cuda \
+      step "mnist-$seed" "${MNIST_S:-120}" "$java" -Xmx16g -cp "$cp" org.rnnclust.cli.Main train --representation autoencoder --device cuda \
           --data gpu-carry/data/MNIST/t10k-images-idx3-ubyte.gz --labels gpu-carry/data/MNIST/t10k-labels-idx1-ubyte.gz \
           --normalize minmax --bidirectional --hidden 128 --latent 10 --epochs 60 --batch 256 --lr 3e-3 \
           --refine idec --refine-epochs 40 --update-interval 140 --cluster-init spectral --seed "$seed" \

@@ -60,7 +60,7 @@ resume_matches() {
 
 # ----- 1. kill -9 at a random moment, then --resume -----
 
-kill9_args=(train --data "$work/data.tsv" --epochs 60 --patience 0 --hidden 16 --latent 4 --batch 8 --seed 7 --device cpu)
+kill9_args=(train --representation autoencoder --data "$work/data.tsv" --epochs 60 --patience 0 --hidden 16 --latent 4 --batch 8 --seed 7 --device cpu)
 
 kill9_trials() {
   local trials="$1" failed=0 resumed=0 run_ms dir pid delay_ms done_epochs leftovers
@@ -98,7 +98,7 @@ kill9_trials() {
 # ----- 2. SIGTERM / SIGINT: a checkpoint at the next batch, exit 75, then --resume -----
 
 # A refinement of 30 epochs without the convergence test, so that random moments land in both phases.
-signal_args=(train --data "$work/data.tsv" --epochs 40 --patience 0 --hidden 16 --latent 4 --batch 8 --seed 7
+signal_args=(train --representation autoencoder --data "$work/data.tsv" --epochs 40 --patience 0 --hidden 16 --latent 4 --batch 8 --seed 7
              --device cpu --refine-tol 0 --refine-epochs 30)
 
 signal_trials() {
@@ -161,7 +161,7 @@ signal_trials() {
 
 # ----- 3. kill -9 during the output commit -----
 
-commit_args=(train --data "$work/data.tsv" --epochs 1 --hidden 8 --latent 2 --batch 50 --device cpu)
+commit_args=(train --representation autoencoder --data "$work/data.tsv" --epochs 1 --hidden 8 --latent 2 --batch 50 --device cpu)
 # Milliseconds the commit sleeps before each of its steps (record incomplete, one rename per file, record complete).
 commit_pause_ms=300
 

@@ -129,12 +129,12 @@ IDX 2000000x28x28 .gz | $(half $in/big-idx3-ubyte.gz) | ./rnnclust kmeans --data
 npy (2000000,784) .gz | $(half $in/big.npy.gz)       | ./rnnclust kmeans --data $in/big.npy.gz --out $out
 zeros.npy.gz          | $(half $in/zeros.npy.gz)     | ./rnnclust kmeans --data $in/zeros.npy.gz --out $out
 # settings and data the network's memory cannot hold (read whole: the bound is the memory plan's)
-train 2x2000000 steps | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/long.tsv --out $out
-train --layers 1000   | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --layers 1000
-train --hidden 20000  | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --hidden 20000
-train --hidden 100000 | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --hidden 100000
-train --latent 2e9    | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --latent 2000000000
-resample to 1e8 steps | -                            | ./rnnclust train --device cpu --epochs 1 --data $in/small.tsv --out $out --length resample --resample-length 100000000
+train 2x2000000 steps | -                            | ./rnnclust train --representation autoencoder --device cpu --epochs 1 --data $in/long.tsv --out $out
+train --layers 1000   | -                            | ./rnnclust train --representation autoencoder --device cpu --epochs 1 --data $in/small.tsv --out $out --layers 1000
+train --hidden 20000  | -                            | ./rnnclust train --representation autoencoder --device cpu --epochs 1 --data $in/small.tsv --out $out --hidden 20000
+train --hidden 100000 | -                            | ./rnnclust train --representation autoencoder --device cpu --epochs 1 --data $in/small.tsv --out $out --hidden 100000
+train --latent 2e9    | -                            | ./rnnclust train --representation autoencoder --device cpu --epochs 1 --data $in/small.tsv --out $out --latent 2000000000
+resample to 1e8 steps | -                            | ./rnnclust train --representation autoencoder --device cpu --epochs 1 --data $in/small.tsv --out $out --length resample --resample-length 100000000
 bench lstm:100000,... | -                            | ./rnnclust bench --device cpu --rnn lstm:100000,1000,1000,1000
 CASES
 
