@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
+import org.rnnclust.api.Assignment;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.FitOptions;
 import org.rnnclust.api.FitReport;
@@ -17,6 +18,8 @@ import org.rnnclust.api.FittedClustering;
 import org.rnnclust.api.KMeansSettings;
 import org.rnnclust.api.Methods;
 import org.rnnclust.api.OutputClaim;
+import org.rnnclust.api.ReservoirClusterer;
+import org.rnnclust.api.ReservoirClusteringModel;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
@@ -35,11 +38,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * The main job on embedded data: generated Cylinder-Bell-Funnel series, clustered by k-means on the
- * raw series and by a recurrent autoencoder (train's defaults) + k-means, scored side by side.
+ * raw series, by the reservoir representation (train's default) and by a recurrent autoencoder
+ * (train --representation autoencoder's defaults) + k-means and refinement, scored side by side.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Generate Cylinder-Bell-Funnel series (Saito 1994), cluster them with raw k-means, with",
-                "a recurrent autoencoder + k-means and after its DEC/IDEC refinement; print ACC/NMI/ARI side by side."})
+        description = {"Generate Cylinder-Bell-Funnel series (Saito 1994), cluster them with raw k-means, with the",
+                "reservoir representation (train's default), with a recurrent autoencoder + k-means and after its",
+                "DEC/IDEC refinement; print ACC/NMI/ARI side by side."})
 final class DemoCommand implements Callable<Integer> {
     private static final int CLASSES = 3;
 
@@ -93,6 +98,13 @@ final class DemoCommand implements Callable<Integer> {
                 return Main.EXIT_OK;
             }
             start = System.nanoTime();
+            Assignment reservoir;
+            try (ReservoirClusteringModel r = ReservoirClusterer.builder().clusters(CLASSES).seed(seed).build()
+                    .fit(on, data, () -> false)) {
+                reservoir = r.training();
+            }
+            double reservoirSeconds = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
             SequenceClusteringModel fitted = clusterer.fit(on, data,
                     FitOptions.defaults().withListener(new ProgressListener()));
             FitReport fit = fitted.fitReport();
@@ -104,6 +116,8 @@ final class DemoCommand implements Callable<Integer> {
                     fit.pretraining().finalLoss());
             Table.header(w);
             Table.row(w, "kmeans (raw)", cbf.size(), CLASSES, raw.fitInertia(), rawScores, rawSeconds);
+            Table.row(w, "rnn-esn", cbf.size(), CLASSES, reservoir.inertia(),
+                    ClusteringScores.of(cbf.labels(), reservoir.labels()), reservoirSeconds);
             ClusteringScores scores = ClusteringScores.of(cbf.labels(), fit.initial().labels());
             Table.row(w, method, cbf.size(), CLASSES, fit.initial().inertia(), scores, pretrainSeconds);
             if (fit.refinement() != null) {

@@ -18,6 +18,8 @@ import org.rnnclust.api.FittedClustering;
 import org.rnnclust.api.KMeansSettings;
 import org.rnnclust.api.Methods;
 import org.rnnclust.api.Refine;
+import org.rnnclust.api.ReservoirClusterer;
+import org.rnnclust.api.ReservoirClusteringModel;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.gen.Cbf;
@@ -74,6 +76,10 @@ class DemoCommandTest {
                     "autoencoder + k-means");
             assertPrinted(ClusteringScores.of(cbf.labels(), fit.training().labels()), row(run.out(), "rnn-lstm-dec"),
                     "after DEC");
+            try (ReservoirClusteringModel r = ReservoirClusterer.builder().clusters(3).seed(0).build().fit(cpu, cbf)) {
+                assertPrinted(ClusteringScores.of(cbf.labels(), r.training().labels()), row(run.out(), "rnn-esn"),
+                        "the reservoir representation, train's default");
+            }
         }
     }
 
