@@ -111,4 +111,33 @@ class TrainReservoirCommandTest {
             assertFalse(Files.exists(out), what + " wrote " + out);
         }
     }
+
+    @Test
+    void unlabelledDataNeedOnlyTheNumberOfClusters() throws IOException {
+        // The training file's series (as read: 5 decimals) without their labels, as an N × T array.
+        Dataset read = org.rnnclust.data.read.Readers.read(trainFile, org.rnnclust.data.read.ReadOptions.defaults());
+        int n = read.size();
+        int t = read.length(0);
+        float[] values = new float[n * t];
+        for (int i = 0; i < n; i++) System.arraycopy(read.series(i), 0, values, i * t, t);
+        Path npy = tmp.resolve("unlabelled.npy");
+        Npy.write(npy, new NpyArray(new int[] {n, t}, values));
+        CliRun refused = CliRun.of("train", "--data", npy.toString(), "--out", tmp.resolve("x").toString(), "--device",
+                "cpu");
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("no labels") && refused.err().contains("--k"), refused.err());
+        Path out = tmp.resolve("run");
+        CliRun run = CliRun.of("train", "--data", npy.toString(), "--k", "3", "--reservoir-units", "30", "--members", "2",
+                "--seed", "3", "--out", out.toString(), "--device", "cpu");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+        assertFalse(metrics.has("nmi"), "no labels, no scores");
+        // The same clusters as with the labelled file: labels play no part in the fit.
+        CliRun labelled = CliRun.of("train", "--data", trainFile.toString(), "--k", "3", "--reservoir-units", "30",
+                "--members", "2", "--seed", "3", "--out", tmp.resolve("labelled").toString(), "--device", "cpu");
+        assertEquals(0, labelled.exitCode(), labelled.err());
+        int[] a = TrainCommandTest.clusters(out.resolve("assignments.csv"));
+        int[] b = TrainCommandTest.clusters(tmp.resolve("labelled/assignments.csv"));
+        assertEquals(ClusteringScores.of(a, b).ari(), 1.0, 1e-12, "the same partition");
+    }
 }
