@@ -105,6 +105,10 @@ public final class ReservoirClusterer {
     private ReservoirClusteringModel fit(Device on, PreparedData data, BooleanSupplier cancelled, boolean ownsDevice) {
         int k = clustersFor(data.trainRaw());
         PaddedSequences train = data.train();
+        if (train.n() < 2) {
+            throw new InputException(data.trainRaw().name() + ": the reservoir representation needs at least 2 training "
+                    + "sequences, got " + train.n());
+        }
         if (k > train.n()) throw new InputException(k + " clusters for " + train.n() + " training sequences", Setting.CLUSTERS);
         PaddedSequences read = settings.maxSteps() > 0 ? train.resampledTo(settings.maxSteps()) : train;
         List<ReservoirMember.State> states = new ArrayList<>();

@@ -106,7 +106,8 @@ final class EvaluateCommand implements Callable<Integer> {
         try (Device on = device.open(networks)) {  // first: a device error comes before any output
             w.printf(Locale.ROOT, "%d dataset(s), methods %s, %d seed(s)%s%s%s%s%s%n", found.size(),
                     String.join(",", methodNames), seeds, quick ? ", quick budget" : "",
-                    members != null ? ", " + members + " reservoirs or autoencoders per recurrent fit (their consensus)" : "",
+                    members != null ? ", " + members + " reservoirs or autoencoders per recurrent fit (their consensus)"
+                            : "",
                     on.deterministic() ? ", deterministic mode" : "",
                     budget.rnnClusterInit().isSpectral() ? ", recurrent methods start from spectral clustering" : "",
                     sensitivity && networks ? ", sensitivity probe (+1 ulp on the initial weights)" : "");

@@ -113,6 +113,18 @@ class TrainReservoirCommandTest {
     }
 
     @Test
+    void oneTrainingSequenceIsRefusedWithOneLine() throws IOException {
+        Path one = tmp.resolve("one.tsv");
+        Files.writeString(one, "1\t0.1\t0.2\t0.3\t0.5\n");
+        CliRun run = CliRun.of("train", "--data", one.toString(), "--k", "1", "--out", tmp.resolve("x").toString(),
+                "--device", "cpu");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals(1, run.errLines(), run.err());
+        assertTrue(run.err().contains("at least 2 training sequences"), run.err());
+        assertFalse(Files.exists(tmp.resolve("x")));
+    }
+
+    @Test
     void unlabelledDataNeedOnlyTheNumberOfClusters() throws IOException {
         // The training file's series (as read: 5 decimals) without their labels, as an N × T array.
         Dataset read = org.rnnclust.data.read.Readers.read(trainFile, org.rnnclust.data.read.ReadOptions.defaults());
