@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.CancelledException;
 import org.rnnclust.InputException;
 import org.rnnclust.cluster.ConsensusClustering;
 import org.rnnclust.data.Dataset;
@@ -156,6 +157,16 @@ class ReservoirClusteringModelTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aCancellationStopsTheFitBetweenTwoReservoirs() {
+        PreparedData data = PreparedData.prepare(sines("train", 24, 90, 9), null, PreprocessOptions.defaults());
+        int[] asked = {0};
+        CancelledException e = assertThrows(CancelledException.class,
+                () -> clusterer(3, 0).fit(cpu, data, () -> ++asked[0] > 2));
+        assertEquals(3, asked[0], "asked before the first reservoir and before each later one, until it answered true");
+        assertTrue(e.getMessage().contains("after 2 of 3 reservoirs"), e.getMessage());
     }
 
     @Test
