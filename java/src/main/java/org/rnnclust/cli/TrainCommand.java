@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
  * Fits a recurrent representation of every sequence and clusters it: the reservoir representation
  * (ReservoirClusterer) by default, or a trained autoencoder (SequenceClusterer), from flags.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Represent every sequence with a recurrent network and cluster the representations: by default "
                 + "fixed random reservoirs and the model space of their states (seconds, no training), or with "
                 + "--representation autoencoder a trained recurrent autoencoder (with DEC/IDEC refinement).",
@@ -58,16 +58,17 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin PreprocessMixin prep;
     @Mixin DeviceMixin device;
-    @Mixin ReservoirMixin reservoir;
-    @Mixin ModelMixin model;
     @Mixin ClusteringMixin clustering;
     @Mixin KMeansMixin kmeans;
+    // --help lists the options in this order: the reservoir's flags, then the autoencoder's.
+    @Mixin ReservoirMixin reservoir;
+    @Mixin ModelMixin model;
     @Mixin RefineMixin refine;
     @Mixin ClusterInitMixin clusterInit;
 
     @Option(names = "--representation", paramLabel = "KIND", defaultValue = "reservoir",
             description = {"reservoir (the default: the --reservoir-* flags) or autoencoder (the flags from --cell to "
-                    + "--spectral-max-rows, and --resume)."})
+                    + "--spectral-max-rows above, and --resume)."})
     String representation;
 
     @Option(names = "--members", paramLabel = "R",
