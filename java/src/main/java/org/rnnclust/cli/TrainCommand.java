@@ -20,7 +20,6 @@ import org.rnnclust.api.FitOptions;
 import org.rnnclust.api.FitReport;
 import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
-import org.rnnclust.api.Refine;
 import org.rnnclust.api.RefinementSummary;
 import org.rnnclust.api.ReservoirClusterer;
 import org.rnnclust.api.ReservoirClusteringModel;
