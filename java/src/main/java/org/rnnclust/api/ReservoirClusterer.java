@@ -120,7 +120,7 @@ public final class ReservoirClusterer {
             training = new Assignment(r.clustering().labels().clone(), r.clustering().inertia());
         }
         return new ReservoirClusteringModel(settings, train.channels(), k, train.maxLength(), data.preprocessor(),
-                data.trainRaw().labelNames(), states, consensus, seed, on, ownsDevice, training);
+                data.trainRaw().labelNames(), states, consensus, seed, on.deterministic(), on, ownsDevice, training);
     }
 
     public static final class Builder {

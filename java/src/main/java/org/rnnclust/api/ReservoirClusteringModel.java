@@ -37,7 +37,8 @@ import org.rnnclust.train.TrainedModel;
  * fields {@code kind} "rnnclust-model", {@code representation} "reservoir", {@code reservoir} (the
  * settings), {@code channels}, {@code reference_length} (the padded length of the training
  * sequences, which sets the resampling ratio), {@code preprocessing}, {@code kmeans.k},
- * {@code label_names} and {@code training.seed}; tensors per member m: {@code m<m>.reservoir.<name>}
+ * {@code label_names}, {@code training.seed} and, when fitted in the deterministic mode,
+ * {@code training.deterministic}; tensors per member m: {@code m<m>.reservoir.<name>}
  * (f32, PyTorch's names), {@code m<m>.states.<direction>.mean|axes|variances|total_variance},
  * {@code m<m>.scaling.mean|scale}, {@code m<m>.pca.mean|components|variances|total_variance} (f64)
  * and {@code m<m>.kmeans.centroids} (f32); with several members {@code consensus.centroids}.
@@ -57,6 +58,8 @@ public final class ReservoirClusteringModel implements ClusteringModel {
     /** [k, members × k]; null with one member. */
     private final float[] consensusCentroids;
     private final long seed;
+    /** Fitted in the deterministic mode (recorded in the file, as the autoencoder's model records it). */
+    private final boolean deterministic;
     private final Device device;
     private final boolean ownsDevice;
     /** The training sequences' clusters; null for a loaded model. */
@@ -64,8 +67,8 @@ public final class ReservoirClusteringModel implements ClusteringModel {
 
     ReservoirClusteringModel(ReservoirSettings settings, int channels, int k, int referenceLength,
                              Preprocessor preprocessor, List<String> labelNames, List<ReservoirMember.State> members,
-                             float[] consensusCentroids, long seed, Device device, boolean ownsDevice,
-                             Assignment training) {
+                             float[] consensusCentroids, long seed, boolean deterministic, Device device,
+                             boolean ownsDevice, Assignment training) {
         if ((members.size() > 1) != (consensusCentroids != null)) {
             throw new IllegalArgumentException(members.size() + " members with" + (consensusCentroids == null ? "out" : "")
                     + " consensus centroids");
@@ -79,6 +82,7 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         this.members = List.copyOf(members);
         this.consensusCentroids = consensusCentroids;
         this.seed = seed;
+        this.deterministic = deterministic;
         this.device = device;
         this.ownsDevice = ownsDevice;
         this.training = training;
@@ -105,7 +109,7 @@ public final class ReservoirClusteringModel implements ClusteringModel {
     @Override
     public ReservoirClusteringModel on(Device other) {
         return new ReservoirClusteringModel(settings, channels, k, referenceLength, preprocessor, labelNames, members,
-                consensusCentroids, seed, other, false, training);
+                consensusCentroids, seed, deterministic, other, false, training);
     }
 
     @Override
@@ -252,7 +256,9 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         ArrayNode labels = h.putArray("label_names");
         labelNames.forEach(labels::add);
         // The seed as a string: JSON readers that hold numbers as doubles would round a 64-bit seed.
-        h.putObject("training").put("seed", Long.toString(seed));
+        ObjectNode fit = h.putObject("training");
+        fit.put("seed", Long.toString(seed));
+        if (deterministic) fit.put("deterministic", true);
         List<ModelFile.Tensor> tensors = new ArrayList<>();
         for (int m = 0; m < members.size(); m++) {
             ReservoirMember.State s = members.get(m);
@@ -314,13 +320,15 @@ public final class ReservoirClusteringModel implements ClusteringModel {
             int k = HeaderFields.count(HeaderFields.field(h, "kmeans"), "k", Integer.MAX_VALUE);
             List<String> labels = new ArrayList<>();
             h.path("label_names").forEach(n -> labels.add(n.asText()));
-            long seed = Long.parseLong(HeaderFields.text(HeaderFields.field(h, "training"), "seed"));
+            JsonNode fit = HeaderFields.field(h, "training");
+            long seed = Long.parseLong(HeaderFields.text(fit, "seed"));
+            boolean deterministic = fit.has("deterministic") && HeaderFields.bool(fit, "deterministic");
             List<ReservoirMember.State> members = new ArrayList<>();
             for (int m = 0; m < settings.members(); m++) members.add(member(t, "m" + m + ".", settings, channels, k));
             float[] consensus = null;
             if (settings.members() > 1) consensus = floats(t, "consensus.centroids", (long) k * settings.members() * k);
             ReservoirClusteringModel model = new ReservoirClusteringModel(settings, channels, k, referenceLength, prep,
-                    labels, members, consensus, seed, null, false, null);
+                    labels, members, consensus, seed, deterministic, null, false, null);
             int expected = members.size() > 1 ? 1 : 0;
             for (ReservoirMember.State s : members) expected += s.weights().size() + 4 * s.stateMeans().length + 7;
             if (t.size() != expected) {

@@ -160,6 +160,22 @@ class ReservoirClusteringModelTest {
     }
 
     @Test
+    void theFileRecordsTheDeterministicMode() {
+        Dataset train = sines("train", 24, 90, 10);
+        try (Device exact = Device.open(DeviceOptions.deterministicCpu())) {
+            for (Device d : new Device[] {cpu, exact}) {
+                Path file = tmp.resolve("mode-" + d.deterministic() + ".rnnclust");
+                try (ReservoirClusteringModel m = clusterer(1, 0).fit(d, train)) {
+                    m.save(file);
+                }
+                assertEquals(d.deterministic(), ModelFile.read(file).header().path("training").path("deterministic")
+                        .asBoolean(false));
+                ClusteringModel.load(file);  // and it loads
+            }
+        }
+    }
+
+    @Test
     void aCancellationStopsTheFitBetweenTwoReservoirs() {
         PreparedData data = PreparedData.prepare(sines("train", 24, 90, 9), null, PreprocessOptions.defaults());
         int[] asked = {0};
