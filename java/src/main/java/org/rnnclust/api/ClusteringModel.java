@@ -61,14 +61,32 @@ public interface ClusteringModel extends AutoCloseable {
     /** The preprocessing fitted on the training data, applied to every dataset before embedding. */
     Preprocessor preprocessor();
 
+    /**
+     * {@code data} as the model reads it: through the preprocessing fitted on the training data,
+     * padded to its longest sequence.
+     *
+     * @throws InputException when its channels are not the model's
+     */
+    default PaddedSequences prepare(Dataset data) {
+        if (data.channels() != channels()) {
+            throw new InputException(data.name() + ": has " + data.channels() + " channels, the model was trained on "
+                    + channels());
+        }
+        return PaddedSequences.of(preprocessor().apply(data, true));
+    }
+
     /** The embeddings [N, latent] (row-major) of a dataset, after the model's preprocessing. */
-    float[] embed(Dataset data);
+    default float[] embed(Dataset data) {
+        return embed(prepare(data));
+    }
 
     /** The embeddings of sequences already preprocessed as the model's training data were. */
     float[] embed(PaddedSequences data);
 
     /** The cluster of every sequence and the inertia of the assignment. */
-    Assignment assign(Dataset data);
+    default Assignment assign(Dataset data) {
+        return assign(prepare(data));
+    }
 
     /** {@link #assign(Dataset)} for sequences already preprocessed. */
     Assignment assign(PaddedSequences data);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,12 +13,10 @@ import org.rnnclust.InputException;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.baseline.Standardization;
 import org.rnnclust.cluster.KMeansModel;
-import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.io.HeaderFields;
 import org.rnnclust.io.ModelFile;
-import org.rnnclust.io.SetManifest;
 import org.rnnclust.train.TrainedModel;
 
 /**
@@ -95,11 +92,8 @@ public final class ReservoirClusteringModel implements ClusteringModel {
      * @throws InputException when the file is missing, damaged or not a reservoir model (one line naming it)
      */
     public static ReservoirClusteringModel load(Path fileOrDir) {
-        if (Files.isDirectory(fileOrDir)) SetManifest.requireComplete(fileOrDir);
-        Path file = TrainedModel.resolve(fileOrDir);
-        ModelFile.Loaded loaded = ModelFile.read(file);
-        if (!isOne(loaded)) throw new InputException(file + ": not a reservoir model");
-        return from(loaded, file);
+        if (ClusteringModel.load(fileOrDir) instanceof ReservoirClusteringModel model) return model;
+        throw new InputException(TrainedModel.resolve(fileOrDir) + ": not a reservoir model");
     }
 
     static boolean isOne(ModelFile.Loaded loaded) {
@@ -172,20 +166,10 @@ public final class ReservoirClusteringModel implements ClusteringModel {
     }
 
     @Override
-    public float[] embed(Dataset data) {
-        return embed(prepare(data));
-    }
-
-    @Override
     public float[] embed(PaddedSequences data) {
         try (ReservoirRepresentation r = representation()) {
             return r.embed(resampled(data));
         }
-    }
-
-    @Override
-    public Assignment assign(Dataset data) {
-        return assign(prepare(data));
     }
 
     @Override
@@ -200,14 +184,6 @@ public final class ReservoirClusteringModel implements ClusteringModel {
     /** The sequences as the reservoirs read them: resampled by the training sequences' ratio. */
     private PaddedSequences resampled(PaddedSequences data) {
         return settings.maxSteps() > 0 ? data.resampledLike(referenceLength, settings.maxSteps()) : data;
-    }
-
-    private PaddedSequences prepare(Dataset data) {
-        if (data.channels() != channels) {
-            throw new InputException(data.name() + ": has " + data.channels() + " channels, the model was trained on "
-                    + channels);
-        }
-        return PaddedSequences.of(preprocessor.apply(data, true));
     }
 
     /** The reservoirs rebuilt on the device, and the final clustering. */

@@ -146,12 +146,7 @@ public final class SequenceClusteringModel implements ClusteringModel {
         return device;
     }
 
-    /** The embeddings [N, latent] (row-major) of a dataset, after the model's preprocessing. */
-    public float[] embed(Dataset data) {
-        return embed(prepare(data));
-    }
-
-    /** The embeddings [N, latent] of sequences already preprocessed as the model's training data were. */
+    @Override
     public float[] embed(PaddedSequences data) {
         var ops = requireDevice().backend().tensorOps();
         MemoryPlan.embedding(saved.spec(), Math.min(embedBatch, data.n()), data.maxLength(), data.n()).require(ops);
@@ -160,12 +155,7 @@ public final class SequenceClusteringModel implements ClusteringModel {
         }
     }
 
-    /** The cluster of every sequence and the inertia of the assignment. */
-    public Assignment assign(Dataset data) {
-        return assign(prepare(data));
-    }
-
-    /** {@link #assign(Dataset)} for sequences already preprocessed. */
+    @Override
     public Assignment assign(PaddedSequences data) {
         return assignEmbeddings(embed(data), data.n());
     }
@@ -175,14 +165,6 @@ public final class SequenceClusteringModel implements ClusteringModel {
         KMeansModel.Assignment a = new KMeansModel(saved.k(), latent(), saved.centroids(), null, Double.NaN, 0, true,
                 List.of()).predict(requireDevice().backend(), z, n);
         return new Assignment(a.labels(), a.inertia());
-    }
-
-    private PaddedSequences prepare(Dataset data) {
-        if (data.channels() != channels()) {
-            throw new InputException(data.name() + ": has " + data.channels() + " channels, the model was trained on "
-                    + channels());
-        }
-        return PaddedSequences.of(saved.preprocessor().apply(data, true));
     }
 
     /** The saved form (package use: the pipeline and the result writer). */
