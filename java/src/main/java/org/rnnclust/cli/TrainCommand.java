@@ -158,36 +158,18 @@ final class TrainCommand implements Callable<Integer> {
             Dataset scoredRaw = prepared.scoredRaw();
             Assignment scored = prepared.test() == null ? fitted.training() : fitted.assign(prepared.test());
             Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("method", fitted.method());
-            metrics.put("data", scoredRaw.name());
-            metrics.put("n", scoredRaw.size());
-            metrics.put("k", fitted.clusters());
-            metrics.put("inertia", scored.inertia());
-            metrics.put("fit_inertia", fitted.training().inertia());
-            ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
+            ClusteringScores scores = putScores(metrics, fitted, scoredRaw, scored, fitted.training().inertia());
             ReservoirSettings s = fitted.settings();
             metrics.put("representation", "reservoir");
             metrics.put("reservoirs", s.members());
             metrics.put("units", s.units());
             metrics.put("embedding_size", fitted.latent());
             metrics.put("parameters", fitted.parameterCount());
-            metrics.put("seed", clustering.seed);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            metrics.put("seconds", seconds);
-            ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, fitted);
-            PrintWriter w = spec.commandLine().getOut();
-            Table.print(w, fitted.method(), scoredRaw, fitted.clusters(), scored.inertia(), scores, seconds);
+            PrintWriter w = writeAndPrintScores(dir, start, metrics, fitted, scoredRaw, scored, scores);
             w.printf(Locale.ROOT, "%d reservoir%s of %d units%s, embedding size %d, %d parameters%n", s.members(),
                     s.members() > 1 ? "s (the consensus of their clusterings)" : "", s.units(),
                     s.bidirectional() ? " per direction" : "", fitted.latent(), fitted.parameterCount());
-            w.println("wrote " + dir.resolve(ClusteringModel.FILE) + ", " + OutputFolder.ASSIGNMENTS + ", "
-                    + OutputFolder.METRICS);
-            if (report != null) {
-                w.println("report: " + ReportWriter.write(report, Reports.clustering(fitted.method() + " on "
-                        + scoredRaw.name(), metrics, List.of(), fitted.embed(prepared.scored()), fitted.latent(),
-                        scored.labels(), scoredRaw, prepared.scored())));
-            }
-            w.flush();
+            printWrittenAndReport(w, dir, metrics, List.of(), fitted, prepared, scored);
         }
         return Main.EXIT_OK;
     }
@@ -225,13 +207,7 @@ final class TrainCommand implements Callable<Integer> {
                 Assignment before = prepared.test() == null ? fit.initial() : fit.beforeRefinement().assign(prepared.test());
                 metrics.put("before_refine", scoresOf(scoredRaw, before.labels()));
             }
-            metrics.put("method", fitted.method());
-            metrics.put("data", scoredRaw.name());
-            metrics.put("n", scoredRaw.size());
-            metrics.put("k", fitted.clusters());
-            metrics.put("inertia", scored.inertia());
-            metrics.put("fit_inertia", fit.initial().inertia());
-            ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
+            ClusteringScores scores = putScores(metrics, fitted, scoredRaw, scored, fit.initial().inertia());
             metrics.put("final_loss", fit.pretraining().finalLoss());
             metrics.put("epochs", fit.pretraining().epochs());
             metrics.put("stopped_early", fit.pretraining().stoppedEarly());
@@ -251,12 +227,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 metrics.put("refine_seconds", refined.seconds());
             }
-            metrics.put("seed", clustering.seed);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            metrics.put("seconds", seconds);
-            ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, fitted);
-            PrintWriter w = spec.commandLine().getOut();
-            Table.print(w, fitted.method(), scoredRaw, fitted.clusters(), scored.inertia(), scores, seconds);
+            PrintWriter w = writeAndPrintScores(dir, start, metrics, fitted, scoredRaw, scored, scores);
             w.printf(Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", fit.pretraining().epochs(),
                     fit.pretraining().stoppedEarly() ? " (loss plateau)" : "", fit.pretraining().finalLoss(),
                     fitted.parameterCount());
@@ -265,16 +236,47 @@ final class TrainCommand implements Callable<Integer> {
                         clusterer.refine().label(), refined.epochs(), 100 * refined.labelChange(),
                         refined.converged() ? " (below --refine-tol)" : "");
             }
-            w.println("wrote " + dir.resolve(ClusteringModel.FILE) + ", " + OutputFolder.ASSIGNMENTS + ", "
-                    + OutputFolder.METRICS);
-            if (report != null) {
-                w.println("report: " + ReportWriter.write(report, Reports.clustering(fitted.method() + " on "
-                        + scoredRaw.name(), metrics, fit.pretraining().lossHistory(), fitted.embed(prepared.scored()),
-                        fitted.latent(), scored.labels(), scoredRaw, prepared.scored())));
-            }
-            w.flush();
+            printWrittenAndReport(w, dir, metrics, fit.pretraining().lossHistory(), fitted, prepared, scored);
         }
         return Main.EXIT_OK;
+    }
+
+    /** The metrics every representation writes first: what was clustered, and the scores when there are labels. */
+    private static ClusteringScores putScores(Map<String, Object> metrics, ClusteringModel fitted, Dataset scoredRaw,
+                                              Assignment scored, double fitInertia) {
+        metrics.put("method", fitted.method());
+        metrics.put("data", scoredRaw.name());
+        metrics.put("n", scoredRaw.size());
+        metrics.put("k", fitted.clusters());
+        metrics.put("inertia", scored.inertia());
+        metrics.put("fit_inertia", fitInertia);
+        return ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
+    }
+
+    /** Adds the seed and the seconds, writes the output set, prints the score table; returns the writer. */
+    private PrintWriter writeAndPrintScores(Path dir, long start, Map<String, Object> metrics, ClusteringModel fitted,
+                                            Dataset scoredRaw, Assignment scored, ClusteringScores scores) {
+        metrics.put("seed", clustering.seed);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        metrics.put("seconds", seconds);
+        ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, fitted);
+        PrintWriter w = spec.commandLine().getOut();
+        Table.print(w, fitted.method(), scoredRaw, fitted.clusters(), scored.inertia(), scores, seconds);
+        return w;
+    }
+
+    /** The closing lines: the files written, and the report when --report asks for one. */
+    private void printWrittenAndReport(PrintWriter w, Path dir, Map<String, Object> metrics, List<Double> loss,
+                                       ClusteringModel fitted, PreparedData prepared, Assignment scored) {
+        w.println("wrote " + dir.resolve(ClusteringModel.FILE) + ", " + OutputFolder.ASSIGNMENTS + ", "
+                + OutputFolder.METRICS);
+        if (report != null) {
+            Dataset scoredRaw = prepared.scoredRaw();
+            w.println("report: " + ReportWriter.write(report, Reports.clustering(fitted.method() + " on "
+                    + scoredRaw.name(), metrics, loss, fitted.embed(prepared.scored()), fitted.latent(), scored.labels(),
+                    scoredRaw, prepared.scored())));
+        }
+        w.flush();
     }
 
     private static Map<String, Object> scoresOf(Dataset data, int[] clusters) {
