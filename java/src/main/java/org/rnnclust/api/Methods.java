@@ -71,7 +71,8 @@ public final class Methods {
 
             @Override
             public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
-                Pca fitted = Pca.fit(train.values(), train.n(), train.rowSize(), pca.rule());
+                Pca fitted = Pca.fit(train.values(), train.n(), train.rowSize(), pca.rule(),
+                        device.backend().deterministic());
                 float[] z = fitted.transform(train.values(), train.n());
                 KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), z, train.n(),
                         fitted.components());
@@ -93,7 +94,7 @@ public final class Methods {
             @Override
             public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
                 ForestSpectralEmbedding emb = ForestSpectralEmbedding.fit(train.values(), train.n(), train.rowSize(), k,
-                        forest.params(), seed);
+                        forest.params(), seed, device.backend().deterministic());
                 float[] z = emb.embed(train.values(), train.n());
                 KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), z, train.n(),
                         emb.dimensions());
@@ -115,7 +116,7 @@ public final class Methods {
 
             @Override
             public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
-                SeriesClustering fit = KShape.fit(train, k, settings.params(), seed);
+                SeriesClustering fit = KShape.fit(train, k, settings.params(), seed, device.backend().deterministic());
                 return FittedClustering.ofSeriesCentroids(name(), device, train.rowSize(), asKMeansModel(fit),
                         data -> asAssignment(KShape.assign(fit, data), false));
             }

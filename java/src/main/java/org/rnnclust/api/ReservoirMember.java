@@ -39,11 +39,12 @@ final class ReservoirMember implements AutoCloseable {
         Reservoir network = new Reservoir(device.backend().tensorOps(), train.channels(), settings.spec(), seed);
         try {
             network.moveUpByUlps(perturbationUlps);
-            ReservoirModelSpace space = ReservoirModelSpace.fit(network, train);
+            boolean deterministic = device.backend().deterministic();
+            ReservoirModelSpace space = ReservoirModelSpace.fit(network, train, deterministic);
             float[] coordinates = space.coordinates(train);
             Standardization scaling = Standardization.fit(coordinates, train.n(), space.dimension());
             float[] scaled = scaling.apply(coordinates, train.n());
-            Pca pca = Pca.fit(scaled, train.n(), space.dimension(), settings.pca().rule());
+            Pca pca = Pca.fit(scaled, train.n(), space.dimension(), settings.pca().rule(), deterministic);
             float[] z = pca.transform(scaled, train.n());
             KMeansModel km = new KMeans(kmeansSettings.params(k, seed)).fit(device.backend(), z, train.n(),
                     pca.components());

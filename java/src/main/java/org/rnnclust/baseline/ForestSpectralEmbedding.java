@@ -1,7 +1,7 @@
 package org.rnnclust.baseline;
 
 import java.util.SplittableRandom;
-import org.rnnclust.linalg.Lapack;
+import org.rnnclust.linalg.LinearAlgebra;
 import org.rnnclust.data.RowSample;
 
 /**
@@ -39,6 +39,15 @@ public final class ForestSpectralEmbedding {
 
     /** Fits on the n × d row-major {@code x}, a k-dimensional embedding (k = the clusters wanted). */
     public static ForestSpectralEmbedding fit(float[] x, int n, int d, int k, ForestParams params, long seed) {
+        return fit(x, n, d, k, params, seed, false);
+    }
+
+    /**
+     * As {@link #fit(float[], int, int, int, ForestParams, long)}; {@code deterministic}: the
+     * eigenvectors by the deterministic mode's fixed-order solver, whose bits do not depend on the machine.
+     */
+    public static ForestSpectralEmbedding fit(float[] x, int n, int d, int k, ForestParams params, long seed,
+                                              boolean deterministic) {
         if (k < 1) throw new IllegalArgumentException("embedding size must be >= 1, got " + k);
         SplittableRandom random = new SplittableRandom(seed);
         float[] rows = subsample(x, n, d, params.maxRows(), random.split());
@@ -70,7 +79,7 @@ public final class ForestSpectralEmbedding {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) p[i * m + j] /= sqrtDegree[i] * sqrtDegree[j];
         }
-        Lapack.Eigen eig = Lapack.largestEigen(p, m, k);
+        LinearAlgebra.Eigen eig = LinearAlgebra.of(deterministic).largestEigen(p, m, k);
         return new ForestSpectralEmbedding(forest, d, m, k, members, sqrtDegree, eig.vectors(), eig.values());
     }
 

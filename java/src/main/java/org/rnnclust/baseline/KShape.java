@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.data.PaddedSequences;
-import org.rnnclust.linalg.Lapack;
+import org.rnnclust.linalg.LinearAlgebra;
 
 /**
  * k-Shape (Paparrizos and Gravano, SIGMOD 2015): k-means with the shape-based distance and shape
@@ -70,6 +70,14 @@ public final class KShape {
 
     /** Fits k clusters on {@code data}; the same seed gives the same result. */
     public static SeriesClustering fit(PaddedSequences data, int k, Params params, long seed) {
+        return fit(data, k, params, seed, false);
+    }
+
+    /**
+     * As {@link #fit(PaddedSequences, int, Params, long)}; {@code deterministic}: the shapes by the
+     * deterministic mode's fixed-order eigensolver, whose bits do not depend on the machine.
+     */
+    public static SeriesClustering fit(PaddedSequences data, int k, Params params, long seed, boolean deterministic) {
         int n = data.n();
         if (k < 1 || k > n) throw new IllegalArgumentException(k + " clusters for " + n + " series");
         double[][] series = zNormalised(data);
@@ -77,7 +85,8 @@ public final class KShape {
         SeriesClustering best = null;
         for (int r = 0; r < params.restarts(); r++) {
             int[] initial = balancedRandomPartition(n, k, random);
-            SeriesClustering run = fitFrom(series, data.maxLength(), data.channels(), k, initial, params.maxIterations());
+            SeriesClustering run = fitFrom(series, data.maxLength(), data.channels(), k, initial, params.maxIterations(),
+                    LinearAlgebra.of(deterministic));
             if (best == null || run.inertia() < best.inertia()) best = run;
         }
         return best;
@@ -89,6 +98,12 @@ public final class KShape {
      */
     public static SeriesClustering fitFrom(double[][] series, int m, int c, int k, int[] initialLabels,
                                            int maxIterations) {
+        return fitFrom(series, m, c, k, initialLabels, maxIterations, LinearAlgebra.lapack());
+    }
+
+    /** As {@link #fitFrom(double[][], int, int, int, int[], int)}, the shapes' eigenvectors by {@code dense}. */
+    public static SeriesClustering fitFrom(double[][] series, int m, int c, int k, int[] initialLabels,
+                                           int maxIterations, LinearAlgebra dense) {
         int n = series.length;
         CrossCorrelation cc = new CrossCorrelation(m, c);
         // The series' spectra are kept across iterations when they fit in SPECTRA_CACHE_VALUES,
@@ -113,7 +128,7 @@ public final class KShape {
                 List<double[]> members = IntStream.range(0, n).filter(i -> labelsNow[i] == j)
                         .mapToObj(i -> alignToCentroid && aligned[i] ? shift(series[i], m, c, lags[i]) : series[i])
                         .toList();
-                centroids[j] = extractShape(members, m, c);
+                centroids[j] = extractShape(members, m, c, dense);
             });
             double[][] centroidSpectra = Arrays.stream(centroids).map(cc::spectrum).toArray(double[][]::new);
             double[] centroidNorms = Arrays.stream(centroids).mapToDouble(KShape::norm).toArray();
@@ -200,6 +215,11 @@ public final class KShape {
      * eigenvalue of QᵀXᵀXQ, signed to correlate with the members, z-normalised.
      */
     public static double[] extractShape(List<double[]> aligned, int m, int c) {
+        return extractShape(aligned, m, c, LinearAlgebra.lapack());
+    }
+
+    /** As {@link #extractShape(List, int, int)}, the eigenvector by {@code dense}. */
+    public static double[] extractShape(List<double[]> aligned, int m, int c, LinearAlgebra dense) {
         double[] shape = new double[m * c];
         if (aligned.isEmpty()) return shape;
         int n = aligned.size();
@@ -209,8 +229,8 @@ public final class KShape {
                 double[] s = aligned.get(i);
                 for (int t = 0; t < m; t++) x[i * m + t] = s[t * c + ch];
             }
-            double[] mat = centred(Lapack.gramOfColumns(x, n, m), m);
-            Lapack.Eigen eigen = Lapack.largestEigen(mat, m, 1);
+            double[] mat = centred(dense.gramOfColumns(x, n, m), m);
+            LinearAlgebra.Eigen eigen = dense.largestEigen(mat, m, 1);
             double correlation = 0;
             for (int i = 0; i < n; i++) {
                 for (int t = 0; t < m; t++) correlation += x[i * m + t] * eigen.vector(t, 0);

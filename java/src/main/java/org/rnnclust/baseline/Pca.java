@@ -1,5 +1,6 @@
 package org.rnnclust.baseline;
 
+import org.rnnclust.linalg.LinearAlgebra;
 import org.rnnclust.linalg.PrincipalAxes;
 
 /**
@@ -17,7 +18,15 @@ public final class Pca {
 
     /** Fits on the n × d row-major {@code x}. */
     public static Pca fit(float[] x, int n, int d, PcaComponents rule) {
-        return new Pca(PrincipalAxes.fit(x, n, d, rule::choose));
+        return fit(x, n, d, rule, false);
+    }
+
+    /**
+     * Fits on the n × d row-major {@code x}; {@code deterministic}: with the deterministic mode's
+     * fixed-order eigensolver, whose bits do not depend on the machine, instead of LAPACK's.
+     */
+    public static Pca fit(float[] x, int n, int d, PcaComponents rule, boolean deterministic) {
+        return new Pca(PrincipalAxes.fit(x, n, d, rule::choose, LinearAlgebra.of(deterministic)));
     }
 
     /**

@@ -7,6 +7,7 @@ import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.data.RowSample;
 import org.rnnclust.linalg.BlockKrylov;
+import org.rnnclust.linalg.LinearAlgebra;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +93,9 @@ public final class SpectralClustering {
         int dims = params.dimensionsFor(k, m);
         // A block as wide as the wanted space: it resolves up to dims components of eigenvalue 1.
         BlockKrylov.Result eig = BlockKrylov.largest(graph::normalisedProduct, m, dims, dims,
-                basisLimit(m, dims, Runtime.getRuntime().maxMemory()), TOLERANCE, random.nextLong());
+                basisLimit(m, dims, Runtime.getRuntime().maxMemory(), backend.deterministic()), TOLERANCE,
+                random.nextLong(),
+                LinearAlgebra.of(backend.deterministic()));
         float[] spectral = new float[m * dims];
         for (int i = 0; i < m; i++) {
             double norm = 0;
@@ -132,20 +135,25 @@ public final class SpectralClustering {
     /**
      * The eigensolver's basis size limit for m rows and dims eigenvectors: 40·dims vectors, at
      * least 1000 (MNIST's 10,000 embeddings converge at ~760 for 20), at most what a third of the
-     * heap holds (the basis and its products, 16·m bytes a vector).
+     * heap holds (the basis and its products, 16·m bytes a vector). In the deterministic mode the
+     * heap does not lower the limit (it differs between machines, and the eigenvectors with it):
+     * a heap too small for it is refused instead.
      *
-     * @throws InputException when the heap cannot hold even 3·dims vectors
+     * @throws InputException when the heap cannot hold even 3·dims vectors, or in the deterministic
+     *     mode the full limit
      */
-    static int basisLimit(int m, int dims, long maxHeapBytes) {
+    static int basisLimit(int m, int dims, long maxHeapBytes, boolean deterministic) {
         long affordable = maxHeapBytes / 3 / (16L * m);
-        if (affordable < 3L * dims) {
+        long wanted = Math.min(m, Math.max(1000L, 40L * dims));
+        long least = deterministic ? wanted : 3L * dims;
+        if (affordable < least) {
             throw new InputException(String.format(java.util.Locale.ROOT,
                     "spectral clustering of %d rows into %d eigenvectors needs about %d MB of Java heap for its "
                             + "eigensolver, more than a third of the %d MB there is: build the graph on fewer rows "
-                            + "or give the JVM more heap (-Xmx)", m, dims, 3L * 3 * dims * 16 * m >> 20,
+                            + "or give the JVM more heap (-Xmx)", m, dims, 3 * least * 16 * m >> 20,
                     maxHeapBytes >> 20), Setting.SPECTRAL_MAX_ROWS);
         }
-        return (int) Math.min(Math.min(m, affordable), Math.max(1000L, 40L * dims));
+        return (int) Math.min(wanted, affordable);
     }
 
     /**

@@ -44,6 +44,15 @@ public final class BlockKrylov {
      */
     public static Result largest(SymmetricOperator a, int n, int count, int block, int maxBasis, double tol,
                                  long seed) {
+        return largest(a, n, count, block, maxBasis, tol, seed, LinearAlgebra.lapack());
+    }
+
+    /**
+     * As {@link #largest(SymmetricOperator, int, int, int, int, double, long)}, with the small
+     * projected eigenproblems solved by {@code dense} (the basis itself is built in fixed order).
+     */
+    public static Result largest(SymmetricOperator a, int n, int count, int block, int maxBasis, double tol,
+                                 long seed, LinearAlgebra dense) {
         if (count < 1 || count > n) throw new IllegalArgumentException("count " + count + " not in 1.." + n);
         if (block < 1) throw new IllegalArgumentException("block must be >= 1, got " + block);
         maxBasis = Math.min(n, Math.max(maxBasis, count));
@@ -76,7 +85,7 @@ public final class BlockKrylov {
             h = extendProjection(h, before, s, q, aq);
             boolean last = !grew || s >= maxBasis;
             if (s >= count && (s >= nextCheck || last)) {
-                ritz = rayleighRitz(h, s, count, q, aq, n);
+                ritz = rayleighRitz(dense, h, s, count, q, aq, n);
                 if (ritz.maxResidual <= tol || last) break;
                 nextCheck = Math.max(s + 1, s + s / 4);
             } else if (!grew) {
@@ -127,8 +136,9 @@ public final class BlockKrylov {
 
     private record Ritz(double[] values, double[] vectors, double maxResidual) {}
 
-    private static Ritz rayleighRitz(double[] h, int s, int count, List<double[]> q, List<double[]> aq, int n) {
-        Lapack.Eigen eig = Lapack.largestEigen(h.clone(), s, count);
+    private static Ritz rayleighRitz(LinearAlgebra dense, double[] h, int s, int count, List<double[]> q,
+                                     List<double[]> aq, int n) {
+        LinearAlgebra.Eigen eig = dense.largestEigen(h.clone(), s, count);
         double[] vectors = new double[n * count];
         double[] residuals = new double[count];
         IntStream.range(0, count).parallel().forEach(c -> {

@@ -2,32 +2,27 @@ package org.rnnclust.linalg;
 
 import static org.bytedeco.openblas.global.openblas.LAPACK_ROW_MAJOR;
 
+import java.util.function.ToIntFunction;
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * The LAPACK and double-precision BLAS calls of the host linear algebra (PCA, the spectral
- * embeddings), through OpenBLAS's JavaCPP presets, the library the CPU backend also uses for its
- * GEMM. Double precision: these matrices are small (at most a few thousand rows) and eigenvectors
- * of close eigenvalues need the digits.
+ * {@link LinearAlgebra} through OpenBLAS's JavaCPP presets (the library the CPU backend also uses
+ * for its GEMM): dsyrk for the Gram matrices, LAPACK's dsyevr for the eigenpairs. Double
+ * precision: these matrices are small (at most a few thousand rows) and eigenvectors of close
+ * eigenvalues need the digits.
  */
-public final class Lapack {
+final class Lapack implements LinearAlgebra {
+    static final Lapack INSTANCE = new Lapack();
+
     private Lapack() {}
 
-    /** Eigenpairs of a symmetric matrix, largest eigenvalue first. */
-    public record Eigen(int n, int count, double[] values, double[] vectors) {
-        /** Component {@code i} of eigenvector {@code j} ({@code vectors} is n × count, row-major). */
-        public double vector(int i, int j) {
-            return vectors[i * count + j];
-        }
-    }
-
-    /** The Gram matrix AᵀA (d × d, both triangles filled) of a row-major n × d matrix A. */
-    public static double[] gramOfColumns(double[] a, int n, int d) {
+    @Override
+    public double[] gramOfColumns(double[] a, int n, int d) {
         return gram(a, n, d, true);
     }
 
-    /** The Gram matrix AAᵀ (n × n, both triangles filled) of a row-major n × d matrix A. */
-    public static double[] gramOfRows(double[] a, int n, int d) {
+    @Override
+    public double[] gramOfRows(double[] a, int n, int d) {
         return gram(a, n, d, false);
     }
 
@@ -42,18 +37,18 @@ public final class Lapack {
         return c;
     }
 
-    private static void mirrorUpper(double[] c, int n) {
+    static void mirrorUpper(double[] c, int n) {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
         }
     }
 
     /**
-     * The {@code count} largest eigenpairs of the symmetric n × n matrix {@code a} (row-major; its
-     * upper triangle is read and {@code a} is overwritten), by LAPACK's dsyevr (relatively robust
-     * representations, which computes only the requested pairs).
+     * By LAPACK's dsyevr (relatively robust representations), which reads the upper triangle. It
+     * computes the eigenvectors of all {@code count} eigenvalues; those asked for are returned.
      */
-    public static Eigen largestEigen(double[] a, int n, int count) {
+    @Override
+    public Eigen largestEigen(double[] a, int n, int count, ToIntFunction<double[]> vectorsFor) {
         if (count < 1 || count > n) throw new IllegalArgumentException("count " + count + " not in 1.." + n);
         double[] w = new double[n];
         double[] z = new double[n * count];
@@ -67,12 +62,13 @@ public final class Lapack {
         }
         // dsyevr returns ascending order; callers want the largest first.
         double[] values = new double[count];
-        double[] vectors = new double[n * count];
-        for (int j = 0; j < count; j++) {
+        for (int j = 0; j < count; j++) values[j] = w[count - 1 - j];
+        int kept = LinearAlgebra.vectorCount(count, values, vectorsFor);
+        double[] vectors = new double[n * kept];
+        for (int j = 0; j < kept; j++) {
             int src = count - 1 - j;
-            values[j] = w[src];
-            for (int i = 0; i < n; i++) vectors[i * count + j] = z[i * count + src];
+            for (int i = 0; i < n; i++) vectors[i * kept + j] = z[i * count + src];
         }
-        return new Eigen(n, count, values, vectors);
+        return new Eigen(n, kept, values, vectors);
     }
 }

@@ -10,7 +10,7 @@ import java.util.function.ToIntFunction;
  * <p>The decomposition takes the smaller of the two Gram matrices: the d × d covariance XᵀX when
  * there are at least as many rows as features, else the n × n XXᵀ (long series, few of them),
  * whose eigenvectors u give the axes Xᵀu / √λ. Either way one symmetric eigenproblem in double
- * precision ({@link Lapack}).
+ * precision, by LAPACK or by the deterministic mode's fixed-order solver ({@link LinearAlgebra}).
  */
 public final class PrincipalAxes {
     private final int d;
@@ -38,6 +38,11 @@ public final class PrincipalAxes {
      *     {@code x}, or a count from {@code keep} out of range
      */
     public static PrincipalAxes fit(float[] x, int n, int d, ToIntFunction<double[]> keep) {
+        return fit(x, n, d, keep, LinearAlgebra.lapack());
+    }
+
+    /** As {@link #fit(float[], int, int, ToIntFunction)}, the decomposition by {@code dense}. */
+    public static PrincipalAxes fit(float[] x, int n, int d, ToIntFunction<double[]> keep, LinearAlgebra dense) {
         if (n < 2) throw new IllegalArgumentException("PCA needs at least 2 rows, got " + n);
         if ((long) n * d != x.length) throw new IllegalArgumentException(x.length + " values are not " + n + " × " + d);
         double[] mean = new double[d];
@@ -51,16 +56,20 @@ public final class PrincipalAxes {
         }
         boolean byFeatures = d <= n;
         int m = byFeatures ? d : n;
-        double[] gram = byFeatures ? Lapack.gramOfColumns(centred, n, d) : Lapack.gramOfRows(centred, n, d);
+        double[] gram = byFeatures ? dense.gramOfColumns(centred, n, d) : dense.gramOfRows(centred, n, d);
         double trace = 0;
         for (int i = 0; i < m; i++) trace += gram[i * m + i];
         double total = trace / (n - 1);
         int rank = Math.max(1, Math.min(n - 1, d));
-        Lapack.Eigen eig = Lapack.largestEigen(gram, m, rank);
-        double[] ratios = new double[rank];
-        for (int i = 0; i < rank; i++) ratios[i] = total > 0 ? Math.max(0, eig.values()[i]) / (n - 1) / total : 0;
-        int k = keep.applyAsInt(ratios);
-        if (k < 1 || k > rank) throw new IllegalArgumentException("cannot keep " + k + " of " + rank + " axes");
+        // The eigenvalues decide how many axes to keep; only those axes' eigenvectors are needed.
+        LinearAlgebra.Eigen eig = dense.largestEigen(gram, m, rank, values -> {
+            double[] ratios = new double[rank];
+            for (int i = 0; i < rank; i++) ratios[i] = total > 0 ? Math.max(0, values[i]) / (n - 1) / total : 0;
+            int kept = keep.applyAsInt(ratios);
+            if (kept < 1 || kept > rank) throw new IllegalArgumentException("cannot keep " + kept + " of " + rank + " axes");
+            return kept;
+        });
+        int k = eig.vectorCount();
         double[] axes = new double[k * d];
         double[] variances = new double[k];
         for (int c = 0; c < k; c++) {

@@ -2,6 +2,7 @@ package org.rnnclust.nn;
 
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.linalg.Cholesky;
+import org.rnnclust.linalg.LinearAlgebra;
 import org.rnnclust.linalg.PrincipalAxes;
 
 /**
@@ -41,11 +42,12 @@ public final class ReservoirModelSpace {
     }
 
     /**
-     * Fits the principal axes of {@code reservoir}'s states over {@code train}'s valid steps.
+     * Fits the principal axes of {@code reservoir}'s states over {@code train}'s valid steps, with
+     * LAPACK or, {@code deterministic}, the fixed-order eigensolver whose bits do not depend on the machine.
      *
      * @throws IllegalArgumentException when the training sequences have fewer than 2 valid steps in all
      */
-    public static ReservoirModelSpace fit(Reservoir reservoir, PaddedSequences train) {
+    public static ReservoirModelSpace fit(Reservoir reservoir, PaddedSequences train, boolean deterministic) {
         ReservoirSpec spec = reservoir.spec();
         int units = spec.units();
         int dirs = spec.directions();
@@ -80,7 +82,8 @@ public final class ReservoirModelSpace {
         double[] signs = new double[dirs * keep];
         for (int d = 0; d < dirs; d++) {
             int kept = keep;
-            fitted[d] = PrincipalAxes.fit(sample[d], rows, units, ratios -> Math.min(kept, ratios.length));
+            fitted[d] = PrincipalAxes.fit(sample[d], rows, units, ratios -> Math.min(kept, ratios.length),
+                    LinearAlgebra.of(deterministic));
             for (int c = 0; c < keep; c++) signs[d * keep + c] = largestComponentSign(fitted[d].axis(c));
         }
         return new ReservoirModelSpace(reservoir, keep, fitted, signs);

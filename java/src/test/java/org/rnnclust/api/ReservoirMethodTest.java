@@ -69,7 +69,7 @@ class ReservoirMethodTest {
         ReservoirSettings s = small(0);
         try (FittedClustering fit = Methods.reservoir(s, KMeansSettings.withRestarts(3)).fit(cpu, train, 3, 5);
              Reservoir r = new Reservoir(cpu.backend().tensorOps(), 1, s.spec(), 5)) {
-            ReservoirModelSpace space = ReservoirModelSpace.fit(r, train);
+            ReservoirModelSpace space = ReservoirModelSpace.fit(r, train, false);
             float[] coordinates = space.coordinates(train);
             Standardization scaling = Standardization.fit(coordinates, 30, space.dimension());
             Pca pca = Pca.fit(scaling.apply(coordinates, 30), 30, space.dimension(), s.pca().rule());

@@ -43,17 +43,25 @@ class DeterministicModeTest {
 
     private record Outcome(int exit, byte[] model, byte[] assignments, String log) {}
 
+    /** The autoencoder with DEC refinement: GEMMs, the native cells, the argmin. */
+    private static final List<String> AUTOENCODER = List.of("--representation", "autoencoder", "--epochs", "2",
+            "--refine", "dec", "--refine-epochs", "2", "--refine-tol", "0");
+    /** Two small reservoirs: GEMMs, the Gram matrices and eigen-decompositions of two PCAs, k-means. */
+    private static final List<String> RESERVOIR = List.of("--representation", "reservoir", "--members", "2",
+            "--reservoir-units", "60", "--reservoir-components", "8");
+
     /** One `train` in its own JVM with the given environment and system properties. */
-    private static Outcome train(String name, String coretype, List<String> properties, boolean deterministic)
-            throws IOException, InterruptedException {
+    private static Outcome train(String name, List<String> representation, String coretype, List<String> properties,
+                                 boolean deterministic) throws IOException, InterruptedException {
         Path out = tmp.resolve(name);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
         cmd.addAll(properties);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "--representation", "autoencoder",
-                "--data", data.toString(), "--out", out.toString(), "--epochs", "2", "--refine", "dec",
-                "--refine-epochs", "2", "--refine-tol", "0", "--device", "cpu", "--seed", "3", "--threads", "2"));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "train"));
+        cmd.addAll(representation);
+        cmd.addAll(List.of("--data", data.toString(), "--out", out.toString(), "--device", "cpu", "--seed", "3",
+                "--threads", "2"));
         if (deterministic) cmd.add("--deterministic");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve(name + ".log").toFile());
@@ -67,18 +75,28 @@ class DeterministicModeTest {
     }
 
     @Test
-    void sameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode() throws Exception {
-        Outcome a = train("det-" + kernelA, kernelA, List.of("-Drnnclust.cpu.isa=" + levelLow), true);
-        Outcome b = train("det-" + kernelB, kernelB, List.of("-Drnnclust.cpu.isa=" + levelHigh), true);
-        Outcome java = train("det-java", kernelB, List.of("-Drnnclust.native.disable=true"), true);
+    void autoencoderSameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode() throws Exception {
+        sameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode("autoencoder", AUTOENCODER);
+    }
+
+    @Test
+    void reservoirSameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode() throws Exception {
+        sameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode("reservoir", RESERVOIR);
+    }
+
+    private static void sameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode(
+            String name, List<String> representation) throws Exception {
+        Outcome a = train(name + "-det-" + kernelA, representation, kernelA, List.of("-Drnnclust.cpu.isa=" + levelLow), true);
+        Outcome b = train(name + "-det-" + kernelB, representation, kernelB, List.of("-Drnnclust.cpu.isa=" + levelHigh), true);
+        Outcome java = train(name + "-det-java", representation, kernelB, List.of("-Drnnclust.native.disable=true"), true);
         for (Outcome o : List.of(a, b, java)) assertEquals(0, o.exit(), o.log());
         assertArrayEquals(a.model(), b.model(), "model: " + kernelA + "/" + levelLow + " vs " + kernelB + "/" + levelHigh);
         assertArrayEquals(a.assignments(), b.assignments());
         assertArrayEquals(a.model(), java.model(), "model: native library vs the Java twins");
         assertArrayEquals(a.assignments(), java.assignments());
 
-        Outcome fastA = train("fast-" + kernelA, kernelA, List.of(), false);
-        Outcome fastB = train("fast-" + kernelB, kernelB, List.of(), false);
+        Outcome fastA = train(name + "-fast-" + kernelA, representation, kernelA, List.of(), false);
+        Outcome fastB = train(name + "-fast-" + kernelB, representation, kernelB, List.of(), false);
         assertEquals(0, fastA.exit(), fastA.log());
         assertEquals(0, fastB.exit(), fastB.log());
         assertFalse(Arrays.equals(fastA.model(), fastB.model()),

@@ -103,16 +103,22 @@ class SpectralClusteringTest {
 
     @Test
     void eigensolverBasisIsBoundedByRowsAndHeap() {
-        assertEquals(1000, SpectralClustering.basisLimit(10_000, 20, 4L << 30), "at least 1000 vectors");
-        assertEquals(2000, SpectralClustering.basisLimit(10_000, 50, 4L << 30), "40 per eigenvector");
-        assertEquals(300, SpectralClustering.basisLimit(300, 20, 4L << 30), "never more than the rows");
+        for (boolean deterministic : new boolean[] {false, true}) {
+            assertEquals(1000, SpectralClustering.basisLimit(10_000, 20, 4L << 30, deterministic), "at least 1000 vectors");
+            assertEquals(2000, SpectralClustering.basisLimit(10_000, 50, 4L << 30, deterministic), "40 per eigenvector");
+            assertEquals(300, SpectralClustering.basisLimit(300, 20, 4L << 30, deterministic), "never more than the rows");
+        }
         // 48 MiB of heap: a third, 16 MiB, holds 104 vectors of 10,000 rows × 16 bytes
-        assertEquals(104, SpectralClustering.basisLimit(10_000, 20, 48L << 20));
+        assertEquals(104, SpectralClustering.basisLimit(10_000, 20, 48L << 20, false));
         InputException e = assertThrows(InputException.class,
-                () -> SpectralClustering.basisLimit(10_000, 20, 8L << 20));
+                () -> SpectralClustering.basisLimit(10_000, 20, 8L << 20, false));
         assertTrue(e.getMessage().contains("fewer rows"), e.getMessage());
         assertFalse(e.getMessage().contains("--"), "no flag below the CLI: " + e.getMessage());
         assertEquals(java.util.List.of(Setting.SPECTRAL_MAX_ROWS), e.settings());
+        // The deterministic mode does not let the heap change the basis (and the eigenvectors): it refuses.
+        InputException small = assertThrows(InputException.class,
+                () -> SpectralClustering.basisLimit(10_000, 20, 48L << 20, true));
+        assertTrue(small.getMessage().contains("needs about 457 MB"), small.getMessage());
     }
 
     @Test

@@ -38,7 +38,7 @@ class BlockKrylovTest {
         int n = 300;
         int count = 6;
         double[] a = sparseSymmetric(n, 8, 4);
-        Lapack.Eigen ref = Lapack.largestEigen(a.clone(), n, count + 1);
+        LinearAlgebra.Eigen ref = LinearAlgebra.lapack().largestEigen(a.clone(), n, count + 1);
         BlockKrylov.Result r = BlockKrylov.largest(dense(a, n), n, count, 4, n, 1e-9, 7);
         assertTrue(r.converged(), "residual " + r.maxResidual());
         for (int c = 0; c < count; c++) {
@@ -62,7 +62,7 @@ class BlockKrylovTest {
                 System.arraycopy(block, i * part, a, (copy * part + i) * n + copy * part, part);
             }
         }
-        Lapack.Eigen ref = Lapack.largestEigen(block.clone(), part, 1);
+        LinearAlgebra.Eigen ref = LinearAlgebra.lapack().largestEigen(block.clone(), part, 1);
         BlockKrylov.Result r = BlockKrylov.largest(dense(a, n), n, 3, 3, n, 1e-9, 2);
         for (int c = 0; c < 3; c++) assertEquals(ref.values()[0], r.values()[c], 1e-8, "copy " + c);
         // orthonormal vectors: a true 3-d eigenspace, not one vector found three times

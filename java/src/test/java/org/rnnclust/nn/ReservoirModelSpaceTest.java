@@ -82,7 +82,7 @@ class ReservoirModelSpaceTest {
     void coordinatesMatchTheReference() {
         try (Reservoir r = fixtureReservoir()) {
             PaddedSequences data = data();
-            ReservoirModelSpace space = ReservoirModelSpace.fit(r, data);
+            ReservoirModelSpace space = ReservoirModelSpace.fit(r, data, false);
             assertEquals(setting(4), space.components());
             assertEquals(2 * setting(4) * (setting(4) + 1), space.dimension());
             float[] got = space.coordinates(data);
