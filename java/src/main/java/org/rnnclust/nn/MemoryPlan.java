@@ -261,11 +261,13 @@ public final class MemoryPlan {
     }
 
     /** What {@link RecurrentStack#forward} keeps: its input, each layer's output, states, cells, gate workspaces. */
-    private static void stackForward(Tally t, RecurrentSpec s, int batch, int steps) {
+    private static void stackForward(Tally t, RecurrentSpec s, int batch, int unpadded) {
+        int steps = s.paddedSteps(unpadded);
         long rows = times(steps, batch);
         long gh = times(s.cell().gates(), s.hiddenSize());
         long layers = times(s.layers(), s.directions());
-        long slots = times(steps + 1L, batch, s.hiddenSize());
+        int widest = java.util.Collections.max(s.dilations());  // a layer of dilation d keeps (T/d + 1)·d·B states
+        long slots = times(steps + (long) widest, batch, s.hiddenSize());
         t.add(1, times(rows, s.inputSize()));
         t.add(s.layers(), times(rows, s.outputSize()));
         t.add(layers, slots);
@@ -279,8 +281,9 @@ public final class MemoryPlan {
      * What {@link RecurrentStack#backward} adds: gate gradients, the carried dh (and dc), the bias
      * gradient sum, the gradients between layers, and the batch-first input gradient when asked.
      */
-    private static void stackBackward(Tally t, RecurrentSpec s, int batch, int steps, boolean outputGradient,
+    private static void stackBackward(Tally t, RecurrentSpec s, int batch, int unpadded, boolean outputGradient,
                                       boolean batchFirstInputGradient) {
+        int steps = s.paddedSteps(unpadded);
         long rows = times(steps, batch);
         long gh = times(s.cell().gates(), s.hiddenSize());
         long bh = times(batch, s.hiddenSize());

@@ -24,6 +24,15 @@ import org.rnnclust.backend.TensorOps;
  * valid step. {@link #forwardTimeMajor} and {@link #backwardTimeMajor} take [T, B, ·] instead,
  * the layout used inside (each step's rows contiguous), which saves two transposes.
  *
+ * <p>A layer of dilation d > 1 ({@link RecurrentSpec#dilations}) runs its cell over the d
+ * interleaved sub-sequences of each sequence: in the time-major layout, [T, B, ·] read as
+ * [T/d, d·B, ·] is exactly that batch of sub-sequences (row r·B + b at step t' is step t'·d + r of
+ * sequence b), and the [T, B] mask read the same way is theirs, so the layer is the ordinary one
+ * on a reshaped view, with no copy. T is padded to a multiple of every dilation
+ * ({@link RecurrentSpec#paddedSteps}). Such a layer's final state, for a sequence, is that of the
+ * sub-sequence holding the sequence's last valid step (forward) or its first step (reverse);
+ * initial states are not supported there.
+ *
  * <p>Forward keeps what backward needs (inputs and states of every layer) until the next forward;
  * {@link #backward} uses the last forward's batch. Gradients accumulate into the parameters'
  * gradient buffers ({@link Module#zeroGrad} clears them).
@@ -39,7 +48,10 @@ public final class RecurrentStack implements Module {
     private final GrowableBuffer gradA;      // ping-pong gradients of layer outputs/inputs
     private final GrowableBuffer gradB;
     private final GrowableBuffer gradInput;  // [T, B, I] before the transpose to the caller's layout
+    private final GrowableBuffer paddedMask;   // the [T, B] mask with zero padding steps, for dilated layers
+    private final GrowableBuffer dilatedState; // [d·B, H]: a dilated layer's final-state gradient
     private SequenceMask mask;
+    private int[] lengths;
 
     public RecurrentStack(TensorOps ops, RecurrentSpec spec, long seed) {
         this.ops = ops;
@@ -67,6 +79,8 @@ public final class RecurrentStack implements Module {
         this.gradA = new GrowableBuffer(ops);
         this.gradB = new GrowableBuffer(ops);
         this.gradInput = new GrowableBuffer(ops);
+        this.paddedMask = new GrowableBuffer(ops);
+        this.dilatedState = new GrowableBuffer(ops);
     }
 
     public RecurrentStack(TensorOps ops, CellType cell, int inputSize, int hiddenSize, int layers,
@@ -103,8 +117,9 @@ public final class RecurrentStack implements Module {
                         DeviceBuffer out, DeviceBuffer hN, DeviceBuffer cN) {
         int batch = mask.batch();
         int steps = mask.steps();
-        DeviceBuffer x0 = input.ensure((long) steps * batch * spec.inputSize());
+        DeviceBuffer x0 = input.ensure((long) spec.paddedSteps(steps) * batch * spec.inputSize());
         ops.transpose01(batch, steps, spec.inputSize(), x, 0, x0, 0);
+        zeroPadding(x0, steps, batch, spec.inputSize());
         run(mask, h0, c0, hN, cN);
         if (out != null) ops.transpose01(steps, batch, spec.outputSize(), lastOutput(), 0, out, 0);
     }
@@ -113,7 +128,9 @@ public final class RecurrentStack implements Module {
     public void forwardTimeMajor(DeviceBuffer x, SequenceMask mask, DeviceBuffer h0, DeviceBuffer c0,
                                  DeviceBuffer out, DeviceBuffer hN, DeviceBuffer cN) {
         long n = (long) mask.steps() * mask.batch() * spec.inputSize();
-        ops.copy(x, 0, input.ensure(n), 0, n);
+        DeviceBuffer x0 = input.ensure((long) spec.paddedSteps(mask.steps()) * mask.batch() * spec.inputSize());
+        ops.copy(x, 0, x0, 0, n);
+        zeroPadding(x0, mask.steps(), mask.batch(), spec.inputSize());
         run(mask, h0, c0, hN, cN);
         if (out != null) ops.copy(lastOutput(), 0, out, 0, (long) mask.steps() * mask.batch() * spec.outputSize());
     }
@@ -122,25 +139,82 @@ public final class RecurrentStack implements Module {
         return outputs[spec.layers() - 1].ensure(0);
     }
 
+    /** Zeroes rows [steps, paddedSteps) of a [paddedSteps, B, width] buffer (none without dilation). */
+    private void zeroPadding(DeviceBuffer buf, int steps, int batch, int width) {
+        int padded = spec.paddedSteps(steps);
+        if (padded > steps) ops.zero(buf, (long) steps * batch * width, (long) (padded - steps) * batch * width);
+    }
+
+    /** The time-major mask the layers read: the batch's own, or with zero rows up to the padded steps. */
+    private DeviceBuffer layerMask() {
+        int steps = mask.steps();
+        int padded = spec.paddedSteps(steps);
+        if (padded == steps) return mask.timeMajor();
+        long n = (long) steps * mask.batch();
+        DeviceBuffer m = paddedMask.ensure((long) padded * mask.batch());
+        ops.copy(mask.timeMajor(), 0, m, 0, n);
+        ops.zero(m, n, (long) padded * mask.batch() - n);
+        return m;
+    }
+
+    /**
+     * Copies layer state rows [d·B, H] at {@code off} of {@code states} to a sequence's final state
+     * [B, H] at {@code dstOff}: row r·B + b for sequence b, r the sub-sequence of its last valid step
+     * (forward) or of its first (reverse, r = 0). With {@code toLayer}, the other way: the [B, H]
+     * rows go to those rows of a zeroed [d·B, H] (the gradient of a final state).
+     */
+    private void moveFinalStates(DeviceBuffer layerRows, long layerOff, int dilation, boolean reverse,
+                                 DeviceBuffer sequenceRows, long sequenceOff, boolean toLayer) {
+        int batch = lengths.length;
+        int hidden = spec.hiddenSize();
+        int b = 0;
+        while (b < batch) {
+            int r = subSequenceOfEnd(b, dilation, reverse);
+            int end = b + 1;
+            while (end < batch && subSequenceOfEnd(end, dilation, reverse) == r) end++;
+            long layerAt = layerOff + ((long) r * batch + b) * hidden;
+            long sequenceAt = sequenceOff + (long) b * hidden;
+            long n = (long) (end - b) * hidden;
+            if (toLayer) ops.copy(sequenceRows, sequenceAt, layerRows, layerAt, n);
+            else ops.copy(layerRows, layerAt, sequenceRows, sequenceAt, n);
+            b = end;
+        }
+    }
+
+    private int subSequenceOfEnd(int b, int dilation, boolean reverse) {
+        return reverse || lengths[b] == 0 ? 0 : (lengths[b] - 1) % dilation;
+    }
+
     private void run(SequenceMask mask, DeviceBuffer h0, DeviceBuffer c0, DeviceBuffer hN, DeviceBuffer cN) {
         boolean lstm = spec.cell() == CellType.LSTM;
         if (!lstm && (c0 != null || cN != null)) throw new IllegalArgumentException("cell states exist only for LSTM");
         this.mask = mask;
+        this.lengths = mask.lengths();
         int batch = mask.batch();
-        int steps = mask.steps();
+        int steps = spec.paddedSteps(mask.steps());
         int dirs = spec.directions();
         int width = spec.outputSize();
         long bh = (long) batch * spec.hiddenSize();
+        DeviceBuffer m = layerMask();
         DeviceBuffer x = input.ensure(0);
         for (int l = 0; l < spec.layers(); l++) {
+            int dilation = spec.dilations().get(l);
+            if (dilation > 1 && (h0 != null || c0 != null)) {
+                throw new IllegalArgumentException("layer " + l + " is dilated: initial states are not supported");
+            }
             DeviceBuffer y = outputs[l].ensure((long) steps * batch * width);
             for (int d = 0; d < dirs; d++) {
                 RecurrentLayer layer = layers[l][d];
                 long s = (l * dirs + d) * bh;
-                layer.forward(steps, batch, x, mask.timeMajor(), h0, s, c0, s, y, (long) d * spec.hiddenSize(),
-                        width, scratch);
-                if (hN != null) ops.copy(layer.states(), layer.finalStateOffset(), hN, s, bh);
-                if (cN != null) ops.copy(layer.cells(), layer.finalStateOffset(), cN, s, bh);
+                layer.forward(steps / dilation, batch * dilation, x, m, h0, s, c0, s, y,
+                        (long) d * spec.hiddenSize(), width, scratch);
+                if (dilation == 1) {
+                    if (hN != null) ops.copy(layer.states(), layer.finalStateOffset(), hN, s, bh);
+                    if (cN != null) ops.copy(layer.cells(), layer.finalStateOffset(), cN, s, bh);
+                } else {
+                    if (hN != null) moveFinalStates(layer.states(), layer.finalStateOffset(), dilation, d == 1, hN, s, false);
+                    if (cN != null) moveFinalStates(layer.cells(), layer.finalStateOffset(), dilation, d == 1, cN, s, false);
+                }
             }
             x = y;
         }
@@ -166,8 +240,10 @@ public final class RecurrentStack implements Module {
         if (dOut != null) {
             dTop = gradA.ensure(topGradSize());
             ops.transpose01(batch, steps, spec.outputSize(), dOut, 0, dTop, 0);
+            zeroPadding(dTop, steps, batch, spec.outputSize());
         }
-        DeviceBuffer dIn = dX == null ? null : gradInput.ensure((long) steps * batch * spec.inputSize());
+        DeviceBuffer dIn = dX == null ? null
+                : gradInput.ensure((long) spec.paddedSteps(steps) * batch * spec.inputSize());
         propagate(dTop, dHN, dCN, dIn, dH0, dC0);
         if (dX != null) ops.transpose01(steps, batch, spec.inputSize(), dIn, 0, dX, 0);
     }
@@ -176,17 +252,28 @@ public final class RecurrentStack implements Module {
     public void backwardTimeMajor(DeviceBuffer dOut, DeviceBuffer dHN, DeviceBuffer dCN,
                                   DeviceBuffer dX, DeviceBuffer dH0, DeviceBuffer dC0) {
         requireForward();
+        int steps = mask.steps();
+        int batch = mask.batch();
         DeviceBuffer dTop = null;
         if (dOut != null) {
-            long n = topGradSize();
-            dTop = gradA.ensure(n);
-            ops.copy(dOut, 0, dTop, 0, n);
+            dTop = gradA.ensure(topGradSize());
+            ops.copy(dOut, 0, dTop, 0, (long) steps * batch * spec.outputSize());
+            zeroPadding(dTop, steps, batch, spec.outputSize());
         }
-        propagate(dTop, dHN, dCN, dX, dH0, dC0);
+        if (dX == null || !spec.dilated()) {
+            propagate(dTop, dHN, dCN, dX, dH0, dC0);
+            return;
+        }
+        // Layer 0 writes the padded steps' input gradient too: through a scratch buffer.
+        long n = (long) steps * batch * spec.inputSize();
+        DeviceBuffer dIn = gradInput.ensure((long) spec.paddedSteps(steps) * batch * spec.inputSize());
+        propagate(dTop, dHN, dCN, dIn, dH0, dC0);
+        ops.copy(dIn, 0, dX, 0, n);
     }
 
+    /** The top layer's output gradient, over the padded steps. */
     private long topGradSize() {
-        return (long) mask.steps() * mask.batch() * spec.outputSize();
+        return (long) spec.paddedSteps(mask.steps()) * mask.batch() * spec.outputSize();
     }
 
     private void requireForward() {
@@ -199,14 +286,19 @@ public final class RecurrentStack implements Module {
         boolean lstm = spec.cell() == CellType.LSTM;
         if (!lstm && (dCN != null || dC0 != null)) throw new IllegalArgumentException("cell states exist only for LSTM");
         int batch = mask.batch();
-        int steps = mask.steps();
+        int steps = spec.paddedSteps(mask.steps());
         int dirs = spec.directions();
         int width = spec.outputSize();
         long bh = (long) batch * spec.hiddenSize();
         long inner = (long) steps * batch * width;
+        DeviceBuffer m = layerMask();
         DeviceBuffer dY = dTop;
         boolean inA = true;
         for (int l = spec.layers() - 1; l >= 0; l--) {
+            int dilation = spec.dilations().get(l);
+            if (dilation > 1 && (dH0 != null || dC0 != null)) {
+                throw new IllegalArgumentException("layer " + l + " is dilated: initial states are not supported");
+            }
             DeviceBuffer dBelow;
             if (l == 0) {
                 dBelow = dX;
@@ -216,8 +308,28 @@ public final class RecurrentStack implements Module {
             }
             for (int d = 0; d < dirs; d++) {
                 long s = (l * dirs + d) * bh;
-                layers[l][d].backward(dY, (long) d * spec.hiddenSize(), width, dHN, s, dCN, s,
-                        dBelow, d > 0, dH0, s, dC0, s, mask.timeMajor(), scratch);
+                DeviceBuffer dh = dHN;
+                DeviceBuffer dc = dCN;
+                long hOff = s;
+                long cOff = s;
+                if (dilation > 1) {
+                    // The final-state gradients go to the sub-sequences whose states were reported.
+                    long rows = (long) dilation * bh;
+                    if (dHN != null) {
+                        dh = dilatedState.ensure(2 * rows);
+                        ops.zero(dh, 0, rows);
+                        moveFinalStates(dh, 0, dilation, d == 1, dHN, s, true);
+                        hOff = 0;
+                    }
+                    if (dCN != null) {
+                        dc = dilatedState.ensure(2 * rows);
+                        ops.zero(dc, rows, rows);
+                        moveFinalStates(dc, rows, dilation, d == 1, dCN, s, true);
+                        cOff = rows;
+                    }
+                }
+                layers[l][d].backward(dY, (long) d * spec.hiddenSize(), width, dh, hOff, dc, cOff,
+                        dBelow, d > 0, dH0, s, dC0, s, m, scratch);
             }
             dY = dBelow;
         }
@@ -234,5 +346,7 @@ public final class RecurrentStack implements Module {
         gradA.close();
         gradB.close();
         gradInput.close();
+        paddedMask.close();
+        dilatedState.close();
     }
 }

@@ -26,7 +26,8 @@ import org.rnnclust.testing.Tolerances;
 /**
  * Forward outputs and all gradients against PyTorch (fixtures/rnn, made by make_rnn_fixtures.py):
  * nn.RNN/LSTM/GRU(batch_first=True) on packed variable-length batches, computed in float64 from
- * the same float32 parameters and inputs.
+ * the same float32 parameters and inputs; and dilated stacks, built there from one-layer modules
+ * run over each layer's interleaved sub-sequences.
  */
 class RecurrentStackPyTorchTest {
     static final double FORWARD_TOL = Tolerances.FP32_OP;
@@ -58,8 +59,12 @@ class RecurrentStackPyTorchTest {
     }
 
     static RecurrentSpec spec(JsonNode c) {
-        return new RecurrentSpec(CellType.parse(c.get("cell").asText()), c.get("input_size").asInt(),
-                c.get("hidden_size").asInt(), c.get("layers").asInt(), c.get("bidirectional").asBoolean());
+        CellType cell = CellType.parse(c.get("cell").asText());
+        int layers = c.get("layers").asInt();
+        java.util.List<Integer> dilations = new java.util.ArrayList<>();
+        for (int l = 0; l < layers; l++) dilations.add(c.has("dilations") ? c.get("dilations").get(l).asInt() : 1);
+        return new RecurrentSpec(cell, c.get("input_size").asInt(), c.get("hidden_size").asInt(), layers,
+                c.get("bidirectional").asBoolean(), dilations);
     }
 
     @ParameterizedTest(name = "{0}")
