@@ -116,24 +116,36 @@ final class FixedOrderLinearAlgebra implements LinearAlgebra {
             for (int k = 0; k < steps; k++) {
                 int m = n - k - 1;
                 int first = k + 1;
-                // x = A[k+1.., k], read as row k (A is symmetric); v = x − αe₁ with α = −sign(x₀)‖x‖.
+                // x = A[k+1.., k], read as row k (A is symmetric). H x = αe₁ with α = −sign(x₀)‖x‖,
+                // v = (x − αe₁)/(x₀ − α) so that v₀ = 1, β = (α − x₀)/α in [1, 2] (LAPACK's dlarfg).
+                // The norm is taken on x/max|xᵢ|: the trailing entries of a rank-deficient matrix
+                // shrink step by step to where their squares underflow.
                 double[] v = new double[m];
                 System.arraycopy(a, k * n + first, v, 0, m);
-                double tail = 0;
-                for (int i = 1; i < m; i++) tail += v[i] * v[i];
                 diagonal[k] = a[k * n + k];
+                reflectors[k] = v;
+                double largest = 0;
+                for (int i = 0; i < m; i++) largest = Math.max(largest, Math.abs(v[i]));
+                double tail = 0;
+                if (largest > 0) {
+                    for (int i = 1; i < m; i++) {
+                        double u = v[i] / largest;
+                        tail += u * u;
+                    }
+                }
                 if (tail == 0) {
                     off[k] = v[0];
-                    reflectors[k] = v;
                     continue;  // already tridiagonal in this column: β = 0, H_k = I
                 }
                 double x0 = v[0];
-                double length = Math.sqrt(x0 * x0 + tail);
+                double head = x0 / largest;
+                double length = largest * Math.sqrt(head * head + tail);
                 double alpha = x0 > 0 ? -length : length;
-                v[0] = x0 - alpha;
-                double beta = 2 / (v[0] * v[0] + tail);
+                double pivot = x0 - alpha;  // |pivot| ≥ ‖x‖ > 0
+                for (int i = 1; i < m; i++) v[i] = v[i] / pivot;
+                v[0] = 1;
+                double beta = (alpha - x0) / alpha;
                 off[k] = alpha;
-                reflectors[k] = v;
                 betas[k] = beta;
                 // B ← H B H for the trailing block B = A[k+1.., k+1..]: p = βBv, w = p − (β/2)(pᵀv)v,
                 // B ← B − (vwᵀ + wvᵀ). p accumulates B's rows (B is symmetric), an axpy per row.

@@ -169,6 +169,27 @@ class FixedOrderLinearAlgebraTest {
         checkAgainstLapack("Gram", gram, d, n - 1);
     }
 
+    /**
+     * A column of entries near 1e-158, whose squares are subnormal: the reduction of a
+     * rank-deficient matrix reaches such columns when its trailing entries shrink step by step (k-Shape's
+     * matrix for a cluster of a few long series on FiftyWords). A Householder vector built from
+     * unscaled squares turned them into infinities; scaled by the column's largest entry it does not.
+     */
+    @Test
+    void columnsWhoseSquaresUnderflow() {
+        int n = 12;
+        double[] g = random(n, n, 23);
+        double[] a = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double v = g[i * n + j] + g[j * n + i];
+                a[i * n + j] = (i == 0) != (j == 0) ? 1e-158 * v : v;
+            }
+        }
+        checkAgainstLapack("tiny first column", a, n, n);
+        checkAgainstLapack("tiny first column, the largest", a, n, 1);
+    }
+
     @Test
     void computesOnlyTheVectorsAskedForGivenTheValues() {
         int n = 20;
