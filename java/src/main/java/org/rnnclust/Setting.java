@@ -14,6 +14,8 @@ public enum Setting {
     HIDDEN,
     /** The recurrent layers of the encoder and of the decoder. */
     LAYERS,
+    /** The dilation of each encoder layer. */
+    DILATIONS,
     /** The size of the embedding. */
     LATENT,
     /** The number of clusters. */

@@ -2,6 +2,7 @@ package org.rnnclust.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Locale;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
@@ -53,6 +54,7 @@ public final class SequenceClusterer {
     final int hidden;
     final int layers;
     final boolean bidirectional;
+    final List<Integer> dilations;  // the encoder's, one per layer; empty: undilated
     final int latent;
     final int epochs;
     final int batchSize;
@@ -83,6 +85,7 @@ public final class SequenceClusterer {
         this.hidden = b.hidden;
         this.layers = b.layers;
         this.bidirectional = b.bidirectional;
+        this.dilations = List.copyOf(b.dilations);
         this.latent = b.latent;
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
@@ -115,6 +118,10 @@ public final class SequenceClusterer {
                     + initialWeightPerturbationUlps);
         }
         if (members < 1) throw new IllegalArgumentException("members must be >= 1, got " + members);
+        if (!dilations.isEmpty() && dilations.size() != layers) {
+            throw new InputException(dilations.size() + " dilations for an encoder of " + layers
+                    + " layers: give one per layer", Setting.DILATIONS, Setting.LAYERS);
+        }
         if (device == null || device.isBlank()) throw new IllegalArgumentException("device name missing");
         if (cell == null || kmeans == null || clusterInit == null || refine == null || preprocessing == null) {
             throw new IllegalArgumentException("a setting is null");
@@ -203,7 +210,7 @@ public final class SequenceClusterer {
     // ----- the engine's settings objects -----
 
     AutoencoderSpec spec(int channels) {
-        return new AutoencoderSpec(cell.type(), channels, hidden, layers, bidirectional, latent);
+        return new AutoencoderSpec(cell.type(), channels, hidden, layers, bidirectional, latent, dilations);
     }
 
     TrainConfig trainConfig() {
@@ -228,6 +235,9 @@ public final class SequenceClusterer {
         o.put("hidden", hidden);
         o.put("layers", layers);
         o.put("bidirectional", bidirectional);
+        // Only when some layer is dilated: checkpoints of undilated runs read as before.
+        AutoencoderSpec spec = spec(channels);
+        if (spec.dilated()) spec.dilations().forEach(o.putArray("dilations")::add);
         o.put("latent", latent);
         o.put("epochs", epochs);
         o.put("batch", batchSize);
@@ -259,6 +269,8 @@ public final class SequenceClusterer {
     public int hidden() { return hidden; }
     public int layers() { return layers; }
     public boolean bidirectional() { return bidirectional; }
+    /** The encoder's dilation per layer; empty when none was set (every layer 1). */
+    public List<Integer> dilations() { return dilations; }
     public int latent() { return latent; }
     public int epochs() { return epochs; }
     public int batchSize() { return batchSize; }
@@ -287,8 +299,10 @@ public final class SequenceClusterer {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s (hidden %d, layers %d%s, latent %d, %s start)", method(), hidden, layers,
-                bidirectional ? ", bidirectional" : "", latent, clusterInit.label());
+        String dilated = dilations.stream().anyMatch(d -> d > 1) ? ", dilations "
+                + dilations.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("/")) : "";
+        return String.format(Locale.ROOT, "%s (hidden %d, layers %d%s%s, latent %d, %s start)", method(), hidden, layers,
+                bidirectional ? ", bidirectional" : "", dilated, latent, clusterInit.label());
     }
 
     /**
@@ -300,6 +314,7 @@ public final class SequenceClusterer {
         private int hidden = DEFAULT_HIDDEN;
         private int layers = DEFAULT_LAYERS;
         private boolean bidirectional;
+        private List<Integer> dilations = List.of();
         private int latent = DEFAULT_LATENT;
         private int epochs = DEFAULT_EPOCHS;
         private int batchSize = DEFAULT_BATCH;
@@ -332,6 +347,7 @@ public final class SequenceClusterer {
             hidden = c.hidden;
             layers = c.layers;
             bidirectional = c.bidirectional;
+            dilations = c.dilations;
             latent = c.latent;
             epochs = c.epochs;
             batchSize = c.batchSize;
@@ -366,6 +382,12 @@ public final class SequenceClusterer {
         public Builder layers(int l) { layers = l; return this; }
         /** A bidirectional encoder (default false). */
         public Builder bidirectional(boolean b) { bidirectional = b; return this; }
+        /**
+         * The encoder's dilation per layer, as many as layers (Chang et al. 2017; DTCR's encoder:
+         * 1, 4, 16): a layer of dilation d runs its cell over the d interleaved sub-sequences.
+         * Empty (the default): every layer 1.
+         */
+        public Builder dilations(List<Integer> d) { dilations = List.copyOf(d); return this; }
         /** Size of the embedding (default 8). */
         public Builder latent(int d) { latent = d; return this; }
         /** Pretraining epochs at most (default 150). */

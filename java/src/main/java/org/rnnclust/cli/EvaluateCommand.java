@@ -46,7 +46,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--methods", paramLabel = "LIST", defaultValue = MethodNames.DEFAULTS,
             description = {"Comma-separated: kmeans, pca-kmeans, forest, kshape, dtw-kmeans, rnn (the reservoir "
                     + "representation, train's default), rnn-ae, rnn-ae-dec, rnn-ae-idec (the LSTM autoencoder, "
-                    + "alone and refined; they share one pretrained autoencoder per seed), rnn-ae-bi (bidirectional).",
+                    + "alone and refined; they share one pretrained autoencoder per seed), rnn-ae-bi (bidirectional), "
+                    + "rnn-ae-dilated (a 3-layer encoder of dilations 1, 4, 16 on 64 steps, as DTCR's).",
                     "Default: ${DEFAULT-VALUE}."})
     String methods;
 

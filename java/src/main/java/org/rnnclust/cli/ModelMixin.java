@@ -1,5 +1,6 @@
 package org.rnnclust.cli;
 
+import java.util.List;
 import org.rnnclust.api.Cell;
 import org.rnnclust.api.SequenceClusterer;
 import picocli.CommandLine.Option;
@@ -20,6 +21,12 @@ final class ModelMixin {
 
     @Option(names = "--bidirectional", description = "Bidirectional encoder.")
     boolean bidirectional;
+
+    @Option(names = "--dilations", paramLabel = "D,...", split = ",",
+            description = "Dilation of each encoder layer, as many as --layers (e.g. 1,4,16 with --layers 3, "
+                    + "DTCR's encoder): a layer of dilation d runs its cell over the d interleaved sub-sequences. "
+                    + "Default: none (every layer 1).")
+    List<Integer> dilations = List.of();
 
     @Option(names = "--latent", paramLabel = "D", defaultValue = "" + SequenceClusterer.DEFAULT_LATENT,
             description = "Embedding size. Default: ${DEFAULT-VALUE}.")
@@ -57,7 +64,7 @@ final class ModelMixin {
     /** Sets these flags' settings on {@code b}. */
     SequenceClusterer.Builder applyTo(SequenceClusterer.Builder b) {
         return b.cell(Flags.parse("--cell", cell, Cell::parse)).hidden(hidden).layers(layers)
-                .bidirectional(bidirectional).latent(latent).epochs(epochs).batchSize(batch).learningRate(lr)
+                .bidirectional(bidirectional).dilations(dilations).latent(latent).epochs(epochs).batchSize(batch).learningRate(lr)
                 .weightDecay(weightDecay).clipNorm(clip).inputDropout(inputDropout).patience(patience);
     }
 }

@@ -17,6 +17,7 @@ final class SettingFlags {
             Map.entry(Setting.BIDIRECTIONAL, "--bidirectional"),
             Map.entry(Setting.HIDDEN, "--hidden"),
             Map.entry(Setting.LAYERS, "--layers"),
+            Map.entry(Setting.DILATIONS, "--dilations"),
             Map.entry(Setting.LATENT, "--latent"),
             Map.entry(Setting.CLUSTERS, "--k"),
             Map.entry(Setting.CLUSTER_INIT, "--cluster-init"),

@@ -22,7 +22,15 @@ import org.rnnclust.data.PaddedSequences;
 /** The method names evaluate accepts, and the method each one builds under a budget. */
 public final class MethodNames {
     public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "kshape", "dtw-kmeans", "rnn",
-            "rnn-ae", "rnn-ae-dec", "rnn-ae-idec", "rnn-ae-bi");
+            "rnn-ae", "rnn-ae-dec", "rnn-ae-idec", "rnn-ae-bi", "rnn-ae-dilated");
+
+    /** {@code rnn-ae-dilated}'s encoder: DTCR's three layers of dilations 1, 4 and 16. */
+    static final List<Integer> DILATIONS = List.of(1, 4, 16);
+    /**
+     * {@code rnn-ae-dilated} sees the series resampled to at most this many steps, twice the other
+     * autoencoders' 32: its top layer then still runs over sub-sequences of 4 steps.
+     */
+    static final int DILATED_MAX_STEPS = 64;
 
     /**
      * What evaluate runs unless told otherwise: the baselines and the default recurrent method. The
@@ -94,6 +102,7 @@ public final class MethodNames {
             case "rnn-ae-idec" -> autoencoder(name, b, Refine.IDEC, pretrained, ulps, false);
             // Another network: it trains its own, never the one rnn-ae, rnn-ae-dec and rnn-ae-idec share.
             case "rnn-ae-bi" -> autoencoder(name, b, Refine.NONE, null, ulps, true);
+            case "rnn-ae-dilated" -> autoencoder(name, b, Refine.NONE, null, ulps, false, DILATIONS, DILATED_MAX_STEPS);
             default -> throw new InputException("unknown method " + name, Setting.METHODS);
         };
     }
@@ -106,9 +115,17 @@ public final class MethodNames {
     private static ClusteringMethod autoencoder(String name, EvaluationBudget b, Refine refine,
                                               Map<Long, Pretraining> pretrained, int perturbationUlps,
                                               boolean bidirectional) {
+        return autoencoder(name, b, refine, pretrained, perturbationUlps, bidirectional, List.of(1), b.rnnMaxSteps());
+    }
+
+    /** The same with an encoder of {@code dilations.size()} layers of those dilations, on at most {@code maxSteps} steps. */
+    private static ClusteringMethod autoencoder(String name, EvaluationBudget b, Refine refine,
+                                              Map<Long, Pretraining> pretrained, int perturbationUlps,
+                                              boolean bidirectional, List<Integer> dilations, int maxSteps) {
         Function<PaddedSequences, SequenceClusterer> configure = train -> {
             int epochs = b.rnnEpochs(train.n(), train.maxLength());
-            return SequenceClusterer.builder().cell(Cell.LSTM).hidden(b.rnnHidden()).layers(1).bidirectional(bidirectional)
+            return SequenceClusterer.builder().cell(Cell.LSTM).hidden(b.rnnHidden()).layers(dilations.size())
+                    .dilations(dilations).bidirectional(bidirectional)
                     .latent(b.rnnLatent())
                     .epochs(epochs).patience(b.rnnPatience()).kmeans(KMeansSettings.withRestarts(b.nInit()))
                     .clusterInit(b.rnnClusterInit()).members(b.rnnMembers()).refine(refine)
@@ -116,6 +133,6 @@ public final class MethodNames {
                     .maxTrainingRows(b.rnnMaxRows())
                     .initialWeightPerturbationUlps(perturbationUlps).build();
         };
-        return Methods.onResampled(Methods.recurrent(name, configure, pretrained), b.rnnMaxSteps());
+        return Methods.onResampled(Methods.recurrent(name, configure, pretrained), maxSteps);
     }
 }

@@ -54,6 +54,23 @@ public final class HeaderFields {
         return n.doubleValue();
     }
 
+    /** A list of {@code expected} integers, each in [min, max]. */
+    public static java.util.List<Integer> integers(JsonNode parent, String name, int expected, int min, int max) {
+        JsonNode array = field(parent, name);
+        if (!array.isArray() || array.size() != expected) {
+            throw new IllegalArgumentException("'" + name + "' is not a list of " + expected + " integers");
+        }
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (JsonNode v : array) {
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+                throw new IllegalArgumentException("'" + name + "' holds " + v + ", not an integer in [" + min + ", "
+                        + max + "]");
+            }
+            out.add(v.intValue());
+        }
+        return out;
+    }
+
     /** A list of {@code expected} finite numbers. */
     public static double[] doubles(JsonNode parent, String name, int expected) {
         JsonNode array = field(parent, name);

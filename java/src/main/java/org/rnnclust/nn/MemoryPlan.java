@@ -266,7 +266,7 @@ public final class MemoryPlan {
         long rows = times(steps, batch);
         long gh = times(s.cell().gates(), s.hiddenSize());
         long layers = times(s.layers(), s.directions());
-        int widest = java.util.Collections.max(s.dilations());  // a layer of dilation d keeps (T/d + 1)·d·B states
+        int widest = s.dilations().stream().mapToInt(Integer::intValue).max().orElse(1);  // (T/d + 1)·d·B states
         long slots = times(steps + (long) widest, batch, s.hiddenSize());
         t.add(1, times(rows, s.inputSize()));
         t.add(s.layers(), times(rows, s.outputSize()));

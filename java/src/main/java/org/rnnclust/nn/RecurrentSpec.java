@@ -1,6 +1,5 @@
 package org.rnnclust.nn;
 
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -12,10 +11,14 @@ import java.util.List;
  * @param dilations  per layer, the step of its recurrence (Chang et al., "Dilated recurrent neural
  *                   networks", NeurIPS 2017; DTCR's encoder uses 1, 4, 16): a layer of dilation d
  *                   connects step t to step t − d, that is it runs the same cell over the d
- *                   interleaved sub-sequences t ≡ r (mod d). All 1: PyTorch's stack.
+ *                   interleaved sub-sequences t ≡ r (mod d). Empty, or all 1: PyTorch's stack
+ *                   (stored as empty, so that the two are equal).
  */
 public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int layers, boolean bidirectional,
                             List<Integer> dilations) {
+    /** The largest dilation accepted. */
+    public static final int MAX_DILATION = 4096;
+
     public RecurrentSpec {
         if (cell == null) throw new IllegalArgumentException("cell type missing");
         if (inputSize < 1 || hiddenSize < 1 || layers < 1) {
@@ -23,17 +26,25 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int la
                     + inputSize + ", " + hiddenSize + ", " + layers);
         }
         dilations = List.copyOf(dilations);
-        if (dilations.size() != layers) {
+        if (!dilations.isEmpty() && dilations.size() != layers) {
             throw new IllegalArgumentException(dilations.size() + " dilations for " + layers + " layers");
         }
         for (int d : dilations) {
-            if (d < 1) throw new IllegalArgumentException("dilations must be >= 1, got " + dilations);
+            if (d < 1 || d > MAX_DILATION) {
+                throw new IllegalArgumentException("dilations must be in 1.." + MAX_DILATION + ", got " + dilations);
+            }
         }
+        if (dilations.stream().allMatch(d -> d == 1)) dilations = List.of();
     }
 
     /** Without dilation (every layer 1): PyTorch's nn.RNN/LSTM/GRU. */
     public RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int layers, boolean bidirectional) {
-        this(cell, inputSize, hiddenSize, layers, bidirectional, Collections.nCopies(Math.max(layers, 0), 1));
+        this(cell, inputSize, hiddenSize, layers, bidirectional, List.of());
+    }
+
+    /** The dilation of {@code layer}. */
+    public int dilation(int layer) {
+        return dilations.isEmpty() ? 1 : dilations.get(layer);
     }
 
     public int directions() {
@@ -47,8 +58,7 @@ public record RecurrentSpec(CellType cell, int inputSize, int hiddenSize, int la
 
     /** Whether some layer has a dilation above 1. */
     public boolean dilated() {
-        for (int d : dilations) if (d > 1) return true;
-        return false;
+        return !dilations.isEmpty();
     }
 
     /**

@@ -198,7 +198,7 @@ public final class RecurrentStack implements Module {
         DeviceBuffer m = layerMask();
         DeviceBuffer x = input.ensure(0);
         for (int l = 0; l < spec.layers(); l++) {
-            int dilation = spec.dilations().get(l);
+            int dilation = spec.dilation(l);
             if (dilation > 1 && (h0 != null || c0 != null)) {
                 throw new IllegalArgumentException("layer " + l + " is dilated: initial states are not supported");
             }
@@ -295,7 +295,7 @@ public final class RecurrentStack implements Module {
         DeviceBuffer dY = dTop;
         boolean inA = true;
         for (int l = spec.layers() - 1; l >= 0; l--) {
-            int dilation = spec.dilations().get(l);
+            int dilation = spec.dilation(l);
             if (dilation > 1 && (dH0 != null || dC0 != null)) {
                 throw new IllegalArgumentException("layer " + l + " is dilated: initial states are not supported");
             }

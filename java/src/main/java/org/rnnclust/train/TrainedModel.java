@@ -23,10 +23,12 @@ import org.rnnclust.data.prep.MissingValues;
 import org.rnnclust.data.prep.Normalization;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.io.HeaderFields;
 import org.rnnclust.io.ModelFile;
 import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.nn.CellType;
 import org.rnnclust.nn.Parameter;
+import org.rnnclust.nn.RecurrentSpec;
 import org.rnnclust.nn.SequenceAutoencoder;
 
 /**
@@ -77,6 +79,8 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
         arch.put("layers", spec.layers());
         arch.put("bidirectional", spec.bidirectional());
         arch.put("latent", spec.latent());
+        // Absent for an undilated encoder: such files read as before, by older versions too.
+        if (spec.dilated()) spec.dilations().forEach(arch.putArray("dilations")::add);
         describePreprocessing(preprocessor, h.putObject("preprocessing"));
         ObjectNode km = h.putObject("kmeans");
         km.put("k", k);
@@ -150,9 +154,12 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
             // Each layer and direction needs tensors in the file, so the tensor count bounds the
             // layers before anything is built from them (a tampered count must not run a loop of 2^31).
             int tensors = loaded.tensors().size();
+            int layers = count(a, "layers", tensors);
+            List<Integer> dilations = a.has("dilations") ? HeaderFields.integers(a, "dilations", layers, 1, RecurrentSpec.MAX_DILATION)
+                    : List.<Integer>of();
             AutoencoderSpec spec = new AutoencoderSpec(CellType.parse(text(a, "cell")), count(a, "channels", 1 << 20),
-                    count(a, "hidden", 1 << 20), count(a, "layers", tensors), bool(a, "bidirectional"),
-                    count(a, "latent", 1 << 20));
+                    count(a, "hidden", 1 << 20), layers, bool(a, "bidirectional"), count(a, "latent", 1 << 20),
+                    dilations);
             Preprocessor prep = readPreprocessing(h.get("preprocessing"), spec.channels());
             int k = count(h.get("kmeans"), "k", Integer.MAX_VALUE);
             ModelFile.Tensor c = loaded.tensors().get("kmeans.centroids");

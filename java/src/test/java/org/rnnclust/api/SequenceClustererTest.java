@@ -2,6 +2,7 @@ package org.rnnclust.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -99,6 +100,31 @@ class SequenceClustererTest {
         assertEquals("rnn-gru-idec", loaded.method());
         assertNull(loaded.fitReport());
         assertNotNull(model.fitReport().beforeRefinement());
+    }
+
+    @Test
+    void aDilatedEncoderIsTheEnginesDilatedStackAndItsModelFileKeepsTheDilations() {
+        SequenceClusteringModel model = small().layers(3).dilations(List.of(1, 4, 16)).refine(Refine.NONE).build()
+                .fit(cpu, TRAIN);
+        Backend b = cpu.backend();
+        PaddedSequences x = PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), TRAIN).apply(TRAIN));
+        AutoencoderSpec spec = new AutoencoderSpec(CellType.GRU, 1, 8, 3, false, 4, List.of(1, 4, 16));
+        try (SequenceAutoencoder net = new SequenceAutoencoder(b.tensorOps(), spec, 7)) {
+            new Trainer(b.tensorOps(), new TrainConfig(6, 8, 3e-3, 0, 1.0, 10, 1e-3, 7), null).train(net, x);
+            assertArrayEquals(Trainer.embed(b.tensorOps(), net, x, 8), model.embed(TRAIN), 0f);
+        }
+        Path file = tmp.resolve("dilated.rnnclust");
+        model.save(file);
+        SequenceClusteringModel loaded = SequenceClusteringModel.load(file, cpu);
+        assertArrayEquals(model.embed(TEST), loaded.embed(TEST), 0f);
+        assertArrayEquals(model.predict(TEST), loaded.predict(TEST));
+        // Undilated, the same weights would embed otherwise: the file must have carried the dilations.
+        SequenceClusteringModel undilated = small().layers(3).refine(Refine.NONE).build().fit(cpu, TRAIN);
+        assertFalse(java.util.Arrays.equals(model.embed(TEST), undilated.embed(TEST)));
+        InputException wrongCount = assertThrows(InputException.class,
+                () -> small().layers(2).dilations(List.of(1, 4, 16)).build());
+        assertEquals(List.of(Setting.DILATIONS, Setting.LAYERS), wrongCount.settings());
+        assertThrows(IllegalArgumentException.class, () -> small().dilations(List.of(0)).build());
     }
 
     @Test

@@ -92,7 +92,26 @@ class PretrainedReuseTest {
         }
     }
 
-    /** 24 preprocessed CBF series of 32 steps, the data of both tests. */
+    @Test
+    void theDilatedMethodTrainsItsOwnThreeLayerNetwork() {
+        PaddedSequences x = cbf();
+        EvaluationBudget b = EvaluationBudget.quick();
+        Map<Long, Pretraining> cache = new HashMap<>();
+        try (Device backend = Device.open(new DeviceOptions("cpu", 1, false, 0, true))) {
+            long oneLayer;
+            try (FittedClustering f = MethodNames.build("rnn-ae", b, cache).fit(backend, x, 3, 4)) {
+                oneLayer = f.parameterCount();
+            }
+            try (FittedClustering f = MethodNames.build("rnn-ae-dilated", b, cache).fit(backend, x, 3, 4)) {
+                assertEquals(0.0, f.reusedSeconds(), "rnn-ae-dilated must not reuse rnn-ae's one-layer network");
+                // Two more LSTM layers of 16 in the encoder and two in the decoder, each reading 16 states:
+                // 4 gates × 16 × (16 input + 16 recurrent + 2 biases).
+                assertEquals(oneLayer + 4 * (4L * 16 * (16 + 16 + 2)), f.parameterCount());
+            }
+        }
+    }
+
+    /** 24 preprocessed CBF series of 32 steps, the data of the tests. */
     private static PaddedSequences cbf() {
         var raw = Cbf.generate(8, 32, 5);
         return PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), raw).apply(raw));

@@ -66,11 +66,13 @@ class ModelFileFuzzTest {
             new AutoencoderSpec(CellType.LSTM, 1, 3, 1, false, 2),
             new AutoencoderSpec(CellType.GRU, 1, 4, 2, true, 3),
             new AutoencoderSpec(CellType.RNN, 1, 2, 1, false, 2),
+            new AutoencoderSpec(CellType.GRU, 1, 3, 3, false, 2, List.of(1, 2, 4)),  // a "dilations" field to fuzz
         };
         PreprocessOptions[] preps = {
             PreprocessOptions.defaults(),
             new PreprocessOptions(Normalization.STANDARDIZE, 3, MissingValues.INTERPOLATE, LengthPolicy.RESAMPLE, 10),
             new PreprocessOptions(Normalization.MINMAX, 0, MissingValues.REFUSE, LengthPolicy.PAD, 0),
+            PreprocessOptions.defaults(),
         };
         for (int i = 0; i < specs.length; i++) {
             Preprocessor prep = Preprocessor.fit(preps[i], cbf);
