@@ -34,9 +34,10 @@ class RnnCommandTest {
     static Stream<JsonNode> cases() throws IOException {
         try (InputStream in = RnnCommandTest.class.getResourceAsStream("/fixtures/rnn/cases.json")) {
             List<JsonNode> out = new ArrayList<>();
-            // Cases with a given initial state need h0, which the CLI does not take.
+            // Cases with a given initial state need h0, which the CLI does not take; dilated stacks
+            // are no PyTorch module, which is what the command runs.
             new ObjectMapper().readTree(in).get("cases").forEach(c -> {
-                if (!c.get("initial_state").asBoolean()) out.add(c);
+                if (!c.get("initial_state").asBoolean() && !c.has("dilations")) out.add(c);
             });
             return out.stream();
         }
