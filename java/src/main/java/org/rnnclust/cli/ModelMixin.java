@@ -22,7 +22,7 @@ final class ModelMixin {
     @Option(names = "--bidirectional", description = "Bidirectional encoder.")
     boolean bidirectional;
 
-    @Option(names = "--dilations", paramLabel = "D,...", split = ",",
+    @Option(names = "--dilations", paramLabel = "D", split = ",",
             description = "Dilation of each encoder layer, as many as --layers (e.g. 1,4,16 with --layers 3, "
                     + "DTCR's encoder): a layer of dilation d runs its cell over the d interleaved sub-sequences. "
                     + "Default: none (every layer 1).")
