@@ -46,6 +46,9 @@ class DeterministicModeTest {
     /** The autoencoder with DEC refinement: GEMMs, the native cells, the argmin. */
     private static final List<String> AUTOENCODER = List.of("--representation", "autoencoder", "--epochs", "2",
             "--refine", "dec", "--refine-epochs", "2", "--refine-tol", "0");
+    /** The same autoencoder started by spectral clustering: the block Krylov eigensolver's dense steps too. */
+    private static final List<String> SPECTRAL_START = List.of("--representation", "autoencoder", "--epochs", "2",
+            "--cluster-init", "spectral", "--refine", "none");
     /** Two small reservoirs: GEMMs, the Gram matrices and eigen-decompositions of two PCAs, k-means. */
     private static final List<String> RESERVOIR = List.of("--representation", "reservoir", "--members", "2",
             "--reservoir-units", "60", "--reservoir-components", "8");
@@ -77,6 +80,11 @@ class DeterministicModeTest {
     @Test
     void autoencoderSameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode() throws Exception {
         sameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode("autoencoder", AUTOENCODER);
+    }
+
+    @Test
+    void spectralStartSameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode() throws Exception {
+        sameBitsUnderEveryKernelAndInstructionSetAndDifferentBitsWithoutTheMode("spectral", SPECTRAL_START);
     }
 
     @Test
