@@ -1,12 +1,13 @@
 package org.rnnclust.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Properties;
 
 /** What a benchmark result must say about where it was measured. */
 public final class MachineInfo {
@@ -37,19 +38,28 @@ public final class MachineInfo {
         return System.getProperty("os.arch");
     }
 
-    /** The commit of the working directory, if it is a git checkout with git installed; else "unknown". */
+    /**
+     * The commit this rnnclust was built from (org/rnnclust/build.properties, written at build
+     * time; "-dirty" when the build's tracked files differed from it), unless RNNCLUST_COMMIT names
+     * another; "unknown" when built outside a git checkout. Not the commit of the working
+     * directory: a jar runs from anywhere, and a results file must name the code that produced it.
+     */
     static String gitCommit() {
         String fromEnv = System.getenv("RNNCLUST_COMMIT");
         if (fromEnv != null && !fromEnv.isBlank()) return fromEnv.trim();
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("[0-9a-f]{4,40}")) return out;
+        return buildCommit();
+    }
+
+    /** The commit recorded at build time, or "unknown". */
+    static String buildCommit() {
+        try (InputStream in = MachineInfo.class.getResourceAsStream("/org/rnnclust/build.properties")) {
+            if (in == null) return "unknown";
+            Properties p = new Properties();
+            p.load(in);
+            String commit = p.getProperty("commit", "unknown").trim();
+            return commit.matches("[0-9a-f]{4,40}(-dirty)?") ? commit : "unknown";
         } catch (IOException e) {
             return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
-        return "unknown";
     }
 }
