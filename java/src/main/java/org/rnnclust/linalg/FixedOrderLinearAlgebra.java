@@ -179,11 +179,13 @@ final class FixedOrderLinearAlgebra implements LinearAlgebra {
         /** A bound on ‖T‖ (and on |λ|): the largest Gershgorin radius plus centre; 1 for T = 0. */
         double norm() {
             double norm = 0;
-            for (int i = 0; i < n; i++) {
-                double radius = (i > 0 ? Math.abs(offDiagonal[i - 1]) : 0) + (i < n - 1 ? Math.abs(offDiagonal[i]) : 0);
-                norm = Math.max(norm, Math.abs(diagonal[i]) + radius);
-            }
+            for (int i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diagonal[i]) + radius(i));
             return norm > 0 ? norm : 1;
+        }
+
+        /** Row i's Gershgorin radius: the magnitudes of its off-diagonal entries. */
+        private double radius(int i) {
+            return (i > 0 ? Math.abs(offDiagonal[i - 1]) : 0) + (i < n - 1 ? Math.abs(offDiagonal[i]) : 0);
         }
 
         /** sT, the same reflectors. */
@@ -211,9 +213,8 @@ final class FixedOrderLinearAlgebra implements LinearAlgebra {
                 largestSquare = Math.max(largestSquare, squares[i]);
             }
             for (int i = 0; i < n; i++) {
-                double radius = (i > 0 ? Math.abs(offDiagonal[i - 1]) : 0) + (i < n - 1 ? Math.abs(offDiagonal[i]) : 0);
-                lower = Math.min(lower, diagonal[i] - radius);
-                upper = Math.max(upper, diagonal[i] + radius);
+                lower = Math.min(lower, diagonal[i] - radius(i));
+                upper = Math.max(upper, diagonal[i] + radius(i));
             }
             double absolute = EPS * Math.max(Math.abs(lower), Math.abs(upper));  // 0 for T = 0: every value is 0
             lower -= 2 * absolute;
