@@ -229,6 +229,62 @@ RNNCLUST_KERNEL void transpose01(int d0, int d1, int inner, const float *__restr
     }
 }
 
+// ---- max pooling over time with a leaky ReLU (DTC's encoder) ----
+
+// out[p, r] = leaky(max_{i < pool} in[p·stride + i, r]) on time-major [steps, rows] matrices.
+RNNCLUST_KERNEL void maxPoolLeakyRelu(int outSteps, int rows, int pool, int stride, float slope,
+                                      const float *__restrict__ in, float *__restrict__ out) {
+    GRID_STRIDE(e, (long long) outSteps * rows) {
+        long long p = e / rows;
+        long long r = e - p * rows;
+        long long first = p * stride;
+        float m = in[first * rows + r];
+        for (int i = 1; i < pool; i++) m = fmaxf(m, in[(first + i) * rows + r]);
+        out[e] = m > 0.0f ? m : slope * m;
+    }
+}
+
+// The first maximum of window p in column r, and its value.
+__device__ __forceinline__ long long poolArgmax(const float *__restrict__ in, long long rows, long long r,
+                                                long long p, int pool, int stride, float *max) {
+    long long first = p * stride;
+    long long best = first;
+    float m = in[first * rows + r];
+    for (int i = 1; i < pool; i++) {
+        float v = in[(first + i) * rows + r];
+        if (v > m) {
+            m = v;
+            best = first + i;
+        }
+    }
+    *max = m;
+    return best;
+}
+
+// dIn[t, r] = Σ, over the windows p (ascending) whose first maximum is step t, of dOut[p, r] times
+// 1 or slope: one thread per input element, gathering, so no two threads write one place.
+RNNCLUST_KERNEL void maxPoolLeakyReluBackward(int inSteps, int outSteps, int rows, int pool, int stride,
+                                              float slope, const float *__restrict__ in,
+                                              const float *__restrict__ dOut, float *__restrict__ dIn) {
+    GRID_STRIDE(e, (long long) inSteps * rows) {
+        long long t = e / rows;
+        long long r = e - t * rows;
+        // Windows p with p·stride ≤ t < p·stride + pool.
+        long long lo = t < pool ? 0 : (t - pool) / stride + 1;
+        long long hi = t / stride;
+        if (hi > outSteps - 1) hi = outSteps - 1;
+        float g = 0.0f;
+        for (long long p = lo; p <= hi; p++) {
+            float m;
+            if (poolArgmax(in, rows, r, p, pool, stride, &m) == t) {
+                float d = dOut[p * rows + r];
+                g += m > 0.0f ? d : slope * d;
+            }
+        }
+        dIn[e] = g;
+    }
+}
+
 // ---- reductions: per-block partial sums in double, then one block adds the partials ----
 
 // Sums a block's per-thread values into shared[0]; blockDim.x must be a power of two.

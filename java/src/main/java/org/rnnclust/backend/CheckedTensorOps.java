@@ -161,6 +161,50 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
 
     protected abstract void axpyImpl(long n, float alpha, B x, long xOff, B y, long yOff);
 
+    // ---- pooling ----
+
+    @Override
+    public final void maxPoolLeakyRelu(int inSteps, int outSteps, int rows, int pool, int stride, float slope,
+                                       DeviceBuffer in, long inOff, DeviceBuffer out, long outOff) {
+        requirePooling("maxPoolLeakyRelu", inSteps, outSteps, rows, pool, stride, slope);
+        B src = inside(in, inOff, (long) inSteps * rows);
+        maxPoolLeakyReluImpl(inSteps, outSteps, rows, pool, stride, slope, src, inOff,
+                inside(out, outOff, (long) outSteps * rows), outOff);
+    }
+
+    protected abstract void maxPoolLeakyReluImpl(int inSteps, int outSteps, int rows, int pool, int stride, float slope,
+                                                 B in, long inOff, B out, long outOff);
+
+    @Override
+    public final void maxPoolLeakyReluBackward(int inSteps, int outSteps, int rows, int pool, int stride, float slope,
+                                               DeviceBuffer in, long inOff, DeviceBuffer dOut, long dOutOff,
+                                               DeviceBuffer dIn, long dInOff) {
+        requirePooling("maxPoolLeakyReluBackward", inSteps, outSteps, rows, pool, stride, slope);
+        B src = inside(in, inOff, (long) inSteps * rows);
+        B dy = inside(dOut, dOutOff, (long) outSteps * rows);
+        maxPoolLeakyReluBackwardImpl(inSteps, outSteps, rows, pool, stride, slope, src, inOff, dy, dOutOff,
+                inside(dIn, dInOff, (long) inSteps * rows), dInOff);
+    }
+
+    protected abstract void maxPoolLeakyReluBackwardImpl(int inSteps, int outSteps, int rows, int pool, int stride,
+                                                         float slope, B in, long inOff, B dOut, long dOutOff,
+                                                         B dIn, long dInOff);
+
+    private static void requirePooling(String op, int inSteps, int outSteps, int rows, int pool, int stride,
+                                       float slope) {
+        requireSizes(op, inSteps, outSteps, rows);
+        if (pool < 1 || stride < 1) {
+            throw new IllegalArgumentException(op + ": pool and stride must be >= 1, got " + pool + ", " + stride);
+        }
+        if (outSteps > 0 && (long) (outSteps - 1) * stride + pool > inSteps) {
+            throw new IllegalArgumentException(op + ": " + outSteps + " windows of " + pool + " steps, stride " + stride
+                    + ", need more than " + inSteps + " steps");
+        }
+        if (!(slope > 0) || !Float.isFinite(slope)) {
+            throw new IllegalArgumentException(op + ": the leaky ReLU's slope must be > 0, got " + slope);
+        }
+    }
+
     // ---- loss ----
 
     @Override

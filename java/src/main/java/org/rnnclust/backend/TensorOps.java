@@ -132,6 +132,29 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     /** y += alpha·x. */
     void axpy(long n, float alpha, DeviceBuffer x, long xOff, DeviceBuffer y, long yOff);
 
+    // ---- pooling ----
+
+    /**
+     * Max pooling over time, then a leaky ReLU (DTC's encoder: convolution, leaky ReLU, max pooling),
+     * on a time-major [inSteps, rows] matrix (rows: batch × channels): for p < outSteps,
+     * out[p, r] = leaky(max_{i < pool} in[p·stride + i, r]), leaky(v) = v for v > 0, slope·v
+     * otherwise. A leaky ReLU with slope > 0 is increasing, so this is the pooling of the activated
+     * values. Needs (outSteps − 1)·stride + pool ≤ inSteps.
+     */
+    void maxPoolLeakyRelu(int inSteps, int outSteps, int rows, int pool, int stride, float slope,
+                          DeviceBuffer in, long inOff, DeviceBuffer out, long outOff);
+
+    /**
+     * Writes dIn [inSteps, rows], the gradient of {@link #maxPoolLeakyRelu} given dOut
+     * [outSteps, rows]: each window's gradient, times 1 where its maximum is positive and slope
+     * otherwise, goes to the window's first maximum (PyTorch's choice among equal values); a step
+     * that is the maximum of several (overlapping) windows sums theirs, in window order; the rest
+     * get 0.
+     */
+    void maxPoolLeakyReluBackward(int inSteps, int outSteps, int rows, int pool, int stride, float slope,
+                                  DeviceBuffer in, long inOff, DeviceBuffer dOut, long dOutOff,
+                                  DeviceBuffer dIn, long dInOff);
+
     // ---- loss ----
 
     /**

@@ -23,7 +23,7 @@ import org.rnnclust.backend.TensorOps;
  * {@code encoder.weight_ih_l0}, {@code latent.weight}, {@code decoder.weight_ih_l0},
  * {@code output.bias}, ... (the recurrent ones in PyTorch's state_dict naming).
  */
-public final class SequenceAutoencoder implements Module {
+public final class SequenceAutoencoder implements Autoencoder {
     private final TensorOps ops;
     private final AutoencoderSpec spec;
     private final RecurrentStack encoder;
@@ -89,7 +89,7 @@ public final class SequenceAutoencoder implements Module {
         return spec;
     }
 
-    /** Every parameter under its prefixed name, in a fixed order. */
+    @Override
     public Map<String, Parameter> namedParameters() {
         return named;
     }
@@ -112,10 +112,16 @@ public final class SequenceAutoencoder implements Module {
         return n;
     }
 
+    @Override
+    public int embeddingSize() {
+        return spec.latent();
+    }
+
     /**
      * The embeddings z [B, D] of a time-major batch x [T, B, C]. The returned buffer belongs to the
      * model and is overwritten by the next call.
      */
+    @Override
     public DeviceBuffer embed(DeviceBuffer x, SequenceMask mask) {
         int batch = mask.batch();
         int dirs = spec.encoder().directions();
@@ -150,17 +156,10 @@ public final class SequenceAutoencoder implements Module {
     }
 
     /**
-     * Forward through encoder and decoder; returns the masked MSE reconstruction loss of the batch.
-     * Keeps what {@link #backward} needs.
-     */
-    public double forward(DeviceBuffer x, SequenceMask mask) {
-        return forward(x, x, mask);
-    }
-
-    /**
      * Forward from {@code x} with the reconstruction scored against {@code target} (same layout):
      * a denoising autoencoder's step, x being the corrupted input and target the clean one.
      */
+    @Override
     public double forward(DeviceBuffer x, DeviceBuffer target, SequenceMask mask) {
         int batch = mask.batch();
         int steps = mask.steps();
@@ -183,17 +182,13 @@ public final class SequenceAutoencoder implements Module {
         return reconstruction.ensure(0);
     }
 
-    /** Adds the gradient of the last forward's loss to every parameter's gradient. */
-    public void backward() {
-        backward(1f, null);
-    }
-
     /**
      * Adds the gradient of reconstructionWeight · (the last forward's loss) + ⟨dEmbedding, z⟩ to the
      * parameters' gradients: {@code dEmbedding} [B, D] is the gradient of a loss on the embedding
      * (DEC's clustering loss), or null. With weight 0 the decoder is skipped, and the last call may
      * then be {@link #embed} instead of {@link #forward}.
      */
+    @Override
     public void backward(float reconstructionWeight, DeviceBuffer dEmbedding) {
         if (lastMask == null) throw new IllegalStateException("backward before forward");
         if (reconstructionWeight != 0 && !decoded) {

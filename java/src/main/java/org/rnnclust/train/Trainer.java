@@ -10,11 +10,11 @@ import org.rnnclust.backend.TensorOps;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.nn.Adam;
 import org.rnnclust.nn.Parameter;
-import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.nn.Autoencoder;
 import org.rnnclust.nn.SequenceMask;
 
 /**
- * Pretraining of the autoencoder: the {@link TrainingLoop} with the masked reconstruction MSE
+ * Pretraining of an autoencoder ({@link Autoencoder}): the {@link TrainingLoop} with the masked reconstruction MSE
  * (optionally from a corrupted input: a denoising autoencoder), checkpointed after every epoch in
  * the {@value CheckpointFile#PRETRAINING} section.
  *
@@ -41,7 +41,7 @@ public final class Trainer {
     }
 
     /** Trains {@code model} on {@code data} without checkpoints. */
-    public TrainingResult train(SequenceAutoencoder model, PaddedSequences data) {
+    public TrainingResult train(Autoencoder model, PaddedSequences data) {
         return train(model, data, CheckpointFile.none());
     }
 
@@ -51,7 +51,7 @@ public final class Trainer {
      * epoch and where a cancellation stops it. The checkpoint may come from a run with a lower
      * epoch limit: training continues it up to this one.
      */
-    public TrainingResult train(SequenceAutoencoder model, PaddedSequences data, CheckpointFile checkpoint) {
+    public TrainingResult train(Autoencoder model, PaddedSequences data, CheckpointFile checkpoint) {
         long start = System.nanoTime();
         Map<String, Parameter> named = model.namedParameters();
         List<String> names = List.copyOf(named.keySet());
@@ -82,11 +82,11 @@ public final class Trainer {
 
     /** The objective of pretraining: the masked MSE of the reconstruction of the (clean) batch. */
     private final class Reconstruction implements TrainingLoop.Objective {
-        private final SequenceAutoencoder model;
+        private final Autoencoder model;
         private final PaddedSequences data;
         private final double[] squares;
 
-        Reconstruction(SequenceAutoencoder model, PaddedSequences data) {
+        Reconstruction(Autoencoder model, PaddedSequences data) {
             this.model = model;
             this.data = data;
             this.squares = sumsOfSquares(data);
@@ -134,9 +134,9 @@ public final class Trainer {
     }
 
     /** The embeddings [N, D] of all sequences, in order, computed in batches of {@code batchSize}. */
-    public static float[] embed(TensorOps ops, SequenceAutoencoder model, PaddedSequences data, int batchSize) {
+    public static float[] embed(TensorOps ops, Autoencoder model, PaddedSequences data, int batchSize) {
         int n = data.n();
-        int d = model.spec().latent();
+        int d = model.embeddingSize();
         float[] out = new float[Math.multiplyExact(n, d)];
         int[] identity = new int[n];
         for (int i = 0; i < n; i++) identity[i] = i;

@@ -362,6 +362,56 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         }
     }
 
+    // ---- pooling ----
+
+    @Override
+    protected void maxPoolLeakyReluImpl(int inSteps, int outSteps, int rows, int pool, int stride, float slope,
+                                        CpuBuffer in, long inOff, CpuBuffer out, long outOff) {
+        FloatBuffer x = in.data;
+        FloatBuffer y = out.data;
+        int xo = (int) inOff;
+        int yo = (int) outOff;
+        for (int p = 0; p < outSteps; p++) {
+            int first = p * stride;
+            for (int r = 0; r < rows; r++) {
+                float m = x.get(xo + first * rows + r);
+                for (int i = 1; i < pool; i++) m = Math.max(m, x.get(xo + (first + i) * rows + r));
+                y.put(yo + p * rows + r, m > 0 ? m : slope * m);
+            }
+        }
+    }
+
+    @Override
+    protected void maxPoolLeakyReluBackwardImpl(int inSteps, int outSteps, int rows, int pool, int stride, float slope,
+                                                CpuBuffer in, long inOff, CpuBuffer dOut, long dOutOff, CpuBuffer dIn,
+                                                long dInOff) {
+        FloatBuffer x = in.data;
+        FloatBuffer dy = dOut.data;
+        FloatBuffer dx = dIn.data;
+        int xo = (int) inOff;
+        int dyo = (int) dOutOff;
+        int dxo = (int) dInOff;
+        for (int e = 0; e < inSteps * rows; e++) dx.put(dxo + e, 0f);
+        // Windows in ascending order, each adding to its first maximum: the order kernels/rnn.cu sums in.
+        for (int p = 0; p < outSteps; p++) {
+            int first = p * stride;
+            for (int r = 0; r < rows; r++) {
+                int best = first;
+                float m = x.get(xo + first * rows + r);
+                for (int i = 1; i < pool; i++) {
+                    float v = x.get(xo + (first + i) * rows + r);
+                    if (v > m) {
+                        m = v;
+                        best = first + i;
+                    }
+                }
+                float g = dy.get(dyo + p * rows + r);
+                int at = dxo + best * rows + r;
+                dx.put(at, dx.get(at) + (m > 0 ? g : slope * g));
+            }
+        }
+    }
+
     // ---- soft clustering (DEC / IDEC) ----
 
     @Override

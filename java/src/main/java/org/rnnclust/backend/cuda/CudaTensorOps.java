@@ -144,6 +144,27 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         launch(RnnKernels.transpose01, grid(n), d0, d1, inner, src.address(srcOff), dst.address(dstOff));
     }
 
+    // ---- pooling ----
+
+    @Override
+    protected void maxPoolLeakyReluImpl(int inSteps, int outSteps, int rows, int pool, int stride, float slope,
+                                        CudaBuffer in, long inOff, CudaBuffer out, long outOff) {
+        long n = (long) outSteps * rows;
+        if (n == 0) return;
+        launch(RnnKernels.maxPoolLeakyRelu, grid(n), outSteps, rows, pool, stride, slope, in.address(inOff),
+                out.address(outOff));
+    }
+
+    @Override
+    protected void maxPoolLeakyReluBackwardImpl(int inSteps, int outSteps, int rows, int pool, int stride, float slope,
+                                                CudaBuffer in, long inOff, CudaBuffer dOut, long dOutOff, CudaBuffer dIn,
+                                                long dInOff) {
+        long n = (long) inSteps * rows;
+        if (n == 0) return;
+        launch(RnnKernels.maxPoolLeakyReluBackward, grid(n), inSteps, outSteps, rows, pool, stride, slope,
+                in.address(inOff), dOut.address(dOutOff), dIn.address(dInOff));
+    }
+
     // ---- graphs ----
 
     @Override

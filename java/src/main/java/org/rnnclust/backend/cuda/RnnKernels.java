@@ -20,6 +20,8 @@ enum RnnKernels {
     scaleKernel("plf"),
     axpyKernel("lfpp"),
     transpose01("iiipp"),
+    maxPoolLeakyRelu("iiiifpp"),
+    maxPoolLeakyReluBackward("iiiiifppp"),
     sumSquaresPartials("plp"),
     mseLossPartials("iipppp"),
     sumPartials("piip"),
