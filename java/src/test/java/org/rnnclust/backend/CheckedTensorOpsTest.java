@@ -125,6 +125,21 @@ class CheckedTensorOpsTest {
     }
 
     @Test
+    void poolingRefusesWindowsOutsideItsStepsAndBadSlopes() {
+        // a and b hold 8 floats: 4 steps of 2 rows; 2 windows of 2 steps would fit.
+        invalid(() -> ops.maxPoolLeakyRelu(4, 2, 2, 3, 2, 0.3f, a, 0, b, 0));
+        invalid(() -> ops.maxPoolLeakyRelu(4, 2, 2, 0, 2, 0.3f, a, 0, b, 0));
+        invalid(() -> ops.maxPoolLeakyRelu(4, 2, 2, 2, 0, 0.3f, a, 0, b, 0));
+        for (float slope : new float[] {0f, -0.1f, Float.NaN, Float.POSITIVE_INFINITY}) {
+            invalid(() -> ops.maxPoolLeakyRelu(4, 2, 2, 2, 2, slope, a, 0, b, 0));
+            invalid(() -> ops.maxPoolLeakyReluBackward(4, 2, 2, 2, 2, slope, a, 0, b, 0, b, 0));
+        }
+        outside(() -> ops.maxPoolLeakyRelu(5, 2, 2, 2, 2, 0.3f, a, 0, b, 0));
+        outside(() -> ops.maxPoolLeakyRelu(4, 2, 2, 2, 2, 0.3f, a, 0, b, 5));
+        outside(() -> ops.maxPoolLeakyReluBackward(4, 2, 2, 2, 2, 0.3f, a, 0, b, 0, b, 1));
+    }
+
+    @Test
     void adamRefusesStepZeroAndShortBuffers() {
         invalid(() -> ops.adam(8, b, 0, a, 0, a, 0, a, 0, 1e-3, 0.9, 0.999, 1e-8, 0, 0));
         outside(() -> ops.adam(8, b, 0, a, 0, a, 1, a, 0, 1e-3, 0.9, 0.999, 1e-8, 0, 1));

@@ -245,6 +245,21 @@ class CudaTensorOpsTest {
         assertClose(v, FP32, "adam v");
     }
 
+    // ---- pooling ----
+
+    @ParameterizedTest(name = "steps={0} rows={1} pool={2} stride={3}")
+    @CsvSource({"23,15,3,3", "17,7,4,2", "12,1000,2,3", "128,3000,10,10"})
+    void poolingMatchesCpu(int inSteps, int rows, int pool, int stride) {
+        int outSteps = (inSteps - pool) / stride + 1;
+        Pair in = random(inSteps * rows + 2, 50), out = random(outSteps * rows + 1, 51);
+        Pair dOut = random(outSteps * rows + 3, 52), dIn = random(inSteps * rows + 1, 53);
+        both((o, g) -> o.maxPoolLeakyRelu(inSteps, outSteps, rows, pool, stride, 0.3f, of(in, g), 2, of(out, g), 1));
+        assertClose(out, 0, "maxPoolLeakyRelu");
+        both((o, g) -> o.maxPoolLeakyReluBackward(inSteps, outSteps, rows, pool, stride, 0.3f, of(in, g), 2,
+                of(dOut, g), 3, of(dIn, g), 1));
+        assertClose(dIn, FP32, "maxPoolLeakyReluBackward");
+    }
+
     // ---- soft clustering (DEC / IDEC) ----
 
     @ParameterizedTest(name = "n={0} k={1} d={2} alpha={3}")
