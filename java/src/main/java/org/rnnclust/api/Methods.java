@@ -15,6 +15,13 @@ import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.backend.TensorOps;
+import org.rnnclust.nn.Parameter;
+import org.rnnclust.nn.TemporalAutoencoder;
+import org.rnnclust.nn.TemporalAutoencoderSpec;
+import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.Trainer;
+import org.rnnclust.train.TrainingResult;
 
 /**
  * The clustering methods: k-means on the raw series and the classical baselines, and the
@@ -215,6 +222,44 @@ public final class Methods {
                 return new FittedClustering(name, device, model::embed, model.latent(), centroids,
                         model.parameterCount() + (long) k * model.latent(), report.pretraining().epochs() + (r != null ? r.epochs() : 0), "epochs",
                         report.pretraining().lossHistory(), model, report.reusedSeconds());
+            }
+        };
+    }
+
+    /**
+     * Lafabregue et al.'s biLSTM-AE + k-means: DTC's temporal autoencoder
+     * ({@link TemporalAutoencoder}: convolution, max pooling, two bidirectional LSTM layers whose
+     * every pooled step is kept in the embedding) pretrained on the training series' reconstruction
+     * as {@code settings} say, then k-means on the embeddings. The network reads every step, so the
+     * embedding has (steps / 10) × 100 numbers. Every initial weight is moved up by
+     * {@code perturbationUlps} ulps (the sensitivity probe of evaluate; 0: none).
+     */
+    public static ClusteringMethod temporalAutoencoder(TemporalAutoencoderSettings settings, KMeansSettings kmeans,
+                                                       int perturbationUlps) {
+        if (perturbationUlps < 0) throw new IllegalArgumentException("perturbation must be >= 0 ulps");
+        return new ClusteringMethod() {
+            @Override public String name() { return "rnn-tae"; }
+
+            @Override
+            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+                TensorOps ops = device.backend().tensorOps();
+                TemporalAutoencoder net = new TemporalAutoencoder(ops,
+                        TemporalAutoencoderSpec.dtc(train.channels(), train.maxLength()), seed, settings.weightInit());
+                try {
+                    if (perturbationUlps > 0) for (Parameter p : net.parameters()) p.moveUpByUlps(perturbationUlps);
+                    TrainConfig config = new TrainConfig(settings.epochs(train.n()), settings.batchSize(),
+                            settings.learningRate(), 0, 0, 0, TrainConfig.DEFAULT_MIN_DELTA, seed);
+                    TrainingResult pretraining = new Trainer(ops, config, null).train(net, train);
+                    int d = net.embeddingSize();
+                    float[] embeddings = Trainer.embed(ops, net, train, settings.batchSize());
+                    KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), embeddings, train.n(), d);
+                    return new FittedClustering(name(), device, data -> Trainer.embed(ops, net, data, settings.batchSize()),
+                            d, km, net.parameterCount() + (long) k * d, pretraining.epochs(), "epochs",
+                            pretraining.lossHistory(), net, 0);
+                } catch (RuntimeException | Error e) {
+                    net.close();
+                    throw e;
+                }
             }
         };
     }

@@ -17,12 +17,13 @@ import org.rnnclust.api.Methods;
 import org.rnnclust.api.Pretraining;
 import org.rnnclust.api.Refine;
 import org.rnnclust.api.SequenceClusterer;
+import org.rnnclust.api.TemporalAutoencoderSettings;
 import org.rnnclust.data.PaddedSequences;
 
 /** The method names evaluate accepts, and the method each one builds under a budget. */
 public final class MethodNames {
     public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "kshape", "dtw-kmeans", "rnn",
-            "rnn-ae", "rnn-ae-dec", "rnn-ae-idec", "rnn-ae-bi", "rnn-ae-dilated");
+            "rnn-ae", "rnn-ae-dec", "rnn-ae-idec", "rnn-ae-bi", "rnn-ae-dilated", "rnn-tae");
 
     /** {@code rnn-ae-dilated}'s encoder: DTCR's three layers of dilations 1, 4 and 16. */
     static final List<Integer> DILATIONS = List.of(1, 4, 16);
@@ -103,6 +104,8 @@ public final class MethodNames {
             // Another network: it trains its own, never the one rnn-ae, rnn-ae-dec and rnn-ae-idec share.
             case "rnn-ae-bi" -> autoencoder(name, b, Refine.NONE, null, ulps, true);
             case "rnn-ae-dilated" -> autoencoder(name, b, Refine.NONE, null, ulps, false, DILATIONS, DILATED_MAX_STEPS);
+            // Lafabregue et al.'s biLSTM-AE + k-means, reproduced: their network, pretraining and length.
+            case "rnn-tae" -> Methods.temporalAutoencoder(TemporalAutoencoderSettings.lafabregue(), kmeans, ulps);
             default -> throw new InputException("unknown method " + name, Setting.METHODS);
         };
     }

@@ -1,0 +1,77 @@
+package org.rnnclust.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.nn.TemporalAutoencoder;
+import org.rnnclust.nn.TemporalAutoencoderSpec;
+import org.rnnclust.nn.WeightInit;
+import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.Trainer;
+import org.rnnclust.train.TrainingResult;
+
+/**
+ * rnn-tae as a pipeline: DTC's temporal autoencoder (checked against PyTorch in
+ * TemporalAutoencoderPyTorchTest) pretrained exactly as its settings say (whole epochs covering
+ * the optimizer steps, Adam, no clipping, no early stop), then k-means on the embeddings.
+ */
+class TemporalAutoencoderMethodTest {
+    static Device cpu;
+
+    @BeforeAll
+    static void open() {
+        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, false));
+    }
+
+    @AfterAll
+    static void close() {
+        cpu.close();
+    }
+
+    @Test
+    void epochsCoverTheOptimizerSteps() {
+        TemporalAutoencoderSettings s = TemporalAutoencoderSettings.lafabregue();
+        assertEquals(334, s.epochs(30));   // 3 batches an epoch: 1,002 steps
+        assertEquals(10, s.epochs(1000));  // 100 batches an epoch
+        assertEquals(1000, s.epochs(7));   // one batch an epoch
+        assertEquals(91, s.epochs(105));   // 11 batches an epoch: 1,001 steps
+    }
+
+    @Test
+    void embedsWithTheNetworkItsSettingsTrain() {
+        PaddedSequences train = ReservoirMethodTest.sines(30, 1);
+        PaddedSequences test = ReservoirMethodTest.sines(12, 2);
+        TemporalAutoencoderSettings s = new TemporalAutoencoderSettings(12, 4, 2e-3, WeightInit.KERAS);
+        long seed = 5;
+        try (FittedClustering fit = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(3), 0)
+                .fit(cpu, train, 3, seed);
+             TemporalAutoencoder net = new TemporalAutoencoder(cpu.backend().tensorOps(),
+                     TemporalAutoencoderSpec.dtc(1, 90), seed, WeightInit.KERAS)) {
+            TrainingResult r = new Trainer(cpu.backend().tensorOps(),
+                    new TrainConfig(2, 4, 2e-3, 0, 0, 0, TrainConfig.DEFAULT_MIN_DELTA, seed), null).train(net, train);
+            assertEquals(2, fit.steps(), "8 batches an epoch: 2 epochs cover 12 steps");
+            assertEquals(r.lossHistory(), fit.lossHistory());
+            assertEquals(900, fit.dimensions(), "9 pooled steps of 100 numbers");
+            assertArrayEquals(Trainer.embed(cpu.backend().tensorOps(), net, test, 4), fit.embed(test));
+            assertArrayEquals(fit.trainingLabels(), fit.assign(train).labels(), "training clusters = its own assignment");
+        }
+    }
+
+    @Test
+    void theSensitivityProbeMovesTheInitialWeights() {
+        PaddedSequences train = ReservoirMethodTest.sines(20, 3);
+        TemporalAutoencoderSettings s = new TemporalAutoencoderSettings(2, 10, 1e-3, WeightInit.PYTORCH);
+        try (FittedClustering plain = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(cpu, train, 3, 1);
+             FittedClustering again = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(cpu, train, 3, 1);
+             FittedClustering moved = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 1).fit(cpu, train, 3, 1)) {
+            assertArrayEquals(plain.embed(train), again.embed(train), "one seed, one network");
+            assertFalse(Arrays.equals(plain.embed(train), moved.embed(train)));
+        }
+    }
+}
