@@ -93,6 +93,22 @@ int main() {
       rep("columnSums", err(d1,de));
     }
   }
+  // Max pooling + leaky ReLU against plain loops: gapped, exact and overlapping windows, with ties
+  // (values rounded to quarters) so that "the first maximum" is tested.
+  int pools[][4] = {{23,7,3,3},{17,5,4,2},{12,9,2,3},{40,3,10,10}};  // inSteps, rows, pool, stride
+  for (auto &q : pools) {
+    int T=q[0], rows=q[1], pool=q[2], stride=q[3], P=(T-pool)/stride+1; float slope=0.3f;
+    auto in=R(T*rows); for (auto &v : in) v = roundf(v*4)/4;
+    auto dOut=R(P*rows); std::vector<float> out(P*rows), oute(P*rows), dIn(T*rows), dIne(T*rows, 0.f);
+    maxPoolLeakyRelu(P,rows,pool,stride,slope,in.data(),out.data());
+    maxPoolLeakyReluBackward(T,P,rows,pool,stride,slope,in.data(),dOut.data(),dIn.data());
+    for (int p=0;p<P;p++) for (int r=0;r<rows;r++) {
+      int best=p*stride; for (int i=1;i<pool;i++) if (in[(p*stride+i)*rows+r] > in[best*rows+r]) best=p*stride+i;
+      float m=in[best*rows+r]; oute[p*rows+r]= m>0 ? m : slope*m;
+      dIne[best*rows+r] += m>0 ? dOut[p*rows+r] : slope*dOut[p*rows+r];
+    }
+    exact("maxPoolLeakyRelu", err(out,oute)); exact("maxPoolLeakyRelu backward", err(dIn,dIne));
+  }
   // DEC / IDEC soft clustering against plain loops written like CpuSoftAssignment (double sums).
   int dec[][4] = {{1,1,1,10},{37,3,8,10},{200,7,5,25}};  // n, k, d, 10·alpha
   for (auto &t : dec) {

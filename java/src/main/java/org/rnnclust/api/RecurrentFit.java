@@ -323,7 +323,9 @@ final class RecurrentFit {
      */
     private MemoryPlan memoryPlan(AutoencoderSpec arch, PaddedSequences train, int weightCopies) {
         int batch = Math.min(settings.trainConfig().batchSize(), train.n());
-        return MemoryPlan.training(arch, batch, train.maxLength(), train.n(), settings.inputDropout > 0, weightCopies);
+        boolean contrastive = settings.objective != Objective.RECONSTRUCTION;
+        int inputCopies = contrastive ? 3 : settings.inputDropout > 0 ? 2 : 1;
+        return MemoryPlan.training(arch, batch, train.maxLength(), train.n(), inputCopies, contrastive, weightCopies);
     }
 
     /**

@@ -42,6 +42,7 @@ public final class SequenceClusterer {
     public static final double DEFAULT_CLIP_NORM = TrainConfig.DEFAULT_CLIP;
     public static final int DEFAULT_PATIENCE = TrainConfig.DEFAULT_PATIENCE;
     public static final double DEFAULT_MIN_DELTA = TrainConfig.DEFAULT_MIN_DELTA;
+    public static final double DEFAULT_TEMPERATURE = TrainConfig.DEFAULT_TEMPERATURE;
     public static final int DEFAULT_REFINE_EPOCHS = RefineParams.DEFAULT_EPOCHS;
     public static final double DEFAULT_REFINE_WEIGHT = RefineParams.DEFAULT_KL_WEIGHT;
     public static final int DEFAULT_UPDATE_INTERVAL = RefineParams.DEFAULT_UPDATE_INTERVAL;
@@ -64,6 +65,8 @@ public final class SequenceClusterer {
     final int patience;
     final double minDelta;
     final double inputDropout;
+    final Objective objective;
+    final double temperature;
     final int clusters;
     final KMeansSettings kmeans;
     final ClusterInit clusterInit;
@@ -95,6 +98,8 @@ public final class SequenceClusterer {
         this.patience = b.patience;
         this.minDelta = b.minDelta;
         this.inputDropout = b.inputDropout;
+        this.objective = b.objective;
+        this.temperature = b.temperature;
         this.clusters = b.clusters;
         this.kmeans = b.kmeans;
         this.clusterInit = b.clusterInit;
@@ -123,7 +128,8 @@ public final class SequenceClusterer {
                     + " layers: give one per layer", Setting.DILATIONS, Setting.LAYERS);
         }
         if (device == null || device.isBlank()) throw new IllegalArgumentException("device name missing");
-        if (cell == null || kmeans == null || clusterInit == null || refine == null || preprocessing == null) {
+        if (cell == null || kmeans == null || clusterInit == null || refine == null || preprocessing == null
+                || objective == null) {
             throw new IllegalArgumentException("a setting is null");
         }
         spec(1);
@@ -215,7 +221,7 @@ public final class SequenceClusterer {
 
     TrainConfig trainConfig() {
         return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, patience, minDelta, seed,
-                inputDropout);
+                inputDropout, objective.objective(), temperature);
     }
 
     /** Refinement runs with the pretraining's batch size, clipping and seed. */
@@ -248,6 +254,11 @@ public final class SequenceClusterer {
         o.put("min_delta", minDelta);
         o.put("seed", seed);
         o.put("input_dropout", inputDropout);
+        // Only when not the reconstruction alone: other runs' checkpoints and model files read as before.
+        if (objective != Objective.RECONSTRUCTION) {
+            o.put("objective", objective.label());
+            o.put("temperature", temperature);
+        }
         // Only when set, so that an unperturbed run's checkpoint and model file stay as they were.
         if (initialWeightPerturbationUlps != 0) o.put("initial_weight_perturbation_ulps", initialWeightPerturbationUlps);
         if (members != 1) o.put("members", members);
@@ -275,6 +286,8 @@ public final class SequenceClusterer {
     public int epochs() { return epochs; }
     public int batchSize() { return batchSize; }
     public double learningRate() { return learningRate; }
+    public Objective objective() { return objective; }
+    public double temperature() { return temperature; }
     public int clusters() { return clusters; }
     public KMeansSettings kmeans() { return kmeans; }
     public ClusterInit clusterInit() { return clusterInit; }
@@ -324,6 +337,8 @@ public final class SequenceClusterer {
         private int patience = DEFAULT_PATIENCE;
         private double minDelta = DEFAULT_MIN_DELTA;
         private double inputDropout;
+        private Objective objective = Objective.RECONSTRUCTION;
+        private double temperature = TrainConfig.DEFAULT_TEMPERATURE;
         private int clusters;
         private KMeansSettings kmeans = KMeansSettings.defaults();
         private ClusterInit clusterInit = ClusterInit.kmeans();
@@ -357,6 +372,8 @@ public final class SequenceClusterer {
             patience = c.patience;
             minDelta = c.minDelta;
             inputDropout = c.inputDropout;
+            objective = c.objective;
+            temperature = c.temperature;
             clusters = c.clusters;
             kmeans = c.kmeans;
             clusterInit = c.clusterInit;
@@ -406,6 +423,14 @@ public final class SequenceClusterer {
         public Builder minDelta(double d) { minDelta = d; return this; }
         /** Denoising pretraining: each input value zeroed with this probability (default 0). */
         public Builder inputDropout(double p) { inputDropout = p; return this; }
+        /**
+         * What pretraining minimises (default the reconstruction): {@link Objective#CONTRASTIVE}
+         * trains the encoder alone on NT-Xent between two random views of each series,
+         * {@link Objective#BOTH} adds it to the reconstruction (not with input dropout).
+         */
+        public Builder objective(Objective o) { objective = o; return this; }
+        /** NT-Xent's temperature for the contrastive objectives (default 0.5). */
+        public Builder temperature(double t) { temperature = t; return this; }
         /** The number of clusters; 0 (default) = one per class of the training labels. */
         public Builder clusters(int k) { clusters = k; return this; }
         /** k-means restarts and limits, for the first clustering (default: scikit-learn's). */

@@ -30,6 +30,11 @@ public record TemporalAutoencoderSettings(int optimizerSteps, int batchSize, dou
         return new TemporalAutoencoderSettings(1000, 10, 1e-3, WeightInit.KERAS);
     }
 
+    /** These settings with {@code steps} optimizer steps. */
+    public TemporalAutoencoderSettings withOptimizerSteps(int steps) {
+        return new TemporalAutoencoderSettings(steps, batchSize, learningRate, weightInit);
+    }
+
     /** Whole epochs over {@code rows} training series that take at least {@link #optimizerSteps} steps. */
     public int epochs(int rows) {
         int batches = (rows + batchSize - 1) / batchSize;

@@ -2,6 +2,7 @@ package org.rnnclust.cli;
 
 import java.util.List;
 import org.rnnclust.api.Cell;
+import org.rnnclust.api.Objective;
 import org.rnnclust.api.SequenceClusterer;
 import picocli.CommandLine.Option;
 
@@ -57,6 +58,17 @@ final class ModelMixin {
                     + "clean input (DEC pretrains with 0.2); 0 = off. Default: ${DEFAULT-VALUE}.")
     double inputDropout;
 
+    @Option(names = "--objective", paramLabel = "O", defaultValue = "reconstruction",
+            description = {"What pretraining minimises: reconstruction; contrastive (NT-Xent between two random views "
+                    + "of each series: jitter, scaling, a masked span; the decoder is not trained); both "
+                    + "(the clean series reconstructed from its second view, plus NT-Xent).",
+                    "Default: ${DEFAULT-VALUE}."})
+    String objective;
+
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "" + SequenceClusterer.DEFAULT_TEMPERATURE,
+            description = "NT-Xent's temperature, for --objective contrastive or both. Default: ${DEFAULT-VALUE}.")
+    double temperature;
+
     @Option(names = "--patience", paramLabel = "P", defaultValue = "" + SequenceClusterer.DEFAULT_PATIENCE,
             description = "Stop after P epochs without a 0.1%% loss improvement; 0 = never. Default: ${DEFAULT-VALUE}.")
     int patience;
@@ -65,6 +77,8 @@ final class ModelMixin {
     SequenceClusterer.Builder applyTo(SequenceClusterer.Builder b) {
         return b.cell(Flags.parse("--cell", cell, Cell::parse)).hidden(hidden).layers(layers)
                 .bidirectional(bidirectional).dilations(dilations).latent(latent).epochs(epochs).batchSize(batch).learningRate(lr)
-                .weightDecay(weightDecay).clipNorm(clip).inputDropout(inputDropout).patience(patience);
+                .weightDecay(weightDecay).clipNorm(clip).inputDropout(inputDropout)
+                .objective(Flags.parse("--objective", objective, Objective::parse)).temperature(temperature)
+                .patience(patience);
     }
 }

@@ -4,6 +4,7 @@ import org.rnnclust.api.ClusterInit;
 import org.rnnclust.api.ForestSettings;
 import org.rnnclust.api.PcaSettings;
 import org.rnnclust.api.ReservoirSettings;
+import org.rnnclust.api.TemporalAutoencoderSettings;
 
 /**
  * What each method may spend per dataset and seed, chosen so that the whole suite over the 41
@@ -33,16 +34,17 @@ import org.rnnclust.api.ReservoirSettings;
  * @param rnnMembers     autoencoders pretrained per recurrent fit, started from their consensus
  *                       ({@link org.rnnclust.api.SequenceClusterer.Builder#members}); 1 by default
  * @param reservoir      the settings of rnn, the reservoir representation
+ * @param temporalAutoencoder the pretraining of rnn-tae (Lafabregue et al.'s, but for --quick)
  */
 public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest, int rnnHidden, int rnnLatent,
                                int rnnMaxRows, long rnnStepBudget, int rnnMinEpochs, int rnnMaxEpochs,
                                int rnnPatience, int rnnMaxSteps, ClusterInit rnnClusterInit, int rnnMembers,
-                               ReservoirSettings reservoir) {
+                               ReservoirSettings reservoir, TemporalAutoencoderSettings temporalAutoencoder) {
 
     public EvaluationBudget {
         if (nInit < 1 || rnnHidden < 1 || rnnLatent < 1 || rnnMaxRows < 2 || rnnStepBudget < 1 || rnnMinEpochs < 1
                 || rnnMaxEpochs < rnnMinEpochs || rnnPatience < 0 || rnnMaxSteps < 1 || rnnClusterInit == null
-                || rnnMembers < 1 || reservoir == null) {
+                || rnnMembers < 1 || reservoir == null || temporalAutoencoder == null) {
             throw new IllegalArgumentException("invalid evaluation budget");
         }
     }
@@ -65,28 +67,34 @@ public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest
      */
     public static EvaluationBudget defaults() {
         return new EvaluationBudget(10, PcaSettings.defaults(), ForestSettings.defaults(), 64, 16, 1000,
-                30_000_000L, 100, 1000, 0, MAX_STEPS, ClusterInit.kmeans(), 1, ReservoirSettings.defaults());
+                30_000_000L, 100, 1000, 0, MAX_STEPS, ClusterInit.kmeans(), 1, ReservoirSettings.defaults(),
+                TemporalAutoencoderSettings.lafabregue());
     }
 
-    /** A smoke run: seconds per dataset, scores not meant to be compared (one reservoir of 50 units). */
+    /**
+     * A smoke run: seconds per dataset, scores not meant to be compared (one reservoir of 50 units,
+     * 20 steps of rnn-tae's pretraining).
+     */
     public static EvaluationBudget quick() {
         ReservoirSettings r = ReservoirSettings.defaults();
         ReservoirSettings smallReservoir = new ReservoirSettings(50, r.spectralRadius(), r.inputScaling(), r.density(),
                 r.bidirectional(), 10, r.ridge(), r.maxSteps(), r.pca(), 1);
         return new EvaluationBudget(3, PcaSettings.defaults(), new ForestSettings(30, 4, 500), 16, 8, 200,
-                100_000L, 2, 5, 3, MAX_STEPS, ClusterInit.kmeans(), 1, smallReservoir);
+                100_000L, 2, 5, 3, MAX_STEPS, ClusterInit.kmeans(), 1, smallReservoir,
+                TemporalAutoencoderSettings.lafabregue().withOptimizerSteps(20));
     }
 
     /** This budget with the recurrent methods' first clustering by {@code init}. */
     public EvaluationBudget withClusterInit(ClusterInit init) {
         return new EvaluationBudget(nInit, pca, forest, rnnHidden, rnnLatent, rnnMaxRows, rnnStepBudget, rnnMinEpochs,
-                rnnMaxEpochs, rnnPatience, rnnMaxSteps, init, rnnMembers, reservoir);
+                rnnMaxEpochs, rnnPatience, rnnMaxSteps, init, rnnMembers, reservoir, temporalAutoencoder);
     }
 
     /** This budget with {@code members} autoencoders, and as many reservoirs, per recurrent fit. */
     public EvaluationBudget withMembers(int members) {
         return new EvaluationBudget(nInit, pca, forest, rnnHidden, rnnLatent, rnnMaxRows, rnnStepBudget, rnnMinEpochs,
-                rnnMaxEpochs, rnnPatience, rnnMaxSteps, rnnClusterInit, members, reservoir.withMembers(members));
+                rnnMaxEpochs, rnnPatience, rnnMaxSteps, rnnClusterInit, members, reservoir.withMembers(members),
+                temporalAutoencoder);
     }
 
     /** Autoencoder epochs for {@code rows} training sequences of {@code steps} steps. */

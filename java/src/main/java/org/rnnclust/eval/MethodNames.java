@@ -14,16 +14,17 @@ import org.rnnclust.api.DtwKMeansSettings;
 import org.rnnclust.api.KMeansSettings;
 import org.rnnclust.api.KShapeSettings;
 import org.rnnclust.api.Methods;
+import org.rnnclust.api.Objective;
 import org.rnnclust.api.Pretraining;
 import org.rnnclust.api.Refine;
 import org.rnnclust.api.SequenceClusterer;
-import org.rnnclust.api.TemporalAutoencoderSettings;
 import org.rnnclust.data.PaddedSequences;
 
 /** The method names evaluate accepts, and the method each one builds under a budget. */
 public final class MethodNames {
     public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "kshape", "dtw-kmeans", "rnn",
-            "rnn-ae", "rnn-ae-dec", "rnn-ae-idec", "rnn-ae-bi", "rnn-ae-dilated", "rnn-tae");
+            "rnn-ae", "rnn-ae-dec", "rnn-ae-idec", "rnn-ae-bi", "rnn-ae-dilated", "rnn-ae-contrastive",
+            "rnn-contrastive", "rnn-tae");
 
     /** {@code rnn-ae-dilated}'s encoder: DTCR's three layers of dilations 1, 4 and 16. */
     static final List<Integer> DILATIONS = List.of(1, 4, 16);
@@ -103,9 +104,16 @@ public final class MethodNames {
             case "rnn-ae-idec" -> autoencoder(name, b, Refine.IDEC, pretrained, ulps, false);
             // Another network: it trains its own, never the one rnn-ae, rnn-ae-dec and rnn-ae-idec share.
             case "rnn-ae-bi" -> autoencoder(name, b, Refine.NONE, null, ulps, true);
-            case "rnn-ae-dilated" -> autoencoder(name, b, Refine.NONE, null, ulps, false, DILATIONS, DILATED_MAX_STEPS);
+            case "rnn-ae-dilated" -> autoencoder(name, b, Refine.NONE, null, ulps, false, DILATIONS, DILATED_MAX_STEPS,
+                    Objective.RECONSTRUCTION);
+            // rnn-ae's network and budget, pretrained on NT-Xent between augmented views, beside the
+            // reconstruction or alone; each trains its own.
+            case "rnn-ae-contrastive" -> autoencoder(name, b, Refine.NONE, null, ulps, false, List.of(1), b.rnnMaxSteps(),
+                    Objective.BOTH);
+            case "rnn-contrastive" -> autoencoder(name, b, Refine.NONE, null, ulps, false, List.of(1), b.rnnMaxSteps(),
+                    Objective.CONTRASTIVE);
             // Lafabregue et al.'s biLSTM-AE + k-means, reproduced: their network, pretraining and length.
-            case "rnn-tae" -> Methods.temporalAutoencoder(TemporalAutoencoderSettings.lafabregue(), kmeans, ulps);
+            case "rnn-tae" -> Methods.temporalAutoencoder(b.temporalAutoencoder(), kmeans, ulps);
             default -> throw new InputException("unknown method " + name, Setting.METHODS);
         };
     }
@@ -118,17 +126,22 @@ public final class MethodNames {
     private static ClusteringMethod autoencoder(String name, EvaluationBudget b, Refine refine,
                                               Map<Long, Pretraining> pretrained, int perturbationUlps,
                                               boolean bidirectional) {
-        return autoencoder(name, b, refine, pretrained, perturbationUlps, bidirectional, List.of(1), b.rnnMaxSteps());
+        return autoencoder(name, b, refine, pretrained, perturbationUlps, bidirectional, List.of(1), b.rnnMaxSteps(),
+                Objective.RECONSTRUCTION);
     }
 
-    /** The same with an encoder of {@code dilations.size()} layers of those dilations, on at most {@code maxSteps} steps. */
+    /**
+     * The same with an encoder of {@code dilations.size()} layers of those dilations, on at most
+     * {@code maxSteps} steps, pretrained on {@code objective}.
+     */
     private static ClusteringMethod autoencoder(String name, EvaluationBudget b, Refine refine,
                                               Map<Long, Pretraining> pretrained, int perturbationUlps,
-                                              boolean bidirectional, List<Integer> dilations, int maxSteps) {
+                                              boolean bidirectional, List<Integer> dilations, int maxSteps,
+                                              Objective objective) {
         Function<PaddedSequences, SequenceClusterer> configure = train -> {
             int epochs = b.rnnEpochs(train.n(), train.maxLength());
             return SequenceClusterer.builder().cell(Cell.LSTM).hidden(b.rnnHidden()).layers(dilations.size())
-                    .dilations(dilations).bidirectional(bidirectional)
+                    .dilations(dilations).bidirectional(bidirectional).objective(objective)
                     .latent(b.rnnLatent())
                     .epochs(epochs).patience(b.rnnPatience()).kmeans(KMeansSettings.withRestarts(b.nInit()))
                     .clusterInit(b.rnnClusterInit()).members(b.rnnMembers()).refine(refine)

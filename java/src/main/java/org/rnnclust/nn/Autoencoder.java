@@ -22,6 +22,9 @@ public interface Autoencoder extends Module {
      */
     DeviceBuffer embed(DeviceBuffer x, SequenceMask mask);
 
+    /** The embeddings of the last {@link #embed} or {@link #forward} (the model's buffer). */
+    DeviceBuffer embedding();
+
     /**
      * Forward from {@code x} with the reconstruction scored against {@code target} (same layout;
      * a denoising step passes a corrupted x); returns the masked MSE and keeps what

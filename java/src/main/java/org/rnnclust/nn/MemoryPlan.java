@@ -67,13 +67,17 @@ public final class MemoryPlan {
      * (the embedding reuses the training buffers). DEC/IDEC refinement adds its soft assignments
      * ([sequences, clusters], not planned here).
      *
-     * @param inputDropout   whether the batch also has a corrupted copy (denoising pretraining)
+     * @param inputCopies    copies of the batch's input: 1, 2 with a corrupted copy (denoising
+     *                       pretraining), 3 with two contrastive views
+     * @param embeddingGradient whether pretraining passes a gradient [batch, latent] to the
+     *                       embedding (the contrastive objectives)
      * @param weightCopies   host copies of all the weights that the caller keeps (the pretraining,
      *                       the fitted model, ...)
      */
-    public static MemoryPlan training(AutoencoderSpec spec, int batch, int steps, long sequences, boolean inputDropout,
-                                      int weightCopies) {
-        AutoencoderCounts c = new AutoencoderCounts(spec, batch, steps, true, inputDropout);
+    public static MemoryPlan training(AutoencoderSpec spec, int batch, int steps, long sequences, int inputCopies,
+                                      boolean embeddingGradient, int weightCopies) {
+        AutoencoderCounts c = new AutoencoderCounts(spec, batch, steps, true, inputCopies);
+        if (embeddingGradient) c.device.add(1, times(batch, spec.latent()));
         return new MemoryPlan("training the " + describe(spec) + " on batches of " + batch + " sequences × " + steps
                 + " steps", List.of(
                 c.params.part("parameters, gradients and optimizer state", Pool.DEVICE, 4, MODEL_REMEDY, MODEL_SETTINGS),
@@ -89,7 +93,7 @@ public final class MemoryPlan {
      * The model fixes the settings, so the remedies speak of the data and the device.
      */
     public static MemoryPlan embedding(AutoencoderSpec spec, int batch, int steps, long sequences) {
-        AutoencoderCounts c = new AutoencoderCounts(spec, batch, steps, false, false);
+        AutoencoderCounts c = new AutoencoderCounts(spec, batch, steps, false, 1);
         String shorter = "embed shorter sequences";
         return new MemoryPlan("embedding with the " + describe(spec) + " in batches of " + batch + " sequences × "
                 + steps + " steps", List.of(
@@ -206,11 +210,11 @@ public final class MemoryPlan {
         final Tally device = new Tally();
         final Tally host = new Tally();
 
-        AutoencoderCounts(AutoencoderSpec spec, int batch, int steps, boolean training, boolean inputDropout) {
+        AutoencoderCounts(AutoencoderSpec spec, int batch, int steps, boolean training, int inputCopies) {
             params = autoencoderParameters(spec);
             autoencoderActivations(device, spec, batch, steps, training);
-            batchBuffers(device, spec.channels(), batch, steps, inputDropout);
-            batchBuffers(host, spec.channels(), batch, steps, inputDropout);
+            batchBuffers(device, spec.channels(), batch, steps, inputCopies);
+            batchBuffers(host, spec.channels(), batch, steps, inputCopies);
         }
     }
 
@@ -296,9 +300,9 @@ public final class MemoryPlan {
         if (batchFirstInputGradient) t.add(1, times(rows, s.inputSize()));
     }
 
-    /** The batch loader's [T, B, C] input (and its corrupted copy) and the batch's masks. */
-    private static void batchBuffers(Tally t, int channels, int batch, int steps, boolean inputDropout) {
-        t.add(inputDropout ? 2 : 1, times(steps, batch, channels));
+    /** The batch loader's [T, B, C] input (and its corrupted copy or views) and the batch's masks. */
+    private static void batchBuffers(Tally t, int channels, int batch, int steps, int inputCopies) {
+        t.add(inputCopies, times(steps, batch, channels));
         maskBuffers(t, batch, steps);
     }
 

@@ -141,7 +141,7 @@ public final class SequenceAutoencoder implements Autoencoder {
         return out;
     }
 
-    /** The embeddings z [B, D] of the last {@link #embed} or {@link #forward} (owned by the model). */
+    @Override
     public DeviceBuffer embedding() {
         return z.ensure(0);
     }

@@ -183,6 +183,11 @@ public final class TemporalAutoencoder implements Autoencoder {
     }
 
     @Override
+    public DeviceBuffer embedding() {
+        return z.ensure(0);
+    }
+
+    @Override
     public double forward(DeviceBuffer x, DeviceBuffer target, SequenceMask mask) {
         DeviceBuffer emb = embed(x, mask);
         int batch = mask.batch();

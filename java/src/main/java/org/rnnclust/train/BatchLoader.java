@@ -18,7 +18,11 @@ final class BatchLoader implements AutoCloseable {
     private final DeviceBuffer device;
     private float[] noisyHost;        // input dropout: allocated on first use
     private DeviceBuffer noisyDevice;
+    private final float[][] viewHost = new float[2][];      // contrastive views: allocated on first use
+    private final DeviceBuffer[] viewDevice = new DeviceBuffer[2];
     private int loaded;               // values of the last batch
+    private int loadedSteps;
+    private int[] loadedLengths = new int[0];
 
     BatchLoader(TensorOps ops, PaddedSequences data, int maxBatch) {
         this.ops = ops;
@@ -47,6 +51,8 @@ final class BatchLoader implements AutoCloseable {
             }
         }
         loaded = steps * count * c;
+        loadedSteps = steps;
+        loadedLengths = lengths;
         ops.upload(host, 0, device, 0, loaded);
         mask.set(lengths, steps);
         return mask;
@@ -66,6 +72,21 @@ final class BatchLoader implements AutoCloseable {
         return noisyDevice;
     }
 
+    /**
+     * Contrastive view {@code which} (0 or 1) of the last loaded batch, drawn from {@code rng}
+     * ({@link ContrastiveViews}); {@link #input} keeps the clean batch.
+     */
+    DeviceBuffer view(int which, java.util.SplittableRandom rng) {
+        if (viewHost[which] == null) {
+            viewHost[which] = new float[host.length];
+            viewDevice[which] = ops.allocate(host.length);
+        }
+        ContrastiveViews.draw(host, loadedSteps, loadedLengths.length, data.channels(), loadedLengths, rng,
+                viewHost[which]);
+        ops.upload(viewHost[which], 0, viewDevice[which], 0, loaded);
+        return viewDevice[which];
+    }
+
     DeviceBuffer input() {
         return device;
     }
@@ -75,5 +96,6 @@ final class BatchLoader implements AutoCloseable {
         mask.close();
         device.close();
         if (noisyDevice != null) noisyDevice.close();
+        for (DeviceBuffer v : viewDevice) if (v != null) v.close();
     }
 }

@@ -15,15 +15,21 @@ package org.rnnclust.train;
  * @param inputDropout fraction of input values set to 0 during pretraining, the target staying the
  *                     clean input (a denoising autoencoder, as DEC pretrains its stacked autoencoder
  *                     with 20 %); 0 = plain reconstruction
+ * @param objective    what pretraining minimises: the reconstruction, NT-Xent between two augmented
+ *                     views, or both
+ * @param temperature  NT-Xent's temperature τ (unused by the reconstruction alone)
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
-                          double minDelta, long seed, double inputDropout) {
+                          double minDelta, long seed, double inputDropout, PretrainingObjective objective,
+                          double temperature) {
     public static final int DEFAULT_EPOCHS = 150;
     public static final int DEFAULT_BATCH = 32;
     public static final double DEFAULT_LR = 3e-3;
     public static final double DEFAULT_CLIP = 1.0;
     public static final int DEFAULT_PATIENCE = 10;
     public static final double DEFAULT_MIN_DELTA = 1e-3;
+    /** SimCLR's choice for small batches. */
+    public static final double DEFAULT_TEMPERATURE = 0.5;
 
     public TrainConfig {
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
@@ -36,12 +42,27 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
         if (!(inputDropout >= 0 && inputDropout < 1)) {
             throw new IllegalArgumentException("input dropout must be in [0, 1), got " + inputDropout);
         }
+        if (objective == null) throw new IllegalArgumentException("pretraining objective missing");
+        if (!(temperature > 0) || !Double.isFinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+        }
+        if (inputDropout > 0 && objective.contrasts()) {
+            throw new IllegalArgumentException("input dropout is for the reconstruction alone; the contrastive "
+                    + "objective draws its own views");
+        }
+    }
+
+    /** The reconstruction objective. */
+    public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
+                       double minDelta, long seed, double inputDropout) {
+        this(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout,
+                PretrainingObjective.RECONSTRUCTION, DEFAULT_TEMPERATURE);
     }
 
     /** Plain reconstruction (no input dropout). */
     public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
                        double minDelta, long seed) {
-        this(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, 0);
+        this(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, 0.0);
     }
 
     public static TrainConfig defaults(long seed) {
@@ -50,14 +71,21 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout);
+        return new TrainConfig(e, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, objective,
+                temperature);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, s, inputDropout);
+        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, s, inputDropout, objective,
+                temperature);
     }
 
     public TrainConfig withLr(double l) {
-        return new TrainConfig(epochs, batchSize, l, weightDecay, clipNorm, patience, minDelta, seed, inputDropout);
+        return new TrainConfig(epochs, batchSize, l, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, objective,
+                temperature);
+    }
+
+    public TrainConfig withObjective(PretrainingObjective o, double t) {
+        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, o, t);
     }
 }

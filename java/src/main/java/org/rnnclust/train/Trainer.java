@@ -6,17 +6,20 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.rnnclust.CancelledException;
 import org.rnnclust.Setting;
+import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.nn.Adam;
 import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.Autoencoder;
+import org.rnnclust.nn.ContrastiveLoss;
 import org.rnnclust.nn.SequenceMask;
 
 /**
- * Pretraining of an autoencoder ({@link Autoencoder}): the {@link TrainingLoop} with the masked reconstruction MSE
- * (optionally from a corrupted input: a denoising autoencoder), checkpointed after every epoch in
- * the {@value CheckpointFile#PRETRAINING} section.
+ * Pretraining of an autoencoder ({@link Autoencoder}): the {@link TrainingLoop} with the masked
+ * reconstruction MSE (optionally from a corrupted input: a denoising autoencoder), a contrastive
+ * loss between augmented views, or both ({@link PretrainingObjective}), checkpointed after every
+ * epoch in the {@value CheckpointFile#PRETRAINING} section.
  *
  * <p>Reproducible: parameters come from the seed, each epoch's order from (seed, epoch), each
  * batch's input dropout from (seed, epoch, batch), and the CPU ops are deterministic, so the same
@@ -65,10 +68,11 @@ public final class Trainer {
                             TrainingLoop.batchesPerEpoch(data.n(), config.batchSize()));
             checkpoint.requireWithin(from, config.epochs(), "training");
             TrainingLoop.Outcome outcome;
-            try {
-                outcome = new TrainingLoop(ops, settings, listener, cancelled).run(data, new Reconstruction(model, data),
-                        adam, from, p -> checkpoint.save(CheckpointFile.PRETRAINING,
-                                CheckpointFile.loopSection(p, named, names, adam)));
+            try (DeviceBuffer embeddingGradient = config.objective().contrasts()
+                    ? ops.allocate((long) Math.min(config.batchSize(), data.n()) * model.embeddingSize()) : null) {
+                outcome = new TrainingLoop(ops, settings, listener, cancelled).run(data,
+                        new Pretraining(model, data, embeddingGradient), adam, from,
+                        p -> checkpoint.save(CheckpointFile.PRETRAINING, CheckpointFile.loopSection(p, named, names, adam)));
             } catch (TrainingDivergedException e) {
                 throw e.withNote(checkpoint.keptNote(e.epoch() - 1));
             } catch (CancelledException e) {
@@ -80,27 +84,71 @@ public final class Trainer {
         }
     }
 
-    /** The objective of pretraining: the masked MSE of the reconstruction of the (clean) batch. */
-    private final class Reconstruction implements TrainingLoop.Objective {
+    /**
+     * The objective of pretraining ({@link TrainConfig#objective}): the masked MSE of the
+     * reconstruction of the (clean) batch, NT-Xent between the embeddings of two random views of it,
+     * or both (the reconstruction then reads the second view: the network learns to undo the
+     * augmentations as a denoising autoencoder does).
+     */
+    final class Pretraining implements TrainingLoop.Objective {
         private final Autoencoder model;
         private final PaddedSequences data;
         private final double[] squares;
+        private final DeviceBuffer embeddingGradient;  // [batch, D]: NT-Xent's gradient for one view
+        private final float[] z1;
+        private final float[] z2;
+        private final float[] dz1;
+        private final float[] dz2;
 
-        Reconstruction(Autoencoder model, PaddedSequences data) {
+        Pretraining(Autoencoder model, PaddedSequences data, DeviceBuffer embeddingGradient) {
             this.model = model;
             this.data = data;
             this.squares = sumsOfSquares(data);
+            this.embeddingGradient = embeddingGradient;
+            int size = embeddingGradient == null ? 0 : Math.toIntExact(embeddingGradient.size());
+            this.z1 = new float[size];
+            this.z2 = new float[size];
+            this.dz1 = new float[size];
+            this.dz2 = new float[size];
         }
 
         @Override
         public TrainingLoop.BatchLoss forwardBackward(BatchLoader loader, SequenceMask mask, int[] order, int from,
                                                       int count, int epoch, int batch) {
             model.zeroGrad();
-            double loss = config.inputDropout() > 0
-                    ? model.forward(loader.corrupted(config.inputDropout(), noise(epoch, batch)), loader.input(), mask)
-                    : model.forward(loader.input(), mask);
-            model.backward();
-            return new TrainingLoop.BatchLoss(loss, mask.validSteps(), zeroPredictionLoss(data, squares, order, from, count));
+            double zeros = zeroPredictionLoss(data, squares, order, from, count);
+            PretrainingObjective objective = config.objective();
+            if (!objective.contrasts()) {
+                double loss = config.inputDropout() > 0
+                        ? model.forward(loader.corrupted(config.inputDropout(), noise(epoch, batch)), loader.input(), mask)
+                        : model.forward(loader.input(), mask);
+                model.backward();
+                return new TrainingLoop.BatchLoss(loss, mask.validSteps(), zeros);
+            }
+            int n = count * model.embeddingSize();
+            SplittableRandom views = noise(epoch, batch);
+            DeviceBuffer first = loader.view(0, views);
+            DeviceBuffer second = loader.view(1, views);
+            ops.download(model.embed(first, mask), 0, z1, 0, n);
+            double reconstruction = 0;
+            if (objective.reconstructs()) {
+                reconstruction = model.forward(second, loader.input(), mask);
+            } else {
+                model.embed(second, mask);
+            }
+            ops.download(model.embedding(), 0, z2, 0, n);
+            double contrastive = ContrastiveLoss.lossAndGradient(z1, z2, count, model.embeddingSize(),
+                    config.temperature(), dz1, dz2);
+            ops.upload(dz2, 0, embeddingGradient, 0, n);
+            model.backward(objective.reconstructs() ? 1f : 0f, embeddingGradient);
+            model.embed(first, mask);  // the first view's activations again, for its backward
+            ops.upload(dz1, 0, embeddingGradient, 0, n);
+            model.backward(0f, embeddingGradient);
+            // Uninformative embeddings cost log(2B − 1): the contrastive part of the divergence reference.
+            double uninformative = Math.log(2.0 * count - 1);
+            return objective.reconstructs()
+                    ? new TrainingLoop.BatchLoss(reconstruction + contrastive, mask.validSteps(), zeros + uninformative)
+                    : new TrainingLoop.BatchLoss(contrastive, count, uninformative);
         }
     }
 
@@ -128,7 +176,10 @@ public final class Trainer {
         return values == 0 ? 0 : sum / values;
     }
 
-    /** Batch b of epoch e's input-dropout draws, from (seed, e, b) alone: a resumed run draws the same. */
+    /**
+     * Batch b of epoch e's random draws (input dropout, contrastive views), from (seed, e, b) alone:
+     * a resumed run draws the same.
+     */
     private SplittableRandom noise(int epoch, int batch) {
         return new SplittableRandom(config.seed() * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL * ((long) epoch << 32 | batch));
     }
