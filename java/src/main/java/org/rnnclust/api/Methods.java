@@ -231,7 +231,8 @@ public final class Methods {
      * ({@link TemporalAutoencoder}: convolution, max pooling, two bidirectional LSTM layers whose
      * every pooled step is kept in the embedding) pretrained on the training series' reconstruction
      * as {@code settings} say, then k-means on the embeddings. The network reads every step, so the
-     * embedding has (steps / 10) × 100 numbers. Every initial weight is moved up by
+     * embedding has (steps / 10) × 100 numbers; shorter series are read zero-padded to the longest
+     * (their padding counts as data, as raw k-means counts it). Every initial weight is moved up by
      * {@code perturbationUlps} ulps (the sensitivity probe of evaluate; 0: none).
      */
     public static ClusteringMethod temporalAutoencoder(TemporalAutoencoderSettings settings, KMeansSettings kmeans,
@@ -241,10 +242,12 @@ public final class Methods {
             @Override public String name() { return "rnn-tae"; }
 
             @Override
-            public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
+            public FittedClustering fit(Device device, PaddedSequences sequences, int k, long seed) {
                 TensorOps ops = device.backend().tensorOps();
+                int steps = sequences.maxLength();
+                PaddedSequences train = zeroPaddedTo(sequences, steps);
                 TemporalAutoencoder net = new TemporalAutoencoder(ops,
-                        TemporalAutoencoderSpec.dtc(train.channels(), train.maxLength()), seed, settings.weightInit());
+                        TemporalAutoencoderSpec.dtc(train.channels(), steps), seed, settings.weightInit());
                 try {
                     if (perturbationUlps > 0) for (Parameter p : net.parameters()) p.moveUpByUlps(perturbationUlps);
                     TrainConfig config = new TrainConfig(settings.epochs(train.n()), settings.batchSize(),
@@ -253,7 +256,8 @@ public final class Methods {
                     int d = net.embeddingSize();
                     float[] embeddings = Trainer.embed(ops, net, train, settings.batchSize());
                     KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), embeddings, train.n(), d);
-                    return new FittedClustering(name(), device, data -> Trainer.embed(ops, net, data, settings.batchSize()),
+                    return new FittedClustering(name(), device,
+                            data -> Trainer.embed(ops, net, zeroPaddedTo(data, steps), settings.batchSize()),
                             d, km, net.parameterCount() + (long) k * d, pretraining.epochs(), "epochs",
                             pretraining.lossHistory(), net, 0);
                 } catch (RuntimeException | Error e) {
@@ -262,6 +266,28 @@ public final class Methods {
                 }
             }
         };
+    }
+
+    /**
+     * {@code data} as series of exactly {@code steps} steps, their padding read as zeros (as raw
+     * k-means reads it): the temporal autoencoder's embedding has one part per pooled step.
+     *
+     * @throws InputException when a series is longer than the fitted length
+     */
+    private static PaddedSequences zeroPaddedTo(PaddedSequences data, int steps) {
+        if (data.maxLength() > steps) {
+            throw new InputException("rnn-tae was fitted on series of " + steps + " steps; these have up to "
+                    + data.maxLength());
+        }
+        int[] lengths = new int[data.n()];
+        java.util.Arrays.fill(lengths, steps);
+        if (data.maxLength() == steps) return new PaddedSequences(data.n(), steps, data.channels(), data.values(), lengths);
+        int c = data.channels();
+        float[] values = new float[Math.multiplyExact(Math.multiplyExact(data.n(), steps), c)];
+        for (int i = 0; i < data.n(); i++) {
+            System.arraycopy(data.values(), i * data.maxLength() * c, values, i * steps * c, data.maxLength() * c);
+        }
+        return new PaddedSequences(data.n(), steps, c, values, lengths);
     }
 
     /**

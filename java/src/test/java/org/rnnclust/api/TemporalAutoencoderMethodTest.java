@@ -64,6 +64,24 @@ class TemporalAutoencoderMethodTest {
     }
 
     @Test
+    void readsShorterSeriesZeroPaddedAsRawKMeansDoes() {
+        PaddedSequences full = ReservoirMethodTest.sines(12, 4);
+        int[] lengths = new int[12];
+        for (int i = 0; i < 12; i++) lengths[i] = 60 + 2 * i;
+        float[] values = full.values().clone();
+        for (int i = 0; i < 12; i++) Arrays.fill(values, i * 90 + lengths[i], (i + 1) * 90, 0f);
+        PaddedSequences ragged = new PaddedSequences(12, 90, 1, values, lengths);
+        PaddedSequences padded = new PaddedSequences(12, 90, 1, values, new int[] {90, 90, 90, 90, 90, 90, 90, 90, 90,
+                90, 90, 90});
+        TemporalAutoencoderSettings s = new TemporalAutoencoderSettings(3, 4, 1e-3, WeightInit.KERAS);
+        try (FittedClustering a = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(cpu, ragged, 2, 7);
+             FittedClustering b = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(cpu, padded, 2, 7)) {
+            assertArrayEquals(b.embed(padded), a.embed(ragged));
+            assertEquals(b.lossHistory(), a.lossHistory());
+        }
+    }
+
+    @Test
     void theSensitivityProbeMovesTheInitialWeights() {
         PaddedSequences train = ReservoirMethodTest.sines(20, 3);
         TemporalAutoencoderSettings s = new TemporalAutoencoderSettings(2, 10, 1e-3, WeightInit.PYTORCH);
