@@ -22,8 +22,9 @@ import org.rnnclust.nn.SequenceMask;
  * epoch in the {@value CheckpointFile#PRETRAINING} section.
  *
  * <p>Reproducible: parameters come from the seed, each epoch's order from (seed, epoch), each
- * batch's input dropout from (seed, epoch, batch), and the CPU ops are deterministic, so the same
- * seed gives a bitwise-identical model, and a resumed run ends with the uninterrupted run's model.
+ * batch's input dropout or contrastive views from (seed, epoch, batch), and the CPU ops are
+ * deterministic, so the same seed gives a bitwise-identical model, and a resumed run ends with the
+ * uninterrupted run's model.
  */
 public final class Trainer {
     private final TensorOps ops;
