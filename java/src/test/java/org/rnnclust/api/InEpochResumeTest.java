@@ -18,8 +18,9 @@ import org.rnnclust.io.ModelFile;
 /**
  * A fit cancelled through the cancel hook stops at a batch boundary, saves its position within
  * the epoch, and a resumed fit runs only the batches that were left and ends with the model file
- * of the uninterrupted fit, byte for byte: in pretraining (with input dropout, whose draws come
- * per batch) and in DEC and IDEC refinement (whose target and running sums are saved mid-epoch).
+ * of the uninterrupted fit, byte for byte: in pretraining (with input dropout or contrastive
+ * views, whose draws come per batch) and in DEC and IDEC refinement (whose target and running sums
+ * are saved mid-epoch).
  */
 class InEpochResumeTest {
     /** The CPU with two threads, shared by the tests and closed with the JVM. */
@@ -32,7 +33,12 @@ class InEpochResumeTest {
     static final int PRETRAINING_BATCHES = 20;
 
     static SequenceClusterer clusterer(Refine refine) {
-        return SequenceClusterer.builder().cell(Cell.GRU).hidden(8).latent(4).epochs(4).batchSize(8).inputDropout(0.2)
+        return clusterer(refine, Objective.RECONSTRUCTION);
+    }
+
+    static SequenceClusterer clusterer(Refine refine, Objective objective) {
+        return SequenceClusterer.builder().cell(Cell.GRU).hidden(8).latent(4).epochs(4).batchSize(8)
+                .inputDropout(objective == Objective.RECONSTRUCTION ? 0.2 : 0).objective(objective)
                 .refine(refine).refineEpochs(3).updateInterval(3).refineTolerance(0).seed(7).build();
     }
 
@@ -46,16 +52,18 @@ class InEpochResumeTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}, cancelled before batch {1} (epoch {2}, batch {3} of its phase)")
+    @ParameterizedTest(name = "{0} ({4}), cancelled before batch {1} (epoch {2}, batch {3} of its phase)")
     @CsvSource({
-        "IDEC, 13, 3, 3",   // pretraining, within an epoch
-        "IDEC, 16, 4, 1",   // pretraining, at an epoch boundary
-        "IDEC, 21, 1, 1",   // the first batch of refinement
-        "IDEC, 28, 2, 3",   // refinement, within an epoch, after a target update
-        "DEC, 32, 3, 2"})   // DEC refinement, within its last epoch
-    void aCancelledFitResumesToTheUninterruptedModel(Refine refine, int cancelBefore, int epoch, int batch)
-            throws Exception {
-        SequenceClusterer c = clusterer(refine);
+        "IDEC, 13, 3, 3, RECONSTRUCTION",   // pretraining, within an epoch
+        "IDEC, 16, 4, 1, RECONSTRUCTION",   // pretraining, at an epoch boundary
+        "IDEC, 21, 1, 1, RECONSTRUCTION",   // the first batch of refinement
+        "IDEC, 28, 2, 3, RECONSTRUCTION",   // refinement, within an epoch, after a target update
+        "DEC, 32, 3, 2, RECONSTRUCTION",    // DEC refinement, within its last epoch
+        "IDEC, 13, 3, 3, BOTH",             // contrastive pretraining beside the reconstruction
+        "DEC, 9, 2, 4, CONTRASTIVE"})       // contrastive pretraining alone
+    void aCancelledFitResumesToTheUninterruptedModel(Refine refine, int cancelBefore, int epoch, int batch,
+                                                     Objective objective) throws Exception {
+        SequenceClusterer c = clusterer(refine, objective);
         Batches all = new Batches();
         Path whole = tmp.resolve("whole.rnnclust");
         SequenceClusteringModel uninterrupted = c.fit(cpu, DATA, FitOptions.defaults().withListener(all));
