@@ -324,8 +324,10 @@ final class RecurrentFit {
     private MemoryPlan memoryPlan(AutoencoderSpec arch, PaddedSequences train, int weightCopies) {
         int batch = Math.min(settings.trainConfig().batchSize(), train.n());
         boolean contrastive = settings.objective != Objective.RECONSTRUCTION;
-        int inputCopies = contrastive ? 3 : settings.inputDropout > 0 ? 2 : 1;
-        return MemoryPlan.training(arch, batch, train.maxLength(), train.n(), inputCopies, contrastive, weightCopies);
+        boolean realFake = settings.realFakeWeight > 0;
+        int inputCopies = contrastive ? 3 : settings.inputDropout > 0 || realFake ? 2 : 1;
+        return MemoryPlan.training(arch, batch, train.maxLength(), train.n(), inputCopies, contrastive || realFake,
+                realFake, weightCopies);
     }
 
     /**

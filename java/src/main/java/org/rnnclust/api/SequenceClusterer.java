@@ -67,6 +67,7 @@ public final class SequenceClusterer {
     final double inputDropout;
     final Objective objective;
     final double temperature;
+    final double realFakeWeight;
     final int clusters;
     final KMeansSettings kmeans;
     final ClusterInit clusterInit;
@@ -100,6 +101,7 @@ public final class SequenceClusterer {
         this.inputDropout = b.inputDropout;
         this.objective = b.objective;
         this.temperature = b.temperature;
+        this.realFakeWeight = b.realFakeWeight;
         this.clusters = b.clusters;
         this.kmeans = b.kmeans;
         this.clusterInit = b.clusterInit;
@@ -221,7 +223,7 @@ public final class SequenceClusterer {
 
     TrainConfig trainConfig() {
         return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, patience, minDelta, seed,
-                inputDropout, objective.objective(), temperature);
+                inputDropout, objective.objective(), temperature, realFakeWeight);
     }
 
     /** Refinement runs with the pretraining's batch size, clipping and seed. */
@@ -259,6 +261,7 @@ public final class SequenceClusterer {
             o.put("objective", objective.label());
             o.put("temperature", temperature);
         }
+        if (realFakeWeight > 0) o.put("real_fake_weight", realFakeWeight);
         // Only when set, so that an unperturbed run's checkpoint and model file stay as they were.
         if (initialWeightPerturbationUlps != 0) o.put("initial_weight_perturbation_ulps", initialWeightPerturbationUlps);
         if (members != 1) o.put("members", members);
@@ -288,6 +291,7 @@ public final class SequenceClusterer {
     public double learningRate() { return learningRate; }
     public Objective objective() { return objective; }
     public double temperature() { return temperature; }
+    public double realFakeWeight() { return realFakeWeight; }
     public int clusters() { return clusters; }
     public KMeansSettings kmeans() { return kmeans; }
     public ClusterInit clusterInit() { return clusterInit; }
@@ -339,6 +343,7 @@ public final class SequenceClusterer {
         private double inputDropout;
         private Objective objective = Objective.RECONSTRUCTION;
         private double temperature = TrainConfig.DEFAULT_TEMPERATURE;
+        private double realFakeWeight;
         private int clusters;
         private KMeansSettings kmeans = KMeansSettings.defaults();
         private ClusterInit clusterInit = ClusterInit.kmeans();
@@ -374,6 +379,7 @@ public final class SequenceClusterer {
             inputDropout = c.inputDropout;
             objective = c.objective;
             temperature = c.temperature;
+            realFakeWeight = c.realFakeWeight;
             clusters = c.clusters;
             kmeans = c.kmeans;
             clusterInit = c.clusterInit;
@@ -431,6 +437,12 @@ public final class SequenceClusterer {
         public Builder objective(Objective o) { objective = o; return this; }
         /** NT-Xent's temperature for the contrastive objectives (default 0.5). */
         public Builder temperature(double t) { temperature = t; return this; }
+        /**
+         * DTCR's auxiliary task, with this weight beside the reconstruction (default 0: off): a
+         * linear classifier on the embedding tells each series from a fake with 20 % of its steps
+         * shuffled. Not with input dropout or a contrastive objective.
+         */
+        public Builder realFakeTask(double weight) { realFakeWeight = weight; return this; }
         /** The number of clusters; 0 (default) = one per class of the training labels. */
         public Builder clusters(int k) { clusters = k; return this; }
         /** k-means restarts and limits, for the first clustering (default: scikit-learn's). */

@@ -48,6 +48,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "representation, train's default), rnn-ae, rnn-ae-dec, rnn-ae-idec (the LSTM autoencoder, "
                     + "alone and refined; they share one pretrained autoencoder per seed), rnn-ae-bi (bidirectional), "
                     + "rnn-ae-dilated (a 3-layer encoder of dilations 1, 4, 16 on 64 steps, as DTCR's), "
+                    + "rnn-ae-realfake (rnn-ae-dilated with DTCR's real-versus-fake task), "
                     + "rnn-ae-contrastive (rnn-ae pretrained on reconstruction + NT-Xent between augmented views), "
                     + "rnn-contrastive (NT-Xent alone), "
                     + "rnn-tae (Lafabregue et al.'s biLSTM-AE: DTC's temporal autoencoder, every step).",

@@ -69,6 +69,12 @@ final class ModelMixin {
             description = "NT-Xent's temperature, for --objective contrastive or both. Default: ${DEFAULT-VALUE}.")
     double temperature;
 
+    @Option(names = "--real-fake", paramLabel = "W", defaultValue = "0",
+            description = "DTCR's auxiliary task with weight W beside the reconstruction: a linear classifier on the "
+                    + "embedding tells each series from a fake with 20%% of its steps shuffled; 0 = off. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double realFake;
+
     @Option(names = "--patience", paramLabel = "P", defaultValue = "" + SequenceClusterer.DEFAULT_PATIENCE,
             description = "Stop after P epochs without a 0.1%% loss improvement; 0 = never. Default: ${DEFAULT-VALUE}.")
     int patience;
@@ -79,6 +85,7 @@ final class ModelMixin {
                 .bidirectional(bidirectional).dilations(dilations).latent(latent).epochs(epochs).batchSize(batch).learningRate(lr)
                 .weightDecay(weightDecay).clipNorm(clip).inputDropout(inputDropout)
                 .objective(Flags.parse("--objective", objective, Objective::parse)).temperature(temperature)
+                .realFakeTask(realFake)
                 .patience(patience);
     }
 }

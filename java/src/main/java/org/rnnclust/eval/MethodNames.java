@@ -23,8 +23,8 @@ import org.rnnclust.data.PaddedSequences;
 /** The method names evaluate accepts, and the method each one builds under a budget. */
 public final class MethodNames {
     public static final List<String> AVAILABLE = List.of("kmeans", "pca-kmeans", "forest", "kshape", "dtw-kmeans", "rnn",
-            "rnn-ae", "rnn-ae-dec", "rnn-ae-idec", "rnn-ae-bi", "rnn-ae-dilated", "rnn-ae-contrastive",
-            "rnn-contrastive", "rnn-tae");
+            "rnn-ae", "rnn-ae-dec", "rnn-ae-idec", "rnn-ae-bi", "rnn-ae-dilated", "rnn-ae-realfake",
+            "rnn-ae-contrastive", "rnn-contrastive", "rnn-tae");
 
     /** {@code rnn-ae-dilated}'s encoder: DTCR's three layers of dilations 1, 4 and 16. */
     static final List<Integer> DILATIONS = List.of(1, 4, 16);
@@ -106,6 +106,11 @@ public final class MethodNames {
             case "rnn-ae-bi" -> autoencoder(name, b, Refine.NONE, null, ulps, true);
             case "rnn-ae-dilated" -> autoencoder(name, b, Refine.NONE, null, ulps, false, DILATIONS, DILATED_MAX_STEPS,
                     Objective.RECONSTRUCTION);
+            // rnn-ae-dilated with DTCR's auxiliary task (weight 1, as DTCR's classification loss);
+            // DTCR's k-means loss is not part of it.
+            case "rnn-ae-realfake" -> Methods.onResampled(Methods.recurrent(name, train -> autoencoderSettings(b,
+                    Refine.NONE, ulps, false, DILATIONS, Objective.RECONSTRUCTION).apply(train).toBuilder()
+                    .realFakeTask(1).build(), null), DILATED_MAX_STEPS);
             // rnn-ae's network and budget, pretrained on NT-Xent between augmented views, beside the
             // reconstruction or alone; each trains its own.
             case "rnn-ae-contrastive" -> autoencoder(name, b, Refine.NONE, null, ulps, false, List.of(1), b.rnnMaxSteps(),
@@ -138,7 +143,14 @@ public final class MethodNames {
                                               Map<Long, Pretraining> pretrained, int perturbationUlps,
                                               boolean bidirectional, List<Integer> dilations, int maxSteps,
                                               Objective objective) {
-        Function<PaddedSequences, SequenceClusterer> configure = train -> {
+        return Methods.onResampled(Methods.recurrent(name,
+                autoencoderSettings(b, refine, perturbationUlps, bidirectional, dilations, objective), pretrained), maxSteps);
+    }
+
+    /** The budget's autoencoder settings for a training set (its epochs follow the set's size). */
+    private static Function<PaddedSequences, SequenceClusterer> autoencoderSettings(EvaluationBudget b, Refine refine,
+            int perturbationUlps, boolean bidirectional, List<Integer> dilations, Objective objective) {
+        return train -> {
             int epochs = b.rnnEpochs(train.n(), train.maxLength());
             return SequenceClusterer.builder().cell(Cell.LSTM).hidden(b.rnnHidden()).layers(dilations.size())
                     .dilations(dilations).bidirectional(bidirectional).objective(objective)
@@ -149,6 +161,5 @@ public final class MethodNames {
                     .maxTrainingRows(b.rnnMaxRows())
                     .initialWeightPerturbationUlps(perturbationUlps).build();
         };
-        return Methods.onResampled(Methods.recurrent(name, configure, pretrained), maxSteps);
     }
 }

@@ -70,14 +70,20 @@ public final class MemoryPlan {
      * @param inputCopies    copies of the batch's input: 1, 2 with a corrupted copy (denoising
      *                       pretraining), 3 with two contrastive views
      * @param embeddingGradient whether pretraining passes a gradient [batch, latent] to the
-     *                       embedding (the contrastive objectives)
+     *                       embedding (the contrastive objectives, DTCR's real-versus-fake task)
+     * @param realFakeHead   whether DTCR's linear classifier trains beside the network (its
+     *                       parameters with their gradients and Adam state, and its [batch, 2]
+     *                       logits and their gradient)
      * @param weightCopies   host copies of all the weights that the caller keeps (the pretraining,
      *                       the fitted model, ...)
      */
     public static MemoryPlan training(AutoencoderSpec spec, int batch, int steps, long sequences, int inputCopies,
-                                      boolean embeddingGradient, int weightCopies) {
+                                      boolean embeddingGradient, boolean realFakeHead, int weightCopies) {
         AutoencoderCounts c = new AutoencoderCounts(spec, batch, steps, true, inputCopies);
         if (embeddingGradient) c.device.add(1, times(batch, spec.latent()));
+        if (realFakeHead) {
+            c.device.add(4, 2L * spec.latent() + 2).add(2, times(batch, 2));
+        }
         return new MemoryPlan("training the " + describe(spec) + " on batches of " + batch + " sequences × " + steps
                 + " steps", List.of(
                 c.params.part("parameters, gradients and optimizer state", Pool.DEVICE, 4, MODEL_REMEDY, MODEL_SETTINGS),

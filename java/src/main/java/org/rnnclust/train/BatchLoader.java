@@ -87,6 +87,17 @@ final class BatchLoader implements AutoCloseable {
         return viewDevice[which];
     }
 
+    /** Fakes of the last loaded batch ({@link FakeSequences}), drawn from {@code rng}, in the corrupted copy's buffers. */
+    DeviceBuffer fakes(java.util.SplittableRandom rng) {
+        if (noisyHost == null) {
+            noisyHost = new float[host.length];
+            noisyDevice = ops.allocate(host.length);
+        }
+        FakeSequences.draw(host, loadedSteps, loadedLengths.length, data.channels(), loadedLengths, rng, noisyHost);
+        ops.upload(noisyHost, 0, noisyDevice, 0, loaded);
+        return noisyDevice;
+    }
+
     DeviceBuffer input() {
         return device;
     }

@@ -18,10 +18,12 @@ package org.rnnclust.train;
  * @param objective    what pretraining minimises: the reconstruction, NT-Xent between two augmented
  *                     views, or both
  * @param temperature  NT-Xent's temperature τ (unused by the reconstruction alone)
+ * @param realFakeWeight the weight of DTCR's auxiliary task, telling real series from fakes with
+ *                     shuffled steps ({@link RealFakeTask}); 0 = off. With the reconstruction alone.
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
                           double minDelta, long seed, double inputDropout, PretrainingObjective objective,
-                          double temperature) {
+                          double temperature, double realFakeWeight) {
     public static final int DEFAULT_EPOCHS = 150;
     public static final int DEFAULT_BATCH = 32;
     public static final double DEFAULT_LR = 3e-3;
@@ -50,6 +52,21 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
             throw new IllegalArgumentException("input dropout is for the reconstruction alone; the contrastive "
                     + "objective draws its own views");
         }
+        if (!(realFakeWeight >= 0) || !Double.isFinite(realFakeWeight)) {
+            throw new IllegalArgumentException("the real-versus-fake weight must be >= 0, got " + realFakeWeight);
+        }
+        if (realFakeWeight > 0 && (objective != PretrainingObjective.RECONSTRUCTION || inputDropout > 0)) {
+            throw new IllegalArgumentException("the real-versus-fake task goes with the plain reconstruction objective "
+                    + "(no input dropout, not contrastive)");
+        }
+    }
+
+    /** No real-versus-fake task. */
+    public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
+                       double minDelta, long seed, double inputDropout, PretrainingObjective objective,
+                       double temperature) {
+        this(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, objective,
+                temperature, 0);
     }
 
     /** The reconstruction objective. */
@@ -72,20 +89,26 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
 
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(e, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, objective,
-                temperature);
+                temperature, realFakeWeight);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, s, inputDropout, objective,
-                temperature);
+                temperature, realFakeWeight);
     }
 
     public TrainConfig withLr(double l) {
         return new TrainConfig(epochs, batchSize, l, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, objective,
-                temperature);
+                temperature, realFakeWeight);
     }
 
     public TrainConfig withObjective(PretrainingObjective o, double t) {
-        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, o, t);
+        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, o, t,
+                realFakeWeight);
+    }
+
+    public TrainConfig withRealFakeTask(double weight) {
+        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout,
+                objective, temperature, weight);
     }
 }

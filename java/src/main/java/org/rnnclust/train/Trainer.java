@@ -1,5 +1,6 @@
 package org.rnnclust.train;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -57,12 +58,20 @@ public final class Trainer {
      */
     public TrainingResult train(Autoencoder model, PaddedSequences data, CheckpointFile checkpoint) {
         long start = System.nanoTime();
-        Map<String, Parameter> named = model.namedParameters();
+        int maxBatch = Math.min(config.batchSize(), data.n());
+        // DTCR's classifier trains beside the network (one Adam, one checkpoint) and is dropped after.
+        RealFakeTask realFake = config.realFakeWeight() > 0
+                ? new RealFakeTask(ops, model.embeddingSize(), maxBatch, config.realFakeWeight(),
+                        config.seed() ^ 0x5DEECE66DL)
+                : null;
+        Map<String, Parameter> named = new LinkedHashMap<>(model.namedParameters());
+        if (realFake != null) for (Parameter p : realFake.parameters()) named.put(RealFakeTask.PREFIX + p.name(), p);
         List<String> names = List.copyOf(named.keySet());
         TrainingLoop.Settings settings = new TrainingLoop.Settings("training", config.epochs(), config.batchSize(),
                 config.seed(), config.clipNorm(), config.patience(), config.minDelta(),
                 "lower the learning rate or the clipping norm", List.of(Setting.LEARNING_RATE, Setting.CLIP_NORM));
-        try (Adam adam = new Adam(ops, model.parameters(), config.lr(), config.weightDecay())) {
+        try (RealFakeTask task = realFake;
+             Adam adam = new Adam(ops, List.copyOf(named.values()), config.lr(), config.weightDecay())) {
             CheckpointFile.Section saved = checkpoint.section(CheckpointFile.PRETRAINING);
             TrainingLoop.Progress from = saved == null ? TrainingLoop.Progress.START
                     : checkpoint.restoreLoop(CheckpointFile.PRETRAINING, saved, named, names, adam,
@@ -70,9 +79,9 @@ public final class Trainer {
             checkpoint.requireWithin(from, config.epochs(), "training");
             TrainingLoop.Outcome outcome;
             try (DeviceBuffer embeddingGradient = config.objective().contrasts()
-                    ? ops.allocate((long) Math.min(config.batchSize(), data.n()) * model.embeddingSize()) : null) {
+                    ? ops.allocate((long) maxBatch * model.embeddingSize()) : null) {
                 outcome = new TrainingLoop(ops, settings, listener, cancelled).run(data,
-                        new Pretraining(model, data, embeddingGradient), adam, from,
+                        new Pretraining(model, data, embeddingGradient, task), adam, from,
                         p -> checkpoint.save(CheckpointFile.PRETRAINING, CheckpointFile.loopSection(p, named, names, adam)));
             } catch (TrainingDivergedException e) {
                 throw e.withNote(checkpoint.keptNote(e.epoch() - 1));
@@ -100,9 +109,11 @@ public final class Trainer {
         private final float[] z2;
         private final float[] dz1;
         private final float[] dz2;
+        private final RealFakeTask realFake;  // null: none
 
-        Pretraining(Autoencoder model, PaddedSequences data, DeviceBuffer embeddingGradient) {
+        Pretraining(Autoencoder model, PaddedSequences data, DeviceBuffer embeddingGradient, RealFakeTask realFake) {
             this.model = model;
+            this.realFake = realFake;
             this.data = data;
             this.squares = sumsOfSquares(data);
             this.embeddingGradient = embeddingGradient;
@@ -119,6 +130,19 @@ public final class Trainer {
             model.zeroGrad();
             double zeros = zeroPredictionLoss(data, squares, order, from, count);
             PretrainingObjective objective = config.objective();
+            if (realFake != null) {
+                realFake.zeroGrad();
+                // The fakes first: the real batch's forward must be the last, for the reconstruction's backward.
+                model.embed(loader.fakes(noise(epoch, batch)), mask);
+                double task = realFake.lossAndBackward(model.embedding(), count, false);
+                model.backward(0f, realFake.embeddingGradient());
+                double loss = model.forward(loader.input(), mask);
+                task += realFake.lossAndBackward(model.embedding(), count, true);
+                model.backward(1f, realFake.embeddingGradient());
+                // A classifier that knows nothing costs log 2: the task's part of the divergence reference.
+                return new TrainingLoop.BatchLoss(loss + task, mask.validSteps(),
+                        zeros + config.realFakeWeight() * Math.log(2));
+            }
             if (!objective.contrasts()) {
                 double loss = config.inputDropout() > 0
                         ? model.forward(loader.corrupted(config.inputDropout(), noise(epoch, batch)), loader.input(), mask)

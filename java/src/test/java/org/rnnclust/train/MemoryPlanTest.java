@@ -59,7 +59,7 @@ class MemoryPlanTest {
     void trainingAndEmbeddingHoldWhatThePlanSays() {
         for (AutoencoderSpec spec : SPECS) {
             // Plain, denoising (a corrupted copy), contrastive (two views and an embedding gradient).
-            for (String objective : new String[] {"reconstruction", "dropout", "both"}) {
+            for (String objective : new String[] {"reconstruction", "dropout", "both", "real-fake"}) {
                 // 7 sequences in batches of 3: the buffers grow to the largest batch of the longest sequence.
                 PaddedSequences data = data(7, spec.channels());
                 int batch = 3;
@@ -68,12 +68,14 @@ class MemoryPlanTest {
                 try (SequenceAutoencoder model = new SequenceAutoencoder(ops, spec, 1)) {
                     double dropout = objective.equals("dropout") ? 0.2 : 0;
                     boolean contrastive = objective.equals("both");
+                    boolean realFake = objective.equals("real-fake");
                     TrainConfig config = new TrainConfig(2, batch, 1e-3, 0, 1, 0, 0, 1, dropout);
                     if (contrastive) config = config.withObjective(PretrainingObjective.BOTH, 0.5);
+                    if (realFake) config = config.withRealFakeTask(0.5);
                     new Trainer(ops, config, null).train(model, data);
                     Trainer.embed(ops, model, data, batch);
                     MemoryPlan plan = MemoryPlan.training(spec, batch, data.maxLength(), data.n(),
-                            contrastive ? 3 : dropout > 0 ? 2 : 1, contrastive, 3);
+                            contrastive ? 3 : dropout > 0 || realFake ? 2 : 1, contrastive || realFake, realFake, 3);
                     assertEquals(plan.floats(MemoryPlan.Pool.DEVICE), counting.peakFloats(), spec + ", " + objective);
                     assertParametersMatch(model, plan, 4, 3);
                 }
@@ -133,7 +135,7 @@ class MemoryPlanTest {
     void aBufferNoArrayHoldsIsBadInputNamingTheSettingsThatShrinkIt() {
         // W_hh of one layer: 4·50000 × 50000 = 10^10 floats.
         MemoryPlan plan = MemoryPlan.training(new AutoencoderSpec(CellType.LSTM, 1, 50_000, 1, false, 8), 32, 128, 30,
-                1, false, 3);
+                1, false, false, 3);
         InputException e = assertThrows(InputException.class, plan::requireBuffersFit);
         assertTrue(!(e instanceof InsufficientMemoryException), e.toString());
         assertTrue(e.getMessage().contains("10000000000 values in one buffer for its parameters"), e.getMessage());
@@ -141,7 +143,7 @@ class MemoryPlanTest {
         // Absurd sizes saturate instead of overflowing into a small number.
         MemoryPlan absurd = MemoryPlan.training(new AutoencoderSpec(CellType.LSTM, 1, Integer.MAX_VALUE,
                 Integer.MAX_VALUE, true, Integer.MAX_VALUE), Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE,
-                2, false, 3);
+                2, false, false, 3);
         assertEquals(Long.MAX_VALUE, absurd.floats(MemoryPlan.Pool.DEVICE));
         assertThrows(InputException.class, absurd::requireBuffersFit);
     }
@@ -149,7 +151,7 @@ class MemoryPlanTest {
     @Test
     void morePlannedThanFreeIsOutOfMemoryNamingTheLargestPart() {
         AutoencoderSpec spec = new AutoencoderSpec(CellType.LSTM, 1, 32, 1, false, 8);
-        MemoryPlan plan = MemoryPlan.training(spec, 2, 2_000_000, 2, 1, false, 3);
+        MemoryPlan plan = MemoryPlan.training(spec, 2, 2_000_000, 2, 1, false, false, 3);
         // By hand, in millions of floats over the 4·10^6 rows of the batch: the encoder's input 4,
         // output 128, states and cells 128 each, gate workspace, input projection and gate
         // gradients 512 each; the decoder the same with an input of 32 and one gradient between

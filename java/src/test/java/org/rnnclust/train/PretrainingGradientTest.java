@@ -20,16 +20,18 @@ import org.rnnclust.nn.TemporalAutoencoder;
 import org.rnnclust.nn.TemporalAutoencoderSpec;
 
 /**
- * The gradient of a contrastive pretraining batch (NT-Xent between two views, alone or plus the
- * reconstruction of the clean batch from the second view), as the trainer accumulates it through
- * two encoder passes, against central finite differences of the batch loss the trainer reports
- * (the views are drawn from (seed, epoch, batch), so every evaluation sees the same ones); for
- * the sequence autoencoder (padded series) and DTC's temporal autoencoder.
+ * The gradient of a pretraining batch with two encoder passes, as the trainer accumulates it,
+ * against central finite differences of the batch loss the trainer reports: contrastive (NT-Xent
+ * between two views, alone or plus the reconstruction of the clean batch from the second view)
+ * and DTCR's real-versus-fake task beside the reconstruction (the classifier's parameters
+ * included). The views and fakes are drawn from (seed, epoch, batch), so every evaluation sees
+ * the same ones. For the sequence autoencoder (padded series) and DTC's temporal autoencoder.
  */
-class ContrastivePretrainingGradientTest {
+class PretrainingGradientTest {
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"sequence,contrastive", "sequence,both", "temporal,contrastive", "temporal,both"})
+    @CsvSource({"sequence,contrastive", "sequence,both", "temporal,contrastive", "temporal,both",
+            "sequence,real-fake", "temporal,real-fake"})
     void batchGradientMatchesFiniteDifferences(String network, String objective) {
         int n = 4;
         int steps = 12;
@@ -41,21 +43,26 @@ class ContrastivePretrainingGradientTest {
             for (int t = 0; t < lengths[i]; t++) v[i * steps + t] = (float) Math.sin(0.5 * t * (1 + i % 2)) + (float) (0.3 * r.nextGaussian());
         }
         PaddedSequences data = new PaddedSequences(n, steps, 1, v, lengths);
-        TrainConfig config = new TrainConfig(1, n, 1e-3, 0, 0, 0, 1e-3, 3)
-                .withObjective(PretrainingObjective.parse(objective), 0.5);
+        boolean realFake = objective.equals("real-fake");
+        TrainConfig config = realFake ? new TrainConfig(1, n, 1e-3, 0, 0, 0, 1e-3, 3).withRealFakeTask(0.7)
+                : new TrainConfig(1, n, 1e-3, 0, 0, 0, 1e-3, 3).withObjective(PretrainingObjective.parse(objective), 0.5);
         try (CpuOps ops = new CpuOps(1);
              Autoencoder model = temporal
                      ? new TemporalAutoencoder(ops, new TemporalAutoencoderSpec(1, steps, 3, 3, 3, 3, 0.3f, 3, 1), 5)
                      : new SequenceAutoencoder(ops, new AutoencoderSpec(CellType.LSTM, 1, 5, 1, false, 3), 5);
              BatchLoader loader = new BatchLoader(ops, data, n);
-             DeviceBuffer gradient = ops.allocate((long) n * model.embeddingSize())) {
+             DeviceBuffer gradient = ops.allocate((long) n * model.embeddingSize());
+             RealFakeTask task = realFake ? new RealFakeTask(ops, model.embeddingSize(), n, 0.7, 9) : null) {
             int[] order = {0, 1, 2, 3};
             SequenceMask mask = loader.load(order, 0, n);
-            Trainer.Pretraining batch = new Trainer(ops, config, null).new Pretraining(model, data, gradient);
+            Trainer.Pretraining batch = new Trainer(ops, config, null).new Pretraining(model, data,
+                    realFake ? null : gradient, task);
+            java.util.Map<String, Parameter> parameters = new java.util.LinkedHashMap<>(model.namedParameters());
+            if (task != null) for (Parameter p : task.parameters()) parameters.put("real_fake." + p.name(), p);
             double loss = batch.forwardBackward(loader, mask, order, 0, n, 2, 1).loss();
             assertTrue(loss > 0);
             double worst = 0;
-            for (var e : model.namedParameters().entrySet()) {
+            for (var e : parameters.entrySet()) {
                 Parameter p = e.getValue();
                 float[] g = p.gradient();
                 float[] w = p.get();
