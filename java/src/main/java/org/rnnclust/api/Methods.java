@@ -1,10 +1,12 @@
 package org.rnnclust.api;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
+import org.rnnclust.backend.TensorOps;
 import org.rnnclust.baseline.Dtw;
 import org.rnnclust.baseline.DtwKMeans;
 import org.rnnclust.baseline.ForestSpectralEmbedding;
@@ -15,7 +17,6 @@ import org.rnnclust.cluster.KMeans;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
-import org.rnnclust.backend.TensorOps;
 import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.TemporalAutoencoder;
 import org.rnnclust.nn.TemporalAutoencoderSpec;
@@ -280,7 +281,7 @@ public final class Methods {
                     + data.maxLength());
         }
         int[] lengths = new int[data.n()];
-        java.util.Arrays.fill(lengths, steps);
+        Arrays.fill(lengths, steps);
         if (data.maxLength() == steps) return new PaddedSequences(data.n(), steps, data.channels(), data.values(), lengths);
         int c = data.channels();
         float[] values = new float[Math.multiplyExact(Math.multiplyExact(data.n(), steps), c)];

@@ -108,9 +108,12 @@ public final class MethodNames {
                     Objective.RECONSTRUCTION);
             // rnn-ae-dilated with DTCR's auxiliary task (weight 1, as DTCR's classification loss);
             // DTCR's k-means loss is not part of it.
-            case "rnn-ae-realfake" -> Methods.onResampled(Methods.recurrent(name, train -> autoencoderSettings(b,
-                    Refine.NONE, ulps, false, DILATIONS, Objective.RECONSTRUCTION).apply(train).toBuilder()
-                    .realFakeTask(1).build(), null), DILATED_MAX_STEPS);
+            case "rnn-ae-realfake" -> {
+                Function<PaddedSequences, SequenceClusterer> dilated =
+                        autoencoderSettings(b, Refine.NONE, ulps, false, DILATIONS, Objective.RECONSTRUCTION);
+                yield Methods.onResampled(Methods.recurrent(name,
+                        train -> dilated.apply(train).toBuilder().realFakeTask(1).build(), null), DILATED_MAX_STEPS);
+            }
             // rnn-ae's network and budget, pretrained on NT-Xent between augmented views, beside the
             // reconstruction or alone; each trains its own.
             case "rnn-ae-contrastive" -> autoencoder(name, b, Refine.NONE, null, ulps, false, List.of(1), b.rnnMaxSteps(),
