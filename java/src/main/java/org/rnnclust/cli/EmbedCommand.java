@@ -6,14 +6,20 @@ import org.rnnclust.api.Device;
 import org.rnnclust.api.NpyFiles;
 import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.ClusteringModel;
+import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
+import org.rnnclust.data.read.Readers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Writes the embeddings of a dataset under a trained model as an .npy [N, D]. */
+/**
+ * Writes the embeddings of a dataset under a trained model as an .npy [N, D]. An .npy input is
+ * read, embedded and written in chunks (memory bounded whatever its size); other formats are
+ * read whole.
+ */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Embed sequences with a trained model; writes an .npy of shape [N, latent].")
 final class EmbedCommand implements Callable<Integer> {
@@ -25,6 +31,15 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "E.npy", description = "Output .npy file.")
     Path out;
 
+    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "" + DEFAULT_CHUNK_ROWS,
+            description = {"Sequences read, embedded and written at a time when --data is an .npy (or .npy.gz): "
+                    + "memory stays bounded whatever the file's size. Other formats are read whole.",
+                    "Default: ${DEFAULT-VALUE}."})
+    int chunkRows;
+
+    /** A chunk of 64 Ki sequences: a few hundred MB for long multichannel series, little for UCR-sized ones. */
+    static final int DEFAULT_CHUNK_ROWS = 65_536;
+
     @Override
     public Integer call() {
         try (OutputClaim claim = Outputs.claimFile(out, "--out")) {
@@ -33,15 +48,53 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     private Integer embed() {
+        if (chunkRows < 1) throw new InputException("--chunk-rows must be >= 1, got " + chunkRows);
         ClusteringModel m = input.load();
-        Dataset d = input.read();
-        float[] emb;
-        try (Device on = device.openForNetworks()) {
-            emb = m.on(on).embed(d);
+        int rows;
+        if (input.streamable()) {
+            rows = embedInChunks(m);
+        } else {
+            Dataset d = input.read();
+            float[] emb;
+            try (Device on = device.openForNetworks()) {
+                emb = m.on(on).embed(d);
+            }
+            NpyFiles.write(out, new int[] {d.size(), m.latent()}, emb);
+            rows = d.size();
         }
-        NpyFiles.write(out, new int[] {d.size(), m.latent()}, emb);
-        spec.commandLine().getOut().println("wrote " + out + ": " + d.size() + " × " + m.latent());
+        spec.commandLine().getOut().println("wrote " + out + ": " + rows + " × " + m.latent());
         spec.commandLine().getOut().flush();
         return Main.EXIT_OK;
+    }
+
+    /**
+     * Reads, embeds and writes --chunk-rows sequences at a time; the output appears atomically
+     * when the last chunk is written, and not at all when a chunk fails.
+     */
+    private int embedInChunks(ClusteringModel m) {
+        int[] total = {0};
+        NpyFiles.RowWriter[] writer = {null};
+        try (Device on = device.openForNetworks()) {
+            ClusteringModel model = m.on(on);
+            try {
+                input.streamNpy(chunkRows, new Readers.NpyRows() {
+                    @Override
+                    public void start(int sequences, int steps, int channels) {
+                        total[0] = sequences;
+                        writer[0] = NpyFiles.openRows(out, new int[] {sequences, model.latent()});
+                    }
+
+                    @Override
+                    public void rows(Dataset chunk) {
+                        float[] emb = model.embed(chunk);
+                        writer[0].append(emb, emb.length);
+                    }
+                });
+                writer[0].commit();
+            } finally {
+                if (writer[0] != null) writer[0].close();
+            }
+        }
+        return total[0];
     }
 }

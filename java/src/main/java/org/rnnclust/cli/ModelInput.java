@@ -3,6 +3,7 @@ package org.rnnclust.cli;
 import java.nio.file.Path;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.data.Dataset;
+import org.rnnclust.data.read.Format;
 import org.rnnclust.data.read.ReadOptions;
 import org.rnnclust.data.read.Readers;
 import picocli.CommandLine.Option;
@@ -26,5 +27,15 @@ final class ModelInput {
 
     Dataset read() {
         return Readers.read(data, ReadOptions.defaults().withLabelsFile(labels));
+    }
+
+    /** Whether --data can be read in chunks: an .npy (optionally .npy.gz) without a labels file. */
+    boolean streamable() {
+        return labels == null && Readers.formatOf(data) == Format.NPY;
+    }
+
+    /** Reads --data (an .npy) {@code chunkRows} sequences at a time ({@link Readers#streamNpy}). */
+    void streamNpy(int chunkRows, Readers.NpyRows body) {
+        Readers.streamNpy(data, chunkRows, body);
     }
 }

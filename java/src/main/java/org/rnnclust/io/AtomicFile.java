@@ -37,32 +37,80 @@ final class AtomicFile {
 
     /** Writes {@code target} atomically; I/O failures become an {@link org.rnnclust.InputException}. */
     static void write(Path target, Body body) {
-        Path file = target.toAbsolutePath();
-        Path dir = file.getParent();
-        // Not Files.createTempFile: its 0600 permissions would end up on the final file.
-        Path temp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
-        boolean created = false;
-        boolean moved = false;
-        try {
-            Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                created = true;
-                OutputStream out = new BufferedOutputStream(faults.apply(Channels.newOutputStream(channel)), 1 << 16);
-                body.writeTo(new Unclosable(out));
+        try (Pending pending = Pending.open(target)) {
+            try {
+                body.writeTo(new Unclosable(pending.out));
+            } catch (IOException e) {
+                throw FileErrors.cannotWrite(target, e);
+            }
+            pending.commit();
+        }
+    }
+
+    /**
+     * A file being written atomically, for writers that append as their data arrive: the bytes go
+     * to a temporary file beside the target; {@link #commit} flushes them to disk and renames the
+     * file over the target; closing without a commit deletes the temporary file.
+     */
+    static final class Pending implements AutoCloseable {
+        private final Path target;
+        private final Path temp;
+        private final FileChannel channel;
+        /** The temporary file's stream (buffered); its close only flushes. */
+        final OutputStream out;
+        private boolean done;
+
+        private Pending(Path target, Path temp, FileChannel channel) {
+            this.target = target;
+            this.temp = temp;
+            this.channel = channel;
+            this.out = new BufferedOutputStream(faults.apply(Channels.newOutputStream(channel)), 1 << 16);
+        }
+
+        /** Creates the temporary file for {@code target}; I/O failures become an InputException. */
+        static Pending open(Path target) {
+            Path file = target.toAbsolutePath();
+            Path dir = file.getParent();
+            // Not Files.createTempFile: its 0600 permissions would end up on the final file.
+            Path temp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                Files.createDirectories(dir);
+                return new Pending(target, temp, FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE));
+            } catch (IOException e) {
+                throw FileErrors.cannotWrite(target, e);
+            }
+        }
+
+        /** Flushes, syncs and renames the file over the target. */
+        void commit() {
+            Path file = target.toAbsolutePath();
+            try {
                 out.flush();
                 channel.force(true);
+                channel.close();
+                try {
+                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+                done = true;
+                syncFolder(file.getParent());
+            } catch (IOException e) {
+                throw FileErrors.cannotWrite(target, e);
             }
+        }
+
+        /** Without a commit: deletes the temporary file, leaving a previous target untouched. */
+        @Override
+        public void close() {
+            if (done) return;
             try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+                channel.close();
+            } catch (IOException ignored) {
+                // the file is deleted next
             }
-            moved = true;
-            syncFolder(dir);
-        } catch (IOException e) {
-            throw FileErrors.cannotWrite(target, e);
-        } finally {
-            if (created && !moved) deleteQuietly(temp);
+            deleteQuietly(temp);
         }
     }
 

@@ -15,12 +15,17 @@ final class LittleEndianArrays {
     private LittleEndianArrays() {}
 
     static void write(OutputStream out, float[] data) throws IOException {
-        byte[] buf = new byte[(int) Math.min(CHUNK, 4L * data.length)];
+        write(out, data, 0, data.length);
+    }
+
+    /** Writes {@code data[from, from + count)}. */
+    static void write(OutputStream out, float[] data, int from, int count) throws IOException {
+        byte[] buf = new byte[(int) Math.min(CHUNK, 4L * count)];
         FloatBuffer view = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        for (int i = 0; i < data.length; ) {
-            int n = Math.min(buf.length / 4, data.length - i);
+        for (int i = 0; i < count; ) {
+            int n = Math.min(buf.length / 4, count - i);
             view.clear();
-            view.put(data, i, n);
+            view.put(data, from + i, n);
             out.write(buf, 0, 4 * n);
             i += n;
         }

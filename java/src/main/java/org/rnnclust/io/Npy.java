@@ -34,6 +34,64 @@ public final class Npy {
     }
 
     /**
+     * A float32 {@code .npy} of a known shape written as its values arrive, atomically: the header
+     * first, then {@link #append}ed pieces in C order; {@link #commit} checks that the shape is
+     * full and renames the file into place. Closed without a commit (a failure on the way), it
+     * leaves nothing, and a previous file stays as it was.
+     */
+    public static final class RowWriter implements AutoCloseable {
+        private final Path file;
+        private final AtomicFile.Pending pending;
+        private final long total;
+        private long written;
+
+        private RowWriter(Path file, int[] shape) {
+            long n = 1;
+            for (int d : shape) n *= d;
+            this.file = file;
+            this.total = n;
+            this.pending = AtomicFile.Pending.open(file);
+            try {
+                pending.out.write(NpyFormat.float32Header(shape));
+            } catch (IOException e) {
+                pending.close();
+                throw FileErrors.cannotWrite(file, e);
+            }
+        }
+
+        /** Appends {@code values[0, count)}. */
+        public void append(float[] values, int count) {
+            if (written + count > total) {
+                throw new IllegalStateException(file + ": more than the " + total + " values of the shape");
+            }
+            try {
+                LittleEndianArrays.write(pending.out, values, 0, count);
+            } catch (IOException e) {
+                throw FileErrors.cannotWrite(file, e);
+            }
+            written += count;
+        }
+
+        /** Renames the finished file into place. */
+        public void commit() {
+            if (written != total) {
+                throw new IllegalStateException(file + ": " + written + " values written of the " + total + " of the shape");
+            }
+            pending.commit();
+        }
+
+        @Override
+        public void close() {
+            pending.close();
+        }
+    }
+
+    /** Starts writing {@code file}, a float32 array of {@code shape}, a piece at a time. */
+    public static RowWriter openRows(Path file, int[] shape) {
+        return new RowWriter(file, shape);
+    }
+
+    /**
      * Reads one array; the stream must end where the data end.
      *
      * @param source names the data in error messages (a file, or "file.npz: entry x.npy")

@@ -54,6 +54,7 @@ public final class NpyInput {
     private final String source;
     private final Header header;
     private boolean read;
+    private long streamed;  // elements read by readFloat32Into
 
     private NpyInput(InputStream in, String source, Header header) {
         this.in = in;
@@ -156,6 +157,53 @@ public final class NpyInput {
         Float64Elements out = new Float64Elements();
         readData(out);
         return header.fortran ? FortranOrder.toC(out.values, header.shape) : out.values;
+    }
+
+    /** Whether the data are in Fortran order (then they cannot be read a row at a time). */
+    public boolean fortranOrder() {
+        return header.fortran && header.shape.length > 1;
+    }
+
+    /**
+     * Streaming: decodes the next {@code count} elements (C order) as float32 into
+     * {@code dst[0, count)}, integers as {@code integers} says; the caller reads the array in
+     * pieces of its choosing and then calls {@link #finish}. Memory: {@code dst} and a 64 KiB buffer.
+     *
+     * @throws IllegalStateException for Fortran-order data, or past the declared elements
+     * @throws InputException when the data are short
+     */
+    public void readFloat32Into(float[] dst, int count, InexactIntegers integers) throws IOException {
+        if (fortranOrder()) throw new IllegalStateException(source + ": Fortran-order data cannot be read in pieces");
+        if (streamed + count > header.count) {
+            throw new IllegalStateException(source + ": " + (streamed + count) + " elements asked of " + header.count);
+        }
+        read = true;
+        Float32Elements out = new Float32Elements(integers);
+        out.values = dst;
+        int size = header.dtype.size();
+        byte[] buf = new byte[CHUNK];
+        int filled = 0;
+        while (filled < count) {
+            int n = Math.min(count - filled, CHUNK / size);
+            int got = in.readNBytes(buf, 0, n * size);
+            if (got < n * size) {
+                throw bad(source, "truncated: " + declared() + " needs " + header.count * size + " bytes, "
+                        + ((streamed + filled) * size + got) + " follow the header");
+            }
+            out.decode(ByteBuffer.wrap(buf, 0, n * size).order(header.dtype.order()), n, filled);
+            filled += n;
+        }
+        streamed += count;
+    }
+
+    /** After {@link #readFloat32Into} has read every element: checks that the stream ends there. */
+    public void finish() throws IOException {
+        if (streamed != header.count) {
+            throw new IllegalStateException(source + ": " + streamed + " of " + header.count + " elements read");
+        }
+        if (in.read() >= 0) {
+            throw bad(source, "more data than " + declared() + " declares (" + header.count * header.dtype.size() + " bytes)");
+        }
     }
 
     /** The data bytes the header declares; they must be exactly the {@code available} ones. */

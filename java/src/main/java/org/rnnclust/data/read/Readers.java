@@ -8,10 +8,14 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.rnnclust.HeapBudget;
 import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
+import org.rnnclust.data.npy.NpyFormat;
+import org.rnnclust.data.npy.NpyInput;
 
 /**
  * Reads a dataset file of any supported format, gzip-compressed or not.
@@ -70,6 +74,71 @@ public final class Readers {
         Dataset a = read(train, options);
         Dataset b = read(test, options);
         return Dataset.concat(train + " + " + test, a, b);
+    }
+
+    /** What {@link #streamNpy} hands its caller. */
+    public interface NpyRows {
+        /** Once, before any rows: the array's shape as sequences × steps × channels. */
+        void start(int sequences, int steps, int channels) throws IOException;
+
+        /** The next rows of the file, in order, as unlabelled sequences. */
+        void rows(Dataset chunk) throws IOException;
+    }
+
+    /**
+     * Reads an {@code .npy} (or {@code .npy.gz}) of shape (N, T) or (N, T, C) in chunks of at most
+     * {@code chunkRows} sequences, so that the heap holds one chunk whatever the file's size:
+     * {@code body} gets the shape, then the chunks in order. The file is read once, front to back
+     * (a pipe too). A Fortran-order array, whose rows are not contiguous, is read whole and then
+     * handed over in chunks.
+     *
+     * @throws InputException naming the file for anything malformed, or a chunk the heap cannot hold
+     */
+    public static void streamNpy(Path file, int chunkRows, NpyRows body) {
+        if (chunkRows < 1) throw new IllegalArgumentException("chunk rows must be >= 1, got " + chunkRows);
+        withStream(file, ReadLimits.ofThisJvm(), input -> {
+            String source = input.name();
+            NpyInput npy = NpyInput.open(input.in(), source, input.size());
+            int[] shape = npy.shape();
+            if (shape.length != 2 && shape.length != 3) {
+                throw new InputException(source + ": NPY data of shape " + NpyFormat.shapeText(shape)
+                        + "; expected (N, T) or (N, T, C)");
+            }
+            int n = shape[0];
+            int channels = shape.length == 3 ? shape[2] : 1;
+            int rowSize = shape[1] * channels;
+            if (n == 0 || rowSize == 0) throw new InputException(source + ": no data (shape " + NpyFormat.shapeText(shape) + ")");
+            int rows = Math.min(chunkRows, n);
+            // A Fortran-order array's rows are not contiguous in the file: it is read whole (as a
+            // whole-file read would), then handed over in chunks alike.
+            float[] whole = null;
+            if (npy.fortranOrder()) {
+                input.budget().declared(n, rowSize, 2, "array of shape " + NpyFormat.shapeText(shape));
+                whole = npy.readFloat32(NpyInput.InexactIntegers.ROUND).data();
+            } else {
+                // The chunk's values, decoded and then split into sequences: twice its floats at the peak.
+                HeapBudget.requireArray(2L * rows * rowSize, 4, source + ": a chunk of " + rows + " sequences");
+            }
+            body.start(n, shape[1], channels);
+            float[] values = whole != null ? null : new float[Math.multiplyExact(rows, rowSize)];
+            for (int from = 0; from < n; from += rows) {
+                int count = Math.min(rows, n - from);
+                float[] src = whole;
+                int base = from * rowSize;
+                if (whole == null) {
+                    npy.readFloat32Into(values, count * rowSize, NpyInput.InexactIntegers.ROUND);
+                    src = values;
+                    base = 0;
+                }
+                float[][] series = new float[count][];
+                for (int i = 0; i < count; i++) {
+                    series[i] = Arrays.copyOfRange(src, base + i * rowSize, base + (i + 1) * rowSize);
+                }
+                body.rows(Dataset.unlabelled(source, series, channels));
+            }
+            if (whole == null) npy.finish();
+            return null;
+        });
     }
 
     /** The format AUTO picks for this file name; an unknown extension is an InputException. */

@@ -1,0 +1,131 @@
+package org.rnnclust.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.api.ClusteringModel;
+import org.rnnclust.api.Device;
+import org.rnnclust.api.DeviceOptions;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.gen.Cbf;
+import org.rnnclust.data.npy.NpyArray;
+import org.rnnclust.data.read.ReadOptions;
+import org.rnnclust.data.read.Readers;
+import org.rnnclust.io.Npy;
+import org.rnnclust.testing.RelativeError;
+
+/**
+ * embed reads an .npy (or .npy.gz) in chunks of --chunk-rows sequences and writes the embeddings
+ * as they come: the file holds the embeddings of the whole dataset read at once (the same bits in
+ * the deterministic mode, to float32's last bits otherwise), whatever the chunk size (one, several
+ * with a short last one, more than the file); a damaged input leaves no output, not even a
+ * partial one.
+ */
+class EmbedStreamingTest {
+    @TempDir Path tmp;
+
+    private static double[] toDouble(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = v[i];
+        return d;
+    }
+
+    @Test
+    void chunkedEmbeddingsEqualTheWholeDatasetsAndAFailedReadLeavesNothing() throws IOException {
+        Dataset train = Cbf.generate(10, 40, 5);
+        Path trainFile = TrainCommandTest.writeUcr(train, tmp.resolve("train.tsv"));
+        Path run = tmp.resolve("run");
+        CliRun trained = CliRun.of("train", "--data", trainFile.toString(), "--out", run.toString(),
+                "--reservoir-units", "30", "--members", "2", "--seed", "3", "--device", "cpu");
+        assertEquals(0, trained.exitCode(), trained.err());
+
+        Dataset data = Cbf.generate(103, 40, 7);
+        float[] values = new float[103 * 40];
+        for (int i = 0; i < 103; i++) System.arraycopy(data.series(i), 0, values, i * 40, 40);
+        Path npy = tmp.resolve("data.npy");
+        Npy.write(npy, new NpyArray(new int[] {103, 40}, values));
+        Path gz = tmp.resolve("data.npy.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(Files.readAllBytes(npy));
+        }
+        float[] whole;
+        int latent;
+        try (ClusteringModel model = ClusteringModel.load(run); Device cpu = Device.open(DeviceOptions.of("cpu"))) {
+            whole = model.on(cpu).embed(Readers.read(npy, ReadOptions.defaults()));
+            latent = model.latent();
+        }
+        float[] wholeDeterministic;
+        try (ClusteringModel model = ClusteringModel.load(run);
+             Device cpu = Device.open(DeviceOptions.deterministicCpu())) {
+            wholeDeterministic = model.on(cpu).embed(Readers.read(npy, ReadOptions.defaults()));
+        }
+        for (Path input : new Path[] {npy, gz}) {
+            for (String rows : new String[] {"1", "10", "103", "500"}) {
+                Path out = tmp.resolve("e-" + input.getFileName() + "-" + rows + ".npy");
+                CliRun embed = CliRun.of("embed", "--model", run.toString(), "--data", input.toString(), "--out",
+                        out.toString(), "--chunk-rows", rows, "--device", "cpu");
+                assertEquals(0, embed.exitCode(), embed.err());
+                NpyArray e = Npy.read(out);
+                assertArrayEquals(new int[] {103, latent}, e.shape());
+                // OpenBLAS may round a product's row differently with other rows beside it (another kernel
+                // for a single row): the same function, to float32's last bits.
+                RelativeError.check(input.getFileName() + " in chunks of " + rows, e.data(), toDouble(whole), 1e-6);
+                // The deterministic mode's products do not depend on the rows beside: the same bits.
+                CliRun det = CliRun.of("embed", "--model", run.toString(), "--data", input.toString(), "--out",
+                        out.toString(), "--chunk-rows", rows, "--device", "cpu", "--deterministic");
+                assertEquals(0, det.exitCode(), det.err());
+                assertArrayEquals(wholeDeterministic, Npy.read(out).data(), input.getFileName() + ", deterministic, " + rows);
+            }
+        }
+
+        // A Fortran-order array (rows not contiguous) is read whole and embedded alike.
+        float[] fortran = new float[103 * 40];
+        for (int i = 0; i < 103; i++) {
+            for (int t = 0; t < 40; t++) fortran[t * 103 + i] = values[i * 40 + t];
+        }
+        Path fortranFile = tmp.resolve("fortran.npy");
+        byte[] header = org.rnnclust.data.npy.NpyFormat.float32Header(new int[] {103, 40});
+        String text = new String(header, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("'fortran_order': False", "'fortran_order': True ");
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(4 * fortran.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        body.asFloatBuffer().put(fortran);
+        try (OutputStream o = Files.newOutputStream(fortranFile)) {
+            o.write(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            o.write(body.array());
+        }
+        Path fortranOut = tmp.resolve("e-fortran.npy");
+        CliRun fromFortran = CliRun.of("embed", "--model", run.toString(), "--data", fortranFile.toString(), "--out",
+                fortranOut.toString(), "--chunk-rows", "10", "--device", "cpu", "--deterministic");
+        assertEquals(0, fromFortran.exitCode(), fromFortran.err());
+        assertArrayEquals(wholeDeterministic, Npy.read(fortranOut).data());
+
+        // Cut off in the middle of a chunk: one line, exit 2, and no file (nor a temporary one) left.
+        byte[] bytes = Files.readAllBytes(npy);
+        Path cut = tmp.resolve("cut.npy");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 4 * 40 * 30));
+        Path out = tmp.resolve("dir/e.npy");
+        Files.createDirectories(out.getParent());
+        CliRun failed = CliRun.of("embed", "--model", run.toString(), "--data", cut.toString(), "--out", out.toString(),
+                "--chunk-rows", "10", "--device", "cpu");
+        assertEquals(Main.EXIT_BAD_INPUT, failed.exitCode(), failed.err());
+        assertTrue(failed.err().contains("cut.npy: truncated"), failed.err());
+        assertEquals(1, failed.err().strip().lines().filter(l -> l.startsWith("rnnclust:")).count(), failed.err());
+        try (var left = Files.list(out.getParent())) {
+            assertFalse(left.findAny().isPresent(), "nothing may be left");
+        }
+
+        CliRun zero = CliRun.of("embed", "--model", run.toString(), "--data", npy.toString(), "--out",
+                tmp.resolve("z.npy").toString(), "--chunk-rows", "0", "--device", "cpu");
+        assertEquals(Main.EXIT_BAD_INPUT, zero.exitCode(), zero.err());
+        assertFalse(Files.exists(tmp.resolve("z.npy")));
+    }
+}
