@@ -31,14 +31,12 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "E.npy", description = "Output .npy file.")
     Path out;
 
-    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "" + DEFAULT_CHUNK_ROWS,
+    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
             description = {"Sequences read, embedded and written at a time when --data is an .npy (or .npy.gz): "
-                    + "memory stays bounded whatever the file's size. Other formats are read whole.",
+                    + "memory stays bounded whatever the file's size; 0 = as many as hold 2 Mi values (8 MiB), "
+                    + "at most 65,536. Other formats are read whole.",
                     "Default: ${DEFAULT-VALUE}."})
     int chunkRows;
-
-    /** A chunk of 64 Ki sequences: a few hundred MB for long multichannel series, little for UCR-sized ones. */
-    static final int DEFAULT_CHUNK_ROWS = 65_536;
 
     @Override
     public Integer call() {
@@ -48,7 +46,7 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     private Integer embed() {
-        if (chunkRows < 1) throw new InputException("--chunk-rows must be >= 1, got " + chunkRows);
+        if (chunkRows < 0) throw new InputException("--chunk-rows must be >= 0 (0: automatic), got " + chunkRows);
         ClusteringModel m = input.load();
         int rows;
         if (input.streamable()) {

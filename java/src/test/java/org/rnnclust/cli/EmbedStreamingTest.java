@@ -27,8 +27,8 @@ import org.rnnclust.testing.RelativeError;
  * embed reads an .npy (or .npy.gz) in chunks of --chunk-rows sequences and writes the embeddings
  * as they come: the file holds the embeddings of the whole dataset read at once (the same bits in
  * the deterministic mode, to float32's last bits otherwise), whatever the chunk size (one, several
- * with a short last one, more than the file); a damaged input leaves no output, not even a
- * partial one.
+ * with a short last one, more than the file, automatic); a damaged input leaves no output, not
+ * even a partial one.
  */
 class EmbedStreamingTest {
     @TempDir Path tmp;
@@ -69,7 +69,7 @@ class EmbedStreamingTest {
             wholeDeterministic = model.on(cpu).embed(Readers.read(npy, ReadOptions.defaults()));
         }
         for (Path input : new Path[] {npy, gz}) {
-            for (String rows : new String[] {"1", "10", "103", "500"}) {
+            for (String rows : new String[] {"1", "10", "103", "500", "0"}) {
                 Path out = tmp.resolve("e-" + input.getFileName() + "-" + rows + ".npy");
                 CliRun embed = CliRun.of("embed", "--model", run.toString(), "--data", input.toString(), "--out",
                         out.toString(), "--chunk-rows", rows, "--device", "cpu");
@@ -123,9 +123,9 @@ class EmbedStreamingTest {
             assertFalse(left.findAny().isPresent(), "nothing may be left");
         }
 
-        CliRun zero = CliRun.of("embed", "--model", run.toString(), "--data", npy.toString(), "--out",
-                tmp.resolve("z.npy").toString(), "--chunk-rows", "0", "--device", "cpu");
-        assertEquals(Main.EXIT_BAD_INPUT, zero.exitCode(), zero.err());
+        CliRun negative = CliRun.of("embed", "--model", run.toString(), "--data", npy.toString(), "--out",
+                tmp.resolve("z.npy").toString(), "--chunk-rows", "-1", "--device", "cpu");
+        assertEquals(Main.EXIT_BAD_INPUT, negative.exitCode(), negative.err());
         assertFalse(Files.exists(tmp.resolve("z.npy")));
     }
 }

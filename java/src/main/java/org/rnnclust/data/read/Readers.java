@@ -87,7 +87,8 @@ public final class Readers {
 
     /**
      * Reads an {@code .npy} (or {@code .npy.gz}) of shape (N, T) or (N, T, C) in chunks of at most
-     * {@code chunkRows} sequences, so that the heap holds one chunk whatever the file's size:
+     * {@code chunkRows} sequences (0: as many as hold {@value #AUTO_CHUNK_VALUES} values, at most
+     * {@value #AUTO_CHUNK_MAX_ROWS}), so that the heap holds one chunk whatever the file's size:
      * {@code body} gets the shape, then the chunks in order. The file is read once, front to back
      * (a pipe too). A Fortran-order array, whose rows are not contiguous, is read whole and then
      * handed over in chunks.
@@ -95,7 +96,7 @@ public final class Readers {
      * @throws InputException naming the file for anything malformed, or a chunk the heap cannot hold
      */
     public static void streamNpy(Path file, int chunkRows, NpyRows body) {
-        if (chunkRows < 1) throw new IllegalArgumentException("chunk rows must be >= 1, got " + chunkRows);
+        if (chunkRows < 0) throw new IllegalArgumentException("chunk rows must be >= 0, got " + chunkRows);
         withStream(file, ReadLimits.ofThisJvm(), input -> {
             String source = input.name();
             NpyInput npy = NpyInput.open(input.in(), source, input.size());
@@ -108,7 +109,7 @@ public final class Readers {
             int channels = shape.length == 3 ? shape[2] : 1;
             int rowSize = shape[1] * channels;
             if (n == 0 || rowSize == 0) throw new InputException(source + ": no data (shape " + NpyFormat.shapeText(shape) + ")");
-            int rows = Math.min(chunkRows, n);
+            int rows = Math.min(chunkRows > 0 ? chunkRows : autoChunkRows(rowSize), n);
             // A Fortran-order array's rows are not contiguous in the file: it is read whole (as a
             // whole-file read would), then handed over in chunks alike.
             float[] whole = null;
@@ -139,6 +140,14 @@ public final class Readers {
             if (whole == null) npy.finish();
             return null;
         });
+    }
+
+    /** The values in an automatic chunk: 8 MiB of float32 (the model's preprocessing copies it a few times). */
+    static final int AUTO_CHUNK_VALUES = 1 << 21;
+    static final int AUTO_CHUNK_MAX_ROWS = 65_536;
+
+    static int autoChunkRows(int rowSize) {
+        return Math.max(1, Math.min(AUTO_CHUNK_MAX_ROWS, AUTO_CHUNK_VALUES / rowSize));
     }
 
     /** The format AUTO picks for this file name; an unknown extension is an InputException. */

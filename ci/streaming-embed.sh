@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# embed of an .npy larger than the JVM's heap: it must finish, and its output must hold the same
+# embeddings as an in-memory embed of the same rows. The file repeats one block of 1,024 series
+# (1,024 steps each, 4 MiB), so every block's embeddings must equal the block's own.
+#   ci/streaming-embed.sh            the CI-sized case: 600 MB under -Xmx256m (about a minute)
+#   ci/streaming-embed.sh 3000 512m  3 GB under -Xmx512m (run by hand)
+# Exit: 0 passed, 1 failed (one line saying why).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+mb="${1:-600}"
+heap="${2:-256m}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+jar="${RNNCLUST_JAR:-$root/target/rnnclust.jar}"
+[[ -f $jar ]] || { echo "streaming-embed: $jar not found: build it first" >&2; exit 1; }
+
+# One block of 1,024 series in three shapes (sine, square, ramp) with a per-series phase, then the
+# big file: that block repeated until the size is reached (the stdlib only, no numpy).
+python3 - "$work" "$mb" <<'PY'
+import array, math, struct, sys
+work, mb = sys.argv[1], int(sys.argv[2])
+n, t = 1024, 1024
+block = array.array('f')
+for i in range(n):
+    shape, phase = i % 3, (i * 0.61803) % 1.0
+    for s in range(t):
+        x = (s / t + phase) % 1.0
+        block.append(math.sin(2 * math.pi * 3 * x) if shape == 0 else (1.0 if x < 0.5 else -1.0) if shape == 1 else 2 * x - 1)
+data = block.tobytes()
+def write(path, rows):
+    head = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, t)
+    pad = (10 + len(head) + 1 + 63) // 64 * 64 - 10 - len(head) - 1
+    with open(path, 'wb') as f:
+        f.write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(head) + pad + 1) + (head + ' ' * pad + '\n').encode())
+        for _ in range(rows // n): f.write(data)
+write(work + '/block.npy', n)
+blocks = max(1, mb * 1000 * 1000 // len(data))
+write(work + '/big.npy', n * blocks)
+PY
+java -jar "$jar" train --data "$work/block.npy" --k 3 --reservoir-units 20 --members 1 --seed 1 --deterministic \
+    --out "$work/model" > /dev/null
+java -jar "$jar" embed --model "$work/model" --data "$work/block.npy" --out "$work/block-e.npy" --deterministic > /dev/null
+size=$(stat -c %s "$work/big.npy")
+start=$(date +%s)
+if ! java "-Xmx$heap" -jar "$jar" embed --model "$work/model" --data "$work/big.npy" --out "$work/big-e.npy" \
+    --deterministic > "$work/embed.txt" 2>&1; then
+  echo "streaming-embed: FAILED: embed of $((size / 1000000)) MB under -Xmx$heap: $(tail -1 "$work/embed.txt")" >&2; exit 1
+fi
+seconds=$(( $(date +%s) - start ))
+python3 - "$work" <<'PY'
+import sys
+work = sys.argv[1]
+def body(path):
+    b = open(path, 'rb').read()
+    return b[10 + int.from_bytes(b[8:10], 'little'):]
+block, big = body(work + '/block-e.npy'), open(work + '/big-e.npy', 'rb')
+head = big.read(10); big.read(int.from_bytes(head[8:10], 'little'))
+k = 0
+while True:
+    chunk = big.read(len(block))
+    if not chunk: break
+    if chunk != block: sys.exit("streaming-embed: FAILED: block %d of the big file's embeddings differs from the block's own" % k)
+    k += 1
+print("streaming-embed: %d blocks of 1024 series, each embedded as the block alone" % k)
+PY
+echo "streaming-embed: $((size / 1000000)) MB embedded under -Xmx$heap in ${seconds} s"
