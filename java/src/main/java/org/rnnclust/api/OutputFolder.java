@@ -48,6 +48,37 @@ public final class OutputFolder implements AutoCloseable {
         write(() -> ResultFiles.writeAssignments(file(ASSIGNMENTS), clusters, scored.labels(), scored.labelNames()));
     }
 
+    /**
+     * {@value #ASSIGNMENTS} without labels, written as the clusters of successive pieces of the data
+     * come ({@code index,cluster}, numbered across the pieces); close it before the commit.
+     */
+    public AssignmentRows openAssignments() {
+        try {
+            return new AssignmentRows(new ResultFiles.AssignmentRows(file(ASSIGNMENTS)));
+        } catch (IOException e) {
+            throw new InputException(AtomicOutput.describe(dir(), e));
+        }
+    }
+
+    /** An {@value #ASSIGNMENTS} being written a piece at a time ({@link #openAssignments}). */
+    public final class AssignmentRows implements AutoCloseable {
+        private final ResultFiles.AssignmentRows rows;
+
+        private AssignmentRows(ResultFiles.AssignmentRows rows) {
+            this.rows = rows;
+        }
+
+        /** Appends the clusters of the next sequences. */
+        public void append(int[] clusters) {
+            write(() -> rows.append(clusters));
+        }
+
+        @Override
+        public void close() {
+            write(rows::close);
+        }
+    }
+
     /** {@code name} as a JSON object (indented, keys in the map's order). */
     public void writeJson(String name, Map<String, ?> values) {
         write(() -> ResultFiles.writeJson(file(name), values));

@@ -7,9 +7,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnnclust.api.Assignment;
 import org.rnnclust.api.Device;
+import org.rnnclust.InputException;
 import org.rnnclust.api.OutputClaim;
+import org.rnnclust.api.OutputFolder;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.data.Dataset;
+import org.rnnclust.data.read.Readers;
 import org.rnnclust.metrics.ClusteringScores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +33,13 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
+    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
+            description = {"Sequences read, assigned and written at a time when --data is an .npy (or .npy.gz) "
+                    + "without --labels: memory stays bounded whatever the file's size; 0 = as many as hold 2 Mi "
+                    + "values (8 MiB), at most 65,536. Other inputs are read whole.",
+                    "Default: ${DEFAULT-VALUE}."})
+    int chunkRows;
+
     @Override
     public Integer call() {
         try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
@@ -38,6 +48,7 @@ final class ClusterCommand implements Callable<Integer> {
     }
 
     private Integer cluster() {
+        if (input.streamable()) return clusterInChunks();
         long start = System.nanoTime();
         ClusteringModel m = input.load();
         Dataset d = input.read();
@@ -58,6 +69,56 @@ final class ClusterCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         Table.print(w, m.method(), d, m.clusters(), a.inertia(), scores, seconds);
         w.flush();
+        return Main.EXIT_OK;
+    }
+
+    /**
+     * An .npy without labels: read, assigned and written {@code --chunk-rows} sequences at a time
+     * (assignments.csv grows in the output's staging folder); the folder's files appear together,
+     * as always, when the last chunk is done.
+     */
+    private Integer clusterInChunks() {
+        if (chunkRows < 0) throw new InputException("--chunk-rows must be >= 0 (0: automatic), got " + chunkRows);
+        long start = System.nanoTime();
+        ClusteringModel m = input.load();
+        double[] inertia = {0};
+        int[] shape = new int[3];
+        try (Device on = device.openForNetworks(); OutputFolder output = OutputFolder.open(out)) {
+            ClusteringModel model = m.on(on);
+            try (OutputFolder.AssignmentRows rows = output.openAssignments()) {
+                input.streamNpy(chunkRows, new Readers.NpyRows() {
+                    @Override
+                    public void start(int sequences, int steps, int channels) {
+                        shape[0] = sequences;
+                        shape[1] = steps;
+                        shape[2] = channels;
+                    }
+
+                    @Override
+                    public void rows(Dataset chunk) {
+                        Assignment a = model.assign(chunk);
+                        rows.append(a.labels());
+                        inertia[0] += a.inertia();
+                    }
+                });
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("method", m.method());
+            metrics.put("data", input.dataName());
+            metrics.put("n", shape[0]);
+            metrics.put("k", m.clusters());
+            metrics.put("inertia", inertia[0]);
+            metrics.put("seconds", seconds);
+            output.writeJson(OutputFolder.METRICS, metrics);
+            output.commit();
+            PrintWriter w = spec.commandLine().getOut();
+            w.println(input.dataName() + ": " + shape[0] + " sequences, " + shape[2] + " channel(s), length " + shape[1]
+                    + ", no labels (read in chunks)");
+            Table.header(w);
+            Table.row(w, m.method(), shape[0], m.clusters(), inertia[0], null, seconds);
+            w.flush();
+        }
         return Main.EXIT_OK;
     }
 }

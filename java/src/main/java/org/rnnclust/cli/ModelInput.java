@@ -29,6 +29,11 @@ final class ModelInput {
         return Readers.read(data, ReadOptions.defaults().withLabelsFile(labels));
     }
 
+    /** --data as results name it. */
+    String dataName() {
+        return data.toString();
+    }
+
     /** Whether --data can be read in chunks: an .npy (optionally .npy.gz) without a labels file. */
     boolean streamable() {
         return labels == null && Readers.formatOf(data) == Format.NPY;

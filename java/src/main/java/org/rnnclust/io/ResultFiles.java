@@ -40,6 +40,39 @@ public final class ResultFiles {
         }
     }
 
+    /**
+     * {@link #writeAssignments}'s file without labels, written a piece at a time: rows are appended
+     * in input order, numbered from 0 across the pieces.
+     */
+    public static final class AssignmentRows implements java.io.Closeable {
+        private final BufferedWriter w;
+        private long next;
+
+        public AssignmentRows(Path file) throws IOException {
+            this.w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            w.write("index,cluster\n");
+        }
+
+        /** Appends the clusters of the next {@code clusters.length} sequences. */
+        public void append(int[] clusters) throws IOException {
+            for (int c : clusters) {
+                w.write(Long.toString(next++));
+                w.write(',');
+                w.write(Integer.toString(c));
+                w.write('\n');
+            }
+        }
+
+        public long rows() {
+            return next;
+        }
+
+        @Override
+        public void close() throws IOException {
+            w.close();
+        }
+    }
+
     public static void writeJson(Path file, Map<String, ?> values) throws IOException {
         JSON.writeValue(file.toFile(), values);
     }

@@ -24,14 +24,59 @@ import org.rnnclust.io.Npy;
 import org.rnnclust.testing.RelativeError;
 
 /**
- * embed reads an .npy (or .npy.gz) in chunks of --chunk-rows sequences and writes the embeddings
+ * embed and cluster read an .npy (or .npy.gz) in chunks of --chunk-rows sequences. embed reads it in chunks of --chunk-rows sequences and writes the embeddings
  * as they come: the file holds the embeddings of the whole dataset read at once (the same bits in
  * the deterministic mode, to float32's last bits otherwise), whatever the chunk size (one, several
  * with a short last one, more than the file, automatic); a damaged input leaves no output, not
- * even a partial one.
+ * even a partial one. cluster's assignments.csv holds the whole dataset's clusters and its
+ * inertia their sum, and a damaged input leaves the folder's previous files as they were.
  */
-class EmbedStreamingTest {
+class StreamingInputTest {
     @TempDir Path tmp;
+
+    @Test
+    void chunkedClustersAreTheWholeDatasetsAndAFailedReadKeepsThePreviousFiles() throws IOException {
+        Dataset train = Cbf.generate(10, 40, 5);
+        Path trainFile = TrainCommandTest.writeUcr(train, tmp.resolve("train.tsv"));
+        Path run = tmp.resolve("run");
+        CliRun trained = CliRun.of("train", "--data", trainFile.toString(), "--out", run.toString(),
+                "--reservoir-units", "30", "--members", "2", "--seed", "3", "--device", "cpu", "--deterministic");
+        assertEquals(0, trained.exitCode(), trained.err());
+        Dataset data = Cbf.generate(103, 40, 7);
+        float[] values = new float[103 * 40];
+        for (int i = 0; i < 103; i++) System.arraycopy(data.series(i), 0, values, i * 40, 40);
+        Path npy = tmp.resolve("data.npy");
+        Npy.write(npy, new NpyArray(new int[] {103, 40}, values));
+        int[] whole;
+        double inertia;
+        try (ClusteringModel model = ClusteringModel.load(run); Device cpu = Device.open(DeviceOptions.deterministicCpu())) {
+            var a = model.on(cpu).assign(Readers.read(npy, ReadOptions.defaults()));
+            whole = a.labels();
+            inertia = a.inertia();
+        }
+        Path out = tmp.resolve("clusters");
+        for (String rows : new String[] {"1", "10", "0"}) {
+            CliRun cluster = CliRun.of("cluster", "--model", run.toString(), "--data", npy.toString(), "--out",
+                    out.toString(), "--chunk-rows", rows, "--device", "cpu", "--deterministic");
+            assertEquals(0, cluster.exitCode(), cluster.err());
+            assertArrayEquals(whole, TrainCommandTest.clusters(out.resolve("assignments.csv")), "chunks of " + rows);
+            var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+            assertEquals(103, metrics.get("n").asInt());
+            assertEquals(inertia, metrics.get("inertia").asDouble(), 1e-9 * inertia, "the chunks' inertias add up");
+        }
+        byte[] before = Files.readAllBytes(out.resolve("assignments.csv"));
+        byte[] bytes = Files.readAllBytes(npy);
+        Path cut = tmp.resolve("cut.npy");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 4 * 40 * 30));
+        CliRun failed = CliRun.of("cluster", "--model", run.toString(), "--data", cut.toString(), "--out", out.toString(),
+                "--chunk-rows", "10", "--device", "cpu");
+        assertEquals(Main.EXIT_BAD_INPUT, failed.exitCode(), failed.err());
+        assertTrue(failed.err().contains("cut.npy: truncated"), failed.err());
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("assignments.csv")), "the previous files stay");
+        try (var left = Files.list(out)) {
+            assertFalse(left.anyMatch(p -> p.getFileName().toString().startsWith(".staging")), "no staging folder left");
+        }
+    }
 
     private static double[] toDouble(float[] v) {
         double[] d = new double[v.length];
