@@ -14,29 +14,8 @@ trap 'rm -rf "$work"' EXIT
 jar="${RNNCLUST_JAR:-$root/target/rnnclust.jar}"
 [[ -f $jar ]] || { echo "streaming-embed: $jar not found: build it first" >&2; exit 1; }
 
-# One block of 1,024 series in three shapes (sine, square, ramp) with a per-series phase, then the
-# big file: that block repeated until the size is reached (the stdlib only, no numpy).
-python3 - "$work" "$mb" <<'PY'
-import array, math, struct, sys
-work, mb = sys.argv[1], int(sys.argv[2])
-n, t = 1024, 1024
-block = array.array('f')
-for i in range(n):
-    shape, phase = i % 3, (i * 0.61803) % 1.0
-    for s in range(t):
-        x = (s / t + phase) % 1.0
-        block.append(math.sin(2 * math.pi * 3 * x) if shape == 0 else (1.0 if x < 0.5 else -1.0) if shape == 1 else 2 * x - 1)
-data = block.tobytes()
-def write(path, rows):
-    head = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, t)
-    pad = (10 + len(head) + 1 + 63) // 64 * 64 - 10 - len(head) - 1
-    with open(path, 'wb') as f:
-        f.write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(head) + pad + 1) + (head + ' ' * pad + '\n').encode())
-        for _ in range(rows // n): f.write(data)
-write(work + '/block.npy', n)
-blocks = max(1, mb * 1000 * 1000 // len(data))
-write(work + '/big.npy', n * blocks)
-PY
+# One block of 1,024 series (1,024 steps) and the big file: that block repeated (ci/npy_blocks.py).
+python3 "$root/ci/npy_blocks.py" "$work" "$mb"
 java -jar "$jar" train --data "$work/block.npy" --k 3 --reservoir-units 20 --members 1 --seed 1 --deterministic \
     --out "$work/model" > /dev/null
 java -jar "$jar" embed --model "$work/model" --data "$work/block.npy" --out "$work/block-e.npy" --deterministic > /dev/null
