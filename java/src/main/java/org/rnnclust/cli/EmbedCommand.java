@@ -2,11 +2,11 @@ package org.rnnclust.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.rnnclust.InputException;
+import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.NpyFiles;
 import org.rnnclust.api.OutputClaim;
-import org.rnnclust.api.ClusteringModel;
-import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.read.Readers;
 import picocli.CommandLine.Command;
