@@ -13,6 +13,13 @@ public interface Autoencoder extends Module {
     /** Every parameter under its prefixed name, in a fixed order. */
     Map<String, Parameter> namedParameters();
 
+    /** Numbers its parameters hold. */
+    default long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters()) n += p.size();
+        return n;
+    }
+
     /** Numbers in one embedding. */
     int embeddingSize();
 

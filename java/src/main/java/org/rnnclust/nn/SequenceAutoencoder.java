@@ -106,12 +106,6 @@ public final class SequenceAutoencoder implements Autoencoder {
         return p;
     }
 
-    public long parameterCount() {
-        long n = 0;
-        for (Parameter p : parameters) n += p.size();
-        return n;
-    }
-
     @Override
     public int embeddingSize() {
         return spec.latent();

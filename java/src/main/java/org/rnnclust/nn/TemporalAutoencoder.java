@@ -137,12 +137,6 @@ public final class TemporalAutoencoder implements Autoencoder {
         return parameters;
     }
 
-    public long parameterCount() {
-        long n = 0;
-        for (Parameter p : parameters) n += p.size();
-        return n;
-    }
-
     @Override
     public int embeddingSize() {
         return spec.embeddingSize();

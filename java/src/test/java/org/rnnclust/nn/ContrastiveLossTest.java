@@ -3,16 +3,12 @@ package org.rnnclust.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.rnnclust.testing.FixtureCases;
 import org.rnnclust.testing.RelativeError;
 
 /**
@@ -24,13 +20,7 @@ import org.rnnclust.testing.RelativeError;
 class ContrastiveLossTest {
 
     static Stream<Named<JsonNode>> cases() {
-        try (InputStream in = ContrastiveLossTest.class.getResourceAsStream("/fixtures/contrastive/ntxent.json")) {
-            JsonNode root = new ObjectMapper().readTree(in);
-            return StreamSupport.stream(root.get("cases").spliterator(), false)
-                    .map(c -> Named.of(c.get("name").asText(), c));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FixtureCases.of("/fixtures/contrastive/ntxent.json");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.cpu.CpuOps;
+import org.rnnclust.testing.FiniteDifferences;
 
 /**
  * The autoencoder's backward (decoder, the sum over repeated z, the latent layer, the encoder's
@@ -49,26 +50,7 @@ class SequenceAutoencoderGradientTest {
             double worst = 0;
             for (var e : model.namedParameters().entrySet()) {
                 Parameter p = e.getValue();
-                float[] w = p.get();
-                float[] g = p.gradient();
-                double num = 0;
-                double den = 0;
-                for (int i = 0; i < w.length; i++) {
-                    float keep = w[i];
-                    double h = 1e-2;
-                    w[i] = (float) (keep + h);
-                    p.set(w);
-                    double up = model.forward(x, target, mask);
-                    w[i] = (float) (keep - h);
-                    p.set(w);
-                    double down = model.forward(x, target, mask);
-                    w[i] = keep;
-                    p.set(w);
-                    double fd = (up - down) / (2 * h);
-                    num += (fd - g[i]) * (fd - g[i]);
-                    den += fd * fd;
-                }
-                double rel = Math.sqrt(num / Math.max(den, 1e-20));
+                double rel = FiniteDifferences.relativeError(p, p.gradient(), () -> model.forward(x, target, mask), 1e-2, 1);
                 worst = Math.max(worst, rel);
                 assertTrue(rel < 2e-2, e.getKey() + ": relative error " + rel);
             }

@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
@@ -20,6 +15,7 @@ import org.rnnclust.NpzFixture;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.backend.cpu.CpuOps;
+import org.rnnclust.testing.FixtureCases;
 import org.rnnclust.testing.RelativeError;
 import org.rnnclust.testing.Tolerances;
 
@@ -44,13 +40,7 @@ class TemporalAutoencoderPyTorchTest {
     }
 
     static Stream<Named<JsonNode>> cases() {
-        try (InputStream in = TemporalAutoencoderPyTorchTest.class.getResourceAsStream("/fixtures/tae/cases.json")) {
-            JsonNode root = new ObjectMapper().readTree(in);
-            return StreamSupport.stream(root.get("cases").spliterator(), false)
-                    .map(c -> Named.of(c.get("name").asText(), c));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FixtureCases.of("/fixtures/tae/cases.json");
     }
 
     static TemporalAutoencoderSpec spec(JsonNode c) {

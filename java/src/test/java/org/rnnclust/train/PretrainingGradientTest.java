@@ -18,6 +18,7 @@ import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.nn.SequenceMask;
 import org.rnnclust.nn.TemporalAutoencoder;
 import org.rnnclust.nn.TemporalAutoencoderSpec;
+import org.rnnclust.testing.FiniteDifferences;
 
 /**
  * The gradient of a pretraining batch with two encoder passes, as the trainer accumulates it,
@@ -64,28 +65,10 @@ class PretrainingGradientTest {
             double worst = 0;
             for (var e : parameters.entrySet()) {
                 Parameter p = e.getValue();
-                float[] g = p.gradient();
-                float[] w = p.get();
-                double num = 0;
-                double den = 0;
                 // Every element of small tensors, an even spread of the others (the runtime stays small).
-                int stride = Math.max(1, w.length / 40);
-                for (int i = 0; i < w.length; i += stride) {
-                    float keep = w[i];
-                    double h = 1e-2;
-                    w[i] = (float) (keep + h);
-                    p.set(w);
-                    double up = batch.forwardBackward(loader, mask, order, 0, n, 2, 1).loss();
-                    w[i] = (float) (keep - h);
-                    p.set(w);
-                    double down = batch.forwardBackward(loader, mask, order, 0, n, 2, 1).loss();
-                    w[i] = keep;
-                    p.set(w);
-                    double fd = (up - down) / (2 * h);
-                    num += (fd - g[i]) * (fd - g[i]);
-                    den += fd * fd;
-                }
-                double rel = Math.sqrt(num / Math.max(den, 1e-20));
+                int stride = Math.max(1, Math.toIntExact(p.size()) / 40);
+                double rel = FiniteDifferences.relativeError(p, p.gradient(),
+                        () -> batch.forwardBackward(loader, mask, order, 0, n, 2, 1).loss(), 1e-2, stride);
                 worst = Math.max(worst, rel);
                 assertTrue(rel < 3e-2, e.getKey() + ": relative error " + rel);
             }
