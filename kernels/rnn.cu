@@ -231,19 +231,6 @@ RNNCLUST_KERNEL void transpose01(int d0, int d1, int inner, const float *__restr
 
 // ---- max pooling over time with a leaky ReLU (DTC's encoder) ----
 
-// out[p, r] = leaky(max_{i < pool} in[p·stride + i, r]) on time-major [steps, rows] matrices.
-RNNCLUST_KERNEL void maxPoolLeakyRelu(int outSteps, int rows, int pool, int stride, float slope,
-                                      const float *__restrict__ in, float *__restrict__ out) {
-    GRID_STRIDE(e, (long long) outSteps * rows) {
-        long long p = e / rows;
-        long long r = e - p * rows;
-        long long first = p * stride;
-        float m = in[first * rows + r];
-        for (int i = 1; i < pool; i++) m = fmaxf(m, in[(first + i) * rows + r]);
-        out[e] = m > 0.0f ? m : slope * m;
-    }
-}
-
 // The first maximum of window p in column r, and its value.
 __device__ __forceinline__ long long poolArgmax(const float *__restrict__ in, long long rows, long long r,
                                                 long long p, int pool, int stride, float *max) {
@@ -259,6 +246,19 @@ __device__ __forceinline__ long long poolArgmax(const float *__restrict__ in, lo
     }
     *max = m;
     return best;
+}
+
+// out[p, r] = leaky(in[argmax, r]) for the first maximum of window p (poolArgmax, as the backward
+// and the CPU pick it) on time-major [steps, rows] matrices.
+RNNCLUST_KERNEL void maxPoolLeakyRelu(int outSteps, int rows, int pool, int stride, float slope,
+                                      const float *__restrict__ in, float *__restrict__ out) {
+    GRID_STRIDE(e, (long long) outSteps * rows) {
+        long long p = e / rows;
+        long long r = e - p * rows;
+        float m;
+        poolArgmax(in, rows, r, p, pool, stride, &m);
+        out[e] = m > 0.0f ? m : slope * m;
+    }
 }
 
 // dIn[t, r] = Σ, over the windows p (ascending) whose first maximum is step t, of dOut[p, r] times

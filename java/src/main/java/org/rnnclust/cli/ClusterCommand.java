@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.rnnclust.InputException;
 import org.rnnclust.api.Assignment;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.Device;
@@ -33,13 +32,6 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
-    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
-            description = {"Sequences read, assigned and written at a time when --data is an .npy (or .npy.gz) "
-                    + "without --labels: memory stays bounded whatever the file's size; 0 = as many as hold 2 Mi "
-                    + "values (8 MiB), at most 65,536. Other inputs are read whole.",
-                    "Default: ${DEFAULT-VALUE}."})
-    int chunkRows;
-
     @Override
     public Integer call() {
         try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
@@ -57,12 +49,7 @@ final class ClusterCommand implements Callable<Integer> {
             a = m.on(on).assign(d);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("method", m.method());
-        metrics.put("data", d.name());
-        metrics.put("n", d.size());
-        metrics.put("k", m.clusters());
-        metrics.put("inertia", a.inertia());
+        Map<String, Object> metrics = metrics(m, d.name(), d.size(), a.inertia());
         ClusteringScores scores = ClusteringOutput.score(d, a.labels(), metrics);
         metrics.put("seconds", seconds);
         ClusteringOutput.write(out, d, a.labels(), metrics, null);
@@ -72,13 +59,23 @@ final class ClusterCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /** metrics.json's first fields, whichever way the data were read: method, data, n, k, inertia. */
+    private static Map<String, Object> metrics(ClusteringModel m, String data, int n, double inertia) {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("method", m.method());
+        metrics.put("data", data);
+        metrics.put("n", n);
+        metrics.put("k", m.clusters());
+        metrics.put("inertia", inertia);
+        return metrics;
+    }
+
     /**
      * An .npy without labels: read, assigned and written {@code --chunk-rows} sequences at a time
      * (assignments.csv grows in the output's staging folder); the folder's files appear together,
      * as always, when the last chunk is done.
      */
     private Integer clusterInChunks() {
-        if (chunkRows < 0) throw new InputException("--chunk-rows must be >= 0 (0: automatic), got " + chunkRows);
         long start = System.nanoTime();
         ClusteringModel m = input.load();
         double[] inertia = {0};
@@ -86,7 +83,7 @@ final class ClusterCommand implements Callable<Integer> {
         try (Device on = device.openForNetworks(); OutputFolder output = OutputFolder.open(out)) {
             ClusteringModel model = m.on(on);
             try (OutputFolder.AssignmentRows rows = output.openAssignments()) {
-                input.streamNpy(chunkRows, new Readers.NpyRows() {
+                input.streamNpy(new Readers.NpyRows() {
                     @Override
                     public void start(int sequences, int steps, int channels) {
                         shape[0] = sequences;
@@ -103,12 +100,7 @@ final class ClusterCommand implements Callable<Integer> {
                 });
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("method", m.method());
-            metrics.put("data", input.dataName());
-            metrics.put("n", shape[0]);
-            metrics.put("k", m.clusters());
-            metrics.put("inertia", inertia[0]);
+            Map<String, Object> metrics = metrics(m, input.dataName(), shape[0], inertia[0]);
             metrics.put("seconds", seconds);
             output.writeJson(OutputFolder.METRICS, metrics);
             output.commit();

@@ -2,7 +2,6 @@ package org.rnnclust.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.rnnclust.InputException;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.NpyFiles;
@@ -31,13 +30,6 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "E.npy", description = "Output .npy file.")
     Path out;
 
-    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
-            description = {"Sequences read, embedded and written at a time when --data is an .npy (or .npy.gz): "
-                    + "memory stays bounded whatever the file's size; 0 = as many as hold 2 Mi values (8 MiB), "
-                    + "at most 65,536. Other formats are read whole.",
-                    "Default: ${DEFAULT-VALUE}."})
-    int chunkRows;
-
     @Override
     public Integer call() {
         try (OutputClaim claim = Outputs.claimFile(out, "--out")) {
@@ -46,7 +38,6 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     private Integer embed() {
-        if (chunkRows < 0) throw new InputException("--chunk-rows must be >= 0 (0: automatic), got " + chunkRows);
         ClusteringModel m = input.load();
         int rows;
         if (input.streamable()) {
@@ -75,7 +66,7 @@ final class EmbedCommand implements Callable<Integer> {
         try (Device on = device.openForNetworks()) {
             ClusteringModel model = m.on(on);
             try {
-                input.streamNpy(chunkRows, new Readers.NpyRows() {
+                input.streamNpy(new Readers.NpyRows() {
                     @Override
                     public void start(int sequences, int steps, int channels) {
                         total[0] = sequences;

@@ -1,6 +1,7 @@
 package org.rnnclust.cli;
 
 import java.nio.file.Path;
+import org.rnnclust.InputException;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.read.Format;
@@ -20,8 +21,16 @@ final class ModelInput {
     @Option(names = "--labels", paramLabel = "FILE", description = "Labels of --data in a separate file (IDX, .npy).")
     Path labels;
 
-    /** The model, read and checked before any device opens. */
+    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
+            description = {"Sequences read, processed and written at a time when --data is an .npy (or .npy.gz) "
+                    + "without --labels: memory stays bounded whatever the file's size; 0 = as many as hold 2 Mi "
+                    + "values (8 MiB), at most 65,536. Other inputs are read whole.",
+                    "Default: ${DEFAULT-VALUE}."})
+    int chunkRows;
+
+    /** The model, read and checked (with these flags) before any device opens. */
     ClusteringModel load() {
+        if (chunkRows < 0) throw new InputException("--chunk-rows must be >= 0 (0: automatic), got " + chunkRows);
         return ClusteringModel.load(model);
     }
 
@@ -39,8 +48,8 @@ final class ModelInput {
         return labels == null && Readers.formatOf(data) == Format.NPY;
     }
 
-    /** Reads --data (an .npy) {@code chunkRows} sequences at a time ({@link Readers#streamNpy}). */
-    void streamNpy(int chunkRows, Readers.NpyRows body) {
+    /** Reads --data (an .npy) --chunk-rows sequences at a time ({@link Readers#streamNpy}). */
+    void streamNpy(Readers.NpyRows body) {
         Readers.streamNpy(data, chunkRows, body);
     }
 }

@@ -372,10 +372,8 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int xo = (int) inOff;
         int yo = (int) outOff;
         for (int p = 0; p < outSteps; p++) {
-            int first = p * stride;
             for (int r = 0; r < rows; r++) {
-                float m = x.get(xo + first * rows + r);
-                for (int i = 1; i < pool; i++) m = Math.max(m, x.get(xo + (first + i) * rows + r));
+                float m = x.get(xo + windowArgmax(x, xo, p * stride, pool, rows, r) * rows + r);
                 y.put(yo + p * rows + r, m > 0 ? m : slope * m);
             }
         }
@@ -394,22 +392,28 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         for (int e = 0; e < inSteps * rows; e++) dx.put(dxo + e, 0f);
         // Windows in ascending order, each adding to its first maximum: the order kernels/rnn.cu sums in.
         for (int p = 0; p < outSteps; p++) {
-            int first = p * stride;
             for (int r = 0; r < rows; r++) {
-                int best = first;
-                float m = x.get(xo + first * rows + r);
-                for (int i = 1; i < pool; i++) {
-                    float v = x.get(xo + (first + i) * rows + r);
-                    if (v > m) {
-                        m = v;
-                        best = first + i;
-                    }
-                }
+                int best = windowArgmax(x, xo, p * stride, pool, rows, r);
+                float m = x.get(xo + best * rows + r);
                 float g = dy.get(dyo + p * rows + r);
                 int at = dxo + best * rows + r;
                 dx.put(at, dx.get(at) + (m > 0 ? g : slope * g));
             }
         }
+    }
+
+    /** The step of the first maximum of column r over steps [first, first + pool) of a time-major matrix. */
+    private static int windowArgmax(FloatBuffer x, int xo, int first, int pool, int rows, int r) {
+        int best = first;
+        float m = x.get(xo + first * rows + r);
+        for (int i = 1; i < pool; i++) {
+            float v = x.get(xo + (first + i) * rows + r);
+            if (v > m) {
+                m = v;
+                best = first + i;
+            }
+        }
+        return best;
     }
 
     // ---- soft clustering (DEC / IDEC) ----

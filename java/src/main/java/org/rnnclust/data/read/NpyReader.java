@@ -24,14 +24,9 @@ final class NpyReader implements DatasetReader {
     public Dataset read(SourceStream input, ReadOptions options) throws IOException {
         String source = input.name();
         NpyInput npy = NpyInput.open(input.in(), source, input.size());
-        int[] shape = npy.shape();
-        if (shape.length != 2 && shape.length != 3) {
-            throw new InputException(source + ": NPY data of shape " + shapeText(shape) + "; expected (N, T) or (N, T, C)");
-        }
+        int[] shape = sequenceShape(npy, source);
         int n = shape[0];
         int rowSize = shape[1] * (shape.length == 3 ? shape[2] : 1);
-        if (n == 0) throw new InputException(source + ": no data (shape " + shapeText(shape) + ")");
-        if (rowSize == 0) throw new InputException(source + ": sequences of shape " + shapeText(shape) + " hold no values");
         // decoded into one array, then split into the sequences: twice the values at the peak
         input.budget().declared(n, rowSize, 2, "array of shape " + shapeText(shape));
         float[] values = npy.readFloat32(NpyInput.InexactIntegers.ROUND).data();
@@ -41,6 +36,22 @@ final class NpyReader implements DatasetReader {
         if (options.labelsFile() == null) return Dataset.unlabelled(source, series, channels);
         Labels.Indexed labels = readLabels(options.labelsFile(), n, source, input.limits());
         return new Dataset(source, series, channels, labels.labels(), labels.names());
+    }
+
+    /**
+     * The array's shape, checked to be sequences: (N, T) or (N, T, C), with N ≥ 1 and values in
+     * each sequence.
+     */
+    static int[] sequenceShape(NpyInput npy, String source) {
+        int[] shape = npy.shape();
+        if (shape.length != 2 && shape.length != 3) {
+            throw new InputException(source + ": NPY data of shape " + shapeText(shape) + "; expected (N, T) or (N, T, C)");
+        }
+        if (shape[0] == 0) throw new InputException(source + ": no data (shape " + shapeText(shape) + ")");
+        if (shape[1] * (shape.length == 3 ? shape[2] : 1) == 0) {
+            throw new InputException(source + ": sequences of shape " + shapeText(shape) + " hold no values");
+        }
+        return shape;
     }
 
     private static Labels.Indexed readLabels(Path file, int expected, String dataSource, ReadLimits limits) {

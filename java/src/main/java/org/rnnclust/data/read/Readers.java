@@ -100,15 +100,10 @@ public final class Readers {
         withStream(file, ReadLimits.ofThisJvm(), input -> {
             String source = input.name();
             NpyInput npy = NpyInput.open(input.in(), source, input.size());
-            int[] shape = npy.shape();
-            if (shape.length != 2 && shape.length != 3) {
-                throw new InputException(source + ": NPY data of shape " + NpyFormat.shapeText(shape)
-                        + "; expected (N, T) or (N, T, C)");
-            }
+            int[] shape = NpyReader.sequenceShape(npy, source);
             int n = shape[0];
             int channels = shape.length == 3 ? shape[2] : 1;
             int rowSize = shape[1] * channels;
-            if (n == 0 || rowSize == 0) throw new InputException(source + ": no data (shape " + NpyFormat.shapeText(shape) + ")");
             int rows = Math.min(chunkRows > 0 ? chunkRows : autoChunkRows(rowSize), n);
             // A Fortran-order array's rows are not contiguous in the file: it is read whole (as a
             // whole-file read would), then handed over in chunks alike.
