@@ -7,7 +7,7 @@ import org.rnnclust.nn.ReservoirSpec;
  * recurrent network (an echo state network), each sequence represented by the linear model of its
  * own states, then standardised, reduced by PCA and clustered by k-means.
  *
- * @param units          hidden units per direction (default 400)
+ * @param units          hidden units per direction (default 800)
  * @param spectralRadius approximate spectral radius of the recurrent weights (default 0.9)
  * @param inputScaling   input weights uniform in [−inputScaling, inputScaling] (default 0.5)
  * @param density        fraction of nonzero recurrent weights (default 0.25)
@@ -26,7 +26,7 @@ import org.rnnclust.nn.ReservoirSpec;
 public record ReservoirSettings(int units, double spectralRadius, double inputScaling, double density,
                                 boolean bidirectional, int components, double ridge, int maxSteps, PcaSettings pca,
                                 int members) {
-    public static final int DEFAULT_UNITS = 400;
+    public static final int DEFAULT_UNITS = 800;
     public static final double DEFAULT_SPECTRAL_RADIUS = 0.9;
     public static final double DEFAULT_INPUT_SCALING = 0.5;
     public static final double DEFAULT_DENSITY = 0.25;
