@@ -91,6 +91,17 @@ public interface ClusteringModel extends AutoCloseable {
     /** {@link #assign(Dataset)} for sequences already preprocessed. */
     Assignment assign(PaddedSequences data);
 
+    /** The embeddings [N, latent] (row-major) of a set of sequences and their clusters. */
+    record Embedded(float[] embeddings, Assignment assignment) {}
+
+    /** {@link #embed} and {@link #assign} of the same data, computing the representation once. */
+    default Embedded embedAndAssign(Dataset data) {
+        return embedAndAssign(prepare(data));
+    }
+
+    /** {@link #embedAndAssign(Dataset)} for sequences already preprocessed. */
+    Embedded embedAndAssign(PaddedSequences data);
+
     /** The cluster of every sequence of {@code data}, in order. */
     default int[] predict(Dataset data) {
         return assign(data).labels();

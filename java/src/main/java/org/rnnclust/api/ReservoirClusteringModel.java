@@ -181,6 +181,15 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         }
     }
 
+    @Override
+    public Embedded embedAndAssign(PaddedSequences data) {
+        try (ReservoirRepresentation r = representation()) {
+            float[][] both = r.embedAndClusteringInput(requireDevice().backend(), resampled(data));
+            KMeansModel.Assignment a = r.clustering().predict(requireDevice().backend(), both[1], data.n());
+            return new Embedded(both[0], new Assignment(a.labels(), a.inertia()));
+        }
+    }
+
     /** The sequences as the reservoirs read them: resampled by the training sequences' ratio. */
     private PaddedSequences resampled(PaddedSequences data) {
         return settings.maxSteps() > 0 ? data.resampledLike(referenceLength, settings.maxSteps()) : data;

@@ -86,12 +86,33 @@ final class ReservoirRepresentation implements AutoCloseable {
      * by all members).
      */
     float[] clusteringInput(Backend backend, PaddedSequences data) {
-        if (consensus == null) return members.get(0).embed(data);
+        return run(backend, data, false, true)[1];
+    }
+
+    /** {@link #embed} and {@link #clusteringInput} of the same data, each reservoir run once. */
+    float[][] embedAndClusteringInput(Backend backend, PaddedSequences data) {
+        return run(backend, data, true, true);
+    }
+
+    /** Every member on {@code data}: the embeddings side by side, and the clustering input, each when asked for. */
+    private float[][] run(Backend backend, PaddedSequences data, boolean embeddings, boolean clusteringInput) {
+        int n = data.n();
+        int width = embeddingDimension();
+        float[] out = embeddings ? new float[Math.multiplyExact(n, width)] : null;
         List<int[]> labels = new ArrayList<>();
+        float[] single = null;
+        int offset = 0;
         for (ReservoirMember member : members) {
-            labels.add(member.kmeans().predict(backend, member.embed(data), data.n()).labels());
+            float[] z = member.embed(data);
+            int d = member.dimension();
+            if (out != null) for (int i = 0; i < n; i++) System.arraycopy(z, i * d, out, i * width + offset, d);
+            offset += d;
+            if (!clusteringInput) continue;
+            if (consensus == null) single = z;
+            else labels.add(member.kmeans().predict(backend, z, n).labels());
         }
-        return ConsensusClustering.oneHot(labels, k);
+        float[] input = !clusteringInput ? null : consensus == null ? single : ConsensusClustering.oneHot(labels, k);
+        return new float[][] {out, input};
     }
 
     /** Size of a row of {@link #clusteringInput}. */
@@ -101,17 +122,7 @@ final class ReservoirRepresentation implements AutoCloseable {
 
     /** The embeddings [n, embeddingDimension()] of {@code data}: every member's reduced coordinates side by side. */
     float[] embed(PaddedSequences data) {
-        int n = data.n();
-        int width = embeddingDimension();
-        float[] out = new float[Math.multiplyExact(n, width)];
-        int offset = 0;
-        for (ReservoirMember member : members) {
-            float[] z = member.embed(data);
-            int d = member.dimension();
-            for (int i = 0; i < n; i++) System.arraycopy(z, i * d, out, i * width + offset, d);
-            offset += d;
-        }
-        return out;
+        return run(null, data, true, false)[0];
     }
 
     int embeddingDimension() {

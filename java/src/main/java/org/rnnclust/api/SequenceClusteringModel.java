@@ -160,6 +160,12 @@ public final class SequenceClusteringModel implements ClusteringModel {
         return assignEmbeddings(embed(data), data.n());
     }
 
+    @Override
+    public Embedded embedAndAssign(PaddedSequences data) {
+        float[] z = embed(data);
+        return new Embedded(z, assignEmbeddings(z, data.n()));
+    }
+
     /** Nearest centroids of embeddings [n, latent]. */
     Assignment assignEmbeddings(float[] z, int n) {
         KMeansModel.Assignment a = new KMeansModel(saved.k(), latent(), saved.centroids(), null, Double.NaN, 0, true,

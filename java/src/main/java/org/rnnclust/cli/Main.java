@@ -46,8 +46,12 @@ public final class Main {
         return execute(commandLine(), args);
     }
 
-    /** Runs {@code cli} (whose streams the caller may have set) as {@link #run} does. */
-    static int execute(CommandLine cli, String... args) {
+    /**
+     * Runs {@code cli} (whose streams the caller may have set) as {@link #run} does. Other front ends
+     * (the Spark module's) run their commands through it, so that every failure gets the same one
+     * line and exit code.
+     */
+    public static int execute(CommandLine cli, String... args) {
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
@@ -57,7 +61,11 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return withExitCodes(new CommandLine(new Main()));
+    }
+
+    /** {@code cli} with this project's handling of bad usage and failures: one line, one exit code of the table. */
+    public static CommandLine withExitCodes(CommandLine cli) {
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::badUsage);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -45,16 +45,31 @@ public final class KMeans {
                 SplittableRandom rng = root.split();
                 KMeansModel model = params.batchSize() > 0 && params.batchSize() < n
                         ? miniBatch(backend, index, x, n, d, rng, tolAbs)
-                        : lloyd(index, n, d, rng, tolAbs);
+                        : lloyd(index, KMeansPlusPlus.seed(index, k, rng), n, d, tolAbs);
                 if (best == null || model.inertia() < best.inertia()) best = model;
             }
             return best;
         }
     }
 
-    private KMeansModel lloyd(CentroidIndex index, int n, int d, SplittableRandom rng, double tolAbs) {
+    /**
+     * Lloyd's iterations from the given k×d centres instead of k-means++ seeds: one run, nInit and
+     * batchSize ignored. Distributed k-means started from the same centres is checked against it.
+     */
+    public KMeansModel fitFrom(Backend backend, float[] x, int n, int d, float[] initialCentres) {
         int k = params.k();
-        float[] centres = KMeansPlusPlus.seed(index, k, rng);
+        if (initialCentres.length != k * d) {
+            throw new IllegalArgumentException("initial centres hold " + initialCentres.length + " values, expected k×d = "
+                    + k * d);
+        }
+        if (k > n) throw new IllegalArgumentException("k=" + k + " exceeds the number of points n=" + n);
+        try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
+            return lloyd(index, initialCentres.clone(), n, d, params.tol() * meanVariance(x, n, d));
+        }
+    }
+
+    private KMeansModel lloyd(CentroidIndex index, float[] centres, int n, int d, double tolAbs) {
+        int k = params.k();
         int[] labels = new int[n];
         int[] previous = new int[n];
         float[] dist = new float[n];

@@ -123,6 +123,11 @@ class ReservoirClusteringModelTest {
             float[] oneHot = ConsensusClustering.oneHot(memberLabels, 3);
             int[] byHand = nearest(oneHot, test.size(), 9, 0, t.get("consensus.centroids").data(), 9);
             assertArrayEquals(byHand, model.predict(test));
+            ClusteringModel.Embedded both = model.embedAndAssign(test);
+            assertArrayEquals(z, both.embeddings(), "embedAndAssign's embeddings are embed's");
+            Assignment alone = model.assign(test);
+            assertArrayEquals(alone.labels(), both.assignment().labels(), "and its clusters assign's");
+            assertEquals(alone.inertia(), both.assignment().inertia());
         }
     }
 

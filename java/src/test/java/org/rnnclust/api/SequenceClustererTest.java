@@ -96,6 +96,10 @@ class SequenceClustererTest {
         assertArrayEquals(model.embed(TEST), loaded.embed(TEST), 0f);
         assertArrayEquals(model.predict(TEST), loaded.predict(TEST));
         assertEquals(model.assign(TEST).inertia(), loaded.assign(TEST).inertia());
+        ClusteringModel.Embedded both = loaded.embedAndAssign(TEST);
+        assertArrayEquals(model.embed(TEST), both.embeddings(), 0f);
+        assertArrayEquals(model.predict(TEST), both.assignment().labels());
+        assertEquals(model.assign(TEST).inertia(), both.assignment().inertia());
         assertEquals(ClusteringScores.of(TEST.labels(), model.predict(TEST)), loaded.scores(TEST));
         assertEquals("rnn-gru-idec", loaded.method());
         assertNull(loaded.fitReport());
