@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The Spark module's embed against single-process embed on the same rows, same machine, alternating
+# rounds:
+#
+#   bench/compare-spark.sh [MB] [ROUNDS]     (default 64 MB, 3 rounds)
+#
+# The data: ci/npy_blocks.py's block of 1,024 series × 1,024 steps repeated to MB megabytes,
+# converted once to Parquet (not timed). The model: two reservoirs of 100 units trained on the
+# block. Each round times, wall seconds including JVM and Spark start-up:
+#   single   ./rnnclust embed (the .npy, streamed, all cores)
+#   spark-2  rnnclust-spark embed in local[2] (two tasks at once, one compute thread each)
+#   spark-1  rnnclust-spark embed in local[1] (one task, one thread)
+# and prints the medians and the median per-round ratios spark-1/spark-2 (the speed-up of two
+# tasks) and spark-2/single (Spark's overhead). Spark runs from its Maven jars (the module's
+# provided dependencies) with spark/jvm-options, as spark-submit would run it. bench/RESULTS.md
+# records it.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+mb="${1:-64}"
+rounds="${2:-3}"
+[[ -f $root/target/rnnclust.jar && -f $root/spark/target/rnnclust-spark.jar ]] \
+  || (cd "$root" && mvn -q -B package -DskipTests)
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+(cd "$root" && mvn -q -B -o -pl spark dependency:build-classpath -Dmdep.includeScope=provided \
+  -Dmdep.outputFile="$work/spark-cp.txt" > /dev/null)
+opens="$(tr '\n' ' ' < "$root/spark/jvm-options")"
+spark() { # shellcheck disable=SC2086
+  java $opens -cp "$root/spark/target/rnnclust-spark.jar:$(cat "$work/spark-cp.txt")" org.rnnclust.spark.cli.Main "$@"; }
+python3 "$root/ci/npy_blocks.py" "$work" "$mb"
+java -jar "$root/target/rnnclust.jar" train --data "$work/block.npy" --k 3 --reservoir-units 100 --members 2 \
+  --seed 1 --out "$work/model" > /dev/null
+spark convert --master 'local[2]' --data "$work/big.npy" --partitions 8 --out "$work/big.parquet" > /dev/null 2>&1
+rows=$(python3 -c "import sys; b=open(sys.argv[1],'rb').read(200); print(int(b.split(b'(')[1].split(b',')[0]))" "$work/big.npy")
+timed() { local out="$1"; shift; rm -rf "$work/$out"
+  /usr/bin/time -f %e -o "$work/t" "$@" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }; cat "$work/t"; }
+single=() s2=() s1=() speedup=() overhead=()
+for r in $(seq "$rounds"); do
+  a=$(timed e.npy java -jar "$root/target/rnnclust.jar" embed --model "$work/model" --data "$work/big.npy" \
+      --out "$work/e.npy" --device cpu)
+  b=$(timed e2.parquet spark embed --master 'local[2]' --model "$work/model" --data "$work/big.parquet" \
+      --device cpu --out "$work/e2.parquet")
+  c=$(timed e1.parquet spark embed --master 'local[1]' --model "$work/model" --data "$work/big.parquet" \
+      --device cpu --out "$work/e1.parquet")
+  single+=("$a") s2+=("$b") s1+=("$c")
+  speedup+=("$(python3 -c "print('%.3f' % ($c / $b))")") overhead+=("$(python3 -c "print('%.3f' % ($b / $a))")")
+done
+median() { python3 -c "import statistics,sys; print('%.3f' % statistics.median(float(v) for v in sys.argv[1:]))" "$@"; }
+echo "embed of $rows series × 1024 steps ($(($(stat -c %s "$work/big.npy") / 1000000)) MB), $(nproc) cores, $rounds rounds:"
+echo "  single process:   median $(median "${single[@]}") s"
+echo "  spark local[2]:   median $(median "${s2[@]}") s"
+echo "  spark local[1]:   median $(median "${s1[@]}") s"
+echo "  local[1]/local[2]: median $(median "${speedup[@]}")  (per round: ${speedup[*]})"
+echo "  local[2]/single:   median $(median "${overhead[@]}")  (per round: ${overhead[*]})"

@@ -1,0 +1,222 @@
+package org.rnnclust.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.rnnclust.api.ClusteringModel;
+import org.rnnclust.api.Device;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.prep.MissingValues;
+
+/**
+ * Embeds (and assigns) a table of sequences with a trained model, partition by partition: the
+ * library entry point that {@code embed} and {@code cluster} call. The model file is broadcast once;
+ * each task reads its rows {@code chunkRows} at a time, embeds each chunk on its device (see
+ * {@link ExecutorBackends}) and writes rows of id, [cluster], embedding and, when the input has
+ * one, label. Each row's numbers are the ones single-process {@code embed}/{@code cluster} give it.
+ */
+public final class SparkEmbedding {
+    /** Bad rows skipped by the last {@link #apply} with {@link OnBadRow#SKIP}, once its output was computed. */
+    public record Skipped(LongAccumulator count, CollectionAccumulator<String> first) implements java.io.Serializable {
+        public long rows() {
+            return count.value();
+        }
+
+        /** The first few problems, one line each. */
+        public List<String> examples() {
+            List<String> all = new ArrayList<>(first.value());
+            return all.subList(0, Math.min(all.size(), Options.EXAMPLES));
+        }
+    }
+
+    /**
+     * @param assign    add the cluster of each row
+     * @param chunkRows rows embedded together by a task (bounds its memory)
+     * @param device    auto (the task's GPU, else the CPU), cpu, cuda or cuda:N
+     * @param onBadRow  fail the job on a bad row, or skip and count it
+     * @param deterministic the engine's deterministic mode on the CPU: each row's numbers then do not
+     *                  depend on which rows share its chunk (in the default mode OpenBLAS's blocking
+     *                  of a product can change its last bits), and equal single-process ones bit for bit
+     */
+    public record Options(SequenceColumns columns, boolean assign, int chunkRows, String device, OnBadRow onBadRow,
+                          boolean deterministic) implements java.io.Serializable {
+        static final int EXAMPLES = 5;
+
+        public Options {
+            if (chunkRows < 1) throw new IllegalArgumentException("chunkRows must be >= 1, got " + chunkRows);
+        }
+
+        public static Options embedding() {
+            return new Options(SequenceColumns.defaults(), false, 4096, "auto", OnBadRow.FAIL, false);
+        }
+
+        public Options withAssign(boolean on) {
+            return new Options(columns, on, chunkRows, device, onBadRow, deterministic);
+        }
+
+        public Options withChunkRows(int rows) {
+            return new Options(columns, assign, rows, device, onBadRow, deterministic);
+        }
+
+        public Options withOnBadRow(OnBadRow policy) {
+            return new Options(columns, assign, chunkRows, device, policy, deterministic);
+        }
+
+        public Options withDeterministic(boolean on) {
+            return new Options(columns, assign, chunkRows, device, onBadRow, on);
+        }
+
+        public Options withDevice(String name) {
+            return new Options(columns, assign, chunkRows, name, onBadRow, deterministic);
+        }
+    }
+
+    /** The output of {@link #apply}: a lazily computed table, and the skipped rows' counters. */
+    public record Result(org.apache.spark.sql.Dataset<Row> rows, Skipped skipped) {}
+
+    private SparkEmbedding() {}
+
+    /** Reads a model file on the driver, checks it, and applies it as {@link #apply(SparkSession, org.apache.spark.sql.Dataset, byte[], Options)}. */
+    public static Result apply(SparkSession spark, org.apache.spark.sql.Dataset<Row> input, Path modelFile,
+                               Options options) {
+        Path file = modelFile;
+        if (Files.isDirectory(file)) file = file.resolve(ClusteringModel.FILE);
+        try (ClusteringModel checked = ClusteringModel.load(modelFile)) {
+            checked.channels();  // loading validated the file; a damaged one never reaches the executors
+            return apply(spark, input, Files.readAllBytes(file), options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Applies the model whose file bytes are {@code model} to every row of {@code input}. */
+    public static Result apply(SparkSession spark, org.apache.spark.sql.Dataset<Row> input, byte[] model,
+                               Options options) {
+        StructType in = input.schema();
+        SequenceColumns columns = options.columns();
+        columns.declaredChannels(in);
+        boolean labelled = columns.hasLabel(in);
+        List<StructField> out = new ArrayList<>();
+        out.add(SequenceColumns.field(in, columns.id()));
+        if (options.assign()) out.add(DataTypes.createStructField(SequenceColumns.CLUSTER, DataTypes.IntegerType, false));
+        out.add(DataTypes.createStructField(SequenceColumns.EMBEDDING,
+                DataTypes.createArrayType(DataTypes.FloatType, false), false));
+        if (labelled) out.add(SequenceColumns.field(in, columns.label()));
+        StructType schema = DataTypes.createStructType(out);
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<byte[]> broadcast = jsc.broadcast(model);
+        Skipped skipped = new Skipped(spark.sparkContext().longAccumulator("rnnclust bad rows"),
+                spark.sparkContext().collectionAccumulator("rnnclust bad row examples"));
+        Partition body = new Partition(broadcast, options, labelled, skipped);
+        return new Result(input.mapPartitions(body, Encoders.row(schema)), skipped);
+    }
+
+    /** One task's work. */
+    private static final class Partition implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> model;
+        private final Options options;
+        private final boolean labelled;
+        private final Skipped skipped;
+
+        Partition(Broadcast<byte[]> model, Options options, boolean labelled, Skipped skipped) {
+            this.model = model;
+            this.options = options;
+            this.labelled = labelled;
+            this.skipped = skipped;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            ClusteringModel loaded = ExecutorBackends.model(model.id(), model.value());
+            TaskContext task = TaskContext.get();
+            String deviceName = ExecutorBackends.deviceFor(options.device(), task);
+            int threads = task == null ? 1 : Math.max(1, task.cpus());
+            boolean allowMissing = loaded.preprocessor().options().missing() == MissingValues.INTERPOLATE;
+            int channels = loaded.channels();
+            SequenceColumns columns = options.columns();
+            return new Iterator<>() {
+                private final List<Row> pending = new ArrayList<>();
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                    if (next < pending.size()) return true;
+                    pending.clear();
+                    next = 0;
+                    while (pending.isEmpty() && rows.hasNext()) fill();
+                    return !pending.isEmpty();
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) throw new java.util.NoSuchElementException();
+                    return pending.get(next++);
+                }
+
+                /** Reads up to chunkRows rows, embeds the good ones, and queues their output rows. */
+                private void fill() {
+                    List<Row> good = new ArrayList<>();
+                    List<float[]> series = new ArrayList<>();
+                    while (good.size() < options.chunkRows() && rows.hasNext()) {
+                        Row r = rows.next();
+                        try {
+                            series.add(RowSequence.read(r, columns, channels, allowMissing));
+                            good.add(r);
+                        } catch (BadRowException e) {
+                            if (options.onBadRow() == OnBadRow.FAIL) throw e;
+                            skipped.count().add(1);
+                            if (skipped.first().value().size() < Options.EXAMPLES) skipped.first().add(e.getMessage());
+                        }
+                    }
+                    if (good.isEmpty()) return;
+                    Dataset chunk = Dataset.unlabelled("partition " + (task == null ? 0 : task.partitionId()),
+                            series.toArray(new float[0][]), channels);
+                    float[] emb;
+                    int[] clusters = null;
+                    Device device = ExecutorBackends.borrow(deviceName, threads, options.deterministic());
+                    try {
+                        ClusteringModel m = loaded.on(device);
+                        if (options.assign()) {
+                            ClusteringModel.Embedded both = m.embedAndAssign(chunk);
+                            emb = both.embeddings();
+                            clusters = both.assignment().labels();
+                        } else {
+                            emb = m.embed(chunk);
+                        }
+                    } finally {
+                        ExecutorBackends.release(deviceName, threads, options.deterministic(), device);
+                    }
+                    int latent = emb.length / good.size();
+                    for (int i = 0; i < good.size(); i++) {
+                        Row r = good.get(i);
+                        List<Object> values = new ArrayList<>(4);
+                        values.add(r.get(r.fieldIndex(columns.id())));
+                        if (clusters != null) values.add(clusters[i]);
+                        values.add(SequenceColumns.boxed(emb, i * latent, latent));
+                        if (labelled) values.add(r.get(r.fieldIndex(columns.label())));
+                        pending.add(RowFactory.create(values.toArray()));
+                    }
+                }
+            };
+        }
+    }
+}

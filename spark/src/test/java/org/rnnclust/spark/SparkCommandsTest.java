@@ -1,0 +1,158 @@
+package org.rnnclust.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnnclust.api.ClusteringModel;
+import org.rnnclust.api.PcaSettings;
+import org.rnnclust.api.ReservoirClusterer;
+import org.rnnclust.api.ReservoirSettings;
+import org.rnnclust.data.Dataset;
+import org.rnnclust.data.gen.Cbf;
+import org.rnnclust.data.read.ReadOptions;
+import org.rnnclust.data.read.Readers;
+import org.rnnclust.spark.cli.Main;
+
+/** The spark-submit commands end to end in local[2]: convert, cluster, embed, kmeans, and their failures. */
+class SparkCommandsTest {
+    @TempDir static Path dir;
+    static Path ucr;
+    static Path model;
+
+    @BeforeAll
+    static void writeDataAndModel() throws IOException {
+        LocalSpark.session();  // the commands then run in the tests' local[2] session
+        Dataset cbf = Cbf.generate(30, 48, 21);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < cbf.size(); i++) {
+            text.append(cbf.labels()[i] + 1);
+            for (float v : cbf.series(i)) text.append('\t').append(String.format(Locale.ROOT, "%.6f", v));
+            text.append('\n');
+        }
+        ucr = dir.resolve("CBF_TRAIN.tsv");
+        Files.writeString(ucr, text);
+        ReservoirSettings small = new ReservoirSettings(30, 0.9, 0.5, 0.25, true, 5, 1.0, 24, PcaSettings.defaults(), 2);
+        try (ClusteringModel m = ReservoirClusterer.builder().settings(small).clusters(3).seed(1).device("cpu").build()
+                .fit(Readers.read(ucr, ReadOptions.defaults()))) {
+            model = dir.resolve("model.rnnclust");
+            m.save(model);
+        }
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void convertThenClusterGivesTheSingleProcessClusters() {
+        String table = dir.resolve("cbf.parquet").toString();
+        Run convert = run("convert", "--data", ucr.toString(), "--partitions", "3", "--out", table);
+        assertEquals(0, convert.code(), convert.err());
+        assertTrue(convert.out().contains("90 sequences, 1 channel(s), labelled"), convert.out());
+
+        String clustered = dir.resolve("clusters.parquet").toString();
+        Run cluster = run("cluster", "--model", model.toString(), "--data", table, "--device", "cpu",
+                "--chunk-rows", "8", "--out", clustered);
+        assertEquals(0, cluster.code(), cluster.err());
+        SparkSession spark = LocalSpark.session();
+        List<Row> rows = new ArrayList<>(spark.read().parquet(clustered).collectAsList());
+        rows.sort(Comparator.comparingLong(r -> r.getLong(r.fieldIndex("id"))));
+        int[] expected;
+        Dataset data = Readers.read(ucr, ReadOptions.defaults());
+        try (ClusteringModel m = ClusteringModel.load(model); org.rnnclust.api.Device cpu = org.rnnclust.api.Device.cpu()) {
+            expected = m.on(cpu).predict(data);
+        }
+        int[] got = rows.stream().mapToInt(r -> r.getInt(r.fieldIndex("cluster"))).toArray();
+        assertArrayEquals(expected, got);
+        assertEquals(data.labelNames().get(data.labels()[0]), rows.get(0).getString(rows.get(0).fieldIndex("label")));
+
+        Run again = run("cluster", "--model", model.toString(), "--data", table, "--out", clustered);
+        assertEquals(2, again.code());
+        assertTrue(again.err().strip().endsWith("already exists; choose another path or remove it"), again.err());
+        assertEquals(1, again.err().strip().lines().count(), again.err());
+    }
+
+    @Test
+    void embedThenKMeansWritesTheTableAndItsCentres() throws IOException {
+        String table = dir.resolve("cbf-embed-in.parquet").toString();
+        assertEquals(0, run("convert", "--data", ucr.toString(), "--out", table).code());
+        String embedded = dir.resolve("embedded.parquet").toString();
+        Run embed = run("embed", "--model", model.toString(), "--data", table, "--out", embedded);
+        assertEquals(0, embed.code(), embed.err());
+        String clustered = dir.resolve("kmeans.parquet").toString();
+        Run km = run("kmeans", "--data", embedded, "--k", "3", "--seed", "2", "--out", clustered);
+        assertEquals(0, km.code(), km.err());
+        JsonNode centres = new ObjectMapper().readTree(Path.of(clustered, "_centres.json").toFile());
+        assertEquals(3, centres.get("k").asInt());
+        assertEquals(3, centres.get("centres").size());
+        List<Row> rows = LocalSpark.session().read().parquet(clustered).collectAsList();
+        assertEquals(90, rows.size());
+        // Every row's cluster is its nearest centre.
+        for (Row r : rows) {
+            List<Float> z = r.getList(r.fieldIndex("embedding"));
+            int best = -1;
+            double bestD = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < 3; c++) {
+                double d = 0;
+                for (int j = 0; j < z.size(); j++) {
+                    double e = z.get(j) - centres.get("centres").get(c).get(j).asDouble();
+                    d += e * e;
+                }
+                if (d < bestD) {
+                    bestD = d;
+                    best = c;
+                }
+            }
+            assertEquals(best, r.getInt(r.fieldIndex("cluster")));
+        }
+    }
+
+    @Test
+    void aBadRowIsOneLineAndExitTwoAndNothingIsWritten() throws IOException {
+        Path withNaN = dir.resolve("nan.tsv");
+        Files.writeString(withNaN, Files.readString(ucr) + "1\tNaN" + "\t0.5".repeat(47) + "\n");
+        String table = dir.resolve("nan.parquet").toString();
+        Run kept = run("convert", "--data", withNaN.toString(), "--missing", "keep", "--out", table);
+        assertEquals(0, kept.code(), kept.err());
+        String out = dir.resolve("never.parquet").toString();
+        Run r = run("embed", "--model", model.toString(), "--data", table, "--device", "cpu", "--out", out);
+        assertEquals(2, r.code(), r.err());
+        assertEquals("rnnclust: row id=90: missing value (NaN) at step 1 (the model refuses missing values, as it was trained to)",
+                r.err().strip());
+        assertFalse(Files.exists(Path.of(out)));
+        try (var left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".never.parquet")), "a staging folder was left");
+        }
+        Run skip = run("embed", "--model", model.toString(), "--data", table, "--on-bad-row", "skip", "--out", out);
+        assertEquals(0, skip.code(), skip.err());
+        assertTrue(skip.out().contains("skipped 1 bad row(s)"), skip.out());
+        assertEquals(90, LocalSpark.session().read().parquet(out).count());
+
+        Run refused = run("convert", "--data", withNaN.toString(), "--out", dir.resolve("refused.parquet").toString());
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("sequence 90 has a missing value (NaN) at step 1"), refused.err());
+    }
+}
