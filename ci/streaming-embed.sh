@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # embed of an .npy larger than the JVM's heap: it must finish, and its output must hold the same
-# embeddings as an in-memory embed of the same rows. The file repeats one block of 1,024 series
+# embeddings as an in-memory embed of the same rows. Then train --sample on the same file under the
+# same heap: it must finish too (the sample's rows are StreamingInputTest's concern). The file repeats one block of 1,024 series
 # (1,024 steps each, 4 MiB), so every block's embeddings must equal the block's own.
 #   ci/streaming-embed.sh            the CI-sized case: 600 MB under -Xmx256m (about a minute)
 #   ci/streaming-embed.sh 3000 512m  3 GB under -Xmx512m (run by hand)
@@ -43,3 +44,10 @@ while True:
 print("streaming-embed: %d blocks of 1024 series, each embedded as the block alone" % k)
 PY
 echo "streaming-embed: $((size / 1000000)) MB embedded under -Xmx$heap in ${seconds} s"
+start=$(date +%s)
+if ! java "-Xmx$heap" -jar "$jar" train --data "$work/big.npy" --sample 2000 --k 3 --reservoir-units 20 --members 1 \
+    --seed 1 --out "$work/sampled" > "$work/train.txt" 2>&1; then
+  echo "streaming-embed: FAILED: train --sample 2000 of $((size / 1000000)) MB under -Xmx$heap: $(tail -1 "$work/train.txt")" >&2
+  exit 1
+fi
+echo "streaming-embed: train --sample 2000 of $((size / 1000000)) MB under -Xmx$heap in $(( $(date +%s) - start )) s"

@@ -52,6 +52,18 @@ final class DataOptions {
         return d;
     }
 
+    /**
+     * {@link #train}, or a seeded uniform sample of {@code sample} of its sequences when {@code
+     * sample} > 0 (an .npy streamed, so that it may be larger than the heap).
+     */
+    Dataset train(int sample, long seed) {
+        if (sample == 0) return train();
+        if (sample < 0) throw new InputException("--sample must be >= 0 (0: every sequence), got " + sample);
+        if (merge) throw new InputException("--sample draws from --data alone; drop --merge or --sample");
+        requireConsistentLabels();
+        return Readers.sample(data, options(labels), sample, seed);
+    }
+
     /** The data to assign and score separately, or null (no --test, or --merge). */
     Dataset testSet() {
         if (test == null || merge) return null;

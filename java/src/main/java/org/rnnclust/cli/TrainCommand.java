@@ -83,6 +83,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Also write an HTML report (loss, embeddings, cluster means, confusion matrix) into DIR.")
     Path report;
 
+    @Option(names = "--sample", paramLabel = "N", defaultValue = "0",
+            description = "Train on a uniform sample of N sequences of --data, drawn with --seed (0: all of them). "
+                    + "An .npy is streamed, so it may be larger than the heap; other formats are read whole.")
+    int sample;
+
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the interrupted run in DIR from its checkpoint: the same data and flags as the "
                     + "first run; --epochs and --refine-epochs may be raised.")
@@ -119,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
         };
         refuseFlagsOfTheOtherRepresentation(autoencoder);
         if (members != null && members < 1) throw new InputException("--members must be >= 1, got " + members, Setting.MEMBERS);
-        PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
+        PreparedData prepared = PreparedData.prepare(data.train(sample, clustering.seed), data.testSet(), prep.options());
         clustering.k(prepared.trainRaw());  // checks --k before any training
         return autoencoder ? trainAutoencoder(stop, dir, start, prepared) : trainReservoir(stop, dir, start, prepared);
     }

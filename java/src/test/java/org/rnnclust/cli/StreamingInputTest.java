@@ -34,6 +34,65 @@ import org.rnnclust.testing.RelativeError;
 class StreamingInputTest {
     @TempDir Path tmp;
 
+    /**
+     * train --sample N: a streamed .npy gives the rows RowSample.sorted draws from the whole file
+     * with the seed (labels from the labels file alike), a text file read whole the same rows, and
+     * the model trained on the sample is the one trained on a file of exactly those rows.
+     */
+    @Test
+    void aSampleIsTheSeededRowsOfTheWholeFileAndTrainsTheSameModel() throws IOException {
+        Dataset data = Cbf.generate(35, 40, 9);  // 105 labelled series
+        int n = data.size();
+        float[] values = new float[n * 40];
+        float[] labels = new float[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(data.series(i), 0, values, i * 40, 40);
+            labels[i] = data.labels()[i] + 1;
+        }
+        Path npy = tmp.resolve("all.npy");
+        Npy.write(npy, new NpyArray(new int[] {n, 40}, values));
+        Path labelsFile = tmp.resolve("labels.npy");
+        Npy.write(labelsFile, NpyArray.of(labels));
+        int[] rows = org.rnnclust.data.RowSample.sorted(n, 20, new java.util.SplittableRandom(4));
+        Dataset whole = Readers.read(npy, ReadOptions.defaults().withLabelsFile(labelsFile));
+        Dataset sample = Readers.sample(npy, ReadOptions.defaults().withLabelsFile(labelsFile), 20, 4);
+        assertEquals(20, sample.size());
+        for (int i = 0; i < 20; i++) {
+            assertArrayEquals(whole.series(rows[i]), sample.series(i));
+            assertEquals(whole.labelNames().get(whole.labels()[rows[i]]), sample.labelNames().get(sample.labels()[i]));
+        }
+        assertEquals(n, Readers.sample(npy, ReadOptions.defaults(), 1000, 4).size(), "a sample larger than the file is all of it");
+        Dataset fromText = Readers.sample(TrainCommandTest.writeUcr(data, tmp.resolve("all.tsv")), ReadOptions.defaults(), 20, 4);
+        for (int i = 0; i < 20; i++) assertEquals(data.series(rows[i])[7], fromText.series(i)[7], 1e-5f);
+
+        float[] picked = new float[20 * 40];
+        for (int i = 0; i < 20; i++) System.arraycopy(values, rows[i] * 40, picked, i * 40, 40);
+        Path only = tmp.resolve("only.npy");
+        Npy.write(only, new NpyArray(new int[] {20, 40}, picked));
+        String[] flags = {"--k", "3", "--reservoir-units", "20", "--members", "2", "--seed", "4", "--device", "cpu"};
+        CliRun sampled = CliRun.of(concat(new String[] {"train", "--data", npy.toString(), "--sample", "20", "--out",
+                tmp.resolve("sampled").toString()}, flags));
+        assertEquals(0, sampled.exitCode(), sampled.err());
+        CliRun direct = CliRun.of(concat(new String[] {"train", "--data", only.toString(), "--out",
+                tmp.resolve("direct").toString()}, flags));
+        assertEquals(0, direct.exitCode(), direct.err());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("direct/assignments.csv")),
+                Files.readAllBytes(tmp.resolve("sampled/assignments.csv")));
+        try (ClusteringModel a = ClusteringModel.load(tmp.resolve("sampled")); ClusteringModel b = ClusteringModel.load(tmp.resolve("direct"));
+             Device cpu = Device.open("cpu")) {
+            assertArrayEquals(b.on(cpu).embed(whole), a.on(cpu).embed(whole), 0f, "the same model");
+        }
+        CliRun negative = CliRun.of("train", "--data", npy.toString(), "--sample", "-1", "--out", tmp.resolve("x").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, negative.exitCode());
+        assertTrue(negative.err().contains("--sample must be >= 0"), negative.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void chunkedClustersAreTheWholeDatasetsAndAFailedReadKeepsThePreviousFiles() throws IOException {
         Dataset train = Cbf.generate(10, 40, 5);

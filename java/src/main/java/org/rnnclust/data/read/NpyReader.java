@@ -54,7 +54,7 @@ final class NpyReader implements DatasetReader {
         return shape;
     }
 
-    private static Labels.Indexed readLabels(Path file, int expected, String dataSource, ReadLimits limits) {
+    static Labels.Indexed readLabels(Path file, int expected, String dataSource, ReadLimits limits) {
         String source = file.toString();
         double[] values = Readers.withStream(file, limits, input -> {
             NpyInput npy = NpyInput.open(input.in(), source, input.size());

@@ -8,12 +8,16 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import org.rnnclust.HeapBudget;
 import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
+import org.rnnclust.data.RowSample;
 import org.rnnclust.data.npy.NpyFormat;
 import org.rnnclust.data.npy.NpyInput;
 
@@ -135,6 +139,71 @@ public final class Readers {
             if (whole == null) npy.finish();
             return null;
         });
+    }
+
+    /**
+     * A seeded uniform sample of {@code m} sequences of a file (all of them when it has no more), in
+     * the file's order: the rows {@link RowSample#sorted} draws from the file's N with {@code seed}.
+     * An {@code .npy} is streamed: its header gives N, so the rows to keep are drawn before the first
+     * is read and kept as the file goes by, in one pass, holding the sample and one chunk: the file
+     * may be larger than the heap. Other formats are read whole, then sampled the same way (the same
+     * rows as from the same data in an {@code .npy}).
+     */
+    public static Dataset sample(Path file, ReadOptions options, int m, long seed) {
+        if (m < 1) throw new IllegalArgumentException("sample size must be >= 1, got " + m);
+        ReadOptions opts = options == null ? ReadOptions.defaults() : options;
+        Format format = opts.format() == null || opts.format() == Format.AUTO ? formatOf(file) : opts.format();
+        if (format != Format.NPY) {
+            Dataset all = read(file, opts);
+            return select(all, RowSample.sorted(all.size(), Math.min(m, all.size()), new SplittableRandom(seed)));
+        }
+        checkOptions(file, format, opts);
+        List<float[]> kept = new ArrayList<>();
+        int[][] keep = {null};
+        int[] shape = new int[3];
+        String[] source = {file.toString()};
+        streamNpy(file, 0, new NpyRows() {
+            private int seen;
+            private int next;
+
+            @Override
+            public void start(int sequences, int steps, int channels) {
+                shape[0] = sequences;
+                shape[2] = channels;
+                keep[0] = RowSample.sorted(sequences, Math.min(m, sequences), new SplittableRandom(seed));
+                HeapBudget.requireArray((long) keep[0].length * steps * channels, 4,
+                        file + ": a sample of " + keep[0].length + " sequences");
+            }
+
+            @Override
+            public void rows(Dataset chunk) {
+                source[0] = chunk.name();
+                int[] idx = keep[0];
+                for (int i = 0; i < chunk.size(); i++, seen++) {
+                    if (next < idx.length && idx[next] == seen) {
+                        kept.add(chunk.series(i));
+                        next++;
+                    }
+                }
+            }
+        });
+        float[][] series = kept.toArray(new float[0][]);
+        if (opts.labelsFile() == null) return Dataset.unlabelled(source[0], series, shape[2]);
+        Labels.Indexed labels = NpyReader.readLabels(opts.labelsFile(), shape[0], source[0], ReadLimits.ofThisJvm());
+        int[] picked = new int[series.length];
+        for (int i = 0; i < picked.length; i++) picked[i] = labels.labels()[keep[0][i]];
+        return new Dataset(source[0], series, shape[2], picked, labels.names());
+    }
+
+    private static Dataset select(Dataset all, int[] rows) {
+        float[][] series = new float[rows.length][];
+        int[] labels = all.hasLabels() ? new int[rows.length] : null;
+        for (int i = 0; i < rows.length; i++) {
+            series[i] = all.series(rows[i]);
+            if (labels != null) labels[i] = all.labels()[rows[i]];
+        }
+        return labels == null ? Dataset.unlabelled(all.name(), series, all.channels())
+                : new Dataset(all.name(), series, all.channels(), labels, all.labelNames());
     }
 
     /** The values in an automatic chunk: 8 MiB of float32 (the model's preprocessing copies it a few times). */
