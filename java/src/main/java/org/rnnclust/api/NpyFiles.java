@@ -40,6 +40,11 @@ public final class NpyFiles {
         return new RowWriter(Npy.openRows(file, shape));
     }
 
+    /** Starts writing {@code file}, rows of {@code rowSize} float32 values whose number the commit settles. */
+    public static RowWriter openRows(Path file, int rowSize) {
+        return new RowWriter(Npy.openRows(file, rowSize));
+    }
+
     /** Writes a float32 array of {@code shape} (C order) to {@code file}. */
     public static void write(Path file, int[] shape, float[] values) {
         Npy.write(file, new NpyArray(shape, values));

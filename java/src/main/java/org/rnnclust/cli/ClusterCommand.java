@@ -40,7 +40,7 @@ final class ClusterCommand implements Callable<Integer> {
     }
 
     private Integer cluster() {
-        if (input.streamable()) return clusterInChunks();
+        if (input.streamableWithLabels()) return clusterInChunks();
         long start = System.nanoTime();
         ClusteringModel m = input.load();
         Dataset d = input.read();
@@ -83,7 +83,7 @@ final class ClusterCommand implements Callable<Integer> {
         try (Device on = device.openForNetworks(); OutputFolder output = OutputFolder.open(out)) {
             ClusteringModel model = m.on(on);
             try (OutputFolder.AssignmentRows rows = output.openAssignments()) {
-                input.streamNpy(new Readers.NpyRows() {
+                input.streamRows(new Readers.Rows() {
                     @Override
                     public void start(int sequences, int steps, int channels) {
                         shape[0] = sequences;

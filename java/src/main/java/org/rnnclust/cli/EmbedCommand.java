@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Writes the embeddings of a dataset under a trained model as an .npy [N, D]. An .npy input is
- * read, embedded and written in chunks (memory bounded whatever its size); other formats are
- * read whole.
+ * Writes the embeddings of a dataset under a trained model as an .npy [N, D]. An .npy or UCR
+ * input is read, embedded and written in chunks (memory bounded whatever its size); other formats
+ * are read whole.
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Embed sequences with a trained model; writes an .npy of shape [N, latent].")
@@ -66,17 +66,19 @@ final class EmbedCommand implements Callable<Integer> {
         try (Device on = device.openForNetworks()) {
             ClusteringModel model = m.on(on);
             try {
-                input.streamNpy(new Readers.NpyRows() {
+                input.streamRows(new Readers.Rows() {
                     @Override
                     public void start(int sequences, int steps, int channels) {
-                        total[0] = sequences;
-                        writer[0] = NpyFiles.openRows(out, new int[] {sequences, model.latent()});
+                        // A text file's count is known at its end: the header is then patched.
+                        writer[0] = sequences >= 0 ? NpyFiles.openRows(out, new int[] {sequences, model.latent()})
+                                : NpyFiles.openRows(out, model.latent());
                     }
 
                     @Override
                     public void rows(Dataset chunk) {
                         float[] emb = model.embed(chunk);
                         writer[0].append(emb, emb.length);
+                        total[0] += chunk.size();
                     }
                 });
                 writer[0].commit();

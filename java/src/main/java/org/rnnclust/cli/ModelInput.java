@@ -24,7 +24,7 @@ final class ModelInput {
     @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
             description = {"Sequences read, processed and written at a time when --data is an .npy (or .npy.gz) "
                     + "without --labels: memory stays bounded whatever the file's size; 0 = as many as hold 2 Mi "
-                    + "values (8 MiB), at most 65,536. Other inputs are read whole.",
+                    + "values (8 MiB), at most 65,536. embed also streams a UCR file; other inputs are read whole.",
                     "Default: ${DEFAULT-VALUE}."})
     int chunkRows;
 
@@ -43,13 +43,21 @@ final class ModelInput {
         return data.toString();
     }
 
-    /** Whether --data can be read in chunks: an .npy (optionally .npy.gz) without a labels file. */
+    /**
+     * Whether --data can be read in chunks when its labels are not needed: an .npy or a UCR file
+     * (each optionally .gz) without a labels file.
+     */
     boolean streamable() {
+        return labels == null && Readers.streamable(data, Format.AUTO);
+    }
+
+    /** Whether --data can be read in chunks with every label it has: an .npy (it holds none) without a labels file. */
+    boolean streamableWithLabels() {
         return labels == null && Readers.formatOf(data) == Format.NPY;
     }
 
-    /** Reads --data (an .npy) --chunk-rows sequences at a time ({@link Readers#streamNpy}). */
-    void streamNpy(Readers.NpyRows body) {
-        Readers.streamNpy(data, chunkRows, body);
+    /** Reads --data --chunk-rows sequences at a time ({@link Readers#streamRows}). */
+    void streamRows(Readers.Rows body) {
+        Readers.streamRows(data, Format.AUTO, chunkRows, body);
     }
 }

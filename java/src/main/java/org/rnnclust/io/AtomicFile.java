@@ -82,6 +82,17 @@ final class AtomicFile {
             }
         }
 
+        /** Writes {@code bytes} at {@code position} of the file, over what was written there. */
+        void overwrite(long position, byte[] bytes) {
+            try {
+                out.flush();
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) channel.write(b, position + b.position());
+            } catch (IOException e) {
+                throw FileErrors.cannotWrite(target, e);
+            }
+        }
+
         /** Flushes, syncs and renames the file over the target. */
         void commit() {
             Path file = target.toAbsolutePath();

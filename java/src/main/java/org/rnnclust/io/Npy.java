@@ -43,16 +43,22 @@ public final class Npy {
         private final Path file;
         private final AtomicFile.Pending pending;
         private final long total;
+        /** With an unknown row count: the size of a row, and the header's size to patch; else 0. */
+        private final int rowSize;
+        private final int headerBytes;
         private long written;
 
-        private RowWriter(Path file, int[] shape) {
+        private RowWriter(Path file, int[] shape, boolean rowsKnown) {
             long n = 1;
             for (int d : shape) n *= d;
             this.file = file;
-            this.total = n;
+            this.total = rowsKnown ? n : Long.MAX_VALUE;
+            this.rowSize = rowsKnown ? 0 : shape[1];
+            byte[] header = NpyFormat.float32Header(shape);
+            this.headerBytes = header.length;
             this.pending = AtomicFile.Pending.open(file);
             try {
-                pending.out.write(NpyFormat.float32Header(shape));
+                pending.out.write(header);
             } catch (IOException e) {
                 pending.close();
                 throw FileErrors.cannotWrite(file, e);
@@ -72,8 +78,16 @@ public final class Npy {
             written += count;
         }
 
-        /** Renames the finished file into place. */
+        /** Renames the finished file into place (with an unknown row count, its header written first). */
         public void commit() {
+            if (rowSize > 0) {
+                if (written % rowSize != 0) {
+                    throw new IllegalStateException(file + ": " + written + " values are not whole rows of " + rowSize);
+                }
+                pending.overwrite(0, NpyFormat.float32Header(new int[] {(int) (written / rowSize), rowSize}, headerBytes));
+                pending.commit();
+                return;
+            }
             if (written != total) {
                 throw new IllegalStateException(file + ": " + written + " values written of the " + total + " of the shape");
             }
@@ -88,7 +102,17 @@ public final class Npy {
 
     /** Starts writing {@code file}, a float32 array of {@code shape}, a piece at a time. */
     public static RowWriter openRows(Path file, int[] shape) {
-        return new RowWriter(file, shape);
+        return new RowWriter(file, shape, true);
+    }
+
+    /**
+     * Starts writing {@code file}, a float32 array of rows of {@code rowSize} values whose number is
+     * known only at the end: the header is written for the largest count and patched in place, to
+     * the same size, when the file is committed.
+     */
+    public static RowWriter openRows(Path file, int rowSize) {
+        if (rowSize < 1) throw new IllegalArgumentException("row size must be >= 1, got " + rowSize);
+        return new RowWriter(file, new int[] {Integer.MAX_VALUE, rowSize}, false);
     }
 
     /**

@@ -232,4 +232,57 @@ class StreamingInputTest {
         assertEquals(Main.EXIT_BAD_INPUT, negative.exitCode(), negative.err());
         assertFalse(Files.exists(tmp.resolve("z.npy")));
     }
+
+    /**
+     * embed streams a UCR file (plain or .gz, series of different lengths) line by line: the .npy it
+     * writes, whose row count is known only at the end, has the right header and the whole file's
+     * embeddings bit for bit in the deterministic mode, whatever the chunk; a bad line leaves nothing.
+     */
+    @Test
+    void aUcrFileIsEmbeddedLineByLineAndItsHeaderPatched() throws IOException {
+        Dataset train = Cbf.generate(10, 40, 5);
+        Path run = tmp.resolve("ucr-run");
+        CliRun trained = CliRun.of("train", "--data", TrainCommandTest.writeUcr(train, tmp.resolve("t.tsv")).toString(),
+                "--out", run.toString(), "--reservoir-units", "30", "--members", "2", "--seed", "3", "--device", "cpu");
+        assertEquals(0, trained.exitCode(), trained.err());
+        Dataset data = Cbf.generate(41, 48, 8);  // 123 series
+        int n = data.size();
+        float[][] ragged = new float[data.size()][];
+        for (int i = 0; i < ragged.length; i++) ragged[i] = java.util.Arrays.copyOf(data.series(i), 30 + i % 19);
+        Path ucr = TrainCommandTest.writeUcr(data.withSeries(ragged), tmp.resolve("ragged.tsv"));
+        Path gz = tmp.resolve("ragged.tsv.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(Files.readAllBytes(ucr));
+        }
+        float[] whole;
+        int latent;
+        try (ClusteringModel model = ClusteringModel.load(run); Device cpu = Device.open(DeviceOptions.deterministicCpu())) {
+            whole = model.on(cpu).embed(Readers.read(ucr, ReadOptions.defaults()));
+            latent = model.latent();
+        }
+        for (Path input : new Path[] {ucr, gz}) {
+            for (String rows : new String[] {"1", "7", "123", "0"}) {
+                Path out = tmp.resolve("u-" + input.getFileName() + "-" + rows + ".npy");
+                CliRun embed = CliRun.of("embed", "--model", run.toString(), "--data", input.toString(), "--out",
+                        out.toString(), "--chunk-rows", rows, "--device", "cpu", "--deterministic");
+                assertEquals(0, embed.exitCode(), embed.err());
+                assertTrue(embed.out().contains(n + " × " + latent), embed.out());
+                NpyArray e = Npy.read(out);
+                assertArrayEquals(new int[] {n, latent}, e.shape());
+                assertArrayEquals(whole, e.data(), input.getFileName() + " in chunks of " + rows);
+                assertEquals(0, (Files.size(out) - 4L * n * latent) % 64, "the patched header keeps its 64-byte alignment");
+            }
+        }
+        Path bad = tmp.resolve("bad.tsv");
+        Files.writeString(bad, Files.readString(ucr) + "1\t0.5\tnot-a-number\n");
+        Path out = tmp.resolve("bad-dir/e.npy");
+        Files.createDirectories(out.getParent());
+        CliRun failed = CliRun.of("embed", "--model", run.toString(), "--data", bad.toString(), "--out", out.toString(),
+                "--chunk-rows", "5", "--device", "cpu");
+        assertEquals(Main.EXIT_BAD_INPUT, failed.exitCode(), failed.err());
+        assertTrue(failed.err().contains("line " + (n + 1)), failed.err());
+        try (var left = Files.list(out.getParent())) {
+            assertFalse(left.findAny().isPresent(), "nothing may be left");
+        }
+    }
 }

@@ -28,11 +28,20 @@ public final class NpyFormat {
      * 2.0 when the header needs more than 64 KiB. The data, little-endian float32 in C order, follow it.
      */
     public static byte[] float32Header(int[] shape) {
+        return float32Header(shape, 0);
+    }
+
+    /**
+     * {@link #float32Header(int[])} padded to at least {@code minBytes} bytes in all: a header
+     * written before the row count is known (with the largest count) is later overwritten in place
+     * by the real one padded to the same size.
+     */
+    public static byte[] float32Header(int[] shape, int minBytes) {
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeText(shape) + ", }";
         byte[] text = dict.getBytes(StandardCharsets.ISO_8859_1);
         int prefix = V1_PREFIX;
-        int length = paddedLength(prefix, text.length);
-        if (length > 65535) length = paddedLength(prefix = V2_PREFIX, text.length);
+        int length = Math.max(paddedLength(prefix, text.length), minBytes - prefix);
+        if (length > 65535) length = Math.max(paddedLength(prefix = V2_PREFIX, text.length), minBytes - prefix);
         ByteBuffer head = ByteBuffer.allocate(prefix + length).order(ByteOrder.LITTLE_ENDIAN);
         head.put(MAGIC).put((byte) (prefix == V1_PREFIX ? 1 : 2)).put((byte) 0);
         if (prefix == V1_PREFIX) head.putShort((short) length);

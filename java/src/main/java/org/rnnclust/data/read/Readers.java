@@ -80,9 +80,12 @@ public final class Readers {
         return Dataset.concat(train + " + " + test, a, b);
     }
 
-    /** What {@link #streamNpy} hands its caller. */
-    public interface NpyRows {
-        /** Once, before any rows: the array's shape as sequences × steps × channels. */
+    /** What {@link #streamNpy} and {@link #streamRows} hand their caller. */
+    public interface Rows {
+        /**
+         * Once, before any rows: sequences × steps × channels; −1 for what a text file tells only at
+         * its end (its sequences) or not at all (the steps of variable-length series).
+         */
         void start(int sequences, int steps, int channels) throws IOException;
 
         /** The next rows of the file, in order, as unlabelled sequences. */
@@ -99,7 +102,7 @@ public final class Readers {
      *
      * @throws InputException naming the file for anything malformed, or a chunk the heap cannot hold
      */
-    public static void streamNpy(Path file, int chunkRows, NpyRows body) {
+    public static void streamNpy(Path file, int chunkRows, Rows body) {
         if (chunkRows < 0) throw new IllegalArgumentException("chunk rows must be >= 0, got " + chunkRows);
         withStream(file, ReadLimits.ofThisJvm(), input -> {
             String source = input.name();
@@ -141,6 +144,34 @@ public final class Readers {
         });
     }
 
+    /** Whether {@link #streamRows} reads {@code file} in chunks: an .npy, or a UCR text file (each maybe .gz). */
+    public static boolean streamable(Path file, Format format) {
+        Format f = format == null || format == Format.AUTO ? formatOf(file) : format;
+        return f == Format.NPY || f == Format.UCR;
+    }
+
+    /**
+     * Reads a file {@code chunkRows} sequences at a time (0: as many as hold
+     * {@value #AUTO_CHUNK_VALUES} values), front to back, holding one chunk whatever the file's
+     * size: an .npy as {@link #streamNpy} does, a UCR file line by line (its labels are not read:
+     * the chunks are unlabelled, and {@code start} gets −1 sequences and steps).
+     *
+     * @throws InputException for a format that is read whole (see {@link #streamable}), or anything malformed
+     */
+    public static void streamRows(Path file, Format format, int chunkRows, Rows body) {
+        if (chunkRows < 0) throw new IllegalArgumentException("chunk rows must be >= 0, got " + chunkRows);
+        Format f = format == null || format == Format.AUTO ? formatOf(file) : format;
+        switch (f) {
+            case NPY -> streamNpy(file, chunkRows, body);
+            case UCR -> withStream(file, ReadLimits.ofThisJvm(), input -> {
+                UcrReader.stream(input, chunkRows, AUTO_CHUNK_VALUES, body);
+                return null;
+            });
+            default -> throw new InputException(file + ": " + f.name().toLowerCase(Locale.ROOT)
+                    + " files are read whole, not in chunks");
+        }
+    }
+
     /**
      * A seeded uniform sample of {@code m} sequences of a file (all of them when it has no more), in
      * the file's order: the rows {@link RowSample#sorted} draws from the file's N with {@code seed}.
@@ -162,7 +193,7 @@ public final class Readers {
         int[][] keep = {null};
         int[] shape = new int[3];
         String[] source = {file.toString()};
-        streamNpy(file, 0, new NpyRows() {
+        streamNpy(file, 0, new Rows() {
             private int seen;
             private int next;
 

@@ -22,10 +22,54 @@ final class UcrReader implements DatasetReader {
     @Override
     public Dataset read(SourceStream input, ReadOptions options) throws IOException {
         String source = input.name();
-        TextLines lines = new TextLines(TextInput.lines(input.in(), source, input.limits()), source);
-        DataBudget budget = input.budget();
         List<float[]> series = new ArrayList<>();
         List<String> labels = new ArrayList<>();
+        parse(input, input.budget(), (values, label, lineNo) -> {
+            series.add(values);
+            labels.add(label);
+        });
+        if (series.isEmpty()) throw new InputException(source + ": no data");
+        Labels.Indexed indexed = Labels.index(labels);
+        return new Dataset(source, series.toArray(float[][]::new), 1, indexed.labels(), indexed.names());
+    }
+
+    /**
+     * Reads the file front to back and hands {@code body} its sequences (without their labels) in
+     * chunks of {@code chunkRows}, or, with 0, of as many as hold {@code autoValues} values: memory
+     * for one chunk whatever the file's size.
+     */
+    static void stream(SourceStream input, int chunkRows, int autoValues, Readers.Rows body) throws IOException {
+        String source = input.name();
+        List<float[]> chunk = new ArrayList<>();
+        long[] values = {0};
+        boolean[] any = {false};
+        body.start(-1, -1, 1);
+        // No budget for the whole file: only a chunk is held (a line is bounded by TextInput's limit).
+        parse(input, null, (series, label, lineNo) -> {
+            chunk.add(series);
+            values[0] += series.length;
+            any[0] = true;
+            boolean full = chunkRows > 0 ? chunk.size() >= chunkRows
+                    : values[0] >= autoValues || chunk.size() >= Readers.AUTO_CHUNK_MAX_ROWS;
+            if (full) {
+                body.rows(Dataset.unlabelled(source, chunk.toArray(float[][]::new), 1));
+                chunk.clear();
+                values[0] = 0;
+            }
+        });
+        if (!any[0]) throw new InputException(source + ": no data");
+        if (!chunk.isEmpty()) body.rows(Dataset.unlabelled(source, chunk.toArray(float[][]::new), 1));
+    }
+
+    /** One line's sequence and class label. */
+    private interface LineSink {
+        void accept(float[] series, String label, long lineNo) throws IOException;
+    }
+
+    /** Each line's sequence to {@code sink}, after {@code budget} (when given) has room for it. */
+    private static void parse(SourceStream input, DataBudget budget, LineSink sink) throws IOException {
+        String source = input.name();
+        TextLines lines = new TextLines(TextInput.lines(input.in(), source, input.limits()), source);
         Values.Row row = new Values.Row(source);
         Separator separator = null;
         while (lines.next()) {
@@ -42,13 +86,9 @@ final class UcrReader implements DatasetReader {
             int length = row.size();
             while (length > 0 && Float.isNaN(row.get(length - 1))) length--;
             if (length == 0) throw InputException.at(source, lineNo, "line", "no values after the class label");
-            budget.sequence(length, 2L * label.length(), lineNo);
-            series.add(row.toArray(length));
-            labels.add(label);
+            if (budget != null) budget.sequence(length, 2L * label.length(), lineNo);
+            sink.accept(row.toArray(length), label, lineNo);
         }
-        if (series.isEmpty()) throw new InputException(source + ": no data");
-        Labels.Indexed indexed = Labels.index(labels);
-        return new Dataset(source, series.toArray(float[][]::new), 1, indexed.labels(), indexed.names());
     }
 
     /** What {@link String#isBlank} says of the line. */
