@@ -16,7 +16,7 @@ import java.util.List;
  *                       decoder is never dilated
  */
 public record AutoencoderSpec(CellType cell, int channels, int hidden, int layers, boolean bidirectional, int latent,
-                              List<Integer> dilations) {
+                              List<Integer> dilations) implements java.io.Serializable {
     public AutoencoderSpec {
         if (cell == null) throw new IllegalArgumentException("cell type missing");
         if (channels < 1 || hidden < 1 || layers < 1 || latent < 1) {

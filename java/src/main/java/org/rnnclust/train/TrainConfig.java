@@ -23,7 +23,7 @@ package org.rnnclust.train;
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
                           double minDelta, long seed, double inputDropout, PretrainingObjective objective,
-                          double temperature, double realFakeWeight) {
+                          double temperature, double realFakeWeight) implements java.io.Serializable {
     public static final int DEFAULT_EPOCHS = 150;
     public static final int DEFAULT_BATCH = 32;
     public static final double DEFAULT_LR = 3e-3;

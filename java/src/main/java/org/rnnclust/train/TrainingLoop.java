@@ -128,8 +128,19 @@ final class TrainingLoop {
 
     /** Trains from {@code start} until the epoch limit, a plateau, or the objective ends it. */
     Outcome run(PaddedSequences data, Objective objective, Adam adam, Progress start, CheckpointHook checkpoint) {
+        try (BatchLoader loader = new BatchLoader(ops, data, Math.min(settings.batchSize(), data.n()))) {
+            return run(data.n(), loader, objective, adam, start, checkpoint);
+        }
+    }
+
+    /**
+     * {@link #run(PaddedSequences, Objective, Adam, Progress, CheckpointHook)} over {@code n} rows
+     * that {@code loader} loads; a null loader hands the objective no batch (null loader and mask):
+     * it gets its batch's rows from the order alone (data-parallel training, whose rows live on
+     * other machines).
+     */
+    Outcome run(int n, BatchLoader loader, Objective objective, Adam adam, Progress start, CheckpointHook checkpoint) {
         long t0 = System.nanoTime();
-        int n = data.n();
         int batchSize = Math.min(settings.batchSize(), n);
         int batches = batchesPerEpoch(n, settings.batchSize());
         List<Double> history = new ArrayList<>(start.lossHistory());
@@ -138,65 +149,63 @@ final class TrainingLoop {
         int steps = start.steps();
         boolean early = false;
         boolean stop = objective.finished();
-        try (BatchLoader loader = new BatchLoader(ops, data, batchSize)) {
-            for (int epoch = start.epochs(); epoch < settings.epochs() && !stop; epoch++) {
-                // Checked before the epoch, not after, so that a run resumed from the checkpoint of
-                // the epoch that hit the plateau stops exactly where the uninterrupted run did.
-                if (settings.patience() > 0 && since >= settings.patience()) {
-                    early = true;
+        for (int epoch = start.epochs(); epoch < settings.epochs() && !stop; epoch++) {
+            // Checked before the epoch, not after, so that a run resumed from the checkpoint of
+            // the epoch that hit the plateau stops exactly where the uninterrupted run did.
+            if (settings.patience() > 0 && since >= settings.patience()) {
+                early = true;
+                break;
+            }
+            EpochPosition resumeAt = epoch == start.epochs() ? start.inEpoch() : null;
+            long epochStart = System.nanoTime();
+            listener.epochStarted(epoch + 1, batches);
+            int[] order = permutation(settings.seed(), n, epoch);
+            double lossSum = resumeAt == null ? 0 : resumeAt.lossSum();
+            double weight = resumeAt == null ? 0 : resumeAt.weight();
+            double lastNorm = resumeAt == null ? 0 : resumeAt.lastNorm();
+            for (int b = resumeAt == null ? 0 : resumeAt.batches(); b < batches; b++) {
+                if (cancelled.getAsBoolean()) {
+                    // Saved before the objective hears of batch b: the resumed run starts with it.
+                    checkpoint.save(new Progress(history.size(), steps, best, since, List.copyOf(history),
+                            b == 0 ? null : new EpochPosition(b, lossSum, weight, lastNorm)));
+                    throw new CancelledException(settings.phase() + " stopped before batch " + (b + 1) + " of "
+                            + batches + " in epoch " + (epoch + 1));
+                }
+                if (!objective.beforeBatch(steps)) {
+                    stop = true;
                     break;
                 }
-                EpochPosition resumeAt = epoch == start.epochs() ? start.inEpoch() : null;
-                long epochStart = System.nanoTime();
-                listener.epochStarted(epoch + 1, batches);
-                int[] order = permutation(settings.seed(), n, epoch);
-                double lossSum = resumeAt == null ? 0 : resumeAt.lossSum();
-                double weight = resumeAt == null ? 0 : resumeAt.weight();
-                double lastNorm = resumeAt == null ? 0 : resumeAt.lastNorm();
-                for (int b = resumeAt == null ? 0 : resumeAt.batches(); b < batches; b++) {
-                    if (cancelled.getAsBoolean()) {
-                        // Saved before the objective hears of batch b: the resumed run starts with it.
-                        checkpoint.save(new Progress(history.size(), steps, best, since, List.copyOf(history),
-                                b == 0 ? null : new EpochPosition(b, lossSum, weight, lastNorm)));
-                        throw new CancelledException(settings.phase() + " stopped before batch " + (b + 1) + " of "
-                                + batches + " in epoch " + (epoch + 1));
-                    }
-                    if (!objective.beforeBatch(steps)) {
-                        stop = true;
-                        break;
-                    }
-                    int from = b * batchSize;
-                    int count = Math.min(batchSize, n - from);
-                    SequenceMask mask = loader.load(order, from, count);
-                    BatchLoss loss = objective.forwardBackward(loader, mask, order, from, count, epoch, b);
-                    if (!Double.isFinite(loss.loss())) throw diverged(epoch, b, "loss " + loss.loss());
-                    if (loss.loss() > DIVERGED_FACTOR * (loss.zerosLoss() + 1e-3)) {  // false when zerosLoss is NaN
-                        throw diverged(epoch, b, String.format(java.util.Locale.ROOT,
-                                "loss %.3g, over 10^6 times the %.3g of predicting zeros", loss.loss(), loss.zerosLoss()));
-                    }
-                    lastNorm = settings.clipNorm() > 0 ? adam.clipGradients(settings.clipNorm()) : adam.gradientNorm();
-                    if (!Double.isFinite(lastNorm)) throw diverged(epoch, b, "gradient norm " + lastNorm);
-                    adam.step();
-                    steps++;
-                    lossSum += loss.loss() * loss.weight();
-                    weight += loss.weight();
-                    listener.batchFinished(epoch + 1, b + 1, loss.loss());
+                int from = b * batchSize;
+                int count = Math.min(batchSize, n - from);
+                SequenceMask mask = loader == null ? null : loader.load(order, from, count);
+                BatchLoss loss = objective.forwardBackward(loader, mask, order, from, count, epoch, b);
+                if (!Double.isFinite(loss.loss())) throw diverged(epoch, b, "loss " + loss.loss());
+                if (loss.loss() > DIVERGED_FACTOR * (loss.zerosLoss() + 1e-3)) {  // false when zerosLoss is NaN
+                    throw diverged(epoch, b, String.format(java.util.Locale.ROOT,
+                            "loss %.3g, over 10^6 times the %.3g of predicting zeros", loss.loss(), loss.zerosLoss()));
                 }
-                if (weight == 0) break;  // the objective ended training before this epoch's first batch
-                objective.epochFinished();
-                double epochLoss = lossSum / weight;
-                history.add(epochLoss);
-                boolean improved = epochLoss < best * (1 - settings.minDelta());
-                if (improved) {
-                    best = epochLoss;
-                    since = 0;
-                } else {
-                    since++;
-                }
-                checkpoint.save(new Progress(history.size(), steps, best, since, List.copyOf(history), null));
-                listener.epochFinished(new TrainingListener.Epoch(epoch + 1, settings.epochs(), epochLoss, lastNorm,
-                        (System.nanoTime() - epochStart) / 1e9, improved));
+                lastNorm = settings.clipNorm() > 0 ? adam.clipGradients(settings.clipNorm()) : adam.gradientNorm();
+                if (!Double.isFinite(lastNorm)) throw diverged(epoch, b, "gradient norm " + lastNorm);
+                adam.step();
+                steps++;
+                lossSum += loss.loss() * loss.weight();
+                weight += loss.weight();
+                listener.batchFinished(epoch + 1, b + 1, loss.loss());
             }
+            if (weight == 0) break;  // the objective ended training before this epoch's first batch
+            objective.epochFinished();
+            double epochLoss = lossSum / weight;
+            history.add(epochLoss);
+            boolean improved = epochLoss < best * (1 - settings.minDelta());
+            if (improved) {
+                best = epochLoss;
+                since = 0;
+            } else {
+                since++;
+            }
+            checkpoint.save(new Progress(history.size(), steps, best, since, List.copyOf(history), null));
+            listener.epochFinished(new TrainingListener.Epoch(epoch + 1, settings.epochs(), epochLoss, lastNorm,
+                    (System.nanoTime() - epochStart) / 1e9, improved));
         }
         return new Outcome(new Progress(history.size(), steps, best, since, List.copyOf(history), null), early,
                 (System.nanoTime() - t0) / 1e9);

@@ -96,10 +96,10 @@ public final class SparkEmbedding {
     /** Reads a model file on the driver, checks it, and applies it as {@link #apply(SparkSession, org.apache.spark.sql.Dataset, byte[], Options)}. */
     public static Result apply(SparkSession spark, org.apache.spark.sql.Dataset<Row> input, Path modelFile,
                                Options options) {
-        Path file = modelFile;
-        if (Files.isDirectory(file)) file = file.resolve(ClusteringModel.FILE);
-        try (ClusteringModel checked = ClusteringModel.load(modelFile)) {
-            checked.channels();  // loading validated the file; a damaged one never reaches the executors
+        // Loading validates the file (and a folder's output set): a damaged one never reaches the executors.
+        ClusteringModel.load(modelFile).close();
+        Path file = Files.isDirectory(modelFile) ? modelFile.resolve(ClusteringModel.FILE) : modelFile;
+        try {
             return apply(spark, input, Files.readAllBytes(file), options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

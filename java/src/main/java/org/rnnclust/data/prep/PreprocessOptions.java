@@ -13,7 +13,7 @@ import org.rnnclust.Setting;
  *                        sequence of the fitted data
  */
 public record PreprocessOptions(Normalization normalization, double clipMad, MissingValues missing,
-                                LengthPolicy length, int resampleLength) {
+                                LengthPolicy length, int resampleLength) implements java.io.Serializable {
     /**
      * The longest resample length, for the options and for a model file: preprocessing allocates
      * sequences × this many values, so an absurd (mistyped, tampered or corrupted) number is refused
