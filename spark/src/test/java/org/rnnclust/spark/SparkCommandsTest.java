@@ -131,6 +131,39 @@ class SparkCommandsTest {
     }
 
     @Test
+    void trainOnSparkWritesAModelThatEmbedAndClusterReadOnOneMachineToo() {
+        String table = dir.resolve("cbf-train.parquet").toString();
+        assertEquals(0, run("convert", "--data", ucr.toString(), "--partitions", "2", "--out", table).code());
+        Path out = dir.resolve("spark-run");
+        Run train = run("train", "--data", table, "--k", "3", "--epochs", "2", "--hidden", "8", "--latent", "4",
+                "--batch", "16", "--seed", "4", "--device", "cpu", "--out", out.toString());
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("lstm autoencoder, 2 epochs"), train.out());
+        assertTrue(train.err().contains("epoch 2/2 loss"), train.err());
+        Dataset data = Readers.read(ucr, ReadOptions.defaults());
+        int[] single;
+        try (ClusteringModel m = ClusteringModel.load(out); org.rnnclust.api.Device cpu = org.rnnclust.api.Device.cpu()) {
+            assertEquals("rnn-lstm", m.method());
+            assertEquals(3, m.clusters());
+            single = m.on(cpu).predict(data);
+        }
+        String clustered = dir.resolve("spark-run-clusters.parquet").toString();
+        Run cluster = run("cluster", "--model", out.toString(), "--data", table, "--device", "cpu", "--out", clustered);
+        assertEquals(0, cluster.code(), cluster.err());
+        List<Row> rows = new ArrayList<>(LocalSpark.session().read().parquet(clustered).collectAsList());
+        rows.sort(Comparator.comparingLong(r -> r.getLong(r.fieldIndex("id"))));
+        assertArrayEquals(single, rows.stream().mapToInt(r -> r.getInt(r.fieldIndex("cluster"))).toArray());
+        assertTrue(java.util.Arrays.stream(single).distinct().count() > 1, "the clusters are not all one");
+
+        Run again = run("train", "--data", table, "--k", "3", "--out", out.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already holds a model"), again.err());
+        Run standardize = run("train", "--data", table, "--k", "3", "--normalize", "standardize", "--out",
+                dir.resolve("other").toString());
+        assertEquals(2, standardize.code());
+    }
+
+    @Test
     void aBadRowIsOneLineAndExitTwoAndNothingIsWritten() throws IOException {
         Path withNaN = dir.resolve("nan.tsv");
         Files.writeString(withNaN, Files.readString(ucr) + "1\tNaN" + "\t0.5".repeat(47) + "\n");

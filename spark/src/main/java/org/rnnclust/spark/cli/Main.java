@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "rnnclust-spark", mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "rnnclust on Apache Spark: convert files to Parquet, embed and assign sequences, k-means on embeddings.",
-        subcommands = {ConvertCommand.class, EmbedCommand.class, ClusterCommand.class, KMeansCommand.class,
+        description = "rnnclust on Apache Spark: convert files to Parquet, train the autoencoder, embed and assign sequences, k-means on embeddings.",
+        subcommands = {ConvertCommand.class, TrainCommand.class, EmbedCommand.class, ClusterCommand.class, KMeansCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -1,0 +1,106 @@
+package org.rnnclust.spark;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.rnnclust.InputException;
+import org.rnnclust.api.Device;
+import org.rnnclust.data.prep.LengthPolicy;
+import org.rnnclust.data.prep.Normalization;
+import org.rnnclust.data.prep.PreprocessOptions;
+import org.rnnclust.data.prep.Preprocessor;
+import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.TrainedModel;
+import org.rnnclust.train.TrainingListener;
+import org.rnnclust.train.TrainingResult;
+
+/**
+ * The autoencoder fitted on Spark, as a model file {@code embed} and {@code cluster} read (on Spark
+ * or on one machine): synchronous data-parallel pretraining ({@link SparkPretraining}) from the
+ * seed's initial weights, the embeddings of every row ({@link SparkEmbedding}), and MLlib's k-means
+ * on them ({@link SparkKMeans}, k-means‖ seeded by the seed). No refinement.
+ *
+ * <p>The preprocessing must need no statistics of the whole table: per-series z-normalisation (the
+ * default) or none, padded or resampled to a given length.
+ */
+public final class SparkAutoencoderFit {
+    private SparkAutoencoderFit() {}
+
+    /**
+     * @param device  what the partitions compute on (auto: the task's GPU, else the CPU); the
+     *                driver's Adam steps run on the CPU
+     * @param threads CPU threads per task
+     */
+    public static TrainedModel fit(SparkSession spark, org.apache.spark.sql.Dataset<Row> table, SequenceColumns columns,
+                                   AutoencoderSpec spec, TrainConfig config, PreprocessOptions preprocessing, int k,
+                                   String device, int threads, TrainingListener listener) {
+        if (preprocessing.normalization() != Normalization.ZNORM && preprocessing.normalization() != Normalization.NONE) {
+            throw new InputException("--normalize " + preprocessing.normalization().name().toLowerCase(java.util.Locale.ROOT)
+                    + " fits statistics of the whole table, which training on Spark does not do yet: use znorm or none");
+        }
+        if (preprocessing.length() == LengthPolicy.RESAMPLE && preprocessing.resampleLength() == 0) {
+            throw new InputException("resampling on Spark needs --resample-length N (the longest series is not known beforehand)");
+        }
+        int c = spec.channels();
+        double[] shift = new double[c];
+        double[] scale = new double[c];
+        java.util.Arrays.fill(scale, 1.0);
+        int steps = preprocessing.length() == LengthPolicy.RESAMPLE ? preprocessing.resampleLength() : 0;
+        Preprocessor prep = Preprocessor.of(preprocessing, shift, scale, steps);
+        try (Device cpu = Device.open("cpu");
+             SequenceAutoencoder net = new SequenceAutoencoder(cpu.backend().tensorOps(), spec, config.seed())) {
+            TrainingResult trained = SparkPretraining.train(spark, table, columns, cpu, net, config, prep, device, threads,
+                    listener);
+            ObjectNode training = JsonNodeFactory.instance.objectNode();
+            training.put("trained_on", "spark, synchronous data-parallel");
+            training.put("epochs", config.epochs());
+            training.put("batch", config.batchSize());
+            training.put("lr", config.lr());
+            training.put("weight_decay", config.weightDecay());
+            training.put("clip_norm", config.clipNorm());
+            training.put("patience", config.patience());
+            training.put("seed", config.seed());
+            training.put("epochs_completed", trained.epochs());
+            training.put("final_loss", trained.finalLoss());
+            training.put("kmeans", "spark mllib, k-means||");
+            training.putObject("refine").put("method", "none");
+            var weights = TrainedModel.weightsOf(net);
+            // The embeddings need a model file; its centroids are the k-means to come.
+            TrainedModel provisional = new TrainedModel(spec, prep, new float[k * spec.latent()], k, weights, List.of(),
+                    training);
+            SparkKMeans.Fit clusters = new SparkKMeans(k, 300, 1e-4, config.seed()).fit(
+                    SparkEmbedding.apply(spark, table, bytes(provisional),
+                            SparkEmbedding.Options.embedding().withDevice(device)).rows(),
+                    SequenceColumns.EMBEDDING);
+            float[] centroids = new float[k * spec.latent()];
+            for (int j = 0; j < k; j++) {
+                for (int d = 0; d < spec.latent(); d++) centroids[j * spec.latent() + d] = (float) clusters.centres()[j][d];
+            }
+            training.put("kmeans_inertia", clusters.inertia());
+            return new TrainedModel(spec, prep, centroids, k, weights, List.of(), training);
+        }
+    }
+
+    /** A model's file bytes, as the executors receive them. */
+    static byte[] bytes(TrainedModel model) {
+        try {
+            Path file = Files.createTempFile("rnnclust-fit-", ".rnnclust");
+            try {
+                model.save(file);
+                return Files.readAllBytes(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

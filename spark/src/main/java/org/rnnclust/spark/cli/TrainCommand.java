@@ -1,0 +1,145 @@
+package org.rnnclust.spark.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.rnnclust.InputException;
+import org.rnnclust.data.prep.LengthPolicy;
+import org.rnnclust.data.prep.MissingValues;
+import org.rnnclust.data.prep.Normalization;
+import org.rnnclust.data.prep.PreprocessOptions;
+import org.rnnclust.nn.AutoencoderSpec;
+import org.rnnclust.nn.CellType;
+import org.rnnclust.spark.SequenceColumns;
+import org.rnnclust.spark.SparkAutoencoderFit;
+import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.TrainedModel;
+import org.rnnclust.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Trains the autoencoder on a table with synchronous data-parallel training and clusters its
+ * embeddings with MLlib's k-means: a model file for embed and cluster. The flags are the
+ * single-machine train's (a subset: no refinement, no consensus of members, no checkpoints yet).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the LSTM/GRU/RNN autoencoder on a table (synchronous data-parallel), then k-means on its embeddings; "
+                + "writes DIR/model.rnnclust.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin SparkJob job;
+
+    @Option(names = "--data", required = true, paramLabel = "TABLE", description = "The sequences: a table of id, sequence and optional label.")
+    String data;
+    @Option(names = "--data-format", defaultValue = "parquet", paramLabel = "FMT", description = "Default: ${DEFAULT-VALUE}.")
+    String dataFormat;
+    @Option(names = "--sequence-column", defaultValue = "sequence", paramLabel = "COL", description = "Default: ${DEFAULT-VALUE}.")
+    String sequenceColumn;
+    @Option(names = "--id-column", defaultValue = "id", paramLabel = "COL", description = "Default: ${DEFAULT-VALUE}.")
+    String idColumn;
+    @Option(names = {"-k", "--k"}, required = true, paramLabel = "K", description = "Number of clusters.")
+    int k;
+    @Option(names = "--cell", defaultValue = "lstm", paramLabel = "CELL", description = "lstm, gru or rnn. Default: ${DEFAULT-VALUE}.")
+    String cell;
+    @Option(names = "--hidden", defaultValue = "32", paramLabel = "H", description = "Default: ${DEFAULT-VALUE}.")
+    int hidden;
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "L", description = "Default: ${DEFAULT-VALUE}.")
+    int layers;
+    @Option(names = "--bidirectional", description = "A bidirectional encoder.")
+    boolean bidirectional;
+    @Option(names = "--latent", defaultValue = "8", paramLabel = "D", description = "Default: ${DEFAULT-VALUE}.")
+    int latent;
+    @Option(names = "--epochs", defaultValue = "150", paramLabel = "E", description = "Default: ${DEFAULT-VALUE}.")
+    int epochs;
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "The global batch. Default: ${DEFAULT-VALUE}.")
+    int batch;
+    @Option(names = "--lr", defaultValue = "3e-3", paramLabel = "LR", description = "Default: ${DEFAULT-VALUE}.")
+    double lr;
+    @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "W", description = "Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+    @Option(names = "--clip", defaultValue = "1.0", paramLabel = "C", description = "Global gradient-norm clipping (0: none). Default: ${DEFAULT-VALUE}.")
+    double clip;
+    @Option(names = "--patience", defaultValue = "10", paramLabel = "P", description = "Default: ${DEFAULT-VALUE}.")
+    int patience;
+    @Option(names = "--normalize", defaultValue = "znorm", paramLabel = "N", description = "znorm or none. Default: ${DEFAULT-VALUE}.")
+    String normalize;
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEV",
+            description = "What the partitions compute on: auto (the task's GPU, else the CPU), cpu, cuda:N. Default: ${DEFAULT-VALUE}.")
+    String device;
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Folder for model.rnnclust, on the driver's file system (a shared one on a cluster).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        if (k < 1) throw new InputException("--k must be >= 1, got " + k);
+        if (Files.exists(out.resolve(TrainedModel.FILE))) {
+            throw new InputException("--out " + out + " already holds a model; choose another folder");
+        }
+        CellType type = switch (cell.toLowerCase(Locale.ROOT)) {
+            case "lstm" -> CellType.LSTM;
+            case "gru" -> CellType.GRU;
+            case "rnn" -> CellType.RNN;
+            default -> throw new InputException("--cell must be lstm, gru or rnn, got '" + cell + "'");
+        };
+        Normalization norm = switch (normalize.toLowerCase(Locale.ROOT)) {
+            case "znorm" -> Normalization.ZNORM;
+            case "none" -> Normalization.NONE;
+            default -> throw new InputException("--normalize on Spark is znorm or none, got '" + normalize + "'");
+        };
+        TrainConfig config;
+        try {
+            config = new TrainConfig(epochs, batch, lr, weightDecay, clip, patience, TrainConfig.DEFAULT_MIN_DELTA, seed);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
+        }
+        PreprocessOptions prep = new PreprocessOptions(norm, 0, MissingValues.REFUSE, LengthPolicy.PAD, 0);
+        return job.run("train", spark -> {
+            var table = spark.read().format(dataFormat).load(data);
+            SequenceColumns columns = new SequenceColumns(idColumn, sequenceColumn, "label");
+            int channels = channelsOf(table, columns);
+            AutoencoderSpec a = new AutoencoderSpec(type, channels, hidden, layers, bidirectional, latent);
+            TrainingListener progress = new TrainingListener() {
+                @Override
+                public void epochFinished(Epoch e) {
+                    spec.commandLine().getErr().printf(Locale.ROOT, "epoch %d/%d loss %.5f%n", e.epoch(), e.epochs(), e.loss());
+                    spec.commandLine().getErr().flush();
+                }
+            };
+            int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+            TrainedModel model = SparkAutoencoderFit.fit(spark, table, columns, a, config, prep, k, device, threads, progress);
+            try {
+                Files.createDirectories(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Path file = out.resolve(TrainedModel.FILE);
+            model.save(file);
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s autoencoder, %d epochs, loss %.5f, k-means inertia %.4g%n",
+                    file, cell, model.training().path("epochs_completed").asInt(), model.training().path("final_loss").asDouble(),
+                    model.training().path("kmeans_inertia").asDouble());
+            spec.commandLine().getOut().flush();
+            return 0;
+        });
+    }
+
+    /** The channels of the sequence column: 1 for array<float>, else the first row's step width. */
+    private static int channelsOf(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table, SequenceColumns columns) {
+        var f = table.schema().apply(columns.sequence());
+        if (f.dataType() instanceof org.apache.spark.sql.types.ArrayType outer
+                && !(outer.elementType() instanceof org.apache.spark.sql.types.ArrayType)) {
+            return 1;
+        }
+        var first = table.select(org.apache.spark.sql.functions.size(
+                org.apache.spark.sql.functions.element_at(table.col(columns.sequence()), 1))).first();
+        if (first.isNullAt(0)) throw new InputException("the first row's sequence is empty: cannot tell its channels");
+        return first.getInt(0);
+    }
+}
