@@ -35,13 +35,16 @@ public final class SparkAutoencoderFit {
     private SparkAutoencoderFit() {}
 
     /**
+     * @param localSteps 0: synchronous training ({@link SparkPretraining#train}); above 0: the throughput
+     *                mode, parameter averaging after this many local steps per partition
+     *                ({@link SparkPretraining#trainAveraging})
      * @param device  what the partitions compute on (auto: the task's GPU, else the CPU); the
      *                driver's Adam steps run on the CPU
      * @param threads CPU threads per task
      */
     public static TrainedModel fit(SparkSession spark, org.apache.spark.sql.Dataset<Row> table, SequenceColumns columns,
                                    AutoencoderSpec spec, TrainConfig config, PreprocessOptions preprocessing, int k,
-                                   String device, int threads, TrainingListener listener) {
+                                   int localSteps, String device, int threads, TrainingListener listener) {
         if (preprocessing.normalization() != Normalization.ZNORM && preprocessing.normalization() != Normalization.NONE) {
             throw new InputException("--normalize " + preprocessing.normalization().name().toLowerCase(java.util.Locale.ROOT)
                     + " fits statistics of the whole table, which training on Spark does not do yet: use znorm or none");
@@ -57,10 +60,20 @@ public final class SparkAutoencoderFit {
         Preprocessor prep = Preprocessor.of(preprocessing, shift, scale, steps);
         try (Device cpu = Device.open("cpu");
              SequenceAutoencoder net = new SequenceAutoencoder(cpu.backend().tensorOps(), spec, config.seed())) {
-            TrainingResult trained = SparkPretraining.train(spark, table, columns, cpu, net, config, prep, device, threads,
-                    listener);
             ObjectNode training = JsonNodeFactory.instance.objectNode();
-            training.put("trained_on", "spark, synchronous data-parallel");
+            if (localSteps > 0) {
+                int rounds = SparkPretraining.trainAveraging(spark, table, columns, net, config, localSteps, prep, device,
+                        threads, listener);
+                training.put("trained_on", "spark, parameter averaging");
+                training.put("local_steps", localSteps);
+                training.put("rounds", rounds);
+            } else {
+                TrainingResult trained = SparkPretraining.train(spark, table, columns, cpu, net, config, prep, device,
+                        threads, listener);
+                training.put("trained_on", "spark, synchronous data-parallel");
+                training.put("epochs_completed", trained.epochs());
+                training.put("final_loss", trained.finalLoss());
+            }
             training.put("epochs", config.epochs());
             training.put("batch", config.batchSize());
             training.put("lr", config.lr());
@@ -68,8 +81,6 @@ public final class SparkAutoencoderFit {
             training.put("clip_norm", config.clipNorm());
             training.put("patience", config.patience());
             training.put("seed", config.seed());
-            training.put("epochs_completed", trained.epochs());
-            training.put("final_loss", trained.finalLoss());
             training.put("kmeans", "spark mllib, k-means||");
             training.putObject("refine").put("method", "none");
             var weights = TrainedModel.weightsOf(net);

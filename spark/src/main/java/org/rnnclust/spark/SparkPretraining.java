@@ -21,6 +21,7 @@ import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.DataParallelPretraining;
 import org.rnnclust.train.DataParallelPretraining.Share;
 import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.Trainer;
 import org.rnnclust.train.TrainingListener;
 import org.rnnclust.train.TrainingResult;
 
@@ -40,7 +41,7 @@ public final class SparkPretraining {
     private SparkPretraining() {}
 
     /** A partition's rows: their positions in the table (ascending) and the sequences, preprocessed. */
-    private record Rows(long[] positions, float[][] series, int channels) implements Serializable {
+    record Rows(long[] positions, float[][] series, int channels) implements Serializable {
         /** The rows among {@code batch} (sorted positions), padded to their longest; null if none. */
         PaddedSequences of(long[] batch) {
             List<float[]> picked = new ArrayList<>();
@@ -63,27 +64,7 @@ public final class SparkPretraining {
                                        Device driver, SequenceAutoencoder driverModel, TrainConfig config,
                                        Preprocessor prep, String device, int threads, TrainingListener listener) {
         AutoencoderSpec spec = driverModel.spec();
-        int channels = spec.channels();
-        columns.declaredChannels(table.schema());
-        PreprocessOptions options = prep.options();
-        double[] shift = prep.shift();
-        double[] scale = prep.scale();
-        int steps = prep.resampleSteps();
-        JavaRDD<Rows> rows = table.javaRDD().zipWithIndex().mapPartitions(it -> {
-            List<Long> positions = new ArrayList<>();
-            List<float[]> series = new ArrayList<>();
-            while (it.hasNext()) {
-                var pair = it.next();
-                series.add(RowSequence.read(pair._1(), columns, channels, false));
-                positions.add(pair._2());
-            }
-            if (series.isEmpty()) return List.<Rows>of().iterator();
-            Dataset d = Dataset.unlabelled("partition", series.toArray(new float[0][]), channels);
-            Dataset prepared = Preprocessor.of(options, shift, scale, steps).apply(d);
-            float[][] out = new float[prepared.size()][];
-            for (int i = 0; i < out.length; i++) out[i] = prepared.series(i);
-            return List.of(new Rows(positions.stream().mapToLong(Long::longValue).toArray(), out, channels)).iterator();
-        }).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Rows> rows = cachedRows(table, columns, spec.channels(), prep);
         try {
             long n = rows.map(r -> (long) r.positions().length).fold(0L, Long::sum);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -108,6 +89,114 @@ public final class SparkPretraining {
         } finally {
             rows.unpersist(false);
         }
+    }
+
+    /**
+     * The throughput mode (parameter averaging, as DL4J's Spark training does): each round every
+     * partition starts from the driver's weights and takes {@code localSteps} steps of the engine's
+     * training loop (a fresh Adam, batches of {@code config.batchSize()} of its own rows in a
+     * per-round order), and the driver averages the partitions' weights, weighted by their rows.
+     * One job per round instead of one per step, so far fewer jobs and broadcasts; but the result
+     * is not single-process training's (each partition follows its own rows, and Adam's moments
+     * restart every round). Rounds: enough for {@code config.epochs()} passes over the table;
+     * {@code listener} hears each as {@code batchFinished(round, rounds, NaN)}.
+     *
+     * @return the rounds run
+     */
+    public static int trainAveraging(SparkSession spark, org.apache.spark.sql.Dataset<Row> table, SequenceColumns columns,
+                                     SequenceAutoencoder driverModel, TrainConfig config, int localSteps, Preprocessor prep,
+                                     String device, int threads, TrainingListener listener) {
+        if (localSteps < 1) throw new IllegalArgumentException("local steps must be >= 1, got " + localSteps);
+        AutoencoderSpec spec = driverModel.spec();
+        JavaRDD<Rows> rows = cachedRows(table, columns, spec.channels(), prep);
+        try {
+            long n = rows.map(r -> (long) r.positions().length).fold(0L, Long::sum);
+            int partitions = Math.max(1, Math.toIntExact(rows.count()));
+            long perRound = (long) localSteps * config.batchSize() * partitions;
+            int rounds = Math.toIntExact(Math.max(1, (config.epochs() * n + perRound - 1) / perRound));
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            for (int round = 0; round < rounds; round++) {
+                Broadcast<float[]> w = jsc.broadcast(DataParallelPretraining.weights(driverModel));
+                int r = round;
+                try {
+                    double[] sum = rows.map(part -> {
+                        float[] local = localRound(spec, device, threads, w.value(), part, config, localSteps, r);
+                        double[] weighted = new double[local.length + 1];
+                        for (int i = 0; i < local.length; i++) weighted[i] = (double) local[i] * part.positions().length;
+                        weighted[local.length] = part.positions().length;
+                        return weighted;
+                    }).treeReduce((a, b) -> {
+                        double[] c = a.clone();
+                        for (int i = 0; i < c.length; i++) c[i] += b[i];
+                        return c;
+                    });
+                    float[] average = new float[sum.length - 1];
+                    for (int i = 0; i < average.length; i++) average[i] = (float) (sum[i] / sum[sum.length - 1]);
+                    DataParallelPretraining.setWeights(driverModel, average);
+                } finally {
+                    w.destroy();
+                }
+                if (listener != null) listener.batchFinished(round + 1, rounds, Double.NaN);
+            }
+            return rounds;
+        } finally {
+            rows.unpersist(false);
+        }
+    }
+
+    /**
+     * One partition's round: {@code steps} batches of its rows (the rows in an order drawn from the
+     * seed and the round, cycling when the partition has fewer), one epoch of the engine's loop.
+     */
+    static float[] localRound(AutoencoderSpec spec, String device, int threads, float[] weights, Rows part,
+                              TrainConfig config, int steps, int round) {
+        int need = steps * config.batchSize();
+        int[] order = new int[part.series().length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(config.seed() * 31 + round);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        float[][] picked = new float[need][];
+        for (int i = 0; i < need; i++) picked[i] = part.series()[order[i % order.length]];
+        PaddedSequences local = PaddedSequences.of(Dataset.unlabelled("round", picked, part.channels()));
+        String name = ExecutorBackends.deviceFor(device, TaskContext.get());
+        Device d = ExecutorBackends.borrow(name, threads, false);
+        try (SequenceAutoencoder net = new SequenceAutoencoder(d.backend().tensorOps(), spec, 0)) {
+            DataParallelPretraining.setWeights(net, weights);
+            new Trainer(d.backend().tensorOps(), config.withEpochs(1), null).train(net, local);
+            return DataParallelPretraining.weights(net);
+        } finally {
+            ExecutorBackends.release(name, threads, false, d);
+        }
+    }
+
+    /** The table's rows, checked, preprocessed and cached in their partitions with their positions. */
+    private static JavaRDD<Rows> cachedRows(org.apache.spark.sql.Dataset<Row> table, SequenceColumns columns, int channels,
+                                            Preprocessor prep) {
+        columns.declaredChannels(table.schema());
+        PreprocessOptions options = prep.options();
+        double[] shift = prep.shift();
+        double[] scale = prep.scale();
+        int steps = prep.resampleSteps();
+        return table.javaRDD().zipWithIndex().mapPartitions(it -> {
+            List<Long> positions = new ArrayList<>();
+            List<float[]> series = new ArrayList<>();
+            while (it.hasNext()) {
+                var pair = it.next();
+                series.add(RowSequence.read(pair._1(), columns, channels, false));
+                positions.add(pair._2());
+            }
+            if (series.isEmpty()) return List.<Rows>of().iterator();
+            Dataset d = Dataset.unlabelled("partition", series.toArray(new float[0][]), channels);
+            Dataset prepared = Preprocessor.of(options, shift, scale, steps).apply(d);
+            float[][] out = new float[prepared.size()][];
+            for (int i = 0; i < out.length; i++) out[i] = prepared.series(i);
+            return List.of(new Rows(positions.stream().mapToLong(Long::longValue).toArray(), out, channels)).iterator();
+        }).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
     /** On an executor: a share on a borrowed device, with a network of the spec. */

@@ -155,6 +155,15 @@ class SparkCommandsTest {
         assertArrayEquals(single, rows.stream().mapToInt(r -> r.getInt(r.fieldIndex("cluster"))).toArray());
         assertTrue(java.util.Arrays.stream(single).distinct().count() > 1, "the clusters are not all one");
 
+        Run averaging = run("train", "--data", table, "--k", "3", "--epochs", "2", "--hidden", "8", "--latent", "4",
+                "--batch", "16", "--mode", "averaging", "--local-steps", "2", "--device", "cpu", "--out",
+                dir.resolve("averaged").toString());
+        assertEquals(0, averaging.code(), averaging.err());
+        assertTrue(averaging.out().contains("averaging rounds of 2 local steps"), averaging.out());
+        try (ClusteringModel m = ClusteringModel.load(dir.resolve("averaged"))) {
+            assertEquals("rnn-lstm", m.method());
+        }
+
         Run again = run("train", "--data", table, "--k", "3", "--out", out.toString());
         assertEquals(2, again.code());
         assertTrue(again.err().contains("already holds a model"), again.err());

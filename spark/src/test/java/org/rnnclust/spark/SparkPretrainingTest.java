@@ -68,4 +68,50 @@ class SparkPretrainingTest {
         assertTrue(Math.sqrt(num / den) <= 1e-4, "relative difference of the weights " + Math.sqrt(num / den));
         assertTrue(den > 0);
     }
+
+    /** The mean masked MSE of the autoencoder on all of {@code data}, at the network's weights. */
+    static double loss(SequenceAutoencoder net, Device cpu, PaddedSequences data) {
+        DataParallelPretraining.Share s = DataParallelPretraining.share(cpu.backend().tensorOps(), net,
+                DataParallelPretraining.weights(net), data);
+        return s.weightedLoss() / s.validSteps();
+    }
+
+    /**
+     * Parameter averaging: partitions holding the same rows average to one partition's weights
+     * (the average is weighted by rows and each partition's round depends on the seed and round
+     * alone), and the averaged network gains at least half of what single-process training gains
+     * in as many steps.
+     */
+    @Test
+    void averagingPartitionsOfTheSameRowsIsOnePartitionsTrainingAndItLearns() {
+        Dataset data = twoChannels();
+        Preprocessor prep = Preprocessor.fit(PreprocessOptions.defaults(), data);
+        TrainConfig config = new TrainConfig(4, 9, 1e-2, 0, 1.0, 0, 1e-3, 21);
+        SparkSession spark = LocalSpark.session();
+        var one = SequenceTables.of(spark, data, SequenceColumns.defaults(), true, 1);
+        var twice = SequenceTables.of(spark, Dataset.concat("twice", data, data), SequenceColumns.defaults(), true, 2);
+        try (Device cpu = Device.open("cpu");
+             SequenceAutoencoder a = new SequenceAutoencoder(cpu.backend().tensorOps(), SPEC, 21);
+             SequenceAutoencoder b = new SequenceAutoencoder(cpu.backend().tensorOps(), SPEC, 21)) {
+            PaddedSequences all = PaddedSequences.of(prep.apply(data));
+            double before = loss(a, cpu, all);
+            int roundsOne = SparkPretraining.trainAveraging(spark, one, SequenceColumns.defaults(), a, config, 5, prep, "cpu", 1, null);
+            int roundsTwo = SparkPretraining.trainAveraging(spark, twice, SequenceColumns.defaults(), b, config, 5, prep, "cpu", 1, null);
+            assertEquals(4, roundsOne, "4 epochs of 45 rows in rounds of 5 steps of 9");
+            assertEquals(4, roundsTwo, "8 epochs' rows over two partitions: the same rounds");
+            float[] wa = DataParallelPretraining.weights(a);
+            float[] wb = DataParallelPretraining.weights(b);
+            for (int i = 0; i < wa.length; i++) assertEquals(wa[i], wb[i], 1e-6f * Math.max(1, Math.abs(wa[i])), "weight " + i);
+            double after = loss(a, cpu, all);
+            double single;
+            try (SequenceAutoencoder c = new SequenceAutoencoder(cpu.backend().tensorOps(), SPEC, 21)) {
+                new Trainer(cpu.backend().tensorOps(), config, null).train(c, all);  // 20 steps too
+                single = loss(c, cpu, all);
+            }
+            // Adam's moments restart each round and a partition sees its own rows: not single-process training,
+            // but it must learn (here 1.023 -> 0.926, single-process 0.943).
+            assertTrue(after < before - 0.5 * (before - single),
+                    "reconstruction loss " + before + " -> " + after + " (single-process training: " + single + ")");
+        }
+    }
 }

@@ -70,6 +70,14 @@ final class TrainCommand implements Callable<Integer> {
     String normalize;
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
+    @Option(names = "--mode", defaultValue = "synchronous", paramLabel = "MODE",
+            description = "synchronous (every step's gradient summed over the partitions: single-process training's result) "
+                    + "or averaging (--local-steps steps per partition, then the weights averaged: fewer jobs, another result). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String mode;
+    @Option(names = "--local-steps", defaultValue = "16", paramLabel = "K",
+            description = "averaging: steps each partition takes between two averagings. Default: ${DEFAULT-VALUE}.")
+    int localSteps;
     @Option(names = "--device", defaultValue = "auto", paramLabel = "DEV",
             description = "What the partitions compute on: auto (the task's GPU, else the CPU), cpu, cuda:N. Default: ${DEFAULT-VALUE}.")
     String device;
@@ -94,6 +102,14 @@ final class TrainCommand implements Callable<Integer> {
             case "none" -> Normalization.NONE;
             default -> throw new InputException("--normalize on Spark is znorm or none, got '" + normalize + "'");
         };
+        int local = switch (mode.toLowerCase(Locale.ROOT)) {
+            case "synchronous" -> 0;
+            case "averaging" -> localSteps;
+            default -> throw new InputException("--mode must be synchronous or averaging, got '" + mode + "'");
+        };
+        if (local < 0 || (local == 0 && !mode.equalsIgnoreCase("synchronous"))) {
+            throw new InputException("--local-steps must be >= 1, got " + localSteps);
+        }
         TrainConfig config;
         try {
             config = new TrainConfig(epochs, batch, lr, weightDecay, clip, patience, TrainConfig.DEFAULT_MIN_DELTA, seed);
@@ -112,9 +128,18 @@ final class TrainCommand implements Callable<Integer> {
                     spec.commandLine().getErr().printf(Locale.ROOT, "epoch %d/%d loss %.5f%n", e.epoch(), e.epochs(), e.loss());
                     spec.commandLine().getErr().flush();
                 }
+
+                @Override
+                public void batchFinished(int round, int rounds, double loss) {
+                    if (local > 0) {
+                        spec.commandLine().getErr().printf(Locale.ROOT, "averaging round %d/%d%n", round, rounds);
+                        spec.commandLine().getErr().flush();
+                    }
+                }
             };
             int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-            TrainedModel model = SparkAutoencoderFit.fit(spark, table, columns, a, config, prep, k, device, threads, progress);
+            TrainedModel model = SparkAutoencoderFit.fit(spark, table, columns, a, config, prep, k, local, device, threads,
+                    progress);
             try {
                 Files.createDirectories(out);
             } catch (java.io.IOException e) {
@@ -122,8 +147,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             Path file = out.resolve(TrainedModel.FILE);
             model.save(file);
-            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s autoencoder, %d epochs, loss %.5f, k-means inertia %.4g%n",
-                    file, cell, model.training().path("epochs_completed").asInt(), model.training().path("final_loss").asDouble(),
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s autoencoder, %s, k-means inertia %.4g%n", file, cell,
+                    local > 0 ? model.training().path("rounds").asInt() + " averaging rounds of " + local + " local steps"
+                            : String.format(Locale.ROOT, "%d epochs, loss %.5f", model.training().path("epochs_completed").asInt(),
+                                    model.training().path("final_loss").asDouble()),
                     model.training().path("kmeans_inertia").asDouble());
             spec.commandLine().getOut().flush();
             return 0;
