@@ -12,8 +12,11 @@
 #   spark-1  rnnclust-spark embed in local[1] (one task, one thread)
 # and prints the medians and the median per-round ratios spark-1/spark-2 (the speed-up of two
 # tasks) and spark-2/single (Spark's overhead). Spark runs from its Maven jars (the module's
-# provided dependencies) with spark/jvm-options, as spark-submit would run it. bench/RESULTS.md
-# records it.
+# provided dependencies) with spark/jvm-options, as spark-submit would run it.
+# Then training: the LSTM autoencoder (hidden 32, latent 8) on 2,048 generated series of 64 steps,
+# 2 epochs of global batches of 256 (16 steps), single-process `train --representation autoencoder`
+# (all cores) against rnnclust-spark train in local[2] (synchronous) and local[2] averaging,
+# whole commands timed (start-up and the final k-means included). bench/RESULTS.md records it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mb="${1:-64}"
@@ -45,6 +48,26 @@ for r in $(seq "$rounds"); do
   single+=("$a") s2+=("$b") s1+=("$c")
   speedup+=("$(python3 -c "print('%.3f' % ($c / $b))")") overhead+=("$(python3 -c "print('%.3f' % ($b / $a))")")
 done
+# Training.
+python3 - "$work/train.tsv" <<'PY'
+import math, random, sys
+random.seed(1)
+with open(sys.argv[1], 'w') as f:
+    for i in range(2048):
+        c = i % 3
+        f.write(str(c + 1) + ''.join('\t%.5f' % (math.sin(t * (0.1 + 0.15 * c) + random.random()) + 0.1 * random.random())
+                                     for t in range(64)) + '\n')
+PY
+spark convert --master 'local[2]' --data "$work/train.tsv" --partitions 4 --out "$work/train.parquet" > /dev/null 2>&1
+flags=(--k 3 --epochs 2 --batch 256 --hidden 32 --latent 8 --seed 1 --device cpu)
+tsingle=() tsync=() tavg=()
+for r in $(seq "$rounds"); do
+  tsingle+=("$(timed m1 java -jar "$root/target/rnnclust.jar" train --representation autoencoder --refine none \
+      --data "$work/train.tsv" "${flags[@]}" --out "$work/m1")")
+  tsync+=("$(timed m2 spark train --master 'local[2]' --data "$work/train.parquet" "${flags[@]}" --out "$work/m2")")
+  tavg+=("$(timed m3 spark train --master 'local[2]' --data "$work/train.parquet" "${flags[@]}" --mode averaging \
+      --local-steps 2 --out "$work/m3")")
+done
 median() { python3 -c "import statistics,sys; print('%.3f' % statistics.median(float(v) for v in sys.argv[1:]))" "$@"; }
 echo "embed of $rows series × 1024 steps ($(($(stat -c %s "$work/big.npy") / 1000000)) MB), $(nproc) cores, $rounds rounds:"
 echo "  single process:   median $(median "${single[@]}") s"
@@ -52,3 +75,7 @@ echo "  spark local[2]:   median $(median "${s2[@]}") s"
 echo "  spark local[1]:   median $(median "${s1[@]}") s"
 echo "  local[1]/local[2]: median $(median "${speedup[@]}")  (per round: ${speedup[*]})"
 echo "  local[2]/single:   median $(median "${overhead[@]}")  (per round: ${overhead[*]})"
+echo "train, 2,048 series × 64 steps, 16 steps of 256 (whole commands):"
+echo "  single process:           median $(median "${tsingle[@]}") s  (${tsingle[*]})"
+echo "  spark local[2] sync:      median $(median "${tsync[@]}") s  (${tsync[*]})"
+echo "  spark local[2] averaging: median $(median "${tavg[@]}") s  (${tavg[*]})"
