@@ -36,8 +36,9 @@ class StreamingInputTest {
 
     /**
      * train --sample N: a streamed .npy gives the rows RowSample.sorted draws from the whole file
-     * with the seed (labels from the labels file alike), a text file read whole the same rows, and
-     * the model trained on the sample is the one trained on a file of exactly those rows.
+     * with the seed (labels from the labels file alike), a streamed UCR file a uniform reservoir
+     * sample with its labels, and the model trained on the sample is the one trained on a file of
+     * exactly those rows.
      */
     @Test
     void aSampleIsTheSeededRowsOfTheWholeFileAndTrainsTheSameModel() throws IOException {
@@ -62,8 +63,27 @@ class StreamingInputTest {
             assertEquals(whole.labelNames().get(whole.labels()[rows[i]]), sample.labelNames().get(sample.labels()[i]));
         }
         assertEquals(n, Readers.sample(npy, ReadOptions.defaults(), 1000, 4).size(), "a sample larger than the file is all of it");
-        Dataset fromText = Readers.sample(TrainCommandTest.writeUcr(data, tmp.resolve("all.tsv")), ReadOptions.defaults(), 20, 4);
-        for (int i = 0; i < 20; i++) assertEquals(data.series(rows[i])[7], fromText.series(i)[7], 1e-5f);
+        // A UCR file: reservoir sampling as the lines go by. Each sampled row is a row of the file, in
+        // the file's order, with its label; over 500 seeds every row is drawn about 20/105 of the time.
+        Path text = TrainCommandTest.writeUcr(data, tmp.resolve("all.tsv"));
+        Dataset wholeText = Readers.read(text, ReadOptions.defaults());
+        int[] drawn = new int[n];
+        for (int seed = 0; seed < 500; seed++) {
+            Dataset fromText = Readers.sample(text, ReadOptions.defaults(), 20, seed);
+            assertEquals(20, fromText.size());
+            int previous = -1;
+            for (int i = 0; i < 20; i++) {
+                int row = indexOf(wholeText, fromText.series(i));
+                assertTrue(row > previous, "in the file's order");
+                assertEquals(wholeText.labelNames().get(wholeText.labels()[row]), fromText.labelNames().get(fromText.labels()[i]));
+                drawn[row]++;
+                previous = row;
+            }
+        }
+        for (int row = 0; row < n; row++) {
+            assertTrue(drawn[row] > 0.6 * 500 * 20 / n && drawn[row] < 1.4 * 500 * 20 / n, "row " + row + " drawn " + drawn[row] + " times");
+        }
+        assertEquals(n, Readers.sample(text, ReadOptions.defaults(), 1000, 4).size());
 
         float[] picked = new float[20 * 40];
         for (int i = 0; i < 20; i++) System.arraycopy(values, rows[i] * 40, picked, i * 40, 40);
@@ -85,6 +105,11 @@ class StreamingInputTest {
         CliRun negative = CliRun.of("train", "--data", npy.toString(), "--sample", "-1", "--out", tmp.resolve("x").toString());
         assertEquals(Main.EXIT_BAD_INPUT, negative.exitCode());
         assertTrue(negative.err().contains("--sample must be >= 0"), negative.err());
+    }
+
+    private static int indexOf(Dataset d, float[] series) {
+        for (int i = 0; i < d.size(); i++) if (java.util.Arrays.equals(d.series(i), series)) return i;
+        throw new AssertionError("not a row of the file");
     }
 
     private static String[] concat(String[] a, String[] b) {

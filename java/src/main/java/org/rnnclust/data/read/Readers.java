@@ -177,13 +177,18 @@ public final class Readers {
      * the file's order: the rows {@link RowSample#sorted} draws from the file's N with {@code seed}.
      * An {@code .npy} is streamed: its header gives N, so the rows to keep are drawn before the first
      * is read and kept as the file goes by, in one pass, holding the sample and one chunk: the file
-     * may be larger than the heap. Other formats are read whole, then sampled the same way (the same
-     * rows as from the same data in an {@code .npy}).
+     * may be larger than the heap. A UCR file is streamed too, line by line, with reservoir sampling
+     * (its number of lines is known only at its end: another uniform sample of the same size, with
+     * its labels). Other formats are read whole, then sampled as an {@code .npy} is (the same rows
+     * as from the same data in an {@code .npy}).
      */
     public static Dataset sample(Path file, ReadOptions options, int m, long seed) {
         if (m < 1) throw new IllegalArgumentException("sample size must be >= 1, got " + m);
         ReadOptions opts = options == null ? ReadOptions.defaults() : options;
         Format format = opts.format() == null || opts.format() == Format.AUTO ? formatOf(file) : opts.format();
+        if (format == Format.UCR && opts.labelsFile() == null) {
+            return withStream(file, ReadLimits.ofThisJvm(), input -> UcrReader.sample(input, m, new SplittableRandom(seed)));
+        }
         if (format != Format.NPY) {
             Dataset all = read(file, opts);
             return select(all, RowSample.sorted(all.size(), Math.min(m, all.size()), new SplittableRandom(seed)));

@@ -34,6 +34,42 @@ final class UcrReader implements DatasetReader {
     }
 
     /**
+     * A seeded uniform sample of {@code m} lines of the file, read front to back (reservoir sampling,
+     * Vitter's Algorithm R: the number of lines is unknown until the end), in the file's order, with
+     * their labels: memory for the sample, whatever the file's size. All the lines when it has no
+     * more than m.
+     */
+    static Dataset sample(SourceStream input, int m, java.util.SplittableRandom random) throws IOException {
+        String source = input.name();
+        float[][] kept = new float[m][];
+        String[] keptLabels = new String[m];
+        long[] keptLine = new long[m];
+        long[] seen = {0};
+        parse(input, null, (series, label, lineNo) -> {
+            long i = seen[0]++;
+            int slot = i < m ? (int) i : (int) random.nextLong(i + 1);
+            if (slot < m) {
+                kept[slot] = series;
+                keptLabels[slot] = label;
+                keptLine[slot] = i;
+            }
+        });
+        if (seen[0] == 0) throw new InputException(source + ": no data");
+        int size = (int) Math.min(m, seen[0]);
+        Integer[] byLine = new Integer[size];
+        for (int i = 0; i < size; i++) byLine[i] = i;
+        java.util.Arrays.sort(byLine, java.util.Comparator.comparingLong(i -> keptLine[i]));
+        float[][] series = new float[size][];
+        List<String> labels = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            series[i] = kept[byLine[i]];
+            labels.add(keptLabels[byLine[i]]);
+        }
+        Labels.Indexed indexed = Labels.index(labels);
+        return new Dataset(source, series, 1, indexed.labels(), indexed.names());
+    }
+
+    /**
      * Reads the file front to back and hands {@code body} its sequences (without their labels) in
      * chunks of {@code chunkRows}, or, with 0, of as many as hold {@code autoValues} values: memory
      * for one chunk whatever the file's size.
