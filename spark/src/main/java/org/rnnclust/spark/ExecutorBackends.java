@@ -17,14 +17,22 @@ import org.rnnclust.api.Device;
 import org.rnnclust.api.DeviceOptions;
 
 /**
- * What each executor JVM keeps between tasks: the broadcast model, read once per JVM, and the
+ * What each executor JVM keeps between tasks: the broadcast model, read once per JVM (the last
+ * few are kept), and the
  * opened devices. A device is opened lazily the first time a task needs it and handed back when the
  * task ends, so a JVM running T tasks at once holds at most T of them and reuses them for every
  * later task (opening a GPU device or loading the native library once, not per partition). A
  * device is used by one task at a time: the engine's backends are not shared between threads.
  */
 final class ExecutorBackends {
-    private static final Map<Long, ClusteringModel> MODELS = new HashMap<>();
+    /** The last few broadcast models (a long-lived executor serves many jobs; each model is a few MB). */
+    private static final int MODELS_KEPT = 4;
+    private static final Map<Long, ClusteringModel> MODELS = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ClusteringModel> eldest) {
+            return size() > MODELS_KEPT;
+        }
+    };
     private static final Map<String, Deque<Device>> IDLE = new HashMap<>();
     private static final List<Device> OPENED = new ArrayList<>();
 
