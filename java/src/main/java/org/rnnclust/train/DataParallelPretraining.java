@@ -117,6 +117,16 @@ public final class DataParallelPretraining {
      */
     public static TrainingResult train(TensorOps ops, Autoencoder model, TrainConfig config, int n,
                                        Gradients gradients, TrainingListener listener) {
+        return train(ops, model, config, n, gradients, listener, CheckpointFile.none());
+    }
+
+    /**
+     * As {@link #train(TensorOps, Autoencoder, TrainConfig, int, Gradients, TrainingListener)},
+     * continuing from {@code checkpoint}'s pretraining section when it has one and saving it after
+     * every epoch, as {@link Trainer} does: a resumed run ends with the uninterrupted run's weights.
+     */
+    public static TrainingResult train(TensorOps ops, Autoencoder model, TrainConfig config, int n,
+                                       Gradients gradients, TrainingListener listener, CheckpointFile checkpoint) {
         if (config.inputDropout() > 0 || config.realFakeWeight() > 0 || config.objective() != PretrainingObjective.RECONSTRUCTION) {
             throw new InputException("data-parallel training takes the reconstruction objective without input dropout "
                     + "or the real-vs-fake task");
@@ -141,9 +151,20 @@ public final class DataParallelPretraining {
             return new TrainingLoop.BatchLoss(s.weightedLoss() / s.validSteps(), s.validSteps(),
                     s.squaresPerChannel() / s.validSteps());
         };
+        List<String> names = List.copyOf(named.keySet());
         try (Adam adam = new Adam(ops, List.copyOf(named.values()), config.lr(), config.weightDecay())) {
-            TrainingLoop.Outcome outcome = new TrainingLoop(ops, settings, listener, null)
-                    .run(n, null, objective, adam, TrainingLoop.Progress.START, p -> { });
+            CheckpointFile.Section saved = checkpoint.section(CheckpointFile.PRETRAINING);
+            TrainingLoop.Progress from = saved == null ? TrainingLoop.Progress.START
+                    : checkpoint.restoreLoop(CheckpointFile.PRETRAINING, saved, named, names, adam,
+                            TrainingLoop.batchesPerEpoch(n, config.batchSize()));
+            checkpoint.requireWithin(from, config.epochs(), "training");
+            TrainingLoop.Outcome outcome;
+            try {
+                outcome = new TrainingLoop(ops, settings, listener, null).run(n, null, objective, adam, from,
+                        p -> checkpoint.save(CheckpointFile.PRETRAINING, CheckpointFile.loopSection(p, named, names, adam)));
+            } catch (TrainingDivergedException e) {
+                throw e.withNote(checkpoint.keptNote(e.epoch() - 1));
+            }
             TrainingLoop.Progress p = outcome.progress();
             return new TrainingResult(p.epochs(), p.lossHistory(), outcome.stoppedEarly(),
                     (System.nanoTime() - start) / 1e9);

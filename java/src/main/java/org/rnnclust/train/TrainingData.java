@@ -66,6 +66,22 @@ public final class TrainingData {
         return new TrainingData(d);
     }
 
+    /**
+     * Data held elsewhere (on Spark's executors), described by its size and a digest computed where
+     * it lives; a checkpoint records it as {@link #of} does, and a resume compares the same fields.
+     */
+    public static TrainingData ofDigest(long sequences, int longest, int channels, Preprocessor preprocessor,
+                                        String sha256) {
+        ObjectNode d = JSON.createObjectNode();
+        d.put("sequences", sequences);
+        d.put("longest", longest);
+        d.put("channels", channels);
+        d.put("training_rows", sequences);
+        TrainedModel.describePreprocessing(preprocessor, d.putObject("preprocessing"));
+        d.put("sha256", sha256);
+        return new TrainingData(d);
+    }
+
     /** The description a checkpoint's header holds. */
     ObjectNode json() {
         return description.deepCopy();

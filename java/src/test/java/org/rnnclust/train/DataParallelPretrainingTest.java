@@ -57,6 +57,10 @@ class DataParallelPretrainingTest {
     }
 
     static float[] dataParallel(TrainConfig cfg, int[] holderOf) {
+        return dataParallel(cfg, holderOf, CheckpointFile.none(), null);
+    }
+
+    static float[] dataParallel(TrainConfig cfg, int[] holderOf, CheckpointFile checkpoint, TrainingListener listener) {
         PaddedSequences all = data();
         try (CpuOps ops = new CpuOps(1); SequenceAutoencoder driver = new SequenceAutoencoder(ops, SPEC, cfg.seed());
              SequenceAutoencoder worker = new SequenceAutoencoder(ops, SPEC, 999)) {
@@ -74,9 +78,8 @@ class DataParallelPretrainingTest {
                 }
                 return sum;
             };
-            TrainingResult r = DataParallelPretraining.train(ops, driver, cfg, all.n(), gradients, null);
+            TrainingResult r = DataParallelPretraining.train(ops, driver, cfg, all.n(), gradients, listener, checkpoint);
             assertEquals(cfg.epochs(), r.epochs());
-            assertEquals(cfg.epochs() * ((all.n() + cfg.batchSize() - 1) / cfg.batchSize()), batches[0]);
             return DataParallelPretraining.weights(driver);
         }
     }
@@ -96,6 +99,27 @@ class DataParallelPretrainingTest {
             RelativeError.check("data-parallel weights after 20 steps", got, toDouble(expected), 1e-4);
         }
         assertTrue(Arrays.stream(toDouble(expected)).anyMatch(v -> v != 0));
+    }
+
+    /** A run stopped after epoch 2 and resumed from its checkpoint ends with the uninterrupted run's weights. */
+    @Test
+    void aResumedRunEndsWhereTheUninterruptedOneDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        TrainConfig cfg = new TrainConfig(4, 8, 1e-2, 0, 1.0, 0, 1e-3, 5);
+        int[] split = new int[37];
+        for (int i = 0; i < 37; i++) split[i] = i % 3;
+        float[] uninterrupted = dataParallel(cfg, split);
+        java.nio.file.Path file = tmp.resolve("last.ckpt");
+        var run = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("test", "data-parallel");
+        TrainingData described = TrainingData.ofDigest(37, 20, 2,
+                Preprocessor.fit(PreprocessOptions.defaults(), Dataset.unlabelled("x", new float[][] {{1, 2}}, 2)), "abc");
+        assertThrows(IllegalStateException.class, () -> dataParallel(cfg, split, CheckpointFile.start(file, run, described),
+                TrainerTest.crashAfterEpoch(2)));
+        assertEquals(2, TrainerTest.savedEpochs(file));
+        float[] resumed = dataParallel(cfg, split, CheckpointFile.resume(file, run, described), null);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(uninterrupted, resumed, 0f);
+        TrainingData other = TrainingData.ofDigest(37, 20, 2,
+                Preprocessor.fit(PreprocessOptions.defaults(), Dataset.unlabelled("x", new float[][] {{1, 2}}, 2)), "abd");
+        assertThrows(InputException.class, () -> CheckpointFile.resume(file, run, other));
     }
 
     @Test

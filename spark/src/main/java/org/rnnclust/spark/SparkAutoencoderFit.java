@@ -41,10 +41,16 @@ public final class SparkAutoencoderFit {
      * @param device  what the partitions compute on (auto: the task's GPU, else the CPU); the
      *                driver's Adam steps run on the CPU
      * @param threads CPU threads per task
+     * @param checkpoint synchronous training's checkpoint file (saved after every epoch), or null
+     * @param resume  continue from {@code checkpoint}: the same table and settings
      */
     public static TrainedModel fit(SparkSession spark, org.apache.spark.sql.Dataset<Row> table, SequenceColumns columns,
                                    AutoencoderSpec spec, TrainConfig config, PreprocessOptions preprocessing, int k,
-                                   int localSteps, String device, int threads, TrainingListener listener) {
+                                   int localSteps, String device, int threads, TrainingListener listener,
+                                   Path checkpoint, boolean resume) {
+        if (checkpoint != null && localSteps > 0) {
+            throw new InputException("checkpoints are written by synchronous training only, not by --mode averaging");
+        }
         if (preprocessing.normalization() != Normalization.ZNORM && preprocessing.normalization() != Normalization.NONE) {
             throw new InputException("--normalize " + preprocessing.normalization().name().toLowerCase(java.util.Locale.ROOT)
                     + " fits statistics of the whole table, which training on Spark does not do yet: use znorm or none");
@@ -61,6 +67,12 @@ public final class SparkAutoencoderFit {
         try (Device cpu = Device.open("cpu");
              SequenceAutoencoder net = new SequenceAutoencoder(cpu.backend().tensorOps(), spec, config.seed())) {
             ObjectNode training = JsonNodeFactory.instance.objectNode();
+            // What a resume must repeat: the network and the training settings (not the epoch limit).
+            ObjectNode run = JsonNodeFactory.instance.objectNode();
+            run.put("cell", spec.cell().name()).put("channels", spec.channels()).put("hidden", spec.hidden())
+                    .put("layers", spec.layers()).put("bidirectional", spec.bidirectional()).put("latent", spec.latent())
+                    .put("batch", config.batchSize()).put("lr", config.lr()).put("weight_decay", config.weightDecay())
+                    .put("clip_norm", config.clipNorm()).put("patience", config.patience()).put("seed", config.seed());
             if (localSteps > 0) {
                 int rounds = SparkPretraining.trainAveraging(spark, table, columns, net, config, localSteps, prep, device,
                         threads, listener);
@@ -69,7 +81,7 @@ public final class SparkAutoencoderFit {
                 training.put("rounds", rounds);
             } else {
                 TrainingResult trained = SparkPretraining.train(spark, table, columns, cpu, net, config, prep, device,
-                        threads, listener);
+                        threads, listener, checkpoint == null ? null : new SparkPretraining.Checkpoint(checkpoint, resume, run));
                 training.put("trained_on", "spark, synchronous data-parallel");
                 training.put("epochs_completed", trained.epochs());
                 training.put("final_loss", trained.finalLoss());

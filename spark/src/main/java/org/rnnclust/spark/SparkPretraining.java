@@ -18,9 +18,11 @@ import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.nn.SequenceAutoencoder;
+import org.rnnclust.train.CheckpointFile;
 import org.rnnclust.train.DataParallelPretraining;
 import org.rnnclust.train.DataParallelPretraining.Share;
 import org.rnnclust.train.TrainConfig;
+import org.rnnclust.train.TrainingData;
 import org.rnnclust.train.Trainer;
 import org.rnnclust.train.TrainingListener;
 import org.rnnclust.train.TrainingResult;
@@ -29,8 +31,8 @@ import org.rnnclust.train.TrainingResult;
  * Synchronous data-parallel pretraining of the autoencoder on a table of sequences
  * ({@link DataParallelPretraining}): the rows stay in their partitions (preprocessed once and
  * cached); for every batch the driver broadcasts the weights and the batch's rows, each partition
- * computes the share of the gradient of its rows of the batch with the engine's backend, a
- * treeAggregate sums the shares, and the driver clips and takes the Adam step. A row's place in
+ * computes the share of the gradient of its rows of the batch with the engine's backend, the
+ * driver sums the shares in partition order (the same bits every run), clips and takes the Adam step. A row's place in
  * the epoch's order is its position in the table, so on the same table the weights are those of
  * single-process training on the same sequences in the same order.
  *
@@ -63,10 +65,35 @@ public final class SparkPretraining {
     public static TrainingResult train(SparkSession spark, org.apache.spark.sql.Dataset<Row> table, SequenceColumns columns,
                                        Device driver, SequenceAutoencoder driverModel, TrainConfig config,
                                        Preprocessor prep, String device, int threads, TrainingListener listener) {
+        return train(spark, table, columns, driver, driverModel, config, prep, device, threads, listener, null);
+    }
+
+    /**
+     * A checkpoint of synchronous training: the file (on the driver's file system, a shared one on
+     * a cluster), whether to resume from it, and the run's settings, which a resume must repeat.
+     */
+    public record Checkpoint(java.nio.file.Path file, boolean resume, com.fasterxml.jackson.databind.node.ObjectNode run) {}
+
+    /**
+     * As above, saving {@code checkpoint} after every epoch (and resuming from it when asked): the
+     * checkpoint records the table by its size and a digest of its preprocessed rows (each
+     * partition's SHA-256, in the table's order, digested again), so a resume on other data is
+     * refused; a resumed run ends with the uninterrupted run's weights.
+     */
+    public static TrainingResult train(SparkSession spark, org.apache.spark.sql.Dataset<Row> table, SequenceColumns columns,
+                                       Device driver, SequenceAutoencoder driverModel, TrainConfig config,
+                                       Preprocessor prep, String device, int threads, TrainingListener listener,
+                                       Checkpoint checkpoint) {
         AutoencoderSpec spec = driverModel.spec();
         JavaRDD<Rows> rows = cachedRows(table, columns, spec.channels(), prep);
         try {
             long n = rows.map(r -> (long) r.positions().length).fold(0L, Long::sum);
+            CheckpointFile file = CheckpointFile.none();
+            if (checkpoint != null) {
+                TrainingData data = describe(rows, n, spec.channels(), prep);
+                file = checkpoint.resume() ? CheckpointFile.resume(checkpoint.file(), checkpoint.run(), data)
+                        : CheckpointFile.start(checkpoint.file(), checkpoint.run(), data);
+            }
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int parameters = Math.toIntExact(driverModel.parameterCount());
             DataParallelPretraining.Gradients gradients = (weights, batch) -> {
@@ -74,20 +101,64 @@ public final class SparkPretraining {
                 Broadcast<float[]> w = jsc.broadcast(weights);
                 Broadcast<long[]> b = jsc.broadcast(sorted);
                 try {
-                    Share zero = new Share(new float[parameters], 0, 0, 0);
-                    return rows.treeAggregate(zero, (acc, part) -> {
-                        PaddedSequences mine = part.of(b.value());
-                        return mine == null ? acc : acc.plus(shareOf(spec, device, threads, w.value(), mine));
-                    }, Share::plus);
+                    // Summed on the driver in partition order, not by treeAggregate, whose merge order
+                    // follows the tasks' completion: float sums in another order round differently, and
+                    // a run (and a resumed one) must give the same bits every time.
+                    List<scala.Tuple2<Integer, Share>> shares = rows.mapPartitionsWithIndex((index, it) -> {
+                        List<scala.Tuple2<Integer, Share>> out = new ArrayList<>();
+                        while (it.hasNext()) {
+                            PaddedSequences mine = it.next().of(b.value());
+                            if (mine != null) out.add(new scala.Tuple2<>(index, shareOf(spec, device, threads, w.value(), mine)));
+                        }
+                        return out.iterator();
+                    }, false).collect();
+                    List<scala.Tuple2<Integer, Share>> ordered = new ArrayList<>(shares);
+                    ordered.sort(java.util.Comparator.comparingInt(scala.Tuple2::_1));
+                    Share sum = new Share(new float[parameters], 0, 0, 0);
+                    for (scala.Tuple2<Integer, Share> s : ordered) sum = sum.plus(s._2());
+                    return sum;
                 } finally {
                     w.destroy();
                     b.destroy();
                 }
             };
             return DataParallelPretraining.train(driver.backend().tensorOps(), driverModel, config, Math.toIntExact(n),
-                    gradients, listener);
+                    gradients, listener, file);
         } finally {
             rows.unpersist(false);
+        }
+    }
+
+    /** The table as a checkpoint records it: size, longest series, and a digest of digests of the partitions. */
+    private static TrainingData describe(JavaRDD<Rows> rows, long n, int channels, Preprocessor prep) {
+        List<String[]> parts = rows.map(r -> {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12);
+            int longest = 0;
+            for (int i = 0; i < r.positions().length; i++) {
+                b.clear();
+                b.putLong(r.positions()[i]).putInt(r.series()[i].length);
+                sha.update(b.array());
+                java.nio.ByteBuffer v = java.nio.ByteBuffer.allocate(4 * r.series()[i].length);
+                v.asFloatBuffer().put(r.series()[i]);
+                sha.update(v.array());
+                longest = Math.max(longest, r.series()[i].length / channels);
+            }
+            return new String[] {Long.toString(r.positions()[0]), java.util.HexFormat.of().formatHex(sha.digest()),
+                    Integer.toString(longest)};
+        }).collect();
+        List<String[]> ordered = new ArrayList<>(parts);
+        ordered.sort(java.util.Comparator.comparingLong(p -> Long.parseLong(p[0])));
+        try {
+            java.security.MessageDigest all = java.security.MessageDigest.getInstance("SHA-256");
+            int longest = 0;
+            for (String[] p : ordered) {
+                all.update(p[1].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                longest = Math.max(longest, Integer.parseInt(p[2]));
+            }
+            return TrainingData.ofDigest(n, longest, channels, prep, java.util.HexFormat.of().formatHex(all.digest()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -119,17 +190,23 @@ public final class SparkPretraining {
                 Broadcast<float[]> w = jsc.broadcast(DataParallelPretraining.weights(driverModel));
                 int r = round;
                 try {
-                    double[] sum = rows.map(part -> {
-                        float[] local = localRound(spec, device, threads, w.value(), part, config, localSteps, r);
-                        double[] weighted = new double[local.length + 1];
-                        for (int i = 0; i < local.length; i++) weighted[i] = (double) local[i] * part.positions().length;
-                        weighted[local.length] = part.positions().length;
-                        return weighted;
-                    }).treeReduce((a, b) -> {
-                        double[] c = a.clone();
-                        for (int i = 0; i < c.length; i++) c[i] += b[i];
-                        return c;
-                    });
+                    List<scala.Tuple2<Integer, double[]>> parts = new ArrayList<>(rows.mapPartitionsWithIndex((index, it) -> {
+                        List<scala.Tuple2<Integer, double[]>> out = new ArrayList<>();
+                        while (it.hasNext()) {
+                            Rows part = it.next();
+                            float[] local = localRound(spec, device, threads, w.value(), part, config, localSteps, r);
+                            double[] weighted = new double[local.length + 1];
+                            for (int i = 0; i < local.length; i++) weighted[i] = (double) local[i] * part.positions().length;
+                            weighted[local.length] = part.positions().length;
+                            out.add(new scala.Tuple2<>(index, weighted));
+                        }
+                        return out.iterator();
+                    }, false).collect());
+                    parts.sort(java.util.Comparator.comparingInt(scala.Tuple2::_1));  // the same sum every run
+                    double[] sum = new double[parts.get(0)._2().length];
+                    for (scala.Tuple2<Integer, double[]> p : parts) {
+                        for (int i = 0; i < sum.length; i++) sum[i] += p._2()[i];
+                    }
                     float[] average = new float[sum.length - 1];
                     for (int i = 0; i < average.length; i++) average[i] = (float) (sum[i] / sum[sum.length - 1]);
                     DataParallelPretraining.setWeights(driverModel, average);

@@ -140,6 +140,10 @@ class SparkCommandsTest {
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("lstm autoencoder, 2 epochs"), train.out());
         assertTrue(train.err().contains("epoch 2/2 loss"), train.err());
+        assertTrue(java.nio.file.Files.isRegularFile(out.resolve("checkpoints/last.ckpt")), "the synchronous run's checkpoint");
+        Run noCheckpoint = run("train", "--data", table, "--k", "3", "--resume", dir.resolve("nothing-here").toString());
+        assertEquals(2, noCheckpoint.code());
+        assertTrue(noCheckpoint.err().contains("no checkpoint to resume from"), noCheckpoint.err());
         Dataset data = Readers.read(ucr, ReadOptions.defaults());
         int[] single;
         try (ClusteringModel m = ClusteringModel.load(out); org.rnnclust.api.Device cpu = org.rnnclust.api.Device.cpu()) {

@@ -114,4 +114,51 @@ class SparkPretrainingTest {
                     "reconstruction loss " + before + " -> " + after + " (single-process training: " + single + ")");
         }
     }
+
+    /**
+     * Checkpoints: a Spark run stopped after epoch 2 and resumed from its checkpoint ends with the
+     * uninterrupted Spark run's weights, bit for bit (the shares are summed in partition order);
+     * another table is refused.
+     */
+    @Test
+    void aResumedRunEndsWithTheUninterruptedRunsWeights(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        Dataset data = twoChannels();
+        Preprocessor prep = Preprocessor.fit(PreprocessOptions.defaults(), data);
+        TrainConfig config = new TrainConfig(4, 10, 1e-2, 0, 1.0, 0, 1e-3, 17);
+        SparkSession spark = LocalSpark.session();
+        var table = SequenceTables.of(spark, data, SequenceColumns.defaults(), true, 3);
+        var run = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("test", "spark resume");
+        java.nio.file.Path file = tmp.resolve("last.ckpt");
+        float[] uninterrupted;
+        try (Device cpu = Device.open("cpu"); SequenceAutoencoder net = new SequenceAutoencoder(cpu.backend().tensorOps(), SPEC, 17)) {
+            SparkPretraining.train(spark, table, SequenceColumns.defaults(), cpu, net, config, prep, "cpu", 1, null);
+            uninterrupted = DataParallelPretraining.weights(net);
+        }
+        org.rnnclust.train.TrainingListener stopAfter2 = new org.rnnclust.train.TrainingListener() {
+            @Override
+            public void epochFinished(Epoch e) {
+                if (e.epoch() == 2) throw new IllegalStateException("stopped");
+            }
+        };
+        try (Device cpu = Device.open("cpu"); SequenceAutoencoder net = new SequenceAutoencoder(cpu.backend().tensorOps(), SPEC, 17)) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> SparkPretraining.train(spark, table,
+                    SequenceColumns.defaults(), cpu, net, config, prep, "cpu", 1, stopAfter2,
+                    new SparkPretraining.Checkpoint(file, false, run)));
+        }
+        try (Device cpu = Device.open("cpu"); SequenceAutoencoder net = new SequenceAutoencoder(cpu.backend().tensorOps(), SPEC, 99)) {
+            TrainingResult r = SparkPretraining.train(spark, table, SequenceColumns.defaults(), cpu, net, config, prep, "cpu", 1,
+                    null, new SparkPretraining.Checkpoint(file, true, run));
+            assertEquals(4, r.epochs());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(uninterrupted, DataParallelPretraining.weights(net), 0f);
+        }
+        Dataset shorter = Dataset.unlabelled("fewer", java.util.Arrays.copyOf(
+                java.util.stream.IntStream.range(0, 44).mapToObj(data::series).toArray(float[][]::new), 44), 2);
+        var other = SequenceTables.of(spark, shorter, SequenceColumns.defaults(), true, 3);
+        try (Device cpu = Device.open("cpu"); SequenceAutoencoder net = new SequenceAutoencoder(cpu.backend().tensorOps(), SPEC, 17)) {
+            org.rnnclust.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.rnnclust.InputException.class,
+                    () -> SparkPretraining.train(spark, other, SequenceColumns.defaults(), cpu, net, config, prep, "cpu", 1,
+                            null, new SparkPretraining.Checkpoint(file, true, run)));
+            assertTrue(e.getMessage().contains("last.ckpt"), e.getMessage());
+        }
+    }
 }

@@ -81,15 +81,28 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", paramLabel = "DEV",
             description = "What the partitions compute on: auto (the task's GPU, else the CPU), cpu, cuda:N. Default: ${DEFAULT-VALUE}.")
     String device;
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Folder for model.rnnclust, on the driver's file system (a shared one on a cluster).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Folder for model.rnnclust and checkpoints/last.ckpt (synchronous mode, after every epoch), on the "
+                    + "driver's file system (a shared one on a cluster). Required unless --resume.")
     Path out;
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the interrupted run in DIR from its checkpoint: the same table and flags; --epochs may be raised.")
+    Path resume;
 
     @Override
     public Integer call() {
         if (k < 1) throw new InputException("--k must be >= 1, got " + k);
-        if (Files.exists(out.resolve(TrainedModel.FILE))) {
-            throw new InputException("--out " + out + " already holds a model; choose another folder");
+        if (out == null && resume == null) throw new InputException("--out DIR is required (or --resume DIR)");
+        if (out != null && resume != null && !out.equals(resume)) {
+            throw new InputException("--resume " + resume + " writes into that folder; drop --out " + out);
+        }
+        Path dir = resume != null ? resume : out;
+        if (Files.exists(dir.resolve(TrainedModel.FILE))) {
+            throw new InputException((resume != null ? "--resume " : "--out ") + dir + " already holds a model; choose another folder");
+        }
+        Path checkpoint = dir.resolve("checkpoints").resolve("last.ckpt");
+        if (resume != null && !Files.isRegularFile(checkpoint)) {
+            throw new InputException(checkpoint + ": no checkpoint to resume from");
         }
         CellType type = switch (cell.toLowerCase(Locale.ROOT)) {
             case "lstm" -> CellType.LSTM;
@@ -138,14 +151,14 @@ final class TrainCommand implements Callable<Integer> {
                 }
             };
             int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-            TrainedModel model = SparkAutoencoderFit.fit(spark, table, columns, a, config, prep, k, local, device, threads,
-                    progress);
             try {
-                Files.createDirectories(out);
+                Files.createDirectories(checkpoint.getParent());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            Path file = out.resolve(TrainedModel.FILE);
+            TrainedModel model = SparkAutoencoderFit.fit(spark, table, columns, a, config, prep, k, local, device, threads,
+                    progress, local > 0 ? null : checkpoint, resume != null);
+            Path file = dir.resolve(TrainedModel.FILE);
             model.save(file);
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s autoencoder, %s, k-means inertia %.4g%n", file, cell,
                     local > 0 ? model.training().path("rounds").asInt() + " averaging rounds of " + local + " local steps"
