@@ -102,11 +102,7 @@ public final class DataParallelPretraining {
                 at += v.length;
             }
             double squares = 0;
-            float[] values = rows.values();
-            for (int i = 0; i < rows.n(); i++) {
-                int base = i * rows.rowSize();
-                for (int k = 0; k < rows.lengths()[i] * rows.channels(); k++) squares += (double) values[base + k] * values[base + k];
-            }
+            for (double s : Trainer.sumsOfSquares(rows)) squares += s;
             return new Share(g, loss * steps, steps, squares / rows.channels());
         }
     }

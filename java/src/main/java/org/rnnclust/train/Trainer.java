@@ -178,7 +178,7 @@ public final class Trainer {
     }
 
     /** Per sequence, the sum of its squared values over its valid steps. */
-    private static double[] sumsOfSquares(PaddedSequences data) {
+    static double[] sumsOfSquares(PaddedSequences data) {
         double[] out = new double[data.n()];
         float[] v = data.values();
         for (int i = 0; i < out.length; i++) {

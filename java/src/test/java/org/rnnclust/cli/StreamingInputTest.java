@@ -107,6 +107,16 @@ class StreamingInputTest {
         assertTrue(negative.err().contains("--sample must be >= 0"), negative.err());
     }
 
+    /** A model of two 30-unit reservoirs trained by the CLI on 30 CBF series, in tmp/name ({@code extra}: more flags). */
+    private Path smallModel(String name, String... extra) throws IOException {
+        Path trainFile = TrainCommandTest.writeUcr(Cbf.generate(10, 40, 5), tmp.resolve(name + "-train.tsv"));
+        Path run = tmp.resolve(name);
+        CliRun trained = CliRun.of(concat(new String[] {"train", "--data", trainFile.toString(), "--out", run.toString(),
+                "--reservoir-units", "30", "--members", "2", "--seed", "3", "--device", "cpu"}, extra));
+        assertEquals(0, trained.exitCode(), trained.err());
+        return run;
+    }
+
     private static int indexOf(Dataset d, float[] series) {
         for (int i = 0; i < d.size(); i++) if (java.util.Arrays.equals(d.series(i), series)) return i;
         throw new AssertionError("not a row of the file");
@@ -120,12 +130,7 @@ class StreamingInputTest {
 
     @Test
     void chunkedClustersAreTheWholeDatasetsAndAFailedReadKeepsThePreviousFiles() throws IOException {
-        Dataset train = Cbf.generate(10, 40, 5);
-        Path trainFile = TrainCommandTest.writeUcr(train, tmp.resolve("train.tsv"));
-        Path run = tmp.resolve("run");
-        CliRun trained = CliRun.of("train", "--data", trainFile.toString(), "--out", run.toString(),
-                "--reservoir-units", "30", "--members", "2", "--seed", "3", "--device", "cpu", "--deterministic");
-        assertEquals(0, trained.exitCode(), trained.err());
+        Path run = smallModel("run", "--deterministic");
         Dataset data = Cbf.generate(103, 40, 7);
         float[] values = new float[103 * 40];
         for (int i = 0; i < 103; i++) System.arraycopy(data.series(i), 0, values, i * 40, 40);
@@ -170,12 +175,7 @@ class StreamingInputTest {
 
     @Test
     void chunkedEmbeddingsEqualTheWholeDatasetsAndAFailedReadLeavesNothing() throws IOException {
-        Dataset train = Cbf.generate(10, 40, 5);
-        Path trainFile = TrainCommandTest.writeUcr(train, tmp.resolve("train.tsv"));
-        Path run = tmp.resolve("run");
-        CliRun trained = CliRun.of("train", "--data", trainFile.toString(), "--out", run.toString(),
-                "--reservoir-units", "30", "--members", "2", "--seed", "3", "--device", "cpu");
-        assertEquals(0, trained.exitCode(), trained.err());
+        Path run = smallModel("run");
 
         Dataset data = Cbf.generate(103, 40, 7);
         float[] values = new float[103 * 40];
@@ -265,11 +265,7 @@ class StreamingInputTest {
      */
     @Test
     void aUcrFileIsEmbeddedLineByLineAndItsHeaderPatched() throws IOException {
-        Dataset train = Cbf.generate(10, 40, 5);
-        Path run = tmp.resolve("ucr-run");
-        CliRun trained = CliRun.of("train", "--data", TrainCommandTest.writeUcr(train, tmp.resolve("t.tsv")).toString(),
-                "--out", run.toString(), "--reservoir-units", "30", "--members", "2", "--seed", "3", "--device", "cpu");
-        assertEquals(0, trained.exitCode(), trained.err());
+        Path run = smallModel("ucr-run");
         Dataset data = Cbf.generate(41, 48, 8);  // 123 series
         int n = data.size();
         float[][] ragged = new float[data.size()][];

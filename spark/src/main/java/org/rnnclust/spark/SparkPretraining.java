@@ -101,21 +101,12 @@ public final class SparkPretraining {
                 Broadcast<float[]> w = jsc.broadcast(weights);
                 Broadcast<long[]> b = jsc.broadcast(sorted);
                 try {
-                    // Summed on the driver in partition order, not by treeAggregate, whose merge order
-                    // follows the tasks' completion: float sums in another order round differently, and
-                    // a run (and a resumed one) must give the same bits every time.
-                    List<scala.Tuple2<Integer, Share>> shares = rows.mapPartitionsWithIndex((index, it) -> {
-                        List<scala.Tuple2<Integer, Share>> out = new ArrayList<>();
-                        while (it.hasNext()) {
-                            PaddedSequences mine = it.next().of(b.value());
-                            if (mine != null) out.add(new scala.Tuple2<>(index, shareOf(spec, device, threads, w.value(), mine)));
-                        }
-                        return out.iterator();
-                    }, false).collect();
-                    List<scala.Tuple2<Integer, Share>> ordered = new ArrayList<>(shares);
-                    ordered.sort(java.util.Comparator.comparingInt(scala.Tuple2::_1));
+                    List<Share> shares = inPartitionOrder(rows, part -> {
+                        PaddedSequences mine = part.of(b.value());
+                        return mine == null ? null : shareOf(spec, device, threads, w.value(), mine);
+                    });
                     Share sum = new Share(new float[parameters], 0, 0, 0);
-                    for (scala.Tuple2<Integer, Share> s : ordered) sum = sum.plus(s._2());
+                    for (Share share : shares) sum = sum.plus(share);
                     return sum;
                 } finally {
                     w.destroy();
@@ -131,7 +122,8 @@ public final class SparkPretraining {
 
     /** The table as a checkpoint records it: size, longest series, and a digest of digests of the partitions. */
     private static TrainingData describe(JavaRDD<Rows> rows, long n, int channels, Preprocessor prep) {
-        List<String[]> parts = rows.map(r -> {
+        // Partition order is the table's order: zipWithIndex numbers the rows partition by partition.
+        List<String[]> parts = inPartitionOrder(rows, r -> {
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12);
             int longest = 0;
@@ -144,17 +136,14 @@ public final class SparkPretraining {
                 sha.update(v.array());
                 longest = Math.max(longest, r.series()[i].length / channels);
             }
-            return new String[] {Long.toString(r.positions()[0]), java.util.HexFormat.of().formatHex(sha.digest()),
-                    Integer.toString(longest)};
-        }).collect();
-        List<String[]> ordered = new ArrayList<>(parts);
-        ordered.sort(java.util.Comparator.comparingLong(p -> Long.parseLong(p[0])));
+            return new String[] {java.util.HexFormat.of().formatHex(sha.digest()), Integer.toString(longest)};
+        });
         try {
             java.security.MessageDigest all = java.security.MessageDigest.getInstance("SHA-256");
             int longest = 0;
-            for (String[] p : ordered) {
-                all.update(p[1].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                longest = Math.max(longest, Integer.parseInt(p[2]));
+            for (String[] p : parts) {
+                all.update(p[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                longest = Math.max(longest, Integer.parseInt(p[1]));
             }
             return TrainingData.ofDigest(n, longest, channels, prep, java.util.HexFormat.of().formatHex(all.digest()));
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -190,22 +179,16 @@ public final class SparkPretraining {
                 Broadcast<float[]> w = jsc.broadcast(DataParallelPretraining.weights(driverModel));
                 int r = round;
                 try {
-                    List<scala.Tuple2<Integer, double[]>> parts = new ArrayList<>(rows.mapPartitionsWithIndex((index, it) -> {
-                        List<scala.Tuple2<Integer, double[]>> out = new ArrayList<>();
-                        while (it.hasNext()) {
-                            Rows part = it.next();
-                            float[] local = localRound(spec, device, threads, w.value(), part, config, localSteps, r);
-                            double[] weighted = new double[local.length + 1];
-                            for (int i = 0; i < local.length; i++) weighted[i] = (double) local[i] * part.positions().length;
-                            weighted[local.length] = part.positions().length;
-                            out.add(new scala.Tuple2<>(index, weighted));
-                        }
-                        return out.iterator();
-                    }, false).collect());
-                    parts.sort(java.util.Comparator.comparingInt(scala.Tuple2::_1));  // the same sum every run
-                    double[] sum = new double[parts.get(0)._2().length];
-                    for (scala.Tuple2<Integer, double[]> p : parts) {
-                        for (int i = 0; i < sum.length; i++) sum[i] += p._2()[i];
+                    List<double[]> parts = inPartitionOrder(rows, part -> {
+                        float[] local = localRound(spec, device, threads, w.value(), part, config, localSteps, r);
+                        double[] weighted = new double[local.length + 1];
+                        for (int i = 0; i < local.length; i++) weighted[i] = (double) local[i] * part.positions().length;
+                        weighted[local.length] = part.positions().length;
+                        return weighted;
+                    });
+                    double[] sum = new double[parts.get(0).length];
+                    for (double[] p : parts) {
+                        for (int i = 0; i < sum.length; i++) sum[i] += p[i];
                     }
                     float[] average = new float[sum.length - 1];
                     for (int i = 0; i < average.length; i++) average[i] = (float) (sum[i] / sum[sum.length - 1]);
@@ -274,6 +257,27 @@ public final class SparkPretraining {
             for (int i = 0; i < out.length; i++) out[i] = prepared.series(i);
             return List.of(new Rows(positions.stream().mapToLong(Long::longValue).toArray(), out, channels)).iterator();
         }).persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /**
+     * {@code perPartition} of each partition's rows (null: nothing from it), in partition order.
+     * The driver sums these in that order, not with treeAggregate, whose merge order follows the
+     * tasks' completion: float sums in another order round differently, and a run (and a resumed
+     * one) must give the same bits every time.
+     */
+    private static <T> List<T> inPartitionOrder(JavaRDD<Rows> rows, org.apache.spark.api.java.function.Function<Rows, T> perPartition) {
+        List<scala.Tuple2<Integer, T>> indexed = new ArrayList<>(rows.mapPartitionsWithIndex((index, it) -> {
+            List<scala.Tuple2<Integer, T>> out = new ArrayList<>();
+            while (it.hasNext()) {
+                T value = perPartition.call(it.next());
+                if (value != null) out.add(new scala.Tuple2<>(index, value));
+            }
+            return out.iterator();
+        }, false).collect());
+        indexed.sort(java.util.Comparator.comparingInt(scala.Tuple2::_1));
+        List<T> out = new ArrayList<>(indexed.size());
+        for (scala.Tuple2<Integer, T> t : indexed) out.add(t._2());
+        return out;
     }
 
     /** On an executor: a share on a borrowed device, with a network of the spec. */

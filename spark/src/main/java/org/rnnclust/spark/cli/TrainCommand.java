@@ -104,12 +104,12 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null && !Files.isRegularFile(checkpoint)) {
             throw new InputException(checkpoint + ": no checkpoint to resume from");
         }
-        CellType type = switch (cell.toLowerCase(Locale.ROOT)) {
-            case "lstm" -> CellType.LSTM;
-            case "gru" -> CellType.GRU;
-            case "rnn" -> CellType.RNN;
-            default -> throw new InputException("--cell must be lstm, gru or rnn, got '" + cell + "'");
-        };
+        CellType type;
+        try {
+            type = CellType.parse(cell);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--cell: " + e.getMessage());
+        }
         Normalization norm = switch (normalize.toLowerCase(Locale.ROOT)) {
             case "znorm" -> Normalization.ZNORM;
             case "none" -> Normalization.NONE;
