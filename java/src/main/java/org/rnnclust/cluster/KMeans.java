@@ -108,21 +108,16 @@ public final class KMeans {
     }
 
     /**
-     * Mini-batch k-means (Sculley 2010, with scikit-learn's per-centre count weighting): each step
-     * assigns a batch and moves each centre to the count-weighted mean of what it has seen. Stops
-     * after maxIter passes over the data, or when the centres move less than the tolerance.
+     * Mini-batch k-means ({@link MiniBatchUpdate}) on batches drawn from a fresh shuffle of the
+     * points each pass. Stops after maxIter passes over the data, or when the centres move less
+     * than the tolerance.
      */
     private KMeansModel miniBatch(Backend backend, CentroidIndex full, float[] x, int n, int d,
                                   SplittableRandom rng, double tolAbs) {
         int k = params.k();
         int batch = params.batchSize();
-        float[] centres = KMeansPlusPlus.seed(full, k, rng);
-        double[] weight = new double[k];
+        MiniBatchUpdate update = new MiniBatchUpdate(KMeansPlusPlus.seed(full, k, rng), k, d, batch);
         float[] bx = new float[batch * d];
-        int[] bl = new int[batch];
-        float[] bd = new float[batch];
-        double[] sums = new double[k * d];
-        long[] counts = new long[k];
         int[] order = identity(n);
         List<KMeansModel.IterationStats> history = new ArrayList<>();
         int steps = (int) Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch));
@@ -137,32 +132,27 @@ public final class KMeans {
             }
             for (int b = 0; b < batch; b++) System.arraycopy(x, order[cursor + b] * d, bx, b * d, d);
             cursor += batch;
-            double inertia;
-            try (CentroidIndex index = backend.centroidIndex(bx, batch, d)) {
-                inertia = index.assign(centres, k, bl, bd, sums, counts);
-            }
-            float[] next = centres.clone();
-            for (int c = 0; c < k; c++) {
-                if (counts[c] == 0) continue;
-                double w = weight[c] + counts[c];
-                for (int j = 0; j < d; j++) {
-                    next[c * d + j] = (float) ((centres[c * d + j] * weight[c] + sums[c * d + j]) / w);
-                }
-                weight[c] = w;
-            }
-            double shift = sqShift(centres, next);
-            centres = next;
+            double inertia = update.step(backend, bx);
             step++;
-            history.add(new KMeansModel.IterationStats(step, inertia, shift, 0, seconds(start)));
-            if (step > 1 && shift <= tolAbs * batch / n) {
+            history.add(new KMeansModel.IterationStats(step, inertia, update.shift(), 0, seconds(start)));
+            if (miniBatchConverged(step, update.shift(), tolAbs, batch, n)) {
                 converged = true;
                 break;
             }
         }
+        float[] centres = update.centres();
         int[] labels = new int[n];
         float[] dist = new float[n];
         double inertia = full.assign(centres, k, labels, dist);
         return new KMeansModel(k, d, centres, labels, inertia, step, converged, List.copyOf(history));
+    }
+
+    /**
+     * The mini-batch stopping rule: after the first step, a move of the centres below the tolerance
+     * scaled to one batch's share of the n points.
+     */
+    static boolean miniBatchConverged(int step, double shift, double tolAbs, int batch, long n) {
+        return step > 1 && shift <= tolAbs * batch / n;
     }
 
     /**
@@ -217,7 +207,7 @@ public final class KMeans {
         return out;
     }
 
-    private static double sqShift(float[] a, float[] b) {
+    static double sqShift(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             double t = (double) a[i] - b[i];
@@ -241,13 +231,13 @@ public final class KMeans {
         return var / ((double) n * d);
     }
 
-    private static int[] identity(int n) {
+    static int[] identity(int n) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) a[i] = i;
         return a;
     }
 
-    private static void shuffle(int[] a, SplittableRandom rng) {
+    static void shuffle(int[] a, SplittableRandom rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = a[i];
