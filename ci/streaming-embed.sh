@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # embed of an .npy larger than the JVM's heap: it must finish, and its output must hold the same
 # embeddings as an in-memory embed of the same rows. Then train --sample on the same file under the
-# same heap: it must finish too (the sample's rows are StreamingInputTest's concern). The file repeats one block of 1,024 series
-# (1,024 steps each, 4 MiB), so every block's embeddings must equal the block's own.
+# same heap: it must finish too (the sample's rows are StreamingInputTest's concern). Last, kmeans --batch-size
+# reads it from disk under that heap. The file repeats one block of 1,024 series (1,024 steps each, 4 MiB), so
+# every block's embeddings must equal the block's own, and every block must get the same clusters.
 #   ci/streaming-embed.sh            the CI-sized case: 600 MB under -Xmx256m (about a minute)
 #   ci/streaming-embed.sh 3000 512m  3 GB under -Xmx512m (run by hand)
 # Exit: 0 passed, 1 failed (one line saying why).
@@ -51,3 +52,18 @@ if ! java "-Xmx$heap" -jar "$jar" train --data "$work/big.npy" --sample 2000 --k
   exit 1
 fi
 echo "streaming-embed: train --sample 2000 of $((size / 1000000)) MB under -Xmx$heap in $(( $(date +%s) - start )) s"
+# Mini-batch k-means read from disk under the same heap: every repeated block must get the same clusters.
+start=$(date +%s)
+if ! java "-Xmx$heap" -jar "$jar" kmeans --data "$work/big.npy" --k 3 --batch-size 1024 --max-iter 3 --seed 1 \
+    --out "$work/kmeans" > "$work/kmeans.txt" 2>&1; then
+  echo "streaming-embed: FAILED: kmeans --batch-size 1024 of $((size / 1000000)) MB under -Xmx$heap: $(tail -1 "$work/kmeans.txt")" >&2
+  exit 1
+fi
+python3 - "$work/kmeans/assignments.csv" <<'PY'
+import sys
+clusters = [line.split(',')[1] for line in open(sys.argv[1]).read().split('\n')[1:] if line]
+blocks = [clusters[i:i + 1024] for i in range(0, len(clusters), 1024)]
+if len(clusters) % 1024 or any(b != blocks[0] for b in blocks):
+    sys.exit("streaming-embed: FAILED: kmeans gave the repeated blocks different clusters")
+PY
+echo "streaming-embed: kmeans --batch-size 1024 of $((size / 1000000)) MB under -Xmx$heap in $(( $(date +%s) - start )) s"

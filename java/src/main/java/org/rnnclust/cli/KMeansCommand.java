@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
 /** k-means on the preprocessed raw series: the baseline every learned embedding must beat. */
 @Command(name = "kmeans", mixinStandardHelpOptions = true,
         description = {"k-means on the raw (preprocessed) series: the classical baseline.",
-                "Writes DIR/assignments.csv and DIR/metrics.json and prints a short table."})
+                "Writes DIR/assignments.csv and DIR/metrics.json and prints a short table.",
+                "With --batch-size on an unlabelled .npy, mini-batch k-means reads the file from disk "
+                        + "in chunks (see --chunk-rows)."})
 final class KMeansCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DataOptions data;
@@ -26,8 +28,18 @@ final class KMeansCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
+    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
+            description = {"With --batch-size on an .npy without labels: mini-batch k-means reads the file "
+                    + "N sequences at a time, one pass per epoch, so it may be larger than memory; 0 = as many "
+                    + "as hold 2 Mi values (8 MiB), at most 65,536. Default: ${DEFAULT-VALUE}."})
+    int chunkRows;
+
     @Override
     public Integer call() {
+        if (StreamedKMeansRun.applies(data, kmeans.settings())) {
+            return StreamedKMeansRun.run(spec.commandLine().getOut(), data, prep.options(), device, clustering,
+                    kmeans.settings(), chunkRows, out);
+        }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("seed", clustering.seed);
         settings.put("n_init", kmeans.nInit);

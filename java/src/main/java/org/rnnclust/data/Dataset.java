@@ -22,8 +22,16 @@ public final class Dataset {
     private final int channels;
     private final int[] labels;          // null when unlabelled
     private final List<String> labelNames;
+    private final long firstRecord;      // the file's record before the first sequence (a chunk's offset)
 
     public Dataset(String name, float[][] series, int channels, int[] labels, List<String> labelNames) {
+        this(name, series, channels, labels, labelNames, 0);
+    }
+
+    private Dataset(String name, float[][] series, int channels, int[] labels, List<String> labelNames,
+                    long firstRecord) {
+        if (firstRecord < 0) throw new IllegalArgumentException("first record must be >= 0, got " + firstRecord);
+        this.firstRecord = firstRecord;
         this.name = Objects.requireNonNull(name);
         this.series = Objects.requireNonNull(series);
         if (channels < 1) throw new IllegalArgumentException("channels must be >= 1, got " + channels);
@@ -83,10 +91,23 @@ public final class Dataset {
 
     public int numClasses() { return labelNames.size(); }
 
-    /** Same labels and name, new values (the preprocessing steps build on this). */
+    /** Same labels, name and record numbers, new values (the preprocessing steps build on this). */
     public Dataset withSeries(float[][] newSeries) {
         if (newSeries.length != series.length) throw new IllegalArgumentException("size changed");
-        return new Dataset(name, newSeries, channels, labels, labelNames);
+        return new Dataset(name, newSeries, channels, labels, labelNames, firstRecord);
+    }
+
+    /**
+     * The same sequences as the chunk of a file that starts after its first {@code records}
+     * records: messages then number sequence 0 as record {@code records + 1}, as in the whole file.
+     */
+    public Dataset asRecordsFrom(long records) {
+        return new Dataset(name, series, channels, labels, labelNames, records);
+    }
+
+    /** Sequence i's record number in its file, from 1: what messages name. */
+    public long recordNumber(int i) {
+        return firstRecord + i + 1;
     }
 
     /**

@@ -183,4 +183,56 @@ class KMeansCommandTest {
         assertEquals(1, run.errLines(), run.err());
         assertEquals("x", Files.readString(blocker));
     }
+
+    /**
+     * kmeans --batch-size on an unlabelled .npy reads it from disk in chunks: the same partition as
+     * in-memory Lloyd on separated blobs, an inertia within 1% of Lloyd's, the chunk size a memory
+     * bound only; standardize takes its statistics pass; a NaN part-way leaves no output folder.
+     */
+    @Test
+    void miniBatchOnAnUnlabelledNpyStreamsFromDisk() throws IOException {
+        int n = 3_000;
+        int steps = 8;
+        int[] truth = new int[n];
+        float[] x = org.rnnclust.testing.Blobs.labelled(n, steps, 4, 9, truth);
+        Path npy = tmp.resolve("blobs.npy");
+        org.rnnclust.io.Npy.write(npy, new org.rnnclust.data.npy.NpyArray(new int[] {n, steps}, x));
+        Path lloydOut = tmp.resolve("lloyd");
+        CliRun lloyd = CliRun.of("kmeans", "--data", npy.toString(), "--k", "4", "--normalize", "standardize",
+                "--out", lloydOut.toString(), "--device", "cpu");
+        assertEquals(0, lloyd.exitCode(), lloyd.err());
+        JsonNode inMemory = new ObjectMapper().readTree(lloydOut.resolve("metrics.json").toFile());
+        assertFalse(inMemory.has("streamed"), "without --batch-size the file is read whole");
+        int[] whole = TrainCommandTest.clusters(lloydOut.resolve("assignments.csv"));
+        for (String chunkRows : new String[] {"700", "0"}) {
+            Path out = tmp.resolve("streamed-" + chunkRows);
+            CliRun run = CliRun.of("kmeans", "--data", npy.toString(), "--k", "4", "--normalize", "standardize",
+                    "--batch-size", "256", "--chunk-rows", chunkRows, "--out", out.toString(), "--device", "cpu");
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("read in chunks"), run.out());
+            JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+            assertTrue(m.get("streamed").asBoolean());
+            assertEquals("shuffled file", m.get("batches").asText(), "an uncompressed .npy is read anywhere");
+            assertEquals(n, m.get("n").asInt());
+            double ratio = m.get("inertia").asDouble() / inMemory.get("inertia").asDouble();
+            assertTrue(ratio <= 1.01, "streamed inertia / Lloyd's = " + ratio);
+            int[] streamed = TrainCommandTest.clusters(out.resolve("assignments.csv"));
+            assertEquals(1.0, org.rnnclust.metrics.RandIndex.ari(whole, streamed), 1e-12, "chunks of " + chunkRows);
+            assertEquals(1.0, org.rnnclust.metrics.RandIndex.ari(truth, streamed), 1e-12, "the blobs");
+        }
+        CliRun noK = CliRun.of("kmeans", "--data", npy.toString(), "--batch-size", "256", "--out",
+                tmp.resolve("nok").toString());
+        assertEquals(2, noK.exitCode(), noK.err());
+        assertTrue(noK.err().contains("give --k"), noK.err());
+        x[2_500 * steps + 3] = Float.NaN;
+        Path bad = tmp.resolve("bad.npy");
+        org.rnnclust.io.Npy.write(bad, new org.rnnclust.data.npy.NpyArray(new int[] {n, steps}, x));
+        Path badOut = tmp.resolve("bad-out");
+        CliRun refused = CliRun.of("kmeans", "--data", bad.toString(), "--k", "4", "--batch-size", "256",
+                "--chunk-rows", "500", "--out", badOut.toString(), "--device", "cpu");
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("bad.npy: record 2501: missing value (NaN) at step 4"), refused.err());
+        assertEquals(1, refused.errLines(), refused.err());
+        assertFalse(Files.exists(badOut), "nothing half-written");
+    }
 }

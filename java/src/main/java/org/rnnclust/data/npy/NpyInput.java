@@ -53,6 +53,7 @@ public final class NpyInput {
     private final InputStream in;
     private final String source;
     private final Header header;
+    private long dataStart;  // bytes before the first element: magic, version, header length and header
     private boolean read;
     private long streamed;  // elements read by readFloat32Into
 
@@ -97,6 +98,7 @@ public final class NpyInput {
         if (text.length < length) throw bad(source, "truncated .npy header");
         String dict = new String(text, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         NpyInput npy = new NpyInput(in, source, header(HeaderDict.parse(dict, source), source));
+        npy.dataStart = start.length + lengthBytes.length + length;
         if (size >= 0) npy.checkDataSize(size - start.length - lengthBytes.length - length);
         return npy;
     }
@@ -194,6 +196,26 @@ public final class NpyInput {
             filled += n;
         }
         streamed += count;
+    }
+
+    /** The file offset of the first element: what a reader that seeks to rows adds to their offsets. */
+    public long dataStart() {
+        return dataStart;
+    }
+
+    /** Bytes per element. */
+    public int elementSize() {
+        return header.dtype.size();
+    }
+
+    /**
+     * Decodes {@code n} elements of this array's dtype, read from the file elsewhere (a reader that
+     * seeks to rows), into {@code dst} from {@code at}, as {@link #readFloat32Into} would.
+     */
+    public void decodeFloat32(byte[] bytes, int n, float[] dst, int at, InexactIntegers integers) {
+        Float32Elements out = new Float32Elements(integers);
+        out.values = dst;
+        out.decode(ByteBuffer.wrap(bytes, 0, n * header.dtype.size()).order(header.dtype.order()), n, at);
     }
 
     /** After {@link #readFloat32Into} has read every element: checks that the stream ends there. */

@@ -30,21 +30,126 @@ public final class Preprocessor {
 
     /** Fits the dataset-wide statistics on {@code train} (after missing values and clipping). */
     public static Preprocessor fit(PreprocessOptions options, Dataset train) {
-        Dataset cleaned = clean(options, train, false);
-        int c = train.channels();
-        double[] shift = new double[c];
-        double[] scale = new double[c];
-        Arrays.fill(scale, 1.0);
-        switch (options.normalization()) {
-            case STANDARDIZE -> channelMeanStd(cleaned, shift, scale);
-            case MINMAX -> channelMinRange(cleaned, shift, scale);
-            default -> { }
+        Fitting fitting = new Fitting(options, train.channels());
+        fitting.add(train);
+        return fitting.fitted();
+    }
+
+    /**
+     * The dataset-wide statistics fitted a chunk at a time, for training data read in chunks: one
+     * streaming pass. Each chunk's per-channel mean and squared deviations are merged into the
+     * running ones (Chan, Golub and LeVeque's pairwise update), so no chunk needs another's values;
+     * a single chunk holding all the data fits exactly what {@link Preprocessor#fit} does.
+     */
+    public static final class Fitting {
+        private final PreprocessOptions options;
+        private final long[] count;
+        private final double[] mean;
+        private final double[] squares;   // sums of squared deviations from the mean
+        private final double[] min;
+        private final double[] max;
+        private int maxLength;
+
+        public Fitting(PreprocessOptions options, int channels) {
+            this.options = options;
+            this.count = new long[channels];
+            this.mean = new double[channels];
+            this.squares = new double[channels];
+            this.min = new double[channels];
+            this.max = new double[channels];
+            Arrays.fill(min, Double.POSITIVE_INFINITY);
+            Arrays.fill(max, Double.NEGATIVE_INFINITY);
         }
-        int steps = 0;
-        if (options.length() == LengthPolicy.RESAMPLE) {
-            steps = options.resampleLength() > 0 ? options.resampleLength() : train.maxLength();
+
+        /** The next chunk of the training data (cleaned here as {@link #fit} cleans it). */
+        public void add(Dataset chunk) {
+            int c = count.length;
+            if (chunk.channels() != c) {
+                throw new InputException(chunk.name() + ": has " + chunk.channels() + " channels, the data before had " + c);
+            }
+            Dataset cleaned = clean(options, chunk, false);
+            maxLength = Math.max(maxLength, chunk.maxLength());
+            switch (options.normalization()) {
+                case STANDARDIZE -> addMoments(cleaned);
+                case MINMAX -> addRange(cleaned);
+                default -> { }
+            }
         }
-        return new Preprocessor(options, shift, scale, steps);
+
+        private void addMoments(Dataset d) {
+            int c = count.length;
+            double[] sum = new double[c];
+            long[] n = new long[c];
+            for (int i = 0; i < d.size(); i++) {
+                float[] s = d.series(i);
+                for (int t = 0; t < s.length; t++) {
+                    sum[t % c] += s[t];
+                    n[t % c]++;
+                }
+            }
+            double[] chunkMean = new double[c];
+            for (int ch = 0; ch < c; ch++) chunkMean[ch] = sum[ch] / n[ch];
+            double[] sq = new double[c];
+            for (int i = 0; i < d.size(); i++) {
+                float[] s = d.series(i);
+                for (int t = 0; t < s.length; t++) {
+                    double dev = s[t] - chunkMean[t % c];
+                    sq[t % c] += dev * dev;
+                }
+            }
+            for (int ch = 0; ch < c; ch++) {
+                if (n[ch] == 0) continue;
+                if (count[ch] == 0) {
+                    mean[ch] = chunkMean[ch];
+                    squares[ch] = sq[ch];
+                } else {
+                    double total = (double) count[ch] + n[ch];
+                    double delta = chunkMean[ch] - mean[ch];
+                    mean[ch] += delta * n[ch] / total;
+                    squares[ch] += sq[ch] + delta * delta * count[ch] * n[ch] / total;
+                }
+                count[ch] += n[ch];
+            }
+        }
+
+        private void addRange(Dataset d) {
+            int c = count.length;
+            for (int i = 0; i < d.size(); i++) {
+                float[] s = d.series(i);
+                for (int t = 0; t < s.length; t++) {
+                    min[t % c] = Math.min(min[t % c], s[t]);
+                    max[t % c] = Math.max(max[t % c], s[t]);
+                }
+            }
+        }
+
+        /** The preprocessor fitted on every chunk added. */
+        public Preprocessor fitted() {
+            int c = count.length;
+            double[] shift = new double[c];
+            double[] scale = new double[c];
+            Arrays.fill(scale, 1.0);
+            for (int ch = 0; ch < c; ch++) {
+                switch (options.normalization()) {
+                    case STANDARDIZE -> {
+                        shift[ch] = mean[ch];
+                        double sd = Math.sqrt(squares[ch] / count[ch]);
+                        scale[ch] = sd > 1e-8 ? sd : 1.0;
+                    }
+                    case MINMAX -> {
+                        shift[ch] = min[ch];
+                        double r = max[ch] - min[ch];
+                        scale[ch] = r > 1e-12 ? r : 1.0;
+                    }
+                    default -> { }
+                }
+            }
+            int steps = 0;
+            if (options.length() == LengthPolicy.RESAMPLE) {
+                steps = options.resampleLength() > 0 ? options.resampleLength() : maxLength;
+            }
+            return new Preprocessor(options, shift, scale, steps);
+        }
     }
 
     /** Restores a fitted preprocessor (from a model file). */
@@ -109,7 +214,8 @@ public final class Preprocessor {
             if (Math.abs(s[t]) > Math.abs(s[largest])) largest = t;
         }
         if (sum <= MAX_SQUARED_NORM) return;
-        throw new InputException(data.name() + ": record " + (record + 1) + ": the value " + s[largest] + " at step "
+        throw new InputException(data.name() + ": record " + data.recordNumber(record) + ": the value " + s[largest]
+                + " at step "
                 + (largest / c + 1) + (c > 1 ? ", channel " + (largest % c + 1) : "") + " (after preprocessing)"
                 + " is too large: the sequence's sum of squares, " + String.format(java.util.Locale.ROOT, "%.3g", sum)
                 + ", would overflow single-precision distances (at most "
@@ -134,12 +240,14 @@ public final class Preprocessor {
         boolean changed = false;
         for (int i = 0; i < data.size(); i++) {
             float[] s = data.series(i);
-            if (data.length(i) == 0) throw new InputException(data.name() + ": record " + (i + 1) + ": empty sequence");
+            if (data.length(i) == 0) {
+                throw new InputException(data.name() + ": record " + data.recordNumber(i) + ": empty sequence");
+            }
             int bad = firstNonFinite(s);
             if (bad >= 0) {
                 boolean missing = Float.isNaN(s[bad]);
                 if (options.missing() == MissingValues.REFUSE || !missing) {
-                    String problem = data.name() + ": record " + (i + 1) + ": "
+                    String problem = data.name() + ": record " + data.recordNumber(i) + ": "
                             + (missing ? "missing value (NaN)" : "infinite value") + " at step " + (bad / c + 1)
                             + (c > 1 ? ", channel " + (bad % c + 1) : "");
                     if (!missing) throw new InputException(problem);
@@ -153,7 +261,8 @@ public final class Preprocessor {
                 s = s.clone();
                 for (int ch = 0; ch < c; ch++) {
                     if (!Interpolate.fillChannel(s, c, ch)) {
-                        throw new InputException(data.name() + ": record " + (i + 1) + ": channel " + (ch + 1)
+                        throw new InputException(data.name() + ": record " + data.recordNumber(i) + ": channel "
+                                + (ch + 1)
                                 + " has no values to interpolate from");
                     }
                 }
@@ -209,50 +318,6 @@ public final class Preprocessor {
             double std = Math.sqrt(ss / len);
             double div = std > 1e-8 ? std : 1.0;
             for (int t = 0; t < len; t++) s[t * c + ch] = (float) ((s[t * c + ch] - mean) / div);
-        }
-    }
-
-    private static void channelMeanStd(Dataset d, double[] mean, double[] std) {
-        int c = d.channels();
-        double[] sum = new double[c];
-        double[] sq = new double[c];
-        long[] count = new long[c];
-        for (int i = 0; i < d.size(); i++) {
-            float[] s = d.series(i);
-            for (int t = 0; t < s.length; t++) {
-                sum[t % c] += s[t];
-                count[t % c]++;
-            }
-        }
-        for (int ch = 0; ch < c; ch++) mean[ch] = sum[ch] / count[ch];
-        for (int i = 0; i < d.size(); i++) {
-            float[] s = d.series(i);
-            for (int t = 0; t < s.length; t++) {
-                double dev = s[t] - mean[t % c];
-                sq[t % c] += dev * dev;
-            }
-        }
-        for (int ch = 0; ch < c; ch++) {
-            double sd = Math.sqrt(sq[ch] / count[ch]);
-            std[ch] = sd > 1e-8 ? sd : 1.0;
-        }
-    }
-
-    private static void channelMinRange(Dataset d, double[] min, double[] range) {
-        int c = d.channels();
-        double[] max = new double[c];
-        Arrays.fill(min, Double.POSITIVE_INFINITY);
-        Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        for (int i = 0; i < d.size(); i++) {
-            float[] s = d.series(i);
-            for (int t = 0; t < s.length; t++) {
-                min[t % c] = Math.min(min[t % c], s[t]);
-                max[t % c] = Math.max(max[t % c], s[t]);
-            }
-        }
-        for (int ch = 0; ch < c; ch++) {
-            double r = max[ch] - min[ch];
-            range[ch] = r > 1e-12 ? r : 1.0;
         }
     }
 }

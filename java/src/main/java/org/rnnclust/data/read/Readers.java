@@ -137,10 +137,21 @@ public final class Readers {
                 for (int i = 0; i < count; i++) {
                     series[i] = Arrays.copyOfRange(src, base + i * rowSize, base + (i + 1) * rowSize);
                 }
-                body.rows(Dataset.unlabelled(source, series, channels));
+                body.rows(Dataset.unlabelled(source, series, channels).asRecordsFrom(from));
             }
             if (whole == null) npy.finish();
             return null;
+        });
+    }
+
+    /**
+     * The sequences, steps and channels of an {@code .npy} (or {@code .npy.gz}) of shape (N, T) or
+     * (N, T, C), from its header alone: what {@link #streamNpy} will hand over, known before a pass.
+     */
+    public static int[] npyShape(Path file) {
+        return withStream(file, ReadLimits.ofThisJvm(), input -> {
+            int[] shape = NpyReader.sequenceShape(NpyInput.open(input.in(), input.name(), input.size()), input.name());
+            return new int[] {shape[0], shape[1], shape.length == 3 ? shape[2] : 1};
         });
     }
 

@@ -78,23 +78,23 @@ final class UcrReader implements DatasetReader {
         String source = input.name();
         List<float[]> chunk = new ArrayList<>();
         long[] values = {0};
-        boolean[] any = {false};
+        long[] handed = {0};
         body.start(-1, -1, 1);
         // No budget for the whole file: only a chunk is held (a line is bounded by TextInput's limit).
         parse(input, null, (series, label, lineNo) -> {
             chunk.add(series);
             values[0] += series.length;
-            any[0] = true;
             boolean full = chunkRows > 0 ? chunk.size() >= chunkRows
                     : values[0] >= autoValues || chunk.size() >= Readers.AUTO_CHUNK_MAX_ROWS;
             if (full) {
-                body.rows(Dataset.unlabelled(source, chunk.toArray(float[][]::new), 1));
+                body.rows(Dataset.unlabelled(source, chunk.toArray(float[][]::new), 1).asRecordsFrom(handed[0]));
+                handed[0] += chunk.size();
                 chunk.clear();
                 values[0] = 0;
             }
         });
-        if (!any[0]) throw new InputException(source + ": no data");
-        if (!chunk.isEmpty()) body.rows(Dataset.unlabelled(source, chunk.toArray(float[][]::new), 1));
+        if (handed[0] == 0 && chunk.isEmpty()) throw new InputException(source + ": no data");
+        if (!chunk.isEmpty()) body.rows(Dataset.unlabelled(source, chunk.toArray(float[][]::new), 1).asRecordsFrom(handed[0]));
     }
 
     /** One line's sequence and class label. */

@@ -46,6 +46,51 @@ class PreprocessorTest {
         assertArrayEquals(new float[] {0.5f, 0.5f}, p.apply(train).series(1), 1e-6f);
     }
 
+    /**
+     * Per-channel statistics fitted a chunk at a time (the streaming pass) equal those of the whole
+     * data: the standardisation's mean and std to 1e-12 relative against their definition, the
+     * min-max range exactly; ragged lengths, two channels, chunks of 1, 3 and 7 sequences.
+     */
+    @Test
+    void chunkedFittingEqualsTheWholeData() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[][] series = new float[20][];
+        for (int i = 0; i < series.length; i++) {
+            series[i] = new float[2 * (3 + i % 5)];
+            for (int t = 0; t < series[i].length; t++) {
+                series[i][t] = (float) (t % 2 == 0 ? 1000 + r.nextGaussian() : -3 + 0.01 * r.nextGaussian());
+            }
+        }
+        Dataset all = of(2, series);
+        double[] mean = new double[2];
+        double[] sq = new double[2];
+        long[] count = new long[2];
+        for (float[] s : series) for (int t = 0; t < s.length; t++) { mean[t % 2] += s[t]; count[t % 2]++; }
+        for (int c = 0; c < 2; c++) mean[c] /= count[c];
+        for (float[] s : series) for (int t = 0; t < s.length; t++) sq[t % 2] += Math.pow(s[t] - mean[t % 2], 2);
+        for (Normalization how : new Normalization[] {Normalization.STANDARDIZE, Normalization.MINMAX}) {
+            PreprocessOptions options = PreprocessOptions.defaults().withNormalization(how);
+            Preprocessor whole = Preprocessor.fit(options, all);
+            for (int rows : new int[] {1, 3, 7}) {
+                Preprocessor.Fitting fitting = new Preprocessor.Fitting(options, 2);
+                for (int from = 0; from < series.length; from += rows) {
+                    fitting.add(of(2, java.util.Arrays.copyOfRange(series, from, Math.min(series.length, from + rows))));
+                }
+                Preprocessor chunked = fitting.fitted();
+                for (int c = 0; c < 2; c++) {
+                    if (how == Normalization.STANDARDIZE) {
+                        assertEquals(mean[c], chunked.shift()[c], 1e-12 * Math.abs(mean[c]), how + " mean, chunks of " + rows);
+                        double std = Math.sqrt(sq[c] / count[c]);
+                        assertEquals(std, chunked.scale()[c], 1e-12 * std, how + " std, chunks of " + rows);
+                    } else {
+                        assertEquals(whole.shift()[c], chunked.shift()[c], how + " min, chunks of " + rows);
+                        assertEquals(whole.scale()[c], chunked.scale()[c], how + " range, chunks of " + rows);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void madClippingBoundsOutliers() {
         // median 3, |x - 3| = 2,1,0,1,97 -> MAD 1 -> sigma 1.4826; k = 2 clips to 3 ± 2.9652.

@@ -135,4 +135,58 @@ class ReadersTest {
                 dir.resolve("a.npy"), dir.resolve("b.npy"), ReadOptions.defaults().withLabelsFile(labels)));
         assertEquals(true, e.getMessage().startsWith(labels.toString()), e.getMessage());
     }
+
+    /**
+     * Rows read where they lie equal the same rows of the whole file: big-endian float64 and three
+     * dimensions (decoded as the whole-file read decodes), in any ascending selection; gzip and
+     * Fortran order cannot seek and answer null.
+     */
+    @Test
+    void npyRowsAreTheWholeFilesRows() throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(5 * 3 * 2 * 8).order(java.nio.ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < 5 * 3 * 2; i++) b.putDouble(i * 0.5 - 3);
+        byte[] file = org.rnnclust.data.npy.NpyBytes.npy(2, org.rnnclust.data.npy.NpyBytes.dict(">f8", false, "(5, 3, 2)"),
+                b.array());
+        Path npy = bytes(dir, "x.npy", file);
+        Dataset whole = Readers.read(npy, null);
+        try (NpyRows rows = NpyRows.openIfSeekable(npy)) {
+            assertEquals(5, rows.count());
+            assertEquals(3, rows.steps());
+            assertEquals(2, rows.channels());
+            Dataset some = rows.read(new int[] {0, 3, 4});
+            assertEquals(2, some.channels());
+            int[] picked = {0, 3, 4};
+            for (int i = 0; i < picked.length; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(whole.series(picked[i]), some.series(i));
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> rows.read(new int[] {5}));
+        }
+        org.junit.jupiter.api.Assertions.assertNull(NpyRows.openIfSeekable(bytes(dir, "x.npy.gz", gzip(file))));
+        byte[] fortran = org.rnnclust.data.npy.NpyBytes.npy(2,
+                org.rnnclust.data.npy.NpyBytes.dict(">f8", true, "(5, 3, 2)"), b.array());
+        org.junit.jupiter.api.Assertions.assertNull(NpyRows.openIfSeekable(bytes(dir, "f.npy", fortran)));
+    }
+
+    /** A chunk of a streamed file numbers its records from the file's start, as messages must. */
+    @Test
+    void streamedChunksNumberTheirRecordsFromTheFilesStart() {
+        Path ucr = text(dir, "s.tsv", "1\t1\t2\n2\t3\t4\n1\t5\t6\n\n2\t7\t8\n1\t9\t10\n");
+        List<Long> firsts = new java.util.ArrayList<>();
+        Readers.streamRows(ucr, Format.AUTO, 2, new Readers.Rows() {
+            @Override public void start(int sequences, int steps, int channels) { }
+
+            @Override public void rows(Dataset chunk) { firsts.add(chunk.recordNumber(0)); }
+        });
+        assertEquals(List.of(1L, 3L, 5L), firsts, "chunks of 2 of 5 records (a blank line is none)");
+        firsts.clear();
+        float[] values = new float[7 * 2];
+        Path npy = dir.resolve("s.npy");
+        org.rnnclust.io.Npy.write(npy, new org.rnnclust.data.npy.NpyArray(new int[] {7, 2}, values));
+        Readers.streamRows(npy, Format.AUTO, 3, new Readers.Rows() {
+            @Override public void start(int sequences, int steps, int channels) { }
+
+            @Override public void rows(Dataset chunk) { firsts.add(chunk.recordNumber(chunk.size() - 1)); }
+        });
+        assertEquals(List.of(3L, 6L, 7L), firsts, "the last record of each chunk of 3 of 7");
+    }
 }
