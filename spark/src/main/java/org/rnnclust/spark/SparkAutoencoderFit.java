@@ -11,8 +11,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.rnnclust.InputException;
 import org.rnnclust.api.Device;
-import org.rnnclust.data.prep.LengthPolicy;
-import org.rnnclust.data.prep.Normalization;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.nn.AutoencoderSpec;
@@ -28,8 +26,8 @@ import org.rnnclust.train.TrainingResult;
  * seed's initial weights, the embeddings of every row ({@link SparkEmbedding}), and MLlib's k-means
  * on them ({@link SparkKMeans}, k-means‖ seeded by the seed). No refinement.
  *
- * <p>The preprocessing must need no statistics of the whole table: per-series z-normalisation (the
- * default) or none, padded or resampled to a given length.
+ * <p>Preprocessing that needs statistics of the whole table (standardize, minmax) takes one job of
+ * its own first ({@link SparkPreprocessing}).
  */
 public final class SparkAutoencoderFit {
     private SparkAutoencoderFit() {}
@@ -51,19 +49,7 @@ public final class SparkAutoencoderFit {
         if (checkpoint != null && localSteps > 0) {
             throw new InputException("checkpoints are written by synchronous training only, not by --mode averaging");
         }
-        if (preprocessing.normalization() != Normalization.ZNORM && preprocessing.normalization() != Normalization.NONE) {
-            throw new InputException("--normalize " + preprocessing.normalization().name().toLowerCase(java.util.Locale.ROOT)
-                    + " fits statistics of the whole table, which training on Spark does not do yet: use znorm or none");
-        }
-        if (preprocessing.length() == LengthPolicy.RESAMPLE && preprocessing.resampleLength() == 0) {
-            throw new InputException("resampling on Spark needs --resample-length N (the longest series is not known beforehand)");
-        }
-        int c = spec.channels();
-        double[] shift = new double[c];
-        double[] scale = new double[c];
-        java.util.Arrays.fill(scale, 1.0);
-        int steps = preprocessing.length() == LengthPolicy.RESAMPLE ? preprocessing.resampleLength() : 0;
-        Preprocessor prep = Preprocessor.of(preprocessing, shift, scale, steps);
+        Preprocessor prep = SparkPreprocessing.fit(table, columns, spec.channels(), preprocessing);
         try (Device cpu = Device.open("cpu");
              SequenceAutoencoder net = new SequenceAutoencoder(cpu.backend().tensorOps(), spec, config.seed())) {
             ObjectNode training = JsonNodeFactory.instance.objectNode();

@@ -171,9 +171,11 @@ class SparkCommandsTest {
         Run again = run("train", "--data", table, "--k", "3", "--out", out.toString());
         assertEquals(2, again.code());
         assertTrue(again.err().contains("already holds a model"), again.err());
-        Run standardize = run("train", "--data", table, "--k", "3", "--normalize", "standardize", "--out",
+        Run unknown = run("train", "--data", table, "--k", "3", "--normalize", "zscore", "--out",
                 dir.resolve("other").toString());
-        assertEquals(2, standardize.code());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("--normalize must be znorm, standardize, minmax or none, got 'zscore'"),
+                unknown.err());
     }
 
     @Test

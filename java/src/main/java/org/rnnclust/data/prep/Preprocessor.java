@@ -39,9 +39,11 @@ public final class Preprocessor {
      * The dataset-wide statistics fitted a chunk at a time, for training data read in chunks: one
      * streaming pass. Each chunk's per-channel mean and squared deviations are merged into the
      * running ones (Chan, Golub and LeVeque's pairwise update), so no chunk needs another's values;
-     * a single chunk holding all the data fits exactly what {@link Preprocessor#fit} does.
+     * a single chunk holding all the data fits exactly what {@link Preprocessor#fit} does. Fittings of
+     * parts of the data made apart (Spark's partitions) {@link #merge} the same way.
      */
-    public static final class Fitting {
+    public static final class Fitting implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         private final PreprocessOptions options;
         private final long[] count;
         private final double[] mean;
@@ -97,19 +99,35 @@ public final class Preprocessor {
                     sq[t % c] += dev * dev;
                 }
             }
-            for (int ch = 0; ch < c; ch++) {
-                if (n[ch] == 0) continue;
-                if (count[ch] == 0) {
-                    mean[ch] = chunkMean[ch];
-                    squares[ch] = sq[ch];
-                } else {
-                    double total = (double) count[ch] + n[ch];
-                    double delta = chunkMean[ch] - mean[ch];
-                    mean[ch] += delta * n[ch] / total;
-                    squares[ch] += sq[ch] + delta * delta * count[ch] * n[ch] / total;
-                }
-                count[ch] += n[ch];
+            for (int ch = 0; ch < c; ch++) combine(ch, n[ch], chunkMean[ch], sq[ch]);
+        }
+
+        /** Adds n values of mean {@code m} and squared deviations {@code sq} to channel ch's. */
+        private void combine(int ch, long n, double m, double sq) {
+            if (n == 0) return;
+            if (count[ch] == 0) {
+                mean[ch] = m;
+                squares[ch] = sq;
+            } else {
+                double total = (double) count[ch] + n;
+                double delta = m - mean[ch];
+                mean[ch] += delta * n / total;
+                squares[ch] += sq + delta * delta * count[ch] * n / total;
             }
+            count[ch] += n;
+        }
+
+        /** Adds what {@code other} has seen, as if its chunks had been added here after these. */
+        public void merge(Fitting other) {
+            if (!other.options.equals(options) || other.count.length != count.length) {
+                throw new IllegalArgumentException("cannot merge fittings of other options or channels");
+            }
+            for (int ch = 0; ch < count.length; ch++) {
+                combine(ch, other.count[ch], other.mean[ch], other.squares[ch]);
+                min[ch] = Math.min(min[ch], other.min[ch]);
+                max[ch] = Math.max(max[ch], other.max[ch]);
+            }
+            maxLength = Math.max(maxLength, other.maxLength);
         }
 
         private void addRange(Dataset d) {

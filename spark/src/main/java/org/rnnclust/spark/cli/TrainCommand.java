@@ -66,7 +66,8 @@ final class TrainCommand implements Callable<Integer> {
     double clip;
     @Option(names = "--patience", defaultValue = "10", paramLabel = "P", description = "Default: ${DEFAULT-VALUE}.")
     int patience;
-    @Option(names = "--normalize", defaultValue = "znorm", paramLabel = "N", description = "znorm or none. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--normalize", defaultValue = "znorm", paramLabel = "N", description = "znorm (each series), standardize (each channel), minmax (each channel to [0,1]) or none; "
+                    + "standardize and minmax take one job over the table first. Default: ${DEFAULT-VALUE}.")
     String normalize;
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -112,8 +113,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         Normalization norm = switch (normalize.toLowerCase(Locale.ROOT)) {
             case "znorm" -> Normalization.ZNORM;
+            case "standardize" -> Normalization.STANDARDIZE;
+            case "minmax" -> Normalization.MINMAX;
             case "none" -> Normalization.NONE;
-            default -> throw new InputException("--normalize on Spark is znorm or none, got '" + normalize + "'");
+            default -> throw new InputException("--normalize must be znorm, standardize, minmax or none, got '"
+                    + normalize + "'");
         };
         int local = switch (mode.toLowerCase(Locale.ROOT)) {
             case "synchronous" -> 0;
