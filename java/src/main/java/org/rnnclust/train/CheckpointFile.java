@@ -71,6 +71,7 @@ public final class CheckpointFile {
     private final ObjectNode run;
     private final ObjectNode data;
     private final Map<String, Section> sections = new LinkedHashMap<>();
+    private java.util.function.Consumer<Path> afterWrite = written -> { };
 
     private CheckpointFile(Path file, ObjectNode run, ObjectNode data) {
         this.file = file;
@@ -178,6 +179,18 @@ public final class CheckpointFile {
             }
         }
         ModelFile.write(file, header, tensors);
+        afterWrite.accept(file);
+    }
+
+    /**
+     * Runs {@code hook} with the file each time it has been written (and is complete): a caller
+     * that keeps the checkpoint elsewhere too (a shared file system) copies it from there.
+     *
+     * @return this checkpoint
+     */
+    public CheckpointFile afterEachWrite(java.util.function.Consumer<Path> hook) {
+        this.afterWrite = java.util.Objects.requireNonNull(hook);
+        return this;
     }
 
     /**

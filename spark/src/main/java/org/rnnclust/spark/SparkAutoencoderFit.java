@@ -41,11 +41,13 @@ public final class SparkAutoencoderFit {
      * @param threads CPU threads per task
      * @param checkpoint synchronous training's checkpoint file (saved after every epoch), or null
      * @param resume  continue from {@code checkpoint}: the same table and settings
+     * @param afterCheckpoint what to do with the checkpoint file each time it is written (copy it
+     *                to a shared file system), or nothing
      */
     public static TrainedModel fit(SparkSession spark, org.apache.spark.sql.Dataset<Row> table, SequenceColumns columns,
                                    AutoencoderSpec spec, TrainConfig config, PreprocessOptions preprocessing, int k,
                                    int localSteps, String device, int threads, TrainingListener listener,
-                                   Path checkpoint, boolean resume) {
+                                   Path checkpoint, boolean resume, java.util.function.Consumer<Path> afterCheckpoint) {
         if (checkpoint != null && localSteps > 0) {
             throw new InputException("checkpoints are written by synchronous training only, not by --mode averaging");
         }
@@ -67,7 +69,8 @@ public final class SparkAutoencoderFit {
                 training.put("rounds", rounds);
             } else {
                 TrainingResult trained = SparkPretraining.train(spark, table, columns, cpu, net, config, prep, device,
-                        threads, listener, checkpoint == null ? null : new SparkPretraining.Checkpoint(checkpoint, resume, run));
+                        threads, listener, checkpoint == null ? null : new SparkPretraining.Checkpoint(checkpoint, resume, run,
+                                afterCheckpoint));
                 training.put("trained_on", "spark, synchronous data-parallel");
                 training.put("epochs_completed", trained.epochs());
                 training.put("final_loss", trained.finalLoss());

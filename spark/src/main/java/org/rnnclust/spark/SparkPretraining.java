@@ -69,10 +69,17 @@ public final class SparkPretraining {
     }
 
     /**
-     * A checkpoint of synchronous training: the file (on the driver's file system, a shared one on
-     * a cluster), whether to resume from it, and the run's settings, which a resume must repeat.
+     * A checkpoint of synchronous training: the file (on the driver's file system), whether to
+     * resume from it, the run's settings, which a resume must repeat, and what to do with the file
+     * each time it is written (copy it to a shared file system: the command line's HDFS folders).
      */
-    public record Checkpoint(java.nio.file.Path file, boolean resume, com.fasterxml.jackson.databind.node.ObjectNode run) {}
+    public record Checkpoint(java.nio.file.Path file, boolean resume, com.fasterxml.jackson.databind.node.ObjectNode run,
+                             java.util.function.Consumer<java.nio.file.Path> afterWrite) {
+        /** Kept where it is written. */
+        public Checkpoint(java.nio.file.Path file, boolean resume, com.fasterxml.jackson.databind.node.ObjectNode run) {
+            this(file, resume, run, written -> { });
+        }
+    }
 
     /**
      * As above, saving {@code checkpoint} after every epoch (and resuming from it when asked): the
@@ -91,8 +98,9 @@ public final class SparkPretraining {
             CheckpointFile file = CheckpointFile.none();
             if (checkpoint != null) {
                 TrainingData data = describe(rows, n, spec.channels(), prep);
-                file = checkpoint.resume() ? CheckpointFile.resume(checkpoint.file(), checkpoint.run(), data)
-                        : CheckpointFile.start(checkpoint.file(), checkpoint.run(), data);
+                file = (checkpoint.resume() ? CheckpointFile.resume(checkpoint.file(), checkpoint.run(), data)
+                        : CheckpointFile.start(checkpoint.file(), checkpoint.run(), data))
+                        .afterEachWrite(checkpoint.afterWrite());
             }
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int parameters = Math.toIntExact(driverModel.parameterCount());

@@ -178,6 +178,55 @@ class SparkCommandsTest {
                 unknown.err());
     }
 
+    /**
+     * A folder given as a Hadoop URI (file:// here, hdfs:// on a cluster: the same FileSystem
+     * calls): the model and the checkpoint land in it, a resume reads the checkpoint from it and
+     * ends with the uninterrupted run's weights, bit for bit, and its refusals name the URI.
+     */
+    @Test
+    void aUriFolderHoldsTheCheckpointThatAResumeContinues() throws IOException {
+        String table = dir.resolve("cbf-uri.parquet").toString();
+        assertEquals(0, run("convert", "--data", ucr.toString(), "--partitions", "2", "--out", table).code());
+        String[] flags = {"train", "--data", table, "--k", "3", "--hidden", "8", "--latent", "4", "--batch", "16",
+                "--seed", "6", "--device", "cpu"};
+        Path two = dir.resolve("uri-two");
+        Run first = run(concat(flags, "--epochs", "2", "--out", two.toUri().toString()));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(Files.isRegularFile(two.resolve("model.rnnclust")));
+        assertTrue(Files.isRegularFile(two.resolve("checkpoints/last.ckpt")));
+        try (var left = Files.list(two.resolve("checkpoints"))) {
+            assertFalse(left.anyMatch(p -> p.getFileName().toString().contains(".partial")), "no partial copy left");
+        }
+        // A run stopped after epoch 2: its checkpoint, without a model.
+        Path stopped = dir.resolve("uri-stopped");
+        Files.createDirectories(stopped.resolve("checkpoints"));
+        Files.copy(two.resolve("checkpoints/last.ckpt"), stopped.resolve("checkpoints/last.ckpt"));
+        String stoppedUri = stopped.toUri().toString();
+        Run other = run(concat(flags, "--epochs", "3", "--lr", "0.01", "--resume", stoppedUri));
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains(stoppedUri.replaceAll("/$", "") + "/checkpoints/last.ckpt"), other.err());
+        assertFalse(other.err().contains("rnnclust-train-"), "the local working copy is not named: " + other.err());
+        Run resumed = run(concat(flags, "--epochs", "3", "--resume", stoppedUri));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("epoch 3/3") && !resumed.err().contains("epoch 1/3"), resumed.err());
+        Path three = dir.resolve("uri-three");
+        Run uninterrupted = run(concat(flags, "--epochs", "3", "--out", three.toUri().toString()));
+        assertEquals(0, uninterrupted.code(), uninterrupted.err());
+        var a = org.rnnclust.train.TrainedModel.load(stopped.resolve("model.rnnclust")).weights();
+        var b = org.rnnclust.train.TrainedModel.load(three.resolve("model.rnnclust")).weights();
+        assertEquals(b.keySet(), a.keySet());
+        for (String name : b.keySet()) assertArrayEquals(b.get(name), a.get(name), name);
+        Run none = run(concat(flags, "--resume", dir.resolve("uri-none").toUri().toString()));
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("uri-none/checkpoints/last.ckpt: no checkpoint to resume from"), none.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void aBadRowIsOneLineAndExitTwoAndNothingIsWritten() throws IOException {
         Path withNaN = dir.resolve("nan.tsv");

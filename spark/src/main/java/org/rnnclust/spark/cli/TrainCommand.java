@@ -1,7 +1,5 @@
 package org.rnnclust.spark.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
@@ -83,12 +81,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "What the partitions compute on: auto (the task's GPU, else the CPU), cpu, cuda:N. Default: ${DEFAULT-VALUE}.")
     String device;
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Folder for model.rnnclust and checkpoints/last.ckpt (synchronous mode, after every epoch), on the "
-                    + "driver's file system (a shared one on a cluster). Required unless --resume.")
-    Path out;
+            description = "Folder for model.rnnclust and checkpoints/last.ckpt (synchronous mode, after every epoch): a path "
+                    + "on the driver's file system, or a Hadoop URI every machine sees (hdfs://namenode/runs/a, "
+                    + "file:///shared/runs/a). Required unless --resume.")
+    String out;
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the interrupted run in DIR from its checkpoint: the same table and flags; --epochs may be raised.")
-    Path resume;
+            description = "Continue the interrupted run in DIR (a path or a URI) from its checkpoint: the same table and "
+                    + "flags; --epochs may be raised.")
+    String resume;
+
+    private static final String CHECKPOINT = "checkpoints/" + org.rnnclust.train.CheckpointFile.FILE;
 
     @Override
     public Integer call() {
@@ -97,13 +99,19 @@ final class TrainCommand implements Callable<Integer> {
         if (out != null && resume != null && !out.equals(resume)) {
             throw new InputException("--resume " + resume + " writes into that folder; drop --out " + out);
         }
-        Path dir = resume != null ? resume : out;
-        if (Files.exists(dir.resolve(TrainedModel.FILE))) {
-            throw new InputException((resume != null ? "--resume " : "--out ") + dir + " already holds a model; choose another folder");
+        try (TrainFolder dir = TrainFolder.of(resume != null ? resume : out, new org.apache.hadoop.conf.Configuration())) {
+            return train(dir);
         }
-        Path checkpoint = dir.resolve("checkpoints").resolve("last.ckpt");
-        if (resume != null && !Files.isRegularFile(checkpoint)) {
-            throw new InputException(checkpoint + ": no checkpoint to resume from");
+    }
+
+    private Integer train(TrainFolder dir) {
+        if (dir.exists(TrainedModel.FILE)) {
+            throw new InputException((resume != null ? "--resume " : "--out ") + (resume != null ? resume : out)
+                    + " already holds a model; choose another folder");
+        }
+        if (resume != null) {
+            if (!dir.exists(CHECKPOINT)) throw new InputException(dir.describe(CHECKPOINT) + ": no checkpoint to resume from");
+            dir.fetch(CHECKPOINT);
         }
         CellType type;
         try {
@@ -155,15 +163,16 @@ final class TrainCommand implements Callable<Integer> {
                 }
             };
             int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+            TrainedModel model;
             try {
-                Files.createDirectories(checkpoint.getParent());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                model = SparkAutoencoderFit.fit(spark, table, columns, a, config, prep, k, local, device, threads,
+                        progress, local > 0 ? null : dir.local(CHECKPOINT), resume != null, written -> dir.publish(CHECKPOINT));
+            } catch (InputException e) {
+                throw dir.named(e);
             }
-            TrainedModel model = SparkAutoencoderFit.fit(spark, table, columns, a, config, prep, k, local, device, threads,
-                    progress, local > 0 ? null : checkpoint, resume != null);
-            Path file = dir.resolve(TrainedModel.FILE);
-            model.save(file);
+            model.save(dir.local(TrainedModel.FILE));
+            dir.publish(TrainedModel.FILE);
+            String file = dir.describe(TrainedModel.FILE);
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s autoencoder, %s, k-means inertia %.4g%n", file, cell,
                     local > 0 ? model.training().path("rounds").asInt() + " averaging rounds of " + local + " local steps"
                             : String.format(Locale.ROOT, "%d epochs, loss %.5f", model.training().path("epochs_completed").asInt(),
