@@ -71,7 +71,7 @@ final class ClusterCommand implements Callable<Integer> {
     }
 
     /**
-     * An .npy without labels: read, assigned and written {@code --chunk-rows} sequences at a time
+     * An .npy or IDX data without labels: read, assigned and written {@code --chunk-rows} sequences at a time
      * (assignments.csv grows in the output's staging folder); the folder's files appear together,
      * as always, when the last chunk is done.
      */

@@ -22,9 +22,10 @@ final class ModelInput {
     Path labels;
 
     @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
-            description = {"Sequences read, processed and written at a time when --data is an .npy (or .npy.gz) "
-                    + "without --labels: memory stays bounded whatever the file's size; 0 = as many as hold 2 Mi "
-                    + "values (8 MiB), at most 65,536. embed also streams a UCR file; other inputs are read whole.",
+            description = {"Sequences read, processed and written at a time when --data is an .npy or IDX data "
+                    + "(each maybe .gz) without --labels: memory stays bounded whatever the file's size; 0 = as many "
+                    + "as hold 2 Mi values (8 MiB), at most 65,536. embed also streams a UCR file; other inputs are "
+                    + "read whole.",
                     "Default: ${DEFAULT-VALUE}."})
     int chunkRows;
 
@@ -44,16 +45,20 @@ final class ModelInput {
     }
 
     /**
-     * Whether --data can be read in chunks when its labels are not needed: an .npy or a UCR file
-     * (each optionally .gz) without a labels file.
+     * Whether --data can be read in chunks when its labels are not needed: an .npy, a UCR file or
+     * IDX data (each optionally .gz) without a labels file.
      */
     boolean streamable() {
         return labels == null && Readers.streamable(data, Format.AUTO);
     }
 
-    /** Whether --data can be read in chunks with every label it has: an .npy (it holds none) without a labels file. */
+    /**
+     * Whether --data can be read in chunks with every label it has: an .npy or IDX data (neither
+     * holds labels) without a labels file.
+     */
     boolean streamableWithLabels() {
-        return labels == null && Readers.formatOf(data) == Format.NPY;
+        Format format = Readers.formatOf(data);
+        return labels == null && (format == Format.NPY || format == Format.IDX);
     }
 
     /** Reads --data --chunk-rows sequences at a time ({@link Readers#streamRows}). */

@@ -24,8 +24,8 @@ import org.rnnclust.io.Npy;
 import org.rnnclust.testing.RelativeError;
 
 /**
- * embed and cluster read an .npy (or .npy.gz) in chunks of --chunk-rows sequences. embed reads it in chunks of --chunk-rows sequences and writes the embeddings
- * as they come: the file holds the embeddings of the whole dataset read at once (the same bits in
+ * embed and cluster read an .npy (or .npy.gz) or IDX data in chunks of --chunk-rows sequences, and
+ * embed writes the embeddings as they come: the file holds the embeddings of the whole dataset read at once (the same bits in
  * the deterministic mode, to float32's last bits otherwise), whatever the chunk size (one, several
  * with a short last one, more than the file, automatic); a damaged input leaves no output, not
  * even a partial one. cluster's assignments.csv holds the whole dataset's clusters and its
@@ -144,11 +144,16 @@ class StreamingInputTest {
             inertia = a.inertia();
         }
         Path out = tmp.resolve("clusters");
-        for (String rows : new String[] {"1", "10", "0"}) {
-            CliRun cluster = CliRun.of("cluster", "--model", run.toString(), "--data", npy.toString(), "--out",
+        Path idx = idx("data.idx", values, 103, 40);
+        for (String rows : new String[] {"1", "10", "0", "idx:7"}) {
+            Path input = rows.startsWith("idx:") ? idx : npy;
+            rows = rows.replace("idx:", "");
+            CliRun cluster = CliRun.of("cluster", "--model", run.toString(), "--data", input.toString(), "--out",
                     out.toString(), "--chunk-rows", rows, "--device", "cpu", "--deterministic");
             assertEquals(0, cluster.exitCode(), cluster.err());
-            assertArrayEquals(whole, TrainCommandTest.clusters(out.resolve("assignments.csv")), "chunks of " + rows);
+            assertTrue(cluster.out().contains("read in chunks"), cluster.out());
+            assertArrayEquals(whole, TrainCommandTest.clusters(out.resolve("assignments.csv")),
+                    input.getFileName() + " in chunks of " + rows);
             var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("metrics.json").toFile());
             assertEquals(103, metrics.get("n").asInt());
             assertEquals(inertia, metrics.get("inertia").asDouble(), 1e-9 * inertia, "the chunks' inertias add up");
@@ -165,6 +170,14 @@ class StreamingInputTest {
         try (var left = Files.list(out)) {
             assertFalse(left.anyMatch(p -> p.getFileName().toString().startsWith(".staging")), "no staging folder left");
         }
+    }
+
+    /** The n × steps values as IDX data: big-endian float32 (type 0x0D), two dimensions. */
+    private Path idx(String name, float[] values, int n, int steps) throws IOException {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(12 + 4 * values.length);
+        bytes.putInt(0x00000D02).putInt(n).putInt(steps);
+        for (float v : values) bytes.putFloat(v);
+        return Files.write(tmp.resolve(name), bytes.array());
     }
 
     private static double[] toDouble(float[] v) {
@@ -186,6 +199,7 @@ class StreamingInputTest {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
             out.write(Files.readAllBytes(npy));
         }
+        Path idx = idx("data.idx", values, 103, 40);
         float[] whole;
         int latent;
         try (ClusteringModel model = ClusteringModel.load(run); Device cpu = Device.open(DeviceOptions.of("cpu"))) {
@@ -197,7 +211,7 @@ class StreamingInputTest {
              Device cpu = Device.open(DeviceOptions.deterministicCpu())) {
             wholeDeterministic = model.on(cpu).embed(Readers.read(npy, ReadOptions.defaults()));
         }
-        for (Path input : new Path[] {npy, gz}) {
+        for (Path input : new Path[] {npy, gz, idx}) {
             for (String rows : new String[] {"1", "10", "103", "500", "0"}) {
                 Path out = tmp.resolve("e-" + input.getFileName() + "-" + rows + ".npy");
                 CliRun embed = CliRun.of("embed", "--model", run.toString(), "--data", input.toString(), "--out",

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.rnnclust.HeapBudget;
 import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
 
@@ -64,11 +65,17 @@ final class IdxReader implements DatasetReader {
         }
     }
 
-    @Override
-    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+    /** A data file's checked header: its items, their steps and channels, and how messages name them. */
+    private record Items(Header header, int n, int steps, int channels, String declared) {
+        long perItem() {
+            return (long) steps * channels;
+        }
+    }
+
+    /** Reads and checks the header of a data file (not a labels file), and its size when known. */
+    private static Items items(SourceStream input) throws IOException {
         String source = input.name();
-        InputStream in = input.in();
-        Header h = header(in, source);
+        Header h = header(input.in(), source);
         if (h.dims.length != 2 && h.dims.length != 3) {
             throw new InputException(source + ": IDX data with " + h.dims.length
                     + (h.dims.length == 1 ? " dimension" : " dimensions") + "; expected 3 (N×rows×cols images) or 2 (N×length)"
@@ -81,21 +88,49 @@ final class IdxReader implements DatasetReader {
         if (steps == 0 || channels == 0) throw new InputException(source + ": items of size " + h.shape() + " hold no values");
         String declared = n + " items of " + h.shape();
         checkSize(input.size(), h, source, declared);
-        long perItem = (long) steps * channels;
-        input.budget().declared(n, perItem, 1, declared);
+        return new Items(h, n, steps, channels, declared);
+    }
+
+    @Override
+    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+        String source = input.name();
+        Items items = items(input);
+        input.budget().declared(items.n, items.perItem(), 1, items.declared);
 
         // within the budget; still allocated only as the bytes arrive, in case the file is short
-        Values values = new Values(in, h, source, declared);
+        Values values = new Values(input.in(), items.header, source, items.declared);
         List<float[]> series = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < items.n; i++) {
             // [rows][cols] in the file is already time-major with cols as channels
-            series.add(values.item((int) perItem));
+            series.add(values.item((int) items.perItem()));
         }
-        checkEnd(in, source, declared);
+        checkEnd(input.in(), source, items.declared);
         float[][] all = series.toArray(float[][]::new);
-        if (options.labelsFile() == null) return Dataset.unlabelled(source, all, channels);
-        Labels.Indexed labels = readLabels(options.labelsFile(), n, source, input.limits());
-        return new Dataset(source, all, channels, labels.labels(), labels.names());
+        if (options.labelsFile() == null) return Dataset.unlabelled(source, all, items.channels);
+        Labels.Indexed labels = readLabels(options.labelsFile(), items.n, source, input.limits());
+        return new Dataset(source, all, items.channels, labels.labels(), labels.names());
+    }
+
+    /**
+     * Reads the items front to back and hands {@code body} their shape, then the items (unlabelled)
+     * in chunks of {@code chunkRows}, or with 0 of as many as hold {@code autoValues} values: memory
+     * for one chunk whatever the file's size.
+     */
+    static void stream(SourceStream input, int chunkRows, int autoValues, Readers.Rows body) throws IOException {
+        String source = input.name();
+        Items items = items(input);
+        int perItem = Math.toIntExact(items.perItem());
+        int rows = Math.min(items.n, chunkRows > 0 ? chunkRows
+                : Math.max(1, Math.min(Readers.AUTO_CHUNK_MAX_ROWS, autoValues / perItem)));
+        HeapBudget.requireArray((long) rows * perItem, 4, source + ": a chunk of " + rows + " items");
+        body.start(items.n, items.steps, items.channels);
+        Values values = new Values(input.in(), items.header, source, items.declared);
+        for (int from = 0; from < items.n; from += rows) {
+            float[][] chunk = new float[Math.min(rows, items.n - from)][];
+            for (int i = 0; i < chunk.length; i++) chunk[i] = values.item(perItem);
+            body.rows(Dataset.unlabelled(source, chunk, items.channels).asRecordsFrom(from));
+        }
+        checkEnd(input.in(), source, items.declared);
     }
 
     private static Labels.Indexed readLabels(Path file, int expected, String dataSource, ReadLimits limits) {

@@ -155,17 +155,18 @@ public final class Readers {
         });
     }
 
-    /** Whether {@link #streamRows} reads {@code file} in chunks: an .npy, or a UCR text file (each maybe .gz). */
+    /** Whether {@link #streamRows} reads {@code file} in chunks: an .npy, a UCR text file or IDX data (each maybe .gz). */
     public static boolean streamable(Path file, Format format) {
         Format f = format == null || format == Format.AUTO ? formatOf(file) : format;
-        return f == Format.NPY || f == Format.UCR;
+        return f == Format.NPY || f == Format.UCR || f == Format.IDX;
     }
 
     /**
      * Reads a file {@code chunkRows} sequences at a time (0: as many as hold
      * {@value #AUTO_CHUNK_VALUES} values), front to back, holding one chunk whatever the file's
      * size: an .npy as {@link #streamNpy} does, a UCR file line by line (its labels are not read:
-     * the chunks are unlabelled, and {@code start} gets −1 sequences and steps).
+     * the chunks are unlabelled, and {@code start} gets −1 sequences and steps), IDX data item by
+     * item (its labels are in a file of their own, not read).
      *
      * @throws InputException for a format that is read whole (see {@link #streamable}), or anything malformed
      */
@@ -176,6 +177,10 @@ public final class Readers {
             case NPY -> streamNpy(file, chunkRows, body);
             case UCR -> withStream(file, ReadLimits.ofThisJvm(), input -> {
                 UcrReader.stream(input, chunkRows, AUTO_CHUNK_VALUES, body);
+                return null;
+            });
+            case IDX -> withStream(file, ReadLimits.ofThisJvm(), input -> {
+                IdxReader.stream(input, chunkRows, AUTO_CHUNK_VALUES, body);
                 return null;
             });
             default -> throw new InputException(file + ": " + f.name().toLowerCase(Locale.ROOT)
