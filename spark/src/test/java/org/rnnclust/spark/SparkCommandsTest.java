@@ -227,6 +227,47 @@ class SparkCommandsTest {
         return out;
     }
 
+    /**
+     * convert of an uncompressed .npy: the executors read their own rows of it, and the table holds
+     * the rows, ids and values that reading it whole gives (a gzipped one, read whole, too); a NaN
+     * fails naming its sequence, and nothing is written.
+     */
+    @Test
+    void anNpyIsConvertedByTheExecutorsToTheRowsOfTheWholeFile() throws IOException {
+        int n = 1000;
+        float[] values = new float[n * 6 * 2];
+        for (int i = 0; i < values.length; i++) values[i] = (float) Math.sin(i * 0.37);
+        Path npy = dir.resolve("three-d.npy");
+        org.rnnclust.io.Npy.write(npy, new org.rnnclust.data.npy.NpyArray(new int[] {n, 6, 2}, values));
+        Path gz = dir.resolve("three-d.npy.gz");
+        try (var o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            o.write(Files.readAllBytes(npy));
+        }
+        Dataset whole = Readers.read(npy, ReadOptions.defaults());
+        for (Path input : new Path[] {npy, gz}) {
+            String table = dir.resolve(input.getFileName() + ".parquet").toString();
+            Run convert = run("convert", "--data", input.toString(), "--partitions", "3", "--out", table);
+            assertEquals(0, convert.code(), convert.err());
+            assertEquals(input == npy, convert.out().contains("read by the executors"), convert.out());
+            List<Row> rows = new ArrayList<>(LocalSpark.session().read().parquet(table).collectAsList());
+            rows.sort(Comparator.comparingLong(r -> r.getLong(r.fieldIndex("id"))));
+            assertEquals(n, rows.size());
+            for (int i = 0; i < n; i++) {
+                assertEquals(i, rows.get(i).getLong(0));
+                float[] got = RowSequence.read(rows.get(i), SequenceColumns.defaults(), 2, false);
+                assertArrayEquals(whole.series(i), got, input.getFileName() + " row " + i);
+            }
+        }
+        values[(700 * 6 + 2) * 2 + 1] = Float.NaN;
+        Path bad = dir.resolve("nan.npy");
+        org.rnnclust.io.Npy.write(bad, new org.rnnclust.data.npy.NpyArray(new int[] {n, 6, 2}, values));
+        String never = dir.resolve("nan-npy.parquet").toString();
+        Run refused = run("convert", "--data", bad.toString(), "--partitions", "3", "--out", never);
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("nan.npy: sequence 700 has a missing value (NaN) at step 3"), refused.err());
+        assertFalse(Files.exists(Path.of(never)), "nothing written");
+    }
+
     @Test
     void aBadRowIsOneLineAndExitTwoAndNothingIsWritten() throws IOException {
         Path withNaN = dir.resolve("nan.tsv");

@@ -113,6 +113,32 @@ public final class NpyRows implements AutoCloseable {
         return Dataset.unlabelled(file.toString(), series, channels);
     }
 
+    /** The {@code count} sequences from index {@code from}, in one read, unlabelled, numbered as in the file. */
+    public Dataset readRange(int from, int count) {
+        if (from < 0 || count < 0 || (long) from + count > this.count) {
+            throw new IndexOutOfBoundsException("rows " + from + " to " + ((long) from + count) + " of " + this.count);
+        }
+        int rowSize = steps * channels;
+        byte[] bytes = new byte[Math.multiplyExact(count, rowBytes)];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long at = dataStart + (long) from * rowBytes;
+        try {
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, at + buffer.position()) < 0) {
+                    throw new InputException(file + ": truncated since it was opened (rows " + (from + 1) + " to "
+                            + (from + count) + ")");
+                }
+            }
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        float[] values = new float[Math.multiplyExact(count, rowSize)];
+        npy.decodeFloat32(bytes, values.length, values, 0, NpyInput.InexactIntegers.ROUND);
+        float[][] series = new float[count][];
+        for (int i = 0; i < count; i++) series[i] = java.util.Arrays.copyOfRange(values, i * rowSize, (i + 1) * rowSize);
+        return Dataset.unlabelled(file.toString(), series, channels).asRecordsFrom(from);
+    }
+
     @Override
     public void close() {
         try {

@@ -53,6 +53,22 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Format f = format == Format.AUTO ? Readers.formatOf(data) : format;
+        if (f == Format.NPY && labels == null) {
+            int[] shape = Readers.npyShape(data);  // checks the header before Spark starts
+            Integer done = job.run("convert", spark -> {
+                var table = SequenceTables.ofNpy(spark, data, SequenceColumns.defaults(), missing == Missing.REFUSE,
+                        partitions > 0 ? partitions : spark.sparkContext().defaultParallelism());
+                if (table == null) return null;  // gzip, Fortran order, a pipe: read on the driver below
+                TableOutput output = TableOutput.claim(spark, out, "--out");
+                output.writeParquet(table);
+                spec.commandLine().getOut().println("wrote " + output.path() + ": " + shape[0] + " sequences, "
+                        + shape[2] + " channel(s) (read by the executors)");
+                spec.commandLine().getOut().flush();
+                return 0;
+            });
+            if (done != null) return done;
+        }
         Dataset d = Readers.read(data, new ReadOptions(format, labels, labelColumn, header));
         return job.run("convert", spark -> {
             TableOutput output = TableOutput.claim(spark, out, "--out");

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# How each cost grows with the number of rows, on one machine and on Spark in local[2]:
+#
+#   bench/row-growth.sh [ROWS ...]        (default: 1000000 4000000 16000000)
+#
+# The data: ROWS series of 16 steps (three shapes and noise, float32, an .npy of 64 bytes a row:
+# 1 GB at 16M rows). The model: a small LSTM autoencoder (hidden 8, latent 4, 2 epochs, k = 3)
+# trained on 10,000 such rows. For each size, wall seconds of the whole command (JVM and
+# Spark start-up included), one run each:
+#   embed      ./rnnclust embed of the .npy (streamed), -Xmx1g
+#   cluster    ./rnnclust cluster of the .npy (streamed), -Xmx1g
+#   kmeans     ./rnnclust kmeans --batch-size 4096 --max-iter 1 of the raw rows (read from disk), -Xmx1g
+#   convert    rnnclust-spark convert of the .npy to Parquet, local[2] (it reads the file on the driver: -Xmx8g)
+#   spark-embed rnnclust-spark embed of the Parquet table, local[2]
+# Writes bench/row-growth.tsv and the log-log plot bench/row-growth.svg (matplotlib, through
+# /usr/bin/python3), and prints a Markdown table with rows per second.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+sizes=("$@")
+[[ ${#sizes[@]} -gt 0 ]] || sizes=(1000000 4000000 16000000)
+[[ -f $root/target/rnnclust.jar && -f $root/spark/target/rnnclust-spark.jar ]] \
+  || (cd "$root" && mvn -q -B package -DskipTests)
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+(cd "$root" && mvn -q -B -o -pl spark dependency:build-classpath -Dmdep.includeScope=provided \
+  -Dmdep.outputFile="$work/spark-cp.txt" > /dev/null)
+mapfile -t opens < "$root/spark/jvm-options"
+spark=(java -Xmx8g "${opens[@]}" -cp "$root/spark/target/rnnclust-spark.jar:$(cat "$work/spark-cp.txt")"
+       org.rnnclust.spark.cli.Main)
+engine=(java -Xmx1g -jar "$root/target/rnnclust.jar")
+timed() { /usr/bin/time -f %e -o "$work/t" "$@" > /dev/null 2> "$work/err" || { tail -3 "$work/err" >&2; exit 1; }
+  cat "$work/t"; }
+
+make_rows() {  # rows, file: three shapes (flat, rising, a bump) with unit noise, in blocks of 1M rows
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys
+import numpy as np
+n, path = int(sys.argv[1]), sys.argv[2]
+out = np.lib.format.open_memmap(path, mode='w+', dtype='<f4', shape=(n, 16))
+rng = np.random.default_rng(n)
+t = np.linspace(0, 1, 16, dtype=np.float32)
+shapes = np.stack([np.zeros(16, np.float32), 4 * t, 4 * np.exp(-((t - 0.5) ** 2) / 0.02)])
+for start in range(0, n, 1 << 20):
+    m = min(1 << 20, n - start)
+    out[start:start + m] = shapes[rng.integers(0, 3, m)] + rng.standard_normal((m, 16), dtype=np.float32)
+out.flush()
+PY
+}
+
+make_rows 10000 "$work/sample.npy"
+"${engine[@]}" train --data "$work/sample.npy" --k 3 --representation autoencoder --refine none --hidden 8 \
+  --latent 4 --epochs 2 --seed 1 --device cpu --out "$work/model" > /dev/null 2>&1
+printf 'rows\tembed\tcluster\tkmeans\tconvert\tspark-embed\n' > "$work/growth.tsv"
+for n in "${sizes[@]}"; do
+  make_rows "$n" "$work/x.npy"
+  e=$(timed "${engine[@]}" embed --model "$work/model" --data "$work/x.npy" --out "$work/e.npy" --device cpu)
+  c=$(timed "${engine[@]}" cluster --model "$work/model" --data "$work/x.npy" --out "$work/c" --device cpu)
+  k=$(timed "${engine[@]}" kmeans --data "$work/x.npy" --k 3 --batch-size 4096 --max-iter 1 --out "$work/k" --device cpu)
+  v=$(timed "${spark[@]}" convert --master 'local[2]' --data "$work/x.npy" --partitions 16 --out "$work/x.parquet")
+  s=$(timed "${spark[@]}" embed --master 'local[2]' --model "$work/model" --data "$work/x.parquet" --device cpu \
+      --out "$work/se.parquet")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$e" "$c" "$k" "$v" "$s" | tee -a "$work/growth.tsv" >&2
+  rm -rf "$work/x.npy" "$work/e.npy" "$work/c" "$work/k" "$work/x.parquet" "$work/se.parquet"
+done
+cp "$work/growth.tsv" "$root/bench/row-growth.tsv"
+/usr/bin/python3 - "$root/bench/row-growth.tsv" "$root/bench/row-growth.svg" <<'PY'
+import csv, sys
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
+n = [int(r['rows']) for r in rows]
+fig, ax = plt.subplots(figsize=(6.4, 4.4))
+for cost in ['embed', 'cluster', 'kmeans', 'convert', 'spark-embed']:
+    ax.loglog(n, [float(r[cost]) for r in rows], marker='o', label=cost)
+lo, hi = n[0], n[-1]
+base = float(rows[0]['embed'])
+ax.loglog([lo, hi], [base, base * hi / lo], linestyle=':', color='grey', label='linear (slope 1)')
+ax.set_xlabel('rows (16 steps each)')
+ax.set_ylabel('wall seconds, whole command')
+ax.set_title('rnnclust: cost against rows (log-log)')
+ax.legend(fontsize=8)
+ax.grid(True, which='both', alpha=0.3)
+fig.tight_layout()
+fig.savefig(sys.argv[2], metadata={'Date': None})
+print('| rows | ' + ' | '.join(c for c in rows[0] if c != 'rows') + ' |')
+print('|---:' * len(rows[0]) + '|')
+for r in rows:
+    cells = ['%.1f s (%.2f M rows/s)' % (float(r[c]), int(r['rows']) / float(r[c]) / 1e6) for c in r if c != 'rows']
+    print('| %s | %s |' % (f"{int(r['rows']):,}", ' | '.join(cells)))
+PY
