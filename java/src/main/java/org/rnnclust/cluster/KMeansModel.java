@@ -24,6 +24,11 @@ public record KMeansModel(int k, int d, float[] centroids, int[] labels, double 
 
     /** Nearest centroid of each of the n points in x (n×d), and the sum of squared distances. */
     public Assignment predict(Backend backend, float[] x, int n) {
+        return nearest(backend, centroids, k, d, x, n);
+    }
+
+    /** The nearest of the k × d {@code centroids} for each of the n points in x (n × d). */
+    static Assignment nearest(Backend backend, float[] centroids, int k, int d, float[] x, int n) {
         int[] nearest = new int[n];
         float[] dist = new float[n];
         try (CentroidIndex index = backend.centroidIndex(x, n, d)) {

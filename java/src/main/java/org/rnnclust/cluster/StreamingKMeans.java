@@ -74,12 +74,7 @@ public final class StreamingKMeans {
                       int sampleSize, double sampleInertia, List<KMeansModel.IterationStats> history) {
         /** The nearest centre of each of the n points in x (n × d), and their squared distances. */
         public KMeansModel.Assignment assign(Backend backend, float[] x, int n) {
-            int[] nearest = new int[n];
-            float[] dist = new float[n];
-            try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
-                double total = index.assign(centroids, k, nearest, dist);
-                return new KMeansModel.Assignment(nearest, dist, total);
-            }
+            return KMeansModel.nearest(backend, centroids, k, d, x, n);
         }
     }
 
