@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rnnclust.InputException;
 import org.rnnclust.api.Methods;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +40,10 @@ final class KMeansCommand implements Callable<Integer> {
         if (StreamedKMeansRun.applies(data, kmeans.settings())) {
             return StreamedKMeansRun.run(spec.commandLine().getOut(), data, prep.options(), device, clustering,
                     kmeans.settings(), chunkRows, out);
+        }
+        if (chunkRows != 0) {
+            throw new InputException("--chunk-rows applies to mini-batch k-means (--batch-size B) of an .npy without "
+                    + "--labels, --test or --merge, which is read from disk; this run reads its data whole");
         }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("seed", clustering.seed);

@@ -25,9 +25,9 @@ import org.rnnclust.data.read.Readers;
 /**
  * {@code kmeans --batch-size B} on an unlabelled .npy: mini-batch k-means read from disk
  * ({@link StreamedKMeans}), for files larger than the heap. An uncompressed file gives each batch
- * from anywhere in it, as in memory; a gzipped one is read in passes, in order. Per-series preprocessing is
- * applied to each chunk as it is read; per-channel statistics (standardize, minmax) take one pass
- * of their own first. assignments.csv grows in the output's staging folder during the last pass,
+ * from anywhere in it, as in memory; a gzipped one is read in passes, in order. Per-series
+ * preprocessing is applied to each chunk as it is read; per-channel statistics (standardize,
+ * minmax) take one pass of their own first. assignments.csv grows in the output's staging folder during the last pass,
  * and the folder's files appear together when it is done, as for every command.
  */
 final class StreamedKMeansRun {

@@ -224,6 +224,10 @@ class KMeansCommandTest {
                 tmp.resolve("nok").toString());
         assertEquals(2, noK.exitCode(), noK.err());
         assertTrue(noK.err().contains("give --k"), noK.err());
+        CliRun wholeWithChunks = CliRun.of("kmeans", "--data", npy.toString(), "--k", "4", "--chunk-rows", "100",
+                "--out", tmp.resolve("whole").toString());
+        assertEquals(2, wholeWithChunks.exitCode(), wholeWithChunks.err());
+        assertTrue(wholeWithChunks.err().contains("--chunk-rows applies to mini-batch k-means"), wholeWithChunks.err());
         x[2_500 * steps + 3] = Float.NaN;
         Path bad = tmp.resolve("bad.npy");
         org.rnnclust.io.Npy.write(bad, new org.rnnclust.data.npy.NpyArray(new int[] {n, steps}, x));

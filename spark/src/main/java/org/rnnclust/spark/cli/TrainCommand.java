@@ -64,7 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     double clip;
     @Option(names = "--patience", defaultValue = "10", paramLabel = "P", description = "Default: ${DEFAULT-VALUE}.")
     int patience;
-    @Option(names = "--normalize", defaultValue = "znorm", paramLabel = "N", description = "znorm (each series), standardize (each channel), minmax (each channel to [0,1]) or none; "
+    @Option(names = "--normalize", defaultValue = "znorm", paramLabel = "N",
+            description = "znorm (each series), standardize (each channel), minmax (each channel to [0,1]) or none; "
                     + "standardize and minmax take one job over the table first. Default: ${DEFAULT-VALUE}.")
     String normalize;
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Default: ${DEFAULT-VALUE}.")
