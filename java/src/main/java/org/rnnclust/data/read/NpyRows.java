@@ -91,24 +91,11 @@ public final class NpyRows implements AutoCloseable {
         int rowSize = steps * channels;
         float[][] series = new float[rows.length][];
         byte[] bytes = new byte[rowBytes];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        try {
-            for (int i = 0; i < rows.length; i++) {
-                if (rows[i] < 0 || rows[i] >= count) {
-                    throw new IndexOutOfBoundsException("row " + rows[i] + " of " + count);
-                }
-                buffer.clear();
-                long at = dataStart + (long) rows[i] * rowBytes;
-                while (buffer.hasRemaining()) {
-                    if (channel.read(buffer, at + buffer.position()) < 0) {
-                        throw new InputException(file + ": truncated since it was opened (row " + (rows[i] + 1) + ")");
-                    }
-                }
-                series[i] = new float[rowSize];
-                npy.decodeFloat32(bytes, rowSize, series[i], 0, NpyInput.InexactIntegers.ROUND);
-            }
-        } catch (IOException e) {
-            throw new InputException(file + ": cannot read: " + e.getMessage(), e);
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= count) throw new IndexOutOfBoundsException("row " + rows[i] + " of " + count);
+            readFully(bytes, rows[i], 1);
+            series[i] = new float[rowSize];
+            npy.decodeFloat32(bytes, rowSize, series[i], 0, NpyInput.InexactIntegers.ROUND);
         }
         return Dataset.unlabelled(file.toString(), series, channels);
     }
@@ -120,23 +107,28 @@ public final class NpyRows implements AutoCloseable {
         }
         int rowSize = steps * channels;
         byte[] bytes = new byte[Math.multiplyExact(count, rowBytes)];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        long at = dataStart + (long) from * rowBytes;
-        try {
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer, at + buffer.position()) < 0) {
-                    throw new InputException(file + ": truncated since it was opened (rows " + (from + 1) + " to "
-                            + (from + count) + ")");
-                }
-            }
-        } catch (IOException e) {
-            throw new InputException(file + ": cannot read: " + e.getMessage(), e);
-        }
+        readFully(bytes, from, count);
         float[] values = new float[Math.multiplyExact(count, rowSize)];
         npy.decodeFloat32(bytes, values.length, values, 0, NpyInput.InexactIntegers.ROUND);
         float[][] series = new float[count][];
         for (int i = 0; i < count; i++) series[i] = java.util.Arrays.copyOfRange(values, i * rowSize, (i + 1) * rowSize);
         return Dataset.unlabelled(file.toString(), series, channels).asRecordsFrom(from);
+    }
+
+    /** The bytes of {@code rows} rows from row {@code from} into {@code bytes}. */
+    private void readFully(byte[] bytes, int from, int rows) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, Math.multiplyExact(rows, rowBytes));
+        long at = dataStart + (long) from * rowBytes;
+        try {
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, at + buffer.position()) < 0) {
+                    throw new InputException(file + ": truncated since it was opened (row " + (from + 1)
+                            + (rows > 1 ? " to " + (from + rows) : "") + ")");
+                }
+            }
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     @Override
