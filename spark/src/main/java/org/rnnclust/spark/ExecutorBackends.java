@@ -35,6 +35,9 @@ final class ExecutorBackends {
     };
     private static final Map<String, Deque<Device>> IDLE = new HashMap<>();
     private static final List<Device> OPENED = new ArrayList<>();
+    /** Each device's training networks, by their shape: kept so that later steps reuse their buffers. */
+    private static final Map<Device, Map<org.rnnclust.nn.AutoencoderSpec, org.rnnclust.nn.SequenceAutoencoder>> NETWORKS =
+            new java.util.IdentityHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ExecutorBackends::closeAll, "rnnclust-close-devices"));
@@ -97,12 +100,33 @@ final class ExecutorBackends {
         return name + "/" + cpuThreads + (deterministic ? "/deterministic" : "");
     }
 
+    /**
+     * A network of {@code spec} on {@code device}, for the task that borrowed the device: the same
+     * one for every step of every task that computes on it, so that a step reuses the buffers of the
+     * last (sized to the largest batch seen) instead of allocating them anew. Its weights are
+     * whatever the last step set: a caller sets them first.
+     */
+    static synchronized org.rnnclust.nn.SequenceAutoencoder network(Device device, org.rnnclust.nn.AutoencoderSpec spec) {
+        return NETWORKS.computeIfAbsent(device, d -> new HashMap<>())
+                .computeIfAbsent(spec, s -> new org.rnnclust.nn.SequenceAutoencoder(device.backend().tensorOps(), s, 0));
+    }
+
     /** How many devices this JVM has opened (tests check the reuse). */
     static synchronized int openedDevices() {
         return OPENED.size();
     }
 
     private static synchronized void closeAll() {
+        for (Map<org.rnnclust.nn.AutoencoderSpec, org.rnnclust.nn.SequenceAutoencoder> nets : NETWORKS.values()) {
+            for (org.rnnclust.nn.SequenceAutoencoder net : nets.values()) {
+                try {
+                    net.close();
+                } catch (RuntimeException ignored) {
+                    // the JVM is exiting, as below
+                }
+            }
+        }
+        NETWORKS.clear();
         for (Device d : OPENED) {
             try {
                 d.close();

@@ -292,8 +292,8 @@ public final class SparkPretraining {
     private static Share shareOf(AutoencoderSpec spec, String device, int threads, float[] weights, PaddedSequences rows) {
         String name = ExecutorBackends.deviceFor(device, TaskContext.get());
         Device d = ExecutorBackends.borrow(name, threads, false);
-        try (SequenceAutoencoder net = new SequenceAutoencoder(d.backend().tensorOps(), spec, 0)) {
-            return DataParallelPretraining.share(d.backend().tensorOps(), net, weights, rows);
+        try {
+            return DataParallelPretraining.share(d.backend().tensorOps(), ExecutorBackends.network(d, spec), weights, rows);
         } finally {
             ExecutorBackends.release(name, threads, false, d);
         }
