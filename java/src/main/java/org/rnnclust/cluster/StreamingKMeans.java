@@ -67,11 +67,10 @@ public final class StreamingKMeans {
      * @param steps          the mini-batch steps taken
      * @param epochs         the passes they read (the last maybe in part)
      * @param sampleSize     the points the seeds were chosen on
-     * @param sampleInertia  the winning seeds' inertia on that sample
      * @param history        one entry per step
      */
     public record Fit(int k, int d, float[] centroids, int points, int steps, int epochs, boolean converged,
-                      int sampleSize, double sampleInertia, List<KMeansModel.IterationStats> history) {
+                      int sampleSize, List<KMeansModel.IterationStats> history) {
         /** The nearest centre of each of the n points in x (n × d), and their squared distances. */
         public KMeansModel.Assignment assign(Backend backend, float[] x, int n) {
             return KMeansModel.nearest(backend, centroids, k, d, x, n);
@@ -119,11 +118,11 @@ public final class StreamingKMeans {
                 }
             }
         }
-        return miniBatch(backend, points, seeds, seedInertia, m, root.split(), tolAbs);
+        return miniBatch(backend, points, seeds, m, root.split(), tolAbs);
     }
 
-    private Fit miniBatch(Backend backend, Points points, float[] seeds, double seedInertia, int sampleSize,
-                          SplittableRandom rng, double tolAbs) {
+    private Fit miniBatch(Backend backend, Points points, float[] seeds, int sampleSize, SplittableRandom rng,
+                          double tolAbs) {
         int n = points.count();
         int d = points.dimensions();
         int batch = Math.min(params.batchSize(), n);
@@ -131,7 +130,7 @@ public final class StreamingKMeans {
                 Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch)), tolAbs);
         int epochs = points.randomAccess() ? shuffledEpochs(points, run, rng) : passes(points, run, rng);
         return new Fit(params.k(), d, run.update.centres(), n, run.step, epochs, run.converged, sampleSize,
-                seedInertia, List.copyOf(run.history));
+                List.copyOf(run.history));
     }
 
     /** Batches of consecutive points of a fresh shuffle of all of them each epoch, as {@link KMeans} does in memory. */

@@ -113,15 +113,14 @@ final class IdxReader implements DatasetReader {
 
     /**
      * Reads the items front to back and hands {@code body} their shape, then the items (unlabelled)
-     * in chunks of {@code chunkRows}, or with 0 of as many as hold {@code autoValues} values: memory
-     * for one chunk whatever the file's size.
+     * in chunks of {@code chunkRows}, or with 0 of {@link Readers#autoChunkRows}: memory for one
+     * chunk whatever the file's size.
      */
-    static void stream(SourceStream input, int chunkRows, int autoValues, Readers.Rows body) throws IOException {
+    static void stream(SourceStream input, int chunkRows, Readers.Rows body) throws IOException {
         String source = input.name();
         Items items = items(input);
         int perItem = Math.toIntExact(items.perItem());
-        int rows = Math.min(items.n, chunkRows > 0 ? chunkRows
-                : Math.max(1, Math.min(Readers.AUTO_CHUNK_MAX_ROWS, autoValues / perItem)));
+        int rows = Math.min(items.n, chunkRows > 0 ? chunkRows : Readers.autoChunkRows(perItem));
         HeapBudget.requireArray((long) rows * perItem, 4, source + ": a chunk of " + rows + " items");
         body.start(items.n, items.steps, items.channels);
         Values values = new Values(input.in(), items.header, source, items.declared);

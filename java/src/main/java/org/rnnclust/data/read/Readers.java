@@ -180,7 +180,7 @@ public final class Readers {
                 return null;
             });
             case IDX -> withStream(file, ReadLimits.ofThisJvm(), input -> {
-                IdxReader.stream(input, chunkRows, AUTO_CHUNK_VALUES, body);
+                IdxReader.stream(input, chunkRows, body);
                 return null;
             });
             default -> throw new InputException(file + ": " + f.name().toLowerCase(Locale.ROOT)
