@@ -18,54 +18,37 @@
 # (all cores) against rnnclust-spark train in local[2] (synchronous) and local[2] averaging,
 # whole commands timed (start-up and the final k-means included). bench/RESULTS.md records it.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
 mb="${1:-64}"
 rounds="${2:-3}"
-[[ -f $root/target/rnnclust.jar && -f $root/spark/target/rnnclust-spark.jar ]] \
-  || (cd "$root" && mvn -q -B package -DskipTests)
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-(cd "$root" && mvn -q -B -o -pl spark dependency:build-classpath -Dmdep.includeScope=provided \
-  -Dmdep.outputFile="$work/spark-cp.txt" > /dev/null)
-mapfile -t opens < "$root/spark/jvm-options"
-# A command, not a function: /usr/bin/time runs it.
-spark=(java "${opens[@]}" -cp "$root/spark/target/rnnclust-spark.jar:$(cat "$work/spark-cp.txt")" org.rnnclust.spark.cli.Main)
+source "$(dirname "$0")/spark-common.sh"
 python3 "$root/ci/npy_blocks.py" "$work" "$mb"
 java -jar "$root/target/rnnclust.jar" train --data "$work/block.npy" --k 3 --reservoir-units 100 --members 2 \
   --seed 1 --out "$work/model" > /dev/null
 "${spark[@]}" convert --master 'local[2]' --data "$work/big.npy" --partitions 8 --out "$work/big.parquet" > /dev/null 2>&1
 rows=$(python3 -c "import sys; b=open(sys.argv[1],'rb').read(200); print(int(b.split(b'(')[1].split(b',')[0]))" "$work/big.npy")
-timed() { local out="$1"; shift; rm -rf "$work/$out"
-  /usr/bin/time -f %e -o "$work/t" "$@" > /dev/null 2> "$work/err" || { cat "$work/err" >&2; exit 1; }; cat "$work/t"; }
+# timed, once the output OUT of the last round is gone: the commands refuse to overwrite it.
+timed_fresh() { rm -rf "$work/$1"; shift; timed "$@"; }
 single=() s2=() s1=() speedup=() overhead=()
 for r in $(seq "$rounds"); do
-  a=$(timed e.npy java -jar "$root/target/rnnclust.jar" embed --model "$work/model" --data "$work/big.npy" \
+  a=$(timed_fresh e.npy java -jar "$root/target/rnnclust.jar" embed --model "$work/model" --data "$work/big.npy" \
       --out "$work/e.npy" --device cpu)
-  b=$(timed e2.parquet "${spark[@]}" embed --master 'local[2]' --model "$work/model" --data "$work/big.parquet" \
+  b=$(timed_fresh e2.parquet "${spark[@]}" embed --master 'local[2]' --model "$work/model" --data "$work/big.parquet" \
       --device cpu --out "$work/e2.parquet")
-  c=$(timed e1.parquet "${spark[@]}" embed --master 'local[1]' --model "$work/model" --data "$work/big.parquet" \
+  c=$(timed_fresh e1.parquet "${spark[@]}" embed --master 'local[1]' --model "$work/model" --data "$work/big.parquet" \
       --device cpu --out "$work/e1.parquet")
   single+=("$a") s2+=("$b") s1+=("$c")
   speedup+=("$(python3 -c "print('%.3f' % ($c / $b))")") overhead+=("$(python3 -c "print('%.3f' % ($b / $a))")")
 done
 # Training.
-python3 - "$work/train.tsv" <<'PY'
-import math, random, sys
-random.seed(1)
-with open(sys.argv[1], 'w') as f:
-    for i in range(2048):
-        c = i % 3
-        f.write(str(c + 1) + ''.join('\t%.5f' % (math.sin(t * (0.1 + 0.15 * c) + random.random()) + 0.1 * random.random())
-                                     for t in range(64)) + '\n')
-PY
+training_series "$work/train.tsv" 2048
 "${spark[@]}" convert --master 'local[2]' --data "$work/train.tsv" --partitions 4 --out "$work/train.parquet" > /dev/null 2>&1
 flags=(--k 3 --epochs 2 --batch 256 --hidden 32 --latent 8 --seed 1 --device cpu)
 tsingle=() tsync=() tavg=()
 for r in $(seq "$rounds"); do
-  tsingle+=("$(timed m1 java -jar "$root/target/rnnclust.jar" train --representation autoencoder --refine none \
+  tsingle+=("$(timed_fresh m1 java -jar "$root/target/rnnclust.jar" train --representation autoencoder --refine none \
       --data "$work/train.tsv" "${flags[@]}" --out "$work/m1")")
-  tsync+=("$(timed m2 "${spark[@]}" train --master 'local[2]' --data "$work/train.parquet" "${flags[@]}" --out "$work/m2")")
-  tavg+=("$(timed m3 "${spark[@]}" train --master 'local[2]' --data "$work/train.parquet" "${flags[@]}" --mode averaging \
+  tsync+=("$(timed_fresh m2 "${spark[@]}" train --master 'local[2]' --data "$work/train.parquet" "${flags[@]}" --out "$work/m2")")
+  tavg+=("$(timed_fresh m3 "${spark[@]}" train --master 'local[2]' --data "$work/train.parquet" "${flags[@]}" --mode averaging \
       --local-steps 2 --out "$work/m3")")
 done
 median() { python3 -c "import statistics,sys; print('%.3f' % statistics.median(float(v) for v in sys.argv[1:]))" "$@"; }

@@ -18,22 +18,12 @@
 # Writes bench/row-growth.tsv and the log-log plot bench/row-growth.svg (matplotlib, through
 # /usr/bin/python3), and prints a Markdown table with rows per second.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds="${ROUNDS:-3}"
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(1000000 4000000 16000000)
-[[ -f $root/target/rnnclust.jar && -f $root/spark/target/rnnclust-spark.jar ]] \
-  || (cd "$root" && mvn -q -B package -DskipTests)
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-(cd "$root" && mvn -q -B -o -pl spark dependency:build-classpath -Dmdep.includeScope=provided \
-  -Dmdep.outputFile="$work/spark-cp.txt" > /dev/null)
-mapfile -t opens < "$root/spark/jvm-options"
-spark=(java -Xmx4g "${opens[@]}" -cp "$root/spark/target/rnnclust-spark.jar:$(cat "$work/spark-cp.txt")"
-       org.rnnclust.spark.cli.Main)
+spark_heap=4g
+source "$(dirname "$0")/spark-common.sh"
 engine=(java -Xmx1g -jar "$root/target/rnnclust.jar")
-timed() { /usr/bin/time -f %e -o "$work/t" "$@" > /dev/null 2> "$work/err" || { tail -3 "$work/err" >&2; exit 1; }
-  cat "$work/t"; }
 
 make_rows() {  # rows, file: three shapes (flat, rising, a bump) with unit noise, in blocks of 1M rows
   /usr/bin/python3 - "$1" "$2" <<'PY'

@@ -10,30 +10,12 @@
 # epoch's time is half their difference: steps/s = 16384 / BATCH / (that time). The settings run in
 # turn for ROUNDS rounds; medians.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds="${ROUNDS:-2}"
 batches=("$@")
 [[ ${#batches[@]} -gt 0 ]] || batches=(256 1024 4096)
-[[ -f $root/target/rnnclust.jar && -f $root/spark/target/rnnclust-spark.jar ]] \
-  || (cd "$root" && mvn -q -B package -DskipTests)
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-(cd "$root" && mvn -q -B -o -pl spark dependency:build-classpath -Dmdep.includeScope=provided \
-  -Dmdep.outputFile="$work/spark-cp.txt" > /dev/null)
-mapfile -t opens < "$root/spark/jvm-options"
-spark=(java -Xmx4g "${opens[@]}" -cp "$root/spark/target/rnnclust-spark.jar:$(cat "$work/spark-cp.txt")"
-       org.rnnclust.spark.cli.Main)
-timed() { /usr/bin/time -f %e -o "$work/t" "$@" > /dev/null 2> "$work/err" || { tail -3 "$work/err" >&2; exit 1; }
-  cat "$work/t"; }
-python3 - "$work/train.tsv" <<'PY'
-import math, random, sys
-random.seed(1)
-with open(sys.argv[1], 'w') as f:
-    for i in range(16384):
-        c = i % 3
-        f.write(str(c + 1) + ''.join('\t%.5f' % (math.sin(t * (0.1 + 0.15 * c) + random.random()) + 0.1 * random.random())
-                                     for t in range(64)) + '\n')
-PY
+spark_heap=4g
+source "$(dirname "$0")/spark-common.sh"
+training_series "$work/train.tsv" 16384
 "${spark[@]}" convert --master 'local[2]' --data "$work/train.tsv" --partitions 4 --out "$work/train.parquet" > /dev/null 2>&1
 flags=(--k 3 --hidden 32 --latent 8 --seed 1 --device cpu)
 printf 'batch\tsingle_epoch_s\tspark_epoch_s\tsingle_steps_per_s\tspark_steps_per_s\n'
