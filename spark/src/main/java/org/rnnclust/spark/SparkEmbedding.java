@@ -9,16 +9,24 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.MapData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.LongAccumulator;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.Device;
@@ -125,36 +133,67 @@ public final class SparkEmbedding {
         Broadcast<byte[]> broadcast = jsc.broadcast(model);
         Skipped skipped = new Skipped(spark.sparkContext().longAccumulator("rnnclust bad rows"),
                 spark.sparkContext().collectionAccumulator("rnnclust bad row examples"));
-        Partition body = new Partition(broadcast, options, labelled, skipped);
-        return new Result(input.mapPartitions(body, Encoders.row(schema)), skipped);
+        Partition body = new Partition(broadcast, options, Layout.of(in, columns), skipped);
+        // Spark's internal rows in and out: the public Row path converts every value of every
+        // sequence to a boxed object and back, which cost several times the model's own work on
+        // short series (bench/RESULTS.md, "How the costs grow with rows").
+        RDD<InternalRow> rows = input.queryExecution().toRdd().toJavaRDD().mapPartitions(body).rdd();
+        return new Result(((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows, schema, false),
+                skipped);
+    }
+
+    /** Where a task finds the id, the sequence and the label in an input row. */
+    private record Layout(int id, DataType idType, int sequence, ArrayType sequenceType, int label, DataType labelType)
+            implements java.io.Serializable {
+        static Layout of(StructType in, SequenceColumns columns) {
+            int id = in.fieldIndex(columns.id());
+            int sequence = in.fieldIndex(columns.sequence());
+            int label = columns.hasLabel(in) ? in.fieldIndex(columns.label()) : -1;
+            return new Layout(id, in.fields()[id].dataType(), sequence, (ArrayType) in.fields()[sequence].dataType(),
+                    label, label < 0 ? null : in.fields()[label].dataType());
+        }
+
+        /** The row's id as messages print it. */
+        String idOf(InternalRow row) {
+            return row.isNullAt(id) ? "null" : String.valueOf(CatalystTypeConverters.convertToScala(row.get(id, idType), idType));
+        }
+    }
+
+    /** A value of an input row that outlives the row: the reader reuses a row's memory for the next one. */
+    private static Object detached(Object value) {
+        if (value instanceof UTF8String s) return s.copy();
+        if (value instanceof ArrayData a) return a.copy();
+        if (value instanceof InternalRow r) return r.copy();
+        if (value instanceof MapData m) return m.copy();
+        return value;
     }
 
     /** One task's work. */
-    private static final class Partition implements MapPartitionsFunction<Row, Row> {
+    private static final class Partition implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<byte[]> model;
         private final Options options;
-        private final boolean labelled;
+        private final Layout layout;
         private final Skipped skipped;
 
-        Partition(Broadcast<byte[]> model, Options options, boolean labelled, Skipped skipped) {
+        Partition(Broadcast<byte[]> model, Options options, Layout layout, Skipped skipped) {
             this.model = model;
             this.options = options;
-            this.labelled = labelled;
+            this.layout = layout;
             this.skipped = skipped;
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Row> rows) {
+        public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
             ClusteringModel loaded = ExecutorBackends.model(model.id(), model.value());
             TaskContext task = TaskContext.get();
             String deviceName = ExecutorBackends.deviceFor(options.device(), task);
             int threads = task == null ? 1 : Math.max(1, task.cpus());
             boolean allowMissing = loaded.preprocessor().options().missing() == MissingValues.INTERPOLATE;
             int channels = loaded.channels();
-            SequenceColumns columns = options.columns();
+            boolean labelled = layout.label() >= 0;
             return new Iterator<>() {
-                private final List<Row> pending = new ArrayList<>();
+                private final List<InternalRow> pending = new ArrayList<>();
                 private int next;
 
                 @Override
@@ -167,27 +206,31 @@ public final class SparkEmbedding {
                 }
 
                 @Override
-                public Row next() {
+                public InternalRow next() {
                     if (!hasNext()) throw new java.util.NoSuchElementException();
                     return pending.get(next++);
                 }
 
                 /** Reads up to chunkRows rows, embeds the good ones, and queues their output rows. */
                 private void fill() {
-                    List<Row> good = new ArrayList<>();
+                    List<Object> ids = new ArrayList<>();
+                    List<Object> labels = new ArrayList<>();
                     List<float[]> series = new ArrayList<>();
-                    while (good.size() < options.chunkRows() && rows.hasNext()) {
-                        Row r = rows.next();
+                    while (series.size() < options.chunkRows() && rows.hasNext()) {
+                        InternalRow r = rows.next();
                         try {
-                            series.add(RowSequence.read(r, columns, channels, allowMissing));
-                            good.add(r);
+                            series.add(RowSequence.read(r, layout.sequence(), layout.sequenceType(), channels,
+                                    allowMissing, layout::idOf));
                         } catch (BadRowException e) {
                             if (options.onBadRow() == OnBadRow.FAIL) throw e;
                             skipped.count().add(1);
                             if (skipped.first().value().size() < Options.EXAMPLES) skipped.first().add(e.getMessage());
+                            continue;
                         }
+                        ids.add(detached(r.get(layout.id(), layout.idType())));
+                        if (labelled) labels.add(r.isNullAt(layout.label()) ? null : detached(r.get(layout.label(), layout.labelType())));
                     }
-                    if (good.isEmpty()) return;
+                    if (series.isEmpty()) return;
                     Dataset chunk = Dataset.unlabelled("partition " + (task == null ? 0 : task.partitionId()),
                             series.toArray(new float[0][]), channels);
                     float[] emb;
@@ -205,15 +248,16 @@ public final class SparkEmbedding {
                     } finally {
                         ExecutorBackends.release(deviceName, threads, options.deterministic(), device);
                     }
-                    int latent = emb.length / good.size();
-                    for (int i = 0; i < good.size(); i++) {
-                        Row r = good.get(i);
-                        List<Object> values = new ArrayList<>(4);
-                        values.add(r.get(r.fieldIndex(columns.id())));
-                        if (clusters != null) values.add(clusters[i]);
-                        values.add(SequenceColumns.boxed(emb, i * latent, latent));
-                        if (labelled) values.add(r.get(r.fieldIndex(columns.label())));
-                        pending.add(RowFactory.create(values.toArray()));
+                    int latent = emb.length / series.size();
+                    for (int i = 0; i < series.size(); i++) {
+                        Object[] values = new Object[2 + (clusters != null ? 1 : 0) + (labelled ? 1 : 0)];
+                        int f = 0;
+                        values[f++] = ids.get(i);
+                        if (clusters != null) values[f++] = clusters[i];
+                        values[f++] = UnsafeArrayData.fromPrimitiveArray(
+                                java.util.Arrays.copyOfRange(emb, i * latent, (i + 1) * latent));
+                        if (labelled) values[f] = labels.get(i);
+                        pending.add(new GenericInternalRow(values));
                     }
                 }
             };

@@ -138,6 +138,45 @@ class SparkEmbeddingTest {
         assertEquals(0, out.skipped().rows());
     }
 
+    /**
+     * A Parquet table as users write them: string ids and doubles. Its reader reuses each row's
+     * memory for the next, so every id and label a task keeps across a chunk must be its own copy;
+     * the doubles hold the floats exactly, so the embeddings are the float table's.
+     */
+    @Test
+    void parquetWithStringIdsAndDoublesKeepsEveryRowsIdAndLabel() {
+        SparkSession spark = LocalSpark.session();
+        String path = dir.resolve("strings.parquet").toString();
+        table(spark, cbf, 3).selectExpr("concat('series-', cast(id as string)) as id",
+                        "transform(sequence, x -> cast(x as double)) as sequence", "label")
+                .write().parquet(path);
+        SparkEmbedding.Result out = SparkEmbedding.apply(spark, spark.read().parquet(path), reservoirModel,
+                SparkEmbedding.Options.embedding().withAssign(true).withChunkRows(5).withDevice("cpu"));
+        assertEquals(DataTypes.StringType, out.rows().schema().apply("id").dataType());
+        float[] expected;
+        int[] clusters;
+        try (Device cpu = Device.open(DeviceOptions.of("cpu")); ClusteringModel m = ClusteringModel.load(reservoirModel)) {
+            expected = m.on(cpu).embed(cbf);
+            clusters = m.on(cpu).assign(cbf).labels();
+        }
+        int latent = expected.length / cbf.size();
+        List<Row> rows = out.rows().collectAsList();
+        assertEquals(cbf.size(), rows.size());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Row r : rows) {
+            String id = r.getString(0);
+            assertTrue(seen.add(id), "id " + id + " twice");
+            int i = Integer.parseInt(id.substring("series-".length()));
+            assertEquals(cbf.labelNames().get(cbf.labels()[i]), r.getString(3), "label of " + id);
+            assertEquals(clusters[i], r.getInt(1), "cluster of " + id);
+            List<Float> z = r.getList(2);
+            for (int j = 0; j < latent; j++) {
+                assertEquals(expected[i * latent + j], z.get(j), 1e-5f * (1 + Math.abs(expected[i * latent + j])),
+                        id + ", coordinate " + j);
+            }
+        }
+    }
+
     @Test
     void aBadRowFailsTheJobNamingItsId() {
         SparkSession spark = LocalSpark.session();
