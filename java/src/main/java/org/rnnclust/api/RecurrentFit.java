@@ -125,9 +125,15 @@ final class RecurrentFit {
             }
             SequenceClusteringModel before = new SequenceClusteringModel(new TrainedModel(arch, recorded,
                     first.centroids(), k, pretrained, labelNames, describeUnrefined(run, pre)), device, false, batch, null);
-            RefinementResult r = new Refinement(backend, settings.refineParams(),
-                    listener(FitListener.Phase.REFINEMENT), options.cancelled())
-                    .refine(net, fitRows, first.centroids(), k, checkpoint);
+            FitListener l = options.listener();
+            RefinementResult r;
+            l.phaseStarted(FitListener.Phase.REFINEMENT, settings.refineParams().epochs());
+            try {
+                r = new Refinement(backend, settings.refineParams(), listener(FitListener.Phase.REFINEMENT),
+                        options.cancelled()).refine(net, fitRows, first.centroids(), k, checkpoint);
+            } finally {
+                l.phaseEnded(FitListener.Phase.REFINEMENT);
+            }
             // Refinement ends by assigning the rows it trained on: when those are all the rows, that is the answer.
             Assignment onTrain = fitRows == train ? new Assignment(r.labels(), r.inertia())
                     : toAssignment(Refinement.assign(backend, net, train, r.centroids(), k, batch));
@@ -343,8 +349,15 @@ final class RecurrentFit {
     }
 
     private Pretraining pretrain(SequenceAutoencoder net, PaddedSequences rows, CheckpointFile checkpoint) {
-        TrainingResult r = new Trainer(device.backend().tensorOps(), settings.trainConfig(),
-                listener(FitListener.Phase.PRETRAINING), options.cancelled()).train(net, rows, checkpoint);
+        FitListener l = options.listener();
+        TrainingResult r;
+        l.phaseStarted(FitListener.Phase.PRETRAINING, settings.trainConfig().epochs());
+        try {
+            r = new Trainer(device.backend().tensorOps(), settings.trainConfig(),
+                    listener(FitListener.Phase.PRETRAINING), options.cancelled()).train(net, rows, checkpoint);
+        } finally {
+            l.phaseEnded(FitListener.Phase.PRETRAINING);
+        }
         return new Pretraining(net.parameters().stream().map(Parameter::get).toList(), r.epochs(), r.lossHistory(),
                 r.stoppedEarly(), r.seconds());
     }
@@ -357,13 +370,25 @@ final class RecurrentFit {
     private KMeansModel firstClustering(Backend backend, float[] z, int n, int d, int k) {
         KMeansParams kmeans = settings.kmeans.params(k, settings.seed);
         SpectralClustering.Params spectral = settings.clusterInit.params();
-        if (spectral == null) return new KMeans(kmeans).fit(backend, z, n, d);
+        FitListener l = options.listener();
+        if (spectral == null) {
+            l.phaseStarted(FitListener.Phase.KMEANS, kmeans.nInit());
+            try {
+                return new KMeans(kmeans, done -> l.stepFinished(FitListener.Phase.KMEANS, done)).fit(backend, z, n, d);
+            } finally {
+                l.phaseEnded(FitListener.Phase.KMEANS);
+            }
+        }
         long start = System.nanoTime();
         KMeansModel model;
+        l.phaseStarted(FitListener.Phase.SPECTRAL, 1);
         try {
             model = SpectralClustering.centroidModel(backend, z, n, d, spectral, kmeans);
+            l.stepFinished(FitListener.Phase.SPECTRAL, 1);
         } catch (IllegalArgumentException e) {  // more clusters than rows, or the like
             throw new InputException("spectral clustering of the embeddings: " + e.getMessage());
+        } finally {
+            l.phaseEnded(FitListener.Phase.SPECTRAL);
         }
         LOG.info(String.format(java.util.Locale.ROOT, "spectral clustering of %d embeddings: %.1f s", n,
                 (System.nanoTime() - start) / 1e9));
@@ -408,7 +433,7 @@ final class RecurrentFit {
             @Override
             public void epochFinished(Epoch e) {
                 l.epochFinished(new FitListener.Epoch(phase, e.epoch(), e.epochs(), e.loss(), e.gradNorm(), e.seconds(),
-                        e.improved()));
+                        e.improved(), e.labelChange()));
             }
         };
     }

@@ -75,7 +75,7 @@ public final class ReservoirClusterer {
     public ReservoirClusteringModel fit(Dataset train) {
         Device d = Device.open(device);
         try {
-            return fit(d, PreparedData.prepare(train, null, preprocessing), () -> false, true);
+            return fit(d, PreparedData.prepare(train, null, preprocessing), FitOptions.defaults(), true);
         } catch (RuntimeException | Error e) {
             d.close();
             throw e;
@@ -84,7 +84,7 @@ public final class ReservoirClusterer {
 
     /** {@link #fit(Dataset)} on a device the caller opened (and closes). */
     public ReservoirClusteringModel fit(Device on, Dataset train) {
-        return fit(on, PreparedData.prepare(train, null, preprocessing), () -> false, false);
+        return fit(on, PreparedData.prepare(train, null, preprocessing), FitOptions.defaults(), false);
     }
 
     /**
@@ -94,7 +94,15 @@ public final class ReservoirClusterer {
      * @throws CancelledException when {@code cancelled} answers true
      */
     public ReservoirClusteringModel fit(Device on, PreparedData data, BooleanSupplier cancelled) {
-        return fit(on, data, cancelled, false);
+        return fit(on, data, FitOptions.defaults().withCancellation(cancelled), false);
+    }
+
+    /**
+     * The same, with the options' cancellation and listener (which hears the reservoirs fitted);
+     * checkpoints do not apply (a reservoir fit has no epochs to resume).
+     */
+    public ReservoirClusteringModel fit(Device on, PreparedData data, FitOptions options) {
+        return fit(on, data, options, false);
     }
 
     /** The number of clusters for {@code train}: the setting, or one per class of its labels. */
@@ -102,7 +110,7 @@ public final class ReservoirClusterer {
         return Methods.clustersFor(clusters, train);
     }
 
-    private ReservoirClusteringModel fit(Device on, PreparedData data, BooleanSupplier cancelled, boolean ownsDevice) {
+    private ReservoirClusteringModel fit(Device on, PreparedData data, FitOptions options, boolean ownsDevice) {
         int k = clustersFor(data.trainRaw());
         PaddedSequences train = data.train();
         if (train.n() < 2) {
@@ -114,7 +122,8 @@ public final class ReservoirClusterer {
         List<ReservoirMember.State> states = new ArrayList<>();
         float[] consensus;
         Assignment training;
-        try (ReservoirRepresentation r = ReservoirRepresentation.fit(settings, kmeans, 0, on, read, k, seed, cancelled)) {
+        try (ReservoirRepresentation r = ReservoirRepresentation.fit(settings, kmeans, 0, on, read, k, seed,
+                options.cancelled(), options.listener())) {
             for (ReservoirMember m : r.members()) states.add(m.state());
             consensus = r.members().size() > 1 ? r.clustering().centroids().clone() : null;
             training = new Assignment(r.clustering().labels().clone(), r.clustering().inertia());

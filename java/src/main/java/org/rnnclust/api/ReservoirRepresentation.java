@@ -34,21 +34,35 @@ final class ReservoirRepresentation implements AutoCloseable {
      */
     static ReservoirRepresentation fit(ReservoirSettings settings, KMeansSettings kmeans, int perturbationUlps,
                                        Device device, PaddedSequences train, int k, long seed) {
-        return fit(settings, kmeans, perturbationUlps, device, train, k, seed, () -> false);
+        return fit(settings, kmeans, perturbationUlps, device, train, k, seed, () -> false, FitListener.NONE);
     }
 
     /**
-     * The same, asking {@code cancelled} before each reservoir.
+     * The same, asking {@code cancelled} before each reservoir and telling {@code listener} of each
+     * one fitted (phase {@link FitListener.Phase#RESERVOIRS}).
      *
-     * @throws CancelledException when it answers true
+     * @throws CancelledException when {@code cancelled} answers true
      */
     static ReservoirRepresentation fit(ReservoirSettings settings, KMeansSettings kmeans, int perturbationUlps,
                                        Device device, PaddedSequences train, int k, long seed,
-                                       BooleanSupplier cancelled) {
+                                       BooleanSupplier cancelled, FitListener listener) {
         if (cancelled.getAsBoolean()) throw new CancelledException("before the first reservoir");
+        listener.phaseStarted(FitListener.Phase.RESERVOIRS, settings.members());
+        try {
+            return fitMembers(settings, kmeans, perturbationUlps, device, train, k, seed, cancelled, listener);
+        } finally {
+            listener.phaseEnded(FitListener.Phase.RESERVOIRS);
+        }
+    }
+
+    private static ReservoirRepresentation fitMembers(ReservoirSettings settings, KMeansSettings kmeans,
+                                                      int perturbationUlps, Device device, PaddedSequences train,
+                                                      int k, long seed, BooleanSupplier cancelled,
+                                                      FitListener listener) {
         if (settings.members() == 1) {
-            return new ReservoirRepresentation(List.of(ReservoirMember.fit(settings, kmeans, perturbationUlps, device,
-                    train, k, seed)), null, k);
+            ReservoirMember only = ReservoirMember.fit(settings, kmeans, perturbationUlps, device, train, k, seed);
+            listener.stepFinished(FitListener.Phase.RESERVOIRS, 1);
+            return new ReservoirRepresentation(List.of(only), null, k);
         }
         SplittableRandom seeds = new SplittableRandom(seed);
         List<ReservoirMember> members = new ArrayList<>();
@@ -62,6 +76,7 @@ final class ReservoirRepresentation implements AutoCloseable {
                         seeds.nextLong());
                 members.add(member);
                 partitions.add(member.kmeans().labels());
+                listener.stepFinished(FitListener.Phase.RESERVOIRS, m + 1);
             }
             KMeansModel consensus = ConsensusClustering.model(device.backend(), partitions, k, kmeans.params(k, seed));
             return new ReservoirRepresentation(members, consensus, k);

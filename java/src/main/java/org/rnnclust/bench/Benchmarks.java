@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.api.Device;
@@ -84,16 +85,27 @@ public final class Benchmarks {
     private final Device device;
     private final Plan plan;
     private final PrintWriter w;
+    private final Supplier<Map<String, Object>> provenance;
 
-    private Benchmarks(Device device, Plan plan, PrintWriter w) {
+    private Benchmarks(Device device, Plan plan, PrintWriter w, Supplier<Map<String, Object>> provenance) {
         this.device = device;
         this.plan = plan;
         this.w = w;
+        this.provenance = provenance;
     }
 
     /** Runs {@code plan} on {@code device}, printing a table to {@code w}; returns every figure. */
     public static List<Map<String, Object>> run(Device device, Plan plan, PrintWriter w) {
-        return new Benchmarks(device, plan, w).run();
+        return run(device, plan, w, () -> null);
+    }
+
+    /**
+     * The same; the JSON file also records what {@code provenance} gives once the figures are in
+     * (the command line, settings and times of the command that ran it), when it gives a map.
+     */
+    public static List<Map<String, Object>> run(Device device, Plan plan, PrintWriter w,
+                                                Supplier<Map<String, Object>> provenance) {
+        return new Benchmarks(device, plan, w, provenance).run();
     }
 
     private List<Map<String, Object>> run() {
@@ -148,6 +160,8 @@ public final class Benchmarks {
             doc.put("warmup", plan.warmup());
             doc.put("repeat", plan.repeat());
             doc.put("results", results);
+            Map<String, Object> origin = provenance.get();
+            if (origin != null) doc.put("provenance", origin);
             OutputFolder.writeJsonFile(plan.json(), doc);
         }
         return results;

@@ -15,6 +15,7 @@ import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.metrics.ClusteringScores;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What the commands of the classical methods (kmeans, pca-kmeans, forest, kshape, dtw-kmeans)
@@ -31,24 +32,27 @@ final class BaselineRun {
      * @param settings  the flags' values that metrics.json records after the scores, in this order
      *                  (the seed among them, where the command puts it)
      */
-    static int run(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device,
+    static int run(CommandSpec spec, DataOptions data, PreprocessMixin prep, DeviceMixin device,
                    ClusteringMixin clustering, Path out, ClusteringMethod method, boolean embedding,
                    Map<String, Object> settings) {
         try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
-            return fitAndWrite(w, data, prep, device, clustering, out, method, embedding, settings);
+            return fitAndWrite(spec, data, prep, device, clustering, out, method, embedding, settings);
         }
     }
 
-    private static int fitAndWrite(PrintWriter w, DataOptions data, PreprocessMixin prep, DeviceMixin device,
+    private static int fitAndWrite(CommandSpec spec, DataOptions data, PreprocessMixin prep, DeviceMixin device,
                                    ClusteringMixin clustering, Path out, ClusteringMethod method, boolean embedding,
                                    Map<String, Object> settings) {
         long start = System.nanoTime();
+        PrintWriter w = spec.commandLine().getOut();
         PreparedData prepared = PreparedData.prepare(data.train(), data.testSet(), prep.options());
         Dataset scoredRaw = prepared.scoredRaw();
         int k = clustering.k(prepared.trainRaw());
         Assignment scored;
         Map<String, Object> metrics = new LinkedHashMap<>();
+        String deviceUsed;
         try (Device on = device.open(); FittedClustering fit = fitOrExplain(method, on, prepared.train(), k, clustering.seed)) {
+            deviceUsed = on.description();
             PaddedSequences target = prepared.scored();
             scored = embedding || prepared.test() != null ? fit.assign(target)
                     : new Assignment(fit.trainingLabels(), fit.fitInertia());
@@ -67,7 +71,7 @@ final class BaselineRun {
         ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
         metrics.putAll(settings);
         metrics.put("seconds", seconds);
-        ClusteringOutput.write(out, scoredRaw, scored.labels(), metrics, null);
+        ClusteringOutput.write(out, scoredRaw, scored.labels(), metrics, Provenance.of(spec, deviceUsed), null);
         Table.print(w, method.name(), scoredRaw, k, scored.inertia(), scores, seconds);
         w.println("wrote " + out.resolve(OutputFolder.ASSIGNMENTS) + " and " + out.resolve(OutputFolder.METRICS));
         w.flush();

@@ -16,6 +16,11 @@ import picocli.CommandLine.Spec;
 
 /** The benchmarks of org.rnnclust.bench, from flags. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Time k-means, recurrent layers and training epochs.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust bench --kmeans 100000,64,256 --device cuda --json kmeans.json",
+                "  rnnclust bench --rnn lstm:64,100,32,128 --repeat 20"},
         description = {"Time k-means iterations and assignment steps (--kmeans N,D,K), recurrent layers'",
                 "forward and training step (--rnn CELL:B,T,I,H) and whole training epochs (--train-epoch),",
                 "with the device's measured GEMM rate and bandwidth and each operation's floor.",
@@ -67,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
                 seed, json);
         PrintWriter w = spec.commandLine().getOut();
         try (OutputClaim claim = Outputs.claimFile(json, "--json"); Device on = device.open(plan.runsNetworks())) {
-            Benchmarks.run(on, plan, w);
+            Benchmarks.run(on, plan, w, () -> Provenance.of(spec, on.description()));
         }
         return Main.EXIT_OK;
     }

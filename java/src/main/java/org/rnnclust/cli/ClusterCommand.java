@@ -21,6 +21,10 @@ import picocli.CommandLine.Spec;
 
 /** Assigns new sequences to a trained model's clusters. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
+        header = "Assign sequences to the clusters of a trained model.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust cluster --model run1 --data CBF_TEST.tsv --out assigned"},
         description = {"Assign sequences to the clusters of a trained model.",
                 "Writes DIR/assignments.csv and DIR/metrics.json like train and kmeans."})
 final class ClusterCommand implements Callable<Integer> {
@@ -45,14 +49,16 @@ final class ClusterCommand implements Callable<Integer> {
         ClusteringModel m = input.load();
         Dataset d = input.read();
         Assignment a;
+        String deviceUsed;
         try (Device on = device.openForNetworks()) {
             a = m.on(on).assign(d);
+            deviceUsed = on.description();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> metrics = metrics(m, d.name(), d.size(), a.inertia());
         ClusteringScores scores = ClusteringOutput.score(d, a.labels(), metrics);
         metrics.put("seconds", seconds);
-        ClusteringOutput.write(out, d, a.labels(), metrics, null);
+        ClusteringOutput.write(out, d, a.labels(), metrics, Provenance.of(spec, deviceUsed), null);
         PrintWriter w = spec.commandLine().getOut();
         Table.print(w, m.method(), d, m.clusters(), a.inertia(), scores, seconds);
         w.flush();
@@ -102,6 +108,7 @@ final class ClusterCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Object> metrics = metrics(m, input.dataName(), shape[0], inertia[0]);
             metrics.put("seconds", seconds);
+            metrics.put("provenance", Provenance.of(spec, on.description()));
             output.writeJson(OutputFolder.METRICS, metrics);
             output.commit();
             PrintWriter w = spec.commandLine().getOut();

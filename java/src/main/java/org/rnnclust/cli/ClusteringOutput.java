@@ -21,9 +21,13 @@ final class ClusteringOutput {
         return s;
     }
 
-    /** Writes assignments.csv, metrics.json and the model file (if {@code model} is not null, last): all or none. */
+    /**
+     * Writes assignments.csv, metrics.json (with {@code provenance} last) and the model file (if
+     * {@code model} is not null, last): all or none.
+     */
     static void write(Path dir, Dataset scored, int[] clusters, Map<String, Object> metrics,
-                      ClusteringModel model) {
+                      Map<String, Object> provenance, ClusteringModel model) {
+        metrics.put("provenance", provenance);
         try (OutputFolder output = OutputFolder.open(dir)) {
             output.writeAssignments(clusters, scored);
             output.writeJson(OutputFolder.METRICS, metrics);

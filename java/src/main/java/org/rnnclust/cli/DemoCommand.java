@@ -42,6 +42,12 @@ import picocli.CommandLine.Spec;
  * (train --representation autoencoder's defaults) + k-means and refinement, scored side by side.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Cluster generated CBF series with every method, side by side.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust demo",
+                "  rnnclust demo --seed 2 --refine idec --report demo-report",
+                "  rnnclust demo --no-train"},
         description = {"Generate Cylinder-Bell-Funnel series (Saito 1994), cluster them with raw k-means, with the",
                 "reservoir representation (train's default), with a recurrent autoencoder + k-means and after its",
                 "DEC/IDEC refinement; print ACC/NMI/ARI side by side."})
@@ -52,6 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin DeviceMixin device;
     @Mixin ModelMixin model;
     @Mixin RefineMixin refine;
+    @Mixin ProgressMixin progress;
 
     @Option(names = "--per-class", paramLabel = "N", defaultValue = "300",
             description = "Series per class. Default: ${DEFAULT-VALUE}.")
@@ -99,14 +106,17 @@ final class DemoCommand implements Callable<Integer> {
             }
             start = System.nanoTime();
             Assignment reservoir;
-            try (ReservoirClusteringModel r = ReservoirClusterer.builder().clusters(CLASSES).seed(seed).build()
-                    .fit(on, data, () -> false)) {
-                reservoir = r.training();
+            double reservoirSeconds;
+            SequenceClusteringModel fitted;
+            try (Progress shown = progress.open(spec, clusterer.refine().label())) {
+                try (ReservoirClusteringModel r = ReservoirClusterer.builder().clusters(CLASSES).seed(seed).build()
+                        .fit(on, data, FitOptions.defaults().withListener(shown))) {
+                    reservoir = r.training();
+                }
+                reservoirSeconds = (System.nanoTime() - start) / 1e9;
+                start = System.nanoTime();
+                fitted = clusterer.fit(on, data, FitOptions.defaults().withListener(shown));
             }
-            double reservoirSeconds = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            SequenceClusteringModel fitted = clusterer.fit(on, data,
-                    FitOptions.defaults().withListener(new ProgressListener()));
             FitReport fit = fitted.fitReport();
             double pretrainSeconds = fit.seconds() - (fit.refinement() != null ? fit.refinement().seconds() : 0);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -123,6 +133,18 @@ final class DemoCommand implements Callable<Integer> {
             if (fit.refinement() != null) {
                 scores = ClusteringScores.of(cbf.labels(), fit.training().labels());
                 Table.row(w, fitted.method(), cbf.size(), CLASSES, Double.NaN, scores, seconds);
+            }
+            w.println("rows:");
+            w.println("  kmeans (raw)  k-means of the series themselves");
+            w.println("  rnn-esn       the reservoir representation: train's default");
+            w.printf("  %-13s k-means of a recurrent autoencoder's embeddings: train --representation autoencoder%n",
+                    method);
+            if (fit.refinement() != null) {
+                w.printf("  %-13s the same after %s refinement of encoder and clusters (--refine none skips it)%n",
+                        fitted.method(), clusterer.refine().label().toUpperCase(Locale.ROOT));
+                String moved = RefinementNote.of(clusterer.refine().label(), fit.refinement(), fit.initial().labels(),
+                        fit.training().labels());
+                if (moved != null) w.println(moved);
             }
             // The report shows the final clustering: the final labels on the final encoder's embeddings.
             Map<String, Object> facts = scoreFacts(scores, seconds);

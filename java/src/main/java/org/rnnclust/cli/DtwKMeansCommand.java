@@ -14,6 +14,10 @@ import picocli.CommandLine.Spec;
 
 /** k-means under DTW with DBA centroids: the elastic-distance time-series baseline ({@link Methods#dtwKMeans}). */
 @Command(name = "dtw-kmeans", mixinStandardHelpOptions = true,
+        header = "DTW k-means with DBA centroids: the elastic baseline.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust dtw-kmeans --data CBF_TRAIN.tsv --window 0.1 --out dtw"},
         description = {"k-means under dynamic time warping with DBA centroids: the elastic time-series baseline.",
                 "DTW in a Sakoe-Chiba band, DBA averaging (Petitjean et al., 2011), fitted on --data; --test is",
                 "assigned by the same distance. Computes on the CPU's cores whatever the device. Writes",
@@ -57,7 +61,7 @@ final class DtwKMeansCommand implements Callable<Integer> {
         settings.put("n_init", restarts);
         settings.put("max_iter", maxIterations);
         settings.put("dba_iter", dbaIterations);
-        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, clustering, out,
+        return BaselineRun.run(spec, data, prep, device, clustering, out,
                 Methods.dtwKMeans(dtw), false, settings);
     }
 }

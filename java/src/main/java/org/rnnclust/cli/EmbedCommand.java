@@ -20,6 +20,10 @@ import picocli.CommandLine.Spec;
  * are read whole.
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
+        header = "Embed sequences with a trained model into an .npy file.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust embed --model run1 --data new.npy --out new-embeddings.npy"},
         description = "Embed sequences with a trained model; writes an .npy of shape [N, latent].")
 final class EmbedCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -33,6 +33,11 @@ import picocli.CommandLine.Spec;
 
 /** Every method on every dataset of a folder, several seeds: the comparison table. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
+        header = "Score clustering methods on every dataset of a folder.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust evaluate --data-dir UCR --seeds 3 --out eval",
+                "  rnnclust evaluate --data-dir UCR --datasets CBF,Trace --quick --out eval-small"},
         description = {"Run clustering methods on every dataset under --data-dir (UCR/UEA TRAIN/TEST pairs, IDX and",
                 "CSV digit sets): fit on TRAIN without labels, score TEST. Writes DIR/results.md and DIR/results.json."})
 final class EvaluateCommand implements Callable<Integer> {
@@ -125,7 +130,8 @@ final class EvaluateCommand implements Callable<Integer> {
         try (OutputFolder output = OutputFolder.open(out)) {
             Map<String, Object> machine = MachineInfo.collect(result.device());
             EvaluationFiles.writeMarkdown(output.file(EvaluationFiles.MARKDOWN), result, machine);
-            EvaluationFiles.writeJson(output.file(EvaluationFiles.JSON), result, machine);
+            EvaluationFiles.writeJson(output.file(EvaluationFiles.JSON), result, machine,
+                    Provenance.of(spec, result.device()));
             output.commit();
         } catch (IOException e) {
             throw new InputException(OutputFolder.describe(out, e));

@@ -15,6 +15,10 @@ import picocli.CommandLine.Spec;
 
 /** Totally random trees, spectral embedding of their proximity, k-means: the random-forest baseline. */
 @Command(name = "forest", mixinStandardHelpOptions = true,
+        header = "Random-forest proximity, its spectral embedding, k-means.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust forest --data CBF_TRAIN.tsv --trees 200 --out forest"},
         description = {"Random-forest baseline: totally random trees fitted on --data, the spectral embedding of",
                 "their proximity (shared leaves), k-means on it. Writes DIR/assignments.csv and DIR/metrics.json."})
 final class ForestCommand implements Callable<Integer> {
@@ -49,7 +53,7 @@ final class ForestCommand implements Callable<Integer> {
         settings.put("max_rows", maxRows);
         settings.put("seed", clustering.seed);
         settings.put("n_init", kmeans.nInit);
-        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, clustering, out,
+        return BaselineRun.run(spec, data, prep, device, clustering, out,
                 Methods.forest(params, KMeansSettings.withRestarts(kmeans.nInit)), true, settings);
     }
 }

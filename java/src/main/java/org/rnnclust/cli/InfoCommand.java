@@ -10,6 +10,10 @@ import picocli.CommandLine.Spec;
 
 /** What rnnclust will compute on here: Java, CPU, OpenBLAS, CUDA. */
 @Command(name = "info", mixinStandardHelpOptions = true,
+        header = "Show Java, CPU cores, OpenBLAS and CUDA availability.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust info"},
         description = "Show Java, CPU cores, OpenBLAS and CUDA availability.")
 final class InfoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

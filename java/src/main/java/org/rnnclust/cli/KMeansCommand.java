@@ -14,6 +14,11 @@ import picocli.CommandLine.Spec;
 
 /** k-means on the preprocessed raw series: the baseline every learned embedding must beat. */
 @Command(name = "kmeans", mixinStandardHelpOptions = true,
+        header = "k-means on the raw series: the classical baseline.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust kmeans --data CBF_TRAIN.tsv --test CBF_TEST.tsv --out km",
+                "  rnnclust kmeans --data big.npy --k 100 --batch-size 4096 --out km-big"},
         description = {"k-means on the raw (preprocessed) series: the classical baseline.",
                 "Writes DIR/assignments.csv and DIR/metrics.json and prints a short table.",
                 "With --batch-size on an unlabelled .npy, mini-batch k-means reads the file from disk "
@@ -38,7 +43,7 @@ final class KMeansCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (StreamedKMeansRun.applies(data, kmeans.settings())) {
-            return StreamedKMeansRun.run(spec.commandLine().getOut(), data, prep.options(), device, clustering,
+            return StreamedKMeansRun.run(spec, data, prep.options(), device, clustering,
                     kmeans.settings(), chunkRows, out);
         }
         if (chunkRows != 0) {
@@ -48,7 +53,7 @@ final class KMeansCommand implements Callable<Integer> {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("seed", clustering.seed);
         settings.put("n_init", kmeans.nInit);
-        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, clustering, out,
+        return BaselineRun.run(spec, data, prep, device, clustering, out,
                 Methods.rawKMeans(kmeans.settings()), false, settings);
     }
 }

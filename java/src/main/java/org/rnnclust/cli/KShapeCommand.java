@@ -14,6 +14,10 @@ import picocli.CommandLine.Spec;
 
 /** k-Shape on the preprocessed series: the shape-based time-series baseline ({@link Methods#kShape}). */
 @Command(name = "kshape", mixinStandardHelpOptions = true,
+        header = "k-Shape: the shape-based time-series baseline.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust kshape --data CBF_TRAIN.tsv --test CBF_TEST.tsv --out kshape"},
         description = {"k-Shape on the (preprocessed) series: the shape-based time-series baseline.",
                 "k-means under the shape-based distance with centroids by shape extraction (Paparrizos and",
                 "Gravano, 2015), fitted on --data; --test is assigned by the same distance. Computes on the",
@@ -45,7 +49,7 @@ final class KShapeCommand implements Callable<Integer> {
         settings.put("seed", clustering.seed);
         settings.put("n_init", restarts);
         settings.put("max_iter", maxIterations);
-        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, clustering, out,
+        return BaselineRun.run(spec, data, prep, device, clustering, out,
                 Methods.kShape(kShape), false, settings);
     }
 }

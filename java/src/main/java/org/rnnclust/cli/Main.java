@@ -52,6 +52,7 @@ public final class Main {
      * line and exit code.
      */
     public static int execute(CommandLine cli, String... args) {
+        Provenance.started();
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
@@ -61,7 +62,9 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        return withExitCodes(new CommandLine(new Main()));
+        CommandLine cli = withExitCodes(new CommandLine(new Main()));
+        HelpSections.install(cli);
+        return cli;
     }
 
     /** {@code cli} with this project's handling of bad usage and failures: one line, one exit code of the table. */

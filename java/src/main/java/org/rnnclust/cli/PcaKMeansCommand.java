@@ -15,6 +15,10 @@ import picocli.CommandLine.Spec;
 
 /** PCA of the raw series, then k-means on the projections: the linear-embedding baseline. */
 @Command(name = "pca-kmeans", mixinStandardHelpOptions = true,
+        header = "PCA of the raw series, then k-means on the projections.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust pca-kmeans --data CBF_TRAIN.tsv --variance 0.9 --out pca"},
         description = {"PCA of the raw (preprocessed) series fitted on --data, then k-means on the projections.",
                 "Writes DIR/assignments.csv and DIR/metrics.json like kmeans."})
 final class PcaKMeansCommand implements Callable<Integer> {
@@ -47,7 +51,7 @@ final class PcaKMeansCommand implements Callable<Integer> {
         settings.put("pca", rule.toString());
         settings.put("seed", clustering.seed);
         settings.put("n_init", kmeans.nInit);
-        return BaselineRun.run(spec.commandLine().getOut(), data, prep, device, clustering, out,
+        return BaselineRun.run(spec, data, prep, device, clustering, out,
                 Methods.pcaKMeans(rule, KMeansSettings.withRestarts(kmeans.nInit)), true, settings);
     }
 }

@@ -17,6 +17,10 @@ import picocli.CommandLine.Spec;
  * they move a model between PyTorch and rnnclust. Sizes and layer count come from the weights.
  */
 @Command(name = "rnn", mixinStandardHelpOptions = true,
+        header = "Run a PyTorch LSTM/GRU/RNN from its state_dict on a .npy.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust rnn --cell lstm --weights state.npz --input x.npy --output y.npy"},
         description = {"Run an nn.LSTM/GRU/RNN(batch_first=True) from its state_dict (numpy.savez) on X (N,T,C);",
                 "writes the output sequence (N,T,H·directions)."})
 final class RnnCommand implements Callable<Integer> {

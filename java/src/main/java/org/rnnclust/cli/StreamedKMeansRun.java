@@ -21,6 +21,7 @@ import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.data.read.Format;
 import org.rnnclust.data.read.NpyRows;
 import org.rnnclust.data.read.Readers;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code kmeans --batch-size B} on an unlabelled .npy: mini-batch k-means read from disk
@@ -40,11 +41,12 @@ final class StreamedKMeansRun {
                 && !data.merge;
     }
 
-    static int run(PrintWriter w, DataOptions data, PreprocessOptions prep, DeviceMixin device, ClusteringMixin clustering,
+    static int run(CommandSpec spec, DataOptions data, PreprocessOptions prep, DeviceMixin device, ClusteringMixin clustering,
                    KMeansSettings settings, int chunkRows, Path out) {
         if (chunkRows < 0) throw new InputException("--chunk-rows must be >= 0 (0: automatic), got " + chunkRows);
         int k = clustering.clusters();
         if (k == 0) throw new InputException(data.data + ": an .npy holds no labels to count classes from; give --k");
+        PrintWriter w = spec.commandLine().getOut();
         try (OutputClaim claim = Outputs.claimFolder(out, "--out")) {
             long start = System.nanoTime();
             int[] shape = Readers.npyShape(data.data);
@@ -82,6 +84,7 @@ final class StreamedKMeansRun {
                 metrics.put("batch_size", settings.batchSize());
                 metrics.put("chunk_rows", chunkRows);
                 metrics.put("seconds", seconds);
+                metrics.put("provenance", Provenance.of(spec, on.description()));
                 output.writeJson(OutputFolder.METRICS, metrics);
                 output.commit();
             }

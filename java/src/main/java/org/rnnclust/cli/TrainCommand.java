@@ -41,7 +41,13 @@ import picocli.CommandLine.Spec;
  * Fits a recurrent representation of every sequence and clusters it: the reservoir representation
  * (ReservoirClusterer) by default, or a trained autoencoder (SequenceClusterer), from flags.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Cluster sequences by a recurrent representation; save the model.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust train --data CBF_TRAIN.tsv --out run1",
+                "  rnnclust train --data series.npy --k 5 --out run1 --report run1/report",
+                "  rnnclust train --data x.npy --representation autoencoder --out run2"},
         description = {"Represent every sequence with a recurrent network and cluster the representations: by default "
                 + "fixed random reservoirs and the model space of their states (seconds, no training), or with "
                 + "--representation autoencoder a trained recurrent autoencoder (with DEC/IDEC refinement).",
@@ -64,6 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin ModelMixin model;
     @Mixin RefineMixin refine;
     @Mixin ClusterInitMixin clusterInit;
+    @Mixin ProgressMixin progress;
 
     @Option(names = "--representation", paramLabel = "KIND", defaultValue = "reservoir",
             description = {"reservoir (the default: the --reservoir-* flags) or autoencoder (the flags from --cell to "
@@ -154,8 +161,9 @@ final class TrainCommand implements Callable<Integer> {
                 .kmeans(kmeans.settings()).clusters(clustering.clusters()).seed(clustering.seed).build();
         try (Device on = device.openForNetworks()) {
             ReservoirClusteringModel fitted;
-            try {
-                fitted = clusterer.fit(on, prepared, stop::requested);
+            try (Progress shown = progress.open(spec, "refine")) {
+                fitted = clusterer.fit(on, prepared, FitOptions.defaults().withListener(shown)
+                        .withCancellation(stop::requested));
             } catch (CancelledException e) {
                 throw new CancelledException("stopped by " + stop.signal() + " " + e.getMessage() + "; nothing written: "
                         + "run the same command again (a reservoir fit keeps no checkpoint; it takes seconds)");
@@ -170,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
             metrics.put("units", s.units());
             metrics.put("embedding_size", fitted.latent());
             metrics.put("parameters", fitted.parameterCount());
-            PrintWriter w = writeAndPrintScores(dir, start, metrics, fitted, scoredRaw, scored, scores);
+            PrintWriter w = writeAndPrintScores(dir, start, metrics, fitted, scoredRaw, scored, scores, on);
             w.printf(Locale.ROOT, "%d reservoir%s of %d units%s, embedding size %d, %d parameters%n", s.members(),
                     s.members() > 1 ? "s (the consensus of their clusterings)" : "", s.units(),
                     s.bidirectional() ? " per direction" : "", fitted.latent(), fitted.parameterCount());
@@ -197,8 +205,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new InputException(OutputFolder.describe(checkpoints, e));
             }
             SequenceClusteringModel fitted;
-            try {
-                fitted = clusterer.fit(on, prepared, FitOptions.defaults().withListener(new ProgressListener())
+            try (Progress shown = progress.open(spec, clusterer.refine().label())) {
+                fitted = clusterer.fit(on, prepared, FitOptions.defaults().withListener(shown)
                         .withCheckpoint(checkpoint, resume != null).withCancellation(stop::requested));
             } catch (CancelledException e) {
                 throw new CancelledException("stopped by " + stop.signal() + ": " + e.getMessage() + "; continue it with"
@@ -232,7 +240,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 metrics.put("refine_seconds", refined.seconds());
             }
-            PrintWriter w = writeAndPrintScores(dir, start, metrics, fitted, scoredRaw, scored, scores);
+            PrintWriter w = writeAndPrintScores(dir, start, metrics, fitted, scoredRaw, scored, scores, on);
             w.printf(Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", fit.pretraining().epochs(),
                     fit.pretraining().stoppedEarly() ? " (loss plateau)" : "", fit.pretraining().finalLoss(),
                     fitted.parameterCount());
@@ -240,6 +248,9 @@ final class TrainCommand implements Callable<Integer> {
                 w.printf(Locale.ROOT, "%s refinement: %d epochs, %.2f%% labels changed at the last target update%s%n",
                         clusterer.refine().label(), refined.epochs(), 100 * refined.labelChange(),
                         refined.converged() ? " (below --refine-tol)" : "");
+                String moved = RefinementNote.of(clusterer.refine().label(), refined, fit.initial().labels(),
+                        fit.training().labels());
+                if (moved != null) w.println(moved);
             }
             printWrittenAndReport(w, dir, metrics, fit.pretraining().lossHistory(), fitted, prepared, scored);
         }
@@ -260,11 +271,11 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Adds the seed and the seconds, writes the output set, prints the score table; returns the writer. */
     private PrintWriter writeAndPrintScores(Path dir, long start, Map<String, Object> metrics, ClusteringModel fitted,
-                                            Dataset scoredRaw, Assignment scored, ClusteringScores scores) {
+                                            Dataset scoredRaw, Assignment scored, ClusteringScores scores, Device on) {
         metrics.put("seed", clustering.seed);
         double seconds = (System.nanoTime() - start) / 1e9;
         metrics.put("seconds", seconds);
-        ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, fitted);
+        ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, Provenance.of(spec, on.description()), fitted);
         PrintWriter w = spec.commandLine().getOut();
         Table.print(w, fitted.method(), scoredRaw, fitted.clusters(), scored.inertia(), scores, seconds);
         return w;

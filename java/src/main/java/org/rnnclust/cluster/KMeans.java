@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 
@@ -18,9 +19,16 @@ import org.rnnclust.backend.CentroidIndex;
  */
 public final class KMeans {
     private final KMeansParams params;
+    private final IntConsumer restartFinished;
 
     public KMeans(KMeansParams params) {
+        this(params, done -> {});
+    }
+
+    /** @param restartFinished told how many restarts are done after each one (progress output) */
+    public KMeans(KMeansParams params, IntConsumer restartFinished) {
         this.params = params;
+        this.restartFinished = restartFinished;
     }
 
     public KMeansParams params() {
@@ -47,6 +55,7 @@ public final class KMeans {
                         ? miniBatch(backend, index, x, n, d, rng, tolAbs)
                         : lloyd(index, KMeansPlusPlus.seed(index, k, rng), n, d, tolAbs);
                 if (best == null || model.inertia() < best.inertia()) best = model;
+                restartFinished.accept(run + 1);
             }
             return best;
         }

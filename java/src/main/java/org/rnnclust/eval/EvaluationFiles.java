@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.rnnclust.api.OutputFolder;
 
 /**
  * results.md (one table per score, datasets × methods, mean ± std [min, max] over seeds; the seeds'
@@ -25,9 +26,15 @@ public final class EvaluationFiles {
 
     private EvaluationFiles() {}
 
-    /** @param machine where it ran (CPU, Java, commit, ...), written as given; may be empty */
-    public static void writeJson(Path file, Evaluation.Result r, Map<String, Object> machine) throws IOException {
-        MAPPER.writeValue(file.toFile(), toMap(r, machine));
+    /**
+     * @param machine    where it ran (CPU, Java, commit, ...), written as given; may be empty
+     * @param provenance the command line, settings and inputs behind it, written last as given
+     */
+    public static void writeJson(Path file, Evaluation.Result r, Map<String, Object> machine,
+                                 Map<String, Object> provenance) throws IOException {
+        Map<String, Object> root = toMap(r, machine);
+        root.put("provenance", provenance);
+        OutputFolder.writeJsonFile(file, root);
     }
 
     /** @param machine where it ran; its "commit", when present, is named beside the mode */
@@ -42,7 +49,7 @@ public final class EvaluationFiles {
         root.put("machine", machine);
         root.put("methods", r.methods());
         root.put("seeds", r.seeds());
-        root.put("budget", r.budget().toString());
+        root.put("budget", MAPPER.convertValue(r.budget(), Map.class));
         root.put("seconds", r.seconds());
         root.put("sensitivity_ulps", r.perturbationUlps());
         List<Object> sets = new ArrayList<>();

@@ -73,8 +73,9 @@ public final class ResultFiles {
         }
     }
 
+    /** Writes {@code values} as indented JSON, ending with a newline as text files do. */
     public static void writeJson(Path file, Map<String, ?> values) throws IOException {
-        JSON.writeValue(file.toFile(), values);
+        Files.writeString(file, JSON.writeValueAsString(values) + "\n", StandardCharsets.UTF_8);
     }
 
     private static String csvField(String s) {

@@ -126,7 +126,7 @@ public final class Refinement {
                 }
                 TrainingLoop.Outcome outcome;
                 try {
-                    outcome = new TrainingLoop(ops, settings, listener, cancelled).run(data, target, adam, from, p -> {
+                    outcome = new TrainingLoop(ops, settings, withLabelChange(target), cancelled).run(data, target, adam, from, p -> {
                         CheckpointFile.Section s = CheckpointFile.loopSection(p, all, trained, adam);
                         s.fields().set("settings", describe(params));
                         s.fields().put("start", startDigest);
@@ -148,6 +148,27 @@ public final class Refinement {
                         List.copyOf(target.changes), List.copyOf(target.intervalKl), (System.nanoTime() - start) / 1e9);
             }
         }
+    }
+
+    /** The listener, told in each finished epoch what fraction of labels the last target update changed. */
+    private TrainingListener withLabelChange(Target target) {
+        TrainingListener to = listener == null ? TrainingListener.NONE : listener;
+        return new TrainingListener() {
+            @Override
+            public void epochStarted(int epoch, int batches) {
+                to.epochStarted(epoch, batches);
+            }
+
+            @Override
+            public void batchFinished(int epoch, int batch, double loss) {
+                to.batchFinished(epoch, batch, loss);
+            }
+
+            @Override
+            public void epochFinished(Epoch e) {
+                to.epochFinished(e.withLabelChange(target.change));
+            }
+        };
     }
 
     /**

@@ -205,7 +205,7 @@ final class TrainingLoop {
             }
             checkpoint.save(new Progress(history.size(), steps, best, since, List.copyOf(history), null));
             listener.epochFinished(new TrainingListener.Epoch(epoch + 1, settings.epochs(), epochLoss, lastNorm,
-                    (System.nanoTime() - epochStart) / 1e9, improved));
+                    (System.nanoTime() - epochStart) / 1e9, improved, Double.NaN));
         }
         return new Outcome(new Progress(history.size(), steps, best, since, List.copyOf(history), null), early,
                 (System.nanoTime() - t0) / 1e9);

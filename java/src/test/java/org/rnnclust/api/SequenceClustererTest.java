@@ -172,6 +172,38 @@ class SequenceClustererTest {
                 FitListener.Phase.REFINEMENT, FitListener.Phase.REFINEMENT, FitListener.Phase.REFINEMENT), phases);
     }
 
+    /** Records "start PHASE" and "end PHASE" (what a progress bar opens and closes on). */
+    private static FitListener phaseRecorder(List<String> events) {
+        return new FitListener() {
+            @Override
+            public void phaseStarted(Phase phase, int steps) {
+                events.add("start " + phase);
+            }
+
+            @Override
+            public void phaseEnded(Phase phase) {
+                events.add("end " + phase);
+            }
+        };
+    }
+
+    @Test
+    void everyPhaseThatStartsEndsAlsoWhenTheFitIsCancelled() {
+        var data = org.rnnclust.data.prep.PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults());
+        List<String> whole = new ArrayList<>();
+        small().build().fit(cpu, data, FitOptions.defaults().withListener(phaseRecorder(whole)));
+        assertEquals(List.of("start PRETRAINING", "end PRETRAINING", "start KMEANS", "end KMEANS", "start REFINEMENT",
+                "end REFINEMENT"), whole);
+        // 5 batches an epoch, 30 in pretraining: poll 34 is in refinement, poll 8 in pretraining.
+        for (int stopAt : new int[] {8, 34}) {
+            List<String> stopped = new ArrayList<>();
+            int[] polls = {0};
+            assertThrows(CancelledException.class, () -> small().build().fit(cpu, data, FitOptions.defaults()
+                    .withListener(phaseRecorder(stopped)).withCancellation(() -> ++polls[0] > stopAt)));
+            assertEquals(stopAt == 8 ? List.of("start PRETRAINING", "end PRETRAINING") : whole, stopped);
+        }
+    }
+
     @Test
     void aFitCancelledInRefinementResumesToTheUninterruptedModel() throws Exception {
         SequenceClusterer c = small().build();

@@ -16,6 +16,18 @@ record CliRun(int exitCode, String out, String err) {
         return new CliRun(code, out.toString(), err.toString());
     }
 
+    /**
+     * Runs the CLI with stdout and stderr on one writer, as a terminal shows them (bars and results
+     * interleaved); returns the exit code.
+     */
+    static int merged(StringWriter both, String... args) {
+        PrintWriter w = new PrintWriter(both, true);
+        CommandLine cli = Main.commandLine();
+        cli.setOut(w);
+        cli.setErr(w);
+        return Main.execute(cli, args);
+    }
+
     /** Non-empty stderr lines. */
     long errLines() {
         return err.lines().filter(l -> !l.isBlank()).count();
