@@ -84,6 +84,11 @@ public final class OutputFolder implements AutoCloseable {
         write(() -> ResultFiles.writeJson(file(name), values));
     }
 
+    /** {@code name} holding {@code bytes} (a chart, say). */
+    public void writeBytes(String name, byte[] bytes) {
+        write(() -> java.nio.file.Files.write(file(name), bytes));
+    }
+
     /** The model file {@value ClusteringModel#FILE}. */
     public void writeModel(ClusteringModel model) {
         model.save(file(ClusteringModel.FILE));

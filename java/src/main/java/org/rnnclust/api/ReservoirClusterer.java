@@ -112,24 +112,64 @@ public final class ReservoirClusterer {
 
     private ReservoirClusteringModel fit(Device on, PreparedData data, FitOptions options, boolean ownsDevice) {
         int k = clustersFor(data.trainRaw());
+        PaddedSequences train = checkedTrainingRows(data);
+        if (k > train.n()) throw new InputException(k + " clusters for " + train.n() + " training sequences", Setting.CLUSTERS);
+        try (ReservoirRepresentation r = ReservoirRepresentation.fit(settings, kmeans, 0, on, read(train), k, seed,
+                options.cancelled(), options.listener())) {
+            return model(on, data, r, ownsDevice);
+        }
+    }
+
+    /** A model fitted for the k {@link #sweep} chose, and the sweep. */
+    public record Swept(ReservoirClusteringModel model, KSweep sweep) {}
+
+    /**
+     * Fits for every k of {@code ks} on one draw of the reservoirs (their model spaces are fitted
+     * once; each k clusters them) and keeps the k with {@link KSweep#RULE}, scored on the training
+     * embeddings; the clusters setting is ignored. The model equals {@link #fit} with that k. Labels
+     * are not looked at.
+     *
+     * @param ks cluster counts, each between 2 and the training sequences − 1 ({@link KSweep#range})
+     */
+    public Swept sweep(Device on, PreparedData data, int[] ks, FitOptions options) {
+        PaddedSequences train = checkedTrainingRows(data);
+        for (int k : ks) {
+            if (k < 2 || k > train.n() - 1) {
+                throw new InputException("k = " + k + " for " + train.n() + " training sequences: a sweep's scores need "
+                        + "2 <= k <= n - 1", Setting.CLUSTERS);
+            }
+        }
+        ReservoirRepresentation.Swept swept = ReservoirRepresentation.sweep(settings, kmeans, on, read(train), ks, seed,
+                options.cancelled(), options.listener());
+        try (ReservoirRepresentation r = swept.representation()) {
+            return new Swept(model(on, data, r, false), swept.sweep());
+        }
+    }
+
+    private static PaddedSequences checkedTrainingRows(PreparedData data) {
         PaddedSequences train = data.train();
         if (train.n() < 2) {
             throw new InputException(data.trainRaw().name() + ": the reservoir representation needs at least 2 training "
                     + "sequences, got " + train.n());
         }
-        if (k > train.n()) throw new InputException(k + " clusters for " + train.n() + " training sequences", Setting.CLUSTERS);
-        PaddedSequences read = settings.maxSteps() > 0 ? train.resampledTo(settings.maxSteps()) : train;
+        return train;
+    }
+
+    /** The sequences the reservoirs read: resampled to the settings' steps where they ask for it. */
+    private PaddedSequences read(PaddedSequences train) {
+        return settings.maxSteps() > 0 ? train.resampledTo(settings.maxSteps()) : train;
+    }
+
+    /** The model of the fitted representation {@code r} (which keeps its reservoirs: close r). */
+    private ReservoirClusteringModel model(Device on, PreparedData data, ReservoirRepresentation r, boolean ownsDevice) {
+        PaddedSequences train = data.train();
         List<ReservoirMember.State> states = new ArrayList<>();
-        float[] consensus;
-        Assignment training;
-        try (ReservoirRepresentation r = ReservoirRepresentation.fit(settings, kmeans, 0, on, read, k, seed,
-                options.cancelled(), options.listener())) {
-            for (ReservoirMember m : r.members()) states.add(m.state());
-            consensus = r.members().size() > 1 ? r.clustering().centroids().clone() : null;
-            training = new Assignment(r.clustering().labels().clone(), r.clustering().inertia());
-        }
-        return new ReservoirClusteringModel(settings, train.channels(), k, train.maxLength(), data.preprocessor(),
-                data.trainRaw().labelNames(), states, consensus, seed, on.deterministic(), on, ownsDevice, training);
+        for (ReservoirMember m : r.members()) states.add(m.state());
+        float[] consensus = r.members().size() > 1 ? r.clustering().centroids().clone() : null;
+        Assignment training = new Assignment(r.clustering().labels().clone(), r.clustering().inertia());
+        return new ReservoirClusteringModel(settings, train.channels(), r.clusters(), train.maxLength(),
+                data.preprocessor(), data.trainRaw().labelNames(), states, consensus, seed, on.deterministic(), on,
+                ownsDevice, training, r.trainingEmbeddings());
     }
 
     public static final class Builder {

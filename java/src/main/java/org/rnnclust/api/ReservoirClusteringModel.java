@@ -61,11 +61,13 @@ public final class ReservoirClusteringModel implements ClusteringModel {
     private final boolean ownsDevice;
     /** The training sequences' clusters; null for a loaded model. */
     private final Assignment training;
+    /** The training sequences' embeddings, kept from the fit; null for a loaded model. */
+    private final float[] trainingEmbeddings;
 
     ReservoirClusteringModel(ReservoirSettings settings, int channels, int k, int referenceLength,
                              Preprocessor preprocessor, List<String> labelNames, List<ReservoirMember.State> members,
                              float[] consensusCentroids, long seed, boolean deterministic, Device device,
-                             boolean ownsDevice, Assignment training) {
+                             boolean ownsDevice, Assignment training, float[] trainingEmbeddings) {
         if ((members.size() > 1) != (consensusCentroids != null)) {
             throw new IllegalArgumentException(members.size() + " members with" + (consensusCentroids == null ? "out" : "")
                     + " consensus centroids");
@@ -83,6 +85,7 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         this.device = device;
         this.ownsDevice = ownsDevice;
         this.training = training;
+        this.trainingEmbeddings = trainingEmbeddings;
     }
 
     /**
@@ -103,7 +106,7 @@ public final class ReservoirClusteringModel implements ClusteringModel {
     @Override
     public ReservoirClusteringModel on(Device other) {
         return new ReservoirClusteringModel(settings, channels, k, referenceLength, preprocessor, labelNames, members,
-                consensusCentroids, seed, deterministic, other, false, training);
+                consensusCentroids, seed, deterministic, other, false, training, trainingEmbeddings);
     }
 
     @Override
@@ -158,6 +161,15 @@ public final class ReservoirClusteringModel implements ClusteringModel {
     /** The training sequences' clusters and their inertia; null for a model loaded from a file. */
     public Assignment training() {
         return training;
+    }
+
+    /**
+     * The training sequences' embeddings [n, latent()], as {@link #embed} gives them, kept from the
+     * fit (which computed them) so that scoring the training clusters costs no second pass of the
+     * reservoirs; null for a model loaded from a file.
+     */
+    public float[] trainingEmbeddings() {
+        return trainingEmbeddings == null ? null : trainingEmbeddings.clone();
     }
 
     /** The device it computes on; null for a model loaded without one. */
@@ -313,7 +325,7 @@ public final class ReservoirClusteringModel implements ClusteringModel {
             float[] consensus = null;
             if (settings.members() > 1) consensus = floats(t, "consensus.centroids", (long) k * settings.members() * k);
             ReservoirClusteringModel model = new ReservoirClusteringModel(settings, channels, k, referenceLength, prep,
-                    labels, members, consensus, seed, deterministic, null, false, null);
+                    labels, members, consensus, seed, deterministic, null, false, null, null);
             int expected = members.size() > 1 ? 1 : 0;
             for (ReservoirMember.State s : members) expected += s.weights().size() + 4 * s.stateMeans().length + 7;
             if (t.size() != expected) {

@@ -31,11 +31,13 @@ final class ReservoirMember implements AutoCloseable {
     }
 
     /**
-     * Draws a reservoir from {@code seed} (every weight then moved up by {@code perturbationUlps}
-     * ulps, the sensitivity probe; 0: none) and fits the rest on {@code train}.
+     * A fitted member without its k-means, the part that does not depend on k: a reservoir drawn
+     * from {@code seed} (every weight then moved up by {@code perturbationUlps} ulps, the
+     * sensitivity probe; 0: none), its model space, the standardisation and PCA of the model-space
+     * coordinates, and the training sequences' reduced coordinates.
      */
-    static ReservoirMember fit(ReservoirSettings settings, KMeansSettings kmeansSettings, int perturbationUlps,
-                               Device device, PaddedSequences train, int k, long seed) {
+    static Features features(ReservoirSettings settings, int perturbationUlps, Device device, PaddedSequences train,
+                             long seed) {
         Reservoir network = new Reservoir(device.backend().tensorOps(), train.channels(), settings.spec(), seed);
         try {
             network.moveUpByUlps(perturbationUlps);
@@ -45,13 +47,35 @@ final class ReservoirMember implements AutoCloseable {
             Standardization scaling = Standardization.fit(coordinates, train.n(), space.dimension());
             float[] scaled = scaling.apply(coordinates, train.n());
             Pca pca = Pca.fit(scaled, train.n(), space.dimension(), settings.pca().rule(), deterministic);
-            float[] z = pca.transform(scaled, train.n());
-            KMeansModel km = new KMeans(kmeansSettings.params(k, seed)).fit(device.backend(), z, train.n(),
-                    pca.components());
-            return new ReservoirMember(space, scaling, pca, km);
+            return new Features(space, scaling, pca, pca.transform(scaled, train.n()), train.n(), seed);
         } catch (RuntimeException | Error e) {
             network.close();
             throw e;
+        }
+    }
+
+    /** The member of {@code f} with the k-means {@code kmeans} of its coordinates; it takes over f's reservoir. */
+    static ReservoirMember of(Features f, KMeansModel kmeans) {
+        return new ReservoirMember(f.space, f.scaling, f.pca, kmeans);
+    }
+
+    /**
+     * A member before its k-means: what a fit over several k shares. Holds the reservoir until a
+     * member takes it over ({@link #of}); close the features that none takes.
+     *
+     * @param z    the training sequences' reduced coordinates [n, pca.components()]
+     * @param seed the member's seed, which its k-means also draws from
+     */
+    record Features(ReservoirModelSpace space, Standardization scaling, Pca pca, float[] z, int n, long seed)
+            implements AutoCloseable {
+        /** The k-means of the training coordinates into k clusters, seeded by the member's seed. */
+        KMeansModel cluster(KMeansSettings kmeansSettings, Device device, int k) {
+            return new KMeans(kmeansSettings.params(k, seed)).fit(device.backend(), z, n, pca.components());
+        }
+
+        @Override
+        public void close() {
+            space.reservoir().close();
         }
     }
 

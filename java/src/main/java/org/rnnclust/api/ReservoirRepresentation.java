@@ -20,11 +20,19 @@ final class ReservoirRepresentation implements AutoCloseable {
     /** null with one member. */
     private final KMeansModel consensus;
     private final int k;
+    /** The training sequences' embeddings (null for a representation restored from a file). */
+    private final float[] trainingEmbeddings;
 
     ReservoirRepresentation(List<ReservoirMember> members, KMeansModel consensus, int k) {
+        this(members, consensus, k, null);
+    }
+
+    private ReservoirRepresentation(List<ReservoirMember> members, KMeansModel consensus, int k,
+                                    float[] trainingEmbeddings) {
         this.members = List.copyOf(members);
         this.consensus = consensus;
         this.k = k;
+        this.trainingEmbeddings = trainingEmbeddings;
     }
 
     /**
@@ -46,44 +54,123 @@ final class ReservoirRepresentation implements AutoCloseable {
     static ReservoirRepresentation fit(ReservoirSettings settings, KMeansSettings kmeans, int perturbationUlps,
                                        Device device, PaddedSequences train, int k, long seed,
                                        BooleanSupplier cancelled, FitListener listener) {
-        if (cancelled.getAsBoolean()) throw new CancelledException("before the first reservoir");
-        listener.phaseStarted(FitListener.Phase.RESERVOIRS, settings.members());
+        List<ReservoirMember.Features> features = draw(settings, perturbationUlps, device, train, seed, cancelled,
+                listener);
         try {
-            return fitMembers(settings, kmeans, perturbationUlps, device, train, k, seed, cancelled, listener);
+            return assemble(features, cluster(features, kmeans, device, k, seed), k, sideBySide(features));
+        } catch (RuntimeException | Error e) {
+            features.forEach(ReservoirMember.Features::close);
+            throw e;
+        }
+    }
+
+    /** A representation fitted for the k a {@link KSweep} chose, and the sweep. */
+    record Swept(ReservoirRepresentation representation, KSweep sweep) {}
+
+    /**
+     * Draws the reservoirs and fits their model spaces once, as {@link #fit} does, then clusters for
+     * every k of {@code ks} and scores each k on the training embeddings (every member's coordinates
+     * side by side, as {@link #embed} gives them). The representation returned is the one
+     * {@link #fit} gives for the chosen k, bit for bit.
+     */
+    static Swept sweep(ReservoirSettings settings, KMeansSettings kmeans, Device device, PaddedSequences train,
+                       int[] ks, long seed, BooleanSupplier cancelled, FitListener listener) {
+        List<ReservoirMember.Features> features = draw(settings, 0, device, train, seed, cancelled, listener);
+        try {
+            float[] embeddings = sideBySide(features);
+            int width = embeddings.length / train.n();
+            List<KSweep.Point> points = new ArrayList<>();
+            List<Clustered> byK = new ArrayList<>();
+            for (int k : ks) {
+                Clustered c = cluster(features, kmeans, device, k, seed);
+                KMeansModel clusters = c.clustering();
+                points.add(KSweep.point(k, clusters.labels(), clusters.inertia(), embeddings, train.n(), width, seed));
+                byK.add(c);
+            }
+            KSweep sweep = KSweep.choosing(points);
+            Clustered chosen = byK.get(points.indexOf(sweep.best()));
+            return new Swept(assemble(features, chosen, sweep.chosen(), embeddings), sweep);
+        } catch (RuntimeException | Error e) {
+            features.forEach(ReservoirMember.Features::close);
+            throw e;
+        }
+    }
+
+    /**
+     * The part of a fit that does not depend on k: {@code settings.members()} reservoirs, one drawn
+     * from {@code seed} or several with seeds drawn from it, each with its model space fitted.
+     */
+    private static List<ReservoirMember.Features> draw(ReservoirSettings settings, int perturbationUlps, Device device,
+                                                       PaddedSequences train, long seed, BooleanSupplier cancelled,
+                                                       FitListener listener) {
+        if (cancelled.getAsBoolean()) throw new CancelledException("before the first reservoir");
+        int r = settings.members();
+        SplittableRandom seeds = new SplittableRandom(seed);
+        List<ReservoirMember.Features> features = new ArrayList<>();
+        listener.phaseStarted(FitListener.Phase.RESERVOIRS, r);
+        try {
+            for (int m = 0; m < r; m++) {
+                if (m > 0 && cancelled.getAsBoolean()) throw new CancelledException("after " + m + " of " + r + " reservoirs");
+                long memberSeed = r == 1 ? seed : seeds.nextLong();
+                features.add(ReservoirMember.features(settings, perturbationUlps, device, train, memberSeed));
+                listener.stepFinished(FitListener.Phase.RESERVOIRS, m + 1);
+            }
+            return features;
+        } catch (RuntimeException | Error e) {
+            features.forEach(ReservoirMember.Features::close);
+            throw e;
         } finally {
             listener.phaseEnded(FitListener.Phase.RESERVOIRS);
         }
     }
 
-    private static ReservoirRepresentation fitMembers(ReservoirSettings settings, KMeansSettings kmeans,
-                                                      int perturbationUlps, Device device, PaddedSequences train,
-                                                      int k, long seed, BooleanSupplier cancelled,
-                                                      FitListener listener) {
-        if (settings.members() == 1) {
-            ReservoirMember only = ReservoirMember.fit(settings, kmeans, perturbationUlps, device, train, k, seed);
-            listener.stepFinished(FitListener.Phase.RESERVOIRS, 1);
-            return new ReservoirRepresentation(List.of(only), null, k);
+    /** Each member's k-means into k clusters and, with several members, the consensus of their partitions. */
+    private record Clustered(List<KMeansModel> members, KMeansModel consensus) {
+        KMeansModel clustering() {
+            return consensus != null ? consensus : members.get(0);
         }
-        SplittableRandom seeds = new SplittableRandom(seed);
+    }
+
+    private static Clustered cluster(List<ReservoirMember.Features> features, KMeansSettings kmeans, Device device,
+                                     int k, long seed) {
+        List<KMeansModel> members = new ArrayList<>();
+        for (ReservoirMember.Features f : features) members.add(f.cluster(kmeans, device, k));
+        KMeansModel consensus = members.size() == 1 ? null : ConsensusClustering.model(device.backend(),
+                members.stream().map(KMeansModel::labels).toList(), k, kmeans.params(k, seed));
+        return new Clustered(members, consensus);
+    }
+
+    /** The members of {@code features} with their k-means; they take over the reservoirs. */
+    private static ReservoirRepresentation assemble(List<ReservoirMember.Features> features, Clustered c, int k,
+                                                    float[] trainingEmbeddings) {
         List<ReservoirMember> members = new ArrayList<>();
-        try {
-            List<int[]> partitions = new ArrayList<>();
-            for (int m = 0; m < settings.members(); m++) {
-                if (m > 0 && cancelled.getAsBoolean()) {
-                    throw new CancelledException("after " + m + " of " + settings.members() + " reservoirs");
-                }
-                ReservoirMember member = ReservoirMember.fit(settings, kmeans, perturbationUlps, device, train, k,
-                        seeds.nextLong());
-                members.add(member);
-                partitions.add(member.kmeans().labels());
-                listener.stepFinished(FitListener.Phase.RESERVOIRS, m + 1);
-            }
-            KMeansModel consensus = ConsensusClustering.model(device.backend(), partitions, k, kmeans.params(k, seed));
-            return new ReservoirRepresentation(members, consensus, k);
-        } catch (RuntimeException | Error e) {
-            members.forEach(ReservoirMember::close);
-            throw e;
+        for (int m = 0; m < features.size(); m++) members.add(ReservoirMember.of(features.get(m), c.members().get(m)));
+        return new ReservoirRepresentation(members, c.consensus(), k, trainingEmbeddings);
+    }
+
+    /** The training sequences' embeddings: every member's reduced coordinates side by side. */
+    private static float[] sideBySide(List<ReservoirMember.Features> features) {
+        int n = features.get(0).n();
+        int width = 0;
+        for (ReservoirMember.Features f : features) width += f.pca().components();
+        float[] out = new float[Math.multiplyExact(n, width)];
+        int offset = 0;
+        for (ReservoirMember.Features f : features) {
+            int d = f.pca().components();
+            for (int i = 0; i < n; i++) System.arraycopy(f.z(), i * d, out, i * width + offset, d);
+            offset += d;
         }
+        return out;
+    }
+
+    /** The embeddings of the sequences it was fitted on, as {@link #embed} gives them; null for a restored one. */
+    float[] trainingEmbeddings() {
+        return trainingEmbeddings;
+    }
+
+    /** The number of clusters. */
+    int clusters() {
+        return k;
     }
 
     List<ReservoirMember> members() {

@@ -196,6 +196,52 @@ public final class SequenceClusterer {
         return new RecurrentFit(this, on, options).pretrainOnly(train);
     }
 
+    /** A model fitted for the k {@link #sweep} chose, and the sweep. */
+    public record Swept(SequenceClusteringModel model, KSweep sweep) {}
+
+    /**
+     * Pretrains once, then for every k of {@code ks} clusters the embeddings (this clusterer's
+     * cluster initialisation, without refinement) and scores each k on them, keeps the k with
+     * {@link KSweep#RULE}, and fits that k from the same pretraining as {@link #fit} does,
+     * refinement included. The clusters setting is ignored; labels are not looked at.
+     *
+     * @param options a listener, a cancellation, and a checkpoint for the chosen k's fit (not a
+     *                resume: a sweep restarts from the beginning)
+     */
+    public Swept sweep(Device on, PreparedData data, int[] ks, FitOptions options) {
+        if (members > 1) {
+            throw new InputException("a range of k is swept on one autoencoder, not on the consensus of " + members
+                    + "; give one k or one member", Setting.MEMBERS);
+        }
+        if (options.resume() || options.startingFrom() != null) {
+            throw new IllegalArgumentException("a sweep neither resumes nor starts from a given pretraining");
+        }
+        PaddedSequences train = data.train();
+        for (int k : ks) {
+            if (k < 2 || k > train.n() - 1) {
+                throw new InputException("k = " + k + " for " + train.n() + " training sequences: a sweep's scores need "
+                        + "2 <= k <= n - 1", Setting.CLUSTERS);
+            }
+            checkFits(train.n(), k);
+        }
+        FitOptions shared = FitOptions.defaults().withListener(options.listener()).withCancellation(options.cancelled());
+        Pretraining pre = pretrain(on, train, shared);
+        List<KSweep.Point> points = new java.util.ArrayList<>();
+        float[] embeddings = null;
+        for (int k : ks) {
+            try (SequenceClusteringModel m = toBuilder().clusters(k).refine(Refine.NONE).build()
+                    .fit(on, data, shared.startingFrom(pre))) {
+                if (embeddings == null) embeddings = m.embed(train);  // the same network for every k
+                Assignment clusters = m.fitReport().initial();
+                points.add(KSweep.point(k, clusters.labels(), clusters.inertia(), embeddings, train.n(), latent, seed));
+            }
+        }
+        KSweep sweep = KSweep.choosing(points);
+        SequenceClusteringModel model = toBuilder().clusters(sweep.chosen()).build().fit(on, data,
+                options.startingFrom(pre));
+        return new Swept(model, sweep);
+    }
+
     /**
      * Refuses a fit of {@code k} clusters on {@code sequences} training sequences that these settings
      * cannot do: more clusters than sequences, or spectral clustering of fewer than two. Every fit

@@ -15,6 +15,7 @@ import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.metrics.InternalScores;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -51,6 +52,8 @@ final class BaselineRun {
         Assignment scored;
         Map<String, Object> metrics = new LinkedHashMap<>();
         String deviceUsed;
+        double seconds;
+        InternalScores internal;
         try (Device on = device.open(); FittedClustering fit = fitOrExplain(method, on, prepared.train(), k, clustering.seed)) {
             deviceUsed = on.description();
             PaddedSequences target = prepared.scored();
@@ -66,13 +69,18 @@ final class BaselineRun {
             metrics.put("iterations", fit.iterations());
             metrics.put("converged", fit.converged());
             if (embedding) metrics.put("parameters", fit.parameterCount());
+            seconds = (System.nanoTime() - start) / 1e9;
+            // Scored where the method clustered: its embedding, or the (preprocessed, padded) series.
+            float[] points = embedding ? fit.embed(target) : target.values();
+            internal = ClusteringOutput.internal(points, target.n(), embedding ? fit.dimensions() : target.rowSize(),
+                    scored.labels(), clustering.seed, metrics);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
         ClusteringScores scores = ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
         metrics.putAll(settings);
         metrics.put("seconds", seconds);
         ClusteringOutput.write(out, scoredRaw, scored.labels(), metrics, Provenance.of(spec, deviceUsed), null);
-        Table.print(w, method.name(), scoredRaw, k, scored.inertia(), scores, seconds);
+        Table.print(w, method.name(), scoredRaw, k, scored.inertia(), scores, seconds, internal,
+                embedding ? "the embeddings" : "the series");
         w.println("wrote " + out.resolve(OutputFolder.ASSIGNMENTS) + " and " + out.resolve(OutputFolder.METRICS));
         w.flush();
         return Main.EXIT_OK;

@@ -13,6 +13,7 @@ import org.rnnclust.api.OutputFolder;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.read.Readers;
 import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.metrics.InternalScores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,19 +49,22 @@ final class ClusterCommand implements Callable<Integer> {
         long start = System.nanoTime();
         ClusteringModel m = input.load();
         Dataset d = input.read();
-        Assignment a;
+        ClusteringModel.Embedded both;
         String deviceUsed;
         try (Device on = device.openForNetworks()) {
-            a = m.on(on).assign(d);
+            both = m.on(on).embedAndAssign(d);
             deviceUsed = on.description();
         }
+        Assignment a = both.assignment();
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> metrics = metrics(m, d.name(), d.size(), a.inertia());
+        InternalScores internal = ClusteringOutput.internal(both.embeddings(), d.size(), m.latent(), a.labels(), 0,
+                metrics);
         ClusteringScores scores = ClusteringOutput.score(d, a.labels(), metrics);
         metrics.put("seconds", seconds);
         ClusteringOutput.write(out, d, a.labels(), metrics, Provenance.of(spec, deviceUsed), null);
         PrintWriter w = spec.commandLine().getOut();
-        Table.print(w, m.method(), d, m.clusters(), a.inertia(), scores, seconds);
+        Table.print(w, m.method(), d, m.clusters(), a.inertia(), scores, seconds, internal, "the embeddings");
         w.flush();
         return Main.EXIT_OK;
     }

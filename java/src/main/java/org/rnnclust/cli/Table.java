@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.metrics.InternalScores;
 
 /** The short result table commands print on stdout. */
 final class Table {
@@ -20,6 +21,17 @@ final class Table {
         w.printf(Locale.ROOT, "%-12s %8d %4d %12s %7s %7s %7s %9.2f%n", method, n, k, in,
                 fmt(s == null ? Double.NaN : s.acc()), fmt(s == null ? Double.NaN : s.nmi()),
                 fmt(s == null ? Double.NaN : s.ari()), seconds);
+    }
+
+    /** {@link #print(PrintWriter, String, Dataset, int, double, ClusteringScores, double)}, then the label-free scores. */
+    static void print(PrintWriter w, String method, Dataset scored, int k, double inertia, ClusteringScores s,
+                      double seconds, InternalScores internal, String space) {
+        print(w, method, scored, k, inertia, s, seconds);
+        if (internal == null) return;
+        w.printf(Locale.ROOT, "without labels, on %s: silhouette %.4f%s, Davies-Bouldin %.4f, Calinski-Harabasz %.4g%n",
+                space, internal.silhouette(), internal.silhouetteSample() < scored.size()
+                        ? " (" + internal.silhouetteSample() + " sampled)" : "",
+                internal.daviesBouldin(), internal.calinskiHarabasz());
     }
 
     static void print(PrintWriter w, String method, Dataset scored, int k, double inertia, ClusteringScores s,

@@ -18,6 +18,7 @@ import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.FitOptions;
 import org.rnnclust.api.FitReport;
+import org.rnnclust.api.KSweep;
 import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.api.RefinementSummary;
@@ -29,6 +30,7 @@ import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.metrics.ClusteringScores;
+import org.rnnclust.metrics.InternalScores;
 import org.rnnclust.report.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +60,9 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     /** The checkpoint file inside DIR/checkpoints. */
     static final String CHECKPOINT = "last.ckpt";
+    /** A sweep over k (--k A..B): every k's scores, and its chart. */
+    static final String SWEEP_JSON = "k_sweep.json";
+    static final String SWEEP_PNG = "k_sweep.png";
 
     @Spec CommandSpec spec;
     @Mixin DataOptions data;
@@ -85,6 +90,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (required unless --resume).")
     Path out;
+
+    /** The sweep over k of this run, when --k is a range. */
+    private KSweep sweep;
 
     @Option(names = "--report", paramLabel = "DIR",
             description = "Also write an HTML report (loss, embeddings, cluster means, confusion matrix) into DIR.")
@@ -132,8 +140,15 @@ final class TrainCommand implements Callable<Integer> {
         refuseFlagsOfTheOtherRepresentation(autoencoder);
         if (members != null && members < 1) throw new InputException("--members must be >= 1, got " + members, Setting.MEMBERS);
         PreparedData prepared = PreparedData.prepare(data.train(sample, clustering.seed), data.testSet(), prep.options());
-        clustering.k(prepared.trainRaw());  // checks --k before any training
-        return autoencoder ? trainAutoencoder(stop, dir, start, prepared) : trainReservoir(stop, dir, start, prepared);
+        // Checks --k before any training.
+        int[] ks = clustering.isRange() ? clustering.range(prepared.train().n()) : null;
+        if (ks == null) clustering.k(prepared.trainRaw());
+        if (ks != null && resume != null) {
+            throw new InputException("--resume with a range of k: a sweep starts from the beginning; run it again "
+                    + "without --resume");
+        }
+        return autoencoder ? trainAutoencoder(stop, dir, start, prepared, ks)
+                : trainReservoir(stop, dir, start, prepared, ks);
     }
 
     /** An autoencoder flag with the reservoir, or a reservoir flag with the autoencoder, is a mistake: one line naming it. */
@@ -155,15 +170,22 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Integer trainReservoir(StopSignals stop, Path dir, long start, PreparedData prepared) {
+    /** @param ks the range of k to sweep, or null for --k's one number */
+    private Integer trainReservoir(StopSignals stop, Path dir, long start, PreparedData prepared, int[] ks) {
         ReservoirClusterer clusterer = ReservoirClusterer.builder()
                 .settings(reservoir.settings(members != null ? members : ReservoirSettings.DEFAULT_MEMBERS))
-                .kmeans(kmeans.settings()).clusters(clustering.clusters()).seed(clustering.seed).build();
+                .kmeans(kmeans.settings()).clusters(ks == null ? clustering.clusters() : 0).seed(clustering.seed).build();
         try (Device on = device.openForNetworks()) {
             ReservoirClusteringModel fitted;
             try (Progress shown = progress.open(spec, "refine")) {
-                fitted = clusterer.fit(on, prepared, FitOptions.defaults().withListener(shown)
-                        .withCancellation(stop::requested));
+                FitOptions options = FitOptions.defaults().withListener(shown).withCancellation(stop::requested);
+                if (ks == null) {
+                    fitted = clusterer.fit(on, prepared, options);
+                } else {
+                    ReservoirClusterer.Swept swept = clusterer.sweep(on, prepared, ks, options);
+                    fitted = swept.model();
+                    sweep = swept.sweep();
+                }
             } catch (CancelledException e) {
                 throw new CancelledException("stopped by " + stop.signal() + " " + e.getMessage() + "; nothing written: "
                         + "run the same command again (a reservoir fit keeps no checkpoint; it takes seconds)");
@@ -178,20 +200,26 @@ final class TrainCommand implements Callable<Integer> {
             metrics.put("units", s.units());
             metrics.put("embedding_size", fitted.latent());
             metrics.put("parameters", fitted.parameterCount());
-            PrintWriter w = writeAndPrintScores(dir, start, metrics, fitted, scoredRaw, scored, scores, on);
+            // Scored on the training sequences: the fit's embeddings of them, not a second pass of the reservoirs.
+            float[] embedded = writeAndPrintScores(dir, start, metrics, fitted, prepared, scored, scores, on,
+                    prepared.test() == null ? fitted.trainingEmbeddings() : null);
+            PrintWriter w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "%d reservoir%s of %d units%s, embedding size %d, %d parameters%n", s.members(),
                     s.members() > 1 ? "s (the consensus of their clusterings)" : "", s.units(),
                     s.bidirectional() ? " per direction" : "", fitted.latent(), fitted.parameterCount());
-            printWrittenAndReport(w, dir, metrics, List.of(), fitted, prepared, scored);
+            printWrittenAndReport(w, dir, metrics, List.of(), fitted, prepared, scored, embedded);
         }
         return Main.EXIT_OK;
     }
 
-    private Integer trainAutoencoder(StopSignals stop, Path dir, long start, PreparedData prepared) {
+    /** @param ks the range of k to sweep, or null for --k's one number */
+    private Integer trainAutoencoder(StopSignals stop, Path dir, long start, PreparedData prepared, int[] ks) {
         SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
-                .clusters(clustering.clusters()).kmeans(kmeans.settings()).clusterInit(clusterInit.clusterInit())
-                .seed(clustering.seed).members(members != null ? members : 1).build());
-        clusterer.checkFits(prepared.train().n(), clusterer.clustersFor(prepared.trainRaw()));
+                .clusters(ks == null ? clustering.clusters() : ks[0]).kmeans(kmeans.settings())
+                .clusterInit(clusterInit.clusterInit()).seed(clustering.seed).members(members != null ? members : 1)
+                .build());
+        if (ks == null) clusterer.checkFits(prepared.train().n(), clusterer.clustersFor(prepared.trainRaw()));
+        for (int k : ks == null ? new int[0] : ks) clusterer.checkFits(prepared.train().n(), k);
         Path checkpoints = dir.resolve("checkpoints");
         Path checkpoint = checkpoints.resolve(CHECKPOINT);
         if (resume != null && !Files.isRegularFile(checkpoint)) {
@@ -206,8 +234,15 @@ final class TrainCommand implements Callable<Integer> {
             }
             SequenceClusteringModel fitted;
             try (Progress shown = progress.open(spec, clusterer.refine().label())) {
-                fitted = clusterer.fit(on, prepared, FitOptions.defaults().withListener(shown)
-                        .withCheckpoint(checkpoint, resume != null).withCancellation(stop::requested));
+                FitOptions options = FitOptions.defaults().withListener(shown)
+                        .withCheckpoint(checkpoint, resume != null).withCancellation(stop::requested);
+                if (ks == null) {
+                    fitted = clusterer.fit(on, prepared, options);
+                } else {
+                    SequenceClusterer.Swept swept = clusterer.sweep(on, prepared, ks, options);
+                    fitted = swept.model();
+                    sweep = swept.sweep();
+                }
             } catch (CancelledException e) {
                 throw new CancelledException("stopped by " + stop.signal() + ": " + e.getMessage() + "; continue it with"
                         + " --resume " + dir + " and the same flags");
@@ -240,7 +275,8 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 metrics.put("refine_seconds", refined.seconds());
             }
-            PrintWriter w = writeAndPrintScores(dir, start, metrics, fitted, scoredRaw, scored, scores, on);
+            float[] embedded = writeAndPrintScores(dir, start, metrics, fitted, prepared, scored, scores, on, null);
+            PrintWriter w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", fit.pretraining().epochs(),
                     fit.pretraining().stoppedEarly() ? " (loss plateau)" : "", fit.pretraining().finalLoss(),
                     fitted.parameterCount());
@@ -252,7 +288,7 @@ final class TrainCommand implements Callable<Integer> {
                         fit.training().labels());
                 if (moved != null) w.println(moved);
             }
-            printWrittenAndReport(w, dir, metrics, fit.pretraining().lossHistory(), fitted, prepared, scored);
+            printWrittenAndReport(w, dir, metrics, fit.pretraining().lossHistory(), fitted, prepared, scored, embedded);
         }
         return Main.EXIT_OK;
     }
@@ -269,27 +305,47 @@ final class TrainCommand implements Callable<Integer> {
         return ClusteringOutput.score(scoredRaw, scored.labels(), metrics);
     }
 
-    /** Adds the seed and the seconds, writes the output set, prints the score table; returns the writer. */
-    private PrintWriter writeAndPrintScores(Path dir, long start, Map<String, Object> metrics, ClusteringModel fitted,
-                                            Dataset scoredRaw, Assignment scored, ClusteringScores scores, Device on) {
+    /**
+     * Adds the seed, the seconds (the fit and the assignment) and the label-free scores on the
+     * embeddings ({@code knownEmbeddings} when the fit kept them, else computed), writes the output
+     * set and prints the score table; returns the embeddings of the scored sequences.
+     */
+    private float[] writeAndPrintScores(Path dir, long start, Map<String, Object> metrics, ClusteringModel fitted,
+                                        PreparedData prepared, Assignment scored, ClusteringScores scores, Device on,
+                                        float[] knownEmbeddings) {
         metrics.put("seed", clustering.seed);
         double seconds = (System.nanoTime() - start) / 1e9;
         metrics.put("seconds", seconds);
-        ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, Provenance.of(spec, on.description()), fitted);
+        float[] embedded = knownEmbeddings != null ? knownEmbeddings : fitted.embed(prepared.scored());
+        InternalScores internal = ClusteringOutput.internal(embedded, prepared.scored().n(), fitted.latent(),
+                scored.labels(), clustering.seed, metrics);
+        Dataset scoredRaw = prepared.scoredRaw();
+        Map<String, Object> provenance = Provenance.of(spec, on.description());
+        if (sweep != null) {
+            metrics.put("k_sweep", Map.of("rule", KSweep.RULE, "chosen", sweep.chosen(), "file", SWEEP_JSON));
+        }
+        ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, provenance, fitted, output -> {
+            if (sweep == null) return;
+            output.writeJson(SWEEP_JSON, SweepOutput.json(sweep, prepared.trainRaw(), provenance));
+            output.writeBytes(SWEEP_PNG, SweepOutput.chart(sweep));
+        });
         PrintWriter w = spec.commandLine().getOut();
-        Table.print(w, fitted.method(), scoredRaw, fitted.clusters(), scored.inertia(), scores, seconds);
-        return w;
+        if (sweep != null) SweepOutput.print(w, sweep, prepared.trainRaw());
+        Table.print(w, fitted.method(), scoredRaw, fitted.clusters(), scored.inertia(), scores, seconds, internal,
+                "the embeddings");
+        return embedded;
     }
 
     /** The closing lines: the files written, and the report when --report asks for one. */
     private void printWrittenAndReport(PrintWriter w, Path dir, Map<String, Object> metrics, List<Double> loss,
-                                       ClusteringModel fitted, PreparedData prepared, Assignment scored) {
+                                       ClusteringModel fitted, PreparedData prepared, Assignment scored,
+                                       float[] embedded) {
         w.println("wrote " + dir.resolve(ClusteringModel.FILE) + ", " + OutputFolder.ASSIGNMENTS + ", "
-                + OutputFolder.METRICS);
+                + OutputFolder.METRICS + (sweep != null ? ", " + SWEEP_JSON + ", " + SWEEP_PNG : ""));
         if (report != null) {
             Dataset scoredRaw = prepared.scoredRaw();
             w.println("report: " + ReportWriter.write(report, Reports.clustering(fitted.method() + " on "
-                    + scoredRaw.name(), metrics, loss, fitted.embed(prepared.scored()), fitted.latent(), scored.labels(),
+                    + scoredRaw.name(), metrics, loss, embedded, fitted.latent(), scored.labels(),
                     scoredRaw, prepared.scored())));
         }
         w.flush();

@@ -110,6 +110,33 @@ public final class ReportWriter {
 
     // ---- charts -------------------------------------------------------------------------------
 
+    /**
+     * The PNG of a sweep over k: each k's silhouette (higher is better) and Davies–Bouldin index
+     * (lower is better), the chosen k marked.
+     */
+    public static byte[] sweepChart(int[] ks, double[] silhouette, double[] daviesBouldin, int chosen) {
+        XYChart chart = new XYChartBuilder().width(720).height(420)
+                .title("Label-free scores against k (chosen: k = " + chosen + ")").xAxisTitle("k").build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        double[] x = new double[ks.length];
+        for (int i = 0; i < ks.length; i++) x[i] = ks[i];
+        chart.addSeries("silhouette (left axis, higher is better)", x, silhouette);
+        // Its own axis: the two scores live on different scales.
+        chart.addSeries("Davies-Bouldin (right axis, lower is better)", x, daviesBouldin).setYAxisGroup(1);
+        chart.setYAxisGroupTitle(0, "silhouette");
+        chart.setYAxisGroupTitle(1, "Davies-Bouldin");
+        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+        double best = 0;
+        for (int i = 0; i < ks.length; i++) if (ks[i] == chosen) best = silhouette[i];
+        chart.addSeries("chosen k", new double[] {chosen}, new double[] {best})
+                .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static XYChart lossChart(List<Double> loss) {
         XYChart chart = new XYChartBuilder().width(720).height(420).title("Training loss").xAxisTitle("epoch")
                 .yAxisTitle("mean squared error").build();

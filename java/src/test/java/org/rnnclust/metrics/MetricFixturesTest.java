@@ -65,6 +65,13 @@ class MetricFixturesTest {
         assertEquals(c.get("silhouette").asDouble(), Silhouette.score(x, n, d, labels), 1e-6, c.get("name").asText());
         assertEquals(c.get("silhouette").asDouble(), Silhouette.sampled(x, n, d, labels, RowSample.draw(n, n, new SplittableRandom(1))), 1e-6,
                 c.get("name").asText() + ": sample of all points");
+        double db = c.get("davies_bouldin").asDouble();
+        double ch = c.get("calinski_harabasz").asDouble();
+        InternalScores all = InternalScores.of(x, n, d, labels, null);
+        assertEquals(db, all.daviesBouldin(), 1e-6 * Math.max(1, db), c.get("name").asText() + ": davies_bouldin");
+        assertEquals(ch, all.calinskiHarabasz(), 1e-6 * Math.max(1, ch), c.get("name").asText() + ": calinski_harabasz");
+        assertEquals(c.get("silhouette").asDouble(), all.silhouette(), 1e-6);
+        assertEquals(n, all.silhouetteSample());
     }
 
     private static int[] ints(JsonNode array) {
