@@ -151,6 +151,8 @@ final class DemoCommand implements Callable<Integer> {
             facts.put("epochs", fit.pretraining().epochs());
             facts.put("final_loss", fit.pretraining().finalLoss());
             facts.put("raw k-means NMI", rawScores.nmi());
+            if (fit.refinement() != null) facts.put("refine_kl_history", fit.refinement().klHistory());
+            facts.put("provenance", Provenance.of(spec, on.description()));
             writeReport(w, Reports.clustering(fitted.method() + " on generated CBF", facts,
                     fit.pretraining().lossHistory(), fitted.embed(x), fitted.latent(), fit.training().labels(), cbf, x));
         }

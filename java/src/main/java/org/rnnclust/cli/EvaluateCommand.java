@@ -127,11 +127,11 @@ final class EvaluateCommand implements Callable<Integer> {
                 w.flush();
             });
         }
+        Map<String, Object> provenance = Provenance.of(spec, result.device());
         try (OutputFolder output = OutputFolder.open(out)) {
             Map<String, Object> machine = MachineInfo.collect(result.device());
             EvaluationFiles.writeMarkdown(output.file(EvaluationFiles.MARKDOWN), result, machine);
-            EvaluationFiles.writeJson(output.file(EvaluationFiles.JSON), result, machine,
-                    Provenance.of(spec, result.device()));
+            EvaluationFiles.writeJson(output.file(EvaluationFiles.JSON), result, machine, provenance);
             output.commit();
         } catch (IOException e) {
             throw new InputException(OutputFolder.describe(out, e));
@@ -139,7 +139,8 @@ final class EvaluateCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "%.0f s; wrote %s and %s%n", result.seconds(), out.resolve(EvaluationFiles.MARKDOWN),
                 out.resolve(EvaluationFiles.JSON));
         if (report != null) {
-            w.println("report: " + ReportWriter.write(report, reportOf(result, Files.readString(out.resolve(EvaluationFiles.MARKDOWN)))));
+            w.println("report: " + ReportWriter.write(report, reportOf(result,
+                    Files.readString(out.resolve(EvaluationFiles.MARKDOWN)), provenance)));
         }
         w.flush();
         return Main.EXIT_OK;
@@ -160,7 +161,7 @@ final class EvaluateCommand implements Callable<Integer> {
         return chosen;
     }
 
-    static EvaluationReport reportOf(Evaluation.Result r, String markdown) {
+    static EvaluationReport reportOf(Evaluation.Result r, String markdown, Map<String, Object> provenance) {
         List<String> names = new ArrayList<>();
         int sets = r.datasets().size();
         int methods = r.methods().size();
@@ -190,6 +191,7 @@ final class EvaluateCommand implements Callable<Integer> {
         facts.put("seeds", String.valueOf(r.seeds()));
         facts.put("seconds", String.format(Locale.ROOT, "%.1f", r.seconds()));
         if (r.perturbationUlps() > 0) facts.put("sensitivity probe", "+" + r.perturbationUlps() + " ulp on every initial weight");
+        facts.putAll(Provenance.facts(provenance));
         return new EvaluationReport("rnnclust evaluate", facts, names, r.methods(), nmi, std, min, max, agreement,
                 sensitivity, markdown);
     }

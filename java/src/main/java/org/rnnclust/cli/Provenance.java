@@ -80,6 +80,18 @@ final class Provenance {
         return p;
     }
 
+    /** The lines a report shows of a provenance map: version and commit, date, command line, device. */
+    static Map<String, String> facts(Map<?, ?> provenance) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("rnnclust", provenance.get("rnnclust_version") + ", commit " + provenance.get("commit"));
+        facts.put("date", String.valueOf(provenance.get("ended")));
+        if (provenance.get("command_line") instanceof List<?> args) {
+            facts.put("command", "rnnclust " + String.join(" ", args.stream().map(String::valueOf).toList()));
+        }
+        facts.put("device", String.valueOf(provenance.get("device")));
+        return facts;
+    }
+
     /** A setting as JSON shows it: paths and enums as text, lists as lists. */
     private static Object plain(Object value) {
         if (value == null || value instanceof Number || value instanceof Boolean || value instanceof String) return value;

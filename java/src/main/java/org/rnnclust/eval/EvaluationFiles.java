@@ -126,7 +126,8 @@ public final class EvaluationFiles {
         if (commit != null) b.append(". Commit: ").append(commit);
         b.append(".\n\n");
         b.append("Protocol: fit on TRAIN without labels, assign and score TEST (sets without a split: fit and score "
-                + "the same items); k = number of classes; mean ± sample std [min, max] over seeds.\n\n");
+                + "the same items); k = number of classes; " + (r.seeds() == 1 ? "one seed (no spread)"
+                : "mean ± sample std [min, max] over seeds") + ".\n\n");
         scoreTable(b, r, "NMI", Evaluation.MethodResult::nmi);
         scoreTable(b, r, "ACC", Evaluation.MethodResult::acc);
         scoreTable(b, r, "ARI", Evaluation.MethodResult::ari);
@@ -175,7 +176,9 @@ public final class EvaluationFiles {
             for (int i = 0; i < r.methods().size(); i++) {
                 Evaluation.Stat s = f.apply(d.method(r.methods().get(i)));
                 sums[i] += s.mean();
-                String cell = String.format(Locale.ROOT, "%.3f ± %.3f [%.3f, %.3f]", s.mean(), s.std(), s.min(), s.max());
+                // One seed has no spread: its std is undefined, not 0.
+                String cell = r.seeds() == 1 ? String.format(Locale.ROOT, "%.3f", s.mean())
+                        : String.format(Locale.ROOT, "%.3f ± %.3f [%.3f, %.3f]", s.mean(), s.std(), s.min(), s.max());
                 b.append(" | ").append(round3(s.mean()) == best ? "**" + cell + "**" : cell);
             }
             b.append(" |\n");

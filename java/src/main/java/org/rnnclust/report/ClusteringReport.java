@@ -16,10 +16,15 @@ import org.rnnclust.data.PaddedSequences;
  * @param labels        the true class of each item, or null
  * @param labelNames    class names (for the legend and the confusion matrix)
  * @param sequences     the n items as preprocessed sequences (for the cluster means), or null
+ * @param stages        scores per stage, a header row first (e.g. the k-means start against the
+ *                      refined clusters); empty: none
+ * @param refineKl      refinement's mean KL(P‖Q) per epoch (empty: no refinement plot)
+ * @param settings      every setting of the run (name → value), shown as a table; empty: none
  */
 public record ClusteringReport(String title, Map<String, String> facts, List<Double> lossHistory, float[] embeddings,
                                int dimensions, int[] clusters, int[] labels, List<String> labelNames,
-                               PaddedSequences sequences) {
+                               PaddedSequences sequences, List<List<String>> stages, List<Double> refineKl,
+                               Map<String, String> settings) {
     public ClusteringReport {
         if (embeddings.length != (long) clusters.length * dimensions) {
             throw new IllegalArgumentException(embeddings.length + " embedding values for " + clusters.length

@@ -26,6 +26,7 @@ import org.rnnclust.InputException;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.linalg.PrincipalAxes;
+import org.rnnclust.metrics.Hungarian;
 
 /**
  * Writes a report folder: {@code index.html} and the PNG plots it links, all at once (through
@@ -50,22 +51,33 @@ public final class ReportWriter {
     public static Path write(Path dir, ClusteringReport r) {
         Page page = new Page(r.title());
         page.facts(r.facts());
+        if (!r.stages().isEmpty()) page.table("Scores before and after refinement", r.stages());
         if (!r.lossHistory().isEmpty()) {
-            page.plot("loss.png", "Training loss per epoch", lossChart(r.lossHistory()));
+            page.plot("loss.png", "Training loss per epoch", lossChart(r.lossHistory(), "Training loss", "loss"));
         }
+        if (!r.refineKl().isEmpty()) {
+            page.plot("refine_kl.png", "Refinement: mean KL(P‖Q) of each epoch's batches",
+                    lossChart(r.refineKl(), "Refinement objective", "KL(P‖Q)"));
+        }
+        int k = 0;
+        for (int c : r.clusters()) k = Math.max(k, c + 1);
+        // With labels, each cluster takes the colour of the class it is matched to (the matching ACC
+        // uses), so that the two scatter plots read alike; the confusion matrix lists the clusters in
+        // that order, its matches on the diagonal.
+        int[] colourOf = r.labels() == null ? identity(k) : matchedColours(r.clusters(), r.labels(), k,
+                classes(r.labels(), r.labelNames()));
         float[] xy = projection2d(r.embeddings(), r.clusters().length, r.dimensions());
-        page.plot("embedding_clusters.png", "Embeddings, first two principal components, coloured by cluster",
-                scatter(xy, r.clusters(), null, "cluster "));
+        page.plot("embedding_clusters.png", "Embeddings, first two principal components, coloured by cluster"
+                        + (r.labels() == null ? "" : " (in the colour of the class each is matched to)"),
+                scatter(xy, r.clusters(), null, "cluster ", colourOf));
         if (r.labels() != null) {
             page.plot("embedding_labels.png", "Embeddings, first two principal components, coloured by label",
-                    scatter(xy, r.labels(), r.labelNames(), "label "));
-            page.plot("confusion.png", "Confusion matrix: clusters (rows) against labels (columns)",
-                    confusion(r.clusters(), r.labels(), r.labelNames()));
+                    scatter(xy, r.labels(), r.labelNames(), "label ", identity(classes(r.labels(), r.labelNames()))));
+            page.plot("confusion.png", "Confusion matrix: clusters (rows, in the order of their matched classes) "
+                    + "against labels (columns)", confusion(r.clusters(), r.labels(), r.labelNames(), colourOf));
         }
         if (r.sequences() != null) {
             PaddedSequences s = r.sequences();
-            int k = 0;
-            for (int c : r.clusters()) k = Math.max(k, c + 1);
             // One channel's band is what a line plot can show; the most variable one says the most
             // (MNIST's channel 0, the left pixel column, is blank in every image).
             int channel = mostVariableChannel(s);
@@ -81,7 +93,51 @@ public final class ReportWriter {
             }
             if (k > MAX_CLUSTER_PLOTS) page.note("(" + (k - MAX_CLUSTER_PLOTS) + " more clusters not drawn)");
         }
+        if (!r.settings().isEmpty()) page.table("Settings (every flag in effect, defaults included)", rows(r.settings()));
         return page.write(dir);
+    }
+
+    /** Colour-blind-safe colours (Okabe and Ito), then more; class or matched cluster i takes colour i. */
+    private static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73),
+        new Color(0xCC79A7), new Color(0x56B4E9), new Color(0xD55E00), new Color(0xF0E442), new Color(0x000000),
+        new Color(0x999999), new Color(0x882255), new Color(0x44AA99), new Color(0x117733)};
+
+    static Color colour(int i) {
+        return PALETTE[i % PALETTE.length];
+    }
+
+    private static int classes(int[] labels, List<String> names) {
+        int l = Math.max(names.size(), 1);
+        for (int v : labels) l = Math.max(l, v + 1);
+        return l;
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        return a;
+    }
+
+    /**
+     * For each of k clusters, the colour index it is drawn in: the class it is matched to (the
+     * one-to-one matching with the most items in common), and for clusters left unmatched (more
+     * clusters than classes) the indices after the classes'.
+     */
+    static int[] matchedColours(int[] clusters, int[] labels, int k, int classes) {
+        double[][] cost = new double[k][classes];
+        for (int i = 0; i < clusters.length; i++) cost[clusters[i]][labels[i]] -= 1;
+        int[] match = Hungarian.solve(cost);
+        int next = classes;
+        int[] colour = new int[k];
+        for (int c = 0; c < k; c++) colour[c] = match[c] >= 0 ? match[c] : next++;
+        return colour;
+    }
+
+    private static List<List<String>> rows(Map<String, String> values) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("setting", "value"));
+        values.forEach((name, value) -> rows.add(List.of(name, value)));
+        return rows;
     }
 
     /** Writes the evaluate report into {@code dir}; returns the path of index.html. */
@@ -101,10 +157,12 @@ public final class ReportWriter {
                     + to + " of " + n;
             page.plot(name, caption, nmiBars(r, from, to));
         }
+        page.table("Methods ranked by NMI on each dataset (1 = best; ties share their mean rank): the mean rank "
+                + "over the datasets, and the datasets where the method is best", rankTable(r));
         page.table("Stability over seeds: NMI mean ± std [min, max]; agreement = mean ARI between the seeds' "
                 + "partitions (– with one seed); |ΔNMI| = the sensitivity probe's mean change (– where it did not run)",
                 stabilityTable(r));
-        page.pre(r.markdown());
+        page.markdown(r.markdown());
         return page.write(dir);
     }
 
@@ -137,9 +195,9 @@ public final class ReportWriter {
         }
     }
 
-    private static XYChart lossChart(List<Double> loss) {
-        XYChart chart = new XYChartBuilder().width(720).height(420).title("Training loss").xAxisTitle("epoch")
-                .yAxisTitle("mean squared error").build();
+    private static XYChart lossChart(List<Double> loss, String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(720).height(420).title(title).xAxisTitle("epoch")
+                .yAxisTitle(yTitle).build();
         chart.getStyler().setLegendVisible(false);
         double[] x = new double[loss.size()];
         double[] y = new double[loss.size()];
@@ -161,7 +219,8 @@ public final class ReportWriter {
         return xy;
     }
 
-    private static XYChart scatter(float[] xy, int[] groups, List<String> names, String prefix) {
+    /** @param colourOf the colour index of each group */
+    private static XYChart scatter(float[] xy, int[] groups, List<String> names, String prefix, int[] colourOf) {
         XYChart chart = new XYChartBuilder().width(720).height(560).xAxisTitle("PC 1").yAxisTitle("PC 2").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(5);
@@ -181,32 +240,37 @@ public final class ReportWriter {
                 y[i] = pts.get(i)[1];
             }
             String name = names != null && e.getKey() < names.size() ? prefix + names.get(e.getKey()) : prefix + e.getKey();
-            chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+            XYSeries series = chart.addSeries(name, x, y);
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setMarkerColor(colour(colourOf[e.getKey()]));
         }
         return chart;
     }
 
-    private static HeatMapChart confusion(int[] clusters, int[] labels, List<String> labelNames) {
-        int k = 0;
-        for (int c : clusters) k = Math.max(k, c + 1);
-        int l = Math.max(labelNames.size(), 1);
-        for (int v : labels) l = Math.max(l, v + 1);
+    /** @param order each cluster's place among the rows (its matched class first, see {@link #matchedColours}) */
+    private static HeatMapChart confusion(int[] clusters, int[] labels, List<String> labelNames, int[] order) {
+        int k = order.length;
+        int l = classes(labels, labelNames);
         int[][] counts = new int[k][l];
         for (int i = 0; i < clusters.length; i++) counts[clusters[i]][labels[i]]++;
         List<String> xs = new ArrayList<>();
         for (int j = 0; j < l; j++) xs.add(j < labelNames.size() ? labelNames.get(j) : String.valueOf(j));
+        Integer[] rows = new Integer[k];
+        for (int c = 0; c < k; c++) rows[c] = c;
+        java.util.Arrays.sort(rows, java.util.Comparator.comparingInt(c -> order[c]));
         List<String> ys = new ArrayList<>();
-        for (int c = 0; c < k; c++) ys.add("cluster " + c);
+        for (int c : rows) ys.add("cluster " + c);
         List<Number[]> cells = new ArrayList<>();
-        for (int c = 0; c < k; c++) {
-            for (int j = 0; j < l; j++) cells.add(new Number[] {j, c, counts[c][j]});
+        for (int row = 0; row < k; row++) {
+            for (int j = 0; j < l; j++) cells.add(new Number[] {j, row, counts[rows[row]][j]});
         }
         int size = Math.min(1400, 240 + 36 * Math.max(k, l));
         HeatMapChart chart = new HeatMapChartBuilder().width(size + 160).height(size).title("Confusion matrix")
                 .xAxisTitle("label").yAxisTitle("cluster").build();
         chart.getStyler().setShowValue(Math.max(k, l) <= 20);
-        chart.getStyler().setRangeColors(new Color[] {new Color(255, 255, 255), new Color(49, 130, 189),
-                new Color(8, 48, 107)});
+        // Light to mid blue: the black counts stay readable on the fullest cells.
+        chart.getStyler().setRangeColors(new Color[] {new Color(255, 255, 255), new Color(198, 219, 239),
+                new Color(107, 174, 214)});
         chart.getStyler().setLegendVisible(false);
         chart.addSeries("counts", xs, ys, cells);
         return chart;
@@ -268,8 +332,9 @@ public final class ReportWriter {
         HeatMapChart chart = new HeatMapChartBuilder().width(560).height(420).title("cluster " + cluster + ": channel means")
                 .xAxisTitle("step").yAxisTitle("channel").build();
         chart.getStyler().setShowValue(false);
-        chart.getStyler().setRangeColors(new Color[] {new Color(255, 255, 255), new Color(49, 130, 189),
-                new Color(8, 48, 107)});
+        // Light to mid blue: the black counts stay readable on the fullest cells.
+        chart.getStyler().setRangeColors(new Color[] {new Color(255, 255, 255), new Color(198, 219, 239),
+                new Color(107, 174, 214)});
         chart.addSeries("mean", steps, channels, cells);
         return chart;
     }
@@ -345,14 +410,51 @@ public final class ReportWriter {
         return chart;
     }
 
+    /** Each method's mean rank by NMI over the datasets, and its wins (a tie for best counts for each). */
+    static List<List<String>> rankTable(EvaluationReport r) {
+        int methods = r.methods().size();
+        int sets = r.datasets().size();
+        double[] rankSum = new double[methods];
+        int[] wins = new int[methods];
+        for (int d = 0; d < sets; d++) {
+            double[] nmi = r.nmi()[d];
+            double best = java.util.Arrays.stream(nmi).max().orElse(Double.NaN);
+            for (int m = 0; m < methods; m++) {
+                int above = 0;
+                int tied = 0;
+                for (int o = 0; o < methods; o++) {
+                    if (nmi[o] > nmi[m]) above++;
+                    else if (nmi[o] == nmi[m]) tied++;
+                }
+                rankSum[m] += above + (tied + 1) / 2.0;
+                if (nmi[m] == best) wins[m]++;
+            }
+        }
+        Integer[] order = new Integer[methods];
+        for (int m = 0; m < methods; m++) order[m] = m;
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(m -> rankSum[m]));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("method", "mean rank", "best on", "mean NMI"));
+        for (int m : order) {
+            double mean = 0;
+            for (int d = 0; d < sets; d++) mean += r.nmi()[d][m];
+            rows.add(List.of(r.methods().get(m), String.format(Locale.ROOT, "%.2f", rankSum[m] / Math.max(1, sets)),
+                    wins[m] + " of " + sets, String.format(Locale.ROOT, "%.3f", mean / Math.max(1, sets))));
+        }
+        return rows;
+    }
+
     /** One row per dataset × method: the NMI spread, the agreement and the sensitivity. */
     private static List<List<String>> stabilityTable(EvaluationReport r) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("dataset", "method", "NMI", "agreement", "|ΔNMI|"));
         for (int d = 0; d < r.datasets().size(); d++) {
             for (int m = 0; m < r.methods().size(); m++) {
-                rows.add(List.of(r.datasets().get(d), r.methods().get(m),
-                        String.format(Locale.ROOT, "%.3f ± %.3f [%.3f, %.3f]", r.nmi()[d][m], r.nmiStd()[d][m],
+                // One seed (no agreement to measure) has no spread either: the mean alone, not "± 0.000".
+                boolean oneSeed = Double.isNaN(r.agreement()[d][m]);
+                rows.add(List.of(r.datasets().get(d), r.methods().get(m), oneSeed
+                        ? String.format(Locale.ROOT, "%.3f", r.nmi()[d][m])
+                        : String.format(Locale.ROOT, "%.3f ± %.3f [%.3f, %.3f]", r.nmi()[d][m], r.nmiStd()[d][m],
                                 r.nmiMin()[d][m], r.nmiMax()[d][m]),
                         orDash(r.agreement()[d][m]), orDash(r.sensitivity()[d][m])));
             }
@@ -376,7 +478,8 @@ public final class ReportWriter {
                     .append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1500px}"
                             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}"
                             + "img{max-width:100%;border:1px solid #eee}figure{display:inline-block;margin:0.5em}"
-                            + "pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style></head><body>\n<h1>")
+                            + "caption{text-align:left;font-weight:bold;padding:0.5em 0}table{margin:1em 0}"
+                            + "</style></head><body>\n<h1>")
                     .append(esc(title)).append("</h1>\n");
         }
 
@@ -398,13 +501,17 @@ public final class ReportWriter {
                     .append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>\n");
         }
 
-        /** A table under a caption; the first row is the header. */
+        /** A table under a caption (none when empty); the first row is the header; cells may hold **bold**. */
         void table(String caption, List<List<String>> rows) {
-            html.append("<table><caption>").append(esc(caption)).append("</caption>\n");
+            html.append("<table>");
+            if (!caption.isEmpty()) html.append("<caption>").append(esc(caption)).append("</caption>");
+            html.append('\n');
             for (int i = 0; i < rows.size(); i++) {
                 String cell = i == 0 ? "th" : "td";
                 html.append("<tr>");
-                for (String v : rows.get(i)) html.append('<').append(cell).append('>').append(esc(v)).append("</").append(cell).append('>');
+                for (String v : rows.get(i)) {
+                    html.append('<').append(cell).append('>').append(inline(v)).append("</").append(cell).append('>');
+                }
                 html.append("</tr>\n");
             }
             html.append("</table>\n");
@@ -414,8 +521,43 @@ public final class ReportWriter {
             html.append("<p>").append(esc(text)).append("</p>\n");
         }
 
-        void pre(String text) {
-            html.append("<pre>").append(esc(text)).append("</pre>\n");
+        /**
+         * The Markdown that results.md holds, as HTML: headings, tables (the |---| row dropped),
+         * **bold** and *italic* cells, paragraphs.
+         */
+        void markdown(String text) {
+            List<List<String>> rows = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                String t = line.strip();
+                if (t.startsWith("|")) {
+                    if (!t.matches("\\|[-:| ]+\\|")) {
+                        List<String> cells = new ArrayList<>();
+                        for (String c : t.substring(1, t.endsWith("|") ? t.length() - 1 : t.length()).split("\\|")) {
+                            cells.add(c.strip());
+                        }
+                        rows.add(cells);
+                    }
+                    continue;
+                }
+                if (!rows.isEmpty()) {
+                    table("", rows);
+                    rows = new ArrayList<>();
+                }
+                if (t.isEmpty()) continue;
+                if (t.startsWith("#")) {
+                    int level = Math.min(6, 1 + (int) t.chars().takeWhile(c -> c == '#').count());
+                    html.append("<h").append(level).append('>').append(inline(t.replaceFirst("^#+\\s*", "")))
+                            .append("</h").append(level).append(">\n");
+                } else {
+                    html.append("<p>").append(inline(t)).append("</p>\n");
+                }
+            }
+            if (!rows.isEmpty()) table("", rows);
+        }
+
+        /** **bold** and *italic* of escaped text. */
+        private static String inline(String s) {
+            return esc(s).replaceAll("\\*\\*(.+?)\\*\\*", "<b>$1</b>").replaceAll("\\*(.+?)\\*", "<i>$1</i>");
         }
 
         Path write(Path dir) {

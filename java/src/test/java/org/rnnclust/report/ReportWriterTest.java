@@ -1,5 +1,6 @@
 package org.rnnclust.report;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -77,15 +78,29 @@ public class ReportWriterTest {
         }
         ClusteringReport report = new ClusteringReport("test <report>", Map.of("nmi", "0.5"),
                 List.of(1.0, 0.6, 0.4, 0.35), emb, dims, clusters, labels, List.of("a", "b"),
-                new PaddedSequences(n, t, 1, values, lengths));
+                new PaddedSequences(n, t, 1, values, lengths), List.of(List.of("clusters", "NMI"), List.of("start", "0.4")),
+                List.of(0.3, 0.2), Map.of("--k", "2"));
         Path index = ReportWriter.write(dir, report);
         List<String> linked = checkLinkedPngs(index);
         assertTrue(linked.containsAll(List.of("loss.png", "embedding_clusters.png", "embedding_labels.png",
-                "confusion.png", "cluster_00.png", "cluster_01.png", "cluster_02.png")), linked.toString());
-        assertTrue(Files.readString(index).contains("test &lt;report&gt;"), "title escaped");
+                "confusion.png", "cluster_00.png", "cluster_01.png", "cluster_02.png", "refine_kl.png")),
+                linked.toString());
+        String html = Files.readString(index);
+        assertTrue(html.contains("test &lt;report&gt;"), "title escaped");
+        assertTrue(html.contains("<td>--k</td><td>2</td>"), "the settings table");
+        assertTrue(html.contains("<td>start</td><td>0.4</td>"), "the stages table");
         try (var files = Files.list(dir)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith(".staging")), "no staging left");
         }
+    }
+
+    /** Each cluster takes the colour of the class it is matched to; clusters beyond the classes come after them. */
+    @Test
+    void clustersAreColouredLikeTheirMatchedClasses() {
+        int[] clusters = {0, 0, 1, 1, 2, 2, 3};
+        int[] labels = {1, 1, 0, 0, 2, 2, 2};
+        assertArrayEquals(new int[] {1, 0, 2, 3}, ReportWriter.matchedColours(clusters, labels, 4, 3));
+        assertArrayEquals(new int[] {0, 1}, ReportWriter.matchedColours(new int[] {0, 1}, new int[] {0, 1}, 2, 2));
     }
 
     /**
@@ -114,7 +129,7 @@ public class ReportWriterTest {
         PaddedSequences seqs = new PaddedSequences(n, t, ch, values, lengths);
         assertEquals(2, ReportWriter.mostVariableChannel(seqs), "a large mean is not a large spread");
         ClusteringReport report = new ClusteringReport("multichannel", Map.of(), List.of(), emb, 2, clusters, null,
-                List.of(), seqs);
+                List.of(), seqs, List.of(), List.of(), Map.of());
         Path index = ReportWriter.write(dir, report);
         List<String> linked = checkLinkedPngs(index);
         assertTrue(linked.containsAll(List.of("cluster_00.png", "cluster_00_channels.png", "cluster_01.png",
