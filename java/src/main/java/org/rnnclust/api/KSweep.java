@@ -63,6 +63,21 @@ public record KSweep(List<Point> points, int chosen) {
     }
 
     /**
+     * Refuses a sweep over {@code ks} on {@code sequences} training sequences where a score would be
+     * undefined: every k needs 2 ≤ k ≤ n − 1.
+     *
+     * @throws org.rnnclust.InputException naming the first k out of range
+     */
+    static void requireScorable(int[] ks, int sequences) {
+        for (int k : ks) {
+            if (k < 2 || k > sequences - 1) {
+                throw new org.rnnclust.InputException("k = " + k + " for " + sequences + " training sequences: a sweep's "
+                        + "scores need 2 <= k <= n - 1", org.rnnclust.Setting.CLUSTERS);
+            }
+        }
+    }
+
+    /**
      * The cluster counts from {@code from} to {@code to}, checked against {@code sequences}: every
      * score needs 2 ≤ k ≤ n − 1.
      *

@@ -133,12 +133,7 @@ public final class ReservoirClusterer {
      */
     public Swept sweep(Device on, PreparedData data, int[] ks, FitOptions options) {
         PaddedSequences train = checkedTrainingRows(data);
-        for (int k : ks) {
-            if (k < 2 || k > train.n() - 1) {
-                throw new InputException("k = " + k + " for " + train.n() + " training sequences: a sweep's scores need "
-                        + "2 <= k <= n - 1", Setting.CLUSTERS);
-            }
-        }
+        KSweep.requireScorable(ks, train.n());
         ReservoirRepresentation.Swept swept = ReservoirRepresentation.sweep(settings, kmeans, on, read(train), ks, seed,
                 options.cancelled(), options.listener());
         try (ReservoirRepresentation r = swept.representation()) {

@@ -217,13 +217,8 @@ public final class SequenceClusterer {
             throw new IllegalArgumentException("a sweep neither resumes nor starts from a given pretraining");
         }
         PaddedSequences train = data.train();
-        for (int k : ks) {
-            if (k < 2 || k > train.n() - 1) {
-                throw new InputException("k = " + k + " for " + train.n() + " training sequences: a sweep's scores need "
-                        + "2 <= k <= n - 1", Setting.CLUSTERS);
-            }
-            checkFits(train.n(), k);
-        }
+        KSweep.requireScorable(ks, train.n());
+        for (int k : ks) checkFits(train.n(), k);
         FitOptions shared = FitOptions.defaults().withListener(options.listener()).withCancellation(options.cancelled());
         Pretraining pre = pretrain(on, train, shared);
         List<KSweep.Point> points = new java.util.ArrayList<>();

@@ -244,8 +244,9 @@ final class TrainCommand implements Callable<Integer> {
                     sweep = swept.sweep();
                 }
             } catch (CancelledException e) {
-                throw new CancelledException("stopped by " + stop.signal() + ": " + e.getMessage() + "; continue it with"
-                        + " --resume " + dir + " and the same flags");
+                throw new CancelledException("stopped by " + stop.signal() + ": " + e.getMessage() + (ks == null
+                        ? "; continue it with --resume " + dir + " and the same flags"
+                        : "; a sweep over k cannot be resumed: run the same command again"));
             }
             FitReport fit = fitted.fitReport();
             Dataset scoredRaw = prepared.scoredRaw();
