@@ -155,6 +155,21 @@ public final class SequenceClusteringModel implements ClusteringModel {
         }
     }
 
+    /**
+     * The autoencoder's reconstructions of {@code data} (sequences as the model takes them), in the
+     * data's layout [n, maxLength, channels], zeros past each sequence's length: what the report
+     * draws beside the sequences.
+     */
+    public float[] reconstruct(PaddedSequences data) {
+        var ops = requireDevice().backend().tensorOps();
+        // The decoder runs too: a training step's activations bound it (no gradients are kept).
+        MemoryPlan.training(saved.spec(), Math.min(embedBatch, data.n()), data.maxLength(), data.n(), 1, false, false, 0)
+                .require(ops);
+        try (SequenceAutoencoder net = saved.instantiate(ops)) {
+            return Trainer.reconstruct(ops, net, data, embedBatch);
+        }
+    }
+
     @Override
     public Assignment assign(PaddedSequences data) {
         return assignEmbeddings(embed(data), data.n());

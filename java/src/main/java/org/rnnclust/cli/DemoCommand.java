@@ -154,7 +154,8 @@ final class DemoCommand implements Callable<Integer> {
             if (fit.refinement() != null) facts.put("refine_kl_history", fit.refinement().klHistory());
             facts.put("provenance", Provenance.of(spec, on.description()));
             writeReport(w, Reports.clustering(fitted.method() + " on generated CBF", facts,
-                    fit.pretraining().lossHistory(), fitted.embed(x), fitted.latent(), fit.training().labels(), cbf, x));
+                    fit.pretraining().lossHistory(), fitted.embed(x), fitted.latent(), fit.training().labels(), cbf, x,
+                    fitted.reconstruct(x)));
         }
         w.flush();
         return Main.EXIT_OK;

@@ -21,6 +21,13 @@ final class Reports {
      */
     static ClusteringReport clustering(String title, Map<String, Object> metrics, List<Double> loss, float[] emb,
                                        int dims, int[] clusters, Dataset scoredRaw, PaddedSequences scored) {
+        return clustering(title, metrics, loss, emb, dims, clusters, scoredRaw, scored, null);
+    }
+
+    /** The same, with the autoencoder's reconstructions of {@code scored} (null: none). */
+    static ClusteringReport clustering(String title, Map<String, Object> metrics, List<Double> loss, float[] emb,
+                                       int dims, int[] clusters, Dataset scoredRaw, PaddedSequences scored,
+                                       float[] reconstructions) {
         Map<String, String> facts = new LinkedHashMap<>();
         metrics.forEach((k, v) -> {
             if (v instanceof List<?> || v instanceof Map<?, ?>) return;
@@ -44,7 +51,7 @@ final class Reports {
             for (Object v : kl) refineKl.add(((Number) v).doubleValue());
         }
         return new ClusteringReport(title, facts, loss, emb, dims, clusters, scoredRaw.labels(), scoredRaw.labelNames(),
-                scored, stages, refineKl, settings);
+                scored, stages, refineKl, settings, reconstructions);
     }
 
     private static String format(Object v) {

@@ -347,7 +347,8 @@ final class TrainCommand implements Callable<Integer> {
             Dataset scoredRaw = prepared.scoredRaw();
             w.println("report: " + ReportWriter.write(report, Reports.clustering(fitted.method() + " on "
                     + scoredRaw.name(), metrics, loss, embedded, fitted.latent(), scored.labels(),
-                    scoredRaw, prepared.scored())));
+                    scoredRaw, prepared.scored(), fitted instanceof SequenceClusteringModel autoencoder
+                            ? autoencoder.reconstruct(prepared.scored()) : null)));
         }
         w.flush();
     }

@@ -20,11 +20,13 @@ import org.rnnclust.data.PaddedSequences;
  *                      refined clusters); empty: none
  * @param refineKl      refinement's mean KL(P‖Q) per epoch (empty: no refinement plot)
  * @param settings      every setting of the run (name → value), shown as a table; empty: none
+ * @param reconstructions the autoencoder's reconstructions of {@code sequences}, in their layout, or
+ *                      null (no reconstruction panels)
  */
 public record ClusteringReport(String title, Map<String, String> facts, List<Double> lossHistory, float[] embeddings,
                                int dimensions, int[] clusters, int[] labels, List<String> labelNames,
                                PaddedSequences sequences, List<List<String>> stages, List<Double> refineKl,
-                               Map<String, String> settings) {
+                               Map<String, String> settings, float[] reconstructions) {
     public ClusteringReport {
         if (embeddings.length != (long) clusters.length * dimensions) {
             throw new IllegalArgumentException(embeddings.length + " embedding values for " + clusters.length
@@ -32,6 +34,9 @@ public record ClusteringReport(String title, Map<String, String> facts, List<Dou
         }
         if (labels != null && labels.length != clusters.length) {
             throw new IllegalArgumentException(labels.length + " labels for " + clusters.length + " items");
+        }
+        if (reconstructions != null && (sequences == null || reconstructions.length != sequences.values().length)) {
+            throw new IllegalArgumentException("reconstructions need the sequences, in their layout");
         }
         if (sequences != null && sequences.n() != clusters.length) {
             throw new IllegalArgumentException(sequences.n() + " sequences for " + clusters.length + " items");

@@ -86,6 +86,11 @@ public final class ReportWriter {
             for (int c = 0; c < Math.min(k, MAX_CLUSTER_PLOTS); c++) {
                 page.plot(String.format("cluster_%02d.png", c), "Cluster " + c + ": mean sequence ± 1 std" + which,
                         clusterMean(s, r.clusters(), c, channel));
+                if (r.reconstructions() != null) {
+                    page.plot(String.format("cluster_%02d_reconstruction.png", c), "Cluster " + c + ": up to "
+                            + RECONSTRUCTED_ITEMS + " of its sequences (solid) and the autoencoder's reconstructions "
+                            + "(dashed)" + which, reconstructionChart(s, r.reconstructions(), r.clusters(), c, channel));
+                }
                 if (heatmap) {
                     page.plot(String.format("cluster_%02d_channels.png", c),
                             "Cluster " + c + ": mean of every channel at every step", channelMeans(s, r.clusters(), c));
@@ -383,6 +388,37 @@ public final class ReportWriter {
         chart.addSeries("mean + std", x, hi).setMarker(SeriesMarkers.NONE).setLineColor(band).setLineStyle(dashed);
         chart.addSeries("mean", x, mean).setMarker(SeriesMarkers.NONE).setLineColor(new Color(20, 60, 140));
         chart.addSeries("mean - std", x, lo).setMarker(SeriesMarkers.NONE).setLineColor(band).setLineStyle(dashed);
+        return chart;
+    }
+
+    /** Sequences drawn with their reconstructions per cluster. */
+    static final int RECONSTRUCTED_ITEMS = 3;
+
+    /** The first {@link #RECONSTRUCTED_ITEMS} sequences of a cluster on one channel, each beside its reconstruction. */
+    private static XYChart reconstructionChart(PaddedSequences s, float[] rec, int[] clusters, int cluster, int channel) {
+        XYChart chart = new XYChartBuilder().width(560).height(300).xAxisTitle("step").yAxisTitle("value").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        int t = s.maxLength();
+        int ch = s.channels();
+        BasicStroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f);
+        int drawn = 0;
+        for (int i = 0; i < clusters.length && drawn < RECONSTRUCTED_ITEMS; i++) {
+            if (clusters[i] != cluster) continue;
+            int length = s.lengths()[i];
+            double[] x = new double[length];
+            double[] seq = new double[length];
+            double[] back = new double[length];
+            for (int step = 0; step < length; step++) {
+                x[step] = step;
+                seq[step] = s.values()[(i * t + step) * ch + channel];
+                back[step] = rec[(i * t + step) * ch + channel];
+            }
+            Color colour = colour(drawn);
+            chart.addSeries("sequence " + i, x, seq).setMarker(SeriesMarkers.NONE).setLineColor(colour);
+            chart.addSeries("reconstruction " + i, x, back).setMarker(SeriesMarkers.NONE).setLineColor(colour)
+                    .setLineStyle(dashed);
+            drawn++;
+        }
         return chart;
     }
 

@@ -14,6 +14,7 @@ import org.rnnclust.nn.Adam;
 import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.Autoencoder;
 import org.rnnclust.nn.ContrastiveLoss;
+import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.nn.SequenceMask;
 
 /**
@@ -210,6 +211,36 @@ public final class Trainer {
     }
 
     /** The embeddings [N, D] of all sequences, in order, computed in batches of {@code batchSize}. */
+    /**
+     * The autoencoder's reconstructions of {@code data}, in its layout [n, maxLength, channels]
+     * (zeros past each sequence's length), {@code batchSize} sequences at a time.
+     */
+    public static float[] reconstruct(TensorOps ops, SequenceAutoencoder model, PaddedSequences data, int batchSize) {
+        int n = data.n();
+        int t = data.maxLength();
+        int c = data.channels();
+        float[] out = new float[Math.multiplyExact(Math.multiplyExact(n, t), c)];
+        int[] identity = new int[n];
+        for (int i = 0; i < n; i++) identity[i] = i;
+        try (BatchLoader loader = new BatchLoader(ops, data, batchSize)) {
+            for (int from = 0; from < n; from += batchSize) {
+                int count = Math.min(batchSize, n - from);
+                SequenceMask mask = loader.load(identity, from, count);
+                model.forward(loader.input(), loader.input(), mask);
+                int steps = mask.steps();
+                float[] timeMajor = new float[steps * count * c];
+                ops.download(model.reconstruction(), 0, timeMajor, 0, timeMajor.length);
+                for (int b = 0; b < count; b++) {
+                    int length = data.lengths()[from + b];
+                    for (int s = 0; s < length; s++) {
+                        System.arraycopy(timeMajor, (s * count + b) * c, out, ((from + b) * t + s) * c, c);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     public static float[] embed(TensorOps ops, Autoencoder model, PaddedSequences data, int batchSize) {
         int n = data.n();
         int d = model.embeddingSize();

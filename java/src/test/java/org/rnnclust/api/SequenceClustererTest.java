@@ -172,6 +172,33 @@ class SequenceClustererTest {
                 FitListener.Phase.REFINEMENT, FitListener.Phase.REFINEMENT, FitListener.Phase.REFINEMENT), phases);
     }
 
+    /**
+     * Reconstructions in the data's layout: each sequence's, computed among sequences of other
+     * lengths, equals its reconstruction alone, and the steps past its length stay zero.
+     */
+    @Test
+    void reconstructionsKeepEachSequencesLayoutWhateverItsBatch() {
+        SequenceClusteringModel model = small().refine(Refine.NONE).build().fit(cpu, TRAIN);
+        float[][] series = new float[TRAIN.size()][];
+        for (int i = 0; i < series.length; i++) {
+            series[i] = java.util.Arrays.copyOf(TRAIN.series(i), 20 + i % 21);  // 20..40 steps
+        }
+        PaddedSequences all = PaddedSequences.of(Dataset.unlabelled("varied", series, 1));
+        float[] rec = model.reconstruct(all);
+        assertEquals(all.values().length, rec.length);
+        for (int i = 0; i < series.length; i++) {
+            float[] alone = model.reconstruct(PaddedSequences.of(Dataset.unlabelled("one", new float[][] {series[i]}, 1)));
+            for (int t = 0; t < all.maxLength(); t++) {
+                float got = rec[i * all.maxLength() + t];
+                if (t >= series[i].length) {
+                    assertEquals(0f, got, "sequence " + i + ", step " + t + " is past its length");
+                } else {
+                    assertEquals(alone[t], got, 1e-5f * (1 + Math.abs(alone[t])), "sequence " + i + ", step " + t);
+                }
+            }
+        }
+    }
+
     /** Records "start PHASE" and "end PHASE" (what a progress bar opens and closes on). */
     private static FitListener phaseRecorder(List<String> events) {
         return new FitListener() {

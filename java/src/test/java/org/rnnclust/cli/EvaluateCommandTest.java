@@ -207,7 +207,11 @@ class EvaluateCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(ReportWriterTest.checkLinkedPngs(report.resolve("index.html")).containsAll(java.util.List.of(
                 "loss.png", "embedding_clusters.png", "embedding_labels.png", "confusion.png", "cluster_00.png",
-                "cluster_01.png")));
+                "cluster_01.png", "cluster_00_reconstruction.png", "refine_kl.png")));
+        String html = Files.readString(report.resolve("index.html"));
+        assertTrue(html.contains("<th>silhouette</th>"), "the label-free scores are among the facts");
+        assertTrue(html.contains("before refinement (the k-means start)"), "the scores before and after refinement");
+        assertTrue(html.contains("<td>--epochs</td><td>3</td>"), "every setting");
     }
 
     /** The results without timings and provenance (which names each run's command line, output and times). */

@@ -79,7 +79,7 @@ public class ReportWriterTest {
         ClusteringReport report = new ClusteringReport("test <report>", Map.of("nmi", "0.5"),
                 List.of(1.0, 0.6, 0.4, 0.35), emb, dims, clusters, labels, List.of("a", "b"),
                 new PaddedSequences(n, t, 1, values, lengths), List.of(List.of("clusters", "NMI"), List.of("start", "0.4")),
-                List.of(0.3, 0.2), Map.of("--k", "2"));
+                List.of(0.3, 0.2), Map.of("--k", "2"), null);
         Path index = ReportWriter.write(dir, report);
         List<String> linked = checkLinkedPngs(index);
         assertTrue(linked.containsAll(List.of("loss.png", "embedding_clusters.png", "embedding_labels.png",
@@ -129,7 +129,7 @@ public class ReportWriterTest {
         PaddedSequences seqs = new PaddedSequences(n, t, ch, values, lengths);
         assertEquals(2, ReportWriter.mostVariableChannel(seqs), "a large mean is not a large spread");
         ClusteringReport report = new ClusteringReport("multichannel", Map.of(), List.of(), emb, 2, clusters, null,
-                List.of(), seqs, List.of(), List.of(), Map.of());
+                List.of(), seqs, List.of(), List.of(), Map.of(), null);
         Path index = ReportWriter.write(dir, report);
         List<String> linked = checkLinkedPngs(index);
         assertTrue(linked.containsAll(List.of("cluster_00.png", "cluster_00_channels.png", "cluster_01.png",
