@@ -137,8 +137,10 @@ final class Progress implements FitListener, AutoCloseable {
     /** A bar over {@code steps} steps of {@code unit} ticks each (batches of an epoch, or 1), from tick {@code from}. */
     private void openBar(Phase phase, int steps, int unit, long from) {
         bar = new ProgressBarBuilder().setTaskName(name(phase)).setInitialMax((long) steps * unit)
-                .startsFrom(from, Duration.ZERO).setRenderer((state, width) -> render(state.getTaskName(), state.getStart(), state.getCurrent(),
-                        state.getMax(), state.getElapsedAfterStart().toMillis(), unit, state.getExtraMessage(), width))
+                .startsFrom(from, Duration.ZERO)
+                .setRenderer((state, width) -> render(state.getTaskName(), state.getStart(), state.getCurrent(),
+                        state.getMax(), state.isAlive() ? state.getElapsedAfterStart().toMillis() : -1, unit,
+                        state.getExtraMessage(), width))
                 .setConsumer(line = new LineConsumer(err)).setUpdateIntervalMillis(250).continuousUpdate().build();
     }
 
@@ -155,7 +157,8 @@ final class Progress implements FitListener, AutoCloseable {
     /**
      * {@code name done/steps [=====>    ] message ETA h:mm:ss}: a bar of {@code max} ticks, {@code unit}
      * ticks a step (the batches of an epoch, or 1), where done counts whole steps and the ETA
-     * extrapolates the ticks since the bar opened at tick {@code start}, {@code elapsedMs} ago.
+     * extrapolates the ticks since the bar opened at tick {@code start}, {@code elapsedMs} ago
+     * (negative: the bar is closing, whatever step it stopped at, and shows no ETA).
      */
     static String render(String task, long start, long current, long max, long elapsedMs, int unit, String message,
                          int width) {
@@ -164,7 +167,7 @@ final class Progress implements FitListener, AutoCloseable {
         String head = String.format(Locale.ROOT, "%s %d/%d ", task, current / unit, max / unit);
         String tail = message == null || message.isEmpty() ? "" : " " + message;
         long ticks = current - start;
-        if (ticks > 0 && current < max) {
+        if (ticks > 0 && current < max && elapsedMs >= 0) {
             long seconds = Math.round(elapsedMs / 1000.0 / ticks * (max - current));
             tail += String.format(Locale.ROOT, " ETA %d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
         }

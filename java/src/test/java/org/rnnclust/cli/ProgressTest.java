@@ -80,6 +80,7 @@ class ProgressTest {
         assertTrue(drawn.startsWith("pretrain 3/10 ["), drawn);
         assertTrue(drawn.endsWith(" ETA 0:00:40"), drawn);
         assertFalse(render("pretrain", 0, 30, 0, 5_000, 3).contains("ETA"), "no ETA before the first tick");
+        assertFalse(render("pretrain", 0, 30, 10, -1, 3).contains("ETA"), "no ETA on a bar closed early");
     }
 
     @Test
