@@ -35,7 +35,7 @@ for name, shift in (("Waves", 0.0), ("Ramps", 1.0)):
         with open(os.path.join(sys.argv[1], name, "%s_%s.tsv" % (name, split)), "w") as f:
             for i in range(n):
                 c = i % 3
-                row = [math.sin(t * (0.1 + 0.1 * c)) + shift * c * t / 40 + 2.0 * random.gauss(0, 1) for t in range(40)]
+                row = [math.sin(t * (0.2 + 0.02 * c)) + shift * c * t / 80 + 1.5 * random.gauss(0, 1) for t in range(40)]
                 f.write(str(c + 1) + "".join("\t%.5f" % v for v in row) + "\n")
 PY
 java -jar "$root/target/rnnclust.jar" evaluate --data-dir "$out/data" --methods kmeans,pca-kmeans --seeds 2 \

@@ -127,7 +127,13 @@ final class EvaluateCommand implements Callable<Integer> {
                 w.flush();
             });
         }
-        Map<String, Object> provenance = Provenance.of(spec, result.device());
+        List<Path> datasetFiles = new ArrayList<>();
+        for (DatasetCatalog.Entry e : found) {
+            for (Path f : new Path[] {e.train(), e.trainLabels(), e.test(), e.testLabels()}) {
+                if (f != null) datasetFiles.add(f);
+            }
+        }
+        Map<String, Object> provenance = Provenance.of(spec, result.device(), datasetFiles, "--data-dir");
         try (OutputFolder output = OutputFolder.open(out)) {
             Map<String, Object> machine = MachineInfo.collect(result.device());
             EvaluationFiles.writeMarkdown(output.file(EvaluationFiles.MARKDOWN), result, machine);

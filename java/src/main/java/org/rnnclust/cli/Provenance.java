@@ -47,6 +47,18 @@ final class Provenance {
      * @param device the device's description, which names its threads (null where the command used none)
      */
     static Map<String, Object> of(CommandSpec spec, String device) {
+        return of(spec, device, List.of());
+    }
+
+    /**
+     * The same, with input files the options do not name (evaluate's datasets under --data-dir),
+     * recorded under {@code option}.
+     */
+    static Map<String, Object> of(CommandSpec spec, String device, List<Path> moreInputs, String option) {
+        return of(spec, device, moreInputs.stream().map(f -> input(option, f)).toList());
+    }
+
+    private static Map<String, Object> of(CommandSpec spec, String device, List<Map<String, Object>> moreInputs) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("rnnclust_version", String.valueOf(Provenance.class.getPackage().getImplementationVersion()));
         p.put("commit", MachineInfo.gitCommit());
@@ -67,6 +79,7 @@ final class Provenance {
                 if (Files.isRegularFile(file)) inputs.add(input(name, file));
             }
         }
+        inputs.addAll(moreInputs);
         p.put("settings", settings);
         p.put("inputs", inputs);
         p.put("host", hostName());

@@ -59,6 +59,7 @@ class ProvenanceTest {
         assertTrue(results.get("budget").has("nInit"), results.get("budget").toString());
         JsonNode evaluated = provenance(tmp.resolve("eval/results.json"));
         assertEquals("kmeans", evaluated.get("settings").get("--methods").asText());
+        assertInput(evaluated, "--data-dir", dir.resolve("Shapes_TRAIN.tsv"));
 
         Path bench = tmp.resolve("bench.json");
         assertEquals(0, CliRun.of("bench", "--device", "cpu", "--threads", "1", "--kmeans", "300,5,4", "--warmup", "0",
@@ -91,14 +92,15 @@ class ProvenanceTest {
     }
 
     private static void assertInput(JsonNode provenance, String option, Path file) throws Exception {
+        String path = file.toAbsolutePath().normalize().toString();
         for (JsonNode input : provenance.get("inputs")) {
-            if (!input.get("option").asText().equals(option)) continue;
+            if (!input.get("option").asText().equals(option) || !input.get("path").asText().equals(path)) continue;
             assertEquals(file.toAbsolutePath().normalize().toString(), input.get("path").asText());
             assertEquals(Files.size(file), input.get("bytes").asLong());
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
             assertEquals(HexFormat.of().formatHex(digest), input.get("sha256").asText(), option);
             return;
         }
-        throw new AssertionError(option + " is not among the inputs: " + provenance.get("inputs"));
+        throw new AssertionError(option + " " + path + " is not among the inputs: " + provenance.get("inputs"));
     }
 }
