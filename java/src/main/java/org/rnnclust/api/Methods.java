@@ -59,13 +59,24 @@ public final class Methods {
 
     /** k-means on the flattened (padded) preprocessed series: the baseline every embedding must beat. */
     public static ClusteringMethod rawKMeans(KMeansSettings kmeans) {
+        return rawKMeans(kmeans, FitListener.NONE);
+    }
+
+    /** The same, telling {@code listener} of each restart (phase {@link FitListener.Phase#KMEANS}). */
+    public static ClusteringMethod rawKMeans(KMeansSettings kmeans, FitListener listener) {
         return new ClusteringMethod() {
             @Override public String name() { return "kmeans"; }
 
             @Override
             public FittedClustering fit(Device device, PaddedSequences train, int k, long seed) {
-                KMeansModel km = new KMeans(kmeans.params(k, seed)).fit(device.backend(), train.values(), train.n(),
-                        train.rowSize());
+                KMeansModel km;
+                listener.phaseStarted(FitListener.Phase.KMEANS, kmeans.params(k, seed).nInit());
+                try {
+                    km = new KMeans(kmeans.params(k, seed), done -> listener.stepFinished(FitListener.Phase.KMEANS, done))
+                            .fit(device.backend(), train.values(), train.n(), train.rowSize());
+                } finally {
+                    listener.phaseEnded(FitListener.Phase.KMEANS);
+                }
                 return new FittedClustering(name(), device, PaddedSequences::values, train.rowSize(), km,
                         (long) k * train.rowSize(), km.iterations(), "iterations", List.of(), NOTHING, 0);
             }

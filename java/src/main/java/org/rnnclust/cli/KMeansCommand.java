@@ -30,6 +30,7 @@ final class KMeansCommand implements Callable<Integer> {
     @Mixin DeviceMixin device;
     @Mixin ClusteringMixin clustering;
     @Mixin KMeansMixin kmeans;
+    @Mixin ProgressMixin progress;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
@@ -53,7 +54,10 @@ final class KMeansCommand implements Callable<Integer> {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("seed", clustering.seed);
         settings.put("n_init", kmeans.nInit);
-        return BaselineRun.run(spec, data, prep, device, clustering, out,
-                Methods.rawKMeans(kmeans.settings()), false, settings);
+        // The bar closes when the restarts end (or fail), before the results are printed.
+        try (Progress shown = progress.open(spec, "refine")) {
+            return BaselineRun.run(spec, data, prep, device, clustering, out,
+                    Methods.rawKMeans(kmeans.settings(), shown), false, settings);
+        }
     }
 }

@@ -133,6 +133,20 @@ class ProgressTest {
         assertFalse(after.contains("["), "a bar after the results:\n" + after);
     }
 
+    @Test
+    void kmeansShowsItsRestartsThenItsResults(@TempDir Path tmp) throws Exception {
+        Path data = ThreeShapes.write(tmp.resolve("shapes.tsv"), 10);
+        StringWriter both = new StringWriter();
+        int code = CliRun.merged(both, "kmeans", "--data", data.toString(), "--n-init", "4", "--device", "cpu",
+                "--progress", "bar", "--out", tmp.resolve("km").toString());
+        String out = settled(both);
+        assertEquals(0, code, out);
+        assertTrue(out.contains("\rkmeans restarts 4/4 ["), out);
+        String after = out.substring(out.indexOf('\n', out.lastIndexOf('\r')) + 1);
+        assertTrue(after.strip().endsWith("metrics.json"), after);
+        assertFalse(after.contains("["), "a bar after the results:\n" + after);
+    }
+
     /** The text once no bar draws any more (fails when one still does). */
     private static String settled(StringWriter text) throws InterruptedException {
         String before = text.toString();
