@@ -49,6 +49,14 @@ public final class Device implements AutoCloseable {
     }
 
     /** "cpu", "cuda:0", ... */
+    /**
+     * The CPU threads a device opened with 0 threads computes with: the cores this process may use,
+     * at most {@code SLURM_CPUS_PER_TASK} when Slurm sets it.
+     */
+    public static int defaultThreads() {
+        return org.rnnclust.backend.Backends.defaultThreads();
+    }
+
     public String name() {
         return backend.name();
     }

@@ -3,6 +3,7 @@ package org.rnnclust.backend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.rnnclust.DeviceUnavailableException;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
@@ -142,12 +143,34 @@ public final class Backends {
         return b;
     }
 
+    /**
+     * The CPU threads a computation may use by default: the cores the JVM sees (Java counts its
+     * container's and cgroup's CPU limits and the affinity mask), at most {@code SLURM_CPUS_PER_TASK}
+     * when Slurm sets it. A Slurm cluster that does not bind tasks to their cores leaves every core
+     * of the node visible, and a job that used them all would take its neighbours' cores.
+     */
+    public static int defaultThreads() {
+        return defaultThreads(System.getenv(), Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #defaultThreads()} for the environment {@code env} and {@code available} cores. */
+    static int defaultThreads(Map<String, String> env, int available) {
+        String slurm = env.get("SLURM_CPUS_PER_TASK");
+        if (slurm == null || slurm.isBlank()) return available;
+        try {
+            int perTask = Integer.parseInt(slurm.strip());
+            return perTask >= 1 ? Math.min(available, perTask) : available;
+        } catch (NumberFormatException e) {
+            return available;  // not a count: Slurm did not write it, and it says nothing about the cores
+        }
+    }
+
     private static Backend cpu(int threads, boolean deterministic) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = defaultThreads();
         if (threads > cores) {
             // More threads than cores only adds stacks, staging arrays and switching (10,000 threads took
             // 8x the time and 2 GB on a k-means of MNIST); the results do not depend on the count.
-            LOG.warn("{} CPU threads asked for, {} cores available: using {}", threads, cores, cores);
+            LOG.warn("{} CPU threads asked for, {} cores available to this process: using {}", threads, cores, cores);
             threads = cores;
         }
         try {

@@ -15,7 +15,8 @@ final class DeviceMixin {
     String device;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "CPU threads; 0 = all cores. Default: ${DEFAULT-VALUE}.")
+            description = "CPU threads; 0 = every core this process may use, at most SLURM_CPUS_PER_TASK when Slurm "
+                    + "sets it. Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",

@@ -27,7 +27,9 @@ final class InfoCommand implements Callable<Integer> {
                 System.getProperty("java.vm.name"), rt.maxMemory() >> 20);
         w.printf("OS         %s %s (%s)%n", System.getProperty("os.name"), System.getProperty("os.version"),
                 System.getProperty("os.arch"));
-        w.printf("CPU        %d cores available%n", rt.availableProcessors());
+        int threads = Device.defaultThreads();
+        w.printf("CPU        %d cores available%s%n", rt.availableProcessors(), threads == rt.availableProcessors() ? ""
+                : "; --threads 0 uses " + threads + " (SLURM_CPUS_PER_TASK)");
         for (Map.Entry<String, String> line : Device.environment()) w.printf("%-11s%s%n", line.getKey(), line.getValue());
         w.flush();
         return Main.EXIT_OK;

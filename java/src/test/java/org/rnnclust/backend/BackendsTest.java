@@ -15,6 +15,18 @@ import org.rnnclust.Setting;
 /** The factory's refusals speak of settings in words (the command line adds the flags), and its description for info. */
 @Tag("gpu")
 class BackendsTest {
+    /** --threads 0 on a Slurm node: at most the task's CPUs, whatever the node shows. */
+    @Test
+    void defaultThreadsHonourSlurmCpusPerTask() {
+        assertEquals(64, Backends.defaultThreads(java.util.Map.of(), 64), "no Slurm: every core the JVM sees");
+        assertEquals(8, Backends.defaultThreads(java.util.Map.of("SLURM_CPUS_PER_TASK", "8"), 64));
+        assertEquals(4, Backends.defaultThreads(java.util.Map.of("SLURM_CPUS_PER_TASK", "8"), 4),
+                "a cgroup or affinity limit below Slurm's count wins");
+        assertEquals(64, Backends.defaultThreads(java.util.Map.of("SLURM_CPUS_PER_TASK", "0"), 64));
+        assertEquals(64, Backends.defaultThreads(java.util.Map.of("SLURM_CPUS_PER_TASK", "two"), 64));
+        assertEquals(64, Backends.defaultThreads(java.util.Map.of("SLURM_CPUS_PER_TASK", " "), 64));
+    }
+
     private static InputException refused(Backends.Request r) {
         return assertThrows(InputException.class, () -> Backends.open(r).close());
     }
