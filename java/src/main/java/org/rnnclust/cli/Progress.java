@@ -51,11 +51,6 @@ final class Progress implements FitListener, AutoCloseable {
         this.refineLabel = refineLabel;
     }
 
-    /** The mode in effect (auto resolved). */
-    Mode mode() {
-        return mode;
-    }
-
     @Override
     public void phaseStarted(Phase phase, int steps) {
         closeBar();
