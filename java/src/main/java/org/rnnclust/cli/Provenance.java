@@ -26,9 +26,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * rnnclust version and commit it was built from, the command line and every setting in effect
  * (defaults included), the SHA-256 of each input file, the host, CPU and device (with its threads), and when
  * the command started and ended. It stays out of model files and checkpoints, whose bytes must not
- * depend on when or where they were made.
+ * depend on when or where they were made. Public for the other front ends (the Spark module's
+ * commands), which run through {@link Main#execute}.
  */
-final class Provenance {
+public final class Provenance {
     /** Options that name what a command writes, not what it reads. */
     private static final Set<String> OUTPUTS = Set.of("--out", "--report", "--json", "--output");
     private static final Set<String> NOT_SETTINGS = Set.of("--help", "--version");
@@ -46,7 +47,7 @@ final class Provenance {
      *
      * @param device the device's description, which names its threads (null where the command used none)
      */
-    static Map<String, Object> of(CommandSpec spec, String device) {
+    public static Map<String, Object> of(CommandSpec spec, String device) {
         return of(spec, device, List.of());
     }
 

@@ -108,6 +108,12 @@ class SparkCommandsTest {
         JsonNode centres = new ObjectMapper().readTree(Path.of(clustered, "_centres.json").toFile());
         assertEquals(3, centres.get("k").asInt());
         assertEquals(3, centres.get("centres").size());
+        JsonNode provenance = centres.get("provenance");
+        assertEquals(3, provenance.get("settings").get("--k").asInt());
+        assertEquals("kmeans", provenance.get("command_line").get(0).asText());
+        assertTrue(provenance.get("commit").asText().matches("[0-9a-f]{7,40}(-dirty)?|unknown"), provenance.toString());
+        assertTrue(provenance.get("device").asText().startsWith("Spark 4."), provenance.get("device").asText());
+        assertTrue(Files.readString(Path.of(clustered, "_centres.json")).endsWith("}\n"));
         List<Row> rows = LocalSpark.session().read().parquet(clustered).collectAsList();
         assertEquals(90, rows.size());
         // Every row's cluster is its nearest centre.

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.rnnclust.cli.Provenance;
 import org.rnnclust.spark.SequenceColumns;
 import org.rnnclust.spark.SparkKMeans;
 import picocli.CommandLine.Command;
@@ -76,22 +77,30 @@ final class KMeansCommand implements Callable<Integer> {
                 values[r.size()] = fit.predict(x);
                 return RowFactory.create(values);
             };
+            Map<String, Object> provenance = Provenance.of(spec, "Spark " + spark.version() + ", master "
+                    + spark.sparkContext().master());
             output.writeParquet(table.map(withCluster, Encoders.row(schema)),
-                    folder -> writeCentres(output.fileSystem(), new Path(folder, "_centres.json"), fit));
+                    folder -> writeCentres(output.fileSystem(), new Path(folder, "_centres.json"), fit, provenance));
             spec.commandLine().getOut().println("wrote " + output.path() + ": k=" + k + ", inertia " + fit.inertia());
             spec.commandLine().getOut().flush();
             return 0;
         });
     }
 
-    /** The centres and inertia, beside the table (Spark's readers skip files whose names start with _). */
-    private static void writeCentres(FileSystem fs, Path file, SparkKMeans.Fit fit) throws IOException {
+    /**
+     * The centres and inertia, then where they came from, beside the table (Spark's readers skip
+     * files whose names start with _).
+     */
+    private static void writeCentres(FileSystem fs, Path file, SparkKMeans.Fit fit, Map<String, Object> provenance)
+            throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("k", fit.centres().length);
         doc.put("inertia", fit.inertia());
         doc.put("centres", fit.centres());
+        doc.put("provenance", provenance);
         try (OutputStream os = fs.create(file, false)) {
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(os, doc);
+            os.write((new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 }
