@@ -129,8 +129,18 @@ public final class FittedClustering implements AutoCloseable {
     /** Each sequence of {@code data} to its nearest centroid (under the method's own distance). */
     public Assignment assign(PaddedSequences data) {
         if (assigner != null) return assigner.assign(data);
-        KMeansModel.Assignment a = kmeans.predict(device.backend(), embed(data), data.n());
-        return new Assignment(a.labels(), a.inertia());
+        return embedAndAssign(data).assignment();
+    }
+
+    /**
+     * The embeddings of {@code data} and {@link #assign}'s clusters, embedding once where the method
+     * assigns by its embedding.
+     */
+    public ClusteringModel.Embedded embedAndAssign(PaddedSequences data) {
+        float[] z = embed(data);
+        if (assigner != null) return new ClusteringModel.Embedded(z, assigner.assign(data));
+        KMeansModel.Assignment a = kmeans.predict(device.backend(), z, data.n());
+        return new ClusteringModel.Embedded(z, new Assignment(a.labels(), a.inertia()));
     }
 
     /** This fit seen through {@code view}: the same centroids, sequences transformed first (resampled, ...). */

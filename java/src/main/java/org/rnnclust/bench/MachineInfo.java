@@ -27,7 +27,7 @@ public final class MachineInfo {
         return m;
     }
 
-    public static String cpuModel() {
+    static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
                 if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
@@ -44,7 +44,7 @@ public final class MachineInfo {
      * another; "unknown" when built outside a git checkout. Not the commit of the working
      * directory: a jar runs from anywhere, and a results file must name the code that produced it.
      */
-    public static String gitCommit() {
+    static String gitCommit() {
         String fromEnv = System.getenv("RNNCLUST_COMMIT");
         if (fromEnv != null && !fromEnv.isBlank()) return fromEnv.trim();
         return buildCommit();

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.rnnclust.InputException;
 import org.rnnclust.api.Assignment;
 import org.rnnclust.api.ClusteringMethod;
+import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.FittedClustering;
 import org.rnnclust.api.OutputClaim;
@@ -57,8 +58,18 @@ final class BaselineRun {
         try (Device on = device.open(); FittedClustering fit = fitOrExplain(method, on, prepared.train(), k, clustering.seed)) {
             deviceUsed = on.description();
             PaddedSequences target = prepared.scored();
-            scored = embedding || prepared.test() != null ? fit.assign(target)
-                    : new Assignment(fit.trainingLabels(), fit.fitInertia());
+            // Scored where the method clustered: its embedding (computed once, for the clusters too),
+            // or the (preprocessed, padded) series.
+            float[] points;
+            if (embedding) {
+                ClusteringModel.Embedded both = fit.embedAndAssign(target);
+                scored = both.assignment();
+                points = both.embeddings();
+            } else {
+                scored = prepared.test() != null ? fit.assign(target)
+                        : new Assignment(fit.trainingLabels(), fit.fitInertia());
+                points = target.values();
+            }
             metrics.put("method", method.name());
             metrics.put("data", scoredRaw.name());
             metrics.put("n", scoredRaw.size());
@@ -70,8 +81,6 @@ final class BaselineRun {
             metrics.put("converged", fit.converged());
             if (embedding) metrics.put("parameters", fit.parameterCount());
             seconds = (System.nanoTime() - start) / 1e9;
-            // Scored where the method clustered: its embedding, or the (preprocessed, padded) series.
-            float[] points = embedding ? fit.embed(target) : target.values();
             internal = ClusteringOutput.internal(points, target.n(), embedding ? fit.dimensions() : target.rowSize(),
                     scored.labels(), clustering.seed, metrics);
         }

@@ -61,8 +61,6 @@ public final class Provenance {
 
     private static Map<String, Object> of(CommandSpec spec, String device, List<Map<String, Object>> moreInputs) {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("rnnclust_version", String.valueOf(Provenance.class.getPackage().getImplementationVersion()));
-        p.put("commit", MachineInfo.gitCommit());
         List<String> args = spec.commandLine().getParseResult() == null ? List.of()
                 : spec.commandLine().getParseResult().originalArgs();
         p.put("command_line", args);
@@ -84,10 +82,8 @@ public final class Provenance {
         p.put("settings", settings);
         p.put("inputs", inputs);
         p.put("host", hostName());
-        p.put("cpu", MachineInfo.cpuModel());
-        p.put("cores", Runtime.getRuntime().availableProcessors());
-        p.put("device", device);
-        p.put("java", System.getProperty("java.version"));
+        // The machine as benchmarks describe it: version and commit, CPU, cores, OS, Java, the device.
+        p.putAll(MachineInfo.collect(device));
         OffsetDateTime start = STARTED.get();
         p.put("started", start == null ? null : start.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         p.put("ended", now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));

@@ -191,7 +191,8 @@ final class TrainCommand implements Callable<Integer> {
                         + "run the same command again (a reservoir fit keeps no checkpoint; it takes seconds)");
             }
             Dataset scoredRaw = prepared.scoredRaw();
-            Assignment scored = prepared.test() == null ? fitted.training() : fitted.assign(prepared.test());
+            ClusteringModel.Embedded assigned = scored(fitted, prepared, fitted.training(), fitted.trainingEmbeddings());
+            Assignment scored = assigned.assignment();
             Map<String, Object> metrics = new LinkedHashMap<>();
             ClusteringScores scores = putScores(metrics, fitted, scoredRaw, scored, fitted.training().inertia());
             ReservoirSettings s = fitted.settings();
@@ -200,9 +201,8 @@ final class TrainCommand implements Callable<Integer> {
             metrics.put("units", s.units());
             metrics.put("embedding_size", fitted.latent());
             metrics.put("parameters", fitted.parameterCount());
-            // Scored on the training sequences: the fit's embeddings of them, not a second pass of the reservoirs.
             float[] embedded = writeAndPrintScores(dir, start, metrics, fitted, prepared, scored, scores, on,
-                    prepared.test() == null ? fitted.trainingEmbeddings() : null);
+                    assigned.embeddings());
             PrintWriter w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "%d reservoir%s of %d units%s, embedding size %d, %d parameters%n", s.members(),
                     s.members() > 1 ? "s (the consensus of their clusterings)" : "", s.units(),
@@ -250,7 +250,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             FitReport fit = fitted.fitReport();
             Dataset scoredRaw = prepared.scoredRaw();
-            Assignment scored = prepared.test() == null ? fit.training() : fitted.assign(prepared.test());
+            ClusteringModel.Embedded assigned = scored(fitted, prepared, fit.training(), null);
+            Assignment scored = assigned.assignment();
             Map<String, Object> metrics = new LinkedHashMap<>();
             if (fit.refinement() != null && scoredRaw.hasLabels()) {
                 Assignment before = prepared.test() == null ? fit.initial() : fit.beforeRefinement().assign(prepared.test());
@@ -276,7 +277,8 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 metrics.put("refine_seconds", refined.seconds());
             }
-            float[] embedded = writeAndPrintScores(dir, start, metrics, fitted, prepared, scored, scores, on, null);
+            float[] embedded = writeAndPrintScores(dir, start, metrics, fitted, prepared, scored, scores, on,
+                    assigned.embeddings());
             PrintWriter w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", fit.pretraining().epochs(),
                     fit.pretraining().stoppedEarly() ? " (loss plateau)" : "", fit.pretraining().finalLoss(),
@@ -294,6 +296,17 @@ final class TrainCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
+    /**
+     * The scored sequences' clusters and, where known without a second pass, their embeddings: the
+     * fit's own for the training sequences ({@code trainingEmbeddings}, null where the fit keeps
+     * none), or the test set's, embedded and assigned in one pass.
+     */
+    private static ClusteringModel.Embedded scored(ClusteringModel fitted, PreparedData prepared, Assignment training,
+                                                   float[] trainingEmbeddings) {
+        if (prepared.test() == null) return new ClusteringModel.Embedded(trainingEmbeddings, training);
+        return fitted.embedAndAssign(prepared.test());
+    }
+
     /** The metrics every representation writes first: what was clustered, and the scores when there are labels. */
     private static ClusteringScores putScores(Map<String, Object> metrics, ClusteringModel fitted, Dataset scoredRaw,
                                               Assignment scored, double fitInertia) {
@@ -308,7 +321,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Adds the seed, the seconds (the fit and the assignment) and the label-free scores on the
-     * embeddings ({@code knownEmbeddings} when the fit kept them, else computed), writes the output
+     * embeddings ({@code knownEmbeddings} where {@link #scored} has them, else computed), writes the output
      * set and prints the score table; returns the embeddings of the scored sequences.
      */
     private float[] writeAndPrintScores(Path dir, long start, Map<String, Object> metrics, ClusteringModel fitted,

@@ -14,11 +14,7 @@ public final class ClusteringAccuracy {
 
     static double acc(ContingencyTable table) {
         int[][] counts = table.dense();
-        double[][] cost = new double[table.rows()][table.cols()];
-        for (int r = 0; r < cost.length; r++) {
-            for (int c = 0; c < cost[r].length; c++) cost[r][c] = -counts[r][c];
-        }
-        int[] match = Hungarian.solve(cost);
+        int[] match = Hungarian.maximize(counts);
         long matched = 0;
         for (int r = 0; r < match.length; r++) if (match[r] >= 0) matched += counts[r][match[r]];
         return (double) matched / table.n();

@@ -11,6 +11,21 @@ public final class Hungarian {
     private Hungarian() {}
 
     /**
+     * The one-to-one matching of rows to columns with the largest total count (the matching of
+     * clusters to classes that ACC scores and reports colour by).
+     *
+     * @return for each row its column, or -1 when the row is left unmatched (only if rows > cols)
+     */
+    public static int[] maximize(int[][] counts) {
+        double[][] cost = new double[counts.length][];
+        for (int r = 0; r < counts.length; r++) {
+            cost[r] = new double[counts[r].length];
+            for (int c = 0; c < cost[r].length; c++) cost[r][c] = -counts[r][c];
+        }
+        return solve(cost);
+    }
+
+    /**
      * @param cost rows x cols matrix of finite values (all rows the same length)
      * @return for each row its column, or -1 when the row is left unmatched (only if rows > cols)
      */

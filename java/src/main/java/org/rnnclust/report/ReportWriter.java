@@ -129,9 +129,9 @@ public final class ReportWriter {
      * clusters than classes) the indices after the classes'.
      */
     static int[] matchedColours(int[] clusters, int[] labels, int k, int classes) {
-        double[][] cost = new double[k][classes];
-        for (int i = 0; i < clusters.length; i++) cost[clusters[i]][labels[i]] -= 1;
-        int[] match = Hungarian.solve(cost);
+        int[][] counts = new int[k][classes];
+        for (int i = 0; i < clusters.length; i++) counts[clusters[i]][labels[i]]++;
+        int[] match = Hungarian.maximize(counts);
         int next = classes;
         int[] colour = new int[k];
         for (int c = 0; c < k; c++) colour[c] = match[c] >= 0 ? match[c] : next++;
