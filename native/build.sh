@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Builds the small native CPU library (native/cpu/*.c) into the jar's classes folder:
-#   native/build.sh OUTPUT_CLASSES_DIR JAVA_HOME
-# Called by Maven (process-classes). Where gcc or the JNI headers are missing, or the machine is
-# not linux-x86_64, it says so and exits 0: rnnclust then uses its pure-Java path.
+#   native/build.sh OUTPUT_CLASSES_DIR JAVA_HOME [JAVACPP_PLATFORM]
+# Called by Maven (process-classes). Where gcc or the JNI headers are missing, or the machine or
+# the platform the jar is built for (-Djavacpp.platform) is not linux-x86_64, it says so and exits
+# 0: rnnclust then uses its pure-Java path.
 set -euo pipefail
 out="${1:?classes dir}"
 jhome="${2:?java home}"
 here="$(cd "$(dirname "$0")" && pwd)"
 arch="$(uname -s)-$(uname -m)"
+platform="${3:-linux-x86_64}"
+if [[ "$platform" != "linux-x86_64" ]]; then
+  rm -rf "$out/org/rnnclust/backend/cpu/linux-x86_64"
+  echo "native: the jar is built for $platform: no native CPU library in it (pure-Java path there)"; exit 0
+fi
 if [[ "$arch" != "Linux-x86_64" ]]; then
   echo "native: $arch is not linux-x86_64: skipping the native CPU library (pure-Java path)"; exit 0
 fi

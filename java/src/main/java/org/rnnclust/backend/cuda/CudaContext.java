@@ -57,8 +57,8 @@ public final class CudaContext implements AutoCloseable {
         try {
             Loader.load(cublas.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new org.rnnclust.InputException("cuBLAS (libcublas.so.13) did not load: " + e.getMessage()
-                    + "; put the CUDA 13 libraries on LD_LIBRARY_PATH or set CUDA_HOME");
+            throw new org.rnnclust.InputException("cuBLAS (" + CudaLibraries.soname("libcublas") + ") did not load: "
+                    + e.getMessage() + "; put " + CudaLibraries.toolkit() + " on LD_LIBRARY_PATH or set CUDA_HOME");
         }
         CudaContext ctx = new CudaContext(device, probe.devices().get(device), tf32);
         try {

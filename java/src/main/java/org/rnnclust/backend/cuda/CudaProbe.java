@@ -50,9 +50,10 @@ public final class CudaProbe {
         if (!found("libcuda.so.1", dirs)) {
             return new Result(List.of(), 0, 0, "no NVIDIA driver (libcuda.so.1 not found)");
         }
-        if (!found("libcudart.so.13", dirs)) {
-            return new Result(List.of(), 0, 0, "the CUDA 13 runtime library (libcudart.so.13) was not found: install the "
-                    + "CUDA 13 toolkit libraries or set CUDA_HOME");
+        String runtimeLibrary = CudaLibraries.soname("libcudart");
+        if (!found(runtimeLibrary, dirs)) {
+            return new Result(List.of(), 0, 0, "the CUDA " + CudaLibraries.MAJOR + " runtime library (" + runtimeLibrary
+                    + ") was not found: install " + CudaLibraries.toolkit() + " or set CUDA_HOME");
         }
         try {
             Loader.load(cudart.class);
@@ -97,15 +98,19 @@ public final class CudaProbe {
      */
     private static Set<String> searchPath() {
         Set<String> dirs = new LinkedHashSet<>();
+        // The toolkit's own folder for this machine: x86_64-linux, or sbsa-linux on arm64 servers (Grace).
+        boolean arm = System.getProperty("os.arch", "").equals("aarch64");
+        String target = arm ? "/targets/sbsa-linux/lib" : "/targets/x86_64-linux/lib";
+        String multiarch = arm ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
         for (String env : new String[] {"CUDA_HOME", "CUDA_PATH"}) {
             String home = System.getenv(env);
             if (home != null && !home.isBlank()) {
                 dirs.add(home + "/lib64");
-                dirs.add(home + "/targets/x86_64-linux/lib");
+                dirs.add(home + target);
             }
         }
         dirs.add("/usr/local/cuda/lib64");
-        dirs.add("/usr/local/cuda/targets/x86_64-linux/lib");
+        dirs.add("/usr/local/cuda" + target);
         String ld = System.getenv("LD_LIBRARY_PATH");
         if (ld != null) for (String d : ld.split(File.pathSeparator)) if (!d.isBlank()) dirs.add(d);
         String key = "org.bytedeco.javacpp.platform.preloadpath";
@@ -114,7 +119,7 @@ public final class CudaProbe {
         dirs.removeIf(d -> !Files.isDirectory(Path.of(d)));
         if (!dirs.isEmpty()) System.setProperty(key, String.join(File.pathSeparator, dirs));
         Set<String> all = new LinkedHashSet<>(dirs);
-        for (String d : new String[] {"/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/lib64",
+        for (String d : new String[] {"/usr/lib/" + multiarch, "/lib/" + multiarch, "/usr/lib64", "/lib64",
                 "/usr/lib", "/usr/local/nvidia/lib64", "/usr/lib/wsl/lib"}) {
             all.add(d);
         }

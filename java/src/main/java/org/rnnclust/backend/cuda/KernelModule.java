@@ -90,8 +90,9 @@ final class KernelModule implements AutoCloseable {
         try {
             Loader.load(nvrtc.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new CudaException("cannot compile the CUDA kernels: NVRTC (libnvrtc.so.13) did not load ("
-                    + e.getMessage() + "); set CUDA_HOME to a CUDA 13 toolkit", -1);
+            throw new CudaException("cannot compile the CUDA kernels: NVRTC (" + CudaLibraries.soname("libnvrtc")
+                    + ") did not load (" + e.getMessage() + "); set CUDA_HOME to a CUDA " + CudaLibraries.MAJOR
+                    + " toolkit", -1);
         }
         byte[] source = resource(RESOURCES + "kernels/" + name + ".cu");
         if (source == null) throw new IllegalStateException("kernels/" + name + ".cu is not in the jar");
