@@ -32,6 +32,8 @@ import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.metrics.InternalScores;
 import org.rnnclust.report.ReportWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +60,8 @@ import picocli.CommandLine.Spec;
                 "SIGTERM or SIGINT stops an autoencoder at the next batch with a checkpoint (exit 75); --resume DIR "
                 + "continues. A reservoir fit stopped so writes nothing (exit 75): run it again."})
 final class TrainCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
     /** The checkpoint file inside DIR/checkpoints. */
     static final String CHECKPOINT = "last.ckpt";
     /** A sweep over k (--k A..B): every k's scores, and its chart. */
@@ -103,10 +107,15 @@ final class TrainCommand implements Callable<Integer> {
                     + "An .npy or UCR file is streamed, so it may be larger than the heap; other formats are read whole.")
     int sample;
 
-    @Option(names = "--resume", paramLabel = "DIR",
+    @Option(names = "--resume", paramLabel = "DIR|auto",
             description = "Continue the interrupted run in DIR from its checkpoint: the same data and flags as the "
-                    + "first run; --epochs and --refine-epochs may be raised.")
-    Path resume;
+                    + "first run; --epochs and --refine-epochs may be raised. auto (with --out): continue when --out "
+                    + "holds a checkpoint, start afresh when it holds none, so that one job script serves the first "
+                    + "run and every requeue; a checkpoint of another run is refused, not overwritten.")
+    String resumeFlag;
+
+    /** The folder to resume, or null for a fresh run; set by {@link #resolveResume}. */
+    private Path resume;
 
     @Override
     public Integer call() {
@@ -119,6 +128,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Checks the output paths and holds the output folder for the whole run (checkpoints included). */
     private Integer claimAndTrain(StopSignals stop) {
         long start = System.nanoTime();
+        resolveResume();
         Path dir = resume != null ? resume : out;
         if (dir == null) throw new InputException("--out DIR is required (or --resume DIR)");
         if (resume != null && out != null && !resume.equals(out)) {
@@ -128,6 +138,27 @@ final class TrainCommand implements Callable<Integer> {
         try (OutputClaim claim = Outputs.claimFolder(dir, resume != null ? "--resume" : "--out")) {
             return train(stop, dir, start);
         }
+    }
+
+    /**
+     * {@code --resume DIR} resumes DIR; {@code --resume auto} resumes {@code --out} when it holds an
+     * autoencoder's checkpoint and otherwise runs afresh (a reservoir fit keeps none: it always does).
+     */
+    private void resolveResume() {
+        if (resumeFlag == null) return;
+        if (!isResumeAuto()) {
+            resume = Path.of(resumeFlag);
+            return;
+        }
+        if (out == null) throw new InputException("--resume auto needs --out DIR, the folder it resumes when it holds a checkpoint");
+        boolean checkpointed = Files.isRegularFile(out.resolve("checkpoints").resolve(CHECKPOINT));
+        resume = checkpointed ? out : null;
+        LOG.info(checkpointed ? "--resume auto: continuing the run checkpointed in " + out
+                : "--resume auto: no checkpoint in " + out + ", starting afresh");
+    }
+
+    private boolean isResumeAuto() {
+        return resumeFlag != null && resumeFlag.strip().equalsIgnoreCase("auto");
     }
 
     private Integer train(StopSignals stop, Path dir, long start) {
@@ -143,6 +174,10 @@ final class TrainCommand implements Callable<Integer> {
         // Checks --k before any training.
         int[] ks = clustering.isRange() ? clustering.range(prepared.train().n()) : null;
         if (ks == null) clustering.k(prepared.trainRaw());
+        if (ks != null && resume != null && isResumeAuto()) {
+            LOG.info("--resume auto: a sweep over k starts from the beginning");
+            resume = null;
+        }
         if (ks != null && resume != null) {
             throw new InputException("--resume with a range of k: a sweep starts from the beginning; run it again "
                     + "without --resume");
@@ -154,7 +189,8 @@ final class TrainCommand implements Callable<Integer> {
     /** An autoencoder flag with the reservoir, or a reservoir flag with the autoencoder, is a mistake: one line naming it. */
     private void refuseFlagsOfTheOtherRepresentation(boolean autoencoder) {
         List<String> reservoirOnly = spec.mixins().get("reservoir").options().stream().map(OptionSpec::longestName).toList();
-        List<String> autoencoderOnly = new ArrayList<>(List.of("--resume"));
+        // --resume auto serves job scripts whatever the representation; a folder to resume is the autoencoder's.
+        List<String> autoencoderOnly = new ArrayList<>(resume != null ? List.of("--resume") : List.of());
         for (String mixin : List.of("model", "refine", "clusterInit")) {
             spec.mixins().get(mixin).options().forEach(o -> autoencoderOnly.add(o.longestName()));
         }
@@ -245,7 +281,8 @@ final class TrainCommand implements Callable<Integer> {
                 }
             } catch (CancelledException e) {
                 throw new CancelledException("stopped by " + stop.signal() + ": " + e.getMessage() + (ks == null
-                        ? "; continue it with --resume " + dir + " and the same flags"
+                        ? (isResumeAuto() ? "; run the same command again to continue it"
+                                : "; continue it with --resume " + dir + " and the same flags")
                         : "; a sweep over k cannot be resumed: run the same command again"));
             }
             FitReport fit = fitted.fitReport();

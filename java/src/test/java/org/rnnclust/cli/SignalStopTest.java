@@ -90,4 +90,56 @@ class SignalStopTest {
         assertArrayEquals(Files.readAllBytes(whole.resolve("model.rnnclust")),
                 Files.readAllBytes(run.resolve("model.rnnclust")));
     }
+
+    /**
+     * A job script's one command line, {@code --resume auto --out DIR}: the first run (no
+     * checkpoint yet) starts afresh and is stopped by SIGTERM after its first checkpoint; the same
+     * command line again (the requeue) continues it and ends with the uninterrupted run's model.
+     */
+    @Test
+    void oneCommandWithResumeAutoServesTheFirstRunAndTheRequeue() throws Exception {
+        Path data = TrainCommandTest.writeUcr(Cbf.generate(20, 64, 2), tmp.resolve("cbf.tsv"));
+        Path run = tmp.resolve("run");
+        Path checkpoint = run.resolve("checkpoints/last.ckpt");
+        int epochs = 40;
+        List<String> jobLine = args(data, "--out", run, epochs);
+        jobLine.addAll(List.of("--resume", "auto"));
+        String[] job = jobLine.toArray(new String[0]);
+        CliRun first;
+        StopSignals jvmHandlers = StopSignals.install();
+        try {
+            CompletableFuture<CliRun> stopped = CompletableFuture.supplyAsync(() -> CliRun.of(job));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(checkpoint) && !stopped.isDone() && System.nanoTime() < deadline) Thread.sleep(5);
+            assertFalse(stopped.isDone(), "the run ended before it was signalled");
+            sendToThisJvm("TERM");
+            first = stopped.get(60, TimeUnit.SECONDS);
+        } finally {
+            jvmHandlers.restore();
+        }
+        assertEquals(Main.EXIT_INTERRUPTED, first.exitCode(), first.err());
+        assertTrue(first.err().contains("run the same command again to continue it"), first.err());
+        assertFalse(Files.exists(run.resolve("model.rnnclust")));
+
+        CliRun requeued = CliRun.of(job);
+        assertEquals(0, requeued.exitCode(), requeued.err());
+        Path whole = tmp.resolve("whole");
+        assertEquals(0, CliRun.of(args(data, "--out", whole, epochs).toArray(new String[0])).exitCode());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model.rnnclust")),
+                Files.readAllBytes(run.resolve("model.rnnclust")));
+
+        // The same line once more, on a finished run: it continues from the last checkpoint to the same model.
+        CliRun again = CliRun.of(job);
+        assertEquals(0, again.exitCode(), again.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model.rnnclust")),
+                Files.readAllBytes(run.resolve("model.rnnclust")));
+    }
+
+    @Test
+    void resumeAutoWithoutOutIsRefusedInOneLine() {
+        CliRun r = CliRun.of("train", "--data", "x.tsv", "--resume", "auto");
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals(1, r.errLines(), r.err());
+        assertTrue(r.err().contains("--resume auto needs --out DIR"), r.err());
+    }
 }
