@@ -37,16 +37,25 @@ import picocli.CommandLine.Spec;
         abbreviateSynopsis = true, sortOptions = false,
         footerHeading = "%nExamples:%n", footer = {
                 "  rnnclust evaluate --data-dir UCR --seeds 3 --out eval",
-                "  rnnclust evaluate --data-dir UCR --datasets CBF,Trace --quick --out eval-small"},
+                "  rnnclust evaluate --data-dir UCR --datasets CBF,Trace --quick --out eval-small",
+                "  rnnclust evaluate --combine eval-part1 eval-part2 --out eval"},
         description = {"Run clustering methods on every dataset under --data-dir (UCR/UEA TRAIN/TEST pairs, IDX and",
-                "CSV digit sets): fit on TRAIN without labels, score TEST. Writes DIR/results.md and DIR/results.json."})
+                "CSV digit sets): fit on TRAIN without labels, score TEST. Writes DIR/results.md and DIR/results.json.",
+                "--combine joins the output folders of runs over disjoint --datasets (the tasks of a job array)",
+                "into one table, the one a single run over all of them writes."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DeviceMixin device;
     @Mixin ClusterInitMixin clusterInit;
 
-    @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "Folder of datasets (one per subfolder).")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Folder of datasets (one per subfolder). Required unless --combine.")
     Path dataDir;
+
+    @Option(names = "--combine", arity = "1..*", paramLabel = "DIR",
+            description = "Instead of evaluating: combine the output folders (their results.json) of evaluate runs of "
+                    + "one command line over disjoint --datasets into one results.md and results.json in --out.")
+    List<Path> combine;
 
     @Option(names = "--methods", paramLabel = "LIST", defaultValue = MethodNames.DEFAULTS,
             description = {"Comma-separated: kmeans, pca-kmeans, forest, kshape, dtw-kmeans, rnn (the reservoir "
@@ -100,6 +109,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private Integer evaluate() throws IOException {
+        if (combine != null) return combine();
+        if (dataDir == null) throw new InputException("--data-dir DIR is required (or --combine DIR...)");
         List<String> methodNames = MethodNames.parse(methods);
         if (seeds < 1) throw new InputException("--seeds must be >= 1, got " + seeds);
         if (members != null && members < 1) {
@@ -134,8 +145,45 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         Map<String, Object> provenance = Provenance.of(spec, result.device(), datasetFiles, "--data-dir");
+        return write(result, MachineInfo.collect(result.device()), provenance);
+    }
+
+    /** --combine: the results.json of each folder, checked to be of one command line, as one result. */
+    private Integer combine() throws IOException {
+        if (dataDir != null || datasets != null) {
+            throw new InputException("--combine joins finished runs; drop " + (dataDir != null ? "--data-dir" : "--datasets"));
+        }
+        List<Evaluation.Result> parts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        List<Object> from = new ArrayList<>();
+        Map<String, Object> machine = null;
+        for (Path dir : combine) {
+            Path file = Files.isDirectory(dir) ? dir.resolve(EvaluationFiles.JSON) : dir;
+            if (!Files.isRegularFile(file)) throw new InputException(dir + ": no " + EvaluationFiles.JSON + " (--combine)");
+            EvaluationFiles.Stored stored = EvaluationFiles.read(file);
+            parts.add(stored.result());
+            names.add(dir.toString());
+            files.add(file);
+            if (machine == null) machine = stored.machine();
+            Map<String, Object> part = new LinkedHashMap<>();
+            part.put("file", file.toString());
+            part.put("machine", stored.machine());
+            part.put("provenance", stored.provenance());
+            from.add(part);
+        }
+        Evaluation.Result result = Evaluation.combine(parts, names);
+        Map<String, Object> provenance = Provenance.of(spec, result.device(), files, "--combine");
+        provenance.put("combined_from", from);
+        spec.commandLine().getOut().printf(Locale.ROOT, "combined %d run(s): %d dataset(s), methods %s, %d seed(s)%n",
+                parts.size(), result.datasets().size(), String.join(",", result.methods()), result.seeds());
+        return write(result, machine, provenance);
+    }
+
+    private Integer write(Evaluation.Result result, Map<String, Object> machine, Map<String, Object> provenance)
+            throws IOException {
+        PrintWriter w = spec.commandLine().getOut();
         try (OutputFolder output = OutputFolder.open(out)) {
-            Map<String, Object> machine = MachineInfo.collect(result.device());
             EvaluationFiles.writeMarkdown(output.file(EvaluationFiles.MARKDOWN), result, machine);
             EvaluationFiles.writeJson(output.file(EvaluationFiles.JSON), result, machine, provenance);
             output.commit();

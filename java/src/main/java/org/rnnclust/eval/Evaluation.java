@@ -1,7 +1,9 @@
 package org.rnnclust.eval;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,16 +76,25 @@ public final class Evaluation {
     /**
      * One method on one dataset over all seeds; {@code lossHistory} is the first seed's (empty if
      * none); {@code perturbedRuns} the sensitivity probe's fits, seed by seed as {@code runs} (empty
-     * when it did not run).
+     * when it did not run); {@code agreement} the agreement between the seeds' partitions of the
+     * scored set, their mean pairwise ARI (empty with a single seed, where it is undefined), which
+     * the constructor without it computes from the runs' labels.
      */
     public record MethodResult(String method, List<Run> runs, String stepUnit, List<Double> lossHistory,
-                               List<Run> perturbedRuns, int perturbationUlps) {
+                               List<Run> perturbedRuns, int perturbationUlps, OptionalDouble agreement) {
         public MethodResult {
             runs = List.copyOf(runs);
             perturbedRuns = List.copyOf(perturbedRuns);
             if (!perturbedRuns.isEmpty() && perturbedRuns.size() != runs.size()) {
                 throw new IllegalArgumentException(perturbedRuns.size() + " perturbed runs for " + runs.size() + " seeds");
             }
+        }
+
+        public MethodResult(String method, List<Run> runs, String stepUnit, List<Double> lossHistory,
+                            List<Run> perturbedRuns, int perturbationUlps) {
+            this(method, runs, stepUnit, lossHistory, perturbedRuns, perturbationUlps, runs.size() < 2
+                    ? OptionalDouble.empty()
+                    : OptionalDouble.of(PartitionAgreement.meanPairwiseAri(runs.stream().map(Run::labels).toList())));
         }
 
         public Stat acc() { return Stat.of(runs, Run::acc); }
@@ -95,15 +106,6 @@ public final class Evaluation {
         public Stat fitSeconds() { return Stat.of(runs, Run::fitSeconds); }
 
         public Stat steps() { return Stat.of(runs, Run::steps); }
-
-        /**
-         * The agreement between the seeds' partitions of the scored set: their mean pairwise ARI;
-         * empty with a single seed, where it is undefined.
-         */
-        public OptionalDouble agreement() {
-            if (runs.size() < 2) return OptionalDouble.empty();
-            return OptionalDouble.of(PartitionAgreement.meanPairwiseAri(runs.stream().map(Run::labels).toList()));
-        }
 
         /** The sensitivity probe's result; empty when it did not run for this method. */
         public Optional<Sensitivity> sensitivity() {
@@ -142,6 +144,53 @@ public final class Evaluation {
         /** "deterministic" or "default", as the files say it. */
         public String mode() {
             return deterministic ? "deterministic" : "default";
+        }
+    }
+
+    /**
+     * One result from several runs over disjoint datasets, such as the tasks of a job array that
+     * each evaluated some of the datasets: their datasets in name order (as one run lists them) and
+     * the sum of their seconds. The runs must agree on everything but the datasets: the methods,
+     * the seeds, the budget, the mode and the sensitivity probe; otherwise, or when two hold the
+     * same dataset, an {@link InputException} names the difference.
+     *
+     * @param names what to call each part in messages (its folder)
+     */
+    public static Result combine(List<Result> parts, List<String> names) {
+        if (parts.isEmpty()) throw new IllegalArgumentException("nothing to combine");
+        Result first = parts.get(0);
+        List<DatasetResult> sets = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        double seconds = 0;
+        LinkedHashSet<String> devices = new LinkedHashSet<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Result r = parts.get(i);
+            String name = names.get(i);
+            requireSame(name, names.get(0), "methods", r.methods(), first.methods());
+            requireSame(name, names.get(0), "seeds", r.seeds(), first.seeds());
+            requireSame(name, names.get(0), "mode", r.mode(), first.mode());
+            requireSame(name, names.get(0), "evaluation budget", r.budget(), first.budget());
+            requireSame(name, names.get(0), "sensitivity probe (ulps)", r.perturbationUlps(), first.perturbationUlps());
+            for (DatasetResult d : r.datasets()) {
+                String before = seen.put(d.name().toLowerCase(Locale.ROOT), name);
+                if (before != null) {
+                    throw new InputException("dataset " + d.name() + " is in both " + before + " and " + name
+                            + ": combine results of disjoint datasets");
+                }
+                sets.add(d);
+            }
+            seconds += r.seconds();
+            devices.add(r.device());
+        }
+        sets.sort(Comparator.comparing(d -> d.name().toLowerCase(Locale.ROOT)));
+        return new Result(first.methods(), first.seeds(), first.budget(), sets, seconds, first.perturbationUlps(),
+                String.join(" + ", devices), first.deterministic());
+    }
+
+    private static void requireSame(String part, String firstPart, String what, Object value, Object expected) {
+        if (!value.equals(expected)) {
+            throw new InputException(part + " was evaluated with other " + what + " than " + firstPart + " (" + value
+                    + " against " + expected + "): only results of one evaluate command line combine");
         }
     }
 

@@ -1,5 +1,8 @@
 package org.rnnclust.eval;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -11,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.rnnclust.InputException;
 import org.rnnclust.api.OutputFolder;
 
 /**
@@ -23,6 +29,11 @@ public final class EvaluationFiles {
     public static final String MARKDOWN = "results.md";
     public static final String JSON = "results.json";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Reads the budget back: the file also holds derived properties (such as a start's "spectral"). */
+    private static final ObjectMapper READER = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** The per-method "*_mean" keys that are not the steps' ("epochs_mean", "iterations_mean"). */
+    private static final Set<String> SCORE_MEANS = Set.of("acc_mean", "nmi_mean", "ari_mean", "fit_seconds_mean");
 
     private EvaluationFiles() {}
 
@@ -73,6 +84,7 @@ public final class EvaluationFiles {
                 mm.put("sensitivity", m.sensitivity().map(v -> sensitivityMap(v, m)).orElse(null));
                 mm.put("fit_seconds_mean", m.fitSeconds().mean());
                 mm.put("parameters", m.parameters());
+                mm.put("step_unit", m.stepUnit());
                 mm.put(m.stepUnit() + "_mean", m.steps().mean());
                 mm.put("runs", m.runs().stream().map(EvaluationFiles::runMap).toList());
                 mm.put("loss_history_seed0", m.lossHistory());
@@ -83,6 +95,95 @@ public final class EvaluationFiles {
         }
         root.put("datasets", sets);
         return root;
+    }
+
+    /**
+     * A results.json read back: the result (each run's scores and costs; not its labels, which the
+     * file does not hold, so the seeds' agreement is the file's), where it ran and its provenance.
+     */
+    public record Stored(Evaluation.Result result, Map<String, Object> machine, Map<String, Object> provenance) {}
+
+    /**
+     * Reads a results.json that {@link #writeJson} wrote.
+     *
+     * @throws InputException naming the file when it is not one
+     */
+    @SuppressWarnings("unchecked")
+    public static Stored read(Path file) {
+        JsonNode root;
+        try {
+            root = READER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot be read as JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        try {
+            List<String> methods = new ArrayList<>();
+            required(root, "methods").forEach(m -> methods.add(m.asText()));
+            int seeds = required(root, "seeds").asInt();
+            EvaluationBudget budget = READER.treeToValue(required(root, "budget"), EvaluationBudget.class);
+            List<Evaluation.DatasetResult> sets = new ArrayList<>();
+            for (JsonNode d : required(root, "datasets")) {
+                List<Evaluation.MethodResult> results = new ArrayList<>();
+                for (JsonNode m : required(d, "methods")) results.add(methodResult(m));
+                sets.add(new Evaluation.DatasetResult(required(d, "name").asText(),
+                        !"fit and score the same set".equals(d.path("protocol").asText()), required(d, "train_size").asInt(),
+                        required(d, "scored_size").asInt(), required(d, "length").asInt(), required(d, "channels").asInt(),
+                        required(d, "classes").asInt(), results));
+            }
+            Evaluation.Result result = new Evaluation.Result(methods, seeds, budget, sets, required(root, "seconds").asDouble(),
+                    root.path("sensitivity_ulps").asInt(0), required(root, "device").asText(),
+                    "deterministic".equals(required(root, "mode").asText()));
+            return new Stored(result, READER.convertValue(root.path("machine"), Map.class),
+                    READER.convertValue(root.path("provenance"), Map.class));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InputException(file + ": not an evaluate results.json: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static Evaluation.MethodResult methodResult(JsonNode m) {
+        List<Evaluation.Run> runs = new ArrayList<>();
+        for (JsonNode r : required(m, "runs")) {
+            runs.add(new Evaluation.Run(required(r, "seed").asLong(), number(r, "acc"), number(r, "nmi"), number(r, "ari"),
+                    number(r, "fitSeconds"), r.path("parameters").asLong(), r.path("steps").asInt(), null));
+        }
+        List<Evaluation.Run> perturbed = new ArrayList<>();
+        int ulps = 0;
+        JsonNode sensitivity = m.path("sensitivity");
+        if (sensitivity.isObject()) {
+            ulps = sensitivity.path("initial_weight_perturbation_ulps").asInt();
+            JsonNode nmis = required(sensitivity, "perturbed_nmi");
+            for (int i = 0; i < nmis.size(); i++) {
+                perturbed.add(new Evaluation.Run(runs.get(i).seed(), Double.NaN, nmis.get(i).asDouble(), Double.NaN,
+                        Double.NaN, 0, 0, null));
+            }
+        }
+        List<Double> losses = new ArrayList<>();
+        m.path("loss_history_seed0").forEach(v -> losses.add(v.asDouble()));
+        JsonNode agreement = m.path("seed_agreement_ari");
+        return new Evaluation.MethodResult(required(m, "method").asText(), runs, stepUnit(m), losses, perturbed, ulps,
+                agreement.isNumber() ? OptionalDouble.of(agreement.asDouble()) : OptionalDouble.empty());
+    }
+
+    /** "epochs" or "iterations": the file's "step_unit", or the name of its one other "*_mean" key. */
+    private static String stepUnit(JsonNode m) {
+        if (m.hasNonNull("step_unit")) return m.get("step_unit").asText();
+        for (java.util.Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (key.endsWith("_mean") && !SCORE_MEANS.contains(key)) return key.substring(0, key.length() - "_mean".length());
+        }
+        throw new IllegalArgumentException("method " + m.path("method").asText() + " names no unit of its steps");
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) throw new IllegalArgumentException("no \"" + field + "\"");
+        return v;
+    }
+
+    /** A score; JSON null (which NaN is written as) reads back as NaN. */
+    private static double number(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? Double.NaN : v.asDouble();
     }
 
     private static void putStat(Map<String, Object> into, String score, Evaluation.Stat s) {

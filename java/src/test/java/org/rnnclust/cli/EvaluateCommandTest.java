@@ -99,6 +99,55 @@ class EvaluateCommandTest {
         assertTrue(ReportWriterTest.checkLinkedPngs(tmp.resolve("rep/index.html")).contains("nmi.png"));
     }
 
+    /**
+     * A job array's two tasks, each evaluating one dataset, combined: the same results.md tables
+     * and results.json scores as one run over both datasets (the seconds and provenance aside);
+     * and mixtures that would make one table wrong are refused in one line.
+     */
+    @Test
+    void combiningTwoHalvesGivesTheSingleRunsTable(@TempDir Path tmp) throws IOException {
+        Path data = tinyDataDir(tmp.resolve("data"));
+        String[] common = {"evaluate", "--data-dir", data.toString(), "--seeds", "2", "--quick", "--device", "cpu",
+                "--methods", "kmeans,rnn,rnn-ae"};
+        assertEquals(0, CliRun.of(concat(common, "--out", tmp.resolve("all").toString())).exitCode());
+        assertEquals(0, CliRun.of(concat(common, "--datasets", "Shapes", "--out", tmp.resolve("part1").toString()))
+                .exitCode());
+        assertEquals(0, CliRun.of(concat(common, "--datasets", "blocks", "--out", tmp.resolve("part2").toString()))
+                .exitCode());
+        CliRun combined = CliRun.of("evaluate", "--combine", tmp.resolve("part1").toString(),
+                tmp.resolve("part2").toString(), "--out", tmp.resolve("combined").toString(), "--report",
+                tmp.resolve("rep").toString());
+        assertEquals(0, combined.exitCode(), combined.err());
+
+        assertEquals(scores(tmp.resolve("all/results.md")), scores(tmp.resolve("combined/results.md")));
+        JsonNode all = withoutSeconds(JSON.readTree(tmp.resolve("all/results.json").toFile()));
+        JsonNode joined = withoutSeconds(JSON.readTree(tmp.resolve("combined/results.json").toFile()));
+        assertEquals(all.get("datasets"), joined.get("datasets"));
+        assertEquals(all.get("budget"), joined.get("budget"));
+        assertEquals(2, JSON.readTree(tmp.resolve("combined/results.json").toFile()).get("provenance")
+                .get("combined_from").size());
+        assertTrue(ReportWriterTest.checkLinkedPngs(tmp.resolve("rep/index.html")).contains("nmi.png"));
+
+        // Other seeds, or the same dataset twice, would make one table wrong: refused.
+        String[] otherSeeds = concat(common, "--datasets", "blocks", "--out", tmp.resolve("seeds3").toString());
+        otherSeeds[java.util.Arrays.asList(otherSeeds).indexOf("--seeds") + 1] = "3";
+        assertEquals(0, CliRun.of(otherSeeds).exitCode());
+        String[][] refused = {
+                {"evaluate", "--combine", tmp.resolve("part1").toString(), tmp.resolve("seeds3").toString(), "--out",
+                        tmp.resolve("x").toString()},
+                {"evaluate", "--combine", tmp.resolve("part1").toString(), tmp.resolve("all").toString(), "--out",
+                        tmp.resolve("x").toString()},
+                {"evaluate", "--combine", tmp.resolve("data").toString(), "--out", tmp.resolve("x").toString()},
+                {"evaluate", "--out", tmp.resolve("x").toString()},
+        };
+        for (String[] args : refused) {
+            CliRun r = CliRun.of(args);
+            assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.errLines(), r.err());
+        }
+        assertFalse(Files.exists(tmp.resolve("x/results.md")));
+    }
+
     @Test
     void theSensitivityProbeAddsItsColumnsAndChangesNoScore(@TempDir Path tmp) throws IOException {
         Path data = tinyDataDir(tmp.resolve("data"));
