@@ -10,6 +10,7 @@ import org.rnnclust.backend.TensorOps;
 import org.rnnclust.data.npy.NpyArray;
 import org.rnnclust.io.Npy;
 import org.rnnclust.io.Npz;
+import org.rnnclust.io.Safetensors;
 import org.rnnclust.nn.Parameter;
 import org.rnnclust.nn.RecurrentSpec;
 import org.rnnclust.nn.RecurrentStack;
@@ -35,7 +36,20 @@ public final class TorchRecurrent {
      */
     public static Run run(Device device, Cell cell, Path weights, Path input, Path lengths, Path output,
                           boolean bidirectional) {
-        Map<String, NpyArray> w = Npz.read(weights);
+        return run(device, cell, weights, "", input, lengths, output, bidirectional);
+    }
+
+    /**
+     * The same, with the weights read from an .npz ({@code numpy.savez}) or a {@code .safetensors}
+     * file ({@code safetensors.torch.save_file}, or {@code rnnclust export}), under names that start
+     * with {@code prefix} ({@code "encoder."} for an exported autoencoder's encoder; "" for a bare
+     * state_dict).
+     */
+    public static Run run(Device device, Cell cell, Path weights, String prefix, Path input, Path lengths, Path output,
+                          boolean bidirectional) {
+        Map<String, NpyArray> w = withoutPrefix(weights, prefix,
+                weights.getFileName().toString().endsWith(".safetensors") ? Safetensors.read(weights).tensors()
+                        : Npz.read(weights));
         NpyArray ih0 = require(weights, w, "weight_ih_l0");
         NpyArray hh0 = require(weights, w, "weight_hh_l0");
         if (ih0.shape().length != 2 || hh0.shape().length != 2) {
@@ -104,6 +118,16 @@ public final class TorchRecurrent {
             len[i] = (int) v;
         }
         return len;
+    }
+
+    private static Map<String, NpyArray> withoutPrefix(Path weights, String prefix, Map<String, NpyArray> all) {
+        if (prefix.isEmpty()) return all;
+        Map<String, NpyArray> w = new java.util.LinkedHashMap<>();
+        all.forEach((name, array) -> {
+            if (name.startsWith(prefix)) w.put(name.substring(prefix.length()), array);
+        });
+        if (w.isEmpty()) throw new InputException(weights + ": no tensor name starts with '" + prefix + "'");
+        return w;
     }
 
     private static NpyArray require(Path weights, Map<String, NpyArray> w, String name) {

@@ -30,8 +30,14 @@ final class RnnCommand implements Callable<Integer> {
     @Option(names = "--cell", required = true, paramLabel = "CELL", description = "lstm, gru or rnn.")
     String cell;
 
-    @Option(names = "--weights", required = true, paramLabel = "W.npz", description = "state_dict tensors.")
+    @Option(names = "--weights", required = true, paramLabel = "W.npz|W.safetensors",
+            description = "state_dict tensors: an .npz (numpy.savez) or a .safetensors file (also rnnclust export's).")
     Path weights;
+
+    @Option(names = "--prefix", paramLabel = "P", defaultValue = "",
+            description = "Read the tensors whose names start with P, without it: encoder. for an exported "
+                    + "rnnclust autoencoder. Default: none.")
+    String prefix;
 
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input, shape (N,T,C).")
     Path input;
@@ -51,7 +57,7 @@ final class RnnCommand implements Callable<Integer> {
         Cell type = Flags.parse("--cell", cell, Cell::parse);
         TorchRecurrent.Run run;
         try (OutputClaim claim = Outputs.claimFile(output, "--output"); Device on = device.openForNetworks()) {
-            run = TorchRecurrent.run(on, type, weights, input, lengths, output, bidirectional);
+            run = TorchRecurrent.run(on, type, weights, prefix, input, lengths, output, bidirectional);
         }
         spec.commandLine().getOut().printf("wrote %s: %d × %d × %d (%s, %d layer(s)%s)%n", output, run.n(), run.t(),
                 run.outputSize(), cell, run.layers(), run.bidirectional() ? ", bidirectional" : "");

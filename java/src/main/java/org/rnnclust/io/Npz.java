@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -17,6 +18,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.rnnclust.InputException;
 import org.rnnclust.data.npy.NpyArray;
+import org.rnnclust.data.npy.NpyFormat;
 
 /**
  * NumPy {@code .npz} archives: a zip of {@code NAME.npy} entries, as {@code numpy.savez} and
@@ -86,16 +88,39 @@ public final class Npz {
      * @throws IllegalArgumentException for an empty name
      */
     public static void write(Path file, Map<String, NpyArray> arrays) {
-        AtomicFile.write(file, out -> writeTo(out, arrays));
+        Map<String, AtomicFile.Body> entries = new LinkedHashMap<>();
+        arrays.forEach((name, array) -> entries.put(name, out -> Npy.write(out, array)));
+        AtomicFile.write(file, out -> writeTo(out, entries));
     }
 
-    private static void writeTo(OutputStream out, Map<String, NpyArray> arrays) throws IOException {
+    /**
+     * Writes a model's tensors (float32 as {@code <f4}, float64 as {@code <f8}) and, as a uint8 array
+     * named {@code metadataName}, the UTF-8 bytes of {@code metadata}: what {@code numpy.load} reads
+     * without pickle ({@code json.loads(npz[metadataName].tobytes())}).
+     */
+    public static void writeTensors(Path file, List<ModelFile.Tensor> tensors, String metadataName, byte[] metadata) {
+        Map<String, AtomicFile.Body> entries = new LinkedHashMap<>();
+        for (ModelFile.Tensor t : tensors) {
+            entries.put(t.name(), out -> {
+                out.write(NpyFormat.header(t.isDouble() ? "<f8" : "<f4", t.shape(), 0));
+                if (t.isDouble()) LittleEndianArrays.write(out, t.doubles());
+                else LittleEndianArrays.write(out, t.data());
+            });
+        }
+        entries.put(metadataName, out -> {
+            out.write(NpyFormat.header("|u1", new int[] {metadata.length}, 0));
+            out.write(metadata);
+        });
+        AtomicFile.write(file, out -> writeTo(out, entries));
+    }
+
+    private static void writeTo(OutputStream out, Map<String, AtomicFile.Body> entries) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);
-        for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+        for (Map.Entry<String, AtomicFile.Body> e : entries.entrySet()) {
             if (e.getKey().isEmpty()) throw new IllegalArgumentException("an .npz array needs a name");
             // A stored entry needs its size and CRC up front: one pass to measure, one to write.
             Measure measure = new Measure();
-            Npy.write(measure, e.getValue());
+            e.getValue().writeTo(measure);
             ZipEntry entry = new ZipEntry(e.getKey() + SUFFIX);
             entry.setMethod(ZipEntry.STORED);
             entry.setSize(measure.count);
@@ -103,7 +128,7 @@ public final class Npz {
             entry.setCrc(measure.crc.getValue());
             entry.setTimeLocal(ENTRY_TIME);
             zip.putNextEntry(entry);
-            Npy.write(zip, e.getValue());
+            e.getValue().writeTo(zip);
             zip.closeEntry();
         }
         zip.finish();

@@ -37,7 +37,12 @@ public final class NpyFormat {
      * by the real one padded to the same size.
      */
     public static byte[] float32Header(int[] shape, int minBytes) {
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeText(shape) + ", }";
+        return header("<f4", shape, minBytes);
+    }
+
+    /** The header of a C-order array of numpy dtype {@code descr} ({@code <f4}, {@code <f8}, {@code |u1}). */
+    public static byte[] header(String descr, int[] shape, int minBytes) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeText(shape) + ", }";
         byte[] text = dict.getBytes(StandardCharsets.ISO_8859_1);
         int prefix = V1_PREFIX;
         int length = Math.max(paddedLength(prefix, text.length), minBytes - prefix);
