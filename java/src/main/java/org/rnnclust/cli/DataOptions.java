@@ -4,12 +4,17 @@ import java.nio.file.Path;
 import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.read.Format;
+import org.rnnclust.data.read.NpyLayout;
 import org.rnnclust.data.read.ReadOptions;
 import org.rnnclust.data.read.Readers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** The input files of a command: --data, --test and how to read them. */
 final class DataOptions {
+    private static final Logger LOG = LoggerFactory.getLogger(DataOptions.class);
+
     @Option(names = "--data", required = true, paramLabel = "FILE",
             description = "Training sequences (UCR .tsv/.txt, .ts, IDX, .csv, .npy; each may be .gz).")
     Path data;
@@ -40,10 +45,16 @@ final class DataOptions {
             description = "CSV: the first row is (not) a header. Default: detected.")
     Boolean header;
 
+    @Option(names = "--layout", paramLabel = "ntc|nct", defaultValue = "ntc",
+            description = "NPY: a 3-d array is [N, T, C] (ntc: rnnclust, Keras) or [N, C, T] (nct: aeon, sktime, DL4J). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    NpyLayout layout;
+
     /** The training data, or TRAIN+TEST when --merge. */
     Dataset train() {
         requireConsistentLabels();
         Dataset d = Readers.read(data, options(labels));
+        warnIfChannelsFirst(data, layout, d);
         if (merge) {
             requireTest();
             Dataset t = Readers.read(test, options(testLabels));
@@ -62,6 +73,18 @@ final class DataOptions {
         if (merge) throw new InputException("--sample draws from --data alone; drop --merge or --sample");
         requireConsistentLabels();
         return Readers.sample(data, options(labels), sample, seed);
+    }
+
+    /**
+     * An .npy read as [N, T, C] with more channels than steps is most likely an [N, C, T] array
+     * (aeon, sktime and DL4J write that layout): say so once, and how to read it.
+     */
+    static void warnIfChannelsFirst(Path file, NpyLayout layout, Dataset d) {
+        if (layout == NpyLayout.NTC && d.channels() > 1 && d.channels() > d.maxLength()
+                && Readers.formatOf(file) == org.rnnclust.data.read.Format.NPY) {
+            LOG.warn("{}: read as {} sequences of {} steps by {} channels; if it is an [N, C, T] array (aeon, sktime, "
+                    + "DL4J), add --layout nct", file, d.size(), d.maxLength(), d.channels());
+        }
     }
 
     /** The data to assign and score separately, or null (no --test, or --merge). */
@@ -87,6 +110,6 @@ final class DataOptions {
     }
 
     private ReadOptions options(Path labelsFile) {
-        return new ReadOptions(format, labelsFile, labelColumn, header);
+        return new ReadOptions(format, labelsFile, labelColumn, header, layout);
     }
 }

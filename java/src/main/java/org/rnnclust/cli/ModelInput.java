@@ -5,6 +5,7 @@ import org.rnnclust.InputException;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.read.Format;
+import org.rnnclust.data.read.NpyLayout;
 import org.rnnclust.data.read.ReadOptions;
 import org.rnnclust.data.read.Readers;
 import picocli.CommandLine.Option;
@@ -29,6 +30,11 @@ final class ModelInput {
                     "Default: ${DEFAULT-VALUE}."})
     int chunkRows;
 
+    @Option(names = "--layout", paramLabel = "ntc|nct", defaultValue = "ntc",
+            description = "NPY: a 3-d array is [N, T, C] (ntc: rnnclust, Keras) or [N, C, T] (nct: aeon, sktime, DL4J). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    NpyLayout layout;
+
     /** The model, read and checked (with these flags) before any device opens. */
     ClusteringModel load() {
         if (chunkRows < 0) throw new InputException("--chunk-rows must be >= 0 (0: automatic), got " + chunkRows);
@@ -36,7 +42,9 @@ final class ModelInput {
     }
 
     Dataset read() {
-        return Readers.read(data, ReadOptions.defaults().withLabelsFile(labels));
+        Dataset d = Readers.read(data, ReadOptions.defaults().withLabelsFile(labels).withLayout(layout));
+        DataOptions.warnIfChannelsFirst(data, layout, d);
+        return d;
     }
 
     /** --data as results name it. */
@@ -63,6 +71,6 @@ final class ModelInput {
 
     /** Reads --data --chunk-rows sequences at a time ({@link Readers#streamRows}). */
     void streamRows(Readers.Rows body) {
-        Readers.streamRows(data, Format.AUTO, chunkRows, body);
+        Readers.streamRows(data, Format.AUTO, layout, chunkRows, body);
     }
 }

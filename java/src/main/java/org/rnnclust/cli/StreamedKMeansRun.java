@@ -19,6 +19,7 @@ import org.rnnclust.data.prep.Normalization;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.data.read.Format;
+import org.rnnclust.data.read.NpyLayout;
 import org.rnnclust.data.read.NpyRows;
 import org.rnnclust.data.read.Readers;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +38,9 @@ final class StreamedKMeansRun {
     /** Whether {@code kmeans} streams: mini-batch, one unlabelled .npy, nothing else to read or score. */
     static boolean applies(DataOptions data, KMeansSettings settings) {
         Format format = data.format == Format.AUTO ? Readers.formatOf(data.data) : data.format;
-        return settings.batchSize() > 0 && format == Format.NPY && data.labels == null && data.test == null
+        // An [N, C, T] array goes the in-memory way: the streamed one reads rows in rnnclust's layout.
+        return settings.batchSize() > 0 && format == Format.NPY && data.layout == NpyLayout.NTC && data.labels == null
+                && data.test == null
                 && !data.merge;
     }
 

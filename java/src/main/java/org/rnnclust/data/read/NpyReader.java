@@ -5,7 +5,6 @@ import static org.rnnclust.data.npy.NpyFormat.shapeText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
@@ -14,7 +13,8 @@ import org.rnnclust.data.npy.NpyInput;
 /**
  * NumPy {@code .npy} files, read by {@link NpyInput} (element types and layouts: see there).
  * Data of shape (N, T) is N univariate sequences, (N, T, C) is N sequences of T steps by C
- * channels; integer values are rounded to float32 where they must be.
+ * channels, or (N, C, T) with {@link NpyLayout#NCT}; integer values are rounded to float32 where
+ * they must be.
  *
  * <p>Labels come from {@link ReadOptions#labelsFile()}: a one-dimensional .npy, shape (N,), holding
  * integers (or floats with integral values).
@@ -25,14 +25,15 @@ final class NpyReader implements DatasetReader {
         String source = input.name();
         NpyInput npy = NpyInput.open(input.in(), source, input.size());
         int[] shape = sequenceShape(npy, source);
-        int n = shape[0];
-        int rowSize = shape[1] * (shape.length == 3 ? shape[2] : 1);
+        int[] ntc = options.layout().sequencesStepsChannels(shape);
+        int n = ntc[0];
+        int channels = ntc[2];
+        int rowSize = ntc[1] * channels;
         // decoded into one array, then split into the sequences: twice the values at the peak
         input.budget().declared(n, rowSize, 2, "array of shape " + shapeText(shape));
         float[] values = npy.readFloat32(NpyInput.InexactIntegers.ROUND).data();
         float[][] series = new float[n][];
-        for (int i = 0; i < n; i++) series[i] = Arrays.copyOfRange(values, i * rowSize, (i + 1) * rowSize);
-        int channels = shape.length == 3 ? shape[2] : 1;
+        for (int i = 0; i < n; i++) series[i] = options.layout().sequence(values, i * rowSize, ntc[1], channels);
         if (options.labelsFile() == null) return Dataset.unlabelled(source, series, channels);
         Labels.Indexed labels = readLabels(options.labelsFile(), n, source, input.limits());
         return new Dataset(source, series, channels, labels.labels(), labels.names());

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -103,14 +102,21 @@ public final class Readers {
      * @throws InputException naming the file for anything malformed, or a chunk the heap cannot hold
      */
     public static void streamNpy(Path file, int chunkRows, Rows body) {
+        streamNpy(file, NpyLayout.NTC, chunkRows, body);
+    }
+
+    /** {@link #streamNpy(Path, int, Rows)} of an array in {@code layout}; the chunks are rnnclust's (N, T, C). */
+    public static void streamNpy(Path file, NpyLayout layout, int chunkRows, Rows body) {
         if (chunkRows < 0) throw new IllegalArgumentException("chunk rows must be >= 0, got " + chunkRows);
         withStream(file, ReadLimits.ofThisJvm(), input -> {
             String source = input.name();
             NpyInput npy = NpyInput.open(input.in(), source, input.size());
             int[] shape = NpyReader.sequenceShape(npy, source);
-            int n = shape[0];
-            int channels = shape.length == 3 ? shape[2] : 1;
-            int rowSize = shape[1] * channels;
+            int[] ntc = layout.sequencesStepsChannels(shape);
+            int n = ntc[0];
+            int channels = ntc[2];
+            int steps = ntc[1];
+            int rowSize = steps * channels;
             int rows = Math.min(chunkRows > 0 ? chunkRows : autoChunkRows(rowSize), n);
             // A Fortran-order array's rows are not contiguous in the file: it is read whole (as a
             // whole-file read would), then handed over in chunks alike.
@@ -122,7 +128,7 @@ public final class Readers {
                 // The chunk's values, decoded and then split into sequences: twice its floats at the peak.
                 HeapBudget.requireArray(2L * rows * rowSize, 4, source + ": a chunk of " + rows + " sequences");
             }
-            body.start(n, shape[1], channels);
+            body.start(n, steps, channels);
             float[] values = whole != null ? null : new float[Math.multiplyExact(rows, rowSize)];
             for (int from = 0; from < n; from += rows) {
                 int count = Math.min(rows, n - from);
@@ -134,9 +140,7 @@ public final class Readers {
                     base = 0;
                 }
                 float[][] series = new float[count][];
-                for (int i = 0; i < count; i++) {
-                    series[i] = Arrays.copyOfRange(src, base + i * rowSize, base + (i + 1) * rowSize);
-                }
+                for (int i = 0; i < count; i++) series[i] = layout.sequence(src, base + i * rowSize, steps, channels);
                 body.rows(Dataset.unlabelled(source, series, channels).asRecordsFrom(from));
             }
             if (whole == null) npy.finish();
@@ -149,10 +153,13 @@ public final class Readers {
      * (N, T, C), from its header alone: what {@link #streamNpy} will hand over, known before a pass.
      */
     public static int[] npyShape(Path file) {
-        return withStream(file, ReadLimits.ofThisJvm(), input -> {
-            int[] shape = NpyReader.sequenceShape(NpyInput.open(input.in(), input.name(), input.size()), input.name());
-            return new int[] {shape[0], shape[1], shape.length == 3 ? shape[2] : 1};
-        });
+        return npyShape(file, NpyLayout.NTC);
+    }
+
+    /** {@link #npyShape(Path)} of an array in {@code layout}. */
+    public static int[] npyShape(Path file, NpyLayout layout) {
+        return withStream(file, ReadLimits.ofThisJvm(), input -> layout.sequencesStepsChannels(
+                NpyReader.sequenceShape(NpyInput.open(input.in(), input.name(), input.size()), input.name())));
     }
 
     /** Whether {@link #streamRows} reads {@code file} in chunks: an .npy, a UCR text file or IDX data (each maybe .gz). */
@@ -171,10 +178,15 @@ public final class Readers {
      * @throws InputException for a format that is read whole (see {@link #streamable}), or anything malformed
      */
     public static void streamRows(Path file, Format format, int chunkRows, Rows body) {
+        streamRows(file, format, NpyLayout.NTC, chunkRows, body);
+    }
+
+    /** {@link #streamRows(Path, Format, int, Rows)} with an .npy in {@code layout}. */
+    public static void streamRows(Path file, Format format, NpyLayout layout, int chunkRows, Rows body) {
         if (chunkRows < 0) throw new IllegalArgumentException("chunk rows must be >= 0, got " + chunkRows);
         Format f = format == null || format == Format.AUTO ? formatOf(file) : format;
         switch (f) {
-            case NPY -> streamNpy(file, chunkRows, body);
+            case NPY -> streamNpy(file, layout, chunkRows, body);
             case UCR -> withStream(file, ReadLimits.ofThisJvm(), input -> {
                 UcrReader.stream(input, chunkRows, AUTO_CHUNK_VALUES, body);
                 return null;
@@ -214,7 +226,7 @@ public final class Readers {
         int[][] keep = {null};
         int[] shape = new int[3];
         String[] source = {file.toString()};
-        streamNpy(file, 0, new Rows() {
+        streamNpy(file, opts.layout(), 0, new Rows() {
             private int seen;
             private int next;
 
@@ -288,6 +300,10 @@ public final class Readers {
         }
         if ((opts.labelColumn() != null || opts.header() != null) && format != Format.CSV) {
             throw new InputException(file + ": a label column or header setting is only used with CSV data, not "
+                    + format.name().toLowerCase(Locale.ROOT));
+        }
+        if (opts.layout() != NpyLayout.NTC && format != Format.NPY) {
+            throw new InputException(file + ": the (N, C, T) layout is only used with NPY data, not "
                     + format.name().toLowerCase(Locale.ROOT));
         }
     }
