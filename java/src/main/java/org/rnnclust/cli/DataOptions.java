@@ -27,7 +27,7 @@ final class DataOptions {
     boolean merge;
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "auto",
-            description = "auto (from the file name), ucr, ts, idx, csv, npy. Default: ${DEFAULT-VALUE}.")
+            description = "auto (from the file name), ucr, ts, arff, idx, csv, npy. Default: ${DEFAULT-VALUE}.")
     Format format;
 
     @Option(names = "--labels", paramLabel = "FILE",

@@ -20,8 +20,9 @@ import org.rnnclust.data.read.Readers;
 /**
  * Finds the datasets under a folder (the folder itself and each subfolder, one level down):
  * <ul>
- *   <li>UCR/UEA pairs {@code NAME_TRAIN.tsv} + {@code NAME_TEST.tsv} (or {@code .ts}, {@code .txt};
- *       each optionally {@code .gz}); when a set comes in several formats the first of tsv, ts, txt
+ *   <li>UCR/UEA pairs {@code NAME_TRAIN.tsv} + {@code NAME_TEST.tsv} (or {@code .ts}, {@code .txt},
+ *       {@code .arff}; each optionally {@code .gz}); when a set comes in several formats the first of
+ *       tsv, ts, txt, arff
  *       is used;</li>
  *   <li>IDX digit sets {@code PREFIX-images-idx3-ubyte} with {@code PREFIX-labels-idx1-ubyte}: with
  *       both a {@code train} and a {@code t10k} prefix they are a TRAIN/TEST pair, otherwise each is
@@ -29,13 +30,13 @@ import org.rnnclust.data.read.Readers;
  *   <li>CSV files (labels in the last column), sets without split. Rows of a square number s² of
  *       values are images, read row by row as s steps of s features, like IDX.</li>
  * </ul>
- * Other files (READMEs, .arff) are ignored.
+ * Other files (READMEs) are ignored.
  */
 public final class DatasetCatalog {
-    private static final Pattern UCR = Pattern.compile("(.+)_TRAIN\\.(tsv|ts|txt)(\\.gz)?");
+    private static final Pattern UCR = Pattern.compile("(.+)_TRAIN\\.(tsv|ts|txt|arff)(\\.gz)?");
     private static final Pattern IDX = Pattern.compile("(.*?)-?images[-.]idx3-ubyte(\\.gz)?");
     private static final Pattern CSV = Pattern.compile("(.+)\\.csv(\\.gz)?");
-    private static final List<String> UCR_PREFERENCE = List.of("tsv", "ts", "txt");
+    private static final List<String> UCR_PREFERENCE = List.of("tsv", "ts", "txt", "arff");
 
     private DatasetCatalog() {}
 

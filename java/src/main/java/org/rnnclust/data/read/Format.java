@@ -13,5 +13,7 @@ public enum Format {
     /** CSV: one sequence per row, optional header and label column. */
     CSV,
     /** NumPy .npy, float32/float64, shape [N,T] or [N,T,C]. */
-    NPY
+    NPY,
+    /** Weka ARFF as the UCR/UEA archive ships it: numeric steps, or one relational attribute (UEA). */
+    ARFF
 }

@@ -40,7 +40,7 @@ import org.rnnclust.data.npy.NpyInput;
 public final class Readers {
     private static final Pattern IDX_NAME = Pattern.compile(".*idx[0-9]+-ubyte");
     private static final String ACCEPTED =
-            ".tsv/.txt (UCR), .csv, .ts, .npy, *-idx<N>-ubyte or .idx (IDX), each optionally .gz";
+            ".tsv/.txt (UCR), .csv, .ts, .arff, .npy, *-idx<N>-ubyte or .idx (IDX), each optionally .gz";
 
     private Readers() {}
 
@@ -60,6 +60,7 @@ public final class Readers {
             case CSV -> new CsvReader();
             case IDX -> new IdxReader();
             case NPY -> new NpyReader();
+            case ARFF -> new ArffReader();
             case AUTO -> throw new IllegalStateException("AUTO resolved above");
         };
         return withStream(file, limits, input -> reader.read(input, opts));
@@ -287,6 +288,7 @@ public final class Readers {
         if (name.endsWith(".csv")) return Format.CSV;
         if (name.endsWith(".ts")) return Format.TS;
         if (name.endsWith(".npy")) return Format.NPY;
+        if (name.endsWith(".arff")) return Format.ARFF;
         if (name.endsWith(".idx") || IDX_NAME.matcher(name).matches()) return Format.IDX;
         throw new InputException(file + ": cannot tell the format from the file name; accepted: " + ACCEPTED
                 + " (or name the format explicitly)");

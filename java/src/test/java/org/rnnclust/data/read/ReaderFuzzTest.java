@@ -116,6 +116,27 @@ class ReaderFuzzTest {
         return new Seed("data.ts", sb.toString().getBytes(StandardCharsets.UTF_8), null, null, ReadOptions.defaults());
     }
 
+    /** Univariate: one numeric attribute per step; several channels: UEA's relational attribute. */
+    static Seed arff(Data d) {
+        StringBuilder sb = new StringBuilder("% fuzz seed\n@relation Fuzz\n");
+        if (d.channels > 1) sb.append("@attribute series relational\n");
+        for (int t = 0; t < d.length; t++) sb.append(d.channels > 1 ? "  " : "").append("@attribute t").append(t).append(" numeric\n");
+        if (d.channels > 1) sb.append("@end series\n");
+        sb.append("@attribute class {a,b,c}\n@data\n");
+        for (int i = 0; i < d.n; i++) {
+            if (d.channels > 1) sb.append('\'');
+            for (int c = 0; c < d.channels; c++) {
+                if (c > 0) sb.append("\\n");
+                for (int t = 0; t < d.length; t++) {
+                    if (t > 0) sb.append(',');
+                    sb.append(d.missing(i, t) ? "?" : String.format(Locale.ROOT, "%.3f", d.value(i, t, c)));
+                }
+            }
+            sb.append(d.channels > 1 ? "'," : ",").append("abc".charAt(d.label(i))).append('\n');
+        }
+        return new Seed("data.arff", sb.toString().getBytes(StandardCharsets.UTF_8), null, null, ReadOptions.defaults());
+    }
+
     static Seed csv(Data d, boolean header, boolean labelled) {
         StringBuilder sb = new StringBuilder();
         if (header) {
@@ -202,6 +223,11 @@ class ReaderFuzzTest {
 
     static Seed tsFile(SplittableRandom r) { return ts(data(r, true)); }
 
+    static Seed arffFile(SplittableRandom r) {
+        Data d = data(r, true);
+        return arff(new Data(d.n, d.length, d.channels, false, d.seed));
+    }
+
     static Seed csvFile(SplittableRandom r) {
         Data d = data(r, false);
         return csv(new Data(d.n, d.length, 1, false, d.seed), r.nextBoolean(), r.nextBoolean());
@@ -232,6 +258,10 @@ class ReaderFuzzTest {
     @Test void tsFuzz() { fuzz("ts", ReaderFuzzTest::tsFile, false); }
 
     @Test void tsGzFuzz() { fuzz("ts.gz", ReaderFuzzTest::tsFile, true); }
+
+    @Test void arffFuzz() { fuzz("arff", ReaderFuzzTest::arffFile, false); }
+
+    @Test void arffGzFuzz() { fuzz("arff.gz", ReaderFuzzTest::arffFile, true); }
 
     @Test void csvFuzz() { fuzz("csv", ReaderFuzzTest::csvFile, false); }
 
