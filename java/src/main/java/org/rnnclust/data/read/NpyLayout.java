@@ -16,7 +16,7 @@ public enum NpyLayout {
         return switch (text == null ? "" : text.strip().toLowerCase(Locale.ROOT)) {
             case "ntc" -> NTC;
             case "nct" -> NCT;
-            default -> throw new InputException("--layout must be ntc or nct, got '" + text + "'");
+            default -> throw new InputException("an .npy layout is ntc ([N, T, C]) or nct ([N, C, T]), not '" + text + "'");
         };
     }
 
