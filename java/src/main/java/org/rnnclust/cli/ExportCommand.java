@@ -15,11 +15,12 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n", footer = {
                 "  rnnclust export --model out/cbf --out cbf.safetensors",
                 "  rnnclust export --model out/cbf/model.rnnclust --format npz --out cbf.npz"},
-        description = {"Write every tensor of a trained model under PyTorch's state_dict names, prefixed by the part",
-                "of the network (encoder.weight_ih_l0, latent.weight, decoder..., output.bias), with the model's",
-                "architecture, fitted preprocessing and clusters as JSON metadata (\"rnnclust\"). encoder.* loads",
-                "into torch.nn.LSTM/GRU/RNN(batch_first=True), latent.* into torch.nn.Linear; rnn --weights reads",
-                "the file back (--prefix encoder.)."})
+        description = {"Write every tensor of a trained model under PyTorch's state_dict names,",
+                "prefixed by the part of the network (encoder.weight_ih_l0, latent.weight,",
+                "decoder..., output.bias), with the model's architecture, fitted preprocessing",
+                "and clusters as JSON metadata (\"rnnclust\"). encoder.* loads into",
+                "torch.nn.LSTM/GRU/RNN(batch_first=True), latent.* into torch.nn.Linear;",
+                "rnn --weights FILE --prefix encoder. reads the file back."})
 final class ExportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

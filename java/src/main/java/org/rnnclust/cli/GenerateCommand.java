@@ -25,11 +25,13 @@ import picocli.CommandLine.Spec;
                 "  rnnclust generate synthetic-control --length 60 --seed 2 --out sc_TEST.tsv.gz",
                 "  rnnclust generate cbf --n 30000 --out cbf.npy --labels-out cbf-labels.npy"},
         description = {"Write labelled synthetic series, to try rnnclust without downloading data:",
-                "cbf: Cylinder-Bell-Funnel (Saito 1994), 3 classes, 128 steps by default;",
-                "synthetic-control: Synthetic Control Chart (Alcock and Manolopoulos 1999), 6 classes, 60 steps.",
-                "The classes are equally frequent. --out chooses the format: .tsv or .txt (UCR: the class",
-                "number 1..k, then the values; .gz compresses), or .npy (float32 [N, T], the labels to",
-                "--labels-out). Two seeds give two independent sets, such as TRAIN and TEST."})
+                "  cbf                Cylinder-Bell-Funnel (Saito 1994): 3 classes, 128 steps",
+                "  synthetic-control  Synthetic Control Chart (Alcock and Manolopoulos 1999):",
+                "                     6 classes, 60 steps",
+                "The classes are equally frequent. --out chooses the format: .tsv or .txt",
+                "(UCR: the class number 1..k, then the values; .gz compresses), or .npy",
+                "(float32 [N, T]; the labels to --labels-out). Two seeds give two independent",
+                "sets, such as TRAIN and TEST."})
 final class GenerateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

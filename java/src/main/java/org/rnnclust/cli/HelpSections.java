@@ -54,6 +54,9 @@ final class HelpSections {
             Map.entry("rnn --cell", "Model"), Map.entry("rnn --bidirectional", "Model"), Map.entry("--weights", "Model"),
             Map.entry("--window", "Clustering"), Map.entry("--dba-iter", "Clustering"), Map.entry("--n-init", "Clustering"),
             Map.entry("--max-iter", "Clustering"),
+            Map.entry("generate --n", "Data"), Map.entry("generate --length", "Data"),
+            Map.entry("--labels-out", "Output"), Map.entry("--format", "Data"), Map.entry("export --format", "Output"),
+            Map.entry("--model", "Data"), Map.entry("--combine", "Evaluation"), Map.entry("--prefix", "Model"),
             Map.entry("--seed", "General"), Map.entry("--help", "General"), Map.entry("--version", "General"),
             Map.entry("--verbose", "General"));
 
