@@ -18,9 +18,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * themselves, and the training flags that share {@link ModelMixin} with the architecture's), else
  * its mixin's ({@link #BY_MIXIN}), else Options.
  */
-final class HelpSections {
+public final class HelpSections {
     static final List<String> ORDER = List.of("Options", "Data", "Preprocessing", "Model", "Training", "Refinement",
-            "Clustering", "Evaluation", "Device", "Output", "General");
+            "Clustering", "Evaluation", "Spark", "Device", "Output", "General");
 
     private static final Map<Class<?>, String> BY_MIXIN = Map.ofEntries(
             Map.entry(DataOptions.class, "Data"), Map.entry(ModelInput.class, "Data"),
@@ -64,16 +64,33 @@ final class HelpSections {
 
     /** Renders the option list of {@code cli}'s subcommands in sections. */
     static void install(CommandLine cli) {
+        install(cli, Map.of());
+    }
+
+    /**
+     * The same for another front end's commands (the Spark module's), whose own options are filed
+     * by {@code sectionByOption} ("--master" → "Spark", or "train --k" → "Clustering") before the
+     * engine's rules; a section name must be one of {@link #ORDER}.
+     */
+    public static void install(CommandLine cli, Map<String, String> sectionByOption) {
+        if (!ORDER.containsAll(sectionByOption.values())) {
+            throw new IllegalArgumentException("sections must be among " + ORDER + ": " + sectionByOption.values());
+        }
         for (CommandLine sub : cli.getSubcommands().values()) {
             if (sub.getCommandSpec().options().size() <= 3) continue;  // help, version, verbose: nothing to group
             Map<String, CommandLine.IHelpSectionRenderer> sections = sub.getHelpSectionMap();
             sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING, help -> "");
-            sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, HelpSections::render);
+            sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, help -> render(help, sectionByOption));
         }
     }
 
     /** The section of each option of {@code spec}, in the command's order. */
     static Map<String, List<OptionSpec>> sections(CommandSpec spec) {
+        return sections(spec, Map.of());
+    }
+
+    /** {@link #sections(CommandSpec)} with a front end's own filing first. */
+    public static Map<String, List<OptionSpec>> sections(CommandSpec spec, Map<String, String> sectionByOption) {
         Map<String, String> mixinOf = new LinkedHashMap<>();
         for (CommandSpec mixin : spec.mixins().values()) {
             String section = BY_MIXIN.get(mixin.userObject().getClass());
@@ -85,7 +102,8 @@ final class HelpSections {
         for (OptionSpec o : spec.options()) {
             if (o.hidden()) continue;
             String name = o.longestName();
-            String section = BY_NAME.getOrDefault(spec.name() + " " + name, BY_NAME.get(name));
+            String section = sectionByOption.getOrDefault(spec.name() + " " + name, sectionByOption.get(name));
+            if (section == null) section = BY_NAME.getOrDefault(spec.name() + " " + name, BY_NAME.get(name));
             if (section == null) section = mixinOf.getOrDefault(name, "Options");
             out.get(section).add(o);
         }
@@ -93,9 +111,9 @@ final class HelpSections {
         return out;
     }
 
-    private static String render(Help help) {
+    private static String render(Help help, Map<String, String> sectionByOption) {
         StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, List<OptionSpec>> e : sections(help.commandSpec()).entrySet()) {
+        for (Map.Entry<String, List<OptionSpec>> e : sections(help.commandSpec(), sectionByOption).entrySet()) {
             b.append(String.format("%n%s:%n", e.getKey()));
             b.append(help.optionListExcludingGroups(e.getValue(), help.createDefaultLayout(), null,
                     help.parameterLabelRenderer()));

@@ -16,6 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Turns a sequence file of any format rnnclust reads into a Parquet table of id, sequence and label. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
+        header = "Convert sequence files to a Parquet table of id, sequence, label.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust-spark convert --data CBF_TRAIN.tsv --out cbf.parquet",
+                "  rnnclust-spark convert --data x.npy --labels y.npy --partitions 64 --out x"},
         description = "Convert UCR, .ts, IDX, CSV or .npy sequences (each may be .gz) to a Parquet table of id, sequence, label.")
 final class ConvertCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -25,6 +25,10 @@ import picocli.CommandLine.Spec;
 
 /** k-means on a table's embeddings with Spark MLlib (k-means|| seeding, Lloyd's iterations). */
 @Command(name = "kmeans", mixinStandardHelpOptions = true,
+        header = "k-means on a column of embeddings.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust-spark kmeans --data embeddings.parquet --k 10 --out clustered"},
         description = "k-means on a column of embeddings (embed's output) with k-means|| seeding; writes the table with a cluster column, "
                 + "and the centres in DIR/_centres.json.")
 final class KMeansCommand implements Callable<Integer> {

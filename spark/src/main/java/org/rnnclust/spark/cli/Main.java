@@ -1,6 +1,8 @@
 package org.rnnclust.spark.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
+import org.rnnclust.cli.HelpSections;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,10 +33,31 @@ public final class Main {
 
     /** {@link #run(String...)} printing to {@code out} and {@code err}. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = org.rnnclust.cli.Main.withExitCodes(new CommandLine(new Main()));
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         return org.rnnclust.cli.Main.execute(cli, args);
+    }
+
+    /** Where each option of these commands is listed in their help (the engine's rules file the rest). */
+    static final Map<String, String> SECTIONS = Map.ofEntries(
+            Map.entry("--master", "Spark"), Map.entry("--partitions", "Spark"), Map.entry("--mode", "Spark"),
+            Map.entry("--local-steps", "Spark"),
+            Map.entry("--data", "Data"), Map.entry("--data-format", "Data"), Map.entry("--id-column", "Data"),
+            Map.entry("--sequence-column", "Data"), Map.entry("--label-column", "Data"), Map.entry("--labels", "Data"),
+            Map.entry("--format", "Data"), Map.entry("--header", "Data"), Map.entry("--column", "Data"),
+            Map.entry("--chunk-rows", "Data"), Map.entry("--on-bad-row", "Data"),
+            Map.entry("--missing", "Preprocessing"), Map.entry("--normalize", "Preprocessing"),
+            Map.entry("--model", "Model"), Map.entry("--cell", "Model"), Map.entry("--hidden", "Model"),
+            Map.entry("--layers", "Model"), Map.entry("--bidirectional", "Model"), Map.entry("--latent", "Model"),
+            Map.entry("--k", "Clustering"), Map.entry("--max-iter", "Clustering"), Map.entry("--tol", "Clustering"),
+            Map.entry("--device", "Device"), Map.entry("--deterministic", "Device"));
+
+    /** The command line with the engine's exit codes and its help in sections. */
+    static CommandLine commandLine() {
+        CommandLine cli = org.rnnclust.cli.Main.withExitCodes(new CommandLine(new Main()));
+        HelpSections.install(cli, SECTIONS);
+        return cli;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -26,6 +26,11 @@ import picocli.CommandLine.Spec;
  * single-machine train's (a subset: no refinement, no consensus of members, no checkpoints yet).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Train the autoencoder on a table, data-parallel, then k-means.",
+        abbreviateSynopsis = true, sortOptions = false,
+        footerHeading = "%nExamples:%n", footer = {
+                "  rnnclust-spark train --data cbf.parquet --k 3 --out run",
+                "  rnnclust-spark train --data x.parquet --k 10 --cell gru --out hdfs://nn/runs/a"},
         description = "Train the LSTM/GRU/RNN autoencoder on a table (synchronous data-parallel), then k-means on its embeddings; "
                 + "writes DIR/model.rnnclust.")
 final class TrainCommand implements Callable<Integer> {
