@@ -199,7 +199,9 @@ final class TrainCommand implements Callable<Integer> {
             if (autoencoder && reservoirOnly.contains(name)) {
                 throw new InputException(name + " applies to the reservoir representation, not to --representation autoencoder");
             }
-            if (!autoencoder && autoencoderOnly.contains(name)) {
+            // --refine none asks for what the reservoir does anyway (it has nothing to refine): accepted.
+            boolean noRefinement = name.equals("--refine") && "none".equalsIgnoreCase(String.valueOf((Object) given.getValue()).strip());
+            if (!autoencoder && autoencoderOnly.contains(name) && !noRefinement) {
                 throw new InputException(name + " applies to --representation autoencoder (the default representation is "
                         + "the reservoir)");
             }

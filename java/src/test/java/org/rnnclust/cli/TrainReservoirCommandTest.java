@@ -112,6 +112,25 @@ class TrainReservoirCommandTest {
         }
     }
 
+    /** --refine none asks for what the reservoir does anyway: accepted, with the same clusters as without it. */
+    @Test
+    void refineNoneIsAcceptedWithTheReservoir() throws IOException {
+        Path plain = tmp.resolve("plain");
+        Path none = tmp.resolve("none");
+        String[] common = {"train", "--data", trainFile.toString(), "--reservoir-units", "20", "--members", "1"};
+        CliRun a = CliRun.of(concat(common, "--out", plain.toString()));
+        CliRun b = CliRun.of(concat(common, "--refine", "none", "--out", none.toString()));
+        assertEquals(0, a.exitCode(), a.err());
+        assertEquals(0, b.exitCode(), b.err());
+        assertEquals(Files.readString(plain.resolve("assignments.csv")), Files.readString(none.resolve("assignments.csv")));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void oneTrainingSequenceIsRefusedWithOneLine() throws IOException {
         Path one = tmp.resolve("one.tsv");
