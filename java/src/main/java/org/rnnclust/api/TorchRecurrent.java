@@ -2,6 +2,7 @@ package org.rnnclust.api;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
@@ -122,7 +123,7 @@ public final class TorchRecurrent {
 
     private static Map<String, NpyArray> withoutPrefix(Path weights, String prefix, Map<String, NpyArray> all) {
         if (prefix.isEmpty()) return all;
-        Map<String, NpyArray> w = new java.util.LinkedHashMap<>();
+        Map<String, NpyArray> w = new LinkedHashMap<>();
         all.forEach((name, array) -> {
             if (name.startsWith(prefix)) w.put(name.substring(prefix.length()), array);
         });

@@ -81,7 +81,7 @@ final class DataOptions {
      */
     static void warnIfChannelsFirst(Path file, NpyLayout layout, Dataset d) {
         if (layout == NpyLayout.NTC && d.channels() > 1 && d.channels() > d.maxLength()
-                && Readers.formatOf(file) == org.rnnclust.data.read.Format.NPY) {
+                && Readers.formatOf(file) == Format.NPY) {
             LOG.warn("{}: read as {} sequences of {} steps by {} channels; if it is an [N, C, T] array (aeon, sktime, "
                     + "DL4J), add --layout nct", file, d.size(), d.maxLength(), d.channels());
         }
