@@ -63,8 +63,8 @@ final class ReservoirMember implements AutoCloseable {
     static Features features(ReservoirSettings settings, int m, int perturbationUlps, Device device,
                              PaddedSequences train, long seed) {
         ReservoirViews views = settings.views();
-        SequenceReading reading = new SequenceReading(views.memberSteps().isEmpty() ? 0 : settings.stepsOfMember(m),
-                train.maxLength(), views.differences());
+        int steps = views.memberSteps().isEmpty() ? 0 : settings.stepsOfMember(m);
+        SequenceReading reading = new SequenceReading(steps, steps > 0 ? train.maxLength() : 0, views.differences());
         PaddedSequences resampled = reading.resampled(train);
         PaddedSequences input = reading.reservoirInput(resampled);
         Reservoir network = new Reservoir(device.backend().tensorOps(), input.channels(), settings.spec(), seed);
