@@ -191,7 +191,9 @@ public final class Methods {
                         List.of(), r, 0);
             }
         };
-        return settings.maxSteps() > 0 ? onResampled(method, settings.maxSteps()) : method;
+        // Members at steps of their own resample the sequences themselves (ReservoirViews#memberSteps).
+        boolean resampleHere = settings.maxSteps() > 0 && settings.views().memberSteps().isEmpty();
+        return resampleHere ? onResampled(method, settings.maxSteps()) : method;
     }
 
     private static KMeansModel asKMeansModel(SeriesClustering fit) {

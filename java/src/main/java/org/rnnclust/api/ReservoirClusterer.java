@@ -38,6 +38,10 @@ public final class ReservoirClusterer {
             throw new IllegalArgumentException("a setting is null");
         }
         if (b.clusters < 0) throw new IllegalArgumentException("clusters must be >= 0 (0: one per class), got " + b.clusters);
+        if (!b.settings.views().none()) {
+            throw new IllegalArgumentException("the reservoir views are screened by evaluate's method only: model files do "
+                    + "not store them yet");
+        }
         settings = b.settings;
         kmeans = b.kmeans;
         preprocessing = b.preprocessing;

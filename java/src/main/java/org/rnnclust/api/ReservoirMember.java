@@ -18,36 +18,71 @@ import org.rnnclust.nn.ReservoirModelSpace;
  * k-means of the reduced coordinates. The network lives on a device: close the member.
  */
 final class ReservoirMember implements AutoCloseable {
+    private final SequenceReading reading;
     private final ReservoirModelSpace space;
     private final Standardization scaling;
     private final Pca pca;
+    /** null without the raw view. */
+    private final RawView raw;
     private final KMeansModel kmeans;
 
-    private ReservoirMember(ReservoirModelSpace space, Standardization scaling, Pca pca, KMeansModel kmeans) {
+    private ReservoirMember(SequenceReading reading, ReservoirModelSpace space, Standardization scaling, Pca pca,
+                            RawView raw, KMeansModel kmeans) {
+        this.reading = reading;
         this.space = space;
         this.scaling = scaling;
         this.pca = pca;
+        this.raw = raw;
         this.kmeans = kmeans;
+    }
+
+    /**
+     * How a member reads sequences before its reservoir: resampled by the factor that takes
+     * {@code referenceLength} (the training sequences' padded length) to {@code steps} (0: as given),
+     * then, with {@code differences}, with each channel's first difference beside it.
+     */
+    record SequenceReading(int steps, int referenceLength, boolean differences) {
+        static final SequenceReading AS_GIVEN = new SequenceReading(0, 0, false);
+
+        PaddedSequences resampled(PaddedSequences data) {
+            return steps > 0 ? data.resampledLike(referenceLength, steps) : data;
+        }
+
+        PaddedSequences reservoirInput(PaddedSequences resampled) {
+            return differences ? resampled.withFirstDifferences() : resampled;
+        }
     }
 
     /**
      * A fitted member without its k-means, the part that does not depend on k: a reservoir drawn
      * from {@code seed} (every weight then moved up by {@code perturbationUlps} ulps, the
      * sensitivity probe; 0: none), its model space, the standardisation and PCA of the model-space
-     * coordinates, and the training sequences' reduced coordinates.
+     * coordinates, and the training sequences' reduced coordinates. Member {@code m} reads the
+     * sequences as {@code settings.views()} ask for it (with none: as given).
      */
-    static Features features(ReservoirSettings settings, int perturbationUlps, Device device, PaddedSequences train,
-                             long seed) {
-        Reservoir network = new Reservoir(device.backend().tensorOps(), train.channels(), settings.spec(), seed);
+    static Features features(ReservoirSettings settings, int m, int perturbationUlps, Device device,
+                             PaddedSequences train, long seed) {
+        ReservoirViews views = settings.views();
+        int steps = views.memberSteps().isEmpty() ? 0 : settings.stepsOfMember(m);
+        SequenceReading reading = new SequenceReading(steps, steps > 0 ? train.maxLength() : 0, views.differences());
+        PaddedSequences resampled = reading.resampled(train);
+        PaddedSequences input = reading.reservoirInput(resampled);
+        Reservoir network = new Reservoir(device.backend().tensorOps(), input.channels(), settings.spec(), seed);
         try {
             network.moveUpByUlps(perturbationUlps);
             boolean deterministic = device.backend().deterministic();
-            ReservoirModelSpace space = ReservoirModelSpace.fit(network, train, deterministic);
-            float[] coordinates = space.coordinates(train);
+            ReservoirModelSpace space = ReservoirModelSpace.fit(network, input, deterministic);
+            float[] coordinates = space.coordinates(input);
             Standardization scaling = Standardization.fit(coordinates, train.n(), space.dimension());
             float[] scaled = scaling.apply(coordinates, train.n());
             Pca pca = Pca.fit(scaled, train.n(), space.dimension(), settings.pca().rule(), deterministic);
-            return new Features(space, scaling, pca, pca.transform(scaled, train.n()), train.n(), seed);
+            float[] z = pca.transform(scaled, train.n());
+            RawView raw = null;
+            if (views.rawWeight() > 0) {
+                raw = RawView.fit(resampled, pca, views.rawWeight(), settings.pca(), deterministic);
+                z = raw.join(z, resampled);
+            }
+            return new Features(reading, space, scaling, pca, raw, z, train.n(), seed);
         } catch (RuntimeException | Error e) {
             network.close();
             throw e;
@@ -56,21 +91,27 @@ final class ReservoirMember implements AutoCloseable {
 
     /** The member of {@code f} with the k-means {@code kmeans} of its coordinates; it takes over f's reservoir. */
     static ReservoirMember of(Features f, KMeansModel kmeans) {
-        return new ReservoirMember(f.space, f.scaling, f.pca, kmeans);
+        return new ReservoirMember(f.reading, f.space, f.scaling, f.pca, f.raw, kmeans);
     }
 
     /**
      * A member before its k-means: what a fit over several k shares. Holds the reservoir until a
      * member takes it over ({@link #of}); close the features that none takes.
      *
-     * @param z    the training sequences' reduced coordinates [n, pca.components()]
+     * @param raw  the raw view (null: none)
+     * @param z    the training sequences' reduced coordinates [n, dimension()]
      * @param seed the member's seed, which its k-means also draws from
      */
-    record Features(ReservoirModelSpace space, Standardization scaling, Pca pca, float[] z, int n, long seed)
-            implements AutoCloseable {
+    record Features(SequenceReading reading, ReservoirModelSpace space, Standardization scaling, Pca pca, RawView raw,
+                    float[] z, int n, long seed) implements AutoCloseable {
         /** The k-means of the training coordinates into k clusters, seeded by the member's seed. */
         KMeansModel cluster(KMeansSettings kmeansSettings, Device device, int k) {
-            return new KMeans(kmeansSettings.params(k, seed)).fit(device.backend(), z, n, pca.components());
+            return new KMeans(kmeansSettings.params(k, seed)).fit(device.backend(), z, n, dimension());
+        }
+
+        /** Size of a row of {@link #z}. */
+        int dimension() {
+            return raw == null ? pca.components() : raw.dimension(pca);
         }
 
         @Override
@@ -81,11 +122,14 @@ final class ReservoirMember implements AutoCloseable {
 
     /** The reduced coordinates [n, dimension()] of {@code data}: what this member's k-means clusters. */
     float[] embed(PaddedSequences data) {
-        return pca.transform(scaling.apply(space.coordinates(data), data.n()), data.n());
+        PaddedSequences resampled = reading.resampled(data);
+        PaddedSequences input = reading.reservoirInput(resampled);
+        float[] z = pca.transform(scaling.apply(space.coordinates(input), data.n()), data.n());
+        return raw == null ? z : raw.join(z, resampled);
     }
 
     int dimension() {
-        return pca.components();
+        return raw == null ? pca.components() : raw.dimension(pca);
     }
 
     KMeansModel kmeans() {
@@ -95,11 +139,14 @@ final class ReservoirMember implements AutoCloseable {
     /** Numbers it holds: the reservoir, the state axes, the standardisation, the PCA and the centroids. */
     long parameterCount() {
         return space.parameterCount() + scaling.parameterCount() + pca.parameterCount()
-                + (long) kmeans.k() * pca.components();
+                + (raw == null ? 0 : raw.parameterCount()) + (long) kmeans.k() * dimension();
     }
 
     /** Everything fitted, as host arrays (what the model file stores). */
     State state() {
+        if (!reading.equals(SequenceReading.AS_GIVEN) || raw != null) {
+            throw new IllegalStateException("model files do not store the reservoir views (ReservoirViews) yet");
+        }
         Reservoir network = space.reservoir();
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (Parameter p : network.parameters()) weights.put(p.name(), p.get());
@@ -142,7 +189,7 @@ final class ReservoirMember implements AutoCloseable {
             }
             KMeansModel km = new KMeansModel(s.centroids().length / d, d, s.centroids(), null, Double.NaN, 0, true,
                     List.of());
-            return new ReservoirMember(space, scaling, pca, km);
+            return new ReservoirMember(SequenceReading.AS_GIVEN, space, scaling, pca, null, km);
         } catch (RuntimeException e) {
             network.close();
             throw e;

@@ -112,7 +112,7 @@ final class ReservoirRepresentation implements AutoCloseable {
             for (int m = 0; m < r; m++) {
                 if (m > 0 && cancelled.getAsBoolean()) throw new CancelledException("after " + m + " of " + r + " reservoirs");
                 long memberSeed = r == 1 ? seed : seeds.nextLong();
-                features.add(ReservoirMember.features(settings, perturbationUlps, device, train, memberSeed));
+                features.add(ReservoirMember.features(settings, m, perturbationUlps, device, train, memberSeed));
                 listener.stepFinished(FitListener.Phase.RESERVOIRS, m + 1);
             }
             return features;
@@ -152,11 +152,11 @@ final class ReservoirRepresentation implements AutoCloseable {
     private static float[] sideBySide(List<ReservoirMember.Features> features) {
         int n = features.get(0).n();
         int width = 0;
-        for (ReservoirMember.Features f : features) width += f.pca().components();
+        for (ReservoirMember.Features f : features) width += f.dimension();
         float[] out = new float[Math.multiplyExact(n, width)];
         int offset = 0;
         for (ReservoirMember.Features f : features) {
-            int d = f.pca().components();
+            int d = f.dimension();
             for (int i = 0; i < n; i++) System.arraycopy(f.z(), i * d, out, i * width + offset, d);
             offset += d;
         }

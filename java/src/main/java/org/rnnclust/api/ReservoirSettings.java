@@ -1,5 +1,6 @@
 package org.rnnclust.api;
 
+import java.util.List;
 import org.rnnclust.nn.ReservoirSpec;
 
 /**
@@ -22,10 +23,12 @@ import org.rnnclust.nn.ReservoirSpec;
  * @param members        reservoirs drawn per fit (default 5); with more than one, each clusters on
  *                       its own and the fit is the consensus of their partitions, every sequence
  *                       then assigned by all of them ({@link org.rnnclust.cluster.ConsensusClustering})
+ * @param views          further views of the sequences beside each member's model space (default
+ *                       {@link ReservoirViews#NONE}: the sequences as they are, the model space alone)
  */
 public record ReservoirSettings(int units, double spectralRadius, double inputScaling, double density,
                                 boolean bidirectional, int components, double ridge, int maxSteps, PcaSettings pca,
-                                int members) {
+                                int members, ReservoirViews views) {
     public static final int DEFAULT_UNITS = 800;
     public static final double DEFAULT_SPECTRAL_RADIUS = 0.9;
     public static final double DEFAULT_INPUT_SCALING = 0.5;
@@ -40,6 +43,15 @@ public record ReservoirSettings(int units, double spectralRadius, double inputSc
         if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0 (0: every step), got " + maxSteps);
         if (pca == null) throw new IllegalArgumentException("pca settings missing");
         if (members < 1) throw new IllegalArgumentException("members must be >= 1, got " + members);
+        if (views == null) throw new IllegalArgumentException("reservoir views missing");
+    }
+
+    /** The settings with no further views ({@link ReservoirViews#NONE}). */
+    public ReservoirSettings(int units, double spectralRadius, double inputScaling, double density,
+                             boolean bidirectional, int components, double ridge, int maxSteps, PcaSettings pca,
+                             int members) {
+        this(units, spectralRadius, inputScaling, density, bidirectional, components, ridge, maxSteps, pca, members,
+                ReservoirViews.NONE);
     }
 
     /**
@@ -56,7 +68,22 @@ public record ReservoirSettings(int units, double spectralRadius, double inputSc
     /** These settings with {@code count} reservoirs per fit. */
     public ReservoirSettings withMembers(int count) {
         return new ReservoirSettings(units, spectralRadius, inputScaling, density, bidirectional, components, ridge,
-                maxSteps, pca, count);
+                maxSteps, pca, count, views);
+    }
+
+    /** These settings with the views {@code v}. */
+    public ReservoirSettings withViews(ReservoirViews v) {
+        return new ReservoirSettings(units, spectralRadius, inputScaling, density, bidirectional, components, ridge,
+                maxSteps, pca, members, v);
+    }
+
+    /**
+     * The steps member {@code m} reads each sequence at: {@link ReservoirViews#memberSteps} taken in
+     * turn when it names any, else {@link #maxSteps} (0: every step).
+     */
+    int stepsOfMember(int m) {
+        List<Integer> steps = views.memberSteps();
+        return steps.isEmpty() ? maxSteps : steps.get(m % steps.size());
     }
 
     ReservoirSpec spec() {

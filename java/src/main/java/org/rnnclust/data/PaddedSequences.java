@@ -78,4 +78,24 @@ public record PaddedSequences(int n, int maxLength, int channels, float[] values
         }
         return new PaddedSequences(n, width, channels, out, newLengths);
     }
+
+    /**
+     * These sequences with each channel's first difference beside it: channels [x, Δx], twice as
+     * many, where Δx[t] = x[t] − x[t−1] and Δx[0] = 0; zero beyond each sequence's length, as before.
+     */
+    public PaddedSequences withFirstDifferences() {
+        int wide = 2 * channels;
+        float[] out = new float[Math.multiplyExact(Math.multiplyExact(n, maxLength), wide)];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < lengths[i]; t++) {
+                int from = (i * maxLength + t) * channels;
+                int to = (i * maxLength + t) * wide;
+                for (int c = 0; c < channels; c++) {
+                    out[to + c] = values[from + c];
+                    if (t > 0) out[to + channels + c] = values[from + c] - values[from - channels + c];
+                }
+            }
+        }
+        return new PaddedSequences(n, maxLength, wide, out, lengths.clone());
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,13 +17,16 @@ import org.rnnclust.api.KMeansSettings;
 import org.rnnclust.api.Methods;
 import org.rnnclust.api.PcaSettings;
 import org.rnnclust.api.ReservoirSettings;
+import org.rnnclust.api.ReservoirViews;
 
 /**
  * The screen behind the settings of the reservoir representation (docs/experiments.md): on every
  * dataset of a folder, evaluate's protocol ({@link Evaluation#fitSeeds}: fit TRAIN, score TEST, NMI)
  * for raw k-means and for {@link Methods#reservoir} under each configuration named on the command line, each a change of
  * {@link ReservoirSettings#defaults()}: {@code NAME:key=value,...} with keys units, radius, input,
- * density, bidirectional, components, ridge, steps, pcaMax, pcaVariance, members. (The screens of
+ * density, bidirectional, components, ridge, steps, pcaMax, pcaVariance, members, and the views of
+ * {@link ReservoirViews}: differences (true/false), memberSteps (steps joined by "/", e.g.
+ * {@code 32/64/128}), rawWeight. (The screens of
  * docs/experiments.md changed the first settings, {@code units=200,members=1}, one key at a time.)
  *
  * <pre>java -cp rnnclust.jar org.rnnclust.eval.ReservoirScreen DATA_DIR SEEDS OUT.json CONFIG...</pre>
@@ -46,6 +50,9 @@ public final class ReservoirScreen {
         int pcaMax = s.pca().maxComponents();
         double pcaVariance = s.pca().variance();
         int members = s.members();
+        boolean differences = false;
+        List<Integer> memberSteps = List.of();
+        double rawWeight = 0;
         for (String kv : changes.isEmpty() ? new String[0] : changes.split(",")) {
             String[] p = kv.split("=", 2);
             switch (p[0]) {
@@ -60,11 +67,14 @@ public final class ReservoirScreen {
                 case "pcaMax" -> pcaMax = Integer.parseInt(p[1]);
                 case "pcaVariance" -> pcaVariance = Double.parseDouble(p[1]);
                 case "members" -> members = Integer.parseInt(p[1]);
+                case "differences" -> differences = Boolean.parseBoolean(p[1]);
+                case "memberSteps" -> memberSteps = Arrays.stream(p[1].split("/")).map(Integer::valueOf).toList();
+                case "rawWeight" -> rawWeight = Double.parseDouble(p[1]);
                 default -> throw new IllegalArgumentException("unknown key " + p[0]);
             }
         }
         return new ReservoirSettings(units, radius, input, density, bi, components, ridge, steps,
-                new PcaSettings(0, pcaVariance, pcaMax), members);
+                new PcaSettings(0, pcaVariance, pcaMax), members, new ReservoirViews(differences, memberSteps, rawWeight));
     }
 
     public static void main(String[] args) throws IOException {
