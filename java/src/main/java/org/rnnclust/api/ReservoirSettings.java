@@ -43,7 +43,8 @@ public record ReservoirSettings(int units, double spectralRadius, double inputSc
         if (maxSteps < 0) throw new IllegalArgumentException("maxSteps must be >= 0 (0: every step), got " + maxSteps);
         if (pca == null) throw new IllegalArgumentException("pca settings missing");
         if (members < 1) throw new IllegalArgumentException("members must be >= 1, got " + members);
-        if (views == null) throw new IllegalArgumentException("reservoir views missing");
+        // Settings written before the views existed (an older results.json's budget) have none.
+        if (views == null) views = ReservoirViews.NONE;
     }
 
     /** The settings with no further views ({@link ReservoirViews#NONE}). */
