@@ -123,7 +123,8 @@ public final class Safetensors {
         }
     }
 
-    private record Entry(String name, String dtype, int[] shape, long begin, long end) {
+    /** A tensor's entry in the header; {@code width}: bytes per value of its dtype. */
+    private record Entry(String name, String dtype, int width, int[] shape, long begin, long end) {
         static Entry of(Path file, String name, JsonNode node, long dataSize) {
             String dtype = node.path("dtype").asText();
             int width = switch (dtype) {
@@ -152,12 +153,12 @@ public final class Safetensors {
                 throw new InputException(file + ": tensor '" + name + "' of shape " + shapeNode + " and dtype " + dtype
                         + " does not fit its data_offsets " + offsets + " (" + dataSize + " data bytes)");
             }
-            return new Entry(name, dtype, shape, begin, end);
+            return new Entry(name, dtype, width, shape, begin, end);
         }
 
         float[] decode(byte[] bytes) {
             ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            int n = (int) ((end - begin) / switch (dtype) { case "F32" -> 4; case "F64" -> 8; default -> 2; });
+            int n = (int) ((end - begin) / width);
             float[] out = new float[n];
             for (int i = 0; i < n; i++) {
                 out[i] = switch (dtype) {

@@ -51,10 +51,8 @@ final class ArffReader implements DatasetReader {
         while (lines.next()) {
             long lineNo = lines.number();
             char[] c = lines.chars();
-            int from = 0;
-            int to = lines.length();
-            while (from < to && Character.isWhitespace(c[from])) from++;
-            while (to > from && Character.isWhitespace(c[to - 1])) to--;
+            int from = lines.strippedStart();
+            int to = lines.strippedEnd();
             if (from == to || c[from] == '%') continue;
             if (!h.data) {
                 if (c[from] != '@') throw InputException.at(source, lineNo, "line", "data before the @data line");

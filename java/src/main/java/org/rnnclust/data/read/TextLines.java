@@ -96,6 +96,21 @@ final class TextLines {
         return length;
     }
 
+    /** Where the current line starts once leading whitespace is skipped (what String.strip drops). */
+    int strippedStart() {
+        int from = 0;
+        while (from < length && Character.isWhitespace(line[from])) from++;
+        return from;
+    }
+
+    /** Where the current line ends once trailing whitespace is dropped; never before {@link #strippedStart()}. */
+    int strippedEnd() {
+        int from = strippedStart();
+        int to = length;
+        while (to > from && Character.isWhitespace(line[to - 1])) to--;
+        return to;
+    }
+
     /** The current line's number, from 1. */
     long number() {
         return number;

@@ -44,10 +44,8 @@ final class TsReader implements DatasetReader {
         while (lines.next()) {
             long lineNo = lines.number();
             char[] c = lines.chars();
-            int from = 0;
-            int to = lines.length();
-            while (from < to && Character.isWhitespace(c[from])) from++;  // what String.strip drops
-            while (to > from && Character.isWhitespace(c[to - 1])) to--;
+            int from = lines.strippedStart();
+            int to = lines.strippedEnd();
             if (from == to || c[from] == '#') continue;
             if (!header.data) {
                 if (c[from] != '@') {

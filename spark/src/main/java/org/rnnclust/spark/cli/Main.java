@@ -39,14 +39,16 @@ public final class Main {
         return org.rnnclust.cli.Main.execute(cli, args);
     }
 
-    /** Where each option of these commands is listed in their help (the engine's rules file the rest). */
+    /**
+     * Where each option of these commands is listed in their help, where the engine's rules
+     * (HelpSections' own table: --out, --chunk-rows, --format, --epochs, ...) do not already say.
+     */
     static final Map<String, String> SECTIONS = Map.ofEntries(
             Map.entry("--master", "Spark"), Map.entry("--partitions", "Spark"), Map.entry("--mode", "Spark"),
             Map.entry("--local-steps", "Spark"),
             Map.entry("--data", "Data"), Map.entry("--data-format", "Data"), Map.entry("--id-column", "Data"),
             Map.entry("--sequence-column", "Data"), Map.entry("--label-column", "Data"), Map.entry("--labels", "Data"),
-            Map.entry("--format", "Data"), Map.entry("--header", "Data"), Map.entry("--column", "Data"),
-            Map.entry("--chunk-rows", "Data"), Map.entry("--on-bad-row", "Data"),
+            Map.entry("--header", "Data"), Map.entry("--column", "Data"), Map.entry("--on-bad-row", "Data"),
             Map.entry("--missing", "Preprocessing"), Map.entry("--normalize", "Preprocessing"),
             Map.entry("--model", "Model"), Map.entry("--cell", "Model"), Map.entry("--hidden", "Model"),
             Map.entry("--layers", "Model"), Map.entry("--bidirectional", "Model"), Map.entry("--latent", "Model"),
