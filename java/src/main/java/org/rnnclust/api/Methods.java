@@ -191,9 +191,7 @@ public final class Methods {
                         List.of(), r, 0);
             }
         };
-        // Members at steps of their own resample the sequences themselves (ReservoirViews#memberSteps).
-        boolean resampleHere = settings.maxSteps() > 0 && settings.views().memberSteps().isEmpty();
-        return resampleHere ? onResampled(method, settings.maxSteps()) : method;
+        return settings.resamplesUpFront() ? onResampled(method, settings.maxSteps()) : method;
     }
 
     private static KMeansModel asKMeansModel(SeriesClustering fit) {

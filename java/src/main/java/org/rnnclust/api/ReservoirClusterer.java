@@ -38,9 +38,9 @@ public final class ReservoirClusterer {
             throw new IllegalArgumentException("a setting is null");
         }
         if (b.clusters < 0) throw new IllegalArgumentException("clusters must be >= 0 (0: one per class), got " + b.clusters);
-        if (!b.settings.views().none()) {
-            throw new IllegalArgumentException("the reservoir views are screened by evaluate's method only: model files do "
-                    + "not store them yet");
+        if (b.settings.views().rawWeight() > 0) {
+            throw new IllegalArgumentException("the raw view (rawWeight) is screened by evaluate's method only: model "
+                    + "files do not store it");
         }
         settings = b.settings;
         kmeans = b.kmeans;
@@ -154,9 +154,9 @@ public final class ReservoirClusterer {
         return train;
     }
 
-    /** The sequences the reservoirs read: resampled to the settings' steps where they ask for it. */
+    /** The sequences the members receive: resampled to the settings' steps where they share one resolution. */
     private PaddedSequences read(PaddedSequences train) {
-        return settings.maxSteps() > 0 ? train.resampledTo(settings.maxSteps()) : train;
+        return settings.resamplesUpFront() ? train.resampledTo(settings.maxSteps()) : train;
     }
 
     /** The model of the fitted representation {@code r} (which keeps its reservoirs: close r). */

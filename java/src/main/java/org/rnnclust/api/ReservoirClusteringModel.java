@@ -202,9 +202,12 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         }
     }
 
-    /** The sequences as the reservoirs read them: resampled by the training sequences' ratio. */
+    /**
+     * The sequences as the members receive them: resampled by the training sequences' ratio where
+     * they share one resolution (members at steps of their own resample them by that ratio themselves).
+     */
     private PaddedSequences resampled(PaddedSequences data) {
-        return settings.maxSteps() > 0 ? data.resampledLike(referenceLength, settings.maxSteps()) : data;
+        return settings.resamplesUpFront() ? data.resampledLike(referenceLength, settings.maxSteps()) : data;
     }
 
     /** The reservoirs rebuilt on the device, and the final clustering. */
@@ -246,6 +249,14 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         pca.put("components", settings.pca().components());
         pca.put("variance", settings.pca().variance());
         pca.put("max_components", settings.pca().maxComponents());
+        // Written only when there are views, so that a model without them keeps the bytes it had before they existed.
+        ReservoirViews views = settings.views();
+        if (!views.none()) {
+            ObjectNode v = r.putObject("views");
+            v.put("differences", views.differences());
+            ArrayNode steps = v.putArray("member_steps");
+            views.memberSteps().forEach(steps::add);
+        }
         h.put("channels", channels);
         h.put("reference_length", referenceLength);
         TrainedModel.describePreprocessing(preprocessor, h.putObject("preprocessing"));
@@ -310,7 +321,7 @@ public final class ReservoirClusteringModel implements ClusteringModel {
                     new PcaSettings(HeaderFields.integer(pca, "components", 0, 1 << 20), HeaderFields.number(pca, "variance"),
                             HeaderFields.count(pca, "max_components", 1 << 20)),
                     // Each member needs tensors in the file: the tensor count bounds the members.
-                    HeaderFields.count(r, "members", Math.max(1, t.size())));
+                    HeaderFields.count(r, "members", Math.max(1, t.size())), views(r));
             int channels = HeaderFields.count(h, "channels", 1 << 20);
             int referenceLength = HeaderFields.count(h, "reference_length", Integer.MAX_VALUE);
             Preprocessor prep = TrainedModel.readPreprocessing(HeaderFields.field(h, "preprocessing"), channels);
@@ -321,7 +332,10 @@ public final class ReservoirClusteringModel implements ClusteringModel {
             long seed = Long.parseLong(HeaderFields.text(fit, "seed"));
             boolean deterministic = fit.has("deterministic") && HeaderFields.bool(fit, "deterministic");
             List<ReservoirMember.State> members = new ArrayList<>();
-            for (int m = 0; m < settings.members(); m++) members.add(member(t, "m" + m + ".", settings, channels, k));
+            for (int m = 0; m < settings.members(); m++) {
+                members.add(member(t, "m" + m + ".", settings, ReservoirMember.SequenceReading.of(settings, m,
+                        referenceLength), channels, k));
+            }
             float[] consensus = null;
             if (settings.members() > 1) consensus = floats(t, "consensus.centroids", (long) k * settings.members() * k);
             ReservoirClusteringModel model = new ReservoirClusteringModel(settings, channels, k, referenceLength, prep,
@@ -337,8 +351,17 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         }
     }
 
+    /** The views of a header's "reservoir" object: none when it names none (every file written before they existed). */
+    private static ReservoirViews views(JsonNode reservoir) {
+        if (!reservoir.has("views")) return ReservoirViews.NONE;
+        JsonNode v = HeaderFields.field(reservoir, "views");
+        int steps = HeaderFields.field(v, "member_steps").size();
+        return new ReservoirViews(HeaderFields.bool(v, "differences"),
+                HeaderFields.integers(v, "member_steps", steps, 0, Integer.MAX_VALUE), 0);
+    }
+
     private static ReservoirMember.State member(Map<String, ModelFile.Tensor> t, String p, ReservoirSettings settings,
-                                                int channels, int k) {
+                                                ReservoirMember.SequenceReading reading, int channels, int k) {
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (Map.Entry<String, ModelFile.Tensor> e : t.entrySet()) {
             if (e.getKey().startsWith(p + "reservoir.")) {
@@ -361,17 +384,17 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         double[] scalingMean = doubles(t, p + "scaling.mean", -1);
         int coordinates = scalingMean.length;
         double[] pcaVariance = doubles(t, p + "pca.variances", -1);
-        ReservoirMember.State s = new ReservoirMember.State(channels, weights, means, axes, variances, totals,
+        ReservoirMember.State s = new ReservoirMember.State(reading, reading.inputs(channels), weights, means, axes, variances, totals,
                 scalingMean, doubles(t, p + "scaling.scale", coordinates), doubles(t, p + "pca.mean", coordinates),
                 doubles(t, p + "pca.components", (long) pcaVariance.length * coordinates), pcaVariance,
                 doubles(t, p + "pca.total_variance", 1)[0],
                 floats(t, p + "kmeans.centroids", (long) k * pcaVariance.length));
-        check(s, settings, channels);
+        check(s, settings);
         return s;
     }
 
     /** What restoring the member on a device would refuse, checked without one (and non-finite values). */
-    private static void check(ReservoirMember.State s, ReservoirSettings settings, int channels) {
+    private static void check(ReservoirMember.State s, ReservoirSettings settings) {
         int units = settings.units();
         int directions = settings.bidirectional() ? 2 : 1;
         if (s.weights().size() != 4 * directions) {
@@ -379,7 +402,7 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         }
         for (int d = 0; d < directions; d++) {
             String suffix = "_l0" + (d == 1 ? "_reverse" : "");
-            long[] sizes = {(long) units * channels, (long) units * units, units, units};
+            long[] sizes = {(long) units * s.inputs(), (long) units * units, units, units};
             String[] names = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
             for (int i = 0; i < names.length; i++) {
                 float[] w = s.weights().get(names[i] + suffix);

@@ -42,7 +42,21 @@ final class ReservoirMember implements AutoCloseable {
      * then, with {@code differences}, with each channel's first difference beside it.
      */
     record SequenceReading(int steps, int referenceLength, boolean differences) {
-        static final SequenceReading AS_GIVEN = new SequenceReading(0, 0, false);
+        /**
+         * How member {@code m} of {@code settings} reads sequences when the training sequences are
+         * {@code trainLength} steps long as it receives them (already resampled up front where the
+         * members share one resolution, {@link ReservoirSettings#resamplesUpFront}).
+         */
+        static SequenceReading of(ReservoirSettings settings, int m, int trainLength) {
+            ReservoirViews views = settings.views();
+            int steps = views.memberSteps().isEmpty() ? 0 : settings.stepsOfMember(m);
+            return new SequenceReading(steps, steps > 0 ? trainLength : 0, views.differences());
+        }
+
+        /** Channels the reservoir reads for sequences of {@code channels} channels. */
+        int inputs(int channels) {
+            return differences ? 2 * channels : channels;
+        }
 
         PaddedSequences resampled(PaddedSequences data) {
             return steps > 0 ? data.resampledLike(referenceLength, steps) : data;
@@ -63,8 +77,7 @@ final class ReservoirMember implements AutoCloseable {
     static Features features(ReservoirSettings settings, int m, int perturbationUlps, Device device,
                              PaddedSequences train, long seed) {
         ReservoirViews views = settings.views();
-        int steps = views.memberSteps().isEmpty() ? 0 : settings.stepsOfMember(m);
-        SequenceReading reading = new SequenceReading(steps, steps > 0 ? train.maxLength() : 0, views.differences());
+        SequenceReading reading = SequenceReading.of(settings, m, train.maxLength());
         PaddedSequences resampled = reading.resampled(train);
         PaddedSequences input = reading.reservoirInput(resampled);
         Reservoir network = new Reservoir(device.backend().tensorOps(), input.channels(), settings.spec(), seed);
@@ -144,9 +157,7 @@ final class ReservoirMember implements AutoCloseable {
 
     /** Everything fitted, as host arrays (what the model file stores). */
     State state() {
-        if (!reading.equals(SequenceReading.AS_GIVEN) || raw != null) {
-            throw new IllegalStateException("model files do not store the reservoir views (ReservoirViews) yet");
-        }
+        if (raw != null) throw new IllegalStateException("model files do not store the raw view (ReservoirViews#rawWeight)");
         Reservoir network = space.reservoir();
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (Parameter p : network.parameters()) weights.put(p.name(), p.get());
@@ -161,7 +172,7 @@ final class ReservoirMember implements AutoCloseable {
             variances[d] = space.stateVariances(d);
             totals[d] = space.stateTotalVariance(d);
         }
-        return new State(network.inputs(), weights, means, axes, variances, totals, scaling.mean(), scaling.scale(),
+        return new State(reading, network.inputs(), weights, means, axes, variances, totals, scaling.mean(), scaling.scale(),
                 pca.mean(), pca.componentsRowMajor(), pca.explainedVariance(), pca.totalVariance(),
                 kmeans.centroids().clone());
     }
@@ -189,7 +200,7 @@ final class ReservoirMember implements AutoCloseable {
             }
             KMeansModel km = new KMeansModel(s.centroids().length / d, d, s.centroids(), null, Double.NaN, 0, true,
                     List.of());
-            return new ReservoirMember(SequenceReading.AS_GIVEN, space, scaling, pca, null, km);
+            return new ReservoirMember(s.reading(), space, scaling, pca, null, km);
         } catch (RuntimeException e) {
             network.close();
             throw e;
@@ -204,6 +215,7 @@ final class ReservoirMember implements AutoCloseable {
     /**
      * A fitted member as host arrays.
      *
+     * @param reading             how the member reads sequences before its reservoir
      * @param inputs              channels the reservoir reads
      * @param weights             the reservoir's weights by {@link Reservoir#parameters}' names, in their order
      * @param stateMeans          per direction, the mean of the states (units)
@@ -218,7 +230,7 @@ final class ReservoirMember implements AutoCloseable {
      * @param pcaTotalVariance    the standardised coordinates' total variance
      * @param centroids           the k-means centroids of the reduced coordinates (k × components)
      */
-    record State(int inputs, Map<String, float[]> weights, double[][] stateMeans, double[][] stateAxes,
+    record State(SequenceReading reading, int inputs, Map<String, float[]> weights, double[][] stateMeans, double[][] stateAxes,
                  double[][] stateVariances, double[] stateTotalVariances, double[] scalingMean, double[] scalingScale,
                  double[] pcaMean, double[] pcaComponents, double[] pcaVariance, double pcaTotalVariance,
                  float[] centroids) {

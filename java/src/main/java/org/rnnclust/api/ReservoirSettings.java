@@ -87,6 +87,15 @@ public record ReservoirSettings(int units, double spectralRadius, double inputSc
         return steps.isEmpty() ? maxSteps : steps.get(m % steps.size());
     }
 
+    /**
+     * Whether every sequence is resampled to {@link #maxSteps} once, before the members read it;
+     * members at steps of their own ({@link ReservoirViews#memberSteps}) resample the sequences
+     * themselves.
+     */
+    boolean resamplesUpFront() {
+        return maxSteps > 0 && views.memberSteps().isEmpty();
+    }
+
     ReservoirSpec spec() {
         return spec(units, spectralRadius, inputScaling, density, bidirectional, components, ridge);
     }

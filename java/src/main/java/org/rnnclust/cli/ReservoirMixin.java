@@ -1,8 +1,10 @@
 package org.rnnclust.cli;
 
+import java.util.List;
 import org.rnnclust.InputException;
 import org.rnnclust.api.PcaSettings;
 import org.rnnclust.api.ReservoirSettings;
+import org.rnnclust.api.ReservoirViews;
 import picocli.CommandLine.Option;
 
 /** The reservoir representation's flags of {@code train} (its default representation). */
@@ -36,10 +38,19 @@ final class ReservoirMixin {
             description = "Ridge penalty of each sequence's state regression. Default: ${DEFAULT-VALUE}.")
     double ridge;
 
-    @Option(names = "--reservoir-steps", paramLabel = "T", defaultValue = "" + ReservoirSettings.DEFAULT_MAX_STEPS,
-            description = "Resample so that the longest training sequence has at most T steps; 0 = every step. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int maxSteps;
+    /** {@link ReservoirSettings#defaults()}'s steps as the flag writes them (TrainReservoirCommandTest checks they agree). */
+    static final String DEFAULT_STEPS = "" + ReservoirSettings.DEFAULT_MAX_STEPS;
+
+    @Option(names = "--reservoir-steps", paramLabel = "T", split = ",", defaultValue = DEFAULT_STEPS,
+            description = "Resample so that the longest training sequence has at most T steps; 0 = every step. Several "
+                    + "values, comma-separated (e.g. 32,64,128): the reservoirs read at them in turn, so the consensus "
+                    + "sees each sequence at several resolutions. Default: ${DEFAULT-VALUE}.")
+    List<Integer> steps;
+
+    @Option(names = "--reservoir-differences", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Each reservoir also reads every channel's step-to-step change beside its values (the "
+                    + "slopes). Default: ${DEFAULT-VALUE}.")
+    boolean differences;
 
     /** The settings these flags give, with {@code members} reservoirs; a value out of range is one line naming its flag. */
     ReservoirSettings settings(int members) {
@@ -49,9 +60,15 @@ final class ReservoirMixin {
         if (!(density > 0 && density <= 1)) throw new InputException("--reservoir-density must be in (0, 1], got " + density);
         positive("--reservoir-components", components);
         positive("--reservoir-ridge", ridge);
-        if (maxSteps < 0) throw new InputException("--reservoir-steps must be >= 0 (0: every step), got " + maxSteps);
+        if (steps.isEmpty()) throw new InputException("--reservoir-steps needs at least one value");
+        for (int t : steps) {
+            if (t < 0) throw new InputException("--reservoir-steps must be >= 0 (0: every step), got " + t);
+        }
+        // One value: every reservoir at those steps. Several: each member at its own (the single value then unused).
+        int maxSteps = steps.size() == 1 ? steps.get(0) : ReservoirSettings.DEFAULT_MAX_STEPS;
+        ReservoirViews views = new ReservoirViews(differences, steps.size() == 1 ? List.of() : steps, 0);
         return Flags.build(() -> new ReservoirSettings(units, spectralRadius, inputScaling, density, !forwardOnly,
-                components, ridge, maxSteps, PcaSettings.defaults(), members));
+                components, ridge, maxSteps, PcaSettings.defaults(), members, views));
     }
 
     private static void positive(String flag, double value) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,11 @@ class ReservoirClusteringModelTest {
     }
 
     static ReservoirClusterer clusterer(int members, int maxSteps) {
-        return ReservoirClusterer.builder().settings(ReservoirMethodTest.members(maxSteps, members))
+        return clusterer(members, maxSteps, ReservoirViews.NONE);
+    }
+
+    static ReservoirClusterer clusterer(int members, int maxSteps, ReservoirViews views) {
+        return ReservoirClusterer.builder().settings(ReservoirMethodTest.members(maxSteps, members).withViews(views))
                 .kmeans(KMeansSettings.withRestarts(3)).seed(7).build();
     }
 
@@ -74,26 +79,30 @@ class ReservoirClusteringModelTest {
     void clustersAreEvaluatesForTheSameSeedAndSurviveASaveAndALoadBitForBit() throws IOException {
         Dataset train = sines("train", 36, 90, 1);
         Dataset test = sines("test", 20, 90, 2);
-        for (int members : new int[] {1, 3}) {
-            ReservoirClusterer c = clusterer(members, 45);
+        // The views too: a difference channel (members read twice the channels) and members at steps of their own.
+        List<ReservoirViews> viewsTried = List.of(ReservoirViews.NONE, new ReservoirViews(true, List.of(30, 45, 0), 0));
+        for (int members : new int[] {1, 3}) for (ReservoirViews views : viewsTried) {
+            ReservoirClusterer c = clusterer(members, 45, views);
             PreparedData data = PreparedData.prepare(train, test, PreprocessOptions.defaults());
-            Path file = tmp.resolve("m" + members + ".rnnclust");
+            String what = members + " members, " + views;
+            Path file = tmp.resolve("m" + members + (views.none() ? "" : "-views") + ".rnnclust");
             try (ReservoirClusteringModel model = c.fit(cpu, data, () -> false);
                  FittedClustering byEvaluate = Methods.reservoir(c.settings(), c.kmeans()).fit(cpu, data.train(), 3, 7)) {
                 int[] labels = model.assign(data.test()).labels();
-                assertArrayEquals(byEvaluate.assign(data.test()).labels(), labels, members + " members");
+                assertArrayEquals(byEvaluate.assign(data.test()).labels(), labels, what);
                 assertArrayEquals(byEvaluate.trainingLabels(), model.training().labels());
                 assertEquals(byEvaluate.parameterCount(), model.parameterCount());
                 if (members == 1) assertArrayEquals(byEvaluate.embed(data.test()), model.embed(data.test()));
                 model.save(file);
                 ClusteringModel loaded = ClusteringModel.load(file).on(cpu);
                 assertInstanceOf(ReservoirClusteringModel.class, loaded);
+                assertEquals(c.settings(), ((ReservoirClusteringModel) loaded).settings(), what);
                 assertEquals("rnn-esn", loaded.method());
                 assertEquals(List.of("one", "two", "three"), loaded.labelNames());
                 assertEquals(model.latent(), loaded.latent());
                 assertEquals(model.parameterCount(), loaded.parameterCount());
-                assertArrayEquals(model.embed(test), loaded.embed(test));
-                assertArrayEquals(labels, loaded.predict(test), "from the raw data, through the saved preprocessing");
+                assertArrayEquals(model.embed(test), loaded.embed(test), what);
+                assertArrayEquals(labels, loaded.predict(test), "from the raw data, through the saved preprocessing: " + what);
                 // The same seed and data give the same bytes.
                 Path again = tmp.resolve("again.rnnclust");
                 loaded.save(again);
@@ -204,6 +213,16 @@ class ReservoirClusteringModelTest {
                 x -> ModelFile.Tensor.ofDoubles(x.name(), new int[] {3}, new double[] {1, 1, 1})));
         damage.put("'units' is", l -> { l.header().with("reservoir").put("units", -4); return l; });
         damage.put("'members' is", l -> { l.header().with("reservoir").put("members", 100_000); return l; });
+        damage.put("'member_steps' holds -1", l -> {
+            ObjectNode v = l.header().with("reservoir").putObject("views");
+            v.put("differences", false);
+            v.putArray("member_steps").add(30).add(-1);
+            return l;
+        });
+        damage.put("reservoir weight weight_ih_l0 holds 40 values, not 80", l -> {
+            l.header().with("reservoir").putObject("views").put("differences", true).putArray("member_steps");
+            return l;
+        });
         damage.put("not an rnnclust model", l -> { l.header().put("kind", "rnnclust-checkpoint"); return l; });
         for (Map.Entry<String, UnaryOperator<ModelFile.Loaded>> d : damage.entrySet()) {
             ModelFile.Loaded loaded = d.getValue().apply(ModelFile.read(file));

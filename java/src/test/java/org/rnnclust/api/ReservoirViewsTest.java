@@ -166,10 +166,13 @@ class ReservoirViewsTest {
     }
 
     @Test
-    void badViewsAndModelFilesAreRefused() {
+    void badViewsAndTheRawViewInAModelAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ReservoirViews(false, List.of(-1), 0));
         assertThrows(IllegalArgumentException.class, () -> new ReservoirViews(false, List.of(), 1));
+        // Model files store the difference channel and the members' steps, not the raw view.
+        ReservoirClusterer.builder().settings(ReservoirSettings.defaults()
+                .withViews(new ReservoirViews(true, List.of(32, 64), 0))).build();
         assertThrows(IllegalArgumentException.class, () -> ReservoirClusterer.builder()
-                .settings(ReservoirSettings.defaults().withViews(new ReservoirViews(true, List.of(), 0))).build());
+                .settings(ReservoirSettings.defaults().withViews(new ReservoirViews(true, List.of(), 0.5))).build());
     }
 }

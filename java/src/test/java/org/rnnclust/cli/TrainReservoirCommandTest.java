@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,11 +20,13 @@ import org.rnnclust.api.PcaSettings;
 import org.rnnclust.api.ReservoirClusterer;
 import org.rnnclust.api.ReservoirClusteringModel;
 import org.rnnclust.api.ReservoirSettings;
+import org.rnnclust.api.ReservoirViews;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.gen.Cbf;
 import org.rnnclust.data.npy.NpyArray;
 import org.rnnclust.io.Npy;
 import org.rnnclust.metrics.ClusteringScores;
+import picocli.CommandLine;
 
 /**
  * train's default representation, the reservoir: the library's clusters and embeddings, a model
@@ -60,7 +63,7 @@ class TrainReservoirCommandTest {
         // The same fit through the library, from the files as read (values rounded to 5 decimals).
         ReservoirSettings d = ReservoirSettings.defaults();
         ReservoirSettings settings = new ReservoirSettings(30, d.spectralRadius(), d.inputScaling(), d.density(), true,
-                d.components(), d.ridge(), d.maxSteps(), PcaSettings.defaults(), 2);
+                d.components(), d.ridge(), d.maxSteps(), PcaSettings.defaults(), 2, d.views());
         Dataset trainRead = org.rnnclust.data.read.Readers.read(trainFile, org.rnnclust.data.read.ReadOptions.defaults());
         Dataset testRead = org.rnnclust.data.read.Readers.read(testFile, org.rnnclust.data.read.ReadOptions.defaults());
         try (Device cpu = Device.open(DeviceOptions.of("cpu"));
@@ -85,6 +88,41 @@ class TrainReservoirCommandTest {
         }
     }
 
+    /** The flags' defaults are the library's. */
+    @Test
+    void withoutFlagsTheSettingsAreTheLibrarysDefaults() {
+        ReservoirMixin flags = new ReservoirMixin();
+        new CommandLine(flags).parseArgs();
+        assertEquals(ReservoirSettings.defaults(), flags.settings(ReservoirSettings.DEFAULT_MEMBERS));
+    }
+
+    /** The views' flags reach the fit and the model file: cluster applies them as the library does. */
+    @Test
+    void severalStepsAndTheDifferenceChannelReachTheModelFile() throws IOException {
+        Path out = tmp.resolve("run");
+        CliRun run = CliRun.of("train", "--data", trainFile.toString(), "--out", out.toString(), "--reservoir-units",
+                "30", "--members", "3", "--reservoir-steps", "20,40,0", "--reservoir-differences", "--seed", "4",
+                "--device", "cpu");
+        assertEquals(0, run.exitCode(), run.err());
+        int[] written = TrainCommandTest.clusters(out.resolve("assignments.csv"));
+        ReservoirSettings d = ReservoirSettings.defaults();
+        ReservoirSettings settings = new ReservoirSettings(30, d.spectralRadius(), d.inputScaling(), d.density(), true,
+                d.components(), d.ridge(), d.maxSteps(), PcaSettings.defaults(), 3,
+                new ReservoirViews(true, List.of(20, 40, 0), 0));
+        Dataset trainRead = org.rnnclust.data.read.Readers.read(trainFile, org.rnnclust.data.read.ReadOptions.defaults());
+        try (Device cpu = Device.open(DeviceOptions.of("cpu"));
+             ReservoirClusteringModel model = ReservoirClusterer.builder().settings(settings).seed(4).build()
+                     .fit(cpu, trainRead)) {
+            assertArrayEquals(model.predict(trainRead), written);
+            assertEquals(settings, ReservoirClusteringModel.load(out).settings());
+            CliRun again = CliRun.of("cluster", "--model", out.toString(), "--data", testFile.toString(), "--out",
+                    tmp.resolve("again").toString(), "--device", "cpu");
+            assertEquals(0, again.exitCode(), again.err());
+            Dataset testRead = org.rnnclust.data.read.Readers.read(testFile, org.rnnclust.data.read.ReadOptions.defaults());
+            assertArrayEquals(model.predict(testRead), TrainCommandTest.clusters(tmp.resolve("again/assignments.csv")));
+        }
+    }
+
     @Test
     void theOtherRepresentationsFlagsAreRefusedWithOneLineAndNothingWritten() {
         String[][] cases = {
@@ -96,6 +134,7 @@ class TrainReservoirCommandTest {
             {"--representation", "lstm"},
             {"--members", "0"},
             {"--reservoir-radius", "-1"},
+            {"--reservoir-steps", "32,-1"},
         };
         for (String[] flags : cases) {
             Path out = tmp.resolve("x");
