@@ -17,14 +17,16 @@ import org.rnnclust.nn.ReservoirSpec;
  *                       directions × components × (components + 1) coordinates (default 30)
  * @param ridge          ridge penalty of each sequence's state regression (default 1)
  * @param maxSteps       the reservoir reads every sequence resampled so that the longest has at most
- *                       this many steps (default 64; 0: every step)
+ *                       this many steps (0: every step); unused when the views give each member steps
+ *                       of its own, as the defaults do (64)
  * @param pca            how many principal components of the standardised coordinates k-means sees
  *                       (default 90 % of the variance, at most 50)
  * @param members        reservoirs drawn per fit (default 5); with more than one, each clusters on
  *                       its own and the fit is the consensus of their partitions, every sequence
  *                       then assigned by all of them ({@link org.rnnclust.cluster.ConsensusClustering})
  * @param views          further views of the sequences beside each member's model space (default
- *                       {@link ReservoirViews#NONE}: the sequences as they are, the model space alone)
+ *                       {@link ReservoirViews#DEFAULT}: each channel's first difference beside it, the
+ *                       members at 32, 64 and 128 steps in turn)
  */
 public record ReservoirSettings(int units, double spectralRadius, double inputScaling, double density,
                                 boolean bidirectional, int components, double ridge, int maxSteps, PcaSettings pca,
@@ -56,14 +58,14 @@ public record ReservoirSettings(int units, double spectralRadius, double inputSc
     }
 
     /**
-     * The settings chosen on the 41 datasets of docs/experiments.md ("The reservoir model space"):
-     * the best mean NMI on seed 0 among the screened changes, confirmed on seeds 1 and 2; five
-     * members halve the seed spread of one reservoir.
+     * The settings chosen on the 41 datasets of docs/experiments.md ("The reservoir model space"
+     * and "Views beside the model space"): the best mean NMI on seed 0 among the screened changes,
+     * confirmed on seeds 1 and 2; five members halve the seed spread of one reservoir.
      */
     public static ReservoirSettings defaults() {
         return new ReservoirSettings(DEFAULT_UNITS, DEFAULT_SPECTRAL_RADIUS, DEFAULT_INPUT_SCALING, DEFAULT_DENSITY,
                 true, DEFAULT_COMPONENTS, DEFAULT_RIDGE, DEFAULT_MAX_STEPS, PcaSettings.defaults(),
-                DEFAULT_MEMBERS);
+                DEFAULT_MEMBERS, ReservoirViews.DEFAULT);
     }
 
     /** These settings with {@code count} reservoirs per fit. */

@@ -39,7 +39,7 @@ final class ReservoirMixin {
     double ridge;
 
     /** {@link ReservoirSettings#defaults()}'s steps as the flag writes them (TrainReservoirCommandTest checks they agree). */
-    static final String DEFAULT_STEPS = "" + ReservoirSettings.DEFAULT_MAX_STEPS;
+    static final String DEFAULT_STEPS = "32,64,128";
 
     @Option(names = "--reservoir-steps", paramLabel = "T", split = ",", defaultValue = DEFAULT_STEPS,
             description = "Resample so that the longest training sequence has at most T steps; 0 = every step. Several "
@@ -47,9 +47,9 @@ final class ReservoirMixin {
                     + "sees each sequence at several resolutions. Default: ${DEFAULT-VALUE}.")
     List<Integer> steps;
 
-    @Option(names = "--reservoir-differences", negatable = true, defaultValue = "false", fallbackValue = "true",
+    @Option(names = "--reservoir-differences", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Each reservoir also reads every channel's step-to-step change beside its values (the "
-                    + "slopes). Default: ${DEFAULT-VALUE}.")
+                    + "slopes); --no-reservoir-differences: the values alone. Default: ${DEFAULT-VALUE}.")
     boolean differences;
 
     /** The settings these flags give, with {@code members} reservoirs; a value out of range is one line naming its flag. */

@@ -78,7 +78,7 @@ public record EvaluationBudget(int nInit, PcaSettings pca, ForestSettings forest
     public static EvaluationBudget quick() {
         ReservoirSettings r = ReservoirSettings.defaults();
         ReservoirSettings smallReservoir = new ReservoirSettings(50, r.spectralRadius(), r.inputScaling(), r.density(),
-                r.bidirectional(), 10, r.ridge(), r.maxSteps(), r.pca(), 1);
+                r.bidirectional(), 10, r.ridge(), r.maxSteps(), r.pca(), 1, r.views());
         return new EvaluationBudget(3, PcaSettings.defaults(), new ForestSettings(30, 4, 500), 16, 8, 200,
                 100_000L, 2, 5, 3, MAX_STEPS, ClusterInit.kmeans(), 1, smallReservoir,
                 TemporalAutoencoderSettings.lafabregue().withOptimizerSteps(20));

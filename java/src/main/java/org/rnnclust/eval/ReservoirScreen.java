@@ -26,7 +26,7 @@ import org.rnnclust.api.ReservoirViews;
  * {@link ReservoirSettings#defaults()}: {@code NAME:key=value,...} with keys units, radius, input,
  * density, bidirectional, components, ridge, steps, pcaMax, pcaVariance, members, and the views of
  * {@link ReservoirViews}: differences (true/false), memberSteps (steps joined by "/", e.g.
- * {@code 32/64/128}), rawWeight. (The screens of
+ * {@code 32/64/128}; empty: every member at steps), rawWeight. (The screens of
  * docs/experiments.md changed the first settings, {@code units=200,members=1}, one key at a time.)
  *
  * <pre>java -cp rnnclust.jar org.rnnclust.eval.ReservoirScreen DATA_DIR SEEDS OUT.json CONFIG...</pre>
@@ -50,9 +50,9 @@ public final class ReservoirScreen {
         int pcaMax = s.pca().maxComponents();
         double pcaVariance = s.pca().variance();
         int members = s.members();
-        boolean differences = false;
-        List<Integer> memberSteps = List.of();
-        double rawWeight = 0;
+        boolean differences = s.views().differences();
+        List<Integer> memberSteps = s.views().memberSteps();
+        double rawWeight = s.views().rawWeight();
         for (String kv : changes.isEmpty() ? new String[0] : changes.split(",")) {
             String[] p = kv.split("=", 2);
             switch (p[0]) {
@@ -68,7 +68,8 @@ public final class ReservoirScreen {
                 case "pcaVariance" -> pcaVariance = Double.parseDouble(p[1]);
                 case "members" -> members = Integer.parseInt(p[1]);
                 case "differences" -> differences = Boolean.parseBoolean(p[1]);
-                case "memberSteps" -> memberSteps = Arrays.stream(p[1].split("/")).map(Integer::valueOf).toList();
+                case "memberSteps" -> memberSteps = p[1].isEmpty() ? List.of()
+                        : Arrays.stream(p[1].split("/")).map(Integer::valueOf).toList();
                 case "rawWeight" -> rawWeight = Double.parseDouble(p[1]);
                 default -> throw new IllegalArgumentException("unknown key " + p[0]);
             }

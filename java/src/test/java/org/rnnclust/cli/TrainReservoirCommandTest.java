@@ -94,6 +94,15 @@ class TrainReservoirCommandTest {
         ReservoirMixin flags = new ReservoirMixin();
         new CommandLine(flags).parseArgs();
         assertEquals(ReservoirSettings.defaults(), flags.settings(ReservoirSettings.DEFAULT_MEMBERS));
+        // Each view can be turned off: one value of steps for all, no difference channel.
+        ReservoirMixin plain = new ReservoirMixin();
+        new CommandLine(plain).parseArgs("--reservoir-steps", "64", "--no-reservoir-differences");
+        ReservoirSettings p = plain.settings(ReservoirSettings.DEFAULT_MEMBERS);
+        assertEquals(ReservoirViews.NONE, p.views());
+        assertEquals(64, p.maxSteps());
+        ReservoirMixin on = new ReservoirMixin();
+        new CommandLine(on).parseArgs("--reservoir-differences");
+        assertTrue(on.settings(1).views().differences(), "the flag turns the difference channel on");
     }
 
     /** The views' flags reach the fit and the model file: cluster applies them as the library does. */
