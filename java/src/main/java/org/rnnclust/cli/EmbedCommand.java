@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Writes the embeddings of a dataset under a trained model as an .npy [N, D]. An .npy or UCR
- * input is read, embedded and written in chunks (memory bounded whatever its size); other formats
- * are read whole.
+ * Writes the embeddings of a dataset under a trained model as an .npy [N, D]. The input (an .npy,
+ * IDX data, or a UCR, .ts, CSV or ARFF text file) is read, embedded and written in chunks (memory
+ * bounded whatever its size); with a separate labels file it is read whole.
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         header = "Embed sequences with a trained model into an .npy file.",

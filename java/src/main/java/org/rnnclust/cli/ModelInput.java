@@ -25,8 +25,8 @@ final class ModelInput {
     @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
             description = {"Sequences read, processed and written at a time when --data is an .npy or IDX data "
                     + "(each maybe .gz) without --labels: memory stays bounded whatever the file's size; 0 = as many "
-                    + "as hold 2 Mi values (8 MiB), at most 65,536. embed also streams a UCR file; other inputs are "
-                    + "read whole.",
+                    + "as hold 2 Mi values (8 MiB), at most 65,536. embed also streams the text formats (UCR, .ts, "
+                    + "CSV, ARFF); cluster reads those whole (their labels score the result).",
                     "Default: ${DEFAULT-VALUE}."})
     int chunkRows;
 
@@ -53,8 +53,8 @@ final class ModelInput {
     }
 
     /**
-     * Whether --data can be read in chunks when its labels are not needed: an .npy, a UCR file or
-     * IDX data (each optionally .gz) without a labels file.
+     * Whether --data can be read in chunks when its labels are not needed: an .npy, IDX data or a
+     * text file (UCR, .ts, CSV, ARFF; each optionally .gz) without a labels file.
      */
     boolean streamable() {
         return labels == null && Readers.streamable(data, Format.AUTO);

@@ -104,7 +104,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--sample", paramLabel = "N", defaultValue = "0",
             description = "Train on a uniform sample of N sequences of --data, drawn with --seed (0: all of them). "
-                    + "An .npy or UCR file is streamed, so it may be larger than the heap; other formats are read whole.")
+                    + "An .npy or a text file (UCR, .ts, CSV, ARFF) is streamed, so it may be larger than the heap; "
+                    + "IDX data are read whole.")
     int sample;
 
     @Option(names = "--resume", paramLabel = "DIR|auto",

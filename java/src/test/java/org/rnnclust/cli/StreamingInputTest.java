@@ -320,4 +320,90 @@ class StreamingInputTest {
             assertFalse(left.findAny().isPresent(), "nothing may be left");
         }
     }
+
+    /**
+     * embed streams a .ts file (unequal lengths, labelled; plain and .gz), a CSV file (with a header)
+     * and an ARFF file: the .npy it writes is, bit for bit in the deterministic mode, the whole file's
+     * embeddings, whatever the chunk; a malformed line in the middle of a streamed .ts file stops it
+     * with exit 2 and one line naming the file and the line, after chunks were embedded, and leaves
+     * nothing.
+     */
+    @Test
+    void tsCsvAndArffFilesAreEmbeddedInChunksAsWhole() throws IOException {
+        Path run = smallModel("text-run");
+        Dataset data = Cbf.generate(41, 48, 8);  // 123 series
+        int n = data.size();
+        float[][] ragged = new float[n][];
+        for (int i = 0; i < n; i++) ragged[i] = java.util.Arrays.copyOf(data.series(i), 30 + i % 19);
+        Path ts = writeTs(data.withSeries(ragged), tmp.resolve("ragged.ts"));
+        Path tsGz = tmp.resolve("ragged.ts.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tsGz))) {
+            out.write(Files.readAllBytes(ts));
+        }
+        StringBuilder csv = new StringBuilder();
+        for (int t = 0; t < 48; t++) csv.append(t > 0 ? "," : "").append("t").append(t);
+        StringBuilder arff = new StringBuilder("@relation cbf\n");
+        for (int t = 0; t < 48; t++) arff.append("@attribute t").append(t).append(" numeric\n");
+        arff.append("@attribute class {").append(String.join(",", data.labelNames())).append("}\n@data\n");
+        for (int i = 0; i < n; i++) {
+            csv.append('\n');
+            for (int t = 0; t < 48; t++) {
+                String v = String.format(java.util.Locale.ROOT, "%.5f", data.series(i)[t]);
+                csv.append(t > 0 ? "," : "").append(v);
+                arff.append(v).append(',');
+            }
+            arff.append(data.labelNames().get(data.labels()[i])).append('\n');
+        }
+        Path csvFile = Files.writeString(tmp.resolve("cbf.csv"), csv.append('\n'));
+        Path arffFile = Files.writeString(tmp.resolve("cbf.arff"), arff);
+        int latent = 0;
+        for (Path input : new Path[] {ts, tsGz, csvFile, arffFile}) {
+            Dataset whole = Readers.read(input, ReadOptions.defaults());
+            assertEquals(n, whole.size());
+            float[] expected;
+            try (ClusteringModel model = ClusteringModel.load(run); Device cpu = Device.open(DeviceOptions.deterministicCpu())) {
+                expected = model.on(cpu).embed(whole);
+                latent = model.latent();
+            }
+            for (String rows : new String[] {"1", "7", "0"}) {
+                Path out = tmp.resolve("t-" + input.getFileName() + "-" + rows + ".npy");
+                CliRun embed = CliRun.of("embed", "--model", run.toString(), "--data", input.toString(), "--out",
+                        out.toString(), "--chunk-rows", rows, "--device", "cpu", "--deterministic");
+                assertEquals(0, embed.exitCode(), embed.err());
+                NpyArray e = Npy.read(out);
+                assertArrayEquals(new int[] {n, latent}, e.shape());
+                assertArrayEquals(expected, e.data(), input.getFileName() + " in chunks of " + rows);
+            }
+        }
+
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(ts));
+        int badLine = lines.size() - 40;  // a case two thirds in: chunks of 5 before it were embedded
+        assertTrue(lines.get(badLine).contains(","), lines.get(badLine));
+        lines.set(badLine, lines.get(badLine).replaceFirst(",", ",x1,"));
+        Path bad = tmp.resolve("bad.ts");
+        Files.write(bad, lines);
+        Path out = tmp.resolve("bad-ts/e.npy");
+        Files.createDirectories(out.getParent());
+        CliRun failed = CliRun.of("embed", "--model", run.toString(), "--data", bad.toString(), "--out", out.toString(),
+                "--chunk-rows", "5", "--device", "cpu");
+        assertEquals(Main.EXIT_BAD_INPUT, failed.exitCode(), failed.err());
+        assertTrue(failed.err().contains(bad + ": line " + (badLine + 1) + ": "), failed.err());
+        assertTrue(failed.err().contains("not a number: 'x1'"), failed.err());
+        assertEquals(1, failed.err().strip().lines().filter(l -> l.startsWith("rnnclust:")).count(), failed.err());
+        try (var left = Files.list(out.getParent())) {
+            assertFalse(left.findAny().isPresent(), "nothing may be left");
+        }
+    }
+
+    /** A sktime .ts file of univariate series (of any lengths), labelled with the dataset's class names. */
+    static Path writeTs(Dataset d, Path file) throws IOException {
+        StringBuilder sb = new StringBuilder("@problemName streamed\n@univariate true\n@equalLength false\n");
+        sb.append("@classLabel true ").append(String.join(" ", d.labelNames())).append("\n@data\n");
+        for (int i = 0; i < d.size(); i++) {
+            float[] s = d.series(i);
+            for (int t = 0; t < s.length; t++) sb.append(t > 0 ? "," : "").append(String.format(java.util.Locale.ROOT, "%.5f", s[t]));
+            sb.append(':').append(d.labelNames().get(d.labels()[i])).append('\n');
+        }
+        return Files.writeString(file, sb);
+    }
 }

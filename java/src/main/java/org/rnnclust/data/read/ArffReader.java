@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.rnnclust.InputException;
-import org.rnnclust.data.Dataset;
 import org.rnnclust.data.LabelIndex;
 
 /**
@@ -22,9 +21,10 @@ import org.rnnclust.data.LabelIndex;
  * the labels, as the .ts reader's {@code @classLabel} list does, so that a set and its .ts twin read
  * alike. {@code ?} is a missing value (NaN). Keywords are case-insensitive; names may be quoted.
  * Sparse instances, string and date attributes, and a nominal attribute anywhere but last are
- * refused with one line naming the line.
+ * refused with one line naming the line. Read whole, in chunks or as a reservoir sample, each from
+ * {@link #parse} ({@link TextReader}).
  */
-final class ArffReader implements DatasetReader {
+final class ArffReader extends TextReader {
     /** The most characters a header line may hold (a nominal attribute lists its values). */
     static final int MAX_HEADER_LINE = 1 << 20;
 
@@ -40,14 +40,12 @@ final class ArffReader implements DatasetReader {
     }
 
     @Override
-    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+    void parse(SourceStream input, ReadOptions options, DataBudget budget, Cases cases) throws IOException {
         String source = input.name();
         TextLines lines = new TextLines(TextInput.lines(input.in(), source, input.limits()), source);
-        DataBudget budget = input.budget();
         Header h = new Header();
-        List<float[]> series = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
         int channels = -1;
+        boolean started = false;
         while (lines.next()) {
             long lineNo = lines.number();
             char[] c = lines.chars();
@@ -71,15 +69,14 @@ final class ArffReader implements DatasetReader {
                         + (h.classes != null ? "the class" : "nothing else") + "), found " + fields.size());
             }
             float[] values;
-            int dims;
             if (h.relational >= 0) {
                 String[] rows = fields.get(0).split("\\\\n", -1);
-                dims = rows.length;
+                int dims = rows.length;
                 if (channels < 0) channels = dims;
                 if (dims != channels) {
                     throw InputException.at(source, lineNo, "line", dims + " channels, the first instance has " + channels);
                 }
-                budget.sequence((long) h.relational * dims, 0, lineNo);
+                if (budget != null) budget.sequence((long) h.relational * dims, 0, lineNo);
                 values = new float[h.relational * dims];
                 for (int d = 0; d < dims; d++) {
                     String[] tokens = rows[d].split(",", -1);
@@ -92,27 +89,28 @@ final class ArffReader implements DatasetReader {
                     }
                 }
             } else {
-                dims = 1;
                 channels = 1;
-                budget.sequence(h.numeric, 0, lineNo);
+                if (budget != null) budget.sequence(h.numeric, 0, lineNo);
                 values = new float[h.numeric];
                 for (int t = 0; t < h.numeric; t++) values[t] = Values.parse(fields.get(t), source, lineNo, 1, t + 1);
             }
-            series.add(values);
+            String label = null;
             if (h.classes != null) {
-                String label = fields.get(fields.size() - 1);
+                label = fields.get(fields.size() - 1);
                 if (!h.classes.contains(label)) {
                     throw InputException.at(source, lineNo, "line", "class '" + Values.shorten(label)
                             + "' is not among the declared class values");
                 }
-                labels.add(h.classes.indexOf(label));
             }
+            if (!started) {
+                started = true;
+                cases.start(new Layout(channels, h.relational >= 0 ? h.relational : h.numeric, h.classes != null,
+                        h.classes == null ? null : h.classes.names()));
+            }
+            cases.accept(values, label, lineNo);
         }
         if (!h.data) throw new InputException(source + ": no @data line");
-        if (series.isEmpty()) throw new InputException(source + ": no data after @data");
-        float[][] all = series.toArray(float[][]::new);
-        if (h.classes == null) return Dataset.unlabelled(source, all, channels);
-        return new Dataset(source, all, channels, labels.stream().mapToInt(Integer::intValue).toArray(), h.classes.names());
+        if (!started) throw new InputException(source + ": no data after @data");
     }
 
     private static void headerLine(String line, Header h, String source, long lineNo) {

@@ -3,16 +3,13 @@ package org.rnnclust.data.read;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.rnnclust.InputException;
-import org.rnnclust.data.Dataset;
 
 /**
  * Plain CSV: one univariate sequence per row, all rows the same length (variable-length data
@@ -28,17 +25,20 @@ import org.rnnclust.data.Dataset;
  * <p>With {@code header == null} the first row is a header when one of its fields, other than the
  * label column, is neither a number nor a missing value. A header of numbers alone is therefore
  * read as data unless the header is requested explicitly.
+ *
+ * <p>Each record is a whole sequence, so a file streams in one pass (see {@link TextReader}): the
+ * whole-file read, the read in chunks and the reservoir sample all take their records from
+ * {@link #parse}. A long layout (one value per row, grouped by a sequence id) is not read.
  */
-final class CsvReader implements DatasetReader {
+final class CsvReader extends TextReader {
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
     /** Characters of the first line looked at to choose the separator. */
     private static final int SEPARATOR_LOOKAHEAD = 1 << 20;
 
     @Override
-    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+    void parse(SourceStream input, ReadOptions options, DataBudget budget, Cases cases) throws IOException {
         String source = input.name();
         BufferedReader buffered = new BufferedReader(TextInput.uncapped(input.in(), source, input.limits()), 1 << 16);
-        DataBudget budget = input.budget();
         char separator = separator(buffered);
         CSVFormat format = CSVFormat.DEFAULT.builder()
                 .setDelimiter(separator)
@@ -46,11 +46,10 @@ final class CsvReader implements DatasetReader {
                 .setIgnoreSurroundingSpaces(true)
                 .setTrim(true)
                 .get();
-        List<float[]> series = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
         String labelSpec = options.labelColumn() == null ? null : options.labelColumn().strip();
         int width = -1;           // fields per row, from the first row
         int labelCol = -1;
+        boolean started = false;
         RecordCap text = new RecordCap(buffered, source, input.limits());
         try (CSVParser parser = format.parse(text)) {
             Iterator<CSVRecord> records = parser.iterator();
@@ -76,26 +75,23 @@ final class CsvReader implements DatasetReader {
                     throw InputException.at(source, lineNo, "line", "expected " + width + " fields, found " + fields.length);
                 }
                 int valueCount = width - (labelCol >= 0 ? 1 : 0);
-                budget.sequence(valueCount, labelCol >= 0 ? 2L * fields[labelCol].length() : 0, lineNo);
+                if (budget != null) budget.sequence(valueCount, labelCol >= 0 ? 2L * fields[labelCol].length() : 0, lineNo);
                 float[] values = new float[valueCount];
                 for (int k = 0, v = 0; k < width; k++) {
                     if (k == labelCol) continue;
                     values[v++] = Values.parse(fields[k], source, lineNo, k + 1);
                 }
-                if (labelCol >= 0) {
-                    if (fields[labelCol].isEmpty()) {
-                        throw InputException.at(source, lineNo, "line", "field " + (labelCol + 1) + ": empty label");
-                    }
-                    labels.add(fields[labelCol]);
+                if (labelCol >= 0 && fields[labelCol].isEmpty()) {
+                    throw InputException.at(source, lineNo, "line", "field " + (labelCol + 1) + ": empty label");
                 }
-                series.add(values);
+                if (!started) {
+                    started = true;
+                    cases.start(new Layout(1, valueCount, labelCol >= 0, null));
+                }
+                cases.accept(values, labelCol >= 0 ? fields[labelCol] : null, lineNo);
             }
         }
-        if (series.isEmpty()) throw new InputException(source + ": no data");
-        float[][] all = series.toArray(float[][]::new);
-        if (labelCol < 0) return Dataset.unlabelled(source, all, 1);
-        Labels.Indexed indexed = Labels.index(labels);
-        return new Dataset(source, all, 1, indexed.labels(), indexed.names());
+        if (!started) throw new InputException(source + ": no data");
     }
 
     /**

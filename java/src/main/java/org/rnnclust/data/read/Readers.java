@@ -25,14 +25,16 @@ import org.rnnclust.data.npy.NpyInput;
  *
  * <p>With {@link Format#AUTO} the format comes from the file name, after stripping a trailing
  * {@code .gz}: {@code .tsv} and {@code .txt} are UCR, {@code .csv} is plain CSV, {@code .ts} is
- * sktime/UEA, {@code .npy} is NumPy, and {@code *idx<N>-ubyte} or {@code .idx} is IDX. A UCR file
+ * sktime/UEA, {@code .arff} is Weka ARFF, {@code .npy} is NumPy, and {@code *idx<N>-ubyte} or {@code .idx} is IDX. A UCR file
  * with commas saved as {@code .csv} therefore needs {@code --format ucr}. Compression is detected
  * from the gzip magic bytes, not from the name; a concatenation of gzip members is read whole,
  * and anything else after the last member is refused. Pipes and named pipes are read like files
  * (the format then comes from the name given, or is named explicitly).
  *
  * <p>What one read may take of the heap is bounded ({@link ReadLimits}), so a small file that
- * expands to gigabytes is refused with one line before it is read to the end.
+ * expands to gigabytes is refused with one line before it is read to the end. Every format can
+ * also be read in chunks that hold a bounded part of it ({@link #streamRows}), and a seeded sample
+ * of an .npy or a text file is drawn in one pass ({@link #sample}).
  *
  * <p>Every failure to read (missing file, permission, corrupt or truncated gzip, malformed content)
  * surfaces as an {@link InputException} with one line naming the file as given.
@@ -55,12 +57,9 @@ public final class Readers {
         Format format = opts.format() == null || opts.format() == Format.AUTO ? formatOf(file) : opts.format();
         checkOptions(file, format, opts);
         DatasetReader reader = switch (format) {
-            case UCR -> new UcrReader();
-            case TS -> new TsReader();
-            case CSV -> new CsvReader();
+            case UCR, TS, CSV, ARFF -> textReader(format);
             case IDX -> new IdxReader();
             case NPY -> new NpyReader();
-            case ARFF -> new ArffReader();
             case AUTO -> throw new IllegalStateException("AUTO resolved above");
         };
         return withStream(file, limits, input -> reader.read(input, opts));
@@ -163,20 +162,32 @@ public final class Readers {
                 NpyReader.sequenceShape(NpyInput.open(input.in(), input.name(), input.size()), input.name())));
     }
 
-    /** Whether {@link #streamRows} reads {@code file} in chunks: an .npy, a UCR text file or IDX data (each maybe .gz). */
+    /**
+     * Whether {@link #streamRows} reads {@code file} in chunks: every format does (an .npy, IDX
+     * data, and the text formats UCR, .ts, CSV and ARFF, each maybe .gz).
+     */
     public static boolean streamable(Path file, Format format) {
         Format f = format == null || format == Format.AUTO ? formatOf(file) : format;
-        return f == Format.NPY || f == Format.UCR || f == Format.IDX;
+        return switch (f) {
+            case NPY, IDX, UCR, TS, CSV, ARFF -> true;
+            case AUTO -> false;
+        };
     }
 
     /**
      * Reads a file {@code chunkRows} sequences at a time (0: as many as hold
-     * {@value #AUTO_CHUNK_VALUES} values), front to back, holding one chunk whatever the file's
-     * size: an .npy as {@link #streamNpy} does, a UCR file line by line (its labels are not read:
-     * the chunks are unlabelled, and {@code start} gets −1 sequences and steps), IDX data item by
-     * item (its labels are in a file of their own, not read).
+     * {@value #AUTO_CHUNK_VALUES} values, at most {@value #AUTO_CHUNK_MAX_ROWS}), front to back,
+     * holding one chunk whatever the file's size: an .npy as {@link #streamNpy} does, IDX data item
+     * by item (its labels are in a file of their own, not read), and a text file (UCR, .ts, CSV,
+     * ARFF) line by line (record by record for CSV), with the whole-file reader's parser, so that it
+     * refuses what that one refuses, with the same line named. The chunks are unlabelled (the
+     * labels of a text file are checked, not kept); concatenated, they are the sequences
+     * {@link #read} gives, in order. For a text file {@code start} gets −1 sequences (known only at
+     * the end), its channels, and its steps when the format makes every sequence as long (CSV,
+     * ARFF, a .ts file with {@code @equalLength true}; else −1); it is called once the first
+     * sequence is read, before any chunk.
      *
-     * @throws InputException for a format that is read whole (see {@link #streamable}), or anything malformed
+     * @throws InputException naming the file (and the line) for anything malformed
      */
     public static void streamRows(Path file, Format format, int chunkRows, Rows body) {
         streamRows(file, format, NpyLayout.NTC, chunkRows, body);
@@ -184,45 +195,70 @@ public final class Readers {
 
     /** {@link #streamRows(Path, Format, int, Rows)} with an .npy in {@code layout}. */
     public static void streamRows(Path file, Format format, NpyLayout layout, int chunkRows, Rows body) {
+        streamRows(file, ReadOptions.defaults().withFormat(format == null ? Format.AUTO : format).withLayout(layout),
+                chunkRows, body);
+    }
+
+    /**
+     * {@link #streamRows(Path, Format, int, Rows)} with the options of {@link #read} (a CSV file's
+     * label column and header; an .npy's layout). A labels file is not read: the chunks are unlabelled.
+     */
+    public static void streamRows(Path file, ReadOptions options, int chunkRows, Rows body) {
         if (chunkRows < 0) throw new IllegalArgumentException("chunk rows must be >= 0, got " + chunkRows);
-        Format f = format == null || format == Format.AUTO ? formatOf(file) : format;
+        ReadOptions opts = options == null ? ReadOptions.defaults() : options;
+        Format f = opts.format() == null || opts.format() == Format.AUTO ? formatOf(file) : opts.format();
+        checkOptions(file, f, opts);
         switch (f) {
-            case NPY -> streamNpy(file, layout, chunkRows, body);
-            case UCR -> withStream(file, ReadLimits.ofThisJvm(), input -> {
-                UcrReader.stream(input, chunkRows, AUTO_CHUNK_VALUES, body);
-                return null;
-            });
+            case NPY -> streamNpy(file, opts.layout(), chunkRows, body);
             case IDX -> withStream(file, ReadLimits.ofThisJvm(), input -> {
                 IdxReader.stream(input, chunkRows, body);
                 return null;
             });
-            default -> throw new InputException(file + ": " + f.name().toLowerCase(Locale.ROOT)
-                    + " files are read whole, not in chunks");
+            case UCR, TS, CSV, ARFF -> withStream(file, ReadLimits.ofThisJvm(), input -> {
+                textReader(f).stream(input, opts, chunkRows, AUTO_CHUNK_VALUES, body);
+                return null;
+            });
+            case AUTO -> throw new IllegalStateException("AUTO resolved above");
         }
     }
 
+    /** The reader of a text format, or null for a binary one. */
+    private static TextReader textReader(Format format) {
+        return switch (format) {
+            case UCR -> new UcrReader();
+            case TS -> new TsReader();
+            case CSV -> new CsvReader();
+            case ARFF -> new ArffReader();
+            case NPY, IDX, AUTO -> null;
+        };
+    }
+
     /**
-     * A seeded uniform sample of {@code m} sequences of a file (all of them when it has no more), in
-     * the file's order: the rows {@link RowSample#sorted} draws from the file's N with {@code seed}.
-     * An {@code .npy} is streamed: its header gives N, so the rows to keep are drawn before the first
-     * is read and kept as the file goes by, in one pass, holding the sample and one chunk: the file
-     * may be larger than the heap. A UCR file is streamed too, line by line, with reservoir sampling
-     * (its number of lines is known only at its end: another uniform sample of the same size, with
-     * its labels). Other formats are read whole, then sampled as an {@code .npy} is (the same rows
-     * as from the same data in an {@code .npy}).
+     * A seeded uniform sample of {@code m} sequences of a file (all of them, as {@link #read} gives
+     * them, when it has no more), in the file's order, with their labels. An {@code .npy} is
+     * streamed: its header gives N, so the rows to keep, those {@link RowSample#sorted} draws from N
+     * with {@code seed}, are drawn before the first is read and kept as the file goes by, in one
+     * pass, holding the sample and one chunk: the file may be larger than the heap. IDX data are
+     * read whole, then sampled as an {@code .npy} is (the same rows as from the same data in an
+     * {@code .npy}). A text file (UCR, .ts, CSV, ARFF), whose number of sequences is known only at
+     * its end, is streamed with reservoir sampling (Algorithm R, {@link TextReader#sample}): another
+     * uniform sample of the same size, the same for the same seed and file, holding the sample and
+     * one line. Labels written as text (UCR, a CSV label column) are then numbered among the
+     * sample's; declared classes (.ts, ARFF) keep the file's numbering.
      */
     public static Dataset sample(Path file, ReadOptions options, int m, long seed) {
         if (m < 1) throw new IllegalArgumentException("sample size must be >= 1, got " + m);
         ReadOptions opts = options == null ? ReadOptions.defaults() : options;
         Format format = opts.format() == null || opts.format() == Format.AUTO ? formatOf(file) : opts.format();
-        if (format == Format.UCR && opts.labelsFile() == null) {
-            return withStream(file, ReadLimits.ofThisJvm(), input -> UcrReader.sample(input, m, new SplittableRandom(seed)));
+        checkOptions(file, format, opts);
+        TextReader text = textReader(format);
+        if (text != null) {
+            return withStream(file, ReadLimits.ofThisJvm(), input -> text.sample(input, opts, m, new SplittableRandom(seed)));
         }
         if (format != Format.NPY) {
             Dataset all = read(file, opts);
             return select(all, RowSample.sorted(all.size(), Math.min(m, all.size()), new SplittableRandom(seed)));
         }
-        checkOptions(file, format, opts);
         List<float[]> kept = new ArrayList<>();
         int[][] keep = {null};
         int[] shape = new int[3];

@@ -1,12 +1,9 @@
 package org.rnnclust.data.read;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import org.rnnclust.InputException;
-import org.rnnclust.data.Dataset;
 import org.rnnclust.data.LabelIndex;
 
 /**
@@ -14,9 +11,10 @@ import org.rnnclust.data.LabelIndex;
  * {@code @data} and one case per line. A case holds its dimensions separated by {@code :} and the
  * values of one dimension separated by {@code ,}; with {@code @classLabel true} the last
  * {@code :} field is the label. {@code ?} is a missing value. Header keys and their true/false
- * values are case-insensitive.
+ * values are case-insensitive. Read whole, in chunks or as a reservoir sample, each from
+ * {@link #parse} ({@link TextReader}).
  */
-final class TsReader implements DatasetReader {
+final class TsReader extends TextReader {
     /** The most characters a header line may hold: a few keywords, a list of class labels. */
     static final int MAX_HEADER_LINE = 1 << 20;
 
@@ -32,13 +30,10 @@ final class TsReader implements DatasetReader {
     }
 
     @Override
-    public Dataset read(SourceStream input, ReadOptions options) throws IOException {
+    void parse(SourceStream input, ReadOptions options, DataBudget budget, Cases cases) throws IOException {
         String source = input.name();
         TextLines lines = new TextLines(TextInput.lines(input.in(), source, input.limits()), source);
-        DataBudget budget = input.budget();
         Header header = new Header();
-        List<float[]> series = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
         int dims = -1;         // from the header, or from the first case when it does not say
         int firstLength = -1;
         while (lines.next()) {
@@ -72,7 +67,8 @@ final class TsReader implements DatasetReader {
             }
             float[] values = caseValues(c, from, to, dims, budget, source, lineNo);
             int length = values.length / dims;
-            if (Boolean.TRUE.equals(header.equalLength)) {
+            boolean equalLength = Boolean.TRUE.equals(header.equalLength);
+            if (equalLength) {
                 if (header.seriesLength != null && length != header.seriesLength) {
                     throw InputException.at(source, lineNo, "line", "series length " + length
                             + " differs from @seriesLength " + header.seriesLength);
@@ -82,24 +78,24 @@ final class TsReader implements DatasetReader {
                             + " differs from the first case's " + firstLength + " under @equalLength true");
                 }
             }
-            if (firstLength < 0) firstLength = length;
-            series.add(values);
+            String label = null;
             if (header.labelled) {
                 int labelFrom = lastIndexOf(c, from, to, ':') + 1;
-                String label = new String(c, labelFrom, to - labelFrom).strip();
+                label = new String(c, labelFrom, to - labelFrom).strip();
                 if (!header.classes.contains(label)) {
                     throw InputException.at(source, lineNo, "line", "class label '" + Values.shorten(label)
                             + "' is not among the declared @classLabel values");
                 }
-                labels.add(header.classes.indexOf(label));
             }
+            if (firstLength < 0) {
+                firstLength = length;
+                cases.start(new Layout(dims, equalLength ? length : -1, header.labelled,
+                        header.labelled ? header.classes.names() : null));
+            }
+            cases.accept(values, label, lineNo);
         }
         if (!header.data) throw new InputException(source + ": no @data line");
-        if (series.isEmpty()) throw new InputException(source + ": no data after @data");
-        float[][] all = series.toArray(float[][]::new);
-        if (!header.labelled) return Dataset.unlabelled(source, all, dims);
-        int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
-        return new Dataset(source, all, dims, labelArray, header.classes.names());
+        if (firstLength < 0) throw new InputException(source + ": no data after @data");
     }
 
     private static void headerLine(String line, Header h, String source, long lineNo) {
@@ -165,7 +161,7 @@ final class TsReader implements DatasetReader {
             }
             pos = end + 1;
         }
-        budget.sequence((long) length * dims, 0, lineNo);
+        if (budget != null) budget.sequence((long) length * dims, 0, lineNo);
         float[] values = new float[length * dims];
         pos = from;
         for (int d = 0; d < dims; d++) {

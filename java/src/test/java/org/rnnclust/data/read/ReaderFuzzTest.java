@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -14,6 +16,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.rnnclust.InputException;
+import org.rnnclust.data.Dataset;
 import org.rnnclust.data.npy.NpyBytes;
 import org.rnnclust.fuzz.FuzzHarness;
 import org.rnnclust.fuzz.FuzzHarness.Input;
@@ -25,6 +29,10 @@ import org.rnnclust.fuzz.Mutation;
  * allocation bounds of {@link FuzzHarness}. Each format is tried plain and gzip-compressed; for gzip,
  * half the tries also damage the compressed bytes. IDX and NPY tries damage either the data file or
  * its labels file.
+ *
+ * <p>The text formats are also fuzzed streamed ({@code *StreamFuzz}): the same damaged file is read
+ * in chunks ({@link Readers#streamRows}) and sampled in one pass ({@link Readers#sample}), which must
+ * refuse it with the whole read's message, or give the whole read's sequences (and labels).
  *
  * <p>The default run tries {@code rnnclust.fuzz.tries} inputs per format (default 100, a few seconds
  * in all); the long run is {@code mvn -B test -Dtest='*FuzzTest' -Drnnclust.fuzz.tries=10000}
@@ -267,6 +275,22 @@ class ReaderFuzzTest {
 
     @Test void csvGzFuzz() { fuzz("csv.gz", ReaderFuzzTest::csvFile, true); }
 
+    @Test void ucrTsvStreamFuzz() { fuzzStream("ucr-tsv-stream", ReaderFuzzTest::ucrTsv, false); }
+
+    @Test void ucrTsvGzStreamFuzz() { fuzzStream("ucr-tsv.gz-stream", ReaderFuzzTest::ucrTsv, true); }
+
+    @Test void tsStreamFuzz() { fuzzStream("ts-stream", ReaderFuzzTest::tsFile, false); }
+
+    @Test void tsGzStreamFuzz() { fuzzStream("ts.gz-stream", ReaderFuzzTest::tsFile, true); }
+
+    @Test void arffStreamFuzz() { fuzzStream("arff-stream", ReaderFuzzTest::arffFile, false); }
+
+    @Test void arffGzStreamFuzz() { fuzzStream("arff.gz-stream", ReaderFuzzTest::arffFile, true); }
+
+    @Test void csvStreamFuzz() { fuzzStream("csv-stream", ReaderFuzzTest::csvFile, false); }
+
+    @Test void csvGzStreamFuzz() { fuzzStream("csv.gz-stream", ReaderFuzzTest::csvFile, true); }
+
     @Test void idxFuzz() { fuzz("idx", ReaderFuzzTest::idxFile, false); }
 
     @Test void idxGzFuzz() { fuzz("idx.gz", ReaderFuzzTest::idxFile, true); }
@@ -288,6 +312,105 @@ class ReaderFuzzTest {
             boolean onLabels = r.nextBoolean();
             return input(s, plain, compressed, onLabels);
         });
+    }
+
+    /**
+     * A text file's input as {@link #fuzz} draws it (the data file mutated), read whole and then in
+     * chunks of 1 to 4 sequences (0: automatic) and sampled with {@code m} of 1 to 8 (the fuzzed files
+     * hold at most 6 sequences before mutation): see {@link #streamedAsWhole}.
+     */
+    private static void fuzzStream(String format, Function<SplittableRandom, Seed> seeds, boolean gz) {
+        FuzzHarness.forAll(format, r -> {
+            Seed s = seeds.apply(r);
+            List<Mutation> plain = Mutation.some(r);
+            List<Mutation> compressed = !gz ? null : r.nextBoolean() ? List.of() : Mutation.random(r, 1, 2);
+            int chunkRows = r.nextInt(5);
+            int m = FuzzHarness.between(r, 1, 8);
+            long seed = r.nextLong();
+            Input whole = input(s, plain, compressed, false);
+            Path file = dir.resolve(whole.fileName());
+            return new Input(whole.description() + ", streamed in chunks of " + chunkRows + ", sampled " + m,
+                    whole.bytes(), whole.fileName(), whole.basis(),
+                    () -> refusedAlike(file, s.options, chunkRows, m, seed),
+                    loaded -> streamedAsWhole((Dataset) loaded, file, s.options, chunkRows, m, seed));
+        });
+    }
+
+    /** The whole read; when it refuses the file, the stream and the sample must refuse it with the same line. */
+    private static Dataset refusedAlike(Path file, ReadOptions options, int chunkRows, int m, long seed) {
+        try {
+            return Readers.read(file, options);
+        } catch (InputException whole) {
+            String streamed = refusal(() -> Readers.streamRows(file, options, chunkRows, new Collected()));
+            String sampled = refusal(() -> Readers.sample(file, options, m, seed));
+            if (!whole.getMessage().equals(streamed) || !whole.getMessage().equals(sampled)) {
+                throw new AssertionError("read whole: " + whole.getMessage() + "\n  streamed: " + streamed
+                        + "\n  sampled: " + sampled);
+            }
+            throw whole;
+        }
+    }
+
+    private static String refusal(Runnable read) {
+        try {
+            read.run();
+            return "(accepted)";
+        } catch (InputException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * What the whole read accepted, the stream gives in chunks of at most {@code chunkRows} whose
+     * concatenation is the whole read's sequences, and a sample of {@code m} is the whole read (at
+     * least its size) or {@code m} of its rows in its order, with their labels.
+     */
+    private static Object streamedAsWhole(Dataset whole, Path file, ReadOptions options, int chunkRows, int m, long seed) {
+        Collected chunks = new Collected();
+        Readers.streamRows(file, options, chunkRows, chunks);
+        if (chunks.series.size() != whole.size()) {
+            throw new AssertionError("streamed " + chunks.series.size() + " sequences, the whole read " + whole.size());
+        }
+        for (int i = 0; i < whole.size(); i++) {
+            if (!Arrays.equals(whole.series(i), chunks.series.get(i))) throw new AssertionError("sequence " + i + " differs");
+        }
+        if (chunks.channels != whole.channels()) throw new AssertionError("channels " + chunks.channels + " / " + whole.channels());
+        if (chunkRows > 0 && chunks.largest > chunkRows) throw new AssertionError("a chunk of " + chunks.largest);
+        Dataset sample = Readers.sample(file, options, m, seed);
+        if (sample.size() != Math.min(m, whole.size()) || sample.channels() != whole.channels()
+                || sample.hasLabels() != whole.hasLabels()) {
+            throw new AssertionError("a sample of " + m + " of " + whole.size() + " holds " + sample.size());
+        }
+        for (int i = 0, row = -1; i < sample.size(); i++) {
+            do {
+                row++;
+            } while (row < whole.size() && !Arrays.equals(whole.series(row), sample.series(i)));
+            if (row == whole.size()) throw new AssertionError("sampled sequence " + i + " is not a later row of the file");
+            if (whole.hasLabels() && !TestFiles.labelOf(whole, row).equals(TestFiles.labelOf(sample, i))) {
+                throw new AssertionError("sampled sequence " + i + " has another label");
+            }
+        }
+        return sample;
+    }
+
+    /** The chunks of a stream, concatenated. */
+    private static final class Collected implements Readers.Rows {
+        final List<float[]> series = new ArrayList<>();
+        int channels;
+        int largest;
+
+        @Override
+        public void start(int sequences, int steps, int channels) {
+            this.channels = channels;
+        }
+
+        @Override
+        public void rows(Dataset chunk) {
+            if (chunk.hasLabels()) throw new AssertionError("a labelled chunk");
+            if (chunk.channels() != channels) throw new AssertionError("chunk channels " + chunk.channels());
+            largest = Math.max(largest, chunk.size());
+            for (int i = 0; i < chunk.size(); i++) series.add(chunk.series(i));
+        }
     }
 
     /**
