@@ -49,12 +49,13 @@ public final class OutputFolder implements AutoCloseable {
     }
 
     /**
-     * {@value #ASSIGNMENTS} without labels, written as the clusters of successive pieces of the data
-     * come ({@code index,cluster}, numbered across the pieces); close it before the commit.
+     * {@value #ASSIGNMENTS}, written as the clusters of successive pieces of the data come
+     * ({@code index,cluster}, numbered across the pieces, and {@code label} when {@code labelled});
+     * close it before the commit.
      */
-    public AssignmentRows openAssignments() {
+    public AssignmentRows openAssignments(boolean labelled) {
         try {
-            return new AssignmentRows(new ResultFiles.AssignmentRows(file(ASSIGNMENTS)));
+            return new AssignmentRows(new ResultFiles.AssignmentRows(file(ASSIGNMENTS), labelled));
         } catch (IOException e) {
             throw new InputException(AtomicOutput.describe(dir(), e));
         }
@@ -68,9 +69,14 @@ public final class OutputFolder implements AutoCloseable {
             this.rows = rows;
         }
 
-        /** Appends the clusters of the next sequences. */
+        /** Appends the clusters of the next sequences (an unlabelled file). */
         public void append(int[] clusters) {
-            write(() -> rows.append(clusters));
+            write(() -> rows.append(clusters, null, null));
+        }
+
+        /** Appends the clusters of the next sequences, {@code piece}: with its labels in a labelled file. */
+        public void append(int[] clusters, Dataset piece) {
+            write(() -> rows.append(clusters, piece.labels(), piece.labelNames()));
         }
 
         @Override

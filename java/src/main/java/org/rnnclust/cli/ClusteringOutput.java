@@ -16,8 +16,12 @@ final class ClusteringOutput {
 
     /** Adds acc, nmi and ari to {@code metrics} when {@code scored} has labels; returns them, or null. */
     static ClusteringScores score(Dataset scored, int[] clusters, Map<String, Object> metrics) {
-        if (!scored.hasLabels()) return null;
-        ClusteringScores s = ClusteringScores.of(scored.labels(), clusters);
+        return scored.hasLabels() ? score(scored.labels(), clusters, metrics) : null;
+    }
+
+    /** Adds the acc, nmi and ari of {@code clusters} against {@code labels} to {@code metrics}, and returns them. */
+    static ClusteringScores score(int[] labels, int[] clusters, Map<String, Object> metrics) {
+        ClusteringScores s = ClusteringScores.of(labels, clusters);
         metrics.put("acc", s.acc());
         metrics.put("nmi", s.nmi());
         metrics.put("ari", s.ari());

@@ -23,10 +23,9 @@ final class ModelInput {
     Path labels;
 
     @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "0",
-            description = {"Sequences read, processed and written at a time when --data is an .npy or IDX data "
-                    + "(each maybe .gz) without --labels: memory stays bounded whatever the file's size; 0 = as many "
-                    + "as hold 2 Mi values (8 MiB), at most 65,536. embed also streams the text formats (UCR, .ts, "
-                    + "CSV, ARFF); cluster reads those whole (their labels score the result).",
+            description = {"Sequences read, processed and written at a time (any --data format, maybe .gz, without "
+                    + "--labels): memory stays bounded whatever the file's size; 0 = as many as hold 2 Mi values "
+                    + "(8 MiB), at most 65,536.",
                     "Default: ${DEFAULT-VALUE}."})
     int chunkRows;
 
@@ -53,20 +52,11 @@ final class ModelInput {
     }
 
     /**
-     * Whether --data can be read in chunks when its labels are not needed: an .npy, IDX data or a
-     * text file (UCR, .ts, CSV, ARFF; each optionally .gz) without a labels file.
+     * Whether --data is read in chunks: an .npy, IDX data or a text file (UCR, .ts, CSV, ARFF; each
+     * optionally .gz) without a labels file (a text file's chunks carry its labels).
      */
     boolean streamable() {
         return labels == null && Readers.streamable(data, Format.AUTO);
-    }
-
-    /**
-     * Whether --data can be read in chunks with every label it has: an .npy or IDX data (neither
-     * holds labels) without a labels file.
-     */
-    boolean streamableWithLabels() {
-        Format format = Readers.formatOf(data);
-        return labels == null && (format == Format.NPY || format == Format.IDX);
     }
 
     /** Reads --data --chunk-rows sequences at a time ({@link Readers#streamRows}). */

@@ -61,7 +61,7 @@ final class StreamedKMeansRun {
                  Device on = device.open(); OutputFolder output = OutputFolder.open(out)) {
                 StreamedKMeans fit = StreamedKMeans.fit(on, sequences, k, settings, clustering.seed);
                 double[] total = {0};
-                try (OutputFolder.AssignmentRows rows = output.openAssignments()) {
+                try (OutputFolder.AssignmentRows rows = output.openAssignments(false)) {
                     sequences.pass(chunk -> {
                         Assignment a = fit.assign(chunk);
                         rows.append(a.labels());
@@ -91,8 +91,8 @@ final class StreamedKMeansRun {
                 output.writeJson(OutputFolder.METRICS, metrics);
                 output.commit();
             }
-            w.println(data.data + ": " + shape[0] + " sequences, " + shape[2] + " channel(s), length " + shape[1]
-                    + ", no labels (mini-batch k-means read in chunks)");
+            w.println(Table.describe(data.data.toString(), shape[0], shape[2], shape[1], shape[1], 0)
+                    + " (mini-batch k-means read in chunks)");
             Table.header(w);
             Table.row(w, "kmeans", shape[0], k, inertia, null, seconds);
             w.println("wrote " + out.resolve(OutputFolder.ASSIGNMENTS) + " and " + out.resolve(OutputFolder.METRICS));

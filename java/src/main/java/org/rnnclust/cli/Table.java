@@ -27,20 +27,31 @@ final class Table {
     static void print(PrintWriter w, String method, Dataset scored, int k, double inertia, ClusteringScores s,
                       double seconds, InternalScores internal, String space) {
         print(w, method, scored, k, inertia, s, seconds);
+        internal(w, internal, scored.size(), space);
+    }
+
+    /** The label-free scores of {@code n} sequences on {@code space} (nothing when they are undefined: null). */
+    static void internal(PrintWriter w, InternalScores internal, int n, String space) {
         if (internal == null) return;
         w.printf(Locale.ROOT, "without labels, on %s: silhouette %.4f%s, Davies-Bouldin %.4f, Calinski-Harabasz %.4g%n",
-                space, internal.silhouette(), internal.silhouetteSample() < scored.size()
+                space, internal.silhouette(), internal.silhouetteSample() < n
                         ? " (" + internal.silhouetteSample() + " sampled)" : "",
                 internal.daviesBouldin(), internal.calinskiHarabasz());
     }
 
     static void print(PrintWriter w, String method, Dataset scored, int k, double inertia, ClusteringScores s,
                       double seconds) {
-        w.println(scored.name() + ": " + scored.size() + " sequences, " + scored.channels() + " channel(s), length "
-                + (scored.equalLength() ? scored.maxLength() : scored.minLength() + ".." + scored.maxLength())
-                + (scored.hasLabels() ? ", " + scored.numClasses() + " classes" : ", no labels"));
+        w.println(describe(scored.name(), scored.size(), scored.channels(), scored.minLength(), scored.maxLength(),
+                scored.hasLabels() ? scored.numClasses() : 0));
         header(w);
         row(w, method, scored.size(), k, inertia, s, seconds);
+    }
+
+    /** "NAME: N sequences, C channel(s), length T (or MIN..MAX), K classes (or no labels)". */
+    static String describe(String name, int n, int channels, int minLength, int maxLength, int classes) {
+        return name + ": " + n + " sequences, " + channels + " channel(s), length "
+                + (minLength == maxLength ? Integer.toString(maxLength) : minLength + ".." + maxLength)
+                + (classes > 0 ? ", " + classes + " classes" : ", no labels");
     }
 
     private static String fmt(double v) {

@@ -25,40 +25,43 @@ public final class ResultFiles {
      */
     public static void writeAssignments(Path file, int[] clusters, int[] labels, List<String> labelNames)
             throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(labels != null ? "index,cluster,label\n" : "index,cluster\n");
+        try (AssignmentRows rows = new AssignmentRows(file, labels != null)) {
+            rows.append(clusters, labels, labelNames);
+        }
+    }
+
+    /**
+     * {@link #writeAssignments}'s file written a piece at a time: rows are appended in input order,
+     * numbered from 0 across the pieces.
+     */
+    public static final class AssignmentRows implements java.io.Closeable {
+        private final BufferedWriter w;
+        private final boolean labelled;
+        private long next;
+
+        /** @param labelled whether each row has a label column */
+        public AssignmentRows(Path file, boolean labelled) throws IOException {
+            this.w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            this.labelled = labelled;
+            w.write(labelled ? "index,cluster,label\n" : "index,cluster\n");
+        }
+
+        /**
+         * Appends the clusters of the next {@code clusters.length} sequences and, in a labelled
+         * file, their labels (indices into {@code labelNames}, each written as its name).
+         */
+        public void append(int[] clusters, int[] labels, List<String> labelNames) throws IOException {
+            if (labelled != (labels != null)) {
+                throw new IllegalArgumentException(labelled ? "labels missing for a labelled file" : "labels for an unlabelled file");
+            }
             for (int i = 0; i < clusters.length; i++) {
-                w.write(Integer.toString(i));
+                w.write(Long.toString(next++));
                 w.write(',');
                 w.write(Integer.toString(clusters[i]));
                 if (labels != null) {
                     w.write(',');
                     w.write(csvField(labelNames.get(labels[i])));
                 }
-                w.write('\n');
-            }
-        }
-    }
-
-    /**
-     * {@link #writeAssignments}'s file without labels, written a piece at a time: rows are appended
-     * in input order, numbered from 0 across the pieces.
-     */
-    public static final class AssignmentRows implements java.io.Closeable {
-        private final BufferedWriter w;
-        private long next;
-
-        public AssignmentRows(Path file) throws IOException {
-            this.w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-            w.write("index,cluster\n");
-        }
-
-        /** Appends the clusters of the next {@code clusters.length} sequences. */
-        public void append(int[] clusters) throws IOException {
-            for (int c : clusters) {
-                w.write(Long.toString(next++));
-                w.write(',');
-                w.write(Integer.toString(c));
                 w.write('\n');
             }
         }

@@ -395,6 +395,114 @@ class StreamingInputTest {
         }
     }
 
+    /**
+     * cluster streams a labelled text file (.ts with unequal lengths and declared classes, plain and
+     * .gz; UCR with numeric labels): whatever the chunk, assignments.csv is, byte for byte, the file
+     * that the whole read's clusters and labels make, and metrics.json holds the whole read's ACC,
+     * NMI and ARI and its label-free scores (fewer sequences than the sample: all of them, in order).
+     */
+    @Test
+    void labelledTextFilesAreClusteredInChunksWithTheWholeReadsScores() throws IOException {
+        Path run = smallModel("labelled-run", "--deterministic");
+        Dataset data = Cbf.generate(41, 48, 9);
+        int n = data.size();
+        float[][] ragged = new float[n][];
+        for (int i = 0; i < n; i++) ragged[i] = java.util.Arrays.copyOf(data.series(i), 30 + i % 19);
+        Path ts = writeTs(data.withSeries(ragged), tmp.resolve("labelled.ts"));
+        Path tsGz = tmp.resolve("labelled.ts.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tsGz))) {
+            out.write(Files.readAllBytes(ts));
+        }
+        Path ucr = TrainCommandTest.writeUcr(data, tmp.resolve("labelled.tsv"));
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (Path input : new Path[] {ts, tsGz, ucr}) {
+            Dataset whole = Readers.read(input, ReadOptions.defaults());
+            ClusteringModel.Embedded both;
+            int latent;
+            try (ClusteringModel model = ClusteringModel.load(run); Device cpu = Device.open(DeviceOptions.deterministicCpu())) {
+                both = model.on(cpu).embedAndAssign(whole);
+                latent = model.latent();
+            }
+            int[] clusters = both.assignment().labels();
+            Path expected = tmp.resolve("expected.csv");
+            org.rnnclust.io.ResultFiles.writeAssignments(expected, clusters, whole.labels(), whole.labelNames());
+            var scores = org.rnnclust.metrics.ClusteringScores.of(whole.labels(), clusters);
+            var internal = org.rnnclust.api.KSweep.score(both.embeddings(), n, latent, clusters, 0);
+            for (String rows : new String[] {"1", "7", "0"}) {
+                Path out = tmp.resolve("c-" + input.getFileName() + "-" + rows);
+                CliRun cluster = CliRun.of("cluster", "--model", run.toString(), "--data", input.toString(), "--out",
+                        out.toString(), "--chunk-rows", rows, "--device", "cpu", "--deterministic");
+                String what = input.getFileName() + " in chunks of " + rows;
+                assertEquals(0, cluster.exitCode(), cluster.err());
+                assertTrue(cluster.out().contains(n + " sequences, 1 channel(s), length " + (input == ucr ? "48" : "30..48")
+                        + ", 3 classes (read in chunks)"), cluster.out());
+                assertEquals(Files.readString(expected), Files.readString(out.resolve("assignments.csv")), what);
+                var metrics = json.readTree(out.resolve("metrics.json").toFile());
+                assertEquals(n, metrics.get("n").asInt(), what);
+                assertEquals(both.assignment().inertia(), metrics.get("inertia").asDouble(), 1e-9 * both.assignment().inertia(), what);
+                assertEquals(scores.acc(), metrics.get("acc").asDouble(), 1e-12, what);
+                assertEquals(scores.nmi(), metrics.get("nmi").asDouble(), 1e-12, what);
+                assertEquals(scores.ari(), metrics.get("ari").asDouble(), 1e-12, what);
+                assertEquals(n, metrics.get("label_free_sample").asInt(), what);
+                assertEquals(internal.silhouette(), metrics.get("silhouette").asDouble(), 1e-12, what);
+                assertEquals(internal.daviesBouldin(), metrics.get("davies_bouldin").asDouble(), 1e-12, what);
+                assertEquals(internal.calinskiHarabasz(), metrics.get("calinski_harabasz").asDouble(),
+                        1e-9 * internal.calinskiHarabasz(), what);
+            }
+        }
+    }
+
+    /**
+     * More sequences than the label-free scores' sample: they are computed on a uniform sample of
+     * 2,000 embeddings, the one Algorithm R draws from seed 0 (redone here by its definition).
+     */
+    @Test
+    void theLabelFreeScoresOfALargerFileAreOnAReservoirSampleOfItsEmbeddings() throws IOException {
+        Path run = smallModel("sampled-run", "--deterministic");
+        int n = 2300;
+        int steps = 24;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[] values = new float[n * steps];
+        for (int i = 0; i < n; i++) {
+            double f = 1 + i % 3;
+            for (int t = 0; t < steps; t++) values[i * steps + t] = (float) (Math.sin(f * t / 4.0) + 0.2 * r.nextGaussian());
+        }
+        Path npy = tmp.resolve("many.npy");
+        Npy.write(npy, new NpyArray(new int[] {n, steps}, values));
+        ClusteringModel.Embedded both;
+        int latent;
+        try (ClusteringModel model = ClusteringModel.load(run); Device cpu = Device.open(DeviceOptions.deterministicCpu())) {
+            both = model.on(cpu).embedAndAssign(Readers.read(npy, ReadOptions.defaults()));
+            latent = model.latent();
+        }
+        int m = org.rnnclust.metrics.InternalScores.SILHOUETTE_SAMPLE;
+        long[] slotOf = new long[m];
+        java.util.SplittableRandom draw = new java.util.SplittableRandom(0);
+        int[] kept = new int[m];
+        for (int i = 0; i < n; i++) {
+            long slot = i < m ? i : draw.nextLong(i + 1);
+            if (slot < m) kept[(int) slot] = i;
+        }
+        int[] rows = java.util.Arrays.stream(kept).sorted().toArray();
+        float[] z = new float[m * latent];
+        int[] clusters = new int[m];
+        for (int j = 0; j < m; j++) {
+            System.arraycopy(both.embeddings(), rows[j] * latent, z, j * latent, latent);
+            clusters[j] = both.assignment().labels()[rows[j]];
+        }
+        var internal = org.rnnclust.api.KSweep.score(z, m, latent, clusters, 0);
+        Path out = tmp.resolve("sampled");
+        CliRun cluster = CliRun.of("cluster", "--model", run.toString(), "--data", npy.toString(), "--out", out.toString(),
+                "--chunk-rows", "300", "--device", "cpu", "--deterministic");
+        assertEquals(0, cluster.exitCode(), cluster.err());
+        assertTrue(cluster.out().contains("on the embeddings of 2000 sampled"), cluster.out());
+        var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(m, metrics.get("label_free_sample").asInt());
+        assertEquals(internal.silhouette(), metrics.get("silhouette").asDouble(), 1e-12);
+        assertEquals(internal.daviesBouldin(), metrics.get("davies_bouldin").asDouble(), 1e-12);
+        assertArrayEquals(both.assignment().labels(), TrainCommandTest.clusters(out.resolve("assignments.csv")));
+    }
+
     /** A sktime .ts file of univariate series (of any lengths), labelled with the dataset's class names. */
     static Path writeTs(Dataset d, Path file) throws IOException {
         StringBuilder sb = new StringBuilder("@problemName streamed\n@univariate true\n@equalLength false\n");

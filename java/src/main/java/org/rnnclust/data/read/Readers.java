@@ -87,7 +87,10 @@ public final class Readers {
          */
         void start(int sequences, int steps, int channels) throws IOException;
 
-        /** The next rows of the file, in order, as unlabelled sequences. */
+        /**
+         * The next rows of the file, in order: unlabelled, except a labelled text file's, whose
+         * labels are numbered across the chunks ({@link #streamRows}).
+         */
         void rows(Dataset chunk) throws IOException;
     }
 
@@ -180,9 +183,12 @@ public final class Readers {
      * holding one chunk whatever the file's size: an .npy as {@link #streamNpy} does, IDX data item
      * by item (its labels are in a file of their own, not read), and a text file (UCR, .ts, CSV,
      * ARFF) line by line (record by record for CSV), with the whole-file reader's parser, so that it
-     * refuses what that one refuses, with the same line named. The chunks are unlabelled (the
-     * labels of a text file are checked, not kept); concatenated, they are the sequences
-     * {@link #read} gives, in order. For a text file {@code start} gets −1 sequences (known only at
+     * refuses what that one refuses, with the same line named. Concatenated, the chunks are the
+     * sequences {@link #read} gives, in order. A labelled text file's chunks carry their labels,
+     * numbered across the chunks (declared classes in the file's order, labels as written in
+     * order of first appearance; each chunk names those seen so far), so that the same label has
+     * the same number in every chunk and names the same class as in {@link #read}, whose numbering
+     * may differ; other chunks are unlabelled. For a text file {@code start} gets −1 sequences (known only at
      * the end), its channels, and its steps when the format makes every sequence as long (CSV,
      * ARFF, a .ts file with {@code @equalLength true}; else −1); it is called once the first
      * sequence is read, before any chunk.
@@ -201,7 +207,7 @@ public final class Readers {
 
     /**
      * {@link #streamRows(Path, Format, int, Rows)} with the options of {@link #read} (a CSV file's
-     * label column and header; an .npy's layout). A labels file is not read: the chunks are unlabelled.
+     * label column and header; an .npy's layout). A labels file is not read: its data's chunks are unlabelled.
      */
     public static void streamRows(Path file, ReadOptions options, int chunkRows, Rows body) {
         if (chunkRows < 0) throw new IllegalArgumentException("chunk rows must be >= 0, got " + chunkRows);

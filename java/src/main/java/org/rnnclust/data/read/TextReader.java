@@ -78,44 +78,62 @@ abstract class TextReader implements DatasetReader {
     }
 
     /**
-     * Reads the input front to back and hands {@code body} its sequences, without their labels, in
-     * chunks of {@code chunkRows}, or, with 0, of as many as hold {@code autoValues} values (at most
+     * Reads the input front to back and hands {@code body} its sequences in chunks of
+     * {@code chunkRows}, or, with 0, of as many as hold {@code autoValues} values (at most
      * {@link Readers#AUTO_CHUNK_MAX_ROWS}): memory for one chunk whatever the file's size.
      * {@code body.start} gets −1 sequences (known only at the end), the steps when the format makes
-     * every case as long (else −1), and the channels.
+     * every case as long (else −1), and the channels. A labelled file's chunks carry their labels,
+     * numbered across the chunks: declared classes in the file's order, labels as written in order
+     * of first appearance (not sorted as {@link #read} sorts numbers: the later chunks are not read
+     * yet), each chunk naming the labels seen so far.
      */
     final void stream(SourceStream input, ReadOptions options, int chunkRows, int autoValues, Readers.Rows body)
             throws IOException {
         String source = input.name();
         List<float[]> chunk = new ArrayList<>();
-        int[] channels = {1};
+        List<String> chunkLabels = new ArrayList<>();
+        Layout[] layout = {null};
+        LabelIndex[] labels = {null};
         long[] values = {0};
         long[] handed = {0};
         // No budget for the whole file: only a chunk is held (a line is bounded by the text limits).
         parse(input, options, null, new Cases() {
             @Override
             public void start(Layout l) throws IOException {
-                channels[0] = l.channels();
+                layout[0] = l;
+                if (l.labelled()) labels[0] = l.classes() == null ? new LabelIndex() : new LabelIndex(l.classes());
                 body.start(-1, l.steps(), l.channels());
             }
 
             @Override
             public void accept(float[] series, String label, long lineNo) throws IOException {
                 chunk.add(series);
+                if (label != null) chunkLabels.add(layout[0].classes() == null ? Labels.normalise(label) : label);
                 values[0] += series.length;
                 boolean full = chunkRows > 0 ? chunk.size() >= chunkRows
                         : values[0] >= autoValues || chunk.size() >= Readers.AUTO_CHUNK_MAX_ROWS;
-                if (full) {
-                    body.rows(Dataset.unlabelled(source, chunk.toArray(float[][]::new), channels[0]).asRecordsFrom(handed[0]));
-                    handed[0] += chunk.size();
-                    chunk.clear();
-                    values[0] = 0;
-                }
+                if (full) handOn();
+            }
+
+            private void handOn() throws IOException {
+                body.rows(chunk(source, chunk, chunkLabels, layout[0], labels[0]).asRecordsFrom(handed[0]));
+                handed[0] += chunk.size();
+                chunk.clear();
+                chunkLabels.clear();
+                values[0] = 0;
             }
         });
-        if (!chunk.isEmpty()) {
-            body.rows(Dataset.unlabelled(source, chunk.toArray(float[][]::new), channels[0]).asRecordsFrom(handed[0]));
-        }
+        if (!chunk.isEmpty()) body.rows(chunk(source, chunk, chunkLabels, layout[0], labels[0]).asRecordsFrom(handed[0]));
+    }
+
+    /** A chunk of cases, labelled by the stream's running index when the file is labelled. */
+    private static Dataset chunk(String source, List<float[]> cases, List<String> caseLabels, Layout layout,
+                                 LabelIndex labels) {
+        float[][] series = cases.toArray(float[][]::new);
+        if (labels == null) return Dataset.unlabelled(source, series, layout.channels());
+        int[] indices = new int[caseLabels.size()];
+        for (int i = 0; i < indices.length; i++) indices[i] = labels.indexOf(caseLabels.get(i));
+        return new Dataset(source, series, layout.channels(), indices, labels.names());
     }
 
     /**

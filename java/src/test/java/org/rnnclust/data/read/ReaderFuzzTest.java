@@ -373,6 +373,10 @@ class ReaderFuzzTest {
         }
         for (int i = 0; i < whole.size(); i++) {
             if (!Arrays.equals(whole.series(i), chunks.series.get(i))) throw new AssertionError("sequence " + i + " differs");
+            String label = whole.hasLabels() ? TestFiles.labelOf(whole, i) : null;
+            if (!java.util.Objects.equals(label, chunks.labels.get(i))) {
+                throw new AssertionError("sequence " + i + " is labelled " + chunks.labels.get(i) + " in its chunk, " + label);
+            }
         }
         if (chunks.channels != whole.channels()) throw new AssertionError("channels " + chunks.channels + " / " + whole.channels());
         if (chunkRows > 0 && chunks.largest > chunkRows) throw new AssertionError("a chunk of " + chunks.largest);
@@ -396,6 +400,8 @@ class ReaderFuzzTest {
     /** The chunks of a stream, concatenated. */
     private static final class Collected implements Readers.Rows {
         final List<float[]> series = new ArrayList<>();
+        /** Each sequence's label name (null: an unlabelled chunk). */
+        final List<String> labels = new ArrayList<>();
         int channels;
         int largest;
 
@@ -406,10 +412,12 @@ class ReaderFuzzTest {
 
         @Override
         public void rows(Dataset chunk) {
-            if (chunk.hasLabels()) throw new AssertionError("a labelled chunk");
             if (chunk.channels() != channels) throw new AssertionError("chunk channels " + chunk.channels());
             largest = Math.max(largest, chunk.size());
-            for (int i = 0; i < chunk.size(); i++) series.add(chunk.series(i));
+            for (int i = 0; i < chunk.size(); i++) {
+                series.add(chunk.series(i));
+                labels.add(chunk.hasLabels() ? TestFiles.labelOf(chunk, i) : null);
+            }
         }
     }
 

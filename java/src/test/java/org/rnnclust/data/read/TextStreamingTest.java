@@ -149,11 +149,14 @@ class TextStreamingTest {
         assertArrayEquals(new int[] {-1, steps, whole.channels()}, got.starts.get(0), what + ": start");
         int i = 0;
         for (Dataset chunk : got.chunks) {
-            assertFalse(chunk.hasLabels(), what + ": chunks are unlabelled");
+            assertEquals(whole.hasLabels(), chunk.hasLabels(), what + ": chunks are labelled as the file is");
             assertEquals(whole.channels(), chunk.channels(), what);
             assertEquals(whole.name(), chunk.name(), what);
             for (int k = 0; k < chunk.size(); k++, i++) {
                 assertEquals(i + 1, chunk.recordNumber(k), what + ": record number");
+                if (whole.hasLabels()) {
+                    assertEquals(labelOf(whole, i), labelOf(chunk, k), what + ": label of " + i);
+                }
                 assertEquals(whole.length(i), chunk.length(k), what + ": length of " + i);
                 assertArrayEquals(whole.series(i), chunk.series(k), what + ": sequence " + i);
             }
