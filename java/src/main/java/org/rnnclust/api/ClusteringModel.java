@@ -30,10 +30,18 @@ public interface ClusteringModel extends AutoCloseable {
      * @throws InputException when the file is missing, damaged or not a model (one line naming it)
      */
     static ClusteringModel load(Path fileOrDir) {
+        return load(fileOrDir, ModelKeys.NONE);
+    }
+
+    /**
+     * {@link #load(Path)}; with a verification key in {@code keys}, the file must be signed by it
+     * (an unsigned, re-signed or modified file is refused with one line).
+     */
+    static ClusteringModel load(Path fileOrDir, ModelKeys keys) {
         // A folder written as one output set is refused when its last commit did not finish.
         if (Files.isDirectory(fileOrDir)) SetManifest.requireComplete(fileOrDir);
         Path file = TrainedModel.resolve(fileOrDir);
-        ModelFile.Loaded loaded = ModelFile.read(file);
+        ModelFile.Loaded loaded = ModelFile.read(file, keys.verifier());
         return ReservoirClusteringModel.isOne(loaded) ? ReservoirClusteringModel.from(loaded, file)
                 : SequenceClusteringModel.from(loaded, file);
     }
@@ -118,7 +126,12 @@ public interface ClusteringModel extends AutoCloseable {
     }
 
     /** Writes the model file atomically (a failed write keeps any previous file). */
-    void save(Path file);
+    default void save(Path file) {
+        save(file, ModelKeys.NONE);
+    }
+
+    /** {@link #save(Path)}, signed with the signing key of {@code keys} when it has one. */
+    void save(Path file, ModelKeys keys);
 
     @Override
     void close();

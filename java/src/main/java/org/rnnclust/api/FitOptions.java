@@ -18,12 +18,15 @@ import java.util.function.BooleanSupplier;
  *                     pretraining is reused, and a refinement with the same settings and start
  *                     resumes too); the resumed fit ends with the uninterrupted fit's model
  * @param startingFrom a pretraining to start from instead of training (null: train)
+ * @param keys         the checkpoints are signed with its signing key, and a resumed one must carry
+ *                     its verification key's signature (null: {@link ModelKeys#NONE})
  */
 public record FitOptions(FitListener listener, BooleanSupplier cancelled, Path checkpoint, boolean resume,
-                         Pretraining startingFrom) {
+                         Pretraining startingFrom, ModelKeys keys) {
     public FitOptions {
         if (listener == null) listener = FitListener.NONE;
         if (cancelled == null) cancelled = () -> false;
+        if (keys == null) keys = ModelKeys.NONE;
         if (resume && checkpoint == null) throw new IllegalArgumentException("resuming needs a checkpoint file");
         if (resume && startingFrom != null) {
             throw new IllegalArgumentException("a fit resumes a checkpoint or starts from a pretraining, not both");
@@ -32,23 +35,28 @@ public record FitOptions(FitListener listener, BooleanSupplier cancelled, Path c
 
     /** No listener, no cancellation, no checkpoint. */
     public static FitOptions defaults() {
-        return new FitOptions(null, null, null, false, null);
+        return new FitOptions(null, null, null, false, null, null);
     }
 
     public FitOptions withListener(FitListener l) {
-        return new FitOptions(l, cancelled, checkpoint, resume, startingFrom);
+        return new FitOptions(l, cancelled, checkpoint, resume, startingFrom, keys);
     }
 
     public FitOptions withCancellation(BooleanSupplier c) {
-        return new FitOptions(listener, c, checkpoint, resume, startingFrom);
+        return new FitOptions(listener, c, checkpoint, resume, startingFrom, keys);
     }
 
     /** Checkpoints in {@code file} after every epoch; with {@code resume}, continues the run saved there. */
     public FitOptions withCheckpoint(Path file, boolean resumeIt) {
-        return new FitOptions(listener, cancelled, file, resumeIt, startingFrom);
+        return new FitOptions(listener, cancelled, file, resumeIt, startingFrom, keys);
     }
 
     public FitOptions startingFrom(Pretraining p) {
-        return new FitOptions(listener, cancelled, checkpoint, resume, p);
+        return new FitOptions(listener, cancelled, checkpoint, resume, p, keys);
+    }
+
+    /** Checkpoints signed and verified with {@code k}. */
+    public FitOptions withKeys(ModelKeys k) {
+        return new FitOptions(listener, cancelled, checkpoint, resume, startingFrom, k);
     }
 }

@@ -55,9 +55,14 @@ public final class ModelExport {
      * @throws InputException for a missing or damaged model file, a checkpoint, or an unwritable output
      */
     public static Written write(Path model, Format format, Path out) {
+        return write(model, format, out, ModelKeys.NONE);
+    }
+
+    /** {@link #write(Path, Format, Path)} of a model that must carry the signature of {@code keys}' verification key, if it has one. */
+    public static Written write(Path model, Format format, Path out, ModelKeys keys) {
         Path file = Files.isDirectory(model) ? model.resolve(ClusteringModel.FILE) : model;
         if (!Files.isRegularFile(file)) throw new InputException(file + ": no model file");
-        ModelFile.Loaded loaded = ModelFile.read(file);
+        ModelFile.Loaded loaded = ModelFile.read(file, keys.verifier());
         ObjectNode header = loaded.header().deepCopy();
         if (!"rnnclust-model".equals(header.path("kind").asText())) {
             throw new InputException(file + ": not a trained model (a " + header.path("kind").asText("?")

@@ -97,7 +97,12 @@ public final class OutputFolder implements AutoCloseable {
 
     /** The model file {@value ClusteringModel#FILE}. */
     public void writeModel(ClusteringModel model) {
-        model.save(file(ClusteringModel.FILE));
+        writeModel(model, ModelKeys.NONE);
+    }
+
+    /** The model file {@value ClusteringModel#FILE}, signed with the signing key of {@code keys} when it has one. */
+    public void writeModel(ClusteringModel model, ModelKeys keys) {
+        model.save(file(ClusteringModel.FILE), keys);
     }
 
     /** Moves every file into place in the order they were asked for (so ask for the model last). */

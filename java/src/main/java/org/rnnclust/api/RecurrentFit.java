@@ -193,7 +193,7 @@ final class RecurrentFit {
                 seeds[m] = settings.memberSeed(m);
                 SequenceClusterer member = settings.toBuilder().seed(seeds[m]).members(1).build();
                 FitOptions memberOptions = new FitOptions(w == 0 ? options.listener() : FitListener.NONE, stop,
-                        null, false, null);
+                        null, false, null, options.keys());
                 if (options.checkpoint() != null) {
                     Path file = memberCheckpoint(options.checkpoint(), m);
                     memberOptions = memberOptions.withCheckpoint(file,
@@ -344,8 +344,10 @@ final class RecurrentFit {
     private CheckpointFile checkpoint(ObjectNode run, PaddedSequences train, PaddedSequences rows, Preprocessor prep) {
         if (options.checkpoint() == null) return CheckpointFile.none();
         TrainingData data = TrainingData.of(train, rows.n(), prep);
-        return options.resume() ? CheckpointFile.resume(options.checkpoint(), run, data)
+        CheckpointFile c = options.resume()
+                ? CheckpointFile.resume(options.checkpoint(), run, data, options.keys().verifier())
                 : CheckpointFile.start(options.checkpoint(), run, data);
+        return c.signedBy(options.keys().signer());
     }
 
     private Pretraining pretrain(SequenceAutoencoder net, PaddedSequences rows, CheckpointFile checkpoint) {

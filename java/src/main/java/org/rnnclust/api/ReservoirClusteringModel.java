@@ -95,7 +95,12 @@ public final class ReservoirClusteringModel implements ClusteringModel {
      * @throws InputException when the file is missing, damaged or not a reservoir model (one line naming it)
      */
     public static ReservoirClusteringModel load(Path fileOrDir) {
-        if (ClusteringModel.load(fileOrDir) instanceof ReservoirClusteringModel model) return model;
+        return load(fileOrDir, ModelKeys.NONE);
+    }
+
+    /** {@link #load(Path)}, verified as {@link ClusteringModel#load(Path, ModelKeys)} verifies. */
+    public static ReservoirClusteringModel load(Path fileOrDir, ModelKeys keys) {
+        if (ClusteringModel.load(fileOrDir, keys) instanceof ReservoirClusteringModel model) return model;
         throw new InputException(TrainedModel.resolve(fileOrDir) + ": not a reservoir model");
     }
 
@@ -231,7 +236,7 @@ public final class ReservoirClusteringModel implements ClusteringModel {
     }
 
     @Override
-    public void save(Path file) {
+    public void save(Path file, ModelKeys keys) {
         ObjectNode h = JSON.createObjectNode();
         h.put("kind", TrainedModel.KIND);
         h.put("representation", REPRESENTATION);
@@ -302,7 +307,7 @@ public final class ReservoirClusteringModel implements ClusteringModel {
         if (consensusCentroids != null) {
             tensors.add(new ModelFile.Tensor("consensus.centroids", new int[] {k, members.size() * k}, consensusCentroids));
         }
-        ModelFile.write(file, h, tensors);
+        ModelFile.write(file, h, tensors, keys.signer());
     }
 
     /** The reservoir model in {@code file}, whose content {@code loaded} holds; every problem is one line naming the file. */

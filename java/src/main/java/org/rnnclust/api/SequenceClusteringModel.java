@@ -58,9 +58,14 @@ public final class SequenceClusteringModel implements ClusteringModel {
      * that computes (so that a bad file is reported before a device is opened).
      */
     public static SequenceClusteringModel load(Path fileOrDir) {
+        return load(fileOrDir, ModelKeys.NONE);
+    }
+
+    /** {@link #load(Path)}, verified as {@link ClusteringModel#load(Path, ModelKeys)} verifies. */
+    public static SequenceClusteringModel load(Path fileOrDir, ModelKeys keys) {
         // A folder written as one output set is refused when its last commit did not finish.
         if (Files.isDirectory(fileOrDir)) SetManifest.requireComplete(fileOrDir);
-        return from(TrainedModel.load(TrainedModel.resolve(fileOrDir)));
+        return from(TrainedModel.load(TrainedModel.resolve(fileOrDir), keys.verifier()));
     }
 
     /** The autoencoder model in {@code file}, whose content {@code loaded} holds. */
@@ -76,8 +81,8 @@ public final class SequenceClusteringModel implements ClusteringModel {
     }
 
     @Override
-    public void save(Path file) {
-        saved.save(file);
+    public void save(Path file, ModelKeys keys) {
+        saved.save(file, keys.signer());
     }
 
     @Override

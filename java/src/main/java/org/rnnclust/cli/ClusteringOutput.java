@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.KSweep;
+import org.rnnclust.api.ModelKeys;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.metrics.InternalScores;
@@ -52,19 +53,23 @@ final class ClusteringOutput {
      */
     static void write(Path dir, Dataset scored, int[] clusters, Map<String, Object> metrics,
                       Map<String, Object> provenance, ClusteringModel model) {
-        write(dir, scored, clusters, metrics, provenance, model, output -> {});
+        write(dir, scored, clusters, metrics, provenance, model, ModelKeys.NONE, output -> {});
     }
 
-    /** The same, with more files that {@code extra} writes into the set (before the model). */
+    /**
+     * The same, the model signed with the signing key of {@code keys} when it has one, and with more
+     * files that {@code extra} writes into the set (before the model).
+     */
     static void write(Path dir, Dataset scored, int[] clusters, Map<String, Object> metrics,
-                      Map<String, Object> provenance, ClusteringModel model, Consumer<OutputFolder> extra) {
+                      Map<String, Object> provenance, ClusteringModel model, ModelKeys keys,
+                      Consumer<OutputFolder> extra) {
         metrics.put("provenance", provenance);
         try (OutputFolder output = OutputFolder.open(dir)) {
             output.writeAssignments(clusters, scored);
             output.writeJson(OutputFolder.METRICS, metrics);
             extra.accept(output);
             // Last: the model is moved into place after the files that describe its run.
-            if (model != null) output.writeModel(model);
+            if (model != null) output.writeModel(model, keys);
             output.commit();
         }
     }

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.rnnclust.api.ModelExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,10 +36,12 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
     Path out;
 
+    @Mixin VerifyKeyMixin verify;
+
     @Override
     public Integer call() {
         ModelExport.Format f = ModelExport.Format.of(format, out);
-        ModelExport.Written written = ModelExport.write(model, f, out);
+        ModelExport.Written written = ModelExport.write(model, f, out, verify.keys());
         spec.commandLine().getOut().printf("%d tensors (%d values) and the model's metadata written to %s%n",
                 written.tensors(), written.values(), out);
         return Main.EXIT_OK;

@@ -23,7 +23,7 @@ public final class HelpSections {
             "Clustering", "Evaluation", "Spark", "Device", "Output", "General");
 
     private static final Map<Class<?>, String> BY_MIXIN = Map.ofEntries(
-            Map.entry(DataOptions.class, "Data"), Map.entry(ModelInput.class, "Data"),
+            Map.entry(DataOptions.class, "Data"), Map.entry(ModelInput.class, "Data"), Map.entry(VerifyKeyMixin.class, "Data"),
             Map.entry(PreprocessMixin.class, "Preprocessing"),
             Map.entry(ReservoirMixin.class, "Model"), Map.entry(ModelMixin.class, "Model"),
             Map.entry(RefineMixin.class, "Refinement"),
@@ -43,6 +43,7 @@ public final class HelpSections {
             Map.entry("--sample", "Training"), Map.entry("--resume", "Training"),
             Map.entry("--representation", "Model"), Map.entry("--members", "Model"),
             Map.entry("--out", "Output"), Map.entry("--report", "Output"), Map.entry("--json", "Output"),
+            Map.entry("--sign-key", "Output"),
             Map.entry("--output", "Output"),
             Map.entry("--chunk-rows", "Data"), Map.entry("--data-dir", "Data"), Map.entry("--datasets", "Data"),
             Map.entry("--input", "Data"), Map.entry("--lengths", "Data"),

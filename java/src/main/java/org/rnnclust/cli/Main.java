@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
         subcommands = {InfoCommand.class, TrainCommand.class, EmbedCommand.class, ClusterCommand.class,
                 KMeansCommand.class, PcaKMeansCommand.class, ForestCommand.class, KShapeCommand.class,
                 DtwKMeansCommand.class, EvaluateCommand.class, RnnCommand.class, DemoCommand.class,
-                BenchCommand.class, GenerateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, GenerateCommand.class, ExportCommand.class, KeygenCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;

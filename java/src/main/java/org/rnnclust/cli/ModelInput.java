@@ -8,6 +8,7 @@ import org.rnnclust.data.read.Format;
 import org.rnnclust.data.read.NpyLayout;
 import org.rnnclust.data.read.ReadOptions;
 import org.rnnclust.data.read.Readers;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Applying a saved model (embed, cluster): --model, --data and --labels. */
@@ -29,6 +30,8 @@ final class ModelInput {
                     "Default: ${DEFAULT-VALUE}."})
     int chunkRows;
 
+    @Mixin VerifyKeyMixin verify;
+
     @Option(names = "--layout", paramLabel = "ntc|nct", defaultValue = "ntc",
             description = "NPY: a 3-d array is [N, T, C] (ntc: rnnclust, Keras) or [N, C, T] (nct: aeon, sktime, DL4J). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -37,7 +40,7 @@ final class ModelInput {
     /** The model, read and checked (with these flags) before any device opens. */
     ClusteringModel load() {
         if (chunkRows < 0) throw new InputException("--chunk-rows must be >= 0 (0: automatic), got " + chunkRows);
-        return ClusteringModel.load(model);
+        return ClusteringModel.load(model, verify.keys());
     }
 
     Dataset read() {

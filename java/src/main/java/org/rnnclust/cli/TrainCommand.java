@@ -17,6 +17,7 @@ import org.rnnclust.api.Assignment;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.FitOptions;
+import org.rnnclust.api.ModelKeys;
 import org.rnnclust.api.FitReport;
 import org.rnnclust.api.KSweep;
 import org.rnnclust.api.OutputClaim;
@@ -118,6 +119,16 @@ final class TrainCommand implements Callable<Integer> {
     /** The folder to resume, or null for a fresh run; set by {@link #resolveResume}. */
     private Path resume;
 
+    @Option(names = "--sign-key", paramLabel = "PRIVATE.pem",
+            description = "Sign the model file and the checkpoints with this Ed25519 private key (keygen makes one); "
+                    + "cluster, embed, export and --resume check them with --verify-key.")
+    Path signKey;
+
+    @Mixin VerifyKeyMixin verify;
+
+    /** --sign-key and --verify-key, read before anything is trained. */
+    private ModelKeys keys = ModelKeys.NONE;
+
     @Override
     public Integer call() {
         // From the start, so that a signal while the data are read stops the run at its first batch.
@@ -129,6 +140,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Checks the output paths and holds the output folder for the whole run (checkpoints included). */
     private Integer claimAndTrain(StopSignals stop) {
         long start = System.nanoTime();
+        keys = ModelKeys.of(signKey, verify.verifyKey);
         resolveResume();
         Path dir = resume != null ? resume : out;
         if (dir == null) throw new InputException("--out DIR is required (or --resume DIR)");
@@ -274,7 +286,7 @@ final class TrainCommand implements Callable<Integer> {
             SequenceClusteringModel fitted;
             try (Progress shown = progress.open(spec, clusterer.refine().label())) {
                 FitOptions options = FitOptions.defaults().withListener(shown)
-                        .withCheckpoint(checkpoint, resume != null).withCancellation(stop::requested);
+                        .withCheckpoint(checkpoint, resume != null).withCancellation(stop::requested).withKeys(keys);
                 if (ks == null) {
                     fitted = clusterer.fit(on, prepared, options);
                 } else {
@@ -378,7 +390,7 @@ final class TrainCommand implements Callable<Integer> {
         if (sweep != null) {
             metrics.put("k_sweep", Map.of("rule", KSweep.RULE, "chosen", sweep.chosen(), "file", SWEEP_JSON));
         }
-        ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, provenance, fitted, output -> {
+        ClusteringOutput.write(dir, scoredRaw, scored.labels(), metrics, provenance, fitted, keys, output -> {
             if (sweep == null) return;
             output.writeJson(SWEEP_JSON, SweepOutput.json(sweep, prepared.trainRaw(), provenance));
             output.writeBytes(SWEEP_PNG, SweepOutput.chart(sweep));

@@ -63,12 +63,27 @@ import org.rnnclust.InputException;
  * 16 + H + L + 32 bytes long. A reader refuses a version newer than its own; a later version that
  * only adds header fields keeps version 1.
  *
+ * <h2>Version 2: a signed file</h2>
+ * The same bytes, the version field 2, and a signature block after the checksum:
+ * <pre>
+ * 16+H+L+32   32    key id: SHA-256 of the signer's Ed25519 public key (its X.509 encoding)
+ * 16+H+L+64   64    Ed25519 signature of the ASCII bytes "rnnclust-model-signature-v1" followed
+ *                   by the 32 checksum bytes (so it covers the version, the header and the tensors)
+ * </pre>
+ * A signed file is exactly 16 + H + L + 128 bytes long. Read without a key, it loads as an
+ * unsigned one does (checksum checked); read with a key ({@link ModelSignatures}), it must be
+ * signed by that key. Unsigned files stay version 1, so files written without a key keep their
+ * bytes, and an older rnnclust refuses a signed file by its version.
+ *
  * <p>Reading checks all of this before it allocates anything sized by the file, and reads the
  * file once, hashing as it goes; every problem is one {@link InputException} line naming the file.
  * Writing is atomic ({@link AtomicFile}): a failed write leaves any previous file as it was.
  */
 public final class ModelFile {
-    public static final int VERSION = 1;
+    /** The newest format version this class reads: 2, a signed file. */
+    public static final int VERSION = 2;
+    static final int UNSIGNED = 1;
+    static final int SIGNED = 2;
     /** The header field holding the tensor table, reserved for this class. */
     public static final String TENSOR_TABLE = "tensor_table";
 
@@ -164,11 +179,21 @@ public final class ModelFile {
      *     or a header Jackson cannot serialize or larger than 64 MiB
      */
     public static void write(Path file, ObjectNode header, List<Tensor> tensors) {
-        AtomicFile.write(file, out -> writeTo(out, header, tensors));
+        write(file, header, tensors, null);
+    }
+
+    /** {@link #write(Path, ObjectNode, List)}, signed by {@code signer} (version 2) unless it is null (version 1). */
+    public static void write(Path file, ObjectNode header, List<Tensor> tensors, ModelSignatures.Signer signer) {
+        AtomicFile.write(file, out -> writeTo(out, header, tensors, signer));
     }
 
     /** The whole file's bytes, in order, to {@code out}. */
     static void writeTo(OutputStream out, ObjectNode header, List<Tensor> tensors) throws IOException {
+        writeTo(out, header, tensors, null);
+    }
+
+    static void writeTo(OutputStream out, ObjectNode header, List<Tensor> tensors, ModelSignatures.Signer signer)
+            throws IOException {
         long[] offsets = new long[tensors.size()];
         long end = 0;
         for (int i = 0; i < offsets.length; i++) {
@@ -180,7 +205,7 @@ public final class ModelFile {
         MessageDigest sha = sha256();
         DigestOutputStream hashed = new DigestOutputStream(out, sha);
         ByteBuffer prefix = ByteBuffer.allocate(PREFIX).order(ByteOrder.LITTLE_ENDIAN);
-        prefix.put(MAGIC).putInt(VERSION).putInt(json.length);
+        prefix.put(MAGIC).putInt(signer == null ? UNSIGNED : SIGNED).putInt(json.length);
         hashed.write(prefix.array());
         hashed.write(json);
         long position = 0;
@@ -190,7 +215,9 @@ public final class ModelFile {
             if (t.isDouble()) LittleEndianArrays.write(hashed, t.doubles()); else LittleEndianArrays.write(hashed, t.data());
             position = offsets[i] + t.bytes();
         }
-        out.write(sha.digest());
+        byte[] checksum = sha.digest();
+        out.write(checksum);
+        if (signer != null) out.write(signer.signatureBlock(checksum));
     }
 
     private static byte[] encodeHeader(ObjectNode header, List<Tensor> tensors, long[] offsets, long dataLength) {
@@ -235,14 +262,23 @@ public final class ModelFile {
      *     newer rnnclust, or is corrupted or truncated
      */
     public static Loaded read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * {@link #read(Path)}; with a {@code verifier} (null: none), the file must also be signed by its
+     * key, and anything else is refused: an unsigned file, another key's signature, a signature that
+     * does not verify (any byte changed), a cut signature block.
+     */
+    public static Loaded read(Path file, ModelSignatures.Verifier verifier) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return read(channel, file.toString());
+            return read(channel, file.toString(), verifier);
         } catch (IOException e) {
             throw FileErrors.cannotRead(file, e);
         }
     }
 
-    private static Loaded read(FileChannel channel, String source) throws IOException {
+    private static Loaded read(FileChannel channel, String source, ModelSignatures.Verifier verifier) throws IOException {
         long size = channel.size();
         MessageDigest sha = sha256();
         DigestInputStream in = new DigestInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), sha);
@@ -259,11 +295,15 @@ public final class ModelFile {
             throw bad(source, "model format version " + version + " is newer than this rnnclust supports (" + VERSION + ")");
         }
         if (version < 1) throw bad(source, "unknown model format version " + version);
+        int trailer = CHECKSUM + (version == SIGNED ? ModelSignatures.BLOCK : 0);
+        if (verifier != null && version != SIGNED) {
+            throw bad(source, "not signed, and a verification key was given: refusing it");
+        }
         long headerLength = Integer.toUnsignedLong(le.getInt(12));
         if (headerLength > MAX_HEADER) {
             throw bad(source, "corrupted: declares a " + headerLength + "-byte header, more than the 64 MiB limit");
         }
-        if (PREFIX + headerLength + CHECKSUM > size) {
+        if (PREFIX + headerLength + trailer > size) {
             throw bad(source, "truncated: declares a " + headerLength + "-byte header, the file has " + size + " bytes");
         }
         if ((PREFIX + headerLength) % ALIGN != 0) {
@@ -274,7 +314,7 @@ public final class ModelFile {
         ObjectNode header = parseHeader(json, source);
         Table table = Table.of(header.remove(TENSOR_TABLE), source);
 
-        long room = size - PREFIX - headerLength - CHECKSUM;
+        long room = size - PREFIX - headerLength - trailer;
         if (table.dataLength > room) {
             throw bad(source, "truncated: the header declares " + table.dataLength + " data bytes, the file has room for " + room);
         }
@@ -307,6 +347,14 @@ public final class ModelFile {
         byte[] stored = in.readNBytes(CHECKSUM);
         if (!MessageDigest.isEqual(stored, sha.digest())) {
             throw bad(source, "checksum mismatch: the file is corrupted or truncated");
+        }
+        if (version == SIGNED) {
+            byte[] block = in.readNBytes(ModelSignatures.BLOCK);
+            if (block.length < ModelSignatures.BLOCK) throw bad(source, "truncated in the signature block");
+            if (verifier != null) {
+                String problem = verifier.problem(stored, block);
+                if (problem != null) throw bad(source, problem);
+            }
         }
         Map<String, Tensor> byName = new LinkedHashMap<>();
         for (Tensor t : tensors) byName.put(t.name(), t);

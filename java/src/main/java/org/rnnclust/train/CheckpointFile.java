@@ -15,6 +15,7 @@ import java.util.Set;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.io.ModelFile;
+import org.rnnclust.io.ModelSignatures;
 import org.rnnclust.nn.Adam;
 import org.rnnclust.nn.Parameter;
 import org.slf4j.Logger;
@@ -72,6 +73,8 @@ public final class CheckpointFile {
     private final ObjectNode data;
     private final Map<String, Section> sections = new LinkedHashMap<>();
     private java.util.function.Consumer<Path> afterWrite = written -> { };
+    /** Signs every write (null: unsigned). */
+    private ModelSignatures.Signer signer;
 
     private CheckpointFile(Path file, ObjectNode run, ObjectNode data) {
         this.file = file;
@@ -101,8 +104,16 @@ public final class CheckpointFile {
      *                        run or other data: one line naming what differs
      */
     public static CheckpointFile resume(Path file, ObjectNode run, TrainingData data) {
+        return resume(file, run, data, null);
+    }
+
+    /**
+     * {@link #resume(Path, ObjectNode, TrainingData)}; with a {@code verifier} (null: none), the
+     * checkpoint must be signed by its key (an unsigned, re-signed or modified one is refused).
+     */
+    public static CheckpointFile resume(Path file, ObjectNode run, TrainingData data, ModelSignatures.Verifier verifier) {
         if (!Files.isRegularFile(file)) throw new InputException(file + ": no checkpoint to resume from");
-        ModelFile.Loaded loaded = ModelFile.read(file);
+        ModelFile.Loaded loaded = ModelFile.read(file, verifier);
         JsonNode h = loaded.header();
         if (!KIND.equals(h.path("kind").asText())) throw new InputException(file + ": not an rnnclust training checkpoint");
         int format = h.has("checkpoint_format") ? h.path("checkpoint_format").asInt(-1) : 1;
@@ -178,8 +189,19 @@ public final class CheckpointFile {
                 tensors.add(new ModelFile.Tensor(e.getKey() + "/" + t.name(), t.shape(), t.data()));
             }
         }
-        ModelFile.write(file, header, tensors);
+        ModelFile.write(file, header, tensors, signer);
         afterWrite.accept(file);
+    }
+
+    /**
+     * Signs every write of this checkpoint with {@code s} (null: unsigned), so that a resume with
+     * the matching verification key accepts it.
+     *
+     * @return this checkpoint
+     */
+    public CheckpointFile signedBy(ModelSignatures.Signer s) {
+        this.signer = s;
+        return this;
     }
 
     /**

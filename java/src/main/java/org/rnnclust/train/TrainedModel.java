@@ -25,6 +25,7 @@ import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.io.HeaderFields;
 import org.rnnclust.io.ModelFile;
+import org.rnnclust.io.ModelSignatures;
 import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.nn.CellType;
 import org.rnnclust.nn.Parameter;
@@ -70,6 +71,11 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
 
     /** Writes the model file atomically; the tensors in the network's parameter order, then the centroids. */
     public void save(Path file) {
+        save(file, null);
+    }
+
+    /** {@link #save(Path)}, signed by {@code signer} (null: unsigned). */
+    public void save(Path file, ModelSignatures.Signer signer) {
         ObjectNode h = JSON.createObjectNode();
         h.put("kind", KIND);
         ObjectNode arch = h.putObject("architecture");
@@ -93,7 +99,7 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
             tensors.add(new ModelFile.Tensor(e.getKey(), e.getValue(), weights.get(e.getKey())));
         }
         tensors.add(new ModelFile.Tensor("kmeans.centroids", new int[] {k, spec.latent()}, centroids));
-        ModelFile.write(file, h, tensors);
+        ModelFile.write(file, h, tensors, signer);
     }
 
     /**
@@ -139,7 +145,12 @@ public record TrainedModel(AutoencoderSpec spec, Preprocessor preprocessor, floa
 
     /** Reads and validates a model file; every problem is one InputException line naming the file. */
     public static TrainedModel load(Path file) {
-        return load(ModelFile.read(file), file);
+        return load(file, null);
+    }
+
+    /** {@link #load(Path)}; with a {@code verifier} (null: none), the file must be signed by its key. */
+    public static TrainedModel load(Path file, ModelSignatures.Verifier verifier) {
+        return load(ModelFile.read(file, verifier), file);
     }
 
     /** The same, from the content of {@code file} already read. */

@@ -227,10 +227,10 @@ class ModelFileTest {
         assertEquals(other + ": not an rnnclust model file", assertThrows(InputException.class, () -> ModelFile.read(other)).getMessage());
 
         byte[] b = Files.readAllBytes(written());
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 2);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 3);
         Path newer = dir.resolve("newer.rnnc");
         Files.write(newer, withChecksum(b));
-        assertEquals(newer + ": model format version 2 is newer than this rnnclust supports (1)",
+        assertEquals(newer + ": model format version 3 is newer than this rnnclust supports (2)",
                 assertThrows(InputException.class, () -> ModelFile.read(newer)).getMessage());
 
         Path missing = dir.resolve("missing.rnnc");

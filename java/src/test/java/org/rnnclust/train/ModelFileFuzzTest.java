@@ -28,6 +28,7 @@ import org.rnnclust.fuzz.FuzzHarness.Input;
 import org.rnnclust.fuzz.Mutation;
 import org.rnnclust.io.ModelFile;
 import org.rnnclust.io.ModelFileBytes;
+import org.rnnclust.io.ModelSignatures;
 import org.rnnclust.nn.Adam;
 import org.rnnclust.nn.AutoencoderSpec;
 import org.rnnclust.nn.CellType;
@@ -48,6 +49,10 @@ class ModelFileFuzzTest {
     private static CpuOps ops;
     private static final List<Seed> MODELS = new ArrayList<>();
     private static final List<Seed> CHECKPOINTS = new ArrayList<>();
+    /** The same models and checkpoints signed with a key made for the run, and that key's verifier. */
+    private static final List<Seed> SIGNED_MODELS = new ArrayList<>();
+    private static final List<Seed> SIGNED_CHECKPOINTS = new ArrayList<>();
+    private static ModelSignatures.Verifier verifier;
 
     /** A valid file's bytes and the architecture it was written for. */
     record Seed(byte[] bytes, AutoencoderSpec spec) {
@@ -61,6 +66,9 @@ class ModelFileFuzzTest {
     static void makeSeeds() throws IOException {
         dir = Files.createTempDirectory("rnnclust-fuzz-model-");
         ops = new CpuOps(1);
+        ModelSignatures.generate(dir);
+        ModelSignatures.Signer signer = ModelSignatures.signer(dir.resolve(ModelSignatures.PRIVATE_FILE));
+        verifier = ModelSignatures.verifier(dir.resolve(ModelSignatures.PUBLIC_FILE));
         Dataset cbf = Cbf.generate(6, 12, 3);
         AutoencoderSpec[] specs = {
             new AutoencoderSpec(CellType.LSTM, 1, 3, 1, false, 2),
@@ -86,6 +94,8 @@ class ModelFileFuzzTest {
                 Path m = dir.resolve("seed.rnnclust");
                 model.save(m);
                 MODELS.add(new Seed(Files.readAllBytes(m), specs[i]));
+                model.save(m, signer);
+                SIGNED_MODELS.add(new Seed(Files.readAllBytes(m), specs[i]));
                 Path c = dir.resolve("seed.ckpt");
                 List<String> names = List.copyOf(net.namedParameters().keySet());
                 CheckpointFile.start(c, training, TrainerTest.DATA).save(CheckpointFile.PRETRAINING, CheckpointFile.loopSection(
@@ -94,6 +104,10 @@ class ModelFileFuzzTest {
                                 i == 1 ? new TrainingLoop.EpochPosition(2, 1.5, 3, 0.7) : null),
                         net.namedParameters(), names, adam));
                 CHECKPOINTS.add(new Seed(Files.readAllBytes(c), specs[i]));
+                CheckpointFile.start(c, training, TrainerTest.DATA).signedBy(signer).save(CheckpointFile.PRETRAINING,
+                        CheckpointFile.loopSection(new TrainingLoop.Progress(2, 3, 0.5, 0, List.of(0.9, 0.5), null),
+                                net.namedParameters(), names, adam));
+                SIGNED_CHECKPOINTS.add(new Seed(Files.readAllBytes(c), specs[i]));
             }
         }
     }
@@ -230,6 +244,32 @@ class ModelFileFuzzTest {
             byte[] bytes = seed.bytes;
             for (Edit e : edits) bytes = e.apply(bytes);
             return loadCheckpoint("checkpoint " + seed + " edited by " + edits, bytes, seed.spec);
+        });
+    }
+
+    /**
+     * Signed models and checkpoints, read with the key: every mutation that changes a byte, the
+     * signature block's included, must be refused (a changed file that loads fails the property);
+     * one that changes nothing loads.
+     */
+    @Test void signedModelBytesFuzz() {
+        FuzzHarness.forAll("signed-bytes", r -> {
+            boolean checkpoint = r.nextBoolean();
+            List<Seed> seeds = checkpoint ? SIGNED_CHECKPOINTS : SIGNED_MODELS;
+            int seed = r.nextInt(seeds.size());
+            List<Mutation> m = Mutation.some(r);
+            byte[] bytes = Mutation.applyAll(m, seeds.get(seed).bytes);
+            boolean changed = !java.util.Arrays.equals(bytes, seeds.get(seed).bytes);
+            Path file = write(checkpoint ? "signed.ckpt" : "signed.rnnclust", bytes);
+            return new Input((checkpoint ? "signed checkpoint " : "signed model ") + seed + " mutated by " + m, bytes,
+                    file.getFileName().toString(), bytes.length, () -> {
+                        Object loaded = checkpoint
+                                ? CheckpointFile.resume(file, JSON.createObjectNode().put("epochs", 1).put("seed", seed),
+                                        TrainerTest.DATA, verifier)
+                                : TrainedModel.load(file, verifier);
+                        if (changed) throw new AssertionError("a changed signed file loaded with the key");
+                        return loaded;
+                    });
         });
     }
 
