@@ -14,6 +14,7 @@ import org.rnnclust.api.Device;
 import org.rnnclust.api.OutputClaim;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.data.Dataset;
+import org.rnnclust.data.RowSample;
 import org.rnnclust.data.read.Readers;
 import org.rnnclust.metrics.ClusteringScores;
 import org.rnnclust.metrics.InternalScores;
@@ -206,9 +207,8 @@ final class ClusterCommand implements Callable<Integer> {
         void offer(float[] z, int[] assigned) {
             for (int i = 0; i < assigned.length; i++) {
                 long index = seen++;
-                long slot = index < capacity ? index : random.nextLong(index + 1);
-                if (slot >= capacity) continue;
-                int s = (int) slot;
+                int s = RowSample.reservoirSlot(index, capacity, random);
+                if (s < 0) continue;
                 System.arraycopy(z, i * dim, points, s * dim, dim);
                 clusters[s] = assigned[i];
                 arrival[s] = index;

@@ -25,6 +25,17 @@ public final class RowSample {
         return Arrays.copyOf(idx, m);
     }
 
+    /**
+     * Reservoir sampling (Vitter's Algorithm R) of {@code capacity} rows of a stream whose length is
+     * known only at its end: the slot that row {@code index} (from 0) takes, or −1 when it is not
+     * kept. Row i takes slot i while i &lt; capacity, else {@code random.nextLong(i + 1)} when that is
+     * below capacity (replacing the row there). Every streamed sample in the project draws so.
+     */
+    public static int reservoirSlot(long index, int capacity, SplittableRandom random) {
+        long slot = index < capacity ? index : random.nextLong(index + 1);
+        return slot < capacity ? (int) slot : -1;
+    }
+
     /** {@link #draw} in ascending order: a subsample that keeps the rows' order. */
     public static int[] sorted(int n, int m, SplittableRandom random) {
         int[] idx = draw(n, m, random);

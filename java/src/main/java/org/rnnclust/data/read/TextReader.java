@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.LabelIndex;
+import org.rnnclust.data.RowSample;
 
 /**
  * A text format (UCR, .ts, CSV, ARFF) read one case at a time. The format's rules live in its
@@ -160,8 +161,8 @@ abstract class TextReader implements DatasetReader {
             @Override
             public void accept(float[] series, String label, long lineNo) {
                 long i = seen[0]++;
-                int slot = i < m ? (int) i : (int) random.nextLong(i + 1);
-                if (slot >= m) return;
+                int slot = RowSample.reservoirSlot(i, m, random);
+                if (slot < 0) return;
                 if (slot == kept.size()) {
                     kept.add(series);
                     keptLabels.add(label);
