@@ -43,7 +43,7 @@ public final class HelpSections {
             Map.entry("--sample", "Training"), Map.entry("--resume", "Training"),
             Map.entry("--representation", "Model"), Map.entry("--members", "Model"),
             Map.entry("--out", "Output"), Map.entry("--report", "Output"), Map.entry("--json", "Output"),
-            Map.entry("--sign-key", "Output"),
+            Map.entry("--sign-key", "Output"), Map.entry("--verify-key", "Data"),
             Map.entry("--output", "Output"),
             Map.entry("--chunk-rows", "Data"), Map.entry("--data-dir", "Data"), Map.entry("--datasets", "Data"),
             Map.entry("--input", "Data"), Map.entry("--lengths", "Data"),

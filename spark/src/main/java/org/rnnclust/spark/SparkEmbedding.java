@@ -28,8 +28,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.LongAccumulator;
+import org.rnnclust.InputException;
 import org.rnnclust.api.ClusteringModel;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.ModelKeys;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.prep.MissingValues;
 
@@ -104,13 +106,37 @@ public final class SparkEmbedding {
     /** Reads a model file on the driver, checks it, and applies it as {@link #apply(SparkSession, org.apache.spark.sql.Dataset, byte[], Options)}. */
     public static Result apply(SparkSession spark, org.apache.spark.sql.Dataset<Row> input, Path modelFile,
                                Options options) {
+        return apply(spark, input, modelFile, options, ModelKeys.NONE);
+    }
+
+    /**
+     * The same; with a verification key in {@code keys}, the model must be signed by it. The bytes
+     * verified are the bytes broadcast (read once), so the file cannot change between the two.
+     */
+    public static Result apply(SparkSession spark, org.apache.spark.sql.Dataset<Row> input, Path modelFile,
+                               Options options, ModelKeys keys) {
         // Loading validates the file (and a folder's output set): a damaged one never reaches the executors.
         ClusteringModel.load(modelFile).close();
         Path file = Files.isDirectory(modelFile) ? modelFile.resolve(ClusteringModel.FILE) : modelFile;
         try {
-            return apply(spark, input, Files.readAllBytes(file), options);
+            byte[] bytes = Files.readAllBytes(file);
+            if (keys.verifier() != null) verify(bytes, file, keys);
+            return apply(spark, input, bytes, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Checks the signature of the model bytes read from {@code file}; a refusal names {@code file}. */
+    private static void verify(byte[] bytes, Path file, ModelKeys keys) throws IOException {
+        Path staged = Files.createTempFile("rnnclust-verify-", ".rnnclust");
+        try {
+            Files.write(staged, bytes);
+            ClusteringModel.load(staged, keys).close();
+        } catch (InputException e) {
+            throw new InputException(e.getMessage().replace(staged.toString(), file.toString()));
+        } finally {
+            Files.deleteIfExists(staged);
         }
     }
 

@@ -89,6 +89,31 @@ class SparkCommandsTest {
         assertArrayEquals(expected, got);
         assertEquals(data.labelNames().get(data.labels()[0]), rows.get(0).getString(rows.get(0).fieldIndex("label")));
 
+        // A signed model with its key clusters alike; with another key, or unsigned, it is refused on the driver.
+        org.rnnclust.api.ModelKeys.generate(dir.resolve("keys"));
+        org.rnnclust.api.ModelKeys.generate(dir.resolve("other-keys"));
+        Path signed = dir.resolve("signed.rnnclust");
+        try (ClusteringModel m = ClusteringModel.load(model)) {
+            m.save(signed, org.rnnclust.api.ModelKeys.signingWith(dir.resolve("keys/private.pem")));
+        }
+        String viaSigned = dir.resolve("clusters-signed.parquet").toString();
+        Run verified = run("cluster", "--model", signed.toString(), "--data", table, "--device", "cpu", "--verify-key",
+                dir.resolve("keys/public.pem").toString(), "--out", viaSigned);
+        assertEquals(0, verified.code(), verified.err());
+        List<Row> signedRows = new ArrayList<>(spark.read().parquet(viaSigned).collectAsList());
+        signedRows.sort(Comparator.comparingLong(r -> r.getLong(r.fieldIndex("id"))));
+        assertArrayEquals(expected, signedRows.stream().mapToInt(r -> r.getInt(r.fieldIndex("cluster"))).toArray());
+        for (Path m : new Path[] {signed, model}) {
+            String never = dir.resolve("never-signed.parquet").toString();
+            Run refused = run("cluster", "--model", m.toString(), "--data", table, "--device", "cpu", "--verify-key",
+                    dir.resolve("other-keys/public.pem").toString(), "--out", never);
+            assertEquals(2, refused.code(), refused.err());
+            assertEquals(1, refused.err().strip().lines().count(), refused.err());
+            assertTrue(refused.err().contains(m + ": ") && (refused.err().contains("does not verify")
+                    || refused.err().contains("not signed")), refused.err());
+            assertFalse(Files.exists(Path.of(never)));
+        }
+
         Run again = run("cluster", "--model", model.toString(), "--data", table, "--out", clustered);
         assertEquals(2, again.code());
         assertTrue(again.err().strip().endsWith("already exists; choose another path or remove it"), again.err());

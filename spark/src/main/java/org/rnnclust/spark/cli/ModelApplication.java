@@ -53,14 +53,21 @@ final class ModelApplication {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The Parquet table to write (must not exist).")
     String out;
 
+    @Option(names = "--verify-key", paramLabel = "PUBLIC.pem", defaultValue = "${env:RNNCLUST_VERIFY_KEY}",
+            description = "Refuse a model that is not signed by this Ed25519 public key (rnnclust keygen makes one), "
+                    + "checked on the driver before it is broadcast. Default: the RNNCLUST_VERIFY_KEY environment variable.")
+    Path verifyKey;
+
     /** Reads the table, applies the model, writes the output; prints what it wrote. */
     int run(SparkSession spark, boolean assign, PrintWriter stdout) {
         if (chunkRows < 1) throw new org.rnnclust.InputException("--chunk-rows must be >= 1, got " + chunkRows);
+        org.rnnclust.api.ModelKeys keys = verifyKey == null ? org.rnnclust.api.ModelKeys.NONE
+                : org.rnnclust.api.ModelKeys.verifyingWith(verifyKey);
         TableOutput output = TableOutput.claim(spark, out, "--out");
         org.apache.spark.sql.Dataset<Row> input = spark.read().format(dataFormat).load(data);
         SparkEmbedding.Options options = new SparkEmbedding.Options(
                 new SequenceColumns(idColumn, sequenceColumn, labelColumn), assign, chunkRows, device, onBadRow, deterministic);
-        SparkEmbedding.Result result = SparkEmbedding.apply(spark, input, model, options);
+        SparkEmbedding.Result result = SparkEmbedding.apply(spark, input, model, options, keys);
         output.writeParquet(result.rows());
         long skipped = result.skipped().rows();
         stdout.println("wrote " + output.path() + (skipped > 0 ? "; skipped " + skipped + " bad row(s)" : ""));
