@@ -64,7 +64,8 @@ final class ReservoirMixin {
         for (int t : steps) {
             if (t < 0) throw new InputException("--reservoir-steps must be >= 0 (0: every step), got " + t);
         }
-        // One value: every reservoir at those steps. Several: each member at its own (the single value then unused).
+        // One value: every reservoir at those steps. Several: each member at its own, and maxSteps goes unused
+        // (the defaults' value, so that the default flags give ReservoirSettings.defaults() exactly).
         int maxSteps = steps.size() == 1 ? steps.get(0) : ReservoirSettings.DEFAULT_MAX_STEPS;
         ReservoirViews views = new ReservoirViews(differences, steps.size() == 1 ? List.of() : steps, 0);
         return Flags.build(() -> new ReservoirSettings(units, spectralRadius, inputScaling, density, !forwardOnly,

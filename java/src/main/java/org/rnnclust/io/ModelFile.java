@@ -66,11 +66,10 @@ import org.rnnclust.InputException;
  * <h2>Version 2: a signed file</h2>
  * The same bytes, the version field 2, and a signature block after the checksum:
  * <pre>
- * 16+H+L+32   32    key id: SHA-256 of the signer's Ed25519 public key (its X.509 encoding)
- * 16+H+L+64   64    Ed25519 signature of the ASCII bytes "rnnclust-model-signature-v1" followed
+ * 16+H+L+32   64    Ed25519 signature of the ASCII bytes "rnnclust-model-signature-v1" followed
  *                   by the 32 checksum bytes (so it covers the version, the header and the tensors)
  * </pre>
- * A signed file is exactly 16 + H + L + 128 bytes long. Read without a key, it loads as an
+ * A signed file is exactly 16 + H + L + 96 bytes long. Read without a key, it loads as an
  * unsigned one does (checksum checked); read with a key ({@link ModelSignatures}), it must be
  * signed by that key. Unsigned files stay version 1, so files written without a key keep their
  * bytes, and an older rnnclust refuses a signed file by its version.
