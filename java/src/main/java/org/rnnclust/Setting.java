@@ -58,6 +58,20 @@ public enum Setting {
     LEARNING_RATE,
     /** The global gradient-norm clipping threshold. */
     CLIP_NORM,
+    /** DP-SGD's per-sequence gradient clipping norm. */
+    DP_MAX_GRAD_NORM,
+    /** DP-SGD's noise multiplier σ. */
+    DP_NOISE_MULTIPLIER,
+    /** The δ at which DP-SGD's ε is reported. */
+    DP_DELTA,
+    /** The ε at which DP-SGD stops. */
+    DP_TARGET_EPSILON,
+    /** The pretraining objective (reconstruction, contrastive, both). */
+    OBJECTIVE,
+    /** The weight of the real-versus-fake task. */
+    REAL_FAKE,
+    /** The refinement after the first clustering (DEC, IDEC, none). */
+    REFINE,
     /** Adam's learning rate for DEC/IDEC refinement. */
     REFINE_LEARNING_RATE,
     /** The rows spectral clustering builds its graph on. */

@@ -38,10 +38,17 @@ public interface FitListener {
     /**
      * One finished epoch: its mean loss, the last batch's gradient norm (before clipping), its time;
      * in refinement also the fraction of labels the last target update changed (NaN before the
-     * first comparison, and in pretraining).
+     * first comparison, and in pretraining); in differentially private pretraining the ε spent so
+     * far (NaN otherwise).
      */
     record Epoch(Phase phase, int epoch, int epochs, double loss, double gradNorm, double seconds, boolean improved,
-                 double labelChange) {}
+                 double labelChange, double epsilon) {
+        /** An epoch of training without differential privacy. */
+        public Epoch(Phase phase, int epoch, int epochs, double loss, double gradNorm, double seconds, boolean improved,
+                     double labelChange) {
+            this(phase, epoch, epochs, loss, gradNorm, seconds, improved, labelChange, Double.NaN);
+        }
+    }
 
     /** A phase begins; {@code steps}: its epochs, reservoirs or restarts (the limit: it may end sooner). */
     default void phaseStarted(Phase phase, int steps) {}

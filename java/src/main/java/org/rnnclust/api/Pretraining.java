@@ -18,12 +18,19 @@ import org.rnnclust.cluster.KMeansModel;
  *                     consensus clusters), where a fit that starts from this pretraining with as
  *                     many clusters starts too, instead of clustering again; null for a
  *                     pretraining of one network, whose fits cluster its embeddings as usual
+ * @param privacy      what a differentially private pretraining spent; null without privacy
  */
 public record Pretraining(List<float[]> weights, int epochs, List<Double> lossHistory, boolean stoppedEarly,
-                          double seconds, KMeansModel start) {
+                          double seconds, KMeansModel start, PrivacySummary privacy) {
     public Pretraining {
         weights = List.copyOf(weights);
         lossHistory = List.copyOf(lossHistory);
+    }
+
+    /** Without differential privacy. */
+    public Pretraining(List<float[]> weights, int epochs, List<Double> lossHistory, boolean stoppedEarly,
+                       double seconds, KMeansModel start) {
+        this(weights, epochs, lossHistory, stoppedEarly, seconds, start, null);
     }
 
     /** A pretraining of one network: its fits cluster its embeddings. */
@@ -34,7 +41,7 @@ public record Pretraining(List<float[]> weights, int epochs, List<Double> lossHi
 
     /** The same pretraining, whose fits start at {@code clustering}. */
     Pretraining startingAt(KMeansModel clustering) {
-        return new Pretraining(weights, epochs, lossHistory, stoppedEarly, seconds, clustering);
+        return new Pretraining(weights, epochs, lossHistory, stoppedEarly, seconds, clustering, privacy);
     }
 
     /** The last epoch's loss, or NaN when none ran. */

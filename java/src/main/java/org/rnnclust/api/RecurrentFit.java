@@ -361,7 +361,7 @@ final class RecurrentFit {
             l.phaseEnded(FitListener.Phase.PRETRAINING);
         }
         return new Pretraining(net.parameters().stream().map(Parameter::get).toList(), r.epochs(), r.lossHistory(),
-                r.stoppedEarly(), r.seconds());
+                r.stoppedEarly(), r.seconds(), null, PrivacySummary.of(r.privacy()));
     }
 
     private static Assignment toAssignment(KMeansModel.Assignment a) {
@@ -402,6 +402,12 @@ final class RecurrentFit {
         ObjectNode training = run.deepCopy();
         training.put("epochs_completed", pre.epochs());
         training.put("final_loss", pre.finalLoss());
+        PrivacySummary dp = pre.privacy();
+        if (dp != null) {
+            training.putObject("privacy_spent").put("epsilon", dp.epsilon()).put("delta", dp.delta())
+                    .put("noise_multiplier", dp.noiseMultiplier()).put("sampling_rate", dp.samplingRate())
+                    .put("steps", dp.steps()).put("accountant", "rdp");
+        }
         settings.describeClusterInit(training.putObject("cluster_init"));
         ObjectNode refine = settings.refineParams().describe(training.putObject("refine"));
         if (refined != null) {
@@ -435,7 +441,7 @@ final class RecurrentFit {
             @Override
             public void epochFinished(Epoch e) {
                 l.epochFinished(new FitListener.Epoch(phase, e.epoch(), e.epochs(), e.loss(), e.gradNorm(), e.seconds(),
-                        e.improved(), e.labelChange()));
+                        e.improved(), e.labelChange(), e.epsilon()));
             }
         };
     }

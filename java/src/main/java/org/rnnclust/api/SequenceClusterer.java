@@ -68,6 +68,7 @@ public final class SequenceClusterer {
     final Objective objective;
     final double temperature;
     final double realFakeWeight;
+    final DifferentialPrivacy privacy;
     final int clusters;
     final KMeansSettings kmeans;
     final ClusterInit clusterInit;
@@ -102,6 +103,7 @@ public final class SequenceClusterer {
         this.objective = b.objective;
         this.temperature = b.temperature;
         this.realFakeWeight = b.realFakeWeight;
+        this.privacy = b.privacy;
         this.clusters = b.clusters;
         this.kmeans = b.kmeans;
         this.clusterInit = b.clusterInit;
@@ -130,6 +132,7 @@ public final class SequenceClusterer {
                     + " layers: give one per layer", Setting.DILATIONS, Setting.LAYERS);
         }
         if (device == null || device.isBlank()) throw new IllegalArgumentException("device name missing");
+        if (privacy != null) refuseWithPrivacy();
         if (cell == null || kmeans == null || clusterInit == null || refine == null || preprocessing == null
                 || objective == null) {
             throw new IllegalArgumentException("a setting is null");
@@ -137,6 +140,25 @@ public final class SequenceClusterer {
         spec(1);
         trainConfig();
         refineParams();
+    }
+
+    /**
+     * What differentially private training cannot go with: refinement (it would train on the
+     * sequences again without the guarantee), several members (each would spend the budget), and
+     * objectives that couple the sequences of a batch (per-sequence clipping cannot bound them).
+     */
+    private void refuseWithPrivacy() {
+        String why = "differentially private training covers pretraining alone";
+        if (refine != Refine.NONE) {
+            throw new InputException(why + ": DEC/IDEC refinement would train on the sequences again without the "
+                    + "guarantee; refine with none", Setting.REFINE);
+        }
+        if (members != 1) throw new InputException(why + ": each of several members would spend the budget; train one",
+                Setting.MEMBERS);
+        if (objective != Objective.RECONSTRUCTION || realFakeWeight > 0) {
+            throw new InputException(why + " with the reconstruction objective: the contrastive loss and the "
+                    + "real-versus-fake task couple the sequences of a batch", Setting.OBJECTIVE, Setting.REAL_FAKE);
+        }
     }
 
     /** The defaults: LSTM, hidden 32, one layer, latent 8, 150 epochs of 32, k-means start, DEC. */
@@ -249,6 +271,7 @@ public final class SequenceClusterer {
             throw new InputException(k + " clusters for " + sequences + " training sequences", Setting.CLUSTERS);
         }
         if (clusterInit.params() != null) SpectralClustering.requireEnoughPoints(sequences, k, clusterInit.params());
+        if (privacy != null) privacy.checkDelta(Math.min(sequences, maxTrainingRows));
     }
 
     /** The number of clusters for {@code train}: the setting, or one per class of its labels. */
@@ -264,7 +287,8 @@ public final class SequenceClusterer {
 
     TrainConfig trainConfig() {
         return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, patience, minDelta, seed,
-                inputDropout, objective.objective(), temperature, realFakeWeight);
+                inputDropout, objective.objective(), temperature, realFakeWeight,
+                privacy == null ? null : privacy.config());
     }
 
     /** Refinement runs with the pretraining's batch size, clipping and seed. */
@@ -306,6 +330,13 @@ public final class SequenceClusterer {
         // Only when set, so that an unperturbed run's checkpoint and model file stay as they were.
         if (initialWeightPerturbationUlps != 0) o.put("initial_weight_perturbation_ulps", initialWeightPerturbationUlps);
         if (members != 1) o.put("members", members);
+        if (privacy != null) {
+            ObjectNode dp = o.putObject("privacy");
+            dp.put("max_grad_norm", privacy.maxGradNorm());
+            if (!Double.isNaN(privacy.noiseMultiplier())) dp.put("noise_multiplier", privacy.noiseMultiplier());
+            dp.put("delta", privacy.delta());
+            if (!Double.isNaN(privacy.targetEpsilon())) dp.put("target_epsilon", privacy.targetEpsilon());
+        }
         return o;
     }
 
@@ -333,6 +364,8 @@ public final class SequenceClusterer {
     public Objective objective() { return objective; }
     public double temperature() { return temperature; }
     public double realFakeWeight() { return realFakeWeight; }
+    /** Differentially private pretraining; null when off. */
+    public DifferentialPrivacy privacy() { return privacy; }
     public int clusters() { return clusters; }
     public KMeansSettings kmeans() { return kmeans; }
     public ClusterInit clusterInit() { return clusterInit; }
@@ -385,6 +418,7 @@ public final class SequenceClusterer {
         private Objective objective = Objective.RECONSTRUCTION;
         private double temperature = TrainConfig.DEFAULT_TEMPERATURE;
         private double realFakeWeight;
+        private DifferentialPrivacy privacy;
         private int clusters;
         private KMeansSettings kmeans = KMeansSettings.defaults();
         private ClusterInit clusterInit = ClusterInit.kmeans();
@@ -421,6 +455,7 @@ public final class SequenceClusterer {
             objective = c.objective;
             temperature = c.temperature;
             realFakeWeight = c.realFakeWeight;
+            privacy = c.privacy;
             clusters = c.clusters;
             kmeans = c.kmeans;
             clusterInit = c.clusterInit;
@@ -484,6 +519,11 @@ public final class SequenceClusterer {
          * shuffled. Not with input dropout or a contrastive objective.
          */
         public Builder realFakeTask(double weight) { realFakeWeight = weight; return this; }
+        /**
+         * Pretrain with DP-SGD ({@link DifferentialPrivacy}); null (default) = off. Goes with the
+         * reconstruction objective, one member and no refinement; not with data-parallel training.
+         */
+        public Builder privacy(DifferentialPrivacy p) { privacy = p; return this; }
         /** The number of clusters; 0 (default) = one per class of the training labels. */
         public Builder clusters(int k) { clusters = k; return this; }
         /** k-means restarts and limits, for the first clustering (default: scikit-learn's). */

@@ -26,7 +26,7 @@ public final class HelpSections {
             Map.entry(DataOptions.class, "Data"), Map.entry(ModelInput.class, "Data"), Map.entry(VerifyKeyMixin.class, "Data"),
             Map.entry(PreprocessMixin.class, "Preprocessing"),
             Map.entry(ReservoirMixin.class, "Model"), Map.entry(ModelMixin.class, "Model"),
-            Map.entry(RefineMixin.class, "Refinement"),
+            Map.entry(RefineMixin.class, "Refinement"), Map.entry(PrivacyMixin.class, "Training"),
             Map.entry(ClusteringMixin.class, "Clustering"), Map.entry(KMeansMixin.class, "Clustering"),
             Map.entry(ClusterInitMixin.class, "Clustering"),
             Map.entry(DeviceMixin.class, "Device"), Map.entry(ProgressMixin.class, "Output"));

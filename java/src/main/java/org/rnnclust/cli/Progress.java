@@ -79,8 +79,9 @@ final class Progress implements FitListener, AutoCloseable {
 
     @Override
     public void epochFinished(Epoch e) {
-        String change = Double.isNaN(e.labelChange()) ? ""
-                : String.format(Locale.ROOT, " changed %.1f%%", 100 * e.labelChange());
+        String change = (Double.isNaN(e.labelChange()) ? ""
+                : String.format(Locale.ROOT, " changed %.1f%%", 100 * e.labelChange()))
+                + (Double.isNaN(e.epsilon()) ? "" : String.format(Locale.ROOT, "  ε %.3f", e.epsilon()));
         if (bar != null) {
             bar.stepTo((long) e.epoch() * batches);
             bar.setExtraMessage(String.format(Locale.ROOT, "%s %.4f%s", lossName(e.phase()), e.loss(), change));

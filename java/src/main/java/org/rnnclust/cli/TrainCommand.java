@@ -26,6 +26,7 @@ import org.rnnclust.api.RefinementSummary;
 import org.rnnclust.api.ReservoirClusterer;
 import org.rnnclust.api.ReservoirClusteringModel;
 import org.rnnclust.api.ReservoirSettings;
+import org.rnnclust.api.PrivacySummary;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.api.SequenceClusteringModel;
 import org.rnnclust.data.Dataset;
@@ -79,6 +80,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin ReservoirMixin reservoir;
     @Mixin ModelMixin model;
     @Mixin RefineMixin refine;
+    @Mixin PrivacyMixin privacy;
     @Mixin ClusterInitMixin clusterInit;
     @Mixin ProgressMixin progress;
 
@@ -204,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
         List<String> reservoirOnly = spec.mixins().get("reservoir").options().stream().map(OptionSpec::longestName).toList();
         // --resume auto serves job scripts whatever the representation; a folder to resume is the autoencoder's.
         List<String> autoencoderOnly = new ArrayList<>(resume != null ? List.of("--resume") : List.of());
-        for (String mixin : List.of("model", "refine", "clusterInit")) {
+        for (String mixin : List.of("model", "refine", "clusterInit", "privacy")) {
             spec.mixins().get(mixin).options().forEach(o -> autoencoderOnly.add(o.longestName()));
         }
         for (OptionSpec given : spec.commandLine().getParseResult().matchedOptions()) {
@@ -265,7 +267,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** @param ks the range of k to sweep, or null for --k's one number */
     private Integer trainAutoencoder(StopSignals stop, Path dir, long start, PreparedData prepared, int[] ks) {
-        SequenceClusterer clusterer = Flags.build(() -> refine.applyTo(model.applyTo(SequenceClusterer.builder()))
+        SequenceClusterer clusterer = Flags.build(() -> privacy.applyTo(refine.applyTo(model.applyTo(SequenceClusterer.builder())))
                 .clusters(ks == null ? clustering.clusters() : ks[0]).kmeans(kmeans.settings())
                 .clusterInit(clusterInit.clusterInit()).seed(clustering.seed).members(members != null ? members : 1)
                 .build());
@@ -315,6 +317,8 @@ final class TrainCommand implements Callable<Integer> {
             metrics.put("stopped_early", fit.pretraining().stoppedEarly());
             metrics.put("parameters", fitted.parameterCount());
             metrics.put("loss_history", fit.pretraining().lossHistory());
+            PrivacySummary dp = fit.pretraining().privacy();
+            if (dp != null) metrics.put("privacy", privacyMetrics(dp));
             metrics.put("cluster_init", clusterer.clusterInit().label());
             metrics.put("refine", clusterer.refine().label());
             RefinementSummary refined = fit.refinement();
@@ -335,6 +339,13 @@ final class TrainCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "trained %d epochs%s, final loss %.5f, %d parameters%n", fit.pretraining().epochs(),
                     fit.pretraining().stoppedEarly() ? " (loss plateau)" : "", fit.pretraining().finalLoss(),
                     fitted.parameterCount());
+            if (dp != null) {
+                w.printf(Locale.ROOT, "differential privacy: epsilon %.3f at delta %.3g after %d noisy steps (noise "
+                        + "multiplier %.4g, clipping norm %.4g, sampling rate %.4g)%s; the guarantee covers the "
+                        + "network's weights, not the centroids or the scores%n", dp.epsilon(), dp.delta(), dp.steps(),
+                        dp.noiseMultiplier(), dp.maxGradNorm(), dp.samplingRate(),
+                        dp.budgetSpent() ? ", stopped at the target epsilon" : "");
+            }
             if (refined != null) {
                 w.printf(Locale.ROOT, "%s refinement: %d epochs, %.2f%% labels changed at the last target update%s%n",
                         clusterer.refine().label(), refined.epochs(), 100 * refined.labelChange(),
@@ -346,6 +357,24 @@ final class TrainCommand implements Callable<Integer> {
             printWrittenAndReport(w, dir, metrics, fit.pretraining().lossHistory(), fitted, prepared, scored, embedded);
         }
         return Main.EXIT_OK;
+    }
+
+    /** metrics.json's "privacy": what DP-SGD spent, epsilon after every epoch. */
+    private static Map<String, Object> privacyMetrics(PrivacySummary dp) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mechanism", "DP-SGD, Poisson sampling, per-sequence clipping, Gaussian noise");
+        m.put("accountant", "RDP of the sampled Gaussian mechanism");
+        m.put("epsilon", dp.epsilon());
+        m.put("delta", dp.delta());
+        m.put("order", dp.order());
+        m.put("noise_multiplier", dp.noiseMultiplier());
+        m.put("max_grad_norm", dp.maxGradNorm());
+        m.put("sampling_rate", dp.samplingRate());
+        m.put("steps", dp.steps());
+        m.put("budget_spent", dp.budgetSpent());
+        m.put("epsilon_history", dp.epsilonHistory());
+        m.put("covers", "the autoencoder's weights; not the centroids, fitted preprocessing statistics, losses or scores");
+        return m;
     }
 
     /**

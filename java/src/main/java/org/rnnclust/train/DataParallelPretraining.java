@@ -127,6 +127,9 @@ public final class DataParallelPretraining {
             throw new InputException("data-parallel training takes the reconstruction objective without input dropout "
                     + "or the real-vs-fake task");
         }
+        if (config.privacy() != null) {
+            throw new InputException("data-parallel training has no differentially private mode: train on one machine");
+        }
         long start = System.nanoTime();
         Map<String, Parameter> named = new LinkedHashMap<>(model.namedParameters());
         TrainingLoop.Settings settings = new TrainingLoop.Settings("training", config.epochs(), config.batchSize(),

@@ -27,6 +27,9 @@ public final class RdpAccountant {
     private final double[] orders;
     /** The RDP spent so far at each order. */
     private final double[] spent;
+    private double cachedQ = Double.NaN;
+    private double cachedSigma = Double.NaN;
+    private double[] cachedStep;
 
     /** An accountant over {@link #DEFAULT_ORDERS}, nothing spent. */
     public RdpAccountant() {
@@ -55,7 +58,60 @@ public final class RdpAccountant {
      */
     public void step(double q, double sigma, long steps) {
         if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-        for (int i = 0; i < orders.length; i++) spent[i] += steps * rdp(q, sigma, orders[i]);
+        double[] one = perStep(q, sigma);
+        for (int i = 0; i < orders.length; i++) spent[i] += steps * one[i];
+    }
+
+    /**
+     * The ε at {@code delta} once {@code steps} more steps of rate {@code q} and noise
+     * {@code sigma} are accounted; this accountant is left as it is.
+     */
+    public double epsilonAfter(double q, double sigma, long steps, double delta) {
+        if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+        double[] one = perStep(q, sigma);
+        RdpAccountant then = new RdpAccountant(orders, spent);
+        for (int i = 0; i < orders.length; i++) then.spent[i] += steps * one[i];
+        return then.epsilon(delta);
+    }
+
+    /**
+     * The smallest noise multiplier (to 0.1 %) at which {@code steps} steps of rate {@code q} spend
+     * at most {@code epsilon} at {@code delta}, from nothing spent: how Opacus's
+     * {@code make_private_with_epsilon} chooses σ.
+     *
+     * @throws IllegalArgumentException when even σ = 10⁴ spends more
+     */
+    public static double noiseMultiplier(double q, long steps, double delta, double epsilon) {
+        if (!(epsilon > 0)) throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
+        RdpAccountant none = new RdpAccountant();
+        double lo = 0.01;
+        double hi = 1;
+        while (none.epsilonAfter(q, hi, steps, delta) > epsilon) {
+            lo = hi;
+            hi *= 2;
+            if (hi > 1e4) {
+                throw new IllegalArgumentException("no noise multiplier up to 10^4 keeps " + steps + " steps at rate " + q
+                        + " within epsilon " + epsilon + " at delta " + delta);
+            }
+        }
+        while (hi / lo > 1.001) {
+            double mid = Math.sqrt(lo * hi);
+            if (none.epsilonAfter(q, mid, steps, delta) > epsilon) lo = mid;
+            else hi = mid;
+        }
+        return hi;
+    }
+
+    /** One step's RDP at each order for (q, σ); the last pair's is kept, since training repeats it. */
+    private double[] perStep(double q, double sigma) {
+        if (q != cachedQ || sigma != cachedSigma || cachedStep == null) {
+            double[] one = new double[orders.length];
+            for (int i = 0; i < orders.length; i++) one[i] = rdp(q, sigma, orders[i]);
+            cachedQ = q;
+            cachedSigma = sigma;
+            cachedStep = one;
+        }
+        return cachedStep;
     }
 
     /** The smallest ε at {@code delta} over the orders for the steps accounted so far. */

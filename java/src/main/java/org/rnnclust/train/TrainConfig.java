@@ -20,10 +20,15 @@ package org.rnnclust.train;
  * @param temperature  NT-Xent's temperature τ (unused by the reconstruction alone)
  * @param realFakeWeight the weight of DTCR's auxiliary task, telling real series from fakes with
  *                     shuffled steps ({@link RealFakeTask}); 0 = off. With the reconstruction alone.
+ * @param privacy      DP-SGD in place of plain mini-batches ({@link DpSgdConfig}); null = none. With
+ *                     the reconstruction alone: the other objectives couple the sequences of a batch,
+ *                     which per-sequence clipping cannot bound. {@code clipNorm} and {@code patience}
+ *                     go unused then.
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
                           double minDelta, long seed, double inputDropout, PretrainingObjective objective,
-                          double temperature, double realFakeWeight) implements java.io.Serializable {
+                          double temperature, double realFakeWeight, DpSgdConfig privacy)
+        implements java.io.Serializable {
     public static final int DEFAULT_EPOCHS = 150;
     public static final int DEFAULT_BATCH = 32;
     public static final double DEFAULT_LR = 3e-3;
@@ -59,6 +64,18 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
             throw new IllegalArgumentException("the real-versus-fake task goes with the plain reconstruction objective "
                     + "(no input dropout, not contrastive)");
         }
+        if (privacy != null && (objective != PretrainingObjective.RECONSTRUCTION || realFakeWeight > 0)) {
+            throw new IllegalArgumentException("differentially private training goes with the reconstruction objective "
+                    + "alone: the contrastive loss and the real-versus-fake task couple the sequences of a batch");
+        }
+    }
+
+    /** No differential privacy. */
+    public TrainConfig(int epochs, int batchSize, double lr, double weightDecay, double clipNorm, int patience,
+                       double minDelta, long seed, double inputDropout, PretrainingObjective objective,
+                       double temperature, double realFakeWeight) {
+        this(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, objective,
+                temperature, realFakeWeight, null);
     }
 
     /** No real-versus-fake task. */
@@ -89,26 +106,31 @@ public record TrainConfig(int epochs, int batchSize, double lr, double weightDec
 
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(e, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, objective,
-                temperature, realFakeWeight);
+                temperature, realFakeWeight, privacy);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, s, inputDropout, objective,
-                temperature, realFakeWeight);
+                temperature, realFakeWeight, privacy);
     }
 
     public TrainConfig withLr(double l) {
         return new TrainConfig(epochs, batchSize, l, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, objective,
-                temperature, realFakeWeight);
+                temperature, realFakeWeight, privacy);
     }
 
     public TrainConfig withObjective(PretrainingObjective o, double t) {
         return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout, o, t,
-                realFakeWeight);
+                realFakeWeight, privacy);
     }
 
     public TrainConfig withRealFakeTask(double weight) {
         return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout,
-                objective, temperature, weight);
+                objective, temperature, weight, privacy);
+    }
+
+    public TrainConfig withPrivacy(DpSgdConfig p) {
+        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, patience, minDelta, seed, inputDropout,
+                objective, temperature, realFakeWeight, p);
     }
 }

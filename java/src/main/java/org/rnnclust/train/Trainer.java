@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
 import org.rnnclust.CancelledException;
 import org.rnnclust.Setting;
 import org.rnnclust.backend.DeviceBuffer;
@@ -33,6 +34,7 @@ public final class Trainer {
     private final TrainConfig config;
     private final TrainingListener listener;
     private final BooleanSupplier cancelled;
+    private RandomGenerator privacyRandom;  // null: a SecureRandom
 
     public Trainer(TensorOps ops, TrainConfig config, TrainingListener listener) {
         this(ops, config, listener, null);
@@ -44,6 +46,16 @@ public final class Trainer {
         this.config = config;
         this.listener = listener;
         this.cancelled = cancelled;
+    }
+
+    /**
+     * Draws a private run's batches and noise from {@code random} instead of a {@link
+     * java.security.SecureRandom}: for tests, which need repeatable draws; never for a model to be
+     * released (anyone who can repeat the draws can subtract the noise).
+     */
+    Trainer withPrivacyRandom(RandomGenerator random) {
+        this.privacyRandom = random;
+        return this;
     }
 
     /** Trains {@code model} on {@code data} without checkpoints. */
@@ -59,6 +71,7 @@ public final class Trainer {
      */
     public TrainingResult train(Autoencoder model, PaddedSequences data, CheckpointFile checkpoint) {
         long start = System.nanoTime();
+        PrivacySpent spent;
         int maxBatch = Math.min(config.batchSize(), data.n());
         // DTCR's classifier trains beside the network (one Adam, one checkpoint) and is dropped after.
         RealFakeTask realFake = config.realFakeWeight() > 0
@@ -80,10 +93,13 @@ public final class Trainer {
             checkpoint.requireWithin(from, config.epochs(), "training");
             TrainingLoop.Outcome outcome;
             try (DeviceBuffer embeddingGradient = config.objective().contrasts()
-                    ? ops.allocate((long) maxBatch * model.embeddingSize()) : null) {
-                outcome = new TrainingLoop(ops, settings, listener, cancelled).run(data,
+                    ? ops.allocate((long) maxBatch * model.embeddingSize()) : null;
+                 PrivateSgd privacy = config.privacy() == null ? null : privacy(named, data, saved, from)) {
+                outcome = new TrainingLoop(ops, settings, listener, cancelled, privacy).run(data,
                         new Pretraining(model, data, embeddingGradient, task), adam, from,
-                        p -> checkpoint.save(CheckpointFile.PRETRAINING, CheckpointFile.loopSection(p, named, names, adam)));
+                        p -> checkpoint.save(CheckpointFile.PRETRAINING,
+                                withPrivacy(CheckpointFile.loopSection(p, named, names, adam), privacy)));
+                spent = privacy == null ? null : privacy.spent();
             } catch (TrainingDivergedException e) {
                 throw e.withNote(checkpoint.keptNote(e.epoch() - 1));
             } catch (CancelledException e) {
@@ -91,8 +107,33 @@ public final class Trainer {
             }
             TrainingLoop.Progress p = outcome.progress();
             return new TrainingResult(p.epochs(), p.lossHistory(), outcome.stoppedEarly(),
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9, spent);
         }
+    }
+
+    /** DP-SGD over every trained parameter, its accounting continued from the checkpoint's section when resumed. */
+    private PrivateSgd privacy(Map<String, Parameter> named, PaddedSequences data, CheckpointFile.Section saved,
+                               TrainingLoop.Progress from) {
+        com.fasterxml.jackson.databind.JsonNode state = saved == null ? null : saved.fields().get(PRIVACY);
+        if (saved != null && state == null) {
+            throw new org.rnnclust.InputException("the checkpoint's training ran without differential privacy");
+        }
+        PrivateSgd p = new PrivateSgd(ops, List.copyOf(named.values()), config.privacy(), data.n(),
+                config.batchSize(), config.epochs(), privacyRandom, state);
+        if (p.steps() != from.steps()) {
+            p.close();
+            throw new org.rnnclust.InputException("the checkpoint's privacy accounting counts " + p.steps()
+                    + " steps, its training " + from.steps());
+        }
+        return p;
+    }
+
+    /** The checkpoint section's field holding a private run's accounting ({@link PrivateSgd#state}). */
+    static final String PRIVACY = "privacy";
+
+    private static CheckpointFile.Section withPrivacy(CheckpointFile.Section s, PrivateSgd privacy) {
+        if (privacy != null) s.fields().set(PRIVACY, privacy.state());
+        return s;
     }
 
     /**

@@ -4,12 +4,13 @@ package org.rnnclust.train;
 public interface TrainingListener {
     /**
      * One finished epoch; {@code labelChange}: in refinement, the fraction of labels the last
-     * target update changed (NaN where there is none).
+     * target update changed (NaN where there is none); {@code epsilon}: in differentially private
+     * training, the ε spent so far (NaN without privacy).
      */
     record Epoch(int epoch, int epochs, double loss, double gradNorm, double seconds, boolean improved,
-                 double labelChange) {
+                 double labelChange, double epsilon) {
         Epoch withLabelChange(double change) {
-            return new Epoch(epoch, epochs, loss, gradNorm, seconds, improved, change);
+            return new Epoch(epoch, epochs, loss, gradNorm, seconds, improved, change, epsilon);
         }
     }
 

@@ -118,12 +118,26 @@ final class TrainingLoop {
     private final Settings settings;
     private final TrainingListener listener;
     private final BooleanSupplier cancelled;
+    private final PrivateSgd privacy;  // null: plain mini-batches
 
     TrainingLoop(TensorOps ops, Settings settings, TrainingListener listener, BooleanSupplier cancelled) {
+        this(ops, settings, listener, cancelled, null);
+    }
+
+    /**
+     * A loop whose steps are DP-SGD's when {@code privacy} is given: Poisson-sampled batches,
+     * per-sequence clipping and noise ({@link PrivateSgd}) in place of the global-norm clipping;
+     * the loss plateau stops nothing then (it is computed from the private data).
+     */
+    TrainingLoop(TensorOps ops, Settings settings, TrainingListener listener, BooleanSupplier cancelled,
+                 PrivateSgd privacy) {
         this.ops = ops;
-        this.settings = settings;
+        this.settings = privacy == null ? settings : new Settings(settings.phase(), settings.epochs(),
+                settings.batchSize(), settings.seed(), 0, 0, settings.minDelta(), settings.remedy(),
+                settings.remedySettings());
         this.listener = listener == null ? TrainingListener.NONE : listener;
         this.cancelled = cancelled == null ? () -> false : cancelled;
+        this.privacy = privacy;
     }
 
     /** Trains from {@code start} until the epoch limit, a plateau, or the objective ends it. */
@@ -140,6 +154,7 @@ final class TrainingLoop {
      * other machines).
      */
     Outcome run(int n, BatchLoader loader, Objective objective, Adam adam, Progress start, CheckpointHook checkpoint) {
+        if (privacy != null && loader == null) throw new IllegalArgumentException("private training needs its rows here");
         long t0 = System.nanoTime();
         int batchSize = Math.min(settings.batchSize(), n);
         int batches = batchesPerEpoch(n, settings.batchSize());
@@ -163,6 +178,7 @@ final class TrainingLoop {
             double lossSum = resumeAt == null ? 0 : resumeAt.lossSum();
             double weight = resumeAt == null ? 0 : resumeAt.weight();
             double lastNorm = resumeAt == null ? 0 : resumeAt.lastNorm();
+            int ran = resumeAt == null ? 0 : resumeAt.batches();
             for (int b = resumeAt == null ? 0 : resumeAt.batches(); b < batches; b++) {
                 if (cancelled.getAsBoolean()) {
                     // Saved before the objective hears of batch b: the resumed run starts with it.
@@ -175,26 +191,40 @@ final class TrainingLoop {
                     stop = true;
                     break;
                 }
-                int from = b * batchSize;
-                int count = Math.min(batchSize, n - from);
-                SequenceMask mask = loader == null ? null : loader.load(order, from, count);
-                BatchLoss loss = objective.forwardBackward(loader, mask, order, from, count, epoch, b);
-                if (!Double.isFinite(loss.loss())) throw diverged(epoch, b, "loss " + loss.loss());
-                if (loss.loss() > DIVERGED_FACTOR * (loss.zerosLoss() + 1e-3)) {  // false when zerosLoss is NaN
-                    throw diverged(epoch, b, String.format(java.util.Locale.ROOT,
-                            "loss %.3g, over 10^6 times the %.3g of predicting zeros", loss.loss(), loss.zerosLoss()));
+                if (privacy != null && !privacy.mayStep()) {  // the target ε is spent
+                    stop = true;
+                    break;
                 }
-                lastNorm = settings.clipNorm() > 0 ? adam.clipGradients(settings.clipNorm()) : adam.gradientNorm();
-                if (!Double.isFinite(lastNorm)) throw diverged(epoch, b, "gradient norm " + lastNorm);
+                BatchLoss loss;
+                if (privacy == null) {
+                    int from = b * batchSize;
+                    int count = Math.min(batchSize, n - from);
+                    SequenceMask mask = loader == null ? null : loader.load(order, from, count);
+                    loss = objective.forwardBackward(loader, mask, order, from, count, epoch, b);
+                    checkLoss(loss, epoch, b);
+                    lastNorm = settings.clipNorm() > 0 ? adam.clipGradients(settings.clipNorm()) : adam.gradientNorm();
+                } else {
+                    loss = privateBatch(n, loader, objective, epoch, b);
+                    lastNorm = privacy.meanNorm();
+                }
+                if (!Double.isFinite(lastNorm) && !(privacy != null && loss.weight() == 0)) {
+                    throw diverged(epoch, b, "gradient norm " + lastNorm);
+                }
                 adam.step();
+                if (privacy != null) privacy.account();
                 steps++;
-                lossSum += loss.loss() * loss.weight();
-                weight += loss.weight();
+                ran++;
+                if (loss.weight() > 0) {
+                    lossSum += loss.loss() * loss.weight();
+                    weight += loss.weight();
+                }
                 listener.batchFinished(epoch + 1, b + 1, loss.loss());
             }
-            if (weight == 0) break;  // the objective ended training before this epoch's first batch
+            if (ran == 0) break;  // the objective ended training before this epoch's first batch
             objective.epochFinished();
-            double epochLoss = lossSum / weight;
+            if (privacy != null) privacy.epochFinished();
+            // NaN when every batch was empty (possible with Poisson sampling alone).
+            double epochLoss = weight > 0 ? lossSum / weight : Double.NaN;
             history.add(epochLoss);
             boolean improved = epochLoss < best * (1 - settings.minDelta());
             if (improved) {
@@ -205,10 +235,44 @@ final class TrainingLoop {
             }
             checkpoint.save(new Progress(history.size(), steps, best, since, List.copyOf(history), null));
             listener.epochFinished(new TrainingListener.Epoch(epoch + 1, settings.epochs(), epochLoss, lastNorm,
-                    (System.nanoTime() - epochStart) / 1e9, improved, Double.NaN));
+                    (System.nanoTime() - epochStart) / 1e9, improved, Double.NaN,
+                    privacy == null ? Double.NaN : privacy.epsilon()));
         }
         return new Outcome(new Progress(history.size(), steps, best, since, List.copyOf(history), null), early,
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    private void checkLoss(BatchLoss loss, int epoch, int b) {
+        if (!Double.isFinite(loss.loss())) throw diverged(epoch, b, "loss " + loss.loss());
+        if (loss.loss() > DIVERGED_FACTOR * (loss.zerosLoss() + 1e-3)) {  // false when zerosLoss is NaN
+            throw diverged(epoch, b, String.format(java.util.Locale.ROOT,
+                    "loss %.3g, over 10^6 times the %.3g of predicting zeros", loss.loss(), loss.zerosLoss()));
+        }
+    }
+
+    /**
+     * One DP-SGD step's gradients: a Poisson-sampled batch, each of its sequences' gradient on its
+     * own (a batch of one) clipped and summed, then noise; returns the batch's mean loss (NaN, of
+     * weight 0, for an empty batch).
+     */
+    private BatchLoss privateBatch(int n, BatchLoader loader, Objective objective, int epoch, int b) {
+        int[] members = privacy.drawBatch();
+        privacy.startStep();
+        double lossSum = 0;
+        double weight = 0;
+        for (int k = 0; k < members.length; k++) {
+            SequenceMask mask = loader.load(members, k, 1);
+            // A distinct, non-negative batch number per sequence for the objective's own draws (input dropout).
+            int draw = (int) (((long) b * n + k) & Integer.MAX_VALUE);
+            BatchLoss one = objective.forwardBackward(loader, mask, members, k, 1, epoch, draw);
+            checkLoss(one, epoch, b);
+            double norm = privacy.addClipped();
+            if (!Double.isFinite(norm)) throw diverged(epoch, b, "gradient norm " + norm + " of one sequence");
+            lossSum += one.loss() * one.weight();
+            weight += one.weight();
+        }
+        privacy.finishStep();
+        return new BatchLoss(weight > 0 ? lossSum / weight : Double.NaN, weight, Double.NaN);
     }
 
     /** The batches of an epoch over {@code n} rows in batches of {@code batchSize} (the last one may be short). */

@@ -3,6 +3,7 @@ package org.rnnclust.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,6 +62,25 @@ class RdpAccountantTest {
             a.step(q, c[0], (long) (c[1] * 60000 / 256));
             assertEquals(c[2], a.epsilon(1e-5), 0.015, "noise " + c[0] + ", " + c[1] + " epochs");
         }
+    }
+
+    /**
+     * The calibrated noise multiplier (Opacus's make_private_with_epsilon does the same search):
+     * it spends at most the target, and 0.2 % less noise would spend more. Also TensorFlow
+     * Privacy's first published case backwards: 2.92 over 60 epochs at q = 256/60000 needs σ ≈ 1.12.
+     */
+    @Test
+    void theCalibratedNoiseIsTheSmallestWithinTheTarget() {
+        double[][] cases = {{0.01, 1000, 1e-5, 1}, {0.2, 50, 1e-3, 4}, {256.0 / 60000, 60 * 60000 / 256, 1e-5, 8}};
+        for (double[] c : cases) {
+            double sigma = RdpAccountant.noiseMultiplier(c[0], (long) c[1], c[2], c[3]);
+            RdpAccountant a = new RdpAccountant();
+            assertTrue(a.epsilonAfter(c[0], sigma, (long) c[1], c[2]) <= c[3], "sigma " + sigma + " is within the target");
+            assertTrue(a.epsilonAfter(c[0], sigma / 1.002, (long) c[1], c[2]) > c[3], "sigma " + sigma + " is the smallest");
+        }
+        double mnist = RdpAccountant.noiseMultiplier(256.0 / 60000, 60L * 60000 / 256, 1e-5, 2.92);
+        assertEquals(1.12, mnist, 0.01);
+        assertThrows(IllegalArgumentException.class, () -> RdpAccountant.noiseMultiplier(1, 1_000_000, 1e-9, 1e-3));
     }
 
     @Test
