@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * after every epoch, and at the batch boundary where a cancellation stops the run, in the model
  * file container ({@link ModelFile}: JSON header, float32 tensors, SHA-256). Shuffling needs no
  * state: each epoch's order derives from (seed, epoch), each batch's randomness from (seed, epoch,
- * batch).
+ * batch). (Differentially private training is the exception: its batches and noise are drawn from
+ * a secure random source, never from the seed, so a resumed private run continues the accounting
+ * exactly but not the bits.)
  *
  * <h2>Format, version {@value #FORMAT}</h2>
  * Header: {@code "kind": "rnnclust-checkpoint"}, {@code "checkpoint_format": 3}, {@code "run"}
@@ -40,7 +42,10 @@ import org.slf4j.LoggerFactory;
  *       {@code adam_steps}, {@code best_loss}, {@code epochs_since_best}, {@code loss_history},
  *       and {@code in_epoch} when the run stopped within the next epoch ({@code batches} done,
  *       {@code loss_sum}, {@code weight}, {@code last_norm}); tensors: every parameter under its
- *       name and Adam's moments as {@code adam.m.<name>}, {@code adam.v.<name>}.</li>
+ *       name and Adam's moments as {@code adam.m.<name>}, {@code adam.v.<name>}. A differentially
+ *       private run adds {@code privacy}: the accountant's {@code sampling_rate},
+ *       {@code noise_multiplier}, {@code steps}, its {@code orders} and the {@code rdp} spent at
+ *       each, and {@code epsilon_history} (see {@link PrivateSgd}).</li>
  *   <li>{@value #REFINEMENT}: DEC/IDEC, written once refinement has run an epoch or stopped
  *       within one: the same loop fields, the refinement's settings and the digest of the
  *       centroids it started from, its target distribution, the epoch's running sums and

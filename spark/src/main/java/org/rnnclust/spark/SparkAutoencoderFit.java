@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.rnnclust.InputException;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.ModelKeys;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.data.prep.Preprocessor;
 import org.rnnclust.nn.AutoencoderSpec;
@@ -48,6 +49,20 @@ public final class SparkAutoencoderFit {
                                    AutoencoderSpec spec, TrainConfig config, PreprocessOptions preprocessing, int k,
                                    int localSteps, String device, int threads, TrainingListener listener,
                                    Path checkpoint, boolean resume, java.util.function.Consumer<Path> afterCheckpoint) {
+        return fit(spark, table, columns, spec, config, preprocessing, k, localSteps, device, threads, listener,
+                checkpoint, resume, afterCheckpoint, ModelKeys.NONE);
+    }
+
+    /**
+     * The same, with keys for the checkpoints: each one written is signed by {@code keys.signer()},
+     * and the checkpoint a resume reads must be signed by {@code keys.verifier()}'s key (either
+     * null: unsigned, any intact checkpoint). The model returned is saved by the caller, who signs it.
+     */
+    public static TrainedModel fit(SparkSession spark, org.apache.spark.sql.Dataset<Row> table, SequenceColumns columns,
+                                   AutoencoderSpec spec, TrainConfig config, PreprocessOptions preprocessing, int k,
+                                   int localSteps, String device, int threads, TrainingListener listener,
+                                   Path checkpoint, boolean resume, java.util.function.Consumer<Path> afterCheckpoint,
+                                   ModelKeys keys) {
         if (checkpoint != null && localSteps > 0) {
             throw new InputException("checkpoints are written by synchronous training only, not by --mode averaging");
         }
@@ -70,7 +85,7 @@ public final class SparkAutoencoderFit {
             } else {
                 TrainingResult trained = SparkPretraining.train(spark, table, columns, cpu, net, config, prep, device,
                         threads, listener, checkpoint == null ? null : new SparkPretraining.Checkpoint(checkpoint, resume, run,
-                                afterCheckpoint));
+                                afterCheckpoint, keys));
                 training.put("trained_on", "spark, synchronous data-parallel");
                 training.put("epochs_completed", trained.epochs());
                 training.put("final_loss", trained.finalLoss());

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.rnnclust.api.Device;
+import org.rnnclust.api.ModelKeys;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.PreprocessOptions;
@@ -70,12 +71,24 @@ public final class SparkPretraining {
 
     /**
      * A checkpoint of synchronous training: the file (on the driver's file system), whether to
-     * resume from it, the run's settings, which a resume must repeat, and what to do with the file
-     * each time it is written (copy it to a shared file system: the command line's HDFS folders).
+     * resume from it, the run's settings, which a resume must repeat, what to do with the file
+     * each time it is written (copy it to a shared file system: the command line's HDFS folders),
+     * and the keys: every write is signed by {@code keys.signer()}, and a resumed checkpoint must be
+     * signed by {@code keys.verifier()}'s key (either null: unsigned, any intact file).
      */
     public record Checkpoint(java.nio.file.Path file, boolean resume, com.fasterxml.jackson.databind.node.ObjectNode run,
-                             java.util.function.Consumer<java.nio.file.Path> afterWrite) {
-        /** Kept where it is written. */
+                             java.util.function.Consumer<java.nio.file.Path> afterWrite, ModelKeys keys) {
+        public Checkpoint {
+            if (keys == null) keys = ModelKeys.NONE;
+        }
+
+        /** Unsigned, and any intact checkpoint resumed. */
+        public Checkpoint(java.nio.file.Path file, boolean resume, com.fasterxml.jackson.databind.node.ObjectNode run,
+                          java.util.function.Consumer<java.nio.file.Path> afterWrite) {
+            this(file, resume, run, afterWrite, ModelKeys.NONE);
+        }
+
+        /** Kept where it is written, unsigned. */
         public Checkpoint(java.nio.file.Path file, boolean resume, com.fasterxml.jackson.databind.node.ObjectNode run) {
             this(file, resume, run, written -> { });
         }
@@ -98,8 +111,10 @@ public final class SparkPretraining {
             CheckpointFile file = CheckpointFile.none();
             if (checkpoint != null) {
                 TrainingData data = describe(rows, n, spec.channels(), prep);
-                file = (checkpoint.resume() ? CheckpointFile.resume(checkpoint.file(), checkpoint.run(), data)
+                file = (checkpoint.resume()
+                        ? CheckpointFile.resume(checkpoint.file(), checkpoint.run(), data, checkpoint.keys().verifier())
                         : CheckpointFile.start(checkpoint.file(), checkpoint.run(), data))
+                        .signedBy(checkpoint.keys().signer())
                         .afterEachWrite(checkpoint.afterWrite());
             }
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

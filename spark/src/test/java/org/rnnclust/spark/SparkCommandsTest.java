@@ -252,6 +252,60 @@ class SparkCommandsTest {
         assertTrue(none.err().contains("uri-none/checkpoints/last.ckpt: no checkpoint to resume from"), none.err());
     }
 
+    /**
+     * train --sign-key signs the model file and the checkpoints: the model loads with the key's
+     * public half and not with another's, and a resume with --verify-key of another key is refused
+     * (one line naming the checkpoint, exit 2, nothing written) while the right key continues it.
+     */
+    @Test
+    void trainSignsItsModelAndCheckpointsAndAResumeVerifiesThem() throws IOException {
+        String table = dir.resolve("cbf-signed.parquet").toString();
+        assertEquals(0, run("convert", "--data", ucr.toString(), "--partitions", "2", "--out", table).code());
+        org.rnnclust.api.ModelKeys.generate(dir.resolve("train-keys"));
+        org.rnnclust.api.ModelKeys.generate(dir.resolve("train-other-keys"));
+        String privateKey = dir.resolve("train-keys/private.pem").toString();
+        Path publicKey = dir.resolve("train-keys/public.pem");
+        Path otherKey = dir.resolve("train-other-keys/public.pem");
+        String[] flags = {"train", "--data", table, "--k", "3", "--hidden", "8", "--latent", "4", "--batch", "16",
+                "--seed", "7", "--device", "cpu", "--sign-key", privateKey};
+
+        Path signed = dir.resolve("signed-run");
+        Run first = run(concat(flags, "--epochs", "1", "--out", signed.toString()));
+        assertEquals(0, first.code(), first.err());
+        try (ClusteringModel m = ClusteringModel.load(signed, org.rnnclust.api.ModelKeys.verifyingWith(publicKey))) {
+            assertEquals("rnn-lstm", m.method());
+        }
+        org.rnnclust.InputException wrong = org.junit.jupiter.api.Assertions.assertThrows(org.rnnclust.InputException.class,
+                () -> ClusteringModel.load(signed, org.rnnclust.api.ModelKeys.verifyingWith(otherKey)).close());
+        assertTrue(wrong.getMessage().contains("does not verify"), wrong.getMessage());
+
+        // The run stopped after epoch 1: its signed checkpoint, without a model.
+        Path stopped = dir.resolve("signed-stopped");
+        Files.createDirectories(stopped.resolve("checkpoints"));
+        Files.copy(signed.resolve("checkpoints/last.ckpt"), stopped.resolve("checkpoints/last.ckpt"));
+        Run refused = run(concat(flags, "--epochs", "2", "--verify-key", otherKey.toString(), "--resume", stopped.toString()));
+        assertEquals(2, refused.code(), refused.err());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.err().contains(stopped.resolve("checkpoints/last.ckpt") + ": ")
+                && refused.err().contains("does not verify"), refused.err());
+        assertFalse(Files.exists(stopped.resolve("model.rnnclust")));
+
+        Run resumed = run(concat(flags, "--epochs", "2", "--verify-key", publicKey.toString(), "--resume", stopped.toString()));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("epoch 2/2") && !resumed.err().contains("epoch 1/2"), resumed.err());
+        try (ClusteringModel m = ClusteringModel.load(stopped, org.rnnclust.api.ModelKeys.verifyingWith(publicKey))) {
+            assertEquals(3, m.clusters());
+        }
+
+        // A public key given to sign with is one line naming it, before anything is trained.
+        Run badKey = run("train", "--data", table, "--k", "3", "--sign-key", publicKey.toString(), "--out",
+                dir.resolve("never-trained").toString());
+        assertEquals(2, badKey.code(), badKey.err());
+        assertTrue(badKey.err().contains(publicKey + ": no '-----BEGIN PRIVATE KEY-----' block"), badKey.err());
+        assertEquals(1, badKey.err().strip().lines().count(), badKey.err());
+        assertFalse(Files.exists(dir.resolve("never-trained/model.rnnclust")));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

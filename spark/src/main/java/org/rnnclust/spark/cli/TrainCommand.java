@@ -1,8 +1,10 @@
 package org.rnnclust.spark.cli;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rnnclust.InputException;
+import org.rnnclust.api.ModelKeys;
 import org.rnnclust.data.prep.LengthPolicy;
 import org.rnnclust.data.prep.MissingValues;
 import org.rnnclust.data.prep.Normalization;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * Trains the autoencoder on a table with synchronous data-parallel training and clusters its
  * embeddings with MLlib's k-means: a model file for embed and cluster. The flags are the
- * single-machine train's (a subset: no refinement, no consensus of members, no checkpoints yet).
+ * single-machine train's (a subset: no refinement, no consensus of members); --sign-key signs the
+ * model file and the checkpoints, and a resumed checkpoint must be signed by --verify-key's key.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         header = "Train the autoencoder on a table, data-parallel, then k-means.",
@@ -96,6 +99,16 @@ final class TrainCommand implements Callable<Integer> {
                     + "flags; --epochs may be raised.")
     String resume;
 
+    @Option(names = "--sign-key", paramLabel = "PRIVATE.pem",
+            description = "Sign the model file and the checkpoints with this Ed25519 private key (rnnclust keygen makes "
+                    + "one); embed, cluster and --resume check them with --verify-key.")
+    Path signKey;
+    @Option(names = "--verify-key", paramLabel = "PUBLIC.pem", defaultValue = "${env:RNNCLUST_VERIFY_KEY}",
+            description = "Refuse a checkpoint (--resume) that is not signed by this Ed25519 public key (rnnclust keygen "
+                    + "makes one): unsigned, re-signed or changed files stop the command with exit 2. Default: the "
+                    + "RNNCLUST_VERIFY_KEY environment variable; without either, any intact checkpoint resumes.")
+    Path verifyKey;
+
     private static final String CHECKPOINT = "checkpoints/" + org.rnnclust.train.CheckpointFile.FILE;
 
     @Override
@@ -105,12 +118,14 @@ final class TrainCommand implements Callable<Integer> {
         if (out != null && resume != null && !out.equals(resume)) {
             throw new InputException("--resume " + resume + " writes into that folder; drop --out " + out);
         }
+        // Read before anything is trained: a bad key file is one line naming it.
+        ModelKeys keys = ModelKeys.of(signKey, verifyKey);
         try (TrainFolder dir = TrainFolder.of(resume != null ? resume : out, new org.apache.hadoop.conf.Configuration())) {
-            return train(dir);
+            return train(dir, keys);
         }
     }
 
-    private Integer train(TrainFolder dir) {
+    private Integer train(TrainFolder dir, ModelKeys keys) {
         if (dir.exists(TrainedModel.FILE)) {
             throw new InputException((resume != null ? "--resume " : "--out ") + (resume != null ? resume : out)
                     + " already holds a model; choose another folder");
@@ -172,11 +187,12 @@ final class TrainCommand implements Callable<Integer> {
             TrainedModel model;
             try {
                 model = SparkAutoencoderFit.fit(spark, table, columns, a, config, prep, k, local, device, threads,
-                        progress, local > 0 ? null : dir.local(CHECKPOINT), resume != null, written -> dir.publish(CHECKPOINT));
+                        progress, local > 0 ? null : dir.local(CHECKPOINT), resume != null, written -> dir.publish(CHECKPOINT),
+                        keys);
             } catch (InputException e) {
                 throw dir.named(e);
             }
-            model.save(dir.local(TrainedModel.FILE));
+            model.save(dir.local(TrainedModel.FILE), keys.signer());
             dir.publish(TrainedModel.FILE);
             String file = dir.describe(TrainedModel.FILE);
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s autoencoder, %s, k-means inertia %.4g%n", file, cell,
