@@ -17,7 +17,7 @@ for f in sorted(glob.glob(os.path.join(src, "*-s*.json"))):
     for r in json.load(open(f))["runs"]:
         rows.setdefault((name, r["target_epsilon"]), []).append(r)
 
-order = ["none", "8", "4", "1"]
+order = ["untrained", "none", "8", "4", "1"]
 datasets = sorted({k[0] for k in rows})
 lines = ["dataset\ttarget\tseeds\tepsilon\tsigma\tauc\tauc_min\tauc_max\tnmi\tacc\tseconds"]
 table = ["| dataset | DP target ε | ε spent | σ | attack AUC (mean; min–max) | NMI | ACC | seconds a run |",
@@ -29,13 +29,14 @@ for d in datasets:
         if not rs:
             continue
         auc = [r["auc"] for r in rs]
-        eps = "—" if t == "none" else "%.2f" % mean(r["epsilon"] for r in rs)
-        sigma = "—" if t == "none" else "%.2f" % mean(r["noise_multiplier"] for r in rs)
+        private = t not in ("none", "untrained")
+        eps = "%.2f" % mean(r["epsilon"] for r in rs) if private else "—"
+        sigma = "%.2f" % mean(r["noise_multiplier"] for r in rs) if private else "—"
         lines.append("\t".join([d, t, str(len(rs)), eps, sigma, "%.4f" % mean(auc), "%.4f" % min(auc),
                                 "%.4f" % max(auc), "%.4f" % mean(r["nmi"] for r in rs),
                                 "%.4f" % mean(r["acc"] for r in rs), "%.0f" % mean(r["seconds"] for r in rs)]))
         table.append("| %s | %s | %s | %s | %.3f (%.3f–%.3f) | %.3f | %.3f | %.0f |" % (
-            d, "none" if t == "none" else t, eps, sigma, mean(auc), min(auc), max(auc),
+            d, {"none": "none", "untrained": "initial network (control)"}.get(t, t), eps, sigma, mean(auc), min(auc), max(auc),
             mean(r["nmi"] for r in rs), mean(r["acc"] for r in rs), mean(r["seconds"] for r in rs)))
 open(tsv, "w").write("\n".join(lines) + "\n")
 print("\n".join(table))
@@ -48,7 +49,7 @@ import matplotlib.pyplot as plt
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
 xs = {"1": 1, "4": 4, "8": 8, "none": 16}
 for d in datasets:
-    ts = [t for t in order[::-1] if (d, t) in rows]
+    ts = [t for t in order[::-1] if (d, t) in rows and t != "untrained"]
     x = [xs[t] for t in ts]
     left.plot(x, [mean(r["auc"] for r in rows[(d, t)]) for t in ts], marker="o", label=d)
     right.plot(x, [mean(r["nmi"] for r in rows[(d, t)]) for t in ts], marker="o", label=d)

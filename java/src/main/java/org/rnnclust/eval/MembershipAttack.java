@@ -31,17 +31,19 @@ import org.rnnclust.metrics.MutualInformation;
 /**
  * A loss-threshold membership-inference attack on the recurrent autoencoder (Yeom et al., CSF
  * 2018): train on {@code members} sequences drawn from a dataset, then score the reconstruction
- * loss of every member and of as many sequences it never saw; the attack says "member" below a
+ * loss of every member and of up to {@code others} sequences it never saw; the attack says "member" below a
  * threshold, and its AUC over all thresholds is the chance that a random member has the lower
  * loss of a random pair (0.5: no leakage). Run without privacy and with DP-SGD at each target ε
- * (σ calibrated to spend it over the epochs), same split, same settings; the utility is the NMI
+ * (σ calibrated to spend it over the epochs), same split, same settings, and the initial network
+ * as a control ("untrained": what the split alone gives); the utility is the NMI
  * and ACC of the fitted clustering on the non-members, against their labels.
  *
  * <pre>java -cp rnnclust.jar org.rnnclust.eval.MembershipAttack OUT.json DATA[+DATA2] [key=value ...]</pre>
  *
  * DATA is any file {@code train --data} reads (two joined by "+": a UCR set's TRAIN and TEST);
- * keys: labels (an IDX labels file), members (100), epochs (200), hidden (64), latent (16),
- * batch (10), lr (3e-3), clip (C, 1), delta (1e-3; below 1/members), epsilons ("none/8/4/1"),
+ * keys: labels (an IDX labels file), members (100), others (1000), epochs (200), hidden (64),
+ * latent (16), batch (10), lr (3e-3), clip (C, 1), delta (1e-3; below 1/members), epsilons
+ * ("untrained/none/8/4/1"),
  * seed (0), normalize (znorm, minmax, none), scale (1: every value is multiplied by it first; MNIST's
  * pixels take 1/255 with normalize=none, since min-max statistics fitted on 100 images leave
  * border columns with no range), bidirectional (true).
@@ -55,8 +57,9 @@ public final class MembershipAttack {
             System.exit(2);
         }
         Map<String, String> o = new LinkedHashMap<>(Map.of("members", "100", "epochs", "200", "hidden", "64",
-                "latent", "16", "batch", "10", "lr", "3e-3", "clip", "1", "delta", "1e-3", "epsilons", "none/8/4/1",
-                "seed", "0"));
+                "latent", "16", "batch", "10", "lr", "3e-3", "clip", "1", "delta", "1e-3", "epsilons",
+                "untrained/none/8/4/1", "seed", "0"));
+        o.put("others", "1000");
         o.put("normalize", "znorm");
         o.put("bidirectional", "true");
         o.put("scale", "1");
@@ -70,7 +73,7 @@ public final class MembershipAttack {
         Dataset all = scaled(read(args[1], o.get("labels")), Float.parseFloat(o.get("scale")));
         int members = Integer.parseInt(o.get("members"));
         long seed = Long.parseLong(o.get("seed"));
-        Dataset[] split = split(all, members, seed);
+        Dataset[] split = split(all, members, Integer.parseInt(o.get("others")), seed);
         PreprocessOptions prep = PreprocessOptions.defaults()
                 .withNormalization(Normalization.valueOf(o.get("normalize").toUpperCase(Locale.ROOT)));
         PreparedData data = PreparedData.prepare(split[0], split[1], prep);
@@ -82,7 +85,11 @@ public final class MembershipAttack {
                         .epochs(Integer.parseInt(o.get("epochs"))).batchSize(Integer.parseInt(o.get("batch")))
                         .learningRate(Double.parseDouble(o.get("lr"))).patience(0).refine(Refine.NONE).seed(seed)
                         .preprocessing(prep);
-                if (!eps.equals("none")) {
+                if (eps.equals("untrained")) {
+                    // The control: the initial network (one step at a negligible rate). Its AUC is what
+                    // the split alone gives, with a network that learned nothing from the members.
+                    b.epochs(1).learningRate(1e-12);
+                } else if (!eps.equals("none")) {
                     b.privacy(DifferentialPrivacy.forEpsilon(Double.parseDouble(o.get("clip")), Double.parseDouble(eps),
                             Double.parseDouble(o.get("delta"))));
                 }
@@ -135,11 +142,15 @@ public final class MembershipAttack {
         return d.withSeries(series);
     }
 
-    /** Members and as many non-members, drawn by {@code seed} without replacement. */
-    static Dataset[] split(Dataset all, int members, long seed) {
+    /**
+     * {@code members} sequences and up to {@code others} of the rest (at least as many as members),
+     * drawn by {@code seed} without replacement.
+     */
+    static Dataset[] split(Dataset all, int members, int others, long seed) {
         if (2 * members > all.size()) {
             throw new IllegalArgumentException(all.size() + " sequences cannot give " + members + " members and as many others");
         }
+        int rest = Math.max(members, Math.min(others, all.size() - members));
         int[] order = new int[all.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         SplittableRandom r = new SplittableRandom(seed ^ 0x6D656D62L);
@@ -150,7 +161,7 @@ public final class MembershipAttack {
             order[j] = t;
         }
         return new Dataset[] {subset(all, "members", Arrays.copyOfRange(order, 0, members)),
-                subset(all, "non-members", Arrays.copyOfRange(order, members, 2 * members))};
+                subset(all, "non-members", Arrays.copyOfRange(order, members, members + rest))};
     }
 
     private static Dataset subset(Dataset all, String name, int[] rows) {
