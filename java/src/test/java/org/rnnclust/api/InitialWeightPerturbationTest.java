@@ -10,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.data.PaddedSequences;
@@ -24,22 +23,15 @@ import org.rnnclust.nn.SequenceAutoencoder;
 import org.rnnclust.train.TrainConfig;
 import org.rnnclust.train.TrainedModel;
 import org.rnnclust.train.Trainer;
+import org.rnnclust.testing.CpuDevice;
 
 /** The sensitivity probe's setting: every initial weight one ulp up when on, nothing changed when off. */
 class InitialWeightPerturbationTest {
-    static Device cpu;
+    @RegisterExtension static final CpuDevice CPU = CpuDevice.forNetworks(true);
 
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void open() {
-        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, true));
-    }
 
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     static final PaddedSequences TRAIN = PaddedSequences.of(
             Preprocessor.fit(PreprocessOptions.defaults(), SequenceClustererTest.TRAIN).apply(SequenceClustererTest.TRAIN));
@@ -48,11 +40,11 @@ class InitialWeightPerturbationTest {
     void everyInitialWeightMovesUpByExactlyOneUlp() {
         SequenceClusterer perturbed = SequenceClustererTest.small().initialWeightPerturbationUlps(1).build();
         SequenceClusterer plain = SequenceClustererTest.small().build();
-        TensorOps ops = cpu.backend().tensorOps();
+        TensorOps ops = CPU.get().backend().tensorOps();
         AutoencoderSpec spec = plain.spec(1);
         try (SequenceAutoencoder reference = new SequenceAutoencoder(ops, spec, plain.seed());
-             SequenceAutoencoder moved = new RecurrentFit(perturbed, cpu, FitOptions.defaults()).initialNetwork(ops, spec);
-             SequenceAutoencoder unmoved = new RecurrentFit(plain, cpu, FitOptions.defaults()).initialNetwork(ops, spec)) {
+             SequenceAutoencoder moved = new RecurrentFit(perturbed, CPU.get(), FitOptions.defaults()).initialNetwork(ops, spec);
+             SequenceAutoencoder unmoved = new RecurrentFit(plain, CPU.get(), FitOptions.defaults()).initialNetwork(ops, spec)) {
             long checked = 0;
             for (int p = 0; p < reference.parameters().size(); p++) {
                 float[] before = reference.parameters().get(p).get();
@@ -75,8 +67,8 @@ class InitialWeightPerturbationTest {
     @Test
     void thePerturbedPretrainingIsTrainingFromWeightsMovedUpByHand() {
         SequenceClusterer perturbed = SequenceClustererTest.small().initialWeightPerturbationUlps(1).build();
-        Pretraining viaApi = perturbed.pretrain(cpu, TRAIN, FitOptions.defaults());
-        TensorOps ops = cpu.backend().tensorOps();
+        Pretraining viaApi = perturbed.pretrain(CPU.get(), TRAIN, FitOptions.defaults());
+        TensorOps ops = CPU.get().backend().tensorOps();
         try (SequenceAutoencoder net = new SequenceAutoencoder(ops, perturbed.spec(1), perturbed.seed())) {
             for (Parameter p : net.parameters()) {
                 float[] v = p.get();
@@ -88,7 +80,7 @@ class InitialWeightPerturbationTest {
             List<float[]> byHand = net.parameters().stream().map(Parameter::get).toList();
             for (int i = 0; i < byHand.size(); i++) assertArrayEquals(byHand.get(i), viaApi.weights().get(i));
         }
-        Pretraining unperturbed = SequenceClustererTest.small().build().pretrain(cpu, TRAIN, FitOptions.defaults());
+        Pretraining unperturbed = SequenceClustererTest.small().build().pretrain(CPU.get(), TRAIN, FitOptions.defaults());
         assertFalse(Arrays.equals(unperturbed.weights().get(0), viaApi.weights().get(0)), "one ulp changes the training");
     }
 
@@ -97,15 +89,15 @@ class InitialWeightPerturbationTest {
         Path plain = tmp.resolve("plain.rnnclust");
         Path zero = tmp.resolve("zero.rnnclust");
         Path one = tmp.resolve("one.rnnclust");
-        try (SequenceClusteringModel m = SequenceClustererTest.small().build().fit(cpu, SequenceClustererTest.TRAIN)) {
+        try (SequenceClusteringModel m = SequenceClustererTest.small().build().fit(CPU.get(), SequenceClustererTest.TRAIN)) {
             m.save(plain);
         }
         try (SequenceClusteringModel m = SequenceClustererTest.small().initialWeightPerturbationUlps(0).build()
-                .fit(cpu, SequenceClustererTest.TRAIN)) {
+                .fit(CPU.get(), SequenceClustererTest.TRAIN)) {
             m.save(zero);
         }
         try (SequenceClusteringModel m = SequenceClustererTest.small().initialWeightPerturbationUlps(1).build()
-                .fit(cpu, SequenceClustererTest.TRAIN)) {
+                .fit(CPU.get(), SequenceClustererTest.TRAIN)) {
             m.save(one);
         }
         assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(zero), "0 ulps is the default, byte for byte");

@@ -8,9 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.InputException;
 import org.rnnclust.data.Dataset;
@@ -18,6 +17,7 @@ import org.rnnclust.data.gen.Cbf;
 import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.metrics.InternalScores;
+import org.rnnclust.testing.CpuDevice;
 
 /**
  * A sweep over k fits the representation once and equals, for every k, the plain fit of that k:
@@ -25,22 +25,14 @@ import org.rnnclust.metrics.InternalScores;
  * one with the highest silhouette of the embeddings; the scores are the metrics' own.
  */
 class KSweepTest {
-    static Device cpu;
+    @RegisterExtension static final CpuDevice CPU = CpuDevice.forNetworks(true);
     static final Dataset TRAIN = Cbf.generate(12, 40, 3);
     static final PreparedData DATA = PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults());
     static final int[] KS = {2, 3, 4};
 
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void open() {
-        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, true));
-    }
 
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     private static ReservoirClusterer.Builder reservoirs() {
         return ReservoirClusterer.builder()
@@ -49,14 +41,14 @@ class KSweepTest {
 
     @Test
     void aReservoirSweepEqualsThePlainFitOfEachK() throws Exception {
-        ReservoirClusterer.Swept swept = reservoirs().build().sweep(cpu, DATA, KS, FitOptions.defaults());
+        ReservoirClusterer.Swept swept = reservoirs().build().sweep(CPU.get(), DATA, KS, FitOptions.defaults());
         KSweep sweep = swept.sweep();
         assertEquals(KS.length, sweep.points().size());
         float[] embeddings = swept.model().embed(DATA.train());
         assertArrayEquals(embeddings, swept.model().trainingEmbeddings(), "the fit's embeddings are embed()'s");
         int d = swept.model().latent();
         for (KSweep.Point p : sweep.points()) {
-            try (ReservoirClusteringModel alone = reservoirs().clusters(p.k()).build().fit(cpu, DATA, FitOptions.defaults())) {
+            try (ReservoirClusteringModel alone = reservoirs().clusters(p.k()).build().fit(CPU.get(), DATA, FitOptions.defaults())) {
                 assertArrayEquals(alone.training().labels(), p.labels(), "k = " + p.k());
                 assertArrayEquals(alone.embed(DATA.train()), alone.trainingEmbeddings());
                 assertEquals(alone.training().inertia(), p.inertia(), 0.0);
@@ -67,7 +59,7 @@ class KSweepTest {
         }
         assertChosenByTheHighestSilhouette(sweep);
         try (ReservoirClusteringModel chosen = swept.model();
-             ReservoirClusteringModel alone = reservoirs().clusters(sweep.chosen()).build().fit(cpu, DATA,
+             ReservoirClusteringModel alone = reservoirs().clusters(sweep.chosen()).build().fit(CPU.get(), DATA,
                      FitOptions.defaults())) {
             chosen.save(tmp.resolve("swept.rnnclust"));
             alone.save(tmp.resolve("alone.rnnclust"));
@@ -86,18 +78,18 @@ class KSweepTest {
                 if (phase == Phase.PRETRAINING) pretrainings[0]++;
             }
         };
-        SequenceClusterer.Swept swept = small.build().sweep(cpu, DATA, KS, FitOptions.defaults().withListener(counting));
+        SequenceClusterer.Swept swept = small.build().sweep(CPU.get(), DATA, KS, FitOptions.defaults().withListener(counting));
         assertEquals(1, pretrainings[0], "one pretraining for every k");
         assertChosenByTheHighestSilhouette(swept.sweep());
         for (KSweep.Point p : swept.sweep().points()) {
-            try (SequenceClusteringModel alone = small.clusters(p.k()).refine(Refine.NONE).build().fit(cpu, DATA,
+            try (SequenceClusteringModel alone = small.clusters(p.k()).refine(Refine.NONE).build().fit(CPU.get(), DATA,
                     FitOptions.defaults())) {
                 assertArrayEquals(alone.fitReport().initial().labels(), p.labels(), "k = " + p.k());
             }
         }
         try (SequenceClusteringModel chosen = swept.model();
              SequenceClusteringModel alone = small.clusters(swept.sweep().chosen()).refine(Refine.DEC).build()
-                     .fit(cpu, DATA, FitOptions.defaults())) {
+                     .fit(CPU.get(), DATA, FitOptions.defaults())) {
             chosen.save(tmp.resolve("swept.rnnclust"));
             alone.save(tmp.resolve("alone.rnnclust"));
         }
@@ -110,7 +102,7 @@ class KSweepTest {
         assertThrows(InputException.class, () -> KSweep.range(1, 4, 36));
         assertThrows(InputException.class, () -> KSweep.range(4, 4, 36));
         assertThrows(InputException.class, () -> KSweep.range(2, 36, 36));
-        assertThrows(InputException.class, () -> reservoirs().build().sweep(cpu, DATA, new int[] {2, 36},
+        assertThrows(InputException.class, () -> reservoirs().build().sweep(CPU.get(), DATA, new int[] {2, 36},
                 FitOptions.defaults()));
     }
 

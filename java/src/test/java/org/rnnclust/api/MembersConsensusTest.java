@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +19,7 @@ import org.rnnclust.CancelledException;
 import org.rnnclust.cluster.ConsensusClustering;
 import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.testing.CpuDevice;
 
 /**
  * A fit with several members is, step by step, what one builds from one-network fits of the
@@ -29,21 +29,13 @@ import org.rnnclust.data.PaddedSequences;
  * members, cancelled anywhere, resumes from its checkpoints to the uninterrupted model.
  */
 class MembersConsensusTest {
-    static Device cpu;
+    @RegisterExtension static final CpuDevice CPU = CpuDevice.forNetworks(true);
     static final PaddedSequences TRAIN = InitialWeightPerturbationTest.TRAIN;
     static final int K = 3;
 
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void open() {
-        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, true));
-    }
 
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     @Test
     void threeMembersStartFromTheConsensusOfThreeOneNetworkFits() {
@@ -54,7 +46,7 @@ class MembersConsensusTest {
         List<float[]> embeddings = new ArrayList<>();
         for (int r = 0; r < 3; r++) {
             SequenceClusterer one = SequenceClustererTest.small().refine(Refine.NONE).seed(seed * 3 + r).build();
-            try (SequenceClusteringModel m = one.fit(cpu, TRAIN, K, FitOptions.defaults())) {
+            try (SequenceClusteringModel m = one.fit(CPU.get(), TRAIN, K, FitOptions.defaults())) {
                 partitions.add(m.fitReport().initial().labels());
                 pretrainings.add(m.fitReport().pretraining());
                 embeddings.add(m.embed(TRAIN));
@@ -63,13 +55,13 @@ class MembersConsensusTest {
         assertTrue(org.rnnclust.metrics.RandIndex.ari(partitions.get(0), partitions.get(1)) < 1
                 || org.rnnclust.metrics.RandIndex.ari(partitions.get(0), partitions.get(2)) < 1,
                 "the members must disagree somewhere, or the consensus is not tested");
-        int[] consensus = ConsensusClustering.of(cpu.backend(), partitions, K, three.kmeans().params(K, seed));
+        int[] consensus = ConsensusClustering.of(CPU.get().backend(), partitions, K, three.kmeans().params(K, seed));
         int chosen = ConsensusClustering.closest(partitions, consensus);
         assertTrue(chosen > 0, "with seed 3 the second member is the closest: a fit that kept the first would pass");
-        KMeansModel expected = ConsensusClustering.centroidModel(cpu.backend(), embeddings.get(chosen), TRAIN.n(),
+        KMeansModel expected = ConsensusClustering.centroidModel(CPU.get().backend(), embeddings.get(chosen), TRAIN.n(),
                 three.latent(), consensus, K);
 
-        try (SequenceClusteringModel model = three.fit(cpu, TRAIN, K, FitOptions.defaults())) {
+        try (SequenceClusteringModel model = three.fit(CPU.get(), TRAIN, K, FitOptions.defaults())) {
             List<float[]> got = model.fitReport().pretraining().weights();
             List<float[]> want = pretrainings.get(chosen).weights();
             assertEquals(want.size(), got.size());
@@ -81,8 +73,8 @@ class MembersConsensusTest {
 
     @Test
     void oneMemberIsTheFitWithoutTheSetting() throws Exception {
-        try (SequenceClusteringModel plain = SequenceClustererTest.small().build().fit(cpu, TRAIN, K, FitOptions.defaults());
-             SequenceClusteringModel one = SequenceClustererTest.small().members(1).build().fit(cpu, TRAIN, K,
+        try (SequenceClusteringModel plain = SequenceClustererTest.small().build().fit(CPU.get(), TRAIN, K, FitOptions.defaults());
+             SequenceClusteringModel one = SequenceClustererTest.small().members(1).build().fit(CPU.get(), TRAIN, K,
                      FitOptions.defaults())) {
             plain.save(tmp.resolve("plain.rnnclust"));
             one.save(tmp.resolve("one.rnnclust"));
@@ -93,9 +85,9 @@ class MembersConsensusTest {
     @Test
     void aFitStartingFromTheTrainedPretrainingOfSeveralMembersStartsFromTheirConsensus() {
         SequenceClusterer.Builder three = SequenceClustererTest.small().members(3).seed(3);
-        try (SequenceClusteringModel rnn = three.refine(Refine.NONE).build().fit(cpu, TRAIN, K, FitOptions.defaults());
-             SequenceClusteringModel direct = three.refine(Refine.DEC).build().fit(cpu, TRAIN, K, FitOptions.defaults());
-             SequenceClusteringModel reused = three.refine(Refine.DEC).build().fit(cpu, TRAIN, K,
+        try (SequenceClusteringModel rnn = three.refine(Refine.NONE).build().fit(CPU.get(), TRAIN, K, FitOptions.defaults());
+             SequenceClusteringModel direct = three.refine(Refine.DEC).build().fit(CPU.get(), TRAIN, K, FitOptions.defaults());
+             SequenceClusteringModel reused = three.refine(Refine.DEC).build().fit(CPU.get(), TRAIN, K,
                      FitOptions.defaults().startingFrom(rnn.fitReport().pretraining()))) {
             assertTrue(rnn.fitReport().pretraining().start() != null, "a members fit's pretraining carries its start");
             assertArrayEquals(rnn.centroids(), reused.fitReport().beforeRefinement().centroids(),
@@ -115,10 +107,10 @@ class MembersConsensusTest {
         SequenceClusterer three = SequenceClustererTest.small().members(3).build();
         try (Device oneThread = Device.open(new DeviceOptions("cpu", 1, false, 0, true))) {
             assertEquals(1, oneThread.backend().concurrentFits());
-            assertEquals(2, cpu.backend().concurrentFits());
+            assertEquals(2, CPU.get().backend().concurrentFits());
             three.fit(oneThread, TRAIN, K, FitOptions.defaults()).save(tmp.resolve("serial.rnnclust"));
         }
-        three.fit(cpu, TRAIN, K, FitOptions.defaults()).save(tmp.resolve("side-by-side.rnnclust"));
+        three.fit(CPU.get(), TRAIN, K, FitOptions.defaults()).save(tmp.resolve("side-by-side.rnnclust"));
         assertArrayEquals(Files.readAllBytes(tmp.resolve("serial.rnnclust")),
                 Files.readAllBytes(tmp.resolve("side-by-side.rnnclust")));
     }
@@ -130,18 +122,18 @@ class MembersConsensusTest {
         SequenceClusterer three = SequenceClustererTest.small().members(3).build();
         Path whole = tmp.resolve("whole.rnnclust");
         AtomicInteger steps = new AtomicInteger();
-        three.fit(cpu, TRAIN, K, FitOptions.defaults().withCancellation(() -> steps.incrementAndGet() < 0)).save(whole);
+        three.fit(CPU.get(), TRAIN, K, FitOptions.defaults().withCancellation(() -> steps.incrementAndGet() < 0)).save(whole);
 
         Path checkpoint = tmp.resolve("last.ckpt");
         AtomicInteger polls = new AtomicInteger();
-        assertThrows(CancelledException.class, () -> three.fit(cpu, TRAIN, K, FitOptions.defaults()
+        assertThrows(CancelledException.class, () -> three.fit(CPU.get(), TRAIN, K, FitOptions.defaults()
                 .withCheckpoint(checkpoint, false).withCancellation(() -> polls.incrementAndGet() >= cancelAt)));
         assertTrue(Files.isRegularFile(checkpoint), "the fit's own checkpoint is written before the members train");
         assertTrue(Files.isRegularFile(tmp.resolve("last.member-0.ckpt")), "member 0 trained a batch at least");
 
         Path resumed = tmp.resolve("resumed.rnnclust");
         AtomicInteger left = new AtomicInteger();
-        three.fit(cpu, TRAIN, K, FitOptions.defaults().withCheckpoint(checkpoint, true)
+        three.fit(CPU.get(), TRAIN, K, FitOptions.defaults().withCheckpoint(checkpoint, true)
                 .withCancellation(() -> left.incrementAndGet() < 0)).save(resumed);
         assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(resumed));
         // Every poll before the one that cancelled let a step run; the resume runs only the others.

@@ -16,9 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.CancelledException;
 import org.rnnclust.InputException;
@@ -28,6 +27,7 @@ import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.data.prep.PreparedData;
 import org.rnnclust.data.prep.PreprocessOptions;
 import org.rnnclust.io.ModelFile;
+import org.rnnclust.testing.CpuDevice;
 
 /**
  * The reservoir model as train saves it and cluster and embed apply it: the same clusters as
@@ -36,18 +36,10 @@ import org.rnnclust.io.ModelFile;
  * ratio kept for sets of other lengths, and one line for a damaged file.
  */
 class ReservoirClusteringModelTest {
-    static Device cpu;
+    @RegisterExtension static final CpuDevice CPU = CpuDevice.forNetworks(false);
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void open() {
-        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, false));
-    }
 
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     /** n noisy sines of 3 frequencies (the label), lengths from minLength to 90 steps. */
     static Dataset sines(String name, int n, int minLength, long seed) {
@@ -86,15 +78,15 @@ class ReservoirClusteringModelTest {
             PreparedData data = PreparedData.prepare(train, test, PreprocessOptions.defaults());
             String what = members + " members, " + views;
             Path file = tmp.resolve("m" + members + (views.none() ? "" : "-views") + ".rnnclust");
-            try (ReservoirClusteringModel model = c.fit(cpu, data, () -> false);
-                 FittedClustering byEvaluate = Methods.reservoir(c.settings(), c.kmeans()).fit(cpu, data.train(), 3, 7)) {
+            try (ReservoirClusteringModel model = c.fit(CPU.get(), data, () -> false);
+                 FittedClustering byEvaluate = Methods.reservoir(c.settings(), c.kmeans()).fit(CPU.get(), data.train(), 3, 7)) {
                 int[] labels = model.assign(data.test()).labels();
                 assertArrayEquals(byEvaluate.assign(data.test()).labels(), labels, what);
                 assertArrayEquals(byEvaluate.trainingLabels(), model.training().labels());
                 assertEquals(byEvaluate.parameterCount(), model.parameterCount());
                 if (members == 1) assertArrayEquals(byEvaluate.embed(data.test()), model.embed(data.test()));
                 model.save(file);
-                ClusteringModel loaded = ClusteringModel.load(file).on(cpu);
+                ClusteringModel loaded = ClusteringModel.load(file).on(CPU.get());
                 assertInstanceOf(ReservoirClusteringModel.class, loaded);
                 assertEquals(c.settings(), ((ReservoirClusteringModel) loaded).settings(), what);
                 assertEquals("rnn-esn", loaded.method());
@@ -116,7 +108,7 @@ class ReservoirClusteringModelTest {
         Dataset train = sines("train", 36, 90, 3);
         Dataset test = sines("test", 15, 90, 4);
         Path file = tmp.resolve("model.rnnclust");
-        try (ReservoirClusteringModel model = clusterer(3, 0).fit(cpu, train)) {
+        try (ReservoirClusteringModel model = clusterer(3, 0).fit(CPU.get(), train)) {
             model.save(file);
             float[] z = model.embed(test);
             Map<String, ModelFile.Tensor> t = ModelFile.read(file).tensors();
@@ -144,7 +136,7 @@ class ReservoirClusteringModelTest {
     void setsOfOtherLengthsAreResampledByTheTrainingRatio() {
         Dataset train = sines("train", 36, 40, 5);
         Dataset test = sines("test", 18, 40, 6);
-        try (ReservoirClusteringModel model = clusterer(2, 30).fit(cpu, train)) {
+        try (ReservoirClusteringModel model = clusterer(2, 30).fit(CPU.get(), train)) {
             int[] all = model.predict(test);
             float[] z = model.embed(test);
             // The shortest six alone: padded to fewer steps, read at the same ratio, so the same clusters.
@@ -177,7 +169,7 @@ class ReservoirClusteringModelTest {
     void theFileRecordsTheDeterministicMode() {
         Dataset train = sines("train", 24, 90, 10);
         try (Device exact = Device.open(DeviceOptions.deterministicCpu())) {
-            for (Device d : new Device[] {cpu, exact}) {
+            for (Device d : new Device[] {CPU.get(), exact}) {
                 Path file = tmp.resolve("mode-" + d.deterministic() + ".rnnclust");
                 try (ReservoirClusteringModel m = clusterer(1, 0).fit(d, train)) {
                     m.save(file);
@@ -194,7 +186,7 @@ class ReservoirClusteringModelTest {
         PreparedData data = PreparedData.prepare(sines("train", 24, 90, 9), null, PreprocessOptions.defaults());
         int[] asked = {0};
         CancelledException e = assertThrows(CancelledException.class,
-                () -> clusterer(3, 0).fit(cpu, data, () -> ++asked[0] > 2));
+                () -> clusterer(3, 0).fit(CPU.get(), data, () -> ++asked[0] > 2));
         assertEquals(3, asked[0], "asked before the first reservoir and before each later one, until it answered true");
         assertTrue(e.getMessage().contains("after 2 of 3 reservoirs"), e.getMessage());
     }
@@ -202,7 +194,7 @@ class ReservoirClusteringModelTest {
     @Test
     void aDamagedOrForeignFileIsOneLineNamingIt() throws Exception {
         Path file = tmp.resolve("model.rnnclust");
-        try (ReservoirClusteringModel model = clusterer(2, 0).fit(cpu, sines("train", 24, 90, 8))) {
+        try (ReservoirClusteringModel model = clusterer(2, 0).fit(CPU.get(), sines("train", 24, 90, 8))) {
             model.save(file);
         }
         Map<String, UnaryOperator<ModelFile.Loaded>> damage = new LinkedHashMap<>();

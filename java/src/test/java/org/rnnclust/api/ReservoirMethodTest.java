@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.baseline.Standardization;
 import org.rnnclust.cluster.ConsensusClustering;
@@ -19,6 +18,7 @@ import org.rnnclust.cluster.KMeansModel;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.nn.Reservoir;
 import org.rnnclust.nn.ReservoirModelSpace;
+import org.rnnclust.testing.CpuDevice;
 
 /**
  * The reservoir method as a pipeline: its embedding is the standardised, PCA-reduced model space
@@ -27,17 +27,9 @@ import org.rnnclust.nn.ReservoirModelSpace;
  * resampling applies to the fit and to every later set.
  */
 class ReservoirMethodTest {
-    static Device cpu;
+    @RegisterExtension static final CpuDevice CPU = CpuDevice.forNetworks(false);
 
-    @BeforeAll
-    static void open() {
-        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, false));
-    }
 
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     /** n noisy sines of 3 frequencies, 90 steps. */
     static PaddedSequences sines(int n, long seed) {
@@ -67,8 +59,8 @@ class ReservoirMethodTest {
         PaddedSequences train = sines(30, 1);
         PaddedSequences test = sines(12, 2);
         ReservoirSettings s = small(0);
-        try (FittedClustering fit = Methods.reservoir(s, KMeansSettings.withRestarts(3)).fit(cpu, train, 3, 5);
-             Reservoir r = new Reservoir(cpu.backend().tensorOps(), 1, s.spec(), 5)) {
+        try (FittedClustering fit = Methods.reservoir(s, KMeansSettings.withRestarts(3)).fit(CPU.get(), train, 3, 5);
+             Reservoir r = new Reservoir(CPU.get().backend().tensorOps(), 1, s.spec(), 5)) {
             ReservoirModelSpace space = ReservoirModelSpace.fit(r, train, false);
             float[] coordinates = space.coordinates(train);
             Standardization scaling = Standardization.fit(coordinates, 30, space.dimension());
@@ -87,9 +79,9 @@ class ReservoirMethodTest {
     @Test
     void anotherSeedDrawsAnotherReservoir() {
         PaddedSequences train = sines(30, 1);
-        try (FittedClustering a = Methods.reservoir(small(0), KMeansSettings.withRestarts(3)).fit(cpu, train, 3, 5);
-             FittedClustering b = Methods.reservoir(small(0), KMeansSettings.withRestarts(3)).fit(cpu, train, 3, 5);
-             FittedClustering c = Methods.reservoir(small(0), KMeansSettings.withRestarts(3)).fit(cpu, train, 3, 6)) {
+        try (FittedClustering a = Methods.reservoir(small(0), KMeansSettings.withRestarts(3)).fit(CPU.get(), train, 3, 5);
+             FittedClustering b = Methods.reservoir(small(0), KMeansSettings.withRestarts(3)).fit(CPU.get(), train, 3, 5);
+             FittedClustering c = Methods.reservoir(small(0), KMeansSettings.withRestarts(3)).fit(CPU.get(), train, 3, 6)) {
             assertArrayEquals(a.embed(train), b.embed(train));
             assertFalse(Arrays.equals(a.embed(train), c.embed(train)));
         }
@@ -99,9 +91,9 @@ class ReservoirMethodTest {
     void longSequencesAreResampledForTheFitAndForEverySetAfter() {
         PaddedSequences train = sines(30, 1);
         PaddedSequences test = sines(12, 2);
-        try (FittedClustering resampled = Methods.reservoir(small(45), KMeansSettings.withRestarts(3)).fit(cpu, train, 3, 5);
+        try (FittedClustering resampled = Methods.reservoir(small(45), KMeansSettings.withRestarts(3)).fit(CPU.get(), train, 3, 5);
              FittedClustering byHand = Methods.reservoir(small(0), KMeansSettings.withRestarts(3))
-                     .fit(cpu, train.resampledTo(45), 3, 5)) {
+                     .fit(CPU.get(), train.resampledTo(45), 3, 5)) {
             assertArrayEquals(byHand.embed(test.resampledTo(45)), resampled.embed(test));
         }
     }
@@ -115,17 +107,17 @@ class ReservoirMethodTest {
         List<int[]> trainPartitions = new ArrayList<>();
         List<int[]> testPartitions = new ArrayList<>();
         for (int m = 0; m < 3; m++) {
-            try (FittedClustering one = Methods.reservoir(small(0), km).fit(cpu, train, 3, seeds.nextLong())) {
+            try (FittedClustering one = Methods.reservoir(small(0), km).fit(CPU.get(), train, 3, seeds.nextLong())) {
                 trainPartitions.add(one.trainingLabels());
                 testPartitions.add(one.assign(test).labels());
             }
         }
-        KMeansModel consensus = ConsensusClustering.model(cpu.backend(), trainPartitions, 3, km.params(3, 5));
+        KMeansModel consensus = ConsensusClustering.model(CPU.get().backend(), trainPartitions, 3, km.params(3, 5));
         float[] testLabelsOneHot = ConsensusClustering.oneHot(testPartitions, 3);
-        try (FittedClustering fit = Methods.reservoir(members(0, 3), km).fit(cpu, train, 3, 5)) {
+        try (FittedClustering fit = Methods.reservoir(members(0, 3), km).fit(CPU.get(), train, 3, 5)) {
             assertArrayEquals(consensus.labels(), fit.trainingLabels());
             assertArrayEquals(testLabelsOneHot, fit.embed(test));
-            assertArrayEquals(consensus.predict(cpu.backend(), testLabelsOneHot, 12).labels(), fit.assign(test).labels());
+            assertArrayEquals(consensus.predict(CPU.get().backend(), testLabelsOneHot, 12).labels(), fit.assign(test).labels());
             assertEquals(9, fit.dimensions());
         }
     }

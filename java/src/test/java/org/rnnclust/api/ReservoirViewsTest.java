@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rnnclust.baseline.Pca;
 import org.rnnclust.data.PaddedSequences;
+import org.rnnclust.testing.CpuDevice;
 
 /**
  * The views of {@link ReservoirViews}, each against what it should equal when done by hand: the
@@ -20,17 +20,9 @@ import org.rnnclust.data.PaddedSequences;
  * variance shares it promises.
  */
 class ReservoirViewsTest {
-    static Device cpu;
+    @RegisterExtension static final CpuDevice CPU = CpuDevice.forNetworks(false);
 
-    @BeforeAll
-    static void open() {
-        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, false));
-    }
 
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     private static ReservoirSettings withViews(int maxSteps, int members, ReservoirViews views) {
         return ReservoirMethodTest.members(maxSteps, members).withViews(views);
@@ -64,9 +56,9 @@ class ReservoirViewsTest {
         PaddedSequences test = ReservoirMethodTest.sines(12, 2);
         KMeansSettings km = KMeansSettings.withRestarts(3);
         ReservoirViews differences = new ReservoirViews(true, List.of(), 0);
-        try (FittedClustering viewed = Methods.reservoir(withViews(45, 1, differences), km).fit(cpu, train, 3, 5);
+        try (FittedClustering viewed = Methods.reservoir(withViews(45, 1, differences), km).fit(CPU.get(), train, 3, 5);
              FittedClustering byHand = Methods.reservoir(withViews(0, 1, ReservoirViews.NONE), km)
-                     .fit(cpu, train.resampledTo(45).withFirstDifferences(), 3, 5)) {
+                     .fit(CPU.get(), train.resampledTo(45).withFirstDifferences(), 3, 5)) {
             assertArrayEquals(byHand.trainingLabels(), viewed.trainingLabels());
             assertArrayEquals(byHand.embed(test.resampledTo(45).withFirstDifferences()), viewed.embed(test));
         }
@@ -78,8 +70,8 @@ class ReservoirViewsTest {
         PaddedSequences test = ReservoirMethodTest.sines(12, 2);
         KMeansSettings km = KMeansSettings.withRestarts(3);
         ReservoirViews at30 = new ReservoirViews(false, List.of(30), 0);
-        try (FittedClustering viewed = Methods.reservoir(withViews(64, 1, at30), km).fit(cpu, train, 3, 5);
-             FittedClustering resampled = Methods.reservoir(withViews(30, 1, ReservoirViews.NONE), km).fit(cpu, train, 3, 5)) {
+        try (FittedClustering viewed = Methods.reservoir(withViews(64, 1, at30), km).fit(CPU.get(), train, 3, 5);
+             FittedClustering resampled = Methods.reservoir(withViews(30, 1, ReservoirViews.NONE), km).fit(CPU.get(), train, 3, 5)) {
             assertArrayEquals(resampled.trainingLabels(), viewed.trainingLabels());
             assertArrayEquals(resampled.embed(test), viewed.embed(test));
         }
@@ -96,14 +88,14 @@ class ReservoirViewsTest {
         assertEquals(30, s.stepsOfMember(2));
         assertEquals(64, withViews(64, 3, ReservoirViews.NONE).stepsOfMember(1));
         SplittableRandom seeds = new SplittableRandom(5);
-        try (ReservoirRepresentation mixed = ReservoirRepresentation.fit(s, km, 0, cpu, train, 3, 5)) {
+        try (ReservoirRepresentation mixed = ReservoirRepresentation.fit(s, km, 0, CPU.get(), train, 3, 5)) {
             float[] joined = mixed.embed(test);
             int width = mixed.embeddingDimension();
             int offset = 0;
             for (int m = 0; m < 3; m++) {
                 int steps = m % 2 == 0 ? 30 : 0;
                 try (FittedClustering alone = Methods.reservoir(withViews(steps, 1, ReservoirViews.NONE), km)
-                        .fit(cpu, train, 3, seeds.nextLong())) {
+                        .fit(CPU.get(), train, 3, seeds.nextLong())) {
                     float[] want = alone.embed(test);
                     int d = alone.dimensions();
                     for (int i = 0; i < test.n(); i++) {
@@ -157,9 +149,9 @@ class ReservoirViewsTest {
     void theRawViewIsClusteredBesideEachMembersModelSpace() {
         PaddedSequences train = ReservoirMethodTest.sines(30, 1);
         KMeansSettings km = KMeansSettings.withRestarts(3);
-        try (FittedClustering plain = Methods.reservoir(withViews(45, 1, ReservoirViews.NONE), km).fit(cpu, train, 3, 5);
+        try (FittedClustering plain = Methods.reservoir(withViews(45, 1, ReservoirViews.NONE), km).fit(CPU.get(), train, 3, 5);
              FittedClustering viewed = Methods.reservoir(withViews(45, 1, new ReservoirViews(false, List.of(), 0.5)), km)
-                     .fit(cpu, train, 3, 5)) {
+                     .fit(CPU.get(), train, 3, 5)) {
             int raw = Pca.fit(train.resampledTo(45).values(), 30, 45, PcaSettings.defaults().rule()).components();
             assertEquals(plain.dimensions() + raw, viewed.dimensions());
         }

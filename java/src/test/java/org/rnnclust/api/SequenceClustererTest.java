@@ -16,9 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnnclust.CancelledException;
 import org.rnnclust.InputException;
@@ -42,22 +41,15 @@ import org.rnnclust.train.Refinement;
 import org.rnnclust.train.RefinementResult;
 import org.rnnclust.train.TrainConfig;
 import org.rnnclust.train.Trainer;
+import org.rnnclust.testing.CpuDevice;
 
 /** The public pipeline: what fit does, what the model answers, files, threads, cancellation and resume. */
 class SequenceClustererTest {
-    static Device cpu;
+    @RegisterExtension static final CpuDevice CPU = CpuDevice.forNetworks(true);
 
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void open() {
-        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, true));
-    }
 
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     static final Dataset TRAIN = Cbf.generate(12, 40, 1);
     static final Dataset TEST = Cbf.generate(6, 40, 2);
@@ -69,9 +61,9 @@ class SequenceClustererTest {
 
     @Test
     void fitIsPretrainingThenKMeansThenRefinementOfTheEngine() {
-        SequenceClusteringModel model = small().build().fit(cpu, TRAIN);
+        SequenceClusteringModel model = small().build().fit(CPU.get(), TRAIN);
         // The same steps by hand, on the engine's classes.
-        Backend b = cpu.backend();
+        Backend b = CPU.get().backend();
         PaddedSequences x = PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), TRAIN).apply(TRAIN));
         AutoencoderSpec spec = new AutoencoderSpec(CellType.GRU, 1, 8, 1, false, 4);
         try (SequenceAutoencoder net = new SequenceAutoencoder(b.tensorOps(), spec, 7)) {
@@ -89,10 +81,10 @@ class SequenceClustererTest {
 
     @Test
     void aSavedModelLoadsAndAnswersExactlyAsTheFittedOne() {
-        SequenceClusteringModel model = small().build().fit(cpu, TRAIN);
+        SequenceClusteringModel model = small().build().fit(CPU.get(), TRAIN);
         Path file = tmp.resolve("m.rnnclust");
         model.save(file);
-        SequenceClusteringModel loaded = SequenceClusteringModel.load(file, cpu);
+        SequenceClusteringModel loaded = SequenceClusteringModel.load(file, CPU.get());
         assertArrayEquals(model.embed(TEST), loaded.embed(TEST), 0f);
         assertArrayEquals(model.predict(TEST), loaded.predict(TEST));
         assertEquals(model.assign(TEST).inertia(), loaded.assign(TEST).inertia());
@@ -109,8 +101,8 @@ class SequenceClustererTest {
     @Test
     void aDilatedEncoderIsTheEnginesDilatedStackAndItsModelFileKeepsTheDilations() {
         SequenceClusteringModel model = small().layers(3).dilations(List.of(1, 4, 16)).refine(Refine.NONE).build()
-                .fit(cpu, TRAIN);
-        Backend b = cpu.backend();
+                .fit(CPU.get(), TRAIN);
+        Backend b = CPU.get().backend();
         PaddedSequences x = PaddedSequences.of(Preprocessor.fit(PreprocessOptions.defaults(), TRAIN).apply(TRAIN));
         AutoencoderSpec spec = new AutoencoderSpec(CellType.GRU, 1, 8, 3, false, 4, List.of(1, 4, 16));
         try (SequenceAutoencoder net = new SequenceAutoencoder(b.tensorOps(), spec, 7)) {
@@ -119,11 +111,11 @@ class SequenceClustererTest {
         }
         Path file = tmp.resolve("dilated.rnnclust");
         model.save(file);
-        SequenceClusteringModel loaded = SequenceClusteringModel.load(file, cpu);
+        SequenceClusteringModel loaded = SequenceClusteringModel.load(file, CPU.get());
         assertArrayEquals(model.embed(TEST), loaded.embed(TEST), 0f);
         assertArrayEquals(model.predict(TEST), loaded.predict(TEST));
         // Undilated, the same weights would embed otherwise: the file must have carried the dilations.
-        SequenceClusteringModel undilated = small().layers(3).refine(Refine.NONE).build().fit(cpu, TRAIN);
+        SequenceClusteringModel undilated = small().layers(3).refine(Refine.NONE).build().fit(CPU.get(), TRAIN);
         assertFalse(java.util.Arrays.equals(model.embed(TEST), undilated.embed(TEST)));
         InputException wrongCount = assertThrows(InputException.class,
                 () -> small().layers(2).dilations(List.of(1, 4, 16)).build());
@@ -137,15 +129,15 @@ class SequenceClustererTest {
         // the fit's batch size to give the fitted model's embeddings exactly.
         Dataset many = Cbf.generate(100, 48, 3);
         SequenceClusteringModel model = SequenceClusterer.builder().hidden(32).layers(2).epochs(1).batchSize(32)
-                .refine(Refine.NONE).seed(3).build().fit(cpu, many);
+                .refine(Refine.NONE).seed(3).build().fit(CPU.get(), many);
         Path file = tmp.resolve("b.rnnclust");
         model.save(file);
-        assertArrayEquals(model.embed(many), SequenceClusteringModel.load(file, cpu).embed(many), 0f);
+        assertArrayEquals(model.embed(many), SequenceClusteringModel.load(file, CPU.get()).embed(many), 0f);
     }
 
     @Test
     void threadsSharingAModelGetWhatOneThreadGets() throws Exception {
-        SequenceClusteringModel model = small().refine(Refine.NONE).build().fit(cpu, TRAIN);
+        SequenceClusteringModel model = small().refine(Refine.NONE).build().fit(CPU.get(), TRAIN);
         int[] alone = model.predict(TEST);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -160,7 +152,7 @@ class SequenceClustererTest {
     @Test
     void theListenerHearsPretrainingThenRefinement() {
         List<FitListener.Phase> phases = new ArrayList<>();
-        small().build().fit(cpu, org.rnnclust.data.prep.PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults()),
+        small().build().fit(CPU.get(), org.rnnclust.data.prep.PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults()),
                 FitOptions.defaults().withListener(new FitListener() {
                     @Override
                     public void epochFinished(Epoch e) {
@@ -178,7 +170,7 @@ class SequenceClustererTest {
      */
     @Test
     void reconstructionsKeepEachSequencesLayoutWhateverItsBatch() {
-        SequenceClusteringModel model = small().refine(Refine.NONE).build().fit(cpu, TRAIN);
+        SequenceClusteringModel model = small().refine(Refine.NONE).build().fit(CPU.get(), TRAIN);
         float[][] series = new float[TRAIN.size()][];
         for (int i = 0; i < series.length; i++) {
             series[i] = java.util.Arrays.copyOf(TRAIN.series(i), 20 + i % 21);  // 20..40 steps
@@ -218,14 +210,14 @@ class SequenceClustererTest {
     void everyPhaseThatStartsEndsAlsoWhenTheFitIsCancelled() {
         var data = org.rnnclust.data.prep.PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults());
         List<String> whole = new ArrayList<>();
-        small().build().fit(cpu, data, FitOptions.defaults().withListener(phaseRecorder(whole)));
+        small().build().fit(CPU.get(), data, FitOptions.defaults().withListener(phaseRecorder(whole)));
         assertEquals(List.of("start PRETRAINING", "end PRETRAINING", "start KMEANS", "end KMEANS", "start REFINEMENT",
                 "end REFINEMENT"), whole);
         // 5 batches an epoch, 30 in pretraining: poll 34 is in refinement, poll 8 in pretraining.
         for (int stopAt : new int[] {8, 34}) {
             List<String> stopped = new ArrayList<>();
             int[] polls = {0};
-            assertThrows(CancelledException.class, () -> small().build().fit(cpu, data, FitOptions.defaults()
+            assertThrows(CancelledException.class, () -> small().build().fit(CPU.get(), data, FitOptions.defaults()
                     .withListener(phaseRecorder(stopped)).withCancellation(() -> ++polls[0] > stopAt)));
             assertEquals(stopAt == 8 ? List.of("start PRETRAINING", "end PRETRAINING") : whole, stopped);
         }
@@ -236,14 +228,14 @@ class SequenceClustererTest {
         SequenceClusterer c = small().build();
         var data = org.rnnclust.data.prep.PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults());
         Path whole = tmp.resolve("whole.rnnclust");
-        c.fit(cpu, data, FitOptions.defaults()).save(whole);
+        c.fit(CPU.get(), data, FitOptions.defaults()).save(whole);
         Path checkpoint = tmp.resolve("last.ckpt");
         // 36 series in batches of 8: 5 batches an epoch, 30 in pretraining; poll 38 is in refinement's epoch 2.
         int[] polls = {0};
-        assertThrows(CancelledException.class, () -> c.fit(cpu, data,
+        assertThrows(CancelledException.class, () -> c.fit(CPU.get(), data,
                 FitOptions.defaults().withCheckpoint(checkpoint, false).withCancellation(() -> ++polls[0] > 37)));
         Path resumed = tmp.resolve("resumed.rnnclust");
-        c.fit(cpu, data, FitOptions.defaults().withCheckpoint(checkpoint, true)).save(resumed);
+        c.fit(CPU.get(), data, FitOptions.defaults().withCheckpoint(checkpoint, true)).save(resumed);
         assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(resumed));
     }
 
@@ -251,9 +243,9 @@ class SequenceClustererTest {
     void resumingWithOtherPretrainingSettingsIsRefused() {
         var data = org.rnnclust.data.prep.PreparedData.prepare(TRAIN, null, PreprocessOptions.defaults());
         Path checkpoint = tmp.resolve("last.ckpt");
-        small().refine(Refine.NONE).build().fit(cpu, data, FitOptions.defaults().withCheckpoint(checkpoint, false));
+        small().refine(Refine.NONE).build().fit(CPU.get(), data, FitOptions.defaults().withCheckpoint(checkpoint, false));
         InputException e = assertThrows(InputException.class, () -> small().hidden(9).build()
-                .fit(cpu, data, FitOptions.defaults().withCheckpoint(checkpoint, true)));
+                .fit(CPU.get(), data, FitOptions.defaults().withCheckpoint(checkpoint, true)));
         assertTrue(e.getMessage().contains("made with hidden = 8, this run has 9"), e.getMessage());
     }
 
@@ -263,7 +255,7 @@ class SequenceClustererTest {
                 () -> small().learningRate(-1).build());
         assertTrue(bad.getMessage().contains("learning rate"), bad.getMessage());
         Dataset unlabelled = Dataset.unlabelled("u", new float[][] {{1, 2, 3}, {3, 2, 1}, {1, 1, 1}}, 1);
-        InputException e = assertThrows(InputException.class, () -> small().build().fit(cpu, unlabelled));
+        InputException e = assertThrows(InputException.class, () -> small().build().fit(CPU.get(), unlabelled));
         assertEquals(List.of(Setting.CLUSTERS), e.settings());
     }
 }

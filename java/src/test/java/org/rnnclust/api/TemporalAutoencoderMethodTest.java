@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.nn.TemporalAutoencoder;
 import org.rnnclust.nn.TemporalAutoencoderSpec;
@@ -15,6 +14,7 @@ import org.rnnclust.nn.WeightInit;
 import org.rnnclust.train.TrainConfig;
 import org.rnnclust.train.Trainer;
 import org.rnnclust.train.TrainingResult;
+import org.rnnclust.testing.CpuDevice;
 
 /**
  * rnn-tae as a pipeline: DTC's temporal autoencoder (checked against PyTorch in
@@ -22,17 +22,9 @@ import org.rnnclust.train.TrainingResult;
  * the optimizer steps, Adam, no clipping, no early stop), then k-means on the embeddings.
  */
 class TemporalAutoencoderMethodTest {
-    static Device cpu;
+    @RegisterExtension static final CpuDevice CPU = CpuDevice.forNetworks(false);
 
-    @BeforeAll
-    static void open() {
-        cpu = Device.open(new DeviceOptions("cpu", 2, false, 0, false));
-    }
 
-    @AfterAll
-    static void close() {
-        cpu.close();
-    }
 
     @Test
     void epochsCoverTheOptimizerSteps() {
@@ -50,15 +42,15 @@ class TemporalAutoencoderMethodTest {
         TemporalAutoencoderSettings s = new TemporalAutoencoderSettings(12, 4, 2e-3, WeightInit.KERAS);
         long seed = 5;
         try (FittedClustering fit = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(3), 0)
-                .fit(cpu, train, 3, seed);
-             TemporalAutoencoder net = new TemporalAutoencoder(cpu.backend().tensorOps(),
+                .fit(CPU.get(), train, 3, seed);
+             TemporalAutoencoder net = new TemporalAutoencoder(CPU.get().backend().tensorOps(),
                      TemporalAutoencoderSpec.dtc(1, 90), seed, WeightInit.KERAS)) {
-            TrainingResult r = new Trainer(cpu.backend().tensorOps(),
+            TrainingResult r = new Trainer(CPU.get().backend().tensorOps(),
                     new TrainConfig(2, 4, 2e-3, 0, 0, 0, TrainConfig.DEFAULT_MIN_DELTA, seed), null).train(net, train);
             assertEquals(2, fit.steps(), "8 batches an epoch: 2 epochs cover 12 steps");
             assertEquals(r.lossHistory(), fit.lossHistory());
             assertEquals(900, fit.dimensions(), "9 pooled steps of 100 numbers");
-            assertArrayEquals(Trainer.embed(cpu.backend().tensorOps(), net, test, 4), fit.embed(test));
+            assertArrayEquals(Trainer.embed(CPU.get().backend().tensorOps(), net, test, 4), fit.embed(test));
             assertArrayEquals(fit.trainingLabels(), fit.assign(train).labels(), "training clusters = its own assignment");
         }
     }
@@ -74,8 +66,8 @@ class TemporalAutoencoderMethodTest {
         PaddedSequences padded = new PaddedSequences(12, 90, 1, values, new int[] {90, 90, 90, 90, 90, 90, 90, 90, 90,
                 90, 90, 90});
         TemporalAutoencoderSettings s = new TemporalAutoencoderSettings(3, 4, 1e-3, WeightInit.KERAS);
-        try (FittedClustering a = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(cpu, ragged, 2, 7);
-             FittedClustering b = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(cpu, padded, 2, 7)) {
+        try (FittedClustering a = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(CPU.get(), ragged, 2, 7);
+             FittedClustering b = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(CPU.get(), padded, 2, 7)) {
             assertArrayEquals(b.embed(padded), a.embed(ragged));
             assertEquals(b.lossHistory(), a.lossHistory());
         }
@@ -85,9 +77,9 @@ class TemporalAutoencoderMethodTest {
     void theSensitivityProbeMovesTheInitialWeights() {
         PaddedSequences train = ReservoirMethodTest.sines(20, 3);
         TemporalAutoencoderSettings s = new TemporalAutoencoderSettings(2, 10, 1e-3, WeightInit.PYTORCH);
-        try (FittedClustering plain = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(cpu, train, 3, 1);
-             FittedClustering again = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(cpu, train, 3, 1);
-             FittedClustering moved = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 1).fit(cpu, train, 3, 1)) {
+        try (FittedClustering plain = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(CPU.get(), train, 3, 1);
+             FittedClustering again = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 0).fit(CPU.get(), train, 3, 1);
+             FittedClustering moved = Methods.temporalAutoencoder(s, KMeansSettings.withRestarts(2), 1).fit(CPU.get(), train, 3, 1)) {
             assertArrayEquals(plain.embed(train), again.embed(train), "one seed, one network");
             assertFalse(Arrays.equals(plain.embed(train), moved.embed(train)));
         }
