@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Membership inference against the recurrent autoencoder, without and with DP-SGD:
 #
-#   bench/membership.sh [DATA_DIR] [SEEDS]          (default: ../shared/data, 3 seeds: 0 1 2)
+#   bench/membership.sh [DATA_DIR] [SEEDS]     (a folder with ECG200/, ItalyPowerDemand/, MNIST/; 3 seeds)
 #
 # For each dataset and seed (org.rnnclust.eval.MembershipAttack): 100 sequences drawn from the
 # whole set are the members, up to 1000 others the non-members; an LSTM autoencoder (bidirectional
