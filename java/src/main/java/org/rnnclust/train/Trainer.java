@@ -1,5 +1,6 @@
 package org.rnnclust.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import org.rnnclust.CancelledException;
+import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.backend.DeviceBuffer;
 import org.rnnclust.backend.TensorOps;
@@ -114,15 +116,15 @@ public final class Trainer {
     /** DP-SGD over every trained parameter, its accounting continued from the checkpoint's section when resumed. */
     private PrivateSgd privacy(Map<String, Parameter> named, PaddedSequences data, CheckpointFile.Section saved,
                                TrainingLoop.Progress from) {
-        com.fasterxml.jackson.databind.JsonNode state = saved == null ? null : saved.fields().get(PRIVACY);
+        JsonNode state = saved == null ? null : saved.fields().get(PRIVACY);
         if (saved != null && state == null) {
-            throw new org.rnnclust.InputException("the checkpoint's training ran without differential privacy");
+            throw new InputException("the checkpoint's training ran without differential privacy");
         }
         PrivateSgd p = new PrivateSgd(ops, List.copyOf(named.values()), config.privacy(), data.n(),
                 config.batchSize(), config.epochs(), privacyRandom, state);
         if (p.steps() != from.steps()) {
             p.close();
-            throw new org.rnnclust.InputException("the checkpoint's privacy accounting counts " + p.steps()
+            throw new InputException("the checkpoint's privacy accounting counts " + p.steps()
                     + " steps, its training " + from.steps());
         }
         return p;
