@@ -69,10 +69,11 @@ final class PrivateSgd implements AutoCloseable {
      * @param batch    the expected batch size (q = batch / n, at most 1)
      * @param epochs   the planned epochs, of ⌈n / batch⌉ steps each: what a calibrated σ is for
      * @param random   where batches and noise come from; null: a {@link SecureRandom}
-     * @param restored a checkpoint's {@link #state}; null: nothing spent yet
+     * @param restored a checkpoint's accounting ({@link #state}, read by {@link Saved#read}); null:
+     *                 nothing spent yet
      */
     PrivateSgd(TensorOps ops, List<Parameter> params, DpSgdConfig config, int n, int batch, int epochs,
-               RandomGenerator random, JsonNode restored) {
+               RandomGenerator random, Saved restored) {
         this.ops = ops;
         this.params = List.copyOf(params);
         this.n = n;
@@ -84,16 +85,14 @@ final class PrivateSgd implements AutoCloseable {
         this.random = random != null ? random : new SecureRandom();
         long planned = (long) epochs * TrainingLoop.batchesPerEpoch(n, batch);
         if (restored != null) {
-            double savedRate = restored.path("sampling_rate").asDouble(Double.NaN);
-            this.sigma = restored.path("noise_multiplier").asDouble(Double.NaN);
-            if (savedRate != q || !(sigma > 0)) {
-                throw new InputException("the checkpoint's privacy accounting is for sampling rate " + savedRate
-                        + " and noise multiplier " + sigma + ", this run's rate is " + q);
+            this.sigma = restored.noiseMultiplier();
+            if (restored.samplingRate() != q || !(sigma > 0)) {
+                throw new InputException("the checkpoint's privacy accounting is for sampling rate "
+                        + restored.samplingRate() + " and noise multiplier " + sigma + ", this run's rate is " + q);
             }
-            this.steps = restored.path("steps").asLong(-1);
-            this.accountant = new RdpAccountant(doubles(restored, "orders"), doubles(restored, "rdp"));
-            this.epsilonHistory = new ArrayList<>(List.of(boxed(doubles(restored, "epsilon_history"))));
-            if (steps < 0) throw new InputException("the checkpoint's privacy accounting has no step count");
+            this.steps = restored.steps();
+            this.accountant = new RdpAccountant(restored.orders(), restored.rdp());
+            this.epsilonHistory = new ArrayList<>(restored.epsilonHistory());
         } else {
             this.sigma = config.calibrates()
                     ? RdpAccountant.noiseMultiplier(q, planned, delta, targetEpsilon) : config.noiseMultiplier();
@@ -241,20 +240,17 @@ final class PrivateSgd implements AutoCloseable {
         for (DeviceBuffer s : sums) if (s != null) s.close();
     }
 
-    private static double[] doubles(JsonNode o, String field) {
-        JsonNode a = o.get(field);
-        if (a == null || !a.isArray()) throw new InputException("the checkpoint's privacy accounting has no '" + field + "'");
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!a.get(i).isNumber()) throw new InputException("the checkpoint's privacy accounting has a non-number in '" + field + "'");
-            out[i] = a.get(i).asDouble();
+    /** A checkpoint's accounting, as {@link #state} writes it. */
+    record Saved(double samplingRate, double noiseMultiplier, int steps, double[] orders, double[] rdp,
+                 List<Double> epsilonHistory) {
+        /** Reads {@link #state}'s fields through {@code file}, whose messages name it. */
+        static Saved read(CheckpointFile file, JsonNode o) {
+            return new Saved(file.number(o, "sampling_rate"), file.number(o, "noise_multiplier"), file.natural(o, "steps"),
+                    unboxed(file.doubles(o, "orders")), unboxed(file.doubles(o, "rdp")), file.doubles(o, "epsilon_history"));
         }
-        return out;
-    }
 
-    private static Double[] boxed(double[] a) {
-        Double[] out = new Double[a.length];
-        for (int i = 0; i < a.length; i++) out[i] = a[i];
-        return out;
+        private static double[] unboxed(List<Double> values) {
+            return values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
     }
 }

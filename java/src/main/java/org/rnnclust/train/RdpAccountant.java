@@ -69,9 +69,9 @@ public final class RdpAccountant {
     public double epsilonAfter(double q, double sigma, long steps, double delta) {
         if (steps < 0) throw new IllegalArgumentException("steps must be >= 0, got " + steps);
         double[] one = perStep(q, sigma);
-        RdpAccountant then = new RdpAccountant(orders, spent);
-        for (int i = 0; i < orders.length; i++) then.spent[i] += steps * one[i];
-        return then.epsilon(delta);
+        double[] then = new double[orders.length];
+        for (int i = 0; i < orders.length; i++) then[i] = spent[i] + steps * one[i];
+        return epsilonAt(then, bestOrder(then, delta), delta);
     }
 
     /**
@@ -116,23 +116,24 @@ public final class RdpAccountant {
 
     /** The smallest ε at {@code delta} over the orders for the steps accounted so far. */
     public double epsilon(double delta) {
-        return epsilonAt(bestOrder(delta), delta);
+        return epsilonAt(spent, bestOrder(spent, delta), delta);
     }
 
     /** The order at which {@link #epsilon} is reached. */
     public double order(double delta) {
-        return orders[bestOrder(delta)];
+        return orders[bestOrder(spent, delta)];
     }
 
-    private int bestOrder(double delta) {
+    /** The index of the order at which {@code rdp} (one value per order) gives the smallest ε. */
+    private int bestOrder(double[] rdp, double delta) {
         if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
         int best = 0;
-        for (int i = 1; i < orders.length; i++) if (epsilonAt(i, delta) < epsilonAt(best, delta)) best = i;
+        for (int i = 1; i < orders.length; i++) if (epsilonAt(rdp, i, delta) < epsilonAt(rdp, best, delta)) best = i;
         return best;
     }
 
-    private double epsilonAt(int i, double delta) {
-        return spent[i] + Math.log(1 / delta) / (orders[i] - 1);
+    private double epsilonAt(double[] rdp, int i, double delta) {
+        return rdp[i] + Math.log(1 / delta) / (orders[i] - 1);
     }
 
     /** The orders, in their order. */

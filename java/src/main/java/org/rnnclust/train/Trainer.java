@@ -96,7 +96,7 @@ public final class Trainer {
             TrainingLoop.Outcome outcome;
             try (DeviceBuffer embeddingGradient = config.objective().contrasts()
                     ? ops.allocate((long) maxBatch * model.embeddingSize()) : null;
-                 PrivateSgd privacy = config.privacy() == null ? null : privacy(named, data, saved, from)) {
+                 PrivateSgd privacy = config.privacy() == null ? null : privacy(named, data, checkpoint, saved, from)) {
                 outcome = new TrainingLoop(ops, settings, listener, cancelled, privacy).run(data,
                         new Pretraining(model, data, embeddingGradient, task), adam, from,
                         p -> checkpoint.save(CheckpointFile.PRETRAINING,
@@ -114,14 +114,15 @@ public final class Trainer {
     }
 
     /** DP-SGD over every trained parameter, its accounting continued from the checkpoint's section when resumed. */
-    private PrivateSgd privacy(Map<String, Parameter> named, PaddedSequences data, CheckpointFile.Section saved,
-                               TrainingLoop.Progress from) {
+    private PrivateSgd privacy(Map<String, Parameter> named, PaddedSequences data, CheckpointFile checkpoint,
+                               CheckpointFile.Section saved, TrainingLoop.Progress from) {
         JsonNode state = saved == null ? null : saved.fields().get(PRIVACY);
         if (saved != null && state == null) {
             throw new InputException("the checkpoint's training ran without differential privacy");
         }
         PrivateSgd p = new PrivateSgd(ops, List.copyOf(named.values()), config.privacy(), data.n(),
-                config.batchSize(), config.epochs(), privacyRandom, state);
+                config.batchSize(), config.epochs(), privacyRandom,
+                state == null ? null : PrivateSgd.Saved.read(checkpoint, state));
         if (p.steps() != from.steps()) {
             p.close();
             throw new InputException("the checkpoint's privacy accounting counts " + p.steps()
