@@ -11,17 +11,20 @@ import org.rnnclust.backend.CheckedCentroidIndex;
 import org.rnnclust.backend.Resources;
 
 /**
- * Points held off-heap for OpenBLAS. Distances are computed tile by tile: one SGEMM gives
- * ‖c‖² − 2x·c for a tile of rows and all centroids, then a plain scan takes each row's minimum.
- * The SGEMM computes that expression directly because the points carry an extra column of ones and
- * the centroids are passed as [−2c, ‖c‖²]: the scan is then a pure argmin, and ‖x‖² is added to
- * the winner only. A tile's product buffer holds at most {@link #TILE_FLOATS} floats per thread
- * (small enough to stay in L2 while it is scanned), so memory stays bounded for any n and k.
- * The tiles are a function of n and k alone, and their inertia and cluster sums are added up in
- * tile order: the result has the same bits for any thread count. The threads take the tiles in
- * waves of one tile each; the GEMM (OpenBLAS, or the fixed-order GEMM of the deterministic mode)
- * runs single-threaded inside a tile.
- * The row minima come from {@link NativeCpu} (SIMD) when it is loaded, else from a Java loop.
+ * Points held off-heap for OpenBLAS. Distances are computed tile by tile as ‖c‖² − 2x·c for a tile
+ * of rows and all centroids: the points carry an extra column of ones and the centroids are passed
+ * as [−2c, ‖c‖²], so each row's nearest centroid is a pure argmin, and ‖x‖² is added to the winner
+ * only. The tiles are a function of n and k alone ({@link #TILE_FLOATS} products each), and their
+ * inertia and cluster sums are added up in tile order: the result has the same bits for any thread
+ * count. The threads take the tiles in waves of one tile each, single-threaded inside a tile.
+ *
+ * <p>With the native library, a tile's products, row minima and cluster sums are one call
+ * ({@link NativeCpu#kmeansAssignTile}, native/cpu/kmeans.c) that never writes the product matrix.
+ * Its products are the fixed-order GEMM's, so it gives the bits of the unfused path of the
+ * deterministic mode ({@link FixedOrderGemm} then the scalar argmin), in both modes. Without the
+ * library, one SGEMM per tile (OpenBLAS, or the fixed-order GEMM in the deterministic mode) writes
+ * the tile's products and a Java scan takes the minima: in the default mode the products then carry
+ * OpenBLAS's rounding, which can move a near tie.
  */
 final class CpuCentroidIndex extends CheckedCentroidIndex {
     /** Per-thread product buffer: 64 Ki floats (256 KiB), inside the L2 cache of current x86 cores. */
@@ -35,7 +38,8 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
     private final Sgemm sgemm;
 
     /**
-     * @param useNative take row minima with {@link NativeCpu} (else the Java loop, its reference)
+     * @param useNative assign each tile with {@link NativeCpu#kmeansAssignTile} (else the unfused path, which
+     *                  with the fixed-order GEMM is its reference)
      * @param sgemm     the products x·c: OpenBLAS, or the deterministic mode's fixed-order GEMM
      */
     CpuCentroidIndex(float[] x, int n, int d, ExecutorService pool, int threads, boolean useNative, Sgemm sgemm) {
@@ -65,35 +69,58 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
     @Override
     protected double assignImpl(float[] centroids, int k, int[] nearest, float[] distances, double[] sums,
                                 long[] counts) {
-        // The row minima pass through this array on their way to the inertia, wanted or not.
-        float[] sqDistance = distances != null ? distances : new float[n];
+        // The row minima pass through this array on their way to the inertia, wanted or not (an
+        // array kept for the calls that do not want them: a Lloyd iteration at 1M points would
+        // otherwise allocate and clear 4 MB each time).
+        if (distances == null && minima == null) minima = new float[n];
+        float[] sqDistance = distances != null ? distances : minima;
         boolean summing = sums != null;
         double[] inertia = new double[tileCount(k)];
         if (summing) {
             Arrays.fill(sums, 0, k * d, 0.0);
             Arrays.fill(counts, 0, k, 0L);
         }
-        // After each wave, its tiles' sums join the totals in tile order (worker w had tile wave + w).
-        WaveEnd foldSums = !summing ? null : workers -> {
-            for (int w = 0; w < workers; w++) {
+        int span = k * d;
+        // A worker keeps the sums of each tile of its run (slot = tile's place in the run); after each
+        // wave they join the totals in tile order.
+        WaveEnd foldSums = !summing ? null : (firstTile, endTile, group) -> {
+            for (int w = 0; w * group < endTile - firstTile; w++) {
                 Scratch s = scratch[w];
-                for (int j = 0; j < k * d; j++) sums[j] += s.tileSums[j];
-                for (int j = 0; j < k; j++) counts[j] += s.tileCounts[j];
+                int tiles = Math.min(group, endTile - firstTile - w * group);
+                if (useNative) {
+                    NativeCpu.foldTileSums(sums, s.tileSums, tiles, span, 0, span);
+                } else {
+                    for (int slot = 0; slot < tiles; slot++) {
+                        for (int j = 0, at = slot * span; j < span; j++) sums[j] += s.tileSums[at + j];
+                    }
+                }
+                for (int slot = 0; slot < tiles; slot++) {
+                    for (int j = 0, at = slot * k; j < k; j++) counts[j] += s.tileCounts[at + j];
+                }
             }
         };
+        int group = summing ? runLength(k, Math.max(1, PENDING_SUM_FLOATS / span)) : runLength(k, Integer.MAX_VALUE);
         try (FloatPointer c = augmentedCentres(centroids, k)) {
-            forEachTile(k, foldSums, (worker, tile, from, rows, buffer, heap) -> {
-                gemm(from, rows, c, k, buffer);
+            forEachTile(k, group, foldSums, (worker, slot, tile, from, rows) -> {
+                Scratch s = scratch[worker];
+                if (summing) s.ensureSums(group * k, d);
+                float[] tileSums = summing ? s.tileSums : null;
+                long[] tileCounts = summing ? s.tileCounts : null;
                 // Row minima of ‖c‖² − 2x·c land in sqDistance, then become distances below.
                 if (useNative) {
-                    NativeCpu.argminRows(buffer, rows, k, nearest, sqDistance, from);
+                    NativeCpu.kmeansAssignTile(xAugmented, from, rows, d, c, k, nearest, sqDistance, tileSums,
+                            slot * span, tileCounts, slot * k);
                 } else {
+                    FloatPointer buffer = s.products((long) tileRows(k) * k);
+                    float[] heap = s.heap(tileRows(k) * k);
+                    gemm(from, rows, c, k, buffer);
                     buffer.get(heap, 0, rows * k);
                     for (int r = 0; r < rows; r++) {
                         int best = argmin(heap, r * k, k);
                         nearest[from + r] = best;
                         sqDistance[from + r] = heap[r * k + best];
                     }
+                    if (summing) sumTile(from, rows, nearest, k, s, slot);
                 }
                 double total = 0;
                 for (int i = from; i < from + rows; i++) {
@@ -103,7 +130,6 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
                     total += dist;
                 }
                 inertia[tile] = total;
-                if (summing) sumTile(from, rows, nearest, k, scratch[worker]);
             });
         }
         double total = 0;
@@ -118,22 +144,21 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
      * float (a few hundred rows: small error, and the loop vectorises); the wave's end adds it to
      * the double totals.
      */
-    private void sumTile(int from, int rows, int[] nearest, int k, Scratch s) {
+    private void sumTile(int from, int rows, int[] nearest, int k, Scratch s, int slot) {
         int stride = d + 1;
         if (s.rows.length < rows * stride) s.rows = new float[rows * stride];
         new FloatPointer(xAugmented).position((long) from * stride).get(s.rows, 0, rows * stride);
         float[] p = s.rows;
-        int span = k * d;
-        if (s.tileSums.length < span) s.tileSums = new float[span];
         float[] acc = s.tileSums;
-        Arrays.fill(acc, 0, span, 0f);
-        if (s.tileCounts.length < k) s.tileCounts = new long[k];
-        Arrays.fill(s.tileCounts, 0, k, 0L);
+        int sumsAt = slot * k * d;
+        int countsAt = slot * k;
+        Arrays.fill(acc, sumsAt, sumsAt + k * d, 0f);
+        Arrays.fill(s.tileCounts, countsAt, countsAt + k, 0L);
         for (int r = 0; r < rows; r++) {
             int c = nearest[from + r];
-            int base = c * d;
+            int base = sumsAt + c * d;
             int row = r * stride;
-            s.tileCounts[c]++;
+            s.tileCounts[countsAt + c]++;
             for (int j = 0; j < d; j++) acc[base + j] += p[row + j];
         }
     }
@@ -141,7 +166,10 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
     @Override
     protected void sqDistancesImpl(float[] centres, int m, float[] out) {
         try (FloatPointer c = augmentedCentres(centres, m)) {
-            forEachTile(m, null, (worker, tile, from, rows, buffer, heap) -> {
+            forEachTile(m, runLength(m, Integer.MAX_VALUE), null, (worker, slot, tile, from, rows) -> {
+                Scratch s = scratch[worker];
+                FloatPointer buffer = s.products((long) tileRows(m) * m);
+                float[] heap = s.heap(tileRows(m) * m);
                 gemm(from, rows, c, m, buffer);
                 buffer.get(heap, 0, rows * m);
                 for (int r = 0; r < rows; r++) {
@@ -194,13 +222,14 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
 
     @FunctionalInterface
     private interface TileWork {
-        void run(int worker, int tile, int from, int rows, FloatPointer buffer, float[] heap);
+        /** Tile {@code tile} (rows [from, from + rows)) as the {@code slot}-th of worker {@code worker}'s run. */
+        void run(int worker, int slot, int tile, int from, int rows);
     }
 
-    /** Runs on the calling thread after a wave of tiles, given how many workers had a tile. */
+    /** Runs on the calling thread after a wave: tiles [firstTile, endTile), in runs of {@code group} per worker. */
     @FunctionalInterface
     private interface WaveEnd {
-        void after(int workers);
+        void after(int firstTile, int endTile, int group);
     }
 
     /** A worker's buffers, kept across calls so that an iteration allocates nothing once warm. */
@@ -210,6 +239,17 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
         float[] rows = new float[0];
         float[] tileSums = new float[0];
         long[] tileCounts = new long[0];
+
+        /** Room for the sums and counts of {@code tiles} tiles of k clusters. */
+        void ensureSums(int tilesTimesK, int d) {
+            if (tileSums.length < tilesTimesK * d) tileSums = new float[tilesTimesK * d];
+            if (tileCounts.length < tilesTimesK) tileCounts = new long[tilesTimesK];
+        }
+
+        float[] heap(int size) {
+            if (heap.length < size) heap = new float[size];
+            return heap;
+        }
 
         FloatPointer products(long size) {
             if (products == null || products.capacity() < size) {
@@ -222,6 +262,18 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
 
     private final Scratch[] scratch;
 
+    /** Row minima of the calls that want no distances; made at the first such call. */
+    private float[] minima;
+
+    /**
+     * Floats of pending tile sums a worker may hold between two folds (1 MiB): they are read back by
+     * the fold at the wave's end, from the L2 cache if they fit in it.
+     */
+    static final int PENDING_SUM_FLOATS = 1 << 18;
+
+    /** Waves per call at least, so that the workers' runs stay short enough to balance. */
+    private static final int MIN_WAVES = 4;
+
     /** Rows per tile: a function of n and k only, so that the tiles are the same for any thread count. */
     private int tileRows(int k) {
         return Math.max(1, Math.min(n, TILE_FLOATS / k));
@@ -233,30 +285,42 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
     }
 
     /**
-     * Runs {@code work} on every tile of {@link #tileRows} rows, in waves of up to {@code threads}
-     * tiles (worker w takes tile wave + w), then {@code waveEnd} (if any) on the calling thread.
+     * Tiles per worker per wave: enough that a call has a few waves rather than one per tile (each
+     * wave is a hand-off to the pool and a wait, tens of microseconds, as long as a small tile's
+     * work), at most {@code cap}.
      */
-    private void forEachTile(int k, WaveEnd waveEnd, TileWork work) {
+    private int runLength(int k, int cap) {
+        int perWorker = (tileCount(k) + threads * MIN_WAVES - 1) / (threads * MIN_WAVES);
+        return Math.max(1, Math.min(cap, perWorker));
+    }
+
+    /**
+     * Runs {@code work} on every tile of {@link #tileRows} rows, in waves: worker w takes the run of
+     * {@code group} consecutive tiles starting at wave + w·group, in order; then {@code afterWave} (if
+     * any) runs on the calling thread. Which worker takes a tile changes no result: the tiles and the
+     * order of the folds are fixed by n and k.
+     */
+    private void forEachTile(int k, int group, WaveEnd afterWave, TileWork work) {
         int tileRows = tileRows(k);
         int tiles = tileCount(k);
-        for (Scratch s : scratch) {
-            if (s.heap.length < tileRows * k) s.heap = new float[tileRows * k];
-        }
         List<Future<?>> parts = new ArrayList<>(threads);
-        for (int wave = 0; wave < tiles; wave += threads) {
-            int workers = Math.min(threads, tiles - wave);
+        for (int wave = 0; wave < tiles; wave += threads * group) {
+            int waveStart = wave;
+            int stop = Math.min(tiles, wave + threads * group);
             parts.clear();
-            for (int w = 0; w < workers; w++) {
+            for (int w = 0; w * group < stop - waveStart; w++) {
                 int worker = w;
-                int tile = wave + w;
+                int first = waveStart + w * group;
+                int end = Math.min(stop, first + group);
                 parts.add(pool.submit(() -> {
-                    Scratch s = scratch[worker];
-                    int from = tile * tileRows;
-                    work.run(worker, tile, from, Math.min(tileRows, n - from), s.products((long) tileRows * k), s.heap);
+                    for (int tile = first; tile < end; tile++) {
+                        int from = tile * tileRows;
+                        work.run(worker, tile - first, tile, from, Math.min(tileRows, n - from));
+                    }
                 }));
             }
             await(parts);
-            if (waveEnd != null) waveEnd.after(workers);
+            if (afterWave != null) afterWave.after(waveStart, stop, group);
         }
     }
 

@@ -104,7 +104,7 @@ public final class NativeCpu {
     static native String isa();
 
     /**
-     * Pins one level ("avx512f", "avx2", "scalar") for every native function: the argmin, the
+     * Pins one level ("avx512f", "avx2", "scalar") for every native function: the k-means tile, the
      * cells and the fixed-order GEMM. False, and nothing changes, if this CPU lacks it.
      */
     static native boolean useIsa(String name);
@@ -119,19 +119,55 @@ public final class NativeCpu {
                                          int lda, long b, int ldb, float beta, long c, int ldc);
 
     /**
-     * For each row r of the rows×k row-major floats at {@code address}: the lowest index j with the
-     * smallest value, into index[offset + r], and that value into value[offset + r].
+     * The fused k-means step of native/cpu/kmeans.c for one tile: rows [from, from + rows) of the
+     * n × (d+1) augmented points against k augmented centres [−2c, ‖c‖²] (k × (d+1)). Writes the
+     * lowest index of each row's smallest ‖c‖² − 2x·c into nearest[from + r] and that value into
+     * minimum[from + r]; with sums non-null, overwrites sums[sumsAt ..+ k·d) and
+     * counts[countsAt ..+ k) with the tile's per-cluster float sums and counts. Same bits as the
+     * fixed-order GEMM, the scalar argmin and CpuCentroidIndex's tile sums.
+     *
+     * @return false, having written nothing, when no native memory was left for the transposed tile
      */
-    static native void argminRows(long address, int rows, int k, int[] index, float[] value, int offset);
+    static native boolean kmeansAssignTile(long points, int d, int rows, long centres, int k, int[] nearest,
+                                           float[] minimum, int offset, float[] sums, int sumsAt, long[] counts,
+                                           int countsAt);
 
-    /** Bounds-checked entry point. */
-    static void argminRows(org.bytedeco.javacpp.FloatPointer products, int rows, int k, int[] index, float[] value,
-                           int offset) {
-        if (rows < 0 || k < 1 || (long) rows * k > products.capacity() - products.position()
-                || offset < 0 || offset + rows > index.length || offset + rows > value.length) {
-            throw new IndexOutOfBoundsException("argminRows: rows=" + rows + ", k=" + k + ", offset=" + offset);
+    /** Bounds-checked entry point (both pointers from their element 0, positions ignored). */
+    static void kmeansAssignTile(org.bytedeco.javacpp.FloatPointer points, int from, int rows, int d,
+                                 org.bytedeco.javacpp.FloatPointer centres, int k, int[] nearest, float[] minimum,
+                                 float[] sums, int sumsAt, long[] counts, int countsAt) {
+        long stride = d + 1L;
+        boolean bad = d < 1 || k < 1 || rows < 0 || from < 0 || (from + (long) rows) * stride > points.capacity()
+                || k * stride > centres.capacity() || from + rows > nearest.length || from + rows > minimum.length
+                || (sums == null) != (counts == null);
+        if (!bad && sums != null) {
+            bad = sumsAt < 0 || countsAt < 0 || sumsAt + (long) k * d > sums.length || countsAt + (long) k > counts.length;
         }
-        argminRows(products.address() + products.position() * Float.BYTES, rows, k, index, value, offset);
+        if (bad) {
+            throw new IndexOutOfBoundsException("kmeansAssignTile: from=" + from + ", rows=" + rows + ", d=" + d
+                    + ", k=" + k + ", sumsAt=" + sumsAt + ", countsAt=" + countsAt);
+        }
+        if (rows == 0) return;
+        if (!kmeansAssignTile(points.address() + from * stride * Float.BYTES, d, rows, centres.address(), k, nearest,
+                minimum, from, sums, sumsAt, counts, countsAt)) {
+            throw new OutOfMemoryError("k-means: no native memory for a transposed tile of " + rows + " x " + d);
+        }
+    }
+
+    /**
+     * totals[j] += tileSums[t·span + j] for t in [0, tiles), in that order, for j in [from, to): the
+     * Java loop of CpuCentroidIndex's fold, vectorised (each element's sum is the same chain).
+     */
+    private static native void foldTiles(double[] totals, float[] tileSums, int tiles, int span, int from, int to);
+
+    /** Bounds-checked entry point of {@link #foldTiles}. */
+    static void foldTileSums(double[] totals, float[] tileSums, int tiles, int span, int from, int to) {
+        if (tiles < 0 || span < 0 || from < 0 || to < from || to > span || to > totals.length
+                || (long) tiles * span > tileSums.length) {
+            throw new IndexOutOfBoundsException("foldTileSums: tiles=" + tiles + ", span=" + span + ", [" + from + ", "
+                    + to + ")");
+        }
+        if (tiles > 0 && to > from) foldTiles(totals, tileSums, tiles, span, from, to);
     }
 
     // ---- recurrent cell steps (native/cpu/cells.c): raw addresses of checked ranges, 0 for no dOut ----

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The native argmin against its Java twin: same index (lowest among ties) and same value, bit for bit. */
+/** The native k-means tile against its Java twin: same labels (lowest index among ties), values and sums, bit for bit. */
 class NativeCpuTest {
     static void requireNative() {
         assumeTrue(NativeCpu.available(), "native CPU library not loaded (" + NativeCpu.status() + "): skipping");
@@ -25,74 +25,81 @@ class NativeCpuTest {
         }
     }
 
+    /**
+     * The fused native tile (native/cpu/kmeans.c) against its twin, the unfused path with the
+     * fixed-order GEMM in Java and the Java argmin and sums: the same labels, distances, inertia,
+     * sums and counts to the bit, at each instruction-set level and thread count. Coarse
+     * integer-valued points and repeated centroids make exact ties common (the lowest index must
+     * win); k from 1 to past 2 panels of 12 and not a multiple of any, n not a multiple of a block.
+     */
     @ParameterizedTest
-    @CsvSource({"avx512f,1,1", "avx512f,3,7", "avx512f,50,16", "avx512f,31,17", "avx512f,100,100",
-            "avx512f,7,1023", "avx2,1,1", "avx2,50,8", "avx2,50,15", "avx2,100,100", "avx2,7,1023",
-            "scalar,3,7", "scalar,100,100"})
-    void argminRowsEqualsJavaLoop(String isa, int rows, int k) {
+    @CsvSource({"avx512f,3001,13,37,2", "avx512f,1,1,1,1", "avx512f,50,3,100,3", "avx512f,2000,40,301,2",
+            "avx512f,700,64,100,1", "avx512f,33,17,12,2", "avx512f,65,16,13,2", "avx2,3001,13,37,2", "avx2,50,3,100,3",
+            "avx2,700,64,100,1", "avx2,2000,40,301,2", "scalar,3001,13,37,2", "scalar,70,5,7,1"})
+    void fusedTileEqualsTheFixedOrderPathInJava(String isa, int n, int d, int k, int threads) {
         requireNative();
         assumeTrue(NativeCpu.useIsa(isa), isa + " not supported by this CPU: skipping");
-        SplittableRandom rng = new SplittableRandom(rows * 1000L + k);
-        float[] h = new float[rows * k];
-        for (int i = 0; i < h.length; i++) {
-            // Coarse values make ties common; negative values and -0.0 included.
-            h[i] = (float) (rng.nextInt(9) - 4) * 0.5f;
-            if (rng.nextInt(50) == 0) h[i] = -0.0f;
+        SplittableRandom rng = new SplittableRandom(n * 31L + d * 7L + k);
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(5) - 2 + (rng.nextInt(4) == 0 ? 0.25f : 0f);
+        float[] c = new float[k * d];
+        for (int j = 0; j < k; j++) {
+            // Every third centroid repeats an earlier one: exact ties between two indices.
+            if (j % 3 == 2) {
+                System.arraycopy(c, (j - 1) * d, c, j * d, d);
+            } else {
+                System.arraycopy(x, rng.nextInt(n) * d, c, j * d, d);
+                c[j * d + rng.nextInt(d)] += 0.5f;
+            }
         }
-        int[] index = new int[rows + 3];
-        float[] value = new float[rows + 3];
-        try (FloatPointer p = new FloatPointer(h.length)) {
-            p.put(h);
-            NativeCpu.argminRows(p, rows, k, index, value, 3);
-        }
-        for (int r = 0; r < rows; r++) {
-            int expected = CpuCentroidIndex.argmin(h, r * k, k);
-            assertEquals(expected, index[3 + r], "row " + r);
-            assertEquals(h[r * k + expected], value[3 + r], 0f, "row " + r);
-        }
+        assertSameAsFixedOrderJava(x, n, d, c, k, threads);
     }
 
+    /** NaN and infinite products: a NaN never wins, unless at centroid 0, where it stands (the scalar loop's rule). */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"avx512f", "avx2", "scalar"})
-    void nanRowsBehaveLikeTheJavaLoop(String isa) {
+    void fusedTileTreatsNanLikeTheJavaLoop(String isa) {
         requireNative();
         assumeTrue(NativeCpu.useIsa(isa), isa + " not supported by this CPU: skipping");
-        // Rows of 4 (scalar tail) and of 20 (SIMD body), NaN first, in the middle, and none.
-        for (int k : new int[] {4, 20}) {
-            float[] h = new float[3 * k];
-            for (int i = 0; i < h.length; i++) h[i] = (i * 7919 % 13) - 6;
-            h[0] = Float.NaN;
-            h[k + k / 2] = Float.NaN;
-            int[] index = new int[3];
-            float[] value = new float[3];
-            try (FloatPointer p = new FloatPointer(h.length)) {
-                p.put(h);
-                NativeCpu.argminRows(p, 3, k, index, value, 0);
-            }
-            for (int r = 0; r < 3; r++) assertEquals(CpuCentroidIndex.argmin(h, r * k, k), index[r], "k=" + k + " row " + r);
+        int n = 40;
+        int d = 3;
+        int k = 30;
+        SplittableRandom rng = new SplittableRandom(5);
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        x[7 * d + 1] = Float.NaN;                  // a point with NaN: every product NaN
+        x[9 * d] = 3e38f;                          // a point whose products overflow
+        float[] c = new float[k * d];
+        for (int i = 0; i < c.length; i++) c[i] = (float) rng.nextGaussian();
+        c[13 * d + 2] = Float.NaN;                 // a NaN centroid inside a panel
+        for (int first : new int[] {1, 0}) {
+            // first = 0: centroid 0 is NaN too, so every row starts from NaN
+            if (first == 0) c[1] = Float.NaN;
+            assertSameAsFixedOrderJava(x, n, d, c, k, 2);
         }
     }
 
-    @Test
-    void indexGivesTheSameAssignmentsWithAndWithoutNative() {
-        requireNative();
-        int n = 3001;
-        int d = 13;
-        int k = 37;
-        SplittableRandom rng = new SplittableRandom(11);
-        float[] x = new float[n * d];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
-        float[] c = java.util.Arrays.copyOf(x, k * d);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (CpuCentroidIndex fast = new CpuCentroidIndex(x, n, d, pool, 2, true, Sgemm.of(false));
-             CpuCentroidIndex java = new CpuCentroidIndex(x, n, d, pool, 2, false, Sgemm.of(false))) {
+    private static void assertSameAsFixedOrderJava(float[] x, int n, int d, float[] c, int k, int threads) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (CpuCentroidIndex fused = new CpuCentroidIndex(x, n, d, pool, threads, true, Sgemm.of(false));
+             CpuCentroidIndex twin = new CpuCentroidIndex(x, n, d, pool, threads, false, FixedOrderGemm::inJava)) {
             int[] a = new int[n];
             int[] b = new int[n];
             float[] da = new float[n];
             float[] db = new float[n];
-            assertEquals(java.assign(c, k, b, db), fast.assign(c, k, a, da));
+            double[] sa = new double[k * d];
+            double[] sb = new double[k * d];
+            long[] ca = new long[k];
+            long[] cb = new long[k];
+            double inertia = twin.assign(c, k, b, db, sb, cb);
+            assertEquals(Double.doubleToLongBits(inertia), Double.doubleToLongBits(fused.assign(c, k, a, da, sa, ca)));
             assertArrayEquals(b, a);
             assertArrayEquals(db, da);
+            assertArrayEquals(sb, sa);
+            assertArrayEquals(cb, ca);
+            // Without sums and distances (the Lloyd loop's other call): the same labels.
+            fused.assign(c, k, a, null);
+            assertArrayEquals(b, a);
         } finally {
             pool.shutdownNow();
         }
