@@ -3,7 +3,7 @@
 #   - one k-means Lloyd iteration at each N,D,K (same data) against scikit-learn;
 #   - one recurrent layer's forward and training step (forward + backward) against PyTorch.
 #
-#   bench/compare-cpu.sh            (shapes below; KMEANS_SHAPES / RNN_SHAPES override them)
+#   bench/compare-cpu.sh            (shapes below; KMEANS_SHAPES / RNN_SHAPES override them, "" skips a set)
 #
 # Installs Debian's python3-sklearn if missing and builds the jar if missing. scikit-learn runs
 # under Debian's OpenBLAS, which on some CPUs picks a slow generic kernel unless OPENBLAS_CORETYPE
@@ -20,8 +20,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 py=/usr/bin/python3
-read -r -a shapes <<<"${KMEANS_SHAPES:-100000,64,100 1000000,32,100 200000,128,256}"
-read -r -a rnn_shapes <<<"${RNN_SHAPES:-lstm:256,28,28,128 lstm:64,140,1,64 lstm:64,256,1,256 gru:256,28,28,128}"
+read -r -a shapes <<<"${KMEANS_SHAPES-100000,64,100 1000000,32,100 200000,128,256}"
+read -r -a rnn_shapes <<<"${RNN_SHAPES-lstm:256,28,28,128 lstm:64,140,1,64 lstm:64,256,1,256 gru:256,28,28,128}"
 kernels=(${SKLEARN_CORETYPES:-Haswell SkylakeX Zen})
 rounds=${ROUNDS:-3}
 median() { "$py" -c "import statistics,sys; print(statistics.median(float(v) for v in sys.argv[1:]))" "$@"; }

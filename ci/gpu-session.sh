@@ -4,7 +4,11 @@
 # so that a hang or a crash in one still leaves time and a log for the others.
 #   1. ci/gpu-check.sh --quick       the GPU tests (parity with the CPU backend, PyTorch fixtures,
 #                                    leaks, out of memory)
-#   2. bench/compare-gpu.sh          k-means iteration and LSTM/GRU layers vs PyTorch/cuDNN, same call
+#   2. bench/compare-gpu.sh          k-means iteration and LSTM/GRU layers vs PyTorch/cuDNN at every
+#                                    anchor shape, FP32 and TF32, alternating rounds, same call
+#      fit                           the end-to-end k-means fit (seeding + iterations, metrics.json's
+#                                    seconds) at 1M x 64, K 1024: --n-init 1 and the default, against
+#                                    PyTorch Lloyd from random starts (bench/torch_kmeans_fit.py)
 #   3. baseline                      the same comparison with the first k-means design (GEMM then
 #                                    argmin), for the fused kernel's side-by-side ratio
 #   4. streaming                     k-means at 20M x 32 through a 256 MiB device budget
@@ -12,8 +16,9 @@
 #   6. profile                       Nsight Compute kernel times: LSTM forward, k-means kernels
 #   7. the MNIST preset              of docs/results.md on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
 #                                    gpu-carry/data/MNIST)
-# Steps are picked with STEPS (default "tests compare baseline streaming mnist"); each step's limit
-# in seconds with TESTS_S, COMPARE_S (also baseline), STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S.
+# Steps are picked with STEPS (default "tests compare fit baseline streaming mnist", in order of
+# priority); each step's limit in seconds with TESTS_S, COMPARE_S (also baseline), FIT_S,
+# STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S.
 # Logs go to $OUT as one tarball (rewritten after every step) and steps.txt: the device returns at
 # most 8 files.
 # Usage (device run, carry [".jre","gpu-carry"]):  ci/gpu-session.sh
@@ -23,7 +28,7 @@ cd "$root"
 final="${OUT:-$root/out/gpu-session}"
 mkdir -p "$final"
 logs=$(mktemp -d)
-steps=" ${STEPS:-tests compare baseline streaming mnist} "
+steps=" ${STEPS:-tests compare fit baseline streaming mnist} "
 status=0
 step() {  # step NAME LIMIT COMMAND...: runs it, its output to the console and to $logs/NAME.log
   local name=$1 limit=$2; shift 2
@@ -42,7 +47,21 @@ nvidia-smi --query-gpu=name,memory.total,memory.used,driver_version --format=csv
 source ci/gpu-env.sh
 
 [[ $steps == *" tests "* ]] && step tests "${TESTS_S:-240}" ci/gpu-check.sh --quick
-[[ $steps == *" compare "* ]] && step compare "${COMPARE_S:-150}" bench/compare-gpu.sh
+[[ $steps == *" compare "* ]] && step compare "${COMPARE_S:-300}" bench/compare-gpu.sh
+if [[ $steps == *" fit "* ]]; then
+  python3 -c "import numpy as np; np.save('gpu-carry/fit.npy', np.random.default_rng(0).standard_normal((1000000, 64), dtype=np.float32))"
+  fit() {  # the fit of rnnclust then PyTorch's, for each n-init, rnnclust's seconds from metrics.json
+    for ninit in 1 10; do
+      "$java" -Xmx16g -cp "$cp" org.rnnclust.cli.Main kmeans --device cuda --data gpu-carry/fit.npy --k 1024 \
+          --n-init "$ninit" --seed 1 --out "$logs/fit-$ninit" >/dev/null || return 1
+      python3 -c "import json, sys; m = json.load(open(sys.argv[1])); print('rnnclust n_init', m['n_init'], 'fit', m['seconds'], 's, iterations', m['iterations'], 'inertia', m['inertia'])" "$logs/fit-$ninit/metrics.json"
+      python3 bench/torch_kmeans_fit.py gpu-carry/fit.npy 1024 --n-init "$ninit" || return 1
+    done
+  }
+  # (timeout runs programs, not functions: the function goes to a child bash with what it reads)
+  export -f fit; export java cp logs
+  step fit "${FIT_S:-240}" bash -c fit
+fi
 # The same comparison with the first k-means design (cuBLAS GEMM then argmin), in the same call,
 # for the side-by-side ratio of the fused kernel.
 [[ $steps == *" baseline "* ]] && RNNCLUST_JAVA_OPTS="-Drnnclust.cuda.kmeans=gemm" \

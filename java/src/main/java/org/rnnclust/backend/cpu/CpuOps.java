@@ -31,9 +31,9 @@ import org.rnnclust.backend.TensorOps;
  *
  * <p>The arguments of every op arrive checked ({@link CheckedTensorOps}): the methods here only compute.
  *
- * <p>GEMM speed depends on the OpenBLAS kernel: on an AVX-512 AMD Zen 5, OpenBLAS 0.3.31 picks an
- * AVX2 kernel, and {@code OPENBLAS_CORETYPE=SKYLAKEX} makes the GEMMs of a training step about
- * 1.9× faster.
+ * <p>GEMM speed depends on the OpenBLAS kernel: on an AVX-512 AMD Zen 5, OpenBLAS 0.3.31 picks its
+ * Cooper Lake (AVX-512) kernel by itself, and {@code OPENBLAS_CORETYPE=SKYLAKEX} measured the same
+ * training step there (bench/RESULTS.md).
  */
 public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     /** GEMM flops below which a call stays on one thread (~20 µs of work). */
