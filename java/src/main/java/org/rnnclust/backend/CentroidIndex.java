@@ -32,6 +32,15 @@ public interface CentroidIndex extends AutoCloseable {
     /** Squared distances from every point to each of m centres: out is n×m row-major. */
     void sqDistances(float[] centres, int m, float[] out);
 
+    /**
+     * Replaces the n points with the first n·d values of {@code x} (row-major; n and d stay): what
+     * the backend keeps of them (an off-heap copy, device memory) is refilled in place. Mini-batch
+     * k-means steps through all its batches on one index this way instead of making one per batch
+     * (on a GPU, device and pinned allocations each time). Like the constructor's array, {@code x}
+     * is not copied and must not change while the index uses it.
+     */
+    void load(float[] x);
+
     /** Copies point i into {@code out} (length d). */
     void point(int i, float[] out);
 

@@ -10,8 +10,8 @@ import java.util.Objects;
  * array (the CPU copies them off-heap, a GPU streams them from there).
  */
 public abstract class CheckedCentroidIndex implements CentroidIndex {
-    /** The n×d row-major points; not copied, and not to be modified while the index is open. */
-    protected final float[] x;
+    /** The n×d row-major points; not copied, and not to be modified while the index uses them. */
+    protected float[] x;
     protected final int n;
     protected final int d;
 
@@ -59,6 +59,18 @@ public abstract class CheckedCentroidIndex implements CentroidIndex {
     }
 
     protected abstract void sqDistancesImpl(float[] centres, int m, float[] out);
+
+    @Override
+    public final void load(float[] points) {
+        if ((long) n * d > points.length) {
+            throw new IllegalArgumentException("points hold " + points.length + " floats, not n*d = " + (long) n * d);
+        }
+        this.x = points;
+        loadImpl();
+    }
+
+    /** Takes the new {@link #x} (same n and d): refills what the backend keeps of the points. */
+    protected abstract void loadImpl();
 
     @Override
     public final void point(int i, float[] out) {

@@ -125,31 +125,33 @@ public final class KMeans {
                                   SplittableRandom rng, double tolAbs) {
         int k = params.k();
         int batch = params.batchSize();
-        MiniBatchUpdate update = new MiniBatchUpdate(KMeansPlusPlus.seed(full, k, rng), k, d, batch);
-        float[] bx = new float[batch * d];
-        int[] order = identity(n);
+        float[] centres;
         List<KMeansModel.IterationStats> history = new ArrayList<>();
-        int steps = (int) Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch));
         boolean converged = false;
         int step = 0;
-        int cursor = n;
-        while (step < steps) {
-            long start = System.nanoTime();
-            if (cursor + batch > n) {
-                shuffle(order, rng);
-                cursor = 0;
+        try (MiniBatchUpdate update = new MiniBatchUpdate(KMeansPlusPlus.seed(full, k, rng), k, d, batch)) {
+            float[] bx = new float[batch * d];
+            int[] order = identity(n);
+            int steps = (int) Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch));
+            int cursor = n;
+            while (step < steps) {
+                long start = System.nanoTime();
+                if (cursor + batch > n) {
+                    shuffle(order, rng);
+                    cursor = 0;
+                }
+                for (int b = 0; b < batch; b++) System.arraycopy(x, order[cursor + b] * d, bx, b * d, d);
+                cursor += batch;
+                double inertia = update.step(backend, bx);
+                step++;
+                history.add(new KMeansModel.IterationStats(step, inertia, update.shift(), 0, seconds(start)));
+                if (miniBatchConverged(step, update.shift(), tolAbs, batch, n)) {
+                    converged = true;
+                    break;
+                }
             }
-            for (int b = 0; b < batch; b++) System.arraycopy(x, order[cursor + b] * d, bx, b * d, d);
-            cursor += batch;
-            double inertia = update.step(backend, bx);
-            step++;
-            history.add(new KMeansModel.IterationStats(step, inertia, update.shift(), 0, seconds(start)));
-            if (miniBatchConverged(step, update.shift(), tolAbs, batch, n)) {
-                converged = true;
-                break;
-            }
+            centres = update.centres();
         }
-        float[] centres = update.centres();
         int[] labels = new int[n];
         float[] dist = new float[n];
         double inertia = full.assign(centres, k, labels, dist);

@@ -7,9 +7,10 @@ import org.rnnclust.backend.CentroidIndex;
  * One mini-batch k-means step (Sculley 2010, with scikit-learn's per-centre count weighting):
  * assign a batch, then move each centre to the count-weighted mean of every point it has been
  * given so far. The in-memory and the streamed mini-batch k-means both step through this, so
- * they differ only in where their batches come from.
+ * they differ only in where their batches come from. One index serves every batch: made at the
+ * first step, then reloaded with each batch's points ({@link CentroidIndex#load}).
  */
-final class MiniBatchUpdate {
+final class MiniBatchUpdate implements AutoCloseable {
     private final int k;
     private final int d;
     private float[] centres;
@@ -19,6 +20,7 @@ final class MiniBatchUpdate {
     private final int[] labels;
     private final float[] dist;
     private double shift;
+    private CentroidIndex index;
 
     MiniBatchUpdate(float[] seeds, int k, int d, int batch) {
         this.k = k;
@@ -33,16 +35,19 @@ final class MiniBatchUpdate {
 
     /**
      * Assigns the {@code batch} points of {@code x} (row-major, d values each) and moves the
-     * centres.
+     * centres. {@code x} is read until the next step or {@link #close}.
      *
      * @return the batch's inertia against the centres before the move
      */
     double step(Backend backend, float[] x) {
         int batch = labels.length;
         double inertia;
-        try (CentroidIndex index = backend.centroidIndex(x, batch, d)) {
-            inertia = index.assign(centres, k, labels, dist, sums, counts);
+        if (index == null) {
+            index = backend.centroidIndex(x, batch, d);
+        } else {
+            index.load(x);
         }
+        inertia = index.assign(centres, k, labels, dist, sums, counts);
         float[] next = centres.clone();
         for (int c = 0; c < k; c++) {
             if (counts[c] == 0) continue;
@@ -64,5 +69,12 @@ final class MiniBatchUpdate {
 
     float[] centres() {
         return centres;
+    }
+
+    /** Closes the batches' index. */
+    @Override
+    public void close() {
+        if (index != null) index.close();
+        index = null;
     }
 }

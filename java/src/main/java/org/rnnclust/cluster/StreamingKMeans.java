@@ -126,11 +126,13 @@ public final class StreamingKMeans {
         int n = points.count();
         int d = points.dimensions();
         int batch = Math.min(params.batchSize(), n);
-        Steps run = new Steps(backend, new MiniBatchUpdate(seeds, params.k(), d, batch), batch, n,
-                Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch)), tolAbs);
-        int epochs = points.randomAccess() ? shuffledEpochs(points, run, rng) : passes(points, run, rng);
-        return new Fit(params.k(), d, run.update.centres(), n, run.step, epochs, run.converged, sampleSize,
-                List.copyOf(run.history));
+        try (MiniBatchUpdate update = new MiniBatchUpdate(seeds, params.k(), d, batch)) {
+            Steps run = new Steps(backend, update, batch, n,
+                    Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch)), tolAbs);
+            int epochs = points.randomAccess() ? shuffledEpochs(points, run, rng) : passes(points, run, rng);
+            return new Fit(params.k(), d, run.update.centres(), n, run.step, epochs, run.converged, sampleSize,
+                    List.copyOf(run.history));
+        }
     }
 
     /** Batches of consecutive points of a fresh shuffle of all of them each epoch, as {@link KMeans} does in memory. */

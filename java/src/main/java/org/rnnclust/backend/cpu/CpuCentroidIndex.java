@@ -49,8 +49,21 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
         this.pool = pool;
         this.useNative = useNative;
         this.xAugmented = new FloatPointer((long) n * (d + 1));
+        this.scratch = new Scratch[this.threads];
+        for (int t = 0; t < this.threads; t++) scratch[t] = new Scratch();
+        this.xNorm = new float[n];
+        copyPoints();
+    }
+
+    @Override
+    protected void loadImpl() {
+        copyPoints();
+    }
+
+    /** Fills the augmented off-heap copy and the norms from {@link #x}. */
+    private void copyPoints() {
         int chunkRows = Math.max(1, TILE_FLOATS / (d + 1));
-        float[] chunk = new float[chunkRows * (d + 1)];
+        float[] chunk = new float[Math.min(n, chunkRows) * (d + 1)];
         for (int from = 0; from < n; from += chunkRows) {
             int rows = Math.min(chunkRows, n - from);
             for (int r = 0; r < rows; r++) {
@@ -60,9 +73,6 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
             xAugmented.position((long) from * (d + 1)).put(chunk, 0, rows * (d + 1));
         }
         xAugmented.position(0);
-        this.scratch = new Scratch[this.threads];
-        for (int t = 0; t < this.threads; t++) scratch[t] = new Scratch();
-        this.xNorm = new float[n];
         for (int i = 0; i < n; i++) xNorm[i] = sqNorm(x, i * d, d);
     }
 

@@ -59,6 +59,7 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
     private DeviceMemory accum;     // k × d double sums, then k counts
     private PinnedMemory small;     // centres up, sums and counts down
     private PinnedMemory pinnedTile; // sqDistances: one tile of distances down
+    private PinnedMemory loadStaging; // load(): the new points up, kept across loads
     private boolean sharedSumsOptIn;
 
     CudaCentroidIndex(CudaContext ctx, float[] x, int n, int d, long budgetBytes) {
@@ -102,18 +103,42 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
         labelStream = stream;
     }
 
+    /**
+     * Resident points: waits until no kernel of ours reads the old points, then uploads the new ones
+     * and their norms into the same buffers. Streamed points are read from {@link #x} at every call.
+     */
+    @Override
+    protected void loadImpl() {
+        if (!plan.resident()) return;
+        ctx.bind();
+        ctx.synchronize(compute, "before new points");
+        // The staging buffer stays for the next batch: a pinned allocation costs about as much as
+        // a small batch's whole step.
+        if (loadStaging == null) loadStaging = new PinnedMemory(stagingRows() * d * 4, "pinned upload buffer");
+        uploadResident(loadStaging);
+    }
+
+    /** Rows of the pinned buffer through which resident points go up: at most 16 MiB. */
+    private long stagingRows() {
+        return Math.max(1, Math.min(n, (16L << 20) / (4L * d)));
+    }
+
     /** Copies all points up once, through a pinned staging buffer, and computes their norms. */
     private void uploadResident() {
-        long stagingRows = Math.max(1, Math.min(n, (16L << 20) / (4L * d)));
-        try (PinnedMemory staging = new PinnedMemory(stagingRows * d * 4, "pinned upload buffer")) {
-            for (long from = 0; from < n; from += stagingRows) {
-                long rows = Math.min(stagingRows, n - from);
-                staging.floats().put(x, (int) (from * d), (int) (rows * d));
-                Cuda.check("cudaMemcpyAsync(points to device)", cudart.cudaMemcpyAsync(
-                        DeviceMemory.pointerAt(points.at(from * d * 4)), DeviceMemory.pointerAt(staging.address()),
-                        rows * d * 4, cudart.cudaMemcpyHostToDevice, copy));
-                ctx.synchronize(copy, "points upload");
-            }
+        try (PinnedMemory staging = new PinnedMemory(stagingRows() * d * 4, "pinned upload buffer")) {
+            uploadResident(staging);
+        }
+    }
+
+    private void uploadResident(PinnedMemory staging) {
+        long stagingRows = stagingRows();
+        for (long from = 0; from < n; from += stagingRows) {
+            long rows = Math.min(stagingRows, n - from);
+            staging.floats().put(x, (int) (from * d), (int) (rows * d));
+            Cuda.check("cudaMemcpyAsync(points to device)", cudart.cudaMemcpyAsync(
+                    DeviceMemory.pointerAt(points.at(from * d * 4)), DeviceMemory.pointerAt(staging.address()),
+                    rows * d * 4, cudart.cudaMemcpyHostToDevice, copy));
+            ctx.synchronize(copy, "points upload");
         }
         launchNorms(points.address(), n, norms.address());
         ctx.synchronize(compute, "point norms");
@@ -359,10 +384,10 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
         }
         try {
             Resources.closeAll(points, norms, outputs, partials, centres, products, accum, small, pinnedTile,
-                    pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1], this::destroyEvents);
+                    loadStaging, pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1], this::destroyEvents);
         } finally {
             points = norms = outputs = partials = centres = products = accum = null;
-            small = pinnedTile = null;
+            small = pinnedTile = loadStaging = null;
         }
     }
 

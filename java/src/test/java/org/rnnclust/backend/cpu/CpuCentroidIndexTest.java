@@ -124,4 +124,61 @@ class CpuCentroidIndexTest {
         assertEquals(0, nearest[1]);
         assertTrue(dist[0] == 0f);
     }
+
+    /**
+     * An index reloaded with other points answers exactly as one made on them (labels, distances,
+     * inertia, sums, counts, the k-means++ distances), native tile or Java path; reloading the first
+     * points gives the first answers again; a short array is refused and changes nothing.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void loadGivesWhatAFreshIndexGives(boolean useNative) {
+        int n = 1501;
+        int d = 9;
+        int k = 17;
+        SplittableRandom rng = new SplittableRandom(3);
+        float[] a = RandomArrays.uniform(rng, n * d, -2, 2);
+        float[] b = RandomArrays.uniform(rng, n * d, -3, 1);
+        float[] c = RandomArrays.uniform(rng, k * d, -2, 2);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        boolean nativeTile = useNative && NativeCpu.available();
+        try (CpuCentroidIndex reused = new CpuCentroidIndex(a, n, d, pool, 2, nativeTile, Sgemm.of(false))) {
+            Answers first = Answers.of(reused, c, k);
+            reused.load(b);
+            try (CpuCentroidIndex fresh = new CpuCentroidIndex(b, n, d, pool, 2, nativeTile, Sgemm.of(false))) {
+                Answers.of(fresh, c, k).assertSame(Answers.of(reused, c, k));
+            }
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> reused.load(new float[n * d - 1]));
+            reused.load(a);
+            first.assertSame(Answers.of(reused, c, k));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Everything an index answers about k centres, for exact comparisons. */
+    record Answers(int[] labels, float[] dist, double inertia, double[] sums, long[] counts, float[] sq) {
+        static Answers of(CentroidIndex index, float[] c, int k) {
+            int n = index.size();
+            int d = index.dim();
+            int[] labels = new int[n];
+            float[] dist = new float[n];
+            double[] sums = new double[k * d];
+            long[] counts = new long[k];
+            double inertia = index.assign(c, k, labels, dist, sums, counts);
+            float[] sq = new float[n * 3];
+            index.sqDistances(c, 3, sq);
+            return new Answers(labels, dist, inertia, sums, counts, sq);
+        }
+
+        void assertSame(Answers other) {
+            assertArrayEquals(labels, other.labels);
+            assertArrayEquals(dist, other.dist);
+            assertEquals(Double.doubleToLongBits(inertia), Double.doubleToLongBits(other.inertia));
+            assertArrayEquals(sums, other.sums);
+            assertArrayEquals(counts, other.counts);
+            assertArrayEquals(sq, other.sq);
+        }
+    }
 }

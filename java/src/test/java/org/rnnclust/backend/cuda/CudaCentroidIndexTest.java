@@ -185,6 +185,39 @@ class CudaCentroidIndexTest {
         }
     }
 
+    /**
+     * Reloading the points (mini-batch k-means' one index) answers as a fresh index does, resident
+     * and streamed, and the in-memory mini-batch fit matches the CPU's within the parity bound.
+     */
+    @Test
+    void loadGivesWhatAFreshIndexGives() {
+        int n = 30011, d = 24, k = 40;
+        float[] a = gaussian(n * d, 21);
+        float[] b = gaussian(n * d, 22);
+        float[] c = gaussian(k * d, 23);
+        for (CudaBackend backend : new CudaBackend[] {gpu, new CudaBackend(0, false, 1L << 20)}) {
+            try (CentroidIndex reused = backend.centroidIndex(a, n, d); CentroidIndex fresh = backend.centroidIndex(b, n, d)) {
+                reused.load(b);
+                int[] l1 = new int[n], l2 = new int[n];
+                float[] d1 = new float[n], d2 = new float[n];
+                double[] s1 = new double[k * d], s2 = new double[k * d];
+                long[] c1 = new long[k], c2 = new long[k];
+                assertEquals(fresh.assign(c, k, l2, d2, s2, c2), reused.assign(c, k, l1, d1, s1, c1));
+                assertArrayEquals(l2, l1);
+                assertArrayEquals(d2, d1);
+                assertArrayEquals(s2, s1);
+                assertArrayEquals(c2, c1);
+            } finally {
+                if (backend != gpu) backend.close();
+            }
+        }
+        float[] x = Blobs.gaussian(20000, 16, 8, 4);
+        KMeans mini = new KMeans(KMeansParams.of(8, 3).withNInit(1).withBatchSize(1024));
+        KMeansModel onGpu = mini.fit(gpu, x, 20000, 16);
+        KMeansModel onCpu = mini.fit(cpu, x, 20000, 16);
+        assertEquals(onCpu.inertia(), onGpu.inertia(), 1e-3 * onCpu.inertia());
+    }
+
     @Test
     void noDeviceMemoryLeaksOverAHundredFits() {
         int n = 3000, d = 24, k = 20;
