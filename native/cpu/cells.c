@@ -155,10 +155,10 @@ CELL_BODY void rnn_backward(int rows, int hid, const float *restrict mask, const
     }
 }
 
-/*
- * ---- each body compiled per instruction-set level (isa.h), then the JNI entry points ----
- * The wrappers' pointers are restrict like the bodies': without it gcc must prove at run time that
- * a dozen rows do not overlap, gives up, and leaves the unit loops scalar (3× slower cells).
+/* ---- each body compiled per instruction-set level (isa.h), then the JNI entry points ----
+ * (native/kernel-check/check.sh cuts this file at the line above.) The wrappers' pointers are
+ * restrict like the bodies': without it gcc must prove at run time that a dozen rows do not
+ * overlap, gives up, and leaves the unit loops scalar (3× slower cells).
  */
 
 #define R restrict
