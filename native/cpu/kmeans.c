@@ -221,8 +221,8 @@ ISA_VARIANTS(sum_tile, SUM_PARAMS, SUM_ARGS)
  * not read); centres: k augmented centroids [−2c, ‖c‖²] of d+1 floats. Writes nearest[offset + r]
  * and minimum[offset + r] (‖c‖² − 2x·c of the nearest); with sums non-null, overwrites
  * sums[sumsAt ..+ k·d) and counts[countsAt ..+ k) with the tile's float sums and counts per cluster.
- * The Java side checks the bounds. Returns false, having written nothing, when the transposed tile
- * could not be allocated.
+ * The Java side checks the bounds. Returns false when memory ran out (the transposed tile, or the
+ * JVM would not pin an array); the outputs are then not to be used.
  */
 JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_kmeansAssignTile(
         JNIEnv *env, jclass cls, jlong x, jint d, jint rows, jlong centres, jint k, jintArray nearest,
@@ -234,25 +234,29 @@ JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_kmeansAssignT
     const float *points = F(x);
     const float *xt = transposed_tile(points, d + 1, rows, d, pitch);
     if (!xt) return JNI_FALSE;
+    /* The JVM may refuse to pin an array (out of memory): then false, as for the tile. */
+    jboolean done = JNI_FALSE;
     jint *idx = (*env)->GetPrimitiveArrayCritical(env, nearest, NULL);
-    jfloat *val = (*env)->GetPrimitiveArrayCritical(env, minimum, NULL);
+    jfloat *val = idx ? (*env)->GetPrimitiveArrayCritical(env, minimum, NULL) : NULL;
     if (idx && val) {
         switch (level) {
             case ISA_V4: assign_v4(xt, pitch, rows, d, F(centres), d + 1, k, idx + offset, val + offset); break;
             case ISA_V3: assign_v3(xt, pitch, rows, d, F(centres), d + 1, k, idx + offset, val + offset); break;
             default: assign_v1(xt, pitch, rows, d, F(centres), d + 1, k, idx + offset, val + offset); break;
         }
+        done = JNI_TRUE;
     }
     if (val) (*env)->ReleasePrimitiveArrayCritical(env, minimum, val, 0);
-    if (idx && sums) {
+    if (done && sums) {
         jfloat *s = (*env)->GetPrimitiveArrayCritical(env, sums, NULL);
         jlong *n = s ? (*env)->GetPrimitiveArrayCritical(env, counts, NULL) : NULL;
         if (s && n) sum_tile_isa(points, d + 1, rows, d, k, idx + offset, s + sumsAt, n + countsAt);
+        else done = JNI_FALSE;
         if (n) (*env)->ReleasePrimitiveArrayCritical(env, counts, n, 0);
         if (s) (*env)->ReleasePrimitiveArrayCritical(env, sums, s, 0);
     }
     if (idx) (*env)->ReleasePrimitiveArrayCritical(env, nearest, idx, 0);
-    return JNI_TRUE;
+    return done;
 }
 
 /* totals[j] += (double) tile[j] for j < span: one tile's float sums joining the double totals. */
@@ -267,8 +271,9 @@ ISA_VARIANTS(fold_sums, FOLD_PARAMS, FOLD_ARGS)
 /*
  * Adds tiles [0, tiles) of tileSums (span floats apart, from tileSums[0]) into totals[from, to), in
  * tile order: each element's sum is the same ordered chain whichever range of elements a call takes.
+ * False, having added nothing, when the JVM would not pin an array.
  */
-JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_foldTiles(
+JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_foldTiles(
         JNIEnv *env, jclass cls, jdoubleArray totals, jfloatArray tileSums, jint tiles, jint span, jint from, jint to) {
     (void) cls;
     jdouble *t = (*env)->GetPrimitiveArrayCritical(env, totals, NULL);
@@ -278,4 +283,5 @@ JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_foldTiles(
     }
     if (s) (*env)->ReleasePrimitiveArrayCritical(env, tileSums, s, 0);
     if (t) (*env)->ReleasePrimitiveArrayCritical(env, totals, t, 0);
+    return t && s ? JNI_TRUE : JNI_FALSE;
 }

@@ -16,7 +16,8 @@ import org.rnnclust.backend.Resources;
  * as [−2c, ‖c‖²], so each row's nearest centroid is a pure argmin, and ‖x‖² is added to the winner
  * only. The tiles are a function of n and k alone ({@link #TILE_FLOATS} products each), and their
  * inertia and cluster sums are added up in tile order: the result has the same bits for any thread
- * count. The threads take the tiles in waves of one tile each, single-threaded inside a tile.
+ * count. The threads take the tiles in waves, each worker a run of consecutive tiles, single-threaded
+ * inside a tile.
  *
  * <p>With the native library, a tile's products, row minima and cluster sums are one call
  * ({@link NativeCpu#kmeansAssignTile}, native/cpu/kmeans.c) that never writes the product matrix.
@@ -250,7 +251,7 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
         float[] tileSums = new float[0];
         long[] tileCounts = new long[0];
 
-        /** Room for the sums and counts of {@code tiles} tiles of k clusters. */
+        /** Room for {@code tilesTimesK} clusters' sums (d floats each) and counts: a run of tiles × k. */
         void ensureSums(int tilesTimesK, int d) {
             if (tileSums.length < tilesTimesK * d) tileSums = new float[tilesTimesK * d];
             if (tileCounts.length < tilesTimesK) tileCounts = new long[tilesTimesK];

@@ -126,7 +126,8 @@ public final class NativeCpu {
      * counts[countsAt ..+ k) with the tile's per-cluster float sums and counts. Same bits as the
      * fixed-order GEMM, the scalar argmin and CpuCentroidIndex's tile sums.
      *
-     * @return false, having written nothing, when no native memory was left for the transposed tile
+     * @return false when memory ran out (the transposed tile, or the JVM would not pin an array); the
+     *         outputs are then not to be used
      */
     static native boolean kmeansAssignTile(long points, int d, int rows, long centres, int k, int[] nearest,
                                            float[] minimum, int offset, float[] sums, int sumsAt, long[] counts,
@@ -150,7 +151,7 @@ public final class NativeCpu {
         if (rows == 0) return;
         if (!kmeansAssignTile(points.address() + from * stride * Float.BYTES, d, rows, centres.address(), k, nearest,
                 minimum, from, sums, sumsAt, counts, countsAt)) {
-            throw new OutOfMemoryError("k-means: no native memory for a transposed tile of " + rows + " x " + d);
+            throw new OutOfMemoryError("k-means: no memory for a tile of " + rows + " x " + d + " points");
         }
     }
 
@@ -158,7 +159,7 @@ public final class NativeCpu {
      * totals[j] += tileSums[t·span + j] for t in [0, tiles), in that order, for j in [from, to): the
      * Java loop of CpuCentroidIndex's fold, vectorised (each element's sum is the same chain).
      */
-    private static native void foldTiles(double[] totals, float[] tileSums, int tiles, int span, int from, int to);
+    private static native boolean foldTiles(double[] totals, float[] tileSums, int tiles, int span, int from, int to);
 
     /** Bounds-checked entry point of {@link #foldTiles}. */
     static void foldTileSums(double[] totals, float[] tileSums, int tiles, int span, int from, int to) {
@@ -167,7 +168,9 @@ public final class NativeCpu {
             throw new IndexOutOfBoundsException("foldTileSums: tiles=" + tiles + ", span=" + span + ", [" + from + ", "
                     + to + ")");
         }
-        if (tiles > 0 && to > from) foldTiles(totals, tileSums, tiles, span, from, to);
+        if (tiles > 0 && to > from && !foldTiles(totals, tileSums, tiles, span, from, to)) {
+            throw new OutOfMemoryError("k-means: no memory to pin the cluster sums");
+        }
     }
 
     // ---- recurrent cell steps (native/cpu/cells.c): raw addresses of checked ranges, 0 for no dOut ----
