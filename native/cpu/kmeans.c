@@ -7,8 +7,8 @@
  * Its Java twin is the index's unfused path with the fixed-order GEMM (FixedOrderGemm, then the
  * scalar argmin): every product here is that GEMM's element, the ordered sum over p of the augmented
  * row [x, 1] times the augmented centroid [−2c, ‖c‖²], each product rounded and then added (the
- * build does not contract multiply-adds); the argmin is argmin_scalar's (first strict minimum, the
- * value of column 0 when it is NaN). So the three levels of isa.h and the twin give the same bits.
+ * build does not contract multiply-adds); the argmin is CpuCentroidIndex.argmin's (first strict
+ * minimum, the value of column 0 when it is NaN). So the three levels of isa.h and the twin give the same bits.
  *
  * Why: the unfused path computes a rows × k tile with OpenBLAS and then reads it back for the
  * argmin; at k = 100 the tile-sized GEMMs run far below the large-square rate and the product
@@ -135,7 +135,7 @@ static float *transposed_tile(const float *x, int ld, int rows, int d, int pitch
             _Pragma("GCC unroll 4") for (int v = 0; v < RV; v++) {                                        \
                 VEC value = s[v][q] + norm;                                                                \
                 if (j == 0) {                                                                              \
-                    /* Column 0 starts the minimum, NaN included, as argmin_scalar does. */                \
+                    /* Column 0 starts the minimum, NaN included, as the Java argmin does. */              \
                     best[v] = value; at[v] = (IVEC){0};                                                    \
                 } else {                                                                                   \
                     IVEC less = value < best[v];                                                           \
@@ -153,7 +153,7 @@ static float *transposed_tile(const float *x, int ld, int rows, int d, int pitch
             VEC best[RV];                                                                                  \
             IVEC at[RV];                                                                                   \
             memset(best, 0, sizeof best); memset(at, 0, sizeof at);                                        \
-            /* k in panels of nearly equal width (100 = 1 × 10 + 8 × 11 ... not 8 × 12 + 4): a narrow     \
+            /* k in panels of nearly equal width (100 = 12 + 8 × 11, not 8 × 12 + 4): a narrow            \
                last panel would leave most of the registers idle. */                                     \
             int panels = (k + NC - 1) / NC, base = k / panels, wider = k % panels, j0 = 0;                 \
             for (int w = 0; w < panels; w++) {                                                             \
@@ -177,10 +177,13 @@ static float *transposed_tile(const float *x, int ld, int rows, int d, int pitch
 #define CASES_12(S) CASES_6(S) PANEL_CASE(S, 7) PANEL_CASE(S, 8) PANEL_CASE(S, 9) PANEL_CASE(S, 10)      \
     PANEL_CASE(S, 11) PANEL_CASE(S, 12)
 
+/* Row blocks: 2 vectors of points at either width (block_rows below pads the tile to them). */
+#define W16_ROWS (2 * 16)
+#define W8_ROWS (2 * 8)
 /* AVX-512: 32 points × 12 centroids = 24 of the 32 vector registers. */
-KMEANS_BODIES(w16, v16, i16, 16, 2, 12, CASES_12(w16))
+KMEANS_BODIES(w16, v16, i16, 16, W16_ROWS / 16, 12, CASES_12(w16))
 /* AVX2 (and the baseline): 16 points × 6 centroids = 12 of the 16 vector registers. */
-KMEANS_BODIES(w8, v8, i8, 8, 2, 6, CASES_6(w8))
+KMEANS_BODIES(w8, v8, i8, 8, W8_ROWS / 8, 6, CASES_6(w8))
 
 #define ASSIGN_PARAMS (const float *xt, int pitch, int rows, int d, const float *c, int ld, int k, jint *nearest, \
                        jfloat *minimum)
@@ -192,7 +195,7 @@ static void assign_v1 ASSIGN_PARAMS { assign_w8 ASSIGN_ARGS; }
 
 /* Rows per transposed block at each level: the tile is padded to a whole block. */
 static int block_rows(int level) {
-    return level == ISA_V4 ? 32 : 16;
+    return level == ISA_V4 ? W16_ROWS : W8_ROWS;
 }
 
 /*
@@ -269,17 +272,16 @@ ISA_BODY void fold_sums(jdouble *totals, const jfloat *tile, int span) {
 ISA_VARIANTS(fold_sums, FOLD_PARAMS, FOLD_ARGS)
 
 /*
- * Adds tiles [0, tiles) of tileSums (span floats apart, from tileSums[0]) into totals[from, to), in
- * tile order: each element's sum is the same ordered chain whichever range of elements a call takes.
+ * Adds tiles [0, tiles) of tileSums (span floats apart) into totals[0, span), in tile order.
  * False, having added nothing, when the JVM would not pin an array.
  */
 JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_foldTiles(
-        JNIEnv *env, jclass cls, jdoubleArray totals, jfloatArray tileSums, jint tiles, jint span, jint from, jint to) {
+        JNIEnv *env, jclass cls, jdoubleArray totals, jfloatArray tileSums, jint tiles, jint span) {
     (void) cls;
     jdouble *t = (*env)->GetPrimitiveArrayCritical(env, totals, NULL);
     jfloat *s = t ? (*env)->GetPrimitiveArrayCritical(env, tileSums, NULL) : NULL;
     if (t && s) {
-        for (int tile = 0; tile < tiles; tile++) fold_sums_isa(t + from, s + (size_t) tile * span + from, to - from);
+        for (int tile = 0; tile < tiles; tile++) fold_sums_isa(t, s + (size_t) tile * span, span);
     }
     if (s) (*env)->ReleasePrimitiveArrayCritical(env, tileSums, s, 0);
     if (t) (*env)->ReleasePrimitiveArrayCritical(env, totals, t, 0);

@@ -99,7 +99,7 @@ final class CpuCentroidIndex extends CheckedCentroidIndex {
                 Scratch s = scratch[w];
                 int tiles = Math.min(group, endTile - firstTile - w * group);
                 if (useNative) {
-                    NativeCpu.foldTileSums(sums, s.tileSums, tiles, span, 0, span);
+                    NativeCpu.foldTileSums(sums, s.tileSums, tiles, span);
                 } else {
                     for (int slot = 0; slot < tiles; slot++) {
                         for (int j = 0, at = slot * span; j < span; j++) sums[j] += s.tileSums[at + j];

@@ -156,19 +156,17 @@ public final class NativeCpu {
     }
 
     /**
-     * totals[j] += tileSums[t·span + j] for t in [0, tiles), in that order, for j in [from, to): the
+     * totals[j] += tileSums[t·span + j] for t in [0, tiles), in that order, for j in [0, span): the
      * Java loop of CpuCentroidIndex's fold, vectorised (each element's sum is the same chain).
      */
-    private static native boolean foldTiles(double[] totals, float[] tileSums, int tiles, int span, int from, int to);
+    private static native boolean foldTiles(double[] totals, float[] tileSums, int tiles, int span);
 
     /** Bounds-checked entry point of {@link #foldTiles}. */
-    static void foldTileSums(double[] totals, float[] tileSums, int tiles, int span, int from, int to) {
-        if (tiles < 0 || span < 0 || from < 0 || to < from || to > span || to > totals.length
-                || (long) tiles * span > tileSums.length) {
-            throw new IndexOutOfBoundsException("foldTileSums: tiles=" + tiles + ", span=" + span + ", [" + from + ", "
-                    + to + ")");
+    static void foldTileSums(double[] totals, float[] tileSums, int tiles, int span) {
+        if (tiles < 0 || span < 0 || span > totals.length || (long) tiles * span > tileSums.length) {
+            throw new IndexOutOfBoundsException("foldTileSums: tiles=" + tiles + ", span=" + span);
         }
-        if (tiles > 0 && to > from && !foldTiles(totals, tileSums, tiles, span, from, to)) {
+        if (tiles > 0 && span > 0 && !foldTiles(totals, tileSums, tiles, span)) {
             throw new OutOfMemoryError("k-means: no memory to pin the cluster sums");
         }
     }
