@@ -129,7 +129,7 @@ public final class KMeans {
         List<KMeansModel.IterationStats> history = new ArrayList<>();
         boolean converged = false;
         int step = 0;
-        try (MiniBatchUpdate update = new MiniBatchUpdate(KMeansPlusPlus.seed(full, k, rng), k, d, batch)) {
+        try (MiniBatchUpdate update = new MiniBatchUpdate(backend, KMeansPlusPlus.seed(full, k, rng), k, d, batch)) {
             float[] bx = new float[batch * d];
             int[] order = identity(n);
             int steps = (int) Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch));
@@ -142,7 +142,7 @@ public final class KMeans {
                 }
                 for (int b = 0; b < batch; b++) System.arraycopy(x, order[cursor + b] * d, bx, b * d, d);
                 cursor += batch;
-                double inertia = update.step(backend, bx);
+                double inertia = update.step(bx);
                 step++;
                 history.add(new KMeansModel.IterationStats(step, inertia, update.shift(), 0, seconds(start)));
                 if (miniBatchConverged(step, update.shift(), tolAbs, batch, n)) {

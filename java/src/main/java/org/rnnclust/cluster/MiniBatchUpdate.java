@@ -20,9 +20,12 @@ final class MiniBatchUpdate implements AutoCloseable {
     private final int[] labels;
     private final float[] dist;
     private double shift;
+    /** Makes the batches' index at the first step. */
+    private final Backend backend;
     private CentroidIndex index;
 
-    MiniBatchUpdate(float[] seeds, int k, int d, int batch) {
+    MiniBatchUpdate(Backend backend, float[] seeds, int k, int d, int batch) {
+        this.backend = backend;
         this.k = k;
         this.d = d;
         this.centres = seeds;
@@ -39,7 +42,7 @@ final class MiniBatchUpdate implements AutoCloseable {
      *
      * @return the batch's inertia against the centres before the move
      */
-    double step(Backend backend, float[] x) {
+    double step(float[] x) {
         int batch = labels.length;
         double inertia;
         if (index == null) {

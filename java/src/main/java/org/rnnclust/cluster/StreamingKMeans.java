@@ -126,8 +126,8 @@ public final class StreamingKMeans {
         int n = points.count();
         int d = points.dimensions();
         int batch = Math.min(params.batchSize(), n);
-        try (MiniBatchUpdate update = new MiniBatchUpdate(seeds, params.k(), d, batch)) {
-            Steps run = new Steps(backend, update, batch, n,
+        try (MiniBatchUpdate update = new MiniBatchUpdate(backend, seeds, params.k(), d, batch)) {
+            Steps run = new Steps(update, batch, n,
                     Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch)), tolAbs);
             int epochs = points.randomAccess() ? shuffledEpochs(points, run, rng) : passes(points, run, rng);
             return new Fit(params.k(), d, run.update.centres(), n, run.step, epochs, run.converged, sampleSize,
@@ -189,7 +189,6 @@ public final class StreamingKMeans {
 
     /** The mini-batch steps, their budget and the stopping rule, wherever the batches come from. */
     private static final class Steps {
-        final Backend backend;
         final MiniBatchUpdate update;
         final int batchSize;
         final int n;
@@ -199,8 +198,7 @@ public final class StreamingKMeans {
         int step;
         boolean converged;
 
-        Steps(Backend backend, MiniBatchUpdate update, int batchSize, int n, long budget, double tolAbs) {
-            this.backend = backend;
+        Steps(MiniBatchUpdate update, int batchSize, int n, long budget, double tolAbs) {
             this.update = update;
             this.batchSize = batchSize;
             this.n = n;
@@ -214,7 +212,7 @@ public final class StreamingKMeans {
 
         void step(float[] batch) {
             long start = System.nanoTime();
-            double inertia = update.step(backend, batch);
+            double inertia = update.step(batch);
             step++;
             history.add(new KMeansModel.IterationStats(step, inertia, update.shift(), 0,
                     (System.nanoTime() - start) / 1e9));
