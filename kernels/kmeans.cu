@@ -301,3 +301,282 @@ RNNCLUST_KERNEL void blockSums(const float *__restrict__ v, long long n, double 
     }
     if (threadIdx.x == 0) partial[blockIdx.x] = shared[0];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Device-resident k-means (CudaLloydRun, CudaSeedingRun): the bookkeeping of the Lloyd loop and
+// k-means++ seeding, so that per iteration or seeding round only a few numbers cross to the host.
+// Each kernel is the device twin of a rule written in Java above the backend (cluster/KMeans,
+// cluster/KMeansPlusPlus); the comments name the rule.
+// ---------------------------------------------------------------------------------------------
+
+// Sum over the block of one double per thread, in a fixed tree order (deterministic); the result
+// is valid in thread 0. `scratch` holds blockDim.x doubles; blockDim.x is a power of two.
+__device__ __forceinline__ double blockSum(double v, double *scratch) {
+    scratch[threadIdx.x] = v;
+    __syncthreads();
+    for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
+        if (threadIdx.x < stride) scratch[threadIdx.x] += scratch[threadIdx.x + stride];
+        __syncthreads();
+    }
+    double s = scratch[0];
+    __syncthreads();  // scratch is reused by the next call
+    return s;
+}
+
+// How many of the n labels differ from `previous`, added to *changed; previous becomes labels.
+// (KMeans' strict convergence test: the labels of two iterations equal.) One atomic per block.
+RNNCLUST_KERNEL void labelChanges(const int *__restrict__ labels, int *__restrict__ previous, long long n,
+                                  unsigned long long *__restrict__ changed) {
+    __shared__ double scratch[256];
+    double mine = 0;
+    GRID_STRIDE(i, n) {
+        const int l = labels[i];
+        if (l != previous[i]) {
+            previous[i] = l;
+            mine += 1;
+        }
+    }
+    const double s = blockSum(mine, scratch);
+    if (threadIdx.x == 0 && s > 0) atomicAdd(changed, (unsigned long long) s);
+}
+
+// Whether point (v, i) goes before (best, bestIdx) in the relocation order: farther first, then
+// the lower index (KMeans.relocateEmpty's stable sort by decreasing distance).
+__device__ __forceinline__ bool fartherFirst(float v, long long i, float best, long long bestIdx) {
+    return v > best || (v == best && i < bestIdx);
+}
+
+// First phase of the relocation pick: per block, the first point in that order among the points
+// that may leave their cluster (it keeps at least one point: counts[label] > 1). The second phase
+// (farthestPick) takes the first of the blocks' candidates. Blocks of 256 threads.
+RNNCLUST_KERNEL void farthestEligible(const float *__restrict__ dist, const int *__restrict__ labels, long long n,
+                                      const unsigned long long *__restrict__ counts, float *__restrict__ blockBest,
+                                      long long *__restrict__ blockIdx_) {
+    __shared__ float bv[256];
+    __shared__ long long bi[256];
+    float best = -1.f;
+    long long bestIdx = -1;
+    GRID_STRIDE(i, n) {
+        if (counts[labels[i]] > 1ull && fartherFirst(dist[i], i, best, bestIdx < 0 ? 0x7fffffffffffffffLL : bestIdx)) {
+            best = dist[i];
+            bestIdx = i;
+        }
+    }
+    bv[threadIdx.x] = best;
+    bi[threadIdx.x] = bestIdx;
+    __syncthreads();
+    for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
+        if (threadIdx.x < stride) {
+            const long long oi = bi[threadIdx.x + stride];
+            if (oi >= 0 && (bi[threadIdx.x] < 0 || fartherFirst(bv[threadIdx.x + stride], oi, bv[threadIdx.x], bi[threadIdx.x]))) {
+                bv[threadIdx.x] = bv[threadIdx.x + stride];
+                bi[threadIdx.x] = oi;
+            }
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+        blockBest[blockIdx.x] = bv[0];
+        blockIdx_[blockIdx.x] = bi[0];
+    }
+}
+
+// Second phase, one block of 256 threads: the first of `blocks` candidates, or -1 when no point
+// may move (KMeans.relocateEmpty then stops refilling). Then moves that point into the empty
+// cluster `empty`: its coordinates leave its old cluster's double sums and become the empty
+// cluster's, the counts follow, and its label changes (the Java rule, element for element).
+RNNCLUST_KERNEL void relocateFarthest(const float *__restrict__ x, int d, const float *__restrict__ blockBest,
+                                      const long long *__restrict__ blockIdx_, int blocks, int empty,
+                                      int *__restrict__ labels, double *__restrict__ sums,
+                                      unsigned long long *__restrict__ counts, unsigned long long *__restrict__ moves) {
+    __shared__ float bv[256];
+    __shared__ long long bi[256];
+    float best = -1.f;
+    long long bestIdx = -1;
+    for (int b = threadIdx.x; b < blocks; b += blockDim.x) {
+        const long long oi = blockIdx_[b];
+        if (oi >= 0 && (bestIdx < 0 || fartherFirst(blockBest[b], oi, best, bestIdx))) {
+            best = blockBest[b];
+            bestIdx = oi;
+        }
+    }
+    bv[threadIdx.x] = best;
+    bi[threadIdx.x] = bestIdx;
+    __syncthreads();
+    for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
+        if (threadIdx.x < stride) {
+            const long long oi = bi[threadIdx.x + stride];
+            if (oi >= 0 && (bi[threadIdx.x] < 0 || fartherFirst(bv[threadIdx.x + stride], oi, bv[threadIdx.x], bi[threadIdx.x]))) {
+                bv[threadIdx.x] = bv[threadIdx.x + stride];
+                bi[threadIdx.x] = oi;
+            }
+        }
+        __syncthreads();
+    }
+    const long long i = bi[0];
+    if (i < 0) return;  // the same for every thread
+    const int old = labels[i];
+    const float *p = x + i * d;
+    for (int j = threadIdx.x; j < d; j += blockDim.x) {
+        sums[(long long) old * d + j] -= (double) p[j];
+        sums[(long long) empty * d + j] = (double) p[j];
+    }
+    __syncthreads();  // every thread has read labels[i] before it changes
+    if (threadIdx.x == 0) {
+        counts[old] -= 1ull;
+        counts[empty] = 1ull;
+        labels[i] = empty;
+        moves[0] += 1ull;
+    }
+}
+
+// The new centres, in place: each cluster's mean, (float) (sum / count) as KMeans.means takes it;
+// an empty cluster keeps its centre. Per block, the partial squared shift Σ (old − new)² in double
+// into partialShift[blockIdx.x] (the host adds the blocks' sums). Blocks of 256 threads.
+RNNCLUST_KERNEL void updateMeans(const double *__restrict__ sums, const unsigned long long *__restrict__ counts, int k,
+                                 int d, float *__restrict__ centres, double *__restrict__ partialShift) {
+    __shared__ double scratch[256];
+    double shift = 0;
+    GRID_STRIDE(e, (long long) k * d) {
+        const unsigned long long count = counts[e / d];
+        if (count == 0ull) continue;
+        const float next = (float) (sums[e] / (double) count);
+        const double t = (double) centres[e] - (double) next;
+        shift += t * t;
+        centres[e] = next;
+    }
+    const double s = blockSum(shift, scratch);
+    if (threadIdx.x == 0) partialShift[blockIdx.x] = s;
+}
+
+// k-means++ seeding (KMeansPlusPlus): `closest` holds each point's squared distance to the
+// nearest centre chosen so far. The points are cut into tiles of SEED_ROWS (one block each); the
+// tiles' sums of `closest` make the first level of the inverse-CDF search.
+#define SEED_ROWS 256
+#define SEED_DEPTH 32
+#define SEED_MAX_TRIALS 24  // 2 + ⌊ln k⌋ trials: 23 at k = 2³¹
+
+// Squared distances (Σ_j (x_j − c_j)², summed over j in order, so that a candidate's distance to a
+// point has the same bits whichever kernel call computes it) from the points of this block's tile
+// to m candidate points (rows candRows[0..m) of x), and what the seeding does with them:
+//   mode 0 (trial):  partial[tile·m + t] = Σ_tile min(closest, d²(·, candidate t)), closest kept;
+//   mode 1 (accept): closest ← min(closest, d²(·, candidate 0)); tileSum[tile] = Σ_tile closest;
+//   mode 2 (first):  closest ← d²(·, candidate 0); tileSum[tile] = Σ_tile closest.
+// The tile goes through shared memory SEED_DEPTH dimensions at a time (coalesced row reads);
+// each thread then owns one point. Blocks of SEED_ROWS threads, one per tile.
+RNNCLUST_KERNEL void __launch_bounds__(SEED_ROWS)
+seedDistances(const float *__restrict__ x, long long n, int d, const int *__restrict__ candRows, int m, int mode,
+              float *__restrict__ closest, double *__restrict__ partial, double *__restrict__ tileSum) {
+    __shared__ float xs[SEED_ROWS][SEED_DEPTH + 1];
+    __shared__ float cs[SEED_MAX_TRIALS][SEED_DEPTH];
+    __shared__ double scratch[SEED_ROWS];
+    const long long tile = blockIdx.x;
+    const long long base = tile * SEED_ROWS;
+    const long long me = base + threadIdx.x;
+    float acc[SEED_MAX_TRIALS];
+    for (int t = 0; t < SEED_MAX_TRIALS; t++) acc[t] = 0.f;
+    for (int j0 = 0; j0 < d; j0 += SEED_DEPTH) {
+        const int depth = d - j0 < SEED_DEPTH ? d - j0 : SEED_DEPTH;
+        for (int e = threadIdx.x; e < SEED_ROWS * SEED_DEPTH; e += SEED_ROWS) {
+            const int r = e / SEED_DEPTH, j = e % SEED_DEPTH;
+            xs[r][j] = base + r < n && j < depth ? x[(base + r) * d + j0 + j] : 0.f;
+        }
+        for (int e = threadIdx.x; e < m * SEED_DEPTH; e += SEED_ROWS) {
+            const int t = e / SEED_DEPTH, j = e % SEED_DEPTH;
+            cs[t][j] = j < depth ? x[(long long) candRows[t] * d + j0 + j] : 0.f;
+        }
+        __syncthreads();
+        // Unrolled over the trials so that acc stays in registers; each acc[t] still sums over j
+        // in order, whatever m is.
+        for (int j = 0; j < depth; j++) {
+            const float xv = xs[threadIdx.x][j];
+#pragma unroll
+            for (int t = 0; t < SEED_MAX_TRIALS; t++) {
+                if (t < m) {
+                    const float diff = xv - cs[t][j];
+                    acc[t] = fmaf(diff, diff, acc[t]);
+                }
+            }
+        }
+        __syncthreads();
+    }
+    const bool inside = me < n;
+    if (mode == 0) {
+        const float c = inside ? closest[me] : 0.f;
+#pragma unroll
+        for (int t = 0; t < SEED_MAX_TRIALS; t++) {
+            if (t >= m) break;  // m is the same for every thread: the barriers inside stay uniform
+            const double s = blockSum(inside ? (double) fminf(c, acc[t]) : 0.0, scratch);
+            if (threadIdx.x == 0) partial[tile * m + t] = s;
+        }
+    } else {
+        float c = 0.f;
+        if (inside) {
+            c = mode == 1 ? fminf(closest[me], acc[0]) : acc[0];
+            closest[me] = c;
+        }
+        const double s = blockSum((double) c, scratch);
+        if (threadIdx.x == 0) tileSum[tile] = s;
+    }
+}
+
+// out[t] = Σ_tile partial[tile·m + t], one block of 256 threads per t, in a fixed order: the trial
+// potentials (mode 0), or with m = 1 the total of the tile sums.
+RNNCLUST_KERNEL void sumTiles(const double *__restrict__ partial, long long tiles, int m, double *__restrict__ out) {
+    __shared__ double scratch[256];
+    const int t = blockIdx.x;
+    double s = 0;
+    for (long long i = threadIdx.x; i < tiles; i += blockDim.x) s += partial[i * m + t];
+    s = blockSum(s, scratch);
+    if (threadIdx.x == 0) out[t] = s;
+}
+
+// The D² draw: for each of the m uniforms u[t] in [0, 1), the first point whose running sum of
+// `closest` exceeds u[t] · (the sum of all), or n − 1 if rounding leaves none (KMeansPlusPlus'
+// inverse-CDF search). One block of 256 threads per draw: each thread owns a run of tiles, a scan
+// of the runs' sums finds the thread whose run holds the draw, and that thread walks its run's tile
+// sums and then the points of the one tile.
+RNNCLUST_KERNEL void sampleRows(const double *__restrict__ u, const double *__restrict__ tileSum, long long tiles,
+                                const float *__restrict__ closest, long long n, int *__restrict__ rows) {
+    __shared__ double scan[256];
+    __shared__ long long found;
+    const int t = blockIdx.x;
+    const long long run = (tiles + blockDim.x - 1) / blockDim.x;
+    const long long first = threadIdx.x * run;
+    const long long last = first + run < tiles ? first + run : tiles;
+    double mine = 0;
+    for (long long i = first; i < last; i++) mine += tileSum[i];
+    scan[threadIdx.x] = mine;
+    if (threadIdx.x == 0) found = n - 1;
+    __syncthreads();
+    for (int off = 1; off < (int) blockDim.x; off <<= 1) {  // inclusive scan, fixed order
+        const double add = threadIdx.x >= (unsigned) off ? scan[threadIdx.x - off] : 0.0;
+        __syncthreads();
+        scan[threadIdx.x] += add;
+        __syncthreads();
+    }
+    const double r = u[t] * scan[blockDim.x - 1];
+    const double before = threadIdx.x == 0 ? 0.0 : scan[threadIdx.x - 1];
+    if (first < last && before <= r && scan[threadIdx.x] > r) {
+        double s = before;
+        for (long long i = first; i < last; i++) {
+            if (s + tileSum[i] <= r && i + 1 < last) {
+                s += tileSum[i];
+                continue;
+            }
+            // The draw falls in this tile (or, by rounding, nowhere later in the run: walk on).
+            const long long end = (i + 1) * SEED_ROWS < n ? (i + 1) * SEED_ROWS : n;
+            long long p = i * SEED_ROWS;
+            for (; p < end; p++) {
+                s += (double) closest[p];
+                if (s > r) break;
+            }
+            if (p < end) {
+                found = p;
+                break;
+            }
+        }
+    }
+    __syncthreads();
+    if (threadIdx.x == 0) rows[t] = (int) found;
+}

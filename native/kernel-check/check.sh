@@ -22,6 +22,9 @@ sed -e 's/extern __shared__ float partial\[\];/static float partial[1 << 16];/' 
 cp "$here/threads_shim.h" "$here/kmeans_check.cpp" "$work/"
 g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/kmeans_check.cpp" -o "$work/kmeans_check" -lm
 "$work/kmeans_check" | tee -a "$work/out.txt"
+cp "$here/kmeans_loop_check.cpp" "$work/"
+g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/kmeans_loop_check.cpp" -o "$work/kmeans_loop_check" -lm
+"$work/kmeans_loop_check" | tee -a "$work/out.txt"
 if grep -q MISMATCH "$work/out.txt"; then
   echo "kernel-check: FAILED ($(grep -c MISMATCH "$work/out.txt") mismatches)" >&2
   exit 1

@@ -1,5 +1,7 @@
 package org.rnnclust.backend;
 
+import java.util.Optional;
+
 /**
  * The device-side half of k-means (the FAISS split): n points of dimension d held by a backend,
  * answering the questions the k-means loop asks of them. Squared Euclidean distances are computed
@@ -43,6 +45,23 @@ public interface CentroidIndex extends AutoCloseable {
 
     /** Copies point i into {@code out} (length d). */
     void point(int i, float[] out);
+
+    /**
+     * A Lloyd run from the k × d {@code centres} (copied) with its state kept by the backend, where
+     * the backend has one (a GPU with the points resident); empty where the k-means loop should
+     * keep the state on the host itself. The caller closes it.
+     */
+    default Optional<LloydRun> lloydRun(float[] centres, int k) {
+        return Optional.empty();
+    }
+
+    /**
+     * k-means++ seeding with its distances kept by the backend, where the backend has such a
+     * version (a GPU with the points resident); empty otherwise. The caller closes it.
+     */
+    default Optional<SeedingRun> seedingRun() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.LloydRun;
 
 /**
  * k-means, written once above the backend: k-means++ seeding (greedy, with 2 + ln k local trials as
@@ -79,41 +80,44 @@ public final class KMeans {
 
     private KMeansModel lloyd(CentroidIndex index, float[] centres, int n, int d, double tolAbs) {
         int k = params.k();
-        int[] labels = new int[n];
-        int[] previous = new int[n];
-        float[] dist = new float[n];
-        double[] sums = new double[k * d];
-        long[] counts = new long[k];
+        try (LloydRun run = index.lloydRun(centres, k).orElseGet(() -> new HostLloydRun(index, centres, k))) {
+            return lloyd(run, n, d, tolAbs);
+        }
+    }
+
+    /**
+     * Lloyd's iterations on the given run's state (the backend's where it keeps one, else
+     * {@link HostLloydRun}): stops when no label changes (the update would reproduce the same
+     * centres), when the centres move less than the tolerance, or after maxIter iterations.
+     */
+    KMeansModel lloyd(LloydRun run, int n, int d, double tolAbs) {
+        int k = params.k();
         List<KMeansModel.IterationStats> history = new ArrayList<>();
         boolean converged = false;
         int iter = 0;
         while (iter < params.maxIter()) {
             long start = System.nanoTime();
-            // No distances back: only an empty cluster needs them (a GPU saves copying n floats).
-            double inertia = index.assign(centres, k, labels, null, sums, counts);
+            LloydRun.Assignment assignment = run.assign();
             iter++;
-            if (iter > 1 && Arrays.equals(labels, previous)) {
+            if (iter > 1 && assignment.changed() == 0) {
                 // Strict convergence: the update would reproduce the same centres.
-                history.add(new KMeansModel.IterationStats(iter, inertia, 0, 0, seconds(start)));
+                history.add(new KMeansModel.IterationStats(iter, assignment.inertia(), 0, 0, seconds(start)));
                 converged = true;
                 break;
             }
-            System.arraycopy(labels, 0, previous, 0, n);
-            float[] current = centres;
-            // The distances, only when a cluster is empty: the same labels again, with their distances.
-            int split = relocateEmpty(index, labels, dist, () -> index.assign(current, k, labels, dist), sums, counts, d);
-            float[] next = means(sums, counts, centres, d);
-            double shift = sqShift(centres, next);
-            centres = next;
-            history.add(new KMeansModel.IterationStats(iter, inertia, shift, split, seconds(start)));
+            int split = run.relocateEmpty();
+            double shift = run.updateCentres();
+            history.add(new KMeansModel.IterationStats(iter, assignment.inertia(), shift, split, seconds(start)));
             if (shift <= tolAbs) {
                 converged = true;
                 break;
             }
         }
         // Labels and inertia that belong to the final centres.
-        double inertia = index.assign(centres, k, labels, dist);
-        return new KMeansModel(k, d, centres, labels, inertia, iter, converged, List.copyOf(history));
+        int[] labels = new int[n];
+        float[] dist = new float[n];
+        double inertia = run.finish(labels, dist);
+        return new KMeansModel(k, d, run.centres(), labels, inertia, iter, converged, List.copyOf(history));
     }
 
     /**
@@ -209,7 +213,7 @@ public final class KMeans {
         return split;
     }
 
-    private static float[] means(double[] sums, long[] counts, float[] previous, int d) {
+    static float[] means(double[] sums, long[] counts, float[] previous, int d) {
         float[] out = previous.clone();
         for (int c = 0; c < counts.length; c++) {
             if (counts[c] == 0) continue; // only when n < k: keep the old centre

@@ -2,84 +2,62 @@ package org.rnnclust.cluster;
 
 import java.util.SplittableRandom;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.SeedingRun;
 
 /**
  * Greedy k-means++ seeding (Arthur & Vassilvitskii 2007, with the local trials of scikit-learn):
  * each new centre is the best of 2 + ⌊ln k⌋ candidates drawn with probability proportional to the
- * squared distance to the nearest centre chosen so far. Candidate distances come from the
- * backend's GEMM, all candidates of one round in one call.
+ * squared distance to the nearest centre chosen so far. The distances live in a {@link SeedingRun}:
+ * the backend's own where it has one (on a GPU, on the device), else {@link HostSeedingRun}; the
+ * random draws and the choice of the best trial are made here, for both.
  */
 final class KMeansPlusPlus {
     private KMeansPlusPlus() {}
 
     static float[] seed(CentroidIndex index, int k, SplittableRandom rng) {
+        try (SeedingRun run = index.seedingRun().orElseGet(() -> new HostSeedingRun(index))) {
+            return seed(run, index, k, rng);
+        }
+    }
+
+    /** The seeding with the given distances' keeper (tests compare a device run with the host's). */
+    static float[] seed(SeedingRun run, CentroidIndex index, int k, SplittableRandom rng) {
         int n = index.size();
         int d = index.dim();
         int trials = 2 + (int) Math.log(k);
         float[] centres = new float[k * d];
         float[] row = new float[d];
 
-        index.point(rng.nextInt(n), row);
+        int first = rng.nextInt(n);
+        index.point(first, row);
         System.arraycopy(row, 0, centres, 0, d);
-        float[] closest = new float[n];
-        index.sqDistances(row, 1, closest);
-        double potential = sum(closest);
+        double potential = run.start(first);
 
-        float[] candidates = new float[trials * d];
+        double[] u = new double[trials];
         int[] candidateRows = new int[trials];
-        float[] candDist = new float[n * trials];
-        double[] cumulative = new double[n];
+        double[] potentials = new double[trials];
         for (int c = 1; c < k; c++) {
-            cumulative(closest, cumulative);
-            for (int t = 0; t < trials; t++) {
+            if (potential > 0) {
+                for (int t = 0; t < trials; t++) u[t] = rng.nextDouble();
+                run.drawAndEvaluate(u, candidateRows, potentials);
+            } else {
                 // All points on a centre already (potential 0): any point is as good as another.
-                candidateRows[t] = potential > 0
-                        ? search(cumulative, rng.nextDouble() * cumulative[n - 1])
-                        : rng.nextInt(n);
-                index.point(candidateRows[t], row);
-                System.arraycopy(row, 0, candidates, t * d, d);
+                for (int t = 0; t < trials; t++) candidateRows[t] = rng.nextInt(n);
+                run.evaluate(candidateRows, potentials);
             }
-            index.sqDistances(candidates, trials, candDist);
             int best = 0;
             double bestPotential = Double.POSITIVE_INFINITY;
             for (int t = 0; t < trials; t++) {
-                double p = 0;
-                for (int i = 0; i < n; i++) p += Math.min(closest[i], candDist[i * trials + t]);
-                if (p < bestPotential) {
-                    bestPotential = p;
+                if (potentials[t] < bestPotential) {
+                    bestPotential = potentials[t];
                     best = t;
                 }
             }
-            for (int i = 0; i < n; i++) closest[i] = Math.min(closest[i], candDist[i * trials + best]);
+            run.accept(best);
             potential = bestPotential;
-            System.arraycopy(candidates, best * d, centres, c * d, d);
+            index.point(candidateRows[best], row);
+            System.arraycopy(row, 0, centres, c * d, d);
         }
         return centres;
-    }
-
-    private static void cumulative(float[] v, double[] out) {
-        double s = 0;
-        for (int i = 0; i < v.length; i++) {
-            s += v[i];
-            out[i] = s;
-        }
-    }
-
-    /** First index whose cumulative sum exceeds r (the inverse-CDF draw). */
-    private static int search(double[] cumulative, double r) {
-        int lo = 0;
-        int hi = cumulative.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cumulative[mid] > r) hi = mid;
-            else lo = mid + 1;
-        }
-        return lo;
-    }
-
-    private static double sum(float[] v) {
-        double s = 0;
-        for (float f : v) s += f;
-        return s;
     }
 }

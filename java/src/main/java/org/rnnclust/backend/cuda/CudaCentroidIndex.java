@@ -1,11 +1,14 @@
 package org.rnnclust.backend.cuda;
 
+import java.util.Optional;
 import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
 import org.rnnclust.backend.CheckedCentroidIndex;
+import org.rnnclust.backend.LloydRun;
 import org.rnnclust.backend.Resources;
+import org.rnnclust.backend.SeedingRun;
 
 /**
  * The GPU's answer to "which centroid is nearest": per tile of rows, cuBLAS computes X·Cᵀ into a
@@ -26,6 +29,12 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
      * L2-sized product tile and then argminRows, to compare the two on the same GPU.
      */
     static final boolean FUSED_ASSIGN = !"gemm".equals(System.getProperty("rnnclust.cuda.kmeans"));
+    /**
+     * k-means++ and the Lloyd loop keep their state on the device ({@link CudaSeedingRun},
+     * {@link CudaLloydRun}); {@code -Drnnclust.cuda.kmeansLoop=host} keeps it on the host instead, as
+     * before they existed, to compare the two on the same GPU.
+     */
+    static final boolean DEVICE_LOOP = !"host".equals(System.getProperty("rnnclust.cuda.kmeansLoop"));
     /** nearestCentroids' block: NC_ROWS points, NC_THREADS threads (kernels/kmeans.cu). */
     private static final int FUSED_ROWS = 128;
     private static final int FUSED_THREADS = 256;
@@ -80,6 +89,50 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
 
     ChunkPlan plan() {
         return plan;
+    }
+
+    /**
+     * Lloyd's iterations on the device ({@link CudaLloydRun}) where the points are resident and the
+     * assignment is the fused kernel; empty otherwise, or when the device has no room for the run's
+     * n labels and distances (the host loop then runs on this index as before).
+     */
+    @Override
+    public Optional<LloydRun> lloydRun(float[] centres, int k) {
+        if (!deviceLoop()) return Optional.empty();
+        if (k < 1 || (long) k * d > centres.length) throw new IllegalArgumentException("centres hold " + centres.length
+                + " floats, not k*d for k=" + k);
+        ctx.bind();
+        try {
+            return Optional.of(new CudaLloydRun(this, ctx, centres, k));
+        } catch (CudaOutOfMemoryException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** k-means++ distances on the device ({@link CudaSeedingRun}), under the same conditions. */
+    @Override
+    public Optional<SeedingRun> seedingRun() {
+        if (!deviceLoop()) return Optional.empty();
+        ctx.bind();
+        try {
+            return Optional.of(new CudaSeedingRun(this, ctx));
+        } catch (CudaOutOfMemoryException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean deviceLoop() {
+        return DEVICE_LOOP && FUSED_ASSIGN && plan.resident();
+    }
+
+    /** Where the resident points are (n × d floats); only when {@link ChunkPlan#resident()}. */
+    long pointsAddress() {
+        return points.address();
+    }
+
+    /** Where the resident points' squared norms are (n floats). */
+    long normsAddress() {
+        return norms.address();
     }
 
     private void allocate() {
@@ -172,11 +225,7 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
                         cudart.cudaStreamWaitEvent(compute, labelsReady[(int) ((c - 1) & 1)], 0));
             }
             if (FUSED_ASSIGN) {
-                // float4 loads where every row starts on a 16-byte boundary (cudaMalloc gives 256).
-                String kernel = d % 4 == 0 && (xAddr | centres.address()) % 16 == 0 ? "nearestCentroidsVec4" : "nearestCentroids";
-                ctx.launch(kernel, fn(kernel), (int) ((rows + FUSED_ROWS - 1) / FUSED_ROWS),
-                        FUSED_THREADS, 0, compute, xAddr, CudaContext.arg((int) rows), CudaContext.arg(d), centres.address(),
-                        CudaContext.arg(k), centreNorms, nAddr, outNearest, outDist, 0L);
+                launchAssign(xAddr, rows, centres.address(), k, centreNorms, nAddr, outNearest, outDist);
             } else {
                 for (long r0 = 0; r0 < rows; r0 += tileRows) {
                     int tr = (int) Math.min(tileRows, rows - r0);
@@ -191,7 +240,7 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
             Cuda.check("cudaStreamWaitEvent(assigned)", cudart.cudaStreamWaitEvent(labelStream, assigned[slot], 0));
             copyDown(pinned, outNearest, rows * 4, "labels", labelStream);
             record(labelsReady[slot], labelStream, "labels ready");
-            if (summing) launchSums(xAddr, rows, outNearest, k);
+            if (summing) launchSums(xAddr, rows, outNearest, k, accum.address());
             int partialBlocks = Math.min(MAX_PARTIALS, ctx.gridFor(rows, BLOCK));
             ctx.launch("blockSums", fn("blockSums"), partialBlocks, BLOCK, BLOCK * 8, compute, outDist, rows, partials.address());
             if (sqDistance != null) copyDown(pinned + plan.chunkRows() * 4, outDist, rows * 4, "distances");
@@ -311,7 +360,22 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
         launchNorms(centres.address(), k, centres.at(4L * k * d));
     }
 
-    private void launchSums(long xAddr, long rows, long labels, int k) {
+    /**
+     * The fused assignment of {@code rows} points at {@code xAddr} (norms at {@code rowNorms}) to the
+     * k centres at {@code centresAddr} (norms after them at {@code centreNorms}): nearest and dist
+     * are written for each of the rows.
+     */
+    void launchAssign(long xAddr, long rows, long centresAddr, int k, long centreNorms, long rowNorms, long nearest,
+                      long dist) {
+        // float4 loads where every row starts on a 16-byte boundary (cudaMalloc gives 256).
+        String kernel = d % 4 == 0 && (xAddr | centresAddr) % 16 == 0 ? "nearestCentroidsVec4" : "nearestCentroids";
+        ctx.launch(kernel, fn(kernel), (int) ((rows + FUSED_ROWS - 1) / FUSED_ROWS), FUSED_THREADS, 0, compute, xAddr,
+                CudaContext.arg((int) rows), CudaContext.arg(d), centresAddr, CudaContext.arg(k), centreNorms, rowNorms,
+                nearest, dist, 0L);
+    }
+
+    /** Adds the rows' points into their clusters' double sums and counts at {@code accumAddr} (k × d, then k). */
+    void launchSums(long xAddr, long rows, long labels, int k, long accumAddr) {
         long sharedBytes = 4L * k * d + 4L * k;
         long work = rows * d;
         if (sharedBytes <= 48 * 1024 || sharedBytes <= ctx.maxSharedOptin()) {
@@ -324,19 +388,19 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
             // Few blocks, each summing many points: the flush of k × d partial sums is then rare.
             int blocks = (int) Math.max(1, Math.min(ctx.gridFor(work, 1024), (long) ctx.multiprocessors() * 2));
             ctx.launch("clusterSumsShared", f, blocks, 1024, (int) sharedBytes, compute, xAddr, rows, CudaContext.arg(d), labels,
-                    CudaContext.arg(k), accum.address(), accum.at(8L * k * d));
+                    CudaContext.arg(k), accumAddr, accumAddr + 8L * k * d);
         } else {
             ctx.launch("clusterSums", fn("clusterSums"), ctx.gridFor(rows * 32, BLOCK), BLOCK, 0, compute, xAddr, rows,
-                    CudaContext.arg(d), labels, CudaContext.arg(k), accum.address(), accum.at(8L * k * d));
+                    CudaContext.arg(d), labels, CudaContext.arg(k), accumAddr, accumAddr + 8L * k * d);
         }
     }
 
-    private void launchNorms(long rowsAddr, long rows, long out) {
+    void launchNorms(long rowsAddr, long rows, long out) {
         ctx.launch("rowSquaredNorms", fn("rowSquaredNorms"), ctx.gridFor(rows, BLOCK), BLOCK, 0, compute, rowsAddr, rows,
                 CudaContext.arg(d), out);
     }
 
-    private CUfunc_st fn(String name) {
+    CUfunc_st fn(String name) {
         return ctx.kmeans().function(name);
     }
 
