@@ -8,7 +8,8 @@
 #                                    anchor shape, FP32 and TF32, alternating rounds, same call
 #      fit                           the end-to-end k-means fit (seeding + iterations, metrics.json's
 #                                    seconds) at 1M x 64, K 1024: --n-init 1 and the default, against
-#                                    PyTorch Lloyd from random starts (bench/torch_kmeans_fit.py)
+#                                    PyTorch Lloyd from random starts (bench/torch_kmeans_fit.py), and
+#                                    --n-init 1 with the loop's state on the host (kmeansLoop=host)
 #   3. baseline                      the same comparison with the first k-means design (GEMM then
 #                                    argmin), for the fused kernel's side-by-side ratio
 #   4. streaming                     k-means at 20M x 32 through a 256 MiB device budget
@@ -57,6 +58,10 @@ if [[ $steps == *" fit "* ]]; then
       python3 -c "import json, sys; m = json.load(open(sys.argv[1])); print('rnnclust n_init', m['n_init'], 'fit', m['seconds'], 's, iterations', m['iterations'], 'inertia', m['inertia'])" "$logs/fit-$ninit/metrics.json"
       python3 bench/torch_kmeans_fit.py gpu-carry/fit.npy 1024 --n-init "$ninit" || return 1
     done
+    # The same fit with seeding and the Lloyd state on the host, as before they moved to the device.
+    "$java" -Xmx16g -Drnnclust.cuda.kmeansLoop=host -cp "$cp" org.rnnclust.cli.Main kmeans --device cuda \
+        --data gpu-carry/fit.npy --k 1024 --n-init 1 --seed 1 --out "$logs/fit-host-1" >/dev/null || return 1
+    python3 -c "import json, sys; m = json.load(open(sys.argv[1])); print('rnnclust host loop n_init', m['n_init'], 'fit', m['seconds'], 's, iterations', m['iterations'], 'inertia', m['inertia'])" "$logs/fit-host-1/metrics.json"
   }
   # (timeout runs programs, not functions: the function goes to a child bash with what it reads)
   export -f fit; export java cp logs
