@@ -30,6 +30,8 @@ public enum Setting {
     KMEANS_TOLERANCE,
     /** Mini-batch k-means' batch size. */
     KMEANS_BATCH_SIZE,
+    /** How k-means picks its starting centres (k-means++ or k-means||). */
+    KMEANS_SEEDING,
     /** k-Shape's random starts. */
     KSHAPE_RESTARTS,
     /** k-Shape's iterations per start. */

@@ -53,6 +53,7 @@ final class ForestCommand implements Callable<Integer> {
         settings.put("max_rows", maxRows);
         settings.put("seed", clustering.seed);
         settings.put("n_init", kmeans.nInit);
+        settings.put("seeding", kmeans.settings().seedingName());
         return BaselineRun.run(spec, data, prep, device, clustering, out,
                 Methods.forest(params, KMeansSettings.withRestarts(kmeans.nInit)), true, settings);
     }

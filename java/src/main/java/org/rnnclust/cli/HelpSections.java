@@ -54,6 +54,7 @@ public final class HelpSections {
             Map.entry("--components", "Model"), Map.entry("--variance", "Model"), Map.entry("--max-components", "Model"),
             Map.entry("rnn --cell", "Model"), Map.entry("rnn --bidirectional", "Model"), Map.entry("--weights", "Model"),
             Map.entry("--window", "Clustering"), Map.entry("--dba-iter", "Clustering"), Map.entry("--n-init", "Clustering"),
+            Map.entry("--seeding", "Clustering"),
             Map.entry("--max-iter", "Clustering"),
             Map.entry("generate --n", "Data"), Map.entry("generate --length", "Data"),
             Map.entry("--labels-out", "Output"), Map.entry("--format", "Data"), Map.entry("export --format", "Output"),

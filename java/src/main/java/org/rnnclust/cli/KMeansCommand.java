@@ -54,6 +54,7 @@ final class KMeansCommand implements Callable<Integer> {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("seed", clustering.seed);
         settings.put("n_init", kmeans.nInit);
+        settings.put("seeding", kmeans.settings().seedingName());
         // The bar closes when the restarts end (or fail), before the results are printed.
         try (Progress shown = progress.open(spec, "refine")) {
             return BaselineRun.run(spec, data, prep, device, clustering, out,

@@ -21,7 +21,12 @@ final class KMeansMixin {
             description = "0: full-batch Lloyd; B > 0: mini-batch k-means with batches of B. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
+    @Option(names = "--seeding", paramLabel = "HOW", defaultValue = "k-means++",
+            description = "k-means++, or k-means|| (a few passes that each sample about 2k points: "
+                    + "fewer passes over the data when k is large). Default: ${DEFAULT-VALUE}.")
+    String seeding;
+
     KMeansSettings settings() {
-        return Flags.build(() -> new KMeansSettings(nInit, maxIter, tol, batchSize));
+        return Flags.build(() -> new KMeansSettings(nInit, maxIter, tol, batchSize, seeding));
     }
 }

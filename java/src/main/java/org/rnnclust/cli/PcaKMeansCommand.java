@@ -51,6 +51,7 @@ final class PcaKMeansCommand implements Callable<Integer> {
         settings.put("pca", rule.toString());
         settings.put("seed", clustering.seed);
         settings.put("n_init", kmeans.nInit);
+        settings.put("seeding", kmeans.settings().seedingName());
         return BaselineRun.run(spec, data, prep, device, clustering, out,
                 Methods.pcaKMeans(rule, KMeansSettings.withRestarts(kmeans.nInit)), true, settings);
     }

@@ -25,6 +25,7 @@ final class SettingFlags {
             Map.entry(Setting.KMEANS_MAX_ITERATIONS, "--max-iter"),
             Map.entry(Setting.KMEANS_TOLERANCE, "--tol"),
             Map.entry(Setting.KMEANS_BATCH_SIZE, "--batch-size"),
+            Map.entry(Setting.KMEANS_SEEDING, "--seeding"),
             Map.entry(Setting.KSHAPE_RESTARTS, "--n-init"),
             Map.entry(Setting.KSHAPE_MAX_ITERATIONS, "--max-iter"),
             Map.entry(Setting.DTW_WINDOW, "--window"),

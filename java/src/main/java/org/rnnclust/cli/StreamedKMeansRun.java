@@ -84,6 +84,7 @@ final class StreamedKMeansRun {
                 metrics.put("seed_sample", fit.sampleSize());
                 metrics.put("seed", clustering.seed);
                 metrics.put("n_init", settings.nInit());
+                metrics.put("seeding", settings.seedingName());
                 metrics.put("batch_size", settings.batchSize());
                 metrics.put("chunk_rows", chunkRows);
                 metrics.put("seconds", seconds);

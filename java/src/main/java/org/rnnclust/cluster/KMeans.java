@@ -54,7 +54,7 @@ public final class KMeans {
                 SplittableRandom rng = root.split();
                 KMeansModel model = params.batchSize() > 0 && params.batchSize() < n
                         ? miniBatch(backend, index, x, n, d, rng, tolAbs)
-                        : lloyd(index, KMeansPlusPlus.seed(index, k, rng), n, d, tolAbs);
+                        : lloyd(index, seed(params, backend, index, rng), n, d, tolAbs);
                 if (best == null || model.inertia() < best.inertia()) best = model;
                 restartFinished.accept(run + 1);
             }
@@ -133,7 +133,7 @@ public final class KMeans {
         List<KMeansModel.IterationStats> history = new ArrayList<>();
         boolean converged = false;
         int step = 0;
-        try (MiniBatchUpdate update = new MiniBatchUpdate(backend, KMeansPlusPlus.seed(full, k, rng), k, d, batch)) {
+        try (MiniBatchUpdate update = new MiniBatchUpdate(backend, seed(params, backend, full, rng), k, d, batch)) {
             float[] bx = new float[batch * d];
             int[] order = identity(n);
             int steps = (int) Math.min(Integer.MAX_VALUE, (long) params.maxIter() * ((n + batch - 1) / batch));
@@ -160,6 +160,13 @@ public final class KMeans {
         float[] dist = new float[n];
         double inertia = full.assign(centres, k, labels, dist);
         return new KMeansModel(k, d, centres, labels, inertia, step, converged, List.copyOf(history));
+    }
+
+    /** k starting centres for one restart, by the params' seeding (k-means++ or k-means||). */
+    static float[] seed(KMeansParams params, Backend backend, CentroidIndex index, SplittableRandom rng) {
+        return params.seeding() == KMeansParams.Seeding.KMEANS_PARALLEL
+                ? KMeansParallel.seed(backend, index, params.k(), rng)
+                : KMeansPlusPlus.seed(index, params.k(), rng);
     }
 
     /**

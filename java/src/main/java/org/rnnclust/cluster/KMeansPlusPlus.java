@@ -22,13 +22,31 @@ final class KMeansPlusPlus {
 
     /** The seeding with the given distances' keeper (tests compare a device run with the host's). */
     static float[] seed(SeedingRun run, CentroidIndex index, int k, SplittableRandom rng) {
+        return seed(run, index, k, rng, rng.nextInt(index.size()));
+    }
+
+    /**
+     * Weighted k-means++: point i stands for {@code weights[i]} points, in the first draw, the D²
+     * draws and the trials' potentials (k-means|| reclusters its weighted candidates with it).
+     * Distances are kept on the host.
+     */
+    static float[] seedWeighted(CentroidIndex index, double[] weights, int k, SplittableRandom rng) {
+        double[] cumulative = new double[weights.length];
+        double s = 0;
+        for (int i = 0; i < weights.length; i++) cumulative[i] = s += weights[i];
+        int first = HostSeedingRun.search(cumulative, rng.nextDouble() * s);
+        try (SeedingRun run = new HostSeedingRun(index, weights)) {
+            return seed(run, index, k, rng, first);
+        }
+    }
+
+    private static float[] seed(SeedingRun run, CentroidIndex index, int k, SplittableRandom rng, int first) {
         int n = index.size();
         int d = index.dim();
         int trials = 2 + (int) Math.log(k);
         float[] centres = new float[k * d];
         float[] row = new float[d];
 
-        int first = rng.nextInt(n);
         index.point(first, row);
         System.arraycopy(row, 0, centres, 0, d);
         double potential = run.start(first);

@@ -110,7 +110,7 @@ public final class StreamingKMeans {
         try (CentroidIndex index = backend.centroidIndex(sample, m, d)) {
             int[] labels = new int[m];
             for (int run = 0; run < params.nInit(); run++) {
-                float[] candidate = KMeansPlusPlus.seed(index, k, root.split());
+                float[] candidate = KMeans.seed(params, backend, index, root.split());
                 double inertia = index.assign(candidate, k, labels, null);
                 if (seeds == null || inertia < seedInertia) {
                     seeds = candidate;

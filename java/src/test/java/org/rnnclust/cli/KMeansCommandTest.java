@@ -239,4 +239,23 @@ class KMeansCommandTest {
         assertEquals(1, refused.errLines(), refused.err());
         assertFalse(Files.exists(badOut), "nothing half-written");
     }
+
+    @Test
+    void kMeansParallelSeedingIsRecordedAndAWrongNameRefused() throws IOException {
+        Path train = twoShapes("seeding.tsv", 20, 3);
+        Path out = tmp.resolve("seeding");
+        CliRun run = CliRun.of("kmeans", "--data", train.toString(), "--seeding", "k-means||", "--out", out.toString(),
+                "--device", "cpu");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals("k-means||", m.get("seeding").asText(), m.toString());
+        assertEquals(1.0, m.get("acc").asDouble(), "two ramps are separable");
+
+        CliRun wrong = CliRun.of("kmeans", "--data", train.toString(), "--seeding", "random", "--out",
+                tmp.resolve("wrong").toString());
+        assertEquals(2, wrong.exitCode(), wrong.err());
+        assertEquals(1, wrong.errLines(), wrong.err());
+        assertTrue(wrong.err().contains("unknown k-means seeding 'random'") && wrong.err().contains("--seeding"), wrong.err());
+        assertFalse(Files.exists(tmp.resolve("wrong")), "nothing written");
+    }
 }
