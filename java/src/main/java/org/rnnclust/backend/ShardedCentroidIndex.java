@@ -29,9 +29,12 @@ import java.util.concurrent.Future;
  * label and distance is computed from that point and the centres alone, so labels, counts, distances,
  * sqDistances and point are the same; the cluster sums and the inertia are the same sums taken in
  * another grouping (a backend sums per tile of rows, and the tiles start afresh in every shard), so
- * they agree up to rounding. A one-shard index gives the plain index's bits. (Per point holds for the
- * native CPU kernels, the fixed-order GEMM and the fused GPU kernel; a BLAS GEMM called on fewer rows
- * may pick another kernel and round a product otherwise, which can move a near tie.)
+ * they agree up to rounding. A one-shard index gives the plain index's bits. (Per point holds where
+ * each point's products are computed alone: the native CPU assignment, the deterministic mode's
+ * fixed-order GEMM, the fused GPU assignment. A BLAS GEMM (OpenBLAS, cuBLAS: sqDistances outside the
+ * deterministic mode, assign without those kernels) called on fewer rows may pick another kernel
+ * and round a product otherwise: the distances then agree within FP32 rounding, which can move a
+ * near tie.)
  *
  * <p>The first shard reads the caller's array in place; the others hold copies of their slices
  * (backends take points from offset 0), which costs (G − 1)/G of the points in host memory.
