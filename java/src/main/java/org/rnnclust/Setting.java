@@ -44,7 +44,7 @@ public enum Setting {
     DTW_KMEANS_MAX_ITERATIONS,
     /** DBA updates of each DTW k-means centroid per round. */
     DBA_ITERATIONS,
-    /** Which device computes: auto, cpu, cuda, cuda:N. */
+    /** Which device computes: auto, cpu, cuda, cuda:N, cuda:N,M,... */
     DEVICE,
     /** CPU worker threads. */
     THREADS,

@@ -7,7 +7,7 @@ import org.rnnclust.backend.Backends;
 
 /**
  * A compute device: the CPU (OpenBLAS and the native kernels) or one NVIDIA GPU (CUDA kernels and
- * cuBLAS). Open one, hand it to the fits and models that should compute on it, close it when they
+ * cuBLAS), or several GPUs that share k-means between them (cuda:0,1). Open one, hand it to the fits and models that should compute on it, close it when they
  * are done; it owns native and device memory.
  *
  * <p>Thread safety: a CPU device may be used by several threads at once (each call makes its own
@@ -20,7 +20,7 @@ public final class Device implements AutoCloseable {
         this.backend = backend;
     }
 
-    /** Opens {@code name} (auto, cpu, cuda, cuda:N) with the defaults of {@link DeviceOptions#of}. */
+    /** Opens {@code name} (auto, cpu, cuda, cuda:N, cuda:N,M,...) with the defaults of {@link DeviceOptions#of}. */
     public static Device open(String name) {
         return open(DeviceOptions.of(name));
     }

@@ -5,8 +5,10 @@ import org.rnnclust.backend.MemorySize;
 /**
  * How to open a {@link Device}.
  *
- * @param name                  auto, cpu, cuda or cuda:N; auto takes CUDA when a GPU and its
- *                              libraries load, else the CPU (logging why)
+ * @param name                  auto, cpu, cuda, cuda:N, or cuda:N,M,... (k-means sharded over those
+ *                              GPUs in order, a GPU named twice holding two shards; the networks on
+ *                              the first); auto takes CUDA when a GPU and its libraries load, else
+ *                              the CPU (logging why)
  * @param threads               CPU worker threads, 0 for all cores
  * @param tf32                  let cuBLAS use TF32 tensor cores (about 1e-3 relative error)
  * @param maxDeviceMemoryBytes  GPU memory a k-means index may use, 0 for what is free; larger data

@@ -16,7 +16,7 @@ import org.rnnclust.backend.cuda.CudaProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Chooses a backend from a device name: auto, cpu, cuda, cuda:N. */
+/** Chooses a backend from a device name: auto, cpu, cuda, cuda:N, or cuda:N,M,... for k-means sharded over GPUs. */
 public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
@@ -25,7 +25,8 @@ public final class Backends {
     /**
      * What a command asks of the device.
      *
-     * @param device          auto, cpu, cuda or cuda:N
+     * @param device          auto, cpu, cuda, cuda:N, or cuda:N,M,... (k-means sharded over those GPUs, in
+     *                        order, a GPU named twice holding two shards; everything else on the first)
      * @param threads         CPU threads, 0 for all cores
      * @param tf32            let cuBLAS use TF32 tensor cores
      * @param maxDeviceMemory bytes of GPU memory a k-means index may use, 0 = what is free
@@ -108,12 +109,13 @@ public final class Backends {
             LOG.info("Computing on the CPU: CUDA unavailable ({})", why);
             return cpu(r.threads(), false);
         }
-        if (spec.equals("cuda") || spec.matches("cuda:\\d+")) {
+        if (spec.equals("cuda") || spec.matches("cuda:\\d+(,\\d+)*")) {
             String why = cudaUnavailableReason();
             if (why != null) {
                 throw new DeviceUnavailableException("device " + r.device() + ": CUDA is not available: " + why
                         + " (choose the device cpu or auto)", null, Setting.DEVICE);
             }
+            if (spec.contains(",")) return cudaShards(spec, r);
             int index = spec.equals("cuda") ? 0 : Integer.parseInt(spec.substring(5));
             try {
                 return cuda(index, r);
@@ -122,8 +124,8 @@ public final class Backends {
                         Setting.DEVICE);
             }
         }
-        throw new InputException("device " + r.device() + ": unknown device (expected auto, cpu, cuda or cuda:N)",
-                Setting.DEVICE);
+        throw new InputException("device " + r.device()
+                + ": unknown device (expected auto, cpu, cuda, cuda:N or cuda:N,M,...)", Setting.DEVICE);
     }
 
     /**
@@ -141,6 +143,35 @@ public final class Backends {
             }
         }
         return b;
+    }
+
+    /**
+     * cuda:N,M,...: one backend per GPU named, in order, each with its own context (a GPU named twice
+     * gets two), as one {@link ShardedBackend}; the recurrent layers' kernels load on the first only,
+     * where the networks run. Whatever was opened is closed again when a later GPU fails.
+     */
+    private static Backend cudaShards(String spec, Request r) {
+        Request others = new Request(r.device(), r.threads(), r.tf32(), r.maxDeviceMemory(), false, r.deterministic());
+        List<Backend> opened = new ArrayList<>();
+        try {
+            for (String number : spec.substring("cuda:".length()).split(",")) {
+                int index = Integer.parseInt(number);
+                try {
+                    opened.add(cuda(index, opened.isEmpty() ? r : others));
+                } catch (CudaException e) {
+                    throw new DeviceUnavailableException("device " + r.device() + ": cannot open cuda:" + index + ": "
+                            + e.getMessage(), e, Setting.DEVICE);
+                }
+            }
+            return new ShardedBackend(opened);
+        } catch (RuntimeException | Error e) {
+            try {
+                Resources.closeAll(opened.toArray(new AutoCloseable[0]));
+            } catch (RuntimeException more) {
+                e.addSuppressed(more);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -10,8 +10,9 @@ final class DeviceMixin {
     enum Precision { fp32, tf32 }
 
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto",
-            description = "auto, cpu, cuda or cuda:N. auto uses CUDA when a GPU and the CUDA libraries load, "
-                    + "else the CPU (saying why). Default: ${DEFAULT-VALUE}.")
+            description = "auto, cpu, cuda, cuda:N, or cuda:N,M,... (k-means sharded over those GPUs, the rest on "
+                    + "the first). auto uses CUDA when a GPU and the CUDA libraries load, else the CPU (saying why). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String device;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",

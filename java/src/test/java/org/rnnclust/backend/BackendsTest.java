@@ -51,13 +51,20 @@ class BackendsTest {
         assertEquals(List.of(Setting.DEVICE), device.settings());
         assertTrue(device.getMessage().contains("tpu"), device.getMessage());
         assertNoFlag(device);
+
+        for (String list : new String[] {"cuda:0,", "cuda:,1", "cuda:0;1", "cpu,cpu"}) {
+            InputException shards = refused(Backends.Request.of(list, 1));
+            assertEquals(List.of(Setting.DEVICE), shards.settings());
+            assertTrue(shards.getMessage().contains("unknown device") && shards.getMessage().contains("cuda:N,M,..."),
+                    shards.getMessage());
+        }
     }
 
     @Test
     void cudaWithoutAGpuNamesTheReasonAndTheDeviceSetting() {
         String why = Backends.cudaUnavailableReason();
         assumeTrue(why != null, "a GPU is present: this case is for machines without one");
-        for (String device : new String[] {"cuda", "cuda:1"}) {
+        for (String device : new String[] {"cuda", "cuda:1", "cuda:0,1"}) {
             InputException e = refused(Backends.Request.of(device, 1));
             assertEquals(List.of(Setting.DEVICE), e.settings());
             assertTrue(e.getMessage().contains(device + ": CUDA is not available: " + why), e.getMessage());

@@ -32,7 +32,7 @@ class DeviceSelectionTest {
     @Test
     void cudaWithoutAGpuExitsThreeWithOneLine() throws IOException {
         assumeTrue(noGpu(), "a GPU is present: this case is for machines without one");
-        for (String device : new String[] {"cuda", "cuda:1"}) {
+        for (String device : new String[] {"cuda", "cuda:1", "cuda:0,1"}) {
             CliRun run = CliRun.of("kmeans", "--data", data().toString(), "--k", "2", "--out", tmp.resolve("o").toString(),
                     "--device", device);
             assertEquals(Main.EXIT_DEVICE_UNAVAILABLE, run.exitCode(), run.err());
@@ -49,6 +49,22 @@ class DeviceSelectionTest {
                 "--device", "auto", "--n-init", "1");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(Files.exists(tmp.resolve("o/assignments.csv")));
+    }
+
+    /** k-means sharded over two contexts of GPU 0 from the command line: the assignments of one GPU. */
+    @Test
+    void kmeansShardedOnOneGpuGivesTheSameAssignments() throws IOException {
+        assumeTrue(!noGpu(), "no GPU here: skipping the sharded command");
+        String[] devices = {"cuda:0", "cuda:0,0"};
+        String[] outputs = new String[devices.length];
+        for (int i = 0; i < devices.length; i++) {
+            Path out = tmp.resolve("s" + i);
+            CliRun run = CliRun.of("kmeans", "--data", data().toString(), "--k", "2", "--out", out.toString(),
+                    "--device", devices[i], "--n-init", "1");
+            assertEquals(0, run.exitCode(), run.err());
+            outputs[i] = Files.readString(out.resolve("assignments.csv"));
+        }
+        assertEquals(outputs[0], outputs[1]);
     }
 
     @Test
