@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.rnnclust.InputException;
@@ -19,6 +20,7 @@ import org.rnnclust.api.OutputFolder;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.LloydRun;
 import org.rnnclust.backend.Peaks;
 import org.rnnclust.backend.Timing;
 import org.rnnclust.data.Dataset;
@@ -126,14 +128,15 @@ public final class Benchmarks {
         for (KMeansShape s : parsed) {
             float[] x = points(s.n(), s.d());
             for (boolean update : new boolean[] {false, true}) {
-                Timing t = timeKMeans(backend, x, s.n(), s.d(), Arrays.copyOf(x, s.k() * s.d()), s.k(), update);
+                KMeansTiming kt = timeKMeans(backend, x, s.n(), s.d(), Arrays.copyOf(x, s.k() * s.d()), s.k(), update);
+                Timing t = kt.timing();
                 // The GEMM multiplies N×(D+1) by (D+1)×K; the data are read once per pass.
                 double flops = 2.0 * s.n() * s.k() * (s.d() + 1);
                 double bytes = 4.0 * s.n() * (s.d() + 2);
                 double floor = peaks.floorMs(flops, bytes);
                 String op = update ? "kmeans_iteration" : "kmeans_assign";
                 results.add(report(op, s.n() + "," + s.d() + "," + s.k(), t, flops, floor,
-                        "n", s.n(), "d", s.d(), "k", s.k()));
+                        "n", s.n(), "d", s.d(), "k", s.k(), "state", kt.state()));
             }
         }
         for (String r : recurrent) {
@@ -226,8 +229,16 @@ public final class Benchmarks {
         return r;
     }
 
-    /** One assignment pass, or a whole Lloyd iteration (assignment with the fused sums, then the means). */
-    private Timing timeKMeans(Backend backend, float[] x, int n, int d, float[] centroids, int k, boolean update) {
+    /** A k-means timing, and where the iteration kept its labels, sums and means ("device" or "host"). */
+    private record KMeansTiming(Timing timing, String state) {}
+
+    /**
+     * One assignment pass, or a whole Lloyd iteration (assignment with the fused sums, then the
+     * means): on the backend's own Lloyd state where it keeps one (a GPU: labels, sums and means stay
+     * on the device, as in PyTorch's iteration), else with the labels and sums brought to the host.
+     */
+    private KMeansTiming timeKMeans(Backend backend, float[] x, int n, int d, float[] centroids, int k,
+                                    boolean update) {
         int[] labels = new int[n];
         float[] dist = new float[n];
         double[] sums = new double[k * d];
@@ -235,17 +246,27 @@ public final class Benchmarks {
         try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
             // backend.timeMs: CUDA events on the GPU, the wall clock on the CPU.
             if (!update) {
-                return Timing.measure(plan.warmup(), plan.repeat(), () -> index.assign(centroids, k, labels, dist),
-                        backend::timeMs);
+                return new KMeansTiming(Timing.measure(plan.warmup(), plan.repeat(),
+                        () -> index.assign(centroids, k, labels, dist), backend::timeMs), "host");
             }
-            return Timing.measure(plan.warmup(), plan.repeat(), () -> {
+            Optional<LloydRun> resident = index.lloydRun(centroids, k);
+            if (resident.isPresent()) {
+                try (LloydRun run = resident.get()) {
+                    return new KMeansTiming(Timing.measure(plan.warmup(), plan.repeat(), () -> {
+                        run.assign();
+                        run.relocateEmpty();
+                        run.updateCentres();
+                    }, backend::timeMs), "device");
+                }
+            }
+            return new KMeansTiming(Timing.measure(plan.warmup(), plan.repeat(), () -> {
                 // What a Lloyd iteration asks (KMeans.lloyd): labels, sums and counts, no distances.
                 index.assign(centroids, k, labels, null, sums, counts);
                 for (int c = 0; c < k; c++) {
                     if (counts[c] == 0) continue;
                     for (int j = 0; j < d; j++) centroids[c * d + j] = (float) (sums[c * d + j] / counts[c]);
                 }
-            }, backend::timeMs);
+            }, backend::timeMs), "host");
         }
     }
 
