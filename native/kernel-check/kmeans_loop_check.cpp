@@ -223,9 +223,9 @@ int main() {
     updateMeansCase(7, 5, 1, 8);
     updateMeansCase(100, 33, 3, 9);
     sampleExactCase();
-    seedingCase(1000, 5, 6, 3, false, 10);
-    seedingCase(700, 40, 5, 4, true, 11);        // duplicate points: zero distances
-    seedingCase(300, 70, 4, 24, false, 12);      // the most trials, d over two depth stages
+    seedingCase(1000, 5, 4, 3, false, 10);
+    seedingCase(700, 40, 3, 4, true, 11);        // duplicate points: zero distances
+    seedingCase(300, 70, 3, 24, false, 12);      // the most trials, d over two depth stages
     printf("%d failing case(s)\n", failures);
     return failures != 0;
 }
