@@ -4,6 +4,8 @@
 // centroid by ‖c‖² − 2·x·c (‖x‖² is the same for every centroid, so it is added to the winner
 // only) and the squared distance. Ties go to the lowest index, as on the CPU, so the parity tests
 // can compare indices where distances differ and distances where they tie.
+// With --precision tf32 or tf32x3, kmeans_tc.cu assigns on tensor cores instead and leaves the
+// points it cannot decide to nearestCentroidsListed here.
 #include "common.cuh"
 
 // out[i] = Σ_j x[i·d + j]², for n rows of d floats.

@@ -18,6 +18,7 @@ import org.rnnclust.api.FitOptions;
 import org.rnnclust.api.OutputFolder;
 import org.rnnclust.api.SequenceClusterer;
 import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.RecheckedAssignment;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.Peaks;
 import org.rnnclust.backend.Timing;
@@ -126,14 +127,27 @@ public final class Benchmarks {
         for (KMeansShape s : parsed) {
             float[] x = points(s.n(), s.d());
             for (boolean update : new boolean[] {false, true}) {
-                Timing t = timeKMeans(backend, x, s.n(), s.d(), Arrays.copyOf(x, s.k() * s.d()), s.k(), update);
+                RecheckedAssignment.Rechecks[] rechecks = new RecheckedAssignment.Rechecks[1];
+                Timing t = timeKMeans(backend, x, s.n(), s.d(), Arrays.copyOf(x, s.k() * s.d()), s.k(), update, rechecks);
                 // The GEMM multiplies N×(D+1) by (D+1)×K; the data are read once per pass.
                 double flops = 2.0 * s.n() * s.k() * (s.d() + 1);
                 double bytes = 4.0 * s.n() * (s.d() + 2);
                 double floor = peaks.floorMs(flops, bytes);
                 String op = update ? "kmeans_iteration" : "kmeans_assign";
-                results.add(report(op, s.n() + "," + s.d() + "," + s.k(), t, flops, floor,
-                        "n", s.n(), "d", s.d(), "k", s.k()));
+                Map<String, Object> r = report(op, s.n() + "," + s.d() + "," + s.k(), t, flops, floor,
+                        "n", s.n(), "d", s.d(), "k", s.k());
+                RecheckedAssignment.Rechecks rc = rechecks[0];
+                if (rc != null) {
+                    // Tensor cores: the share of points the last timed pass recomputed in FP32.
+                    double pairs = (double) rc.pairs() / rc.points();
+                    double full = (double) rc.full() / rc.points();
+                    r.put("rechecked_pairs", pairs);
+                    r.put("rechecked_full", full);
+                    w.printf(Locale.ROOT, "%-18s %-16s recomputed in FP32: %.3f%% as pairs, %.3f%% against every "
+                            + "centroid%n", "", "", 100 * pairs, 100 * full);
+                    w.flush();
+                }
+                results.add(r);
             }
         }
         for (String r : recurrent) {
@@ -227,7 +241,8 @@ public final class Benchmarks {
     }
 
     /** One assignment pass, or a whole Lloyd iteration (assignment with the fused sums, then the means). */
-    private Timing timeKMeans(Backend backend, float[] x, int n, int d, float[] centroids, int k, boolean update) {
+    private Timing timeKMeans(Backend backend, float[] x, int n, int d, float[] centroids, int k, boolean update,
+                              RecheckedAssignment.Rechecks[] rechecks) {
         int[] labels = new int[n];
         float[] dist = new float[n];
         double[] sums = new double[k * d];
@@ -235,10 +250,12 @@ public final class Benchmarks {
         try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
             // backend.timeMs: CUDA events on the GPU, the wall clock on the CPU.
             if (!update) {
-                return Timing.measure(plan.warmup(), plan.repeat(), () -> index.assign(centroids, k, labels, dist),
+                Timing t = Timing.measure(plan.warmup(), plan.repeat(), () -> index.assign(centroids, k, labels, dist),
                         backend::timeMs);
+                if (index instanceof RecheckedAssignment ra) rechecks[0] = ra.lastRechecks();
+                return t;
             }
-            return Timing.measure(plan.warmup(), plan.repeat(), () -> {
+            Timing t = Timing.measure(plan.warmup(), plan.repeat(), () -> {
                 // What a Lloyd iteration asks (KMeans.lloyd): labels, sums and counts, no distances.
                 index.assign(centroids, k, labels, null, sums, counts);
                 for (int c = 0; c < k; c++) {
@@ -246,6 +263,8 @@ public final class Benchmarks {
                     for (int j = 0; j < d; j++) centroids[c * d + j] = (float) (sums[c * d + j] / counts[c]);
                 }
             }, backend::timeMs);
+            if (index instanceof RecheckedAssignment ra) rechecks[0] = ra.lastRechecks();
+            return t;
         }
     }
 
