@@ -49,14 +49,16 @@
 // (two k8 steps) through double-buffered shared memory. Every warp covers every column of a pass,
 // so a pass over the last, partial block of centroids skips its empty n8 tiles in every warp: k
 // is padded to a multiple of 8, not of TC_COLS (k = 100: 104 columns of work).
+// TC_COLS 128 halves the reloads of each x tile from L2 (one per pass) but takes 245-255 registers
+// (the scalar-load kernels then spill): a choice to time on the GPU. CudaCentroidIndex knows only
+// TC_ROWS and TC_THREADS.
 #define TC_ROWS 128
 #define TC_COLS 64
 #define TC_DEPTH 16
 #define TC_THREADS 128
-// Per thread and stage: the x slab's share (TC_ROWS × TC_DEPTH / TC_THREADS floats) and the
-// centroid slab's (TC_COLS × TC_DEPTH / TC_THREADS).
-#define TC_X_SHARE 16
-#define TC_C_SHARE 8
+// Per thread and stage: the x slab's share and the centroid slab's, in floats.
+#define TC_X_SHARE (TC_ROWS * TC_DEPTH / TC_THREADS)
+#define TC_C_SHARE (TC_COLS * TC_DEPTH / TC_THREADS)
 
 #ifndef RNNCLUST_HOST_MMA
 // v rounded to TF32 (round to nearest, ties away from zero), as the bits of an FP32 value.
