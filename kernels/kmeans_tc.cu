@@ -38,8 +38,10 @@
 //   A = 2·(2η + 2γ_d + 2u·(2 + η + γ_d)),  B = 4u.
 //   The kernel reads ‖x‖² as the FP32 norm xn ≥ (1 − γ_d)‖x‖² (all terms positive) and C² from
 //   max cn_j the same way, hence ‖x‖·C ≤ sqrt(xn·cnMax)/(1 − γ_d); A and B are taken 2⁻¹⁰ larger to
-//   cover the few float roundings of the threshold itself and of t_2 − t_1, and 24·d·2⁻¹²⁶ is added
-//   for products that underflow. The bound is worst case (all roundings one way). Evaluated in double
+//   cover the few float roundings of the threshold itself and of t_2 − t_1. Below the normal range
+//   the relative bounds fail: a subnormal operand keeps only the TF32 bits of its FP32 pattern (or
+//   is flushed), off by less than 2⁻¹²⁶, and a product may underflow; 8·2⁻¹²⁶·sqrt(d)·(‖x‖ + C)
+//   and 24·d·2⁻¹²⁶ are added for them (nothing, for data of ordinary size). The bound is worst case (all roundings one way). Evaluated in double
 //   on Gaussian data at the benchmark shapes over four Lloyd steps, it sends 3-18 % of the points to
 //   the pair re-check with TF32 (0.1-4 % to the list), 0.04-1.4 % with 3xTF32 (almost none listed).
 #include "common.cuh"
@@ -136,8 +138,10 @@ __device__ __forceinline__ void tcThreshold(int d, bool split, float cnMax, floa
     const float eta = input + gammaHat * magnitude;
     const float margin = 1.f + 9.765625e-4f;  // 1 + 2^-10
     const float a = 2.f * (2.f * eta + 2.f * gammaD + 2.f * u * (2.f + eta + gammaD));
-    scale = a * sqrtf(cnMax) / (1.f - gammaD) * margin;
-    lift = 4.f * u * cnMax * margin + (float) d * 24.f * 1.1754944e-38f;  // 2^-126 per product
+    const float tiny = 1.1754944e-38f;  // 2^-126
+    const float subnormal = 8.f * tiny * sqrtf((float) d);
+    scale = a * sqrtf(cnMax) / (1.f - gammaD) * margin + 2.f * subnormal;  // 2 ≥ 1/sqrt(1 − γ_d)
+    lift = 4.f * u * cnMax * margin + (float) d * 24.f * tiny + 2.f * subnormal * sqrtf(cnMax);
 }
 
 // One block: TC_ROWS points against all k centroids. SPLIT: 3xTF32, else TF32. VEC: float4 loads

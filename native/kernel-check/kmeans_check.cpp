@@ -153,6 +153,22 @@ static void tcCase(int rows, int d, int k, long long rowOffset, int ties, bool s
     failures += bad != 0;
 }
 
+// The shim's cvt.rna.tf32.f32: nearest of the 10-bit-mantissa values, halfway cases away from zero.
+static void tf32RoundCases() {
+    const float one = 1.f, half = std::ldexp(1.f, -11), step = std::ldexp(1.f, -10);
+    const float in[][2] = {{one + half, one + step},                           // a tie: away from zero
+                           {-(one + half), -(one + step)},
+                           {std::nextafter(one + half, 0.f), one},             // just below the tie
+                           {one + step + half, one + 2 * step},                // a tie above an odd value
+                           {std::ldexp(1.5f, -130), std::ldexp(1.5f, -130)},   // subnormal, exact
+                           {std::ldexp(1.f, -137), std::ldexp(1.f, -136)},     // subnormal tie: 2^-136 apart
+                           {INFINITY, INFINITY}, {0.f, 0.f}};
+    int bad = 0;
+    for (auto &c : in) bad += __uint_as_float(tf32Round(c[0])) != c[1];
+    printf("%s tf32Round: %d bad of %zu\n", bad ? "MISMATCH" : "ok      ", bad, sizeof in / sizeof in[0]);
+    failures += bad != 0;
+}
+
 static void sumsCase(long long n, int d, int k, bool shared, unsigned grid, unsigned block, unsigned seed) {
     std::mt19937 rng(seed);
     std::normal_distribution<float> g(0.f, 1.f);
@@ -194,6 +210,7 @@ int main() {
     nearestCase(130, 12, 129, 0, true, 8, true);
     nearestCase(257, 4, 3, 11, false, 9, true);
     nearestCase(1, 4, 1, 0, false, 10, true);
+    tf32RoundCases();
     // Tensor cores: TF32 and 3xTF32, scalar and float4 loads; partial point, centroid (k not a
     // multiple of 8 or 64) and depth tiles (d not a multiple of 8 or 16), a row offset, near and exact ties.
     for (int split = 0; split < 2; split++) {
