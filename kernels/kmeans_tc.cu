@@ -27,8 +27,9 @@
 // * Accumulation: the PTX ISA leaves the rounding inside mma unspecified. The model here: products
 //   exact (11 × 11 significant bits fit FP32), each of the 9 addends of one m16n8k8 step (8 products
 //   and the accumulator) aligned to the largest and cut to 24 bits, the sum cut again, so one step
-//   errs by at most ε·(|acc| + Σ|p|) with ε = 10·2⁻²³; it covers the truncating adders measured on
-//   A100 and H100. m steps (m = ⌈d/8⌉, 3m for 3xTF32, all into one accumulator) give at most
+//   errs by at most ε·(|acc| + Σ|p|) with ε = 10·2⁻²³, meant to cover the truncating adders
+//   published measurements found in Volta and Ampere tensor cores (CudaTensorCoreAssignmentTest
+//   checks the outcome on the GPU at hand). m steps (m = ⌈d/8⌉, 3m for 3xTF32, all into one accumulator) give at most
 //   γ̂·Σ|p| with γ̂ = mε/(1 − mε). With η = input error + γ̂·magnitude (per unit S_j):
 //   |t_j − e_j| ≤ 2η·S_j + u·(cn_j + 2(1 + η)·S_j).
 // * If t_2 − t_1 > 2(E_tc + E_f) (E the two bounds above, maximised over j), every other j has
@@ -41,9 +42,10 @@
 //   cover the few float roundings of the threshold itself and of t_2 − t_1. Below the normal range
 //   the relative bounds fail: a subnormal operand keeps only the TF32 bits of its FP32 pattern (or
 //   is flushed), off by less than 2⁻¹²⁶, and a product may underflow; 8·2⁻¹²⁶·sqrt(d)·(‖x‖ + C)
-//   and 24·d·2⁻¹²⁶ are added for them (nothing, for data of ordinary size). The bound is worst case (all roundings one way). Evaluated in double
-//   on Gaussian data at the benchmark shapes over four Lloyd steps, it sends 3-18 % of the points to
-//   the pair re-check with TF32 (0.1-4 % to the list), 0.04-1.4 % with 3xTF32 (almost none listed).
+//   and 24·d·2⁻¹²⁶ are added for them (nothing, for data of ordinary size).
+//   The bound is worst case (all roundings one way). Evaluated in double on Gaussian data at the
+//   benchmark shapes over four Lloyd steps, it sends 3-18 % of the points to the pair re-check with
+//   TF32 (0.1-4 % to the list), 0.04-1.4 % with 3xTF32 (almost none listed).
 #include "common.cuh"
 
 // Tile shape: TC_ROWS points per block, each of its 4 warps 32 points (two m16 tiles) × TC_COLS
