@@ -29,8 +29,8 @@
 //   and the accumulator) aligned to the largest and cut to 24 bits, the sum cut again, so one step
 //   errs by at most ε·(|acc| + Σ|p|) with ε = 10·2⁻²³, meant to cover the truncating adders
 //   published measurements found in Volta and Ampere tensor cores (CudaTensorCoreAssignmentTest
-//   checks the outcome on the GPU at hand). m steps (m = ⌈d/8⌉, 3m for 3xTF32, all into one accumulator) give at most
-//   γ̂·Σ|p| with γ̂ = mε/(1 − mε). With η = input error + γ̂·magnitude (per unit S_j):
+//   checks the outcome on the GPU at hand). m steps (m = ⌈d/8⌉, 3m for 3xTF32, all into one
+//   accumulator) give at most γ̂·Σ|p| with γ̂ = mε/(1 − mε). With η = input error + γ̂·magnitude (per unit S_j):
 //   |t_j − e_j| ≤ 2η·S_j + u·(cn_j + 2(1 + η)·S_j).
 // * If t_2 − t_1 > 2(E_tc + E_f) (E the two bounds above, maximised over j), every other j has
 //   f_j ≥ t_j − E_tc − E_f > t_1 + E_tc + E_f ≥ f_{1}: the FP32 kernel's minimum is strictly at the
