@@ -5,7 +5,8 @@
 # each CELL:B,T,I,H. PyTorch's side is torch_anchors.py, copied into gpu-carry/ by
 # ci/prepare-gpu-carry.sh (not committed).
 #   bench/compare-gpu.sh           (KMEANS_SHAPES, RNN_SHAPES override the shapes ("" skips a set);
-#                                   PRECISIONS="fp32 tf32" (default both: a column each);
+#                                   PRECISIONS="fp32 tf32" (default both: a column each; tf32x3
+#                                   adds the 3xTF32 k-means kernel, against PyTorch in FP32);
 #                                   ROUNDS=2: rnnclust and PyTorch alternate, each round both
 #                                   precisions, and each figure is the median over the rounds;
 #                                   GRAPHS=off launches the recurrent time loops op by op instead
@@ -49,7 +50,9 @@ for ((round = 1; round <= rounds; round++)); do
     "$java" -Xmx40g "${jopts[@]}" -cp "$cp" org.rnnclust.cli.Main bench --device cuda --precision "$precision" \
         "${kargs[@]}" "${rargs[@]}" --warmup 3 --repeat 10 --json "$out/rnnclust-$precision-$round.json" \
         | tee "$out/rnnclust-$precision-$round.txt"
-    python3 "$anchors" --precision "$precision" "${tk[@]}" "${targs[@]}" --out "$out/torch-$precision-$round.json" \
+    # PyTorch has no 3xTF32: its FP32 is the reference for that column.
+    tprec=$precision; [[ $precision == tf32x3 ]] && tprec=fp32
+    python3 "$anchors" --precision "$tprec" "${tk[@]}" "${targs[@]}" --out "$out/torch-$precision-$round.json" \
         > "$out/torch-$precision-$round.txt"
   done
 done
@@ -75,12 +78,16 @@ for prec in precisions:
             if r['kind'] == 'kmeans_iter':
                 theirs.setdefault((r['N'], r['D'], r['K']), []).append(r['iter_ms'])
     print(f"\nk-means iteration, {prec}, {ref[0]['device']}, torch {ref[0]['torch']}, median of {rounds} alternating rounds")
-    print(f"{'N,D,K':<18} {'rnnclust ms':>12} {'PyTorch ms':>11} {'speed-up':>9} {'floor ms':>9} {'floor/t':>8}")
+    # FP32 re-check: the share of points the tensor-core kernel left to FP32 (pairs, all centroids).
+    print(f"{'N,D,K':<18} {'rnnclust ms':>12} {'PyTorch ms':>11} {'speed-up':>9} {'floor ms':>9} {'floor/t':>8}"
+          f" {'re-check %':>14}")
     for key, rs in km.items():
         ms = med([r['median_ms'] for r in rs])
         tm = med(theirs.get(key, []))
+        rc = (f"{100 * rs[-1]['rechecked_pairs']:.2f}+{100 * rs[-1]['rechecked_full']:.2f}"
+              if 'rechecked_pairs' in rs[-1] else '-')
         print(f"{','.join(map(str, key)):<18} {ms:>12.2f} {tm:>11.2f} {tm / ms:>9.2f} "
-              f"{rs[0]['floor_ms']:>9.2f} {rs[0]['floor_ms'] / ms:>8.2f}")
+              f"{rs[0]['floor_ms']:>9.2f} {rs[0]['floor_ms'] / ms:>8.2f} {rc:>14}")
     # Recurrent layers: speed-up = PyTorch ms / rnnclust ms (>= 1.0 is the goal), forward and training step.
     rnn = {}
     for run in ours:

@@ -4,6 +4,8 @@
 // centroid by ‖c‖² − 2·x·c (‖x‖² is the same for every centroid, so it is added to the winner
 // only) and the squared distance. Ties go to the lowest index, as on the CPU, so the parity tests
 // can compare indices where distances differ and distances where they tie.
+// With --precision tf32 or tf32x3, kmeans_tc.cu assigns on tensor cores instead and leaves the
+// points it cannot decide to nearestCentroidsListed here.
 #include "common.cuh"
 
 // out[i] = Σ_j x[i·d + j]², for n rows of d floats.
@@ -76,18 +78,28 @@ RNNCLUST_KERNEL void argminRows(const float *__restrict__ products, int rows, in
 // branch: both paths in one body made ptxas spill at the 128 registers that 2 blocks an SM allow.
 // Ties go to the lowest index, as in argminRows. x, rowNorms, nearest and dist are indexed by
 // rowOffset + point.
-template <bool VEC>
+// LISTED (nearestCentroidsListed, the FP32 re-check of kmeans_tc.cu): the points are the rows
+// list[0 .. *listCount) of the chunk instead of 0 .. rows; blocks past the list return at once.
+// Each point's sums are its own, so a listed point gets the bits an unlisted launch gives it.
+#define NC_ROW(p) (LISTED ? (long long) list[p] : (long long) (p))
+template <bool VEC, bool LISTED = false>
 __device__ __forceinline__ void nearestCentroidsBody(const float *__restrict__ x, int rows, int d,
                                                      const float *__restrict__ c, int k,
                                                      const float *__restrict__ centroidNorms,
                                                      const float *__restrict__ rowNorms, int *__restrict__ nearest,
-                                                     float *__restrict__ dist, long long rowOffset) {
+                                                     float *__restrict__ dist, long long rowOffset,
+                                                     const int *__restrict__ list = nullptr,
+                                                     const unsigned *__restrict__ listCount = nullptr) {
     __shared__ __align__(16) float xs[2][NC_DEPTH][NC_ROWS + NC_PAD];
     __shared__ __align__(16) float cs[2][NC_DEPTH][NC_COLS + NC_PAD];
     const int tid = threadIdx.x;
     const int tx = tid & 15;
     const int ty = tid >> 4;
     const long long rowBase = (long long) blockIdx.x * NC_ROWS;
+    if (LISTED) {
+        rows = (int) *listCount;
+        if (rowBase >= rows) return;  // the whole block: before any barrier
+    }
     const float *xb = x + rowOffset * d;
     float best[8];
     int bestIdx[8];
@@ -112,7 +124,7 @@ __device__ __forceinline__ void nearestCentroidsBody(const float *__restrict__ x
                     float4 xv, cv; /* no make_float4: NVRTC compiles this file without headers */ \
                     xv.x = xv.y = xv.z = xv.w = 0.f;                                              \
                     cv.x = cv.y = cv.z = cv.w = 0.f;                                              \
-                    if (gr < rows && dim < d) xv = *(const float4 *) (xb + gr * d + dim);         \
+                    if (gr < rows && dim < d) xv = *(const float4 *) (xb + NC_ROW(gr) * d + dim); \
                     if (gc < k && dim < d) cv = *(const float4 *) (c + (long long) gc * d + dim); \
                     xe[4 * l] = xv.x; xe[4 * l + 1] = xv.y; xe[4 * l + 2] = xv.z; xe[4 * l + 3] = xv.w; \
                     ce[4 * l] = cv.x; ce[4 * l + 1] = cv.y; ce[4 * l + 2] = cv.z; ce[4 * l + 3] = cv.w; \
@@ -122,7 +134,7 @@ __device__ __forceinline__ void nearestCentroidsBody(const float *__restrict__ x
                     unsigned e = tid + l * NC_THREADS; int r = e / NC_DEPTH, dim = (s) * NC_DEPTH + e % NC_DEPTH; \
                     long long gr = rowBase + r;                                                   \
                     int gc = colBase + r;                                                         \
-                    xe[l] = (gr < rows && dim < d) ? xb[gr * d + dim] : 0.f;                      \
+                    xe[l] = (gr < rows && dim < d) ? xb[NC_ROW(gr) * d + dim] : 0.f;              \
                     ce[l] = (gc < k && dim < d) ? c[(long long) gc * d + dim] : 0.f;              \
                 }                                                                                 \
             }
@@ -185,7 +197,7 @@ __device__ __forceinline__ void nearestCentroidsBody(const float *__restrict__ x
         for (int p = 0; p < 8; p++) {
             const long long r = rowBase + (p < 4 ? ty * 4 + p : 64 + ty * 4 + p - 4);
             if (r >= rows) continue;
-            const long long i = rowOffset + r;
+            const long long i = rowOffset + NC_ROW(r);
             nearest[i] = bestIdx[p];
             dist[i] = fmaxf(0.f, rowNorms[i] + best[p]);  // rounding can go slightly below 0
         }
@@ -204,6 +216,24 @@ nearestCentroidsVec4(const float *__restrict__ x, int rows, int d, const float *
                      const float *__restrict__ centroidNorms, const float *__restrict__ rowNorms,
                      int *__restrict__ nearest, float *__restrict__ dist, long long rowOffset) {
     nearestCentroidsBody<true>(x, rows, d, c, k, centroidNorms, rowNorms, nearest, dist, rowOffset);
+}
+
+// The FP32 assignment of the chunk rows list[0 .. *listCount), for the points kmeans_tc.cu's tensor
+// cores could not decide: launched with the grid of the whole chunk, since the count is on the device.
+RNNCLUST_KERNEL void __launch_bounds__(NC_THREADS, 2)
+nearestCentroidsListed(const float *__restrict__ x, int d, const float *__restrict__ c, int k,
+                       const float *__restrict__ centroidNorms, const float *__restrict__ rowNorms,
+                       int *__restrict__ nearest, float *__restrict__ dist, long long rowOffset,
+                       const int *__restrict__ list, const unsigned *__restrict__ listCount) {
+    nearestCentroidsBody<false, true>(x, 0, d, c, k, centroidNorms, rowNorms, nearest, dist, rowOffset, list, listCount);
+}
+
+RNNCLUST_KERNEL void __launch_bounds__(NC_THREADS, 2)
+nearestCentroidsListedVec4(const float *__restrict__ x, int d, const float *__restrict__ c, int k,
+                           const float *__restrict__ centroidNorms, const float *__restrict__ rowNorms,
+                           int *__restrict__ nearest, float *__restrict__ dist, long long rowOffset,
+                           const int *__restrict__ list, const unsigned *__restrict__ listCount) {
+    nearestCentroidsBody<true, true>(x, 0, d, c, k, centroidNorms, rowNorms, nearest, dist, rowOffset, list, listCount);
 }
 
 // Per-cluster sums (k × d, double) and counts of the n points, by atomics straight into global

@@ -19,7 +19,7 @@ g++ -O1 -std=c++17 -w -I"$work" -I"$root/kernels" "$work/host_check.cpp" -o "$wo
 "$work/check" | tee "$work/out.txt"
 # kernels/kmeans.cu needs real blocks (shared tiles, barriers, shuffles): one host thread per CUDA thread.
 sed -e 's/extern __shared__ float partial\[\];/static float partial[1 << 16];/' -e 's/extern __shared__ double shared\[\];/static double shared[1024];/' "$root/kernels/kmeans.cu" > "$work/kmeans_host.cu"
-cp "$here/threads_shim.h" "$here/kmeans_check.cpp" "$work/"
+cp "$here/threads_shim.h" "$here/mma_shim.h" "$here/kmeans_check.cpp" "$work/"
 g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/kmeans_check.cpp" -o "$work/kmeans_check" -lm
 "$work/kmeans_check" | tee -a "$work/out.txt"
 cp "$here/kmeans_loop_check.cpp" "$work/"

@@ -31,7 +31,7 @@ public final class Device implements AutoCloseable {
      * @throws org.rnnclust.InputException when it is unknown or unavailable (the message says why)
      */
     public static Device open(DeviceOptions options) {
-        return new Device(Backends.open(new Backends.Request(options.name(), options.threads(), options.tf32(),
+        return new Device(Backends.open(new Backends.Request(options.name(), options.threads(), options.precision(),
                 options.maxDeviceMemoryBytes(), options.networks(), options.deterministic())));
     }
 

@@ -1,5 +1,6 @@
 package org.rnnclust.api;
 
+import org.rnnclust.Precision;
 import org.rnnclust.backend.MemorySize;
 
 /**
@@ -10,7 +11,10 @@ import org.rnnclust.backend.MemorySize;
  *                              the first); auto takes CUDA when a GPU and its libraries load, else
  *                              the CPU (logging why)
  * @param threads               CPU worker threads, 0 for all cores
- * @param tf32                  let cuBLAS use TF32 tensor cores (about 1e-3 relative error)
+ * @param precision             what the GPU may trade of FP32 accuracy: {@link Precision#TF32} lets cuBLAS
+ *                              use TF32 tensor cores (about 1e-3 relative error) and computes the k-means
+ *                              distances on them; {@link Precision#TF32X3} only the k-means distances, in
+ *                              3xTF32. The k-means assignments stay the FP32 ones either way. Null: FP32
  * @param maxDeviceMemoryBytes  GPU memory a k-means index may use, 0 for what is free; larger data
  *                              stream from host memory in chunks
  * @param networks              whether the recurrent networks will run (their GPU kernels are then
@@ -20,11 +24,26 @@ import org.rnnclust.backend.MemorySize;
  *                              It computes on the CPU (auto then means the CPU, a GPU name is refused),
  *                              every product in a fixed-order GEMM instead of OpenBLAS: slower
  */
-public record DeviceOptions(String name, int threads, boolean tf32, long maxDeviceMemoryBytes, boolean networks,
+public record DeviceOptions(String name, int threads, Precision precision, long maxDeviceMemoryBytes, boolean networks,
                             boolean deterministic) {
+    public DeviceOptions {
+        if (precision == null) precision = Precision.FP32;
+    }
+
+    /** {@code tf32}: {@link Precision#TF32}, else FP32. */
+    public DeviceOptions(String name, int threads, boolean tf32, long maxDeviceMemoryBytes, boolean networks,
+                         boolean deterministic) {
+        this(name, threads, tf32 ? Precision.TF32 : Precision.FP32, maxDeviceMemoryBytes, networks, deterministic);
+    }
+
     /** Without the deterministic mode. */
     public DeviceOptions(String name, int threads, boolean tf32, long maxDeviceMemoryBytes, boolean networks) {
         this(name, threads, tf32, maxDeviceMemoryBytes, networks, false);
+    }
+
+    /** Whether cuBLAS may use TF32 tensor cores ({@link Precision#TF32}). */
+    public boolean tf32() {
+        return precision.cublasTf32();
     }
 
     /** {@code name} with all cores, FP32, all free GPU memory, ready for the networks. */
@@ -39,7 +58,7 @@ public record DeviceOptions(String name, int threads, boolean tf32, long maxDevi
 
     /** These options with the deterministic mode on or off. */
     public DeviceOptions withDeterministic(boolean on) {
-        return new DeviceOptions(name, threads, tf32, maxDeviceMemoryBytes, networks, on);
+        return new DeviceOptions(name, threads, precision, maxDeviceMemoryBytes, networks, on);
     }
 
     /**

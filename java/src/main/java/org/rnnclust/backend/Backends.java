@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.rnnclust.DeviceUnavailableException;
 import org.rnnclust.InputException;
+import org.rnnclust.Precision;
 import org.rnnclust.Setting;
 import org.rnnclust.backend.cpu.CpuBackend;
 import org.rnnclust.backend.cpu.NativeCpu;
@@ -28,13 +29,24 @@ public final class Backends {
      * @param device          auto, cpu, cuda, cuda:N, or cuda:N,M,... (k-means sharded over those GPUs, in
      *                        order, a GPU named twice holding two shards; everything else on the first)
      * @param threads         CPU threads, 0 for all cores
-     * @param tf32            let cuBLAS use TF32 tensor cores
+     * @param precision       what the GPU may trade of FP32 accuracy (TF32: cuBLAS and the k-means
+     *                        distances on tensor cores; TF32X3: the k-means distances only)
      * @param maxDeviceMemory bytes of GPU memory a k-means index may use, 0 = what is free
      * @param networks        the command runs the recurrent layers (their GPU kernels are loaded when the device opens)
      * @param deterministic   the CPU backend's deterministic mode (auto then means the CPU; CUDA is refused)
      */
-    public record Request(String device, int threads, boolean tf32, long maxDeviceMemory, boolean networks,
+    public record Request(String device, int threads, Precision precision, long maxDeviceMemory, boolean networks,
                           boolean deterministic) {
+        public Request {
+            if (precision == null) precision = Precision.FP32;
+        }
+
+        /** {@code tf32}: TF32 or FP32. */
+        public Request(String device, int threads, boolean tf32, long maxDeviceMemory, boolean networks,
+                       boolean deterministic) {
+            this(device, threads, tf32 ? Precision.TF32 : Precision.FP32, maxDeviceMemory, networks, deterministic);
+        }
+
         public Request(String device, int threads, boolean tf32, long maxDeviceMemory, boolean networks) {
             this(device, threads, tf32, maxDeviceMemory, networks, false);
         }
@@ -133,7 +145,7 @@ public final class Backends {
      * kernels), so that a failure there shows here, where auto can still fall back to the CPU.
      */
     private static Backend cuda(int index, Request r) {
-        CudaBackend b = new CudaBackend(index, r.tf32(), r.maxDeviceMemory());
+        CudaBackend b = new CudaBackend(index, r.precision(), r.maxDeviceMemory());
         if (r.networks()) {
             try {
                 b.tensorOps();
@@ -151,7 +163,7 @@ public final class Backends {
      * where the networks run. Whatever was opened is closed again when a later GPU fails.
      */
     private static Backend cudaShards(String spec, Request r) {
-        Request others = new Request(r.device(), r.threads(), r.tf32(), r.maxDeviceMemory(), false, r.deterministic());
+        Request others = new Request(r.device(), r.threads(), r.precision(), r.maxDeviceMemory(), false, r.deterministic());
         List<Backend> opened = new ArrayList<>();
         try {
             for (String number : spec.substring("cuda:".length()).split(",")) {

@@ -22,6 +22,7 @@ import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.LloydRun;
 import org.rnnclust.backend.Peaks;
+import org.rnnclust.backend.RecheckedAssignment;
 import org.rnnclust.backend.Timing;
 import org.rnnclust.data.Dataset;
 import org.rnnclust.data.PaddedSequences;
@@ -135,8 +136,20 @@ public final class Benchmarks {
                 double bytes = 4.0 * s.n() * (s.d() + 2);
                 double floor = peaks.floorMs(flops, bytes);
                 String op = update ? "kmeans_iteration" : "kmeans_assign";
-                results.add(report(op, s.n() + "," + s.d() + "," + s.k(), t, flops, floor,
-                        "n", s.n(), "d", s.d(), "k", s.k(), "state", kt.state()));
+                Map<String, Object> r = report(op, s.n() + "," + s.d() + "," + s.k(), t, flops, floor,
+                        "n", s.n(), "d", s.d(), "k", s.k(), "state", kt.state());
+                RecheckedAssignment.Rechecks rc = kt.rechecks();
+                if (rc != null) {
+                    // Tensor cores: the share of points the last timed pass recomputed in FP32.
+                    double pairs = (double) rc.pairs() / rc.points();
+                    double full = (double) rc.full() / rc.points();
+                    r.put("rechecked_pairs", pairs);
+                    r.put("rechecked_full", full);
+                    w.printf(Locale.ROOT, "%-18s %-16s recomputed in FP32: %.3f%% as pairs, %.3f%% against every "
+                            + "centroid%n", "", "", 100 * pairs, 100 * full);
+                    w.flush();
+                }
+                results.add(r);
             }
         }
         for (String r : recurrent) {
@@ -229,8 +242,12 @@ public final class Benchmarks {
         return r;
     }
 
-    /** A k-means timing, and where the iteration kept its labels, sums and means ("device" or "host"). */
-    private record KMeansTiming(Timing timing, String state) {}
+    /**
+     * A k-means timing; where the iteration kept its labels, sums and means ("device" or "host");
+     * and, on tensor cores, how many points the last timed assignment recomputed in FP32 (null
+     * otherwise, and for the device state, whose assignments do not count them).
+     */
+    private record KMeansTiming(Timing timing, String state, RecheckedAssignment.Rechecks rechecks) {}
 
     /**
      * One assignment pass, or a whole Lloyd iteration (assignment with the fused sums, then the
@@ -246,8 +263,9 @@ public final class Benchmarks {
         try (CentroidIndex index = backend.centroidIndex(x, n, d)) {
             // backend.timeMs: CUDA events on the GPU, the wall clock on the CPU.
             if (!update) {
-                return new KMeansTiming(Timing.measure(plan.warmup(), plan.repeat(),
-                        () -> index.assign(centroids, k, labels, dist), backend::timeMs), "host");
+                Timing t = Timing.measure(plan.warmup(), plan.repeat(), () -> index.assign(centroids, k, labels, dist),
+                        backend::timeMs);
+                return new KMeansTiming(t, "host", rechecks(index));
             }
             Optional<LloydRun> resident = index.lloydRun(centroids, k);
             if (resident.isPresent()) {
@@ -256,18 +274,23 @@ public final class Benchmarks {
                         run.assign();
                         run.relocateEmpty();
                         run.updateCentres();
-                    }, backend::timeMs), "device");
+                    }, backend::timeMs), "device", null);
                 }
             }
-            return new KMeansTiming(Timing.measure(plan.warmup(), plan.repeat(), () -> {
+            Timing t = Timing.measure(plan.warmup(), plan.repeat(), () -> {
                 // What a Lloyd iteration asks (KMeans.lloyd): labels, sums and counts, no distances.
                 index.assign(centroids, k, labels, null, sums, counts);
                 for (int c = 0; c < k; c++) {
                     if (counts[c] == 0) continue;
                     for (int j = 0; j < d; j++) centroids[c * d + j] = (float) (sums[c * d + j] / counts[c]);
                 }
-            }, backend::timeMs), "host");
+            }, backend::timeMs);
+            return new KMeansTiming(t, "host", rechecks(index));
         }
+    }
+
+    private static RecheckedAssignment.Rechecks rechecks(CentroidIndex index) {
+        return index instanceof RecheckedAssignment ra ? ra.lastRechecks() : null;
     }
 
     private float[] points(int n, int d) {

@@ -1,13 +1,22 @@
 package org.rnnclust.cli;
 
+import org.rnnclust.Precision;
 import org.rnnclust.api.Device;
 import org.rnnclust.api.DeviceOptions;
 import picocli.CommandLine.Option;
 
 /** --device, --threads, --precision, --max-device-memory and --deterministic, on every command that computes. */
 final class DeviceMixin {
-    /** Numeric precision of GEMMs on the GPU. */
-    enum Precision { fp32, tf32 }
+    /** Numeric precision on the GPU: of cuBLAS's GEMMs (tf32) and of the k-means distances (tf32, tf32x3). */
+    enum PrecisionOption {
+        fp32(Precision.FP32), tf32(Precision.TF32), tf32x3(Precision.TF32X3);
+
+        final Precision value;
+
+        PrecisionOption(Precision value) {
+            this.value = value;
+        }
+    }
 
     @Option(names = "--device", paramLabel = "DEV", defaultValue = "auto",
             description = "auto, cpu, cuda, cuda:N, or cuda:N,M,... (k-means sharded over those GPUs, the rest on "
@@ -21,9 +30,10 @@ final class DeviceMixin {
     int threads;
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
-            description = "GPU GEMM precision: fp32, or tf32 (tensor cores, ~1e-3 relative error). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    Precision precision;
+            description = "GPU precision: fp32; tf32 (tensor cores for matrix products, ~1e-3 relative error, "
+                    + "and for k-means distances, same assignments as fp32); tf32x3 (k-means distances on tensor "
+                    + "cores in 3xTF32, same assignments as fp32; other products fp32). Default: ${DEFAULT-VALUE}.")
+    PrecisionOption precision;
 
     @Option(names = "--max-device-memory", paramLabel = "SIZE",
             description = "GPU memory k-means may use, e.g. 512M or 8G; larger data stream from host memory in "
@@ -47,6 +57,6 @@ final class DeviceMixin {
 
     Device open(boolean networks) {
         long max = maxDeviceMemory == null ? 0 : DeviceOptions.parseMemorySize("--max-device-memory", maxDeviceMemory);
-        return Device.open(new DeviceOptions(device, threads, precision == Precision.tf32, max, networks, deterministic));
+        return Device.open(new DeviceOptions(device, threads, precision.value, max, networks, deterministic));
     }
 }

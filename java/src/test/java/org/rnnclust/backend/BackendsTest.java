@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.rnnclust.InputException;
+import org.rnnclust.Precision;
 import org.rnnclust.Setting;
 
 /** The factory's refusals speak of settings in words (the command line adds the flags), and its description for info. */
@@ -25,6 +26,17 @@ class BackendsTest {
         assertEquals(64, Backends.defaultThreads(java.util.Map.of("SLURM_CPUS_PER_TASK", "0"), 64));
         assertEquals(64, Backends.defaultThreads(java.util.Map.of("SLURM_CPUS_PER_TASK", "two"), 64));
         assertEquals(64, Backends.defaultThreads(java.util.Map.of("SLURM_CPUS_PER_TASK", " "), 64));
+    }
+
+    /** The older boolean form still means TF32 or FP32; a missing precision is FP32. */
+    @Test
+    void precisionOfARequest() {
+        assertEquals(Precision.TF32, new Backends.Request("cpu", 1, true, 0, false).precision());
+        assertEquals(Precision.FP32, new Backends.Request("cpu", 1, false, 0, false, true).precision());
+        assertEquals(Precision.FP32, new Backends.Request("cpu", 1, (Precision) null, 0, false, false).precision());
+        assertTrue(Precision.TF32.cublasTf32() && !Precision.TF32X3.cublasTf32() && !Precision.FP32.cublasTf32());
+        assertTrue(Precision.TF32.tensorCoreKMeans() && Precision.TF32X3.tensorCoreKMeans());
+        assertFalse(Precision.FP32.tensorCoreKMeans());
     }
 
     private static InputException refused(Backends.Request r) {

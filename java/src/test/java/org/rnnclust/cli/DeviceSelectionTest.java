@@ -91,6 +91,21 @@ class DeviceSelectionTest {
         assertTrue(java.nio.file.Files.notExists(tmp.resolve("t")), "no output folder (not even checkpoints/)");
     }
 
+    /** Every precision is accepted; on the CPU each computes the same FP32 answer. */
+    @Test
+    void everyPrecisionRunsOnTheCpu() throws IOException {
+        String first = null;
+        for (String precision : new String[] {"fp32", "tf32", "tf32x3"}) {
+            Path out = tmp.resolve("p-" + precision);
+            CliRun run = CliRun.of("kmeans", "--data", data().toString(), "--k", "2", "--out", out.toString(),
+                    "--device", "cpu", "--precision", precision, "--n-init", "1");
+            assertEquals(0, run.exitCode(), run.err());
+            String assignments = Files.readString(out.resolve("assignments.csv"));
+            if (first == null) first = assignments;
+            assertEquals(first, assignments, precision);
+        }
+    }
+
     @Test
     void badDeviceOptionsAreOneLine() throws IOException {
         for (String[] bad : new String[][] {{"--device", "tpu"}, {"--max-device-memory", "lots"}, {"--precision", "fp8"}}) {

@@ -1,5 +1,6 @@
 package org.rnnclust.backend.cuda;
 
+import org.rnnclust.Precision;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
 import org.rnnclust.backend.MemorySize;
@@ -22,10 +23,15 @@ public final class CudaBackend implements Backend {
     /**
      * @param maxDeviceMemory bytes of device memory a k-means index may use; 0 = what is free, less headroom
      */
-    public CudaBackend(int device, boolean tf32, long maxDeviceMemory) {
+    public CudaBackend(int device, Precision precision, long maxDeviceMemory) {
         if (maxDeviceMemory < 0) throw new IllegalArgumentException("maxDeviceMemory < 0");
-        this.ctx = CudaContext.open(device, tf32);
+        this.ctx = CudaContext.open(device, precision);
         this.maxDeviceMemory = maxDeviceMemory;
+    }
+
+    /** {@code tf32}: {@link Precision#TF32}, else FP32. */
+    public CudaBackend(int device, boolean tf32, long maxDeviceMemory) {
+        this(device, tf32 ? Precision.TF32 : Precision.FP32, maxDeviceMemory);
     }
 
     public CudaContext context() {

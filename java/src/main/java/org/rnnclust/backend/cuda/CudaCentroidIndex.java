@@ -5,8 +5,10 @@ import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
+import org.rnnclust.Precision;
 import org.rnnclust.backend.CheckedCentroidIndex;
 import org.rnnclust.backend.LloydRun;
+import org.rnnclust.backend.RecheckedAssignment;
 import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.SeedingRun;
 
@@ -20,13 +22,19 @@ import org.rnnclust.backend.SeedingRun;
  * from pinned host buffers in chunks, the next chunk's copy (copy stream) overlapping the current
  * chunk's kernels (compute stream). Either way, copying one chunk's labels back overlaps with the
  * next chunk's kernels. See {@link ChunkPlan} for the sizes.
+ *
+ * <p>With a TF32 or 3xTF32 context on a GPU of compute capability 8.0 or newer, the fused assignment
+ * runs on tensor cores (kernels/kmeans_tc.cu) followed by nearestCentroidsListed, the FP32 kernel
+ * over the points the tensor cores could not decide: labels and distances are then the FP32
+ * kernel's, bit for bit, and {@link #lastRechecks()} says how many points were recomputed.
  */
-final class CudaCentroidIndex extends CheckedCentroidIndex {
+final class CudaCentroidIndex extends CheckedCentroidIndex implements RecheckedAssignment {
     private static final int BLOCK = 256;
     /**
-     * The assignment runs as one fused kernel (nearestCentroids: the X·Cᵀ tiles never leave the
-     * chip); {@code -Drnnclust.cuda.kmeans=gemm} runs the first design instead, cuBLAS GEMM into an
-     * L2-sized product tile and then argminRows, to compare the two on the same GPU.
+     * The assignment runs as one fused kernel (nearestCentroids, or its tensor-core twin with a TF32
+     * or 3xTF32 context: the X·Cᵀ tiles never leave the chip); {@code -Drnnclust.cuda.kmeans=gemm}
+     * runs the first design instead, cuBLAS GEMM (in the context's math mode) into an L2-sized
+     * product tile and then argminRows, to compare the two on the same GPU.
      */
     static final boolean FUSED_ASSIGN = !"gemm".equals(System.getProperty("rnnclust.cuda.kmeans"));
     /**
@@ -38,6 +46,9 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
     /** nearestCentroids' block: NC_ROWS points, NC_THREADS threads (kernels/kmeans.cu). */
     private static final int FUSED_ROWS = 128;
     private static final int FUSED_THREADS = 256;
+    /** nearestCentroidsTf32 and its kin (kernels/kmeans_tc.cu): TC_ROWS points, TC_THREADS threads. */
+    private static final int TC_ROWS = 128;
+    private static final int TC_THREADS = 128;
     /** blockSums launches at most this many blocks: its partial sums fit a fixed slot. */
     private static final int MAX_PARTIALS = 1024;
 
@@ -70,6 +81,14 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
     private PinnedMemory pinnedTile; // sqDistances: one tile of distances down
     private PinnedMemory loadStaging; // load(): the new points up, kept across loads
     private boolean sharedSumsOptIn;
+    // Tensor-core assignment: the chunk rows left to the FP32 kernel, and three counters (the list's
+    // length, then the listed points and the recomputed pairs over one assign call), copied down into
+    // recheckCounts after each call and read only when asked for.
+    private final boolean tensorCores;
+    private DeviceMemory recheckList;
+    private DeviceMemory recheckCounters;
+    private PinnedMemory recheckCounts;
+    private long lastPoints = -1;
 
     CudaCentroidIndex(CudaContext ctx, float[] x, int n, int d, long budgetBytes) {
         super(x, n, d);
@@ -77,8 +96,10 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
         this.plan = ChunkPlan.of(n, d, budgetBytes, ChunkPlan.DEFAULT_TILE_BYTES);
         this.compute = ctx.computeStream();
         this.copy = ctx.copyStream();
+        this.tensorCores = FUSED_ASSIGN && ctx.tensorCoreKMeans();
         ctx.bind();
         try {
+            if (tensorCores) ctx.kmeansTc();  // a failing load or compile shows here, not at the first assign
             allocate();
             if (plan.resident()) uploadResident();
         } catch (RuntimeException e) {
@@ -141,6 +162,11 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
         norms = new DeviceMemory(rows * 4, "point norms");
         outputs = new DeviceMemory(plan.chunkRows() * ChunkPlan.OUTPUT_ROW_BYTES, "labels and distances");
         partials = new DeviceMemory(MAX_PARTIALS * 8L, "partial sums");
+        if (tensorCores) {
+            recheckList = new DeviceMemory(plan.chunkRows() * 4, "points to re-check in FP32");
+            recheckCounters = new DeviceMemory(16, "re-check counters");
+            recheckCounts = new PinnedMemory(16, "pinned re-check counters");
+        }
         for (int s = 0; s < 2; s++) {
             pinnedOut[s] = new PinnedMemory(plan.chunkRows() * ChunkPlan.OUTPUT_ROW_BYTES + MAX_PARTIALS * 8L,
                     "pinned labels and distances");
@@ -209,6 +235,10 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
             Cuda.check("cudaMemsetAsync(sums)", cudart.cudaMemsetAsync(DeviceMemory.pointerAt(accum.address()), 0,
                     8L * k * d + 8L * k, compute));
         }
+        if (tensorCores) {
+            Cuda.check("cudaMemsetAsync(re-check counters)", cudart.cudaMemsetAsync(
+                    DeviceMemory.pointerAt(recheckCounters.address()), 0, 16, compute));
+        }
         long outNearest = outputs.address();
         long outDist = outputs.at(4 * plan.chunkRows());
         long chunks = plan.chunks();
@@ -251,6 +281,11 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
             lastPartials[slot] = partialBlocks;
         }
         inertia += consume(chunks - 1, nearest, sqDistance);
+        if (tensorCores) {
+            // Read by lastRechecks() only, after the compute stream has passed this copy.
+            copyDown(recheckCounts.address(), recheckCounters.at(4), 8, "re-check counters");
+            lastPoints = n;
+        }
         if (summing) {
             copyDown(small.address(), accum.address(), 8L * k * d + 8L * k, "sums");
             ctx.synchronize(compute, "cluster sums");
@@ -261,6 +296,38 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
     }
 
     private final int[] lastPartials = new int[2];
+
+    /**
+     * One chunk on tensor cores: nearestCentroids[3x]Tf32[Vec4] assigns the points it can decide (the
+     * FP32 kernel's answers) and lists the others, which nearestCentroidsListed[Vec4] then assigns in
+     * FP32. The list's length stays on the device: the second kernel gets the chunk's grid and its
+     * blocks past the list return at once.
+     */
+    private void assignOnTensorCores(long xAddr, long nAddr, int rows, long centresAddr, int k, long centreNorms,
+                                     long outNearest, long outDist) {
+        if (rows > plan.chunkRows()) throw new IllegalArgumentException(rows + " rows: the re-check list holds a chunk");
+        boolean vec = d % 4 == 0 && (xAddr | centresAddr) % 16 == 0;
+        String tc = (ctx.precision() == Precision.TF32X3 ? "nearestCentroids3xTf32" : "nearestCentroidsTf32")
+                + (vec ? "Vec4" : "");
+        Cuda.check("cudaMemsetAsync(re-check list length)", cudart.cudaMemsetAsync(
+                DeviceMemory.pointerAt(recheckCounters.address()), 0, 4, compute));
+        ctx.launch(tc, ctx.kmeansTc().function(tc), (rows + TC_ROWS - 1) / TC_ROWS, TC_THREADS, 0, compute, xAddr,
+                CudaContext.arg(rows), CudaContext.arg(d), centresAddr, CudaContext.arg(k), centreNorms, nAddr,
+                outNearest, outDist, recheckList.address(), recheckCounters.address(), 0L);
+        String listed = vec ? "nearestCentroidsListedVec4" : "nearestCentroidsListed";
+        ctx.launch(listed, fn(listed), (rows + FUSED_ROWS - 1) / FUSED_ROWS, FUSED_THREADS, 0, compute, xAddr,
+                CudaContext.arg(d), centresAddr, CudaContext.arg(k), centreNorms, nAddr, outNearest, outDist, 0L,
+                recheckList.address(), recheckCounters.address());
+    }
+
+    @Override
+    public Rechecks lastRechecks() {
+        if (!tensorCores || lastPoints < 0) return null;
+        ctx.bind();
+        ctx.synchronize(compute, "re-check counters");
+        org.bytedeco.javacpp.IntPointer c = recheckCounts.ints();
+        return new Rechecks(lastPoints, Integer.toUnsignedLong(c.get(1)), Integer.toUnsignedLong(c.get(0)));
+    }
 
     /** Copies chunk c's labels and distances from its pinned slot into the arrays; returns its distance sum. */
     private double consume(long c, int[] nearest, float[] sqDistance) {
@@ -367,6 +434,10 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
      */
     void launchAssign(long xAddr, long rows, long centresAddr, int k, long centreNorms, long rowNorms, long nearest,
                       long dist) {
+        if (tensorCores) {
+            assignOnTensorCores(xAddr, rowNorms, (int) rows, centresAddr, k, centreNorms, nearest, dist);
+            return;
+        }
         // float4 loads where every row starts on a 16-byte boundary (cudaMalloc gives 256).
         String kernel = d % 4 == 0 && (xAddr | centresAddr) % 16 == 0 ? "nearestCentroidsVec4" : "nearestCentroids";
         ctx.launch(kernel, fn(kernel), (int) ((rows + FUSED_ROWS - 1) / FUSED_ROWS), FUSED_THREADS, 0, compute, xAddr,
@@ -448,10 +519,11 @@ final class CudaCentroidIndex extends CheckedCentroidIndex {
         }
         try {
             Resources.closeAll(points, norms, outputs, partials, centres, products, accum, small, pinnedTile,
-                    loadStaging, pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1], this::destroyEvents);
+                    loadStaging, pinnedOut[0], pinnedOut[1], pinnedIn[0], pinnedIn[1], recheckList, recheckCounters,
+                    recheckCounts, this::destroyEvents);
         } finally {
-            points = norms = outputs = partials = centres = products = accum = null;
-            small = pinnedTile = loadStaging = null;
+            points = norms = outputs = partials = centres = products = accum = recheckList = recheckCounters = null;
+            small = pinnedTile = loadStaging = recheckCounts = null;
         }
     }
 

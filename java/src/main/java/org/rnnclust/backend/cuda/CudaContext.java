@@ -10,6 +10,7 @@ import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
+import org.rnnclust.Precision;
 import org.rnnclust.backend.Resources;
 
 /**
@@ -29,7 +30,7 @@ public final class CudaContext implements AutoCloseable {
     private final int minor;
     private final int multiprocessors;
     private final int maxSharedOptin;
-    private final boolean tf32;
+    private final Precision precision;
     private final CUstream_st compute = new CUstream_st();
     private final CUstream_st copy = new CUstream_st();
     private final cublasContext blas = new cublasContext();
@@ -38,6 +39,7 @@ public final class CudaContext implements AutoCloseable {
     private final LongPointer[] argSlots = new LongPointer[MAX_KERNEL_ARGS];
     private final PointerPointer<LongPointer> args = new PointerPointer<>(MAX_KERNEL_ARGS);
     private KernelModule kmeans;
+    private KernelModule kmeansTc;  // kernels/kmeans_tc.cu, loaded at its first use
     private boolean streamsCreated;
     private boolean blasCreated;
 
@@ -45,7 +47,7 @@ public final class CudaContext implements AutoCloseable {
      * Opens device {@code device}. Fails with a one-line {@link CudaException} (or an
      * {@link org.rnnclust.InputException} for missing libraries) and releases what it had taken.
      */
-    public static CudaContext open(int device, boolean tf32) {
+    public static CudaContext open(int device, Precision precision) {
         CudaProbe.Result probe = CudaProbe.probe();
         if (probe.unavailableReason() != null) throw new org.rnnclust.InputException("CUDA is not available: "
                 + probe.unavailableReason());
@@ -60,7 +62,7 @@ public final class CudaContext implements AutoCloseable {
             throw new org.rnnclust.InputException("cuBLAS (" + CudaLibraries.soname("libcublas") + ") did not load: "
                     + e.getMessage() + "; put " + CudaLibraries.toolkit() + " on LD_LIBRARY_PATH or set CUDA_HOME");
         }
-        CudaContext ctx = new CudaContext(device, probe.devices().get(device), tf32);
+        CudaContext ctx = new CudaContext(device, probe.devices().get(device), precision == null ? Precision.FP32 : precision);
         try {
             ctx.init();
             return ctx;
@@ -70,12 +72,12 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
-    private CudaContext(int device, CudaProbe.Device info, boolean tf32) {
+    private CudaContext(int device, CudaProbe.Device info, Precision precision) {
         this.device = device;
         this.deviceName = info.name();
         this.major = info.major();
         this.minor = info.minor();
-        this.tf32 = tf32;
+        this.precision = precision;
         Cuda.check("cudaSetDevice(" + device + ")", cudart.cudaSetDevice(device));
         this.multiprocessors = attribute(cudart.cudaDevAttrMultiProcessorCount);
         this.maxSharedOptin = attribute(cudart.cudaDevAttrMaxSharedMemoryPerBlockOptin);
@@ -94,6 +96,7 @@ public final class CudaContext implements AutoCloseable {
         Cuda.checkBlas("cublasCreate", cublas.cublasCreate_v2(blas));
         blasCreated = true;
         Cuda.checkBlas("cublasSetStream", cublas.cublasSetStream_v2(blas, compute));
+        boolean tf32 = precision.cublasTf32();
         Cuda.checkBlas("cublasSetMathMode(" + (tf32 ? "TF32" : "default") + ")",
                 cublas.cublasSetMathMode(blas, tf32 ? cublas.CUBLAS_TF32_TENSOR_OP_MATH : cublas.CUBLAS_DEFAULT_MATH));
         kmeans = KernelModule.load("kmeans", major, minor);
@@ -114,7 +117,16 @@ public final class CudaContext implements AutoCloseable {
 
     public String deviceName() { return deviceName; }
 
-    public boolean tf32() { return tf32; }
+    /** Whether cuBLAS runs in TF32 mode. */
+    public boolean tf32() { return precision.cublasTf32(); }
+
+    public Precision precision() { return precision; }
+
+    /**
+     * Whether k-means assigns points on tensor cores (kernels/kmeans_tc.cu): asked for by the
+     * precision, and the GPU has TF32 mma (compute capability 8.0 or newer).
+     */
+    boolean tensorCoreKMeans() { return precision.tensorCoreKMeans() && major >= 8; }
 
     int major() { return major; }
 
@@ -129,6 +141,12 @@ public final class CudaContext implements AutoCloseable {
     CUstream_st copyStream() { return copy; }
 
     KernelModule kmeans() { return kmeans; }
+
+    /** kernels/kmeans_tc.cu, loaded (or compiled) the first time it is asked for. */
+    KernelModule kmeansTc() {
+        if (kmeansTc == null) kmeansTc = KernelModule.load("kmeans_tc", major, minor);
+        return kmeansTc;
+    }
 
     /** The cuBLAS handle (on the compute stream, in this context's math mode). */
     cublasContext blas() { return blas; }
@@ -222,16 +240,21 @@ public final class CudaContext implements AutoCloseable {
 
     public String describe() {
         return "cuda:" + device + " " + deviceName + " (compute capability " + major + "." + minor + ", "
-                + multiprocessors + " SMs), cuBLAS " + (tf32 ? "TF32" : "FP32") + ", kernels from "
-                + (kmeans == null ? "?" : kmeans.origin());
+                + multiprocessors + " SMs), cuBLAS " + (precision.cublasTf32() ? "TF32" : "FP32")
+                + (precision.tensorCoreKMeans() ? ", k-means distances " + (major >= 8
+                        ? "on tensor cores (" + (precision == Precision.TF32X3 ? "3xTF32" : "TF32") + ", FP32 re-check)"
+                        : "in FP32 (no TF32 tensor cores before compute capability 8.0)") : "")
+                + ", kernels from " + (kmeans == null ? "?" : kmeans.origin());
     }
 
     @Override
     public void close() {
         cudart.cudaSetDevice(device);
         KernelModule module = kmeans;
+        KernelModule tc = kmeansTc;
         kmeans = null;
-        Resources.closeAll(module, this::destroyBlas, this::destroyStreams, one, zero,
+        kmeansTc = null;
+        Resources.closeAll(tc, module, this::destroyBlas, this::destroyStreams, one, zero,
                 () -> Resources.closeAll(argSlots), args);
     }
 

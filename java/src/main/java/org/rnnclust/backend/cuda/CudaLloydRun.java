@@ -78,8 +78,14 @@ final class CudaLloydRun implements LloydRun {
     public Assignment assign() {
         ctx.bind();
         var stream = ctx.computeStream();
-        index.launchAssign(index.pointsAddress(), n, centres.address(), k, centreNorms(), index.normsAddress(),
-                labels.address(), dist.address());
+        // Chunk by chunk as the index assigns, which bounds its working buffers (the tensor cores'
+        // re-check list); the labels and distances land in the run's n-long arrays.
+        ChunkPlan plan = index.plan();
+        for (long c = 0; c < plan.chunks(); c++) {
+            long start = plan.chunkStart(c);
+            index.launchAssign(index.pointsAddress() + start * d * 4, plan.chunkLength(c), centres.address(), k,
+                    centreNorms(), index.normsAddress() + start * 4, labels.at(start * 4), dist.at(start * 4));
+        }
         Cuda.check("cudaMemsetAsync(sums)", cudart.cudaMemsetAsync(DeviceMemory.pointerAt(accum.address()), 0,
                 8L * k * d + 8L * k, stream));
         Cuda.check("cudaMemsetAsync(counters)", cudart.cudaMemsetAsync(DeviceMemory.pointerAt(changedCounter()), 0, 16,

@@ -98,6 +98,11 @@ class CudaCentroidIndexTest {
 
     /** Compares one assign pass of {@code backend} with the CPU's; returns the GPU labels. */
     static int[] checkAssign(Backend backend, float[] x, int n, int d, float[] c, int k, String what) {
+        return checkAssign(backend, cpu, x, n, d, c, k, what);
+    }
+
+    /** The same against the CPU backend {@code cpu}. */
+    static int[] checkAssign(Backend backend, Backend cpu, float[] x, int n, int d, float[] c, int k, String what) {
         int[] gl = new int[n], cl = new int[n];
         float[] gd = new float[n], cd = new float[n];
         double[] gs = new double[k * d], cs = new double[k * d];
