@@ -75,6 +75,33 @@ public interface RecurrentCellOps {
                      DeviceBuffer dh, long dhOff,
                      DeviceBuffer dGatesIh, long dGatesIhOff, DeviceBuffer dGatesHh, long dGatesHhOff);
 
+    /**
+     * The whole forward time loop of one direction of an LSTM ({@code gates} = 4) or GRU (3) layer
+     * as one op, where this backend has such a kernel for this shape (a GPU's persistent kernel);
+     * otherwise it does nothing and returns false, and the caller runs the loop with the per-step
+     * ops above (the CPU always does). When it runs, it writes exactly what that loop writes — per
+     * step t the recurrent GEMM h₋·W_hhᵀ and {@link #lstmForward} / {@link #gruForward} with the
+     * rows of step t — up to the summation order of the recurrent product, so the per-step
+     * backward ops consume its states and workspace unchanged. Nothing may be in a
+     * {@link TensorOps#captured} body around it.
+     *
+     * @param reverse  false: steps t = 0..T−1, entering state in slot t and leaving in slot t+1;
+     *                 true: t = T−1..0, entering slot t+1 and leaving slot t
+     * @param zeroH0   the first step's entering state is zero: its recurrent product is taken as
+     *                 exactly 0 (as the per-step loop's zeroed hProj), not computed
+     * @param xProj    [T, B, G·H] input projections of all steps, without bias, from offset 0
+     * @param wHh      [G·H, H] recurrent weights (PyTorch's layout), from offset 0
+     * @param mask     [T, B] from offset 0
+     * @param states   [T+1, B, H] state slots, the first step's entering slot already set
+     * @param cells    [T+1, B, H] cell-state slots likewise (LSTM); ignored for GRU (may be null)
+     * @param out      receives h of step t, row b at outOff + (t·B + b)·ldOut (0 where masked)
+     * @param ws       [T, B, 4H] the per-step workspace rows of all steps, from offset 0
+     */
+    boolean forwardSequence(int gates, int steps, int batch, int hidden, boolean reverse, boolean zeroH0,
+                            DeviceBuffer xProj, DeviceBuffer wHh, DeviceBuffer biasIh, DeviceBuffer biasHh,
+                            DeviceBuffer mask, DeviceBuffer states, DeviceBuffer cells,
+                            DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws);
+
     /** Elman RNN with tanh; needs no workspace (backward reads h). */
     void rnnTanhForward(int batch, int hidden,
                         DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj, long hProjOff,

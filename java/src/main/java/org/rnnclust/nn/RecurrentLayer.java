@@ -113,11 +113,17 @@ final class RecurrentLayer implements AutoCloseable {
         DeviceBuffer ws = workspace.ensure(rows * cell.workspaceGates() * hid);
 
         ops.gemm(false, true, Math.toIntExact(rows), gh, in, 1f, x, 0, in, wIh.value(), 0, in, 0f, xProj, 0, gh);
-        DeviceBuffer whT = wHhT.ensure((long) gh * hid);
-        ops.transpose01(gh, hid, 1, wHh.value(), 0, whT, 0);
         long init = reverse ? steps * bh : 0;
         setState(hs, init, h0, h0Off, bh);
         if (cs != null) setState(cs, init, c0, c0Off, bh);
+        // Where the backend has a kernel for the whole loop at this shape (a GPU's persistent
+        // kernel), it writes what the steps below would; the backward below is the same either way.
+        if (cell != CellType.RNN && ops.forwardSequence(cell.gates(), steps, batch, hid, reverse, h0 == null, xProj,
+                wHh.value(), bIh.value(), bHh.value(), mask, hs, cs, y, yOff, ldY, ws)) {
+            return;
+        }
+        DeviceBuffer whT = wHhT.ensure((long) gh * hid);
+        ops.transpose01(gh, hid, 1, wHh.value(), 0, whT, 0);
 
         // Batch rows never interact in the recurrence: the time loop runs on row ranges, possibly
         // at the same time, each range with its rows of every buffer. On a GPU the loop is one

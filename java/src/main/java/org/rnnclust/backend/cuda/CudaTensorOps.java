@@ -15,7 +15,9 @@ import org.rnnclust.backend.TensorOps;
 /**
  * {@link TensorOps} on one GPU: cuBLAS for the GEMMs (row-major mapped onto column-major as
  * Cᵀ = op(B)ᵀ·op(A)ᵀ, in the context's math mode: FP32, or TF32 when asked), the kernels of
- * kernels/rnn.cu for everything else, all on the context's compute stream and asynchronous;
+ * kernels/rnn.cu for everything else (and, where {@link PersistentRnn} picks it, an LSTM/GRU
+ * layer's whole forward loop as one persistent kernel of kernels/rnn_persist.cu), all on the
+ * context's compute stream and asynchronous;
  * {@link #sumSquares}, {@link #mseLoss} and {@link #download} wait for the device, as the interface
  * says. Host copies go through {@link PinnedStaging}; {@link #captured} bodies become CUDA graphs
  * in {@link CudaGraphCache}, which every op tells what it issues. cuBLAS gets a fixed workspace so
@@ -49,6 +51,10 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     private PinnedMemory result;
     private PinnedStaging staging;
     private final CudaGraphCache graphs;
+    /** Which path an LSTM/GRU layer's forward loop takes (PersistentRnn's rule). */
+    private PersistentRnn.Mode rnnMode = PersistentRnn.Mode.fromProperty();
+    /** The persistent forward kernels, loaded at their first use. */
+    private PersistentRnn persistent;
     private boolean closed;
 
     public CudaTensorOps(CudaContext ctx) {
@@ -504,6 +510,35 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
                 dGates.address(dGatesOff));
     }
 
+    // ---- a whole forward loop in one launch ----
+
+    /** Sets the path of the recurrent forward loops from now on (tests; the default is the system property's). */
+    void rnnMode(PersistentRnn.Mode mode) {
+        rnnMode = mode;
+    }
+
+    /** Persistent forward launches so far (tests: that the path ran). */
+    long persistentLaunches() {
+        return persistent == null ? 0 : persistent.launches();
+    }
+
+    @Override
+    protected boolean forwardSequenceImpl(int gates, int steps, int batch, int hidden, boolean reverse, boolean zeroH0,
+                                          CudaBuffer xProj, CudaBuffer wHh, CudaBuffer biasIh, CudaBuffer biasHh,
+                                          CudaBuffer mask, CudaBuffer states, CudaBuffer cells, CudaBuffer out,
+                                          long outOff, int ldOut, CudaBuffer ws) {
+        if (rnnMode == PersistentRnn.Mode.STEPWISE) return false;
+        PersistentRnn.Plan plan = PersistentRnn.plan(gates, batch, hidden, ctx.multiprocessors(), ctx.maxSharedOptin());
+        if (plan == null || (rnnMode == PersistentRnn.Mode.AUTO && !plan.preferred())) return false;
+        // A cooperative launch stays out of CUDA graphs: it is one launch already.
+        graphs.requireRunning("forwardSequence");
+        ctx.bind();
+        if (persistent == null) persistent = new PersistentRnn(ctx, stream);
+        return persistent.forward(plan, gates, steps, batch, hidden, reverse, zeroH0, xProj.address(0), wHh.address(0),
+                biasIh.address(0), biasHh.address(0), mask.address(0), states.address(0),
+                cells == null ? states.address(0) : cells.address(0), out.address(outOff), ldOut, ws.address(0));
+    }
+
     // ---- lifetime ----
 
     @Override
@@ -512,7 +547,7 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         closed = true;
         ctx.bind();
         cudart.cudaStreamSynchronize(stream);
-        Resources.closeAll(graphs, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials, columnPartials,
+        Resources.closeAll(graphs, persistent, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials, columnPartials,
                 result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
     }
 
