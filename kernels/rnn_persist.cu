@@ -1,5 +1,6 @@
-// Persistent forward kernels of the LSTM and GRU layers (after Diamos et al., "Persistent RNNs",
-// ICML 2016): one launch runs all T steps of one direction of a layer. The per-step path of rnn.cu
+// Persistent forward and backward kernels of the LSTM and GRU layers (after Diamos et al.,
+// "Persistent RNNs", ICML 2016): one launch runs all T steps of one direction of a layer (the
+// backward is in its own section below; this note is the forward's). The per-step path of rnn.cu
 // (a cuBLAS GEMM h₋·W_hhᵀ and a fused cell kernel per step) costs two launches or graph nodes per
 // step, which dominate at small batch and hidden sizes; here W_hh is read from global memory once
 // and the steps are separated by a grid-wide barrier instead of kernel boundaries.
@@ -33,10 +34,11 @@
 // persistSharedFloats(hid, units, chunkRows, kSplit, G) floats. barrier: two unsigned ints, zero
 // before the first launch; every launch leaves them ready for the next.
 //
-// Register and shared-memory use (nvcc 13.0, -O3 -Xptxas -v): lstmPersistForward 56 registers on
-// sm_80, 61 on sm_90; gruPersistForward 50 and 56; no spills, no stack, no static shared memory (all
-// of it dynamic, as above). At 256 threads that is at most 16k of an SM's 64k registers: the
-// grid's one block per SM is bounded by shared memory, never by registers.
+// Register and shared-memory use (nvcc 13.0, -O3 -Xptxas -v; sm_80 / sm_90): lstmPersistForward
+// 56 / 61 registers, gruPersistForward 50 / 56, lstmPersistBackward 43 / 45, gruPersistBackward
+// 48 / 32; no spills, no stack, no static shared memory (all of it dynamic, as above). At 256
+// threads that is at most 16k of an SM's 64k registers: the grid's one block per SM is bounded by
+// shared memory, never by registers.
 #include "common.cuh"
 #include "cell_math.h"
 
@@ -213,4 +215,137 @@ RNNCLUST_KERNEL void gruPersistForward(int steps, int batch, int hid, int revers
     extern __shared__ float persistShared[];
     persistForward<3>(steps, batch, hid, reverse, zeroH0, units, rowsPerSlice, kSplit, chunkRows, xp, whh, bih, bhh,
                       mask, hs, cs, out, ldo, ws, bar, persistShared);
+}
+
+// ---- the persistent backward ----
+//
+// The per-step backward (RecurrentLayer.backwardSteps) runs per step t, latest first, a fused cell
+// backward (rnn.cu's lstmBackward / gruBackward: the gate gradients of step t, dc, and dh's part
+// that does not go through W_hh) and one GEMM dh += dGatesHh·W_hh. Here one launch runs all steps.
+// Block i owns the same units and batch rows as in the forward, now as columns k of dh: per step,
+// phase A runs the cell backward of its units and rows (reading and writing only its own dh and dc
+// entries), the grid waits (phase B needs every unit's gate gradients), and phase B adds to its dh
+// columns the products of the step's gate-gradient rows (staged in shared memory) with its columns of
+// W_hh, held in shared memory for the whole sequence. The next step's phase A reads only what the
+// same block wrote, so one barrier per step suffices: other blocks may still be in phase B reading
+// gate-gradient rows of step t while this one writes those of the next step, other rows.
+//
+// Arguments as the per-step ops take them: ws [T, B, 4H] the forward's workspace; mask [T, B]; hs,
+// cs [T+1, B, H] the forward's states (hs read by GRU, cs by LSTM); dout: row (t·B + b) of the
+// output gradient at dout + (t·B + b)·lddo, or null; whh [G·H, H]; dh, dc [B, H] the gradients of the
+// last step's leaving state, in and out (dc LSTM only); dgi, dgh [T, B, G·H] the gate gradients of
+// the input and recurrent sides (the same buffer for LSTM, where they are equal). needDh0: also
+// add the first step's (in time order of the loop: the last one run) recurrent product, which only
+// feeds dh0. Launch contract as the forward's, with the stride of the rows in shared memory
+// persistStride(G·H, kSplit) and persistSharedFloats = (units + chunkRows) · that stride.
+template <int G>
+__device__ __forceinline__ void persistBackward(int steps, int batch, int hid, int reverse, int needDh0, int units,
+                                                int rowsPerSlice, int kSplit, int chunkRows,
+                                                const float *__restrict__ ws, const float *__restrict__ mask,
+                                                const float *__restrict__ hs, const float *__restrict__ cs,
+                                                const float *__restrict__ dout, int lddo,
+                                                const float *__restrict__ whh, float *dh, float *dc, float *dgi,
+                                                float *dgh, unsigned int *bar, float *shared) {
+    const int gh = G * hid;
+    const int ld = persistStride(gh, kSplit);
+    const int unitSlices = (hid + units - 1) / units;
+    const int j0 = (int) (blockIdx.x % unitSlices) * units;
+    const int nu = hid - j0 < units ? hid - j0 : units;
+    const int b0 = (int) (blockIdx.x / unitSlices) * rowsPerSlice;
+    const int nb = batch - b0 < rowsPerSlice ? batch - b0 : rowsPerSlice;
+    float *wsh = shared;                            // [units, ld]: row u is column j0 + u of W_hh
+    float *gsh = shared + (long long) units * ld;   // [chunkRows, ld]: staged gate-gradient rows
+    const long long bh = (long long) batch * hid;
+
+    for (int e = threadIdx.x; e < units * gh; e += blockDim.x) {
+        int u = e / gh, q = e - u * gh;
+        wsh[u * ld + q] = u < nu ? whh[(long long) q * hid + j0 + u] : 0.0f;
+    }
+    __syncthreads();
+
+    const int itemsPerPass = blockDim.x / kSplit;
+    const int part = threadIdx.x % kSplit;
+    for (int s = 0; s < steps; s++) {
+        const int t = reverse ? s : steps - 1 - s;
+        const long long prev = (long long) (reverse ? t + 1 : t) * bh;
+        const long long next = (long long) (reverse ? t : t + 1) * bh;
+        const long long row0 = (long long) t * batch;
+        // Phase A: the cell backward of this block's units and rows (rnn.cu's per-step kernels).
+        for (int e = threadIdx.x; e < nb * nu; e += blockDim.x) {
+            const int b = b0 + e / nu, j = j0 + e % nu;
+            const long long row = row0 + b;
+            const long long idx = (long long) b * hid + j;
+            float *di = dgi + row * gh, *dr = dgh + row * gh;
+            if (mask[row] == 0.0f) {
+                // Padding: zero gate gradients, dh (and dc) pass through unchanged.
+                for (int q = 0; q < G; q++) {
+                    di[q * hid + j] = 0.0f;
+                    dr[q * hid + j] = 0.0f;
+                }
+                continue;
+            }
+            const float dht = dout == nullptr ? dh[idx] : dh[idx] + dout[row * lddo + j];
+            if constexpr (G == 4) {
+                struct lstm_gates a = lstm_load_gates(ws + row * 4 * hid, hid, j);
+                dc[idx] = lstm_backward_unit(a, cs[next + idx], dht, dc[idx], cs[prev + idx], di, hid, j);
+                dh[idx] = 0.0f;
+            } else {
+                struct gru_gates a = gru_load_gates(ws + row * 4 * hid, hid, j);
+                dh[idx] = gru_backward_unit(a, dht, hs[prev + idx], di, dr, hid, j);
+            }
+        }
+        // The step's last product only feeds dh0.
+        if (s == steps - 1 && !needDh0) break;
+        persistGridBarrier(bar);
+        // Phase B: dh[:, own units] += dGatesHh(t)·W_hh[:, own units].
+        for (int c0 = 0; c0 < nb; c0 += chunkRows) {
+            const int nc = nb - c0 < chunkRows ? nb - c0 : chunkRows;
+            // Other blocks wrote these gate gradients in phase A: read past L1 (__ldcg).
+            for (int e = threadIdx.x; e < nc * gh; e += blockDim.x) {
+                int r = e / gh, q = e - r * gh;
+                gsh[r * ld + q] = __ldcg(dgh + (row0 + b0 + c0 + r) * gh + q);
+            }
+            __syncthreads();
+            const int items = nc * nu;
+            for (int base = 0; base < items; base += itemsPerPass) {
+                const int item = base + (int) threadIdx.x / kSplit;
+                const bool active = item < items;
+                const int u = active ? item / nc : 0;
+                const int r = active ? item - u * nc : 0;
+                float acc = 0.0f;
+                if (active) {
+                    const float *grow = gsh + r * ld, *wrow = wsh + u * ld;
+                    for (int q = part; q < gh; q += kSplit) acc += wrow[q] * grow[q];
+                }
+                for (int off = kSplit / 2; off > 0; off >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, off);
+                if (!active || part != 0) continue;
+                const long long idx = (long long) (b0 + c0 + r) * hid + j0 + u;
+                dh[idx] = dh[idx] + acc;
+            }
+            __syncthreads();
+        }
+    }
+}
+
+// dout may be null (no output gradient); dc is unused by GRU, dgh is dgi for LSTM.
+RNNCLUST_KERNEL void lstmPersistBackward(int steps, int batch, int hid, int reverse, int needDh0, int units,
+                                         int rowsPerSlice, int kSplit, int chunkRows, const float *__restrict__ ws,
+                                         const float *__restrict__ mask, const float *__restrict__ hs,
+                                         const float *__restrict__ cs, const float *__restrict__ dout, int lddo,
+                                         const float *__restrict__ whh, float *dh, float *dc, float *dgi, float *dgh,
+                                         unsigned int *bar) {
+    extern __shared__ float persistShared[];
+    persistBackward<4>(steps, batch, hid, reverse, needDh0, units, rowsPerSlice, kSplit, chunkRows, ws, mask, hs, cs,
+                       dout, lddo, whh, dh, dc, dgi, dgh, bar, persistShared);
+}
+
+RNNCLUST_KERNEL void gruPersistBackward(int steps, int batch, int hid, int reverse, int needDh0, int units,
+                                        int rowsPerSlice, int kSplit, int chunkRows, const float *__restrict__ ws,
+                                        const float *__restrict__ mask, const float *__restrict__ hs,
+                                        const float *__restrict__ cs, const float *__restrict__ dout, int lddo,
+                                        const float *__restrict__ whh, float *dh, float *dc, float *dgi, float *dgh,
+                                        unsigned int *bar) {
+    extern __shared__ float persistShared[];
+    persistBackward<3>(steps, batch, hid, reverse, needDh0, units, rowsPerSlice, kSplit, chunkRows, ws, mask, hs, cs,
+                       dout, lddo, whh, dh, dc, dgi, dgh, bar, persistShared);
 }

@@ -1,20 +1,25 @@
-// kernels/rnn_persist.cu (the persistent LSTM and GRU forward) on the host, every thread of a small
-// grid at once with the grid barrier for real (grid_shim.h), against the per-step path written
-// plainly: per step the recurrent product h₋·W_hhᵀ as a float loop over k in order, then
-// native/cpu/cells.c's lstm_forward / gru_forward (cell_math.h, as the kernel). Cases: forward and
-// reverse, with and without a zero initial state, variable sequence lengths (one of them 0, whose
-// row only carries h0 through), hidden sizes that the unit slices do not divide, batch slices and
-// row chunks that do not divide the batch, and kSplit = 1 to 32.
+// kernels/rnn_persist.cu (the persistent LSTM and GRU forward and backward) on the host, every
+// thread of a small grid at once with the grid barrier for real (grid_shim.h), against the
+// per-step path written plainly. Forward: per step the recurrent product h₋·W_hhᵀ as a float loop
+// over k in order, then native/cpu/cells.c's lstm_forward / gru_forward (cell_math.h, as the
+// kernel). Backward, from the reference forward's states and workspace: per step, latest first,
+// cells.c's lstm_backward / gru_backward, then dh += dGatesHh·W_hh as a float loop over the gate
+// rows in order (left out at the last step run unless dh0 is wanted). Cases: forward and reverse,
+// with and without a zero initial state (and dh0 wanted or not), with and without an output
+// gradient, variable sequence lengths (one of them 0, whose row only carries h0 through), hidden
+// sizes that the unit slices do not divide, batch slices and row chunks that do not divide the
+// batch, and kSplit = 1 to 32.
 //
-// What must agree and how closely: with kSplit = 1 each thread sums k = 0..H−1 in order from 0,
+// What must agree and how closely: with kSplit = 1 each thread sums its products in order from 0,
 // as the reference does, and the host does not contract multiply-adds, so every output must be
-// bit-equal. With kSplit > 1 the k-sum is split into kSplit interleaved partial sums added in a
+// bit-equal. With kSplit > 1 the sum is split into kSplit interleaved partial sums added in a
 // butterfly, a different rounding order; each product then differs by a few ulps of the sum of
-// |terms| (H ≤ 40 terms here, their sums of order 1 to 10), and the cell's derivatives are at most
-// 1, so after T ≤ 6 steps the largest difference stays at a few ulps of the outputs (|c| < 4, whose
-// ulp is 4.8e-7; 5e-7 is seen): the bound is 4e-6, 8 such ulps, while a wrong index, mask or a
-// missing barrier gives differences of order 0.1 to 1 (it is printed). The workspace is compared only where the step is inside the sequence:
-// masked rows are left unspecified by RecurrentCellOps (cells.c writes them, the kernel does not).
+// |terms| (at most 160 terms here, their sums of order 1 to 10), and the cells' derivatives are at
+// most 1, so after T ≤ 6 steps the largest difference stays at a few ulps of the outputs (|c| < 4,
+// whose ulp is 4.8e-7; up to 4.8e-7 is seen): the bound is 4e-6, 8 such ulps, while a wrong index,
+// mask, step order or a missing barrier gives differences of order 0.1 to 1 (it is printed). The
+// forward's workspace is compared only where the step is inside the sequence: masked rows are left
+// unspecified by RecurrentCellOps (cells.c writes them, the kernel does not).
 #include "grid_shim.h"
 #include "rnn_persist_host.cu"
 extern "C" {
@@ -123,10 +128,66 @@ static void runCase(const Case &c) {
     }
     bool exact = c.kSplit == 1;
     bool ok = exact ? worst == 0 : worst <= 4e-6;
-    printf("%s %s persistent T=%d B=%d H=%d %s h0=%s units=%d rows/slice=%d kSplit=%d chunk=%d grid=%d: max |diff| %.3g (%s)\n",
+    printf("%s %s persistent forward  T=%d B=%d H=%d %s h0=%s units=%d rows/slice=%d kSplit=%d chunk=%d grid=%d: max |diff| %.3g (%s)\n",
            ok ? "ok      " : "MISMATCH", c.lstm ? "lstm" : "gru ", T, B, H, c.reverse ? "reverse" : "forward",
            c.zeroH0 ? "zero" : "given", c.units, c.rowsPerSlice, c.kSplit, c.chunkRows, unitSlices * batchSlices,
            worst, exact ? "must be 0" : "<= 4e-6");
+
+    // The backward of the same loop, from the reference forward's states and workspace, against the
+    // per-step backward: cells.c's lstm_backward / gru_backward, then dh += dGatesHh·W_hh as a plain
+    // loop over the gate rows in order (skipped at the last step run unless dh0 is wanted).
+    const bool needDh0 = !c.zeroH0, withDout = c.kSplit != 4;
+    auto dOut = R((size_t) T * B * ldo + oOff), dhA = R((size_t) B * H), dcA = R((size_t) B * H);
+    auto dhB = dhA, dcB = dcA;
+    std::vector<float> dgiA((size_t) T * B * GH, 9.f), dghA(dgiA), dgiB(dgiA), dghB(dgiA);
+    const float *dout = withDout ? dOut.data() + oOff : nullptr;
+    float *dghKernel = c.lstm ? dgiA.data() : dghA.data();
+    size_t backShared = (size_t) (c.units + c.chunkRows) * persistStride(GH, c.kSplit);
+    launchCooperative(unitSlices * batchSlices, c.threads, backShared, [&] {
+        if (c.lstm) {
+            lstmPersistBackward(T, B, H, c.reverse, needDh0, c.units, c.rowsPerSlice, c.kSplit, c.chunkRows, wsB.data(),
+                                mask.data(), hsB.data(), csB.data(), dout, ldo, whh.data(), dhA.data(), dcA.data(),
+                                dgiA.data(), dghKernel, bar);
+        } else {
+            gruPersistBackward(T, B, H, c.reverse, needDh0, c.units, c.rowsPerSlice, c.kSplit, c.chunkRows, wsB.data(),
+                               mask.data(), hsB.data(), csB.data(), dout, ldo, whh.data(), dhA.data(), dcA.data(),
+                               dgiA.data(), dghKernel, bar);
+        }
+    });
+    for (int s = 0; s < T; s++) {
+        int t = c.reverse ? s : T - 1 - s;
+        size_t prev = (size_t) (c.reverse ? t + 1 : t) * B * H, next = (size_t) (c.reverse ? t : t + 1) * B * H;
+        size_t row = (size_t) t * B;
+        const float *dO = dout == nullptr ? nullptr : dout + row * ldo;
+        const float *gates;
+        if (c.lstm) {
+            lstm_backward(B, H, wsB.data() + row * 4 * H, mask.data() + row, csB.data() + prev, csB.data() + next, dO,
+                          ldo, dhB.data(), dcB.data(), dgiB.data() + row * GH);
+            gates = dgiB.data() + row * GH;
+        } else {
+            gru_backward(B, H, wsB.data() + row * 4 * H, mask.data() + row, hsB.data() + prev, dO, ldo, dhB.data(),
+                         dgiB.data() + row * GH, dghB.data() + row * GH);
+            gates = dghB.data() + row * GH;
+        }
+        if (s == T - 1 && !needDh0) break;
+        for (int b = 0; b < B; b++) {
+            for (int k = 0; k < H; k++) {
+                float sum = 0.f;
+                for (int r = 0; r < GH; r++) sum += gates[(size_t) b * GH + r] * whh[(size_t) r * H + k];
+                dhB[(size_t) b * H + k] = dhB[(size_t) b * H + k] + sum;
+            }
+        }
+    }
+    worst = 0;
+    cmp(dhA, dhB);
+    cmp(dgiA, dgiB);
+    if (c.lstm) cmp(dcA, dcB);
+    else cmp(dghA, dghB);
+    ok = exact ? worst == 0 : worst <= 4e-6;
+    printf("%s %s persistent backward T=%d B=%d H=%d %s dh0=%s dOut=%s kSplit=%d chunk=%d: max |diff| %.3g (%s)\n",
+           ok ? "ok      " : "MISMATCH", c.lstm ? "lstm" : "gru ", T, B, H, c.reverse ? "reverse" : "forward",
+           needDh0 ? "wanted" : "not wanted", withDout ? "given" : "none", c.kSplit, c.chunkRows, worst,
+           exact ? "must be 0" : "<= 4e-6");
 }
 
 int main() {

@@ -102,6 +102,27 @@ public interface RecurrentCellOps {
                             DeviceBuffer mask, DeviceBuffer states, DeviceBuffer cells,
                             DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws);
 
+    /**
+     * The whole backward time loop of one direction of an LSTM or GRU layer as one op, after a
+     * forward of the same shape, where the backend has such a kernel (as {@link #forwardSequence};
+     * false: nothing done, the caller runs the steps). It writes exactly what the per-step loop
+     * writes — per step t, latest first, {@link #lstmBackward} / {@link #gruBackward} with the rows
+     * of step t, then dh += dGatesHh(t)·W_hh, that GEMM left out at the last step run unless
+     * {@code needDh0} — up to the summation order of that product. Nothing may be in a
+     * {@link TensorOps#captured} body around it.
+     *
+     * @param ws       [T, B, 4H] the forward's workspace
+     * @param states   [T+1, B, H] the forward's state slots; cells likewise (LSTM; null for GRU)
+     * @param dOut     the output gradient, row b of step t at dOutOff + (t·B + b)·ldDOut; null for none
+     * @param dh       [B, H] the gradient of the last step's leaving state, in; out: that of the
+     *                 first step's entering state (the GEMM part only with needDh0); dc likewise (LSTM)
+     * @param dGatesIh [T, B, G·H] out; dGatesHh likewise (the same buffer may serve both for LSTM)
+     */
+    boolean backwardSequence(int gates, int steps, int batch, int hidden, boolean reverse, boolean needDh0,
+                             DeviceBuffer ws, DeviceBuffer mask, DeviceBuffer states, DeviceBuffer cells,
+                             DeviceBuffer dOut, long dOutOff, int ldDOut, DeviceBuffer wHh,
+                             DeviceBuffer dh, DeviceBuffer dc, DeviceBuffer dGatesIh, DeviceBuffer dGatesHh);
+
     /** Elman RNN with tanh; needs no workspace (backward reads h). */
     void rnnTanhForward(int batch, int hidden,
                         DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj, long hProjOff,

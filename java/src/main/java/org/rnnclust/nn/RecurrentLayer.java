@@ -19,6 +19,11 @@ import org.rnnclust.backend.TensorOps;
  * <p>Backward mirrors it: per step the fused backward op and one GEMM dh += dGates·W_hh, then the
  * weight gradients as GEMMs over all T·B rows: dW_ih += dGatesᵀ·X, dW_hh += dGatesᵀ·H_prev, where
  * the entering states of all steps are contiguous slots of {@code states}.
+ *
+ * <p>Either time loop may instead run as one backend op
+ * ({@link org.rnnclust.backend.RecurrentCellOps#forwardSequence}, {@code backwardSequence}) where
+ * the backend has a kernel for it at this shape (a GPU's persistent kernel); it writes the same
+ * buffers, so forward and backward may each take either path.
  */
 final class RecurrentLayer implements AutoCloseable {
     private final TensorOps ops;
@@ -204,9 +209,14 @@ final class RecurrentLayer implements AutoCloseable {
         if (dc != null) setState(dc, 0, dcN, dcNOff, bh);
 
         boolean needDh0 = dh0 != null;
-        ops.captured(List.of(this, "backward", steps, batch, needDh0), () -> ops.forEachRowRange(batch,
-                rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask, hs, cs, dY, dYOff, ldY,
-                        dh, dc, dgi, dgh, needDh0)));
+        // As in forward: a backend's kernel for the whole loop, where it has one for this shape.
+        boolean whole = cell != CellType.RNN && ops.backwardSequence(cell.gates(), steps, batch, hid, reverse, needDh0,
+                ws, mask, hs, cs, dY, dYOff, ldY, wHh.value(), dh, dc, dgi, dgh);
+        if (!whole) {
+            ops.captured(List.of(this, "backward", steps, batch, needDh0), () -> ops.forEachRowRange(batch,
+                    rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask, hs, cs, dY, dYOff,
+                            ldY, dh, dc, dgi, dgh, needDh0)));
+        }
         if (dh0 != null) ops.copy(dh, 0, dh0, dh0Off, bh);
         if (dc0 != null && dc != null) ops.copy(dc, 0, dc0, dc0Off, bh);
 

@@ -178,6 +178,22 @@ class CheckedTensorOpsTest {
     }
 
     @Test
+    void backwardSequenceChecksItsBuffersAndTheCpuLeavesTheLoopToTheSteps() {
+        // T = 1, B = 1, H = 1 LSTM: workspace and gate gradients 4, mask and dh 1, state slots 2, W_hh 4.
+        assertFalse(ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, a, null, 0, 1, a, b, b, b, b));
+        assertFalse(ops.backwardSequence(3, 1, 1, 1, true, false, a, a, a, null, a, 7, 1, a, b, null, b, b));
+        invalid(() -> ops.backwardSequence(2, 1, 1, 1, false, true, a, a, a, a, null, 0, 1, a, b, b, b, b));
+        invalid(() -> ops.backwardSequence(4, 1, -1, 1, false, true, a, a, a, a, null, 0, 1, a, b, b, b, b));
+        // The output gradient's row one past a's end; W_hh of H = 2 (16 floats); gate gradients in w (1).
+        outside(() -> ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, a, a, 8, 1, a, b, b, b, b));
+        outside(() -> ops.backwardSequence(4, 1, 1, 2, false, true, a, a, a, a, null, 0, 2, a, b, b, b, b));
+        outside(() -> ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, a, null, 0, 1, a, b, b, w, b));
+        // An LSTM needs its cell states and dc.
+        invalid(() -> ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, null, null, 0, 1, a, b, b, b, b));
+        invalid(() -> ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, a, null, 0, 1, a, b, null, b, b));
+    }
+
+    @Test
     void foreignAndClosedBuffersAreRefused() {
         try (Backend other = Backends.open("cpu", 1); DeviceBuffer foreign = other.tensorOps().allocate(8)) {
             invalid(() -> ops.copy(foreign, 0, b, 0, 1));

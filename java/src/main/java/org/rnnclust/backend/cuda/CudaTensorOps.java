@@ -528,15 +528,41 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
                                           CudaBuffer mask, CudaBuffer states, CudaBuffer cells, CudaBuffer out,
                                           long outOff, int ldOut, CudaBuffer ws) {
         if (rnnMode == PersistentRnn.Mode.STEPWISE) return false;
-        PersistentRnn.Plan plan = PersistentRnn.plan(gates, batch, hidden, ctx.multiprocessors(), ctx.maxSharedOptin());
-        if (plan == null || (rnnMode == PersistentRnn.Mode.AUTO && !plan.preferred())) return false;
+        PersistentRnn.Plan plan = persistentPlan(gates, batch, hidden, false);
+        if (plan == null) return false;
         // A cooperative launch stays out of CUDA graphs: it is one launch already.
         graphs.requireRunning("forwardSequence");
+        return persistentKernels().forward(plan, gates, steps, batch, hidden, reverse, zeroH0, xProj.address(0),
+                wHh.address(0), biasIh.address(0), biasHh.address(0), mask.address(0), states.address(0),
+                cells == null ? states.address(0) : cells.address(0), out.address(outOff), ldOut, ws.address(0));
+    }
+
+    @Override
+    protected boolean backwardSequenceImpl(int gates, int steps, int batch, int hidden, boolean reverse,
+                                           boolean needDh0, CudaBuffer ws, CudaBuffer mask, CudaBuffer states,
+                                           CudaBuffer cells, CudaBuffer dOut, long dOutOff, int ldDOut, CudaBuffer wHh,
+                                           CudaBuffer dh, CudaBuffer dc, CudaBuffer dGatesIh, CudaBuffer dGatesHh) {
+        PersistentRnn.Plan plan = persistentPlan(gates, batch, hidden, true);
+        if (plan == null) return false;
+        graphs.requireRunning("backwardSequence");
+        return persistentKernels().backward(plan, gates, steps, batch, hidden, reverse, needDh0, ws.address(0),
+                mask.address(0), states.address(0), cells == null ? states.address(0) : cells.address(0),
+                dOut == null ? 0L : dOut.address(dOutOff), ldDOut, wHh.address(0), dh.address(0),
+                dc == null ? dh.address(0) : dc.address(0), dGatesIh.address(0), dGatesHh.address(0));
+    }
+
+    /** The persistent kernel's plan for this shape where the mode and rule pick it, else null. */
+    private PersistentRnn.Plan persistentPlan(int gates, int batch, int hidden, boolean backward) {
+        if (rnnMode == PersistentRnn.Mode.STEPWISE) return null;
+        PersistentRnn.Plan plan = PersistentRnn.plan(gates, batch, hidden, ctx.multiprocessors(), ctx.maxSharedOptin(),
+                backward);
+        return plan == null || (rnnMode == PersistentRnn.Mode.AUTO && !plan.preferred()) ? null : plan;
+    }
+
+    private PersistentRnn persistentKernels() {
         ctx.bind();
         if (persistent == null) persistent = new PersistentRnn(ctx, stream);
-        return persistent.forward(plan, gates, steps, batch, hidden, reverse, zeroH0, xProj.address(0), wHh.address(0),
-                biasIh.address(0), biasHh.address(0), mask.address(0), states.address(0),
-                cells == null ? states.address(0) : cells.address(0), out.address(outOff), ldOut, ws.address(0));
+        return persistent;
     }
 
     // ---- lifetime ----

@@ -11,13 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The persistent LSTM/GRU forward of kernels/rnn_persist.cu (one launch for all T steps of one
- * direction of a layer; the kernel's header says how it splits the work): whether a shape runs it,
- * how its grid is cut, and its cooperative launch.
+ * The persistent LSTM/GRU forward and backward of kernels/rnn_persist.cu (one launch for all T
+ * steps of one direction of a layer; the kernels' notes say how they split the work): whether a
+ * shape runs them, how the grid is cut, and the cooperative launch.
  *
- * <p><b>The rule.</b> {@code -Drnnclust.cuda.rnn=auto} (the default) runs the persistent kernel
+ * <p><b>The rule.</b> {@code -Drnnclust.cuda.rnn=auto} (the default) runs a persistent kernel
  * where it {@linkplain #plan fits} and is {@linkplain Plan#preferred preferred}, the per-step path
- * (a cuBLAS GEMM and a cell kernel per step, replayed as a CUDA graph) elsewhere;
+ * (a cuBLAS GEMM and a cell kernel per step, replayed as a CUDA graph) elsewhere, for the forward
+ * and the backward loop each;
  * {@code persistent} runs it wherever it fits; {@code stepwise} never. "Fits": every block must be
  * resident at once (the grid barrier waits for all of them), so the grid is at most one block per
  * SM, and each block's W_hh rows — G·⌈H/SMs⌉ rows of H floats — plus at least one staged state row
@@ -26,12 +27,13 @@ import org.slf4j.LoggerFactory;
  * (a few µs each at small sizes, however small the GEMM), the persistent kernel a grid barrier
  * (1–2 µs) plus its blocks' products, which run from shared memory at about one load per
  * multiply-add (each thread reads a W_hh value and, once per G gates, a state value), one warp-wide
- * load per clock per SM. A block's step costs about items·H·(G+1)/32 clocks (items = its batch rows
- * × units); at 2^18 loads per block and step (≈ 8192 clocks, 4–5 µs) that matches what the
+ * load per clock per SM. A block's forward step costs about items·H·(G+1)/32 clocks (items = its
+ * batch rows × units), its backward step items·2·G·H/32 (each term reads a W_hh value and a gate
+ * gradient); at 2^18 loads per block and step (≈ 8192 clocks, 4–5 µs) that matches what the
  * per-step path's two nodes and GEMM cost at the anchor shapes, so the persistent kernel is
- * preferred below that: LSTM (B, H) = (256, 128), (64, 256), (32, 64) and GRU (256, 128) run
- * persistent, LSTM (512, 256) — where cuBLAS's GEMM per step is large enough to run at speed — runs
- * per step. The bound is an estimate from these counts, not a measurement: a GPU session measures
+ * preferred up to that: LSTM (B, H) = (256, 128), (64, 256), (32, 64) and GRU (256, 128) run
+ * persistent both ways (the first two backward exactly at the bound), LSTM (512, 256) — where
+ * cuBLAS's GEMM per step is large enough to run at speed — runs per step. The bound is an estimate from these counts, not a measurement: a GPU session measures
  * both paths ({@code persistent}, {@code stepwise}) at those shapes and moves it.
  */
 final class PersistentRnn implements AutoCloseable {
@@ -68,7 +70,9 @@ final class PersistentRnn implements AutoCloseable {
     /** The kernels and their parameter lists, as {@link RnnKernels} (RnnKernelsTest checks both). */
     enum Kernel {
         lstmPersistForward("iiiiiiiiippppppppipp"),
-        gruPersistForward("iiiiiiiiippppppppipp");
+        gruPersistForward("iiiiiiiiippppppppipp"),
+        lstmPersistBackward("iiiiiiiiipppppipppppp"),
+        gruPersistBackward("iiiiiiiiipppppipppppp");
 
         final String signature;
 
@@ -94,11 +98,14 @@ final class PersistentRnn implements AutoCloseable {
     }
 
     /**
-     * The cut of a persistent launch for G = {@code gates} and this shape on a GPU with
-     * {@code multiprocessors} SMs and {@code sharedBytesPerBlock} of shared memory a block may opt
-     * into; null where it does not fit (see the class note).
+     * The cut of a persistent forward ({@code backward} false) or backward launch for G =
+     * {@code gates} and this shape on a GPU with {@code multiprocessors} SMs and
+     * {@code sharedBytesPerBlock} of shared memory a block may opt into; null where it does not fit
+     * (see the class note). The forward's products run over H (a block holds G·units rows of W_hh,
+     * each thread reads a W_hh value per term and a state value per G terms); the backward's over
+     * G·H (a block holds units columns of W_hh, each term reads a W_hh value and a gate gradient).
      */
-    static Plan plan(int gates, int batch, int hidden, int multiprocessors, int sharedBytesPerBlock) {
+    static Plan plan(int gates, int batch, int hidden, int multiprocessors, int sharedBytesPerBlock, boolean backward) {
         if (batch <= 0 || hidden <= 0 || multiprocessors <= 0) return null;
         // One block per SM at most, all of them resident: as few units per block as that allows.
         int units = ceilDiv(hidden, multiprocessors);
@@ -109,17 +116,19 @@ final class PersistentRnn implements AutoCloseable {
         batchSlices = ceilDiv(batch, rowsPerSlice);
         long items = (long) rowsPerSlice * units;
         // Few items: several threads share each one's dot products (each at least 4 terms).
+        int length = backward ? gates * hidden : hidden;
         int kSplit = 1;
-        while (kSplit < 32 && items * kSplit * 2 <= THREADS && kSplit * 8 <= hidden) kSplit *= 2;
+        while (kSplit < 32 && items * kSplit * 2 <= THREADS && kSplit * 8 <= length) kSplit *= 2;
         int threads = (int) Math.min(THREADS, ceilDiv(items * kSplit, 32) * 32);
-        long ld = ceilDiv(hidden, 32) * 32L + kSplit % 32;  // persistStride in rnn_persist.cu
+        long ld = ceilDiv(length, 32) * 32L + kSplit % 32;  // persistStride in rnn_persist.cu
         long floats = sharedBytesPerBlock / Float.BYTES;
-        long weights = (long) gates * units * ld;
+        long weights = (long) (backward ? 1 : gates) * units * ld;
         long rowsThatFit = (floats - weights) / ld;
         if (rowsThatFit < 1) return null;
         int chunkRows = (int) Math.min(rowsPerSlice, rowsThatFit);
         int sharedBytes = (int) ((weights + chunkRows * ld) * Float.BYTES);
-        boolean preferred = items * hidden * (gates + 1) <= PREFERRED_BLOCK_STEP_LOADS;
+        long loads = backward ? items * 2L * gates * hidden : items * hidden * (gates + 1);
+        boolean preferred = loads <= PREFERRED_BLOCK_STEP_LOADS;
         return new Plan(units, unitSlices, rowsPerSlice, batchSlices, kSplit, chunkRows, threads, sharedBytes, preferred);
     }
 
@@ -138,7 +147,7 @@ final class PersistentRnn implements AutoCloseable {
     private final CUfunc_st[] functions = new CUfunc_st[Kernel.values().length];
     /** The grid barrier's count and generation (two unsigned ints), zero at first. */
     private DeviceMemory barrier;
-    private final LongPointer[] argSlots = new LongPointer[Kernel.lstmPersistForward.signature.length()];
+    private final LongPointer[] argSlots = new LongPointer[Kernel.lstmPersistBackward.signature.length()];
     private final PointerPointer<LongPointer> args = new PointerPointer<>(argSlots.length);
     private long launches;
     private boolean refusalLogged;
@@ -180,14 +189,32 @@ final class PersistentRnn implements AutoCloseable {
     }
 
     /**
-     * Issues the whole forward loop on the stream, as {@code plan} cuts it; false, having issued
-     * nothing, where this device cannot run the grid cooperatively (then the caller runs the steps).
-     * Addresses are of the first element each kernel parameter names (rnn_persist.cu).
+     * Issues the whole forward loop on the stream, as {@code plan} (a forward plan) cuts it; false,
+     * having issued nothing, where this device cannot run the grid cooperatively (then the caller
+     * runs the steps). Addresses are of the first element each kernel parameter names
+     * (rnn_persist.cu).
      */
     boolean forward(Plan plan, int gates, int steps, int batch, int hidden, boolean reverse, boolean zeroH0,
                     long xProj, long wHh, long biasIh, long biasHh, long mask, long states, long cells, long out,
                     int ldOut, long ws) {
-        Kernel k = gates == 4 ? Kernel.lstmPersistForward : Kernel.gruPersistForward;
+        return launch(gates == 4 ? Kernel.lstmPersistForward : Kernel.gruPersistForward, plan, steps, batch, hidden,
+                reverse ? 1 : 0, zeroH0 ? 1 : 0, plan.units(), plan.rowsPerSlice(), plan.kSplit(), plan.chunkRows(),
+                xProj, wHh, biasIh, biasHh, mask, states, cells, out, ldOut, ws, barrier.address());
+    }
+
+    /**
+     * Issues the whole backward loop on the stream, as {@link #forward} the forward (dOut 0 for
+     * none; for LSTM, dGatesHh may be dGatesIh and cells is read, for GRU dc is unused).
+     */
+    boolean backward(Plan plan, int gates, int steps, int batch, int hidden, boolean reverse, boolean needDh0, long ws,
+                     long mask, long states, long cells, long dOut, int ldDOut, long wHh, long dh, long dc,
+                     long dGatesIh, long dGatesHh) {
+        return launch(gates == 4 ? Kernel.lstmPersistBackward : Kernel.gruPersistBackward, plan, steps, batch, hidden,
+                reverse ? 1 : 0, needDh0 ? 1 : 0, plan.units(), plan.rowsPerSlice(), plan.kSplit(), plan.chunkRows(),
+                ws, mask, states, cells, dOut, ldDOut, wHh, dh, dc, dGatesIh, dGatesHh, barrier.address());
+    }
+
+    private boolean launch(Kernel k, Plan plan, Object... values) {
         CUfunc_st f = functions[k.ordinal()];
         if (!cooperative) return refused("this GPU has no cooperative launch");
         int[] perSm = new int[1];
@@ -197,9 +224,7 @@ final class PersistentRnn implements AutoCloseable {
             return refused(plan.grid() + " blocks of " + plan.threads() + " threads and " + plan.sharedBytes()
                     + " bytes of shared memory are not all resident at once");
         }
-        long[] slots = KernelArgs.encode(k.name(), k.signature, steps, batch, hidden, reverse ? 1 : 0, zeroH0 ? 1 : 0,
-                plan.units(), plan.rowsPerSlice(), plan.kSplit(), plan.chunkRows(), xProj, wHh, biasIh, biasHh, mask,
-                states, cells, out, ldOut, ws, barrier.address());
+        long[] slots = KernelArgs.encode(k.name(), k.signature, values);
         for (int i = 0; i < slots.length; i++) argSlots[i].put(0, slots[i]);
         int res = cudart.cuLaunchCooperativeKernel(f, plan.grid(), 1, 1, plan.threads(), 1, 1, plan.sharedBytes(),
                 stream, args);

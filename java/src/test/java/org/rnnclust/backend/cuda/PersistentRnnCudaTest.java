@@ -23,16 +23,16 @@ import org.rnnclust.testing.RelativeError;
 import org.rnnclust.testing.Tolerances;
 
 /**
- * The persistent forward kernel (kernels/rnn_persist.cu) in a bidirectional LSTM/GRU layer with
- * variable lengths, against the per-step CUDA path and the CPU (the reference): the outputs, the
- * final states and — since training reads the states and gate workspace the forward stored — every
- * gradient of a backward pass after it, at the anchor shapes of the persistent kernel and at odd
+ * The persistent forward and backward kernels (kernels/rnn_persist.cu) in a bidirectional LSTM/GRU
+ * layer with variable lengths, against the per-step CUDA path and the CPU (the reference): the
+ * outputs, the final states and every gradient of a backward pass (the persistent backward reading
+ * the states and gate workspace the persistent forward stored), at the anchor shapes of the persistent kernel and at odd
  * ones (hidden sizes the unit slices do not divide, batch slices). Each comparison is
  * ‖a − b‖/‖b‖ ≤ 1e-4, the whole-training-step tolerance: the persistent kernel sums the recurrent
  * products in another order than cuBLAS and both contract multiply-adds, and over up to 1000 steps
- * such rounding differences pass through the recurrence. The persistent path must actually run (two
- * launches, one per direction) and the per-step one must not launch it; in the default mode it runs
- * exactly where {@link PersistentRnn#plan} prefers it. Skipped without a GPU.
+ * such rounding differences pass through the recurrence. The persistent path must actually run (four
+ * launches: forward and backward of each direction) and the per-step one must not launch it; in the
+ * default mode it runs exactly where {@link PersistentRnn#plan} prefers it. Skipped without a GPU.
  */
 @Tag("gpu")
 class PersistentRnnCudaTest {
@@ -86,7 +86,7 @@ class PersistentRnnCudaTest {
         gpu.rnnMode(PersistentRnn.Mode.PERSISTENT);
         before = gpu.persistentLaunches();
         Result persistent = run(gpu, spec, batch, steps, zeroH0);
-        assertEquals(before + 2, gpu.persistentLaunches(), "persistent launches (one per direction)");
+        assertEquals(before + 4, gpu.persistentLaunches(), "persistent launches (forward and backward per direction)");
 
         for (int i = 0; i < reference.values.size(); i++) {
             String what = cell + " " + batch + "x" + steps + "x" + in + "x" + hidden + " " + reference.names.get(i);
@@ -101,12 +101,18 @@ class PersistentRnnCudaTest {
         // The default mode runs the kernel exactly where the rule prefers it on this GPU.
         gpu.rnnMode(PersistentRnn.Mode.AUTO);
         CudaContext ctx = backend.context();
-        PersistentRnn.Plan plan = PersistentRnn.plan(cell.gates(), batch, hidden, ctx.multiprocessors(),
-                ctx.maxSharedOptin());
+        PersistentRnn.Plan forward = PersistentRnn.plan(cell.gates(), batch, hidden, ctx.multiprocessors(),
+                ctx.maxSharedOptin(), false);
+        PersistentRnn.Plan backward = PersistentRnn.plan(cell.gates(), batch, hidden, ctx.multiprocessors(),
+                ctx.maxSharedOptin(), true);
         before = gpu.persistentLaunches();
         Result auto = run(gpu, spec, batch, steps, zeroH0);
-        assertEquals(before + (plan != null && plan.preferred() ? 2 : 0), gpu.persistentLaunches(), "auto: " + plan);
-        assertTrue(RelativeError.of(auto.values.get(0), reference.values.get(0)) <= TOL, "auto output");
+        int expected = (forward != null && forward.preferred() ? 2 : 0) + (backward != null && backward.preferred() ? 2 : 0);
+        assertEquals(before + expected, gpu.persistentLaunches(), "auto: " + forward + ", " + backward);
+        for (int i = 0; i < reference.values.size(); i++) {
+            double e = RelativeError.of(auto.values.get(i), reference.values.get(i));
+            assertTrue(e <= TOL, "auto " + reference.names.get(i) + ": vs CPU " + e);
+        }
     }
 
     /**

@@ -31,18 +31,23 @@ class PersistentRnnPlanTest {
         int plans = 0;
         for (int[] d : devices) {
             for (int gates : new int[] {3, 4}) {
+              for (boolean backward : new boolean[] {false, true}) {
+                // Forward: G·units rows of H; backward: units rows of G·H (columns of W_hh).
                 for (int b : batches) {
                     for (int h : hiddens) {
-                        PersistentRnn.Plan p = PersistentRnn.plan(gates, b, h, d[0], d[1]);
-                        String what = "G=" + gates + " B=" + b + " H=" + h + " SMs=" + d[0] + ": " + p;
+                        PersistentRnn.Plan p = PersistentRnn.plan(gates, b, h, d[0], d[1], backward);
+                        String what = (backward ? "backward" : "forward") + " G=" + gates + " B=" + b + " H=" + h
+                                + " SMs=" + d[0] + ": " + p;
+                        int length = backward ? gates * h : h;
+                        int rowsPerUnit = backward ? 1 : gates;
                         if (p == null) {
-                            // No plan only where the weights of ⌈H/SMs⌉ units and one state row overflow a
+                            // No plan only where the weights of ⌈H/SMs⌉ units and one staged row overflow a
                             // block even at the widest row stride (the kernel pads rows by kSplit mod 32).
                             long units = (h + d[0] - 1) / d[0];
-                            assertTrue((gates * units + 1) * ((h + 31) / 32 * 32 + 31) * 4 > d[1], what);
+                            assertTrue((rowsPerUnit * units + 1) * ((length + 31) / 32 * 32 + 31) * 4 > d[1], what);
                             continue;
                         }
-                        long ld = (h + 31) / 32 * 32 + p.kSplit() % 32;
+                        long ld = (length + 31) / 32 * 32 + p.kSplit() % 32;
                         plans++;
                         assertTrue(p.units() >= 1 && (long) p.units() * p.unitSlices() >= h
                                 && (long) p.units() * (p.unitSlices() - 1) < h, "unit slices " + what);
@@ -53,23 +58,26 @@ class PersistentRnnPlanTest {
                         assertTrue(p.threads() % 32 == 0 && p.threads() <= PersistentRnn.THREADS
                                 && p.threads() % p.kSplit() == 0, "threads " + what);
                         assertTrue(p.chunkRows() >= 1 && p.chunkRows() <= p.rowsPerSlice(), "chunk " + what);
-                        assertEquals((gates * (long) p.units() + p.chunkRows()) * ld * 4, p.sharedBytes(), "shared " + what);
+                        assertEquals((rowsPerUnit * (long) p.units() + p.chunkRows()) * ld * 4, p.sharedBytes(),
+                                "shared " + what);
                         assertTrue(p.sharedBytes() <= d[1], "shared memory " + what);
                     }
                 }
+              }
             }
         }
-        assertTrue(plans > 400, "plans checked: " + plans);
+        assertTrue(plans > 800, "plans checked: " + plans);
     }
 
     @Test
     void weightsTooLargeForTheSmsGetNoPlan() {
         // LSTM H = 2048 on an H100: 16 units per block, 4·16 rows of 2049 floats = 512 KiB > 227 KiB.
-        assertNull(PersistentRnn.plan(4, 64, 2048, H100_SMS, H100_SHARED));
+        assertNull(PersistentRnn.plan(4, 64, 2048, H100_SMS, H100_SHARED, false));
+        assertNull(PersistentRnn.plan(4, 64, 2048, H100_SMS, H100_SHARED, true));
         // H = 1024 fits an H100 (8 units: 128 KiB), not an A100 (10 units: 160 KiB + a state row > 163 KiB).
-        assertNotNull(PersistentRnn.plan(4, 64, 1024, H100_SMS, H100_SHARED));
-        assertNull(PersistentRnn.plan(4, 64, 1024, A100_SMS, A100_SHARED));
-        assertNull(PersistentRnn.plan(4, 0, 64, H100_SMS, H100_SHARED));
+        assertNotNull(PersistentRnn.plan(4, 64, 1024, H100_SMS, H100_SHARED, false));
+        assertNull(PersistentRnn.plan(4, 64, 1024, A100_SMS, A100_SHARED, false));
+        assertNull(PersistentRnn.plan(4, 0, 64, H100_SMS, H100_SHARED, false));
     }
 
     /** The anchor shapes (batch, hidden) and the path the rule picks on an H100, as PersistentRnn documents. */
@@ -82,22 +90,25 @@ class PersistentRnnPlanTest {
         "3, 256, 128, true",
     })
     void anchorShapesTakeTheDocumentedPath(int gates, int batch, int hidden, boolean persistent) {
-        PersistentRnn.Plan p = PersistentRnn.plan(gates, batch, hidden, H100_SMS, H100_SHARED);
-        assertNotNull(p, "every anchor shape fits an H100");
-        assertEquals(persistent, p.preferred(), p.toString());
-        // The estimate behind the rule: shared-memory loads per block and step.
-        long loads = (long) p.rowsPerSlice() * p.units() * hidden * (gates + 1);
-        assertEquals(loads <= PersistentRnn.PREFERRED_BLOCK_STEP_LOADS, p.preferred());
+        for (boolean backward : new boolean[] {false, true}) {
+            PersistentRnn.Plan p = PersistentRnn.plan(gates, batch, hidden, H100_SMS, H100_SHARED, backward);
+            assertNotNull(p, "every anchor shape fits an H100");
+            assertEquals(persistent, p.preferred(), (backward ? "backward " : "forward ") + p);
+            // The estimate behind the rule: shared-memory loads per block and step.
+            long items = (long) p.rowsPerSlice() * p.units();
+            long loads = backward ? items * 2 * gates * hidden : items * hidden * (gates + 1);
+            assertEquals(loads <= PersistentRnn.PREFERRED_BLOCK_STEP_LOADS, p.preferred());
+        }
     }
 
     @Test
     void smallBatchesShareEachDotProductAmongThreads() {
         // B = 32, H = 64: one unit per block, 32 items; 8 threads each keep a 256-thread block busy.
-        PersistentRnn.Plan p = PersistentRnn.plan(4, 32, 64, H100_SMS, H100_SHARED);
+        PersistentRnn.Plan p = PersistentRnn.plan(4, 32, 64, H100_SMS, H100_SHARED, false);
         assertEquals(8, p.kSplit());
         assertEquals(256, p.threads());
         // B = 1, H = 7: one item per block, but each thread keeps at least 4 terms of 7 (kSplit 1).
-        PersistentRnn.Plan q = PersistentRnn.plan(3, 1, 7, H100_SMS, H100_SHARED);
+        PersistentRnn.Plan q = PersistentRnn.plan(3, 1, 7, H100_SMS, H100_SHARED, false);
         assertEquals(1, q.kSplit());
         assertEquals(32, q.threads());
         assertFalse(q.grid() > 7);
