@@ -15,9 +15,9 @@ import org.rnnclust.backend.TensorOps;
 /**
  * {@link TensorOps} on one GPU: cuBLAS for the GEMMs (row-major mapped onto column-major as
  * Cᵀ = op(B)ᵀ·op(A)ᵀ, in the context's math mode: FP32, or TF32 when asked), the kernels of
- * kernels/rnn.cu for everything else (and, where {@link PersistentRnn} picks it, an LSTM/GRU
- * layer's whole forward loop as one persistent kernel of kernels/rnn_persist.cu), all on the
- * context's compute stream and asynchronous;
+ * kernels/rnn.cu for everything else (and, where {@link PersistentRnn} picks them, an LSTM/GRU
+ * layer's whole forward or backward loop as one persistent kernel of kernels/rnn_persist.cu), all
+ * on the context's compute stream and asynchronous;
  * {@link #sumSquares}, {@link #mseLoss} and {@link #download} wait for the device, as the interface
  * says. Host copies go through {@link PinnedStaging}; {@link #captured} bodies become CUDA graphs
  * in {@link CudaGraphCache}, which every op tells what it issues. cuBLAS gets a fixed workspace so
@@ -51,9 +51,9 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     private PinnedMemory result;
     private PinnedStaging staging;
     private final CudaGraphCache graphs;
-    /** Which path an LSTM/GRU layer's forward loop takes (PersistentRnn's rule). */
+    /** Which path an LSTM/GRU layer's forward and backward loops take (PersistentRnn's rule). */
     private PersistentRnn.Mode rnnMode = PersistentRnn.Mode.fromProperty();
-    /** The persistent forward kernels, loaded at their first use. */
+    /** The persistent kernels, loaded at their first use. */
     private PersistentRnn persistent;
     private boolean closed;
 
@@ -510,14 +510,14 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
                 dGates.address(dGatesOff));
     }
 
-    // ---- a whole forward loop in one launch ----
+    // ---- a whole time loop in one launch ----
 
-    /** Sets the path of the recurrent forward loops from now on (tests; the default is the system property's). */
+    /** Sets the path of the recurrent loops from now on (tests; the default is the system property's). */
     void rnnMode(PersistentRnn.Mode mode) {
         rnnMode = mode;
     }
 
-    /** Persistent forward launches so far (tests: that the path ran). */
+    /** Persistent launches so far, forward and backward (tests: that the path ran). */
     long persistentLaunches() {
         return persistent == null ? 0 : persistent.launches();
     }
@@ -527,7 +527,6 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
                                           CudaBuffer xProj, CudaBuffer wHh, CudaBuffer biasIh, CudaBuffer biasHh,
                                           CudaBuffer mask, CudaBuffer states, CudaBuffer cells, CudaBuffer out,
                                           long outOff, int ldOut, CudaBuffer ws) {
-        if (rnnMode == PersistentRnn.Mode.STEPWISE) return false;
         PersistentRnn.Plan plan = persistentPlan(gates, batch, hidden, false);
         if (plan == null) return false;
         // A cooperative launch stays out of CUDA graphs: it is one launch already.
@@ -573,8 +572,8 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         closed = true;
         ctx.bind();
         cudart.cudaStreamSynchronize(stream);
-        Resources.closeAll(graphs, persistent, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials, columnPartials,
-                result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
+        Resources.closeAll(graphs, persistent, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials,
+                columnPartials, result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
     }
 
     /** cuBLAS goes back to its own workspace before ours is freed (the k-means index shares the handle). */
