@@ -175,8 +175,9 @@ final class PersistentRnn implements AutoCloseable {
                 functions[k.ordinal()] = f;
             }
             barrier = new DeviceMemory(2 * Integer.BYTES, "persistent RNN grid barrier");
-            Cuda.check("cudaMemset(grid barrier)",
-                    cudart.cudaMemset(DeviceMemory.pointerAt(barrier.address()), 0, 2 * Integer.BYTES));
+            // On the launches' stream: a non-blocking stream does not wait for the default stream's work.
+            Cuda.check("cudaMemsetAsync(grid barrier)",
+                    cudart.cudaMemsetAsync(DeviceMemory.pointerAt(barrier.address()), 0, 2 * Integer.BYTES, stream));
         } catch (RuntimeException e) {
             close();
             throw e;
