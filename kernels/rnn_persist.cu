@@ -36,7 +36,7 @@
 //
 // Register and shared-memory use (nvcc 13.0, -O3 -Xptxas -v; sm_80 / sm_90): lstmPersistForward
 // 56 / 61 registers, gruPersistForward 50 / 56, lstmPersistBackward 43 / 45, gruPersistBackward
-// 48 / 32; no spills, no stack, no static shared memory (all of it dynamic, as above). At 256
+// 56 / 40; no spills, no stack, no static shared memory (all of it dynamic, as above). At 256
 // threads that is at most 16k of an SM's 64k registers: the grid's one block per SM is bounded by
 // shared memory, never by registers.
 #include "common.cuh"
@@ -257,8 +257,9 @@ __device__ __forceinline__ void persistBackward(int steps, int batch, int hid, i
     float *gsh = shared + (long long) units * ld;   // [chunkRows, ld]: staged gate-gradient rows
     const long long bh = (long long) batch * hid;
 
+    // Consecutive threads read consecutive units of one W_hh row (coalesced).
     for (int e = threadIdx.x; e < units * gh; e += blockDim.x) {
-        int u = e / gh, q = e - u * gh;
+        int q = e / units, u = e - q * units;
         wsh[u * ld + q] = u < nu ? whh[(long long) q * hid + j0 + u] : 0.0f;
     }
     __syncthreads();

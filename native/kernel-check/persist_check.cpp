@@ -198,11 +198,13 @@ int main() {
         {1, 5, 9, 13, 0, 1, 7, 5, 4, 3, 64},    // 2 × 2 slices, kSplit 4
         {1, 4, 3, 40, 1, 0, 10, 3, 8, 2, 64},   // 4 unit slices, several passes per chunk
         {1, 3, 6, 33, 0, 0, 17, 4, 32, 3, 64},  // a whole warp per item
+        {1, 5, 4, 10, 1, 1, 10, 1, 1, 1, 32},   // every unit in one block, one batch row per block
         {0, 6, 5, 7, 0, 0, 2, 5, 1, 5, 32},
         {0, 6, 5, 7, 1, 1, 2, 5, 1, 2, 32},
         {0, 5, 9, 13, 1, 0, 7, 5, 4, 3, 64},
         {0, 4, 3, 40, 0, 1, 10, 3, 8, 2, 64},
         {0, 3, 6, 33, 1, 0, 17, 4, 32, 3, 64},
+        {0, 5, 4, 10, 0, 0, 10, 1, 2, 1, 32},
     };
     for (const Case &c : cases) runCase(c);
     // check.sh counts the MISMATCH lines.

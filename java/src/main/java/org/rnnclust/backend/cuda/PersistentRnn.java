@@ -18,23 +18,28 @@ import org.slf4j.LoggerFactory;
  * <p><b>The rule.</b> {@code -Drnnclust.cuda.rnn=auto} (the default) runs a persistent kernel
  * where it {@linkplain #plan fits} and is {@linkplain Plan#preferred preferred}, the per-step path
  * (a cuBLAS GEMM and a cell kernel per step, replayed as a CUDA graph) elsewhere, for the forward
- * and the backward loop each;
- * {@code persistent} runs it wherever it fits; {@code stepwise} never. "Fits": every block must be
- * resident at once (the grid barrier waits for all of them), so the grid is at most one block per
- * SM, and each block's W_hh rows — G·⌈H/SMs⌉ rows of H floats — plus at least one staged state row
- * must fit the shared memory one block may have (227 KiB on an H100, 163 KiB on an A100): up to
- * H ≈ 1300 for an LSTM on an H100, ≈ 1000 on an A100. "Preferred": per step the per-step path pays two graph nodes
- * (a few µs each at small sizes, however small the GEMM), the persistent kernel a grid barrier
- * (1–2 µs) plus its blocks' products, which run from shared memory at about one load per
- * multiply-add (each thread reads a W_hh value and, once per G gates, a state value), one warp-wide
- * load per clock per SM. A block's forward step costs about items·H·(G+1)/32 clocks (items = its
- * batch rows × units), its backward step items·2·G·H/32 (each term reads a W_hh value and a gate
- * gradient); at 2^18 loads per block and step (≈ 8192 clocks, 4–5 µs) that matches what the
- * per-step path's two nodes and GEMM cost at the anchor shapes, so the persistent kernel is
- * preferred up to that: LSTM (B, H) = (256, 128), (64, 256), (32, 64) and GRU (256, 128) run
- * persistent both ways (the first two backward exactly at the bound), LSTM (512, 256) — where
- * cuBLAS's GEMM per step is large enough to run at speed — runs per step. The bound is an estimate from these counts, not a measurement: a GPU session measures
- * both paths ({@code persistent}, {@code stepwise}) at those shapes and moves it.
+ * and the backward loop each; {@code persistent} runs it wherever it fits; {@code stepwise} never.
+ *
+ * <p>"Fits": every block must be resident at once (the grid barrier waits for all of them), so the
+ * grid is at most one block per SM, and each block's W_hh rows — at least G·⌈H/SMs⌉ rows of H
+ * floats — plus one staged row must fit the shared memory one block may have (227 KiB on an H100,
+ * 163 KiB on an A100): up to H ≈ 1300 for an LSTM on an H100, ≈ 1000 on an A100.
+ *
+ * <p>"Preferred": per step the per-step path pays two graph nodes (a few µs each at small sizes,
+ * however small the GEMM), the persistent kernel a grid barrier (1–2 µs) plus its blocks'
+ * products, which run from shared memory at about one load per multiply-add, one warp-wide load
+ * per clock per SM, so at a quarter or less of the SM's FMA rate (W_hh is not held in registers,
+ * as Diamos et al.'s kernels hold it). A block's step costs about L/32 clocks for
+ * L = items·H·(G+1) loads forward (items = its batch rows × units; each term reads a W_hh value
+ * and, once per G terms, a state value) and L = items·2·G·H backward (a W_hh value and a gate
+ * gradient per term); with one block per SM, L ≈ B·H²·(G+1)/SMs whatever the cut. Up to 2^19 loads
+ * (16k clocks, about 9 µs at 1.75 GHz) the persistent kernel is preferred. That puts the anchor
+ * shapes LSTM (B, H) = (256, 128), (64, 256), (32, 64) and GRU (256, 128), at most 2^18 loads per
+ * step and direction on an H100, on the persistent side with a factor 2 to spare, and LSTM
+ * (512, 256), at 1.3M (forward) and 2.1M (backward) loads — where cuBLAS runs each step's GEMM of
+ * 134M multiply-adds in about 5 µs — on the per-step side by as much. The bound is an estimate from
+ * these counts, not a measurement: a GPU session measures both paths ({@code persistent},
+ * {@code stepwise}) at those shapes and moves it.
  */
 final class PersistentRnn implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PersistentRnn.class);
@@ -45,10 +50,8 @@ final class PersistentRnn implements AutoCloseable {
     static final String MODULE = "rnn_persist";
     /** Threads of a block at most (fewer where a block has fewer items). */
     static final int THREADS = 256;
-    /** A batch slice has at least this many rows: fewer would leave most of a block idle. */
-    static final int MIN_SLICE_ROWS = 32;
-    /** Shared-memory loads per block and step below which the persistent kernel is preferred. */
-    static final long PREFERRED_BLOCK_STEP_LOADS = 1L << 18;
+    /** Shared-memory loads of the products per block and step up to which the persistent kernel is preferred. */
+    static final long PREFERRED_BLOCK_STEP_LOADS = 1L << 19;
 
     /** Which path {@link org.rnnclust.backend.RecurrentCellOps#forwardSequence} takes. */
     enum Mode {
@@ -102,34 +105,54 @@ final class PersistentRnn implements AutoCloseable {
      * {@code gates} and this shape on a GPU with {@code multiprocessors} SMs and
      * {@code sharedBytesPerBlock} of shared memory a block may opt into; null where it does not fit
      * (see the class note). The forward's products run over H (a block holds G·units rows of W_hh,
-     * each thread reads a W_hh value per term and a state value per G terms); the backward's over
-     * G·H (a block holds units columns of W_hh, each term reads a W_hh value and a gate gradient).
+     * each term reads a W_hh value and, once per G terms, a state value); the backward's over G·H
+     * (a block holds units columns of W_hh, each term reads a W_hh value and a gate gradient).
+     *
+     * <p>With one block per SM, a block's products cost the same however the grid is cut (its
+     * items, batch rows × units, are about B·H/SMs either way), but each block stages, every step,
+     * the rows it takes of what all blocks wrote the step before (from L2, at half the rate of a
+     * shared-memory load): few units per block means many rows each. So the cut with the least
+     * products-plus-staging per block wins: as many units per block as shared memory holds and the
+     * batch cut among the rest — e.g. LSTM B = 256, H = 128 on an H100: 2 × 64 blocks of 64 units
+     * and 4 rows (staging 4 rows a step), not 128 blocks of 1 unit and 256 rows.
      */
     static Plan plan(int gates, int batch, int hidden, int multiprocessors, int sharedBytesPerBlock, boolean backward) {
         if (batch <= 0 || hidden <= 0 || multiprocessors <= 0) return null;
-        // One block per SM at most, all of them resident: as few units per block as that allows.
-        int units = ceilDiv(hidden, multiprocessors);
-        int unitSlices = ceilDiv(hidden, units);
-        // SMs left over take slices of the batch (each at least MIN_SLICE_ROWS rows).
-        int batchSlices = Math.max(1, Math.min(multiprocessors / unitSlices, ceilDiv(batch, MIN_SLICE_ROWS)));
-        int rowsPerSlice = ceilDiv(batch, batchSlices);
-        batchSlices = ceilDiv(batch, rowsPerSlice);
-        long items = (long) rowsPerSlice * units;
-        // Few items: several threads share each one's dot products (each at least 4 terms).
         int length = backward ? gates * hidden : hidden;
-        int kSplit = 1;
-        while (kSplit < 32 && items * kSplit * 2 <= THREADS && kSplit * 8 <= length) kSplit *= 2;
-        int threads = (int) Math.min(THREADS, ceilDiv(items * kSplit, 32) * 32);
-        long ld = ceilDiv(length, 32) * 32L + kSplit % 32;  // persistStride in rnn_persist.cu
+        int rowsPerUnit = backward ? 1 : gates;
         long floats = sharedBytesPerBlock / Float.BYTES;
-        long weights = (long) (backward ? 1 : gates) * units * ld;
-        long rowsThatFit = (floats - weights) / ld;
-        if (rowsThatFit < 1) return null;
-        int chunkRows = (int) Math.min(rowsPerSlice, rowsThatFit);
-        int sharedBytes = (int) ((weights + chunkRows * ld) * Float.BYTES);
-        long loads = backward ? items * 2L * gates * hidden : items * hidden * (gates + 1);
-        boolean preferred = loads <= PREFERRED_BLOCK_STEP_LOADS;
-        return new Plan(units, unitSlices, rowsPerSlice, batchSlices, kSplit, chunkRows, threads, sharedBytes, preferred);
+        Plan best = null;
+        long bestCost = Long.MAX_VALUE;
+        int lastUnits = 0;
+        // From one unit per block (as many unit slices as SMs allow) to as many as shared memory holds.
+        for (int slices = Math.min(hidden, multiprocessors); slices >= 1; slices--) {
+            int units = ceilDiv(hidden, slices);
+            if (units == lastUnits) continue;
+            lastUnits = units;
+            int unitSlices = ceilDiv(hidden, units);
+            int batchSlices = Math.max(1, Math.min(multiprocessors / unitSlices, batch));
+            int rowsPerSlice = ceilDiv(batch, batchSlices);
+            batchSlices = ceilDiv(batch, rowsPerSlice);
+            long items = (long) rowsPerSlice * units;
+            // Few items: several threads share each one's dot products (each at least 4 terms).
+            int kSplit = 1;
+            while (kSplit < 32 && items * kSplit * 2 <= THREADS && kSplit * 8 <= length) kSplit *= 2;
+            int threads = (int) Math.min(THREADS, ceilDiv(items * kSplit, 32) * 32);
+            long ld = ceilDiv(length, 32) * 32L + kSplit % 32;  // persistStride in rnn_persist.cu
+            long weights = (long) rowsPerUnit * units * ld;
+            long rowsThatFit = (floats - weights) / ld;
+            if (rowsThatFit < 1) break;  // more units per block fit even less
+            int chunkRows = (int) Math.min(rowsPerSlice, rowsThatFit);
+            int sharedBytes = (int) ((weights + chunkRows * ld) * Float.BYTES);
+            long products = backward ? items * 2L * length : items * hidden * (gates + 1);
+            long cost = products + 3L * rowsPerSlice * length;
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = new Plan(units, unitSlices, rowsPerSlice, batchSlices, kSplit, chunkRows, threads, sharedBytes,
+                        products <= PREFERRED_BLOCK_STEP_LOADS);
+            }
+        }
+        return best;
     }
 
     private static int ceilDiv(int a, int b) {

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The cut and the choice of the persistent recurrent kernel ({@link PersistentRnn#plan}), without a
  * GPU, on an H100's numbers (132 SMs, 227 KiB of shared memory per block) and an A100's (108,
  * 163 KiB): every plan covers every unit and batch row exactly once, fits one block per SM and the
- * shared memory, and meets the kernel's launch contract (rnn_persist.cu); a W_hh too large for the
- * SMs' shared memory gets no plan; the anchor shapes get the path the class note documents.
+ * shared memory, and meets the kernel's launch contract (rnn_persist.cu); no other such cut costs
+ * less by the plan's count; a W_hh too large for the SMs' shared memory gets no plan; the anchor
+ * shapes get the path the class note documents.
  */
 class PersistentRnnPlanTest {
     static final int H100_SMS = 132;
@@ -101,11 +102,58 @@ class PersistentRnnPlanTest {
         }
     }
 
+    /**
+     * No cut with one block per SM costs less (products plus staged rows, as PersistentRnn.plan
+     * counts them) than the chosen one: every units-per-block and batch-slice count, those that fit
+     * even at the widest row stride.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "4, 256, 128", "4, 64, 256", "4, 32, 64", "4, 512, 256", "3, 256, 128", "4, 37, 7", "3, 70, 300",
+        "4, 1, 1000", "3, 1000, 33",
+    })
+    void theChosenCutCostsLeast(int gates, int batch, int hidden) {
+        for (boolean backward : new boolean[] {false, true}) {
+            PersistentRnn.Plan p = PersistentRnn.plan(gates, batch, hidden, H100_SMS, H100_SHARED, backward);
+            int length = backward ? gates * hidden : hidden;
+            int rowsPerUnit = backward ? 1 : gates;
+            long chosen = cost(gates, hidden, backward, p.rowsPerSlice(), p.units());
+            long widest = (length + 31) / 32 * 32 + 31;
+            for (int units = 1; units <= hidden; units++) {
+                int unitSlices = (hidden + units - 1) / units;
+                if (unitSlices > H100_SMS || (rowsPerUnit * (long) units + 1) * widest * 4 > H100_SHARED) continue;
+                for (int slices = 1; slices <= Math.min(batch, H100_SMS / unitSlices); slices++) {
+                    int rows = (batch + slices - 1) / slices;
+                    assertTrue(cost(gates, hidden, backward, rows, units) >= chosen,
+                            "units " + units + " rows " + rows + " beat " + p);
+                }
+            }
+        }
+    }
+
+    private static long cost(int gates, int hidden, boolean backward, long rows, long units) {
+        long items = rows * units;
+        long length = backward ? (long) gates * hidden : hidden;
+        long products = backward ? items * 2 * length : items * hidden * (gates + 1);
+        return products + 3 * rows * length;
+    }
+
+    @Test
+    void theDocumentedCutOfLstm256x128() {
+        // 2 × 64 blocks of 64 units and 4 rows: each block stages 4 rows a step, not 256.
+        PersistentRnn.Plan p = PersistentRnn.plan(4, 256, 128, H100_SMS, H100_SHARED, false);
+        assertEquals(64, p.units());
+        assertEquals(2, p.unitSlices());
+        assertEquals(4, p.rowsPerSlice());
+        assertEquals(64, p.batchSlices());
+    }
+
     @Test
     void smallBatchesShareEachDotProductAmongThreads() {
-        // B = 32, H = 64: one unit per block, 32 items; 8 threads each keep a 256-thread block busy.
+        // B = 32, H = 64: 4 × 32 blocks of 16 units and one row, 16 items: 16 threads share each.
         PersistentRnn.Plan p = PersistentRnn.plan(4, 32, 64, H100_SMS, H100_SHARED, false);
-        assertEquals(8, p.kSplit());
+        assertEquals(1, p.rowsPerSlice());
+        assertEquals(16, p.kSplit());
         assertEquals(256, p.threads());
         // B = 1, H = 7: one item per block, but each thread keeps at least 4 terms of 7 (kSplit 1).
         PersistentRnn.Plan q = PersistentRnn.plan(3, 1, 7, H100_SMS, H100_SHARED, false);
