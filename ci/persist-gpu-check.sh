@@ -3,8 +3,8 @@
 # in one short call on a lent GPU machine, each step under its own time limit:
 #   1. tests     PersistentRnnCudaTest (persistent vs per-step CUDA vs CPU: outputs and every
 #                gradient at the anchor shapes and odd ones), CudaTensorOpsTest and
-#                RecurrentStackPyTorchCudaTest (which now take the persistent path where the rule
-#                prefers it, against the CPU and PyTorch's fixtures)
+#                RecurrentStackPyTorchCudaTest run with -Drnnclust.cuda.rnn=auto (so they take the
+#                persistent path where the rule prefers it, against the CPU and PyTorch's fixtures)
 #   2. racecheck compute-sanitizer racecheck and synccheck over a forward + backward of small
 #                shapes forced onto the persistent kernels (shared-memory hazards, barriers)
 #   3. timing    `bench --rnn` at the anchor shapes, stepwise then persistent, on the same machine:
@@ -34,7 +34,7 @@ step() {  # step NAME LIMIT COMMAND...
   [[ $rc == 0 ]] || { echo "== $name: exit $rc"; status=1; }
 }
 
-step tests 300 "$java" -Xmx16g -jar gpu-carry/junit-platform-console-standalone.jar execute \
+step tests 300 "$java" -Xmx16g -Drnnclust.cuda.rnn=auto -jar gpu-carry/junit-platform-console-standalone.jar execute \
     --class-path "gpu-carry/rnnclust-tests.jar:$cp" \
     --select-class org.rnnclust.backend.cuda.PersistentRnnCudaTest \
     --select-class org.rnnclust.backend.cuda.CudaTensorOpsTest \

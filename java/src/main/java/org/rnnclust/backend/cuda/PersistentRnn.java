@@ -15,10 +15,14 @@ import org.slf4j.LoggerFactory;
  * steps of one direction of a layer; the kernels' notes say how they split the work): whether a
  * shape runs them, how the grid is cut, and the cooperative launch.
  *
- * <p><b>The rule.</b> {@code -Drnnclust.cuda.rnn=auto} (the default) runs a persistent kernel
- * where it {@linkplain #plan fits} and is {@linkplain Plan#preferred preferred}, the per-step path
- * (a cuBLAS GEMM and a cell kernel per step, replayed as a CUDA graph) elsewhere, for the forward
- * and the backward loop each; {@code persistent} runs it wherever it fits; {@code stepwise} never.
+ * <p><b>The rule.</b> {@code -Drnnclust.cuda.rnn=auto} runs a persistent kernel where it
+ * {@linkplain #plan fits} and is {@linkplain Plan#preferred preferred}, the per-step path (a cuBLAS
+ * GEMM and a cell kernel per step, replayed as a CUDA graph) elsewhere, for the forward and the
+ * backward loop each; {@code persistent} runs it wherever it fits; {@code stepwise}, for now the
+ * default, never: the kernels have run only in the host emulation of native/kernel-check so far,
+ * and the per-step path's results stay as they were until a GPU session has checked them
+ * (PersistentRnnCudaTest, ci/persist-gpu-check.sh) and timed both paths; then auto becomes the
+ * default.
  *
  * <p>"Fits": every block must be resident at once (the grid barrier waits for all of them), so the
  * grid is at most one block per SM, and each block's W_hh rows — at least G·⌈H/SMs⌉ rows of H
@@ -57,15 +61,15 @@ final class PersistentRnn implements AutoCloseable {
     enum Mode {
         AUTO, PERSISTENT, STEPWISE;
 
-        /** The mode the system property names; auto when it is unset or names none (which is logged). */
+        /** The mode the system property names; stepwise when it is unset or names none (which is logged). */
         static Mode fromProperty() {
             String v = System.getProperty(PROPERTY);
-            if (v == null || v.isBlank()) return AUTO;
+            if (v == null || v.isBlank()) return STEPWISE;
             try {
                 return valueOf(v.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                LOG.warn("{}={} is not auto, persistent or stepwise; using auto", PROPERTY, v);
-                return AUTO;
+                LOG.warn("{}={} is not auto, persistent or stepwise; using stepwise", PROPERTY, v);
+                return STEPWISE;
             }
         }
     }

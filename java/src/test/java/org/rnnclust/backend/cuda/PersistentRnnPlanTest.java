@@ -139,6 +139,24 @@ class PersistentRnnPlanTest {
     }
 
     @Test
+    void theModeComesFromTheSystemPropertyAndIsStepwiseUnlessNamed() {
+        String before = System.getProperty(PersistentRnn.PROPERTY);
+        try {
+            System.clearProperty(PersistentRnn.PROPERTY);
+            assertEquals(PersistentRnn.Mode.STEPWISE, PersistentRnn.Mode.fromProperty());
+            System.setProperty(PersistentRnn.PROPERTY, " Auto ");
+            assertEquals(PersistentRnn.Mode.AUTO, PersistentRnn.Mode.fromProperty());
+            System.setProperty(PersistentRnn.PROPERTY, "persistent");
+            assertEquals(PersistentRnn.Mode.PERSISTENT, PersistentRnn.Mode.fromProperty());
+            System.setProperty(PersistentRnn.PROPERTY, "fast");
+            assertEquals(PersistentRnn.Mode.STEPWISE, PersistentRnn.Mode.fromProperty());
+        } finally {
+            if (before == null) System.clearProperty(PersistentRnn.PROPERTY);
+            else System.setProperty(PersistentRnn.PROPERTY, before);
+        }
+    }
+
+    @Test
     void theDocumentedCutOfLstm256x128() {
         // 2 × 64 blocks of 64 units and 4 rows: each block stages 4 rows a step, not 256.
         PersistentRnn.Plan p = PersistentRnn.plan(4, 256, 128, H100_SMS, H100_SHARED, false);
