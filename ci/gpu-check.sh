@@ -40,6 +40,13 @@ if [[ $quick != --quick ]]; then
   run bench --device cuda --warmup 3 --repeat 10 --json "$out/bench.json" | tee "$out/bench.txt" || status=1
   run bench --device cuda --precision tf32 --warmup 3 --repeat 10 --json "$out/bench-tf32.json" \
       | tee "$out/bench-tf32.txt" || status=1
+  # The recurrent layers' two forward paths side by side at the persistent kernel's anchor shapes
+  # (backend/cuda/PersistentRnn's rule is an estimate until these are measured).
+  for mode in stepwise persistent; do
+    "$java" -Xmx40g -Drnnclust.cuda.rnn=$mode -cp "$cp" org.rnnclust.cli.Main bench --device cuda \
+        --rnn lstm:256,28,28,128 lstm:64,256,1,256 lstm:32,1000,3,64 lstm:512,50,40,256 gru:256,28,28,128 \
+        --warmup 3 --repeat 10 --json "$out/rnn-$mode.json" | tee "$out/rnn-$mode.txt" || status=1
+  done
 fi
 
 echo
@@ -49,8 +56,8 @@ if [[ $quick != --quick ]]; then
   python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
-print(f"{'run':<10} {'operation':<18} {'N,D,K / B,T,I,H':<18} {'median ms':>10} {'floor ms':>9} {'floor/t':>8} {'GB/s of points':>15}")
-for name in ('bench', 'bench-tf32', 'streaming'):
+print(f"{'run':<14} {'operation':<18} {'N,D,K / B,T,I,H':<18} {'median ms':>10} {'floor ms':>9} {'floor/t':>8} {'GB/s of points':>15}")
+for name in ('bench', 'bench-tf32', 'streaming', 'rnn-stepwise', 'rnn-persistent'):
     p = os.path.join(out, name + '.json')
     if not os.path.exists(p): continue
     for r in json.load(open(p))['results']:
@@ -60,7 +67,7 @@ for name in ('bench', 'bench-tf32', 'streaming'):
         else:  # a recurrent layer: batch, steps, input, hidden
             shape = f"{r['batch']},{r['steps']},{r['input']},{r['hidden']}"
             gbs = f"{'':>15}"
-        print(f"{name:<10} {r['operation']:<18} {shape:<18} "
+        print(f"{name:<14} {r['operation']:<18} {shape:<18} "
               f"{r['median_ms']:>10.2f} {r['floor_ms']:>9.2f} {r['floor_ratio']:>8.2f} {gbs}")
 PY
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Host emulation of kernels/rnn.cu against native/cpu/cells.c (see host_check.cpp) and of
-# kernels/kmeans.cu against plain loops (kmeans_check.cpp), no GPU needed (only g++):
+# Host emulation of kernels/rnn.cu against native/cpu/cells.c (see host_check.cpp), of
+# kernels/kmeans.cu against plain loops (kmeans_check.cpp) and of kernels/rnn_persist.cu against
+# the per-step path (persist_check.cpp), no GPU needed (only g++):
 #   native/kernel-check/check.sh      prints one line per comparison; exits 1 on any mismatch or
 #                                     when a check does not build or run
 set -euo pipefail
@@ -25,6 +26,13 @@ g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/kmeans_check.c
 cp "$here/kmeans_loop_check.cpp" "$work/"
 g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/kmeans_loop_check.cpp" -o "$work/kmeans_loop_check" -lm
 "$work/kmeans_loop_check" | tee -a "$work/out.txt"
+# kernels/rnn_persist.cu synchronises its whole grid: every thread of every block at once
+# (grid_shim.h), its dynamic shared memory one array per block.
+sed 's/extern __shared__ float persistShared\[\];/float *persistShared = hostBlockShared();/' "$root/kernels/rnn_persist.cu" > "$work/rnn_persist_host.cu"
+grep -q 'hostBlockShared' "$work/rnn_persist_host.cu"
+cp "$here/grid_shim.h" "$here/persist_check.cpp" "$work/"
+g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/persist_check.cpp" -o "$work/persist_check" -lm
+"$work/persist_check" | tee -a "$work/out.txt"
 if grep -q MISMATCH "$work/out.txt"; then
   echo "kernel-check: FAILED ($(grep -c MISMATCH "$work/out.txt") mismatches)" >&2
   exit 1

@@ -402,6 +402,78 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
                                                 B dOut, long dOutOff, int ldDOut, B dh, long dhOff,
                                                 B dGates, long dGatesOff);
 
+    @Override
+    public final boolean forwardSequence(int gates, int steps, int batch, int hidden, boolean reverse, boolean zeroH0,
+                                         DeviceBuffer xProj, DeviceBuffer wHh, DeviceBuffer biasIh, DeviceBuffer biasHh,
+                                         DeviceBuffer mask, DeviceBuffer states, DeviceBuffer cells,
+                                         DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws) {
+        if (gates != 4 && gates != 3) throw new IllegalArgumentException("forwardSequence: gates 4 (LSTM) or 3 (GRU), got " + gates);
+        requireSizes("forwardSequence", steps, batch, hidden);
+        long rows = (long) steps * batch;
+        long gh = (long) gates * hidden;
+        long slots = (steps + 1L) * batch * hidden;
+        B x = inside(xProj, 0, rows * gh);
+        B w = inside(wHh, 0, gh * hidden);
+        B bi = inside(biasIh, 0, gh);
+        B bh = inside(biasHh, 0, gh);
+        B m = inside(mask, 0, rows);
+        B h = inside(states, 0, slots);
+        B c = gates == 4 ? inside(cells, 0, slots) : null;
+        if (rows > Integer.MAX_VALUE) throw new IllegalArgumentException("forwardSequence: " + rows + " rows");
+        B o = matrix(out, outOff, (int) rows, hidden, ldOut, "out");
+        B wsb = inside(ws, 0, rows * 4 * hidden);
+        if (rows == 0 || hidden == 0) return false;
+        return forwardSequenceImpl(gates, steps, batch, hidden, reverse, zeroH0, x, w, bi, bh, m, h, c, o, outOff, ldOut, wsb);
+    }
+
+    /**
+     * {@link RecurrentCellOps#forwardSequence} with checked buffers (cells null for GRU) and
+     * T·B·H > 0. The default has no such kernel: it returns false and does nothing.
+     */
+    protected boolean forwardSequenceImpl(int gates, int steps, int batch, int hidden, boolean reverse, boolean zeroH0,
+                                          B xProj, B wHh, B biasIh, B biasHh, B mask, B states, B cells,
+                                          B out, long outOff, int ldOut, B ws) {
+        return false;
+    }
+
+    @Override
+    public final boolean backwardSequence(int gates, int steps, int batch, int hidden, boolean reverse, boolean needDh0,
+                                          DeviceBuffer ws, DeviceBuffer mask, DeviceBuffer states, DeviceBuffer cells,
+                                          DeviceBuffer dOut, long dOutOff, int ldDOut, DeviceBuffer wHh,
+                                          DeviceBuffer dh, DeviceBuffer dc, DeviceBuffer dGatesIh, DeviceBuffer dGatesHh) {
+        if (gates != 4 && gates != 3) throw new IllegalArgumentException("backwardSequence: gates 4 (LSTM) or 3 (GRU), got " + gates);
+        requireSizes("backwardSequence", steps, batch, hidden);
+        long rows = (long) steps * batch;
+        long gh = (long) gates * hidden;
+        long slots = (steps + 1L) * batch * hidden;
+        long state = (long) batch * hidden;
+        if (rows > Integer.MAX_VALUE) throw new IllegalArgumentException("backwardSequence: " + rows + " rows");
+        B wsb = inside(ws, 0, rows * 4 * hidden);
+        B m = inside(mask, 0, rows);
+        B h = inside(states, 0, slots);
+        B c = gates == 4 ? inside(cells, 0, slots) : null;
+        B dy = optionalMatrix(dOut, dOutOff, (int) rows, hidden, ldDOut);
+        B w = inside(wHh, 0, gh * hidden);
+        B dhb = inside(dh, 0, state);
+        B dcb = gates == 4 ? inside(dc, 0, state) : null;
+        B gi = inside(dGatesIh, 0, rows * gh);
+        B gg = inside(dGatesHh, 0, rows * gh);
+        if (rows == 0 || hidden == 0) return false;
+        return backwardSequenceImpl(gates, steps, batch, hidden, reverse, needDh0, wsb, m, h, c, dy, dOutOff, ldDOut, w,
+                dhb, dcb, gi, gg);
+    }
+
+    /**
+     * {@link RecurrentCellOps#backwardSequence} with checked buffers (cells and dc null for GRU,
+     * dOut null for none) and T·B·H > 0. The default has no such kernel: it returns false and does
+     * nothing.
+     */
+    protected boolean backwardSequenceImpl(int gates, int steps, int batch, int hidden, boolean reverse, boolean needDh0,
+                                           B ws, B mask, B states, B cells, B dOut, long dOutOff, int ldDOut, B wHh,
+                                           B dh, B dc, B dGatesIh, B dGatesHh) {
+        return false;
+    }
+
     // ---- the checks ----
 
     /** The float counts of one cell step: states [B, H], gate blocks [B, G·H], biases [G·H]. */

@@ -75,6 +75,54 @@ public interface RecurrentCellOps {
                      DeviceBuffer dh, long dhOff,
                      DeviceBuffer dGatesIh, long dGatesIhOff, DeviceBuffer dGatesHh, long dGatesHhOff);
 
+    /**
+     * The whole forward time loop of one direction of an LSTM ({@code gates} = 4) or GRU (3) layer
+     * as one op, where this backend has such a kernel for this shape (a GPU's persistent kernel);
+     * otherwise it does nothing and returns false, and the caller runs the loop with the per-step
+     * ops above (the CPU always does). When it runs, it writes exactly what that loop writes — per
+     * step t the recurrent GEMM h₋·W_hhᵀ and {@link #lstmForward} / {@link #gruForward} with the
+     * rows of step t — up to the summation order of the recurrent product, so the per-step
+     * backward ops consume its states and workspace unchanged. Nothing may be in a
+     * {@link TensorOps#captured} body around it.
+     *
+     * @param reverse  false: steps t = 0..T−1, entering state in slot t and leaving in slot t+1;
+     *                 true: t = T−1..0, entering slot t+1 and leaving slot t
+     * @param zeroH0   the first step's entering state is zero: its recurrent product is taken as
+     *                 exactly 0 (as the per-step loop's zeroed hProj), not computed
+     * @param xProj    [T, B, G·H] input projections of all steps, without bias, from offset 0
+     * @param wHh      [G·H, H] recurrent weights (PyTorch's layout), from offset 0
+     * @param mask     [T, B] from offset 0
+     * @param states   [T+1, B, H] state slots, the first step's entering slot already set
+     * @param cells    [T+1, B, H] cell-state slots likewise (LSTM); ignored for GRU (may be null)
+     * @param out      receives h of step t, row b at outOff + (t·B + b)·ldOut (0 where masked)
+     * @param ws       [T, B, 4H] the per-step workspace rows of all steps, from offset 0
+     */
+    boolean forwardSequence(int gates, int steps, int batch, int hidden, boolean reverse, boolean zeroH0,
+                            DeviceBuffer xProj, DeviceBuffer wHh, DeviceBuffer biasIh, DeviceBuffer biasHh,
+                            DeviceBuffer mask, DeviceBuffer states, DeviceBuffer cells,
+                            DeviceBuffer out, long outOff, int ldOut, DeviceBuffer ws);
+
+    /**
+     * The whole backward time loop of one direction of an LSTM or GRU layer as one op, after a
+     * forward of the same shape, where the backend has such a kernel (as {@link #forwardSequence};
+     * false: nothing done, the caller runs the steps). It writes exactly what the per-step loop
+     * writes — per step t, latest first, {@link #lstmBackward} / {@link #gruBackward} with the rows
+     * of step t, then dh += dGatesHh(t)·W_hh, that GEMM left out at the last step run unless
+     * {@code needDh0} — up to the summation order of that product. Nothing may be in a
+     * {@link TensorOps#captured} body around it.
+     *
+     * @param ws       [T, B, 4H] the forward's workspace
+     * @param states   [T+1, B, H] the forward's state slots; cells likewise (LSTM; null for GRU)
+     * @param dOut     the output gradient, row b of step t at dOutOff + (t·B + b)·ldDOut; null for none
+     * @param dh       [B, H] the gradient of the last step's leaving state, in; out: that of the
+     *                 first step's entering state (the GEMM part only with needDh0); dc likewise (LSTM)
+     * @param dGatesIh [T, B, G·H] out; dGatesHh likewise (the same buffer may serve both for LSTM)
+     */
+    boolean backwardSequence(int gates, int steps, int batch, int hidden, boolean reverse, boolean needDh0,
+                             DeviceBuffer ws, DeviceBuffer mask, DeviceBuffer states, DeviceBuffer cells,
+                             DeviceBuffer dOut, long dOutOff, int ldDOut, DeviceBuffer wHh,
+                             DeviceBuffer dh, DeviceBuffer dc, DeviceBuffer dGatesIh, DeviceBuffer dGatesHh);
+
     /** Elman RNN with tanh; needs no workspace (backward reads h). */
     void rnnTanhForward(int batch, int hidden,
                         DeviceBuffer xProj, long xProjOff, DeviceBuffer hProj, long hProjOff,

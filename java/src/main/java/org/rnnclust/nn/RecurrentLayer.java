@@ -19,6 +19,11 @@ import org.rnnclust.backend.TensorOps;
  * <p>Backward mirrors it: per step the fused backward op and one GEMM dh += dGates·W_hh, then the
  * weight gradients as GEMMs over all T·B rows: dW_ih += dGatesᵀ·X, dW_hh += dGatesᵀ·H_prev, where
  * the entering states of all steps are contiguous slots of {@code states}.
+ *
+ * <p>Either time loop may instead run as one backend op
+ * ({@link org.rnnclust.backend.RecurrentCellOps#forwardSequence}, {@code backwardSequence}) where
+ * the backend has a kernel for it at this shape (a GPU's persistent kernel); it writes the same
+ * buffers, so forward and backward may each take either path.
  */
 final class RecurrentLayer implements AutoCloseable {
     private final TensorOps ops;
@@ -113,11 +118,17 @@ final class RecurrentLayer implements AutoCloseable {
         DeviceBuffer ws = workspace.ensure(rows * cell.workspaceGates() * hid);
 
         ops.gemm(false, true, Math.toIntExact(rows), gh, in, 1f, x, 0, in, wIh.value(), 0, in, 0f, xProj, 0, gh);
-        DeviceBuffer whT = wHhT.ensure((long) gh * hid);
-        ops.transpose01(gh, hid, 1, wHh.value(), 0, whT, 0);
         long init = reverse ? steps * bh : 0;
         setState(hs, init, h0, h0Off, bh);
         if (cs != null) setState(cs, init, c0, c0Off, bh);
+        // Where the backend has a kernel for the whole loop at this shape (a GPU's persistent
+        // kernel), it writes what the steps below would; the backward below is the same either way.
+        if (cell != CellType.RNN && ops.forwardSequence(cell.gates(), steps, batch, hid, reverse, h0 == null, xProj,
+                wHh.value(), bIh.value(), bHh.value(), mask, hs, cs, y, yOff, ldY, ws)) {
+            return;
+        }
+        DeviceBuffer whT = wHhT.ensure((long) gh * hid);
+        ops.transpose01(gh, hid, 1, wHh.value(), 0, whT, 0);
 
         // Batch rows never interact in the recurrence: the time loop runs on row ranges, possibly
         // at the same time, each range with its rows of every buffer. On a GPU the loop is one
@@ -198,9 +209,14 @@ final class RecurrentLayer implements AutoCloseable {
         if (dc != null) setState(dc, 0, dcN, dcNOff, bh);
 
         boolean needDh0 = dh0 != null;
-        ops.captured(List.of(this, "backward", steps, batch, needDh0), () -> ops.forEachRowRange(batch,
-                rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask, hs, cs, dY, dYOff, ldY,
-                        dh, dc, dgi, dgh, needDh0)));
+        // As in forward: a backend's kernel for the whole loop, where it has one for this shape.
+        boolean whole = cell != CellType.RNN && ops.backwardSequence(cell.gates(), steps, batch, hid, reverse, needDh0,
+                ws, mask, hs, cs, dY, dYOff, ldY, wHh.value(), dh, dc, dgi, dgh);
+        if (!whole) {
+            ops.captured(List.of(this, "backward", steps, batch, needDh0), () -> ops.forEachRowRange(batch,
+                    rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask, hs, cs, dY, dYOff,
+                            ldY, dh, dc, dgi, dgh, needDh0)));
+        }
         if (dh0 != null) ops.copy(dh, 0, dh0, dh0Off, bh);
         if (dc0 != null && dc != null) ops.copy(dc, 0, dc0, dc0Off, bh);
 

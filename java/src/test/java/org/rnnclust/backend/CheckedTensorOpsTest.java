@@ -2,6 +2,7 @@ package org.rnnclust.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,6 +160,37 @@ class CheckedTensorOpsTest {
         outside(() -> ops.rnnTanhForward(1, 9, a, 0, a, 0, a, a, a, 0, a, 0, b, 0, b, 0, 9));
         outside(() -> ops.rnnTanhBackward(1, 2, a, 8, a, 0, null, 0, 2, b, 0, b, 0));
         invalid(() -> ops.rnnTanhBackward(1, 2, a, 0, a, 0, a, 0, 1, b, 0, b, 0));
+    }
+
+    @Test
+    void forwardSequenceChecksItsBuffersAndTheCpuLeavesTheLoopToTheSteps() {
+        // T = 1, B = 1, H = 1 LSTM: x projections, W_hh, biases and workspace of 4, mask 1, state slots 2.
+        assertFalse(ops.forwardSequence(4, 1, 1, 1, false, true, a, a, a, a, a, a, a, b, 0, 1, b));
+        assertFalse(ops.forwardSequence(3, 1, 1, 1, true, false, a, a, a, a, a, a, null, b, 7, 1, b));
+        invalid(() -> ops.forwardSequence(1, 1, 1, 1, false, true, a, a, a, a, a, a, a, b, 0, 1, b));
+        invalid(() -> ops.forwardSequence(4, -1, 1, 1, false, true, a, a, a, a, a, a, a, b, 0, 1, b));
+        // H = 2: W_hh needs 16 floats; the output row one past b's end; the workspace 4 past it.
+        outside(() -> ops.forwardSequence(4, 1, 1, 2, false, true, a, a, a, a, a, a, a, b, 0, 2, b));
+        outside(() -> ops.forwardSequence(4, 1, 1, 1, false, true, a, a, a, a, a, a, a, b, 8, 1, b));
+        outside(() -> ops.forwardSequence(4, 2, 1, 1, false, true, a, a, a, a, a, a, a, b, 0, 1, w));
+        // An LSTM needs its cell-state slots.
+        invalid(() -> ops.forwardSequence(4, 1, 1, 1, false, true, a, a, a, a, a, a, null, b, 0, 1, b));
+    }
+
+    @Test
+    void backwardSequenceChecksItsBuffersAndTheCpuLeavesTheLoopToTheSteps() {
+        // T = 1, B = 1, H = 1 LSTM: workspace and gate gradients 4, mask and dh 1, state slots 2, W_hh 4.
+        assertFalse(ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, a, null, 0, 1, a, b, b, b, b));
+        assertFalse(ops.backwardSequence(3, 1, 1, 1, true, false, a, a, a, null, a, 7, 1, a, b, null, b, b));
+        invalid(() -> ops.backwardSequence(2, 1, 1, 1, false, true, a, a, a, a, null, 0, 1, a, b, b, b, b));
+        invalid(() -> ops.backwardSequence(4, 1, -1, 1, false, true, a, a, a, a, null, 0, 1, a, b, b, b, b));
+        // The output gradient's row one past a's end; W_hh of H = 2 (16 floats); gate gradients in w (1).
+        outside(() -> ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, a, a, 8, 1, a, b, b, b, b));
+        outside(() -> ops.backwardSequence(4, 1, 1, 2, false, true, a, a, a, a, null, 0, 2, a, b, b, b, b));
+        outside(() -> ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, a, null, 0, 1, a, b, b, w, b));
+        // An LSTM needs its cell states and dc.
+        invalid(() -> ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, null, null, 0, 1, a, b, b, b, b));
+        invalid(() -> ops.backwardSequence(4, 1, 1, 1, false, true, a, a, a, a, null, 0, 1, a, b, null, b, b));
     }
 
     @Test

@@ -15,7 +15,9 @@ import org.rnnclust.backend.TensorOps;
 /**
  * {@link TensorOps} on one GPU: cuBLAS for the GEMMs (row-major mapped onto column-major as
  * Cᵀ = op(B)ᵀ·op(A)ᵀ, in the context's math mode: FP32, or TF32 when asked), the kernels of
- * kernels/rnn.cu for everything else, all on the context's compute stream and asynchronous;
+ * kernels/rnn.cu for everything else (and, where {@link PersistentRnn} picks them, an LSTM/GRU
+ * layer's whole forward or backward loop as one persistent kernel of kernels/rnn_persist.cu), all
+ * on the context's compute stream and asynchronous;
  * {@link #sumSquares}, {@link #mseLoss} and {@link #download} wait for the device, as the interface
  * says. Host copies go through {@link PinnedStaging}; {@link #captured} bodies become CUDA graphs
  * in {@link CudaGraphCache}, which every op tells what it issues. cuBLAS gets a fixed workspace so
@@ -49,6 +51,10 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     private PinnedMemory result;
     private PinnedStaging staging;
     private final CudaGraphCache graphs;
+    /** Which path an LSTM/GRU layer's forward and backward loops take (PersistentRnn's rule). */
+    private PersistentRnn.Mode rnnMode = PersistentRnn.Mode.fromProperty();
+    /** The persistent kernels, loaded at their first use. */
+    private PersistentRnn persistent;
     private boolean closed;
 
     public CudaTensorOps(CudaContext ctx) {
@@ -504,6 +510,60 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
                 dGates.address(dGatesOff));
     }
 
+    // ---- a whole time loop in one launch ----
+
+    /** Sets the path of the recurrent loops from now on (tests; the default is the system property's). */
+    void rnnMode(PersistentRnn.Mode mode) {
+        rnnMode = mode;
+    }
+
+    /** Persistent launches so far, forward and backward (tests: that the path ran). */
+    long persistentLaunches() {
+        return persistent == null ? 0 : persistent.launches();
+    }
+
+    @Override
+    protected boolean forwardSequenceImpl(int gates, int steps, int batch, int hidden, boolean reverse, boolean zeroH0,
+                                          CudaBuffer xProj, CudaBuffer wHh, CudaBuffer biasIh, CudaBuffer biasHh,
+                                          CudaBuffer mask, CudaBuffer states, CudaBuffer cells, CudaBuffer out,
+                                          long outOff, int ldOut, CudaBuffer ws) {
+        PersistentRnn.Plan plan = persistentPlan(gates, batch, hidden, false);
+        if (plan == null) return false;
+        // A cooperative launch stays out of CUDA graphs: it is one launch already.
+        graphs.requireRunning("forwardSequence");
+        return persistentKernels().forward(plan, gates, steps, batch, hidden, reverse, zeroH0, xProj.address(0),
+                wHh.address(0), biasIh.address(0), biasHh.address(0), mask.address(0), states.address(0),
+                cells == null ? states.address(0) : cells.address(0), out.address(outOff), ldOut, ws.address(0));
+    }
+
+    @Override
+    protected boolean backwardSequenceImpl(int gates, int steps, int batch, int hidden, boolean reverse,
+                                           boolean needDh0, CudaBuffer ws, CudaBuffer mask, CudaBuffer states,
+                                           CudaBuffer cells, CudaBuffer dOut, long dOutOff, int ldDOut, CudaBuffer wHh,
+                                           CudaBuffer dh, CudaBuffer dc, CudaBuffer dGatesIh, CudaBuffer dGatesHh) {
+        PersistentRnn.Plan plan = persistentPlan(gates, batch, hidden, true);
+        if (plan == null) return false;
+        graphs.requireRunning("backwardSequence");
+        return persistentKernels().backward(plan, gates, steps, batch, hidden, reverse, needDh0, ws.address(0),
+                mask.address(0), states.address(0), cells == null ? states.address(0) : cells.address(0),
+                dOut == null ? 0L : dOut.address(dOutOff), ldDOut, wHh.address(0), dh.address(0),
+                dc == null ? dh.address(0) : dc.address(0), dGatesIh.address(0), dGatesHh.address(0));
+    }
+
+    /** The persistent kernel's plan for this shape where the mode and rule pick it, else null. */
+    private PersistentRnn.Plan persistentPlan(int gates, int batch, int hidden, boolean backward) {
+        if (rnnMode == PersistentRnn.Mode.STEPWISE) return null;
+        PersistentRnn.Plan plan = PersistentRnn.plan(gates, batch, hidden, ctx.multiprocessors(), ctx.maxSharedOptin(),
+                backward);
+        return plan == null || (rnnMode == PersistentRnn.Mode.AUTO && !plan.preferred()) ? null : plan;
+    }
+
+    private PersistentRnn persistentKernels() {
+        ctx.bind();
+        if (persistent == null) persistent = new PersistentRnn(ctx, stream);
+        return persistent;
+    }
+
     // ---- lifetime ----
 
     @Override
@@ -512,8 +572,8 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         closed = true;
         ctx.bind();
         cudart.cudaStreamSynchronize(stream);
-        Resources.closeAll(graphs, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials, columnPartials,
-                result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
+        Resources.closeAll(graphs, persistent, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials,
+                columnPartials, result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
     }
 
     /** cuBLAS goes back to its own workspace before ours is freed (the k-means index shares the handle). */

@@ -402,6 +402,9 @@ class CudaTensorOpsTest {
         AutoencoderSpec spec = new AutoencoderSpec(CellType.LSTM, 2, 16, 1, false, 4);
         int steps = 10;
         int[] lengths = {10, 4, 7, 10, 1};
+        // The graphs are the per-step path's: at this small shape -Drnnclust.cuda.rnn=auto would run
+        // the layers' loops as persistent kernels (PersistentRnnCudaTest checks those), which no graph holds.
+        ((CudaTensorOps) gpu).rnnMode(PersistentRnn.Mode.STEPWISE);
         try (SequenceAutoencoder mc = new SequenceAutoencoder(cpu, spec, 3);
              SequenceAutoencoder mg = new SequenceAutoencoder(gpu, spec, 3);
              SequenceMask kc = new SequenceMask(cpu, lengths, steps); SequenceMask kg = new SequenceMask(gpu, lengths, steps)) {
@@ -418,6 +421,8 @@ class CudaTensorOpsTest {
                 }
             }
             assertTrue(((CudaTensorOps) gpu).graphCount() > 0, "no graph was captured");
+        } finally {
+            ((CudaTensorOps) gpu).rnnMode(PersistentRnn.Mode.fromProperty());
         }
     }
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java launch table ({@link RnnKernels}) against kernels/rnn.cu, without a GPU: every kernel
+ * The Java launch tables ({@link RnnKernels} against kernels/rnn.cu, {@link PersistentRnn.Kernel}
+ * against kernels/rnn_persist.cu), without a GPU: every kernel
  * in the source has an entry and every entry a kernel, with the same parameter count and types;
  * and {@link KernelArgs} refuses launches whose arguments do not fit the signature.
  */
@@ -40,7 +41,11 @@ class RnnKernelsTest {
     }
 
     static Map<String, String> sourceSignatures() throws IOException {
-        String src = Files.readString(Path.of("kernels/rnn.cu"));
+        return sourceSignatures("kernels/rnn.cu");
+    }
+
+    static Map<String, String> sourceSignatures(String file) throws IOException {
+        String src = Files.readString(Path.of(file));
         Map<String, String> out = new LinkedHashMap<>();
         Matcher m = KERNEL.matcher(src);
         while (m.find()) {
@@ -59,6 +64,14 @@ class RnnKernelsTest {
         for (RnnKernels k : RnnKernels.values()) table.put(k.name(), k.signature);
         assertEquals(source.keySet(), table.keySet(), "kernels in rnn.cu vs RnnKernels");
         for (String k : source.keySet()) assertEquals(source.get(k), table.get(k), "signature of " + k);
+    }
+
+    @Test
+    void persistentLaunchTableMatchesItsSource() throws IOException {
+        Map<String, String> source = sourceSignatures("kernels/" + PersistentRnn.MODULE + ".cu");
+        Map<String, String> table = new LinkedHashMap<>();
+        for (PersistentRnn.Kernel k : PersistentRnn.Kernel.values()) table.put(k.name(), k.signature);
+        assertEquals(source, table, "kernels in rnn_persist.cu vs PersistentRnn.Kernel");
     }
 
     @Test
