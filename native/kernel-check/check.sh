@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Host emulation of kernels/rnn.cu against native/cpu/cells.c (see host_check.cpp) and of
-# kernels/kmeans.cu against plain loops (kmeans_check.cpp), no GPU needed (only g++):
+# Host emulation of kernels/rnn.cu against native/cpu/cells.c (see host_check.cpp), of
+# kernels/kmeans.cu against plain loops (kmeans_check.cpp) and of kernels/spectral.cu against the
+# CPU backend's loops (spectral_check.cpp), no GPU needed (only g++):
 #   native/kernel-check/check.sh      prints one line per comparison; exits 1 on any mismatch or
 #                                     when a check does not build or run
 set -euo pipefail
@@ -22,6 +23,12 @@ sed -e 's/extern __shared__ float partial\[\];/static float partial[1 << 16];/' 
 cp "$here/threads_shim.h" "$here/kmeans_check.cpp" "$work/"
 g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/kmeans_check.cpp" -o "$work/kmeans_check" -lm
 "$work/kmeans_check" | tee -a "$work/out.txt"
+# kernels/spectral.cu the same way, against the CPU backend's loops; no contracted multiply-adds on
+# either side, as the kernels' __dmul_rn / __dadd_rn promise.
+sed -e 's/extern __shared__ double knnShared\[\];/static double knnShared[1 << 15];/' "$root/kernels/spectral.cu" > "$work/spectral_host.cu"
+cp "$here/spectral_check.cpp" "$work/"
+g++ -O1 -std=c++20 -w -pthread -ffp-contract=off -I"$work" -I"$root/kernels" "$work/spectral_check.cpp" -o "$work/spectral_check" -lm
+"$work/spectral_check" | tee -a "$work/out.txt"
 if grep -q MISMATCH "$work/out.txt"; then
   echo "kernel-check: FAILED ($(grep -c MISMATCH "$work/out.txt") mismatches)" >&2
   exit 1
