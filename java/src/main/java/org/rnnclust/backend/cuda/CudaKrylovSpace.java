@@ -21,8 +21,9 @@ import org.rnnclust.backend.ScaledSparseMatrix;
  * two norms (16 bytes down); per block, the projection's new columns (2 · 8·s·b down); per
  * Rayleigh–Ritz step, the small eigenvectors and values up (8·s·count + 8·count) and the residuals
  * and sign positions down (12·count); and the Ritz vectors once at the end (8·n·count). At MNIST's
- * size (n = 10,000, b = count = 20, s ≈ 760), about 6 MB in all; a host-held basis would move
- * each block's products down and its orthonormalised vectors up, 3.2 MB a block, about 120 MB.
+ * size (n = 10,000 with 10 neighbours, b = count = 20, s ≈ 760 in 38 blocks) that is about 11 MB
+ * in all, the projections' 4.7 MB the largest part; a basis held on the host would move each
+ * block's products down and its orthonormalised vectors up, 3.2 MB a block, about 120 MB.
  */
 final class CudaKrylovSpace extends CheckedKrylovSpace {
     private static final int BLOCK = 256;
