@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Host emulation of kernels/rnn.cu against native/cpu/cells.c (see host_check.cpp), of
-# kernels/kmeans.cu against plain loops (kmeans_check.cpp) and of kernels/rnn_persist.cu against
-# the per-step path (persist_check.cpp), no GPU needed (only g++):
+# kernels/kmeans.cu and kmeans_tc.cu against plain loops (kmeans_check.cpp, kmeans_loop_check.cpp),
+# of kernels/rnn_persist.cu against the per-step path (persist_check.cpp) and of kernels/spectral.cu
+# against the CPU backend's loops (spectral_check.cpp), no GPU needed (only g++):
 #   native/kernel-check/check.sh      prints one line per comparison; exits 1 on any mismatch or
 #                                     when a check does not build or run
 set -euo pipefail
@@ -33,6 +34,12 @@ grep -q 'hostBlockShared' "$work/rnn_persist_host.cu"
 cp "$here/grid_shim.h" "$here/persist_check.cpp" "$work/"
 g++ -O1 -std=c++20 -w -pthread -I"$work" -I"$root/kernels" "$work/persist_check.cpp" -o "$work/persist_check" -lm
 "$work/persist_check" | tee -a "$work/out.txt"
+# kernels/spectral.cu the same way, against the CPU backend's loops; no contracted multiply-adds on
+# either side, as the kernels' __dmul_rn / __dadd_rn promise.
+sed -e 's/extern __shared__ double knnShared\[\];/static double knnShared[1 << 15];/' "$root/kernels/spectral.cu" > "$work/spectral_host.cu"
+cp "$here/spectral_check.cpp" "$work/"
+g++ -O1 -std=c++20 -w -pthread -ffp-contract=off -I"$work" -I"$root/kernels" "$work/spectral_check.cpp" -o "$work/spectral_check" -lm
+"$work/spectral_check" | tee -a "$work/out.txt"
 if grep -q MISMATCH "$work/out.txt"; then
   echo "kernel-check: FAILED ($(grep -c MISMATCH "$work/out.txt") mismatches)" >&2
   exit 1

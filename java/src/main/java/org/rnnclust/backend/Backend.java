@@ -20,6 +20,20 @@ public interface Backend extends AutoCloseable {
     CentroidIndex centroidIndex(float[] x, int n, int d);
 
     /**
+     * For each of the n×d row-major points {@code x}, its {@code m} nearest other points by squared
+     * Euclidean distance, nearest first, ties to the lower index (a point is never its own
+     * neighbour; slots past the n − 1 others hold −1). Exact, by brute force: O(n²d), for the few
+     * tens of thousands of low-dimensional embeddings a neighbour graph is built from.
+     */
+    Neighbours nearestNeighbours(float[] x, int n, int d, int m);
+
+    /**
+     * Holds the sparse symmetric matrix {@code a} on the device, with room for a block Krylov
+     * eigensolver's basis of up to {@code maxBasis} vectors and its products (see {@link KrylovSpace}).
+     */
+    KrylovSpace krylovSpace(ScaledSparseMatrix a, int maxBasis);
+
+    /**
      * The tensor operations of this device (training and inference of the networks). Owned by the
      * backend: created on first use, closed with it.
      */

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Several devices as one backend: k-means indexes are sharded over all of them
- * ({@link ShardedCentroidIndex}, shard s on device s), everything else (the networks' tensor ops,
- * the peaks) runs on the first. A device may appear more than once: it then holds that many shards,
- * each through its own backend (on a GPU its own streams and cuBLAS handle), which is how sharding is
- * tested on one GPU.
+ * Several devices as one backend: k-means indexes are sharded over all of them ({@link
+ * ShardedCentroidIndex}, shard s on device s), everything else (the networks' tensor ops, spectral
+ * clustering's neighbours and eigensolver, the peaks) runs on the first. A device may appear more
+ * than once: it then holds that many shards, each through its own backend (on a GPU its own
+ * streams and cuBLAS handle), which is how sharding is tested on one GPU.
  */
 public final class ShardedBackend implements Backend {
     private final List<Backend> devices;
@@ -49,6 +49,17 @@ public final class ShardedBackend implements Backend {
     @Override
     public CentroidIndex centroidIndex(float[] x, int n, int d) {
         return ShardedCentroidIndex.over(devices.subList(0, Math.max(1, Math.min(n, devices.size()))), x, n, d);
+    }
+
+    /** Spectral clustering's neighbour search runs on the first device, as the networks do. */
+    @Override
+    public Neighbours nearestNeighbours(float[] x, int n, int d, int m) {
+        return devices.get(0).nearestNeighbours(x, n, d, m);
+    }
+
+    @Override
+    public KrylovSpace krylovSpace(ScaledSparseMatrix a, int maxBasis) {
+        return devices.get(0).krylovSpace(a, maxBasis);
     }
 
     @Override

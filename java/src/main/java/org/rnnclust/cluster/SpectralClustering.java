@@ -5,8 +5,10 @@ import java.util.SplittableRandom;
 import org.rnnclust.InputException;
 import org.rnnclust.Setting;
 import org.rnnclust.backend.Backend;
+import org.rnnclust.backend.KrylovSpace;
+import org.rnnclust.backend.Neighbours;
+import org.rnnclust.backend.ScaledSparseMatrix;
 import org.rnnclust.data.RowSample;
-import org.rnnclust.linalg.BlockKrylov;
 import org.rnnclust.linalg.LinearAlgebra;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * Spectral clustering of points by their k-nearest-neighbour graph (Ng, Jordan and Weiss, 2001):
  * the symmetrised kNN connectivity A, the leading eigenvectors of D^-1/2 A D^-1/2
  * ({@link BlockKrylov}), each point's row of them scaled to unit length, then k-means on those rows.
+ * The neighbour search and the eigensolver's n-sized work run on the backend
+ * ({@link Backend#nearestNeighbours}, {@link Backend#krylovSpace}); the rest is written here once.
  *
  * <p>Why here: an autoencoder's embedding keeps what tells the classes apart (on MNIST a
  * 5-nearest-neighbour classifier on the 10-d LSTM embedding is 96% right) while its clusters are
@@ -89,13 +93,15 @@ public final class SpectralClustering {
         requireEnoughPoints(n, k, params);
         int neighbours = Math.min(params.neighbours(), m - 1);
         float[] points = RowSample.gather(x, d, rows);
-        Graph graph = Graph.knn(NearestNeighbors.of(points, m, d, neighbours), m, neighbours);
+        Graph graph = Graph.knn(neighbourIndices(backend.nearestNeighbours(points, m, d, neighbours)), m, neighbours);
         int dims = params.dimensionsFor(k, m);
-        // A block as wide as the wanted space: it resolves up to dims components of eigenvalue 1.
-        BlockKrylov.Result eig = BlockKrylov.largest(graph::normalisedProduct, m, dims, dims,
-                basisLimit(m, dims, Runtime.getRuntime().maxMemory(), backend.deterministic()), TOLERANCE,
-                random.nextLong(),
-                LinearAlgebra.of(backend.deterministic()));
+        int maxBasis = basisLimit(m, dims, Runtime.getRuntime().maxMemory(), backend.deterministic());
+        BlockKrylov.Result eig;
+        try (KrylovSpace space = backend.krylovSpace(graph.normalised(), Math.min(m, Math.max(maxBasis, dims)))) {
+            // A block as wide as the wanted space: it resolves up to dims components of eigenvalue 1.
+            eig = BlockKrylov.largest(space, dims, dims, maxBasis, TOLERANCE, random.nextLong(),
+                    LinearAlgebra.of(backend.deterministic()));
+        }
         float[] spectral = new float[m * dims];
         for (int i = 0; i < m; i++) {
             double norm = 0;
@@ -137,7 +143,8 @@ public final class SpectralClustering {
      * least 1000 (MNIST's 10,000 embeddings converge at ~760 for 20), at most what a third of the
      * heap holds (the basis and its products, 16·m bytes a vector). In the deterministic mode the
      * heap does not lower the limit (it differs between machines, and the eigenvectors with it):
-     * a heap too small for it is refused instead.
+     * a heap too small for it is refused instead. A GPU, whose basis lives in device memory, gets
+     * the same limit, so that the solver takes the same steps on either device.
      *
      * @throws InputException when the heap cannot hold even 3·dims vectors, or in the deterministic
      *     mode the full limit
@@ -180,6 +187,20 @@ public final class SpectralClustering {
             }
         }
         return out;
+    }
+
+    /**
+     * The neighbours' indices; every point has its m (fewer than the points), so a missing one
+     * (−1) can only come from distances that are not numbers.
+     */
+    private static int[] neighbourIndices(Neighbours nn) {
+        for (int j : nn.index()) {
+            if (j < 0) {
+                throw new ArithmeticException("spectral clustering: the points' distances are not all finite numbers, "
+                        + "so their nearest neighbours are undefined");
+            }
+        }
+        return nn.index();
     }
 
     private static int[] identity(int n) {
@@ -262,13 +283,9 @@ public final class SpectralClustering {
             }
         }
 
-        /** y = D^-1/2 A D^-1/2 x. */
-        void normalisedProduct(double[] x, double[] y) {
-            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
-                double s = 0;
-                for (int e = start[i]; e < start[i + 1]; e++) s += weight[e] * invSqrtDegree[column[e]] * x[column[e]];
-                y[i] = invSqrtDegree[i] * s;
-            });
+        /** D^-1/2 A D^-1/2, the matrix whose leading eigenvectors embed the points. */
+        ScaledSparseMatrix normalised() {
+            return new ScaledSparseMatrix(n, start, column, weight, invSqrtDegree);
         }
     }
 }

@@ -4,8 +4,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.KrylovSpace;
+import org.rnnclust.backend.Neighbours;
 import org.rnnclust.backend.Peaks;
 import org.rnnclust.backend.Resources;
+import org.rnnclust.backend.ScaledSparseMatrix;
 import org.rnnclust.backend.TensorOps;
 
 /**
@@ -82,6 +85,17 @@ public final class CpuBackend implements Backend {
     @Override
     public CentroidIndex centroidIndex(float[] x, int n, int d) {
         return new CpuCentroidIndex(x, n, d, pool, threads, NativeCpu.available(), Sgemm.of(deterministic));
+    }
+
+    @Override
+    public Neighbours nearestNeighbours(float[] x, int n, int d, int m) {
+        return CpuNearestNeighbours.of(x, n, d, m);
+    }
+
+    /** The basis lives on the heap and grows as needed: {@code maxBasis} reserves nothing here. */
+    @Override
+    public KrylovSpace krylovSpace(ScaledSparseMatrix a, int maxBasis) {
+        return new CpuKrylovSpace(a);
     }
 
     @Override

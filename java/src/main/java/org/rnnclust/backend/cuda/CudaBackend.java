@@ -3,14 +3,18 @@ package org.rnnclust.backend.cuda;
 import org.rnnclust.Precision;
 import org.rnnclust.backend.Backend;
 import org.rnnclust.backend.CentroidIndex;
+import org.rnnclust.backend.KrylovSpace;
 import org.rnnclust.backend.MemorySize;
+import org.rnnclust.backend.Neighbours;
 import org.rnnclust.backend.Peaks;
 import org.rnnclust.backend.Resources;
+import org.rnnclust.backend.ScaledSparseMatrix;
 import org.rnnclust.backend.TensorOps;
 
 /**
  * One GPU: k-means through {@link CudaCentroidIndex}, the recurrent layers and the training step
- * through {@link CudaTensorOps}.
+ * through {@link CudaTensorOps}, spectral clustering's neighbour graph and eigensolver through
+ * {@link CudaNearestNeighbours} and {@link CudaKrylovSpace}.
  */
 public final class CudaBackend implements Backend {
     /** Left free for cuBLAS workspaces and the CUDA context when no GPU memory limit is given. */
@@ -58,6 +62,16 @@ public final class CudaBackend implements Backend {
         long free = ctx.memoryInfo()[0];
         long available = Math.max(free - HEADROOM, free / 2);
         return maxDeviceMemory > 0 ? Math.min(maxDeviceMemory, available) : available;
+    }
+
+    @Override
+    public Neighbours nearestNeighbours(float[] x, int n, int d, int m) {
+        return CudaNearestNeighbours.find(ctx, budget(), x, n, d, m);
+    }
+
+    @Override
+    public KrylovSpace krylovSpace(ScaledSparseMatrix a, int maxBasis) {
+        return new CudaKrylovSpace(ctx, a, maxBasis);
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class CudaContext implements AutoCloseable {
     private final PointerPointer<LongPointer> args = new PointerPointer<>(MAX_KERNEL_ARGS);
     private KernelModule kmeans;
     private KernelModule kmeansTc;  // kernels/kmeans_tc.cu, loaded at its first use
+    private KernelModule spectral;
     private boolean streamsCreated;
     private boolean blasCreated;
 
@@ -148,6 +149,15 @@ public final class CudaContext implements AutoCloseable {
         return kmeansTc;
     }
 
+    /**
+     * kernels/spectral.cu, loaded on first use: only spectral clustering needs it, so a run without
+     * it never compiles it with NVRTC (where the jar has no fatbin for this GPU).
+     */
+    KernelModule spectral() {
+        if (spectral == null) spectral = KernelModule.load(SpectralKernels.MODULE, major, minor);
+        return spectral;
+    }
+
     /** The cuBLAS handle (on the compute stream, in this context's math mode). */
     cublasContext blas() { return blas; }
 
@@ -168,6 +178,37 @@ public final class CudaContext implements AutoCloseable {
                 transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
                 m, n, k, one, DeviceMemory.floatsAt(a), lda, DeviceMemory.floatsAt(b), ldb, zero,
                 DeviceMemory.floatsAt(c), ldc));
+    }
+
+    /**
+     * {@link #sgemm} in FP32 even in a TF32 context: for products whose rounding decides a
+     * comparison (the neighbour search ranks distances by them), not only a value's last bits.
+     */
+    void sgemmFp32(boolean transA, boolean transB, int m, int n, int k, long a, int lda, long b, int ldb, long c, int ldc) {
+        if (!tf32()) {
+            sgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+            return;
+        }
+        Cuda.checkBlas("cublasSetMathMode(default)", cublas.cublasSetMathMode(blas, cublas.CUBLAS_DEFAULT_MATH));
+        try {
+            sgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+        } finally {
+            Cuda.checkBlas("cublasSetMathMode(TF32)", cublas.cublasSetMathMode(blas, cublas.CUBLAS_TF32_TENSOR_OP_MATH));
+        }
+    }
+
+    /** Copies {@code bytes} from host memory to the device on the compute stream and waits for the copy. */
+    void copyToDevice(long device, org.bytedeco.javacpp.Pointer host, long bytes, String what) {
+        Cuda.check("cudaMemcpyAsync(" + what + " to device)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(device), host,
+                bytes, cudart.cudaMemcpyHostToDevice, compute));
+        synchronize(compute, what + " to device");
+    }
+
+    /** Copies {@code bytes} from the device to host memory on the compute stream (after its work) and waits for them. */
+    void copyToHost(org.bytedeco.javacpp.Pointer host, long device, long bytes, String what) {
+        Cuda.check("cudaMemcpyAsync(" + what + " to host)", cudart.cudaMemcpyAsync(host, DeviceMemory.pointerAt(device),
+                bytes, cudart.cudaMemcpyDeviceToHost, compute));
+        synchronize(compute, what + " to host");
     }
 
     /** Grid size for a grid-stride kernel over {@code work} items with {@code block} threads per block. */
@@ -252,9 +293,11 @@ public final class CudaContext implements AutoCloseable {
         cudart.cudaSetDevice(device);
         KernelModule module = kmeans;
         KernelModule tc = kmeansTc;
+        KernelModule spectralModule = spectral;
         kmeans = null;
         kmeansTc = null;
-        Resources.closeAll(tc, module, this::destroyBlas, this::destroyStreams, one, zero,
+        spectral = null;
+        Resources.closeAll(tc, module, spectralModule, this::destroyBlas, this::destroyStreams, one, zero,
                 () -> Resources.closeAll(argSlots), args);
     }
 

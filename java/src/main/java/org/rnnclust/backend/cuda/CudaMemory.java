@@ -1,6 +1,7 @@
 package org.rnnclust.backend.cuda;
 
 import java.util.function.Function;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.cuda.global.cudart;
@@ -85,6 +86,11 @@ abstract class CudaMemory implements AutoCloseable {
         return new RawFloats(address);
     }
 
+    /** A double pointer holding a raw address, owning nothing (cuBLAS's double-precision calls take these). */
+    static DoublePointer doublesAt(long address) {
+        return new RawDoubles(address);
+    }
+
     /** A pointer holding a raw address, owning nothing: for runtime calls that take a {@code void*}. */
     static Pointer pointerAt(long address) {
         return new RawPointer(address);
@@ -102,6 +108,13 @@ abstract class CudaMemory implements AutoCloseable {
 
     private static final class RawFloats extends FloatPointer {
         RawFloats(long address) {
+            super((Pointer) null);
+            this.address = address;
+        }
+    }
+
+    private static final class RawDoubles extends DoublePointer {
+        RawDoubles(long address) {
             super((Pointer) null);
             this.address = address;
         }

@@ -274,9 +274,9 @@ class CudaCentroidIndexTest {
     }
 
     /**
-     * {@code --device cuda --cluster-init spectral}: the graph and eigenvectors are computed on the
-     * host either way, k-means on the spectral rows and the nearest-centroid assignment on the
-     * device; the result should be the CPU's.
+     * {@code --device cuda --cluster-init spectral}: the graph, the eigenvectors, k-means on the
+     * spectral rows and the nearest-centroid assignment on the device; the result should be the
+     * CPU's (CudaSpectralTest checks the parts).
      */
     @Test
     void spectralCentroidModelMatchesTheCpu() {

@@ -1,29 +1,22 @@
-package org.rnnclust.linalg;
+package org.rnnclust.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.rnnclust.linalg.LinearAlgebra;
 
 /**
- * The largest eigenpairs of a large sparse symmetric matrix that is only available as a product
- * with a vector: a block Krylov method with explicit Rayleigh–Ritz.
- *
- * <p>The basis grows block by block, each new block the matrix times the previous one,
- * orthogonalised twice against everything before it ("twice is enough"); the Ritz pairs of the
- * projected matrix QᵀAQ are the estimates, and the basis grows until the residual ‖Au − θu‖ of
- * every wanted pair is below the tolerance. Why a block and not the single-vector Lanczos: the
- * normalised adjacency of a graph with c components has eigenvalue 1 c times over, and a single
- * start vector finds only one vector of a repeated eigenvalue's space; a block of b random vectors
- * finds up to b. Full reorthogonalisation costs n·s² for a basis of s, a few seconds at the sizes
- * spectral clustering uses (s ≤ a few hundred, n ≤ tens of thousands).
+ * The block Krylov solver as it was before its n-sized work moved behind the backends (one vector
+ * at a time, on the heap, the operator applied to each vector as it joins the basis): the oracle
+ * that {@link BlockKrylovTest} compares the new one with, bit for bit. Test code only.
  */
-public final class BlockKrylov {
-    private BlockKrylov() {}
+final class LegacyBlockKrylov {
+    private LegacyBlockKrylov() {}
 
     /** y = A x for a symmetric n × n matrix A (x and y have length n; y is overwritten). */
     @FunctionalInterface
-    public interface SymmetricOperator {
+    interface SymmetricOperator {
         void apply(double[] x, double[] y);
     }
 
@@ -35,24 +28,10 @@ public final class BlockKrylov {
      * @param maxResidual the largest ‖Au − θu‖ of the returned pairs
      * @param converged   whether {@code maxResidual} is below the tolerance
      */
-    public record Result(double[] values, double[] vectors, int basisSize, double maxResidual, boolean converged) {}
+    record Result(double[] values, double[] vectors, int basisSize, double maxResidual, boolean converged) {}
 
-    /**
-     * @param block    vectors per block: at least the largest multiplicity expected among the wanted eigenvalues
-     * @param maxBasis the basis size at which to stop even if not converged
-     * @param tol      residual below which a pair counts as converged
-     */
-    public static Result largest(SymmetricOperator a, int n, int count, int block, int maxBasis, double tol,
-                                 long seed) {
-        return largest(a, n, count, block, maxBasis, tol, seed, LinearAlgebra.lapack());
-    }
-
-    /**
-     * As {@link #largest(SymmetricOperator, int, int, int, int, double, long)}, with the small
-     * projected eigenproblems solved by {@code dense} (the basis itself is built in fixed order).
-     */
-    public static Result largest(SymmetricOperator a, int n, int count, int block, int maxBasis, double tol,
-                                 long seed, LinearAlgebra dense) {
+    static Result largest(SymmetricOperator a, int n, int count, int block, int maxBasis, double tol,
+                          long seed, LinearAlgebra dense) {
         if (count < 1 || count > n) throw new IllegalArgumentException("count " + count + " not in 1.." + n);
         if (block < 1) throw new IllegalArgumentException("block must be >= 1, got " + block);
         maxBasis = Math.min(n, Math.max(maxBasis, count));
