@@ -15,11 +15,13 @@
 #   4. streaming                     k-means at 20M x 32 through a 256 MiB device budget
 #   5. sanitize                      compute-sanitizer memcheck over a small training run and a fit
 #   6. profile                       Nsight Compute kernel times: LSTM forward, k-means kernels
+#      persist                       ci/persist-gpu-check.sh: the persistent LSTM/GRU kernels' tests,
+#                                    racecheck and timings (not a default step: about 6 minutes)
 #   7. the MNIST preset              of docs/results.md on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
 #                                    gpu-carry/data/MNIST)
 # Steps are picked with STEPS (default "tests compare fit baseline streaming mnist", in order of
 # priority); each step's limit in seconds with TESTS_S, COMPARE_S (also baseline), FIT_S,
-# STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S.
+# STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S, PERSIST_S.
 # Logs go to $OUT as one tarball (rewritten after every step) and steps.txt: the device returns at
 # most 8 files.
 # Usage (device run, carry [".jre","gpu-carry"]):  ci/gpu-session.sh
@@ -72,6 +74,9 @@ fi
 [[ $steps == *" baseline "* ]] && RNNCLUST_JAVA_OPTS="-Drnnclust.cuda.kmeans=gemm" \
     step baseline "${COMPARE_S:-150}" bench/compare-gpu.sh
 # Streaming: 20M x 32 (2.4 GiB) through a 256 MiB device budget.
+# The persistent LSTM/GRU kernels' own check (tests with the shape rule on, racecheck, stepwise
+# against persistent timings): not in the default steps, its 6 minutes are a session of their own.
+[[ $steps == *" persist "* ]] && step persist "${PERSIST_S:-420}" ci/persist-gpu-check.sh
 [[ $steps == *" streaming "* ]] && step streaming "${STREAMING_S:-120}" "$java" -Xmx40g -cp "$cp" \
     org.rnnclust.cli.Main bench --device cuda --max-device-memory 256M --kmeans 20000000,32,100 --warmup 1 --repeat 3
 # compute-sanitizer's memcheck over every kernel a small training run (2-layer bidirectional LSTM
