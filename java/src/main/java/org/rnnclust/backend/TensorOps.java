@@ -169,6 +169,54 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     void mseLossBackward(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
                          DeviceBuffer rowWeight, long weightOff, float scale, DeviceBuffer grad, long gradOff);
 
+    // ---- device scalars: a training step's loss and norm without waiting for the device ----
+
+    /** New scalars of {@code size} doubles, all zero. */
+    DeviceScalars allocateScalars(int size);
+
+    /** Writes {@code values} to dst[dstOff, dstOff + values.length); does not wait for the device. */
+    void setScalars(double[] values, DeviceScalars dst, int dstOff);
+
+    /** A host copy of all the scalars; waits for the device. */
+    double[] readScalars(DeviceScalars src);
+
+    /**
+     * {@link #mseLoss} into out[slot] instead of a return value: the same sums, the same result,
+     * without waiting for the device.
+     */
+    void mseLoss(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
+                 DeviceBuffer rowWeight, long weightOff, DeviceScalars out, int slot);
+
+    /**
+     * {@link #sumSquares(java.util.List, long[])} into out[slot] instead of a return value: the same
+     * sum, without waiting for the device.
+     */
+    void sumSquares(java.util.List<? extends DeviceBuffer> buffers, long[] counts, DeviceScalars out, int slot);
+
+    /**
+     * Global-norm clipping (torch.nn.utils.clip_grad_norm_) with the norm on the device: with
+     * ν = √sumSquares[slot] and f = maxNorm / (ν + 1e-6), both in double, scales the first
+     * {@code counts[i]} floats of every buffer by (float) f when f &lt; 1 (as {@link #scale} does),
+     * and leaves them as they are otherwise (f NaN included).
+     */
+    void clipByNorm(java.util.List<? extends DeviceBuffer> buffers, long[] counts, double maxNorm,
+                    DeviceScalars sumSquares, int slot);
+
+    /** Doubles in the record of {@link #recordBatch}. */
+    int BATCH_RECORD = 6;
+
+    /**
+     * One training batch's bookkeeping on the device, so that its loss and gradient norm need not
+     * come to the host. With ℓ = s[lossSlot] (or {@code hostLoss} when lossSlot &lt; 0) and
+     * ν = √s[normSquaresSlot], in the {@link #BATCH_RECORD} doubles from r = {@code record}:
+     * s[r] += ℓ·weight when weight &gt; 0 (an epoch's weighted loss sum); s[r+1] = ν (the last norm);
+     * and when s[r+2] &lt; 0 (no divergence recorded yet) and ℓ is not finite, or ℓ &gt; lossLimit, or
+     * ν is not finite: s[r+2] = batch, s[r+3] = ℓ, s[r+4] = zerosLoss, s[r+5] = ν (the first
+     * diverged batch, for its message). A NaN lossLimit never trips.
+     */
+    void recordBatch(DeviceScalars s, int lossSlot, double hostLoss, double weight, double zerosLoss,
+                     double lossLimit, int normSquaresSlot, int batch, int record);
+
     // ---- soft clustering (DEC / IDEC) ----
 
     /**

@@ -1,5 +1,6 @@
 package org.rnnclust.backend.cuda;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -9,6 +10,7 @@ import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.rnnclust.backend.BufferMemory;
 import org.rnnclust.backend.CheckedTensorOps;
+import org.rnnclust.backend.DeviceScalars;
 import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
 
@@ -292,6 +294,15 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     @Override
     protected double sumSquaresImpl(java.util.List<CudaBuffer> buffers, long[] counts) {
         graphs.requireRunning("sumSquares");
+        if (!sumSquaresInto(buffers, counts, resultSlot(0))) return 0;
+        return fetchResults(1)[0];
+    }
+
+    /**
+     * Launches Σ x² over the first counts[i] floats of every buffer into the double at {@code out};
+     * false (and nothing launched) when there is nothing to add.
+     */
+    private boolean sumSquaresInto(java.util.List<CudaBuffer> buffers, long[] counts, long out) {
         // Each buffer's blocks write their partials side by side; one block then adds them all.
         int[] blocks = new int[counts.length];
         long total = 0;
@@ -299,8 +310,11 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
             blocks[i] = counts[i] == 0 ? 0 : Math.min(MAX_PARTIALS / 4, ctx.gridFor(counts[i], BLOCK));
             total += blocks[i];
         }
-        if (total == 0) return 0;
+        if (total == 0) return false;
         if (manyPartials == null || manyPartials.bytes() < total * 8) {
+            graphs.requireRunning("growing the norm partials");
+            // Work still queued may read the old buffer.
+            ctx.synchronize(stream, "norm partials");
             if (manyPartials != null) manyPartials.close();
             manyPartials = null;
             manyPartials = new DeviceMemory(Math.max(total, 4096) * 8, "norm partials");
@@ -313,9 +327,8 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
                     manyPartials.at(at * 8));
             at += blocks[i];
         }
-        launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), manyPartials.address(), (int) total, 1,
-                resultSlot(0));
-        return fetchResults(1)[0];
+        launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), manyPartials.address(), (int) total, 1, out);
+        return true;
     }
 
     private long resultSlot(int i) {
@@ -358,6 +371,90 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), reduce.address(), blocks, 2, resultSlot(0));
         double[] r = fetchResults(2);
         return r[1] == 0 ? 0.0 : r[0] / (r[1] * cols);
+    }
+
+    // ---- device scalars: the reductions end in a scalar slot instead of the host ----
+
+    @Override
+    protected DeviceScalars allocateScalarsImpl(int size) {
+        graphs.requireRunning("allocateScalars");
+        ctx.bind();
+        CudaScalars s = new CudaScalars(this, size);
+        try {
+            memset(s.address(0), Math.max(1, size) * (long) Double.BYTES);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    @Override
+    protected void setScalarsImpl(double[] values, DeviceScalars dst, int dstOff) {
+        graphs.requireRunning("setScalars");
+        if (values.length == 0) return;
+        ctx.bind();
+        // From pageable memory: the copy has taken the values when the call returns, so the
+        // pointer may go at once, and nothing waits for the device.
+        try (DoublePointer host = new DoublePointer(values)) {
+            Cuda.check("cudaMemcpyAsync(scalars to device)", cudart.cudaMemcpyAsync(
+                    DeviceMemory.pointerAt(((CudaScalars) dst).address(dstOff)), host, 8L * values.length,
+                    cudart.cudaMemcpyHostToDevice, stream));
+        }
+    }
+
+    @Override
+    protected double[] readScalarsImpl(DeviceScalars src) {
+        graphs.requireRunning("readScalars");
+        double[] out = new double[src.size()];
+        if (out.length == 0) return out;
+        ctx.bind();
+        try (DoublePointer host = new DoublePointer(out.length)) {
+            Cuda.check("cudaMemcpyAsync(scalars to host)", cudart.cudaMemcpyAsync(host,
+                    DeviceMemory.pointerAt(((CudaScalars) src).address(0)), 8L * out.length,
+                    cudart.cudaMemcpyDeviceToHost, stream));
+            ctx.synchronize(stream, "device scalars");
+            host.get(out);
+        }
+        return out;
+    }
+
+    @Override
+    protected void mseLossImpl(int rows, int cols, CudaBuffer pred, long predOff, CudaBuffer target, long targetOff,
+                               CudaBuffer rowWeight, long weightOff, DeviceScalars out, int slot) {
+        long n = (long) rows * cols;
+        long at = ((CudaScalars) out).address(slot);
+        if (n == 0) {
+            memset(at, Double.BYTES);
+            return;
+        }
+        int blocks = Math.min(MAX_PARTIALS, ctx.gridFor(n, BLOCK));
+        launch(RnnKernels.mseLossPartials, new Launch(blocks, BLOCK, 1, BLOCK * 8), rows, cols, pred.address(predOff),
+                target.address(targetOff), rowWeight.address(weightOff), reduce.address());
+        launch(RnnKernels.mseLossFinish, new Launch(1, BLOCK, 1, BLOCK * 8), reduce.address(), blocks, cols, at);
+    }
+
+    @Override
+    protected void sumSquaresImpl(java.util.List<CudaBuffer> buffers, long[] counts, DeviceScalars out, int slot) {
+        long at = ((CudaScalars) out).address(slot);
+        if (!sumSquaresInto(buffers, counts, at)) memset(at, Double.BYTES);
+    }
+
+    @Override
+    protected void clipByNormImpl(java.util.List<CudaBuffer> buffers, long[] counts, double maxNorm,
+                                  DeviceScalars sumSquares, int slot) {
+        long at = ((CudaScalars) sumSquares).address(slot);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) continue;
+            launch(RnnKernels.clipByNormKernel, grid(counts[i]), buffers.get(i).address(0), counts[i], at, maxNorm);
+        }
+    }
+
+    @Override
+    protected void recordBatchImpl(DeviceScalars s, int lossSlot, double hostLoss, double weight, double zerosLoss,
+                                   double lossLimit, int normSquaresSlot, int batch, int record) {
+        launch(RnnKernels.recordBatch, new Launch(1, 1, 1, 0), ((CudaScalars) s).address(0), lossSlot, hostLoss,
+                weight, zerosLoss, lossLimit, normSquaresSlot, batch, record);
     }
 
     // ---- soft clustering (DEC / IDEC): kernels in rnn.cu, sums in double as on the CPU ----
