@@ -97,6 +97,18 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
         body.run();
     }
 
+    /**
+     * {@link #captured}, for a body that {@code key} determines: the key's equals covers every
+     * buffer the body's ops touch (by identity: a {@link DeviceBuffer} keeps its memory until it is
+     * closed), every offset, size and scalar they take, and the ops themselves (the body's code and
+     * the objects it reads, a layer say). An implementation may then replay what it recorded for an
+     * equal key without running the body at all (no dry run), and falls back to {@link #captured}
+     * for a key it has not recorded. The key's buffers must stay open while an equal key may come.
+     */
+    default void capturedByKey(Object key, Runnable body) {
+        captured(key, body);
+    }
+
     // ---- BLAS ----
 
     /** C = alpha·op(A)·op(B) + beta·C, row-major, op(A) m×k, op(B) k×n. With beta = 0, C is not read. */

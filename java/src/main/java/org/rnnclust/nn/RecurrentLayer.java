@@ -121,8 +121,14 @@ final class RecurrentLayer implements AutoCloseable {
 
         // Batch rows never interact in the recurrence: the time loop runs on row ranges, possibly
         // at the same time, each range with its rows of every buffer. On a GPU the loop is one
-        // recorded graph per shape (TensorOps.captured), replayed instead of 2·T launches.
-        ops.captured(List.of(this, "forward", steps, batch, h0 == null), () -> ops.forEachRowRange(batch,
+        // recorded graph per shape (TensorOps.capturedByKey), replayed instead of 2·T launches. The
+        // key names everything the loop issues: this layer (its cell, sizes, direction and
+        // parameter buffers, all fixed), the shape, and every buffer and offset passed in; the
+        // GrowableBuffers hand out the same buffer objects until they grow, so a key repeats from
+        // the second batch of a shape on.
+        Object key = java.util.Arrays.asList(this, "forward", steps, batch, h0 == null, xProj, hProj, whT, hs, cs, ws,
+                mask, y, yOff, ldY);
+        ops.capturedByKey(key, () -> ops.forEachRowRange(batch,
                 rowWork(steps), (lane, b0, b1) -> forwardSteps(lane, b0, b1 - b0, xProj, hProj, whT, hs, cs, ws,
                         mask, h0 == null, y, yOff, ldY)));
     }
@@ -198,7 +204,9 @@ final class RecurrentLayer implements AutoCloseable {
         if (dc != null) setState(dc, 0, dcN, dcNOff, bh);
 
         boolean needDh0 = dh0 != null;
-        ops.captured(List.of(this, "backward", steps, batch, needDh0), () -> ops.forEachRowRange(batch,
+        Object key = java.util.Arrays.asList(this, "backward", steps, batch, needDh0, ws, mask, hs, cs, dY, dYOff, ldY,
+                dh, dc, dgi, dgh);
+        ops.capturedByKey(key, () -> ops.forEachRowRange(batch,
                 rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask, hs, cs, dY, dYOff, ldY,
                         dh, dc, dgi, dgh, needDh0)));
         if (dh0 != null) ops.copy(dh, 0, dh0, dh0Off, bh);

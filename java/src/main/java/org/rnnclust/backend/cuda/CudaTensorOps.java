@@ -174,6 +174,16 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         graphs.run(key, body);
     }
 
+    @Override
+    public void capturedByKey(Object key, Runnable body) {
+        graphs.runKeyed(key, body);
+    }
+
+    /** Makes every keyed replay check its key against a fresh trace (tests; see CudaGraphCache#runKeyed). */
+    void verifyGraphKeys(boolean on) {
+        graphs.verifyKeys(on);
+    }
+
     /** Number of graphs held (tests). */
     int graphCount() {
         return graphs.size();
