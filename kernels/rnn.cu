@@ -558,3 +558,8 @@ RNNCLUST_KERNEL void recordBatch(double *__restrict__ s, int lossSlot, double ho
         r[5] = norm;
     }
 }
+
+// dst[t·n + i] = src[i] for t < times, i < n: the decoder's input, z at every step, in one launch.
+RNNCLUST_KERNEL void repeatKernel(long long n, int times, const float *__restrict__ src, float *__restrict__ dst) {
+    GRID_STRIDE(e, n * times) dst[e] = src[e % n];
+}

@@ -174,5 +174,11 @@ int main() {
     record(t, 0, 0, 1.0, 0.1, NAN, 7);   // a NaN limit never trips; an infinite norm does
     exact("recordBatch norm", fabs(t[4] - 7) + (std::isinf(t[7]) ? 0 : 1));
   }
+  {
+    auto src=R(7); std::vector<float> dst(7*5), dste(7*5);
+    repeatKernel(7, 5, src.data(), dst.data());
+    for (int t=0;t<5;t++) for (int i=0;i<7;i++) dste[t*7+i]=src[i];
+    exact("repeat", err(dst,dste));
+  }
   return 0;
 }

@@ -78,6 +78,23 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
     protected abstract void copyImpl(B src, long srcOff, B dst, long dstOff, long n);
 
     @Override
+    public final void repeat(int times, long n, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff) {
+        if (times < 0 || n < 0) throw new IllegalArgumentException("repeat: negative size " + times + " x " + n);
+        B s = inside(src, srcOff, n);
+        long total = Math.multiplyExact((long) times, n);
+        B d = inside(dst, dstOff, total);
+        if (s == d && srcOff < dstOff + total && dstOff < srcOff + n && n > 0 && times > 0) {
+            throw new IllegalArgumentException("repeat: source and destination overlap");
+        }
+        repeatImpl(times, n, s, srcOff, d, dstOff);
+    }
+
+    /** By default one {@link #copyImpl} per copy. */
+    protected void repeatImpl(int times, long n, B src, long srcOff, B dst, long dstOff) {
+        for (int t = 0; t < times; t++) copyImpl(src, srcOff, dst, dstOff + t * n, n);
+    }
+
+    @Override
     public final void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst,
                                   long dstOff) {
         requireSizes("transpose01", d0, d1, inner);

@@ -59,6 +59,13 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     /** Copies n floats; the ranges must not overlap. */
     void copy(DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff, long n);
 
+    /**
+     * Writes {@code times} copies of src[srcOff, srcOff + n) one after the other from dst[dstOff]
+     * (a batch's embedding at every time step): one op instead of {@code times} copies. The ranges
+     * must not overlap.
+     */
+    void repeat(int times, long n, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
+
     /** Swaps the first two axes: src [d0, d1, inner] to dst [d1, d0, inner] (batch- to time-major). */
     void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
 

@@ -173,7 +173,7 @@ public final class SequenceAutoencoder implements Autoencoder {
         DeviceBuffer emb = embed(x, mask);
         long bd = (long) batch * spec.latent();
         DeviceBuffer in = decoderIn.ensure(steps * bd);
-        for (int t = 0; t < steps; t++) ops.copy(emb, 0, in, t * bd, bd);
+        ops.repeat(steps, bd, emb, 0, in, 0);
         long rows = (long) steps * batch;
         DeviceBuffer dec = decoderOut.ensure(rows * spec.hidden());
         decoder.forwardTimeMajor(in, mask, null, null, dec, null, null);

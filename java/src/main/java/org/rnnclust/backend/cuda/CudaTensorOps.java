@@ -139,6 +139,13 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     }
 
     @Override
+    protected void repeatImpl(int times, long n, CudaBuffer src, long srcOff, CudaBuffer dst, long dstOff) {
+        long total = times * n;
+        if (total == 0) return;
+        launch(RnnKernels.repeatKernel, grid(total), n, times, src.address(srcOff), dst.address(dstOff));
+    }
+
+    @Override
     protected void transpose01Impl(int d0, int d1, int inner, CudaBuffer src, long srcOff, CudaBuffer dst,
                                    long dstOff) {
         long n = (long) d0 * d1 * inner;

@@ -36,7 +36,8 @@ enum RnnKernels {
     decBackwardMu("iiiffppppp"),
     mseLossFinish("piip"),
     clipByNormKernel("plpd"),
-    recordBatch("piddddiii");
+    recordBatch("piddddiii"),
+    repeatKernel("lipp");
 
     /** The module (kernels/NAME.cu) these kernels are in. */
     static final String MODULE = "rnn";

@@ -212,6 +212,15 @@ class CudaTensorOpsTest {
         assertClose(y, FP32, "axpy");
     }
 
+    @ParameterizedTest(name = "times={0} n={1}")
+    @CsvSource({"1,1", "28,160", "3,100003"})
+    void repeatMatchesCpu(int times, int n) {
+        Pair src = random(n + 3, 21);
+        Pair dst = random(times * n + 5, 22);
+        both((o, gp) -> o.repeat(times, n, of(src, gp), 3, of(dst, gp), 2));
+        assertEquals(0.0, RelativeError.of(dst.gpuValues(), dst.cpuValues()), "repeat");
+    }
+
     @ParameterizedTest(name = "rows={0} cols={1}")
     @CsvSource({"1,1", "7,1", "33,5", "7168,28", "100001,3"})
     void mseMatchesCpu(int rows, int cols) {
