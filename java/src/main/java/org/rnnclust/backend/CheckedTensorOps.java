@@ -122,6 +122,24 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
                                      B a, long offA, int lda, B b, long offB, int ldb,
                                      float beta, B c, long offC, int ldc);
 
+    @Override
+    public final void stepGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
+                               float beta, DeviceBuffer c, long offC, int ldc) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size " + m + "x" + n + "x" + k);
+        B ca = matrix(a, offA, transA ? k : m, transA ? m : k, lda, "A");
+        B cb = matrix(b, offB, transB ? n : k, transB ? k : n, ldb, "B");
+        B cc = matrix(c, offC, m, n, ldc, "C");
+        stepGemmImpl(transA, transB, m, n, k, alpha, ca, offA, lda, cb, offB, ldb, beta, cc, offC, ldc);
+    }
+
+    /** By default {@link #gemmImpl}. */
+    protected void stepGemmImpl(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                B a, long offA, int lda, B b, long offB, int ldb,
+                                float beta, B c, long offC, int ldc) {
+        gemmImpl(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+    }
+
     // ---- elementwise and reductions ----
 
     @Override

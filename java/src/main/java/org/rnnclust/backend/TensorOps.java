@@ -123,6 +123,15 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
               DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
               float beta, DeviceBuffer c, long offC, int ldc);
 
+    /**
+     * {@link #gemm} for a small GEMM on a recurrence's critical path (one per time step, which the
+     * next step waits for): the same contract and result, while a backend may pick its kernel for
+     * latency rather than throughput.
+     */
+    void stepGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                  DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
+                  float beta, DeviceBuffer c, long offC, int ldc);
+
     // ---- elementwise and reductions ----
 
     /** Adds bias[0..cols) to every row of the rows×cols matrix at dst (row stride ld). */

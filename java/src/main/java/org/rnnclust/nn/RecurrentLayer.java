@@ -262,7 +262,7 @@ final class RecurrentLayer implements AutoCloseable {
             }
             // The last step's recurrent GEMM only feeds dh0.
             if (s < steps - 1 || needDh0) {
-                lane.gemm(false, false, nb, hid, gh, 1f, dgh, go, gh, wHh.value(), 0, hid, 1f, dh, so, hid);
+                lane.stepGemm(false, false, nb, hid, gh, 1f, dgh, go, gh, wHh.value(), 0, hid, 1f, dh, so, hid);
             }
         }
     }

@@ -251,6 +251,64 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
                 DeviceMemory.floatsAt(pc), lc));
     }
 
+    /**
+     * {@code -Drnnclust.cuda.stepGemm=lt}: the per-step GEMMs through cuBLASLt without split-K
+     * ({@link LtStepGemm}); {@code blas} (the default) through cublasSgemm like every other GEMM.
+     */
+    private boolean ltStepGemm = "lt".equals(System.getProperty("rnnclust.cuda.stepGemm", "blas"));
+
+    /** Chooses the per-step GEMM's path: cuBLASLt without split-K, or cublasSgemm (tests compare both). */
+    void useLtStepGemm(boolean on) {
+        ltStepGemm = on;
+    }
+
+    /** {shapes planned, shapes with an Lt algorithm without split-K} (tests). */
+    int[] ltPlans() {
+        return lt == null ? new int[2] : lt.planned();
+    }
+
+    @Override
+    protected void stepGemmImpl(boolean transA, boolean transB, int m, int n, int k, float alphaValue, CudaBuffer a,
+                                long offA, int lda, CudaBuffer b, long offB, int ldb, float betaValue, CudaBuffer c,
+                                long offC, int ldc) {
+        if (!ltStepGemm || ctx.tf32() || ltBroken || m == 0 || n == 0 || k == 0) {
+            gemmImpl(transA, transB, m, n, k, alphaValue, a, offA, lda, b, offB, ldb, betaValue, c, offC, ldc);
+            return;
+        }
+        int la = Math.max(1, lda);
+        int lb = Math.max(1, ldb);
+        int lc = Math.max(1, ldc);
+        long pa = a.address(offA), pb = b.address(offB), pc = c.address(offC);
+        // Op 5: an Lt GEMM, or the cublasSgemm it falls back to for a shape without an algorithm;
+        // the same shape always takes the same one, so the trace names it by its arguments.
+        if (graphs.record(5, (transA ? 1 : 0) | (transB ? 2 : 0), m, n, k, la, lb, lc, pa, pb, pc,
+                Float.floatToRawIntBits(alphaValue), Float.floatToRawIntBits(betaValue))) {
+            return;
+        }
+        alpha.put(0, alphaValue);
+        beta.put(0, betaValue);
+        boolean issued;
+        try {
+            if (lt == null) lt = new LtStepGemm(stream);
+            issued = lt.gemm(transA, transB, m, n, k, alpha, pa, la, beta, pb, lb, pc, lc);
+        } catch (CudaException e) {
+            if (!graphs.running()) throw e;  // inside a capture: let it fail and fall back there
+            ltBroken = true;
+            org.slf4j.LoggerFactory.getLogger(CudaTensorOps.class).warn(
+                    "cuBLASLt per-step GEMM failed ({}); using cublasSgemm from now on", e.getMessage());
+            issued = false;
+        }
+        if (!issued) {
+            Cuda.checkBlas("cublasSgemm(" + m + "x" + n + "x" + k + ")", cublas.cublasSgemm_v2(ctx.blas(),
+                    transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
+                    n, m, k, alpha, DeviceMemory.floatsAt(pb), lb, DeviceMemory.floatsAt(pa), la, beta,
+                    DeviceMemory.floatsAt(pc), lc));
+        }
+    }
+
+    private LtStepGemm lt;
+    private boolean ltBroken;
+
     // ---- elementwise and reductions ----
 
     @Override
@@ -626,7 +684,7 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         closed = true;
         ctx.bind();
         cudart.cudaStreamSynchronize(stream);
-        Resources.closeAll(graphs, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials, columnPartials,
+        Resources.closeAll(graphs, lt, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials, columnPartials,
                 result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
     }
 
