@@ -505,3 +505,61 @@ RNNCLUST_KERNEL void decBackwardMu(int n, int k, int d, float alpha, float scale
     double t = blockSum(s, shared);
     if (threadIdx.x == 0) dmu[blockIdx.x] = (float) (dmu[blockIdx.x] - t);
 }
+
+// ---- a training step's scalars on the device (TensorOps' device scalars) ----
+// Doubles, rounded op by op (no FMA contraction), in the order of CheckedTensorOps' host defaults,
+// which the CPU runs: the GPU's loss, norm and clipping factor are the host formulas' values for
+// the same sums.
+
+// True for a finite v (false for ±∞ and NaN), without math headers.
+__device__ __forceinline__ bool finiteDouble(double v) {
+    return __dsub_rn(v, v) == 0.0;
+}
+
+// *out = Σ_r w_r Σ_c (p−t)² / (cols·Σ_r w_r), 0 when Σ w = 0: mseLossPartials' pairs added as
+// sumPartials(partial, count, 2, ·) adds them, then mseLoss's host division. One block of a
+// power-of-two size. Dynamic shared memory: blockDim.x doubles.
+RNNCLUST_KERNEL void mseLossFinish(const double *__restrict__ partial, int count, int cols, double *__restrict__ out) {
+    extern __shared__ double shared[];
+    double s = 0.0;
+    for (int b = threadIdx.x; b < count; b += blockDim.x) s += partial[2LL * b];
+    double loss = blockSum(s, shared);
+    __syncthreads();
+    s = 0.0;
+    for (int b = threadIdx.x; b < count; b += blockDim.x) s += partial[2LL * b + 1];
+    double weights = blockSum(s, shared);
+    if (threadIdx.x == 0) *out = weights == 0.0 ? 0.0 : __ddiv_rn(loss, __dmul_rn(weights, (double) cols));
+}
+
+// Global-norm clipping with the squared norm on the device: f = maxNorm / (√sumSquares + 1e-6);
+// x *= (float) f when f < 1 (a NaN f leaves x as it is).
+RNNCLUST_KERNEL void clipByNormKernel(float *__restrict__ x, long long n, const double *__restrict__ sumSquares,
+                                      double maxNorm) {
+    double f = __ddiv_rn(maxNorm, __dadd_rn(__dsqrt_rn(*sumSquares), 1e-6));
+    if (!(f < 1.0)) return;
+    float a = (float) f;
+    GRID_STRIDE(i, n) x[i] = __fmul_rn(x[i], a);
+}
+
+// One training batch's record (TensorOps.recordBatch), in one thread: the epoch's weighted loss
+// sum, the last norm, and the first diverged batch with its loss, zeros-loss and norm.
+RNNCLUST_KERNEL void recordBatch(double *__restrict__ s, int lossSlot, double hostLoss, double weight,
+                                 double zerosLoss, double lossLimit, int normSlot, int batch, int record) {
+    if (blockIdx.x != 0 || threadIdx.x != 0) return;
+    double loss = lossSlot < 0 ? hostLoss : s[lossSlot];
+    double norm = __dsqrt_rn(s[normSlot]);
+    double *r = s + record;
+    if (weight > 0.0) r[0] = __dadd_rn(r[0], __dmul_rn(loss, weight));
+    r[1] = norm;
+    if (r[2] < 0.0 && (!finiteDouble(loss) || loss > lossLimit || !finiteDouble(norm))) {
+        r[2] = (double) batch;
+        r[3] = loss;
+        r[4] = zerosLoss;
+        r[5] = norm;
+    }
+}
+
+// dst[t·n + i] = src[i] for t < times, i < n: the decoder's input, z at every step, in one launch.
+RNNCLUST_KERNEL void repeatKernel(long long n, int times, const float *__restrict__ src, float *__restrict__ dst) {
+    GRID_STRIDE(e, n * times) dst[e] = src[e % n];
+}

@@ -17,6 +17,7 @@ typedef void JNIEnv; typedef void *jclass; typedef int jint; typedef long long j
 #include <stdlib.h>
 #include <vector>
 #include <string.h>
+#include <cmath>
 static unsigned long long seed = 42;
 static float rnd() { seed = seed * 6364136223846793005ULL + 1442695040888963407ULL; return ((seed >> 40) / (float)(1 << 24)) * 4.f - 2.f; }
 static std::vector<float> R(size_t n) { std::vector<float> v(n); for (auto &x : v) x = rnd(); return v; }
@@ -137,6 +138,47 @@ int main() {
     for(int i=0;i<n;i++){ std::vector<double> dZ(d,0.0); for(int j=0;j<k;j++){ double w=1/(1+dist(i,j)/a); double g=factor*w*((double)pe[i*k+j]-qe[i*k+j]); for(int c=0;c<d;c++){ double df=g*((double)z[i*d+c]-mu[j*d+c]); dZ[c]+=df; dM[j*d+c]-=df; } } for(int c=0;c<d;c++) dze[i*d+c]=(float)(dze[i*d+c]+dZ[c]); }
     for(int e=0;e<k*d;e++) dmue[e]=(float)(dmue[e]+dM[e]);
     rep("decBackward dz", err(dz,dze)); rep("decBackward dmu", err(dmu,dmue));
+  }
+  // The training step's scalars (TensorOps' device scalars) against CheckedTensorOps' host formulas.
+  {
+    int rows=37, cols=3; auto pr=R(rows*cols), tg=R(rows*cols), w=R(rows);
+    for (int r=0;r<rows;r+=5) w[r]=0.f;
+    std::vector<double> part(2), pair(2); double loss=-1;
+    mseLossPartials(rows,cols,pr.data(),tg.data(),w.data(),part.data());
+    mseLossFinish(part.data(),1,cols,&loss);
+    sumPartials(part.data(),1,2,pair.data());
+    exact("mseLossFinish", fabs(loss - (pair[1]==0 ? 0.0 : pair[0]/(pair[1]*cols))));
+    std::vector<double> none(2,0.0); mseLossFinish(none.data(),1,cols,&loss);
+    exact("mseLossFinish no weight", fabs(loss));
+    double sums[] = {0.0, 0.25, 4.0, 1e6, NAN, INFINITY};
+    for (double sq : sums) {
+      auto x=R(50), xe=x; double maxNorm=1.5;
+      clipByNormKernel(x.data(), 50, &sq, maxNorm);
+      double f = maxNorm / (sqrt(sq) + 1e-6);
+      if (f < 1) for (auto &v : xe) v = v * (float) f;
+      exact("clipByNorm", err(x,xe) + (std::isnan(err(x,xe)) ? 1 : 0));
+    }
+    // s: loss, norm², record (sum, last norm, diverged batch, its loss, zeros, norm)
+    auto record=[&](double *s, int lossSlot, double host, double weight, double zeros, double limit, int b){
+      recordBatch(s, lossSlot, host, weight, zeros, limit, 1, b, 2); };
+    double s[8] = {0.5, 9.0, 1.0, 0.0, -1, 0, 0, 0};
+    record(s, 0, NAN, 4.0, 0.1, 1e5, 0);
+    exact("recordBatch sum", fabs(s[2] - 3.0) + fabs(s[3] - 3.0) + (s[4] == -1 ? 0 : 1));
+    record(s, -1, 0.25, 0.0, 0.1, 1e5, 1);   // a host loss of weight 0 adds nothing
+    exact("recordBatch host loss", fabs(s[2] - 3.0) + (s[4] == -1 ? 0 : 1));
+    s[0] = 2e5; record(s, 0, 0, 1.0, 0.2, 1e5, 2);  // over the limit
+    exact("recordBatch over limit", fabs(s[4] - 2) + fabs(s[5] - 2e5) + fabs(s[6] - 0.2) + fabs(s[7] - 3.0));
+    s[0] = NAN; s[1] = INFINITY; record(s, 0, 0, 1.0, 0.3, 1e5, 3);  // the first stays
+    exact("recordBatch keeps the first", fabs(s[4] - 2) + (std::isinf(s[3]) ? 0 : 1));
+    double t[8] = {0.5, INFINITY, 0, 0, -1, 0, 0, 0};
+    record(t, 0, 0, 1.0, 0.1, NAN, 7);   // a NaN limit never trips; an infinite norm does
+    exact("recordBatch norm", fabs(t[4] - 7) + (std::isinf(t[7]) ? 0 : 1));
+  }
+  {
+    auto src=R(7); std::vector<float> dst(7*5), dste(7*5);
+    repeatKernel(7, 5, src.data(), dst.data());
+    for (int t=0;t<5;t++) for (int i=0;i<7;i++) dste[t*7+i]=src[i];
+    exact("repeat", err(dst,dste));
   }
   return 0;
 }

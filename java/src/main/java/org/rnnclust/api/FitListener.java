@@ -55,6 +55,10 @@ public interface FitListener {
 
     default void epochStarted(Phase phase, int epoch, int batches) {}
 
+    /**
+     * One finished batch; {@code loss} is its loss, or NaN where the loss stayed on the device
+     * (pretraining's reconstruction: the host reads it once per epoch, in {@link #epochFinished}).
+     */
     default void batchFinished(Phase phase, int epoch, int batch, double loss) {}
 
     default void epochFinished(Epoch epoch) {}

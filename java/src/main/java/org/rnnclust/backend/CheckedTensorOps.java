@@ -78,6 +78,23 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
     protected abstract void copyImpl(B src, long srcOff, B dst, long dstOff, long n);
 
     @Override
+    public final void repeat(int times, long n, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff) {
+        if (times < 0 || n < 0) throw new IllegalArgumentException("repeat: negative size " + times + " x " + n);
+        B s = inside(src, srcOff, n);
+        long total = Math.multiplyExact((long) times, n);
+        B d = inside(dst, dstOff, total);
+        if (s == d && srcOff < dstOff + total && dstOff < srcOff + n && n > 0 && times > 0) {
+            throw new IllegalArgumentException("repeat: source and destination overlap");
+        }
+        repeatImpl(times, n, s, srcOff, d, dstOff);
+    }
+
+    /** By default one {@link #copyImpl} per copy. */
+    protected void repeatImpl(int times, long n, B src, long srcOff, B dst, long dstOff) {
+        for (int t = 0; t < times; t++) copyImpl(src, srcOff, dst, dstOff + t * n, n);
+    }
+
+    @Override
     public final void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst,
                                   long dstOff) {
         requireSizes("transpose01", d0, d1, inner);
@@ -104,6 +121,24 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
     protected abstract void gemmImpl(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                      B a, long offA, int lda, B b, long offB, int ldb,
                                      float beta, B c, long offC, int ldc);
+
+    @Override
+    public final void stepGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
+                               float beta, DeviceBuffer c, long offC, int ldc) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size " + m + "x" + n + "x" + k);
+        B ca = matrix(a, offA, transA ? k : m, transA ? m : k, lda, "A");
+        B cb = matrix(b, offB, transB ? n : k, transB ? k : n, ldb, "B");
+        B cc = matrix(c, offC, m, n, ldc, "C");
+        stepGemmImpl(transA, transB, m, n, k, alpha, ca, offA, lda, cb, offB, ldb, beta, cc, offC, ldc);
+    }
+
+    /** By default {@link #gemmImpl}. */
+    protected void stepGemmImpl(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                B a, long offA, int lda, B b, long offB, int ldb,
+                                float beta, B c, long offC, int ldc) {
+        gemmImpl(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+    }
 
     // ---- elementwise and reductions ----
 
@@ -234,6 +269,105 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
 
     protected abstract void mseLossBackwardImpl(int rows, int cols, B pred, long predOff, B target, long targetOff,
                                                 B rowWeight, long weightOff, float scale, B grad, long gradOff);
+
+    // ---- device scalars ----
+
+    @Override
+    public final DeviceScalars allocateScalars(int size) {
+        if (size < 0) throw new IllegalArgumentException("negative size " + size);
+        return allocateScalarsImpl(size);
+    }
+
+    /** New scalars of {@code size} ≥ 0 doubles, all zero, owned by the allocator of this object. */
+    protected abstract DeviceScalars allocateScalarsImpl(int size);
+
+    @Override
+    public final void setScalars(double[] values, DeviceScalars dst, int dstOff) {
+        setScalarsImpl(values, scalars(dst, dstOff, values.length), dstOff);
+    }
+
+    protected abstract void setScalarsImpl(double[] values, DeviceScalars dst, int dstOff);
+
+    @Override
+    public final double[] readScalars(DeviceScalars src) {
+        return readScalarsImpl(scalars(src, 0, 0));
+    }
+
+    protected abstract double[] readScalarsImpl(DeviceScalars src);
+
+    @Override
+    public final void mseLoss(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
+                              DeviceBuffer rowWeight, long weightOff, DeviceScalars out, int slot) {
+        requireSizes("mseLoss", rows, cols);
+        long n = (long) rows * cols;
+        B p = inside(pred, predOff, n);
+        B t = inside(target, targetOff, n);
+        B w = inside(rowWeight, weightOff, rows);
+        mseLossImpl(rows, cols, p, predOff, t, targetOff, w, weightOff, scalars(out, slot, 1), slot);
+    }
+
+    /** By default the host's {@link #mseLossImpl(int, int, OwnedBuffer, long, OwnedBuffer, long, OwnedBuffer, long)}, stored. */
+    protected void mseLossImpl(int rows, int cols, B pred, long predOff, B target, long targetOff, B rowWeight,
+                               long weightOff, DeviceScalars out, int slot) {
+        double loss = mseLossImpl(rows, cols, pred, predOff, target, targetOff, rowWeight, weightOff);
+        setScalarsImpl(new double[] {loss}, out, slot);
+    }
+
+    @Override
+    public final void sumSquares(List<? extends DeviceBuffer> buffers, long[] counts, DeviceScalars out, int slot) {
+        List<B> checked = buffers(buffers, counts);
+        sumSquaresImpl(checked, counts, scalars(out, slot, 1), slot);
+    }
+
+    /** By default the host's {@link #sumSquaresImpl(List, long[])}, stored. */
+    protected void sumSquaresImpl(List<B> buffers, long[] counts, DeviceScalars out, int slot) {
+        setScalarsImpl(new double[] {sumSquaresImpl(buffers, counts)}, out, slot);
+    }
+
+    @Override
+    public final void clipByNorm(List<? extends DeviceBuffer> buffers, long[] counts, double maxNorm,
+                                 DeviceScalars sumSquares, int slot) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("clipping norm must be > 0, got " + maxNorm);
+        List<B> checked = buffers(buffers, counts);
+        clipByNormImpl(checked, counts, maxNorm, scalars(sumSquares, slot, 1), slot);
+    }
+
+    /** By default on the host: reads the sum, scales with {@link #scaleImpl}. */
+    protected void clipByNormImpl(List<B> buffers, long[] counts, double maxNorm, DeviceScalars sumSquares, int slot) {
+        double norm = Math.sqrt(readScalarsImpl(sumSquares)[slot]);
+        double factor = maxNorm / (norm + 1e-6);
+        if (factor < 1) {
+            for (int i = 0; i < counts.length; i++) scaleImpl(buffers.get(i), 0, counts[i], (float) factor);
+        }
+    }
+
+    @Override
+    public final void recordBatch(DeviceScalars s, int lossSlot, double hostLoss, double weight, double zerosLoss,
+                                  double lossLimit, int normSquaresSlot, int batch, int record) {
+        if (lossSlot >= 0) scalars(s, lossSlot, 1);
+        scalars(s, normSquaresSlot, 1);
+        scalars(s, record, BATCH_RECORD);
+        if (batch < 0) throw new IllegalArgumentException("negative batch " + batch);
+        recordBatchImpl(s, lossSlot, hostLoss, weight, zerosLoss, lossLimit, normSquaresSlot, batch, record);
+    }
+
+    /** By default on the host: reads the scalars, updates the record, writes it back. */
+    protected void recordBatchImpl(DeviceScalars s, int lossSlot, double hostLoss, double weight, double zerosLoss,
+                                   double lossLimit, int normSquaresSlot, int batch, int record) {
+        double[] v = readScalarsImpl(s);
+        double loss = lossSlot < 0 ? hostLoss : v[lossSlot];
+        double norm = Math.sqrt(v[normSquaresSlot]);
+        double[] r = java.util.Arrays.copyOfRange(v, record, record + BATCH_RECORD);
+        if (weight > 0) r[0] += loss * weight;
+        r[1] = norm;
+        if (r[2] < 0 && (!Double.isFinite(loss) || loss > lossLimit || !Double.isFinite(norm))) {
+            r[2] = batch;
+            r[3] = loss;
+            r[4] = zerosLoss;
+            r[5] = norm;
+        }
+        setScalarsImpl(r, s, record);
+    }
 
     // ---- soft clustering (DEC / IDEC) ----
 
@@ -500,6 +634,26 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
             throw new IndexOutOfBoundsException("range [" + off + ", " + (off + n) + ") outside " + b);
         }
         return b;
+    }
+
+    /** Doubles [off, off + n) of {@code s}, which must be ours, open, and hold them. */
+    private DeviceScalars scalars(DeviceScalars s, int off, int n) {
+        if (s.owner() != allocator) {
+            throw new IllegalArgumentException(s + " were not allocated by this " + getClass().getSimpleName());
+        }
+        if (s.isClosed()) throw new IllegalStateException("scalars used after close");
+        if (off < 0 || n < 0 || (long) off + n > s.size()) {
+            throw new IndexOutOfBoundsException("range [" + off + ", " + ((long) off + n) + ") outside " + s);
+        }
+        return s;
+    }
+
+    /** The first {@code counts[i]} floats of every buffer, each ours and open. */
+    private List<B> buffers(List<? extends DeviceBuffer> buffers, long[] counts) {
+        if (buffers.size() != counts.length) throw new IllegalArgumentException("one count per buffer");
+        List<B> checked = new ArrayList<>(counts.length);
+        for (int i = 0; i < counts.length; i++) checked.add(inside(buffers.get(i), 0, counts[i]));
+        return checked;
     }
 
     /** A rows×cols row-major matrix with leading dimension {@code ld} from element {@code off}; {@code what} names it. */

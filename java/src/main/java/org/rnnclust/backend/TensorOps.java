@@ -59,6 +59,13 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     /** Copies n floats; the ranges must not overlap. */
     void copy(DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff, long n);
 
+    /**
+     * Writes {@code times} copies of src[srcOff, srcOff + n) one after the other from dst[dstOff]
+     * (a batch's embedding at every time step): one op instead of {@code times} copies. The ranges
+     * must not overlap.
+     */
+    void repeat(int times, long n, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
+
     /** Swaps the first two axes: src [d0, d1, inner] to dst [d1, d0, inner] (batch- to time-major). */
     void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
 
@@ -97,12 +104,33 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
         body.run();
     }
 
+    /**
+     * {@link #captured}, for a body that {@code key} determines: the key's equals covers every
+     * buffer the body's ops touch (by identity: a {@link DeviceBuffer} keeps its memory until it is
+     * closed), every offset, size and scalar they take, and the ops themselves (the body's code and
+     * the objects it reads, a layer say). An implementation may then replay what it recorded for an
+     * equal key without running the body at all (no dry run), and falls back to {@link #captured}
+     * for a key it has not recorded. The key's buffers must stay open while an equal key may come.
+     */
+    default void capturedByKey(Object key, Runnable body) {
+        captured(key, body);
+    }
+
     // ---- BLAS ----
 
     /** C = alpha·op(A)·op(B) + beta·C, row-major, op(A) m×k, op(B) k×n. With beta = 0, C is not read. */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
               float beta, DeviceBuffer c, long offC, int ldc);
+
+    /**
+     * {@link #gemm} for a small GEMM on a recurrence's critical path (one per time step, which the
+     * next step waits for): the same contract and result, while a backend may pick its kernel for
+     * latency rather than throughput.
+     */
+    void stepGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                  DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
+                  float beta, DeviceBuffer c, long offC, int ldc);
 
     // ---- elementwise and reductions ----
 
@@ -168,6 +196,54 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
     /** Writes grad = scale · ∂mseLoss/∂pred = scale · 2·w_r·(p−t) / (cols·Σ w). */
     void mseLossBackward(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
                          DeviceBuffer rowWeight, long weightOff, float scale, DeviceBuffer grad, long gradOff);
+
+    // ---- device scalars: a training step's loss and norm without waiting for the device ----
+
+    /** New scalars of {@code size} doubles, all zero. */
+    DeviceScalars allocateScalars(int size);
+
+    /** Writes {@code values} to dst[dstOff, dstOff + values.length); does not wait for the device. */
+    void setScalars(double[] values, DeviceScalars dst, int dstOff);
+
+    /** A host copy of all the scalars; waits for the device. */
+    double[] readScalars(DeviceScalars src);
+
+    /**
+     * {@link #mseLoss} into out[slot] instead of a return value: the same sums, the same result,
+     * without waiting for the device.
+     */
+    void mseLoss(int rows, int cols, DeviceBuffer pred, long predOff, DeviceBuffer target, long targetOff,
+                 DeviceBuffer rowWeight, long weightOff, DeviceScalars out, int slot);
+
+    /**
+     * {@link #sumSquares(java.util.List, long[])} into out[slot] instead of a return value: the same
+     * sum, without waiting for the device.
+     */
+    void sumSquares(java.util.List<? extends DeviceBuffer> buffers, long[] counts, DeviceScalars out, int slot);
+
+    /**
+     * Global-norm clipping (torch.nn.utils.clip_grad_norm_) with the norm on the device: with
+     * ν = √sumSquares[slot] and f = maxNorm / (ν + 1e-6), both in double, scales the first
+     * {@code counts[i]} floats of every buffer by (float) f when f &lt; 1 (as {@link #scale} does),
+     * and leaves them as they are otherwise (f NaN included).
+     */
+    void clipByNorm(java.util.List<? extends DeviceBuffer> buffers, long[] counts, double maxNorm,
+                    DeviceScalars sumSquares, int slot);
+
+    /** Doubles in the record of {@link #recordBatch}. */
+    int BATCH_RECORD = 6;
+
+    /**
+     * One training batch's bookkeeping on the device, so that its loss and gradient norm need not
+     * come to the host. With ℓ = s[lossSlot] (or {@code hostLoss} when lossSlot &lt; 0) and
+     * ν = √s[normSquaresSlot], in the {@link #BATCH_RECORD} doubles from r = {@code record}:
+     * s[r] += ℓ·weight when weight &gt; 0 (an epoch's weighted loss sum); s[r+1] = ν (the last norm);
+     * and when s[r+2] &lt; 0 (no divergence recorded yet) and ℓ is not finite, or ℓ &gt; lossLimit, or
+     * ν is not finite: s[r+2] = batch, s[r+3] = ℓ, s[r+4] = zerosLoss, s[r+5] = ν (the first
+     * diverged batch, for its message). A NaN lossLimit never trips.
+     */
+    void recordBatch(DeviceScalars s, int lossSlot, double hostLoss, double weight, double zerosLoss,
+                     double lossLimit, int normSquaresSlot, int batch, int record);
 
     // ---- soft clustering (DEC / IDEC) ----
 

@@ -74,7 +74,8 @@ final class Progress implements FitListener, AutoCloseable {
     public void batchFinished(Phase phase, int epoch, int batch, double loss) {
         if (bar == null) return;
         bar.stepTo((long) (epoch - 1) * batches + batch);
-        bar.setExtraMessage(String.format(Locale.ROOT, "%s %.4f", lossName(phase), loss));
+        // NaN: the loss stayed on the device; the bar keeps the last one it was told.
+        if (!Double.isNaN(loss)) bar.setExtraMessage(String.format(Locale.ROOT, "%s %.4f", lossName(phase), loss));
     }
 
     @Override

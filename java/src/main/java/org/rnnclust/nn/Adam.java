@@ -3,6 +3,7 @@ package org.rnnclust.nn;
 import java.util.ArrayList;
 import java.util.List;
 import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.DeviceScalars;
 import org.rnnclust.backend.TensorOps;
 
 /**
@@ -43,13 +44,35 @@ public final class Adam implements AutoCloseable {
 
     /** L2 norm of all gradients together. Waits for the device. */
     public double gradientNorm() {
+        return Math.sqrt(ops.sumSquares(grads(), counts()));
+    }
+
+    /**
+     * The squared L2 norm of all gradients together into {@code out[slot]}, on the device: the sum
+     * {@link #gradientNorm} takes the root of, without waiting for it.
+     */
+    public void gradientSquares(DeviceScalars out, int slot) {
+        ops.sumSquares(grads(), counts(), out, slot);
+    }
+
+    /**
+     * {@link #clipGradients} with the squared norm already on the device, in {@code sumSquares[slot]}
+     * (from {@link #gradientSquares}): the same factor and scaling, nothing read by the host.
+     */
+    public void clipGradients(double maxNorm, DeviceScalars sumSquares, int slot) {
+        ops.clipByNorm(grads(), counts(), maxNorm, sumSquares, slot);
+    }
+
+    private List<DeviceBuffer> grads() {
         List<DeviceBuffer> grads = new ArrayList<>(params.size());
+        for (Parameter p : params) grads.add(p.grad());
+        return grads;
+    }
+
+    private long[] counts() {
         long[] counts = new long[params.size()];
-        for (int i = 0; i < counts.length; i++) {
-            grads.add(params.get(i).grad());
-            counts[i] = params.get(i).size();
-        }
-        return Math.sqrt(ops.sumSquares(grads, counts));
+        for (int i = 0; i < counts.length; i++) counts[i] = params.get(i).size();
+        return counts;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.rnnclust.nn;
 
 import java.util.Map;
 import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.DeviceScalars;
 
 /**
  * What pretraining needs of an autoencoder whose embedding gets clustered: the embedding of a
@@ -38,6 +39,13 @@ public interface Autoencoder extends Module {
      * {@link #backward} needs.
      */
     double forward(DeviceBuffer x, DeviceBuffer target, SequenceMask mask);
+
+    /**
+     * {@link #forward(DeviceBuffer, DeviceBuffer, SequenceMask)} with the masked MSE left on the
+     * device, in {@code loss[slot]}, instead of returned: the same value, without waiting for the
+     * device.
+     */
+    void forward(DeviceBuffer x, DeviceBuffer target, SequenceMask mask, DeviceScalars loss, int slot);
 
     default double forward(DeviceBuffer x, SequenceMask mask) {
         return forward(x, x, mask);

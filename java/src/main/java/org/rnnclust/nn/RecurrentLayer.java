@@ -1,5 +1,6 @@
 package org.rnnclust.nn;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.rnnclust.backend.DeviceBuffer;
@@ -132,8 +133,14 @@ final class RecurrentLayer implements AutoCloseable {
 
         // Batch rows never interact in the recurrence: the time loop runs on row ranges, possibly
         // at the same time, each range with its rows of every buffer. On a GPU the loop is one
-        // recorded graph per shape (TensorOps.captured), replayed instead of 2·T launches.
-        ops.captured(List.of(this, "forward", steps, batch, h0 == null), () -> ops.forEachRowRange(batch,
+        // recorded graph per shape (TensorOps.capturedByKey), replayed instead of 2·T launches. The
+        // key names everything the loop issues: this layer (its cell, sizes, direction and
+        // parameter buffers, all fixed), the shape, and every buffer and offset passed in; the
+        // GrowableBuffers hand out the same buffer objects until they grow, so a key repeats from
+        // the second batch of a shape on.
+        Object key = Arrays.asList(this, "forward", steps, batch, h0 == null, xProj, hProj, whT, hs, cs, ws,
+                mask, y, yOff, ldY);
+        ops.capturedByKey(key, () -> ops.forEachRowRange(batch,
                 rowWork(steps), (lane, b0, b1) -> forwardSteps(lane, b0, b1 - b0, xProj, hProj, whT, hs, cs, ws,
                         mask, h0 == null, y, yOff, ldY)));
     }
@@ -213,7 +220,9 @@ final class RecurrentLayer implements AutoCloseable {
         boolean whole = cell != CellType.RNN && ops.backwardSequence(cell.gates(), steps, batch, hid, reverse, needDh0,
                 ws, mask, hs, cs, dY, dYOff, ldY, wHh.value(), dh, dc, dgi, dgh);
         if (!whole) {
-            ops.captured(List.of(this, "backward", steps, batch, needDh0), () -> ops.forEachRowRange(batch,
+            Object key = Arrays.asList(this, "backward", steps, batch, needDh0, ws, mask, hs, cs, dY, dYOff, ldY, dh,
+                    dc, dgi, dgh);
+            ops.capturedByKey(key, () -> ops.forEachRowRange(batch,
                     rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask, hs, cs, dY, dYOff,
                             ldY, dh, dc, dgi, dgh, needDh0)));
         }
@@ -270,7 +279,7 @@ final class RecurrentLayer implements AutoCloseable {
             }
             // The last step's recurrent GEMM only feeds dh0.
             if (s < steps - 1 || needDh0) {
-                lane.gemm(false, false, nb, hid, gh, 1f, dgh, go, gh, wHh.value(), 0, hid, 1f, dh, so, hid);
+                lane.stepGemm(false, false, nb, hid, gh, 1f, dgh, go, gh, wHh.value(), 0, hid, 1f, dh, so, hid);
             }
         }
     }

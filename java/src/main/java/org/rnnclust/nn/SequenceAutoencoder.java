@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.DeviceScalars;
 import org.rnnclust.backend.TensorOps;
 
 /**
@@ -155,12 +156,24 @@ public final class SequenceAutoencoder implements Autoencoder {
      */
     @Override
     public double forward(DeviceBuffer x, DeviceBuffer target, SequenceMask mask) {
+        int rows = decode(x, target, mask);
+        return ops.mseLoss(rows, spec.channels(), reconstruction.ensure(0), 0, target, 0, mask.timeMajor(), 0);
+    }
+
+    @Override
+    public void forward(DeviceBuffer x, DeviceBuffer target, SequenceMask mask, DeviceScalars loss, int slot) {
+        int rows = decode(x, target, mask);
+        ops.mseLoss(rows, spec.channels(), reconstruction.ensure(0), 0, target, 0, mask.timeMajor(), 0, loss, slot);
+    }
+
+    /** Forward up to the reconstruction, kept for backward with its target; returns its rows (T·B). */
+    private int decode(DeviceBuffer x, DeviceBuffer target, SequenceMask mask) {
         int batch = mask.batch();
         int steps = mask.steps();
         DeviceBuffer emb = embed(x, mask);
         long bd = (long) batch * spec.latent();
         DeviceBuffer in = decoderIn.ensure(steps * bd);
-        for (int t = 0; t < steps; t++) ops.copy(emb, 0, in, t * bd, bd);
+        ops.repeat(steps, bd, emb, 0, in, 0);
         long rows = (long) steps * batch;
         DeviceBuffer dec = decoderOut.ensure(rows * spec.hidden());
         decoder.forwardTimeMajor(in, mask, null, null, dec, null, null);
@@ -168,7 +181,7 @@ public final class SequenceAutoencoder implements Autoencoder {
         output.forward(Math.toIntExact(rows), dec, 0, rec, 0);
         decoded = true;
         lastTarget = target;
-        return ops.mseLoss(Math.toIntExact(rows), spec.channels(), rec, 0, target, 0, mask.timeMajor(), 0);
+        return Math.toIntExact(rows);
     }
 
     /** The reconstruction [T, B, C] of the last forward (owned by the model). */

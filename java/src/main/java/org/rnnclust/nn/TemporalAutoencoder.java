@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.rnnclust.backend.DeviceBuffer;
+import org.rnnclust.backend.DeviceScalars;
 import org.rnnclust.backend.TensorOps;
 
 /**
@@ -183,6 +184,18 @@ public final class TemporalAutoencoder implements Autoencoder {
 
     @Override
     public double forward(DeviceBuffer x, DeviceBuffer target, SequenceMask mask) {
+        int rows = decode(x, target, mask);
+        return ops.mseLoss(rows, spec.channels(), reconstruction.ensure(0), 0, target, 0, mask.timeMajor(), 0);
+    }
+
+    @Override
+    public void forward(DeviceBuffer x, DeviceBuffer target, SequenceMask mask, DeviceScalars loss, int slot) {
+        int rows = decode(x, target, mask);
+        ops.mseLoss(rows, spec.channels(), reconstruction.ensure(0), 0, target, 0, mask.timeMajor(), 0, loss, slot);
+    }
+
+    /** Forward up to the reconstruction, kept for backward with its target; returns its rows (L·B). */
+    private int decode(DeviceBuffer x, DeviceBuffer target, SequenceMask mask) {
         DeviceBuffer emb = embed(x, mask);
         int batch = mask.batch();
         int d = spec.embeddingSize();
@@ -196,7 +209,7 @@ public final class TemporalAutoencoder implements Autoencoder {
         deconv.forward(steps, batch, upT, 0, rec, 0);
         decoded = true;
         lastTarget = target;
-        return ops.mseLoss(steps * batch, spec.channels(), rec, 0, target, 0, mask.timeMajor(), 0);
+        return steps * batch;
     }
 
     /** The reconstruction [L, B, C] of the last forward (owned by the model). */

@@ -172,6 +172,13 @@ public final class Trainer {
         @Override
         public TrainingLoop.BatchLoss forwardBackward(BatchLoader loader, SequenceMask mask, int[] order, int from,
                                                       int count, int epoch, int batch) {
+            return forwardBackward(loader, mask, order, from, count, epoch, batch, null);
+        }
+
+        /** The reconstruction alone leaves its loss on the device when {@code out} is given. */
+        @Override
+        public TrainingLoop.BatchLoss forwardBackward(BatchLoader loader, SequenceMask mask, int[] order, int from,
+                                                      int count, int epoch, int batch, TrainingLoop.DeviceLoss out) {
             model.zeroGrad();
             double zeros = zeroPredictionLoss(data, squares, order, from, count);
             PretrainingObjective objective = config.objective();
@@ -189,9 +196,14 @@ public final class Trainer {
                         zeros + config.realFakeWeight() * Math.log(2));
             }
             if (!objective.contrasts()) {
-                double loss = config.inputDropout() > 0
-                        ? model.forward(loader.corrupted(config.inputDropout(), noise(epoch, batch)), loader.input(), mask)
-                        : model.forward(loader.input(), mask);
+                DeviceBuffer x = config.inputDropout() > 0
+                        ? loader.corrupted(config.inputDropout(), noise(epoch, batch)) : loader.input();
+                if (out != null) {
+                    model.forward(x, loader.input(), mask, out.scalars(), out.slot());
+                    model.backward();
+                    return TrainingLoop.BatchLoss.onDevice(mask.validSteps(), zeros);
+                }
+                double loss = model.forward(x, loader.input(), mask);
                 model.backward();
                 return new TrainingLoop.BatchLoss(loss, mask.validSteps(), zeros);
             }

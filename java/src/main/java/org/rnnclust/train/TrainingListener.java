@@ -16,6 +16,7 @@ public interface TrainingListener {
 
     default void epochStarted(int epoch, int batches) {}
 
+    /** One finished batch; {@code loss} NaN where the loss stayed on the device (read once per epoch). */
     default void batchFinished(int epoch, int batch, double loss) {}
 
     default void epochFinished(Epoch e) {}

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.rnnclust.CancelledException;
 import org.rnnclust.Setting;
+import org.rnnclust.backend.DeviceScalars;
 import org.rnnclust.backend.TensorOps;
 import org.rnnclust.data.PaddedSequences;
 import org.rnnclust.nn.Adam;
@@ -89,6 +90,16 @@ final class TrainingLoop {
         BatchLoss forwardBackward(BatchLoader loader, SequenceMask mask, int[] order, int from, int count, int epoch,
                                   int batch);
 
+        /**
+         * {@link #forwardBackward(BatchLoader, SequenceMask, int[], int, int, int, int)}, free to leave
+         * the batch's loss on the device in {@code out} (then it returns {@link BatchLoss#onDevice}),
+         * so that the step need not wait for the device. By default the loss comes to the host.
+         */
+        default BatchLoss forwardBackward(BatchLoader loader, SequenceMask mask, int[] order, int from, int count,
+                                          int epoch, int batch, DeviceLoss out) {
+            return forwardBackward(loader, mask, order, from, count, epoch, batch);
+        }
+
         /** After every epoch that ran at least one batch, before the epoch hook. */
         default void epochFinished() {}
     }
@@ -100,7 +111,27 @@ final class TrainingLoop {
      * @param zerosLoss       the loss an output of zeros would have on the batch, for the divergence
      *                        check; NaN where the objective has no such reference
      */
-    record BatchLoss(double loss, double weight, double zerosLoss) {}
+    record BatchLoss(double loss, double weight, double zerosLoss, boolean onDevice) {
+        /** A loss computed on the host. */
+        BatchLoss(double loss, double weight, double zerosLoss) {
+            this(loss, weight, zerosLoss, false);
+        }
+
+        /** A loss the objective left in its {@link DeviceLoss} slot ({@link #loss} is NaN here). */
+        static BatchLoss onDevice(double weight, double zerosLoss) {
+            return new BatchLoss(Double.NaN, weight, zerosLoss, true);
+        }
+    }
+
+    /** Where an objective may leave its batch's loss: {@code scalars[slot]}, on the device. */
+    record DeviceLoss(DeviceScalars scalars, int slot) {}
+
+    // The loop's device scalars: the batch loss, the squared gradient norm, then the epoch's record
+    // (TensorOps.recordBatch: loss sum, last norm, first diverged batch and its values).
+    private static final int LOSS = 0;
+    private static final int NORM_SQUARES = 1;
+    private static final int RECORD = 2;
+    private static final int SCALARS = RECORD + TensorOps.BATCH_RECORD;
 
     /**
      * Saves the progress so far (the checkpoint hook): after every completed epoch, and at the batch
@@ -155,6 +186,21 @@ final class TrainingLoop {
      */
     Outcome run(int n, BatchLoader loader, Objective objective, Adam adam, Progress start, CheckpointHook checkpoint) {
         if (privacy != null && loader == null) throw new IllegalArgumentException("private training needs its rows here");
+        // DP-SGD's steps read every sequence's norm on the host anyway: its scalars stay there.
+        try (DeviceScalars scalars = privacy == null ? ops.allocateScalars(SCALARS) : null) {
+            return run(n, loader, objective, adam, start, checkpoint, scalars);
+        }
+    }
+
+    /**
+     * The loop. Without privacy, a batch's loss (where the objective leaves it on the device), its
+     * gradient norm, the clipping and the epoch's running sums stay on the device
+     * ({@link TensorOps#recordBatch}): the host reads them at the end of the epoch, where a
+     * cancellation stops it, or at once after a batch whose objective brought its loss to the host
+     * anyway. Divergence is found then, and reported at the first diverged batch, as at once.
+     */
+    private Outcome run(int n, BatchLoader loader, Objective objective, Adam adam, Progress start,
+                        CheckpointHook checkpoint, DeviceScalars scalars) {
         long t0 = System.nanoTime();
         int batchSize = Math.min(settings.batchSize(), n);
         int batches = batchesPerEpoch(n, settings.batchSize());
@@ -178,9 +224,16 @@ final class TrainingLoop {
             double lossSum = resumeAt == null ? 0 : resumeAt.lossSum();
             double weight = resumeAt == null ? 0 : resumeAt.weight();
             double lastNorm = resumeAt == null ? 0 : resumeAt.lastNorm();
+            if (scalars != null) ops.setScalars(new double[] {lossSum, lastNorm, -1, 0, 0, 0}, scalars, RECORD);
+            boolean unread = false;  // batches whose record the host has not read
             int ran = resumeAt == null ? 0 : resumeAt.batches();
             for (int b = resumeAt == null ? 0 : resumeAt.batches(); b < batches; b++) {
                 if (cancelled.getAsBoolean()) {
+                    if (unread) {
+                        double[] r = readRecord(scalars, epoch);
+                        lossSum = r[0];
+                        lastNorm = r[1];
+                    }
                     // Saved before the objective hears of batch b: the resumed run starts with it.
                     checkpoint.save(new Progress(history.size(), steps, best, since, List.copyOf(history),
                             b == 0 ? null : new EpochPosition(b, lossSum, weight, lastNorm)));
@@ -200,25 +253,40 @@ final class TrainingLoop {
                     int from = b * batchSize;
                     int count = Math.min(batchSize, n - from);
                     SequenceMask mask = loader == null ? null : loader.load(order, from, count);
-                    loss = objective.forwardBackward(loader, mask, order, from, count, epoch, b);
-                    checkLoss(loss, epoch, b);
-                    lastNorm = settings.clipNorm() > 0 ? adam.clipGradients(settings.clipNorm()) : adam.gradientNorm();
+                    loss = objective.forwardBackward(loader, mask, order, from, count, epoch, b,
+                            new DeviceLoss(scalars, LOSS));
+                    adam.gradientSquares(scalars, NORM_SQUARES);
+                    if (settings.clipNorm() > 0) adam.clipGradients(settings.clipNorm(), scalars, NORM_SQUARES);
+                    ops.recordBatch(scalars, loss.onDevice() ? LOSS : -1, loss.loss(), loss.weight(), loss.zerosLoss(),
+                            DIVERGED_FACTOR * (loss.zerosLoss() + 1e-3), NORM_SQUARES, b, RECORD);
+                    unread = true;
+                    if (!loss.onDevice()) {
+                        // The objective waited for the device already: one more read checks this batch now.
+                        double[] r = readRecord(scalars, epoch);
+                        lossSum = r[0];
+                        lastNorm = r[1];
+                        unread = false;
+                    }
                 } else {
                     loss = privateBatch(n, loader, objective, epoch, b);
                     lastNorm = privacy.meanNorm();
-                }
-                if (!Double.isFinite(lastNorm) && !(privacy != null && loss.weight() == 0)) {
-                    throw diverged(epoch, b, "gradient norm " + lastNorm);
+                    if (!Double.isFinite(lastNorm) && loss.weight() != 0) {
+                        throw diverged(epoch, b, "gradient norm " + lastNorm);
+                    }
+                    if (loss.weight() > 0) lossSum += loss.loss() * loss.weight();
                 }
                 adam.step();
                 if (privacy != null) privacy.account();
                 steps++;
                 ran++;
-                if (loss.weight() > 0) {
-                    lossSum += loss.loss() * loss.weight();
-                    weight += loss.weight();
-                }
+                if (loss.weight() > 0) weight += loss.weight();
+                // A loss left on the device reaches the listener only as the epoch's mean.
                 listener.batchFinished(epoch + 1, b + 1, loss.loss());
+            }
+            if (unread) {
+                double[] r = readRecord(scalars, epoch);
+                lossSum = r[0];
+                lastNorm = r[1];
             }
             if (ran == 0) break;  // the objective ended training before this epoch's first batch
             objective.epochFinished();
@@ -240,6 +308,20 @@ final class TrainingLoop {
         }
         return new Outcome(new Progress(history.size(), steps, best, since, List.copyOf(history), null), early,
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The epoch's record from the device (loss sum, last norm, ...); throws the divergence of its
+     * first diverged batch, with the message the batch would have had at once.
+     */
+    private double[] readRecord(DeviceScalars scalars, int epoch) {
+        double[] r = java.util.Arrays.copyOfRange(ops.readScalars(scalars), RECORD, RECORD + TensorOps.BATCH_RECORD);
+        if (r[2] >= 0) {
+            int b = (int) r[2];
+            checkLoss(new BatchLoss(r[3], 0, r[4]), epoch, b);
+            throw diverged(epoch, b, "gradient norm " + r[5]);
+        }
+        return r;
     }
 
     private void checkLoss(BatchLoss loss, int epoch, int b) {

@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.Pointer;
 import org.rnnclust.backend.BufferMemory;
 import org.rnnclust.backend.CheckedTensorOps;
+import org.rnnclust.backend.DeviceScalars;
 import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
 
@@ -309,6 +310,23 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int xo = (int) xOff;
         int yo = (int) yOff;
         for (int i = 0; i < n; i++) yv.put(yo + i, yv.get(yo + i) + alpha * xv.get(xo + i));
+    }
+
+    // ---- device scalars: an array; the ops that take them run CheckedTensorOps' host defaults ----
+
+    @Override
+    protected DeviceScalars allocateScalarsImpl(int size) {
+        return new CpuScalars(root, size);
+    }
+
+    @Override
+    protected void setScalarsImpl(double[] values, DeviceScalars dst, int dstOff) {
+        System.arraycopy(values, 0, ((CpuScalars) dst).values, dstOff, values.length);
+    }
+
+    @Override
+    protected double[] readScalarsImpl(DeviceScalars src) {
+        return ((CpuScalars) src).values.clone();
     }
 
     // ---- loss ----

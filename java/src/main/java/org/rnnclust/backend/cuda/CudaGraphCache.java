@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * as CUDA graph capture wants); seen a second time in a row it is captured; after that the stored
  * graph is replayed as long as the record stays the same. A recurrent layer's time loop (a GEMM and
  * a cell kernel per step) then costs one graph launch instead of 2·T launches of 4–8 µs from Java.
- * {@code -Drnnclust.cuda.graphs=false} runs bodies op by op.
+ * {@code -Drnnclust.cuda.graphs=false} runs bodies op by op. A body whose key names all it issues
+ * ({@link #runKeyed}) skips the dry run once its graph exists.
  */
 final class CudaGraphCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CudaGraphCache.class);
@@ -37,6 +38,7 @@ final class CudaGraphCache implements AutoCloseable {
     private long[] trace = new long[1024];
     private int traceLength;
     private boolean graphsBroken;
+    private boolean verifyKeys = Boolean.getBoolean("rnnclust.cuda.graphs.verify");
 
     private final LinkedHashMap<Object, Graph> graphs = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -89,6 +91,44 @@ final class CudaGraphCache implements AutoCloseable {
             graphs.put(key, g);
         }
         Cuda.check("cudaGraphLaunch", cudart.cudaGraphLaunch(g.exec(), stream));
+    }
+
+    /**
+     * Runs a body that {@code key} determines ({@link CudaTensorOps#capturedByKey}): a graph
+     * captured for an equal key is launched at once, without the dry run of {@link #run}, which
+     * costs as much Java as the ops it describes; a key seen for the first time, or not yet
+     * captured, goes through {@link #run}, which then keeps the graph under it. Safe as long as the
+     * caller's key names everything the body issues (its buffers by identity, offsets, sizes,
+     * scalars). {@code -Drnnclust.cuda.graphs.verify=true} checks that: every replay traces the
+     * body again and fails when it would issue other ops than the graph holds.
+     */
+    void runKeyed(Object key, Runnable body) {
+        Graph g = GRAPHS && !graphsBroken && mode == Mode.RUN ? graphs.get(key) : null;
+        if (g == null || g.exec() == null) {
+            run(key, body);
+            return;
+        }
+        if (verifyKeys) {
+            ctx.bind();
+            traceLength = 0;
+            mode = Mode.TRACE;
+            try {
+                body.run();
+            } finally {
+                mode = Mode.RUN;
+            }
+            if (!Arrays.equals(g.trace(), Arrays.copyOf(trace, traceLength))) {
+                throw new IllegalStateException("a captured body issued other ops than its key's graph holds: key "
+                        + key + " does not determine its body");
+            }
+        }
+        ctx.bind();
+        Cuda.check("cudaGraphLaunch", cudart.cudaGraphLaunch(g.exec(), stream));
+    }
+
+    /** Whether {@link #runKeyed} checks every replay against a fresh trace (tests turn it on). */
+    void verifyKeys(boolean on) {
+        verifyKeys = on;
     }
 
     /** Captures the body into an instantiated graph; null (and graphs off from now on) when CUDA refuses. */

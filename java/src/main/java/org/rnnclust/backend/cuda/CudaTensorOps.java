@@ -1,5 +1,6 @@
 package org.rnnclust.backend.cuda;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -9,6 +10,7 @@ import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
 import org.rnnclust.backend.BufferMemory;
 import org.rnnclust.backend.CheckedTensorOps;
+import org.rnnclust.backend.DeviceScalars;
 import org.rnnclust.backend.Resources;
 import org.rnnclust.backend.TensorOps;
 
@@ -143,6 +145,13 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     }
 
     @Override
+    protected void repeatImpl(int times, long n, CudaBuffer src, long srcOff, CudaBuffer dst, long dstOff) {
+        long total = times * n;
+        if (total == 0) return;
+        launch(RnnKernels.repeatKernel, grid(total), n, times, src.address(srcOff), dst.address(dstOff));
+    }
+
+    @Override
     protected void transpose01Impl(int d0, int d1, int inner, CudaBuffer src, long srcOff, CudaBuffer dst,
                                    long dstOff) {
         long n = (long) d0 * d1 * inner;
@@ -176,6 +185,16 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     @Override
     public void captured(Object key, Runnable body) {
         graphs.run(key, body);
+    }
+
+    @Override
+    public void capturedByKey(Object key, Runnable body) {
+        graphs.runKeyed(key, body);
+    }
+
+    /** Makes every keyed replay check its key against a fresh trace (tests; see CudaGraphCache#runKeyed). */
+    void verifyGraphKeys(boolean on) {
+        graphs.verifyKeys(on);
     }
 
     /** Number of graphs held (tests). */
@@ -238,6 +257,64 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
                 DeviceMemory.floatsAt(pc), lc));
     }
 
+    /**
+     * {@code -Drnnclust.cuda.stepGemm=lt}: the per-step GEMMs through cuBLASLt without split-K
+     * ({@link LtStepGemm}); {@code blas} (the default) through cublasSgemm like every other GEMM.
+     */
+    private boolean ltStepGemm = "lt".equals(System.getProperty("rnnclust.cuda.stepGemm", "blas"));
+
+    /** Chooses the per-step GEMM's path: cuBLASLt without split-K, or cublasSgemm (tests compare both). */
+    void useLtStepGemm(boolean on) {
+        ltStepGemm = on;
+    }
+
+    /** {shapes planned, shapes with an Lt algorithm without split-K} (tests). */
+    int[] ltPlans() {
+        return lt == null ? new int[2] : lt.planned();
+    }
+
+    @Override
+    protected void stepGemmImpl(boolean transA, boolean transB, int m, int n, int k, float alphaValue, CudaBuffer a,
+                                long offA, int lda, CudaBuffer b, long offB, int ldb, float betaValue, CudaBuffer c,
+                                long offC, int ldc) {
+        if (!ltStepGemm || ctx.tf32() || ltBroken || m == 0 || n == 0 || k == 0) {
+            gemmImpl(transA, transB, m, n, k, alphaValue, a, offA, lda, b, offB, ldb, betaValue, c, offC, ldc);
+            return;
+        }
+        int la = Math.max(1, lda);
+        int lb = Math.max(1, ldb);
+        int lc = Math.max(1, ldc);
+        long pa = a.address(offA), pb = b.address(offB), pc = c.address(offC);
+        // Op 5: an Lt GEMM, or the cublasSgemm it falls back to for a shape without an algorithm;
+        // the same shape always takes the same one, so the trace names it by its arguments.
+        if (graphs.record(5, (transA ? 1 : 0) | (transB ? 2 : 0), m, n, k, la, lb, lc, pa, pb, pc,
+                Float.floatToRawIntBits(alphaValue), Float.floatToRawIntBits(betaValue))) {
+            return;
+        }
+        alpha.put(0, alphaValue);
+        beta.put(0, betaValue);
+        boolean issued;
+        try {
+            if (lt == null) lt = new LtStepGemm(stream);
+            issued = lt.gemm(transA, transB, m, n, k, alpha, pa, la, beta, pb, lb, pc, lc);
+        } catch (CudaException e) {
+            if (!graphs.running()) throw e;  // inside a capture: let it fail and fall back there
+            ltBroken = true;
+            org.slf4j.LoggerFactory.getLogger(CudaTensorOps.class).warn(
+                    "cuBLASLt per-step GEMM failed ({}); using cublasSgemm from now on", e.getMessage());
+            issued = false;
+        }
+        if (!issued) {
+            Cuda.checkBlas("cublasSgemm(" + m + "x" + n + "x" + k + ")", cublas.cublasSgemm_v2(ctx.blas(),
+                    transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
+                    n, m, k, alpha, DeviceMemory.floatsAt(pb), lb, DeviceMemory.floatsAt(pa), la, beta,
+                    DeviceMemory.floatsAt(pc), lc));
+        }
+    }
+
+    private LtStepGemm lt;
+    private boolean ltBroken;
+
     // ---- elementwise and reductions ----
 
     @Override
@@ -298,6 +375,15 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     @Override
     protected double sumSquaresImpl(java.util.List<CudaBuffer> buffers, long[] counts) {
         graphs.requireRunning("sumSquares");
+        if (!sumSquaresInto(buffers, counts, resultSlot(0))) return 0;
+        return fetchResults(1)[0];
+    }
+
+    /**
+     * Launches Σ x² over the first counts[i] floats of every buffer into the double at {@code out};
+     * false (and nothing launched) when there is nothing to add.
+     */
+    private boolean sumSquaresInto(java.util.List<CudaBuffer> buffers, long[] counts, long out) {
         // Each buffer's blocks write their partials side by side; one block then adds them all.
         int[] blocks = new int[counts.length];
         long total = 0;
@@ -305,8 +391,11 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
             blocks[i] = counts[i] == 0 ? 0 : Math.min(MAX_PARTIALS / 4, ctx.gridFor(counts[i], BLOCK));
             total += blocks[i];
         }
-        if (total == 0) return 0;
+        if (total == 0) return false;
         if (manyPartials == null || manyPartials.bytes() < total * 8) {
+            graphs.requireRunning("growing the norm partials");
+            // Work still queued may read the old buffer.
+            ctx.synchronize(stream, "norm partials");
             if (manyPartials != null) manyPartials.close();
             manyPartials = null;
             manyPartials = new DeviceMemory(Math.max(total, 4096) * 8, "norm partials");
@@ -319,9 +408,8 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
                     manyPartials.at(at * 8));
             at += blocks[i];
         }
-        launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), manyPartials.address(), (int) total, 1,
-                resultSlot(0));
-        return fetchResults(1)[0];
+        launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), manyPartials.address(), (int) total, 1, out);
+        return true;
     }
 
     private long resultSlot(int i) {
@@ -364,6 +452,90 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         launch(RnnKernels.sumPartials, new Launch(1, BLOCK, 1, BLOCK * 8), reduce.address(), blocks, 2, resultSlot(0));
         double[] r = fetchResults(2);
         return r[1] == 0 ? 0.0 : r[0] / (r[1] * cols);
+    }
+
+    // ---- device scalars: the reductions end in a scalar slot instead of the host ----
+
+    @Override
+    protected DeviceScalars allocateScalarsImpl(int size) {
+        graphs.requireRunning("allocateScalars");
+        ctx.bind();
+        CudaScalars s = new CudaScalars(this, size);
+        try {
+            memset(s.address(0), Math.max(1, size) * (long) Double.BYTES);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    @Override
+    protected void setScalarsImpl(double[] values, DeviceScalars dst, int dstOff) {
+        graphs.requireRunning("setScalars");
+        if (values.length == 0) return;
+        ctx.bind();
+        // From pageable memory: the copy has taken the values when the call returns, so the
+        // pointer may go at once, and nothing waits for the device.
+        try (DoublePointer host = new DoublePointer(values)) {
+            Cuda.check("cudaMemcpyAsync(scalars to device)", cudart.cudaMemcpyAsync(
+                    DeviceMemory.pointerAt(((CudaScalars) dst).address(dstOff)), host, 8L * values.length,
+                    cudart.cudaMemcpyHostToDevice, stream));
+        }
+    }
+
+    @Override
+    protected double[] readScalarsImpl(DeviceScalars src) {
+        graphs.requireRunning("readScalars");
+        double[] out = new double[src.size()];
+        if (out.length == 0) return out;
+        ctx.bind();
+        try (DoublePointer host = new DoublePointer(out.length)) {
+            Cuda.check("cudaMemcpyAsync(scalars to host)", cudart.cudaMemcpyAsync(host,
+                    DeviceMemory.pointerAt(((CudaScalars) src).address(0)), 8L * out.length,
+                    cudart.cudaMemcpyDeviceToHost, stream));
+            ctx.synchronize(stream, "device scalars");
+            host.get(out);
+        }
+        return out;
+    }
+
+    @Override
+    protected void mseLossImpl(int rows, int cols, CudaBuffer pred, long predOff, CudaBuffer target, long targetOff,
+                               CudaBuffer rowWeight, long weightOff, DeviceScalars out, int slot) {
+        long n = (long) rows * cols;
+        long at = ((CudaScalars) out).address(slot);
+        if (n == 0) {
+            memset(at, Double.BYTES);
+            return;
+        }
+        int blocks = Math.min(MAX_PARTIALS, ctx.gridFor(n, BLOCK));
+        launch(RnnKernels.mseLossPartials, new Launch(blocks, BLOCK, 1, BLOCK * 8), rows, cols, pred.address(predOff),
+                target.address(targetOff), rowWeight.address(weightOff), reduce.address());
+        launch(RnnKernels.mseLossFinish, new Launch(1, BLOCK, 1, BLOCK * 8), reduce.address(), blocks, cols, at);
+    }
+
+    @Override
+    protected void sumSquaresImpl(java.util.List<CudaBuffer> buffers, long[] counts, DeviceScalars out, int slot) {
+        long at = ((CudaScalars) out).address(slot);
+        if (!sumSquaresInto(buffers, counts, at)) memset(at, Double.BYTES);
+    }
+
+    @Override
+    protected void clipByNormImpl(java.util.List<CudaBuffer> buffers, long[] counts, double maxNorm,
+                                  DeviceScalars sumSquares, int slot) {
+        long at = ((CudaScalars) sumSquares).address(slot);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) continue;
+            launch(RnnKernels.clipByNormKernel, grid(counts[i]), buffers.get(i).address(0), counts[i], at, maxNorm);
+        }
+    }
+
+    @Override
+    protected void recordBatchImpl(DeviceScalars s, int lossSlot, double hostLoss, double weight, double zerosLoss,
+                                   double lossLimit, int normSquaresSlot, int batch, int record) {
+        launch(RnnKernels.recordBatch, new Launch(1, 1, 1, 0), ((CudaScalars) s).address(0), lossSlot, hostLoss,
+                weight, zerosLoss, lossLimit, normSquaresSlot, batch, record);
     }
 
     // ---- soft clustering (DEC / IDEC): kernels in rnn.cu, sums in double as on the CPU ----
@@ -572,7 +744,7 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         closed = true;
         ctx.bind();
         cudart.cudaStreamSynchronize(stream);
-        Resources.closeAll(graphs, persistent, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials,
+        Resources.closeAll(graphs, persistent, lt, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials,
                 columnPartials, result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
     }
 

@@ -3,7 +3,7 @@ package org.rnnclust.backend.cuda;
 /**
  * Encodes a kernel's arguments into the 8-byte slots cuLaunchKernel reads them from, after checking
  * them against the kernel's signature string (see {@link RnnKernels}): {@code i} Integer (low 4
- * bytes), {@code l} Long, {@code f} Float (its bits, low 4 bytes), {@code p} Long holding a device
+ * bytes), {@code l} Long, {@code f} Float (its bits, low 4 bytes), {@code d} Double (its bits), {@code p} Long holding a device
  * address (0 for null). A wrong count or type is a bug in the launching code, and fails here.
  */
 final class KernelArgs {
@@ -22,6 +22,7 @@ final class KernelArgs {
                 case 'i' -> a instanceof Integer;
                 case 'l', 'p' -> a instanceof Long;
                 case 'f' -> a instanceof Float;
+                case 'd' -> a instanceof Double;
                 default -> throw new IllegalArgumentException(kernel + ": unknown type '" + t + "' in " + signature);
             };
             if (!ok) {
@@ -31,6 +32,7 @@ final class KernelArgs {
             slots[i] = switch (t) {
                 case 'i' -> (Integer) a & 0xffffffffL;
                 case 'f' -> Float.floatToRawIntBits((Float) a) & 0xffffffffL;
+                case 'd' -> Double.doubleToRawLongBits((Double) a);
                 default -> (Long) a;
             };
         }
@@ -42,6 +44,7 @@ final class KernelArgs {
             case 'i' -> "an int";
             case 'l' -> "a long";
             case 'f' -> "a float";
+            case 'd' -> "a double";
             default -> "a device address (long)";
         };
     }

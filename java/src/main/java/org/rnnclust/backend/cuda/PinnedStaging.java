@@ -6,9 +6,13 @@ import org.bytedeco.cuda.global.cudart;
 import org.rnnclust.backend.Resources;
 
 /**
- * Copies between Java float arrays and the device through two pinned buffers, so that an upload
- * fills one while the device still copies from the other (an event per buffer says when the device
- * has read it). A download waits for its copy. The buffers grow on demand up to
+ * Copies between Java float arrays and the device through a ring of {@link #SLOTS} pinned buffers,
+ * so that an upload fills one while the device still copies from the others (an event per buffer
+ * says when the device has read it). A training batch uploads three or four arrays (the input, the
+ * masks, a corrupted input); with only two buffers its third upload waited for its first copy, which
+ * the stream runs after the whole previous step: the host could never run ahead of the device.
+ * With eight, it waits at most for the copies of the batch before, and issues the next step while
+ * the device computes this one. A download waits for its copy. The buffers grow on demand up to
  * {@link #STAGING_FLOATS} floats; larger copies go in chunks of that size.
  */
 final class PinnedStaging implements AutoCloseable {
@@ -17,8 +21,11 @@ final class PinnedStaging implements AutoCloseable {
 
     private final CudaContext ctx;
     private final CUstream_st stream;
-    private final PinnedMemory[] staging = new PinnedMemory[2];
-    private final CUevent_st[] stagingFree = new CUevent_st[2];
+    /** Pinned buffers in the ring, each grown on first use. */
+    private static final int SLOTS = 8;
+
+    private final PinnedMemory[] staging = new PinnedMemory[SLOTS];
+    private final CUevent_st[] stagingFree = new CUevent_st[SLOTS];
     private int stagingSlot;
 
     /** Staging for copies on {@code stream}; nothing pinned until the first copy. */
@@ -26,7 +33,7 @@ final class PinnedStaging implements AutoCloseable {
         this.ctx = ctx;
         this.stream = stream;
         try {
-            for (int s = 0; s < 2; s++) stagingFree[s] = ctx.createEvent(false);
+            for (int s = 0; s < SLOTS; s++) stagingFree[s] = ctx.createEvent(false);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -38,7 +45,7 @@ final class PinnedStaging implements AutoCloseable {
         for (int done = 0; done < n; ) {
             int chunk = Math.min(n - done, STAGING_FLOATS);
             int s = stagingSlot;
-            stagingSlot ^= 1;
+            stagingSlot = (stagingSlot + 1) % SLOTS;
             // The slot's previous copy must have left it before the host overwrites it.
             Cuda.check("cudaEventSynchronize(staging)", cudart.cudaEventSynchronize(stagingFree[s]));
             PinnedMemory p = stagingBuffer(s, chunk);
@@ -81,11 +88,11 @@ final class PinnedStaging implements AutoCloseable {
     /** Frees the buffers and events; the stream must be idle. */
     @Override
     public void close() {
-        Resources.closeAll(staging[0], staging[1], this::destroyEvents);
+        Resources.closeAll(() -> Resources.closeAll(staging), this::destroyEvents);
     }
 
     private void destroyEvents() {
-        for (int s = 0; s < 2; s++) {
+        for (int s = 0; s < SLOTS; s++) {
             if (stagingFree[s] != null) ctx.destroyEvent(stagingFree[s]);
             stagingFree[s] = null;
         }

@@ -2,8 +2,8 @@ package org.rnnclust.backend.cuda;
 
 /**
  * The kernels of kernels/rnn.cu and their parameter lists, one letter per parameter: {@code i} int,
- * {@code l} long long, {@code f} float, {@code p} a pointer. A launch passes each argument boxed as
- * the matching Java type (Integer, Long, Float, Long), and {@link KernelLauncher} refuses any other
+ * {@code l} long long, {@code f} float, {@code d} double, {@code p} a pointer. A launch passes each argument boxed as
+ * the matching Java type (Integer, Long, Float, Double, Long), and {@link KernelLauncher} refuses any other
  * count or type, so an int given where a kernel reads 8 bytes fails in Java instead of reading
  * garbage on the device. {@code RnnKernelsTest} parses rnn.cu and checks these strings against it.
  */
@@ -33,7 +33,11 @@ enum RnnKernels {
     decTarget("iippp"),
     klPartials("lppp"),
     decBackwardZ("iiiffppppp"),
-    decBackwardMu("iiiffppppp");
+    decBackwardMu("iiiffppppp"),
+    mseLossFinish("piip"),
+    clipByNormKernel("plpd"),
+    recordBatch("piddddiii"),
+    repeatKernel("lipp");
 
     /** The module (kernels/NAME.cu) these kernels are in. */
     static final String MODULE = "rnn";

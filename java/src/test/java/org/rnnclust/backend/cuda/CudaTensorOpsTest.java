@@ -212,6 +212,38 @@ class CudaTensorOpsTest {
         assertClose(y, FP32, "axpy");
     }
 
+    /** More uploads in a row than the staging ring has buffers, each array changed after its call. */
+    @Test
+    void uploadsInARowThroughTheStagingRingArriveIntact() {
+        int n = 70_001, count = 21;
+        List<DeviceBuffer> bufs = new ArrayList<>();
+        try {
+            float[] host = new float[n];
+            for (int i = 0; i < count; i++) {
+                for (int j = 0; j < n; j++) host[j] = i * 1000f + j % 997;
+                DeviceBuffer b = gpu.allocate(n);
+                bufs.add(b);
+                gpu.upload(host, b);
+                gpu.scale(b, 0, n, 2f);  // device work between uploads, as in a training step
+            }
+            for (int i = 0; i < count; i++) {
+                float[] back = gpu.toHost(bufs.get(i));
+                for (int j = 0; j < n; j += 4999) assertEquals(2 * (i * 1000f + j % 997), back[j], "upload " + i);
+            }
+        } finally {
+            bufs.forEach(DeviceBuffer::close);
+        }
+    }
+
+    @ParameterizedTest(name = "times={0} n={1}")
+    @CsvSource({"1,1", "28,160", "3,100003"})
+    void repeatMatchesCpu(int times, int n) {
+        Pair src = random(n + 3, 21);
+        Pair dst = random(times * n + 5, 22);
+        both((o, gp) -> o.repeat(times, n, of(src, gp), 3, of(dst, gp), 2));
+        assertEquals(0.0, RelativeError.of(dst.gpuValues(), dst.cpuValues()), "repeat");
+    }
+
     @ParameterizedTest(name = "rows={0} cols={1}")
     @CsvSource({"1,1", "7,1", "33,5", "7168,28", "100001,3"})
     void mseMatchesCpu(int rows, int cols) {

@@ -36,6 +36,7 @@ class RnnKernelsTest {
             case "int" -> 'i';
             case "long long" -> 'l';
             case "float" -> 'f';
+            case "double" -> 'd';
             default -> throw new AssertionError("parameter type not in the table: " + param);
         };
     }
@@ -83,5 +84,8 @@ class RnnKernelsTest {
         assertThrows(IllegalArgumentException.class, () -> KernelArgs.encode("k", "l", 3));
         assertThrows(IllegalArgumentException.class, () -> KernelArgs.encode("k", "p", 3));
         assertThrows(IllegalArgumentException.class, () -> KernelArgs.encode("k", "f", 0.5));
+        // A float where the kernel reads a double; a double's bits fill its slot.
+        assertThrows(IllegalArgumentException.class, () -> KernelArgs.encode("k", "d", 0.5f));
+        assertArrayEquals(new long[] {Double.doubleToRawLongBits(-0.1)}, KernelArgs.encode("k", "d", -0.1));
     }
 }
