@@ -11,9 +11,11 @@ import org.rnnclust.backend.LloydRun;
 
 /**
  * k-means, written once above the backend: k-means++ seeding (greedy, with 2 + ln k local trials as
- * in scikit-learn), Lloyd iterations or mini-batch steps, {@code nInit} restarts keeping the lowest
- * inertia, and deterministic handling of empty clusters. The backend's {@link CentroidIndex} answers
- * "which centroid is nearest" and "sum the points of each cluster"; nothing here is device-specific.
+ * in scikit-learn) or k-means||, Lloyd iterations or mini-batch steps, {@code nInit} restarts keeping
+ * the lowest inertia, and deterministic handling of empty clusters. The backend's
+ * {@link CentroidIndex} answers "which centroid is nearest" and "sum the points of each cluster", and
+ * may keep the seeding's and the Lloyd loop's state where its points are ({@link LloydRun},
+ * {@code SeedingRun}: on a GPU, the device); nothing here is device-specific.
  *
  * <p>Reproducible: every restart draws from its own generator split off the seed in order, so the
  * same seed gives the same model on the same backend.
