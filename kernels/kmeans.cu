@@ -376,6 +376,33 @@ __device__ __forceinline__ bool fartherFirst(float v, long long i, float best, l
     return v > best || (v == best && i < bestIdx);
 }
 
+// Keeps candidate (v, i) in (best, bestIdx) if it goes first; i < 0 is no candidate, and any
+// candidate beats bestIdx < 0.
+__device__ __forceinline__ void keepFarther(float v, long long i, float &best, long long &bestIdx) {
+    if (i >= 0 && (bestIdx < 0 || fartherFirst(v, i, best, bestIdx))) {
+        best = v;
+        bestIdx = i;
+    }
+}
+
+// The block's first candidate in the relocation order, from each thread's (best, bestIdx), left in
+// bv[0] and bi[0] (shared arrays of blockDim.x, a power of two).
+__device__ __forceinline__ void blockFarthest(float best, long long bestIdx, float *bv, long long *bi) {
+    bv[threadIdx.x] = best;
+    bi[threadIdx.x] = bestIdx;
+    __syncthreads();
+    for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
+        if (threadIdx.x < stride) {
+            float b = bv[threadIdx.x];
+            long long i = bi[threadIdx.x];
+            keepFarther(bv[threadIdx.x + stride], bi[threadIdx.x + stride], b, i);
+            bv[threadIdx.x] = b;
+            bi[threadIdx.x] = i;
+        }
+        __syncthreads();
+    }
+}
+
 // First phase of the relocation pick: per block, the first point in that order among the points
 // that may leave their cluster (it keeps at least one point: counts[label] > 1). The second phase
 // (farthestPick) takes the first of the blocks' candidates. Blocks of 256 threads.
@@ -387,24 +414,9 @@ RNNCLUST_KERNEL void farthestEligible(const float *__restrict__ dist, const int 
     float best = -1.f;
     long long bestIdx = -1;
     GRID_STRIDE(i, n) {
-        if (counts[labels[i]] > 1ull && fartherFirst(dist[i], i, best, bestIdx < 0 ? 0x7fffffffffffffffLL : bestIdx)) {
-            best = dist[i];
-            bestIdx = i;
-        }
+        if (counts[labels[i]] > 1ull) keepFarther(dist[i], i, best, bestIdx);
     }
-    bv[threadIdx.x] = best;
-    bi[threadIdx.x] = bestIdx;
-    __syncthreads();
-    for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
-        if (threadIdx.x < stride) {
-            const long long oi = bi[threadIdx.x + stride];
-            if (oi >= 0 && (bi[threadIdx.x] < 0 || fartherFirst(bv[threadIdx.x + stride], oi, bv[threadIdx.x], bi[threadIdx.x]))) {
-                bv[threadIdx.x] = bv[threadIdx.x + stride];
-                bi[threadIdx.x] = oi;
-            }
-        }
-        __syncthreads();
-    }
+    blockFarthest(best, bestIdx, bv, bi);
     if (threadIdx.x == 0) {
         blockBest[blockIdx.x] = bv[0];
         blockIdx_[blockIdx.x] = bi[0];
@@ -423,26 +435,8 @@ RNNCLUST_KERNEL void relocateFarthest(const float *__restrict__ x, int d, const 
     __shared__ long long bi[256];
     float best = -1.f;
     long long bestIdx = -1;
-    for (int b = threadIdx.x; b < blocks; b += blockDim.x) {
-        const long long oi = blockIdx_[b];
-        if (oi >= 0 && (bestIdx < 0 || fartherFirst(blockBest[b], oi, best, bestIdx))) {
-            best = blockBest[b];
-            bestIdx = oi;
-        }
-    }
-    bv[threadIdx.x] = best;
-    bi[threadIdx.x] = bestIdx;
-    __syncthreads();
-    for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
-        if (threadIdx.x < stride) {
-            const long long oi = bi[threadIdx.x + stride];
-            if (oi >= 0 && (bi[threadIdx.x] < 0 || fartherFirst(bv[threadIdx.x + stride], oi, bv[threadIdx.x], bi[threadIdx.x]))) {
-                bv[threadIdx.x] = bv[threadIdx.x + stride];
-                bi[threadIdx.x] = oi;
-            }
-        }
-        __syncthreads();
-    }
+    for (int b = threadIdx.x; b < blocks; b += blockDim.x) keepFarther(blockBest[b], blockIdx_[b], best, bestIdx);
+    blockFarthest(best, bestIdx, bv, bi);
     const long long i = bi[0];
     if (i < 0) return;  // the same for every thread
     const int old = labels[i];
