@@ -197,6 +197,15 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies {@code bytes} between two addresses (pinned host or device; {@code kind} a
+     * cudaMemcpyKind) on the compute stream, after its work, without waiting.
+     */
+    void copyAsync(long to, long from, long bytes, int kind, String what) {
+        Cuda.check("cudaMemcpyAsync(" + what + ")", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(to),
+                DeviceMemory.pointerAt(from), bytes, kind, compute));
+    }
+
     /** Copies {@code bytes} from host memory to the device on the compute stream and waits for the copy. */
     void copyToDevice(long device, org.bytedeco.javacpp.Pointer host, long bytes, String what) {
         Cuda.check("cudaMemcpyAsync(" + what + " to device)", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(device), host,

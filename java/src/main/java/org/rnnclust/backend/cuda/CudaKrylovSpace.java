@@ -89,8 +89,8 @@ final class CudaKrylovSpace extends CheckedKrylovSpace {
             throw e;
         }
         if (size > 0) {
-            copyOnDevice(newQ.address(), q.address(), 8L * n * size, "basis");
-            copyOnDevice(newAq.address(), aq.address(), 8L * n * size, "products");
+            ctx.copyAsync(newQ.address(), q.address(), 8L * n * size, cudart.cudaMemcpyDeviceToDevice, "basis");
+            ctx.copyAsync(newAq.address(), aq.address(), 8L * n * size, cudart.cudaMemcpyDeviceToDevice, "products");
         }
         ctx.synchronize(ctx.computeStream(), "basis copy");
         Resources.closeAll(q, aq, coefficients);
@@ -132,7 +132,8 @@ final class CudaKrylovSpace extends CheckedKrylovSpace {
     protected void candidatesFromProductsImpl(int from, int to) {
         ctx.bind();
         reserveCandidates(to - from);
-        copyOnDevice(next.address(), vectorAt(aq, from), 8L * n * (to - from), "candidates");
+        ctx.copyAsync(next.address(), vectorAt(aq, from), 8L * n * (to - from), cudart.cudaMemcpyDeviceToDevice,
+                "candidates");
     }
 
     @Override
@@ -140,7 +141,7 @@ final class CudaKrylovSpace extends CheckedKrylovSpace {
         ctx.bind();
         reserve(size + 1);
         long v = vectorAt(q, size);
-        copyOnDevice(v, vectorAt(next, c), 8L * n, "candidate");
+        ctx.copyAsync(v, vectorAt(next, c), 8L * n, cudart.cudaMemcpyDeviceToDevice, "candidate");
         double first = Math.sqrt(dot(v, v));
         if (first == 0) return false;
         for (int pass = 0; pass < 2 && size > 0; pass++) {
@@ -277,10 +278,6 @@ final class CudaKrylovSpace extends CheckedKrylovSpace {
         return out;
     }
 
-    private void copyOnDevice(long dst, long src, long bytes, String what) {
-        Cuda.check("cudaMemcpyAsync(" + what + ")", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(dst),
-                DeviceMemory.pointerAt(src), bytes, cudart.cudaMemcpyDeviceToDevice, ctx.computeStream()));
-    }
 
     @Override
     public void close() {

@@ -53,7 +53,7 @@ final class CudaLloydRun implements LloydRun {
             Cuda.check("cudaMemsetAsync(previous labels)", cudart.cudaMemsetAsync(
                     DeviceMemory.pointerAt(previous.address()), 0xff, 4L * n, ctx.computeStream()));
             host.floats().put(initial, 0, k * d);
-            copy(centres.address(), host.address(), 4L * k * d, cudart.cudaMemcpyHostToDevice, "centres");
+            ctx.copyAsync(centres.address(), host.address(), 4L * k * d, cudart.cudaMemcpyHostToDevice, "centres");
             index.launchNorms(centres.address(), k, centreNorms());
             counts = new long[k];
         } catch (RuntimeException e) {
@@ -97,8 +97,10 @@ final class CudaLloydRun implements LloydRun {
         ctx.launch("blockSums", index.fn("blockSums"), blocks, BLOCK, BLOCK * 8, stream, dist.address(), (long) n,
                 scalars.address());
         // Down in one copy: the partial sums and the changed counter, then the counts.
-        copy(host.address(), scalars.address(), 8L * MAX_PARTIALS + 8, cudart.cudaMemcpyDeviceToHost, "inertia");
-        copy(host.at(8L * MAX_PARTIALS + 16), accum.at(8L * k * d), 8L * k, cudart.cudaMemcpyDeviceToHost, "counts");
+        ctx.copyAsync(host.address(), scalars.address(), 8L * MAX_PARTIALS + 8, cudart.cudaMemcpyDeviceToHost,
+                "inertia");
+        ctx.copyAsync(host.at(8L * MAX_PARTIALS + 16), accum.at(8L * k * d), 8L * k, cudart.cudaMemcpyDeviceToHost,
+                "counts");
         ctx.synchronize(stream, "assignment");
         double inertia = sumPartials(blocks);
         long changed = host.longs().get(MAX_PARTIALS);
@@ -126,7 +128,7 @@ final class CudaLloydRun implements LloydRun {
                     CudaContext.arg(d), best, bestIndex, CudaContext.arg(blocks), CudaContext.arg(c), labels.address(),
                     accum.address(), countsAddr, movesCounter());
         }
-        copy(host.address(), movesCounter(), 8, cudart.cudaMemcpyDeviceToHost, "relocations");
+        ctx.copyAsync(host.address(), movesCounter(), 8, cudart.cudaMemcpyDeviceToHost, "relocations");
         ctx.synchronize(stream, "relocation");
         return (int) host.longs().get(0);
     }
@@ -139,7 +141,7 @@ final class CudaLloydRun implements LloydRun {
         ctx.launch("updateMeans", index.fn("updateMeans"), blocks, BLOCK, 0, stream, accum.address(),
                 accum.at(8L * k * d), CudaContext.arg(k), CudaContext.arg(d), centres.address(), scalars.address());
         index.launchNorms(centres.address(), k, centreNorms());
-        copy(host.address(), scalars.address(), 8L * blocks, cudart.cudaMemcpyDeviceToHost, "shift");
+        ctx.copyAsync(host.address(), scalars.address(), 8L * blocks, cudart.cudaMemcpyDeviceToHost, "shift");
         ctx.synchronize(stream, "centre update");
         return sumPartials(blocks);
     }
@@ -156,7 +158,7 @@ final class CudaLloydRun implements LloydRun {
     @Override
     public float[] centres() {
         ctx.bind();
-        copy(host.address(), centres.address(), 4L * k * d, cudart.cudaMemcpyDeviceToHost, "centres");
+        ctx.copyAsync(host.address(), centres.address(), 4L * k * d, cudart.cudaMemcpyDeviceToHost, "centres");
         ctx.synchronize(ctx.computeStream(), "centres");
         float[] out = new float[k * d];
         host.floats().get(out, 0, k * d);
@@ -168,10 +170,6 @@ final class CudaLloydRun implements LloydRun {
         return index.assign(centres(), k, labelsOut, sqDistance);
     }
 
-    private void copy(long to, long from, long bytes, int kind, String what) {
-        Cuda.check("cudaMemcpyAsync(" + what + ")", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(to),
-                DeviceMemory.pointerAt(from), bytes, kind, ctx.computeStream()));
-    }
 
     @Override
     public void close() {

@@ -71,11 +71,11 @@ final class CudaSeedingRun implements SeedingRun {
     public double start(int row) {
         ctx.bind();
         host.ints().put(4L * MAX_TRIALS, row);
-        copy(rows(small), rows(host), 4, cudart.cudaMemcpyHostToDevice, "first centre");
+        ctx.copyAsync(rows(small), rows(host), 4, cudart.cudaMemcpyHostToDevice, "first centre");
         distances(rows(small), 1, FIRST);
         ctx.launch("sumTiles", index.fn("sumTiles"), 1, BLOCK, 0, stream(), tileSums.address(), tiles,
                 CudaContext.arg(1), potentials(small));
-        copy(potentials(host), potentials(small), 8, cudart.cudaMemcpyDeviceToHost, "potential");
+        ctx.copyAsync(potentials(host), potentials(small), 8, cudart.cudaMemcpyDeviceToHost, "potential");
         ctx.synchronize(stream(), "first centre");
         return host.doubles().get(MAX_TRIALS);
     }
@@ -84,7 +84,7 @@ final class CudaSeedingRun implements SeedingRun {
     public void drawAndEvaluate(double[] u, int[] rows, double[] potentials) {
         begin(u.length);
         host.doubles().put(u, 0, trials);
-        copy(uniforms(small), uniforms(host), 8L * trials, cudart.cudaMemcpyHostToDevice, "uniforms");
+        ctx.copyAsync(uniforms(small), uniforms(host), 8L * trials, cudart.cudaMemcpyHostToDevice, "uniforms");
         ctx.launch("sampleRows", index.fn("sampleRows"), trials, BLOCK, 0, stream(), uniforms(small),
                 tileSums.address(), tiles, closest.address(), n, rows(small));
         evaluateRows(rows, potentials, true);
@@ -94,7 +94,7 @@ final class CudaSeedingRun implements SeedingRun {
     public void evaluate(int[] rows, double[] potentials) {
         begin(rows.length);
         host.ints().position(4L * MAX_TRIALS).put(rows, 0, trials);
-        copy(rows(small), rows(host), 4L * trials, cudart.cudaMemcpyHostToDevice, "candidates");
+        ctx.copyAsync(rows(small), rows(host), 4L * trials, cudart.cudaMemcpyHostToDevice, "candidates");
         evaluateRows(rows, potentials, false);
     }
 
@@ -110,7 +110,7 @@ final class CudaSeedingRun implements SeedingRun {
         ctx.launch("sumTiles", index.fn("sumTiles"), trials, BLOCK, 0, stream(), partial.address(), tiles,
                 CudaContext.arg(trials), potentials(small));
         // Potentials and rows lie side by side: one copy brings both.
-        copy(potentials(host), potentials(small), 8L * MAX_TRIALS + (rowsDown ? 4L * trials : 0),
+        ctx.copyAsync(potentials(host), potentials(small), 8L * MAX_TRIALS + (rowsDown ? 4L * trials : 0),
                 cudart.cudaMemcpyDeviceToHost, "trial potentials");
         ctx.synchronize(stream(), "k-means++ round");
         host.doubles().position(MAX_TRIALS).get(potentials, 0, trials);
@@ -134,10 +134,6 @@ final class CudaSeedingRun implements SeedingRun {
         return ctx.computeStream();
     }
 
-    private void copy(long to, long from, long bytes, int kind, String what) {
-        Cuda.check("cudaMemcpyAsync(" + what + ")", cudart.cudaMemcpyAsync(DeviceMemory.pointerAt(to),
-                DeviceMemory.pointerAt(from), bytes, kind, stream()));
-    }
 
     @Override
     public void close() {
