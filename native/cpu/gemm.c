@@ -215,3 +215,144 @@ JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_fixedOrderGem
     }
     return JNI_TRUE;
 }
+
+/*
+ * The per-step GEMMs of a recurrence: C = alpha·A·B + beta·C where B (a weight matrix) is the same
+ * at every time step and A (the batch's states or gate gradients) is new at each. OpenBLAS packs
+ * both operands into its own layout at every call; in a training step that repacking of B, cold
+ * from cache each time, cost about a third of the per-step GEMMs' time (perf, LSTM 256,28,28,128).
+ * Here B is laid out once per sequence (step_pack) in panels of PANEL columns, each k rows of
+ * PANEL floats, zero-padded past n, and every step reads it contiguously (step_gemm).
+ *
+ * Two arithmetics, one body:
+ *  - fixed: each element is the fixed-order sum of the comment at the top of this file, bit for
+ *    bit what gemm_fixed computes (and FixedOrderGemm in Java): the deterministic mode's;
+ *  - fused: the same order with each multiply-add contracted to one FMA where the CPU has it, as
+ *    OpenBLAS's kernels do: the default mode's.
+ */
+#define PANEL 32
+#define PANEL_ROWS 12
+
+typedef float v16 __attribute__((vector_size(64)));
+typedef float v16u __attribute__((vector_size(64), aligned(4)));
+
+/*
+ * PANEL_ROWS rows of A (lda apart) times one panel of B (k rows of PANEL floats) into rows × cols
+ * elements of C. The 2 × PANEL_ROWS sums stay in vector registers, 24 of AVX-512's 32: the tile is
+ * made for x86-64-v4, and CpuOps lays operands out for it only there (gcc splits 16-float vectors
+ * badly at the lower levels, which compute the same bits, slowly, for the tests that pin them).
+ */
+ISA_BODY void step_tile(const float *a, int lda, const float *panel, int k, float *c, int ldc, int rows, int cols,
+                        float alpha, float beta) {
+    v16 s[PANEL_ROWS][2];
+    for (int r = 0; r < PANEL_ROWS; r++) s[r][0] = s[r][1] = (v16) {0};
+    for (int p = 0; p < k; p++) {
+        v16 b0 = *(const v16u *) (panel + (size_t) p * PANEL), b1 = *(const v16u *) (panel + (size_t) p * PANEL + 16);
+#pragma GCC unroll 12
+        for (int r = 0; r < PANEL_ROWS; r++) {
+            float av = a[(size_t) r * lda + p];
+            s[r][0] = s[r][0] + b0 * av;
+            s[r][1] = s[r][1] + b1 * av;
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        float *cr = c + (size_t) r * ldc;
+        if (cols == PANEL) {
+            /* finish() element by element, in vectors: the same operations in the same order. */
+            v16 t0 = s[r][0], t1 = s[r][1];
+            if (alpha != 1.0f) { t0 = alpha * t0; t1 = alpha * t1; }
+            if (beta == 1.0f) {
+                t0 = *(const v16u *) cr + t0;
+                t1 = *(const v16u *) (cr + 16) + t1;
+            } else if (beta != 0.0f) {
+                t0 = beta * *(const v16u *) cr + t0;
+                t1 = beta * *(const v16u *) (cr + 16) + t1;
+            }
+            *(v16u *) cr = t0;
+            *(v16u *) (cr + 16) = t1;
+        } else {
+            float t[PANEL];
+            *(v16u *) t = s[r][0];
+            *(v16u *) (t + 16) = s[r][1];
+            for (int q = 0; q < cols; q++) cr[q] = finish(t[q], alpha, beta, beta == 0.0f ? 0.0f : cr[q]);
+        }
+    }
+}
+
+/* aEdge: A's last m % PANEL_ROWS rows, zero-padded to PANEL_ROWS rows of k (lda = k). */
+ISA_BODY void step_gemm(int m, int n, int k, float alpha, const float *a, int lda, const float *packedB,
+                        const float *aEdge, float beta, float *c, int ldc) {
+    int fullRows = m - m % PANEL_ROWS;
+    for (int j0 = 0; j0 < n; j0 += PANEL) {
+        const float *panel = packedB + (size_t) j0 * k;
+        int cols = n - j0 < PANEL ? n - j0 : PANEL;
+        for (int i = 0; i < fullRows; i += PANEL_ROWS) {
+            step_tile(a + (size_t) i * lda, lda, panel, k, c + (size_t) i * ldc + j0, ldc, PANEL_ROWS, cols,
+                      alpha, beta);
+        }
+        if (fullRows < m) {
+            step_tile(aEdge, k, panel, k, c + (size_t) fullRows * ldc + j0, ldc, m - fullRows, cols, alpha, beta);
+        }
+    }
+}
+
+#define STEP_PARAMS (int m, int n, int k, float alpha, const float *a, int lda, const float *packedB, \
+                     const float *aEdge, float beta, float *c, int ldc)
+#define STEP_ARGS (m, n, k, alpha, a, lda, packedB, aEdge, beta, c, ldc)
+ISA_VARIANTS(step_gemm, STEP_PARAMS, STEP_ARGS)
+ISA_VARIANTS_CONTRACTED(step_gemm, STEP_PARAMS, STEP_ARGS)
+
+static __thread float *stepEdgeA;
+static __thread size_t stepEdgeACapacity;
+
+/*
+ * op(B) (k × n; B itself n × k, ldb apart, when transposed) into panels at `packed`:
+ * ceil(n / PANEL) · PANEL · k floats, the layout NativeCpu.stepGemm reads.
+ */
+JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_stepPack(
+        JNIEnv *env, jclass cls, jboolean transB, jint k, jint n, jlong b, jint ldb, jlong packed) {
+    (void) env; (void) cls;
+    const float *pb = F(b);
+    float *dst = F(packed);
+    for (int j0 = 0; j0 < n; j0 += PANEL) {
+        float *panel = dst + (size_t) j0 * k;
+        int cols = n - j0 < PANEL ? n - j0 : PANEL;
+        if (transB) {
+            for (int q = 0; q < cols; q++) {
+                const float *row = pb + (size_t) (j0 + q) * ldb;
+                for (int p = 0; p < k; p++) panel[(size_t) p * PANEL + q] = row[p];
+            }
+        } else {
+            for (int p = 0; p < k; p++) {
+                const float *row = pb + (size_t) p * ldb + j0;
+                for (int q = 0; q < cols; q++) panel[(size_t) p * PANEL + q] = row[q];
+            }
+        }
+        for (int p = 0; p < k && cols < PANEL; p++) {
+            for (int q = cols; q < PANEL; q++) panel[(size_t) p * PANEL + q] = 0.0f;
+        }
+    }
+}
+
+/* C = alpha·A·op(B) + beta·C with op(B) as stepPack left it. False when memory ran out (C untouched). */
+JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_stepGemm(
+        JNIEnv *env, jclass cls, jboolean fused, jint m, jint n, jint k, jfloat alpha, jlong a, jint lda, jlong packed,
+        jfloat beta, jlong c, jint ldc) {
+    (void) env; (void) cls;
+    const float *pa = F(a);
+    float *aEdge = NULL;
+    int edgeRows = m % PANEL_ROWS;
+    if (edgeRows) {
+        if (!(aEdge = grown(&stepEdgeA, &stepEdgeACapacity, (size_t) PANEL_ROWS * k + 1))) return JNI_FALSE;
+        int first = m - edgeRows;
+        for (int r = 0; r < PANEL_ROWS; r++) {
+            for (int p = 0; p < k; p++) aEdge[(size_t) r * k + p] = r < edgeRows ? pa[(size_t) (first + r) * lda + p] : 0.0f;
+        }
+    }
+    if (fused) {
+        step_gemm_contracted_isa(m, n, k, alpha, pa, lda, F(packed), aEdge, beta, F(c), ldc);
+    } else {
+        step_gemm_isa(m, n, k, alpha, pa, lda, F(packed), aEdge, beta, F(c), ldc);
+    }
+    return JNI_TRUE;
+}

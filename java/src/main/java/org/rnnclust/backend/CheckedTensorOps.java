@@ -140,6 +140,49 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
         gemmImpl(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
     }
 
+    @Override
+    public long preparedStepOperandSize(int k, int n) {
+        return (long) k * n;
+    }
+
+    @Override
+    public final void prepareStepOperand(boolean transB, int k, int n, DeviceBuffer b, long offB, int ldb,
+                                         DeviceBuffer prepared) {
+        requireSizes("prepareStepOperand", k, n, 1);
+        int contiguous = transB ? k : n;
+        if (ldb != contiguous) {
+            throw new IllegalArgumentException("prepareStepOperand: B must be contiguous (ldb " + contiguous + "), got "
+                    + ldb);
+        }
+        B cb = inside(b, offB, (long) k * n);
+        prepareStepOperandImpl(transB, k, n, cb, offB, inside(prepared, 0, preparedStepOperandSize(k, n)));
+    }
+
+    /** By default the plain row-major op(B): a transpose or a copy. */
+    protected void prepareStepOperandImpl(boolean transB, int k, int n, B b, long offB, B prepared) {
+        if (transB) {
+            transpose01Impl(n, k, 1, b, offB, prepared, 0);
+        } else {
+            copyImpl(b, offB, prepared, 0, (long) k * n);
+        }
+    }
+
+    @Override
+    public final void stepGemmPrepared(int m, int n, int k, float alpha, DeviceBuffer a, long offA, int lda,
+                                       DeviceBuffer prepared, float beta, DeviceBuffer c, long offC, int ldc) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size " + m + "x" + n + "x" + k);
+        B ca = matrix(a, offA, m, k, lda, "A");
+        B cp = inside(prepared, 0, preparedStepOperandSize(k, n));
+        B cc = matrix(c, offC, m, n, ldc, "C");
+        stepGemmPreparedImpl(m, n, k, alpha, ca, offA, lda, cp, beta, cc, offC, ldc);
+    }
+
+    /** By default {@link #stepGemmImpl} on the plain matrix. */
+    protected void stepGemmPreparedImpl(int m, int n, int k, float alpha, B a, long offA, int lda, B prepared,
+                                        float beta, B c, long offC, int ldc) {
+        stepGemmImpl(false, false, m, n, k, alpha, a, offA, lda, prepared, 0, Math.max(1, n), beta, c, offC, ldc);
+    }
+
     // ---- elementwise and reductions ----
 
     @Override

@@ -132,6 +132,29 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
                   DeviceBuffer a, long offA, int lda, DeviceBuffer b, long offB, int ldb,
                   float beta, DeviceBuffer c, long offC, int ldc);
 
+    /**
+     * Floats a buffer needs to hold a k × n right operand laid out by {@link #prepareStepOperand}.
+     * A recurrence multiplies by the same weight matrix at every time step; a backend whose GEMM
+     * repacks its operands at every call (OpenBLAS does) lays that matrix out once per sequence
+     * instead. By default the layout is the plain row-major k × n matrix.
+     */
+    long preparedStepOperandSize(int k, int n);
+
+    /**
+     * Writes op(B), k × n, into {@code prepared} (from its element 0) in the layout that
+     * {@link #stepGemmPrepared} reads. B must be contiguous: ldb = n, or ldb = k when transposed.
+     * Prepare again after B changes.
+     */
+    void prepareStepOperand(boolean transB, int k, int n, DeviceBuffer b, long offB, int ldb, DeviceBuffer prepared);
+
+    /**
+     * {@link #stepGemm}(false, false, m, n, k, alpha, A, ..., op(B), beta, C, ...) with op(B) as
+     * {@link #prepareStepOperand} laid it out: the same contract. Its result may differ in the last
+     * bits from {@link #stepGemm} on the plain matrix (another kernel), but not between calls.
+     */
+    void stepGemmPrepared(int m, int n, int k, float alpha, DeviceBuffer a, long offA, int lda, DeviceBuffer prepared,
+                          float beta, DeviceBuffer c, long offC, int ldc);
+
     // ---- elementwise and reductions ----
 
     /** Adds bias[0..cols) to every row of the rows×cols matrix at dst (row stride ld). */

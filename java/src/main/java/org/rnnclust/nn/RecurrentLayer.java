@@ -41,11 +41,13 @@ final class RecurrentLayer implements AutoCloseable {
     private final GrowableBuffer cells;
     private final GrowableBuffer workspace;
     /**
-     * W_hhᵀ ([H, G·H]), refreshed at every forward: the per-step GEMM h₋·W_hhᵀ then reads its B
-     * operand untransposed, which OpenBLAS runs up to 3× faster at small sizes (H ≤ 64) and no
-     * slower at large ones.
+     * W_hhᵀ ([H, G·H]) in the backend's layout for per-step GEMMs (TensorOps.prepareStepOperand),
+     * refreshed at every forward: the step GEMM h₋·W_hhᵀ then reads its right operand untransposed
+     * (OpenBLAS ran that up to 3× faster at H ≤ 64), and on the CPU without repacking it per step.
      */
     private final GrowableBuffer wHhT;
+    /** W_hh ([G·H, H]) likewise, refreshed at every backward, for the step GEMM dG·W_hh. */
+    private final GrowableBuffer wHhPrepared;
     // What the last forward saw, for backward.
     private int steps;
     private int batch;
@@ -67,6 +69,7 @@ final class RecurrentLayer implements AutoCloseable {
         this.cells = new GrowableBuffer(ops);
         this.workspace = new GrowableBuffer(ops);
         this.wHhT = new GrowableBuffer(ops);
+        this.wHhPrepared = new GrowableBuffer(ops);
     }
 
     List<Parameter> parameters() {
@@ -128,8 +131,9 @@ final class RecurrentLayer implements AutoCloseable {
                 wHh.value(), bIh.value(), bHh.value(), mask, hs, cs, y, yOff, ldY, ws)) {
             return;
         }
-        DeviceBuffer whT = wHhT.ensure((long) gh * hid);
-        ops.transpose01(gh, hid, 1, wHh.value(), 0, whT, 0);
+        // W_hhᵀ, the right operand of every step's GEMM, laid out once for the whole loop.
+        DeviceBuffer whT = wHhT.ensure(ops.preparedStepOperandSize(hid, gh));
+        ops.prepareStepOperand(true, hid, gh, wHh.value(), 0, hid, whT);
 
         // Batch rows never interact in the recurrence: the time loop runs on row ranges, possibly
         // at the same time, each range with its rows of every buffer. On a GPU the loop is one
@@ -164,7 +168,7 @@ final class RecurrentLayer implements AutoCloseable {
             if (s == 0 && zeroH0) {
                 lane.zero(hProj, hpo, (long) nb * gh);
             } else {
-                lane.gemm(false, false, nb, gh, hid, 1f, hs, prev, hid, whT, 0, gh, 0f, hProj, hpo, gh);
+                lane.stepGemmPrepared(nb, gh, hid, 1f, hs, prev, hid, whT, 0f, hProj, hpo, gh);
             }
             long xo = row * gh;
             long mo = row;
@@ -220,11 +224,14 @@ final class RecurrentLayer implements AutoCloseable {
         boolean whole = cell != CellType.RNN && ops.backwardSequence(cell.gates(), steps, batch, hid, reverse, needDh0,
                 ws, mask, hs, cs, dY, dYOff, ldY, wHh.value(), dh, dc, dgi, dgh);
         if (!whole) {
+            // W_hh, the right operand of every step's GEMM, laid out once for the whole loop.
+            DeviceBuffer wh = wHhPrepared.ensure(ops.preparedStepOperandSize(gh, hid));
+            ops.prepareStepOperand(false, gh, hid, wHh.value(), 0, hid, wh);
             Object key = Arrays.asList(this, "backward", steps, batch, needDh0, ws, mask, hs, cs, dY, dYOff, ldY, dh,
-                    dc, dgi, dgh);
+                    dc, dgi, dgh, wh);
             ops.capturedByKey(key, () -> ops.forEachRowRange(batch,
                     rowWork(steps), (lane, b0, b1) -> backwardSteps(lane, b0, b1 - b0, ws, mask, hs, cs, dY, dYOff,
-                            ldY, dh, dc, dgi, dgh, needDh0)));
+                            ldY, dh, dc, dgi, dgh, wh, needDh0)));
         }
         if (dh0 != null) ops.copy(dh, 0, dh0, dh0Off, bh);
         if (dc0 != null && dc != null) ops.copy(dc, 0, dc0, dc0Off, bh);
@@ -258,7 +265,7 @@ final class RecurrentLayer implements AutoCloseable {
     /** The time loop of backward for batch rows [b0, b0 + nb), issued on {@code lane}. */
     private void backwardSteps(TensorOps lane, int b0, int nb, DeviceBuffer ws, DeviceBuffer mask, DeviceBuffer hs,
                                DeviceBuffer cs, DeviceBuffer dY, long dYOff, int ldY, DeviceBuffer dh, DeviceBuffer dc,
-                               DeviceBuffer dgi, DeviceBuffer dgh, boolean needDh0) {
+                               DeviceBuffer dgi, DeviceBuffer dgh, DeviceBuffer wh, boolean needDh0) {
         int wsg = cell.workspaceGates() * hid;
         long so = (long) b0 * hid;
         for (int s = 0; s < steps; s++) {
@@ -279,7 +286,7 @@ final class RecurrentLayer implements AutoCloseable {
             }
             // The last step's recurrent GEMM only feeds dh0.
             if (s < steps - 1 || needDh0) {
-                lane.stepGemm(false, false, nb, hid, gh, 1f, dgh, go, gh, wHh.value(), 0, hid, 1f, dh, so, hid);
+                lane.stepGemmPrepared(nb, hid, gh, 1f, dgh, go, gh, wh, 1f, dh, so, hid);
             }
         }
     }
@@ -291,5 +298,6 @@ final class RecurrentLayer implements AutoCloseable {
         cells.close();
         workspace.close();
         wHhT.close();
+        wHhPrepared.close();
     }
 }

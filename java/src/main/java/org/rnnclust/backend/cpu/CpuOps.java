@@ -60,6 +60,12 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     private final long minRowRangeWork;
     /** Cell steps in native/cpu/cells.c when the native library loaded, else in {@link CpuCells}. */
     private final boolean nativeCells;
+    /**
+     * Per-step GEMMs on operands laid out in panels (native/cpu/gemm.c): with the native library
+     * at its AVX-512 level when this object was made. The level is fixed then so that a layout
+     * prepared and the GEMM reading it always agree.
+     */
+    private final boolean stepPanels;
     /** OpenBLAS, or the fixed-order GEMM of the deterministic mode. */
     private final Sgemm sgemm;
     private final CpuParallel parallel;
@@ -107,6 +113,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         this.minPointwise = minPointwise;
         this.minRowRangeWork = minRowRangeWork;
         this.nativeCells = nativeCells;
+        this.stepPanels = nativeCells && NativeCpu.STEP_PANELS_ISA.equals(NativeCpu.isaInUse());
         this.sgemm = sgemm;
         OpenBlas.load();
         OpenBlas.setThreads(1);
@@ -129,6 +136,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         this.minPointwise = root.minPointwise;
         this.minRowRangeWork = root.minRowRangeWork;
         this.nativeCells = root.nativeCells;
+        this.stepPanels = root.stepPanels;
         this.sgemm = root.sgemm;
         this.threads = 1;
         this.parallel = new CpuParallel(1);
@@ -237,6 +245,52 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                     ca.at(offA), la, cb.at(offB + (transB ? (long) from * ldb : from)), lb,
                     beta, cc.at(offC + from), lc));
         }
+    }
+
+    // ---- per-step GEMMs on a prepared right operand (native/cpu/gemm.c) ----
+
+    /**
+     * With the native library at its AVX-512 level, op(B) is laid out in panels of
+     * {@link #STEP_PANEL} columns (the last zero-padded), k rows each: read contiguously at every
+     * step instead of repacked by OpenBLAS at every call (a third of the per-step GEMMs' time in an
+     * LSTM training step). The arithmetic follows the mode's GEMM: the deterministic mode's fixed
+     * order, bit for bit ({@code FixedOrderGemm}), or the default mode's multiply-adds fused. At
+     * lower levels (the deterministic mode pins AVX2) the plain GEMM was as fast, and runs.
+     */
+    static final int STEP_PANEL = 32;
+
+    @Override
+    public long preparedStepOperandSize(int k, int n) {
+        if (!stepPanels) return super.preparedStepOperandSize(k, n);
+        return (long) (n + STEP_PANEL - 1) / STEP_PANEL * STEP_PANEL * k;
+    }
+
+    @Override
+    protected void prepareStepOperandImpl(boolean transB, int k, int n, CpuBuffer b, long offB, CpuBuffer prepared) {
+        if (!stepPanels) {
+            super.prepareStepOperandImpl(transB, k, n, b, offB, prepared);
+            return;
+        }
+        NativeCpu.stepPack(transB, k, n, b.address(offB), transB ? k : n, prepared.address(0));
+    }
+
+    @Override
+    protected void stepGemmPreparedImpl(int m, int n, int k, float alpha, CpuBuffer a, long offA, int lda,
+                                        CpuBuffer prepared, float beta, CpuBuffer c, long offC, int ldc) {
+        if (!stepPanels) {
+            super.stepGemmPreparedImpl(m, n, k, alpha, a, offA, lda, prepared, beta, c, offC, ldc);
+            return;
+        }
+        if (m == 0 || n == 0) return;
+        boolean fused = sgemm != Sgemm.FIXED_ORDER;
+        // Each element is computed alike under any split of the rows: one part per thread.
+        int parts = parallel.parts(2L * m * n * k, minGemmFlops);
+        parallel.run(m, parts, 1, (part, from, to) -> {
+            if (!NativeCpu.stepGemm(fused, to - from, n, k, alpha, a.address(offA + (long) from * lda), lda,
+                    prepared.address(0), beta, c.address(offC + (long) from * ldc), ldc)) {
+                throw new OutOfMemoryError("per-step GEMM: no native memory for " + k + " floats of A's last rows");
+            }
+        });
     }
 
     // ---- elementwise and reductions ----

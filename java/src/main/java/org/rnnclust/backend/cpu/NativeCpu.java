@@ -103,6 +103,14 @@ public final class NativeCpu {
     /** Instruction-set level the library runs: "avx512f" (x86-64-v4), "avx2" (x86-64-v3) or "scalar". */
     static native String isa();
 
+    /** The level {@link #stepGemm}'s tile is made for. */
+    static final String STEP_PANELS_ISA = "avx512f";
+
+    /** {@link #isa()}, or null when the library is not loaded. */
+    static String isaInUse() {
+        return AVAILABLE ? isa() : null;
+    }
+
     /**
      * Pins one level ("avx512f", "avx2", "scalar") for every native function: the k-means tile, the
      * cells and the fixed-order GEMM. False, and nothing changes, if this CPU lacks it.
@@ -117,6 +125,21 @@ public final class NativeCpu {
      */
     static native boolean fixedOrderGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a,
                                          int lda, long b, int ldb, float beta, long c, int ldc);
+
+    /**
+     * Lays op(B) (k × n; B is n × k, ldb apart, when transposed) out for {@link #stepGemm} at
+     * {@code packed}: ceil(n / 32) panels of k rows of 32 floats, zeros past column n.
+     */
+    static native void stepPack(boolean transB, int k, int n, long b, int ldb, long packed);
+
+    /**
+     * C = alpha·A·op(B) + beta·C (row-major, A m × k, lda apart) with op(B) as {@link #stepPack}
+     * left it: the fixed-order GEMM's bits, or (fused) the same order with multiply-adds fused.
+     *
+     * @return false when the buffer for A's last rows could not be allocated (C untouched)
+     */
+    static native boolean stepGemm(boolean fused, int m, int n, int k, float alpha, long a, int lda, long packed,
+                                   float beta, long c, int ldc);
 
     /**
      * The fused k-means step of native/cpu/kmeans.c for one tile: rows [from, from + rows) of the

@@ -12,7 +12,12 @@ interface Sgemm {
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
                FloatPointer b, int ldb, float beta, FloatPointer c, int ldc);
 
+    /** The deterministic mode's: {@link FixedOrderGemm}. */
+    Sgemm FIXED_ORDER = FixedOrderGemm::sgemm;
+    /** The default mode's: OpenBLAS. */
+    Sgemm OPENBLAS = OpenBlas::sgemm;
+
     static Sgemm of(boolean deterministic) {
-        return deterministic ? FixedOrderGemm::sgemm : OpenBlas::sgemm;
+        return deterministic ? FIXED_ORDER : OPENBLAS;
     }
 }
