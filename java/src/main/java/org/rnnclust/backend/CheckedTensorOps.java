@@ -105,6 +105,20 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
 
     protected abstract void transpose01Impl(int d0, int d1, int inner, B src, long srcOff, B dst, long dstOff);
 
+    // ---- independent tasks ----
+
+    @Override
+    public final void concurrently(int count, LaneTask task) {
+        if (count < 0) throw new IllegalArgumentException("concurrently: negative task count " + count);
+        java.util.Objects.requireNonNull(task, "task");
+        if (count > 0) concurrentlyImpl(count, task);
+    }
+
+    /** {@link TensorOps#concurrently} with count &gt; 0; by default the tasks in index order on this object. */
+    protected void concurrentlyImpl(int count, LaneTask task) {
+        for (int i = 0; i < count; i++) task.run(this, i);
+    }
+
     // ---- BLAS ----
 
     @Override

@@ -90,6 +90,35 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
         task.run(this, 0, rows);
     }
 
+    // ---- independent tasks ----
+
+    /** The {@code index}-th task of {@link #concurrently}, issuing its ops on {@code ops}. */
+    @FunctionalInterface
+    interface LaneTask {
+        void run(TensorOps ops, int index);
+    }
+
+    /**
+     * Runs {@code task} for index 0, 1, ..., count − 1, possibly at the same time, each issuing its
+     * ops on the TensorOps it is handed (this one, or a lane of it on a GPU: another stream); ops
+     * issued here after the call see everything the tasks wrote. For the two directions of a
+     * bidirectional layer, which share nothing but their input. The tasks must not write what
+     * another reads or writes, and since they may run at once, each needs its own scratch buffers
+     * (see {@link #concurrentLanes}). Buffers are allocated as usual, from this object. The default,
+     * and the CPU, run the tasks one after the other on this object, in index order.
+     */
+    default void concurrently(int count, LaneTask task) {
+        for (int i = 0; i < count; i++) task.run(this, i);
+    }
+
+    /**
+     * How many tasks of {@link #concurrently} may run at the same time: 1 where they run one after
+     * the other, so that callers can share one set of scratch buffers among the tasks there.
+     */
+    default int concurrentLanes() {
+        return 1;
+    }
+
     /**
      * Runs {@code body}, whose ops may be recorded once and replayed as one unit: a GPU captures
      * them into a CUDA graph the first time and afterwards launches the graph instead of each op

@@ -27,7 +27,6 @@ import org.rnnclust.backend.TensorOps;
  * buffers, so forward and backward may each take either path.
  */
 final class RecurrentLayer implements AutoCloseable {
-    private final TensorOps ops;
     private final CellType cell;
     private final int in;
     private final int hid;
@@ -53,7 +52,6 @@ final class RecurrentLayer implements AutoCloseable {
     private boolean zeroInitialState;
 
     RecurrentLayer(TensorOps ops, CellType cell, int in, int hid, boolean reverse, String suffix) {
-        this.ops = ops;
         this.cell = cell;
         this.in = in;
         this.hid = hid;
@@ -99,12 +97,14 @@ final class RecurrentLayer implements AutoCloseable {
     }
 
     /**
+     * @param ops  where the ops are issued: the stack's TensorOps, or a lane of it
+     *             ({@link TensorOps#concurrently}); the layer's buffers are allocated by the stack's
      * @param x    [T, B, in], kept (not copied) for backward: it must not change before then
      * @param mask [T, B]
      * @param h0   [B, H] at h0Off, or null for zeros; c0 likewise (LSTM)
      * @param y    receives h of step t, row b at yOff + (t·B + b)·ldY
      */
-    void forward(int steps, int batch, DeviceBuffer x, DeviceBuffer mask, DeviceBuffer h0, long h0Off,
+    void forward(TensorOps ops, int steps, int batch, DeviceBuffer x, DeviceBuffer mask, DeviceBuffer h0, long h0Off,
                  DeviceBuffer c0, long c0Off, DeviceBuffer y, long yOff, int ldY, RecurrentScratch scratch) {
         this.steps = steps;
         this.batch = batch;
@@ -120,8 +120,8 @@ final class RecurrentLayer implements AutoCloseable {
 
         ops.gemm(false, true, Math.toIntExact(rows), gh, in, 1f, x, 0, in, wIh.value(), 0, in, 0f, xProj, 0, gh);
         long init = reverse ? steps * bh : 0;
-        setState(hs, init, h0, h0Off, bh);
-        if (cs != null) setState(cs, init, c0, c0Off, bh);
+        setState(ops, hs, init, h0, h0Off, bh);
+        if (cs != null) setState(ops, cs, init, c0, c0Off, bh);
         // Where the backend has a kernel for the whole loop at this shape (a GPU's persistent
         // kernel), it writes what the steps below would; the backward below is the same either way.
         if (cell != CellType.RNN && ops.forwardSequence(cell.gates(), steps, batch, hid, reverse, h0 == null, xProj,
@@ -181,7 +181,7 @@ final class RecurrentLayer implements AutoCloseable {
         }
     }
 
-    private void setState(DeviceBuffer dst, long dstOff, DeviceBuffer src, long srcOff, long n) {
+    private static void setState(TensorOps ops, DeviceBuffer dst, long dstOff, DeviceBuffer src, long srcOff, long n) {
         if (src == null) {
             ops.zero(dst, dstOff, n);
         } else {
@@ -190,17 +190,17 @@ final class RecurrentLayer implements AutoCloseable {
     }
 
     /**
-     * Adds this layer's parameter gradients and writes (or adds, with {@code accumulateDx}) the
-     * input gradient.
+     * Adds this layer's parameter gradients and leaves the gate gradients in {@code scratch} for
+     * {@link #inputGradient}, which must follow before the scratch is used again.
      *
+     * @param ops where the ops are issued, as in {@link #forward}
      * @param dY  gradient of the outputs, row b of step t at dYOff + (t·B + b)·ldY; null for none
      * @param dhN gradient of the final state [B, H] at dhNOff, or null; dcN likewise (LSTM)
-     * @param dX  [T, B, in] input gradient, or null to skip it
      * @param dh0 receives the gradient of the initial state, or null; dc0 likewise
      */
-    void backward(DeviceBuffer dY, long dYOff, int ldY, DeviceBuffer dhN, long dhNOff, DeviceBuffer dcN, long dcNOff,
-                  DeviceBuffer dX, boolean accumulateDx, DeviceBuffer dh0, long dh0Off, DeviceBuffer dc0, long dc0Off,
-                  DeviceBuffer mask, RecurrentScratch scratch) {
+    void backward(TensorOps ops, DeviceBuffer dY, long dYOff, int ldY, DeviceBuffer dhN, long dhNOff, DeviceBuffer dcN,
+                  long dcNOff, DeviceBuffer dh0, long dh0Off, DeviceBuffer dc0, long dc0Off, DeviceBuffer mask,
+                  RecurrentScratch scratch) {
         if (input == null) throw new IllegalStateException("backward before forward");
         long rows = (long) steps * batch;
         long bh = (long) batch * hid;
@@ -212,8 +212,8 @@ final class RecurrentLayer implements AutoCloseable {
         DeviceBuffer hs = states.ensure(0);
         DeviceBuffer cs = cell == CellType.LSTM ? cells.ensure(0) : null;
         DeviceBuffer ws = workspace.ensure(0);
-        setState(dh, 0, dhN, dhNOff, bh);
-        if (dc != null) setState(dc, 0, dcN, dcNOff, bh);
+        setState(ops, dh, 0, dhN, dhNOff, bh);
+        if (dc != null) setState(ops, dc, 0, dcN, dcNOff, bh);
 
         boolean needDh0 = dh0 != null;
         // As in forward: a backend's kernel for the whole loop, where it has one for this shape.
@@ -250,9 +250,17 @@ final class RecurrentLayer implements AutoCloseable {
             ops.addColumnSums(r, gh, dgi, 0, gh, bIh.grad(), 0);
             ops.addColumnSums(r, gh, dgh, 0, gh, bHh.grad(), 0);
         }
-        if (dX != null) {
-            ops.gemm(false, false, r, in, gh, 1f, dgi, 0, gh, wIh.value(), 0, in, accumulateDx ? 1f : 0f, dX, 0, in);
-        }
+    }
+
+    /**
+     * Writes (or adds, with {@code accumulate}) the input gradient dX [T, B, in] = dGates·W_ih from
+     * the gate gradients that the last {@link #backward} left in {@code scratch}. Apart from it, since
+     * the directions of a layer add into one dX and the sum's order fixes its bits.
+     */
+    void inputGradient(TensorOps ops, DeviceBuffer dX, boolean accumulate, RecurrentScratch scratch) {
+        int r = Math.toIntExact((long) steps * batch);
+        ops.gemm(false, false, r, in, gh, 1f, scratch.dGatesIh.ensure(0), 0, gh, wIh.value(), 0, in,
+                accumulate ? 1f : 0f, dX, 0, in);
     }
 
     /** The time loop of backward for batch rows [b0, b0 + nb), issued on {@code lane}. */

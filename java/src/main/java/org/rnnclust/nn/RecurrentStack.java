@@ -42,14 +42,18 @@ public final class RecurrentStack implements Module {
     private final RecurrentSpec spec;
     private final RecurrentLayer[][] layers;  // [layer][direction]
     private final List<Parameter> parameters;
-    private final RecurrentScratch scratch;
+    /**
+     * Scratch of the layers, one set per direction where the backend may run the two directions
+     * at once ({@link TensorOps#concurrently}); otherwise all layers and directions share [0].
+     */
+    private final RecurrentScratch[] scratch;
     private final GrowableBuffer input;      // [T, B, I], the copy that layer 0 keeps for backward
     private final GrowableBuffer[] outputs;  // per layer, [T, B, H·dirs]
     private final GrowableBuffer gradA;      // ping-pong gradients of layer outputs/inputs
     private final GrowableBuffer gradB;
     private final GrowableBuffer gradInput;  // [T, B, I] before the transpose to the caller's layout
     private final GrowableBuffer paddedMask;   // the [T, B] mask with zero padding steps, for dilated layers
-    private final GrowableBuffer dilatedState; // [d·B, H]: a dilated layer's final-state gradient
+    private final GrowableBuffer[] dilatedState; // per direction as scratch, [2·d·B, H]: a dilated layer's final-state gradients
     private SequenceMask mask;
     private int[] lengths;
 
@@ -72,7 +76,13 @@ public final class RecurrentStack implements Module {
             }
         }
         this.parameters = Collections.unmodifiableList(params);
-        this.scratch = new RecurrentScratch(ops);
+        // GrowableBuffers allocate at first use: an unused direction's scratch costs nothing.
+        this.scratch = new RecurrentScratch[dirs];
+        this.dilatedState = new GrowableBuffer[dirs];
+        for (int d = 0; d < dirs; d++) {
+            scratch[d] = new RecurrentScratch(ops);
+            dilatedState[d] = new GrowableBuffer(ops);
+        }
         this.input = new GrowableBuffer(ops);
         this.outputs = new GrowableBuffer[spec.layers()];
         for (int l = 0; l < outputs.length; l++) outputs[l] = new GrowableBuffer(ops);
@@ -80,7 +90,6 @@ public final class RecurrentStack implements Module {
         this.gradB = new GrowableBuffer(ops);
         this.gradInput = new GrowableBuffer(ops);
         this.paddedMask = new GrowableBuffer(ops);
-        this.dilatedState = new GrowableBuffer(ops);
     }
 
     public RecurrentStack(TensorOps ops, CellType cell, int inputSize, int hiddenSize, int layers,
@@ -163,7 +172,7 @@ public final class RecurrentStack implements Module {
      * (forward) or of its first (reverse, r = 0). With {@code toLayer}, the other way: the [B, H]
      * rows go to those rows of a zeroed [d·B, H] (the gradient of a final state).
      */
-    private void moveFinalStates(DeviceBuffer layerRows, long layerOff, int dilation, boolean reverse,
+    private void moveFinalStates(TensorOps ops, DeviceBuffer layerRows, long layerOff, int dilation, boolean reverse,
                                  DeviceBuffer sequenceRows, long sequenceOff, boolean toLayer) {
         int batch = lengths.length;
         int hidden = spec.hiddenSize();
@@ -179,6 +188,11 @@ public final class RecurrentStack implements Module {
             else ops.copy(layerRows, layerAt, sequenceRows, sequenceAt, n);
             b = end;
         }
+    }
+
+    /** Whether the directions share one set of scratch buffers (the backend runs them one after the other). */
+    private boolean sharedScratch() {
+        return ops.concurrentLanes() < 2;
     }
 
     private int subSequenceOfEnd(int b, int dilation, boolean reverse) {
@@ -203,17 +217,25 @@ public final class RecurrentStack implements Module {
                 throw new IllegalArgumentException("layer " + l + " is dilated: initial states are not supported");
             }
             DeviceBuffer y = outputs[l].ensure((long) steps * batch * width);
+            DeviceBuffer in = x;
+            int layer0 = l;
+            // The directions read the same input and write their own columns of y and their own
+            // states: the backend may run them at once (on a GPU, on two streams).
+            boolean shared = sharedScratch();
+            ops.concurrently(dirs, (lane, d) -> {
+                long s = (layer0 * dirs + d) * bh;
+                layers[layer0][d].forward(lane, steps / dilation, batch * dilation, in, m, h0, s, c0, s, y,
+                        (long) d * spec.hiddenSize(), width, scratch[shared ? 0 : d]);
+            });
             for (int d = 0; d < dirs; d++) {
                 RecurrentLayer layer = layers[l][d];
                 long s = (l * dirs + d) * bh;
-                layer.forward(steps / dilation, batch * dilation, x, m, h0, s, c0, s, y,
-                        (long) d * spec.hiddenSize(), width, scratch);
                 if (dilation == 1) {
                     if (hN != null) ops.copy(layer.states(), layer.finalStateOffset(), hN, s, bh);
                     if (cN != null) ops.copy(layer.cells(), layer.finalStateOffset(), cN, s, bh);
                 } else {
-                    if (hN != null) moveFinalStates(layer.states(), layer.finalStateOffset(), dilation, d == 1, hN, s, false);
-                    if (cN != null) moveFinalStates(layer.cells(), layer.finalStateOffset(), dilation, d == 1, cN, s, false);
+                    if (hN != null) moveFinalStates(ops, layer.states(), layer.finalStateOffset(), dilation, d == 1, hN, s, false);
+                    if (cN != null) moveFinalStates(ops, layer.cells(), layer.finalStateOffset(), dilation, d == 1, cN, s, false);
                 }
             }
             x = y;
@@ -306,8 +328,17 @@ public final class RecurrentStack implements Module {
                 dBelow = (inA ? gradB : gradA).ensure(inner);
                 inA = !inA;
             }
-            for (int d = 0; d < dirs; d++) {
-                long s = (l * dirs + d) * bh;
+            // As in forward, the directions may run at once: each reads dY's columns of its own
+            // outputs and adds to its own parameters' gradients. They add into one dBelow, though,
+            // so its GEMMs follow, in direction order (the sum's order fixes its bits); with
+            // shared scratch, each right after its direction, before the next overwrites the gate
+            // gradients it reads.
+            boolean shared = sharedScratch();
+            int layer0 = l;
+            DeviceBuffer dAbove = dY;
+            DeviceBuffer dInput = dBelow;
+            ops.concurrently(dirs, (lane, d) -> {
+                long s = (layer0 * dirs + d) * bh;
                 DeviceBuffer dh = dHN;
                 DeviceBuffer dc = dCN;
                 long hOff = s;
@@ -315,21 +346,27 @@ public final class RecurrentStack implements Module {
                 if (dilation > 1) {
                     // The final-state gradients go to the sub-sequences whose states were reported.
                     long rows = (long) dilation * bh;
+                    GrowableBuffer own = dilatedState[shared ? 0 : d];
                     if (dHN != null) {
-                        dh = dilatedState.ensure(2 * rows);
-                        ops.zero(dh, 0, rows);
-                        moveFinalStates(dh, 0, dilation, d == 1, dHN, s, true);
+                        dh = own.ensure(2 * rows);
+                        lane.zero(dh, 0, rows);
+                        moveFinalStates(lane, dh, 0, dilation, d == 1, dHN, s, true);
                         hOff = 0;
                     }
                     if (dCN != null) {
-                        dc = dilatedState.ensure(2 * rows);
-                        ops.zero(dc, rows, rows);
-                        moveFinalStates(dc, rows, dilation, d == 1, dCN, s, true);
+                        dc = own.ensure(2 * rows);
+                        lane.zero(dc, rows, rows);
+                        moveFinalStates(lane, dc, rows, dilation, d == 1, dCN, s, true);
                         cOff = rows;
                     }
                 }
-                layers[l][d].backward(dY, (long) d * spec.hiddenSize(), width, dh, hOff, dc, cOff,
-                        dBelow, d > 0, dH0, s, dC0, s, m, scratch);
+                RecurrentScratch own = scratch[shared ? 0 : d];
+                layers[layer0][d].backward(lane, dAbove, (long) d * spec.hiddenSize(), width, dh, hOff, dc, cOff,
+                        dH0, s, dC0, s, m, own);
+                if (shared && dInput != null) layers[layer0][d].inputGradient(lane, dInput, d > 0, own);
+            });
+            if (!shared && dBelow != null) {
+                for (int d = 0; d < dirs; d++) layers[l][d].inputGradient(ops, dBelow, d > 0, scratch[d]);
             }
             dY = dBelow;
         }
@@ -340,13 +377,13 @@ public final class RecurrentStack implements Module {
         for (RecurrentLayer[] layer : layers) {
             for (RecurrentLayer dir : layer) dir.close();
         }
-        scratch.close();
+        for (RecurrentScratch s : scratch) s.close();
         input.close();
         for (GrowableBuffer o : outputs) o.close();
         gradA.close();
         gradB.close();
         gradInput.close();
         paddedMask.close();
-        dilatedState.close();
+        for (GrowableBuffer g : dilatedState) g.close();
     }
 }

@@ -99,6 +99,18 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         return new CpuOps(threads, 1, 1, 1, NativeCpu.available(), Sgemm.of(false));
     }
 
+    /**
+     * For tests of code above the backend: {@link #concurrently} runs its tasks at the same time,
+     * each on a thread of its own (started in reverse index order), and {@link #concurrentLanes} says
+     * so, as a GPU with a stream per task would. Tasks that share scratch buffers, or that rely on
+     * running in index order, then give other bits than the default's in-order run.
+     */
+    public static CpuOps runningTasksConcurrently(int threads) {
+        CpuOps ops = new CpuOps(threads);
+        ops.tasksOnThreads = true;
+        return ops;
+    }
+
     /** With other split thresholds: tests use 1s to split every op across all threads. */
     CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, boolean nativeCells, Sgemm sgemm) {
         super(CpuBuffer.class, null);
@@ -202,6 +214,50 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                 }
             }
         });
+    }
+
+    // ---- independent tasks ----
+
+    /** Set only by {@link #runningTasksConcurrently}: the default runs the tasks in order (the reference). */
+    private boolean tasksOnThreads;
+
+    @Override
+    public int concurrentLanes() {
+        return tasksOnThreads ? Integer.MAX_VALUE : 1;
+    }
+
+    @Override
+    protected void concurrentlyImpl(int count, LaneTask task) {
+        if (!tasksOnThreads) {
+            super.concurrentlyImpl(count, task);
+            return;
+        }
+        Thread[] running = new Thread[count];
+        Throwable[] failed = new Throwable[count];
+        for (int i = count - 1; i >= 0; i--) {
+            int index = i;
+            running[i] = new Thread(() -> {
+                try {
+                    task.run(this, index);
+                } catch (Throwable t) {
+                    failed[index] = t;
+                }
+            }, "concurrent task " + i);
+            running[i].start();
+        }
+        for (Thread t : running) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for concurrent tasks", e);
+            }
+        }
+        for (Throwable t : failed) {
+            if (t instanceof RuntimeException r) throw r;
+            if (t instanceof Error e) throw e;
+            if (t != null) throw new IllegalStateException(t);
+        }
     }
 
     // ---- independent row ranges ----
