@@ -21,11 +21,14 @@
 #                                    (-Drnnclust.cuda.bidirectional=concurrent): CudaConcurrentDirectionsTest,
 #                                    then training epochs of a bidirectional autoencoder timed serial
 #                                    and concurrent side by side (not a default step: about 2 minutes)
+#      resident                      training epochs with the training set resident on the device
+#                                    (-Drnnclust.cuda.residentData=true) and uploaded per batch, side
+#                                    by side (not a default step: about a minute)
 #   7. the MNIST preset              of docs/results.md on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
 #                                    gpu-carry/data/MNIST)
 # Steps are picked with STEPS (default "tests compare fit baseline streaming mnist", in order of
 # priority); each step's limit in seconds with TESTS_S, COMPARE_S (also baseline), FIT_S,
-# STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S, PERSIST_S, BIDIR_S.
+# STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S, PERSIST_S, BIDIR_S, RESIDENT_S.
 # Logs go to $OUT as one tarball (rewritten after every step) and steps.txt: the device returns at
 # most 8 files.
 # Usage (device run, carry [".jre","gpu-carry"]):  ci/gpu-session.sh
@@ -97,6 +100,18 @@ if [[ $steps == *" bidir "* ]]; then
             -cp "$cp" org.rnnclust.cli.Main bench --device cuda --train-epoch cbf --cell "$cell" --bidirectional \
             --hidden 128 --batch 256 --warmup 2 --repeat 5 --json "$logs/bidir-$cell-$mode-$round.json"
       done
+    done
+  done
+fi
+# The training set resident on the device against a batch uploaded per step: training epochs of
+# the default autoencoder on CBF (900 x 128), batch 64 (more batches, more uploads), alternating.
+# ResidentDataCudaTest, its correctness check, runs in the tests step with the other gpu tests.
+if [[ $steps == *" resident "* ]]; then
+  for round in 1 2; do
+    for resident in false true; do
+      step "resident-$resident-$round" "${RESIDENT_S:-90}" "$java" -Xmx16g -Drnnclust.cuda.residentData=$resident \
+          -cp "$cp" org.rnnclust.cli.Main bench --device cuda --train-epoch cbf --batch 64 --warmup 2 --repeat 5 \
+          --json "$logs/resident-$resident-$round.json"
     done
   done
 fi

@@ -66,6 +66,26 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
      */
     void repeat(int times, long n, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
 
+    /**
+     * Writes the time-major batch dst [steps, count, channels] (from dstOff) of sequences
+     * index[from, from + count) of src, a set of sequences padded to maxSteps steps
+     * ([n, maxSteps, channels] from element 0): dst[(s·count + b)·channels + j] =
+     * src[(index[from + b]·maxSteps + s)·channels + j] for s &lt; steps ≤ maxSteps. With the
+     * dataset kept in device memory, a batch then costs the device only its indices (host
+     * integers, sent with the op), not its values; every index must name a sequence of src.
+     */
+    void gatherSequences(DeviceBuffer src, int maxSteps, int channels, int[] index, int from, int count, int steps,
+                         DeviceBuffer dst, long dstOff);
+
+    /**
+     * Bytes of device memory that a training set may keep for the whole run instead of uploading
+     * each batch ({@link #gatherSequences}); 0 where keeping it gains nothing (the CPU, whose
+     * "device" memory is the host's) or where it is turned off.
+     */
+    default long residentDataBytes() {
+        return 0;
+    }
+
     /** Swaps the first two axes: src [d0, d1, inner] to dst [d1, d0, inner] (batch- to time-major). */
     void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
 

@@ -111,6 +111,25 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         return ops;
     }
 
+    /**
+     * For tests of code above the backend: offers room for any training set to stay "on the
+     * device" ({@link #residentDataBytes}), so that the gathered batches of a GPU's resident path
+     * run here against the uploaded ones. The default offers none: on the CPU a second copy of the
+     * set gains nothing.
+     */
+    public static CpuOps keepingDataResident(int threads) {
+        CpuOps ops = new CpuOps(threads);
+        ops.residentData = true;
+        return ops;
+    }
+
+    private boolean residentData;
+
+    @Override
+    public long residentDataBytes() {
+        return residentData ? Long.MAX_VALUE : 0;
+    }
+
     /** With other split thresholds: tests use 1s to split every op across all threads. */
     CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, boolean nativeCells, Sgemm sgemm) {
         super(CpuBuffer.class, null);
@@ -214,6 +233,19 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                 }
             }
         });
+    }
+
+    @Override
+    protected void gatherSequencesImpl(CpuBuffer src, int maxSteps, int channels, int[] index, int from, int count,
+                                       int steps, CpuBuffer dst, long dstOff) {
+        // The copy a batch loader makes on the host, one step of one sequence at a time.
+        int d = Math.toIntExact(dstOff);
+        for (int b = 0; b < count; b++) {
+            int at = index[from + b] * maxSteps * channels;
+            for (int s = 0; s < steps; s++) {
+                dst.data.put(d + (s * count + b) * channels, src.data, at + s * channels, channels);
+            }
+        }
     }
 
     // ---- independent tasks ----

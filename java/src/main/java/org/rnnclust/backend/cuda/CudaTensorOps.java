@@ -209,6 +209,46 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         launch(RnnKernels.transpose01, grid(n), d0, d1, inner, src.address(srcOff), dst.address(dstOff));
     }
 
+    @Override
+    protected void gatherSequencesImpl(CudaBuffer src, int maxSteps, int channels, int[] index, int from, int count,
+                                       int steps, CudaBuffer dst, long dstOff) {
+        long n = (long) steps * count * channels;
+        if (n == 0) return;
+        // The indices go up through the staging ring as the bits of floats (each below 2^31, never a
+        // NaN pattern, copied as bytes), into a buffer that the stream's order keeps from being
+        // overwritten before the gather that reads it has run.
+        graphs.requireRunning("gatherSequences");
+        float[] bits = new float[count];
+        for (int b = 0; b < count; b++) bits[b] = Float.intBitsToFloat(index[from + b]);
+        if (gatherIndex == null || gatherIndex.bytes() < 4L * count) {
+            ctx.synchronize(stream, "gather indices");
+            if (gatherIndex != null) gatherIndex.close();
+            gatherIndex = null;
+            gatherIndex = new DeviceMemory(Math.max(4L * count, 4096), "batch indices");
+        }
+        ctx.bind();
+        staging.upload(bits, 0, gatherIndex.address(), count);
+        launch(RnnKernels.gatherSequences, grid(n), count, steps, maxSteps, channels, src.address(0),
+                gatherIndex.address(), dst.address(dstOff));
+    }
+
+    /** The indices of the last {@link #gatherSequences}, grown on demand. */
+    private DeviceMemory gatherIndex;
+
+    /**
+     * {@code -Drnnclust.cuda.residentData=true}: a training set that fits in this fraction of the
+     * free device memory stays there for the run, and each batch is gathered by index on the device
+     * (the rest of a training step needs far less than the remaining three quarters). Off by default
+     * until a GPU has run it.
+     */
+    static final double RESIDENT_DATA_FRACTION = 0.25;
+    private final boolean residentData = Boolean.getBoolean("rnnclust.cuda.residentData");
+
+    @Override
+    public long residentDataBytes() {
+        return residentData ? (long) (RESIDENT_DATA_FRACTION * ctx.memoryInfo()[0]) : 0;
+    }
+
     // ---- pooling ----
 
     @Override
@@ -882,7 +922,7 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         ctx.bind();
         cudart.cudaStreamSynchronize(stream);
         Resources.closeAll(lane, graphs, persistent, lt, this::releaseBlasWorkspace, blasWorkspace, reduce,
-                manyPartials, columnPartials, result, staging, origin == null ? module : null,
+                manyPartials, columnPartials, gatherIndex, result, staging, origin == null ? module : null,
                 () -> ctx.destroyEvent(forked), () -> ctx.destroyEvent(joined),
                 () -> Resources.closeAll(argSlots), args, alpha, beta);
     }
