@@ -24,11 +24,14 @@
 #      resident                      training epochs with the training set resident on the device
 #                                    (-Drnnclust.cuda.residentData=true) and uploaded per batch, side
 #                                    by side (not a default step: about a minute)
+#      stride0                       training epochs with the decoder's input read at stride 0
+#                                    (-Drnnclust.cuda.decoderInput=stride0) and copied T times, side
+#                                    by side (not a default step: about a minute)
 #   7. the MNIST preset              of docs/results.md on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
 #                                    gpu-carry/data/MNIST)
 # Steps are picked with STEPS (default "tests compare fit baseline streaming mnist", in order of
 # priority); each step's limit in seconds with TESTS_S, COMPARE_S (also baseline), FIT_S,
-# STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S, PERSIST_S, BIDIR_S, RESIDENT_S.
+# STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S, PERSIST_S, BIDIR_S, RESIDENT_S, STRIDE0_S.
 # Logs go to $OUT as one tarball (rewritten after every step) and steps.txt: the device returns at
 # most 8 files.
 # Usage (device run, carry [".jre","gpu-carry"]):  ci/gpu-session.sh
@@ -112,6 +115,18 @@ if [[ $steps == *" resident "* ]]; then
       step "resident-$resident-$round" "${RESIDENT_S:-90}" "$java" -Xmx16g -Drnnclust.cuda.residentData=$resident \
           -cp "$cp" org.rnnclust.cli.Main bench --device cuda --train-epoch cbf --batch 64 --warmup 2 --repeat 5 \
           --json "$logs/resident-$resident-$round.json"
+    done
+  done
+fi
+# The decoder's input read at stride 0 against T copies: training epochs of the default autoencoder
+# on CBF (900 x 128 steps: 128 copies of each batch's embedding) at H 128, batch 256, alternating.
+# SequenceAutoencoderStride0CudaTest, its correctness check, runs in the tests step.
+if [[ $steps == *" stride0 "* ]]; then
+  for round in 1 2; do
+    for mode in repeat stride0; do
+      step "stride0-$mode-$round" "${STRIDE0_S:-90}" "$java" -Xmx16g -Drnnclust.cuda.decoderInput=$mode \
+          -cp "$cp" org.rnnclust.cli.Main bench --device cuda --train-epoch cbf --hidden 128 --batch 256 \
+          --warmup 2 --repeat 5 --json "$logs/stride0-$mode-$round.json"
     done
   done
 fi

@@ -86,6 +86,17 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether a recurrent layer whose input is one [B, I] block at every step (a sequence
+     * autoencoder's decoder, fed its embedding) should project that block once and let every step
+     * read the projection (a step stride of 0), and sum its gate gradients over the steps before
+     * its weight and input gradients, instead of working on T copies. The same function, with its
+     * sums in another order; so false by default and on the CPU, the reference.
+     */
+    default boolean projectsRepeatedInputOnce() {
+        return false;
+    }
+
     /** Swaps the first two axes: src [d0, d1, inner] to dst [d1, d0, inner] (batch- to time-major). */
     void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
 

@@ -56,6 +56,10 @@ public final class RecurrentStack implements Module {
     private final GrowableBuffer[] dilatedState; // per direction as scratch, [2·d·B, H]: a dilated layer's final-state gradients
     private SequenceMask mask;
     private int[] lengths;
+    /** Whether the last forward's input was one [B, I] block that layer 0 projected once ({@link #forwardRepeated}). */
+    private boolean repeated;
+    /** Whether the last forward was {@link #forwardRepeated}, which only {@link #backwardRepeated} follows. */
+    private boolean fromRepeated;
 
     public RecurrentStack(TensorOps ops, RecurrentSpec spec, long seed) {
         this.ops = ops;
@@ -129,6 +133,8 @@ public final class RecurrentStack implements Module {
         DeviceBuffer x0 = input.ensure((long) spec.paddedSteps(steps) * batch * spec.inputSize());
         ops.transpose01(batch, steps, spec.inputSize(), x, 0, x0, 0);
         zeroPadding(x0, steps, batch, spec.inputSize());
+        repeated = false;
+        fromRepeated = false;
         run(mask, h0, c0, hN, cN);
         if (out != null) ops.transpose01(steps, batch, spec.outputSize(), lastOutput(), 0, out, 0);
     }
@@ -140,8 +146,59 @@ public final class RecurrentStack implements Module {
         DeviceBuffer x0 = input.ensure((long) spec.paddedSteps(mask.steps()) * mask.batch() * spec.inputSize());
         ops.copy(x, 0, x0, 0, n);
         zeroPadding(x0, mask.steps(), mask.batch(), spec.inputSize());
+        repeated = false;
+        fromRepeated = false;
         run(mask, h0, c0, hN, cN);
         if (out != null) ops.copy(lastOutput(), 0, out, 0, (long) mask.steps() * mask.batch() * spec.outputSize());
+    }
+
+    /**
+     * {@link #forwardTimeMajor} of z [B, I] repeated at every step (a sequence autoencoder's decoder
+     * input), zero initial states, out [T, B, H·dirs]; {@link #backwardRepeated} follows it. Where
+     * the backend asks for it ({@link TensorOps#projectsRepeatedInputOnce}) and no layer is dilated,
+     * layer 0 projects z once and every step reads that projection; otherwise z is copied to every
+     * step ({@link TensorOps#repeat}) and the stack runs as on any input.
+     */
+    public void forwardRepeated(DeviceBuffer z, SequenceMask mask, DeviceBuffer out) {
+        int batch = mask.batch();
+        int steps = mask.steps();
+        long bi = (long) batch * spec.inputSize();
+        repeated = ops.projectsRepeatedInputOnce() && !spec.dilated();
+        fromRepeated = true;
+        if (repeated) {
+            ops.copy(z, 0, input.ensure(bi), 0, bi);
+        } else {
+            DeviceBuffer x0 = input.ensure((long) spec.paddedSteps(steps) * bi);
+            ops.repeat(steps, bi, z, 0, x0, 0);
+            zeroPadding(x0, steps, batch, spec.inputSize());
+        }
+        run(mask, null, null, null, null);
+        if (out != null) ops.copy(lastOutput(), 0, out, 0, (long) steps * batch * spec.outputSize());
+    }
+
+    /**
+     * Backpropagates through the last {@link #forwardRepeated}: adds every parameter's gradient,
+     * and adds the gradient of z, Σ_t dX_t, to dZ [B, I].
+     *
+     * @param dOut gradient of the output [T, B, H·dirs] (padding steps are ignored)
+     */
+    public void backwardRepeated(DeviceBuffer dOut, DeviceBuffer dZ) {
+        requireForward();
+        if (!fromRepeated) throw new IllegalStateException("backwardRepeated after a forward of another kind");
+        int steps = mask.steps();
+        int batch = mask.batch();
+        DeviceBuffer dTop = gradA.ensure(topGradSize());
+        ops.copy(dOut, 0, dTop, 0, (long) steps * batch * spec.outputSize());
+        zeroPadding(dTop, steps, batch, spec.outputSize());
+        if (repeated) {
+            propagate(dTop, null, null, dZ, null, null);
+            return;
+        }
+        // z was copied to every step: its gradient is the sum over steps ([T, B·I] column sums).
+        int bi = Math.toIntExact((long) batch * spec.inputSize());
+        DeviceBuffer dIn = gradInput.ensure((long) spec.paddedSteps(steps) * bi);
+        propagate(dTop, null, null, dIn, null, null);
+        ops.addColumnSums(steps, bi, dIn, 0, bi, dZ, 0);
     }
 
     private DeviceBuffer lastOutput() {
@@ -224,8 +281,8 @@ public final class RecurrentStack implements Module {
             boolean shared = sharedScratch();
             ops.concurrently(dirs, (lane, d) -> {
                 long s = (layer0 * dirs + d) * bh;
-                layers[layer0][d].forward(lane, steps / dilation, batch * dilation, in, m, h0, s, c0, s, y,
-                        (long) d * spec.hiddenSize(), width, scratch[shared ? 0 : d]);
+                layers[layer0][d].forward(lane, steps / dilation, batch * dilation, in, layer0 == 0 && repeated, m, h0,
+                        s, c0, s, y, (long) d * spec.hiddenSize(), width, scratch[shared ? 0 : d]);
             });
             for (int d = 0; d < dirs; d++) {
                 RecurrentLayer layer = layers[l][d];
@@ -255,7 +312,7 @@ public final class RecurrentStack implements Module {
      */
     public void backward(DeviceBuffer dOut, DeviceBuffer dHN, DeviceBuffer dCN,
                          DeviceBuffer dX, DeviceBuffer dH0, DeviceBuffer dC0) {
-        requireForward();
+        requirePlainForward();
         int batch = mask.batch();
         int steps = mask.steps();
         DeviceBuffer dTop = null;
@@ -273,7 +330,7 @@ public final class RecurrentStack implements Module {
     /** {@link #backward} with dOut [T, B, H·dirs] and dX [T, B, I]. */
     public void backwardTimeMajor(DeviceBuffer dOut, DeviceBuffer dHN, DeviceBuffer dCN,
                                   DeviceBuffer dX, DeviceBuffer dH0, DeviceBuffer dC0) {
-        requireForward();
+        requirePlainForward();
         int steps = mask.steps();
         int batch = mask.batch();
         DeviceBuffer dTop = null;
@@ -300,6 +357,11 @@ public final class RecurrentStack implements Module {
 
     private void requireForward() {
         if (mask == null) throw new IllegalStateException("backward before forward");
+    }
+
+    private void requirePlainForward() {
+        requireForward();
+        if (fromRepeated) throw new IllegalStateException("after forwardRepeated, backwardRepeated");
     }
 
     /** dTop is in gradA (or null); gradients of lower layers' outputs alternate gradB, gradA. */
@@ -337,6 +399,8 @@ public final class RecurrentStack implements Module {
             int layer0 = l;
             DeviceBuffer dAbove = dY;
             DeviceBuffer dInput = dBelow;
+            // A repeated input's gradient (layer 0) adds to the caller's dZ, from the first direction on.
+            boolean addFirst = l == 0 && repeated;
             ops.concurrently(dirs, (lane, d) -> {
                 long s = (layer0 * dirs + d) * bh;
                 DeviceBuffer dh = dHN;
@@ -363,10 +427,10 @@ public final class RecurrentStack implements Module {
                 RecurrentScratch own = scratch[shared ? 0 : d];
                 layers[layer0][d].backward(lane, dAbove, (long) d * spec.hiddenSize(), width, dh, hOff, dc, cOff,
                         dH0, s, dC0, s, m, own);
-                if (shared && dInput != null) layers[layer0][d].inputGradient(lane, dInput, d > 0, own);
+                if (shared && dInput != null) layers[layer0][d].inputGradient(lane, dInput, d > 0 || addFirst, own);
             });
             if (!shared && dBelow != null) {
-                for (int d = 0; d < dirs; d++) layers[l][d].inputGradient(ops, dBelow, d > 0, scratch[d]);
+                for (int d = 0; d < dirs; d++) layers[l][d].inputGradient(ops, dBelow, d > 0 || addFirst, scratch[d]);
             }
             dY = dBelow;
         }

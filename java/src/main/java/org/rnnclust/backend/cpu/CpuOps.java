@@ -130,6 +130,26 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         return residentData ? Long.MAX_VALUE : 0;
     }
 
+    /**
+     * For tests of code above the backend: a recurrent layer fed one block at every step projects
+     * it once ({@link #projectsRepeatedInputOnce}), as a GPU may choose to, so that path runs here
+     * against the reference's T copies; every op and row range split as in
+     * {@link #splittingEverything}, so that the steps' reads of the projection are tried at row
+     * offsets. The default keeps the copies: their sums are the reference.
+     */
+    public static CpuOps projectingRepeatedInputOnce(int threads) {
+        CpuOps ops = splittingEverything(threads);
+        ops.repeatedOnce = true;
+        return ops;
+    }
+
+    private boolean repeatedOnce;
+
+    @Override
+    public boolean projectsRepeatedInputOnce() {
+        return repeatedOnce;
+    }
+
     /** With other split thresholds: tests use 1s to split every op across all threads. */
     CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, boolean nativeCells, Sgemm sgemm) {
         super(CpuBuffer.class, null);

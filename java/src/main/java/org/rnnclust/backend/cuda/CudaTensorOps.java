@@ -249,6 +249,20 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         return residentData ? (long) (RESIDENT_DATA_FRACTION * ctx.memoryInfo()[0]) : 0;
     }
 
+    /**
+     * {@code -Drnnclust.cuda.decoderInput=stride0}: a recurrent layer fed one [B, I] block at every
+     * step (the decoder) projects it once and its steps read that projection, its backward summing
+     * the gate gradients over the steps before one GEMM each for the weight and input gradients
+     * ({@link org.rnnclust.backend.TensorOps#projectsRepeatedInputOnce}); {@code repeat}, the
+     * default until a GPU has measured both, works on T copies as the CPU does.
+     */
+    private final boolean stride0Input = "stride0".equals(System.getProperty("rnnclust.cuda.decoderInput", "repeat"));
+
+    @Override
+    public boolean projectsRepeatedInputOnce() {
+        return stride0Input;
+    }
+
     // ---- pooling ----
 
     @Override
