@@ -17,11 +17,21 @@
 #   6. profile                       Nsight Compute kernel times: LSTM forward, k-means kernels
 #      persist                       ci/persist-gpu-check.sh: the persistent LSTM/GRU kernels' tests,
 #                                    racecheck and timings (not a default step: about 6 minutes)
+#      bidir                         a bidirectional layer's directions on two streams
+#                                    (-Drnnclust.cuda.bidirectional=concurrent): CudaConcurrentDirectionsTest,
+#                                    then training epochs of a bidirectional autoencoder timed serial
+#                                    and concurrent side by side (not a default step: about 2 minutes)
+#      resident                      training epochs with the training set resident on the device
+#                                    (-Drnnclust.cuda.residentData=true) and uploaded per batch, side
+#                                    by side (not a default step: about a minute)
+#      stride0                       training epochs with the decoder's input read at stride 0
+#                                    (-Drnnclust.cuda.decoderInput=stride0) and copied T times, side
+#                                    by side (not a default step: about a minute)
 #   7. the MNIST preset              of docs/results.md on the GPU, timed, seeds MNIST_SEEDS (default 1; needs
 #                                    gpu-carry/data/MNIST)
 # Steps are picked with STEPS (default "tests compare fit baseline streaming mnist", in order of
 # priority); each step's limit in seconds with TESTS_S, COMPARE_S (also baseline), FIT_S,
-# STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S, PERSIST_S.
+# STREAMING_S, SANITIZE_S, PROFILE_S, MNIST_S, PERSIST_S, BIDIR_S, RESIDENT_S, STRIDE0_S.
 # Logs go to $OUT as one tarball (rewritten after every step) and steps.txt: the device returns at
 # most 8 files.
 # Usage (device run, carry [".jre","gpu-carry"]):  ci/gpu-session.sh
@@ -77,6 +87,49 @@ fi
 # The persistent LSTM/GRU kernels' own check (tests with the shape rule on, racecheck, stepwise
 # against persistent timings): not in the default steps, its 6 minutes are a session of their own.
 [[ $steps == *" persist "* ]] && step persist "${PERSIST_S:-420}" ci/persist-gpu-check.sh
+# A bidirectional layer's two directions on two streams: the test (concurrent against serial, bit
+# for bit on the per-step path), then whole training epochs of a bidirectional encoder (CBF, 900 x
+# 128 steps, H 128, batch 256) with the two modes alternating, on the same machine, for the ratio
+# the default (serial until measured) should follow.
+if [[ $steps == *" bidir "* ]]; then
+  step bidir-test "${BIDIR_S:-120}" "$java" -Xmx16g -jar gpu-carry/junit-platform-console-standalone.jar execute \
+      --class-path "gpu-carry/rnnclust-tests.jar:$cp" \
+      --select-class org.rnnclust.backend.cuda.CudaConcurrentDirectionsTest \
+      --details=tree --disable-banner --disable-ansi-colors
+  for round in 1 2; do
+    for mode in serial concurrent; do
+      for cell in lstm gru; do
+        step "bidir-$cell-$mode-$round" "${BIDIR_S:-120}" "$java" -Xmx16g -Drnnclust.cuda.bidirectional=$mode \
+            -cp "$cp" org.rnnclust.cli.Main bench --device cuda --train-epoch cbf --cell "$cell" --bidirectional \
+            --hidden 128 --batch 256 --warmup 2 --repeat 5 --json "$logs/bidir-$cell-$mode-$round.json"
+      done
+    done
+  done
+fi
+# The training set resident on the device against a batch uploaded per step: training epochs of
+# the default autoencoder on CBF (900 x 128), batch 64 (more batches, more uploads), alternating.
+# ResidentDataCudaTest, its correctness check, runs in the tests step with the other gpu tests.
+if [[ $steps == *" resident "* ]]; then
+  for round in 1 2; do
+    for resident in false true; do
+      step "resident-$resident-$round" "${RESIDENT_S:-90}" "$java" -Xmx16g -Drnnclust.cuda.residentData=$resident \
+          -cp "$cp" org.rnnclust.cli.Main bench --device cuda --train-epoch cbf --batch 64 --warmup 2 --repeat 5 \
+          --json "$logs/resident-$resident-$round.json"
+    done
+  done
+fi
+# The decoder's input read at stride 0 against T copies: training epochs of the default autoencoder
+# on CBF (900 x 128 steps: 128 copies of each batch's embedding) at H 128, batch 256, alternating.
+# SequenceAutoencoderStride0CudaTest, its correctness check, runs in the tests step.
+if [[ $steps == *" stride0 "* ]]; then
+  for round in 1 2; do
+    for mode in repeat stride0; do
+      step "stride0-$mode-$round" "${STRIDE0_S:-90}" "$java" -Xmx16g -Drnnclust.cuda.decoderInput=$mode \
+          -cp "$cp" org.rnnclust.cli.Main bench --device cuda --train-epoch cbf --hidden 128 --batch 256 \
+          --warmup 2 --repeat 5 --json "$logs/stride0-$mode-$round.json"
+    done
+  done
+fi
 [[ $steps == *" streaming "* ]] && step streaming "${STREAMING_S:-120}" "$java" -Xmx40g -cp "$cp" \
     org.rnnclust.cli.Main bench --device cuda --max-device-memory 256M --kmeans 20000000,32,100 --warmup 1 --repeat 3
 # compute-sanitizer's memcheck over every kernel a small training run (2-layer bidirectional LSTM

@@ -563,3 +563,19 @@ RNNCLUST_KERNEL void recordBatch(double *__restrict__ s, int lossSlot, double ho
 RNNCLUST_KERNEL void repeatKernel(long long n, int times, const float *__restrict__ src, float *__restrict__ dst) {
     GRID_STRIDE(e, n * times) dst[e] = src[e % n];
 }
+
+// A training batch from a dataset kept in device memory: dst [steps, count, channels], time-major,
+// from sequences index[b] of src [n, maxSteps, channels]: dst[(s·count + b)·channels + j] =
+// src[(index[b]·maxSteps + s)·channels + j] for s < steps. The host then sends only the count
+// indices of a batch, not its values.
+RNNCLUST_KERNEL void gatherSequences(int count, int steps, int maxSteps, int channels,
+                                     const float *__restrict__ src, const int *__restrict__ index,
+                                     float *__restrict__ dst) {
+    GRID_STRIDE(e, (long long) steps * count * channels) {
+        long long row = e / channels;
+        int j = (int) (e - row * channels);
+        int b = (int) (row % count);
+        long long s = row / count;
+        dst[e] = src[((long long) index[b] * maxSteps + s) * channels + j];
+    }
+}

@@ -180,5 +180,15 @@ int main() {
     for (int t=0;t<5;t++) for (int i=0;i<7;i++) dste[t*7+i]=src[i];
     exact("repeat", err(dst,dste));
   }
+  {
+    // 5 sequences of 4 steps, 3 channels; a batch of 4 (one repeated, out of order) over 3 steps
+    int n = 5, maxSteps = 4, c = 3, count = 4, steps = 3;
+    auto src=R(n*maxSteps*c); std::vector<float> dst(steps*count*c), dste(steps*count*c);
+    int index[] = {3, 0, 4, 3};
+    gatherSequences(count, steps, maxSteps, c, src.data(), index, dst.data());
+    for (int s=0;s<steps;s++) for (int b=0;b<count;b++) for (int j=0;j<c;j++)
+      dste[(s*count+b)*c+j] = src[(index[b]*maxSteps+s)*c+j];
+    exact("gatherSequences", err(dst,dste));
+  }
   return 0;
 }

@@ -95,6 +95,31 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
     }
 
     @Override
+    public final void gatherSequences(DeviceBuffer src, int maxSteps, int channels, int[] index, int from, int count,
+                                      int steps, DeviceBuffer dst, long dstOff) {
+        requireSizes("gatherSequences", maxSteps, channels, count, steps);
+        if (steps > maxSteps) throw new IllegalArgumentException("gatherSequences: " + steps + " steps > " + maxSteps);
+        requireInside(index.length, from, count, "index");
+        B s = owned(src);
+        long row = (long) maxSteps * channels;
+        long sequences = row == 0 ? 0 : s.size() / row;
+        for (int b = from; b < from + count; b++) {
+            if (index[b] < 0 || index[b] >= sequences) {
+                throw new IndexOutOfBoundsException("gatherSequences: index " + index[b] + " outside the " + sequences
+                        + " sequences of " + s);
+            }
+        }
+        long n = Math.multiplyExact(Math.multiplyExact((long) steps, count), channels);
+        B d = inside(dst, dstOff, n);
+        if (s == d) throw new IllegalArgumentException("gatherSequences: source and destination are one buffer");
+        gatherSequencesImpl(s, maxSteps, channels, index, from, count, steps, d, dstOff);
+    }
+
+    /** {@link TensorOps#gatherSequences} with checked arguments: every index names a sequence of src. */
+    protected abstract void gatherSequencesImpl(B src, int maxSteps, int channels, int[] index, int from, int count,
+                                                int steps, B dst, long dstOff);
+
+    @Override
     public final void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst,
                                   long dstOff) {
         requireSizes("transpose01", d0, d1, inner);
@@ -104,6 +129,20 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
     }
 
     protected abstract void transpose01Impl(int d0, int d1, int inner, B src, long srcOff, B dst, long dstOff);
+
+    // ---- independent tasks ----
+
+    @Override
+    public final void concurrently(int count, LaneTask task) {
+        if (count < 0) throw new IllegalArgumentException("concurrently: negative task count " + count);
+        java.util.Objects.requireNonNull(task, "task");
+        if (count > 0) concurrentlyImpl(count, task);
+    }
+
+    /** {@link TensorOps#concurrently} with count &gt; 0; by default the tasks in index order on this object. */
+    protected void concurrentlyImpl(int count, LaneTask task) {
+        for (int i = 0; i < count; i++) task.run(this, i);
+    }
 
     // ---- BLAS ----
 

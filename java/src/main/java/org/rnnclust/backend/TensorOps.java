@@ -66,6 +66,37 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
      */
     void repeat(int times, long n, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
 
+    /**
+     * Writes the time-major batch dst [steps, count, channels] (from dstOff) of sequences
+     * index[from, from + count) of src, a set of sequences padded to maxSteps steps
+     * ([n, maxSteps, channels] from element 0): dst[(s·count + b)·channels + j] =
+     * src[(index[from + b]·maxSteps + s)·channels + j] for s &lt; steps ≤ maxSteps. With the
+     * dataset kept in device memory, a batch then costs the device only its indices (host
+     * integers, sent with the op), not its values; every index must name a sequence of src.
+     */
+    void gatherSequences(DeviceBuffer src, int maxSteps, int channels, int[] index, int from, int count, int steps,
+                         DeviceBuffer dst, long dstOff);
+
+    /**
+     * Bytes of device memory that a training set may keep for the whole run instead of uploading
+     * each batch ({@link #gatherSequences}); 0 where keeping it gains nothing (the CPU, whose
+     * "device" memory is the host's) or where it is turned off.
+     */
+    default long residentDataBytes() {
+        return 0;
+    }
+
+    /**
+     * Whether a recurrent layer whose input is one [B, I] block at every step (a sequence
+     * autoencoder's decoder, fed its embedding) should project that block once and let every step
+     * read the projection (a step stride of 0), and sum its gate gradients over the steps before
+     * its weight and input gradients, instead of working on T copies. The same function, with its
+     * sums in another order; so false by default and on the CPU, the reference.
+     */
+    default boolean projectsRepeatedInputOnce() {
+        return false;
+    }
+
     /** Swaps the first two axes: src [d0, d1, inner] to dst [d1, d0, inner] (batch- to time-major). */
     void transpose01(int d0, int d1, int inner, DeviceBuffer src, long srcOff, DeviceBuffer dst, long dstOff);
 
@@ -88,6 +119,35 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
      */
     default void forEachRowRange(int rows, long workPerRow, RowRangeTask task) {
         task.run(this, 0, rows);
+    }
+
+    // ---- independent tasks ----
+
+    /** The {@code index}-th task of {@link #concurrently}, issuing its ops on {@code ops}. */
+    @FunctionalInterface
+    interface LaneTask {
+        void run(TensorOps ops, int index);
+    }
+
+    /**
+     * Runs {@code task} for index 0, 1, ..., count − 1, possibly at the same time, each issuing its
+     * ops on the TensorOps it is handed (this one, or a lane of it on a GPU: another stream); ops
+     * issued here after the call see everything the tasks wrote. For the two directions of a
+     * bidirectional layer, which share nothing but their input. The tasks must not write what
+     * another reads or writes, and since they may run at once, each needs its own scratch buffers
+     * (see {@link #concurrentLanes}). Buffers are allocated as usual, from this object. The default,
+     * and the CPU, run the tasks one after the other on this object, in index order.
+     */
+    default void concurrently(int count, LaneTask task) {
+        for (int i = 0; i < count; i++) task.run(this, i);
+    }
+
+    /**
+     * How many tasks of {@link #concurrently} may run at the same time: 1 where they run one after
+     * the other, so that callers can share one set of scratch buffers among the tasks there.
+     */
+    default int concurrentLanes() {
+        return 1;
     }
 
     /**

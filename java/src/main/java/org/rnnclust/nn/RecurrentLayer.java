@@ -27,7 +27,6 @@ import org.rnnclust.backend.TensorOps;
  * buffers, so forward and backward may each take either path.
  */
 final class RecurrentLayer implements AutoCloseable {
-    private final TensorOps ops;
     private final CellType cell;
     private final int in;
     private final int hid;
@@ -53,9 +52,10 @@ final class RecurrentLayer implements AutoCloseable {
     private int batch;
     private DeviceBuffer input;
     private boolean zeroInitialState;
+    /** Whether the last forward's input was one [B, in] block read at every step. */
+    private boolean repeated;
 
     RecurrentLayer(TensorOps ops, CellType cell, int in, int hid, boolean reverse, String suffix) {
-        this.ops = ops;
         this.cell = cell;
         this.in = in;
         this.hid = hid;
@@ -102,32 +102,42 @@ final class RecurrentLayer implements AutoCloseable {
     }
 
     /**
-     * @param x    [T, B, in], kept (not copied) for backward: it must not change before then
+     * @param ops  where the ops are issued: the stack's TensorOps, or a lane of it
+     *             ({@link TensorOps#concurrently}); the layer's buffers are allocated by the stack's
+     * @param x    [T, B, in], kept (not copied) for backward: it must not change before then; with
+     *             {@code repeated}, [B, in], the input of every step
+     * @param repeated project x once and read that projection at every step (a step stride of 0:
+     *             {@link TensorOps#projectsRepeatedInputOnce}); backward then sums the gate
+     *             gradients over the steps before the input's weight and input gradients
      * @param mask [T, B]
      * @param h0   [B, H] at h0Off, or null for zeros; c0 likewise (LSTM)
      * @param y    receives h of step t, row b at yOff + (t·B + b)·ldY
      */
-    void forward(int steps, int batch, DeviceBuffer x, DeviceBuffer mask, DeviceBuffer h0, long h0Off,
-                 DeviceBuffer c0, long c0Off, DeviceBuffer y, long yOff, int ldY, RecurrentScratch scratch) {
+    void forward(TensorOps ops, int steps, int batch, DeviceBuffer x, boolean repeated, DeviceBuffer mask,
+                 DeviceBuffer h0, long h0Off, DeviceBuffer c0, long c0Off, DeviceBuffer y, long yOff, int ldY,
+                 RecurrentScratch scratch) {
         this.steps = steps;
         this.batch = batch;
         this.input = x;
+        this.repeated = repeated;
         this.zeroInitialState = h0 == null;
         long rows = (long) steps * batch;
+        long projected = repeated ? batch : rows;
         long bh = (long) batch * hid;
-        DeviceBuffer xProj = scratch.xProj.ensure(rows * gh);
+        DeviceBuffer xProj = scratch.xProj.ensure(projected * gh);
         DeviceBuffer hProj = scratch.hProj.ensure((long) batch * gh);
         DeviceBuffer hs = states.ensure((steps + 1) * bh);
         DeviceBuffer cs = cell == CellType.LSTM ? cells.ensure((steps + 1) * bh) : null;
         DeviceBuffer ws = workspace.ensure(rows * cell.workspaceGates() * hid);
 
-        ops.gemm(false, true, Math.toIntExact(rows), gh, in, 1f, x, 0, in, wIh.value(), 0, in, 0f, xProj, 0, gh);
+        ops.gemm(false, true, Math.toIntExact(projected), gh, in, 1f, x, 0, in, wIh.value(), 0, in, 0f, xProj, 0, gh);
         long init = reverse ? steps * bh : 0;
-        setState(hs, init, h0, h0Off, bh);
-        if (cs != null) setState(cs, init, c0, c0Off, bh);
+        setState(ops, hs, init, h0, h0Off, bh);
+        if (cs != null) setState(ops, cs, init, c0, c0Off, bh);
         // Where the backend has a kernel for the whole loop at this shape (a GPU's persistent
         // kernel), it writes what the steps below would; the backward below is the same either way.
-        if (cell != CellType.RNN && ops.forwardSequence(cell.gates(), steps, batch, hid, reverse, h0 == null, xProj,
+        // (That kernel reads a projection per step: a repeated input's forward runs the steps.)
+        if (cell != CellType.RNN && !repeated && ops.forwardSequence(cell.gates(), steps, batch, hid, reverse, h0 == null, xProj,
                 wHh.value(), bIh.value(), bHh.value(), mask, hs, cs, y, yOff, ldY, ws)) {
             return;
         }
@@ -142,11 +152,11 @@ final class RecurrentLayer implements AutoCloseable {
         // parameter buffers, all fixed), the shape, and every buffer and offset passed in; the
         // GrowableBuffers hand out the same buffer objects until they grow, so a key repeats from
         // the second batch of a shape on.
-        Object key = Arrays.asList(this, "forward", steps, batch, h0 == null, xProj, hProj, whT, hs, cs, ws,
-                mask, y, yOff, ldY);
+        Object key = Arrays.asList(this, "forward", steps, batch, h0 == null, repeated, xProj, hProj, whT, hs, cs,
+                ws, mask, y, yOff, ldY);
         ops.capturedByKey(key, () -> ops.forEachRowRange(batch,
-                rowWork(steps), (lane, b0, b1) -> forwardSteps(lane, b0, b1 - b0, xProj, hProj, whT, hs, cs, ws,
-                        mask, h0 == null, y, yOff, ldY)));
+                rowWork(steps), (lane, b0, b1) -> forwardSteps(lane, b0, b1 - b0, xProj, repeated, hProj, whT, hs, cs,
+                        ws, mask, h0 == null, y, yOff, ldY)));
     }
 
     /** About the flops of one batch row through all steps of forward or backward (the GEMMs). */
@@ -155,7 +165,7 @@ final class RecurrentLayer implements AutoCloseable {
     }
 
     /** The time loop of forward for batch rows [b0, b0 + nb), issued on {@code lane}. */
-    private void forwardSteps(TensorOps lane, int b0, int nb, DeviceBuffer xProj, DeviceBuffer hProj,
+    private void forwardSteps(TensorOps lane, int b0, int nb, DeviceBuffer xProj, boolean repeated, DeviceBuffer hProj,
                               DeviceBuffer whT, DeviceBuffer hs, DeviceBuffer cs, DeviceBuffer ws, DeviceBuffer mask, boolean zeroH0,
                               DeviceBuffer y, long yOff, int ldY) {
         int wsg = cell.workspaceGates() * hid;
@@ -170,7 +180,8 @@ final class RecurrentLayer implements AutoCloseable {
             } else {
                 lane.stepGemmPrepared(nb, gh, hid, 1f, hs, prev, hid, whT, 0f, hProj, hpo, gh);
             }
-            long xo = row * gh;
+            // A repeated input's projection is one [B, G·H] block that every step reads.
+            long xo = repeated ? (long) b0 * gh : row * gh;
             long mo = row;
             long yo = yOff + row * ldY;
             long wo = row * wsg;
@@ -185,7 +196,7 @@ final class RecurrentLayer implements AutoCloseable {
         }
     }
 
-    private void setState(DeviceBuffer dst, long dstOff, DeviceBuffer src, long srcOff, long n) {
+    private static void setState(TensorOps ops, DeviceBuffer dst, long dstOff, DeviceBuffer src, long srcOff, long n) {
         if (src == null) {
             ops.zero(dst, dstOff, n);
         } else {
@@ -194,17 +205,17 @@ final class RecurrentLayer implements AutoCloseable {
     }
 
     /**
-     * Adds this layer's parameter gradients and writes (or adds, with {@code accumulateDx}) the
-     * input gradient.
+     * Adds this layer's parameter gradients and leaves the gate gradients in {@code scratch} for
+     * {@link #inputGradient}, which must follow before the scratch is used again.
      *
+     * @param ops where the ops are issued, as in {@link #forward}
      * @param dY  gradient of the outputs, row b of step t at dYOff + (t·B + b)·ldY; null for none
      * @param dhN gradient of the final state [B, H] at dhNOff, or null; dcN likewise (LSTM)
-     * @param dX  [T, B, in] input gradient, or null to skip it
      * @param dh0 receives the gradient of the initial state, or null; dc0 likewise
      */
-    void backward(DeviceBuffer dY, long dYOff, int ldY, DeviceBuffer dhN, long dhNOff, DeviceBuffer dcN, long dcNOff,
-                  DeviceBuffer dX, boolean accumulateDx, DeviceBuffer dh0, long dh0Off, DeviceBuffer dc0, long dc0Off,
-                  DeviceBuffer mask, RecurrentScratch scratch) {
+    void backward(TensorOps ops, DeviceBuffer dY, long dYOff, int ldY, DeviceBuffer dhN, long dhNOff, DeviceBuffer dcN,
+                  long dcNOff, DeviceBuffer dh0, long dh0Off, DeviceBuffer dc0, long dc0Off, DeviceBuffer mask,
+                  RecurrentScratch scratch) {
         if (input == null) throw new IllegalStateException("backward before forward");
         long rows = (long) steps * batch;
         long bh = (long) batch * hid;
@@ -216,8 +227,8 @@ final class RecurrentLayer implements AutoCloseable {
         DeviceBuffer hs = states.ensure(0);
         DeviceBuffer cs = cell == CellType.LSTM ? cells.ensure(0) : null;
         DeviceBuffer ws = workspace.ensure(0);
-        setState(dh, 0, dhN, dhNOff, bh);
-        if (dc != null) setState(dc, 0, dcN, dcNOff, bh);
+        setState(ops, dh, 0, dhN, dhNOff, bh);
+        if (dc != null) setState(ops, dc, 0, dcN, dcNOff, bh);
 
         boolean needDh0 = dh0 != null;
         // As in forward: a backend's kernel for the whole loop, where it has one for this shape.
@@ -237,7 +248,14 @@ final class RecurrentLayer implements AutoCloseable {
         if (dc0 != null && dc != null) ops.copy(dc, 0, dc0, dc0Off, bh);
 
         int r = Math.toIntExact(rows);
-        ops.gemm(true, false, gh, in, r, 1f, dgi, 0, gh, input, 0, in, 1f, wIh.grad(), 0, in);
+        if (repeated) {
+            // dW_ih += Σ_t dGates_tᵀ·x = (Σ_t dGates_t)ᵀ·x: the steps' gate gradients summed first
+            // ([T, B·G·H] column sums), then one GEMM over the B rows of x.
+            DeviceBuffer sum = stepSum(ops, scratch);
+            ops.gemm(true, false, gh, in, batch, 1f, sum, 0, gh, input, 0, in, 1f, wIh.grad(), 0, in);
+        } else {
+            ops.gemm(true, false, gh, in, r, 1f, dgi, 0, gh, input, 0, in, 1f, wIh.grad(), 0, in);
+        }
         // dW_hh: the step whose entering state is a zero h0 (t = 0 forward, T−1 reverse) adds nothing.
         int skip = zeroInitialState ? batch : 0;
         long dghFirst = reverse ? 0 : (long) skip * gh;
@@ -257,9 +275,32 @@ final class RecurrentLayer implements AutoCloseable {
             ops.addColumnSums(r, gh, dgi, 0, gh, bIh.grad(), 0);
             ops.addColumnSums(r, gh, dgh, 0, gh, bHh.grad(), 0);
         }
-        if (dX != null) {
-            ops.gemm(false, false, r, in, gh, 1f, dgi, 0, gh, wIh.value(), 0, in, accumulateDx ? 1f : 0f, dX, 0, in);
+    }
+
+    /**
+     * Writes (or adds, with {@code accumulate}) the input gradient dX [T, B, in] = dGates·W_ih from
+     * the gate gradients that the last {@link #backward} left in {@code scratch}. Apart from it, since
+     * the directions of a layer add into one dX and the sum's order fixes its bits.
+     */
+    void inputGradient(TensorOps ops, DeviceBuffer dX, boolean accumulate, RecurrentScratch scratch) {
+        if (repeated) {
+            // The input of every step is the same [B, in] block: its gradient is Σ_t dX_t = (Σ_t dGates_t)·W_ih.
+            ops.gemm(false, false, batch, in, gh, 1f, scratch.dGatesStepSum.ensure(0), 0, gh, wIh.value(), 0, in,
+                    accumulate ? 1f : 0f, dX, 0, in);
+            return;
         }
+        int r = Math.toIntExact((long) steps * batch);
+        ops.gemm(false, false, r, in, gh, 1f, scratch.dGatesIh.ensure(0), 0, gh, wIh.value(), 0, in,
+                accumulate ? 1f : 0f, dX, 0, in);
+    }
+
+    /** Σ_t of the input-side gate gradients in scratch, [B, G·H] (a repeated input's backward). */
+    private DeviceBuffer stepSum(TensorOps ops, RecurrentScratch scratch) {
+        int cols = Math.toIntExact((long) batch * gh);
+        DeviceBuffer sum = scratch.dGatesStepSum.ensure(cols);
+        ops.zero(sum, 0, cols);
+        ops.addColumnSums(steps, cols, scratch.dGatesIh.ensure(0), 0, cols, sum, 0);
+        return sum;
     }
 
     /** The time loop of backward for batch rows [b0, b0 + nb), issued on {@code lane}. */

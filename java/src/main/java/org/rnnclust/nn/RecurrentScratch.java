@@ -5,7 +5,8 @@ import org.rnnclust.backend.TensorOps;
 /**
  * Buffers that the layers of a stack use one at a time and need not keep between forward and
  * backward: the input projection (needed only during the forward time loop), the per-step
- * recurrent projection, the gate gradients, the carried dh, dc and a bias-gradient sum.
+ * recurrent projection, the gate gradients (and their sum over the steps), the carried dh, dc and a
+ * bias-gradient sum.
  */
 final class RecurrentScratch implements AutoCloseable {
     final GrowableBuffer xProj;
@@ -15,6 +16,8 @@ final class RecurrentScratch implements AutoCloseable {
     final GrowableBuffer dh;
     final GrowableBuffer dc;
     final GrowableBuffer biasGrad;
+    /** Σ over the steps of the gate gradients [B, G·H], for a repeated input (RecurrentLayer). */
+    final GrowableBuffer dGatesStepSum;
 
     RecurrentScratch(TensorOps ops) {
         xProj = new GrowableBuffer(ops);
@@ -24,6 +27,7 @@ final class RecurrentScratch implements AutoCloseable {
         dh = new GrowableBuffer(ops);
         dc = new GrowableBuffer(ops);
         biasGrad = new GrowableBuffer(ops);
+        dGatesStepSum = new GrowableBuffer(ops);
     }
 
     @Override
@@ -35,5 +39,6 @@ final class RecurrentScratch implements AutoCloseable {
         dh.close();
         dc.close();
         biasGrad.close();
+        dGatesStepSum.close();
     }
 }

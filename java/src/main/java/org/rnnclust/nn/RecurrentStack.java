@@ -42,16 +42,24 @@ public final class RecurrentStack implements Module {
     private final RecurrentSpec spec;
     private final RecurrentLayer[][] layers;  // [layer][direction]
     private final List<Parameter> parameters;
-    private final RecurrentScratch scratch;
+    /**
+     * Scratch of the layers, one set per direction where the backend may run the two directions
+     * at once ({@link TensorOps#concurrently}); otherwise all layers and directions share [0].
+     */
+    private final RecurrentScratch[] scratch;
     private final GrowableBuffer input;      // [T, B, I], the copy that layer 0 keeps for backward
     private final GrowableBuffer[] outputs;  // per layer, [T, B, H·dirs]
     private final GrowableBuffer gradA;      // ping-pong gradients of layer outputs/inputs
     private final GrowableBuffer gradB;
     private final GrowableBuffer gradInput;  // [T, B, I] before the transpose to the caller's layout
     private final GrowableBuffer paddedMask;   // the [T, B] mask with zero padding steps, for dilated layers
-    private final GrowableBuffer dilatedState; // [d·B, H]: a dilated layer's final-state gradient
+    private final GrowableBuffer[] dilatedState; // per direction as scratch, [2·d·B, H]: a dilated layer's final-state gradients
     private SequenceMask mask;
     private int[] lengths;
+    /** Whether the last forward's input was one [B, I] block that layer 0 projected once ({@link #forwardRepeated}). */
+    private boolean repeated;
+    /** Whether the last forward was {@link #forwardRepeated}, which only {@link #backwardRepeated} follows. */
+    private boolean fromRepeated;
 
     public RecurrentStack(TensorOps ops, RecurrentSpec spec, long seed) {
         this.ops = ops;
@@ -72,7 +80,13 @@ public final class RecurrentStack implements Module {
             }
         }
         this.parameters = Collections.unmodifiableList(params);
-        this.scratch = new RecurrentScratch(ops);
+        // GrowableBuffers allocate at first use: an unused direction's scratch costs nothing.
+        this.scratch = new RecurrentScratch[dirs];
+        this.dilatedState = new GrowableBuffer[dirs];
+        for (int d = 0; d < dirs; d++) {
+            scratch[d] = new RecurrentScratch(ops);
+            dilatedState[d] = new GrowableBuffer(ops);
+        }
         this.input = new GrowableBuffer(ops);
         this.outputs = new GrowableBuffer[spec.layers()];
         for (int l = 0; l < outputs.length; l++) outputs[l] = new GrowableBuffer(ops);
@@ -80,7 +94,6 @@ public final class RecurrentStack implements Module {
         this.gradB = new GrowableBuffer(ops);
         this.gradInput = new GrowableBuffer(ops);
         this.paddedMask = new GrowableBuffer(ops);
-        this.dilatedState = new GrowableBuffer(ops);
     }
 
     public RecurrentStack(TensorOps ops, CellType cell, int inputSize, int hiddenSize, int layers,
@@ -120,6 +133,8 @@ public final class RecurrentStack implements Module {
         DeviceBuffer x0 = input.ensure((long) spec.paddedSteps(steps) * batch * spec.inputSize());
         ops.transpose01(batch, steps, spec.inputSize(), x, 0, x0, 0);
         zeroPadding(x0, steps, batch, spec.inputSize());
+        repeated = false;
+        fromRepeated = false;
         run(mask, h0, c0, hN, cN);
         if (out != null) ops.transpose01(steps, batch, spec.outputSize(), lastOutput(), 0, out, 0);
     }
@@ -131,8 +146,59 @@ public final class RecurrentStack implements Module {
         DeviceBuffer x0 = input.ensure((long) spec.paddedSteps(mask.steps()) * mask.batch() * spec.inputSize());
         ops.copy(x, 0, x0, 0, n);
         zeroPadding(x0, mask.steps(), mask.batch(), spec.inputSize());
+        repeated = false;
+        fromRepeated = false;
         run(mask, h0, c0, hN, cN);
         if (out != null) ops.copy(lastOutput(), 0, out, 0, (long) mask.steps() * mask.batch() * spec.outputSize());
+    }
+
+    /**
+     * {@link #forwardTimeMajor} of z [B, I] repeated at every step (a sequence autoencoder's decoder
+     * input), zero initial states, out [T, B, H·dirs]; {@link #backwardRepeated} follows it. Where
+     * the backend asks for it ({@link TensorOps#projectsRepeatedInputOnce}) and no layer is dilated,
+     * layer 0 projects z once and every step reads that projection; otherwise z is copied to every
+     * step ({@link TensorOps#repeat}) and the stack runs as on any input.
+     */
+    public void forwardRepeated(DeviceBuffer z, SequenceMask mask, DeviceBuffer out) {
+        int batch = mask.batch();
+        int steps = mask.steps();
+        long bi = (long) batch * spec.inputSize();
+        repeated = ops.projectsRepeatedInputOnce() && !spec.dilated();
+        fromRepeated = true;
+        if (repeated) {
+            ops.copy(z, 0, input.ensure(bi), 0, bi);
+        } else {
+            DeviceBuffer x0 = input.ensure((long) spec.paddedSteps(steps) * bi);
+            ops.repeat(steps, bi, z, 0, x0, 0);
+            zeroPadding(x0, steps, batch, spec.inputSize());
+        }
+        run(mask, null, null, null, null);
+        if (out != null) ops.copy(lastOutput(), 0, out, 0, (long) steps * batch * spec.outputSize());
+    }
+
+    /**
+     * Backpropagates through the last {@link #forwardRepeated}: adds every parameter's gradient,
+     * and adds the gradient of z, Σ_t dX_t, to dZ [B, I].
+     *
+     * @param dOut gradient of the output [T, B, H·dirs] (padding steps are ignored)
+     */
+    public void backwardRepeated(DeviceBuffer dOut, DeviceBuffer dZ) {
+        requireForward();
+        if (!fromRepeated) throw new IllegalStateException("backwardRepeated after a forward of another kind");
+        int steps = mask.steps();
+        int batch = mask.batch();
+        DeviceBuffer dTop = gradA.ensure(topGradSize());
+        ops.copy(dOut, 0, dTop, 0, (long) steps * batch * spec.outputSize());
+        zeroPadding(dTop, steps, batch, spec.outputSize());
+        if (repeated) {
+            propagate(dTop, null, null, dZ, null, null);
+            return;
+        }
+        // z was copied to every step: its gradient is the sum over steps ([T, B·I] column sums).
+        int bi = Math.toIntExact((long) batch * spec.inputSize());
+        DeviceBuffer dIn = gradInput.ensure((long) spec.paddedSteps(steps) * bi);
+        propagate(dTop, null, null, dIn, null, null);
+        ops.addColumnSums(steps, bi, dIn, 0, bi, dZ, 0);
     }
 
     private DeviceBuffer lastOutput() {
@@ -163,7 +229,7 @@ public final class RecurrentStack implements Module {
      * (forward) or of its first (reverse, r = 0). With {@code toLayer}, the other way: the [B, H]
      * rows go to those rows of a zeroed [d·B, H] (the gradient of a final state).
      */
-    private void moveFinalStates(DeviceBuffer layerRows, long layerOff, int dilation, boolean reverse,
+    private void moveFinalStates(TensorOps ops, DeviceBuffer layerRows, long layerOff, int dilation, boolean reverse,
                                  DeviceBuffer sequenceRows, long sequenceOff, boolean toLayer) {
         int batch = lengths.length;
         int hidden = spec.hiddenSize();
@@ -179,6 +245,11 @@ public final class RecurrentStack implements Module {
             else ops.copy(layerRows, layerAt, sequenceRows, sequenceAt, n);
             b = end;
         }
+    }
+
+    /** Whether the directions share one set of scratch buffers (the backend runs them one after the other). */
+    private boolean sharedScratch() {
+        return ops.concurrentLanes() < 2;
     }
 
     private int subSequenceOfEnd(int b, int dilation, boolean reverse) {
@@ -203,17 +274,25 @@ public final class RecurrentStack implements Module {
                 throw new IllegalArgumentException("layer " + l + " is dilated: initial states are not supported");
             }
             DeviceBuffer y = outputs[l].ensure((long) steps * batch * width);
+            DeviceBuffer in = x;
+            int layer0 = l;
+            // The directions read the same input and write their own columns of y and their own
+            // states: the backend may run them at once (on a GPU, on two streams).
+            boolean shared = sharedScratch();
+            ops.concurrently(dirs, (lane, d) -> {
+                long s = (layer0 * dirs + d) * bh;
+                layers[layer0][d].forward(lane, steps / dilation, batch * dilation, in, layer0 == 0 && repeated, m, h0,
+                        s, c0, s, y, (long) d * spec.hiddenSize(), width, scratch[shared ? 0 : d]);
+            });
             for (int d = 0; d < dirs; d++) {
                 RecurrentLayer layer = layers[l][d];
                 long s = (l * dirs + d) * bh;
-                layer.forward(steps / dilation, batch * dilation, x, m, h0, s, c0, s, y,
-                        (long) d * spec.hiddenSize(), width, scratch);
                 if (dilation == 1) {
                     if (hN != null) ops.copy(layer.states(), layer.finalStateOffset(), hN, s, bh);
                     if (cN != null) ops.copy(layer.cells(), layer.finalStateOffset(), cN, s, bh);
                 } else {
-                    if (hN != null) moveFinalStates(layer.states(), layer.finalStateOffset(), dilation, d == 1, hN, s, false);
-                    if (cN != null) moveFinalStates(layer.cells(), layer.finalStateOffset(), dilation, d == 1, cN, s, false);
+                    if (hN != null) moveFinalStates(ops, layer.states(), layer.finalStateOffset(), dilation, d == 1, hN, s, false);
+                    if (cN != null) moveFinalStates(ops, layer.cells(), layer.finalStateOffset(), dilation, d == 1, cN, s, false);
                 }
             }
             x = y;
@@ -233,7 +312,7 @@ public final class RecurrentStack implements Module {
      */
     public void backward(DeviceBuffer dOut, DeviceBuffer dHN, DeviceBuffer dCN,
                          DeviceBuffer dX, DeviceBuffer dH0, DeviceBuffer dC0) {
-        requireForward();
+        requirePlainForward();
         int batch = mask.batch();
         int steps = mask.steps();
         DeviceBuffer dTop = null;
@@ -251,7 +330,7 @@ public final class RecurrentStack implements Module {
     /** {@link #backward} with dOut [T, B, H·dirs] and dX [T, B, I]. */
     public void backwardTimeMajor(DeviceBuffer dOut, DeviceBuffer dHN, DeviceBuffer dCN,
                                   DeviceBuffer dX, DeviceBuffer dH0, DeviceBuffer dC0) {
-        requireForward();
+        requirePlainForward();
         int steps = mask.steps();
         int batch = mask.batch();
         DeviceBuffer dTop = null;
@@ -280,6 +359,11 @@ public final class RecurrentStack implements Module {
         if (mask == null) throw new IllegalStateException("backward before forward");
     }
 
+    private void requirePlainForward() {
+        requireForward();
+        if (fromRepeated) throw new IllegalStateException("after forwardRepeated, backwardRepeated");
+    }
+
     /** dTop is in gradA (or null); gradients of lower layers' outputs alternate gradB, gradA. */
     private void propagate(DeviceBuffer dTop, DeviceBuffer dHN, DeviceBuffer dCN,
                            DeviceBuffer dX, DeviceBuffer dH0, DeviceBuffer dC0) {
@@ -306,8 +390,19 @@ public final class RecurrentStack implements Module {
                 dBelow = (inA ? gradB : gradA).ensure(inner);
                 inA = !inA;
             }
-            for (int d = 0; d < dirs; d++) {
-                long s = (l * dirs + d) * bh;
+            // As in forward, the directions may run at once: each reads dY's columns of its own
+            // outputs and adds to its own parameters' gradients. They add into one dBelow, though,
+            // so its GEMMs follow, in direction order (the sum's order fixes its bits); with
+            // shared scratch, each right after its direction, before the next overwrites the gate
+            // gradients it reads.
+            boolean shared = sharedScratch();
+            int layer0 = l;
+            DeviceBuffer dAbove = dY;
+            DeviceBuffer dInput = dBelow;
+            // A repeated input's gradient (layer 0) adds to the caller's dZ, from the first direction on.
+            boolean addFirst = l == 0 && repeated;
+            ops.concurrently(dirs, (lane, d) -> {
+                long s = (layer0 * dirs + d) * bh;
                 DeviceBuffer dh = dHN;
                 DeviceBuffer dc = dCN;
                 long hOff = s;
@@ -315,21 +410,27 @@ public final class RecurrentStack implements Module {
                 if (dilation > 1) {
                     // The final-state gradients go to the sub-sequences whose states were reported.
                     long rows = (long) dilation * bh;
+                    GrowableBuffer own = dilatedState[shared ? 0 : d];
                     if (dHN != null) {
-                        dh = dilatedState.ensure(2 * rows);
-                        ops.zero(dh, 0, rows);
-                        moveFinalStates(dh, 0, dilation, d == 1, dHN, s, true);
+                        dh = own.ensure(2 * rows);
+                        lane.zero(dh, 0, rows);
+                        moveFinalStates(lane, dh, 0, dilation, d == 1, dHN, s, true);
                         hOff = 0;
                     }
                     if (dCN != null) {
-                        dc = dilatedState.ensure(2 * rows);
-                        ops.zero(dc, rows, rows);
-                        moveFinalStates(dc, rows, dilation, d == 1, dCN, s, true);
+                        dc = own.ensure(2 * rows);
+                        lane.zero(dc, rows, rows);
+                        moveFinalStates(lane, dc, rows, dilation, d == 1, dCN, s, true);
                         cOff = rows;
                     }
                 }
-                layers[l][d].backward(dY, (long) d * spec.hiddenSize(), width, dh, hOff, dc, cOff,
-                        dBelow, d > 0, dH0, s, dC0, s, m, scratch);
+                RecurrentScratch own = scratch[shared ? 0 : d];
+                layers[layer0][d].backward(lane, dAbove, (long) d * spec.hiddenSize(), width, dh, hOff, dc, cOff,
+                        dH0, s, dC0, s, m, own);
+                if (shared && dInput != null) layers[layer0][d].inputGradient(lane, dInput, d > 0 || addFirst, own);
+            });
+            if (!shared && dBelow != null) {
+                for (int d = 0; d < dirs; d++) layers[l][d].inputGradient(ops, dBelow, d > 0 || addFirst, scratch[d]);
             }
             dY = dBelow;
         }
@@ -340,13 +441,13 @@ public final class RecurrentStack implements Module {
         for (RecurrentLayer[] layer : layers) {
             for (RecurrentLayer dir : layer) dir.close();
         }
-        scratch.close();
+        for (RecurrentScratch s : scratch) s.close();
         input.close();
         for (GrowableBuffer o : outputs) o.close();
         gradA.close();
         gradB.close();
         gradInput.close();
         paddedMask.close();
-        dilatedState.close();
+        for (GrowableBuffer g : dilatedState) g.close();
     }
 }

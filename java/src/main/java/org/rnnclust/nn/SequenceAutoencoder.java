@@ -37,12 +37,10 @@ public final class SequenceAutoencoder implements Autoencoder {
     // Activations of the last forward, kept for backward; reused across batches.
     private final GrowableBuffer summary;
     private final GrowableBuffer z;
-    private final GrowableBuffer decoderIn;
     private final GrowableBuffer decoderOut;
     private final GrowableBuffer reconstruction;
     private final GrowableBuffer dReconstruction;
     private final GrowableBuffer dDecoderOut;
-    private final GrowableBuffer dDecoderIn;
     private final GrowableBuffer dz;
     private final GrowableBuffer dSummary;
     private final GrowableBuffer dHN;
@@ -70,12 +68,10 @@ public final class SequenceAutoencoder implements Autoencoder {
         this.parameters = List.copyOf(m.values());
         this.summary = new GrowableBuffer(ops);
         this.z = new GrowableBuffer(ops);
-        this.decoderIn = new GrowableBuffer(ops);
         this.decoderOut = new GrowableBuffer(ops);
         this.reconstruction = new GrowableBuffer(ops);
         this.dReconstruction = new GrowableBuffer(ops);
         this.dDecoderOut = new GrowableBuffer(ops);
-        this.dDecoderIn = new GrowableBuffer(ops);
         this.dz = new GrowableBuffer(ops);
         this.dSummary = new GrowableBuffer(ops);
         this.dHN = new GrowableBuffer(ops);
@@ -171,12 +167,10 @@ public final class SequenceAutoencoder implements Autoencoder {
         int batch = mask.batch();
         int steps = mask.steps();
         DeviceBuffer emb = embed(x, mask);
-        long bd = (long) batch * spec.latent();
-        DeviceBuffer in = decoderIn.ensure(steps * bd);
-        ops.repeat(steps, bd, emb, 0, in, 0);
         long rows = (long) steps * batch;
         DeviceBuffer dec = decoderOut.ensure(rows * spec.hidden());
-        decoder.forwardTimeMajor(in, mask, null, null, dec, null, null);
+        // z at every step: copied T times, or projected once and read at every step where the backend says so.
+        decoder.forwardRepeated(emb, mask, dec);
         DeviceBuffer rec = reconstruction.ensure(rows * spec.channels());
         output.forward(Math.toIntExact(rows), dec, 0, rec, 0);
         decoded = true;
@@ -218,10 +212,8 @@ public final class SequenceAutoencoder implements Autoencoder {
                     reconstructionWeight, dRec, 0);
             DeviceBuffer dDec = dDecoderOut.ensure((long) rows * h);
             output.backward(rows, decoderOut.ensure(0), 0, dRec, 0, dDec, 0);
-            DeviceBuffer dIn = dDecoderIn.ensure(steps * bd);
-            decoder.backwardTimeMajor(dDec, null, null, dIn, null, null);
-            // z was copied to every step: its gradient is the sum over steps ([T, B·D] column sums).
-            ops.addColumnSums(steps, Math.toIntExact(bd), dIn, 0, Math.toIntExact(bd), dZ, 0);
+            // z is the decoder's input at every step: its gradient is the sum over the steps.
+            decoder.backwardRepeated(dDec, dZ);
         }
         if (dEmbedding != null) ops.axpy(bd, 1f, dEmbedding, 0, dZ, 0);
         DeviceBuffer dS = dSummary.ensure(bh * dirs);
@@ -239,8 +231,8 @@ public final class SequenceAutoencoder implements Autoencoder {
         latent.close();
         decoder.close();
         output.close();
-        for (GrowableBuffer b : new GrowableBuffer[] {summary, z, decoderIn, decoderOut, reconstruction,
-                dReconstruction, dDecoderOut, dDecoderIn, dz, dSummary, dHN, encoderHN}) {
+        for (GrowableBuffer b : new GrowableBuffer[] {summary, z, decoderOut, reconstruction,
+                dReconstruction, dDecoderOut, dz, dSummary, dHN, encoderHN}) {
             b.close();
         }
     }

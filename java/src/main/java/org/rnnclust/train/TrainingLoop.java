@@ -173,7 +173,8 @@ final class TrainingLoop {
 
     /** Trains from {@code start} until the epoch limit, a plateau, or the objective ends it. */
     Outcome run(PaddedSequences data, Objective objective, Adam adam, Progress start, CheckpointHook checkpoint) {
-        try (BatchLoader loader = new BatchLoader(ops, data, Math.min(settings.batchSize(), data.n()))) {
+        // Every epoch reads every sequence: the set may stay on the device (BatchLoader).
+        try (BatchLoader loader = new BatchLoader(ops, data, Math.min(settings.batchSize(), data.n()), true)) {
             return run(data.n(), loader, objective, adam, start, checkpoint);
         }
     }

@@ -105,6 +105,57 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         return new CpuOps(threads, 1, 1, 1, NativeCpu.available(), Sgemm.of(false));
     }
 
+    /**
+     * For tests of code above the backend: {@link #concurrently} runs its tasks at the same time,
+     * each on a thread of its own (started in reverse index order), and {@link #concurrentLanes} says
+     * so, as a GPU with a stream per task would. Tasks that share scratch buffers, or that rely on
+     * running in index order, then give other bits than the default's in-order run.
+     */
+    public static CpuOps runningTasksConcurrently(int threads) {
+        CpuOps ops = new CpuOps(threads);
+        ops.tasksOnThreads = true;
+        return ops;
+    }
+
+    /**
+     * For tests of code above the backend: offers room for any training set to stay "on the
+     * device" ({@link #residentDataBytes}), so that the gathered batches of a GPU's resident path
+     * run here against the uploaded ones. The default offers none: on the CPU a second copy of the
+     * set gains nothing.
+     */
+    public static CpuOps keepingDataResident(int threads) {
+        CpuOps ops = new CpuOps(threads);
+        ops.residentData = true;
+        return ops;
+    }
+
+    private boolean residentData;
+
+    @Override
+    public long residentDataBytes() {
+        return residentData ? Long.MAX_VALUE : 0;
+    }
+
+    /**
+     * For tests of code above the backend: a recurrent layer fed one block at every step projects
+     * it once ({@link #projectsRepeatedInputOnce}), as a GPU may choose to, so that path runs here
+     * against the reference's T copies; every op and row range split as in
+     * {@link #splittingEverything}, so that the steps' reads of the projection are tried at row
+     * offsets. The default keeps the copies: their sums are the reference.
+     */
+    public static CpuOps projectingRepeatedInputOnce(int threads) {
+        CpuOps ops = splittingEverything(threads);
+        ops.repeatedOnce = true;
+        return ops;
+    }
+
+    private boolean repeatedOnce;
+
+    @Override
+    public boolean projectsRepeatedInputOnce() {
+        return repeatedOnce;
+    }
+
     /** With other split thresholds: tests use 1s to split every op across all threads. */
     CpuOps(int threads, long minGemmFlops, long minPointwise, long minRowRangeWork, boolean nativeCells, Sgemm sgemm) {
         super(CpuBuffer.class, null);
@@ -210,6 +261,63 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
                 }
             }
         });
+    }
+
+    @Override
+    protected void gatherSequencesImpl(CpuBuffer src, int maxSteps, int channels, int[] index, int from, int count,
+                                       int steps, CpuBuffer dst, long dstOff) {
+        // The copy a batch loader makes on the host, one step of one sequence at a time.
+        int d = Math.toIntExact(dstOff);
+        for (int b = 0; b < count; b++) {
+            int at = index[from + b] * maxSteps * channels;
+            for (int s = 0; s < steps; s++) {
+                dst.data.put(d + (s * count + b) * channels, src.data, at + s * channels, channels);
+            }
+        }
+    }
+
+    // ---- independent tasks ----
+
+    /** Set only by {@link #runningTasksConcurrently}: the default runs the tasks in order (the reference). */
+    private boolean tasksOnThreads;
+
+    @Override
+    public int concurrentLanes() {
+        return tasksOnThreads ? Integer.MAX_VALUE : 1;
+    }
+
+    @Override
+    protected void concurrentlyImpl(int count, LaneTask task) {
+        if (!tasksOnThreads) {
+            super.concurrentlyImpl(count, task);
+            return;
+        }
+        Thread[] running = new Thread[count];
+        Throwable[] failed = new Throwable[count];
+        for (int i = count - 1; i >= 0; i--) {
+            int index = i;
+            running[i] = new Thread(() -> {
+                try {
+                    task.run(this, index);
+                } catch (Throwable t) {
+                    failed[index] = t;
+                }
+            }, "concurrent task " + i);
+            running[i].start();
+        }
+        for (Thread t : running) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for concurrent tasks", e);
+            }
+        }
+        for (Throwable t : failed) {
+            if (t instanceof RuntimeException r) throw r;
+            if (t instanceof Error e) throw e;
+            if (t != null) throw new IllegalStateException(t);
+        }
     }
 
     // ---- independent row ranges ----

@@ -161,6 +161,47 @@ public final class CudaContext implements AutoCloseable {
     /** The cuBLAS handle (on the compute stream, in this context's math mode). */
     cublasContext blas() { return blas; }
 
+    /**
+     * A further non-blocking stream and a cuBLAS handle on it in this context's math mode, for work
+     * that runs beside the compute stream's (a lane of {@link CudaTensorOps}); {@link #closeLane}
+     * gives them back. The caller orders the two streams with events.
+     */
+    Lane openLane() {
+        bind();
+        CUstream_st stream = new CUstream_st();
+        Cuda.check("cudaStreamCreateWithFlags(lane)", cudart.cudaStreamCreateWithFlags(stream, cudart.cudaStreamNonBlocking));
+        cublasContext handle = new cublasContext();
+        try {
+            Cuda.checkBlas("cublasCreate(lane)", cublas.cublasCreate_v2(handle));
+        } catch (RuntimeException e) {
+            cudart.cudaStreamDestroy(stream);
+            throw e;
+        }
+        Lane lane = new Lane(stream, handle);
+        try {
+            Cuda.checkBlas("cublasSetStream(lane)", cublas.cublasSetStream_v2(handle, stream));
+            boolean tf32 = precision.cublasTf32();
+            Cuda.checkBlas("cublasSetMathMode(lane, " + (tf32 ? "TF32" : "default") + ")",
+                    cublas.cublasSetMathMode(handle, tf32 ? cublas.CUBLAS_TF32_TENSOR_OP_MATH : cublas.CUBLAS_DEFAULT_MATH));
+            return lane;
+        } catch (RuntimeException e) {
+            closeLane(lane);
+            throw e;
+        }
+    }
+
+    /** A stream of {@link #openLane} and its cuBLAS handle. */
+    record Lane(CUstream_st stream, cublasContext blas) {}
+
+    /** Destroys a lane's cuBLAS handle and stream (after the stream's work). */
+    void closeLane(Lane lane) {
+        bind();
+        cudart.cudaStreamSynchronize(lane.stream());
+        int s = cublas.cublasDestroy_v2(lane.blas());
+        cudart.cudaStreamDestroy(lane.stream());
+        if (s != 0) throw new CudaException("cublasDestroy(lane): status " + s, s);
+    }
+
     /** {free, total} device memory in bytes. */
     public long[] memoryInfo() {
         bind();

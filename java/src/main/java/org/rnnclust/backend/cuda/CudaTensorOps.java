@@ -4,6 +4,8 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.cuda.cublas.cublasContext;
+import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
@@ -26,6 +28,14 @@ import org.rnnclust.backend.TensorOps;
  * that its GEMMs may be captured. The arguments of every op arrive checked ({@link CheckedTensorOps});
  * what is checked here is this device's own: no allocation or wait inside a captured body, and its
  * kernels' limits.
+ *
+ * <p>{@link #concurrently} runs its tasks on two streams where {@code -Drnnclust.cuda.bidirectional=concurrent}
+ * asks for it (a bidirectional layer's two directions, whose time loops are each too small to fill
+ * the GPU): the even tasks on the compute stream, the odd ones on a lane, a second CudaTensorOps on
+ * the same buffers with its own stream, cuBLAS handle and workspace, reduction buffers, graphs and
+ * persistent kernels; events fork the lane from the compute stream and join it back. The default,
+ * {@code serial}, runs the tasks in order on the compute stream, as before, until a GPU has timed
+ * both.
  */
 public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     private static final int BLOCK = 256;
@@ -35,8 +45,17 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     /** cuBLAS's recommended workspace on Hopper (32 MiB; 4 MiB suffices before it). */
     private static final long BLAS_WORKSPACE = 32L << 20;
 
+    /** The system property that picks how {@link #concurrently} runs: serial (the default) or concurrent. */
+    static final String BIDIRECTIONAL_PROPERTY = "rnnclust.cuda.bidirectional";
+
     private final CudaContext ctx;
     private final CUstream_st stream;
+    /** The ops whose buffers and compute stream a lane works beside; null for those ops themselves. */
+    private final CudaTensorOps origin;
+    /** A lane's own stream and cuBLAS handle; null for the compute stream's ops. */
+    private final CudaContext.Lane ownLane;
+    /** The cuBLAS handle on {@link #stream}. */
+    private final cublasContext blasHandle;
     private KernelModule module;
     private final CUfunc_st[] functions = new CUfunc_st[RnnKernels.values().length];
     private final LongPointer[] argSlots = new LongPointer[MAX_ARGS];
@@ -57,23 +76,50 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     private PersistentRnn.Mode rnnMode = PersistentRnn.Mode.fromProperty();
     /** The persistent kernels, loaded at their first use. */
     private PersistentRnn persistent;
+    /** Whether {@link #concurrently} runs its odd tasks on {@link #lane} (never in a lane itself). */
+    private boolean concurrentTasks;
+    /** The second stream's ops, made at the first concurrent {@link #concurrently}. */
+    private CudaTensorOps lane;
+    /** Fork and join of the lane; in a lane, the order of a persistent launch after the compute stream's. */
+    private CUevent_st forked;
+    private CUevent_st joined;
+    /** Whether a lane's tasks are being issued: an allocation then waits for its zeroing (see allocateImpl). */
+    private boolean forking;
+    private boolean verifyKeys = Boolean.getBoolean("rnnclust.cuda.graphs.verify");
     private boolean closed;
 
     public CudaTensorOps(CudaContext ctx) {
-        super(CudaBuffer.class, null);
+        this(ctx, null);
+    }
+
+    /** The compute stream's ops (origin null), or a lane of {@code origin} on a stream of its own. */
+    private CudaTensorOps(CudaContext ctx, CudaTensorOps origin) {
+        super(CudaBuffer.class, origin);
         this.ctx = ctx;
-        this.stream = ctx.computeStream();
-        this.graphs = new CudaGraphCache(ctx, stream);
+        this.origin = origin;
         ctx.bind();
+        this.ownLane = origin == null ? null : ctx.openLane();
+        this.stream = origin == null ? ctx.computeStream() : ownLane.stream();
+        this.blasHandle = origin == null ? ctx.blas() : ownLane.blas();
+        this.graphs = new CudaGraphCache(ctx, stream);
+        this.concurrentTasks = origin == null && concurrentFromProperty();
         for (int i = 0; i < MAX_ARGS; i++) {
             argSlots[i] = new LongPointer(1);
             args.put(i, argSlots[i]);
         }
         try {
-            module = KernelModule.load(RnnKernels.MODULE, ctx.major(), ctx.minor());
-            for (RnnKernels k : RnnKernels.values()) functions[k.ordinal()] = module.function(k.name());
+            if (origin == null) {
+                module = KernelModule.load(RnnKernels.MODULE, ctx.major(), ctx.minor());
+                for (RnnKernels k : RnnKernels.values()) functions[k.ordinal()] = module.function(k.name());
+            } else {
+                // The origin's module, which the origin closes: a lane only launches its functions.
+                System.arraycopy(origin.functions, 0, functions, 0, functions.length);
+                rnnMode = origin.rnnMode;
+                ltStepGemm = origin.ltStepGemm;
+                graphs.verifyKeys(origin.verifyKeys);
+            }
             blasWorkspace = new DeviceMemory(BLAS_WORKSPACE, "cuBLAS workspace");
-            Cuda.checkBlas("cublasSetWorkspace", cublas.cublasSetWorkspace_v2(ctx.blas(),
+            Cuda.checkBlas("cublasSetWorkspace", cublas.cublasSetWorkspace_v2(blasHandle,
                     DeviceMemory.pointerAt(blasWorkspace.address()), BLAS_WORKSPACE));
             reduce = new DeviceMemory(2L * MAX_PARTIALS * 8 + 4 * 8, "reduction partials");
             result = new PinnedMemory(4 * 8, "pinned results");
@@ -98,11 +144,15 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
 
     @Override
     protected CudaBuffer allocateImpl(long size) {
+        if (origin != null) return origin.allocateImpl(size);
         graphs.requireRunning("allocate");
         ctx.bind();
         CudaBuffer b = new CudaBuffer(this, size);
         try {
             memset(b.address(0), Math.max(1, size) * Float.BYTES);
+            // A buffer grown inside a lane's task is zeroed on this stream, which the lane does not
+            // wait for: the host waits for the zeroing instead (a growth happens at a new shape only).
+            if (forking) ctx.synchronize(stream, "zeroing a buffer for a concurrent task");
         } catch (RuntimeException e) {
             b.close();
             throw e;
@@ -159,6 +209,60 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         launch(RnnKernels.transpose01, grid(n), d0, d1, inner, src.address(srcOff), dst.address(dstOff));
     }
 
+    @Override
+    protected void gatherSequencesImpl(CudaBuffer src, int maxSteps, int channels, int[] index, int from, int count,
+                                       int steps, CudaBuffer dst, long dstOff) {
+        long n = (long) steps * count * channels;
+        if (n == 0) return;
+        // The indices go up through the staging ring as the bits of floats (each below 2^31, never a
+        // NaN pattern, copied as bytes), into a buffer that the stream's order keeps from being
+        // overwritten before the gather that reads it has run.
+        graphs.requireRunning("gatherSequences");
+        float[] bits = new float[count];
+        for (int b = 0; b < count; b++) bits[b] = Float.intBitsToFloat(index[from + b]);
+        if (gatherIndex == null || gatherIndex.bytes() < 4L * count) {
+            ctx.synchronize(stream, "gather indices");
+            if (gatherIndex != null) gatherIndex.close();
+            gatherIndex = null;
+            gatherIndex = new DeviceMemory(Math.max(4L * count, 4096), "batch indices");
+        }
+        ctx.bind();
+        staging.upload(bits, 0, gatherIndex.address(), count);
+        launch(RnnKernels.gatherSequences, grid(n), count, steps, maxSteps, channels, src.address(0),
+                gatherIndex.address(), dst.address(dstOff));
+    }
+
+    /** The indices of the last {@link #gatherSequences}, grown on demand. */
+    private DeviceMemory gatherIndex;
+
+    /**
+     * {@code -Drnnclust.cuda.residentData=true}: a training set that fits in this fraction of the
+     * free device memory stays there for the run, and each batch is gathered by index on the device
+     * (the rest of a training step needs far less than the remaining three quarters). Off by default
+     * until a GPU has run it.
+     */
+    static final double RESIDENT_DATA_FRACTION = 0.25;
+    private final boolean residentData = Boolean.getBoolean("rnnclust.cuda.residentData");
+
+    @Override
+    public long residentDataBytes() {
+        return residentData ? (long) (RESIDENT_DATA_FRACTION * ctx.memoryInfo()[0]) : 0;
+    }
+
+    /**
+     * {@code -Drnnclust.cuda.decoderInput=stride0}: a recurrent layer fed one [B, I] block at every
+     * step (the decoder) projects it once and its steps read that projection, its backward summing
+     * the gate gradients over the steps before one GEMM each for the weight and input gradients
+     * ({@link org.rnnclust.backend.TensorOps#projectsRepeatedInputOnce}); {@code repeat}, the
+     * default until a GPU has measured both, works on T copies as the CPU does.
+     */
+    private final boolean stride0Input = "stride0".equals(System.getProperty("rnnclust.cuda.decoderInput", "repeat"));
+
+    @Override
+    public boolean projectsRepeatedInputOnce() {
+        return stride0Input;
+    }
+
     // ---- pooling ----
 
     @Override
@@ -194,7 +298,88 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
 
     /** Makes every keyed replay check its key against a fresh trace (tests; see CudaGraphCache#runKeyed). */
     void verifyGraphKeys(boolean on) {
+        verifyKeys = on;
         graphs.verifyKeys(on);
+        if (lane != null) lane.verifyGraphKeys(on);
+    }
+
+    // ---- concurrent tasks: a second stream ----
+
+    /** serial (also unset) or concurrent; anything else is warned about and taken as serial. */
+    private static boolean concurrentFromProperty() {
+        String v = System.getProperty(BIDIRECTIONAL_PROPERTY);
+        if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("serial")) return false;
+        if (v.trim().equalsIgnoreCase("concurrent")) return true;
+        org.slf4j.LoggerFactory.getLogger(CudaTensorOps.class).warn("{}={} is not serial or concurrent; using serial",
+                BIDIRECTIONAL_PROPERTY, v);
+        return false;
+    }
+
+    /** Whether {@link #concurrently} uses the second stream from now on (tests; the default is the property's). */
+    void concurrentTasks(boolean on) {
+        if (origin != null) throw new IllegalStateException("a lane runs its tasks in order");
+        concurrentTasks = on;
+    }
+
+    @Override
+    public int concurrentLanes() {
+        return concurrentTasks ? 2 : 1;
+    }
+
+    @Override
+    protected void concurrentlyImpl(int count, LaneTask task) {
+        // Inside a captured body (or with one task) everything stays on this stream, in order.
+        if (!concurrentTasks || count < 2 || !graphs.running() || forking) {
+            super.concurrentlyImpl(count, task);
+            return;
+        }
+        ctx.bind();
+        CudaTensorOps second = lane();
+        // Fork: the lane starts after everything issued here so far (the tasks' inputs).
+        Cuda.check("cudaEventRecord(fork)", cudart.cudaEventRecord(forked, stream));
+        Cuda.check("cudaStreamWaitEvent(fork)", cudart.cudaStreamWaitEvent(second.stream, forked, 0));
+        forking = true;
+        forks++;
+        try {
+            for (int i = 0; i < count; i++) task.run(i % 2 == 0 ? this : second, i);
+        } finally {
+            forking = false;
+            // Join: what is issued here next runs after all the lane's tasks.
+            Cuda.check("cudaEventRecord(join)", cudart.cudaEventRecord(joined, second.stream));
+            Cuda.check("cudaStreamWaitEvent(join)", cudart.cudaStreamWaitEvent(stream, joined, 0));
+        }
+    }
+
+    /** Runs of {@link #concurrently} that used the lane (tests: that the path ran). */
+    long concurrentForks() {
+        return forks;
+    }
+
+    private long forks;
+
+    /** The lane, made at its first use with this object's current settings (they follow it from then on). */
+    private CudaTensorOps lane() {
+        if (lane == null) {
+            forked = ctx.createEvent(false);
+            joined = ctx.createEvent(false);
+            lane = new CudaTensorOps(ctx, this);
+        }
+        lane.rnnMode = rnnMode;
+        lane.ltStepGemm = ltStepGemm;
+        return lane;
+    }
+
+    /**
+     * In a lane, before a persistent launch: the launch waits for everything issued on the compute
+     * stream so far, the other direction's persistent kernel included (the even task is issued
+     * first). Each persistent kernel plans one block per SM and spins at grid barriers, so two of
+     * them never overlap usefully; ordered, neither waits for blocks the other holds.
+     */
+    private void afterOriginsWork() {
+        if (origin == null) return;
+        if (forked == null) forked = ctx.createEvent(false);
+        Cuda.check("cudaEventRecord(persistent order)", cudart.cudaEventRecord(forked, origin.stream));
+        Cuda.check("cudaStreamWaitEvent(persistent order)", cudart.cudaStreamWaitEvent(stream, forked, 0));
     }
 
     /** Number of graphs held (tests). */
@@ -251,7 +436,7 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         alpha.put(0, alphaValue);
         beta.put(0, betaValue);
         // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: swap the operands, keep the ops.
-        Cuda.checkBlas("cublasSgemm(" + m + "x" + n + "x" + k + ")", cublas.cublasSgemm_v2(ctx.blas(),
+        Cuda.checkBlas("cublasSgemm(" + m + "x" + n + "x" + k + ")", cublas.cublasSgemm_v2(blasHandle,
                 transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
                 n, m, k, alpha, DeviceMemory.floatsAt(pb), lb, DeviceMemory.floatsAt(pa), la, beta,
                 DeviceMemory.floatsAt(pc), lc));
@@ -266,6 +451,7 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     /** Chooses the per-step GEMM's path: cuBLASLt without split-K, or cublasSgemm (tests compare both). */
     void useLtStepGemm(boolean on) {
         ltStepGemm = on;
+        if (lane != null) lane.ltStepGemm = on;
     }
 
     /** {shapes planned, shapes with an Lt algorithm without split-K} (tests). */
@@ -305,7 +491,7 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
             issued = false;
         }
         if (!issued) {
-            Cuda.checkBlas("cublasSgemm(" + m + "x" + n + "x" + k + ")", cublas.cublasSgemm_v2(ctx.blas(),
+            Cuda.checkBlas("cublasSgemm(" + m + "x" + n + "x" + k + ")", cublas.cublasSgemm_v2(blasHandle,
                     transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
                     n, m, k, alpha, DeviceMemory.floatsAt(pb), lb, DeviceMemory.floatsAt(pa), la, beta,
                     DeviceMemory.floatsAt(pc), lc));
@@ -458,11 +644,13 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
 
     @Override
     protected DeviceScalars allocateScalarsImpl(int size) {
+        if (origin != null) return origin.allocateScalarsImpl(size);
         graphs.requireRunning("allocateScalars");
         ctx.bind();
         CudaScalars s = new CudaScalars(this, size);
         try {
             memset(s.address(0), Math.max(1, size) * (long) Double.BYTES);
+            if (forking) ctx.synchronize(stream, "zeroing scalars for a concurrent task");
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -687,11 +875,12 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
     /** Sets the path of the recurrent loops from now on (tests; the default is the system property's). */
     void rnnMode(PersistentRnn.Mode mode) {
         rnnMode = mode;
+        if (lane != null) lane.rnnMode = mode;
     }
 
     /** Persistent launches so far, forward and backward (tests: that the path ran). */
     long persistentLaunches() {
-        return persistent == null ? 0 : persistent.launches();
+        return (persistent == null ? 0 : persistent.launches()) + (lane == null ? 0 : lane.persistentLaunches());
     }
 
     @Override
@@ -703,6 +892,7 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         if (plan == null) return false;
         // A cooperative launch stays out of CUDA graphs: it is one launch already.
         graphs.requireRunning("forwardSequence");
+        afterOriginsWork();
         return persistentKernels().forward(plan, gates, steps, batch, hidden, reverse, zeroH0, xProj.address(0),
                 wHh.address(0), biasIh.address(0), biasHh.address(0), mask.address(0), states.address(0),
                 cells == null ? states.address(0) : cells.address(0), out.address(outOff), ldOut, ws.address(0));
@@ -716,6 +906,7 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         PersistentRnn.Plan plan = persistentPlan(gates, batch, hidden, true);
         if (plan == null) return false;
         graphs.requireRunning("backwardSequence");
+        afterOriginsWork();
         return persistentKernels().backward(plan, gates, steps, batch, hidden, reverse, needDh0, ws.address(0),
                 mask.address(0), states.address(0), cells == null ? states.address(0) : cells.address(0),
                 dOut == null ? 0L : dOut.address(dOutOff), ldDOut, wHh.address(0), dh.address(0),
@@ -744,14 +935,23 @@ public final class CudaTensorOps extends CheckedTensorOps<CudaBuffer> {
         closed = true;
         ctx.bind();
         cudart.cudaStreamSynchronize(stream);
-        Resources.closeAll(graphs, persistent, lt, this::releaseBlasWorkspace, blasWorkspace, reduce, manyPartials,
-                columnPartials, result, staging, module, () -> Resources.closeAll(argSlots), args, alpha, beta);
+        Resources.closeAll(lane, graphs, persistent, lt, this::releaseBlasWorkspace, blasWorkspace, reduce,
+                manyPartials, columnPartials, gatherIndex, result, staging, origin == null ? module : null,
+                () -> ctx.destroyEvent(forked), () -> ctx.destroyEvent(joined),
+                () -> Resources.closeAll(argSlots), args, alpha, beta);
     }
 
-    /** cuBLAS goes back to its own workspace before ours is freed (the k-means index shares the handle). */
+    /**
+     * cuBLAS goes back to its own workspace before ours is freed (the k-means index shares the
+     * compute stream's handle); a lane's handle, its own, goes with its stream.
+     */
     private void releaseBlasWorkspace() {
+        if (ownLane != null) {
+            ctx.closeLane(ownLane);
+            return;
+        }
         if (blasWorkspace == null) return;
-        int s = cublas.cublasSetWorkspace_v2(ctx.blas(), null, 0);
+        int s = cublas.cublasSetWorkspace_v2(blasHandle, null, 0);
         if (s != 0) throw new CudaException("cublasSetWorkspace(none): status " + s, s);
     }
 }

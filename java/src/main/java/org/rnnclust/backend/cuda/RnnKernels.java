@@ -37,7 +37,8 @@ enum RnnKernels {
     mseLossFinish("piip"),
     clipByNormKernel("plpd"),
     recordBatch("piddddiii"),
-    repeatKernel("lipp");
+    repeatKernel("lipp"),
+    gatherSequences("iiiippp");
 
     /** The module (kernels/NAME.cu) these kernels are in. */
     static final String MODULE = "rnn";
