@@ -180,11 +180,6 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
     }
 
     @Override
-    public long preparedStepOperandSize(int k, int n) {
-        return (long) k * n;
-    }
-
-    @Override
     public final void prepareStepOperand(boolean transB, int k, int n, DeviceBuffer b, long offB, int ldb,
                                          DeviceBuffer prepared) {
         requireSizes("prepareStepOperand", k, n, 1);
@@ -194,7 +189,7 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
                     + ldb);
         }
         B cb = inside(b, offB, (long) k * n);
-        prepareStepOperandImpl(transB, k, n, cb, offB, inside(prepared, 0, preparedStepOperandSize(k, n)));
+        prepareStepOperandImpl(transB, k, n, cb, offB, inside(prepared, 0, TensorOps.preparedStepOperandSize(k, n)));
     }
 
     /** By default the plain row-major op(B): a transpose or a copy. */
@@ -211,7 +206,7 @@ public abstract class CheckedTensorOps<B extends OwnedBuffer> implements TensorO
                                        DeviceBuffer prepared, float beta, DeviceBuffer c, long offC, int ldc) {
         if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative GEMM size " + m + "x" + n + "x" + k);
         B ca = matrix(a, offA, m, k, lda, "A");
-        B cp = inside(prepared, 0, preparedStepOperandSize(k, n));
+        B cp = inside(prepared, 0, TensorOps.preparedStepOperandSize(k, n));
         B cc = matrix(c, offC, m, n, ldc, "C");
         stepGemmPreparedImpl(m, n, k, alpha, ca, offA, lda, cp, beta, cc, offC, ldc);
     }

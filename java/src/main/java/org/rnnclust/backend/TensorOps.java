@@ -193,12 +193,24 @@ public interface TensorOps extends RecurrentCellOps, AutoCloseable {
                   float beta, DeviceBuffer c, long offC, int ldc);
 
     /**
-     * Floats a buffer needs to hold a k × n right operand laid out by {@link #prepareStepOperand}.
-     * A recurrence multiplies by the same weight matrix at every time step; a backend whose GEMM
-     * repacks its operands at every call (OpenBLAS does) lays that matrix out once per sequence
-     * instead. By default the layout is the plain row-major k × n matrix.
+     * Columns of a prepared step operand are allotted in multiples of this: the CPU's panel width
+     * (native/cpu/gemm.c). See {@link #preparedStepOperandSize}.
      */
-    long preparedStepOperandSize(int k, int n);
+    int PREPARED_COLUMN_MULTIPLE = 32;
+
+    /**
+     * Floats a buffer needs to hold a k × n right operand laid out by {@link #prepareStepOperand}:
+     * k rows of n rounded up to {@link #PREPARED_COLUMN_MULTIPLE}, on every backend, so that memory
+     * plans need no backend (one with the plain row-major layout leaves the rest unused).
+     *
+     * <p>Why prepare at all: a recurrence multiplies by the same weight matrix at every time step,
+     * and a backend whose GEMM repacks its operands at every call (OpenBLAS does) lays that matrix
+     * out once per sequence instead.
+     */
+    static long preparedStepOperandSize(int k, int n) {
+        long columns = ((long) n + PREPARED_COLUMN_MULTIPLE - 1) / PREPARED_COLUMN_MULTIPLE * PREPARED_COLUMN_MULTIPLE;
+        return (long) k * columns;
+    }
 
     /**
      * Writes op(B), k × n, into {@code prepared} (from its element 0) in the layout that

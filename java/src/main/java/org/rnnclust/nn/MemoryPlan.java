@@ -266,8 +266,9 @@ public final class MemoryPlan {
         RecurrentSpec dec = spec.decoder();
         stackForward(t, dec, batch, steps);
         stackBackward(t, dec, batch, steps, true, false);
-        // The decoder's input (z at every step), output and the reconstruction, each with its gradient.
-        t.add(2, times(rows, spec.latent())).add(2, times(rows, spec.hidden())).add(2, times(rows, spec.channels()));
+        // The decoder's input gradient (z's at every step; z at every step is the decoder stack's
+        // input, counted with it), its output and the reconstruction, each with its gradient.
+        t.add(1, times(rows, spec.latent())).add(2, times(rows, spec.hidden())).add(2, times(rows, spec.channels()));
     }
 
     /** What {@link RecurrentStack#forward} keeps: its input, each layer's output, states, cells, gate workspaces. */
@@ -283,7 +284,7 @@ public final class MemoryPlan {
         t.add(layers, slots);
         if (s.cell() == CellType.LSTM) t.add(layers, slots);
         t.add(layers, times(rows, s.cell().workspaceGates(), s.hiddenSize()));  // one float for RNN, which keeps none
-        t.add(layers, times(gh, s.hiddenSize()));  // W_hh transposed
+        t.add(layers, preparedStepOperand(s.hiddenSize(), gh));  // W_hhᵀ prepared
         t.add(1, times(rows, gh)).add(1, times(batch, gh));  // the input and recurrent projections
     }
 
@@ -298,6 +299,7 @@ public final class MemoryPlan {
         long gh = times(s.cell().gates(), s.hiddenSize());
         long bh = times(batch, s.hiddenSize());
         t.add(s.cell() == CellType.GRU ? 2 : 1, times(rows, gh));
+        t.add(times(s.layers(), s.directions()), preparedStepOperand(gh, s.hiddenSize()));  // W_hh prepared
         t.add(s.cell() == CellType.LSTM ? 2 : 1, bh);
         if (s.cell() != CellType.GRU) t.add(1, gh);
         // Two buffers take the gradients between layers in turn; the top one also takes dOut.
@@ -338,6 +340,12 @@ public final class MemoryPlan {
     }
 
     /** The product, or Long.MAX_VALUE where it would overflow (all factors are >= 0). */
+    /** TensorOps.preparedStepOperandSize(k, n), saturating like {@link #times} for sizes past int. */
+    private static long preparedStepOperand(long k, long n) {
+        long multiple = TensorOps.PREPARED_COLUMN_MULTIPLE;
+        return times(k, n > Long.MAX_VALUE - multiple ? n : (n + multiple - 1) / multiple * multiple);
+    }
+
     private static long times(long... factors) {
         long p = 1;
         for (long f : factors) {

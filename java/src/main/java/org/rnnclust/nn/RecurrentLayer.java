@@ -142,7 +142,7 @@ final class RecurrentLayer implements AutoCloseable {
             return;
         }
         // W_hhᵀ, the right operand of every step's GEMM, laid out once for the whole loop.
-        DeviceBuffer whT = wHhT.ensure(ops.preparedStepOperandSize(hid, gh));
+        DeviceBuffer whT = wHhT.ensure(TensorOps.preparedStepOperandSize(hid, gh));
         ops.prepareStepOperand(true, hid, gh, wHh.value(), 0, hid, whT);
 
         // Batch rows never interact in the recurrence: the time loop runs on row ranges, possibly
@@ -236,7 +236,7 @@ final class RecurrentLayer implements AutoCloseable {
                 ws, mask, hs, cs, dY, dYOff, ldY, wHh.value(), dh, dc, dgi, dgh);
         if (!whole) {
             // W_hh, the right operand of every step's GEMM, laid out once for the whole loop.
-            DeviceBuffer wh = wHhPrepared.ensure(ops.preparedStepOperandSize(gh, hid));
+            DeviceBuffer wh = wHhPrepared.ensure(TensorOps.preparedStepOperandSize(gh, hid));
             ops.prepareStepOperand(false, gh, hid, wHh.value(), 0, hid, wh);
             Object key = Arrays.asList(this, "backward", steps, batch, needDh0, ws, mask, hs, cs, dY, dYOff, ldY, dh,
                     dc, dgi, dgh, wh);

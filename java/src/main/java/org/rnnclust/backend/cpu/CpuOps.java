@@ -365,13 +365,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
      * order, bit for bit ({@code FixedOrderGemm}), or the default mode's multiply-adds fused. At
      * lower levels (the deterministic mode pins AVX2) the plain GEMM was as fast, and runs.
      */
-    static final int STEP_PANEL = 32;
-
-    @Override
-    public long preparedStepOperandSize(int k, int n) {
-        if (!stepPanels) return super.preparedStepOperandSize(k, n);
-        return (long) (n + STEP_PANEL - 1) / STEP_PANEL * STEP_PANEL * k;
-    }
+    static final int STEP_PANEL = TensorOps.PREPARED_COLUMN_MULTIPLE;
 
     @Override
     protected void prepareStepOperandImpl(boolean transB, int k, int n, CpuBuffer b, long offB, CpuBuffer prepared) {
