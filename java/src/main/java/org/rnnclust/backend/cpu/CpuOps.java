@@ -58,7 +58,10 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     private final long minGemmFlops;
     private final long minPointwise;
     private final long minRowRangeWork;
-    /** Cell steps in native/cpu/cells.c when the native library loaded, else in {@link CpuCells}. */
+    /**
+     * Cell steps (native/cpu/cells.c) and column sums (sums.c) in native code when the native
+     * library loaded, else in {@link CpuCells} and Java.
+     */
     private final boolean nativeCells;
     /**
      * Per-step GEMMs on operands laid out in panels (native/cpu/gemm.c): with the native library
@@ -422,9 +425,16 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int so = (int) srcOff;
         int dof = (int) dstOff;
         // Parallel over column blocks, each thread owning its sums. Rows are summed in float within
-        // blocks of 64 (a vectorised loop), and the block sums in double.
+        // blocks of 64 (a vectorised loop), and the block sums in double: in native/cpu/sums.c where
+        // the library loaded (the same bits), else here.
         parallel.run(cols, parallel.parts((long) rows * cols, minPointwise), 8, (part, from, to) -> {
             int w = to - from;
+            if (nativeCells) {
+                if (!NativeCpu.columnSums(rows, w, src.address(srcOff + from), ld, dst.address(dstOff + from))) {
+                    throw new OutOfMemoryError("column sums: no native memory for " + w + " running sums");
+                }
+                return;
+            }
             float[] block = scratch.get().get(0, w);
             float[] row = scratch.get().get(1, w);
             double[] acc = new double[w];

@@ -127,6 +127,15 @@ public final class NativeCpu {
                                          int lda, long b, int ldb, float beta, long c, int ldc);
 
     /**
+     * dst[j] += Σ_r src[r·ld + j] for j < cols over rows r < rows (native/cpu/sums.c): the same bits
+     * as the Java loop of CpuOps.addColumnSumsImpl (float sums over blocks of 64 rows, in double
+     * across blocks and into dst).
+     *
+     * @return false when its buffers could not be allocated (dst untouched)
+     */
+    static native boolean columnSums(int rows, int cols, long src, int ld, long dst);
+
+    /**
      * Lays op(B) (k × n; B is n × k, ldb apart, when transposed) out for {@link #stepGemm} at
      * {@code packed}: ceil(n / 32) panels of k rows of 32 floats, zeros past column n.
      */
