@@ -31,5 +31,5 @@ mkdir -p "$dest"
 gcc -O3 -std=c11 -ffp-contract=off -shared -fPIC -Wall -Wextra -Werror \
     -I"$jhome/include" -I"$jhome/include/linux" -I"$here/../kernels" \
     -o "$dest/librnnclust_cpu.so" "$here/cpu/rnnclust_cpu.c" "$here/cpu/cells.c" "$here/cpu/gemm.c" \
-    "$here/cpu/kmeans.c" "$here/cpu/sums.c"
+    "$here/cpu/kmeans.c" "$here/cpu/sums.c" "$here/cpu/transpose.c"
 echo "native: built $dest/librnnclust_cpu.so"

@@ -247,8 +247,14 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         FloatBuffer d = dst.data;
         int so = (int) srcOff;
         int dof = (int) dstOff;
+        if (nativeCells) {
+            long from0 = src.address(srcOff), to0 = dst.address(dstOff);
+            parallel.run(d0, parallel.parts(n, minPointwise), 1,
+                    (part, from, to) -> NativeCpu.transpose01(d0, d1, inner, from, to, from0, to0));
+            return;
+        }
         if (inner == 1) {
-            // A plain matrix transpose (W_hh to W_hhᵀ): element by element, a bulk call per float costs more.
+            // A plain matrix transpose: element by element, a bulk call per float costs more.
             parallel.run(d0, parallel.parts(n, minPointwise), 1, (part, from, to) -> {
                 for (int i = from; i < to; i++) {
                     for (int j = 0; j < d1; j++) d.put(dof + j * d0 + i, s.get(so + i * d1 + j));

@@ -127,6 +127,12 @@ public final class NativeCpu {
                                          int lda, long b, int ldb, float beta, long c, int ldc);
 
     /**
+     * Rows i in [from, to) of src [d0, d1, inner] into dst [d1, d0, inner] (native/cpu/transpose.c):
+     * CpuOps.transpose01 as a copy in C.
+     */
+    static native void transpose01(int d0, int d1, int inner, int from, int to, long src, long dst);
+
+    /**
      * dst[j] += Σ_r src[r·ld + j] for j < cols over rows r < rows (native/cpu/sums.c): the same bits
      * as the Java loop of CpuOps.addColumnSumsImpl (float sums over blocks of 64 rows, in double
      * across blocks and into dst).

@@ -141,11 +141,13 @@ class CpuOpsThreadsTest {
     @Test
     void rowAndColumnOps() {
         Random r = new Random(5);
-        float[][] in = {RandomArrays.gaussian(r, 1 + 300 * 50), RandomArrays.gaussian(r, 47), RandomArrays.gaussian(r, 3 + 47), RandomArrays.gaussian(r, 7 * 9 * 5), new float[7 * 9 * 5]};
+        float[][] in = {RandomArrays.gaussian(r, 1 + 300 * 50), RandomArrays.gaussian(r, 47), RandomArrays.gaussian(r, 3 + 47), RandomArrays.gaussian(r, 7 * 9 * 5), new float[7 * 9 * 5],
+            new float[7 * 9 * 5]};
         same(in, 0, (ops, b) -> {
             ops.addColumnSums(300, 47, b[0], 1, 50, b[2], 3);
             ops.addRowVector(300, 47, b[1], b[0], 1, 50);
             ops.transpose01(7, 9, 5, b[3], 0, b[4], 0);
+            ops.transpose01(15, 21, 1, b[3], 0, b[5], 0);
         });
     }
 }
