@@ -356,3 +356,112 @@ JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_stepGemm(
     }
     return JNI_TRUE;
 }
+
+/*
+ * The weight gradients of a recurrent layer: C = alpha·Aᵀ·B + beta·C with A (k × m, the gate
+ * gradients of every step and row) and B (k × n, the layer's inputs or entering states) both
+ * row-major and k = T·B long. OpenBLAS packs both k-long operands at every call (the transposed
+ * one at a third of its kernel's time in an LSTM training step). Here neither is packed: at each
+ * p a tile reads PANEL_ROWS consecutive floats of A's row p, broadcast, and one panel of B's row
+ * p; k runs in blocks of KT, so that a block of A and B stays in cache across the tiles, and
+ * between blocks a tile's running sums wait in `partial` as floats (each element is still one
+ * ordered sum: the fixed variant gives FixedOrderGemm's bits). A's last m % PANEL_ROWS columns
+ * and B's last n % PANEL columns come zero-padded in aEdge (k rows of PANEL_ROWS) and bEdge (k rows
+ * of PANEL).
+ */
+#define KT 256
+
+ISA_BODY void grad_tile(const float *a, int lda, const float *b, int ldb, int p0, int p1, float *running, int ldr,
+                        int first) {
+    v16 s[PANEL_ROWS][2];
+    for (int r = 0; r < PANEL_ROWS; r++) {
+        s[r][0] = first ? (v16) {0} : *(const v16u *) (running + (size_t) r * ldr);
+        s[r][1] = first ? (v16) {0} : *(const v16u *) (running + (size_t) r * ldr + 16);
+    }
+    for (int p = p0; p < p1; p++) {
+        const float *bp = b + (size_t) p * ldb, *ap = a + (size_t) p * lda;
+        v16 b0 = *(const v16u *) bp, b1 = *(const v16u *) (bp + 16);
+#pragma GCC unroll 12
+        for (int r = 0; r < PANEL_ROWS; r++) {
+            float av = ap[r];
+            s[r][0] = s[r][0] + b0 * av;
+            s[r][1] = s[r][1] + b1 * av;
+        }
+    }
+    for (int r = 0; r < PANEL_ROWS; r++) {
+        *(v16u *) (running + (size_t) r * ldr) = s[r][0];
+        *(v16u *) (running + (size_t) r * ldr + 16) = s[r][1];
+    }
+}
+
+ISA_BODY void grad_gemm(int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb,
+                        const float *aEdge, const float *bEdge, float beta, float *c, int ldc, float *partial) {
+    int rowTiles = (m + PANEL_ROWS - 1) / PANEL_ROWS, panels = (n + PANEL - 1) / PANEL;
+    int ldr = panels * PANEL;
+    for (int p0 = 0; p0 < k || p0 == 0; p0 += KT) {
+        int p1 = k - p0 < KT ? k : p0 + KT;
+        for (int tj = 0; tj < panels; tj++) {
+            int edgeCol = (tj + 1) * PANEL > n;
+            const float *bt = edgeCol ? bEdge : b + (size_t) tj * PANEL;
+            int ldbt = edgeCol ? PANEL : ldb;
+            for (int ti = 0; ti < rowTiles; ti++) {
+                int edgeRow = (ti + 1) * PANEL_ROWS > m;
+                const float *at = edgeRow ? aEdge : a + (size_t) ti * PANEL_ROWS;
+                grad_tile(at, edgeRow ? PANEL_ROWS : lda, bt, ldbt, p0, p1,
+                          partial + (size_t) ti * PANEL_ROWS * ldr + (size_t) tj * PANEL, ldr, p0 == 0);
+            }
+        }
+    }
+    /* finish() into C, element by element (vectors would give the same bits; this pass is m·n). */
+    for (int i = 0; i < m; i++) {
+        const float *pr = partial + (size_t) i * ldr;
+        float *cr = c + (size_t) i * ldc;
+        for (int j = 0; j < n; j++) cr[j] = finish(pr[j], alpha, beta, beta == 0.0f ? 0.0f : cr[j]);
+    }
+}
+
+#define GRAD_PARAMS (int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, \
+                     const float *aEdge, const float *bEdge, float beta, float *c, int ldc, float *partial)
+#define GRAD_ARGS (m, n, k, alpha, a, lda, b, ldb, aEdge, bEdge, beta, c, ldc, partial)
+ISA_VARIANTS(grad_gemm, GRAD_PARAMS, GRAD_ARGS)
+ISA_VARIANTS_CONTRACTED(grad_gemm, GRAD_PARAMS, GRAD_ARGS)
+
+static __thread float *gradEdgeA, *gradEdgeB, *gradPartial;
+static __thread size_t gradEdgeACapacity, gradEdgeBCapacity, gradPartialCapacity;
+
+/* C = alpha·Aᵀ·B + beta·C (A k × m, B k × n, row-major). False when memory ran out (C untouched). */
+JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_gradientGemm(
+        JNIEnv *env, jclass cls, jboolean fused, jint m, jint n, jint k, jfloat alpha, jlong a, jint lda, jlong b,
+        jint ldb, jfloat beta, jlong c, jint ldc) {
+    (void) env; (void) cls;
+    const float *pa = F(a), *pb = F(b);
+    size_t rowsPadded = (size_t) (m + PANEL_ROWS - 1) / PANEL_ROWS * PANEL_ROWS;
+    size_t colsPadded = (size_t) (n + PANEL - 1) / PANEL * PANEL;
+    float *partial = grown(&gradPartial, &gradPartialCapacity, rowsPadded * colsPadded);
+    if (!partial) return JNI_FALSE;
+    float *aEdge = NULL, *bEdge = NULL;
+    if (m % PANEL_ROWS) {
+        if (!(aEdge = grown(&gradEdgeA, &gradEdgeACapacity, (size_t) k * PANEL_ROWS + 1))) return JNI_FALSE;
+        int first = m - m % PANEL_ROWS;
+        for (int p = 0; p < k; p++) {
+            for (int r = 0; r < PANEL_ROWS; r++) {
+                aEdge[(size_t) p * PANEL_ROWS + r] = first + r < m ? pa[(size_t) p * lda + first + r] : 0.0f;
+            }
+        }
+    }
+    if (n % PANEL) {
+        if (!(bEdge = grown(&gradEdgeB, &gradEdgeBCapacity, (size_t) k * PANEL + 1))) return JNI_FALSE;
+        int first = n - n % PANEL;
+        for (int p = 0; p < k; p++) {
+            for (int q = 0; q < PANEL; q++) {
+                bEdge[(size_t) p * PANEL + q] = first + q < n ? pb[(size_t) p * ldb + first + q] : 0.0f;
+            }
+        }
+    }
+    if (fused) {
+        grad_gemm_contracted_isa(m, n, k, alpha, pa, lda, pb, ldb, aEdge, bEdge, beta, F(c), ldc, partial);
+    } else {
+        grad_gemm_isa(m, n, k, alpha, pa, lda, pb, ldb, aEdge, bEdge, beta, F(c), ldc, partial);
+    }
+    return JNI_TRUE;
+}

@@ -1,6 +1,7 @@
 package org.rnnclust.backend.cpu;
 
 import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.rnnclust.backend.BufferMemory;
 import org.rnnclust.backend.CheckedTensorOps;
@@ -351,17 +352,39 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int lc = Math.max(1, ldc);
         // Blocks fixed by the shape alone: OpenBLAS may round a block of other height differently.
         int chunks = CpuParallel.chunks(2L * m * n * k, minGemmFlops);
+        Sgemm blockGemm = stepPanels && transA && !transB && k >= GRADIENT_MIN_K ? this::gradientGemm : sgemm;
         if (m >= n) {
             // Blocks of C's rows: rows of op(A) (columns of A when transposed).
-            parallel.run(m, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> sgemm.sgemm(transA, transB, to - from, n, k, alpha,
+            parallel.run(m, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> blockGemm.sgemm(transA, transB, to - from, n, k, alpha,
                     ca.at(offA + (transA ? from : (long) from * lda)), la, cb.at(offB), lb,
                     beta, cc.at(offC + (long) from * ldc), lc));
         } else {
             // Blocks of C's columns: columns of op(B) (rows of B when transposed).
-            parallel.run(n, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> sgemm.sgemm(transA, transB, m, to - from, k, alpha,
+            parallel.run(n, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> blockGemm.sgemm(transA, transB, m, to - from, k, alpha,
                     ca.at(offA), la, cb.at(offB + (transB ? (long) from * ldb : from)), lb,
                     beta, cc.at(offC + from), lc));
         }
+    }
+
+    /**
+     * Aᵀ·B GEMMs at least this long in k (the weight gradients, k = T·B) run in native/cpu/gemm.c
+     * with neither operand packed, where the step panels run (AVX-512): OpenBLAS's packing of the
+     * two k-long operands at every call was a third of those GEMMs' time in a training step. The
+     * arithmetic follows the mode, as for the per-step GEMMs.
+     */
+    static final int GRADIENT_MIN_K = 512;
+
+    /** The {@link Sgemm} of the weight gradients (transA, not transB): see {@link #GRADIENT_MIN_K}. */
+    private void gradientGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
+                              FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
+        if (!NativeCpu.gradientGemm(sgemm != Sgemm.FIXED_ORDER, m, n, k, alpha, address(a), lda, address(b), ldb,
+                beta, address(c), ldc)) {
+            throw new OutOfMemoryError("weight-gradient GEMM: no native memory for " + m + " x " + n + " running sums");
+        }
+    }
+
+    private static long address(FloatPointer p) {
+        return p.address() + p.position() * Float.BYTES;
     }
 
     // ---- per-step GEMMs on a prepared right operand (native/cpu/gemm.c) ----

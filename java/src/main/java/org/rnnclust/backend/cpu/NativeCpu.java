@@ -127,6 +127,16 @@ public final class NativeCpu {
                                          int lda, long b, int ldb, float beta, long c, int ldc);
 
     /**
+     * C = alpha·Aᵀ·B + beta·C with A (k × m, lda) and B (k × n, ldb) row-major and k long (a weight
+     * gradient), neither operand packed (native/cpu/gemm.c): the fixed-order GEMM's bits, or (fused)
+     * the same order with multiply-adds fused.
+     *
+     * @return false when its buffers could not be allocated (C untouched)
+     */
+    static native boolean gradientGemm(boolean fused, int m, int n, int k, float alpha, long a, int lda, long b,
+                                       int ldb, float beta, long c, int ldc);
+
+    /**
      * Rows i in [from, to) of src [d0, d1, inner] into dst [d1, d0, inner] (native/cpu/transpose.c):
      * CpuOps.transpose01 as a copy in C.
      */

@@ -27,7 +27,9 @@ import org.rnnclust.backend.Resources;
  * answers the first whose split-K count is 1 is kept, per shape; a shape without one goes back
  * to cublasSgemm. FP32 only (TF32 contexts keep cublasSgemm). The plans are made outside graph
  * capture (on a shape's first, op-by-op run) and the workspace is fixed, so the matmuls capture.
- * Chosen by {@code -Drnnclust.cuda.stepGemm=lt}; {@code blas} (cublasSgemm) is the default.
+ * Chosen by {@code -Drnnclust.cuda.stepGemm=lt}; {@code blas} (cublasSgemm) is the default. The
+ * forward's per-step GEMM (h·W_hhᵀ: B × 4H × H) goes the same way, as TensorOps.stepGemmPrepared
+ * calls stepGemm on both sides.
  */
 final class LtStepGemm implements AutoCloseable {
     /** Workspace of the Lt matmuls: without split-K they need little or none. */
