@@ -305,15 +305,8 @@ ISA_VARIANTS_CONTRACTED(step_gemm, STEP_PARAMS, STEP_ARGS)
 static __thread float *stepEdgeA;
 static __thread size_t stepEdgeACapacity;
 
-/*
- * op(B) (k × n; B itself n × k, ldb apart, when transposed) into panels at `packed`:
- * ceil(n / PANEL) · PANEL · k floats, the layout NativeCpu.stepGemm reads.
- */
-JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_stepPack(
-        JNIEnv *env, jclass cls, jboolean transB, jint k, jint n, jlong b, jint ldb, jlong packed) {
-    (void) env; (void) cls;
-    const float *pb = F(b);
-    float *dst = F(packed);
+/* op(B) (k × n; B itself n × k, ldb apart, when transposed) into panels at dst: ceil(n / PANEL) · PANEL · k floats. */
+static void pack_panels(int transB, int k, int n, const float *pb, int ldb, float *dst) {
     for (int j0 = 0; j0 < n; j0 += PANEL) {
         float *panel = dst + (size_t) j0 * k;
         int cols = n - j0 < PANEL ? n - j0 : PANEL;
@@ -334,26 +327,71 @@ JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_stepPack(
     }
 }
 
+/* The layout NativeCpu.stepGemm reads, at `packed`. */
+JNIEXPORT void JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_stepPack(
+        JNIEnv *env, jclass cls, jboolean transB, jint k, jint n, jlong b, jint ldb, jlong packed) {
+    (void) env; (void) cls;
+    pack_panels(transB, k, n, F(b), ldb, F(packed));
+}
+
+/* A's last m % PANEL_ROWS rows, zero-padded to PANEL_ROWS rows of k, in this thread's buffer; NULL when none or out of memory (*failed). */
+static float *edge_rows(int m, int k, const float *pa, int lda, int *failed) {
+    int edgeRows = m % PANEL_ROWS;
+    *failed = 0;
+    if (!edgeRows) return NULL;
+    float *aEdge = grown(&stepEdgeA, &stepEdgeACapacity, (size_t) PANEL_ROWS * k + 1);
+    if (!aEdge) { *failed = 1; return NULL; }
+    int first = m - edgeRows;
+    for (int r = 0; r < PANEL_ROWS; r++) {
+        for (int p = 0; p < k; p++) aEdge[(size_t) r * k + p] = r < edgeRows ? pa[(size_t) (first + r) * lda + p] : 0.0f;
+    }
+    return aEdge;
+}
+
+static void step_gemm_in(int fused, int m, int n, int k, float alpha, const float *pa, int lda, const float *packed,
+                         const float *aEdge, float beta, float *c, int ldc) {
+    if (fused) {
+        step_gemm_contracted_isa(m, n, k, alpha, pa, lda, packed, aEdge, beta, c, ldc);
+    } else {
+        step_gemm_isa(m, n, k, alpha, pa, lda, packed, aEdge, beta, c, ldc);
+    }
+}
+
+static __thread float *tallPacked;
+static __thread size_t tallPackedCapacity;
+
+/*
+ * C = alpha·A·op(B) + beta·C for a tall A (many rows) and a small op(B) (k × n): the input
+ * projection X·W_ihᵀ and the input gradient dG·W_ih of a recurrent layer, over all T·B rows.
+ * op(B) is packed once per call into this thread's buffer, and A is read in place. False when
+ * memory ran out (C untouched).
+ */
+JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_tallGemm(
+        JNIEnv *env, jclass cls, jboolean fused, jboolean transB, jint m, jint n, jint k, jfloat alpha, jlong a,
+        jint lda, jlong b, jint ldb, jfloat beta, jlong c, jint ldc) {
+    (void) env; (void) cls;
+    size_t panels = (size_t) (n + PANEL - 1) / PANEL * PANEL * (size_t) k;
+    float *packed = grown(&tallPacked, &tallPackedCapacity, panels + 1);
+    if (!packed) return JNI_FALSE;
+    pack_panels(transB, k, n, F(b), ldb, packed);
+    int failed;
+    const float *pa = F(a);
+    float *aEdge = edge_rows(m, k, pa, lda, &failed);
+    if (failed) return JNI_FALSE;
+    step_gemm_in(fused, m, n, k, alpha, pa, lda, packed, aEdge, beta, F(c), ldc);
+    return JNI_TRUE;
+}
+
 /* C = alpha·A·op(B) + beta·C with op(B) as stepPack left it. False when memory ran out (C untouched). */
 JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_stepGemm(
         JNIEnv *env, jclass cls, jboolean fused, jint m, jint n, jint k, jfloat alpha, jlong a, jint lda, jlong packed,
         jfloat beta, jlong c, jint ldc) {
     (void) env; (void) cls;
+    int failed;
     const float *pa = F(a);
-    float *aEdge = NULL;
-    int edgeRows = m % PANEL_ROWS;
-    if (edgeRows) {
-        if (!(aEdge = grown(&stepEdgeA, &stepEdgeACapacity, (size_t) PANEL_ROWS * k + 1))) return JNI_FALSE;
-        int first = m - edgeRows;
-        for (int r = 0; r < PANEL_ROWS; r++) {
-            for (int p = 0; p < k; p++) aEdge[(size_t) r * k + p] = r < edgeRows ? pa[(size_t) (first + r) * lda + p] : 0.0f;
-        }
-    }
-    if (fused) {
-        step_gemm_contracted_isa(m, n, k, alpha, pa, lda, F(packed), aEdge, beta, F(c), ldc);
-    } else {
-        step_gemm_isa(m, n, k, alpha, pa, lda, F(packed), aEdge, beta, F(c), ldc);
-    }
+    float *aEdge = edge_rows(m, k, pa, lda, &failed);
+    if (failed) return JNI_FALSE;
+    step_gemm_in(fused, m, n, k, alpha, pa, lda, F(packed), aEdge, beta, F(c), ldc);
     return JNI_TRUE;
 }
 

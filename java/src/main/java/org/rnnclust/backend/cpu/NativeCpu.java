@@ -127,6 +127,16 @@ public final class NativeCpu {
                                          int lda, long b, int ldb, float beta, long c, int ldc);
 
     /**
+     * C = alpha·A·op(B) + beta·C (row-major) for a tall A and a small op(B), k × n (native/cpu/gemm.c):
+     * op(B) packed once into panels as {@link #stepPack} lays them out, then {@link #stepGemm}'s
+     * kernel over A's rows in place; the fixed-order GEMM's bits, or (fused) multiply-adds fused.
+     *
+     * @return false when its buffers could not be allocated (C untouched)
+     */
+    static native boolean tallGemm(boolean fused, boolean transB, int m, int n, int k, float alpha, long a, int lda,
+                                   long b, int ldb, float beta, long c, int ldc);
+
+    /**
      * C = alpha·Aᵀ·B + beta·C with A (k × m, lda) and B (k × n, ldb) row-major and k long (a weight
      * gradient), neither operand packed (native/cpu/gemm.c): the fixed-order GEMM's bits, or (fused)
      * the same order with multiply-adds fused.
