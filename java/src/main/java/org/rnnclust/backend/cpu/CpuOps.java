@@ -350,17 +350,23 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
         int la = Math.max(1, lda);
         int lb = Math.max(1, ldb);
         int lc = Math.max(1, ldc);
-        // Blocks fixed by the shape alone: OpenBLAS may round a block of other height differently.
-        int chunks = CpuParallel.chunks(2L * m * n * k, minGemmFlops);
         Sgemm blockGemm = blockGemm(transA, transB, m, n, k);
+        // Blocks fixed by the shape alone: OpenBLAS may round a block of other height differently.
+        // The panel kernels compute every element alike under any split: one block per thread
+        // there, in whole tiles (a tile cut by a block's edge is copied, zero-padded, per block).
+        boolean panels = blockGemm != sgemm;
+        long flops = 2L * m * n * k;
+        int chunks = panels ? parallel.parts(flops, minGemmFlops) : CpuParallel.chunks(flops, minGemmFlops);
+        int rowAlign = panels ? PANEL_TILE_ROWS : GEMM_BLOCK_ALIGN;
+        int columnAlign = panels ? STEP_PANEL : GEMM_BLOCK_ALIGN;
         if (m >= n) {
             // Blocks of C's rows: rows of op(A) (columns of A when transposed).
-            parallel.run(m, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> blockGemm.sgemm(transA, transB, to - from, n, k, alpha,
+            parallel.run(m, chunks, rowAlign, (part, from, to) -> blockGemm.sgemm(transA, transB, to - from, n, k, alpha,
                     ca.at(offA + (transA ? from : (long) from * lda)), la, cb.at(offB), lb,
                     beta, cc.at(offC + (long) from * ldc), lc));
         } else {
             // Blocks of C's columns: columns of op(B) (rows of B when transposed).
-            parallel.run(n, chunks, GEMM_BLOCK_ALIGN, (part, from, to) -> blockGemm.sgemm(transA, transB, m, to - from, k, alpha,
+            parallel.run(n, chunks, columnAlign, (part, from, to) -> blockGemm.sgemm(transA, transB, m, to - from, k, alpha,
                     ca.at(offA), la, cb.at(offB + (transB ? (long) from * ldb : from)), lb,
                     beta, cc.at(offC + from), lc));
         }
@@ -425,6 +431,8 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
      * lower levels (the deterministic mode pins AVX2) the plain GEMM was as fast, and runs.
      */
     static final int STEP_PANEL = TensorOps.PREPARED_COLUMN_MULTIPLE;
+    /** Rows of C in one register tile of the panel kernels (native/cpu/gemm.c PANEL_ROWS). */
+    static final int PANEL_TILE_ROWS = 12;
 
     @Override
     protected void prepareStepOperandImpl(boolean transB, int k, int n, CpuBuffer b, long offB, CpuBuffer prepared) {
