@@ -221,8 +221,10 @@ JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_fixedOrderGem
  * at every time step and A (the batch's states or gate gradients) is new at each. OpenBLAS packs
  * both operands into its own layout at every call; in a training step that repacking of B, cold
  * from cache each time, cost about a third of the per-step GEMMs' time (perf, LSTM 256,28,28,128).
- * Here B is laid out once per sequence (step_pack) in panels of PANEL columns, each k rows of
- * PANEL floats, zero-padded past n, and every step reads it contiguously (step_gemm).
+ * Here B is laid out once per sequence (pack_panels, NativeCpu.stepPack) in panels of PANEL
+ * columns, each k rows of PANEL floats, zero-padded past n, and every step reads it contiguously
+ * (step_gemm). The same kernel serves tall products with a small B (NativeCpu.tallGemm), which
+ * pack B once per call.
  *
  * Two arithmetics, one body:
  *  - fixed: each element is the fixed-order sum of the comment at the top of this file, bit for
