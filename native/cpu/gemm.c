@@ -144,8 +144,10 @@ ISA_VARIANTS(gemm_fixed_t, GEMM_PARAMS, GEMM_ARGS)
 
 /*
  * This thread's buffers: op(B) = Bᵀ copied as k rows of n floats (a copy changes no value), the
- * zero-padded edges of op(A) and op(B), and the running sums between blocks of p. Each grows to the largest the thread has needed and lives as
- * long as the thread.
+ * zero-padded edges of op(A) and op(B), and the running sums between blocks of p; the panel
+ * kernels below use them in the same roles (op(B) in panels, A's edge, B's edge, running sums).
+ * No call uses another's, so one set serves all. Each grows to the largest the thread has needed
+ * and lives as long as the thread.
  */
 static __thread float *packed, *partialSums, *edgeA, *edgeB;
 static __thread size_t packedCapacity, partialCapacity, edgeACapacity, edgeBCapacity;
@@ -158,6 +160,23 @@ static float *grown(float **buffer, size_t *capacity, size_t need) {
         *capacity = need;
     }
     return *buffer;
+}
+
+/*
+ * Columns [n - n % width, n) of a k-row matrix x (ld apart), zero-padded to `width`, as k rows of
+ * width floats in this thread's *buffer: a matrix's last, partial tile of columns. NULL when
+ * memory ran out.
+ */
+static float *last_columns(const float *x, int ld, int k, int n, int width, float **buffer, size_t *capacity) {
+    float *out = grown(buffer, capacity, (size_t) k * width + 1);
+    if (!out) return NULL;
+    int first = n - n % width;
+    for (int p = 0; p < k; p++) {
+        for (int q = 0; q < width; q++) {
+            out[(size_t) p * width + q] = first + q < n ? x[(size_t) p * ld + first + q] : 0.0f;
+        }
+    }
+    return out;
 }
 
 static const float *rows_of_op_b(int transB, int n, int k, const float *b, int ldb, int *ldOut) {
@@ -197,17 +216,8 @@ JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_fixedOrderGem
             }
         }
     }
-    if (n % NR) {
-        /* op(B)'s last columns: k rows of NR, zeros past n. */
-        if (!(bEdge = grown(&edgeB, &edgeBCapacity, (size_t) k * NR + 1))) return JNI_FALSE;
-        int first = n - n % NR;
-        for (int p = 0; p < k; p++) {
-            for (int q = 0; q < NR; q++) {
-                int j = first + q;
-                bEdge[(size_t) p * NR + q] = j < n ? opB[(size_t) p * ldOpB + j] : 0.0f;
-            }
-        }
-    }
+    /* op(B)'s last columns: k rows of NR, zeros past n. */
+    if (n % NR && !(bEdge = last_columns(opB, ldOpB, k, n, NR, &edgeB, &edgeBCapacity))) return JNI_FALSE;
     if (transA) {
         gemm_fixed_t_isa(m, n, k, alpha, pa, lda, opB, ldOpB, aEdge, bEdge, beta, F(c), ldc, partial);
     } else {
@@ -304,9 +314,6 @@ ISA_BODY void step_gemm(int m, int n, int k, float alpha, const float *a, int ld
 ISA_VARIANTS(step_gemm, STEP_PARAMS, STEP_ARGS)
 ISA_VARIANTS_CONTRACTED(step_gemm, STEP_PARAMS, STEP_ARGS)
 
-static __thread float *stepEdgeA;
-static __thread size_t stepEdgeACapacity;
-
 /* op(B) (k × n; B itself n × k, ldb apart, when transposed) into panels at dst: ceil(n / PANEL) · PANEL · k floats. */
 static void pack_panels(int transB, int k, int n, const float *pb, int ldb, float *dst) {
     for (int j0 = 0; j0 < n; j0 += PANEL) {
@@ -341,7 +348,7 @@ static float *edge_rows(int m, int k, const float *pa, int lda, int *failed) {
     int edgeRows = m % PANEL_ROWS;
     *failed = 0;
     if (!edgeRows) return NULL;
-    float *aEdge = grown(&stepEdgeA, &stepEdgeACapacity, (size_t) PANEL_ROWS * k + 1);
+    float *aEdge = grown(&edgeA, &edgeACapacity, (size_t) PANEL_ROWS * k + 1);
     if (!aEdge) { *failed = 1; return NULL; }
     int first = m - edgeRows;
     for (int r = 0; r < PANEL_ROWS; r++) {
@@ -359,9 +366,6 @@ static void step_gemm_in(int fused, int m, int n, int k, float alpha, const floa
     }
 }
 
-static __thread float *tallPacked;
-static __thread size_t tallPackedCapacity;
-
 /*
  * C = alpha·A·op(B) + beta·C for a tall A (many rows) and a small op(B) (k × n): the input
  * projection X·W_ihᵀ and the input gradient dG·W_ih of a recurrent layer, over all T·B rows.
@@ -373,14 +377,14 @@ JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_tallGemm(
         jint lda, jlong b, jint ldb, jfloat beta, jlong c, jint ldc) {
     (void) env; (void) cls;
     size_t panels = (size_t) (n + PANEL - 1) / PANEL * PANEL * (size_t) k;
-    float *packed = grown(&tallPacked, &tallPackedCapacity, panels + 1);
-    if (!packed) return JNI_FALSE;
-    pack_panels(transB, k, n, F(b), ldb, packed);
+    float *panelsOfB = grown(&packed, &packedCapacity, panels + 1);
+    if (!panelsOfB) return JNI_FALSE;
+    pack_panels(transB, k, n, F(b), ldb, panelsOfB);
     int failed;
     const float *pa = F(a);
     float *aEdge = edge_rows(m, k, pa, lda, &failed);
     if (failed) return JNI_FALSE;
-    step_gemm_in(fused, m, n, k, alpha, pa, lda, packed, aEdge, beta, F(c), ldc);
+    step_gemm_in(fused, m, n, k, alpha, pa, lda, panelsOfB, aEdge, beta, F(c), ldc);
     return JNI_TRUE;
 }
 
@@ -466,9 +470,6 @@ ISA_BODY void grad_gemm(int m, int n, int k, float alpha, const float *a, int ld
 ISA_VARIANTS(grad_gemm, GRAD_PARAMS, GRAD_ARGS)
 ISA_VARIANTS_CONTRACTED(grad_gemm, GRAD_PARAMS, GRAD_ARGS)
 
-static __thread float *gradEdgeA, *gradEdgeB, *gradPartial;
-static __thread size_t gradEdgeACapacity, gradEdgeBCapacity, gradPartialCapacity;
-
 /* C = alpha·Aᵀ·B + beta·C (A k × m, B k × n, row-major). False when memory ran out (C untouched). */
 JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_gradientGemm(
         JNIEnv *env, jclass cls, jboolean fused, jint m, jint n, jint k, jfloat alpha, jlong a, jint lda, jlong b,
@@ -477,27 +478,11 @@ JNIEXPORT jboolean JNICALL Java_org_rnnclust_backend_cpu_NativeCpu_gradientGemm(
     const float *pa = F(a), *pb = F(b);
     size_t rowsPadded = (size_t) (m + PANEL_ROWS - 1) / PANEL_ROWS * PANEL_ROWS;
     size_t colsPadded = (size_t) (n + PANEL - 1) / PANEL * PANEL;
-    float *partial = grown(&gradPartial, &gradPartialCapacity, rowsPadded * colsPadded);
+    float *partial = grown(&partialSums, &partialCapacity, rowsPadded * colsPadded);
     if (!partial) return JNI_FALSE;
     float *aEdge = NULL, *bEdge = NULL;
-    if (m % PANEL_ROWS) {
-        if (!(aEdge = grown(&gradEdgeA, &gradEdgeACapacity, (size_t) k * PANEL_ROWS + 1))) return JNI_FALSE;
-        int first = m - m % PANEL_ROWS;
-        for (int p = 0; p < k; p++) {
-            for (int r = 0; r < PANEL_ROWS; r++) {
-                aEdge[(size_t) p * PANEL_ROWS + r] = first + r < m ? pa[(size_t) p * lda + first + r] : 0.0f;
-            }
-        }
-    }
-    if (n % PANEL) {
-        if (!(bEdge = grown(&gradEdgeB, &gradEdgeBCapacity, (size_t) k * PANEL + 1))) return JNI_FALSE;
-        int first = n - n % PANEL;
-        for (int p = 0; p < k; p++) {
-            for (int q = 0; q < PANEL; q++) {
-                bEdge[(size_t) p * PANEL + q] = first + q < n ? pb[(size_t) p * ldb + first + q] : 0.0f;
-            }
-        }
-    }
+    if (m % PANEL_ROWS && !(aEdge = last_columns(pa, lda, k, m, PANEL_ROWS, &edgeA, &edgeACapacity))) return JNI_FALSE;
+    if (n % PANEL && !(bEdge = last_columns(pb, ldb, k, n, PANEL, &edgeB, &edgeBCapacity))) return JNI_FALSE;
     if (fused) {
         grad_gemm_contracted_isa(m, n, k, alpha, pa, lda, pb, ldb, aEdge, bEdge, beta, F(c), ldc, partial);
     } else {
