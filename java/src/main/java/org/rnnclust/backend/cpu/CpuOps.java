@@ -381,6 +381,14 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
      */
     static final int GRADIENT_MIN_K = 512;
 
+    /**
+     * Whether the panel kernels fuse multiply-adds: in the default mode, as OpenBLAS does; the
+     * deterministic mode keeps the fixed order's separate products and sums.
+     */
+    private boolean fusesMultiplyAdds() {
+        return sgemm != Sgemm.FIXED_ORDER;
+    }
+
     /** The single-threaded GEMM for the blocks of a GEMM of this shape. */
     private Sgemm blockGemm(boolean transA, boolean transB, int m, int n, int k) {
         if (stepPanels && transA && !transB && k >= GRADIENT_MIN_K) return this::gradientGemm;
@@ -391,8 +399,8 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     /** The {@link Sgemm} of the weight gradients (transA, not transB): see {@link #GRADIENT_MIN_K}. */
     private void gradientGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
                               FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
-        if (!NativeCpu.gradientGemm(sgemm != Sgemm.FIXED_ORDER, m, n, k, alpha, address(a), lda, address(b), ldb,
-                beta, address(c), ldc)) {
+        if (!NativeCpu.gradientGemm(fusesMultiplyAdds(), m, n, k, alpha, FixedOrderGemm.address(a), lda,
+                FixedOrderGemm.address(b), ldb, beta, FixedOrderGemm.address(c), ldc)) {
             throw new OutOfMemoryError("weight-gradient GEMM: no native memory for " + m + " x " + n + " running sums");
         }
     }
@@ -410,14 +418,10 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
     /** The {@link Sgemm} of tall products (not transA): see {@link #TALL_MIN_ROWS}. */
     private void tallGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, FloatPointer a, int lda,
                           FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
-        if (!NativeCpu.tallGemm(sgemm != Sgemm.FIXED_ORDER, transB, m, n, k, alpha, address(a), lda, address(b), ldb,
-                beta, address(c), ldc)) {
+        if (!NativeCpu.tallGemm(fusesMultiplyAdds(), transB, m, n, k, alpha, FixedOrderGemm.address(a), lda,
+                FixedOrderGemm.address(b), ldb, beta, FixedOrderGemm.address(c), ldc)) {
             throw new OutOfMemoryError("GEMM: no native memory for a " + k + " x " + n + " packed operand");
         }
-    }
-
-    private static long address(FloatPointer p) {
-        return p.address() + p.position() * Float.BYTES;
     }
 
     // ---- per-step GEMMs on a prepared right operand (native/cpu/gemm.c) ----
@@ -451,7 +455,7 @@ public final class CpuOps extends CheckedTensorOps<CpuBuffer> {
             return;
         }
         if (m == 0 || n == 0) return;
-        boolean fused = sgemm != Sgemm.FIXED_ORDER;
+        boolean fused = fusesMultiplyAdds();
         // Each element is computed alike under any split of the rows: one part per thread.
         int parts = parallel.parts(2L * m * n * k, minGemmFlops);
         parallel.run(m, parts, 1, (part, from, to) -> {

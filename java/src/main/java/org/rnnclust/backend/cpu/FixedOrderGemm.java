@@ -40,7 +40,8 @@ final class FixedOrderGemm {
         inJava(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
-    private static long address(FloatPointer p) {
+    /** The native address of a pointer's current position (for the JNI kernels). */
+    static long address(FloatPointer p) {
         return p.address() + p.position() * Float.BYTES;
     }
 

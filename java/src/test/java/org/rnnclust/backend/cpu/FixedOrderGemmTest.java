@@ -22,10 +22,16 @@ import org.rnnclust.backend.DeviceBuffer;
  * the definition is a GEMM at all; and splitting C into blocks across threads changes no bit.
  */
 class FixedOrderGemmTest {
-    private static final String[] LEVELS = {"avx512f", "avx2", "scalar"};
+    /** The instruction-set levels, best first. */
+    static final String[] LEVELS = {"avx512f", "avx2", "scalar"};
 
     @AfterEach
     void restoreLevel() {
+        restoreBestLevel();
+    }
+
+    /** Pins the best level this CPU has again, after a test pinned others. */
+    static void restoreBestLevel() {
         if (NativeCpu.available()) {
             for (String isa : LEVELS) if (NativeCpu.useIsa(isa)) break;
         }
@@ -83,7 +89,8 @@ class FixedOrderGemmTest {
         }
     }
 
-    private static float[] fill(Random r, int n) {
+    /** Gaussian values of scales 2^-3 .. 2^3, so that sums round. */
+    static float[] fill(Random r, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian() * Math.pow(2, r.nextInt(7) - 3));
         return x;

@@ -24,13 +24,11 @@ import org.rnnclust.backend.DeviceBuffer;
  * blocks of 256 terms, and the chunks CpuOps splits C into.
  */
 class PanelGemmTest {
-    private static final String[] LEVELS = {"avx512f", "avx2", "scalar"};
+    private static final String[] LEVELS = FixedOrderGemmTest.LEVELS;
 
     @AfterEach
     void restoreLevel() {
-        if (NativeCpu.available()) {
-            for (String isa : LEVELS) if (NativeCpu.useIsa(isa)) break;
-        }
+        FixedOrderGemmTest.restoreBestLevel();
     }
 
     // transA, transB, m, n, k, alpha, beta. Gradients: an LSTM's dW_hh and dW_ih (H = 32, I = 28),
@@ -53,8 +51,8 @@ class PanelGemmTest {
         static Case random(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta, long seed) {
             Random r = new Random(seed);
             int lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 2, ldc = n + 5;
-            return new Case(transA, transB, m, n, k, alpha, beta, fill(r, (transA ? k : m) * lda), lda,
-                    fill(r, (transB ? n : k) * ldb), ldb, fill(r, m * ldc), ldc);
+            return new Case(transA, transB, m, n, k, alpha, beta, FixedOrderGemmTest.fill(r, (transA ? k : m) * lda), lda,
+                    FixedOrderGemmTest.fill(r, (transB ? n : k) * ldb), ldb, FixedOrderGemmTest.fill(r, m * ldc), ldc);
         }
 
         float[] definition() {
@@ -79,12 +77,6 @@ class PanelGemmTest {
                 return ops.toHost(dc);
             }
         }
-    }
-
-    private static float[] fill(Random r, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian() * Math.pow(2, r.nextInt(7) - 3));
-        return x;
     }
 
     @ParameterizedTest

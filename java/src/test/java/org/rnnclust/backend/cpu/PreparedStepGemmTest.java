@@ -26,13 +26,11 @@ import org.rnnclust.backend.TensorOps;
  * library, the plain GEMM of the same ops. Shapes straddle the native panel (12 rows × 32 columns).
  */
 class PreparedStepGemmTest {
-    private static final String[] LEVELS = {"avx512f", "avx2", "scalar"};
+    private static final String[] LEVELS = FixedOrderGemmTest.LEVELS;
 
     @AfterEach
     void restoreLevel() {
-        if (NativeCpu.available()) {
-            for (String isa : LEVELS) if (NativeCpu.useIsa(isa)) break;
-        }
+        FixedOrderGemmTest.restoreBestLevel();
     }
 
     // transB, m, n, k, alpha, beta: whole panels, edge rows and columns, one element, k = 0, k past
@@ -56,7 +54,7 @@ class PreparedStepGemmTest {
             Random r = new Random(seed);
             int lda = k + 3;
             int ldc = n + 5;
-            return new Case(transB, m, n, k, alpha, beta, fill(r, m * lda), lda, fill(r, n * k), fill(r, m * ldc), ldc);
+            return new Case(transB, m, n, k, alpha, beta, FixedOrderGemmTest.fill(r, m * lda), lda, FixedOrderGemmTest.fill(r, n * k), FixedOrderGemmTest.fill(r, m * ldc), ldc);
         }
 
         float[] definition() {
@@ -80,12 +78,6 @@ class PreparedStepGemmTest {
                 return out;
             }
         }
-    }
-
-    private static float[] fill(Random r, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian() * Math.pow(2, r.nextInt(7) - 3));
-        return x;
     }
 
     @ParameterizedTest
